@@ -1,0 +1,250 @@
+//! The new-ticket form: fields, keyboard editing and inline validation by the domain rules.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::edit_line;
+use crate::domain::{self, Environment, Organization, TicketKind};
+use crate::policy::PolicyRegistry;
+use crate::store::NewTicket;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormField {
+    Org,
+    Kind,
+    Severity,
+    Summary,
+    Description,
+    Component,
+    Environment,
+    Version,
+}
+
+impl FormField {
+    pub const ALL: [FormField; 8] = [
+        FormField::Org,
+        FormField::Kind,
+        FormField::Severity,
+        FormField::Summary,
+        FormField::Description,
+        FormField::Component,
+        FormField::Environment,
+        FormField::Version,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FormField::Org => "Organization",
+            FormField::Kind => "Kind",
+            FormField::Severity => "Severity",
+            FormField::Summary => "Summary",
+            FormField::Description => "Description",
+            FormField::Component => "Component",
+            FormField::Environment => "Environment",
+            FormField::Version => "Version",
+        }
+    }
+
+    /// Choice fields cycle with ←/→; the rest take typed text.
+    pub fn is_choice(self) -> bool {
+        matches!(
+            self,
+            FormField::Org | FormField::Kind | FormField::Severity | FormField::Environment
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTicketForm {
+    pub focus: usize,
+    pub org: usize,
+    pub kind: TicketKind,
+    pub severity: usize,
+    pub summary: String,
+    pub description: String,
+    pub component: String,
+    pub environment: Option<Environment>,
+    pub version: String,
+    pub confirm_discard: bool,
+    /// Severity levels of the chosen organization's policy set.
+    pub levels: Vec<String>,
+}
+
+impl NewTicketForm {
+    pub fn new(orgs: &[Organization]) -> NewTicketForm {
+        let _ = orgs;
+        NewTicketForm {
+            focus: 0,
+            org: 0,
+            kind: TicketKind::Technical,
+            severity: 0,
+            summary: String::new(),
+            description: String::new(),
+            component: String::new(),
+            environment: Some(Environment::Production),
+            version: String::new(),
+            confirm_discard: false,
+            levels: Vec::new(),
+        }
+    }
+
+    pub fn field(&self) -> FormField {
+        FormField::ALL[self.focus % FormField::ALL.len()]
+    }
+
+    pub fn has_text(&self) -> bool {
+        !(self.summary.is_empty()
+            && self.description.is_empty()
+            && self.component.is_empty()
+            && self.version.is_empty())
+    }
+
+    pub fn orgs_loaded(&mut self, orgs: &[Organization], policies: &PolicyRegistry) {
+        self.org = self.org.min(orgs.len().saturating_sub(1));
+        self.refresh_levels(orgs, policies);
+    }
+
+    fn refresh_levels(&mut self, orgs: &[Organization], policies: &PolicyRegistry) {
+        self.levels = orgs
+            .get(self.org)
+            .and_then(|o| policies.get(&o.policy_set))
+            .map(|s| s.severities.clone())
+            .unwrap_or_default();
+        self.severity = self.severity.min(self.levels.len().saturating_sub(1));
+    }
+
+    pub fn key(&mut self, key: KeyEvent, orgs: &[Organization], policies: &PolicyRegistry) {
+        let n = FormField::ALL.len();
+        match key.code {
+            KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1) % n,
+            KeyCode::BackTab | KeyCode::Up => self.focus = (self.focus + n - 1) % n,
+            KeyCode::Left | KeyCode::Right if self.field().is_choice() => {
+                let forward = key.code == KeyCode::Right;
+                let step = |i: usize, len: usize| {
+                    if len == 0 {
+                        0
+                    } else if forward {
+                        (i + 1) % len
+                    } else {
+                        (i + len - 1) % len
+                    }
+                };
+                match self.field() {
+                    FormField::Org => {
+                        self.org = step(self.org, orgs.len());
+                        self.refresh_levels(orgs, policies);
+                    }
+                    FormField::Kind => {
+                        self.kind = if self.kind == TicketKind::Technical {
+                            TicketKind::Billing
+                        } else {
+                            TicketKind::Technical
+                        }
+                    }
+                    FormField::Severity => self.severity = step(self.severity, self.levels.len()),
+                    FormField::Environment => {
+                        self.environment = match self.environment {
+                            Some(Environment::Production) => Some(Environment::NonProduction),
+                            Some(Environment::NonProduction) => None,
+                            None => Some(Environment::Production),
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            KeyCode::Enter if self.field() == FormField::Description => self.description.push('\n'),
+            KeyCode::Enter => self.focus = (self.focus + 1) % n,
+            _ => {
+                let multiline = self.field() == FormField::Description;
+                let target = match self.field() {
+                    FormField::Summary => &mut self.summary,
+                    FormField::Description => &mut self.description,
+                    FormField::Component => &mut self.component,
+                    FormField::Version => &mut self.version,
+                    _ => return,
+                };
+                if multiline {
+                    match key.code {
+                        KeyCode::Backspace => {
+                            target.pop();
+                        }
+                        KeyCode::Char(c) if !c.is_control() => target.push(c),
+                        _ => {}
+                    }
+                } else {
+                    edit_line(target, &key);
+                }
+            }
+        }
+    }
+
+    /// Errors per field, by the same rules the store enforces.
+    pub fn errors(
+        &self,
+        policies: &PolicyRegistry,
+        orgs: &[Organization],
+        now: DateTime<Utc>,
+    ) -> Vec<(FormField, String)> {
+        let mut out = Vec::new();
+        let Some(org) = orgs.get(self.org) else {
+            out.push((
+                FormField::Org,
+                "no organization yet: add one with `tuidesk org add`".into(),
+            ));
+            return out;
+        };
+        match domain::policy_set(policies, &org.policy_set) {
+            Err(e) => out.push((FormField::Org, e.to_string())),
+            Ok(set) => {
+                let date = domain::parse_tz(&org.tz)
+                    .map(|tz| now.with_timezone(&tz).date_naive())
+                    .unwrap_or_else(|_| now.date_naive());
+                let plan = set.effective_plan(&org.plan, date);
+                let severity = self.levels.get(self.severity).cloned().unwrap_or_default();
+                if let Err(e) =
+                    domain::validate_kind_severity(set, &org.name, plan, self.kind, &severity)
+                {
+                    let field = match e {
+                        domain::RuleError::TechnicalNotAllowed { .. } => FormField::Kind,
+                        _ => FormField::Severity,
+                    };
+                    out.push((field, e.to_string()));
+                }
+            }
+        }
+        if let Err(e) = domain::validate_summary(&self.summary) {
+            out.push((FormField::Summary, e.to_string()));
+        }
+        if let Err(e) = domain::validate_body("description", &self.description, true) {
+            out.push((FormField::Description, e.to_string()));
+        }
+        out
+    }
+
+    pub fn validate(
+        &self,
+        policies: &PolicyRegistry,
+        orgs: &[Organization],
+        now: DateTime<Utc>,
+    ) -> Result<NewTicket, Vec<(FormField, String)>> {
+        let errors = self.errors(policies, orgs, now);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let text = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        Ok(NewTicket {
+            org: orgs[self.org].name.clone(),
+            kind: Some(self.kind),
+            severity: self.levels[self.severity].clone(),
+            summary: self.summary.trim().to_string(),
+            description: self.description.clone(),
+            component: text(&self.component),
+            environment: if self.kind == TicketKind::Technical {
+                self.environment
+            } else {
+                None
+            },
+            affected_version: text(&self.version),
+        })
+    }
+}

@@ -1,0 +1,450 @@
+//! One table of named actions with descriptions and default keys. It serves the keymap, the
+//! help overlay, the command palette and the footer, so they can never disagree; a user's
+//! config file rebinds keys by action name.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    MoveDown,
+    MoveUp,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    NextPane,
+    PrevPane,
+    Open,
+    Back,
+    Search,
+    Filter,
+    CycleSort,
+    Claim,
+    Assign,
+    ChangeStatus,
+    ChangeSeverity,
+    Reply,
+    Note,
+    NewTicket,
+    Help,
+    Palette,
+    Refresh,
+    Quit,
+}
+
+pub struct ActionInfo {
+    pub action: Action,
+    pub name: &'static str,
+    pub description: &'static str,
+    pub default_keys: &'static [&'static str],
+    /// Short label for the footer, when the action is worth showing there.
+    pub footer: Option<&'static str>,
+}
+
+pub const ACTIONS: &[ActionInfo] = &[
+    ActionInfo {
+        action: Action::MoveDown,
+        name: "move-down",
+        description: "Next ticket / scroll down",
+        default_keys: &["j", "down"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::MoveUp,
+        name: "move-up",
+        description: "Previous ticket / scroll up",
+        default_keys: &["k", "up"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::Top,
+        name: "top",
+        description: "First ticket",
+        default_keys: &["g", "home"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::Bottom,
+        name: "bottom",
+        description: "Last ticket",
+        default_keys: &["G", "end"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::PageDown,
+        name: "page-down",
+        description: "One page down",
+        default_keys: &["pagedown", "ctrl-d"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::PageUp,
+        name: "page-up",
+        description: "One page up",
+        default_keys: &["pageup", "ctrl-u"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::NextPane,
+        name: "next-pane",
+        description: "Focus the next pane",
+        default_keys: &["tab"],
+        footer: Some("pane"),
+    },
+    ActionInfo {
+        action: Action::PrevPane,
+        name: "prev-pane",
+        description: "Focus the previous pane",
+        default_keys: &["backtab"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::Open,
+        name: "open",
+        description: "Open the selected ticket in the detail pane",
+        default_keys: &["enter"],
+        footer: Some("open"),
+    },
+    ActionInfo {
+        action: Action::Back,
+        name: "back",
+        description: "Back to the queue / clear search",
+        default_keys: &["esc"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::Search,
+        name: "search",
+        description: "Full-text search",
+        default_keys: &["/"],
+        footer: Some("search"),
+    },
+    ActionInfo {
+        action: Action::Filter,
+        name: "filter",
+        description: "Filter the queue (status, severity, org, assignee, mine, unassigned, breached)",
+        default_keys: &["f"],
+        footer: Some("filter"),
+    },
+    ActionInfo {
+        action: Action::CycleSort,
+        name: "cycle-sort",
+        description: "Cycle the sort: due, created, severity",
+        default_keys: &["s"],
+        footer: Some("sort"),
+    },
+    ActionInfo {
+        action: Action::Claim,
+        name: "claim",
+        description: "Assign the ticket to yourself",
+        default_keys: &["c"],
+        footer: Some("claim"),
+    },
+    ActionInfo {
+        action: Action::Assign,
+        name: "assign",
+        description: "Assign the ticket to someone",
+        default_keys: &["a"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::ChangeStatus,
+        name: "change-status",
+        description: "Change the ticket's status",
+        default_keys: &["t"],
+        footer: Some("status"),
+    },
+    ActionInfo {
+        action: Action::ChangeSeverity,
+        name: "change-severity",
+        description: "Change the ticket's severity",
+        default_keys: &["e"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::Reply,
+        name: "reply",
+        description: "Public reply to the customer",
+        default_keys: &["r"],
+        footer: Some("reply"),
+    },
+    ActionInfo {
+        action: Action::Note,
+        name: "note",
+        description: "Internal note",
+        default_keys: &["i"],
+        footer: Some("note"),
+    },
+    ActionInfo {
+        action: Action::NewTicket,
+        name: "new-ticket",
+        description: "Open a new ticket",
+        default_keys: &["n"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::Help,
+        name: "help",
+        description: "Show every key",
+        default_keys: &["?"],
+        footer: Some("help"),
+    },
+    ActionInfo {
+        action: Action::Palette,
+        name: "palette",
+        description: "Command palette",
+        default_keys: &[":"],
+        footer: Some("cmd"),
+    },
+    ActionInfo {
+        action: Action::Refresh,
+        name: "refresh",
+        description: "Reload from the database",
+        default_keys: &["ctrl-r"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::Quit,
+        name: "quit",
+        description: "Quit",
+        default_keys: &["q"],
+        footer: Some("quit"),
+    },
+];
+
+pub fn info(action: Action) -> &'static ActionInfo {
+    ACTIONS
+        .iter()
+        .find(|a| a.action == action)
+        .unwrap_or(&ACTIONS[0])
+}
+
+/// A key with its modifiers, as written in config files: "j", "G", "ctrl-d", "enter", "f5".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+impl Key {
+    pub fn from_event(ev: &KeyEvent) -> Key {
+        // Shift is part of the character for letters ("G"), and of BackTab.
+        Key {
+            code: match ev.code {
+                KeyCode::Char(c) => KeyCode::Char(c),
+                other => other,
+            },
+            ctrl: ev.modifiers.contains(KeyModifiers::CONTROL),
+            alt: ev.modifiers.contains(KeyModifiers::ALT),
+        }
+    }
+
+    pub fn parse(spec: &str) -> Result<Key, String> {
+        let mut ctrl = false;
+        let mut alt = false;
+        let mut rest = spec;
+        loop {
+            if let Some(r) = rest.strip_prefix("ctrl-") {
+                ctrl = true;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("alt-") {
+                alt = true;
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let code = match rest {
+            "enter" => KeyCode::Enter,
+            "esc" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pageup" => KeyCode::PageUp,
+            "pagedown" => KeyCode::PageDown,
+            "space" => KeyCode::Char(' '),
+            "backspace" => KeyCode::Backspace,
+            "delete" => KeyCode::Delete,
+            f if f.starts_with('f') && f.len() > 1 && f[1..].parse::<u8>().is_ok() => {
+                KeyCode::F(f[1..].parse().unwrap_or(1))
+            }
+            s if s.chars().count() == 1 => KeyCode::Char(s.chars().next().unwrap_or(' ')),
+            _ => {
+                return Err(format!(
+                    "unknown key {spec:?} (examples: j, G, ctrl-d, enter, pagedown, f5)"
+                ));
+            }
+        };
+        Ok(Key { code, ctrl, alt })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("Ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("Alt-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::BackTab => f.write_str("Shift-Tab"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            _ => f.write_str("?"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: HashMap<Key, Action>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyConfig {
+    /// action name → keys; replaces that action's default keys.
+    #[serde(default)]
+    pub keys: HashMap<String, Vec<String>>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let mut bindings = HashMap::new();
+        for a in ACTIONS {
+            for k in a.default_keys {
+                if let Ok(key) = Key::parse(k) {
+                    bindings.insert(key, a.action);
+                }
+            }
+        }
+        Keymap { bindings }
+    }
+}
+
+impl Keymap {
+    /// Defaults with the user's overrides applied. Unknown actions or keys are errors that
+    /// name them, so a typo never silently leaves a key unbound.
+    pub fn with_overrides(config: &KeyConfig) -> Result<Keymap, String> {
+        let mut map = Keymap::default();
+        for (name, keys) in &config.keys {
+            let info = ACTIONS.iter().find(|a| a.name == name).ok_or_else(|| {
+                format!(
+                    "keys.{name}: unknown action (known: {})",
+                    ACTIONS
+                        .iter()
+                        .map(|a| a.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?;
+            map.bindings.retain(|_, a| *a != info.action);
+            for k in keys {
+                let key = Key::parse(k).map_err(|e| format!("keys.{name}: {e}"))?;
+                map.bindings.insert(key, info.action);
+            }
+        }
+        Ok(map)
+    }
+
+    pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
+        self.bindings.get(&Key::from_event(ev)).copied()
+    }
+
+    /// The keys bound to an action, in a stable order, as shown in help and footer.
+    pub fn keys_for(&self, action: Action) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .bindings
+            .iter()
+            .filter(|(_, a)| **a == action)
+            .map(|(k, _)| k.to_string())
+            .collect();
+        keys.sort_by_key(|k| (k.chars().count(), k.clone()));
+        keys
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn defaults_cover_the_contract_keys() {
+        let m = Keymap::default();
+        let k = |c: char| m.action_for(&ev(KeyCode::Char(c), KeyModifiers::NONE));
+        assert_eq!(k('j'), Some(Action::MoveDown));
+        assert_eq!(k('G'), Some(Action::Bottom));
+        assert_eq!(k('/'), Some(Action::Search));
+        assert_eq!(k('q'), Some(Action::Quit));
+        assert_eq!(
+            m.action_for(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Action::PrevPane)
+        );
+        assert_eq!(
+            m.action_for(&ev(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+            Some(Action::PageDown)
+        );
+    }
+
+    #[test]
+    fn overrides_replace_defaults_and_reject_typos() {
+        let mut keys = HashMap::new();
+        keys.insert(
+            "move-down".to_string(),
+            vec!["n".to_string(), "ctrl-n".to_string()],
+        );
+        let m = Keymap::with_overrides(&KeyConfig { keys }).unwrap();
+        assert_eq!(
+            m.action_for(&ev(KeyCode::Char('n'), KeyModifiers::NONE)),
+            Some(Action::MoveDown)
+        );
+        assert_eq!(
+            m.action_for(&ev(KeyCode::Char('j'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(m.keys_for(Action::MoveDown), vec!["n", "Ctrl-n"]);
+
+        let mut bad = HashMap::new();
+        bad.insert("move-sideways".to_string(), vec!["x".to_string()]);
+        assert!(
+            Keymap::with_overrides(&KeyConfig { keys: bad })
+                .unwrap_err()
+                .contains("keys.move-sideways")
+        );
+        let mut bad = HashMap::new();
+        bad.insert("quit".to_string(), vec!["hyper-x".to_string()]);
+        assert!(
+            Keymap::with_overrides(&KeyConfig { keys: bad })
+                .unwrap_err()
+                .contains("unknown key")
+        );
+    }
+}

@@ -1,0 +1,1392 @@
+//! The TUI's state and how it changes: keys, database answers and clock ticks go in, requests
+//! for the database thread come out. No terminal and no SQL here, so every behaviour is
+//! testable by driving actions.
+
+mod forms;
+pub mod keymap;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+pub use forms::{FormField, NewTicketForm};
+pub use keymap::{ACTIONS, Action, Keymap};
+
+use crate::domain::{EntryKind, Organization, Status, Ticket};
+use crate::policy::PolicyRegistry;
+use crate::sla::{self, MetricStatus, SlaState};
+use crate::store::{
+    NewTicket, SortKey, TicketChange, TicketDetail, TicketFilter, TicketSort, UrgencyCounts,
+};
+
+/// How long a row (and the header count) flashes after its ticket breaches.
+const FLASH_SECONDS: i64 = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Queue,
+    Detail,
+    Sla,
+}
+
+/// Where a queue window starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    Top,
+    Bottom,
+    /// Keep this ticket selected, `above` rows above it when possible.
+    Around {
+        id: i64,
+        above: usize,
+    },
+    After(SortKey),
+    Before(SortKey),
+}
+
+/// Work for the database thread.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Queue {
+        filter: TicketFilter,
+        sort: TicketSort,
+        anchor: Anchor,
+        limit: usize,
+    },
+    Search {
+        query: String,
+        limit: usize,
+    },
+    Detail(i64),
+    Sla {
+        limit: usize,
+    },
+    Counts,
+    Orgs,
+    Claim(i64),
+    Change {
+        id: i64,
+        change: TicketChange,
+        expected: i64,
+    },
+    AddEntry {
+        id: i64,
+        kind: EntryKind,
+        body: String,
+    },
+    SaveDraft {
+        ticket_id: i64,
+        kind: String,
+        body: String,
+    },
+    LoadDraft {
+        ticket_id: i64,
+        kind: EntryKind,
+    },
+    CreateTicket(NewTicket),
+}
+
+/// One of the most urgent running targets, with what the SLA engine needs to recompute it
+/// on every tick.
+#[derive(Debug, Clone)]
+pub struct SlaItem {
+    pub ticket: Ticket,
+    pub policy_set: String,
+    pub plan: String,
+    pub tz: String,
+    pub timeline: sla::TicketTimeline,
+}
+
+/// Answers from the database thread.
+#[derive(Debug, Clone)]
+pub enum Response {
+    Queue {
+        tickets: Vec<Ticket>,
+        keys: Vec<SortKey>,
+        total: i64,
+        select: Option<i64>,
+    },
+    Search {
+        query: String,
+        tickets: Vec<Ticket>,
+    },
+    Detail(Box<TicketDetail>, Vec<String>),
+    Sla(Vec<SlaItem>),
+    Counts(UrgencyCounts),
+    Orgs(Vec<Organization>),
+    /// A write succeeded.
+    Written {
+        message: String,
+        ticket_id: Option<i64>,
+    },
+    Draft {
+        ticket_id: i64,
+        kind: EntryKind,
+        body: Option<String>,
+    },
+    /// A write was refused or failed; `conflict` means someone else changed the ticket.
+    Failed {
+        message: String,
+        conflict: bool,
+        ticket_id: Option<i64>,
+    },
+    /// Another process changed the database.
+    ExternalChange,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowState {
+    Running,
+    AtRisk,
+    Breached,
+    Paused,
+    Met,
+    Done,
+    NoTarget,
+}
+
+/// A queue row's SLA state from its stored instants: no engine call per row per tick.
+pub fn row_state(t: &Ticket, now: DateTime<Utc>) -> RowState {
+    if t.status.is_done() {
+        return RowState::Done;
+    }
+    if t.paused_seconds_left.is_some() {
+        return RowState::Paused;
+    }
+    match t.next_due {
+        Some(due) if due <= now => RowState::Breached,
+        Some(_) if t.risk_at.is_some_and(|r| r <= now) => RowState::AtRisk,
+        Some(_) => RowState::Running,
+        None if t.first_response_at.is_some() => RowState::Met,
+        None => RowState::NoTarget,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickPurpose {
+    Status(i64, i64),
+    Severity(i64, i64),
+    Filter,
+}
+
+#[derive(Debug, Clone)]
+pub struct Picker {
+    pub title: String,
+    pub items: Vec<(String, String)>,
+    pub selected: usize,
+    pub purpose: PickPurpose,
+}
+
+#[derive(Debug, Clone)]
+pub struct Editor {
+    pub ticket_id: i64,
+    pub kind: EntryKind,
+    pub textarea: TextArea<'static>,
+    pub confirm_discard: bool,
+    pub restored: bool,
+}
+
+impl Editor {
+    pub fn text(&self) -> String {
+        self.textarea.lines().join("\n")
+    }
+    fn draft_kind(&self) -> &'static str {
+        self.kind.as_str()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Mode {
+    Normal,
+    Help {
+        scroll: u16,
+    },
+    Search {
+        input: String,
+    },
+    Palette {
+        input: String,
+        selected: usize,
+    },
+    Pick(Picker),
+    Assign {
+        ticket_id: i64,
+        version: i64,
+        input: String,
+    },
+    Editor(Box<Editor>),
+    NewTicket(Box<NewTicketForm>),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct QueueState {
+    pub tickets: Vec<Ticket>,
+    pub keys: Vec<SortKey>,
+    pub selected: usize,
+    pub selected_id: Option<i64>,
+    pub total: i64,
+    pub filter: TicketFilter,
+    pub sort: TicketSort,
+    pub search: Option<String>,
+    /// Rows that fit in the pane; the window loaded is this many.
+    pub height: usize,
+}
+
+pub struct App {
+    pub me: String,
+    pub db_label: String,
+    pub policies: Arc<PolicyRegistry>,
+    pub keymap: Keymap,
+    pub focus: Pane,
+    pub mode: Mode,
+    pub queue: QueueState,
+    pub detail: Option<TicketDetail>,
+    pub detail_drafts: Vec<String>,
+    pub detail_scroll: u16,
+    pub sla_items: Vec<SlaItem>,
+    pub sla_metrics: Vec<Option<MetricStatus>>,
+    pub sla_height: usize,
+    pub counts: UrgencyCounts,
+    pub orgs: Vec<Organization>,
+    pub message: Option<(String, bool)>,
+    pub flash_until: HashMap<i64, DateTime<Utc>>,
+    pub header_flash_until: Option<DateTime<Utc>>,
+    pub bell_enabled: bool,
+    /// Set when the terminal bell should ring on the next draw.
+    pub ring_bell: bool,
+    pub no_color: bool,
+    pub now: DateTime<Utc>,
+    pub quit: bool,
+    /// Set when something on screen changed and a redraw is due.
+    pub dirty: bool,
+    breached_seen: HashSet<i64>,
+    pending_select: Option<Select>,
+}
+
+impl App {
+    pub fn new(
+        me: String,
+        db_label: String,
+        policies: Arc<PolicyRegistry>,
+        keymap: Keymap,
+        now: DateTime<Utc>,
+    ) -> App {
+        App {
+            me,
+            db_label,
+            policies,
+            keymap,
+            focus: Pane::Queue,
+            mode: Mode::Normal,
+            queue: QueueState {
+                height: 10,
+                ..Default::default()
+            },
+            detail: None,
+            detail_drafts: Vec::new(),
+            detail_scroll: 0,
+            sla_items: Vec::new(),
+            sla_metrics: Vec::new(),
+            sla_height: 5,
+            counts: UrgencyCounts::default(),
+            orgs: Vec::new(),
+            message: None,
+            flash_until: HashMap::new(),
+            header_flash_until: None,
+            bell_enabled: true,
+            ring_bell: false,
+            no_color: false,
+            now,
+            quit: false,
+            dirty: true,
+            breached_seen: HashSet::new(),
+            pending_select: None,
+        }
+    }
+
+    /// What to load when the TUI starts.
+    pub fn start(&mut self) -> Vec<Request> {
+        vec![
+            self.queue_request(Anchor::Top),
+            Request::Sla {
+                limit: self.sla_height.max(1),
+            },
+            Request::Counts,
+            Request::Orgs,
+        ]
+    }
+
+    pub fn selected_ticket(&self) -> Option<&Ticket> {
+        self.queue.tickets.get(self.queue.selected)
+    }
+
+    fn queue_request(&self, anchor: Anchor) -> Request {
+        match &self.queue.search {
+            Some(q) => Request::Search {
+                query: q.clone(),
+                limit: 200,
+            },
+            None => Request::Queue {
+                filter: self.queue.filter.clone(),
+                sort: self.queue.sort,
+                anchor,
+                limit: self.queue.height.max(1),
+            },
+        }
+    }
+
+    /// Reloads the queue keeping the same ticket selected at the same screen row.
+    fn reload_queue(&self) -> Request {
+        match self.queue.selected_id {
+            Some(id) => self.queue_request(Anchor::Around {
+                id,
+                above: self.queue.selected,
+            }),
+            None => self.queue_request(Anchor::Top),
+        }
+    }
+
+    pub fn set_message(&mut self, text: impl Into<String>, error: bool) {
+        self.message = Some((text.into(), error));
+        self.dirty = true;
+    }
+
+    /// The pane sizes the UI measured; a change reloads windows of the right size.
+    pub fn resize(&mut self, queue_rows: usize, sla_rows: usize) -> Vec<Request> {
+        let mut out = Vec::new();
+        if queue_rows != self.queue.height {
+            self.queue.height = queue_rows.max(1);
+            out.push(self.reload_queue());
+        }
+        if sla_rows != self.sla_height {
+            self.sla_height = sla_rows.max(1);
+            out.push(Request::Sla {
+                limit: self.sla_height,
+            });
+        }
+        self.dirty = true;
+        out
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> Vec<Request> {
+        self.dirty = true;
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::Normal => {
+                if self.message.is_some() {
+                    self.message = None;
+                }
+                match self.keymap.action_for(&key) {
+                    Some(action) => self.perform(action),
+                    None => Vec::new(),
+                }
+            }
+            Mode::Help { scroll } => {
+                match key.code {
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        self.mode = Mode::Help {
+                            scroll: scroll.saturating_add(1),
+                        }
+                    }
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        self.mode = Mode::Help {
+                            scroll: scroll.saturating_sub(1),
+                        }
+                    }
+                    _ => {}
+                }
+                Vec::new()
+            }
+            Mode::Search { mut input } => match key.code {
+                KeyCode::Esc => Vec::new(),
+                KeyCode::Enter => {
+                    if input.trim().is_empty() {
+                        return self.clear_search();
+                    }
+                    self.queue.search = Some(input.clone());
+                    self.queue.selected = 0;
+                    self.queue.selected_id = None;
+                    vec![Request::Search {
+                        query: input,
+                        limit: 200,
+                    }]
+                }
+                _ => {
+                    edit_line(&mut input, &key);
+                    self.mode = Mode::Search { input };
+                    Vec::new()
+                }
+            },
+            Mode::Palette {
+                mut input,
+                mut selected,
+            } => {
+                let matches = palette_matches(&input);
+                match key.code {
+                    KeyCode::Esc => Vec::new(),
+                    KeyCode::Enter => match matches.get(selected) {
+                        Some(a) => self.perform(*a),
+                        None => Vec::new(),
+                    },
+                    KeyCode::Down => {
+                        selected = (selected + 1).min(matches.len().saturating_sub(1));
+                        self.mode = Mode::Palette { input, selected };
+                        Vec::new()
+                    }
+                    KeyCode::Up => {
+                        selected = selected.saturating_sub(1);
+                        self.mode = Mode::Palette { input, selected };
+                        Vec::new()
+                    }
+                    _ => {
+                        edit_line(&mut input, &key);
+                        self.mode = Mode::Palette { input, selected: 0 };
+                        Vec::new()
+                    }
+                }
+            }
+            Mode::Pick(mut p) => match key.code {
+                KeyCode::Esc | KeyCode::Char('q') => Vec::new(),
+                KeyCode::Down | KeyCode::Char('j') => {
+                    p.selected = (p.selected + 1).min(p.items.len().saturating_sub(1));
+                    self.mode = Mode::Pick(p);
+                    Vec::new()
+                }
+                KeyCode::Up | KeyCode::Char('k') => {
+                    p.selected = p.selected.saturating_sub(1);
+                    self.mode = Mode::Pick(p);
+                    Vec::new()
+                }
+                KeyCode::Enter => self.picked(p),
+                _ => {
+                    self.mode = Mode::Pick(p);
+                    Vec::new()
+                }
+            },
+            Mode::Assign {
+                ticket_id,
+                version,
+                mut input,
+            } => match key.code {
+                KeyCode::Esc => Vec::new(),
+                KeyCode::Enter => {
+                    let who = input.trim().to_string();
+                    let change = TicketChange::Assign(if who.is_empty() || who == "-" {
+                        None
+                    } else {
+                        Some(who)
+                    });
+                    vec![Request::Change {
+                        id: ticket_id,
+                        change,
+                        expected: version,
+                    }]
+                }
+                _ => {
+                    edit_line(&mut input, &key);
+                    self.mode = Mode::Assign {
+                        ticket_id,
+                        version,
+                        input,
+                    };
+                    Vec::new()
+                }
+            },
+            Mode::Editor(editor) => self.editor_key(editor, key),
+            Mode::NewTicket(form) => self.form_key(form, key),
+        }
+    }
+
+    fn clear_search(&mut self) -> Vec<Request> {
+        self.queue.search = None;
+        self.queue.selected = 0;
+        vec![self.reload_queue()]
+    }
+
+    /// Runs a named action (from a key or the palette).
+    pub fn perform(&mut self, action: Action) -> Vec<Request> {
+        self.dirty = true;
+        match action {
+            Action::Quit => {
+                self.quit = true;
+                Vec::new()
+            }
+            Action::Help => {
+                self.mode = Mode::Help { scroll: 0 };
+                Vec::new()
+            }
+            Action::Palette => {
+                self.mode = Mode::Palette {
+                    input: String::new(),
+                    selected: 0,
+                };
+                Vec::new()
+            }
+            Action::NextPane => {
+                self.focus = match self.focus {
+                    Pane::Queue => Pane::Detail,
+                    Pane::Detail => Pane::Sla,
+                    Pane::Sla => Pane::Queue,
+                };
+                Vec::new()
+            }
+            Action::PrevPane => {
+                self.focus = match self.focus {
+                    Pane::Queue => Pane::Sla,
+                    Pane::Detail => Pane::Queue,
+                    Pane::Sla => Pane::Detail,
+                };
+                Vec::new()
+            }
+            Action::MoveDown
+            | Action::MoveUp
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom => self.navigate(action),
+            Action::Open => {
+                if self.focus == Pane::Sla {
+                    // Jump to the SLA pane's most urgent ticket.
+                    if let Some(item) = self.sla_items.first() {
+                        let id = item.ticket.id;
+                        self.focus = Pane::Detail;
+                        return vec![Request::Detail(id)];
+                    }
+                    return Vec::new();
+                }
+                self.focus = Pane::Detail;
+                self.selected_ticket()
+                    .map(|t| vec![Request::Detail(t.id)])
+                    .unwrap_or_default()
+            }
+            Action::Back => {
+                if self.focus != Pane::Queue {
+                    self.focus = Pane::Queue;
+                    Vec::new()
+                } else if self.queue.search.is_some() {
+                    self.clear_search()
+                } else {
+                    Vec::new()
+                }
+            }
+            Action::Search => {
+                self.mode = Mode::Search {
+                    input: self.queue.search.clone().unwrap_or_default(),
+                };
+                Vec::new()
+            }
+            Action::Filter => {
+                self.mode = Mode::Pick(self.filter_picker());
+                Vec::new()
+            }
+            Action::CycleSort => {
+                let i = TicketSort::ALL
+                    .iter()
+                    .position(|s| *s == self.queue.sort)
+                    .unwrap_or(0);
+                self.queue.sort = TicketSort::ALL[(i + 1) % TicketSort::ALL.len()];
+                self.queue.search = None;
+                self.set_message(format!("sorted by {}", self.queue.sort.as_str()), false);
+                vec![self.queue_request(Anchor::Top)]
+            }
+            Action::Refresh => vec![
+                self.reload_queue(),
+                Request::Counts,
+                Request::Sla {
+                    limit: self.sla_height,
+                },
+            ],
+            Action::Claim => self.with_ticket(|t| vec![Request::Claim(t.id)]),
+            Action::Assign => {
+                if let Some(t) = self.current_ticket().cloned() {
+                    self.mode = Mode::Assign {
+                        ticket_id: t.id,
+                        version: t.version,
+                        input: t.assignee.clone().unwrap_or_default(),
+                    };
+                }
+                Vec::new()
+            }
+            Action::ChangeStatus => {
+                if let Some(t) = self.current_ticket().cloned() {
+                    let items = Status::ALL
+                        .iter()
+                        .map(|s| (s.as_str().to_string(), s.as_str().to_string()))
+                        .collect::<Vec<_>>();
+                    let selected = Status::ALL.iter().position(|s| *s == t.status).unwrap_or(0);
+                    self.mode = Mode::Pick(Picker {
+                        title: format!("Status of #{}", t.id),
+                        items,
+                        selected,
+                        purpose: PickPurpose::Status(t.id, t.version),
+                    });
+                }
+                Vec::new()
+            }
+            Action::ChangeSeverity => {
+                if let Some(t) = self.current_ticket().cloned() {
+                    let levels = self
+                        .orgs
+                        .iter()
+                        .find(|o| o.id == t.org_id)
+                        .and_then(|o| self.policies.get(&o.policy_set))
+                        .map(|s| s.severities.clone())
+                        .unwrap_or_default();
+                    if levels.is_empty() {
+                        self.set_message("severity levels are still loading; try again", true);
+                        return Vec::new();
+                    }
+                    let selected = levels.iter().position(|s| *s == t.severity).unwrap_or(0);
+                    self.mode = Mode::Pick(Picker {
+                        title: format!("Severity of #{}", t.id),
+                        items: levels.iter().map(|s| (s.clone(), s.clone())).collect(),
+                        selected,
+                        purpose: PickPurpose::Severity(t.id, t.version),
+                    });
+                }
+                Vec::new()
+            }
+            Action::Reply | Action::Note => {
+                let kind = if action == Action::Reply {
+                    EntryKind::Reply
+                } else {
+                    EntryKind::Note
+                };
+                self.with_ticket(|t| {
+                    vec![Request::LoadDraft {
+                        ticket_id: t.id,
+                        kind,
+                    }]
+                })
+            }
+            Action::NewTicket => {
+                self.mode = Mode::NewTicket(Box::new(NewTicketForm::new(&self.orgs)));
+                vec![Request::Orgs]
+            }
+        }
+    }
+
+    /// The ticket actions apply to: the one open in the detail pane, else the selected row.
+    pub fn current_ticket(&self) -> Option<&Ticket> {
+        match (&self.detail, self.focus) {
+            (Some(d), Pane::Detail) => d.ticket.as_ref(),
+            _ => self.selected_ticket(),
+        }
+    }
+
+    fn with_ticket(&mut self, f: impl FnOnce(&Ticket) -> Vec<Request>) -> Vec<Request> {
+        match self.current_ticket() {
+            Some(t) => f(t),
+            None => {
+                self.set_message("no ticket selected", true);
+                Vec::new()
+            }
+        }
+    }
+
+    fn navigate(&mut self, action: Action) -> Vec<Request> {
+        if self.focus == Pane::Detail {
+            self.detail_scroll = match action {
+                Action::MoveDown => self.detail_scroll.saturating_add(1),
+                Action::MoveUp => self.detail_scroll.saturating_sub(1),
+                Action::PageDown => self.detail_scroll.saturating_add(10),
+                Action::PageUp => self.detail_scroll.saturating_sub(10),
+                Action::Top => 0,
+                _ => self.detail_scroll.saturating_add(1000),
+            };
+            return Vec::new();
+        }
+        let n = self.queue.tickets.len();
+        let sel = self.queue.selected;
+        let last = n.saturating_sub(1);
+        let page = self.queue.height.max(1);
+        // Movement inside the loaded window is local; past its edge a new window is loaded.
+        let (target, edge): (usize, Option<Anchor>) = match action {
+            Action::MoveDown if sel < last => (sel + 1, None),
+            Action::MoveDown if n == page && self.queue.search.is_none() => {
+                (last, self.queue.keys.first().cloned().map(Anchor::After))
+            }
+            Action::MoveUp if sel > 0 => (sel - 1, None),
+            Action::MoveUp if self.queue.search.is_none() => {
+                (0, self.queue.keys.first().cloned().map(Anchor::Before))
+            }
+            Action::PageDown if n == page && self.queue.search.is_none() => {
+                (sel, self.queue.keys.last().cloned().map(Anchor::After))
+            }
+            Action::PageDown => (last, None),
+            Action::PageUp if self.queue.search.is_none() => (
+                sel,
+                self.queue.keys.first().cloned().map(|k| Anchor::Before(k)),
+            ),
+            Action::PageUp => (0, None),
+            Action::Top => (0, Some(Anchor::Top)),
+            Action::Bottom => (last, Some(Anchor::Bottom)),
+            _ => (sel, None),
+        };
+        match edge {
+            Some(anchor) if self.queue.search.is_none() => {
+                let select = match (&anchor, action) {
+                    (Anchor::Top, _) => Select::First,
+                    (Anchor::Bottom, _) => Select::Last,
+                    (Anchor::After(_), Action::MoveDown) => Select::Last,
+                    (Anchor::Before(_), Action::MoveUp) => Select::First,
+                    _ => Select::Same(sel),
+                };
+                self.pending_select = Some(select);
+                let limit = match (&anchor, action) {
+                    // One row scroll: reload the window shifted by one.
+                    (Anchor::After(_), Action::MoveDown) => page,
+                    _ => page,
+                };
+                vec![match self.queue_request(anchor) {
+                    Request::Queue {
+                        filter,
+                        sort,
+                        anchor,
+                        ..
+                    } => Request::Queue {
+                        filter,
+                        sort,
+                        anchor,
+                        limit,
+                    },
+                    other => other,
+                }]
+            }
+            Some(_) => {
+                self.select(target);
+                Vec::new()
+            }
+            None => {
+                self.select(target);
+                Vec::new()
+            }
+        }
+    }
+
+    fn select(&mut self, index: usize) {
+        self.queue.selected = index.min(self.queue.tickets.len().saturating_sub(1));
+        self.queue.selected_id = self.selected_ticket().map(|t| t.id);
+    }
+
+    fn picked(&mut self, p: Picker) -> Vec<Request> {
+        let Some((_, value)) = p.items.get(p.selected).cloned() else {
+            return Vec::new();
+        };
+        match p.purpose {
+            PickPurpose::Status(id, version) => match value.parse::<Status>() {
+                Ok(s) => vec![Request::Change {
+                    id,
+                    change: TicketChange::Status(s),
+                    expected: version,
+                }],
+                Err(e) => {
+                    self.set_message(e, true);
+                    Vec::new()
+                }
+            },
+            PickPurpose::Severity(id, version) => vec![Request::Change {
+                id,
+                change: TicketChange::Severity(value),
+                expected: version,
+            }],
+            PickPurpose::Filter => {
+                self.apply_filter(&value);
+                self.queue.search = None;
+                self.queue.selected = 0;
+                self.queue.selected_id = None;
+                vec![self.queue_request(Anchor::Top)]
+            }
+        }
+    }
+
+    fn filter_picker(&self) -> Picker {
+        let mut items: Vec<(String, String)> = vec![
+            ("clear all filters".into(), "clear".into()),
+            ("mine".into(), "mine".into()),
+            ("unassigned".into(), "unassigned".into()),
+            ("breached".into(), "breached".into()),
+            ("status: active (default)".into(), "status:active".into()),
+        ];
+        for s in Status::ALL {
+            items.push((format!("status: {s}"), format!("status:{s}")));
+        }
+        items.push(("status: all".into(), "status:all".into()));
+        let mut severities: Vec<String> = Vec::new();
+        for name in self.policies.names() {
+            if let Some(set) = self.policies.get(name) {
+                for s in &set.severities {
+                    if !severities.contains(s) {
+                        severities.push(s.clone());
+                    }
+                }
+            }
+        }
+        for s in severities {
+            items.push((format!("severity: {s}"), format!("severity:{s}")));
+        }
+        for o in &self.orgs {
+            items.push((format!("organization: {}", o.name), format!("org:{}", o.id)));
+        }
+        if let Some(a) = self.selected_ticket().and_then(|t| t.assignee.clone()) {
+            items.push((format!("assignee: {a}"), format!("assignee:{a}")));
+        }
+        Picker {
+            title: format!("Filter (now: {})", self.filter_label()),
+            items,
+            selected: 0,
+            purpose: PickPurpose::Filter,
+        }
+    }
+
+    fn apply_filter(&mut self, value: &str) {
+        let f = &mut self.queue.filter;
+        match value.split_once(':') {
+            None => match value {
+                "clear" => *f = TicketFilter::default(),
+                "mine" => {
+                    f.assignee = if f.assignee.as_deref() == Some(self.me.as_str()) {
+                        None
+                    } else {
+                        Some(self.me.clone())
+                    };
+                    f.unassigned = false;
+                }
+                "unassigned" => {
+                    f.unassigned = !f.unassigned;
+                    f.assignee = None;
+                }
+                "breached" => f.breached = !f.breached,
+                _ => {}
+            },
+            Some(("status", "active")) => {
+                f.statuses.clear();
+                f.all_statuses = false;
+            }
+            Some(("status", "all")) => {
+                f.statuses.clear();
+                f.all_statuses = true;
+            }
+            Some(("status", s)) => {
+                if let Ok(st) = s.parse::<Status>() {
+                    f.all_statuses = false;
+                    f.statuses = vec![st];
+                }
+            }
+            Some(("severity", s)) => {
+                f.severity = if f.severity.as_deref() == Some(s) {
+                    None
+                } else {
+                    Some(s.to_string())
+                }
+            }
+            Some(("org", id)) => f.org_id = id.parse().ok().filter(|i| f.org_id != Some(*i)),
+            Some(("assignee", a)) => {
+                f.assignee = Some(a.to_string());
+                f.unassigned = false;
+            }
+            _ => {}
+        }
+    }
+
+    /// A short description of the active filter for the queue's title.
+    pub fn filter_label(&self) -> String {
+        let f = &self.queue.filter;
+        let mut parts = Vec::new();
+        if f.all_statuses {
+            parts.push("all statuses".to_string());
+        } else if f.statuses.is_empty() {
+            parts.push("active".to_string());
+        } else {
+            parts.push(
+                f.statuses
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join("+"),
+            );
+        }
+        if let Some(s) = &f.severity {
+            parts.push(s.clone());
+        }
+        if let Some(o) = f.org_id {
+            parts.push(
+                self.orgs
+                    .iter()
+                    .find(|x| x.id == o)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_else(|| format!("org {o}")),
+            );
+        }
+        if let Some(a) = &f.assignee {
+            parts.push(if *a == self.me {
+                "mine".into()
+            } else {
+                format!("@{a}")
+            });
+        }
+        if f.unassigned {
+            parts.push("unassigned".into());
+        }
+        if f.breached {
+            parts.push("breached".into());
+        }
+        parts.join(", ")
+    }
+
+    fn editor_key(&mut self, mut editor: Box<Editor>, key: KeyEvent) -> Vec<Request> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if editor.confirm_discard {
+            return match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    self.set_message("draft discarded", false);
+                    vec![Request::SaveDraft {
+                        ticket_id: editor.ticket_id,
+                        kind: editor.draft_kind().into(),
+                        body: String::new(),
+                    }]
+                }
+                _ => {
+                    editor.confirm_discard = false;
+                    self.mode = Mode::Editor(editor);
+                    Vec::new()
+                }
+            };
+        }
+        match key.code {
+            KeyCode::Char('s') if ctrl => {
+                let body = editor.text();
+                if body.trim().is_empty() {
+                    self.mode = Mode::Editor(editor);
+                    self.set_message("nothing to send: the text is empty", true);
+                    return Vec::new();
+                }
+                let (id, kind) = (editor.ticket_id, editor.kind);
+                // Keep the editor open until the store confirms; a failure keeps the text.
+                self.mode = Mode::Editor(editor);
+                vec![Request::AddEntry { id, kind, body }]
+            }
+            KeyCode::Esc => {
+                if editor.text().trim().is_empty() {
+                    Vec::new()
+                } else {
+                    editor.confirm_discard = true;
+                    self.mode = Mode::Editor(editor);
+                    Vec::new()
+                }
+            }
+            // App-level chords the textarea would otherwise take.
+            KeyCode::Char('c') | KeyCode::Char('r') if ctrl => {
+                self.mode = Mode::Editor(editor);
+                Vec::new()
+            }
+            _ => {
+                let changed = editor.textarea.input(key);
+                let req = changed.then(|| Request::SaveDraft {
+                    ticket_id: editor.ticket_id,
+                    kind: editor.draft_kind().into(),
+                    body: editor.text(),
+                });
+                self.mode = Mode::Editor(editor);
+                req.into_iter().collect()
+            }
+        }
+    }
+
+    fn form_key(&mut self, mut form: Box<NewTicketForm>, key: KeyEvent) -> Vec<Request> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => {
+                if form.has_text() && !form.confirm_discard {
+                    form.confirm_discard = true;
+                    self.mode = Mode::NewTicket(form);
+                }
+                Vec::new()
+            }
+            KeyCode::Char('s') if ctrl => match form.validate(&self.policies, &self.orgs, self.now)
+            {
+                Ok(new) => {
+                    self.mode = Mode::NewTicket(form);
+                    vec![Request::CreateTicket(new)]
+                }
+                Err(_) => {
+                    self.mode = Mode::NewTicket(form);
+                    self.set_message("fix the fields marked in red first", true);
+                    Vec::new()
+                }
+            },
+            _ => {
+                if form.confirm_discard {
+                    if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+                        return Vec::new();
+                    }
+                    form.confirm_discard = false;
+                }
+                form.key(key, &self.orgs, &self.policies);
+                self.mode = Mode::NewTicket(form);
+                Vec::new()
+            }
+        }
+    }
+
+    pub fn handle_response(&mut self, response: Response) -> Vec<Request> {
+        self.dirty = true;
+        match response {
+            Response::Queue {
+                tickets,
+                keys,
+                total,
+                select,
+            } => {
+                if tickets.is_empty()
+                    && !self.queue.tickets.is_empty()
+                    && self.pending_select.is_some()
+                {
+                    // Scrolled past an edge: nothing there, keep the current window.
+                    self.pending_select = None;
+                    let edge = if self.queue.selected == 0 {
+                        0
+                    } else {
+                        self.queue.tickets.len() - 1
+                    };
+                    self.select(edge);
+                    return self.follow_selection();
+                }
+                let previous = self.queue.selected_id;
+                self.queue.tickets = tickets;
+                self.queue.keys = keys;
+                self.queue.total = total;
+                let index = match (self.pending_select.take(), select.or(previous)) {
+                    (Some(Select::First), _) => 0,
+                    (Some(Select::Last), _) => self.queue.tickets.len().saturating_sub(1),
+                    (Some(Select::Same(i)), _) => i,
+                    (None, Some(id)) => self
+                        .queue
+                        .tickets
+                        .iter()
+                        .position(|t| t.id == id)
+                        .unwrap_or(self.queue.selected),
+                    (None, None) => 0,
+                };
+                self.select(index);
+                self.note_breaches();
+                self.follow_selection()
+            }
+            Response::Search { query, tickets } => {
+                if self.queue.search.as_deref() != Some(query.as_str()) {
+                    return Vec::new();
+                }
+                self.queue.total = tickets.len() as i64;
+                self.queue.keys = Vec::new();
+                self.queue.tickets = tickets;
+                let index = self
+                    .queue
+                    .selected_id
+                    .and_then(|id| self.queue.tickets.iter().position(|t| t.id == id))
+                    .unwrap_or(0);
+                self.select(index);
+                if self.queue.tickets.is_empty() {
+                    self.set_message(format!("no ticket matches {query:?}"), false);
+                }
+                self.follow_selection()
+            }
+            Response::Detail(detail, drafts) => {
+                let same = self
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.ticket.as_ref())
+                    .map(|t| t.id)
+                    == detail.ticket.as_ref().map(|t| t.id);
+                if !same {
+                    self.detail_scroll = 0;
+                }
+                self.detail = Some(*detail);
+                self.detail_drafts = drafts;
+                Vec::new()
+            }
+            Response::Sla(items) => {
+                self.sla_items = items;
+                self.recompute_sla();
+                self.note_breaches();
+                Vec::new()
+            }
+            Response::Counts(c) => {
+                self.counts = c;
+                Vec::new()
+            }
+            Response::Orgs(orgs) => {
+                self.orgs = orgs;
+                if let Mode::NewTicket(form) = &mut self.mode {
+                    form.orgs_loaded(&self.orgs, &self.policies);
+                }
+                Vec::new()
+            }
+            Response::Written { message, ticket_id } => {
+                // A sent reply or note closes its editor; a created ticket closes the form.
+                if matches!(self.mode, Mode::Editor(_) | Mode::NewTicket(_)) {
+                    self.mode = Mode::Normal;
+                }
+                self.set_message(message, false);
+                let mut out = vec![
+                    Request::Counts,
+                    Request::Sla {
+                        limit: self.sla_height,
+                    },
+                ];
+                match ticket_id {
+                    Some(id) => {
+                        self.queue.selected_id = Some(id);
+                        out.push(self.reload_queue());
+                        out.push(Request::Detail(id));
+                    }
+                    None => out.push(self.reload_queue()),
+                }
+                out
+            }
+            Response::Draft {
+                ticket_id,
+                kind,
+                body,
+            } => {
+                let mut textarea = TextArea::default();
+                let restored = body.is_some();
+                if let Some(b) = &body {
+                    textarea = TextArea::new(b.lines().map(str::to_string).collect());
+                    textarea.move_cursor(ratatui_textarea::CursorMove::Bottom);
+                    textarea.move_cursor(ratatui_textarea::CursorMove::End);
+                }
+                self.mode = Mode::Editor(Box::new(Editor {
+                    ticket_id,
+                    kind,
+                    textarea,
+                    confirm_discard: false,
+                    restored,
+                }));
+                if restored {
+                    self.set_message("restored your unsent draft", false);
+                }
+                Vec::new()
+            }
+            Response::Failed {
+                message,
+                conflict,
+                ticket_id,
+            } => {
+                self.set_message(message, true);
+                let mut out = Vec::new();
+                if conflict {
+                    // Show the fresh ticket; an open editor keeps the user's text.
+                    if let Some(id) = ticket_id {
+                        out.push(Request::Detail(id));
+                    }
+                    out.push(self.reload_queue());
+                }
+                out
+            }
+            Response::ExternalChange => {
+                let mut out = vec![
+                    self.reload_queue(),
+                    Request::Counts,
+                    Request::Sla {
+                        limit: self.sla_height,
+                    },
+                ];
+                if let Some(id) = self
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.ticket.as_ref())
+                    .map(|t| t.id)
+                {
+                    out.push(Request::Detail(id));
+                }
+                out
+            }
+        }
+    }
+
+    /// The detail pane follows the selection.
+    fn follow_selection(&mut self) -> Vec<Request> {
+        let selected = self.selected_ticket().map(|t| t.id);
+        let shown = self
+            .detail
+            .as_ref()
+            .and_then(|d| d.ticket.as_ref())
+            .map(|t| t.id);
+        match selected {
+            Some(id) if Some(id) != shown || self.focus == Pane::Queue => vec![Request::Detail(id)],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Recomputes the SLA pane's timers for `now` (only the visible ones).
+    fn recompute_sla(&mut self) {
+        let now = self.now;
+        self.sla_metrics = self
+            .sla_items
+            .iter()
+            .map(|item| {
+                let set = self.policies.get(&item.policy_set)?;
+                let tz: chrono_tz::Tz = item.tz.parse().ok()?;
+                let plan = set.effective_plan(
+                    &item.plan,
+                    item.timeline.opened.with_timezone(&tz).date_naive(),
+                );
+                sla::evaluate(set, plan, &item.ticket.severity, tz, &item.timeline, now)
+                    .into_iter()
+                    .filter(|m| {
+                        matches!(
+                            m.state,
+                            SlaState::Running | SlaState::AtRisk | SlaState::Breached
+                        )
+                    })
+                    .min_by_key(|m| m.due)
+            })
+            .collect();
+    }
+
+    /// Flags tickets that breached since the last look: their rows and the header flash, and
+    /// the bell rings once.
+    fn note_breaches(&mut self) {
+        let now = self.now;
+        let mut newly = Vec::new();
+        let visible = self
+            .queue
+            .tickets
+            .iter()
+            .chain(self.sla_items.iter().map(|i| &i.ticket));
+        for t in visible {
+            let breached = row_state(t, now) == RowState::Breached;
+            if breached && !self.breached_seen.contains(&t.id) {
+                newly.push((t.id, t.next_due));
+            }
+        }
+        for (id, due) in newly {
+            self.breached_seen.insert(id);
+            // Only a breach that happened while we watched (not one found on load) flashes.
+            if due.is_some_and(|d| now - d <= Duration::seconds(2)) {
+                self.flash_until
+                    .insert(id, now + Duration::seconds(FLASH_SECONDS));
+                self.header_flash_until = Some(now + Duration::seconds(FLASH_SECONDS));
+                if self.bell_enabled {
+                    self.ring_bell = true;
+                }
+            }
+        }
+    }
+
+    /// The one-second tick: timers move, breaches flash, counts refresh when one passes.
+    pub fn tick(&mut self, now: DateTime<Utc>) -> Vec<Request> {
+        let before = self.now;
+        self.now = now;
+        self.recompute_sla();
+        let counted_breach = self
+            .queue
+            .tickets
+            .iter()
+            .chain(self.sla_items.iter().map(|i| &i.ticket))
+            .any(|t| {
+                let due = t.next_due;
+                let risk = t.risk_at;
+                due.is_some_and(|d| d > before && d <= now)
+                    || risk.is_some_and(|r| r > before && r <= now)
+            });
+        self.note_breaches();
+        self.flash_until.retain(|_, until| *until > now);
+        if self.header_flash_until.is_some_and(|u| u <= now) {
+            self.header_flash_until = None;
+        }
+        self.dirty = true;
+        if counted_breach {
+            vec![
+                Request::Counts,
+                Request::Sla {
+                    limit: self.sla_height,
+                },
+            ]
+        } else {
+            Vec::new()
+        }
+    }
+
+    pub fn is_flashing(&self, id: i64) -> bool {
+        self.flash_until.get(&id).is_some_and(|u| *u > self.now)
+    }
+
+    /// Keys worth showing in the footer right now.
+    pub fn footer_hints(&self) -> Vec<(String, &'static str)> {
+        let fixed = |pairs: &[(&str, &'static str)]| {
+            pairs.iter().map(|(k, d)| (k.to_string(), *d)).collect()
+        };
+        match &self.mode {
+            Mode::Normal => ACTIONS
+                .iter()
+                .filter_map(|a| {
+                    let label = a.footer?;
+                    let key = self.keymap.keys_for(a.action).into_iter().next()?;
+                    Some((key, label))
+                })
+                .collect(),
+            Mode::Help { .. } => fixed(&[("Esc", "close"), ("j/k", "scroll")]),
+            Mode::Search { .. } => fixed(&[("Enter", "search"), ("Esc", "cancel")]),
+            Mode::Palette { .. } => {
+                fixed(&[("↑/↓", "choose"), ("Enter", "run"), ("Esc", "cancel")])
+            }
+            Mode::Pick(_) => fixed(&[("↑/↓", "choose"), ("Enter", "apply"), ("Esc", "cancel")]),
+            Mode::Assign { .. } => {
+                fixed(&[("Enter", "assign"), ("Esc", "cancel"), ("-", "unassign")])
+            }
+            Mode::Editor(e) if e.confirm_discard => {
+                fixed(&[("y", "discard"), ("any key", "keep editing")])
+            }
+            Mode::Editor(_) => fixed(&[("Ctrl-S", "send"), ("Esc", "cancel")]),
+            Mode::NewTicket(f) if f.confirm_discard => {
+                fixed(&[("y", "discard"), ("any key", "keep editing")])
+            }
+            Mode::NewTicket(_) => fixed(&[
+                ("Tab", "next field"),
+                ("←/→", "choose"),
+                ("Ctrl-S", "create"),
+                ("Esc", "cancel"),
+            ]),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Select {
+    First,
+    Last,
+    Same(usize),
+}
+
+/// Palette entries matching what was typed, by name or description.
+pub fn palette_matches(input: &str) -> Vec<Action> {
+    let q = input.trim().to_lowercase();
+    ACTIONS
+        .iter()
+        .filter(|a| {
+            q.is_empty() || a.name.contains(&q) || a.description.to_lowercase().contains(&q)
+        })
+        .map(|a| a.action)
+        .collect()
+}
+
+/// Minimal line editing for one-line inputs.
+pub fn edit_line(input: &mut String, key: &KeyEvent) {
+    match key.code {
+        KeyCode::Backspace => {
+            input.pop();
+        }
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => input.clear(),
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() => {
+            if input.chars().count() < 200 {
+                input.push(c);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests;

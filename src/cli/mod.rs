@@ -1,0 +1,244 @@
+//! Command-line dispatch. Each subcommand group lives in its own file; this one resolves
+//! the database path, the actor and the clock, the three inputs every command shares.
+
+pub mod args;
+mod gen_cmd;
+mod output;
+mod sla_cmd;
+mod ticket_cmd;
+
+use std::io::{BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use chrono::{DateTime, Utc};
+
+pub use args::Cli;
+use args::{Command, OrgCommand, PolicyCommand};
+
+use crate::domain::{self, Actor};
+use crate::policy::PolicyRegistry;
+use crate::store::Store;
+
+/// Exit status for errors the user can fix (bad input, unknown ids, refused edits).
+pub const EXIT_FAILURE: i32 = 1;
+
+/// The wall clock, read in exactly one place. `TUIDESK_NOW` (RFC 3339) pins it, so scripts
+/// and tests can replay a moment; the demo runs its own faster clock on top of this.
+pub fn now() -> Result<DateTime<Utc>> {
+    match std::env::var("TUIDESK_NOW") {
+        Ok(s) if !s.is_empty() => DateTime::parse_from_rfc3339(&s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| anyhow!("TUIDESK_NOW={s:?} is not an RFC 3339 instant: {e}")),
+        _ => Ok(Utc::now()),
+    }
+}
+
+pub fn actor(as_user: Option<&str>) -> Result<Actor> {
+    if let Some(name) = as_user {
+        domain::validate_user_name(name)?;
+        return Ok(Actor {
+            name: name.to_string(),
+            via_as: true,
+        });
+    }
+    let name = ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "unknown".to_string());
+    Ok(Actor {
+        name,
+        via_as: false,
+    })
+}
+
+/// Where the database lives: --db, else $TUIDESK_DB, else the platform data directory.
+pub fn database_path(flag: Option<&Path>) -> Result<PathBuf> {
+    if let Some(p) = flag {
+        return Ok(p.to_path_buf());
+    }
+    if let Ok(p) = std::env::var("TUIDESK_DB")
+        && !p.is_empty()
+    {
+        return Ok(PathBuf::from(p));
+    }
+    let dirs = directories::ProjectDirs::from("", "", "tuidesk").ok_or_else(|| {
+        anyhow!("cannot find a home directory for the default database; pass --db PATH")
+    })?;
+    let dir = dirs.data_dir();
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir.join("tuidesk.db"))
+}
+
+/// Built-in policy sets plus the user's own from $TUIDESK_POLICY_DIR or the config directory.
+pub fn policies() -> Result<Arc<PolicyRegistry>> {
+    let dir = std::env::var_os("TUIDESK_POLICY_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            directories::ProjectDirs::from("", "", "tuidesk")
+                .map(|d| d.config_dir().join("policies"))
+        })
+        .filter(|d| d.is_dir());
+    Ok(Arc::new(PolicyRegistry::load_with_dir(dir.as_deref())?))
+}
+
+pub fn open_store(db: Option<&Path>) -> Result<Store> {
+    let path = database_path(db)?;
+    if let Some(parent) = path.parent()
+        && !parent.as_os_str().is_empty()
+        && !parent.is_dir()
+    {
+        bail!(
+            "cannot open database {}: directory {} does not exist",
+            path.display(),
+            parent.display()
+        );
+    }
+    if path.is_dir() {
+        bail!("cannot open database {}: it is a directory", path.display());
+    }
+    crate::store::warn_if_network_fs(&path);
+    Ok(Store::open(&path, policies()?)?)
+}
+
+/// Reads a body given inline, from a file, or from standard input (`-`).
+pub fn read_text(inline: Option<&str>, file: Option<&str>, what: &str) -> Result<String> {
+    match (inline, file) {
+        (Some(s), _) => Ok(s.to_string()),
+        (None, Some("-")) => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .with_context(|| format!("reading the {what} from standard input"))?;
+            Ok(s)
+        }
+        (None, Some(path)) => {
+            std::fs::read_to_string(path).with_context(|| format!("reading the {what} from {path}"))
+        }
+        (None, None) => Ok(String::new()),
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let db = cli.db.as_deref();
+    let as_user = cli.as_user.as_deref();
+    match cli.command {
+        None => crate::tui::run_default(db, as_user),
+        Some(Command::Demo(args)) => crate::demo::run(db, as_user, &args),
+        Some(Command::Org(cmd)) => org(db, as_user, cmd),
+        Some(Command::Ticket(cmd)) => ticket_cmd::run(db, as_user, cmd),
+        Some(Command::Search { query, limit, json }) => {
+            let store = open_store(db)?;
+            let now = now()?;
+            let tickets = store.search(&query, limit, now)?;
+            output::print_tickets(&tickets, json, now)
+        }
+        Some(Command::Export { out }) => {
+            let store = open_store(db)?;
+            let (orgs, tickets) = match &out {
+                Some(path) => {
+                    // Write beside the target and rename, so a failed export leaves no half file.
+                    let tmp = path.with_extension("partial");
+                    let file = std::fs::File::create(&tmp)
+                        .with_context(|| format!("creating {}", tmp.display()))?;
+                    let mut w = std::io::BufWriter::new(file);
+                    let counts = store.export(&mut w)?;
+                    w.flush()
+                        .with_context(|| format!("writing {}", tmp.display()))?;
+                    std::fs::rename(&tmp, path)
+                        .with_context(|| format!("renaming to {}", path.display()))?;
+                    counts
+                }
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut w = std::io::BufWriter::new(stdout.lock());
+                    let counts = store.export(&mut w)?;
+                    w.flush().context("writing standard output")?;
+                    counts
+                }
+            };
+            eprintln!("exported {orgs} organizations and {tickets} tickets");
+            Ok(())
+        }
+        Some(Command::Import { file }) => {
+            let mut store = open_store(db)?;
+            let now = now()?;
+            let summary = if file == "-" {
+                let stdin = std::io::stdin();
+                let mut r = stdin.lock();
+                store.import(&mut r, now)?
+            } else {
+                let f = std::fs::File::open(&file).with_context(|| format!("opening {file}"))?;
+                store.import(&mut BufReader::new(f), now)?
+            };
+            println!(
+                "imported {} organizations, {} tickets, {} conversation entries, {} events",
+                summary.orgs, summary.tickets, summary.entries, summary.events
+            );
+            Ok(())
+        }
+        Some(Command::Sla(cmd)) => sla_cmd::run(db, cmd),
+        Some(Command::Gen { tickets, seed }) => gen_cmd::run(db, tickets, seed),
+        Some(Command::Backup { path }) => {
+            let store = open_store(db)?;
+            store.backup_to(&path)?;
+            println!("backed up {} to {}", store.path().display(), path.display());
+            Ok(())
+        }
+        Some(Command::Check) => {
+            let store = open_store(db)?;
+            let report = store.integrity_check()?;
+            if report.len() == 1 && report[0] == "ok" {
+                println!("ok: {} passes the integrity check", store.path().display());
+                Ok(())
+            } else {
+                for line in &report {
+                    println!("{}", crate::text::sanitize_line(line));
+                }
+                bail!(
+                    "integrity check failed ({} problems); restore from a backup",
+                    report.len()
+                )
+            }
+        }
+        Some(Command::Policy(PolicyCommand::List)) => {
+            let reg = policies()?;
+            for name in reg.names() {
+                if let Some(set) = reg.get(name) {
+                    println!("{name}: severities {}", set.severities.join(", "));
+                    for p in &set.plans {
+                        let retired = match (&p.retired_on, &p.fallback) {
+                            (Some(d), Some(f)) => format!(" (retired {d}, falls back to {f})"),
+                            _ => String::new(),
+                        };
+                        println!("  {}{retired}", p.name);
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> {
+    match cmd {
+        OrgCommand::Add {
+            name,
+            policy_set,
+            plan,
+            tz,
+        } => {
+            let actor = actor(as_user)?;
+            let mut store = open_store(db)?;
+            let org = store.add_org(&name, &policy_set, &plan, &tz, &actor, now()?)?;
+            println!("{}", org.id);
+            Ok(())
+        }
+        OrgCommand::List { json } => {
+            let store = open_store(db)?;
+            let orgs = store.list_orgs()?;
+            output::print_orgs(&orgs, json)
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! Plain and JSON output. Customer text goes through the sanitizer before it reaches a
+//! terminal; JSON escapes control characters by itself.
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use crate::domain::{AuditEvent, ConversationEntry, EntryKind, Organization, Ticket};
+use crate::store::TicketDetail;
+use crate::text::{fit_to_width, sanitize_block, sanitize_line};
+
+fn rfc(t: Option<DateTime<Utc>>) -> Value {
+    t.map_or(Value::Null, |t| Value::String(t.to_rfc3339()))
+}
+
+/// Seconds left on the first-response target: negative once overdue; while paused, what was
+/// left when the clock stopped; null when no target applies or it was met.
+pub fn remaining_seconds(t: &Ticket, now: DateTime<Utc>) -> Option<i64> {
+    if t.first_response_at.is_some() {
+        return None;
+    }
+    if let Some(left) = t.paused_seconds_left {
+        return Some(left);
+    }
+    t.first_response_due.map(|due| (due - now).num_seconds())
+}
+
+pub fn ticket_json(t: &Ticket, now: DateTime<Utc>) -> Value {
+    json!({
+        "id": t.id,
+        "org": t.org,
+        "kind": t.kind.as_str(),
+        "severity": t.severity,
+        "status": t.status.as_str(),
+        "summary": t.summary,
+        "component": t.component,
+        "environment": t.environment.map(|e| e.as_str()),
+        "affected_version": t.affected_version,
+        "assignee": t.assignee,
+        "created_at": t.created_at.to_rfc3339(),
+        "updated_at": t.updated_at.to_rfc3339(),
+        "first_response_due": rfc(t.first_response_due),
+        "first_response_at": rfc(t.first_response_at),
+        "resolved_at": rfc(t.resolved_at),
+        "next_due": rfc(t.next_due),
+        "breached": t.breached,
+        "remaining_seconds": remaining_seconds(t, now),
+        "version": t.version,
+    })
+}
+
+fn entry_json(e: &ConversationEntry) -> Value {
+    json!({
+        "id": e.id,
+        "kind": e.kind.as_str(),
+        "role": e.role.as_str(),
+        "author": e.author,
+        "body": e.body,
+        "created_at": e.created_at.to_rfc3339(),
+    })
+}
+
+fn event_json(e: &AuditEvent) -> Value {
+    json!({
+        "actor": e.actor,
+        "actor_source": e.actor_source,
+        "at": e.at.to_rfc3339(),
+        "field": e.field,
+        "old": e.old,
+        "new": e.new,
+    })
+}
+
+/// "1h 05m", "-0h 12m 33s": how long until (or since) a due instant.
+pub fn format_remaining(seconds: i64) -> String {
+    let sign = if seconds < 0 { "-" } else { "" };
+    let s = seconds.unsigned_abs();
+    let (d, h, m, sec) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60, s % 60);
+    if d > 0 {
+        format!("{sign}{d}d {h:02}h")
+    } else {
+        format!("{sign}{h:02}:{m:02}:{sec:02}")
+    }
+}
+
+fn left_column(t: &Ticket, now: DateTime<Utc>) -> String {
+    if t.status.is_done() {
+        return t.status.as_str().to_string();
+    }
+    if let Some(left) = t.paused_seconds_left {
+        return format!("paused {}", format_remaining(left));
+    }
+    match t.next_due {
+        Some(due) => format_remaining((due - now).num_seconds()),
+        None if t.first_response_at.is_some() => "met".into(),
+        None => "-".into(),
+    }
+}
+
+pub fn print_tickets(tickets: &[Ticket], json: bool, now: DateTime<Utc>) -> Result<()> {
+    if json {
+        let arr: Vec<Value> = tickets.iter().map(|t| ticket_json(t, now)).collect();
+        println!("{}", serde_json::to_string_pretty(&arr)?);
+        return Ok(());
+    }
+    println!(
+        "{:>7}  {:<7}  {:<20}  {:<9}  {:<12}  {:>12}  SUMMARY",
+        "ID", "SEV", "ORG", "STATUS", "ASSIGNEE", "LEFT"
+    );
+    for t in tickets {
+        let flag = if t.breached { "!" } else { " " };
+        println!(
+            "{:>7}{flag} {}  {}  {:<9}  {}  {:>12}  {}",
+            t.id,
+            fit_to_width(&sanitize_line(&t.severity), 7),
+            fit_to_width(&sanitize_line(&t.org), 20),
+            t.status.as_str(),
+            fit_to_width(&sanitize_line(t.assignee.as_deref().unwrap_or("-")), 12),
+            left_column(t, now),
+            sanitize_line(&t.summary)
+        );
+    }
+    Ok(())
+}
+
+pub fn print_detail(d: &TicketDetail, json: bool, now: DateTime<Utc>) -> Result<()> {
+    let Some(t) = &d.ticket else { return Ok(()) };
+    if json {
+        let mut v = ticket_json(t, now);
+        v["description"] = Value::String(t.description.clone());
+        v["conversation"] = Value::Array(d.conversation.iter().map(entry_json).collect());
+        v["events"] = Value::Array(d.events.iter().map(event_json).collect());
+        v["pauses"] = Value::Array(
+            d.pauses
+                .iter()
+                .map(|p| json!({"start": p.start.to_rfc3339(), "end": rfc(p.end)}))
+                .collect(),
+        );
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    println!("#{} {}", t.id, sanitize_line(&t.summary));
+    let opt = |v: &Option<String>| {
+        v.as_deref()
+            .map(sanitize_line)
+            .unwrap_or_else(|| "-".into())
+    };
+    println!("  organization  {}", sanitize_line(&t.org));
+    println!(
+        "  kind          {}   severity {}   status {}",
+        t.kind,
+        sanitize_line(&t.severity),
+        t.status
+    );
+    println!(
+        "  component     {}   environment {}   version {}",
+        opt(&t.component),
+        t.environment.map(|e| e.as_str()).unwrap_or("-"),
+        opt(&t.affected_version)
+    );
+    println!("  assignee      {}", opt(&t.assignee));
+    println!(
+        "  created       {}   updated {}",
+        t.created_at.to_rfc3339(),
+        t.updated_at.to_rfc3339()
+    );
+    println!(
+        "  first response due {}   responded {}   {}",
+        t.first_response_due.map_or("-".into(), |d| d.to_rfc3339()),
+        t.first_response_at.map_or("-".into(), |d| d.to_rfc3339()),
+        if t.breached { "BREACHED" } else { "" }
+    );
+    println!("  left          {}", left_column(t, now));
+    println!();
+    println!("{}", indent(&sanitize_block(&t.description)));
+    if !d.conversation.is_empty() {
+        println!();
+        println!("Conversation:");
+        for e in &d.conversation {
+            let label = match e.kind {
+                EntryKind::Reply => "reply",
+                EntryKind::Note => "INTERNAL NOTE",
+            };
+            println!(
+                "  [{}] {} ({}) {}",
+                label,
+                sanitize_line(&e.author),
+                e.role,
+                e.created_at.to_rfc3339()
+            );
+            println!("{}", indent(&sanitize_block(&e.body)));
+        }
+    }
+    if !d.events.is_empty() {
+        println!();
+        println!("Events:");
+        for e in &d.events {
+            println!(
+                "  {} {}{} {}: {} → {}",
+                e.at.to_rfc3339(),
+                sanitize_line(&e.actor),
+                if e.actor_source == "as" {
+                    " (--as)"
+                } else {
+                    ""
+                },
+                sanitize_line(&e.field),
+                sanitize_line(e.old.as_deref().unwrap_or("-")),
+                sanitize_line(e.new.as_deref().unwrap_or("-"))
+            );
+        }
+    }
+    Ok(())
+}
+
+fn indent(s: &str) -> String {
+    s.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn print_orgs(orgs: &[Organization], json: bool) -> Result<()> {
+    if json {
+        let arr: Vec<Value> = orgs
+            .iter()
+            .map(|o| {
+                json!({"id": o.id, "name": o.name, "policy_set": o.policy_set, "plan": o.plan, "tz": o.tz,
+                       "created_at": o.created_at.to_rfc3339()})
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&arr)?);
+        return Ok(());
+    }
+    for o in orgs {
+        println!(
+            "{:>4}  {}  {:<15} {:<18} {}",
+            o.id,
+            fit_to_width(&sanitize_line(&o.name), 32),
+            o.policy_set,
+            o.plan,
+            o.tz
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,180 @@
+use std::path::Path;
+
+use anyhow::{Result, anyhow, bail};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use super::args::SlaCommand;
+use super::{now, open_store, output, policies};
+use crate::domain;
+use crate::policy::{Clock, Metric};
+use crate::sla;
+
+pub fn run(db: Option<&Path>, cmd: SlaCommand) -> Result<()> {
+    match cmd {
+        SlaCommand::Due {
+            policy_set,
+            plan,
+            severity,
+            tz,
+            opened,
+        } => {
+            let reg = policies()?;
+            let set = domain::policy_set(&reg, &policy_set)?;
+            domain::validate_plan(set, &plan)?;
+            if !set.has_severity(&severity) {
+                bail!(
+                    "severity {severity:?} is not a level of policy set {policy_set:?} (levels: {})",
+                    set.severities.join(", ")
+                );
+            }
+            let zone = domain::parse_tz(&tz)?;
+            let opened: DateTime<Utc> = DateTime::parse_from_rfc3339(&opened)
+                .map_err(|e| anyhow!("--opened {opened:?} is not an RFC 3339 instant such as 2026-03-06T17:30:00+01:00 ({e})"))?
+                .with_timezone(&Utc);
+            let effective = set.effective_plan(&plan, opened.with_timezone(&zone).date_naive());
+            match sla::first_response_due(set, effective, &severity, zone, opened) {
+                Some(due) => {
+                    println!("{}", due.with_timezone(&zone).to_rfc3339());
+                    Ok(())
+                }
+                None => bail!(
+                    "plan {effective:?} of {policy_set} has no first-response target for severity {severity}{}",
+                    if effective == "basic" {
+                        " (Basic has no technical support)"
+                    } else {
+                        ""
+                    }
+                ),
+            }
+        }
+        SlaCommand::Explain { id, json } => explain(db, id, json),
+    }
+}
+
+fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
+    let store = open_store(db)?;
+    let now = now()?;
+    let report = store.sla_report(id, now)?;
+    let reg = store.policies().clone();
+    let set = domain::policy_set(&reg, &report.org.policy_set)?;
+    let zone = domain::parse_tz(&report.org.tz)?;
+    let local = |t: DateTime<Utc>| t.with_timezone(&zone).to_rfc3339();
+    let clock_text = |c: &Clock| match c {
+        Clock::Wall => "24x7".to_string(),
+        Clock::Business { calendar } => {
+            let desc = set
+                .calendar(calendar)
+                .map(|c| c.describe())
+                .unwrap_or_default();
+            format!("business ({calendar}: {desc}, {})", report.org.tz)
+        }
+    };
+    let retired = report.effective_plan != report.org.plan;
+    if json {
+        let metrics: Vec<Value> = report
+            .metrics
+            .iter()
+            .map(|m| {
+                json!({
+                    "metric": m.metric.as_str(),
+                    "target_seconds": m.target.as_ref().map(|t| t.seconds),
+                    "clock": m.target.as_ref().map(|t| clock_text(&t.clock)),
+                    "due": m.due.map(local),
+                    "elapsed_seconds": m.elapsed_seconds,
+                    "remaining_seconds": m.remaining_seconds,
+                    "state": m.state.as_str(),
+                    "next_change": m.next_change.map(local),
+                    "breached_at": m.breached_at.map(local),
+                })
+            })
+            .collect();
+        let v = json!({
+            "ticket": id,
+            "org": report.org.name,
+            "policy_set": report.org.policy_set,
+            "plan": report.org.plan,
+            "effective_plan": report.effective_plan,
+            "severity": report.severity,
+            "status": report.status.as_str(),
+            "tz": report.org.tz,
+            "opened": local(report.timeline.opened),
+            "first_response_at": report.timeline.first_response_at.map(local),
+            "pauses": report.timeline.pauses.iter().map(|p| json!({"start": local(p.start), "end": p.end.map(local)})).collect::<Vec<_>>(),
+            "metrics": metrics,
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    println!(
+        "ticket {id} · {} ({})",
+        crate::text::sanitize_line(&report.org.name),
+        report.org.tz
+    );
+    println!(
+        "policy    {} · plan {}{} · severity {} · status {}",
+        report.org.policy_set,
+        report.org.plan,
+        if retired {
+            format!(
+                " → {} (retired plan, served as its fallback)",
+                report.effective_plan
+            )
+        } else {
+            String::new()
+        },
+        crate::text::sanitize_line(&report.severity),
+        report.status
+    );
+    println!("opened    {}", local(report.timeline.opened));
+    if report.timeline.pauses.is_empty() {
+        println!("pauses    none");
+    }
+    for p in &report.timeline.pauses {
+        println!(
+            "pause     {} → {}",
+            local(p.start),
+            p.end.map(local).unwrap_or_else(|| "(still pending)".into())
+        );
+    }
+    for m in &report.metrics {
+        println!();
+        println!("{}: {}", m.metric.as_str(), m.state.as_str());
+        match &m.target {
+            None => {
+                println!(
+                    "  no target: plan {} has none for severity {}",
+                    report.effective_plan, report.severity
+                );
+                continue;
+            }
+            Some(t) => println!(
+                "  target    {} ({})",
+                output::format_remaining(t.seconds),
+                clock_text(&t.clock)
+            ),
+        }
+        if let Some(due) = m.due {
+            println!("  due       {}  (UTC {})", local(due), due.to_rfc3339());
+        }
+        println!(
+            "  elapsed   {}",
+            output::format_remaining(m.elapsed_seconds)
+        );
+        if let Some(r) = m.remaining_seconds {
+            println!("  remaining {}", output::format_remaining(r));
+        }
+        if let Some(b) = m.breached_at {
+            println!("  breached  {}", local(b));
+        }
+        if let Some(n) = m.next_change {
+            println!("  changes   {}", local(n));
+        }
+        if m.metric == Metric::FirstResponse
+            && let Some(r) = report.timeline.first_response_at
+        {
+            println!("  responded {}", local(r));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,442 @@
+//! Pure domain types and the seeds' rules. No I/O: everything here is data and validation.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::policy::{PolicyRegistry, PolicySet};
+
+/// Longest summary accepted, counted in characters (not bytes) so CJK text gets the same room.
+pub const MAX_SUMMARY_CHARS: usize = 200;
+/// Longest description or conversation body accepted (bytes). Large enough for logs and call
+/// stacks, small enough that one ticket cannot stall every engineer's screen.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("unknown policy set {0:?} (known: {1})")]
+    UnknownPolicySet(String, String),
+    #[error("policy set {set:?} has no plan {plan:?} (plans: {known})")]
+    UnknownPlan {
+        set: String,
+        plan: String,
+        known: String,
+    },
+    #[error("severity {severity:?} is not a level of policy set {set:?} (levels: {known})")]
+    UnknownSeverity {
+        set: String,
+        severity: String,
+        known: String,
+    },
+    #[error(
+        "severity {0} does not apply to billing/account tickets (seed rule); use a lower severity"
+    )]
+    BillingSeverity(String),
+    #[error(
+        "organization {org:?} is on the {plan:?} plan, which has no technical support; only billing tickets can be opened"
+    )]
+    TechnicalNotAllowed { org: String, plan: String },
+    #[error("unknown time zone {0:?} (use an IANA name such as Asia/Shanghai or Europe/Berlin)")]
+    UnknownTimeZone(String),
+    #[error("summary is empty")]
+    EmptySummary,
+    #[error("summary is {0} characters long; at most {MAX_SUMMARY_CHARS} are allowed")]
+    SummaryTooLong(usize),
+    #[error("{what} is {len} bytes; at most {MAX_BODY_BYTES} bytes are allowed")]
+    BodyTooLong { what: &'static str, len: usize },
+    #[error("{what} is empty")]
+    EmptyBody { what: &'static str },
+    #[error("organization name is empty")]
+    EmptyOrgName,
+    #[error("user name {0:?} is not valid (1–64 characters, no spaces or control characters)")]
+    BadUserName(String),
+}
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "&'static str")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+            pub fn allowed() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(format!("unknown {} {:?} (allowed: {})", $what, s, Self::allowed())),
+                }
+            }
+        }
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(s: String) -> Result<Self, String> { s.parse() }
+        }
+        impl From<$name> for &'static str {
+            fn from(v: $name) -> &'static str { v.as_str() }
+        }
+    };
+}
+
+string_enum!(
+    /// Ticket kinds of the seeds (000): technical, or account/billing.
+    TicketKind, "ticket kind" { Technical => "technical", Billing => "billing" }
+);
+string_enum!(
+    Status, "status" {
+        New => "new",
+        Open => "open",
+        Pending => "pending",
+        OnHold => "on-hold",
+        Resolved => "resolved",
+        Closed => "closed",
+    }
+);
+string_enum!(
+    Environment, "environment" { Production => "production", NonProduction => "non-production" }
+);
+string_enum!(
+    /// Public replies reach the customer; internal notes never do.
+    EntryKind, "conversation entry kind" { Reply => "reply", Note => "note" }
+);
+string_enum!(
+    /// Who wrote an entry: an engineer's public reply meets the first-response target, a
+    /// customer's follow-up does not.
+    AuthorRole, "author role" { Engineer => "engineer", Customer => "customer" }
+);
+
+impl Status {
+    /// Statuses in which the ticket still needs work (the default queue).
+    pub const ACTIVE: &'static [Status] =
+        &[Status::New, Status::Open, Status::Pending, Status::OnHold];
+
+    pub fn is_active(self) -> bool {
+        Self::ACTIVE.contains(&self)
+    }
+    /// Waiting on the customer: the SLA clock does not run.
+    pub fn pauses_clock(self) -> bool {
+        self == Status::Pending
+    }
+    pub fn is_done(self) -> bool {
+        matches!(self, Status::Resolved | Status::Closed)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Organization {
+    pub id: i64,
+    pub name: String,
+    pub policy_set: String,
+    pub plan: String,
+    pub tz: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ticket {
+    pub id: i64,
+    pub org_id: i64,
+    pub org: String,
+    pub kind: TicketKind,
+    pub severity: String,
+    pub status: Status,
+    pub summary: String,
+    pub description: String,
+    pub component: Option<String>,
+    pub environment: Option<Environment>,
+    pub affected_version: Option<String>,
+    pub assignee: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub first_response_due: Option<DateTime<Utc>>,
+    /// Due instant of the most urgent target still running; None when nothing runs
+    /// (met, paused, done, or no target).
+    pub next_due: Option<DateTime<Utc>>,
+    /// When the most urgent running target turns at-risk.
+    pub risk_at: Option<DateTime<Utc>>,
+    pub paused_seconds_left: Option<i64>,
+    pub breached: bool,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationEntry {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub kind: EntryKind,
+    pub role: AuthorRole,
+    pub author: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One audited change: who did what, when, old → new.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub ticket_id: Option<i64>,
+    pub org_id: Option<i64>,
+    pub actor: String,
+    /// "os" when the actor is the OS user, "as" when a script named it with `--as`.
+    pub actor_source: String,
+    pub at: DateTime<Utc>,
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// Who is acting. The OS user by default; `--as` is for scripts and is recorded as such.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub via_as: bool,
+}
+
+impl Actor {
+    pub fn source(&self) -> &'static str {
+        if self.via_as { "as" } else { "os" }
+    }
+}
+
+pub fn validate_user_name(name: &str) -> Result<(), RuleError> {
+    let n = name.chars().count();
+    if n == 0 || n > 64 || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(RuleError::BadUserName(name.to_string()));
+    }
+    Ok(())
+}
+
+pub fn validate_summary(summary: &str) -> Result<(), RuleError> {
+    let trimmed = summary.trim();
+    if trimmed.is_empty() {
+        return Err(RuleError::EmptySummary);
+    }
+    let n = summary.chars().count();
+    if n > MAX_SUMMARY_CHARS {
+        return Err(RuleError::SummaryTooLong(n));
+    }
+    Ok(())
+}
+
+pub fn validate_body(what: &'static str, body: &str, allow_empty: bool) -> Result<(), RuleError> {
+    if !allow_empty && body.trim().is_empty() {
+        return Err(RuleError::EmptyBody { what });
+    }
+    if body.len() > MAX_BODY_BYTES {
+        return Err(RuleError::BodyTooLong {
+            what,
+            len: body.len(),
+        });
+    }
+    Ok(())
+}
+
+pub fn parse_tz(tz: &str) -> Result<chrono_tz::Tz, RuleError> {
+    tz.parse::<chrono_tz::Tz>()
+        .map_err(|_| RuleError::UnknownTimeZone(tz.to_string()))
+}
+
+pub fn policy_set<'a>(
+    registry: &'a PolicyRegistry,
+    name: &str,
+) -> Result<&'a PolicySet, RuleError> {
+    registry
+        .get(name)
+        .ok_or_else(|| RuleError::UnknownPolicySet(name.to_string(), registry.names().join(", ")))
+}
+
+/// An organization must name a known policy set, a plan of that set and a real time zone.
+pub fn validate_org(
+    registry: &PolicyRegistry,
+    name: &str,
+    set_name: &str,
+    plan: &str,
+    tz: &str,
+) -> Result<(), RuleError> {
+    if name.trim().is_empty() {
+        return Err(RuleError::EmptyOrgName);
+    }
+    let set = policy_set(registry, set_name)?;
+    validate_plan(set, plan)?;
+    parse_tz(tz)?;
+    Ok(())
+}
+
+pub fn validate_plan(set: &PolicySet, plan: &str) -> Result<(), RuleError> {
+    if set.plan(plan).is_none() {
+        return Err(RuleError::UnknownPlan {
+            set: set.name.clone(),
+            plan: plan.to_string(),
+            known: set
+                .plans
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    Ok(())
+}
+
+/// The seeds' rules for a ticket's kind and severity under an organization's (effective) plan.
+pub fn validate_kind_severity(
+    set: &PolicySet,
+    org_name: &str,
+    effective_plan: &str,
+    kind: TicketKind,
+    severity: &str,
+) -> Result<(), RuleError> {
+    if !set.has_severity(severity) {
+        return Err(RuleError::UnknownSeverity {
+            set: set.name.clone(),
+            severity: severity.to_string(),
+            known: set.severities.join(", "),
+        });
+    }
+    if kind == TicketKind::Billing
+        && set
+            .billing_excluded_severities
+            .iter()
+            .any(|s| s == severity)
+    {
+        return Err(RuleError::BillingSeverity(severity.to_string()));
+    }
+    if kind == TicketKind::Technical {
+        let allowed = set
+            .plan(effective_plan)
+            .map(|p| p.technical_tickets)
+            .unwrap_or(false);
+        if !allowed {
+            return Err(RuleError::TechnicalNotAllowed {
+                org: org_name.to_string(),
+                plan: effective_plan.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry() -> PolicyRegistry {
+        PolicyRegistry::builtin().expect("built-in policies parse")
+    }
+
+    #[test]
+    fn enums_round_trip_and_reject_unknown() {
+        for s in Status::ALL {
+            assert_eq!(s.as_str().parse::<Status>().unwrap(), *s);
+        }
+        let err = "done".parse::<Status>().unwrap_err();
+        assert!(
+            err.contains("new, open, pending, on-hold, resolved, closed"),
+            "{err}"
+        );
+        assert_eq!(
+            "non-production".parse::<Environment>().unwrap(),
+            Environment::NonProduction
+        );
+        assert!("Billing".parse::<TicketKind>().is_err());
+    }
+
+    #[test]
+    fn only_pending_pauses_and_active_statuses() {
+        assert!(Status::Pending.pauses_clock());
+        assert!(!Status::OnHold.pauses_clock());
+        assert!(Status::OnHold.is_active());
+        assert!(!Status::Resolved.is_active());
+        assert!(Status::Closed.is_done());
+    }
+
+    #[test]
+    fn no_s1_on_billing() {
+        let reg = registry();
+        let cc = reg.get("connected-care").unwrap();
+        let err = validate_kind_severity(cc, "Acme", "enterprise", TicketKind::Billing, "S1")
+            .unwrap_err();
+        assert_eq!(err, RuleError::BillingSeverity("S1".into()));
+        assert!(
+            validate_kind_severity(cc, "Acme", "enterprise", TicketKind::Billing, "S2").is_ok()
+        );
+        assert!(
+            validate_kind_severity(cc, "Acme", "enterprise", TicketKind::Technical, "S1").is_ok()
+        );
+    }
+
+    #[test]
+    fn basic_plan_has_no_technical_tickets() {
+        let reg = registry();
+        let cc = reg.get("connected-care").unwrap();
+        let err =
+            validate_kind_severity(cc, "Acme", "basic", TicketKind::Technical, "S3").unwrap_err();
+        assert!(matches!(err, RuleError::TechnicalNotAllowed { .. }));
+        assert!(err.to_string().contains("only billing tickets"));
+        assert!(validate_kind_severity(cc, "Acme", "basic", TicketKind::Billing, "S3").is_ok());
+    }
+
+    #[test]
+    fn severity_must_belong_to_the_set() {
+        let reg = registry();
+        let ctyun = reg.get("ctyun").unwrap();
+        let err = validate_kind_severity(ctyun, "X", "business", TicketKind::Technical, "S1")
+            .unwrap_err();
+        assert!(err.to_string().contains("urgent, general"), "{err}");
+        assert!(
+            validate_kind_severity(ctyun, "X", "business", TicketKind::Technical, "urgent").is_ok()
+        );
+        assert!(
+            validate_kind_severity(ctyun, "X", "standard", TicketKind::Billing, "urgent").is_ok()
+        );
+    }
+
+    #[test]
+    fn summary_counts_characters_not_bytes() {
+        let cjk: String = "数".repeat(200);
+        assert!(cjk.len() > 200);
+        assert!(validate_summary(&cjk).is_ok());
+        let too_long: String = "数".repeat(201);
+        assert_eq!(
+            validate_summary(&too_long),
+            Err(RuleError::SummaryTooLong(201))
+        );
+        assert_eq!(validate_summary("   "), Err(RuleError::EmptySummary));
+    }
+
+    #[test]
+    fn org_validation_names_what_is_wrong() {
+        let reg = registry();
+        assert!(validate_org(&reg, "A", "connected-care", "premium", "Asia/Tokyo").is_ok());
+        let e = validate_org(&reg, "A", "nope", "premium", "Asia/Tokyo").unwrap_err();
+        assert!(e.to_string().contains("connected-care"));
+        let e = validate_org(&reg, "A", "ctyun", "premium", "Asia/Tokyo").unwrap_err();
+        assert!(e.to_string().contains("standard"), "{e}");
+        let e = validate_org(&reg, "A", "ctyun", "business", "Mars/Olympus").unwrap_err();
+        assert!(e.to_string().contains("IANA"));
+    }
+
+    #[test]
+    fn user_names() {
+        assert!(validate_user_name("alice").is_ok());
+        assert!(validate_user_name("").is_err());
+        assert!(validate_user_name("a b").is_err());
+        assert!(validate_user_name("a\u{1b}b").is_err());
+    }
+}

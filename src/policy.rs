@@ -1,0 +1,1502 @@
+//! Policy sets as data: plans × severities → response targets, each on a 24×7 clock
+//! or a business-hours calendar, parsed from TOML with errors that name the file and
+//! the key.
+//!
+//! # File format
+//!
+//! ```toml
+//! name = "connected-care"             # optional, default: the file stem
+//! description = "TiDB Cloud Connected Care"
+//! severities = ["S1", "S2", "S3", "S4"]          # most severe first; items may also be
+//!                                                # { name = "S1", description = "..." }
+//! at_risk_share = 0.75                # optional, 0 < x <= 1, default 0.75
+//! billing_excluded_severities = ["S1"]           # optional: billing tickets may not use these
+//!
+//! [calendars.business]                # see crate::sla::calendar for every key
+//! mon = ["09:00-18:00"]
+//! fri = ["09:00-18:00"]
+//!
+//! [plans.developer]                   # plans keep their file order
+//! label = "Developer"                 # optional, default: the plan name
+//! priority = 3                        # optional, 1 = served first, default 100
+//! technical_tickets = true            # optional, default true
+//! retired_on = 2026-01-15             # optional, together with `fallback`
+//! fallback = "basic"
+//!
+//! [plans.developer.first_response]    # also next_response, resolution
+//! S1 = { hours = 4, clock = "business" }         # exactly one of seconds/minutes/hours
+//! S2 = { minutes = 30, clock = "24x7" }
+//! S3 = { hours = 8, clock = "business", calendar = "business" }  # calendar defaults to "business"
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::sla::Calendar;
+use crate::sla::calendar::Interval;
+
+/// Longest target accepted (366 days of clock seconds).
+pub const MAX_TARGET_SECONDS: i64 = 366 * 86_400;
+
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "connected-care.toml",
+        include_str!("../assets/policies/connected-care.toml"),
+    ),
+    ("ctyun.toml", include_str!("../assets/policies/ctyun.toml")),
+];
+
+// ---------------------------------------------------------------------------- errors
+
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML.
+    #[error("{origin}: line {line}: {message}")]
+    Syntax {
+        origin: String,
+        line: usize,
+        message: String,
+    },
+    /// Valid TOML, but not a valid policy set / calendar.
+    #[error("{origin}: {key}: {message}")]
+    Invalid {
+        origin: String,
+        key: String,
+        line: Option<usize>,
+        message: String,
+    },
+    #[error("{origin}: name: policy set \"{name}\" is already defined by {other}")]
+    DuplicateSet {
+        origin: String,
+        name: String,
+        other: String,
+    },
+}
+
+impl PolicyError {
+    /// The TOML key path the error is about, when there is one.
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            PolicyError::Invalid { key, .. } => Some(key),
+            PolicyError::DuplicateSet { .. } => Some("name"),
+            _ => None,
+        }
+    }
+    /// 1-based line in the file, when known.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            PolicyError::Invalid { line, .. } => *line,
+            PolicyError::Syntax { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+}
+
+// ------------------------------------------------------------------------ data model
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub enum Metric {
+    FirstResponse,
+    NextResponse,
+    Resolution,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 3] = [
+        Metric::FirstResponse,
+        Metric::NextResponse,
+        Metric::Resolution,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::FirstResponse => "first-response",
+            Metric::NextResponse => "next-response",
+            Metric::Resolution => "resolution",
+        }
+    }
+
+    /// The key used in policy files (`first_response`, ...).
+    pub fn toml_key(self) -> &'static str {
+        match self {
+            Metric::FirstResponse => "first_response",
+            Metric::NextResponse => "next_response",
+            Metric::Resolution => "resolution",
+        }
+    }
+
+    /// Accepts `as_str()` and `toml_key()` spellings.
+    pub fn parse(s: &str) -> Option<Metric> {
+        Metric::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s || m.toml_key() == s)
+    }
+}
+
+impl fmt::Display for Metric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Clock {
+    /// `"24x7"`: wall time.
+    Wall,
+    /// `"business"`: only the named calendar's hours, in the customer's time zone.
+    Business { calendar: String },
+}
+
+impl Clock {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Clock::Wall => "24x7",
+            Clock::Business { .. } => "business",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub seconds: i64,
+    pub clock: Clock,
+}
+
+impl fmt::Display for Target {
+    /// "4 h (business)", "30 min (24×7)".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.seconds;
+        if s % 3600 == 0 {
+            write!(f, "{} h", s / 3600)?;
+        } else if s % 60 == 0 {
+            write!(f, "{} min", s / 60)?;
+        } else {
+            write!(f, "{s} s")?;
+        }
+        match &self.clock {
+            Clock::Wall => f.write_str(" (24×7)"),
+            Clock::Business { .. } => f.write_str(" (business)"),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub name: String,
+    pub label: String,
+    pub description: String,
+    pub technical_tickets: bool,
+    /// 1 = served first.
+    pub priority: u32,
+    pub retired_on: Option<NaiveDate>,
+    pub fallback: Option<String>,
+    targets: BTreeMap<Metric, BTreeMap<String, Target>>,
+}
+
+impl Plan {
+    pub fn target(&self, metric: Metric, severity: &str) -> Option<&Target> {
+        self.targets.get(&metric)?.get(severity)
+    }
+    /// Metrics this plan defines at least one target for, in `Metric` order.
+    pub fn metrics(&self) -> Vec<Metric> {
+        self.targets
+            .iter()
+            .filter(|(_, t)| !t.is_empty())
+            .map(|(m, _)| *m)
+            .collect()
+    }
+    pub fn is_retired_on(&self, date: NaiveDate) -> bool {
+        self.retired_on.is_some_and(|r| date >= r)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PolicySet {
+    pub name: String,
+    pub description: String,
+    /// Most severe first.
+    pub severities: Vec<String>,
+    pub at_risk_share: f64,
+    pub billing_excluded_severities: Vec<String>,
+    /// In file order.
+    pub plans: Vec<Plan>,
+    /// The file it came from (for messages).
+    pub origin: String,
+    severity_descriptions: BTreeMap<String, String>,
+    calendars: BTreeMap<String, Calendar>,
+}
+
+impl PolicySet {
+    pub fn from_toml_str(source: &str, origin: &str) -> Result<PolicySet, PolicyError> {
+        parse_policy_set(source, origin)
+    }
+
+    pub fn plan(&self, name: &str) -> Option<&Plan> {
+        self.plans.iter().find(|p| p.name == name)
+    }
+
+    pub fn has_severity(&self, sev: &str) -> bool {
+        self.severities.iter().any(|s| s == sev)
+    }
+
+    /// 0 = most severe.
+    pub fn severity_rank(&self, sev: &str) -> Option<usize> {
+        self.severities.iter().position(|s| s == sev)
+    }
+
+    pub fn severity_description(&self, sev: &str) -> Option<&str> {
+        self.severity_descriptions.get(sev).map(String::as_str)
+    }
+
+    /// May a billing/account ticket carry this severity?
+    pub fn billing_allows(&self, sev: &str) -> bool {
+        self.has_severity(sev) && !self.billing_excluded_severities.iter().any(|s| s == sev)
+    }
+
+    pub fn target(&self, plan: &str, metric: Metric, severity: &str) -> Option<&Target> {
+        self.plan(plan)?.target(metric, severity)
+    }
+
+    /// The plan that actually serves an org on `date` (organization-local date): a
+    /// retired plan's fallback from its retirement date on (chains are followed;
+    /// cycles are refused at load time). Unknown plans are returned unchanged.
+    pub fn effective_plan<'a>(&'a self, plan: &'a str, date: NaiveDate) -> &'a str {
+        let mut name = plan;
+        for _ in 0..=self.plans.len() {
+            match self.plan(name) {
+                Some(p) if p.is_retired_on(date) => match &p.fallback {
+                    Some(f) => name = f,
+                    None => return name,
+                },
+                _ => return name,
+            }
+        }
+        name
+    }
+
+    pub fn calendar(&self, name: &str) -> Option<&Calendar> {
+        self.calendars.get(name)
+    }
+
+    pub fn calendar_names(&self) -> Vec<&str> {
+        self.calendars.keys().map(String::as_str).collect()
+    }
+}
+
+// -------------------------------------------------------------------------- registry
+
+#[derive(Clone, Debug)]
+pub struct PolicyRegistry {
+    sets: Vec<PolicySet>,
+}
+
+impl PolicyRegistry {
+    /// The two built-in sets.
+    pub fn builtin() -> Result<PolicyRegistry, PolicyError> {
+        let sets = BUILTIN
+            .iter()
+            .map(|(origin, src)| PolicySet::from_toml_str(src, origin))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(PolicyRegistry { sets })
+    }
+
+    /// Built-ins plus every `*.toml` in `dir` (sorted by file name). A user set whose
+    /// name equals a built-in's replaces it; two user files defining the same set are
+    /// an error. A directory that does not exist is treated as empty.
+    pub fn load_with_dir(dir: Option<&Path>) -> Result<PolicyRegistry, PolicyError> {
+        let mut reg = Self::builtin()?;
+        let Some(dir) = dir else { return Ok(reg) };
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(reg),
+            Err(source) => {
+                return Err(PolicyError::Io {
+                    path: dir.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        let mut files: Vec<PathBuf> = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|source| PolicyError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+                files.push(path);
+            }
+        }
+        files.sort();
+        let builtin_names: Vec<String> = reg.sets.iter().map(|s| s.name.clone()).collect();
+        let mut user_origin: BTreeMap<String, String> = BTreeMap::new();
+        for path in files {
+            let source = std::fs::read_to_string(&path).map_err(|source| PolicyError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let origin = path
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let set = PolicySet::from_toml_str(&source, &origin)?;
+            if let Some(other) = user_origin.get(&set.name) {
+                return Err(PolicyError::DuplicateSet {
+                    origin,
+                    name: set.name,
+                    other: other.clone(),
+                });
+            }
+            user_origin.insert(set.name.clone(), origin);
+            match reg.sets.iter().position(|s| s.name == set.name) {
+                Some(i) if builtin_names.contains(&set.name) => reg.sets[i] = set,
+                _ => reg.sets.push(set),
+            }
+        }
+        Ok(reg)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&PolicySet> {
+        self.sets.iter().find(|s| s.name == name)
+    }
+
+    /// Built-ins first, then user sets by file name.
+    pub fn names(&self) -> Vec<&str> {
+        self.sets.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    pub fn sets(&self) -> &[PolicySet] {
+        &self.sets
+    }
+}
+
+// ------------------------------------------------------------------ TOML walking help
+
+/// `"dir/connected-care.toml"` → `"connected-care"`.
+pub(crate) fn file_stem(origin: &str) -> String {
+    Path::new(origin)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| origin.to_string())
+}
+
+type Item<'i> = Spanned<DeValue<'i>>;
+
+/// Error context while walking a parsed TOML document.
+pub(crate) struct TomlCtx<'s> {
+    origin: &'s str,
+    source: &'s str,
+    prefix: String,
+}
+
+impl<'s> TomlCtx<'s> {
+    pub(crate) fn new(origin: &'s str, source: &'s str) -> Self {
+        TomlCtx {
+            origin,
+            source,
+            prefix: String::new(),
+        }
+    }
+
+    /// Key paths in messages get `prefix.` in front, and lines are not reported
+    /// (the source is a re-serialised fragment).
+    pub(crate) fn with_prefix(mut self, prefix: &str) -> Self {
+        self.prefix = prefix.to_string();
+        self
+    }
+
+    pub(crate) fn join(path: &str, key: &str) -> String {
+        let bare = !key.is_empty()
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        let key = if bare {
+            key.to_string()
+        } else {
+            format!("{key:?}")
+        };
+        if path.is_empty() {
+            key
+        } else {
+            format!("{path}.{key}")
+        }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        let end = offset.min(self.source.len());
+        self.source.as_bytes()[..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
+    }
+
+    pub(crate) fn err(
+        &self,
+        key: &str,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> PolicyError {
+        let key = match (self.prefix.is_empty(), key.is_empty()) {
+            (true, _) => key.to_string(),
+            (false, true) => self.prefix.clone(),
+            (false, false) => format!("{}.{key}", self.prefix),
+        };
+        let key = if key.is_empty() {
+            "(top level)".to_string()
+        } else {
+            key
+        };
+        PolicyError::Invalid {
+            origin: self.origin.to_string(),
+            key,
+            line: if self.prefix.is_empty() {
+                span.map(|s| self.line(s.start))
+            } else {
+                None
+            },
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn syntax(&self, e: &toml::de::Error) -> PolicyError {
+        PolicyError::Syntax {
+            origin: self.origin.to_string(),
+            line: e.span().map(|s| self.line(s.start)).unwrap_or(1),
+            message: e.message().trim().to_string(),
+        }
+    }
+
+    /// Entries of a table in file order (by the position of their key).
+    pub(crate) fn entries<'a, 'i>(
+        table: &'a DeTable<'i>,
+    ) -> Vec<(&'a Spanned<std::borrow::Cow<'i, str>>, &'a Item<'i>)> {
+        let mut v: Vec<_> = table.iter().collect();
+        v.sort_by_key(|(k, _)| k.span().start);
+        v
+    }
+
+    pub(crate) fn check_keys(
+        &self,
+        path: &str,
+        table: &DeTable<'_>,
+        allowed: &[&str],
+    ) -> Result<(), PolicyError> {
+        for (k, _) in Self::entries(table) {
+            if !allowed.contains(&k.get_ref().as_ref()) {
+                return Err(self.err(
+                    &Self::join(path, k.get_ref()),
+                    Some(k.span()),
+                    format!("unknown key (expected one of: {})", allowed.join(", ")),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn type_err(&self, path: &str, v: &Item<'_>, expected: &str) -> PolicyError {
+        self.err(
+            path,
+            Some(v.span()),
+            format!("expected {expected}, found {}", v.get_ref().type_str()),
+        )
+    }
+
+    pub(crate) fn string(&self, path: &str, v: &Item<'_>) -> Result<String, PolicyError> {
+        v.get_ref()
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| self.type_err(path, v, "a string"))
+    }
+
+    pub(crate) fn int(&self, path: &str, v: &Item<'_>) -> Result<i64, PolicyError> {
+        match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .map_err(|_| self.err(path, Some(v.span()), "integer out of range")),
+            _ => Err(self.type_err(path, v, "an integer")),
+        }
+    }
+
+    pub(crate) fn float(&self, path: &str, v: &Item<'_>) -> Result<f64, PolicyError> {
+        match v.get_ref() {
+            DeValue::Float(f) => f
+                .as_str()
+                .parse::<f64>()
+                .map_err(|_| self.err(path, Some(v.span()), "bad number")),
+            DeValue::Integer(_) => self.int(path, v).map(|i| i as f64),
+            _ => Err(self.type_err(path, v, "a number")),
+        }
+    }
+
+    pub(crate) fn bool(&self, path: &str, v: &Item<'_>) -> Result<bool, PolicyError> {
+        v.get_ref()
+            .as_bool()
+            .ok_or_else(|| self.type_err(path, v, "true or false"))
+    }
+
+    /// A TOML local date (`2026-01-15`) or a string in that form.
+    pub(crate) fn date(&self, path: &str, v: &Item<'_>) -> Result<NaiveDate, PolicyError> {
+        let bad = || self.err(path, Some(v.span()), "expected a date like 2026-01-15");
+        match v.get_ref() {
+            DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+                (Some(d), None, None) => {
+                    NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)
+                        .ok_or_else(bad)
+                }
+                _ => Err(bad()),
+            },
+            DeValue::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad()),
+            _ => Err(bad()),
+        }
+    }
+
+    pub(crate) fn array<'a, 'i>(
+        &self,
+        path: &str,
+        v: &'a Item<'i>,
+    ) -> Result<&'a [Item<'i>], PolicyError> {
+        match v.get_ref() {
+            DeValue::Array(a) => Ok(a),
+            _ => Err(self.type_err(path, v, "an array")),
+        }
+    }
+
+    pub(crate) fn table<'a, 'i>(
+        &self,
+        path: &str,
+        v: &'a Item<'i>,
+    ) -> Result<&'a DeTable<'i>, PolicyError> {
+        match v.get_ref() {
+            DeValue::Table(t) => Ok(t),
+            _ => Err(self.type_err(path, v, "a table")),
+        }
+    }
+
+    /// An array of `"HH:MM-HH:MM"` strings.
+    pub(crate) fn intervals(&self, path: &str, v: &Item<'_>) -> Result<Vec<Interval>, PolicyError> {
+        let mut out = Vec::new();
+        for (i, item) in self.array(path, v)?.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            let s = self.string(&p, item)?;
+            out.push(Interval::parse(&s).map_err(|m| self.err(&p, Some(item.span()), m))?);
+        }
+        Ok(out)
+    }
+}
+
+// --------------------------------------------------------------------------- parsing
+
+fn parse_policy_set(source: &str, origin: &str) -> Result<PolicySet, PolicyError> {
+    let ctx = TomlCtx::new(origin, source);
+    let doc = DeTable::parse(source).map_err(|e| ctx.syntax(&e))?;
+    let root = doc.get_ref();
+    ctx.check_keys(
+        "",
+        root,
+        &[
+            "name",
+            "description",
+            "severities",
+            "at_risk_share",
+            "billing_excluded_severities",
+            "calendars",
+            "plans",
+        ],
+    )?;
+
+    let name = match root.get("name") {
+        Some(v) => {
+            let n = ctx.string("name", v)?;
+            if n.trim().is_empty() || n.trim() != n {
+                return Err(ctx.err(
+                    "name",
+                    Some(v.span()),
+                    "name must be non-empty, without surrounding spaces",
+                ));
+            }
+            n
+        }
+        None => file_stem(origin),
+    };
+    let description = match root.get("description") {
+        Some(v) => ctx.string("description", v)?,
+        None => String::new(),
+    };
+
+    // severities
+    let Some(sev_v) = root.get("severities") else {
+        return Err(ctx.err(
+            "severities",
+            None,
+            "missing (list the severities, most severe first)",
+        ));
+    };
+    let mut severities: Vec<String> = Vec::new();
+    let mut severity_descriptions = BTreeMap::new();
+    for (i, item) in ctx.array("severities", sev_v)?.iter().enumerate() {
+        let p = format!("severities[{i}]");
+        let (sev, span) = match item.get_ref() {
+            DeValue::Table(t) => {
+                ctx.check_keys(&p, t, &["name", "description"])?;
+                let Some(n) = t.get("name") else {
+                    return Err(ctx.err(&p, Some(item.span()), "missing `name`"));
+                };
+                let sev = ctx.string(&TomlCtx::join(&p, "name"), n)?;
+                if let Some(d) = t.get("description") {
+                    severity_descriptions.insert(
+                        sev.clone(),
+                        ctx.string(&TomlCtx::join(&p, "description"), d)?,
+                    );
+                }
+                (sev, n.span())
+            }
+            _ => (ctx.string(&p, item)?, item.span()),
+        };
+        if sev.trim().is_empty() || sev.contains(char::is_whitespace) {
+            return Err(ctx.err(
+                &p,
+                Some(span),
+                "severity names must be non-empty, without spaces",
+            ));
+        }
+        if severities.contains(&sev) {
+            return Err(ctx.err(&p, Some(span), format!("severity \"{sev}\" listed twice")));
+        }
+        severities.push(sev);
+    }
+    if severities.is_empty() {
+        return Err(ctx.err(
+            "severities",
+            Some(sev_v.span()),
+            "needs at least one severity",
+        ));
+    }
+
+    let at_risk_share = match root.get("at_risk_share") {
+        Some(v) => {
+            let x = ctx.float("at_risk_share", v)?;
+            if !(x > 0.0 && x <= 1.0) {
+                return Err(ctx.err(
+                    "at_risk_share",
+                    Some(v.span()),
+                    format!("must be greater than 0 and at most 1, got {x}"),
+                ));
+            }
+            x
+        }
+        None => 0.75,
+    };
+
+    let mut billing_excluded_severities = Vec::new();
+    if let Some(v) = root.get("billing_excluded_severities") {
+        for (i, item) in ctx
+            .array("billing_excluded_severities", v)?
+            .iter()
+            .enumerate()
+        {
+            let p = format!("billing_excluded_severities[{i}]");
+            let s = ctx.string(&p, item)?;
+            if !severities.contains(&s) {
+                return Err(ctx.err(&p, Some(item.span()), unknown_severity(&s, &severities)));
+            }
+            billing_excluded_severities.push(s);
+        }
+    }
+
+    // calendars (before plans, so targets can be checked against them)
+    let mut calendars = BTreeMap::new();
+    if let Some(v) = root.get("calendars") {
+        let t = ctx.table("calendars", v)?;
+        for (k, cv) in TomlCtx::entries(t) {
+            let p = TomlCtx::join("calendars", k.get_ref());
+            let ct = ctx.table(&p, cv)?;
+            let cal = Calendar::from_de_table(&ctx, &p, ct, false)?;
+            calendars.insert(k.get_ref().to_string(), cal);
+        }
+    }
+
+    // plans
+    let Some(plans_v) = root.get("plans") else {
+        return Err(ctx.err(
+            "plans",
+            None,
+            "missing (define at least one [plans.<name>] table)",
+        ));
+    };
+    let plans_t = ctx.table("plans", plans_v)?;
+    let mut plans: Vec<Plan> = Vec::new();
+    let mut fallback_spans: Vec<Range<usize>> = Vec::new();
+    for (k, pv) in TomlCtx::entries(plans_t) {
+        let pname = k.get_ref().to_string();
+        let p = TomlCtx::join("plans", &pname);
+        let t = ctx.table(&p, pv)?;
+        ctx.check_keys(
+            &p,
+            t,
+            &[
+                "label",
+                "description",
+                "technical_tickets",
+                "priority",
+                "retired_on",
+                "fallback",
+                "first_response",
+                "next_response",
+                "resolution",
+            ],
+        )?;
+        let label = match t.get("label") {
+            Some(v) => ctx.string(&TomlCtx::join(&p, "label"), v)?,
+            None => pname.clone(),
+        };
+        let description = match t.get("description") {
+            Some(v) => ctx.string(&TomlCtx::join(&p, "description"), v)?,
+            None => String::new(),
+        };
+        let technical_tickets = match t.get("technical_tickets") {
+            Some(v) => ctx.bool(&TomlCtx::join(&p, "technical_tickets"), v)?,
+            None => true,
+        };
+        let priority = match t.get("priority") {
+            Some(v) => {
+                let kp = TomlCtx::join(&p, "priority");
+                let n = ctx.int(&kp, v)?;
+                u32::try_from(n).map_err(|_| {
+                    ctx.err(
+                        &kp,
+                        Some(v.span()),
+                        format!("must be a non-negative integer, got {n}"),
+                    )
+                })?
+            }
+            None => 100,
+        };
+        let retired_on = match t.get("retired_on") {
+            Some(v) => Some(ctx.date(&TomlCtx::join(&p, "retired_on"), v)?),
+            None => None,
+        };
+        let fallback = match t.get("fallback") {
+            Some(v) => {
+                fallback_spans.push(v.span());
+                Some(ctx.string(&TomlCtx::join(&p, "fallback"), v)?)
+            }
+            None => {
+                fallback_spans.push(pv.span());
+                None
+            }
+        };
+        match (&retired_on, &fallback) {
+            (Some(_), None) => {
+                return Err(ctx.err(
+                    &TomlCtx::join(&p, "retired_on"),
+                    t.get("retired_on").map(|v| v.span()),
+                    "a retired plan needs a `fallback` plan",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(ctx.err(
+                    &TomlCtx::join(&p, "fallback"),
+                    t.get("fallback").map(|v| v.span()),
+                    "`fallback` needs `retired_on` (the date the fallback takes over)",
+                ));
+            }
+            _ => {}
+        }
+        let mut targets = BTreeMap::new();
+        for metric in Metric::ALL {
+            let Some(mv) = t.get(metric.toml_key()) else {
+                continue;
+            };
+            let mp = TomlCtx::join(&p, metric.toml_key());
+            let mt = ctx.table(&mp, mv)?;
+            let mut per_sev = BTreeMap::new();
+            for (sk, sv) in TomlCtx::entries(mt) {
+                let sev = sk.get_ref().to_string();
+                let sp = TomlCtx::join(&mp, &sev);
+                if !severities.contains(&sev) {
+                    return Err(ctx.err(&sp, Some(sk.span()), unknown_severity(&sev, &severities)));
+                }
+                per_sev.insert(sev, parse_target(&ctx, &sp, sv, &calendars)?);
+            }
+            targets.insert(metric, per_sev);
+        }
+        plans.push(Plan {
+            name: pname,
+            label,
+            description,
+            technical_tickets,
+            priority,
+            retired_on,
+            fallback,
+            targets,
+        });
+    }
+    if plans.is_empty() {
+        return Err(ctx.err("plans", Some(plans_v.span()), "needs at least one plan"));
+    }
+
+    // fallbacks: known plans, no cycles
+    for (i, plan) in plans.iter().enumerate() {
+        let Some(fb) = &plan.fallback else { continue };
+        let key = TomlCtx::join(&TomlCtx::join("plans", &plan.name), "fallback");
+        if !plans.iter().any(|p| &p.name == fb) {
+            let known: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
+            return Err(ctx.err(
+                &key,
+                Some(fallback_spans[i].clone()),
+                format!("unknown plan \"{fb}\" (plans: {})", known.join(", ")),
+            ));
+        }
+        let mut seen = vec![plan.name.as_str()];
+        let mut cur = fb.as_str();
+        while let Some(next) = plans.iter().find(|p| p.name == cur) {
+            if seen.contains(&cur) {
+                seen.push(cur);
+                return Err(ctx.err(
+                    &key,
+                    Some(fallback_spans[i].clone()),
+                    format!("fallback cycle: {}", seen.join(" → ")),
+                ));
+            }
+            seen.push(cur);
+            match &next.fallback {
+                Some(f) => cur = f,
+                None => break,
+            }
+        }
+    }
+
+    Ok(PolicySet {
+        name,
+        description,
+        severities,
+        at_risk_share,
+        billing_excluded_severities,
+        plans,
+        origin: origin.to_string(),
+        severity_descriptions,
+        calendars,
+    })
+}
+
+fn unknown_severity(sev: &str, severities: &[String]) -> String {
+    format!(
+        "severity \"{sev}\" is not in this set's severities ({})",
+        severities.join(", ")
+    )
+}
+
+fn parse_target(
+    ctx: &TomlCtx<'_>,
+    path: &str,
+    v: &Item<'_>,
+    calendars: &BTreeMap<String, Calendar>,
+) -> Result<Target, PolicyError> {
+    let t = ctx.table(path, v)?;
+    ctx.check_keys(
+        path,
+        t,
+        &["seconds", "minutes", "hours", "clock", "calendar"],
+    )?;
+    let units: Vec<(&str, i64)> = [("seconds", 1), ("minutes", 60), ("hours", 3600)]
+        .into_iter()
+        .filter(|(k, _)| t.get(*k).is_some())
+        .collect();
+    let &[(unit, mult)] = units.as_slice() else {
+        return Err(ctx.err(
+            path,
+            Some(v.span()),
+            "give exactly one of `seconds`, `minutes`, `hours`",
+        ));
+    };
+    let up = TomlCtx::join(path, unit);
+    let uv = t.get(unit).expect("checked above");
+    let n = ctx.int(&up, uv)?;
+    if n <= 0 {
+        return Err(ctx.err(
+            &up,
+            Some(uv.span()),
+            format!("target must be positive, got {n}"),
+        ));
+    }
+    let seconds = n
+        .checked_mul(mult)
+        .filter(|s| *s <= MAX_TARGET_SECONDS)
+        .ok_or_else(|| ctx.err(&up, Some(uv.span()), "target longer than 366 days"))?;
+
+    let cp = TomlCtx::join(path, "clock");
+    let Some(cv) = t.get("clock") else {
+        return Err(ctx.err(&cp, Some(v.span()), "missing (\"24x7\" or \"business\")"));
+    };
+    let clock_name = ctx.string(&cp, cv)?;
+    let clock = match clock_name.as_str() {
+        "24x7" => {
+            if let Some(c) = t.get("calendar") {
+                return Err(ctx.err(
+                    &TomlCtx::join(path, "calendar"),
+                    Some(c.span()),
+                    "only a \"business\" clock takes a calendar",
+                ));
+            }
+            Clock::Wall
+        }
+        "business" => {
+            let (calendar, key, span) = match t.get("calendar") {
+                Some(c) => {
+                    let kp = TomlCtx::join(path, "calendar");
+                    (ctx.string(&kp, c)?, kp, c.span())
+                }
+                None => ("business".to_string(), cp.clone(), cv.span()),
+            };
+            if !calendars.contains_key(&calendar) {
+                let known: Vec<&str> = calendars.keys().map(String::as_str).collect();
+                return Err(ctx.err(
+                    &key,
+                    Some(span),
+                    format!(
+                        "unknown calendar \"{calendar}\" (define [calendars.{calendar}]; defined: {})",
+                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                    ),
+                ));
+            }
+            Clock::Business { calendar }
+        }
+        other => {
+            return Err(ctx.err(
+                &cp,
+                Some(cv.span()),
+                format!("unknown clock \"{other}\" (expected \"24x7\" or \"business\")"),
+            ));
+        }
+    };
+    Ok(Target { seconds, clock })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin() -> PolicyRegistry {
+        PolicyRegistry::builtin().unwrap()
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn builtin_sets_load() {
+        let reg = builtin();
+        assert_eq!(reg.names(), vec!["connected-care", "ctyun"]);
+        let cc = reg.get("connected-care").unwrap();
+        assert_eq!(cc.severities, vec!["S1", "S2", "S3", "S4"]);
+        assert_eq!(cc.at_risk_share, 0.75);
+        assert_eq!(cc.billing_excluded_severities, vec!["S1"]);
+        assert!(!cc.billing_allows("S1"));
+        assert!(cc.billing_allows("S2"));
+        assert!(cc.has_severity("S4") && !cc.has_severity("S5"));
+        assert_eq!(cc.severity_rank("S1"), Some(0));
+        assert_eq!(
+            cc.severity_description("S1"),
+            Some("Complete loss of production functionality")
+        );
+        let names: Vec<&str> = cc.plans.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "basic",
+                "developer",
+                "enterprise",
+                "premium",
+                "legacy-basic",
+                "legacy-standard",
+                "legacy-enterprise",
+                "legacy-premium"
+            ]
+        );
+        let prio: Vec<u32> = cc.plans.iter().map(|p| p.priority).collect();
+        assert_eq!(prio, [4, 3, 2, 1, 4, 3, 2, 1]);
+        let basic = cc.plan("basic").unwrap();
+        assert!(!basic.technical_tickets);
+        assert!(basic.metrics().is_empty());
+        assert!(cc.plan("developer").unwrap().technical_tickets);
+        assert_eq!(
+            cc.target("developer", Metric::FirstResponse, "S1"),
+            Some(&Target {
+                seconds: 4 * 3600,
+                clock: Clock::Business {
+                    calendar: "business".into()
+                }
+            })
+        );
+        assert_eq!(
+            cc.target("premium", Metric::FirstResponse, "S1")
+                .unwrap()
+                .to_string(),
+            "30 min (24×7)"
+        );
+        assert_eq!(
+            cc.target("enterprise", Metric::FirstResponse, "S3")
+                .unwrap()
+                .to_string(),
+            "8 h (business)"
+        );
+        assert_eq!(
+            cc.calendar("business").unwrap().describe(),
+            "Mon–Fri 09:00–18:00"
+        );
+        // legacy plans mirror their modern equivalents
+        for (legacy, modern) in [
+            ("legacy-standard", "developer"),
+            ("legacy-enterprise", "enterprise"),
+            ("legacy-premium", "premium"),
+        ] {
+            for sev in ["S1", "S2", "S3", "S4"] {
+                assert_eq!(
+                    cc.target(legacy, Metric::FirstResponse, sev),
+                    cc.target(modern, Metric::FirstResponse, sev)
+                );
+            }
+        }
+
+        let ct = reg.get("ctyun").unwrap();
+        assert_eq!(ct.severities, vec!["urgent", "general"]);
+        assert!(ct.billing_excluded_severities.is_empty());
+        let prio: Vec<(&str, u32)> = ct
+            .plans
+            .iter()
+            .map(|p| (p.name.as_str(), p.priority))
+            .collect();
+        assert_eq!(
+            prio,
+            [
+                ("standard", 4),
+                ("lightweight", 3),
+                ("business", 2),
+                ("enterprise", 1)
+            ]
+        );
+        assert!(ct.calendar_names().is_empty());
+        assert_eq!(Metric::FirstResponse.as_str(), "first-response");
+        assert_eq!(Metric::parse("next_response"), Some(Metric::NextResponse));
+        assert_eq!(Clock::Wall.as_str(), "24x7");
+    }
+
+    #[test]
+    fn effective_plan_follows_retirement() {
+        let reg = builtin();
+        let cc = reg.get("connected-care").unwrap();
+        assert_eq!(
+            cc.effective_plan("legacy-standard", d(2025, 2, 16)),
+            "legacy-standard"
+        );
+        assert_eq!(
+            cc.effective_plan("legacy-standard", d(2025, 2, 17)),
+            "basic"
+        );
+        assert_eq!(cc.effective_plan("legacy-basic", d(2025, 2, 17)), "basic");
+        assert_eq!(
+            cc.effective_plan("legacy-enterprise", d(2026, 1, 14)),
+            "legacy-enterprise"
+        );
+        assert_eq!(
+            cc.effective_plan("legacy-enterprise", d(2026, 1, 15)),
+            "basic"
+        );
+        assert_eq!(cc.effective_plan("legacy-premium", d(2030, 1, 1)), "basic");
+        assert_eq!(cc.effective_plan("premium", d(2030, 1, 1)), "premium");
+        assert_eq!(cc.effective_plan("nope", d(2030, 1, 1)), "nope");
+    }
+
+    #[test]
+    fn fallback_chains_are_followed() {
+        let src = r#"
+severities = ["a"]
+[plans.old]
+retired_on = 2020-01-01
+fallback = "mid"
+[plans.mid]
+retired_on = 2024-01-01
+fallback = "new"
+[plans.new]
+"#;
+        let s = PolicySet::from_toml_str(src, "chain.toml").unwrap();
+        assert_eq!(s.name, "chain");
+        assert_eq!(s.effective_plan("old", d(2019, 1, 1)), "old");
+        assert_eq!(s.effective_plan("old", d(2021, 1, 1)), "mid");
+        assert_eq!(s.effective_plan("old", d(2025, 1, 1)), "new");
+        assert_eq!(s.plan("new").unwrap().priority, 100);
+        assert_eq!(s.plan("new").unwrap().label, "new");
+    }
+
+    #[test]
+    fn user_dir_adds_and_replaces() {
+        let dir = std::env::temp_dir().join(format!("tuidesk-policy-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("ctyun.toml"),
+            "description = \"mine\"\nseverities = [\"x\"]\n[plans.only]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("acme.toml"),
+            "severities = [\"p1\"]\n[plans.gold.first_response]\np1 = { minutes = 15, clock = \"24x7\" }\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("notes.txt"), "ignored").unwrap();
+        let reg = PolicyRegistry::load_with_dir(Some(&dir)).unwrap();
+        assert_eq!(reg.names(), vec!["connected-care", "ctyun", "acme"]);
+        assert_eq!(reg.get("ctyun").unwrap().description, "mine");
+        assert_eq!(
+            reg.get("acme")
+                .unwrap()
+                .target("gold", Metric::FirstResponse, "p1")
+                .unwrap()
+                .seconds,
+            900
+        );
+
+        std::fs::write(
+            dir.join("zzz.toml"),
+            "name = \"acme\"\nseverities = [\"p1\"]\n[plans.x]\n",
+        )
+        .unwrap();
+        let e = PolicyRegistry::load_with_dir(Some(&dir)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "zzz.toml: name: policy set \"acme\" is already defined by acme.toml"
+        );
+        std::fs::write(
+            dir.join("zzz.toml"),
+            "severities = [\"p1\"]\n[plans.x]\nbogus = 1\n",
+        )
+        .unwrap();
+        let e = PolicyRegistry::load_with_dir(Some(&dir)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "zzz.toml: plans.x.bogus: unknown key (expected one of: label, description, technical_tickets, priority, retired_on, fallback, first_response, next_response, resolution)"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+
+        let missing = std::env::temp_dir().join("tuidesk-policy-test-does-not-exist");
+        assert_eq!(
+            PolicyRegistry::load_with_dir(Some(&missing))
+                .unwrap()
+                .names()
+                .len(),
+            2
+        );
+        assert_eq!(
+            PolicyRegistry::load_with_dir(None).unwrap().names().len(),
+            2
+        );
+    }
+
+    // ------------------------------------------------------------ bad fixtures
+
+    /// A valid base file; each bad fixture changes one thing.
+    const BASE: &str = r#"name = "connected-care"
+severities = ["S1", "S2"]
+billing_excluded_severities = ["S1"]
+
+[calendars.business]
+mon = ["09:00-18:00"]
+tue = ["09:00-18:00"]
+
+[plans.basic]
+technical_tickets = false
+
+[plans.developer.first_response]
+S1 = { hours = 4, clock = "business" }
+S2 = { hours = 8, clock = "24x7" }
+"#;
+
+    fn bad(from: &str, to: &str) -> PolicyError {
+        assert!(BASE.contains(from), "fixture does not contain {from:?}");
+        PolicySet::from_toml_str(&BASE.replacen(from, to, 1), "connected-care.toml").unwrap_err()
+    }
+
+    #[test]
+    fn base_fixture_is_valid() {
+        PolicySet::from_toml_str(BASE, "connected-care.toml").unwrap();
+    }
+
+    #[test]
+    fn bad_unknown_clock() {
+        let e = bad("clock = \"business\" }", "clock = \"24/7\" }");
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: plans.developer.first_response.S1.clock: unknown clock \"24/7\" (expected \"24x7\" or \"business\")"
+        );
+        assert_eq!(e.key(), Some("plans.developer.first_response.S1.clock"));
+        assert_eq!(e.line(), Some(13));
+    }
+
+    #[test]
+    fn bad_negative_target() {
+        let e = bad("hours = 4", "hours = -4");
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: plans.developer.first_response.S1.hours: target must be positive, got -4"
+        );
+    }
+
+    #[test]
+    fn bad_zero_target() {
+        let e = bad("hours = 8", "minutes = 0");
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: plans.developer.first_response.S2.minutes: target must be positive, got 0"
+        );
+    }
+
+    #[test]
+    fn bad_two_amounts() {
+        let e = bad("hours = 8,", "hours = 8, minutes = 3,");
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: plans.developer.first_response.S2: give exactly one of `seconds`, `minutes`, `hours`"
+        );
+    }
+
+    #[test]
+    fn bad_time() {
+        let e = bad("tue = [\"09:00-18:00\"]", "tue = [\"09:00-25:00\"]");
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: calendars.business.tue[0]: bad time \"25:00\" (expected HH:MM between 00:00 and 24:00)"
+        );
+        assert_eq!(e.line(), Some(7));
+    }
+
+    #[test]
+    fn bad_overlapping_intervals() {
+        let e = bad(
+            "mon = [\"09:00-18:00\"]",
+            "mon = [\"09:00-13:00\", \"12:00-18:00\"]",
+        );
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: calendars.business.mon: intervals 09:00–13:00 and 12:00–18:00 overlap"
+        );
+        assert_eq!(e.line(), Some(6));
+    }
+
+    #[test]
+    fn bad_interval_crossing_midnight() {
+        let e = bad("mon = [\"09:00-18:00\"]", "mon = [\"22:00-06:00\"]");
+        assert!(
+            e.to_string().starts_with("connected-care.toml: calendars.business.mon[0]: interval \"22:00-06:00\" crosses midnight"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_unknown_key() {
+        let e = bad(
+            "technical_tickets = false",
+            "technical_tickets = false\nsla = 3",
+        );
+        assert!(
+            e.to_string().starts_with(
+                "connected-care.toml: plans.basic.sla: unknown key (expected one of: label, "
+            ),
+            "{e}"
+        );
+        let e = bad(
+            "name = \"connected-care\"",
+            "name = \"connected-care\"\nseverity = []",
+        );
+        assert!(
+            e.to_string()
+                .starts_with("connected-care.toml: severity: unknown key"),
+            "{e}"
+        );
+        let e = bad("mon = [\"09:00-18:00\"]", "monday = [\"09:00-18:00\"]");
+        assert!(
+            e.to_string()
+                .starts_with("connected-care.toml: calendars.business.monday: unknown key"),
+            "{e}"
+        );
+        let e = bad("clock = \"24x7\" }", "clock = \"24x7\", clok = 1 }");
+        assert!(
+            e.to_string().starts_with(
+                "connected-care.toml: plans.developer.first_response.S2.clok: unknown key"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_severity_not_in_set() {
+        let e = bad("S2 = { hours = 8", "S3 = { hours = 8");
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: plans.developer.first_response.S3: severity \"S3\" is not in this set's severities (S1, S2)"
+        );
+        let e = bad(
+            "billing_excluded_severities = [\"S1\"]",
+            "billing_excluded_severities = [\"S0\"]",
+        );
+        assert!(
+            e.to_string().starts_with(
+                "connected-care.toml: billing_excluded_severities[0]: severity \"S0\""
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_fallback_unknown_plan() {
+        let e = bad(
+            "technical_tickets = false",
+            "technical_tickets = false\nretired_on = 2025-02-17\nfallback = \"free\"",
+        );
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: plans.basic.fallback: unknown plan \"free\" (plans: basic, developer)"
+        );
+        assert_eq!(e.line(), Some(12));
+    }
+
+    #[test]
+    fn bad_fallback_cycle_and_half_retirement() {
+        let e = bad(
+            "technical_tickets = false",
+            "technical_tickets = false\nretired_on = 2025-02-17\nfallback = \"basic\"",
+        );
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: plans.basic.fallback: fallback cycle: basic → basic"
+        );
+        let e = bad(
+            "technical_tickets = false",
+            "technical_tickets = false\nretired_on = 2025-02-17",
+        );
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: plans.basic.retired_on: a retired plan needs a `fallback` plan"
+        );
+        let e = bad(
+            "technical_tickets = false",
+            "technical_tickets = false\nretired_on = 2025-02-30\nfallback = \"developer\"",
+        );
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: plans.basic.retired_on: expected a date like 2026-01-15"
+        );
+    }
+
+    #[test]
+    fn bad_empty_calendar() {
+        let e = bad(
+            "mon = [\"09:00-18:00\"]\ntue = [\"09:00-18:00\"]",
+            "holidays = [2026-01-01]",
+        );
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: calendars.business: calendar has no working time (no weekday has hours); a business clock on it would never run"
+        );
+        let e = bad(
+            "mon = [\"09:00-18:00\"]\ntue = [\"09:00-18:00\"]",
+            "mon = []",
+        );
+        assert!(
+            e.to_string().starts_with(
+                "connected-care.toml: calendars.business: calendar has no working time"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_unknown_calendar() {
+        let e = bad(
+            "clock = \"business\" }",
+            "clock = \"business\", calendar = \"cn\" }",
+        );
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: plans.developer.first_response.S1.calendar: unknown calendar \"cn\" (define [calendars.cn]; defined: business)"
+        );
+        let e = bad("[calendars.business]", "[calendars.office]");
+        assert!(
+            e.to_string().starts_with("connected-care.toml: plans.developer.first_response.S1.clock: unknown calendar \"business\""),
+            "{e}"
+        );
+        let e = bad(
+            "clock = \"24x7\" }",
+            "clock = \"24x7\", calendar = \"business\" }",
+        );
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: plans.developer.first_response.S2.calendar: only a \"business\" clock takes a calendar"
+        );
+    }
+
+    #[test]
+    fn bad_types_and_values() {
+        let e = bad("hours = 4", "hours = \"4\"");
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: plans.developer.first_response.S1.hours: expected an integer, found string"
+        );
+        let e = bad(
+            "severities = [\"S1\", \"S2\"]",
+            "severities = [\"S1\", \"S2\"]\nat_risk_share = 1.5",
+        );
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: at_risk_share: must be greater than 0 and at most 1, got 1.5"
+        );
+        let e = bad(
+            "severities = [\"S1\", \"S2\"]",
+            "severities = [\"S1\", \"S1\"]",
+        );
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: severities[1]: severity \"S1\" listed twice"
+        );
+        let e = bad(
+            "[plans.basic]\ntechnical_tickets = false",
+            "[plans.basic]\npriority = -1",
+        );
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: plans.basic.priority: must be a non-negative integer, got -1"
+        );
+        let e = bad("hours = 8,", "hours = 9000,");
+        assert_eq!(
+            e.to_string(),
+            "connected-care.toml: plans.developer.first_response.S2.hours: target longer than 366 days"
+        );
+    }
+
+    #[test]
+    fn bad_toml_syntax() {
+        let e = bad("[plans.basic]", "[plans.basic");
+        match &e {
+            PolicyError::Syntax { origin, line, .. } => {
+                assert_eq!(origin, "connected-care.toml");
+                assert_eq!(*line, 9);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            e.to_string().starts_with("connected-care.toml: line 9: "),
+            "{e}"
+        );
+    }
+}

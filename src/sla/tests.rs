@@ -1,0 +1,944 @@
+//! Unit tests of the SLA engine: every target cell of DOMAIN.md, time zones, DST,
+//! pauses, holidays and make-up days.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+
+use super::*;
+use crate::policy::{Metric, PolicyRegistry, PolicySet};
+
+const NY: Tz = chrono_tz::America::New_York;
+const BERLIN: Tz = chrono_tz::Europe::Berlin;
+const SYDNEY: Tz = chrono_tz::Australia::Sydney;
+const KOLKATA: Tz = chrono_tz::Asia::Kolkata;
+const SHANGHAI: Tz = chrono_tz::Asia::Shanghai;
+
+fn set(name: &str) -> PolicySet {
+    PolicyRegistry::builtin()
+        .unwrap()
+        .get(name)
+        .unwrap()
+        .clone()
+}
+
+fn cc() -> PolicySet {
+    set("connected-care")
+}
+
+/// A local wall-clock time ("2026-02-02 10:00") in `tz` as an instant.
+fn at(tz: Tz, s: &str) -> DateTime<Utc> {
+    let n = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+    tz.from_local_datetime(&n)
+        .single()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn local(tz: Tz, t: DateTime<Utc>) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn due_local(set: &PolicySet, plan: &str, sev: &str, tz: Tz, opened: &str) -> Option<String> {
+    first_response_due(set, plan, sev, tz, at(tz, opened)).map(|d| local(tz, d))
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+// ---------------------------------------------------------------- every table cell
+// Connected Care, opened Monday 2026-02-02 10:00 America/New_York (EST, UTC-5).
+
+macro_rules! cc_cell {
+    ($name:ident, $plan:literal, $sev:literal, $expected:expr) => {
+        #[test]
+        fn $name() {
+            let expected: Option<&str> = $expected;
+            assert_eq!(
+                due_local(&cc(), $plan, $sev, NY, "2026-02-02 10:00").as_deref(),
+                expected,
+                "{} {}",
+                $plan,
+                $sev
+            );
+        }
+    };
+}
+
+cc_cell!(cc_basic_s1, "basic", "S1", None);
+cc_cell!(cc_basic_s2, "basic", "S2", None);
+cc_cell!(cc_basic_s3, "basic", "S3", None);
+cc_cell!(cc_basic_s4, "basic", "S4", None);
+// Developer: 4 / 8 / 12 / 24 business hours
+cc_cell!(cc_developer_s1, "developer", "S1", Some("2026-02-02 14:00"));
+cc_cell!(cc_developer_s2, "developer", "S2", Some("2026-02-02 18:00"));
+cc_cell!(cc_developer_s3, "developer", "S3", Some("2026-02-03 13:00"));
+cc_cell!(cc_developer_s4, "developer", "S4", Some("2026-02-04 16:00"));
+// Enterprise: 1 h / 2 h 24x7, 8 / 24 business hours
+cc_cell!(
+    cc_enterprise_s1,
+    "enterprise",
+    "S1",
+    Some("2026-02-02 11:00")
+);
+cc_cell!(
+    cc_enterprise_s2,
+    "enterprise",
+    "S2",
+    Some("2026-02-02 12:00")
+);
+cc_cell!(
+    cc_enterprise_s3,
+    "enterprise",
+    "S3",
+    Some("2026-02-02 18:00")
+);
+cc_cell!(
+    cc_enterprise_s4,
+    "enterprise",
+    "S4",
+    Some("2026-02-04 16:00")
+);
+// Premium: 30 min / 1 h 24x7, 4 / 24 business hours
+cc_cell!(cc_premium_s1, "premium", "S1", Some("2026-02-02 10:30"));
+cc_cell!(cc_premium_s2, "premium", "S2", Some("2026-02-02 11:00"));
+cc_cell!(cc_premium_s3, "premium", "S3", Some("2026-02-02 14:00"));
+cc_cell!(cc_premium_s4, "premium", "S4", Some("2026-02-04 16:00"));
+
+#[test]
+fn cc_cells_in_utc() {
+    // one explicit UTC check so the local helper cannot hide an offset mistake
+    let d = first_response_due(&cc(), "developer", "S4", NY, utc("2026-02-02T15:00:00Z"));
+    assert_eq!(d, Some(utc("2026-02-04T21:00:00Z")));
+    let d = first_response_due(&cc(), "premium", "S1", NY, utc("2026-02-02T15:00:00Z"));
+    assert_eq!(d, Some(utc("2026-02-02T15:30:00Z")));
+}
+
+// CTyun, opened Saturday 2026-02-07 23:45 Asia/Shanghai: all 7x24, weekends count.
+macro_rules! ctyun_cell {
+    ($name:ident, $plan:literal, $sev:literal, $expected:literal) => {
+        #[test]
+        fn $name() {
+            assert_eq!(
+                due_local(&set("ctyun"), $plan, $sev, SHANGHAI, "2026-02-07 23:45").as_deref(),
+                Some($expected),
+                "{} {}",
+                $plan,
+                $sev
+            );
+        }
+    };
+}
+
+ctyun_cell!(
+    ctyun_standard_urgent,
+    "standard",
+    "urgent",
+    "2026-02-08 00:15"
+);
+ctyun_cell!(
+    ctyun_standard_general,
+    "standard",
+    "general",
+    "2026-02-08 00:45"
+);
+ctyun_cell!(
+    ctyun_lightweight_urgent,
+    "lightweight",
+    "urgent",
+    "2026-02-07 23:55"
+);
+ctyun_cell!(
+    ctyun_lightweight_general,
+    "lightweight",
+    "general",
+    "2026-02-08 00:15"
+);
+ctyun_cell!(
+    ctyun_business_urgent,
+    "business",
+    "urgent",
+    "2026-02-07 23:55"
+);
+ctyun_cell!(
+    ctyun_business_general,
+    "business",
+    "general",
+    "2026-02-08 00:15"
+);
+ctyun_cell!(
+    ctyun_enterprise_urgent,
+    "enterprise",
+    "urgent",
+    "2026-02-07 23:55"
+);
+ctyun_cell!(
+    ctyun_enterprise_general,
+    "enterprise",
+    "general",
+    "2026-02-08 00:15"
+);
+
+#[test]
+fn unknown_plan_or_severity_has_no_target() {
+    let s = cc();
+    assert_eq!(
+        first_response_due(&s, "gold", "S1", NY, utc("2026-02-02T15:00:00Z")),
+        None
+    );
+    assert_eq!(
+        first_response_due(&s, "developer", "S9", NY, utc("2026-02-02T15:00:00Z")),
+        None
+    );
+}
+
+// ------------------------------------------------------------- opening positions
+
+#[test]
+fn opened_before_at_and_after_opening_hours() {
+    let s = cc();
+    // developer S1 = 4 business hours; Tuesday 2026-02-03
+    let d = |o| due_local(&s, "developer", "S1", NY, o).unwrap();
+    assert_eq!(d("2026-02-03 07:00"), "2026-02-03 13:00"); // before opening
+    assert_eq!(d("2026-02-03 09:00"), "2026-02-03 13:00"); // at opening
+    assert_eq!(d("2026-02-03 17:59"), "2026-02-04 12:59"); // a minute before closing
+    assert_eq!(d("2026-02-03 18:00"), "2026-02-04 13:00"); // at closing: [09:00, 18:00)
+    assert_eq!(d("2026-02-03 20:00"), "2026-02-04 13:00"); // after closing
+    assert_eq!(d("2026-02-06 16:00"), "2026-02-09 11:00"); // Friday afternoon → Monday
+    assert_eq!(d("2026-02-07 11:00"), "2026-02-09 13:00"); // Saturday
+    assert_eq!(d("2026-02-08 23:59"), "2026-02-09 13:00"); // Sunday night
+}
+
+#[test]
+fn target_ending_exactly_at_closing_is_due_at_closing() {
+    let s = cc();
+    // enterprise S3 = 8 business hours from 10:00 → 18:00 the same day, not 09:00 next day
+    let opened = at(NY, "2026-02-02 10:00");
+    let due = first_response_due(&s, "enterprise", "S3", NY, opened).unwrap();
+    assert_eq!(local(NY, due), "2026-02-02 18:00");
+    // 9 business hours from opening = a full day → 18:00 too
+    let cal = s.calendar("business").unwrap();
+    let d = cal.add_business_seconds(NY, at(NY, "2026-02-03 09:00"), 9 * 3600);
+    assert_eq!(local(NY, d), "2026-02-03 18:00");
+
+    let tl = TicketTimeline {
+        opened,
+        ..Default::default()
+    };
+    let ev = |now| evaluate(&s, "enterprise", "S3", NY, &tl, now)[0].clone();
+    let st = ev(due);
+    assert_eq!(st.state, SlaState::AtRisk);
+    assert_eq!(st.next_change, Some(due));
+    assert_eq!(st.remaining_seconds, Some(0));
+    let st = ev(due + chrono::Duration::seconds(1));
+    assert_eq!(st.state, SlaState::Breached);
+    assert_eq!(st.breached_at, Some(due));
+    // a reply at 18:00 meets it; one at 20:00 (no business time has passed since) is late
+    let met = TicketTimeline {
+        first_response_at: Some(due),
+        ..tl.clone()
+    };
+    assert_eq!(
+        evaluate(&s, "enterprise", "S3", NY, &met, at(NY, "2026-02-03 09:00"))[0].state,
+        SlaState::Met
+    );
+    let late = TicketTimeline {
+        first_response_at: Some(at(NY, "2026-02-02 20:00")),
+        ..tl
+    };
+    let st = evaluate(
+        &s,
+        "enterprise",
+        "S3",
+        NY,
+        &late,
+        at(NY, "2026-02-03 09:00"),
+    )[0]
+    .clone();
+    assert_eq!(st.state, SlaState::Breached);
+    assert_eq!(st.breached_at, Some(due));
+}
+
+#[test]
+fn across_year_end() {
+    let s = cc();
+    // developer S3 = 12 h from Wed 2025-12-31 16:00: 2 h + Thu 1 Jan 9 h + Fri 1 h
+    assert_eq!(
+        due_local(&s, "developer", "S3", BERLIN, "2025-12-31 16:00").as_deref(),
+        Some("2026-01-02 10:00")
+    );
+    // with New Year's Day a holiday, Thursday is skipped
+    let cal = Calendar::builder()
+        .weekdays(&["09:00-18:00"])
+        .holiday(date(2026, 1, 1))
+        .build()
+        .unwrap();
+    let d = cal.add_business_seconds(BERLIN, at(BERLIN, "2025-12-31 16:00"), 12 * 3600);
+    assert_eq!(local(BERLIN, d), "2026-01-05 10:00");
+    // a 24x7 target across midnight of the new year
+    assert_eq!(
+        due_local(&s, "premium", "S1", BERLIN, "2025-12-31 23:45").as_deref(),
+        Some("2026-01-01 00:15")
+    );
+}
+
+// ---------------------------------------------------------------------- time zones
+
+#[test]
+fn new_york_spring_forward() {
+    // DST starts Sun 2026-03-08; Friday 17:00 EST (22:00Z) + 8 business h → Mon 16:00 EDT
+    let d = first_response_due(&cc(), "developer", "S2", NY, utc("2026-03-06T22:00:00Z"));
+    assert_eq!(d, Some(utc("2026-03-09T20:00:00Z")));
+}
+
+#[test]
+fn new_york_fall_back() {
+    // DST ends Sun 2026-11-01; Friday 17:00 EDT (21:00Z) + 8 business h → Mon 16:00 EST
+    let d = first_response_due(&cc(), "developer", "S2", NY, utc("2026-10-30T21:00:00Z"));
+    assert_eq!(d, Some(utc("2026-11-02T21:00:00Z")));
+}
+
+#[test]
+fn berlin_both_dst_directions() {
+    // 2026-03-29 CET→CEST: Fri 12:00 CET (11:00Z) + 12 h → Mon 15:00 CEST (13:00Z)
+    let d = first_response_due(
+        &cc(),
+        "developer",
+        "S3",
+        BERLIN,
+        utc("2026-03-27T11:00:00Z"),
+    );
+    assert_eq!(d, Some(utc("2026-03-30T13:00:00Z")));
+    // 2026-10-25 CEST→CET: Fri 12:00 CEST (10:00Z) + 12 h → Mon 15:00 CET (14:00Z)
+    let d = first_response_due(
+        &cc(),
+        "developer",
+        "S3",
+        BERLIN,
+        utc("2026-10-23T10:00:00Z"),
+    );
+    assert_eq!(d, Some(utc("2026-10-26T14:00:00Z")));
+}
+
+#[test]
+fn sydney_both_dst_directions() {
+    // southern hemisphere: DST ends Sun 2026-04-05 (AEDT+11 → AEST+10)
+    // Fri 15:00 AEDT (04:00Z) + 24 h: Fri 3 + Mon 9 + Tue 9 + Wed 3 → Wed 12:00 AEST (02:00Z)
+    let d = first_response_due(
+        &cc(),
+        "developer",
+        "S4",
+        SYDNEY,
+        utc("2026-04-03T04:00:00Z"),
+    );
+    assert_eq!(d, Some(utc("2026-04-08T02:00:00Z")));
+    // DST starts Sun 2026-10-04 (AEST+10 → AEDT+11)
+    // Fri 15:00 AEST (05:00Z) → Wed 12:00 AEDT (01:00Z)
+    let d = first_response_due(
+        &cc(),
+        "developer",
+        "S4",
+        SYDNEY,
+        utc("2026-10-02T05:00:00Z"),
+    );
+    assert_eq!(d, Some(utc("2026-10-07T01:00:00Z")));
+}
+
+#[test]
+fn kolkata_half_hour_offset() {
+    // Saturday 11:00 IST → counts from Monday 09:00 IST; + 4 h → 13:00 IST = 07:30Z
+    let d = first_response_due(
+        &cc(),
+        "developer",
+        "S1",
+        KOLKATA,
+        at(KOLKATA, "2026-01-03 11:00"),
+    );
+    assert_eq!(d, Some(utc("2026-01-05T07:30:00Z")));
+    let cal = cc().calendar("business").unwrap().clone();
+    // 08:45Z = 14:15 IST Monday; 09:00 IST = 03:30Z
+    assert_eq!(
+        cal.business_seconds_between(
+            KOLKATA,
+            utc("2026-01-05T03:00:00Z"),
+            utc("2026-01-05T08:45:00Z")
+        ),
+        (5 * 60 + 15) * 60
+    );
+}
+
+#[test]
+fn business_seconds_use_the_offset_of_the_day_in_question() {
+    // dbt_zendesk #25: same UTC hours, different local hours after the DST switch
+    let cal = cc().calendar("business").unwrap().clone();
+    // Mon 2026-03-02 13:00Z-14:00Z = 08:00-09:00 EST: closed
+    assert_eq!(
+        cal.business_seconds_between(NY, utc("2026-03-02T13:00:00Z"), utc("2026-03-02T14:00:00Z")),
+        0
+    );
+    // Mon 2026-03-09 13:00Z-14:00Z = 09:00-10:00 EDT: open
+    assert_eq!(
+        cal.business_seconds_between(NY, utc("2026-03-09T13:00:00Z"), utc("2026-03-09T14:00:00Z")),
+        3600
+    );
+}
+
+#[test]
+fn round_the_clock_calendar_in_dst_gap_and_overlap() {
+    let cal = Calendar::builder()
+        .weekdays(&["00:00-24:00"])
+        .hours(Weekday::Sat, &["00:00-24:00"])
+        .hours(Weekday::Sun, &["00:00-24:00"])
+        .build()
+        .unwrap();
+    // local 01:30 + 30 min = 02:00, which does not exist on 2026-03-08 → 03:00 EDT (07:00Z)
+    let d = cal.add_business_seconds(NY, at(NY, "2026-03-08 01:30"), 1800);
+    assert_eq!(d, utc("2026-03-08T07:00:00Z"));
+    // local 00:30 + 1 h = 01:30, ambiguous on 2026-11-01 → the earliest (EDT, 05:30Z)
+    let d = cal.add_business_seconds(NY, at(NY, "2026-11-01 00:30"), 3600);
+    assert_eq!(d, utc("2026-11-01T05:30:00Z"));
+}
+
+// -------------------------------------------------------------------------- pauses
+
+#[test]
+fn pause_and_resume_across_a_weekend() {
+    let s = cc();
+    // developer S2 = 8 business h; opened Fri 2026-02-06 10:00; pending Fri 14:00 → Mon 11:00
+    let opened = at(NY, "2026-02-06 10:00");
+    let mut tl = TicketTimeline {
+        opened,
+        pauses: vec![Pause {
+            start: at(NY, "2026-02-06 14:00"),
+            end: None,
+        }],
+        ..Default::default()
+    };
+    // Saturday, still pending
+    let st = evaluate(&s, "developer", "S2", NY, &tl, at(NY, "2026-02-07 12:00"))[0].clone();
+    assert_eq!(st.state, SlaState::Paused);
+    assert_eq!(st.due, None);
+    assert_eq!(st.next_change, None);
+    assert_eq!(st.remaining_seconds, Some(4 * 3600));
+    assert_eq!(st.elapsed_seconds, 4 * 3600);
+
+    tl.pauses[0].end = Some(at(NY, "2026-02-09 11:00"));
+    // Monday 12:00: 5 h of 8 elapsed → running; at risk at 6 h (0.75) = 13:00
+    let st = evaluate(&s, "developer", "S2", NY, &tl, at(NY, "2026-02-09 12:00"))[0].clone();
+    assert_eq!(st.state, SlaState::Running);
+    assert_eq!(local(NY, st.due.unwrap()), "2026-02-09 15:00");
+    assert_eq!(local(NY, st.next_change.unwrap()), "2026-02-09 13:00");
+    assert_eq!(st.elapsed_seconds, 5 * 3600);
+    let st = evaluate(&s, "developer", "S2", NY, &tl, at(NY, "2026-02-09 14:00"))[0].clone();
+    assert_eq!(st.state, SlaState::AtRisk);
+    assert_eq!(local(NY, st.next_change.unwrap()), "2026-02-09 15:00");
+    let st = evaluate(&s, "developer", "S2", NY, &tl, at(NY, "2026-02-09 16:00"))[0].clone();
+    assert_eq!(st.state, SlaState::Breached);
+    assert_eq!(st.remaining_seconds, Some(-3600));
+    assert_eq!(local(NY, st.breached_at.unwrap()), "2026-02-09 15:00");
+}
+
+#[test]
+fn pause_on_a_wall_clock_shifts_due_exactly() {
+    let s = set("ctyun");
+    let opened = at(SHANGHAI, "2026-02-02 10:00");
+    let tl = TicketTimeline {
+        opened,
+        pauses: vec![Pause {
+            start: at(SHANGHAI, "2026-02-02 10:20"),
+            end: Some(at(SHANGHAI, "2026-02-02 10:50")),
+        }],
+        ..Default::default()
+    };
+    let st = evaluate(
+        &s,
+        "standard",
+        "general",
+        SHANGHAI,
+        &tl,
+        at(SHANGHAI, "2026-02-02 11:00"),
+    )[0]
+    .clone();
+    assert_eq!(local(SHANGHAI, st.due.unwrap()), "2026-02-02 11:30");
+    assert_eq!(st.elapsed_seconds, 30 * 60);
+    assert_eq!(st.state, SlaState::Running);
+    // at risk at 45 min of 60 → 11:15
+    assert_eq!(local(SHANGHAI, st.next_change.unwrap()), "2026-02-02 11:15");
+}
+
+#[test]
+fn pause_starting_before_opening_and_ending_on_a_weekend() {
+    let s = cc();
+    // opened Thu 2026-02-05 20:00; pending from 19:00 (clipped to opening) to Sat 10:00
+    let tl = TicketTimeline {
+        opened: at(NY, "2026-02-05 20:00"),
+        pauses: vec![Pause {
+            start: at(NY, "2026-02-05 19:00"),
+            end: Some(at(NY, "2026-02-07 10:00")),
+        }],
+        ..Default::default()
+    };
+    // Friday's hours were paused; counting starts Monday 09:00; S1 4 h → 13:00
+    let st = evaluate(&s, "developer", "S1", NY, &tl, at(NY, "2026-02-09 10:00"))[0].clone();
+    assert_eq!(local(NY, st.due.unwrap()), "2026-02-09 13:00");
+    assert_eq!(st.elapsed_seconds, 3600);
+}
+
+#[test]
+fn overlapping_and_unsorted_pauses_are_merged() {
+    let s = set("ctyun");
+    let o = at(SHANGHAI, "2026-02-02 10:00");
+    let m = |h: i64| o + chrono::Duration::minutes(h);
+    let tl = TicketTimeline {
+        opened: o,
+        pauses: vec![
+            Pause {
+                start: m(20),
+                end: Some(m(40)),
+            },
+            Pause {
+                start: m(10),
+                end: Some(m(25)),
+            },
+            Pause {
+                start: m(30),
+                end: Some(m(35)),
+            },
+        ],
+        ..Default::default()
+    };
+    // paused 10..40 = 30 min → general 60 min due at 10:90 = 11:30
+    let st = evaluate(&s, "standard", "general", SHANGHAI, &tl, m(50))[0].clone();
+    assert_eq!(st.due, Some(m(90)));
+    assert_eq!(st.elapsed_seconds, 20 * 60);
+}
+
+#[test]
+fn resolved_straight_from_pending_counts_only_active_time() {
+    // frappe/helpdesk #3776: going from on-hold to resolved must not count the hold
+    let src = r#"
+severities = ["high"]
+[plans.p.resolution]
+high = { hours = 2, clock = "24x7" }
+"#;
+    let s = PolicySet::from_toml_str(src, "res.toml").unwrap();
+    let o = utc("2026-02-02T10:00:00Z");
+    let tl = TicketTimeline {
+        opened: o,
+        pauses: vec![Pause {
+            start: utc("2026-02-02T11:00:00Z"),
+            end: None,
+        }],
+        first_response_at: None,
+        resolved_at: Some(utc("2026-02-02T15:00:00Z")),
+    };
+    let v = evaluate(
+        &s,
+        "p",
+        "high",
+        chrono_tz::UTC,
+        &tl,
+        utc("2026-02-02T16:00:00Z"),
+    );
+    assert_eq!(v.len(), 2);
+    assert_eq!(v[0].metric, Metric::FirstResponse);
+    assert_eq!(v[0].state, SlaState::NotApplicable);
+    assert_eq!(v[1].metric, Metric::Resolution);
+    assert_eq!(v[1].state, SlaState::Met);
+    assert_eq!(v[1].elapsed_seconds, 3600);
+    assert_eq!(v[1].remaining_seconds, Some(3600));
+}
+
+#[test]
+fn breach_is_not_undone_by_a_later_pause() {
+    let s = set("ctyun");
+    let o = utc("2026-02-02T02:00:00Z");
+    let tl = TicketTimeline {
+        opened: o,
+        pauses: vec![Pause {
+            start: utc("2026-02-02T03:30:00Z"),
+            end: None,
+        }],
+        ..Default::default()
+    };
+    let st = evaluate(
+        &s,
+        "standard",
+        "general",
+        SHANGHAI,
+        &tl,
+        utc("2026-02-02T04:00:00Z"),
+    )[0]
+    .clone();
+    assert_eq!(st.state, SlaState::Breached);
+    assert_eq!(st.breached_at, Some(utc("2026-02-02T03:00:00Z")));
+    assert_eq!(st.elapsed_seconds, 90 * 60);
+}
+
+// -------------------------------------------------------------- response and states
+
+#[test]
+fn first_response_met_and_late() {
+    let s = cc();
+    let o = at(NY, "2026-02-02 10:00");
+    let mut tl = TicketTimeline {
+        opened: o,
+        ..Default::default()
+    };
+    tl.first_response_at = Some(at(NY, "2026-02-02 10:29"));
+    let st = evaluate(&s, "premium", "S1", NY, &tl, at(NY, "2026-02-03 10:00"))[0].clone();
+    assert_eq!(st.state, SlaState::Met);
+    assert_eq!(st.elapsed_seconds, 29 * 60);
+    assert_eq!(st.remaining_seconds, Some(60));
+    assert_eq!(st.next_change, None);
+    assert_eq!(st.breached_at, None);
+
+    tl.first_response_at = Some(at(NY, "2026-02-02 10:45"));
+    let st = evaluate(&s, "premium", "S1", NY, &tl, at(NY, "2026-02-03 10:00"))[0].clone();
+    assert_eq!(st.state, SlaState::Breached);
+    assert_eq!(st.breached_at, Some(at(NY, "2026-02-02 10:30")));
+    assert_eq!(st.remaining_seconds, Some(-15 * 60));
+}
+
+#[test]
+fn running_at_risk_breached_sequence() {
+    let s = cc();
+    let o = at(NY, "2026-02-02 10:00");
+    let tl = TicketTimeline {
+        opened: o,
+        ..Default::default()
+    };
+    // premium S1: 30 min; at risk after 22:30
+    let st = evaluate(&s, "premium", "S1", NY, &tl, at(NY, "2026-02-02 10:10"))[0].clone();
+    assert_eq!(st.state, SlaState::Running);
+    assert_eq!(st.next_change, Some(o + chrono::Duration::seconds(1350)));
+    assert_eq!(st.remaining_seconds, Some(20 * 60));
+    let st = evaluate(
+        &s,
+        "premium",
+        "S1",
+        NY,
+        &tl,
+        o + chrono::Duration::seconds(1350),
+    )[0]
+    .clone();
+    assert_eq!(st.state, SlaState::AtRisk);
+    assert_eq!(st.next_change, Some(at(NY, "2026-02-02 10:30")));
+    let st = evaluate(&s, "premium", "S1", NY, &tl, at(NY, "2026-02-02 11:00"))[0].clone();
+    assert_eq!(st.state, SlaState::Breached);
+    assert_eq!(st.next_change, None);
+    assert_eq!(st.remaining_seconds, Some(-30 * 60));
+    assert_eq!(st.state.as_str(), "breached");
+}
+
+#[test]
+fn business_clock_at_risk_instant_skips_the_night() {
+    let s = cc();
+    // developer S1 4 h from Mon 16:00: at risk after 3 h → Tue 10:00; due Tue 11:00
+    let tl = TicketTimeline {
+        opened: at(NY, "2026-02-02 16:00"),
+        ..Default::default()
+    };
+    let st = evaluate(&s, "developer", "S1", NY, &tl, at(NY, "2026-02-02 22:00"))[0].clone();
+    assert_eq!(st.state, SlaState::Running);
+    assert_eq!(st.elapsed_seconds, 7200);
+    assert_eq!(local(NY, st.next_change.unwrap()), "2026-02-03 10:00");
+    assert_eq!(local(NY, st.due.unwrap()), "2026-02-03 11:00");
+}
+
+#[test]
+fn severity_changed_mid_flight_counts_from_creation() {
+    let s = cc();
+    let o = at(NY, "2026-02-02 10:00");
+    let tl = TicketTimeline {
+        opened: o,
+        ..Default::default()
+    };
+    // filed as S4 (24 business h), raised to S1 (30 min 24x7) at 10:20
+    let before = evaluate(&s, "premium", "S4", NY, &tl, at(NY, "2026-02-02 10:19"))[0].clone();
+    assert_eq!(before.state, SlaState::Running);
+    let after = evaluate(&s, "premium", "S1", NY, &tl, at(NY, "2026-02-02 10:25"))[0].clone();
+    assert_eq!(after.due, Some(at(NY, "2026-02-02 10:30")));
+    assert_eq!(after.state, SlaState::AtRisk);
+    let later = evaluate(&s, "premium", "S1", NY, &tl, at(NY, "2026-02-02 10:40"))[0].clone();
+    assert_eq!(later.state, SlaState::Breached);
+    assert_eq!(later.breached_at, Some(at(NY, "2026-02-02 10:30")));
+}
+
+#[test]
+fn basic_plan_is_not_applicable() {
+    let s = cc();
+    let tl = TicketTimeline {
+        opened: at(NY, "2026-02-02 10:00"),
+        ..Default::default()
+    };
+    let v = evaluate(&s, "basic", "S2", NY, &tl, at(NY, "2026-02-02 12:00"));
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].metric, Metric::FirstResponse);
+    assert_eq!(v[0].state, SlaState::NotApplicable);
+    assert_eq!(v[0].state.as_str(), "not-applicable");
+    assert_eq!(
+        (v[0].due, v[0].remaining_seconds, v[0].target.clone()),
+        (None, None, None)
+    );
+}
+
+#[test]
+fn retired_plan_evaluated_through_effective_plan() {
+    let s = cc();
+    let opened = at(NY, "2026-02-02 10:00");
+    let plan = s.effective_plan("legacy-premium", opened.with_timezone(&NY).date_naive());
+    assert_eq!(plan, "basic");
+    let tl = TicketTimeline {
+        opened,
+        ..Default::default()
+    };
+    assert_eq!(
+        evaluate(&s, plan, "S1", NY, &tl, opened)[0].state,
+        SlaState::NotApplicable
+    );
+    let plan = s.effective_plan("legacy-premium", date(2026, 1, 14));
+    assert_eq!(
+        due_local(&s, plan, "S1", NY, "2026-01-14 10:00").as_deref(),
+        Some("2026-01-14 10:30")
+    );
+}
+
+// ------------------------------------------------------- holidays and make-up days
+
+const CN: &str = r#"
+name = "cn-support"
+severities = ["P1", "P2"]
+[calendars.cn]
+description = "Mainland China 2026 (excerpt)"
+years = [2026]
+mon = ["09:00-18:00"]
+tue = ["09:00-18:00"]
+wed = ["09:00-18:00"]
+thu = ["09:00-18:00"]
+fri = ["09:00-18:00"]
+holidays = [2026-01-01, { from = 2026-02-15, to = 2026-02-23, name = "Spring Festival" }]
+extra_working_days = [2026-02-14, { date = 2026-02-28, hours = ["09:00-18:00"] }]
+[plans.std.first_response]
+P1 = { hours = 8, clock = "business", calendar = "cn" }
+P2 = { hours = 24, clock = "business", calendar = "cn" }
+"#;
+
+#[test]
+fn holiday_and_make_up_working_day() {
+    let s = PolicySet::from_toml_str(CN, "cn.toml").unwrap();
+    // Fri 2026-02-13 17:00 + 8 h: Fri 1 h + Sat 14 Feb (make-up day) 7 h → Sat 16:00
+    assert_eq!(
+        due_local(&s, "std", "P1", SHANGHAI, "2026-02-13 17:00").as_deref(),
+        Some("2026-02-14 16:00")
+    );
+    // + 24 h: Fri 1 + Sat 9, Spring Festival 15–23 closed, Tue 24th 9, Wed 25th 5 → 14:00
+    assert_eq!(
+        due_local(&s, "std", "P2", SHANGHAI, "2026-02-13 17:00").as_deref(),
+        Some("2026-02-25 14:00")
+    );
+    let cal = s.calendar("cn").unwrap();
+    assert!(cal.is_working_day(date(2026, 2, 14)));
+    assert!(!cal.is_working_day(date(2026, 2, 16)));
+    assert!(!cal.is_working_day(date(2026, 2, 15)));
+    assert!(!cal.is_working_day(date(2026, 2, 21)));
+    assert!(cal.is_holiday(date(2026, 1, 1)));
+    assert!(cal.covers_year(2026));
+    assert!(!cal.covers_year(2027));
+    assert_eq!(
+        cal.describe(),
+        "Mon–Fri 09:00–18:00, 10 holidays, 2 extra working days"
+    );
+}
+
+#[test]
+fn nth_working_day_counts_make_up_days() {
+    let s = PolicySet::from_toml_str(CN, "cn.toml").unwrap();
+    let cal = s.calendar("cn").unwrap();
+    // Feb 2026: 2–6, 9–13, Sat 14, 24–27, Sat 28
+    assert_eq!(cal.nth_working_day(2026, 2, 1), Some(date(2026, 2, 2)));
+    assert_eq!(cal.nth_working_day(2026, 2, 11), Some(date(2026, 2, 14)));
+    assert_eq!(cal.nth_working_day(2026, 2, 12), Some(date(2026, 2, 24)));
+    assert_eq!(cal.nth_working_day(2026, 2, 15), Some(date(2026, 2, 27)));
+    assert_eq!(cal.nth_working_day(2026, 2, 16), Some(date(2026, 2, 28)));
+    assert_eq!(cal.nth_working_day(2026, 2, 17), None);
+    assert_eq!(cal.nth_working_day(2026, 2, 0), None);
+    // January: the 1st is a holiday
+    assert_eq!(cal.nth_working_day(2026, 1, 1), Some(date(2026, 1, 2)));
+}
+
+#[test]
+fn long_spans_skip_weeks_with_holidays() {
+    let s = PolicySet::from_toml_str(CN, "cn.toml").unwrap();
+    let cal = s.calendar("cn").unwrap();
+    let tz = SHANGHAI;
+    let from = at(tz, "2026-01-01 00:00");
+    let to = at(tz, "2026-03-02 00:00");
+    // Jan: 22 weekdays − 1 (1st) = 21; Feb: 20 weekdays − 5 (16–20, 23) + 2 = 16 → 37 days
+    // (Spring Festival 15th and 21st/22nd are weekend days anyway)
+    assert_eq!(cal.business_seconds_between(tz, from, to), 37 * 9 * 3600);
+    let due = cal.add_business_seconds(tz, from, 37 * 9 * 3600);
+    assert_eq!(local(tz, due), "2026-02-28 18:00");
+}
+
+// --------------------------------------------------------------------- calendars
+
+#[test]
+fn lunch_break_and_split_shift() {
+    let cal = Calendar::builder()
+        .weekdays(&["09:00-12:00", "13:00-18:00"])
+        .hours(Weekday::Sat, &["10:00-14:00"])
+        .build()
+        .unwrap();
+    let tz = BERLIN;
+    let d = cal.add_business_seconds(tz, at(tz, "2026-02-02 11:00"), 2 * 3600);
+    assert_eq!(local(tz, d), "2026-02-02 14:00");
+    // exactly at the start of the lunch break
+    let d = cal.add_business_seconds(tz, at(tz, "2026-02-02 11:00"), 3600);
+    assert_eq!(local(tz, d), "2026-02-02 12:00");
+    // Friday 17:00 + 3 h → Fri 1 h + Sat 2 h → Sat 12:00
+    let d = cal.add_business_seconds(tz, at(tz, "2026-02-06 17:00"), 3 * 3600);
+    assert_eq!(local(tz, d), "2026-02-07 12:00");
+    assert_eq!(
+        cal.describe(),
+        "Mon–Fri 09:00–12:00 13:00–18:00, Sat 10:00–14:00"
+    );
+    assert_eq!(cal.weekly_seconds(), 5 * 8 * 3600 + 4 * 3600);
+}
+
+#[test]
+fn midnight_end_interval() {
+    let cal = Calendar::builder()
+        .weekdays(&["18:00-24:00", "00:00-02:00"])
+        .build()
+        .unwrap();
+    let tz = chrono_tz::UTC;
+    // Mon 23:00 + 2 h: 1 h to midnight, then Tue 00:00–01:00
+    let d = cal.add_business_seconds(tz, utc("2026-02-02T23:00:00Z"), 2 * 3600);
+    assert_eq!(d, utc("2026-02-03T01:00:00Z"));
+    // a target running out at 24:00 is due at midnight
+    let d = cal.add_business_seconds(tz, utc("2026-02-06T23:00:00Z"), 3600);
+    assert_eq!(d, utc("2026-02-07T00:00:00Z"));
+    assert_eq!(cal.describe(), "Mon–Fri 00:00–02:00 18:00–24:00");
+}
+
+#[test]
+fn calendar_refuses_bad_input() {
+    let e = Calendar::builder()
+        .weekdays(&["09:00-13:00", "12:00-18:00"])
+        .build()
+        .unwrap_err();
+    assert_eq!(e.key, "mon");
+    assert!(e.message.contains("overlap"), "{e}");
+    let e = Calendar::builder()
+        .weekdays(&["09:00-25:00"])
+        .build()
+        .unwrap_err();
+    assert_eq!(e.key, "mon[0]");
+    assert!(e.message.contains("bad time \"25:00\""), "{e}");
+    let e = Calendar::builder()
+        .weekdays(&["22:00-02:00"])
+        .build()
+        .unwrap_err();
+    assert!(e.message.contains("crosses midnight"), "{e}");
+    let e = Calendar::builder()
+        .holiday(date(2026, 1, 1))
+        .build()
+        .unwrap_err();
+    assert!(e.message.contains("no working time"), "{e}");
+    let e = Calendar::builder()
+        .weekdays(&["09:00-18:00"])
+        .holiday(date(2026, 2, 14))
+        .extra_working_day(date(2026, 2, 14))
+        .build()
+        .unwrap_err();
+    assert_eq!(e.key, "extra_working_days");
+    for bad in [
+        "9-18",
+        "09:00",
+        "09:60-10:00",
+        "24:00-24:00",
+        "aa:bb-cc:dd",
+        "10:00-10:00",
+    ] {
+        assert!(Interval::parse(bad).is_err(), "{bad}");
+    }
+    assert_eq!(
+        Interval::parse("09:00 – 18:00").unwrap(),
+        Interval {
+            start: 9 * 3600,
+            end: 18 * 3600
+        }
+    );
+    assert_eq!(
+        Interval::parse("9:30-24:00").unwrap(),
+        Interval {
+            start: 9 * 3600 + 1800,
+            end: 86400
+        }
+    );
+}
+
+#[test]
+fn standalone_calendar_file() {
+    let src = r#"
+name = "cn-2026"
+years = [2026]
+mon = ["09:00-18:00"]
+tue = ["09:00-18:00"]
+holidays = [2026-01-01]
+extra_working_days = [{ date = 2026-01-04, hours = ["10:00-12:00"], name = "make-up" }]
+"#;
+    let (name, cal) = Calendar::from_toml_str(src, "cn-2026.toml").unwrap();
+    assert_eq!(name, "cn-2026");
+    assert_eq!(
+        cal.describe(),
+        "Mon–Tue 09:00–18:00, 1 holiday, 1 extra working day"
+    );
+    assert_eq!(
+        cal.hours_on(date(2026, 1, 4)),
+        &[Interval {
+            start: 36000,
+            end: 43200
+        }]
+    );
+
+    let e = Calendar::from_toml_str(
+        "mon = [\"09:00-18:00\"]\nfri = [\"08:00-7:00\"]\n",
+        "my.toml",
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("my.toml: fri[0]: interval \"08:00-7:00\" crosses midnight"),
+        "{e}"
+    );
+    assert_eq!(e.line(), Some(2));
+
+    let table: toml::Table = toml::from_str("mon = [\"09:00-12:00\", \"11:00-13:00\"]").unwrap();
+    let e = Calendar::from_toml_value(&table, "p.toml", "calendars.x").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "p.toml: calendars.x.mon: intervals 09:00–12:00 and 11:00–13:00 overlap"
+    );
+    let table: toml::Table = toml::from_str("sat = [\"09:00-12:00\"]").unwrap();
+    assert!(Calendar::from_toml_value(&table, "p.toml", "calendars.x").is_ok());
+}
+
+#[test]
+fn weekday_index_matches_chrono() {
+    for d in date(2025, 12, 20).iter_days().take(30) {
+        let cal = Calendar::builder()
+            .hours(d.weekday(), &["10:00-11:00"])
+            .build()
+            .unwrap();
+        assert!(cal.is_working_day(d));
+        assert!(!cal.is_working_day(d.succ_opt().unwrap()));
+    }
+}
+
+use chrono::Datelike;

@@ -1,0 +1,107 @@
+//! Schema migrations, applied in order at open. `PRAGMA user_version` records how many ran.
+//!
+//! Instants are integer seconds since the Unix epoch (UTC). `urgency` is the queue's sort key:
+//! the due instant of the most urgent running target, or a large offset for tickets whose
+//! clocks are paused, met or absent, so "most urgent first" is one index walk.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: organizations, tickets, conversation, audit, pauses, drafts, full text.
+    r#"
+CREATE TABLE orgs (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    policy_set  TEXT NOT NULL,
+    plan        TEXT NOT NULL,
+    tz          TEXT NOT NULL,
+    parent_id   INTEGER REFERENCES orgs(id),
+    created_at  INTEGER NOT NULL,
+    version     INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE tickets (
+    id                  INTEGER PRIMARY KEY,
+    org_id              INTEGER NOT NULL REFERENCES orgs(id),
+    kind                TEXT NOT NULL CHECK (kind IN ('technical', 'billing')),
+    severity            TEXT NOT NULL,
+    severity_rank       INTEGER NOT NULL,
+    status              TEXT NOT NULL
+                        CHECK (status IN ('new', 'open', 'pending', 'on-hold', 'resolved', 'closed')),
+    summary             TEXT NOT NULL,
+    description         TEXT NOT NULL DEFAULT '',
+    component           TEXT,
+    environment         TEXT CHECK (environment IN ('production', 'non-production')),
+    affected_version    TEXT,
+    assignee            TEXT,
+    created_at          INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL,
+    first_response_at   INTEGER,
+    resolved_at         INTEGER,
+    first_response_due  INTEGER,
+    next_due            INTEGER,
+    risk_at             INTEGER,
+    breach_at           INTEGER,
+    paused_left         INTEGER,
+    urgency             INTEGER NOT NULL,
+    priority            INTEGER NOT NULL DEFAULT 100,
+    version             INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX tickets_by_urgency  ON tickets (urgency, priority, id);
+CREATE INDEX tickets_by_created  ON tickets (created_at, id);
+CREATE INDEX tickets_by_severity ON tickets (severity_rank, urgency, priority, id);
+CREATE INDEX tickets_by_status   ON tickets (status, urgency, priority, id);
+CREATE INDEX tickets_by_org      ON tickets (org_id, urgency, priority, id);
+CREATE INDEX tickets_by_assignee ON tickets (assignee, urgency, priority, id);
+CREATE INDEX tickets_by_breach   ON tickets (breach_at) WHERE breach_at IS NOT NULL;
+CREATE INDEX tickets_by_risk     ON tickets (risk_at) WHERE risk_at IS NOT NULL;
+
+CREATE TABLE entries (
+    id          INTEGER PRIMARY KEY,
+    ticket_id   INTEGER NOT NULL REFERENCES tickets(id),
+    kind        TEXT NOT NULL CHECK (kind IN ('reply', 'note')),
+    role        TEXT NOT NULL CHECK (role IN ('engineer', 'customer')),
+    author      TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX entries_by_ticket ON entries (ticket_id, id);
+
+CREATE TABLE pauses (
+    id          INTEGER PRIMARY KEY,
+    ticket_id   INTEGER NOT NULL REFERENCES tickets(id),
+    started_at  INTEGER NOT NULL,
+    ended_at    INTEGER
+);
+CREATE INDEX pauses_by_ticket ON pauses (ticket_id, started_at);
+
+CREATE TABLE events (
+    id            INTEGER PRIMARY KEY,
+    ticket_id     INTEGER REFERENCES tickets(id),
+    org_id        INTEGER REFERENCES orgs(id),
+    actor         TEXT NOT NULL,
+    actor_source  TEXT NOT NULL CHECK (actor_source IN ('os', 'as', 'system')),
+    at            INTEGER NOT NULL,
+    field         TEXT NOT NULL,
+    old           TEXT,
+    new           TEXT
+);
+CREATE INDEX events_by_ticket ON events (ticket_id, id);
+CREATE INDEX events_by_org ON events (org_id, id);
+
+CREATE TABLE drafts (
+    actor       TEXT NOT NULL,
+    ticket_id   INTEGER NOT NULL,
+    kind        TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (actor, ticket_id, kind)
+);
+
+-- Ticket documents use rowid = ticket id; conversation entries use rowid = -entry id.
+CREATE VIRTUAL TABLE search USING fts5 (
+    body,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+"#,
+];

@@ -1,0 +1,216 @@
+//! The SLA figures stored on each ticket so the queue sorts and filters by urgency with an
+//! index walk, never recomputing in SQL. They are refreshed inside every write transaction
+//! that touches something they depend on (status, severity, plan, replies).
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Transaction, params};
+
+use super::{Context, Result, from_ts, opt_from_ts, to_ts};
+use crate::domain::Status;
+use crate::policy::{Metric, PolicyRegistry};
+use crate::sla::{self, MetricStatus, Pause, SlaState, TicketTimeline};
+
+/// Sort-key offsets: tickets with a running clock sort by due instant; paused ones after
+/// them by time left; those with nothing running last, oldest first.
+pub const PAUSED_BASE: i64 = 1 << 40;
+pub const IDLE_BASE: i64 = 1 << 41;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SlaColumns {
+    pub first_response_due: Option<i64>,
+    pub next_due: Option<i64>,
+    pub risk_at: Option<i64>,
+    pub breach_at: Option<i64>,
+    pub paused_left: Option<i64>,
+    pub urgency: i64,
+}
+
+/// Folds the evaluated metrics into the stored columns.
+pub fn columns_from_metrics(
+    metrics: &[MetricStatus],
+    status: Status,
+    timeline: &TicketTimeline,
+    now: DateTime<Utc>,
+) -> SlaColumns {
+    fn keep_min(slot: &mut Option<i64>, value: i64) {
+        *slot = Some(slot.map_or(value, |x| x.min(value)));
+    }
+    let resolved_at = timeline.resolved_at.map(to_ts);
+    let mut cols = SlaColumns::default();
+    for m in metrics {
+        if m.metric == Metric::FirstResponse {
+            cols.first_response_due = m.due.map(to_ts);
+        }
+        let stopped = status.is_done()
+            || match m.metric {
+                Metric::FirstResponse => timeline.first_response_at.is_some(),
+                Metric::Resolution => timeline.resolved_at.is_some(),
+                Metric::NextResponse => false,
+            };
+        match m.state {
+            SlaState::Running | SlaState::AtRisk | SlaState::Breached if !stopped => {
+                if let Some(due) = m.due.map(to_ts) {
+                    keep_min(&mut cols.next_due, due);
+                    keep_min(&mut cols.breach_at, due);
+                }
+                let risk = match m.state {
+                    SlaState::Running => m.next_change.map(to_ts),
+                    _ => Some(to_ts(now)),
+                };
+                if let Some(r) = risk {
+                    keep_min(&mut cols.risk_at, r);
+                }
+            }
+            SlaState::Paused => {
+                if let Some(left) = m.remaining_seconds {
+                    keep_min(&mut cols.paused_left, left);
+                }
+                if let Some(b) = m.breached_at.map(to_ts) {
+                    keep_min(&mut cols.breach_at, b);
+                }
+            }
+            _ => {
+                // A clock that stopped late (response after the due instant) stays breached;
+                // one stopped by resolving the ticket counts only if it was already overdue.
+                if let Some(b) = m.breached_at.map(to_ts)
+                    && (m.state == SlaState::Breached || !status.is_done())
+                    && resolved_at.is_none_or(|r| b <= r)
+                {
+                    keep_min(&mut cols.breach_at, b);
+                }
+            }
+        }
+    }
+    cols.urgency = match (cols.next_due, cols.paused_left) {
+        (Some(d), _) if !status.is_done() => d,
+        (None, Some(left)) if !status.is_done() => PAUSED_BASE + left.max(0),
+        _ => IDLE_BASE + to_ts(timeline.opened),
+    };
+    if status.is_done() {
+        cols.next_due = None;
+        cols.risk_at = None;
+        cols.paused_left = None;
+    }
+    cols
+}
+
+pub struct TicketSlaInputs {
+    pub policy_set: String,
+    pub plan: String,
+    pub tz: String,
+    pub severity: String,
+    pub status: Status,
+    pub timeline: TicketTimeline,
+}
+
+/// Reads everything the SLA engine needs about one ticket.
+pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSlaInputs> {
+    let (policy_set, plan, tz, severity, status, created, first_response, resolved): (
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        Option<i64>,
+        Option<i64>,
+    ) = tx
+        .prepare_cached(
+            "SELECT o.policy_set, o.plan, o.tz, t.severity, t.status, t.created_at,
+                    t.first_response_at, t.resolved_at
+             FROM tickets t JOIN orgs o ON o.id = t.org_id WHERE t.id = ?1",
+        )
+        .and_then(|mut s| {
+            s.query_row([ticket_id], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            })
+        })
+        .ctx("loading ticket for SLA")?;
+    let pauses = tx
+        .prepare_cached(
+            "SELECT started_at, ended_at FROM pauses WHERE ticket_id = ?1 ORDER BY started_at",
+        )
+        .and_then(|mut s| {
+            s.query_map([ticket_id], |r| {
+                Ok(Pause {
+                    start: from_ts(r.get(0)?),
+                    end: opt_from_ts(r.get(1)?),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .ctx("loading pauses")?;
+    Ok(TicketSlaInputs {
+        policy_set,
+        plan,
+        tz,
+        severity,
+        status: status.parse().unwrap_or(crate::domain::Status::Open),
+        timeline: TicketTimeline {
+            opened: from_ts(created),
+            pauses,
+            first_response_at: opt_from_ts(first_response),
+            resolved_at: opt_from_ts(resolved),
+        },
+    })
+}
+
+/// Evaluates a ticket's metrics from its inputs; empty when the policy set or zone is unknown
+/// (a user's policy file was removed): the ticket then simply has no running target.
+pub fn evaluate_inputs(
+    policies: &PolicyRegistry,
+    inputs: &TicketSlaInputs,
+    now: DateTime<Utc>,
+) -> Vec<MetricStatus> {
+    let (Some(set), Ok(tz)) = (
+        policies.get(&inputs.policy_set),
+        inputs.tz.parse::<chrono_tz::Tz>(),
+    ) else {
+        return Vec::new();
+    };
+    let opened_local = inputs.timeline.opened.with_timezone(&tz).date_naive();
+    let plan = set.effective_plan(&inputs.plan, opened_local);
+    sla::evaluate(set, plan, &inputs.severity, tz, &inputs.timeline, now)
+}
+
+/// Recomputes and stores one ticket's SLA columns.
+pub fn refresh(
+    tx: &Transaction,
+    policies: &PolicyRegistry,
+    ticket_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let inputs = load_inputs(tx, ticket_id)?;
+    let metrics = evaluate_inputs(policies, &inputs, now);
+    let cols = columns_from_metrics(&metrics, inputs.status, &inputs.timeline, now);
+    store_columns(tx, ticket_id, &cols)
+}
+
+pub fn store_columns(tx: &Transaction, ticket_id: i64, cols: &SlaColumns) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE tickets SET first_response_due = ?2, next_due = ?3, risk_at = ?4, breach_at = ?5,
+                paused_left = ?6, urgency = ?7 WHERE id = ?1",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            ticket_id,
+            cols.first_response_due,
+            cols.next_due,
+            cols.risk_at,
+            cols.breach_at,
+            cols.paused_left,
+            cols.urgency
+        ])
+    })
+    .ctx("storing SLA due instants")?;
+    Ok(())
+}
