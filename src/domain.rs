@@ -332,8 +332,28 @@ pub fn validate_kind_severity(
     Ok(())
 }
 
+/// A countdown as engineers read it: "01:02:03" left, "-00:12:33" overdue, "3d 04h" far off.
+pub fn format_countdown(seconds: i64) -> String {
+    let sign = if seconds < 0 { "-" } else { "" };
+    let s = seconds.unsigned_abs();
+    let (d, h, m, sec) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60, s % 60);
+    if d > 0 {
+        format!("{sign}{d}d {h:02}h")
+    } else {
+        format!("{sign}{h:02}:{m:02}:{sec:02}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn countdowns() {
+        assert_eq!(format_countdown(0), "00:00:00");
+        assert_eq!(format_countdown(-753), "-00:12:33");
+        assert_eq!(format_countdown(3723), "01:02:03");
+        assert_eq!(format_countdown(3 * 86_400 + 4 * 3600 + 5), "3d 04h");
+    }
+
     use super::*;
 
     fn registry() -> PolicyRegistry {

@@ -129,7 +129,7 @@ pub fn sanitize_line(s: &str) -> String {
 /// Splits on `\n` and `\r\n`; a lone `\r` becomes `␍`. Like [`str::lines`], a
 /// final newline does not start another line, and `""` gives no lines.
 pub fn sanitize_lines(s: &str) -> Vec<String> {
-    raw_lines(s).map(sanitize_line).collect()
+    s.lines().map(sanitize_line).collect()
 }
 
 /// For plain CLI output: the same guarantees as [`sanitize_line`], but every
@@ -190,15 +190,10 @@ pub fn wrap_to_width(s: &str, width: usize) -> Vec<String> {
     if width == 0 {
         return out;
     }
-    for line in raw_lines(s) {
+    for line in s.lines() {
         wrap_clean_line(&clean_line(line), width, &mut out);
     }
     out
-}
-
-/// Lines of raw text, split on `\n` with one trailing `\r` removed from each.
-fn raw_lines(s: &str) -> impl Iterator<Item = &str> {
-    s.lines()
 }
 
 /// Sanitises one line, borrowing when there is nothing to do (the common case,
@@ -245,6 +240,14 @@ fn is_shown_as_code(c: char) -> bool {
             | '\u{1bca0}'..='\u{1bca3}' // shorthand format controls
             | '\u{1d173}'..='\u{1d17a}' // musical format controls
         )
+}
+
+/// True when `s` holds nothing a terminal would act on or hide: no control
+/// characters except `\n`, no bidi controls, no invisible format characters.
+/// Every output of this module passes; TUI and CLI tests can assert it.
+pub fn is_inert(s: &str) -> bool {
+    !s.chars()
+        .any(|c| (c.is_control() && c != '\n') || is_shown_as_code(c))
 }
 
 /// Bidi controls that can reorder the text around them.
@@ -653,6 +656,7 @@ mod tests {
             );
         }
         assert!(!out.contains('\u{1b}') && !out.contains('\u{9b}'), "{name}");
+        assert!(is_inert(out), "{name}: {out:?}");
         assert!(is_nfc(out), "{name}: not NFC: {out:?}");
     }
 
@@ -662,6 +666,7 @@ mod tests {
             let line = sanitize_line(text);
             assert_inert(name, &line, false);
             assert!(!line.is_empty(), "{name}: everything vanished");
+            assert_ne!(&line, text, "{name}: sample is not hostile");
             for l in sanitize_lines(text) {
                 assert_inert(name, &l, false);
             }
@@ -861,7 +866,7 @@ mod tests {
             let t = truncate_to_width(&s, width);
             prop_assert!(display_width(&t) <= width, "{:?} -> {:?}", s, t);
             assert_inert("truncate", &t, false);
-            if display_width(&s) <= width {
+            if width > 0 && display_width(&s) <= width {
                 prop_assert_eq!(&t, &sanitize_line(&s));
             }
             let f = fit_to_width(&s, width);

@@ -43,9 +43,15 @@ pub fn actor(as_user: Option<&str>) -> Result<Actor> {
             via_as: true,
         });
     }
-    let name = ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+    // The account the process runs as, not an environment variable anyone can set.
+    let name = whoami::username()
+        .ok()
+        .filter(|s| !s.is_empty())
+        .or_else(|| {
+            ["USER", "LOGNAME"]
+                .iter()
+                .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        })
         .unwrap_or_else(|| "unknown".to_string());
     Ok(Actor {
         name,

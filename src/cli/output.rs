@@ -71,17 +71,7 @@ fn event_json(e: &AuditEvent) -> Value {
     })
 }
 
-/// "1h 05m", "-0h 12m 33s": how long until (or since) a due instant.
-pub fn format_remaining(seconds: i64) -> String {
-    let sign = if seconds < 0 { "-" } else { "" };
-    let s = seconds.unsigned_abs();
-    let (d, h, m, sec) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60, s % 60);
-    if d > 0 {
-        format!("{sign}{d}d {h:02}h")
-    } else {
-        format!("{sign}{h:02}:{m:02}:{sec:02}")
-    }
-}
+pub use crate::domain::format_countdown as format_remaining;
 
 fn left_column(t: &Ticket, now: DateTime<Utc>) -> String {
     if t.status.is_done() {

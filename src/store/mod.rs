@@ -314,6 +314,15 @@ impl Store {
         })
     }
 
+    /// What the SLA engine needs to recompute one ticket's clock on every tick.
+    pub fn sla_timeline(
+        &self,
+        ticket_id: i64,
+    ) -> Result<(String, String, String, crate::sla::TicketTimeline)> {
+        let inputs = sla_columns::load_inputs(&self.conn, ticket_id)?;
+        Ok((inputs.policy_set, inputs.plan, inputs.tz, inputs.timeline))
+    }
+
     pub(crate) fn record_event(
         tx: &Transaction,
         (ticket_id, org_id): (Option<i64>, Option<i64>),

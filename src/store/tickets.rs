@@ -393,6 +393,27 @@ impl Store {
         Ok(TicketPage { tickets, keys })
     }
 
+    /// The position of a ticket in a sorted listing, for windows that keep it in view.
+    pub fn sort_key(&self, id: i64, sort: TicketSort) -> Result<Option<SortKey>> {
+        self.conn
+            .prepare_cached(&format!("{TICKET_SELECT} WHERE t.id = ?1"))
+            .and_then(|mut s| s.query_row([id], |r| sort_key_from_row(r, sort)).optional())
+            .ctx("locating ticket")
+    }
+
+    /// Unsent drafts the actor has for a ticket ("reply", "note").
+    pub fn drafts_for(&self, actor: &str, ticket_id: i64) -> Result<Vec<String>> {
+        self.conn
+            .prepare_cached(
+                "SELECT kind FROM drafts WHERE actor = ?1 AND ticket_id = ?2 ORDER BY kind DESC",
+            )
+            .and_then(|mut s| {
+                s.query_map(params![actor, ticket_id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()
+            })
+            .ctx("reading drafts")
+    }
+
     pub fn count_tickets(&self, filter: &TicketFilter, now: DateTime<Utc>) -> Result<i64> {
         let (clauses, params) = filter_sql(filter, to_ts(now));
         let where_sql = if clauses.is_empty() {
