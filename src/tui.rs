@@ -130,6 +130,7 @@ pub fn run(path: &Path, as_user: Option<&str>, clock: Arc<dyn Clock>) -> Result<
         .unwrap_or_default();
     let mut app = App::new(actor.name.clone(), label, policies, keymap, clock.now());
     app.bell_enabled = config.bell;
+    app.local_offset = *chrono::Local::now().offset();
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
 
     let previous_hook = std::panic::take_hook();

@@ -263,6 +263,8 @@ pub struct App {
     pub dirty: bool,
     breached_seen: HashSet<i64>,
     pending_select: Option<Select>,
+    /// The engineer's own zone for clock and dates (the customer's lives on each org).
+    pub local_offset: chrono::FixedOffset,
 }
 
 impl App {
@@ -303,6 +305,7 @@ impl App {
             dirty: true,
             breached_seen: HashSet::new(),
             pending_select: None,
+            local_offset: chrono::Offset::fix(&Utc),
         }
     }
 
@@ -1389,4 +1392,4 @@ pub fn edit_line(input: &mut String, key: &KeyEvent) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -1,1 +1,564 @@
+use chrono::TimeZone;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
 use super::*;
+use crate::domain::{AuthorRole, TicketKind};
+
+pub(crate) fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 6, 10, 0, 0).unwrap()
+}
+
+pub(crate) fn ticket(id: i64, summary: &str, due_in: Option<i64>) -> Ticket {
+    let created = now() - Duration::minutes(5);
+    Ticket {
+        id,
+        org_id: 1,
+        org: "Acme".into(),
+        kind: TicketKind::Technical,
+        severity: "S2".into(),
+        status: Status::New,
+        summary: summary.into(),
+        description: format!("description of {summary}"),
+        component: Some("TiKV".into()),
+        environment: None,
+        affected_version: None,
+        assignee: None,
+        created_at: created,
+        updated_at: created,
+        first_response_at: None,
+        resolved_at: None,
+        first_response_due: due_in.map(|s| now() + Duration::seconds(s)),
+        next_due: due_in.map(|s| now() + Duration::seconds(s)),
+        risk_at: due_in.map(|s| now() + Duration::seconds(s - 900)),
+        paused_seconds_left: None,
+        breached: due_in.is_some_and(|s| s <= 0),
+        version: 1,
+    }
+}
+
+pub(crate) fn app() -> App {
+    let policies = Arc::new(PolicyRegistry::builtin().unwrap());
+    let mut app = App::new(
+        "alice".into(),
+        "test.db".into(),
+        policies,
+        Keymap::default(),
+        now(),
+    );
+    app.queue.height = 3;
+    app.orgs = vec![Organization {
+        id: 1,
+        name: "Acme".into(),
+        policy_set: "connected-care".into(),
+        plan: "enterprise".into(),
+        tz: "Europe/Berlin".into(),
+        created_at: now(),
+    }];
+    app
+}
+
+fn key(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+fn code(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+fn load(app: &mut App, tickets: Vec<Ticket>) -> Vec<Request> {
+    let keys = tickets
+        .iter()
+        .map(|t| {
+            SortKey(vec![
+                t.next_due.map_or(i64::MAX, |d| d.timestamp()),
+                100,
+                t.id,
+            ])
+        })
+        .collect();
+    let total = tickets.len() as i64;
+    app.handle_response(Response::Queue {
+        tickets,
+        keys,
+        total,
+        select: None,
+    })
+}
+
+fn three() -> Vec<Ticket> {
+    vec![
+        ticket(1, "first", Some(60)),
+        ticket(2, "second", Some(600)),
+        ticket(3, "third", Some(6000)),
+    ]
+}
+
+#[test]
+fn start_loads_queue_sla_counts_and_orgs() {
+    let mut a = app();
+    let reqs = a.start();
+    assert!(matches!(
+        &reqs[0],
+        Request::Queue {
+            anchor: Anchor::Top,
+            limit: 3,
+            ..
+        }
+    ));
+    assert!(reqs.iter().any(|r| matches!(r, Request::Sla { .. })));
+    assert!(reqs.contains(&Request::Counts));
+}
+
+#[test]
+fn selection_moves_and_detail_follows() {
+    let mut a = app();
+    let reqs = load(&mut a, three());
+    assert_eq!(reqs, vec![Request::Detail(1)]);
+    assert_eq!(a.selected_ticket().unwrap().id, 1);
+    assert!(a.handle_key(key('j')).is_empty());
+    assert_eq!(a.selected_ticket().unwrap().id, 2);
+    a.handle_key(code(KeyCode::Down));
+    assert_eq!(a.queue.selected_id, Some(3));
+    a.handle_key(key('k'));
+    assert_eq!(a.queue.selected_id, Some(2));
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    assert_eq!(reqs, vec![Request::Detail(2)]);
+    assert_eq!(a.focus, Pane::Detail);
+}
+
+#[test]
+fn moving_past_the_window_loads_the_next_one() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('G'));
+    assert_eq!(
+        a.selected_ticket().unwrap().id,
+        1,
+        "bottom needs a new window"
+    );
+    a.handle_key(key('g'));
+    a.handle_key(key('j'));
+    a.handle_key(key('j'));
+    let reqs = a.handle_key(key('j'));
+    match &reqs[0] {
+        Request::Queue {
+            anchor: Anchor::After(k),
+            ..
+        } => assert_eq!(k.0.last(), Some(&1)),
+        other => panic!("{other:?}"),
+    }
+    // The shifted window arrives: the new last row is selected.
+    load(
+        &mut a,
+        vec![
+            ticket(2, "second", Some(600)),
+            ticket(3, "third", Some(6000)),
+            ticket(4, "fourth", Some(9000)),
+        ],
+    );
+    assert_eq!(a.selected_ticket().unwrap().id, 4);
+    // Past the very end nothing changes.
+    a.handle_key(key('j'));
+    a.handle_response(Response::Queue {
+        tickets: vec![],
+        keys: vec![],
+        total: 4,
+        select: None,
+    });
+    assert_eq!(a.selected_ticket().unwrap().id, 4);
+}
+
+#[test]
+fn selection_stays_on_the_same_ticket_when_the_list_changes() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('j'));
+    let reqs = a.handle_response(Response::ExternalChange);
+    assert!(matches!(
+        &reqs[0],
+        Request::Queue {
+            anchor: Anchor::Around { id: 2, above: 1 },
+            ..
+        }
+    ));
+    // A new, more urgent ticket arrives above it.
+    load(
+        &mut a,
+        vec![
+            ticket(9, "new", Some(10)),
+            ticket(1, "first", Some(60)),
+            ticket(2, "second", Some(600)),
+        ],
+    );
+    assert_eq!(a.selected_ticket().unwrap().id, 2);
+}
+
+#[test]
+fn filters_and_sort_reload_from_the_top() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('f'));
+    let Mode::Pick(p) = &a.mode else {
+        panic!("filter menu expected")
+    };
+    let breached = p.items.iter().position(|(_, v)| v == "breached").unwrap();
+    for _ in 0..breached {
+        a.handle_key(key('j'));
+    }
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    match &reqs[0] {
+        Request::Queue {
+            filter,
+            anchor: Anchor::Top,
+            ..
+        } => assert!(filter.breached),
+        other => panic!("{other:?}"),
+    }
+    assert!(a.filter_label().contains("breached"));
+    let reqs = a.handle_key(key('s'));
+    assert!(matches!(
+        &reqs[0],
+        Request::Queue {
+            sort: TicketSort::Created,
+            ..
+        }
+    ));
+    a.handle_key(key('f'));
+    let Mode::Pick(p) = &a.mode else { panic!() };
+    let mine = p.items.iter().position(|(_, v)| v == "mine").unwrap();
+    for _ in 0..mine {
+        a.handle_key(key('j'));
+    }
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    match &reqs[0] {
+        Request::Queue { filter, .. } => assert_eq!(filter.assignee.as_deref(), Some("alice")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn search_replaces_the_queue_and_esc_returns() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('/'));
+    for c in "连接".chars() {
+        a.handle_key(key(c));
+    }
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    assert_eq!(
+        reqs,
+        vec![Request::Search {
+            query: "连接".into(),
+            limit: 200
+        }]
+    );
+    a.handle_response(Response::Search {
+        query: "连接".into(),
+        tickets: vec![ticket(7, "数据库连接失败", None)],
+    });
+    assert_eq!(a.selected_ticket().unwrap().id, 7);
+    let reqs = a.handle_key(code(KeyCode::Esc));
+    assert!(matches!(&reqs[0], Request::Queue { .. }));
+    assert!(a.queue.search.is_none());
+}
+
+#[test]
+fn reply_editor_saves_drafts_sends_and_asks_before_discarding() {
+    let mut a = app();
+    load(&mut a, three());
+    let reqs = a.handle_key(key('r'));
+    assert_eq!(
+        reqs,
+        vec![Request::LoadDraft {
+            ticket_id: 1,
+            kind: EntryKind::Reply
+        }]
+    );
+    a.handle_response(Response::Draft {
+        ticket_id: 1,
+        kind: EntryKind::Reply,
+        body: None,
+    });
+    assert!(matches!(a.mode, Mode::Editor(_)));
+    let reqs = a.handle_key(key('h'));
+    assert_eq!(
+        reqs,
+        vec![Request::SaveDraft {
+            ticket_id: 1,
+            kind: "reply".into(),
+            body: "h".into()
+        }]
+    );
+    a.handle_key(key('i'));
+    // Esc with text asks first; any other key keeps editing.
+    assert!(a.handle_key(code(KeyCode::Esc)).is_empty());
+    assert!(matches!(&a.mode, Mode::Editor(e) if e.confirm_discard));
+    a.handle_key(key('n'));
+    assert!(matches!(&a.mode, Mode::Editor(e) if !e.confirm_discard && e.text() == "hi"));
+    let reqs = a.handle_key(ctrl('s'));
+    assert_eq!(
+        reqs,
+        vec![Request::AddEntry {
+            id: 1,
+            kind: EntryKind::Reply,
+            body: "hi".into()
+        }]
+    );
+    // A failure keeps the text.
+    a.handle_response(Response::Failed {
+        message: "disk full".into(),
+        conflict: false,
+        ticket_id: Some(1),
+    });
+    assert!(matches!(&a.mode, Mode::Editor(e) if e.text() == "hi"));
+    a.handle_response(Response::Written {
+        message: "reply sent".into(),
+        ticket_id: Some(1),
+    });
+    assert!(matches!(a.mode, Mode::Normal));
+}
+
+#[test]
+fn a_saved_draft_is_offered_back() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('i'));
+    a.handle_response(Response::Draft {
+        ticket_id: 1,
+        kind: EntryKind::Note,
+        body: Some("half a\nthought".into()),
+    });
+    let Mode::Editor(e) = &a.mode else { panic!() };
+    assert!(e.restored);
+    assert_eq!(e.text(), "half a\nthought");
+    assert_eq!(e.kind, EntryKind::Note);
+}
+
+#[test]
+fn discarding_a_draft_clears_it() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('r'));
+    a.handle_response(Response::Draft {
+        ticket_id: 1,
+        kind: EntryKind::Reply,
+        body: Some("x".into()),
+    });
+    a.handle_key(code(KeyCode::Esc));
+    let reqs = a.handle_key(key('y'));
+    assert_eq!(
+        reqs,
+        vec![Request::SaveDraft {
+            ticket_id: 1,
+            kind: "reply".into(),
+            body: String::new()
+        }]
+    );
+    assert!(matches!(a.mode, Mode::Normal));
+}
+
+#[test]
+fn status_change_sends_the_version_and_conflicts_reload() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('t'));
+    let Mode::Pick(_) = &a.mode else { panic!() };
+    a.handle_key(key('j'));
+    a.handle_key(key('j'));
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    assert_eq!(
+        reqs,
+        vec![Request::Change {
+            id: 1,
+            change: TicketChange::Status(Status::Pending),
+            expected: 1
+        }]
+    );
+    let reqs = a.handle_response(Response::Failed {
+        message: "ticket 1 changed under you: bob set status new → open".into(),
+        conflict: true,
+        ticket_id: Some(1),
+    });
+    assert!(reqs.contains(&Request::Detail(1)));
+    assert!(
+        a.message
+            .as_ref()
+            .is_some_and(|(m, err)| *err && m.contains("bob"))
+    );
+}
+
+#[test]
+fn severity_picker_offers_the_sets_levels() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('e'));
+    let Mode::Pick(p) = &a.mode else { panic!() };
+    let levels: Vec<&str> = p.items.iter().map(|(_, v)| v.as_str()).collect();
+    assert_eq!(levels, ["S1", "S2", "S3", "S4"]);
+    assert_eq!(p.selected, 1);
+}
+
+#[test]
+fn claim_and_assign() {
+    let mut a = app();
+    load(&mut a, three());
+    assert_eq!(a.handle_key(key('c')), vec![Request::Claim(1)]);
+    a.handle_key(key('a'));
+    for c in "bob".chars() {
+        a.handle_key(key(c));
+    }
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    assert_eq!(
+        reqs,
+        vec![Request::Change {
+            id: 1,
+            change: TicketChange::Assign(Some("bob".into())),
+            expected: 1
+        }]
+    );
+}
+
+#[test]
+fn palette_runs_actions_by_name() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key(':'));
+    for c in "quit".chars() {
+        a.handle_key(key(c));
+    }
+    a.handle_key(code(KeyCode::Enter));
+    assert!(a.quit);
+    // Every action has a palette entry.
+    assert_eq!(palette_matches("").len(), ACTIONS.len());
+}
+
+#[test]
+fn help_lists_every_action_and_closes() {
+    let mut a = app();
+    a.handle_key(key('?'));
+    assert!(matches!(a.mode, Mode::Help { .. }));
+    a.handle_key(code(KeyCode::Esc));
+    assert!(matches!(a.mode, Mode::Normal));
+}
+
+#[test]
+fn new_ticket_form_validates_inline() {
+    let mut a = app();
+    a.handle_key(key('n'));
+    if let Mode::NewTicket(f) = &mut a.mode {
+        f.orgs_loaded(&a.orgs, &a.policies);
+    }
+    let Mode::NewTicket(f) = &a.mode else {
+        panic!()
+    };
+    let errors = f.errors(&a.policies, &a.orgs, a.now);
+    assert!(errors.iter().any(|(field, _)| *field == FormField::Summary));
+    // Ctrl-S with errors does not submit.
+    assert!(a.handle_key(ctrl('s')).is_empty());
+    // Billing + S1 is refused inline.
+    for _ in 0..1 {
+        a.handle_key(code(KeyCode::Tab));
+    }
+    a.handle_key(code(KeyCode::Right)); // kind → billing
+    let Mode::NewTicket(f) = &a.mode else {
+        panic!()
+    };
+    assert_eq!(f.kind, TicketKind::Billing);
+    let errors = f.errors(&a.policies, &a.orgs, a.now);
+    assert!(
+        errors
+            .iter()
+            .any(|(field, m)| *field == FormField::Severity && m.contains("billing")),
+        "{errors:?}"
+    );
+    a.handle_key(code(KeyCode::Tab));
+    a.handle_key(code(KeyCode::Right)); // S2
+    a.handle_key(code(KeyCode::Tab));
+    for c in "Invoice 数据".chars() {
+        a.handle_key(key(c));
+    }
+    let reqs = a.handle_key(ctrl('s'));
+    match &reqs[..] {
+        [Request::CreateTicket(t)] => {
+            assert_eq!(t.severity, "S2");
+            assert_eq!(t.summary, "Invoice 数据");
+            assert_eq!(t.kind, Some(TicketKind::Billing));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn row_states_follow_the_clock() {
+    let t = ticket(1, "x", Some(600));
+    assert_eq!(row_state(&t, now()), RowState::AtRisk);
+    assert_eq!(
+        row_state(&t, now() - Duration::seconds(400)),
+        RowState::Running
+    );
+    assert_eq!(
+        row_state(&t, now() + Duration::seconds(600)),
+        RowState::Breached
+    );
+    let mut paused = t.clone();
+    paused.paused_seconds_left = Some(300);
+    assert_eq!(row_state(&paused, now()), RowState::Paused);
+    let mut met = ticket(2, "y", None);
+    met.first_response_at = Some(now());
+    assert_eq!(row_state(&met, now()), RowState::Met);
+    let mut done = t;
+    done.status = Status::Closed;
+    assert_eq!(row_state(&done, now()), RowState::Done);
+}
+
+#[test]
+fn a_breach_while_watching_flashes_and_rings_once() {
+    let mut a = app();
+    load(&mut a, vec![ticket(1, "soon", Some(2))]);
+    assert!(!a.is_flashing(1));
+    let reqs = a.tick(now() + Duration::seconds(3));
+    assert!(
+        reqs.contains(&Request::Counts),
+        "counts refresh when a due instant passes"
+    );
+    assert!(a.is_flashing(1));
+    assert!(a.ring_bell);
+    a.ring_bell = false;
+    a.tick(now() + Duration::seconds(4));
+    assert!(!a.ring_bell, "the bell rings once per breach");
+    a.tick(now() + Duration::seconds(20));
+    assert!(!a.is_flashing(1));
+}
+
+#[test]
+fn old_breaches_found_on_load_do_not_ring() {
+    let mut a = app();
+    load(&mut a, vec![ticket(1, "old", Some(-3600))]);
+    a.tick(now() + Duration::seconds(1));
+    assert!(!a.ring_bell);
+    assert!(!a.is_flashing(1));
+}
+
+#[test]
+fn bell_can_be_switched_off() {
+    let mut a = app();
+    a.bell_enabled = false;
+    load(&mut a, vec![ticket(1, "soon", Some(1))]);
+    a.tick(now() + Duration::seconds(2));
+    assert!(a.is_flashing(1));
+    assert!(!a.ring_bell);
+}
+
+#[test]
+fn footer_shows_keys_for_the_mode() {
+    let mut a = app();
+    let hints = a.footer_hints();
+    assert!(hints.iter().any(|(k, l)| k == "q" && *l == "quit"));
+    a.handle_key(key('/'));
+    assert!(a.footer_hints().iter().any(|(k, _)| k == "Enter"));
+    let _ = AuthorRole::Engineer;
+}

@@ -3,7 +3,7 @@
 
 mod theme;
 
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -136,7 +136,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
 fn draw_header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let c = app.counts;
     let flashing = app.header_flash_until.is_some_and(|u| u > app.now);
-    let local: DateTime<Local> = app.now.with_timezone(&Local);
+    let local = app.now.with_timezone(&app.local_offset);
     let breached_style = if flashing && app.now.timestamp() % 2 == 0 {
         theme.flash()
     } else if c.breached > 0 {
@@ -192,7 +192,7 @@ fn left_text(t: &Ticket, state: RowState, now: DateTime<Utc>) -> String {
             .map(|d| format_countdown((d - now).num_seconds()))
             .unwrap_or_default(),
         RowState::Paused => format!(
-            "paused {}",
+            "⏸ {}",
             t.paused_seconds_left
                 .map(format_countdown)
                 .unwrap_or_default()
@@ -391,7 +391,11 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .unwrap_or_else(|| "unassigned".into()),
         theme,
     ));
-    let local = |d: DateTime<Utc>| d.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string();
+    let local = |d: DateTime<Utc>| {
+        d.with_timezone(&app.local_offset)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
     lines.push(field_line("opened", local(t.created_at), theme));
     let sla_text = match state {
         RowState::Breached => format!(
@@ -813,3 +817,6 @@ fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &crate::app::New
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,317 @@
+//! Rendering tests on ratatui's TestBackend: snapshots of whole screens (insta) and checks
+//! of the styles that carry SLA state.
+
+use chrono::Duration;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+
+use super::*;
+use crate::app::tests::{app, now, ticket};
+use crate::app::{App, Response};
+use crate::domain::{AuditEvent, ConversationEntry, EntryKind, Status};
+use crate::store::{SortKey, TicketDetail};
+
+fn buffer_text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            skip = crate::text::display_width(sym).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn render(app: &App, w: u16, h: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| draw(f, app)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// A queue with every state: breached, at-risk, running, paused, met, CJK and hostile text.
+fn busy_app() -> App {
+    let mut a = app();
+    let mut breached = ticket(11, "Production down: TiKV stores crash-looping", Some(-753));
+    breached.org = "Banco Ipê Digital".into();
+    breached.severity = "S1".into();
+    let mut risk = ticket(12, "数据库连接失败，订单写入超时", Some(600));
+    risk.org = "杭州云栈信息技术有限公司".into();
+    risk.severity = "urgent".into();
+    risk.assignee = Some("chen.wei".into());
+    let running = ticket(13, "接続がタイムアウトしました (TiDB v7.5.1)", Some(5400));
+    let mut paused = ticket(14, "Waiting for slow query log", None);
+    paused.status = Status::Pending;
+    paused.paused_seconds_left = Some(3 * 3600 + 120);
+    let mut met = ticket(15, "Invoice for November is wrong", None);
+    met.status = Status::Open;
+    met.first_response_at = Some(now());
+    met.kind = crate::domain::TicketKind::Billing;
+    let mut hostile = ticket(
+        16,
+        "evil \u{1b}]0;pwned\u{7} title \u{1b}[2J clear \u{202e}gnp.exe",
+        Some(7200),
+    );
+    hostile.org = "Mallory \u{1b}[31mInc".into();
+    let tickets = vec![breached, risk, running, paused, met, hostile];
+    let keys = tickets.iter().map(|t| SortKey(vec![t.id])).collect();
+    a.queue.height = 10;
+    a.handle_response(Response::Queue {
+        tickets: tickets.clone(),
+        keys,
+        total: 6,
+        select: None,
+    });
+    a.counts = crate::store::UrgencyCounts {
+        active: 6,
+        at_risk: 1,
+        breached: 1,
+    };
+    // The SLA pane recomputes these with the engine on every tick.
+    let sla_items = tickets[..2]
+        .iter()
+        .map(|t| {
+            let mut t = t.clone();
+            t.severity = "S1".into();
+            let opened = t.next_due.unwrap() - Duration::hours(1);
+            t.created_at = opened;
+            crate::app::SlaItem {
+                ticket: t,
+                policy_set: "connected-care".into(),
+                plan: "enterprise".into(),
+                tz: "Europe/Berlin".into(),
+                timeline: crate::sla::TicketTimeline {
+                    opened,
+                    pauses: vec![],
+                    first_response_at: None,
+                    resolved_at: None,
+                },
+            }
+        })
+        .collect();
+    a.handle_response(Response::Sla(sla_items));
+    let mut detail_ticket = tickets[1].clone();
+    detail_ticket.description = "今天 13:22 主备切换后应用报错：\n    ERROR 1040 (HY000): Too many connections\n已尝试重启部分应用实例。".into();
+    a.handle_response(Response::Detail(
+        Box::new(TicketDetail {
+            ticket: Some(detail_ticket),
+            conversation: vec![
+                ConversationEntry {
+                    id: 1,
+                    ticket_id: 12,
+                    kind: EntryKind::Reply,
+                    role: crate::domain::AuthorRole::Engineer,
+                    author: "chen.wei".into(),
+                    body: "我们正在排查，请提供慢日志。".into(),
+                    created_at: now(),
+                },
+                ConversationEntry {
+                    id: 2,
+                    ticket_id: 12,
+                    kind: EntryKind::Note,
+                    role: crate::domain::AuthorRole::Engineer,
+                    author: "chen.wei".into(),
+                    body: "Looks like a reconnect storm \u{1b}[2J".into(),
+                    created_at: now(),
+                },
+            ],
+            events: vec![AuditEvent {
+                id: 1,
+                ticket_id: Some(12),
+                org_id: None,
+                actor: "bot".into(),
+                actor_source: "as".into(),
+                at: now(),
+                field: "severity".into(),
+                old: Some("general".into()),
+                new: Some("urgent".into()),
+            }],
+            pauses: vec![],
+        }),
+        vec!["reply".into()],
+    ));
+    a
+}
+
+#[test]
+fn full_screen_120x40() {
+    let a = busy_app();
+    let buf = render(&a, 120, 40);
+    insta::assert_snapshot!("full_120x40", buffer_text(&buf));
+}
+
+#[test]
+fn small_80x24_keeps_three_panes() {
+    let a = busy_app();
+    let text = buffer_text(&render(&a, 80, 24));
+    for title in ["Queue", "Detail", "SLA"] {
+        assert!(text.contains(title), "{title} missing:\n{text}");
+    }
+    insta::assert_snapshot!("small_80x24", text);
+}
+
+#[test]
+fn tiny_60x15_still_draws() {
+    let a = busy_app();
+    let text = buffer_text(&render(&a, 60, 15));
+    assert!(text.contains("Queue"));
+    insta::assert_snapshot!("tiny_60x15", text);
+}
+
+#[test]
+fn too_small_asks_for_room() {
+    let a = busy_app();
+    let text = buffer_text(&render(&a, 30, 8));
+    assert!(text.contains("needs at least"), "{text}");
+}
+
+fn row_of(buf: &Buffer, needle: &str) -> u16 {
+    let text = buffer_text(buf);
+    text.lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle} not on screen:\n{text}")) as u16
+}
+
+#[test]
+fn states_have_distinct_styles() {
+    let a = busy_app();
+    let buf = render(&a, 120, 40);
+    let breached_row = row_of(&buf, "-00:12:33");
+    let cell = &buf[(10, breached_row)];
+    assert_eq!(cell.fg, Color::Red);
+    assert!(cell.modifier.contains(Modifier::BOLD));
+    let risk_row = row_of(&buf, "00:10:00");
+    assert_eq!(buf[(10, risk_row)].fg, Color::Yellow);
+    let paused_row = row_of(&buf, "⏸ 03:02:00");
+    assert!(buf[(10, paused_row)].modifier.contains(Modifier::DIM));
+    let text = buffer_text(&buf);
+    assert!(text.contains("‼"), "breached symbol");
+    assert!(text.contains("✓"), "met symbol");
+    assert!(text.contains("⏸"), "paused symbol");
+}
+
+#[test]
+fn no_color_keeps_states_apart_without_colour() {
+    let mut a = busy_app();
+    a.no_color = true;
+    let buf = render(&a, 120, 40);
+    for cell in buf.content() {
+        assert!(
+            matches!(cell.fg, Color::Reset),
+            "a coloured cell under NO_COLOR: {cell:?}"
+        );
+        assert!(
+            matches!(cell.bg, Color::Reset),
+            "a coloured cell under NO_COLOR: {cell:?}"
+        );
+    }
+    let text = buffer_text(&buf);
+    assert!(text.contains("‼") && text.contains("✓") && text.contains("⏸") && text.contains("!"));
+    let breached_row = row_of(&buf, "-00:12:33");
+    assert!(buf[(10, breached_row)].modifier.contains(Modifier::BOLD));
+    insta::assert_snapshot!("no_color_120x40", text);
+}
+
+#[test]
+fn hostile_text_is_inert_on_screen() {
+    let a = busy_app();
+    let buf = render(&a, 120, 40);
+    for cell in buf.content() {
+        for c in cell.symbol().chars() {
+            assert!(!c.is_control(), "control char {c:?} reached the buffer");
+            assert!(
+                !crate::text::is_bidi_control(c),
+                "bidi control reached the buffer"
+            );
+        }
+    }
+    let text = buffer_text(&buf);
+    assert!(text.contains("␛"), "escape shown as a placeholder:\n{text}");
+    for (name, sample) in crate::text::HOSTILE_SAMPLES {
+        let mut b = app();
+        let t = ticket(1, sample, Some(60));
+        b.handle_response(Response::Queue {
+            tickets: vec![t],
+            keys: vec![SortKey(vec![1])],
+            total: 1,
+            select: None,
+        });
+        let buf = render(&b, 100, 30);
+        for cell in buf.content() {
+            assert!(
+                cell.symbol()
+                    .chars()
+                    .all(|c| !c.is_control() && !crate::text::is_bidi_control(c)),
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn cjk_rows_line_up() {
+    let a = busy_app();
+    let buf = render(&a, 120, 40);
+    let text = buffer_text(&buf);
+    // Every queue row ends its border at the same column, CJK or not.
+    let widths: Vec<usize> = text
+        .lines()
+        .filter(|l| l.starts_with('│') && (l.contains("数据库") || l.contains("Production")))
+        .map(crate::text::display_width)
+        .collect();
+    assert!(widths.len() >= 2);
+    assert!(widths.iter().all(|w| *w == widths[0]), "{widths:?}\n{text}");
+}
+
+#[test]
+fn overlays_render() {
+    let mut a = busy_app();
+    a.handle_key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('?'),
+        crossterm::event::KeyModifiers::NONE,
+    ));
+    let text = buffer_text(&render(&a, 100, 40));
+    assert!(
+        text.contains("Full-text search") && text.contains("(cycle-sort)"),
+        "{text}"
+    );
+    insta::assert_snapshot!("help_100x40", text);
+    let mut a = busy_app();
+    a.handle_response(Response::Draft {
+        ticket_id: 12,
+        kind: EntryKind::Note,
+        body: Some("半分書いたメモ".into()),
+    });
+    let text = buffer_text(&render(&a, 100, 30));
+    assert!(
+        text.contains("Internal note") && text.contains("半分書いたメモ"),
+        "{text}"
+    );
+}
+
+#[test]
+fn flashing_row_is_reversed_on_even_seconds() {
+    let mut a = app();
+    let t = ticket(1, "soon", Some(1));
+    a.handle_response(Response::Queue {
+        tickets: vec![t],
+        keys: vec![SortKey(vec![1])],
+        total: 1,
+        select: None,
+    });
+    a.tick(now() + Duration::seconds(2));
+    assert!(a.is_flashing(1));
+    let buf = render(&a, 100, 30);
+    let r = row_of(&buf, "soon");
+    assert!(buf[(10, r)].modifier.contains(Modifier::REVERSED));
+}
