@@ -1,0 +1,466 @@
+//! Store tests on temporary files: migrations, full text, transactions, SLA columns,
+//! concurrency primitives and faults.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use tuidesk::domain::{Actor, AuthorRole, EntryKind, Status, TicketKind};
+use tuidesk::policy::PolicyRegistry;
+use tuidesk::store::{NewTicket, Store, StoreError, TicketChange, TicketFilter, TicketSort};
+
+fn t0() -> DateTime<Utc> {
+    // Friday 2026-03-06 09:30 UTC.
+    Utc.with_ymd_and_hms(2026, 3, 6, 9, 30, 0).unwrap()
+}
+
+fn actor(name: &str) -> Actor {
+    Actor {
+        name: name.into(),
+        via_as: true,
+    }
+}
+
+fn open(dir: &tempfile::TempDir) -> Store {
+    Store::open(
+        &dir.path().join("t.db"),
+        Arc::new(PolicyRegistry::builtin().unwrap()),
+    )
+    .unwrap()
+}
+
+fn seeded() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir);
+    s.add_org(
+        "Acme",
+        "connected-care",
+        "enterprise",
+        "Europe/Berlin",
+        &actor("admin"),
+        t0(),
+    )
+    .unwrap();
+    s.add_org(
+        "天翼客户",
+        "ctyun",
+        "business",
+        "Asia/Shanghai",
+        &actor("admin"),
+        t0(),
+    )
+    .unwrap();
+    s.add_org(
+        "Basic Co",
+        "connected-care",
+        "basic",
+        "America/New_York",
+        &actor("admin"),
+        t0(),
+    )
+    .unwrap();
+    (dir, s)
+}
+
+fn new_ticket(org: &str, sev: &str, summary: &str, description: &str) -> NewTicket {
+    NewTicket {
+        org: org.into(),
+        kind: Some(TicketKind::Technical),
+        severity: sev.into(),
+        summary: summary.into(),
+        description: description.into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn migrations_apply_from_empty_and_are_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(open(&dir));
+    let conn = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert!(version >= 1);
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    drop(conn);
+    // Reopening does not re-run migrations (they would fail on existing tables).
+    let s = open(&dir);
+    assert_eq!(s.integrity_check().unwrap(), vec!["ok".to_string()]);
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(open(&dir));
+    let conn = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let err = Store::open(
+        &dir.path().join("t.db"),
+        Arc::new(PolicyRegistry::builtin().unwrap()),
+    )
+    .err()
+    .unwrap();
+    assert!(matches!(err, StoreError::NewerSchema { found: 99, .. }));
+    assert!(err.to_string().contains("upgrade tuidesk"));
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    let content =
+        "this is not a database, just some text that is long enough to fill a header page....";
+    std::fs::write(&path, content).unwrap();
+    let err = Store::open(&path, Arc::new(PolicyRegistry::builtin().unwrap()))
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("not a tuidesk database"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        content,
+        "the file is left alone"
+    );
+}
+
+#[test]
+fn full_text_finds_cjk_words_inside_longer_runs() {
+    let (_d, mut s) = seeded();
+    let a = s
+        .create_ticket(
+            &new_ticket("Acme", "S2", "数据库连接失败", "订单写入超时"),
+            &actor("a"),
+            t0(),
+        )
+        .unwrap();
+    let b = s
+        .create_ticket(
+            &new_ticket(
+                "Acme",
+                "S3",
+                "接続がタイムアウトしました",
+                "TiKV region unavailable",
+            ),
+            &actor("a"),
+            t0(),
+        )
+        .unwrap();
+    let c = s
+        .create_ticket(
+            &new_ticket("Acme", "S3", "Slow query on orders", "nothing special"),
+            &actor("a"),
+            t0(),
+        )
+        .unwrap();
+    fn ids(s: &Store, q: &str) -> Vec<i64> {
+        s.search(q, 10, t0())
+            .unwrap()
+            .into_iter()
+            .map(|t| t.id)
+            .collect()
+    }
+    assert_eq!(ids(&s, "连接"), vec![a.id]);
+    assert_eq!(ids(&s, "写入"), vec![a.id]);
+    assert_eq!(ids(&s, "タイムアウト"), vec![b.id]);
+    assert_eq!(ids(&s, "region"), vec![b.id]);
+    assert_eq!(ids(&s, "败"), vec![a.id], "one character, last of its run");
+    assert_eq!(ids(&s, "slow"), vec![c.id]);
+    // Replies and notes are indexed in step with writes.
+    s.add_entry(
+        c.id,
+        EntryKind::Note,
+        AuthorRole::Engineer,
+        "客户的索引缺失",
+        &actor("bob"),
+        t0(),
+    )
+    .unwrap();
+    assert_eq!(ids(&s, "索引"), vec![c.id]);
+    assert!(ids(&s, "nonexistentword").is_empty());
+    // Syntax the user could type never reaches FTS5 as syntax.
+    assert!(s.search("AND OR ( NEAR", 10, t0()).is_ok());
+    let err = s.search("\"unclosed", 10, t0()).unwrap_err();
+    assert!(err.to_string().contains("unclosed double quote"));
+}
+
+#[test]
+fn failed_writes_roll_back_everything() {
+    let (_d, mut s) = seeded();
+    let before = export(&s);
+    // A bad line in the middle of an import writes nothing.
+    let good = r#"{"type":"org","name":"New Org","policy_set":"ctyun","plan":"standard","tz":"Asia/Tokyo","created_at":"2026-03-01T00:00:00Z"}"#;
+    let bad = r#"{"type":"ticket","id":5,"org":"New Org","kind":"billing","severity":"S1","status":"new","summary":"x","created_at":"2026-03-01T00:00:00Z","updated_at":"2026-03-01T00:00:00Z","first_response_at":null,"resolved_at":null,"component":null,"environment":null,"affected_version":null,"assignee":null}"#;
+    let input = format!("{good}\n{bad}\n");
+    let err = s.import(&mut input.as_bytes(), t0()).unwrap_err();
+    assert!(err.to_string().contains("line 2"), "{err}");
+    assert_eq!(export(&s), before);
+    // A rule broken inside a write transaction rolls back the whole transaction.
+    let result = s.write(|tx| {
+        tx.execute("INSERT INTO orgs (name, policy_set, plan, tz, created_at) VALUES ('Ghost', 'ctyun', 'standard', 'UTC', 0)", [])
+            .map_err(|e| StoreError::Other(e.to_string()))?;
+        Err::<(), _>(StoreError::Other("boom".into()))
+    });
+    assert!(result.is_err());
+    assert!(s.list_orgs().unwrap().iter().all(|o| o.name != "Ghost"));
+}
+
+fn export(s: &Store) -> String {
+    let mut out = Vec::new();
+    s.export(&mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn due_instants_are_stored_and_kept_current() {
+    let (_d, mut s) = seeded();
+    let actor = actor("alice");
+    // Enterprise S3 = 8 business hours in Berlin (UTC+1 in March): opened Fri 10:30 local.
+    let t = s
+        .create_ticket(&new_ticket("Acme", "S3", "s3 issue", ""), &actor, t0())
+        .unwrap();
+    let due = t.first_response_due.unwrap();
+    // 7.5 h on Friday (10:30–18:00), the last 0.5 h on Monday morning.
+    assert_eq!(
+        due,
+        Utc.with_ymd_and_hms(2026, 3, 9, 8, 30, 0).unwrap(),
+        "Mon 09:30 Berlin"
+    );
+    // Severity change recomputes from creation: S1 = 1 h on 24×7.
+    let t = s
+        .change_ticket(
+            t.id,
+            &TicketChange::Severity("S1".into()),
+            None,
+            &actor,
+            t0(),
+        )
+        .unwrap();
+    assert_eq!(t.first_response_due.unwrap(), t0() + Duration::hours(1));
+    // Pending pauses the clock: nothing runs, time left is kept.
+    let later = t0() + Duration::minutes(20);
+    let t = s
+        .change_ticket(
+            t.id,
+            &TicketChange::Status(Status::Pending),
+            None,
+            &actor,
+            later,
+        )
+        .unwrap();
+    assert_eq!(t.next_due, None);
+    assert_eq!(t.paused_seconds_left, Some(40 * 60));
+    // Resuming after 30 minutes moves the due instant by 30 minutes.
+    let t = s
+        .change_ticket(
+            t.id,
+            &TicketChange::Status(Status::Open),
+            None,
+            &actor,
+            later + Duration::minutes(30),
+        )
+        .unwrap();
+    assert_eq!(t.next_due.unwrap(), t0() + Duration::minutes(90));
+    // A public reply meets the target; an internal note does not.
+    s.add_entry(
+        t.id,
+        EntryKind::Note,
+        AuthorRole::Engineer,
+        "looking",
+        &actor,
+        later + Duration::minutes(31),
+    )
+    .unwrap();
+    assert!(s.ticket(t.id, later).unwrap().first_response_at.is_none());
+    s.add_entry(
+        t.id,
+        EntryKind::Reply,
+        AuthorRole::Engineer,
+        "on it",
+        &actor,
+        later + Duration::minutes(32),
+    )
+    .unwrap();
+    let t = s.ticket(t.id, later).unwrap();
+    assert!(t.first_response_at.is_some());
+    assert_eq!(t.next_due, None);
+    assert!(!t.breached);
+}
+
+#[test]
+fn queue_is_most_urgent_first_and_pages_by_key() {
+    let (_d, mut s) = seeded();
+    let a = actor("x");
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        // Later tickets on a 10-minute target are due later.
+        let t = s
+            .create_ticket(
+                &new_ticket("天翼客户", "urgent", &format!("t{i}"), ""),
+                &a,
+                t0() + Duration::minutes(i),
+            )
+            .unwrap();
+        ids.push(t.id);
+    }
+    let slow = s
+        .create_ticket(&new_ticket("天翼客户", "general", "slow", ""), &a, t0())
+        .unwrap();
+    let filter = TicketFilter::default();
+    let page = s
+        .list_tickets(&filter, TicketSort::Due, None, None, 3, t0())
+        .unwrap();
+    assert_eq!(
+        page.tickets.iter().map(|t| t.id).collect::<Vec<_>>(),
+        ids[..3]
+    );
+    let next = s
+        .list_tickets(&filter, TicketSort::Due, page.keys.last(), None, 3, t0())
+        .unwrap();
+    assert_eq!(
+        next.tickets.iter().map(|t| t.id).collect::<Vec<_>>(),
+        ids[3..6]
+    );
+    let back = s
+        .list_tickets(&filter, TicketSort::Due, None, next.keys.first(), 2, t0())
+        .unwrap();
+    assert_eq!(
+        back.tickets.iter().map(|t| t.id).collect::<Vec<_>>(),
+        ids[1..3]
+    );
+    let all = s
+        .list_tickets(&filter, TicketSort::Due, None, None, 100, t0())
+        .unwrap();
+    assert_eq!(
+        all.tickets.last().unwrap().id,
+        slow.id,
+        "30-minute target after the 10-minute ones"
+    );
+    // Breached filter and counts follow the clock.
+    let late = t0() + Duration::minutes(12);
+    let breached = s
+        .list_tickets(
+            &TicketFilter {
+                breached: true,
+                ..Default::default()
+            },
+            TicketSort::Due,
+            None,
+            None,
+            100,
+            late,
+        )
+        .unwrap();
+    assert_eq!(breached.tickets.len(), 3);
+    let counts = s.urgency_counts(late).unwrap();
+    assert_eq!(counts.active, 8);
+    assert_eq!(counts.breached, 3);
+    assert_eq!(s.count_tickets(&filter, late).unwrap(), 8);
+}
+
+#[test]
+fn claims_and_stale_edits_are_refused_with_who() {
+    let (_d, mut s) = seeded();
+    let t = s
+        .create_ticket(&new_ticket("Acme", "S2", "x", ""), &actor("c"), t0())
+        .unwrap();
+    s.claim(t.id, &actor("alice"), t0()).unwrap();
+    let err = s.claim(t.id, &actor("bob"), t0()).unwrap_err();
+    assert!(
+        err.to_string().contains("already claimed by alice"),
+        "{err}"
+    );
+    let fresh = s.ticket(t.id, t0()).unwrap();
+    s.change_ticket(
+        t.id,
+        &TicketChange::Severity("S1".into()),
+        Some(fresh.version),
+        &actor("alice"),
+        t0(),
+    )
+    .unwrap();
+    let err = s
+        .change_ticket(
+            t.id,
+            &TicketChange::Severity("S3".into()),
+            Some(fresh.version),
+            &actor("bob"),
+            t0(),
+        )
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("alice") && msg.contains("severity") && msg.contains("S2 → S1"),
+        "{msg}"
+    );
+    assert_eq!(s.ticket(t.id, t0()).unwrap().severity, "S1");
+}
+
+#[test]
+fn drafts_survive_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir);
+    s.save_draft("alice", 7, "reply", "half a reply", t0())
+        .unwrap();
+    drop(s);
+    let s = open(&dir);
+    assert_eq!(
+        s.draft("alice", 7, "reply").unwrap().as_deref(),
+        Some("half a reply")
+    );
+    assert_eq!(s.drafts_for("alice", 7).unwrap(), vec!["reply".to_string()]);
+    assert_eq!(s.draft("bob", 7, "reply").unwrap(), None);
+}
+
+#[test]
+fn disk_full_is_a_clear_error_and_nothing_is_half_written() {
+    let (_d, mut s) = seeded();
+    let before = export(&s);
+    // Cap the file at its current size: the next large write cannot fit.
+    s.write(|tx| {
+        let pages: i64 = tx
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .map_err(|e| StoreError::Other(e.to_string()))?;
+        tx.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
+            .map_err(|e| StoreError::Other(e.to_string()))?;
+        Ok(())
+    })
+    .unwrap();
+    let big = "x".repeat(900_000);
+    let err = s
+        .create_ticket(&new_ticket("Acme", "S2", "big", &big), &actor("a"), t0())
+        .unwrap_err();
+    assert!(err.to_string().contains("disk is full"), "{err}");
+    assert_eq!(export(&s), before);
+}
+
+#[test]
+fn backups_are_consistent_copies() {
+    let (dir, mut s) = seeded();
+    s.create_ticket(
+        &new_ticket("Acme", "S2", "backed up", ""),
+        &actor("a"),
+        t0(),
+    )
+    .unwrap();
+    let dest = dir.path().join("copy.db");
+    s.backup_to(&dest).unwrap();
+    let copy = Store::open(&dest, Arc::new(PolicyRegistry::builtin().unwrap())).unwrap();
+    assert_eq!(copy.integrity_check().unwrap(), vec!["ok".to_string()]);
+    assert_eq!(export(&copy), export(&s));
+    assert!(
+        s.backup_to(&dest)
+            .unwrap_err()
+            .to_string()
+            .contains("already exists")
+    );
+}
+
+#[test]
+fn network_file_systems_are_recognised() {
+    assert!(tuidesk::store::is_network_fs_type("nfs4"));
+    assert!(tuidesk::store::is_network_fs_type("cifs"));
+    assert!(!tuidesk::store::is_network_fs_type("ext4"));
+}
