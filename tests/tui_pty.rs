@@ -1,0 +1,719 @@
+//! End-to-end tests: the real `tuidesk` binary in a pseudo-terminal, its output fed to a
+//! `vt100` terminal emulator. Data is prepared with the CLI against a throwaway database.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_tuidesk");
+const TIMEOUT: Duration = Duration::from_secs(10);
+const POLL: Duration = Duration::from_millis(50);
+
+// ---------------------------------------------------------------------------------------------
+// Harness
+// ---------------------------------------------------------------------------------------------
+
+/// Records what the program asked the terminal to do besides drawing.
+#[derive(Default)]
+struct Recorder {
+    titles: Vec<String>,
+    clipboard: Vec<String>,
+}
+
+impl vt100::Callbacks for Recorder {
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.titles
+            .push(String::from_utf8_lossy(title).into_owned());
+    }
+    fn set_window_icon_name(&mut self, _: &mut vt100::Screen, name: &[u8]) {
+        self.titles.push(String::from_utf8_lossy(name).into_owned());
+    }
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
+        self.clipboard
+            .push(String::from_utf8_lossy(data).into_owned());
+    }
+}
+
+struct Term {
+    parser: vt100::Parser<Recorder>,
+    /// Every byte the program wrote, in order.
+    raw: Vec<u8>,
+    eof: bool,
+}
+
+/// A temporary home with its own database; the CLI and the TUI both run against it.
+struct Desk {
+    dir: TempDir,
+    db: PathBuf,
+}
+
+impl Desk {
+    /// A fresh database holding the organisation `acme` (ctyun / business, 24x7 targets).
+    fn new() -> Desk {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("desk.db");
+        let desk = Desk { dir, db };
+        desk.cli(
+            &[
+                "org",
+                "add",
+                "acme",
+                "--policy-set",
+                "ctyun",
+                "--plan",
+                "business",
+                "--tz",
+                "Asia/Shanghai",
+            ],
+            None,
+        );
+        desk
+    }
+
+    /// The environment both the CLI and the TUI get: nothing from the developer's machine.
+    fn env(&self) -> Vec<(String, String)> {
+        let home = self.dir.path();
+        vec![
+            ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+            ("HOME".into(), home.display().to_string()),
+            (
+                "XDG_CONFIG_HOME".into(),
+                home.join("config").display().to_string(),
+            ),
+            (
+                "XDG_DATA_HOME".into(),
+                home.join("data").display().to_string(),
+            ),
+            (
+                "TUIDESK_CONFIG".into(),
+                home.join("no-such-config.toml").display().to_string(),
+            ),
+            ("TERM".into(), "xterm-256color".into()),
+        ]
+    }
+
+    /// Runs the CLI, optionally with the clock pinned, and returns its standard output.
+    fn cli(&self, args: &[&str], now: Option<&str>) -> String {
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear()
+            .envs(self.env())
+            .arg("--db")
+            .arg(&self.db)
+            .args(args);
+        if let Some(now) = now {
+            cmd.env("TUIDESK_NOW", now);
+        }
+        let out = cmd.output().expect("running the CLI");
+        assert!(
+            out.status.success(),
+            "tuidesk {args:?} failed: {}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("CLI output is UTF-8")
+    }
+
+    /// Files a ticket for `acme`; returns its id.
+    fn ticket(&self, severity: &str, summary: &str, description: &str, now: Option<&str>) -> i64 {
+        let out = self.cli(
+            &[
+                "ticket",
+                "new",
+                "--org",
+                "acme",
+                "--kind",
+                "technical",
+                "--severity",
+                severity,
+                "--summary",
+                summary,
+                "--description",
+                description,
+            ],
+            now,
+        );
+        out.trim().parse().expect("ticket new prints the id")
+    }
+
+    fn tui(&self, cols: u16, rows: u16) -> Tui {
+        self.tui_with(cols, rows, &[])
+    }
+
+    fn tui_with(&self, cols: u16, rows: u16, extra_env: &[(&str, &str)]) -> Tui {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("opening a pty");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.env_clear();
+        for (k, v) in self.env().into_iter() {
+            cmd.env(k, v);
+        }
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        cmd.arg("--db");
+        cmd.arg(&self.db);
+        cmd.cwd(self.dir.path());
+        let child = pair.slave.spawn_command(cmd).expect("spawning tuidesk");
+        // Only the child may hold the slave side, or the reader would never see the end.
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let term = Arc::new(Mutex::new(Term {
+            parser: vt100::Parser::new_with_callbacks(
+                rows.try_into().expect("rows > 0"),
+                cols.try_into().expect("cols > 0"),
+                0,
+                Recorder::default(),
+            ),
+            raw: Vec::new(),
+            eof: false,
+        }));
+        let shared = term.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 16 * 1024];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        let mut t = shared.lock().unwrap_or_else(|e| e.into_inner());
+                        t.raw.extend_from_slice(&buf[..n]);
+                        t.parser.process(&buf[..n]);
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    // Linux reports EIO once the child side of the pty is closed.
+                    Err(_) => break,
+                }
+            }
+            shared.lock().unwrap_or_else(|e| e.into_inner()).eof = true;
+        });
+        Tui {
+            term,
+            writer,
+            child,
+            _master: pair.master,
+        }
+    }
+}
+
+struct Tui {
+    term: Arc<Mutex<Term>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+impl Tui {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Term> {
+        self.term.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("writing to the pty");
+        self.writer.flush().expect("flushing the pty");
+    }
+
+    fn text(&self) -> String {
+        self.lock().parser.screen().contents()
+    }
+
+    /// Waits until `cond` holds for the screen, polling every 50 ms; fails with the screen
+    /// printed. The view derefs to the screen's text and also offers panes and cells.
+    fn wait_for(&self, what: &str, timeout: Duration, cond: impl Fn(&View) -> bool) {
+        assert!(timeout <= TIMEOUT);
+        let start = Instant::now();
+        loop {
+            {
+                let t = self.lock();
+                let view = View::new(t.parser.screen());
+                if cond(&view) {
+                    return;
+                }
+                if start.elapsed() >= timeout {
+                    panic!(
+                        "timed out after {timeout:?} waiting for {what}; screen:\n{}",
+                        dump(view.screen)
+                    );
+                }
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Waits for the process to end and for its last output to be read.
+    fn wait_exit(&mut self, timeout: Duration) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("waiting for tuidesk") {
+                break status;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "tuidesk did not exit within {timeout:?}; screen:\n{}",
+                dump(self.lock().parser.screen())
+            );
+            std::thread::sleep(POLL);
+        };
+        while !self.lock().eof && start.elapsed() < timeout {
+            std::thread::sleep(POLL);
+        }
+        status
+    }
+
+    fn pane(&self, title: &str) -> String {
+        pane_text(self.lock().parser.screen(), title).unwrap_or_default()
+    }
+}
+
+/// One look at the screen.
+struct View<'a> {
+    screen: &'a vt100::Screen,
+    text: String,
+}
+
+impl<'a> View<'a> {
+    fn new(screen: &'a vt100::Screen) -> View<'a> {
+        View {
+            screen,
+            text: screen.contents(),
+        }
+    }
+
+    /// The text inside the pane whose title starts with `title` (see [`pane_text`]).
+    fn pane(&self, title: &str) -> String {
+        pane_text(self.screen, title).unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for View<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+/// The screen with row numbers, for failure messages.
+fn dump(screen: &vt100::Screen) -> String {
+    let (_, cols) = screen.size();
+    screen
+        .rows(0, cols.get())
+        .enumerate()
+        .map(|(i, r)| format!("{i:>2}|{r}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn cell_text(screen: &vt100::Screen, row: u16, col: u16) -> String {
+    match screen.cell(row, col) {
+        Some(c) if c.has_contents() => c.contents().to_string(),
+        Some(c) if c.is_wide_continuation() => String::new(),
+        _ => " ".to_string(),
+    }
+}
+
+/// The text inside a bordered pane whose title starts with `title` (`┌ Title ...┐`), one line
+/// per row; `None` when no such pane is on screen.
+fn pane_text(screen: &vt100::Screen, title: &str) -> Option<String> {
+    let (rows, cols) = screen.size();
+    let (rows, cols) = (rows.get(), cols.get());
+    let n = title.chars().count() as u16;
+    for r in 0..rows {
+        for left in 0..cols.saturating_sub(n + 2) {
+            if cell_text(screen, r, left) != "┌" || cell_text(screen, r, left + 1) != " " {
+                continue;
+            }
+            let here: String = (0..n).map(|i| cell_text(screen, r, left + 2 + i)).collect();
+            if here != title {
+                continue;
+            }
+            let right = (left + 1..cols).find(|&c| cell_text(screen, r, c) == "┐")?;
+            let bottom = (r + 1..rows)
+                .find(|&y| cell_text(screen, y, left) == "└")
+                .unwrap_or(rows);
+            let text = (r + 1..bottom)
+                .map(|y| {
+                    (left + 1..right)
+                        .map(|c| cell_text(screen, y, c))
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            return Some(text);
+        }
+    }
+    None
+}
+
+/// Screen text with all runs of whitespace made one space (wrapped messages compare whole).
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// RFC 3339 for `seconds_ago` seconds before the real now.
+fn ago(seconds_ago: i64) -> String {
+    (chrono::Utc::now() - chrono::Duration::seconds(seconds_ago)).to_rfc3339()
+}
+
+fn panes_shown(text: &str) -> bool {
+    text.contains("┌ Queue") && text.contains("┌ Detail") && text.contains("┌ SLA")
+}
+
+/// The first screen row holding all of `needles`, with its index.
+fn find_row(screen: &vt100::Screen, needles: &[&str]) -> Option<(u16, String)> {
+    let (_, cols) = screen.size();
+    screen
+        .rows(0, cols.get())
+        .enumerate()
+        .find(|(_, r)| needles.iter().all(|n| r.contains(n)))
+        .map(|(i, r)| (i as u16, r))
+}
+
+/// Columns where `needle` starts in `row` (cell by cell, so wide characters count right).
+fn find_col(screen: &vt100::Screen, row: u16, needle: &str) -> Option<u16> {
+    let (_, cols) = screen.size();
+    let chars: Vec<String> = needle.chars().map(String::from).collect();
+    (0..cols.get()).find(|&c| {
+        chars
+            .iter()
+            .enumerate()
+            .all(|(i, ch)| cell_text(screen, row, c + i as u16) == *ch)
+    })
+}
+
+fn is_red(c: vt100::Color) -> bool {
+    matches!(c, vt100::Color::Idx(1) | vt100::Color::Idx(9))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn three_panes_and_header_appear() {
+    let desk = Desk::new();
+    desk.ticket("urgent", "Database down", "primary is not answering", None);
+    let tui = desk.tui(120, 40);
+    tui.wait_for("the three panes", TIMEOUT, |t| {
+        panes_shown(t) && t.contains("Database down")
+    });
+    tui.wait_for("the header with its counts", TIMEOUT, |t| {
+        let header = t.lines().next().unwrap_or_default();
+        header.contains("tuidesk") && header.contains("open 1") && header.contains("breached 0")
+    });
+}
+
+#[test]
+fn j_moves_the_selection_and_detail_follows() {
+    let desk = Desk::new();
+    // Urgent is due first, so it is the first row.
+    desk.ticket("urgent", "Alpha outage", "alphaword body", None);
+    let second = desk.ticket("general", "Bravo question", "bravoword body", None);
+    let mut tui = desk.tui(120, 40);
+    tui.wait_for("the first ticket in Detail", TIMEOUT, |v| {
+        v.pane("Detail").contains("Alpha outage")
+    });
+    tui.send(b"j");
+    tui.wait_for("the second ticket in Detail", TIMEOUT, |t| {
+        let detail = t.pane("Detail");
+        t.contains(&format!("Detail · #{second}"))
+            && detail.contains("Bravo question")
+            && detail.contains("bravoword")
+            && !detail.contains("alphaword")
+    });
+    let queue = tui.pane("Queue");
+    let row = queue.lines().find(|l| l.contains("Bravo question"));
+    assert!(
+        row.is_some_and(|l| l.starts_with('▶')),
+        "the selection marker is not on the second row:\n{queue}"
+    );
+}
+
+#[test]
+fn search_finds_a_word_from_one_description() {
+    let desk = Desk::new();
+    desk.ticket("urgent", "Printer jam", "paper stuck in tray two", None);
+    desk.ticket(
+        "general",
+        "Login fails",
+        "password reset zebrafish loop",
+        None,
+    );
+    desk.ticket("general", "Slow disk", "latency on volume three", None);
+    let mut tui = desk.tui(120, 40);
+    tui.wait_for("the queue with three tickets", TIMEOUT, |v| {
+        let q = v.pane("Queue");
+        q.contains("Printer jam") && q.contains("Login fails") && q.contains("Slow disk")
+    });
+    tui.send(b"/");
+    tui.wait_for("the search prompt", TIMEOUT, |t| t.contains("Enter search"));
+    tui.send(b"zebrafish\r");
+    tui.wait_for("only the matching ticket in the queue", TIMEOUT, |t| {
+        let q = t.pane("Queue");
+        t.contains("search “zebrafish”")
+            && q.contains("Login fails")
+            && !q.contains("Printer jam")
+            && !q.contains("Slow disk")
+    });
+}
+
+#[test]
+fn reply_is_sent_and_stored() {
+    let desk = Desk::new();
+    let id = desk.ticket("urgent", "Cannot log in", "since this morning", None);
+    let mut tui = desk.tui(120, 40);
+    tui.wait_for("the ticket in Detail", TIMEOUT, |v| {
+        v.pane("Detail").contains("Cannot log in")
+    });
+    tui.send(b"r");
+    tui.wait_for("the reply editor", TIMEOUT, |t| {
+        t.contains("Public reply to the customer")
+    });
+    let body = "We are on it now";
+    tui.send(body.as_bytes());
+    tui.wait_for("the typed text in the editor", TIMEOUT, |t| {
+        t.contains(body)
+    });
+    tui.send(b"\x13"); // Ctrl-S
+    tui.wait_for("the reply in the Detail pane", TIMEOUT, |t| {
+        let detail = t.pane("Detail");
+        !t.contains("Public reply to the customer")
+            && detail.contains("conversation (1)")
+            && detail.contains(body)
+    });
+    let json: serde_json::Value =
+        serde_json::from_str(&desk.cli(&["ticket", "show", &id.to_string(), "--json"], None))
+            .expect("ticket show --json is JSON");
+    let conversation = json["conversation"]
+        .as_array()
+        .expect("a conversation array");
+    assert!(
+        conversation
+            .iter()
+            .any(|e| e["kind"] == "reply" && e["body"] == body),
+        "the reply is not stored: {json:#}"
+    );
+}
+
+#[test]
+fn ticket_filed_by_another_process_appears_without_a_key() {
+    let desk = Desk::new();
+    desk.ticket("general", "Already here", "old", None);
+    let tui = desk.tui(120, 40);
+    tui.wait_for("the first ticket", TIMEOUT, |v| {
+        v.pane("Queue").contains("Already here")
+    });
+    desk.ticket("urgent", "Filed elsewhere", "by a script", None);
+    let filed = Instant::now();
+    tui.wait_for(
+        "the ticket filed by the CLI (no key pressed)",
+        Duration::from_millis(2500),
+        |t| t.pane("Queue").contains("Filed elsewhere") && t.contains("open 2"),
+    );
+    eprintln!("external ticket shown after {:?}", filed.elapsed());
+}
+
+#[test]
+fn ticket_turns_red_while_watched() {
+    let desk = Desk::new();
+    // Opened 9 min 57 s ago with a 10-minute target: it breaches ~3 s from now.
+    desk.ticket("urgent", "Clock runs out", "watch me", Some(&ago(597)));
+    let tui = desk.tui(120, 40);
+    tui.wait_for("the ticket still running", TIMEOUT, |v| {
+        v.pane("Queue").contains("Clock runs out")
+    });
+    let queue = tui.pane("Queue");
+    assert!(
+        !queue.contains('‼') && queue.contains(" 00:00:0"),
+        "the ticket should still be running when first shown:\n{queue}"
+    );
+    tui.wait_for("the row to breach", TIMEOUT, |t| {
+        let q = t.pane("Queue");
+        q.lines()
+            .any(|l| l.contains("Clock runs out") && l.contains('‼') && l.contains("-00:00:0"))
+            && t.contains("breached 1")
+    });
+    let t = tui.lock();
+    let screen = t.parser.screen();
+    let (row, text) = find_row(screen, &["Clock runs out", "‼", "-00:00:0"]).expect("the row");
+    let mut bad = Vec::new();
+    for needle in ["‼", "-00:00:0"] {
+        let col = find_col(screen, row, needle).expect("the cell");
+        for i in 0..needle.chars().count() as u16 {
+            let c = screen.cell(row, col + i).expect("a cell");
+            if !is_red(c.fgcolor()) || !c.bold() {
+                bad.push(format!(
+                    "{:?} at {row},{}: fg {:?} bold {}",
+                    c.contents(),
+                    col + i,
+                    c.fgcolor(),
+                    c.bold()
+                ));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "breached cells are not red+bold in row {row} {text:?}: {bad:?}\n{}",
+        dump(screen)
+    );
+}
+
+#[test]
+fn q_exits_cleanly_and_restores_the_terminal() {
+    let desk = Desk::new();
+    desk.ticket("general", "Goodbye", "-", None);
+    let mut tui = desk.tui(120, 40);
+    tui.wait_for("the panes", TIMEOUT, |t| panes_shown(t));
+    assert!(tui.lock().parser.screen().alternate_screen());
+    tui.send(b"q");
+    let status = tui.wait_exit(TIMEOUT);
+    assert!(status.success(), "exit status {status:?}");
+    let t = tui.lock();
+    assert!(t.eof, "the output did not end");
+    let screen = t.parser.screen();
+    assert!(!screen.alternate_screen(), "still on the alternate screen");
+    assert!(!screen.hide_cursor(), "the cursor is still hidden");
+    let last = |pat: &[u8]| t.raw.windows(pat.len()).rposition(|w| w == pat);
+    let (enter, leave) = (last(b"\x1b[?1049h"), last(b"\x1b[?1049l"));
+    assert!(
+        enter.is_some() && leave > enter,
+        "the stream does not end on the main screen"
+    );
+    assert!(
+        last(b"\x1b[?25h") > last(b"\x1b[?25l"),
+        "the stream does not end with the cursor shown"
+    );
+}
+
+#[test]
+fn no_color_keeps_breaches_visible_without_colour() {
+    let desk = Desk::new();
+    desk.ticket(
+        "urgent",
+        "Long overdue",
+        "past its target",
+        Some(&ago(15 * 60)),
+    );
+    desk.ticket("general", "Still fine", "running", None);
+    let tui = desk.tui_with(120, 40, &[("NO_COLOR", "1")]);
+    tui.wait_for("the breached row with its symbol", TIMEOUT, |t| {
+        t.pane("Queue")
+            .lines()
+            .any(|l| l.contains("Long overdue") && l.contains('‼') && l.contains("-00:0"))
+            && t.contains("breached 1")
+            && t.pane("Queue").contains("Still fine")
+    });
+    let t = tui.lock();
+    let screen = t.parser.screen();
+    let (rows, cols) = screen.size();
+    let mut coloured = Vec::new();
+    for r in 0..rows.get() {
+        for c in 0..cols.get() {
+            let cell = screen.cell(r, c).expect("a cell");
+            if cell.fgcolor() != vt100::Color::Default || cell.bgcolor() != vt100::Color::Default {
+                coloured.push((
+                    r,
+                    c,
+                    cell.contents().to_string(),
+                    cell.fgcolor(),
+                    cell.bgcolor(),
+                ));
+            }
+        }
+    }
+    assert!(
+        coloured.is_empty(),
+        "NO_COLOR=1 but {} cells are coloured, first: {:?}\n{}",
+        coloured.len(),
+        coloured.iter().take(5).collect::<Vec<_>>(),
+        dump(screen)
+    );
+}
+
+#[test]
+fn hostile_ticket_text_stays_inert() {
+    let desk = Desk::new();
+    let evil = "\u{1b}]0;pwned\u{7} \u{1b}[2J \u{1b}]52;c;ZWNobyBoaQ==\u{7} \u{202e}rev";
+    desk.ticket(
+        "urgent",
+        &format!("EvilSum {evil}"),
+        &format!("EvilDesc {evil}"),
+        None,
+    );
+    let tui = desk.tui(120, 40);
+    tui.wait_for("the hostile ticket, shown inert", TIMEOUT, |t| {
+        let detail = t.pane("Detail");
+        t.pane("Queue").contains("EvilSum ␛]0;pwned␇")
+            && detail.contains("EvilDesc ␛]0;pwned␇ ␛[2J ␛]52;c;ZWNobyBoaQ==␇ ⟨U+202E⟩rev")
+            && t.contains("┌ Queue")
+    });
+    // Let a few more frames (ticks) through before judging the terminal's state.
+    std::thread::sleep(Duration::from_millis(1100));
+    let t = tui.lock();
+    let screen = t.parser.screen();
+    let text = screen.contents();
+    assert!(
+        text.contains("┌ Queue") && text.contains("EvilSum"),
+        "the screen was cleared:\n{}",
+        dump(screen)
+    );
+    let titles = &t.parser.callbacks().titles;
+    assert!(
+        titles.iter().all(|x| !x.contains("pwned")),
+        "the window title was set: {titles:?}"
+    );
+    let clip = &t.parser.callbacks().clipboard;
+    assert!(clip.is_empty(), "the clipboard was written: {clip:?}");
+    let raw = &t.raw;
+    for (what, pat) in [
+        ("OSC 0", &b"\x1b]0;pwned"[..]),
+        ("OSC 52", b"\x1b]52;"),
+        ("ED 2J from the text", b"\x1b[2J \x1b]"),
+        ("U+202E", "\u{202e}".as_bytes()),
+    ] {
+        assert!(
+            !raw.windows(pat.len()).any(|w| w == pat),
+            "{what} reached the terminal raw"
+        );
+    }
+}
+
+#[test]
+fn small_terminals() {
+    let desk = Desk::new();
+    desk.ticket("urgent", "Tiny screen", "-", None);
+    let tui = desk.tui(80, 24);
+    tui.wait_for("the three panes at 80x24", TIMEOUT, |t| {
+        panes_shown(t) && t.contains("Tiny screen") && t.contains("breached")
+    });
+    drop(tui);
+
+    let mut tui = desk.tui(30, 8);
+    tui.wait_for("a request for more room at 30x8", TIMEOUT, |t| {
+        let s = squeeze(t);
+        s.contains("needs at least") && s.contains("Enlarge it")
+    });
+    assert!(!panes_shown(&tui.text()));
+    tui.send(b"q");
+    let status = tui.wait_exit(TIMEOUT);
+    assert!(status.success(), "q at 30x8: exit status {status:?}");
+}
