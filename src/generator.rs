@@ -176,10 +176,14 @@ impl Generator {
             }
             // A fresh ticket on a short 24×7 target is young enough to still be running.
             Scenario::Fresh(age) => {
-                let cap = self.wall_target(org, &severity, now).map_or(age, |t| t * 7 / 10);
+                let cap = self
+                    .wall_target(org, &severity, now)
+                    .map_or(age, |t| t * 7 / 10);
                 now - sec(age.min(cap))
             }
-            Scenario::Pending(age) | Scenario::Working(age) | Scenario::OnHold(age) => now - sec(age),
+            Scenario::Pending(age) | Scenario::Working(age) | Scenario::OnHold(age) => {
+                now - sec(age)
+            }
             Scenario::Done { age, .. } => now - sec(age),
         };
         let engineer = ENGINEERS[self.rng.usize(0..ENGINEERS.len())].to_string();

@@ -407,7 +407,7 @@ fn handle(
         }
         other => other,
     };
-    let result: Result<Response, (StoreError, Option<i64>)> = (|| match request {
+    let result: Result<Response, Response> = (|| match request {
         Request::Queue {
             filter,
             sort,
@@ -437,12 +437,12 @@ fn handle(
                 }),
                 Anchor::Around { id, above } => {
                     select = Some(*id);
-                    match store.sort_key(*id, sort).map_err(|e| (e, None))? {
+                    match store.sort_key(*id, sort).map_err(|e| failed(e, None))? {
                         None => list(None, None, limit),
                         Some(key) => {
                             let before =
                                 list(None, Some(&key), (*above).min(limit.saturating_sub(1)))
-                                    .map_err(|e| (e, None))?;
+                                    .map_err(|e| failed(e, None))?;
                             let mut after_key = key.clone();
                             // Include the ticket itself: step just before it in sort order.
                             if let Some(last) = after_key.0.last_mut() {
@@ -453,7 +453,7 @@ fn handle(
                                 };
                             }
                             let rest = list(Some(&after_key), None, limit - before.tickets.len())
-                                .map_err(|e| (e, None))?;
+                                .map_err(|e| failed(e, None))?;
                             let mut tickets = before.tickets;
                             let mut keys = before.keys;
                             tickets.extend(rest.tickets);
@@ -473,9 +473,11 @@ fn handle(
                     }
                 }
             }
-            .map_err(|e| (e, None))?;
+            .map_err(|e| failed(e, None))?;
             if counts.filter.as_ref() != Some(&filter) || counts.generation != generation {
-                counts.total = store.count_tickets(&filter, now).map_err(|e| (e, None))?;
+                counts.total = store
+                    .count_tickets(&filter, now)
+                    .map_err(|e| failed(e, None))?;
                 counts.filter = Some(filter.clone());
                 counts.generation = generation;
             }
@@ -489,12 +491,14 @@ fn handle(
         Request::Search { query, limit } => store
             .search(&query, limit, now)
             .map(|tickets| Response::Search { query, tickets })
-            .map_err(|e| (e, None)),
+            .map_err(|e| failed(e, None)),
         Request::Detail(id) => {
-            let detail = store.ticket_detail(id, now).map_err(|e| (e, Some(id)))?;
+            let detail = store
+                .ticket_detail(id, now)
+                .map_err(|e| failed(e, Some(id)))?;
             let drafts = store
                 .drafts_for(&actor.name, id)
-                .map_err(|e| (e, Some(id)))?;
+                .map_err(|e| failed(e, Some(id)))?;
             Ok(Response::Detail(Box::new(detail), drafts))
         }
         Request::Sla { limit } => {
@@ -507,11 +511,11 @@ fn handle(
                     limit,
                     now,
                 )
-                .map_err(|e| (e, None))?;
+                .map_err(|e| failed(e, None))?;
             let mut items = Vec::new();
             for t in page.tickets.into_iter().filter(|t| t.next_due.is_some()) {
                 let (policy_set, plan, tz, timeline) =
-                    store.sla_timeline(t.id).map_err(|e| (e, None))?;
+                    store.sla_timeline(t.id).map_err(|e| failed(e, None))?;
                 items.push(SlaItem {
                     ticket: t,
                     policy_set,
@@ -525,15 +529,18 @@ fn handle(
         Request::Counts => store
             .urgency_counts(now)
             .map(Response::Counts)
-            .map_err(|e| (e, None)),
-        Request::Orgs => store.list_orgs().map(Response::Orgs).map_err(|e| (e, None)),
+            .map_err(|e| failed(e, None)),
+        Request::Orgs => store
+            .list_orgs()
+            .map(Response::Orgs)
+            .map_err(|e| failed(e, None)),
         Request::Claim(id) => store
             .claim(id, actor, now)
             .map(|t| Response::Written {
                 message: format!("#{} is yours", t.id),
                 ticket_id: Some(t.id),
             })
-            .map_err(|e| (e, Some(id))),
+            .map_err(|e| failed(e, Some(id))),
         Request::Change {
             id,
             change,
@@ -550,11 +557,11 @@ fn handle(
                 ),
                 ticket_id: Some(t.id),
             })
-            .map_err(|e| (e, Some(id))),
+            .map_err(|e| failed(e, Some(id))),
         Request::AddEntry { id, kind, body } => {
             let entry = store
                 .add_entry(id, kind, AuthorRole::Engineer, &body, actor, now)
-                .map_err(|e| (e, Some(id)))?;
+                .map_err(|e| failed(e, Some(id)))?;
             let _ = store.save_draft(&actor.name, id, kind.as_str(), "", now);
             let what = if kind == EntryKind::Reply {
                 "reply sent"
@@ -566,7 +573,7 @@ fn handle(
                 ticket_id: Some(id),
             })
         }
-        Request::SaveDraft { ticket_id, .. } => Err((
+        Request::SaveDraft { ticket_id, .. } => Err(failed(
             StoreError::Other("draft requests are handled before".into()),
             Some(ticket_id),
         )),
@@ -577,14 +584,14 @@ fn handle(
                 kind,
                 body,
             })
-            .map_err(|e| (e, Some(ticket_id))),
+            .map_err(|e| failed(e, Some(ticket_id))),
         Request::CreateTicket(new) => store
             .create_ticket(&new, actor, now)
             .map(|t| Response::Written {
                 message: format!("opened #{}", t.id),
                 ticket_id: Some(t.id),
             })
-            .map_err(|e| (e, None)),
+            .map_err(|e| failed(e, None)),
     })();
-    Some(result.unwrap_or_else(|(e, id)| failed(e, id)))
+    Some(result.unwrap_or_else(|r| r))
 }

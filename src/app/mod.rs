@@ -718,10 +718,9 @@ impl App {
                 (sel, self.queue.keys.last().cloned().map(Anchor::After))
             }
             Action::PageDown => (last, None),
-            Action::PageUp if self.queue.search.is_none() => (
-                sel,
-                self.queue.keys.first().cloned().map(|k| Anchor::Before(k)),
-            ),
+            Action::PageUp if self.queue.search.is_none() => {
+                (sel, self.queue.keys.first().cloned().map(Anchor::Before))
+            }
             Action::PageUp => (0, None),
             Action::Top => (0, Some(Anchor::Top)),
             Action::Bottom => (last, Some(Anchor::Bottom)),
@@ -1382,10 +1381,12 @@ pub fn edit_line(input: &mut String, key: &KeyEvent) {
             input.pop();
         }
         KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => input.clear(),
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() => {
-            if input.chars().count() < 200 {
-                input.push(c);
-            }
+        KeyCode::Char(c)
+            if !key.modifiers.contains(KeyModifiers::CONTROL)
+                && !c.is_control()
+                && input.chars().count() < 200 =>
+        {
+            input.push(c)
         }
         _ => {}
     }
