@@ -86,7 +86,7 @@ pub fn seed(store: &mut Store, now: DateTime<Utc>, seed: u64) -> Result<usize> {
         name: "demo".into(),
         via_as: true,
     };
-    let n = store.insert_generated(&orgs, &mut tickets.into_iter(), &actor, now)?;
+    let n = store.insert_generated(&orgs, &mut tickets.into_iter(), &actor, now, false)?;
     Ok(n)
 }
 

@@ -1391,7 +1391,7 @@ S2 = { hours = 8, clock = "24x7" }
         );
         let e = bad(
             "technical_tickets = false",
-            "technical_tickets = false\nretired_on = 2025-02-30\nfallback = \"developer\"",
+            "technical_tickets = false\nretired_on = \"2025-02-30\"\nfallback = \"developer\"",
         );
         assert_eq!(
             e.to_string(),

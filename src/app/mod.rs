@@ -756,13 +756,9 @@ impl App {
                     other => other,
                 }]
             }
-            Some(_) => {
+            _ => {
                 self.select(target);
-                Vec::new()
-            }
-            None => {
-                self.select(target);
-                Vec::new()
+                self.follow_selection()
             }
         }
     }

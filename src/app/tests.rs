@@ -119,7 +119,11 @@ fn selection_moves_and_detail_follows() {
     let reqs = load(&mut a, three());
     assert_eq!(reqs, vec![Request::Detail(1)]);
     assert_eq!(a.selected_ticket().unwrap().id, 1);
-    assert!(a.handle_key(key('j')).is_empty());
+    assert_eq!(
+        a.handle_key(key('j')),
+        vec![Request::Detail(2)],
+        "the detail pane follows"
+    );
     assert_eq!(a.selected_ticket().unwrap().id, 2);
     a.handle_key(code(KeyCode::Down));
     assert_eq!(a.queue.selected_id, Some(3));
@@ -561,4 +565,83 @@ fn footer_shows_keys_for_the_mode() {
     a.handle_key(key('/'));
     assert!(a.footer_hints().iter().any(|(k, _)| k == "Enter"));
     let _ = AuthorRole::Engineer;
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_key() -> impl Strategy<Value = KeyEvent> {
+        let code = prop_oneof![
+            any::<char>().prop_map(KeyCode::Char),
+            proptest::sample::select(vec![
+                KeyCode::Enter,
+                KeyCode::Esc,
+                KeyCode::Tab,
+                KeyCode::BackTab,
+                KeyCode::Up,
+                KeyCode::Down,
+                KeyCode::Left,
+                KeyCode::Right,
+                KeyCode::Home,
+                KeyCode::End,
+                KeyCode::PageUp,
+                KeyCode::PageDown,
+                KeyCode::Backspace,
+                KeyCode::Delete,
+                KeyCode::F(5),
+            ]),
+            // Weighted towards the keys that open modes.
+            proptest::sample::select(vec![
+                'j', 'k', 'r', 'i', 'n', 't', 'e', 'a', 'f', '/', ':', '?', 's', 'c', 'g', 'G'
+            ])
+            .prop_map(KeyCode::Char),
+        ];
+        let mods = proptest::sample::select(vec![
+            KeyModifiers::NONE,
+            KeyModifiers::CONTROL,
+            KeyModifiers::SHIFT,
+            KeyModifiers::ALT,
+        ]);
+        (code, mods).prop_map(|(c, m)| KeyEvent::new(c, m))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// No sequence of keys, answers and ticks panics or loses the app's invariants.
+        #[test]
+        fn no_key_sequence_panics(keys in proptest::collection::vec(any_key(), 0..60), ticks in 0u8..4, empty in any::<bool>()) {
+            let mut a = app();
+            let tickets = if empty { vec![] } else { three() };
+            load(&mut a, tickets);
+            for (i, k) in keys.into_iter().enumerate() {
+                if a.quit {
+                    break;
+                }
+                let reqs = a.handle_key(k);
+                // Answer what the app asked, as the database thread would.
+                for r in reqs {
+                    match r {
+                        Request::LoadDraft { ticket_id, kind } => {
+                            a.handle_response(Response::Draft { ticket_id, kind, body: Some("draft".into()) });
+                        }
+                        Request::Queue { .. } => {
+                            load(&mut a, three());
+                        }
+                        Request::Change { id, .. } | Request::Claim(id) => {
+                            a.handle_response(Response::Failed { message: "conflict".into(), conflict: true, ticket_id: Some(id) });
+                        }
+                        _ => {}
+                    }
+                }
+                if i % 7 == 0 {
+                    for t in 0..ticks {
+                        a.tick(now() + Duration::seconds(i as i64 + t as i64));
+                    }
+                }
+                prop_assert!(a.queue.selected <= a.queue.tickets.len().saturating_sub(1));
+            }
+        }
+    }
 }

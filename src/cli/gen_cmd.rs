@@ -33,7 +33,7 @@ pub fn run(db: Option<&Path>, count: u64, seed: u64) -> Result<()> {
         let with_conversation = !matches!(scenario, crate::generator::Scenario::Done { .. });
         Some(generator.ticket(org, scenario, now, with_conversation))
     });
-    let inserted = store.insert_generated(&orgs, &mut tickets, &system, now)?;
+    let inserted = store.insert_generated(&orgs, &mut tickets, &system, now, count >= 10_000)?;
     println!(
         "generated {inserted} tickets across {org_count} organizations in {:.1}s",
         started.elapsed().as_secs_f64()

@@ -9,6 +9,25 @@ use crate::domain::{AuditEvent, ConversationEntry, EntryKind, Organization, Tick
 use crate::store::TicketDetail;
 use crate::text::{fit_to_width, sanitize_block, sanitize_line};
 
+/// Pretty JSON that is also safe to print to a terminal: serde_json escapes only C0
+/// controls, so C1 controls and bidi overrides are escaped here too (still the same text).
+pub fn json_text(value: &Value) -> Result<String> {
+    let raw = serde_json::to_string_pretty(value)?;
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        let code = c as u32;
+        if (0x7f..=0x9f).contains(&code)
+            || crate::text::is_bidi_control(c)
+            || matches!(code, 0x2028 | 0x2029)
+        {
+            out.push_str(&format!("\\u{code:04x}"));
+        } else {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
 fn rfc(t: Option<DateTime<Utc>>) -> Value {
     t.map_or(Value::Null, |t| Value::String(t.to_rfc3339()))
 }
@@ -90,7 +109,7 @@ fn left_column(t: &Ticket, now: DateTime<Utc>) -> String {
 pub fn print_tickets(tickets: &[Ticket], json: bool, now: DateTime<Utc>) -> Result<()> {
     if json {
         let arr: Vec<Value> = tickets.iter().map(|t| ticket_json(t, now)).collect();
-        println!("{}", serde_json::to_string_pretty(&arr)?);
+        println!("{}", json_text(&arr.into())?);
         return Ok(());
     }
     println!(
@@ -126,7 +145,7 @@ pub fn print_detail(d: &TicketDetail, json: bool, now: DateTime<Utc>) -> Result<
                 .map(|p| json!({"start": p.start.to_rfc3339(), "end": rfc(p.end)}))
                 .collect(),
         );
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        println!("{}", json_text(&v)?);
         return Ok(());
     }
     println!("#{} {}", t.id, sanitize_line(&t.summary));
@@ -219,7 +238,7 @@ pub fn print_orgs(orgs: &[Organization], json: bool) -> Result<()> {
                        "created_at": o.created_at.to_rfc3339()})
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&arr)?);
+        println!("{}", json_text(&arr.into())?);
         return Ok(());
     }
     for o in orgs {

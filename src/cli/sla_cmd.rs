@@ -103,7 +103,7 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
             "pauses": report.timeline.pauses.iter().map(|p| json!({"start": local(p.start), "end": p.end.map(local)})).collect::<Vec<_>>(),
             "metrics": metrics,
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        println!("{}", output::json_text(&v)?);
         return Ok(());
     }
     println!(

@@ -40,10 +40,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
                 now,
             )?;
             if a.json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&output::ticket_json(&t, now))?
-                );
+                println!("{}", output::json_text(&output::ticket_json(&t, now))?);
             } else {
                 println!("{}", t.id);
             }

@@ -30,7 +30,7 @@ fn calendar() -> impl Strategy<Value = Calendar> {
     (
         prop::array::uniform7(day_hours()),
         prop::collection::btree_set(0i64..500, 0..25),
-        prop::collection::vec((0i64..500, prop::option::of(day_hours())), 0..8),
+        prop::collection::vec((0i64..500, prop::option::of(day_hours())), 0..40),
     )
         .prop_map(|(mut weekly, hol, extra)| {
             if weekly.iter().all(|d| d.is_empty()) {

@@ -778,7 +778,7 @@ fn long_spans_skip_weeks_with_holidays() {
     let tz = SHANGHAI;
     let from = at(tz, "2026-01-01 00:00");
     let to = at(tz, "2026-03-02 00:00");
-    // Jan: 22 weekdays − 1 (1st) = 21; Feb: 20 weekdays − 5 (16–20, 23) + 2 = 16 → 37 days
+    // Jan: 22 weekdays − 1 (1st) = 21; Feb: 20 weekdays − 6 (16–20, 23) + 2 = 16 → 37 days
     // (Spring Festival 15th and 21st/22nd are weekend days anyway)
     assert_eq!(cal.business_seconds_between(tz, from, to), 37 * 9 * 3600);
     let due = cal.add_business_seconds(tz, from, 37 * 9 * 3600);
@@ -927,6 +927,37 @@ extra_working_days = [{ date = 2026-01-04, hours = ["10:00-12:00"], name = "make
     );
     let table: toml::Table = toml::from_str("sat = [\"09:00-12:00\"]").unwrap();
     assert!(Calendar::from_toml_value(&table, "p.toml", "calendars.x").is_ok());
+}
+
+#[test]
+fn week_skip_that_would_land_exactly_on_the_target_is_halved() {
+    // one hour a week plus an extra working day: a 2-week jump would consume exactly
+    // the target and must not be taken (the answer lies inside the span)
+    let cal = Calendar::builder()
+        .hours(Weekday::Mon, &["09:00-10:00"])
+        .extra_working_day_hours(date(2026, 2, 4), &["09:00-10:00"])
+        .build()
+        .unwrap();
+    let tz = chrono_tz::UTC;
+    let d = cal.add_business_seconds(tz, utc("2026-02-01T00:00:00Z"), 3 * 3600);
+    assert_eq!(d, utc("2026-02-09T10:00:00Z"));
+    let d = cal.add_business_seconds(tz, utc("2026-02-01T00:00:00Z"), 2 * 3600);
+    assert_eq!(d, utc("2026-02-04T10:00:00Z"));
+    assert_eq!(
+        cal.business_seconds_between(tz, utc("2026-02-01T00:00:00Z"), utc("2026-02-16T00:00:00Z")),
+        3 * 3600
+    );
+}
+
+#[test]
+fn very_long_targets_stay_exact() {
+    let cal = cc().calendar("business").unwrap().clone();
+    let from = at(NY, "2026-02-02 09:00");
+    // 366 days of business seconds = 195 weeks of 45 h + 9 h (one more Monday)
+    let t = 366 * 86_400;
+    let due = cal.add_business_seconds(NY, from, t);
+    assert_eq!(cal.business_seconds_between(NY, from, due), t);
+    assert_eq!(local(NY, due), "2029-10-29 18:00");
 }
 
 #[test]

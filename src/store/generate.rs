@@ -49,19 +49,40 @@ pub struct GeneratedTicket {
 
 impl Store {
     /// Inserts organizations (reusing any that exist by name) and tickets in one transaction.
-    /// Tickets are validated by the same rules as `ticket new`.
+    /// Tickets are validated by the same rules as `ticket new`. `bulk` rebuilds the indexes
+    /// once at the end instead of maintaining them per row (for large batches).
     pub fn insert_generated(
         &mut self,
         orgs: &[GeneratedOrg],
         tickets: &mut dyn Iterator<Item = GeneratedTicket>,
         actor: &Actor,
         now: DateTime<Utc>,
+        bulk: bool,
     ) -> Result<usize> {
         for o in orgs {
             domain::validate_org(&self.policies, &o.name, &o.policy_set, &o.plan, &o.tz)?;
         }
         let policies = self.policies.clone();
-        self.write(|tx| {
+        // A big cache keeps index pages in memory instead of spilling them mid-transaction.
+        self.conn
+            .execute_batch("PRAGMA cache_size = -1048576")
+            .ctx("preparing bulk insert")?;
+        let result = self.write(|tx| {
+            // Building indexes once at the end beats updating them row by row.
+            let indexes: Vec<(String, String)> = if bulk {
+                tx.prepare(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+                     AND tbl_name IN ('tickets', 'entries', 'events', 'pauses')",
+                )
+                .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+                .ctx("reading index definitions")?
+            } else {
+                Vec::new()
+            };
+            for (name, _) in &indexes {
+                tx.execute_batch(&format!("DROP INDEX \"{name}\""))
+                    .ctx("preparing bulk insert")?;
+            }
             let mut org_ids = Vec::with_capacity(orgs.len());
             for o in orgs {
                 tx.execute(
@@ -148,7 +169,13 @@ impl Store {
                 sla_columns::store_columns(tx, id, &cols)?;
                 count += 1;
             }
+            for (_, sql) in &indexes {
+                tx.execute_batch(sql).ctx("rebuilding indexes")?;
+            }
+
             Ok(count)
-        })
+        });
+        let _ = self.conn.execute_batch("PRAGMA cache_size = -2000");
+        result
     }
 }

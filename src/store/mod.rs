@@ -117,6 +117,18 @@ pub fn opt_from_ts(ts: Option<i64>) -> Option<DateTime<Utc>> {
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path, policies: Arc<PolicyRegistry>) -> Result<Store> {
+        // Create the file ourselves (0666 less the umask) so a team umask of 002 gives a
+        // group-writable database; SQLite gives its -wal and -shm files the same mode.
+        if !path.exists() {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(path)
+                .map_err(|e| {
+                    StoreError::Other(format!("cannot create database {}: {e}", path.display()))
+                })?;
+        }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
