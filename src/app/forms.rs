@@ -70,9 +70,8 @@ pub struct NewTicketForm {
     pub levels: Vec<String>,
 }
 
-impl NewTicketForm {
-    pub fn new(orgs: &[Organization]) -> NewTicketForm {
-        let _ = orgs;
+impl Default for NewTicketForm {
+    fn default() -> NewTicketForm {
         NewTicketForm {
             focus: 0,
             org: 0,
@@ -87,7 +86,9 @@ impl NewTicketForm {
             levels: Vec::new(),
         }
     }
+}
 
+impl NewTicketForm {
     pub fn field(&self) -> FormField {
         FormField::ALL[self.focus % FormField::ALL.len()]
     }

@@ -664,7 +664,7 @@ impl App {
                 })
             }
             Action::NewTicket => {
-                self.mode = Mode::NewTicket(Box::new(NewTicketForm::new(&self.orgs)));
+                self.mode = Mode::NewTicket(Box::default());
                 vec![Request::Orgs]
             }
         }
@@ -736,25 +736,7 @@ impl App {
                     _ => Select::Same(sel),
                 };
                 self.pending_select = Some(select);
-                let limit = match (&anchor, action) {
-                    // One row scroll: reload the window shifted by one.
-                    (Anchor::After(_), Action::MoveDown) => page,
-                    _ => page,
-                };
-                vec![match self.queue_request(anchor) {
-                    Request::Queue {
-                        filter,
-                        sort,
-                        anchor,
-                        ..
-                    } => Request::Queue {
-                        filter,
-                        sort,
-                        anchor,
-                        limit,
-                    },
-                    other => other,
-                }]
+                vec![self.queue_request(anchor)]
             }
             _ => {
                 self.select(target);

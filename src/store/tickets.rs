@@ -199,17 +199,13 @@ fn filter_sql(filter: &TicketFilter, now: i64) -> (Vec<String>, Vec<Box<dyn ToSq
 }
 
 impl Store {
-    fn org_for_ticket(&self, name: &str) -> Result<crate::domain::Organization> {
-        self.org_by_name(name)
-    }
-
     pub fn create_ticket(
         &mut self,
         new: &NewTicket,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
-        let org = self.org_for_ticket(&new.org)?;
+        let org = self.org_by_name(&new.org)?;
         let set = domain::policy_set(&self.policies, &org.policy_set)?;
         let tz = domain::parse_tz(&org.tz)?;
         let kind = new.kind.unwrap_or(TicketKind::Technical);

@@ -10,7 +10,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::tickets::{InsertTicket, event_from_row, insert_entry, insert_ticket};
-use super::{Context, Result, Store, StoreError, from_ts, opt_from_ts, sla_columns, to_ts};
+use super::{Context, Result, Store, StoreError, sla_columns, to_ts};
 use crate::domain::{self, AuthorRole, EntryKind, Environment, Status, TicketKind};
 
 /// Longest line accepted by import (a ticket with a large description and conversation).
@@ -462,9 +462,4 @@ fn parse_records(input: &mut dyn BufRead) -> Result<Vec<(usize, Record)>> {
         records.push((line_no, rec));
     }
     Ok(records)
-}
-
-#[allow(dead_code)]
-fn _assert_ts_helpers() {
-    let _ = (from_ts(0), opt_from_ts(None));
 }
