@@ -119,6 +119,106 @@ string_enum!(
     AuthorRole, "author role" { Engineer => "engineer", Customer => "customer" }
 );
 
+string_enum!(
+    /// Service orders (服务单, seed 004 §1.5.6–1.5.11): work delivered beside tickets.
+    OrderKind, "order kind" {
+        EventAssurance => "event-assurance",
+        AvailabilityCheck => "availability-check",
+        MonthlyReport => "monthly-report",
+    }
+);
+string_enum!(
+    /// An order is processed once: completed (with its completion instant) or rejected
+    /// (with a reason).
+    OrderStatus, "order status" {
+        Processing => "processing",
+        Completed => "completed",
+        Rejected => "rejected",
+    }
+);
+string_enum!(
+    /// Why an availability check (可用性检查) is done (seed 004 §1.5.6).
+    Scenario, "availability-check scenario" {
+        Joining => "joining",
+        MajorEvent => "major-event",
+        MajorChange => "major-change",
+        Annual => "annual",
+    }
+);
+
+/// A calendar month, written `YYYY-MM`; monthly reports and quotas are counted in them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct YearMonth {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl YearMonth {
+    pub fn new(year: i32, month: u32) -> Option<YearMonth> {
+        ((1..=12).contains(&month) && (1..=9999).contains(&year))
+            .then_some(YearMonth { year, month })
+    }
+    pub fn of(date: chrono::NaiveDate) -> YearMonth {
+        use chrono::Datelike;
+        YearMonth {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+    pub fn first_day(self) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(chrono::NaiveDate::MIN)
+    }
+    pub fn next(self) -> YearMonth {
+        if self.month == 12 {
+            YearMonth {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            YearMonth {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+    pub fn prev(self) -> YearMonth {
+        if self.month == 1 {
+            YearMonth {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            YearMonth {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+    pub fn contains(self, date: chrono::NaiveDate) -> bool {
+        YearMonth::of(date) == self
+    }
+}
+
+impl fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl FromStr for YearMonth {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("bad month {s:?} (expected YYYY-MM, e.g. 2026-11)");
+        let (y, m) = s.split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || m.len() != 2 || !(y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()))
+        {
+            return Err(bad());
+        }
+        let (y, m) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        YearMonth::new(y, m).ok_or_else(bad)
+    }
+}
+
 impl Status {
     /// Statuses in which the ticket still needs work (the default queue).
     pub const ACTIVE: &'static [Status] =
@@ -346,6 +446,32 @@ pub fn format_countdown(seconds: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn year_month_parses_strictly_and_steps() {
+        let m: YearMonth = "2026-12".parse().unwrap();
+        assert_eq!(m.to_string(), "2026-12");
+        assert_eq!(m.next().to_string(), "2027-01");
+        assert_eq!(m.next().prev(), m);
+        assert_eq!(
+            "2026-01".parse::<YearMonth>().unwrap().prev().to_string(),
+            "2025-12"
+        );
+        for bad in [
+            "2026-13",
+            "2026-00",
+            "2026-1",
+            "26-01",
+            "2026/01",
+            "",
+            "2026-01-01",
+            "２０２６-01",
+        ] {
+            assert!(bad.parse::<YearMonth>().is_err(), "{bad}");
+        }
+        assert!(m.contains(chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()));
+        assert!(!m.contains(chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()));
+    }
+
     #[test]
     fn countdowns() {
         assert_eq!(format_countdown(0), "00:00:00");
