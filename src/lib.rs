@@ -12,6 +12,7 @@ pub mod demo_templates;
 pub mod domain;
 pub mod generator;
 pub mod policy;
+pub mod report;
 pub mod sla;
 pub mod store;
 pub mod text;
