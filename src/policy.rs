@@ -2023,6 +2023,330 @@ S2 = { hours = 8, clock = "24x7" }
         );
     }
 
+    // ------------------------------------------------------------ service orders
+
+    #[test]
+    fn ctyun_order_entitlements() {
+        let reg = builtin();
+        let ct = reg.get("ctyun").unwrap();
+        let o = &ct.orders;
+        assert_eq!(o.quota_period, QuotaPeriod::CalendarYear);
+        assert_eq!(o.report_due_working_day, 15);
+        assert_eq!(o.report_calendar.as_deref(), Some("cn"));
+        let levels: Vec<(u8, u32, u32)> = o
+            .levels
+            .iter()
+            .map(|(l, r)| (*l, r.notice_days, r.max_days))
+            .collect();
+        assert_eq!(levels, [(1, 14, 3), (2, 7, 5), (3, 5, 10)]);
+
+        let std = ct.plan("standard").unwrap();
+        assert_eq!(std.orders, PlanOrders::default());
+        assert_eq!(std.linked_accounts, 0);
+        let lw = ct.plan("lightweight").unwrap();
+        assert_eq!(lw.orders.event_assurance_quota, 1);
+        assert_eq!(lw.orders.event_assurance_levels, [3]);
+        assert_eq!(lw.orders.availability_checks, [Scenario::Joining]);
+        assert!(!lw.orders.monthly_report);
+        assert_eq!(lw.linked_accounts, 0);
+        let bz = ct.plan("business").unwrap();
+        assert_eq!(bz.orders.event_assurance_quota, 4);
+        assert_eq!(bz.orders.event_assurance_levels, [3]);
+        assert_eq!(
+            bz.orders.availability_checks,
+            [
+                Scenario::Joining,
+                Scenario::MajorEvent,
+                Scenario::MajorChange
+            ]
+        );
+        assert!(!bz.orders.monthly_report);
+        assert_eq!(bz.linked_accounts, 3);
+        let en = ct.plan("enterprise").unwrap();
+        assert_eq!(en.orders.event_assurance_quota, 4);
+        assert_eq!(en.orders.event_assurance_levels, [1, 2, 3]);
+        assert_eq!(en.orders.availability_checks, Scenario::ALL);
+        assert!(en.orders.monthly_report);
+        assert_eq!(en.linked_accounts, 5);
+
+        // the report calendar is the built-in standalone "cn"
+        assert_eq!(reg.calendar_names(), ["cn"]);
+        assert_eq!(reg.calendar_origin("cn"), Some("calendars/cn-2026.toml"));
+        let cn = reg.report_calendar(ct).unwrap();
+        assert!(std::ptr::eq(cn, reg.calendar_for(ct, "cn").unwrap()));
+        assert!(cn.description().contains("EXAMPLE"));
+        assert_eq!(cn.years(), [2026]);
+        assert!(cn.covers_year(2026) && !cn.covers_year(2027));
+        for h in [d(2026, 1, 1), d(2026, 2, 16), d(2026, 10, 7), d(2026, 6, 19)] {
+            assert!(!cn.is_working_day(h), "{h}");
+        }
+        for w in [d(2026, 1, 4), d(2026, 2, 14), d(2026, 2, 28), d(2026, 5, 9)] {
+            assert!(cn.is_working_day(w), "{w}");
+        }
+        assert!(cn.is_working_day(d(2026, 9, 20)) && cn.is_working_day(d(2026, 10, 10)));
+        assert!(cn.is_working_day(d(2026, 10, 8)) && !cn.is_working_day(d(2026, 10, 11)));
+
+        // connected-care has no order rules: defaults, nothing allowed
+        let cc = reg.get("connected-care").unwrap();
+        assert_eq!(cc.orders, OrderRules::default());
+        assert!(cc.plans.iter().all(|p| p.orders == PlanOrders::default()));
+        assert!(reg.report_calendar(cc).is_none());
+        assert!(reg.calendar_for(cc, "business").is_some());
+        assert!(reg.calendar_for(cc, "cn").is_some());
+        assert!(reg.calendar_for(cc, "nope").is_none());
+    }
+
+    /// A valid file with order rules; each bad fixture changes one thing.
+    const ORDERS_BASE: &str = r#"severities = ["S1"]
+
+[orders]
+quota_period = "calendar-month"
+report_due_working_day = 10
+report_calendar = "office"
+
+[orders.event_assurance.levels]
+1 = { notice_days = 14, max_days = 3 }
+3 = { notice_days = 5, max_days = 10 }
+
+[calendars.office]
+mon = ["09:00-18:00"]
+
+[plans.gold]
+linked_accounts = 2
+
+[plans.gold.orders]
+event_assurance = { quota = 2, levels = [3, 1] }
+availability_checks = ["joining", "annual"]
+monthly_report = true
+"#;
+
+    fn bad_orders(from: &str, to: &str) -> PolicyError {
+        assert!(ORDERS_BASE.contains(from), "fixture does not contain {from:?}");
+        PolicySet::from_toml_str(&ORDERS_BASE.replacen(from, to, 1), "acme.toml").unwrap_err()
+    }
+
+    #[test]
+    fn orders_base_fixture_is_valid() {
+        let s = PolicySet::from_toml_str(ORDERS_BASE, "acme.toml").unwrap();
+        assert_eq!(s.orders.quota_period, QuotaPeriod::CalendarMonth);
+        assert_eq!(s.orders.report_due_working_day, 10);
+        let gold = s.plan("gold").unwrap();
+        assert_eq!(gold.linked_accounts, 2);
+        assert_eq!(gold.orders.event_assurance_levels, [1, 3]);
+        assert_eq!(
+            gold.orders.availability_checks,
+            [Scenario::Joining, Scenario::Annual]
+        );
+        assert!(QuotaPeriod::CalendarMonth.same_period(d(2026, 3, 1), d(2026, 3, 31)));
+        assert!(!QuotaPeriod::CalendarMonth.same_period(d(2026, 3, 31), d(2026, 4, 1)));
+        assert!(QuotaPeriod::CalendarYear.same_period(d(2026, 1, 1), d(2026, 12, 31)));
+        assert!(!QuotaPeriod::CalendarYear.same_period(d(2025, 12, 31), d(2026, 1, 1)));
+        assert_eq!(QuotaPeriod::CalendarMonth.label(d(2026, 3, 9)), "2026-03");
+    }
+
+    #[test]
+    fn bad_order_rules() {
+        let e = bad_orders("monthly_report = true", "monthly_report = true
+reports = 1");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.orders.reports: unknown key (expected one of: event_assurance, availability_checks, monthly_report)"
+        );
+        assert_eq!(e.line(), Some(22));
+        let e = bad_orders("quota = 2,", "quota = 2, quotas = 1,");
+        assert!(
+            e.to_string()
+                .starts_with("acme.toml: plans.gold.orders.event_assurance.quotas: unknown key"),
+            "{e}"
+        );
+        let e = bad_orders("\"annual\"]", "\"yearly\"]");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.orders.availability_checks[1]: unknown availability-check scenario \"yearly\" (allowed: joining, major-event, major-change, annual)"
+        );
+        let e = bad_orders("\"annual\"]", "\"joining\"]");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.orders.availability_checks[1]: scenario \"joining\" listed twice"
+        );
+        let e = bad_orders("levels = [3, 1]", "levels = [3, 2]");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.orders.event_assurance.levels[1]: level 2 is not defined in [orders.event_assurance.levels] (defined: 1, 3)"
+        );
+        assert_eq!(e.line(), Some(19));
+        let e = bad_orders("levels = [3, 1]", "levels = [3, 0]");
+        assert!(
+            e.to_string().starts_with(
+                "acme.toml: plans.gold.orders.event_assurance.levels[1]: a level is a whole number from 1 to 255, got 0"
+            ),
+            "{e}"
+        );
+        let e = bad_orders("quota = 2, levels = [3, 1]", "quota = 2");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.orders.event_assurance.levels: a quota of 2 needs the levels it may be used for (levels = [...])"
+        );
+        let e = bad_orders("quota = 2, levels = [3, 1]", "levels = [3]");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.orders.event_assurance.quota: levels without a quota: give quota >= 1, or drop `levels`"
+        );
+        let e = bad_orders("quota = 2,", "quota = -1,");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.orders.event_assurance.quota: must be a non-negative integer, got -1"
+        );
+        let e = bad_orders("monthly_report = true", "monthly_report = \"yes\"");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.orders.monthly_report: expected true or false, found string"
+        );
+        let e = bad_orders("linked_accounts = 2", "linked_accounts = -2");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.linked_accounts: must be a non-negative integer, got -2"
+        );
+    }
+
+    #[test]
+    fn bad_set_order_rules() {
+        let e = bad_orders("\"calendar-month\"", "\"fiscal-year\"");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: orders.quota_period: unknown quota period \"fiscal-year\" (expected \"calendar-year\" or \"calendar-month\")"
+        );
+        assert_eq!(e.line(), Some(4));
+        for (n, ok) in [(0, false), (1, true), (23, true), (24, false)] {
+            let src = ORDERS_BASE.replacen(
+                "report_due_working_day = 10",
+                &format!("report_due_working_day = {n}"),
+                1,
+            );
+            match PolicySet::from_toml_str(&src, "acme.toml") {
+                Ok(_) => assert!(ok, "{n}"),
+                Err(e) => {
+                    assert!(!ok, "{n}: {e}");
+                    assert_eq!(
+                        e.to_string(),
+                        format!("acme.toml: orders.report_due_working_day: must be between 1 and 23, got {n}")
+                    );
+                }
+            }
+        }
+        let e = bad_orders("[orders]", "[orders]
+period = 1");
+        assert!(
+            e.to_string().starts_with(
+                "acme.toml: orders.period: unknown key (expected one of: quota_period, report_due_working_day, report_calendar, event_assurance)"
+            ),
+            "{e}"
+        );
+        let e = bad_orders("1 = { notice_days", "01 = { notice_days");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: orders.event_assurance.levels.01: a level is a whole number from 1 to 255 (e.g. \"1\")"
+        );
+        let e = bad_orders("1 = { notice_days", "one = { notice_days");
+        assert!(
+            e.to_string()
+                .starts_with("acme.toml: orders.event_assurance.levels.one: a level is"),
+            "{e}"
+        );
+        let e = bad_orders("notice_days = 14, max_days = 3", "notice_days = 14");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: orders.event_assurance.levels.1.max_days: missing"
+        );
+        let e = bad_orders("max_days = 3", "max_days = 0");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: orders.event_assurance.levels.1.max_days: must be at least 1 (days, both ends inclusive)"
+        );
+        let e = bad_orders("max_days = 3", "max_days = 3, min_days = 1");
+        assert!(
+            e.to_string()
+                .starts_with("acme.toml: orders.event_assurance.levels.1.min_days: unknown key"),
+            "{e}"
+        );
+        let e = bad_orders("report_calendar = \"office\"", "report_calendar = \" \"");
+        assert!(
+            e.to_string()
+                .starts_with("acme.toml: orders.report_calendar: calendar name must be non-empty"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn report_calendar_must_exist_at_load() {
+        let dir = std::env::temp_dir().join(format!(
+            "tuidesk-policy-cal-test-{}",
+            std::process::id()
+        ));
+        let cals = dir.join("calendars");
+        std::fs::create_dir_all(&cals).unwrap();
+        // the set's own calendar satisfies it
+        std::fs::write(dir.join("acme.toml"), ORDERS_BASE).unwrap();
+        let reg = PolicyRegistry::load_with_dir(Some(&dir)).unwrap();
+        let acme = reg.get("acme").unwrap();
+        assert_eq!(
+            reg.report_calendar(acme).unwrap().weekly_seconds(),
+            9 * 3600
+        );
+
+        // a name nobody defines is refused, naming the key and its line
+        std::fs::write(
+            dir.join("acme.toml"),
+            ORDERS_BASE.replace("report_calendar = \"office\"", "report_calendar = \"jp\""),
+        )
+        .unwrap();
+        let e = PolicyRegistry::load_with_dir(Some(&dir)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: orders.report_calendar: unknown calendar \"jp\" (define [calendars.jp] or a calendars/*.toml file named \"jp\"; known: cn, office)"
+        );
+        assert_eq!(e.key(), Some("orders.report_calendar"));
+        assert_eq!(e.line(), Some(6));
+
+        // ... until a standalone calendar file provides it (name from the file stem)
+        std::fs::write(cals.join("jp.toml"), "years = [2026]\nmon = [\"10:00-17:00\"]\n").unwrap();
+        // a user "cn" replaces the built-in one
+        std::fs::write(
+            cals.join("mine.toml"),
+            "name = \"cn\"\nyears = [2027]\ntue = [\"09:00-18:00\"]\n",
+        )
+        .unwrap();
+        let reg = PolicyRegistry::load_with_dir(Some(&dir)).unwrap();
+        assert_eq!(reg.calendar_names(), ["cn", "jp"]);
+        assert_eq!(reg.calendar_origin("cn"), Some("calendars/mine.toml"));
+        assert_eq!(reg.standalone_calendar("cn").unwrap().years(), [2027]);
+        let acme = reg.get("acme").unwrap();
+        assert_eq!(
+            reg.report_calendar(acme).unwrap().weekly_seconds(),
+            7 * 3600
+        );
+        assert_eq!(
+            reg.report_calendar(reg.get("ctyun").unwrap()).unwrap().years(),
+            [2027]
+        );
+
+        // two user files defining the same calendar
+        std::fs::write(cals.join("zz.toml"), "name = \"jp\"\nmon = [\"09:00-18:00\"]\n").unwrap();
+        let e = PolicyRegistry::load_with_dir(Some(&dir)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "calendars/zz.toml: name: calendar \"jp\" is already defined by calendars/jp.toml"
+        );
+        // a bad standalone calendar names its file and key
+        std::fs::write(cals.join("zz.toml"), "mon = [\"09:00-25:00\"]\n").unwrap();
+        let e = PolicyRegistry::load_with_dir(Some(&dir)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "calendars/zz.toml: mon[0]: bad time \"25:00\" (expected HH:MM between 00:00 and 24:00)"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn bad_toml_syntax() {
         let e = bad("[plans.basic]", "[plans.basic");
