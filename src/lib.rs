@@ -11,6 +11,7 @@ pub mod demo;
 pub mod demo_templates;
 pub mod domain;
 pub mod generator;
+pub mod orders;
 pub mod policy;
 pub mod report;
 pub mod sla;

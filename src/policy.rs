@@ -23,11 +23,37 @@
 //! retired_on = 2026-01-15             # optional, together with `fallback`
 //! fallback = "basic"
 //!
+//! linked_accounts = 3                 # optional, default 0
+//!
 //! [plans.developer.first_response]    # also next_response, resolution
 //! S1 = { hours = 4, clock = "business" }         # exactly one of seconds/minutes/hours
 //! S2 = { minutes = 30, clock = "24x7" }
 //! S3 = { hours = 8, clock = "business", calendar = "business" }  # calendar defaults to "business"
+//!
+//! [plans.developer.orders]            # optional; every key defaults to "nothing allowed"
+//! event_assurance = { quota = 4, levels = [1, 2, 3] }  # quota >= 1 needs levels and vice versa;
+//!                                                      # levels must be defined under [orders]
+//! availability_checks = ["joining", "major-event", "major-change", "annual"]
+//! monthly_report = true
+//!
+//! [orders]                            # optional, service-order rules of the whole set
+//! quota_period = "calendar-year"      # or "calendar-month"; default "calendar-year"
+//! report_due_working_day = 15         # 1..=23, default 15: report due before that working day
+//! report_calendar = "cn"              # optional: a [calendars.cn] table of this file or a
+//!                                     # standalone calendar file named "cn" (see below)
+//!
+//! [orders.event_assurance.levels]     # levels "1".."255": notice in days, longest span in days
+//! 1 = { notice_days = 14, max_days = 3 }
+//! 2 = { notice_days = 7, max_days = 5 }
 //! ```
+//!
+//! # Standalone calendars
+//!
+//! Besides the calendars a set embeds, the registry holds standalone calendar files
+//! (format in [`crate::sla::calendar`]): the built-in `assets/calendars/cn-2026.toml`
+//! (name `cn`) and every `*.toml` in the `calendars/` subdirectory of the user policy
+//! directory; a user calendar with a built-in's name replaces it. They serve
+//! `[orders] report_calendar` (see [`PolicyRegistry::calendar_for`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -38,6 +64,7 @@ use chrono::NaiveDate;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::domain::Scenario;
 use crate::sla::Calendar;
 use crate::sla::calendar::Interval;
 
@@ -51,6 +78,16 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
     ("ctyun.toml", include_str!("../assets/policies/ctyun.toml")),
 ];
+
+/// Built-in standalone calendar files (origin, source).
+const BUILTIN_CALENDARS: &[(&str, &str)] = &[(
+    "calendars/cn-2026.toml",
+    include_str!("../assets/calendars/cn-2026.toml"),
+)];
+
+/// Highest `report_due_working_day` accepted (no month has more working days than
+/// 23 weekdays).
+pub const MAX_REPORT_DUE_WORKING_DAY: u32 = 23;
 
 // ---------------------------------------------------------------------------- errors
 
@@ -202,7 +239,102 @@ pub struct Plan {
     pub priority: u32,
     pub retired_on: Option<NaiveDate>,
     pub fallback: Option<String>,
+    /// Linked accounts sharing the plan's queue priority (seed 004 §1.5.12).
+    pub linked_accounts: u32,
+    /// Service orders the plan includes (`[plans.X.orders]`).
+    pub orders: PlanOrders,
     targets: BTreeMap<Metric, BTreeMap<String, Target>>,
+}
+
+/// What service orders a plan includes; the default allows nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlanOrders {
+    /// Event assurances per quota period (0: none).
+    pub event_assurance_quota: u32,
+    /// Event-assurance levels the plan may order, ascending.
+    pub event_assurance_levels: Vec<u8>,
+    /// Availability-check scenarios the plan includes, in file order.
+    pub availability_checks: Vec<Scenario>,
+    pub monthly_report: bool,
+}
+
+/// The period an event-assurance quota counts in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum QuotaPeriod {
+    #[default]
+    CalendarYear,
+    CalendarMonth,
+}
+
+impl QuotaPeriod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuotaPeriod::CalendarYear => "calendar-year",
+            QuotaPeriod::CalendarMonth => "calendar-month",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<QuotaPeriod> {
+        match s {
+            "calendar-year" => Some(QuotaPeriod::CalendarYear),
+            "calendar-month" => Some(QuotaPeriod::CalendarMonth),
+            _ => None,
+        }
+    }
+
+    /// Do two dates fall in the same period?
+    pub fn same_period(self, a: NaiveDate, b: NaiveDate) -> bool {
+        use chrono::Datelike;
+        match self {
+            QuotaPeriod::CalendarYear => a.year() == b.year(),
+            QuotaPeriod::CalendarMonth => a.year() == b.year() && a.month() == b.month(),
+        }
+    }
+
+    /// The period containing `date`, for messages: "2026" or "2026-03".
+    pub fn label(self, date: NaiveDate) -> String {
+        match self {
+            QuotaPeriod::CalendarYear => date.format("%Y").to_string(),
+            QuotaPeriod::CalendarMonth => date.format("%Y-%m").to_string(),
+        }
+    }
+}
+
+impl fmt::Display for QuotaPeriod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One event-assurance level (`[orders.event_assurance.levels]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LevelRule {
+    /// Days between the request (org-local date) and the first day, at least.
+    pub notice_days: u32,
+    /// Longest span in days, both ends inclusive.
+    pub max_days: u32,
+}
+
+/// Service-order rules of a whole policy set (`[orders]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderRules {
+    pub quota_period: QuotaPeriod,
+    pub levels: BTreeMap<u8, LevelRule>,
+    /// The monthly report is due before this working day of the following month.
+    pub report_due_working_day: u32,
+    /// Calendar whose working days count for `report_due_working_day`.
+    pub report_calendar: Option<String>,
+}
+
+impl Default for OrderRules {
+    fn default() -> Self {
+        OrderRules {
+            quota_period: QuotaPeriod::CalendarYear,
+            levels: BTreeMap::new(),
+            report_due_working_day: 15,
+            report_calendar: None,
+        }
+    }
 }
 
 impl Plan {
@@ -234,8 +366,12 @@ pub struct PolicySet {
     pub plans: Vec<Plan>,
     /// The file it came from (for messages).
     pub origin: String,
+    /// Service-order rules (`[orders]`).
+    pub orders: OrderRules,
     severity_descriptions: BTreeMap<String, String>,
     calendars: BTreeMap<String, Calendar>,
+    /// Line of `orders.report_calendar`, for the registry's check.
+    report_calendar_line: Option<usize>,
 }
 
 impl PolicySet {
@@ -297,60 +433,101 @@ impl PolicySet {
 
 // -------------------------------------------------------------------------- registry
 
+/// A standalone calendar file in the registry.
+#[derive(Clone, Debug)]
+struct StandaloneCalendar {
+    name: String,
+    /// The file it came from (for messages).
+    origin: String,
+    calendar: Calendar,
+}
+
 #[derive(Clone, Debug)]
 pub struct PolicyRegistry {
     sets: Vec<PolicySet>,
+    /// Standalone calendars, built-ins first, then user files by file name.
+    calendars: Vec<StandaloneCalendar>,
 }
 
 impl PolicyRegistry {
-    /// The two built-in sets.
+    /// The two built-in sets and the built-in standalone calendars.
     pub fn builtin() -> Result<PolicyRegistry, PolicyError> {
+        let reg = Self::builtin_unchecked()?;
+        reg.check_report_calendars()?;
+        Ok(reg)
+    }
+
+    fn builtin_unchecked() -> Result<PolicyRegistry, PolicyError> {
         let sets = BUILTIN
             .iter()
             .map(|(origin, src)| PolicySet::from_toml_str(src, origin))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(PolicyRegistry { sets })
+        let calendars = BUILTIN_CALENDARS
+            .iter()
+            .map(|(origin, src)| {
+                let (name, calendar) = Calendar::from_toml_str(src, origin)?;
+                Ok(StandaloneCalendar {
+                    name,
+                    origin: origin.to_string(),
+                    calendar,
+                })
+            })
+            .collect::<Result<Vec<_>, PolicyError>>()?;
+        Ok(PolicyRegistry { sets, calendars })
     }
 
-    /// Built-ins plus every `*.toml` in `dir` (sorted by file name). A user set whose
-    /// name equals a built-in's replaces it; two user files defining the same set are
-    /// an error. A directory that does not exist is treated as empty.
+    /// Built-ins plus every `*.toml` in `dir` (sorted by file name), and every `*.toml`
+    /// in `dir/calendars/` as a standalone calendar. A user set (calendar) whose name
+    /// equals a built-in's replaces it; two user files defining the same set (calendar)
+    /// are an error. A directory that does not exist is treated as empty. Every
+    /// `[orders] report_calendar` must name a calendar once all are loaded.
     pub fn load_with_dir(dir: Option<&Path>) -> Result<PolicyRegistry, PolicyError> {
-        let mut reg = Self::builtin()?;
-        let Some(dir) = dir else { return Ok(reg) };
-        let entries = match std::fs::read_dir(dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(reg),
-            Err(source) => {
-                return Err(PolicyError::Io {
-                    path: dir.to_path_buf(),
-                    source,
+        let mut reg = Self::builtin_unchecked()?;
+        let Some(dir) = dir else {
+            reg.check_report_calendars()?;
+            return Ok(reg);
+        };
+
+        // standalone calendars first, so sets can be checked against them
+        let builtin_cals: Vec<String> = reg.calendars.iter().map(|c| c.name.clone()).collect();
+        let mut user_cal_origin: BTreeMap<String, String> = BTreeMap::new();
+        for path in toml_files(&dir.join("calendars"))? {
+            let source = read(&path)?;
+            let origin = format!("calendars/{}", file_name(&path));
+            let (name, calendar) = Calendar::from_toml_str(&source, &origin)?;
+            if name.trim().is_empty() || name.trim() != name {
+                return Err(PolicyError::Invalid {
+                    origin,
+                    key: "name".into(),
+                    line: None,
+                    message: "name must be non-empty, without surrounding spaces".into(),
                 });
             }
-        };
-        let mut files: Vec<PathBuf> = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|source| PolicyError::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-            let path = entry.path();
-            if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
-                files.push(path);
+            if let Some(other) = user_cal_origin.get(&name) {
+                return Err(PolicyError::Invalid {
+                    origin,
+                    key: "name".into(),
+                    line: None,
+                    message: format!("calendar \"{name}\" is already defined by {other}"),
+                });
+            }
+            user_cal_origin.insert(name.clone(), origin.clone());
+            let cal = StandaloneCalendar {
+                name,
+                origin,
+                calendar,
+            };
+            match reg.calendars.iter().position(|c| c.name == cal.name) {
+                Some(i) if builtin_cals.contains(&cal.name) => reg.calendars[i] = cal,
+                _ => reg.calendars.push(cal),
             }
         }
-        files.sort();
+
         let builtin_names: Vec<String> = reg.sets.iter().map(|s| s.name.clone()).collect();
         let mut user_origin: BTreeMap<String, String> = BTreeMap::new();
-        for path in files {
-            let source = std::fs::read_to_string(&path).map_err(|source| PolicyError::Io {
-                path: path.clone(),
-                source,
-            })?;
-            let origin = path
-                .file_name()
-                .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_default();
+        for path in toml_files(dir)? {
+            let source = read(&path)?;
+            let origin = file_name(&path);
             let set = PolicySet::from_toml_str(&source, &origin)?;
             if let Some(other) = user_origin.get(&set.name) {
                 return Err(PolicyError::DuplicateSet {
@@ -365,7 +542,37 @@ impl PolicyRegistry {
                 _ => reg.sets.push(set),
             }
         }
+        reg.check_report_calendars()?;
         Ok(reg)
+    }
+
+    /// Every set's `report_calendar` must name its own or a standalone calendar.
+    fn check_report_calendars(&self) -> Result<(), PolicyError> {
+        for set in &self.sets {
+            let Some(name) = &set.orders.report_calendar else {
+                continue;
+            };
+            if self.calendar_for(set, name).is_none() {
+                let mut known: Vec<&str> = set.calendar_names();
+                known.extend(self.calendar_names());
+                known.sort();
+                known.dedup();
+                return Err(PolicyError::Invalid {
+                    origin: set.origin.clone(),
+                    key: "orders.report_calendar".into(),
+                    line: set.report_calendar_line,
+                    message: format!(
+                        "unknown calendar \"{name}\" (define [calendars.{name}] or a calendars/*.toml file named \"{name}\"; known: {})",
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 
     pub fn get(&self, name: &str) -> Option<&PolicySet> {
@@ -380,6 +587,78 @@ impl PolicyRegistry {
     pub fn sets(&self) -> &[PolicySet] {
         &self.sets
     }
+
+    /// A standalone calendar by name.
+    pub fn standalone_calendar(&self, name: &str) -> Option<&Calendar> {
+        self.calendars
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| &c.calendar)
+    }
+
+    /// Names of the standalone calendars (built-ins first, then user files).
+    pub fn calendar_names(&self) -> Vec<&str> {
+        self.calendars.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    /// The file a standalone calendar came from.
+    pub fn calendar_origin(&self, name: &str) -> Option<&str> {
+        self.calendars
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| c.origin.as_str())
+    }
+
+    /// The set's own `[calendars.<name>]` first, then the standalone calendars.
+    pub fn calendar_for<'a>(&'a self, set: &'a PolicySet, name: &str) -> Option<&'a Calendar> {
+        set.calendar(name)
+            .or_else(|| self.standalone_calendar(name))
+    }
+
+    /// The calendar named by the set's `[orders] report_calendar`, if any.
+    pub fn report_calendar<'a>(&'a self, set: &'a PolicySet) -> Option<&'a Calendar> {
+        self.calendar_for(set, set.orders.report_calendar.as_deref()?)
+    }
+}
+
+/// `*.toml` files directly in `dir`, sorted; a missing directory is empty.
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, PolicyError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(PolicyError::Io {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let mut files: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| PolicyError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn read(path: &Path) -> Result<String, PolicyError> {
+    std::fs::read_to_string(path).map_err(|source| PolicyError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 // ------------------------------------------------------------------ TOML walking help
@@ -613,6 +892,7 @@ fn parse_policy_set(source: &str, origin: &str) -> Result<PolicySet, PolicyError
             "billing_excluded_severities",
             "calendars",
             "plans",
+            "orders",
         ],
     )?;
 
@@ -727,6 +1007,12 @@ fn parse_policy_set(source: &str, origin: &str) -> Result<PolicySet, PolicyError
         }
     }
 
+    // order rules (before plans, so plans' levels can be checked against them)
+    let (orders, report_calendar_line) = match root.get("orders") {
+        Some(v) => parse_order_rules(&ctx, v)?,
+        None => (OrderRules::default(), None),
+    };
+
     // plans
     let Some(plans_v) = root.get("plans") else {
         return Err(ctx.err(
@@ -755,6 +1041,8 @@ fn parse_policy_set(source: &str, origin: &str) -> Result<PolicySet, PolicyError
                 "first_response",
                 "next_response",
                 "resolution",
+                "linked_accounts",
+                "orders",
             ],
         )?;
         let label = match t.get("label") {
@@ -782,6 +1070,14 @@ fn parse_policy_set(source: &str, origin: &str) -> Result<PolicySet, PolicyError
                 })?
             }
             None => 100,
+        };
+        let linked_accounts = match t.get("linked_accounts") {
+            Some(v) => non_negative_u32(&ctx, &TomlCtx::join(&p, "linked_accounts"), v)?,
+            None => 0,
+        };
+        let plan_orders = match t.get("orders") {
+            Some(v) => parse_plan_orders(&ctx, &TomlCtx::join(&p, "orders"), v, &orders)?,
+            None => PlanOrders::default(),
         };
         let retired_on = match t.get("retired_on") {
             Some(v) => Some(ctx.date(&TomlCtx::join(&p, "retired_on"), v)?),
@@ -840,6 +1136,8 @@ fn parse_policy_set(source: &str, origin: &str) -> Result<PolicySet, PolicyError
             priority,
             retired_on,
             fallback,
+            linked_accounts,
+            orders: plan_orders,
             targets,
         });
     }
@@ -886,9 +1184,250 @@ fn parse_policy_set(source: &str, origin: &str) -> Result<PolicySet, PolicyError
         billing_excluded_severities,
         plans,
         origin: origin.to_string(),
+        orders,
         severity_descriptions,
         calendars,
+        report_calendar_line,
     })
+}
+
+fn non_negative_u32(ctx: &TomlCtx<'_>, path: &str, v: &Item<'_>) -> Result<u32, PolicyError> {
+    let n = ctx.int(path, v)?;
+    u32::try_from(n).map_err(|_| {
+        ctx.err(
+            path,
+            Some(v.span()),
+            format!("must be a non-negative integer, got {n}"),
+        )
+    })
+}
+
+/// `[orders]`: the set's service-order rules, and the line of `report_calendar`.
+fn parse_order_rules(
+    ctx: &TomlCtx<'_>,
+    v: &Item<'_>,
+) -> Result<(OrderRules, Option<usize>), PolicyError> {
+    let t = ctx.table("orders", v)?;
+    ctx.check_keys(
+        "orders",
+        t,
+        &[
+            "quota_period",
+            "report_due_working_day",
+            "report_calendar",
+            "event_assurance",
+        ],
+    )?;
+    let mut rules = OrderRules::default();
+    if let Some(v) = t.get("quota_period") {
+        let kp = "orders.quota_period";
+        let s = ctx.string(kp, v)?;
+        rules.quota_period = QuotaPeriod::parse(&s).ok_or_else(|| {
+            ctx.err(
+                kp,
+                Some(v.span()),
+                format!(
+                    "unknown quota period \"{s}\" (expected \"calendar-year\" or \"calendar-month\")"
+                ),
+            )
+        })?;
+    }
+    if let Some(v) = t.get("report_due_working_day") {
+        let kp = "orders.report_due_working_day";
+        let n = ctx.int(kp, v)?;
+        if !(1..=MAX_REPORT_DUE_WORKING_DAY as i64).contains(&n) {
+            return Err(ctx.err(
+                kp,
+                Some(v.span()),
+                format!("must be between 1 and {MAX_REPORT_DUE_WORKING_DAY}, got {n}"),
+            ));
+        }
+        rules.report_due_working_day = n as u32;
+    }
+    let mut line = None;
+    if let Some(v) = t.get("report_calendar") {
+        let kp = "orders.report_calendar";
+        let s = ctx.string(kp, v)?;
+        if s.trim().is_empty() || s.trim() != s {
+            return Err(ctx.err(
+                kp,
+                Some(v.span()),
+                "calendar name must be non-empty, without surrounding spaces",
+            ));
+        }
+        line = Some(ctx.line(v.span().start));
+        rules.report_calendar = Some(s);
+    }
+    if let Some(v) = t.get("event_assurance") {
+        let ep = "orders.event_assurance";
+        let et = ctx.table(ep, v)?;
+        ctx.check_keys(ep, et, &["levels"])?;
+        if let Some(lv) = et.get("levels") {
+            let lp = "orders.event_assurance.levels";
+            let lt = ctx.table(lp, lv)?;
+            for (k, item) in TomlCtx::entries(lt) {
+                let kp = TomlCtx::join(lp, k.get_ref());
+                let level = parse_level_key(k.get_ref()).ok_or_else(|| {
+                    ctx.err(
+                        &kp,
+                        Some(k.span()),
+                        "a level is a whole number from 1 to 255 (e.g. \"1\")",
+                    )
+                })?;
+                let it = ctx.table(&kp, item)?;
+                ctx.check_keys(&kp, it, &["notice_days", "max_days"])?;
+                let get = |key: &str| -> Result<u32, PolicyError> {
+                    let p = TomlCtx::join(&kp, key);
+                    match it.get(key) {
+                        Some(x) => non_negative_u32(ctx, &p, x),
+                        None => Err(ctx.err(&p, Some(item.span()), "missing")),
+                    }
+                };
+                let notice_days = get("notice_days")?;
+                let max_days = get("max_days")?;
+                if max_days == 0 {
+                    let p = TomlCtx::join(&kp, "max_days");
+                    return Err(ctx.err(
+                        &p,
+                        it.get("max_days").map(|x| x.span()),
+                        "must be at least 1 (days, both ends inclusive)",
+                    ));
+                }
+                if rules
+                    .levels
+                    .insert(
+                        level,
+                        LevelRule {
+                            notice_days,
+                            max_days,
+                        },
+                    )
+                    .is_some()
+                {
+                    return Err(ctx.err(
+                        &kp,
+                        Some(k.span()),
+                        format!("level {level} is defined twice"),
+                    ));
+                }
+            }
+        }
+    }
+    Ok((rules, line))
+}
+
+/// `"1"` → 1; 1..=255, digits only, no leading zeros.
+fn parse_level_key(k: &str) -> Option<u8> {
+    if k.is_empty() || k.starts_with('0') || !k.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    k.parse::<u8>().ok().filter(|n| *n >= 1)
+}
+
+/// `[plans.X.orders]`.
+fn parse_plan_orders(
+    ctx: &TomlCtx<'_>,
+    path: &str,
+    v: &Item<'_>,
+    rules: &OrderRules,
+) -> Result<PlanOrders, PolicyError> {
+    let t = ctx.table(path, v)?;
+    ctx.check_keys(
+        path,
+        t,
+        &["event_assurance", "availability_checks", "monthly_report"],
+    )?;
+    let mut out = PlanOrders::default();
+    if let Some(ev) = t.get("event_assurance") {
+        let ep = TomlCtx::join(path, "event_assurance");
+        let et = ctx.table(&ep, ev)?;
+        ctx.check_keys(&ep, et, &["quota", "levels"])?;
+        if let Some(q) = et.get("quota") {
+            out.event_assurance_quota = non_negative_u32(ctx, &TomlCtx::join(&ep, "quota"), q)?;
+        }
+        if let Some(lv) = et.get("levels") {
+            let lp = TomlCtx::join(&ep, "levels");
+            for (i, item) in ctx.array(&lp, lv)?.iter().enumerate() {
+                let ip = format!("{lp}[{i}]");
+                let n = ctx.int(&ip, item)?;
+                let level = u8::try_from(n)
+                    .ok()
+                    .filter(|l| *l >= 1)
+                    .ok_or_else(|| {
+                        ctx.err(
+                            &ip,
+                            Some(item.span()),
+                            format!("a level is a whole number from 1 to 255, got {n}"),
+                        )
+                    })?;
+                if !rules.levels.contains_key(&level) {
+                    let defined: Vec<String> =
+                        rules.levels.keys().map(|l| l.to_string()).collect();
+                    return Err(ctx.err(
+                        &ip,
+                        Some(item.span()),
+                        format!(
+                            "level {level} is not defined in [orders.event_assurance.levels] (defined: {})",
+                            if defined.is_empty() {
+                                "none".to_string()
+                            } else {
+                                defined.join(", ")
+                            }
+                        ),
+                    ));
+                }
+                if out.event_assurance_levels.contains(&level) {
+                    return Err(ctx.err(
+                        &ip,
+                        Some(item.span()),
+                        format!("level {level} listed twice"),
+                    ));
+                }
+                out.event_assurance_levels.push(level);
+            }
+            out.event_assurance_levels.sort_unstable();
+        }
+        match (
+            out.event_assurance_quota,
+            out.event_assurance_levels.is_empty(),
+        ) {
+            (q, true) if q > 0 => {
+                return Err(ctx.err(
+                    &TomlCtx::join(&ep, "levels"),
+                    Some(ev.span()),
+                    format!("a quota of {q} needs the levels it may be used for (levels = [...])"),
+                ));
+            }
+            (0, false) => {
+                return Err(ctx.err(
+                    &TomlCtx::join(&ep, "quota"),
+                    Some(ev.span()),
+                    "levels without a quota: give quota >= 1, or drop `levels`",
+                ));
+            }
+            _ => {}
+        }
+    }
+    if let Some(av) = t.get("availability_checks") {
+        let ap = TomlCtx::join(path, "availability_checks");
+        for (i, item) in ctx.array(&ap, av)?.iter().enumerate() {
+            let ip = format!("{ap}[{i}]");
+            let s = ctx.string(&ip, item)?;
+            let sc: Scenario = s.parse().map_err(|m: String| ctx.err(&ip, Some(item.span()), m))?;
+            if out.availability_checks.contains(&sc) {
+                return Err(ctx.err(
+                    &ip,
+                    Some(item.span()),
+                    format!("scenario \"{sc}\" listed twice"),
+                ));
+            }
+            out.availability_checks.push(sc);
+        }
+    }
+    if let Some(mv) = t.get("monthly_report") {
+        out.monthly_report = ctx.bool(&TomlCtx::join(path, "monthly_report"), mv)?;
+    }
+    Ok(out)
 }
 
 fn unknown_severity(sev: &str, severities: &[String]) -> String {
@@ -1186,7 +1725,7 @@ fallback = "new"
         let e = PolicyRegistry::load_with_dir(Some(&dir)).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "zzz.toml: plans.x.bogus: unknown key (expected one of: label, description, technical_tickets, priority, retired_on, fallback, first_response, next_response, resolution)"
+            "zzz.toml: plans.x.bogus: unknown key (expected one of: label, description, technical_tickets, priority, retired_on, fallback, first_response, next_response, resolution, linked_accounts, orders)"
         );
         std::fs::remove_dir_all(&dir).unwrap();
 
@@ -1482,6 +2021,330 @@ S2 = { hours = 8, clock = "24x7" }
             e.to_string(),
             "connected-care.toml: plans.developer.first_response.S2.hours: target longer than 366 days"
         );
+    }
+
+    // ------------------------------------------------------------ service orders
+
+    #[test]
+    fn ctyun_order_entitlements() {
+        let reg = builtin();
+        let ct = reg.get("ctyun").unwrap();
+        let o = &ct.orders;
+        assert_eq!(o.quota_period, QuotaPeriod::CalendarYear);
+        assert_eq!(o.report_due_working_day, 15);
+        assert_eq!(o.report_calendar.as_deref(), Some("cn"));
+        let levels: Vec<(u8, u32, u32)> = o
+            .levels
+            .iter()
+            .map(|(l, r)| (*l, r.notice_days, r.max_days))
+            .collect();
+        assert_eq!(levels, [(1, 14, 3), (2, 7, 5), (3, 5, 10)]);
+
+        let std = ct.plan("standard").unwrap();
+        assert_eq!(std.orders, PlanOrders::default());
+        assert_eq!(std.linked_accounts, 0);
+        let lw = ct.plan("lightweight").unwrap();
+        assert_eq!(lw.orders.event_assurance_quota, 1);
+        assert_eq!(lw.orders.event_assurance_levels, [3]);
+        assert_eq!(lw.orders.availability_checks, [Scenario::Joining]);
+        assert!(!lw.orders.monthly_report);
+        assert_eq!(lw.linked_accounts, 0);
+        let bz = ct.plan("business").unwrap();
+        assert_eq!(bz.orders.event_assurance_quota, 4);
+        assert_eq!(bz.orders.event_assurance_levels, [3]);
+        assert_eq!(
+            bz.orders.availability_checks,
+            [
+                Scenario::Joining,
+                Scenario::MajorEvent,
+                Scenario::MajorChange
+            ]
+        );
+        assert!(!bz.orders.monthly_report);
+        assert_eq!(bz.linked_accounts, 3);
+        let en = ct.plan("enterprise").unwrap();
+        assert_eq!(en.orders.event_assurance_quota, 4);
+        assert_eq!(en.orders.event_assurance_levels, [1, 2, 3]);
+        assert_eq!(en.orders.availability_checks, Scenario::ALL);
+        assert!(en.orders.monthly_report);
+        assert_eq!(en.linked_accounts, 5);
+
+        // the report calendar is the built-in standalone "cn"
+        assert_eq!(reg.calendar_names(), ["cn"]);
+        assert_eq!(reg.calendar_origin("cn"), Some("calendars/cn-2026.toml"));
+        let cn = reg.report_calendar(ct).unwrap();
+        assert!(std::ptr::eq(cn, reg.calendar_for(ct, "cn").unwrap()));
+        assert!(cn.description().contains("EXAMPLE"));
+        assert_eq!(cn.years(), [2026]);
+        assert!(cn.covers_year(2026) && !cn.covers_year(2027));
+        for h in [d(2026, 1, 1), d(2026, 2, 16), d(2026, 10, 7), d(2026, 6, 19)] {
+            assert!(!cn.is_working_day(h), "{h}");
+        }
+        for w in [d(2026, 1, 4), d(2026, 2, 14), d(2026, 2, 28), d(2026, 5, 9)] {
+            assert!(cn.is_working_day(w), "{w}");
+        }
+        assert!(cn.is_working_day(d(2026, 9, 20)) && cn.is_working_day(d(2026, 10, 10)));
+        assert!(cn.is_working_day(d(2026, 10, 8)) && !cn.is_working_day(d(2026, 10, 11)));
+
+        // connected-care has no order rules: defaults, nothing allowed
+        let cc = reg.get("connected-care").unwrap();
+        assert_eq!(cc.orders, OrderRules::default());
+        assert!(cc.plans.iter().all(|p| p.orders == PlanOrders::default()));
+        assert!(reg.report_calendar(cc).is_none());
+        assert!(reg.calendar_for(cc, "business").is_some());
+        assert!(reg.calendar_for(cc, "cn").is_some());
+        assert!(reg.calendar_for(cc, "nope").is_none());
+    }
+
+    /// A valid file with order rules; each bad fixture changes one thing.
+    const ORDERS_BASE: &str = r#"severities = ["S1"]
+
+[orders]
+quota_period = "calendar-month"
+report_due_working_day = 10
+report_calendar = "office"
+
+[orders.event_assurance.levels]
+1 = { notice_days = 14, max_days = 3 }
+3 = { notice_days = 5, max_days = 10 }
+
+[calendars.office]
+mon = ["09:00-18:00"]
+
+[plans.gold]
+linked_accounts = 2
+
+[plans.gold.orders]
+event_assurance = { quota = 2, levels = [3, 1] }
+availability_checks = ["joining", "annual"]
+monthly_report = true
+"#;
+
+    fn bad_orders(from: &str, to: &str) -> PolicyError {
+        assert!(ORDERS_BASE.contains(from), "fixture does not contain {from:?}");
+        PolicySet::from_toml_str(&ORDERS_BASE.replacen(from, to, 1), "acme.toml").unwrap_err()
+    }
+
+    #[test]
+    fn orders_base_fixture_is_valid() {
+        let s = PolicySet::from_toml_str(ORDERS_BASE, "acme.toml").unwrap();
+        assert_eq!(s.orders.quota_period, QuotaPeriod::CalendarMonth);
+        assert_eq!(s.orders.report_due_working_day, 10);
+        let gold = s.plan("gold").unwrap();
+        assert_eq!(gold.linked_accounts, 2);
+        assert_eq!(gold.orders.event_assurance_levels, [1, 3]);
+        assert_eq!(
+            gold.orders.availability_checks,
+            [Scenario::Joining, Scenario::Annual]
+        );
+        assert!(QuotaPeriod::CalendarMonth.same_period(d(2026, 3, 1), d(2026, 3, 31)));
+        assert!(!QuotaPeriod::CalendarMonth.same_period(d(2026, 3, 31), d(2026, 4, 1)));
+        assert!(QuotaPeriod::CalendarYear.same_period(d(2026, 1, 1), d(2026, 12, 31)));
+        assert!(!QuotaPeriod::CalendarYear.same_period(d(2025, 12, 31), d(2026, 1, 1)));
+        assert_eq!(QuotaPeriod::CalendarMonth.label(d(2026, 3, 9)), "2026-03");
+    }
+
+    #[test]
+    fn bad_order_rules() {
+        let e = bad_orders("monthly_report = true", "monthly_report = true
+reports = 1");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.orders.reports: unknown key (expected one of: event_assurance, availability_checks, monthly_report)"
+        );
+        assert_eq!(e.line(), Some(22));
+        let e = bad_orders("quota = 2,", "quota = 2, quotas = 1,");
+        assert!(
+            e.to_string()
+                .starts_with("acme.toml: plans.gold.orders.event_assurance.quotas: unknown key"),
+            "{e}"
+        );
+        let e = bad_orders("\"annual\"]", "\"yearly\"]");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.orders.availability_checks[1]: unknown availability-check scenario \"yearly\" (allowed: joining, major-event, major-change, annual)"
+        );
+        let e = bad_orders("\"annual\"]", "\"joining\"]");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.orders.availability_checks[1]: scenario \"joining\" listed twice"
+        );
+        let e = bad_orders("levels = [3, 1]", "levels = [3, 2]");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.orders.event_assurance.levels[1]: level 2 is not defined in [orders.event_assurance.levels] (defined: 1, 3)"
+        );
+        assert_eq!(e.line(), Some(19));
+        let e = bad_orders("levels = [3, 1]", "levels = [3, 0]");
+        assert!(
+            e.to_string().starts_with(
+                "acme.toml: plans.gold.orders.event_assurance.levels[1]: a level is a whole number from 1 to 255, got 0"
+            ),
+            "{e}"
+        );
+        let e = bad_orders("quota = 2, levels = [3, 1]", "quota = 2");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.orders.event_assurance.levels: a quota of 2 needs the levels it may be used for (levels = [...])"
+        );
+        let e = bad_orders("quota = 2, levels = [3, 1]", "levels = [3]");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.orders.event_assurance.quota: levels without a quota: give quota >= 1, or drop `levels`"
+        );
+        let e = bad_orders("quota = 2,", "quota = -1,");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.orders.event_assurance.quota: must be a non-negative integer, got -1"
+        );
+        let e = bad_orders("monthly_report = true", "monthly_report = \"yes\"");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.orders.monthly_report: expected true or false, found string"
+        );
+        let e = bad_orders("linked_accounts = 2", "linked_accounts = -2");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: plans.gold.linked_accounts: must be a non-negative integer, got -2"
+        );
+    }
+
+    #[test]
+    fn bad_set_order_rules() {
+        let e = bad_orders("\"calendar-month\"", "\"fiscal-year\"");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: orders.quota_period: unknown quota period \"fiscal-year\" (expected \"calendar-year\" or \"calendar-month\")"
+        );
+        assert_eq!(e.line(), Some(4));
+        for (n, ok) in [(0, false), (1, true), (23, true), (24, false)] {
+            let src = ORDERS_BASE.replacen(
+                "report_due_working_day = 10",
+                &format!("report_due_working_day = {n}"),
+                1,
+            );
+            match PolicySet::from_toml_str(&src, "acme.toml") {
+                Ok(_) => assert!(ok, "{n}"),
+                Err(e) => {
+                    assert!(!ok, "{n}: {e}");
+                    assert_eq!(
+                        e.to_string(),
+                        format!("acme.toml: orders.report_due_working_day: must be between 1 and 23, got {n}")
+                    );
+                }
+            }
+        }
+        let e = bad_orders("[orders]", "[orders]
+period = 1");
+        assert!(
+            e.to_string().starts_with(
+                "acme.toml: orders.period: unknown key (expected one of: quota_period, report_due_working_day, report_calendar, event_assurance)"
+            ),
+            "{e}"
+        );
+        let e = bad_orders("1 = { notice_days", "01 = { notice_days");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: orders.event_assurance.levels.01: a level is a whole number from 1 to 255 (e.g. \"1\")"
+        );
+        let e = bad_orders("1 = { notice_days", "one = { notice_days");
+        assert!(
+            e.to_string()
+                .starts_with("acme.toml: orders.event_assurance.levels.one: a level is"),
+            "{e}"
+        );
+        let e = bad_orders("notice_days = 14, max_days = 3", "notice_days = 14");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: orders.event_assurance.levels.1.max_days: missing"
+        );
+        let e = bad_orders("max_days = 3", "max_days = 0");
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: orders.event_assurance.levels.1.max_days: must be at least 1 (days, both ends inclusive)"
+        );
+        let e = bad_orders("max_days = 3", "max_days = 3, min_days = 1");
+        assert!(
+            e.to_string()
+                .starts_with("acme.toml: orders.event_assurance.levels.1.min_days: unknown key"),
+            "{e}"
+        );
+        let e = bad_orders("report_calendar = \"office\"", "report_calendar = \" \"");
+        assert!(
+            e.to_string()
+                .starts_with("acme.toml: orders.report_calendar: calendar name must be non-empty"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn report_calendar_must_exist_at_load() {
+        let dir = std::env::temp_dir().join(format!(
+            "tuidesk-policy-cal-test-{}",
+            std::process::id()
+        ));
+        let cals = dir.join("calendars");
+        std::fs::create_dir_all(&cals).unwrap();
+        // the set's own calendar satisfies it
+        std::fs::write(dir.join("acme.toml"), ORDERS_BASE).unwrap();
+        let reg = PolicyRegistry::load_with_dir(Some(&dir)).unwrap();
+        let acme = reg.get("acme").unwrap();
+        assert_eq!(
+            reg.report_calendar(acme).unwrap().weekly_seconds(),
+            9 * 3600
+        );
+
+        // a name nobody defines is refused, naming the key and its line
+        std::fs::write(
+            dir.join("acme.toml"),
+            ORDERS_BASE.replace("report_calendar = \"office\"", "report_calendar = \"jp\""),
+        )
+        .unwrap();
+        let e = PolicyRegistry::load_with_dir(Some(&dir)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "acme.toml: orders.report_calendar: unknown calendar \"jp\" (define [calendars.jp] or a calendars/*.toml file named \"jp\"; known: cn, office)"
+        );
+        assert_eq!(e.key(), Some("orders.report_calendar"));
+        assert_eq!(e.line(), Some(6));
+
+        // ... until a standalone calendar file provides it (name from the file stem)
+        std::fs::write(cals.join("jp.toml"), "years = [2026]\nmon = [\"10:00-17:00\"]\n").unwrap();
+        // a user "cn" replaces the built-in one
+        std::fs::write(
+            cals.join("mine.toml"),
+            "name = \"cn\"\nyears = [2027]\ntue = [\"09:00-18:00\"]\n",
+        )
+        .unwrap();
+        let reg = PolicyRegistry::load_with_dir(Some(&dir)).unwrap();
+        assert_eq!(reg.calendar_names(), ["cn", "jp"]);
+        assert_eq!(reg.calendar_origin("cn"), Some("calendars/mine.toml"));
+        assert_eq!(reg.standalone_calendar("cn").unwrap().years(), [2027]);
+        let acme = reg.get("acme").unwrap();
+        assert_eq!(
+            reg.report_calendar(acme).unwrap().weekly_seconds(),
+            7 * 3600
+        );
+        assert_eq!(
+            reg.report_calendar(reg.get("ctyun").unwrap()).unwrap().years(),
+            [2027]
+        );
+
+        // two user files defining the same calendar
+        std::fs::write(cals.join("zz.toml"), "name = \"jp\"\nmon = [\"09:00-18:00\"]\n").unwrap();
+        let e = PolicyRegistry::load_with_dir(Some(&dir)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "calendars/zz.toml: name: calendar \"jp\" is already defined by calendars/jp.toml"
+        );
+        // a bad standalone calendar names its file and key
+        std::fs::write(cals.join("zz.toml"), "mon = [\"09:00-25:00\"]\n").unwrap();
+        let e = PolicyRegistry::load_with_dir(Some(&dir)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "calendars/zz.toml: mon[0]: bad time \"25:00\" (expected HH:MM between 00:00 and 24:00)"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
