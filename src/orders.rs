@@ -324,7 +324,11 @@ fn check_event_assurance(
         return refuse(format!(
             "the {title} plan includes {} event assurance{} per {per}; {} already has {used} (rejected orders do not count)",
             po.event_assurance_quota,
-            if po.event_assurance_quota == 1 { "" } else { "s" },
+            if po.event_assurance_quota == 1 {
+                ""
+            } else {
+                "s"
+            },
             period.label(start),
         ));
     }
@@ -570,4 +574,775 @@ pub fn check_rating(
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    const SH: Tz = chrono_tz::Asia::Shanghai;
+
+    fn reg() -> PolicyRegistry {
+        PolicyRegistry::builtin().unwrap()
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn ym(y: i32, m: u32) -> YearMonth {
+        YearMonth::new(y, m).unwrap()
+    }
+
+    /// 10:00 Shanghai time on `date`.
+    fn at(date: NaiveDate) -> DateTime<Utc> {
+        SH.from_local_datetime(&date.and_hms_opt(10, 0, 0).unwrap())
+            .single()
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn utc(y: i32, m: u32, day: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, day, h, 0, 0).unwrap()
+    }
+
+    /// Today in these tests: Monday 2026-06-01 in Shanghai.
+    fn today() -> NaiveDate {
+        d(2026, 6, 1)
+    }
+
+    fn org<'a>(reg: &'a PolicyRegistry, plan: &'a str) -> OrderOrg<'a> {
+        OrderOrg {
+            name: "acme",
+            set: reg.get("ctyun").unwrap(),
+            plan,
+            plan_since: d(2026, 3, 10),
+            tz: SH,
+        }
+    }
+
+    fn ea(level: u8, start: NaiveDate, end: NaiveDate) -> OrderRequest {
+        OrderRequest {
+            kind: OrderKind::EventAssurance,
+            level: Some(level),
+            start: Some(start),
+            end: Some(end),
+            scenario: None,
+            month: None,
+        }
+    }
+
+    fn ac(scenario: Scenario) -> OrderRequest {
+        OrderRequest {
+            kind: OrderKind::AvailabilityCheck,
+            level: None,
+            start: None,
+            end: None,
+            scenario: Some(scenario),
+            month: None,
+        }
+    }
+
+    fn mr(month: YearMonth) -> OrderRequest {
+        OrderRequest {
+            kind: OrderKind::MonthlyReport,
+            level: None,
+            start: None,
+            end: None,
+            scenario: None,
+            month: Some(month),
+        }
+    }
+
+    fn prior_ea(status: OrderStatus, start: NaiveDate) -> PriorOrder {
+        PriorOrder {
+            kind: OrderKind::EventAssurance,
+            status,
+            level: Some(3),
+            start: Some(start),
+            scenario: None,
+            month: None,
+            requested_on: d(2026, 3, 1),
+        }
+    }
+
+    fn prior_ac(status: OrderStatus, scenario: Scenario, on: NaiveDate) -> PriorOrder {
+        PriorOrder {
+            kind: OrderKind::AvailabilityCheck,
+            status,
+            level: None,
+            start: None,
+            scenario: Some(scenario),
+            month: None,
+            requested_on: on,
+        }
+    }
+
+    fn prior_mr(status: OrderStatus, month: YearMonth) -> PriorOrder {
+        PriorOrder {
+            kind: OrderKind::MonthlyReport,
+            status,
+            level: None,
+            start: None,
+            scenario: None,
+            month: Some(month),
+            requested_on: d(2026, 4, 1),
+        }
+    }
+
+    fn check(
+        plan: &str,
+        req: &OrderRequest,
+        prior: &[PriorOrder],
+    ) -> Result<AcceptedOrder, String> {
+        let reg = reg();
+        check_new_order(&reg, &org(&reg, plan), req, prior, at(today())).map_err(|e| e.0)
+    }
+
+    fn refused(plan: &str, req: &OrderRequest, prior: &[PriorOrder]) -> String {
+        match check(plan, req, prior) {
+            Ok(a) => panic!("accepted: {a:?}"),
+            Err(e) => e,
+        }
+    }
+
+    // ------------------------------------------------------------------ flags
+
+    #[test]
+    fn flags_belong_to_their_kind() {
+        let mut r = ea(3, d(2026, 6, 10), d(2026, 6, 10));
+        r.scenario = Some(Scenario::Joining);
+        assert_eq!(
+            refused("enterprise", &r, &[]),
+            "--scenario applies to availability-check orders only"
+        );
+        let mut r = ea(3, d(2026, 6, 10), d(2026, 6, 10));
+        r.month = Some(ym(2026, 5));
+        assert_eq!(
+            refused("enterprise", &r, &[]),
+            "--month applies to monthly-report orders only"
+        );
+        let mut r = mr(ym(2026, 5));
+        r.level = Some(1);
+        assert_eq!(
+            refused("enterprise", &r, &[]),
+            "--level applies to event-assurance orders only"
+        );
+        let mut r = ac(Scenario::Annual);
+        r.end = Some(d(2026, 6, 10));
+        assert_eq!(
+            refused("enterprise", &r, &[]),
+            "--end applies to event-assurance orders only"
+        );
+        let mut r = ea(3, d(2026, 6, 10), d(2026, 6, 10));
+        r.end = None;
+        assert_eq!(
+            refused("enterprise", &r, &[]),
+            "event assurance needs --level, --start and --end (missing: --end)"
+        );
+        let mut r = ea(3, d(2026, 6, 10), d(2026, 6, 10));
+        r.level = None;
+        r.start = None;
+        assert_eq!(
+            refused("enterprise", &r, &[]),
+            "event assurance needs --level, --start and --end (missing: --level, --start)"
+        );
+        let mut r = ac(Scenario::Annual);
+        r.scenario = None;
+        assert_eq!(
+            refused("enterprise", &r, &[]),
+            "an availability check needs --scenario (joining, major-event, major-change, annual)"
+        );
+        let mut r = mr(ym(2026, 5));
+        r.month = None;
+        assert_eq!(
+            refused("enterprise", &r, &[]),
+            "a monthly report needs --month (YYYY-MM, the month it covers)"
+        );
+    }
+
+    // -------------------------------------------------------- event assurance
+
+    #[test]
+    fn notice_at_and_past_each_boundary() {
+        // today is 2026-06-01: +14 days = 06-15, +7 = 06-08, +5 = 06-06
+        for (level, notice) in [(1u8, 14i64), (2, 7), (3, 5)] {
+            let ok = today() + chrono::Duration::days(notice);
+            let a = check("enterprise", &ea(level, ok, ok), &[]).unwrap();
+            assert_eq!(a.due_date, Some(ok));
+            let short = ok - chrono::Duration::days(1);
+            assert_eq!(
+                refused("enterprise", &ea(level, short, short), &[]),
+                format!(
+                    "level {level} event assurance needs {notice} days' notice; {short} is {} days away (today is 2026-06-01 in Asia/Shanghai)",
+                    notice - 1
+                )
+            );
+        }
+        assert_eq!(
+            refused("enterprise", &ea(1, d(2026, 5, 30), d(2026, 5, 30)), &[]),
+            "level 1 event assurance needs 14 days' notice; 2026-05-30 was 2 days ago (today is 2026-06-01 in Asia/Shanghai)"
+        );
+    }
+
+    #[test]
+    fn today_is_the_org_local_date() {
+        // 2026-05-31 17:00 UTC is already 2026-06-01 01:00 in Shanghai: 06-15 is 14 days away
+        let reg = reg();
+        let o = org(&reg, "enterprise");
+        let req = ea(1, d(2026, 6, 15), d(2026, 6, 15));
+        assert!(check_new_order(&reg, &o, &req, &[], utc(2026, 5, 31, 17)).is_ok());
+        // 15:59 UTC is still 05-31 23:59 in Shanghai: 15 days, also fine; but 06-14 is 14
+        // days from 05-31 and only 13 from 06-01
+        let req = ea(1, d(2026, 6, 14), d(2026, 6, 14));
+        assert!(check_new_order(&reg, &o, &req, &[], utc(2026, 5, 31, 15)).is_ok());
+        assert!(check_new_order(&reg, &o, &req, &[], utc(2026, 5, 31, 16)).is_err());
+    }
+
+    #[test]
+    fn length_at_and_past_each_boundary() {
+        // --end is inclusive: 06-20..06-22 is 3 days
+        for (level, max) in [(1u8, 3i64), (2, 5), (3, 10)] {
+            let start = d(2026, 6, 20);
+            let end = start + chrono::Duration::days(max - 1);
+            check("enterprise", &ea(level, start, end), &[]).unwrap();
+            let over = end + chrono::Duration::days(1);
+            assert_eq!(
+                refused("enterprise", &ea(level, start, over), &[]),
+                format!(
+                    "level {level} event assurance lasts at most {max} days; {start}..{over} is {} days (--end is inclusive)",
+                    max + 1
+                )
+            );
+        }
+        assert_eq!(
+            refused("enterprise", &ea(3, d(2026, 6, 20), d(2026, 6, 19)), &[]),
+            "--end 2026-06-19 is before --start 2026-06-20 (--end is the last day, inclusive)"
+        );
+    }
+
+    #[test]
+    fn due_is_the_first_day_at_local_midnight() {
+        let a = check("enterprise", &ea(3, d(2026, 6, 20), d(2026, 6, 21)), &[]).unwrap();
+        assert_eq!(a.due_date, Some(d(2026, 6, 20)));
+        // 2026-06-20 00:00 +08:00
+        assert_eq!(a.due, Some(utc(2026, 6, 19, 16)));
+        assert!(a.warnings.is_empty());
+    }
+
+    #[test]
+    fn plans_and_levels() {
+        let r = ea(3, d(2026, 6, 20), d(2026, 6, 20));
+        assert_eq!(
+            refused("standard", &r, &[]),
+            "the Standard plan includes no event assurance"
+        );
+        check("lightweight", &r, &[]).unwrap();
+        check("business", &r, &[]).unwrap();
+        assert_eq!(
+            refused("lightweight", &ea(1, d(2026, 6, 20), d(2026, 6, 20)), &[]),
+            "the Lightweight plan allows level 3 event assurance only; level 1 was requested"
+        );
+        assert_eq!(
+            refused("business", &ea(2, d(2026, 6, 20), d(2026, 6, 20)), &[]),
+            "the Business plan allows level 3 event assurance only; level 2 was requested"
+        );
+        assert_eq!(
+            refused("enterprise", &ea(4, d(2026, 6, 20), d(2026, 6, 20)), &[]),
+            "the Enterprise plan allows level 1, 2 or 3 event assurance only; level 4 was requested"
+        );
+    }
+
+    #[test]
+    fn quota_last_order_and_one_more() {
+        let r = ea(3, d(2026, 6, 20), d(2026, 6, 20));
+        let used = |n: usize| vec![prior_ea(OrderStatus::Completed, d(2026, 2, 1)); n];
+        check("lightweight", &r, &used(0)).unwrap();
+        assert_eq!(
+            refused("lightweight", &r, &used(1)),
+            "the Lightweight plan includes 1 event assurance per calendar year; 2026 already has 1 (rejected orders do not count)"
+        );
+        for plan in ["business", "enterprise"] {
+            check(plan, &r, &used(3)).unwrap();
+            let title = if plan == "business" {
+                "Business"
+            } else {
+                "Enterprise"
+            };
+            assert_eq!(
+                refused(plan, &r, &used(4)),
+                format!(
+                    "the {title} plan includes 4 event assurances per calendar year; 2026 already has 4 (rejected orders do not count)"
+                )
+            );
+        }
+        // processing orders count too
+        let mut p = used(3);
+        p.push(prior_ea(OrderStatus::Processing, d(2026, 9, 1)));
+        assert!(check("business", &r, &p).is_err());
+    }
+
+    #[test]
+    fn rejected_orders_do_not_count() {
+        let r = ea(3, d(2026, 6, 20), d(2026, 6, 20));
+        let mut p = vec![prior_ea(OrderStatus::Completed, d(2026, 2, 1)); 3];
+        p.push(prior_ea(OrderStatus::Rejected, d(2026, 3, 1)));
+        p.push(prior_ea(OrderStatus::Rejected, d(2026, 4, 1)));
+        check("business", &r, &p).unwrap();
+        check(
+            "lightweight",
+            &r,
+            &[prior_ea(OrderStatus::Rejected, d(2026, 2, 1))],
+        )
+        .unwrap();
+        // other kinds never count
+        let other = vec![prior_ac(OrderStatus::Completed, Scenario::MajorEvent, d(2026, 2, 1)); 5];
+        check("lightweight", &r, &other).unwrap();
+    }
+
+    #[test]
+    fn quota_period_boundary() {
+        // four used, all starting on 2026-12-31: a 2027-01-01 start is a new year
+        let p = vec![prior_ea(OrderStatus::Completed, d(2026, 12, 31)); 4];
+        check("business", &ea(3, d(2027, 1, 1), d(2027, 1, 1)), &p).unwrap();
+        assert!(
+            refused("business", &ea(3, d(2026, 12, 31), d(2026, 12, 31)), &p)
+                .contains("2026 already has 4")
+        );
+        // the period is the new order's start, not the request date
+        let p = vec![prior_ea(OrderStatus::Completed, d(2027, 1, 5)); 1];
+        check("lightweight", &ea(3, d(2026, 12, 31), d(2026, 12, 31)), &p).unwrap();
+        assert!(check("lightweight", &ea(3, d(2027, 1, 1), d(2027, 1, 1)), &p).is_err());
+
+        // calendar-month quotas: a set of our own
+        let set = crate::policy::PolicySet::from_toml_str(
+            r#"severities = ["S1"]
+[orders]
+quota_period = "calendar-month"
+[orders.event_assurance.levels]
+1 = { notice_days = 0, max_days = 1 }
+[plans.gold.orders]
+event_assurance = { quota = 1, levels = [1] }
+"#,
+            "acme.toml",
+        )
+        .unwrap();
+        let reg = reg();
+        let o = OrderOrg {
+            name: "acme",
+            set: &set,
+            plan: "gold",
+            plan_since: d(2026, 1, 1),
+            tz: SH,
+        };
+        let p = [prior_ea(OrderStatus::Processing, d(2026, 6, 30))];
+        check_new_order(
+            &reg,
+            &o,
+            &ea(1, d(2026, 7, 1), d(2026, 7, 1)),
+            &p,
+            at(today()),
+        )
+        .unwrap();
+        let e = check_new_order(
+            &reg,
+            &o,
+            &ea(1, d(2026, 6, 2), d(2026, 6, 2)),
+            &p,
+            at(today()),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.0,
+            "the gold plan includes 1 event assurance per calendar month; 2026-06 already has 1 (rejected orders do not count)"
+        );
+    }
+
+    #[test]
+    fn effective_plan_applies() {
+        // a retired plan serves through its fallback from the retirement date on
+        let set = crate::policy::PolicySet::from_toml_str(
+            r#"severities = ["S1"]
+[orders.event_assurance.levels]
+3 = { notice_days = 5, max_days = 10 }
+[plans.old]
+retired_on = 2026-06-01
+fallback = "free"
+[plans.old.orders]
+event_assurance = { quota = 1, levels = [3] }
+[plans.free]
+"#,
+            "acme.toml",
+        )
+        .unwrap();
+        let reg = reg();
+        let o = OrderOrg {
+            name: "acme",
+            set: &set,
+            plan: "old",
+            plan_since: d(2026, 1, 1),
+            tz: SH,
+        };
+        let r = ea(3, d(2026, 6, 20), d(2026, 6, 20));
+        check_new_order(&reg, &o, &r, &[], at(d(2026, 5, 31))).unwrap();
+        assert_eq!(
+            check_new_order(&reg, &o, &r, &[], at(today()))
+                .unwrap_err()
+                .0,
+            "the free plan includes no event assurance"
+        );
+    }
+
+    // ---------------------------------------------------- availability checks
+
+    #[test]
+    fn scenarios_per_plan() {
+        use Scenario::*;
+        let table: [(&str, &[Scenario]); 4] = [
+            ("standard", &[]),
+            ("lightweight", &[Joining]),
+            ("business", &[Joining, MajorEvent, MajorChange]),
+            ("enterprise", &[Joining, MajorEvent, MajorChange, Annual]),
+        ];
+        for (plan, allowed) in table {
+            for sc in Scenario::ALL {
+                let res = check(plan, &ac(*sc), &[]);
+                assert_eq!(res.is_ok(), allowed.contains(sc), "{plan} {sc}: {res:?}");
+                if let Ok(a) = res {
+                    assert_eq!(a.due, None);
+                    assert_eq!(a.due_date, None);
+                }
+            }
+        }
+        assert_eq!(
+            refused("standard", &ac(Joining), &[]),
+            "the Standard plan includes no availability checks"
+        );
+        assert_eq!(
+            refused("lightweight", &ac(MajorEvent), &[]),
+            "the Lightweight plan's availability checks cover: joining; not major-event"
+        );
+        assert_eq!(
+            refused("business", &ac(Annual), &[]),
+            "the Business plan's availability checks cover: joining, major-event, major-change; not annual"
+        );
+    }
+
+    #[test]
+    fn joining_once_per_plan_annual_once_per_year() {
+        use Scenario::*;
+        // plan_since is 2026-03-10
+        let before = [prior_ac(OrderStatus::Completed, Joining, d(2026, 3, 9))];
+        check("business", &ac(Joining), &before).unwrap();
+        let since = [prior_ac(OrderStatus::Processing, Joining, d(2026, 3, 10))];
+        assert_eq!(
+            refused("business", &ac(Joining), &since),
+            "a joining availability check is done once per plan: acme already has one (processing, requested 2026-03-10) since joining the Business plan on 2026-03-10"
+        );
+        let rejected = [prior_ac(OrderStatus::Rejected, Joining, d(2026, 3, 10))];
+        check("business", &ac(Joining), &rejected).unwrap();
+        // major events and changes: as often as needed
+        let many = vec![prior_ac(OrderStatus::Completed, MajorEvent, d(2026, 4, 1)); 6];
+        check("business", &ac(MajorEvent), &many).unwrap();
+
+        let last_year = [prior_ac(OrderStatus::Completed, Annual, d(2025, 12, 31))];
+        check("enterprise", &ac(Annual), &last_year).unwrap();
+        let this_year = [prior_ac(OrderStatus::Completed, Annual, d(2026, 1, 1))];
+        assert_eq!(
+            refused("enterprise", &ac(Annual), &this_year),
+            "an annual availability check is done once per calendar year: acme already has one for 2026 (completed, requested 2026-01-01)"
+        );
+        let rejected = [prior_ac(OrderStatus::Rejected, Annual, d(2026, 1, 1))];
+        check("enterprise", &ac(Annual), &rejected).unwrap();
+    }
+
+    // ---------------------------------------------------------- monthly report
+
+    #[test]
+    fn monthly_report_months() {
+        // joined Enterprise on 2026-03-10; today 2026-06-01
+        assert_eq!(
+            refused("enterprise", &mr(ym(2026, 2)), &[]),
+            "the first monthly report covers 2026-03, the month acme joined the Enterprise plan; 2026-02 is earlier"
+        );
+        let a = check("enterprise", &mr(ym(2026, 3)), &[]).unwrap();
+        // April 2026 on cn: 1 Wed, 2, 3, (4–6 Qingming), 7, 8, 9, 10, 13–17, 20, 21, 22 → 15th = 22
+        assert_eq!(a.due_date, Some(d(2026, 4, 22)));
+        assert_eq!(a.due, Some(utc(2026, 4, 21, 16)));
+        assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+        // the current month may be ordered, the next one not
+        let a = check("enterprise", &mr(ym(2026, 6)), &[]).unwrap();
+        // July 2026: 1–3, 6–10, 13–17, 20, 21 → 15th = Tue 21
+        assert_eq!(a.due_date, Some(d(2026, 7, 21)));
+        assert_eq!(
+            refused("enterprise", &mr(ym(2026, 7)), &[]),
+            "2026-07 has not started yet (today is 2026-06-01 in Asia/Shanghai); a report covers a month that has begun"
+        );
+    }
+
+    #[test]
+    fn monthly_report_duplicates_and_plans() {
+        let dup = [prior_mr(OrderStatus::Processing, ym(2026, 3))];
+        assert_eq!(
+            refused("enterprise", &mr(ym(2026, 3)), &dup),
+            "acme already has a monthly report for 2026-03 (processing, requested 2026-04-01)"
+        );
+        check("enterprise", &mr(ym(2026, 4)), &dup).unwrap();
+        let rejected = [prior_mr(OrderStatus::Rejected, ym(2026, 3))];
+        check("enterprise", &mr(ym(2026, 3)), &rejected).unwrap();
+        for (plan, title) in [
+            ("business", "Business"),
+            ("lightweight", "Lightweight"),
+            ("standard", "Standard"),
+        ] {
+            assert_eq!(
+                refused(plan, &mr(ym(2026, 4)), &[]),
+                format!(
+                    "monthly service reports come with the Enterprise plan only; acme is on {title}"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn monthly_report_warns_past_the_calendar_years() {
+        let reg = reg();
+        let o = org(&reg, "enterprise");
+        // the report for 2026-12 is due in January 2027, which cn does not cover:
+        // weekdays only, so Fri Jan 1 counts: 1, 4–8, 11–15, 18–21 → 15th = Thu Jan 21
+        let a = check_new_order(&reg, &o, &mr(ym(2026, 12)), &[], at(d(2026, 12, 20))).unwrap();
+        assert_eq!(a.due_date, Some(d(2027, 1, 21)));
+        assert_eq!(
+            a.warnings,
+            [
+                "calendar cn covers 2026 only; 2027's holidays are not known, due date counts weekdays and the calendar's weekly hours only"
+            ]
+        );
+        // 2026-11 is due in December 2026: covered
+        let a = check_new_order(&reg, &o, &mr(ym(2026, 11)), &[], at(d(2026, 12, 20))).unwrap();
+        assert!(a.warnings.is_empty());
+    }
+
+    #[test]
+    fn monthly_report_without_report_calendar() {
+        let set = crate::policy::PolicySet::from_toml_str(
+            r#"severities = ["S1"]
+[orders]
+report_due_working_day = 3
+[plans.gold.orders]
+monthly_report = true
+[plans.silver]
+"#,
+            "acme.toml",
+        )
+        .unwrap();
+        let reg = reg();
+        let o = OrderOrg {
+            name: "acme",
+            set: &set,
+            plan: "gold",
+            plan_since: d(2026, 1, 1),
+            tz: SH,
+        };
+        // October 2026, Mon–Fri: Thu 1, Fri 2, Mon 5 → 3rd = Oct 5 (National Day ignored)
+        let a = check_new_order(&reg, &o, &mr(ym(2026, 9)), &[], at(d(2026, 9, 30))).unwrap();
+        assert_eq!(a.due_date, Some(d(2026, 10, 5)));
+        assert_eq!(
+            a.warnings,
+            [
+                "policy set acme names no report_calendar; the due date counts Monday–Friday as working days, without holidays"
+            ]
+        );
+        let silver = OrderOrg {
+            plan: "silver",
+            ..o
+        };
+        assert_eq!(
+            check_new_order(&reg, &silver, &mr(ym(2026, 9)), &[], at(d(2026, 9, 30)))
+                .unwrap_err()
+                .0,
+            "monthly service reports come with the gold plan only; acme is on silver"
+        );
+    }
+
+    // --------------------------------------------- nth working day, by hand
+
+    /// Mon–Fri, with the week of Mon 2026-03-09 .. Fri 03-13 off and Sat 03-14 worked.
+    fn fixture_holiday_week() -> Calendar {
+        Calendar::builder()
+            .weekdays(&["09:00-12:00", "13:00-18:00"])
+            .holidays((9..=13).map(|day| d(2026, 3, day)))
+            .extra_working_day(d(2026, 3, 14))
+            .years(&[2026])
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn fifteenth_working_day_on_fixture_calendars() {
+        let cal = fixture_holiday_week();
+        // March 2026 (Mar 1 is a Sunday):
+        //   Mon 2 (1), 3 (2), 4 (3), 5 (4), Fri 6 (5),
+        //   Mon 9 .. Fri 13 holiday, Sat 14 make-up day (6),
+        //   Mon 16 (7), 17 (8), 18 (9), 19 (10), Fri 20 (11),
+        //   Mon 23 (12), 24 (13), 25 (14), Thu 26 (15)
+        let (date, due) = monthly_report_due(&cal, SH, ym(2026, 2), 15).unwrap();
+        assert_eq!(date, d(2026, 3, 26));
+        assert_eq!(due, utc(2026, 3, 25, 16)); // 00:00 +08:00
+        // the 6th is the make-up Saturday, the 5th the Friday before the holiday week
+        assert_eq!(
+            monthly_report_due(&cal, SH, ym(2026, 2), 6).unwrap().0,
+            d(2026, 3, 14)
+        );
+        assert_eq!(
+            monthly_report_due(&cal, SH, ym(2026, 2), 5).unwrap().0,
+            d(2026, 3, 6)
+        );
+        // without the exceptions it would be Fri 20 (2–6, 9–13, 16–20)
+        let plain = Calendar::builder()
+            .weekdays(&["09:00-18:00"])
+            .build()
+            .unwrap();
+        assert_eq!(
+            monthly_report_due(&plain, SH, ym(2026, 2), 15).unwrap().0,
+            d(2026, 3, 20)
+        );
+        // March has 22 weekdays, less 5 holidays, plus 1 make-up day = 18 working days
+        assert!(monthly_report_due(&cal, SH, ym(2026, 2), 18).is_some());
+        assert_eq!(monthly_report_due(&cal, SH, ym(2026, 2), 19), None);
+        assert_eq!(monthly_report_due(&cal, SH, ym(2026, 2), 0), None);
+
+        // the instant is midnight in the org's zone on that day: New York is on EDT
+        // (UTC−4) from 2026-03-08, so 03-26 00:00 EDT = 04:00 UTC
+        let ny = chrono_tz::America::New_York;
+        assert_eq!(
+            monthly_report_due(&cal, ny, ym(2026, 2), 15).unwrap().1,
+            utc(2026, 3, 26, 4)
+        );
+        // the 5th (Fri 03-06) is before the switch: 00:00 EST = 05:00 UTC
+        assert_eq!(
+            monthly_report_due(&cal, ny, ym(2026, 2), 5).unwrap().1,
+            utc(2026, 3, 6, 5)
+        );
+
+        // December → January of the next year: the due month rolls over
+        let newyear = Calendar::builder()
+            .weekdays(&["09:00-18:00"])
+            .holidays([d(2027, 1, 1)])
+            .extra_working_day(d(2027, 1, 2))
+            .build()
+            .unwrap();
+        // January 2027: Fri 1 holiday, Sat 2 make-up (1), Mon 4 (2), 5 (3) → 3rd = Jan 5
+        assert_eq!(
+            monthly_report_due(&newyear, SH, ym(2026, 12), 3).unwrap().0,
+            d(2027, 1, 5)
+        );
+        assert_eq!(
+            monthly_report_due(&newyear, SH, ym(2026, 12), 1).unwrap().0,
+            d(2027, 1, 2)
+        );
+    }
+
+    #[test]
+    fn fifteenth_working_day_on_shipped_cn_2026() {
+        let reg = reg();
+        let cn = reg.standalone_calendar("cn").unwrap();
+        // October 2026: Thu 1 .. Wed 7 National Day; Thu 8 (1), Fri 9 (2), Sat 10 make-up
+        // (3), Mon 12 (4), 13 (5), 14 (6), 15 (7), Fri 16 (8), Mon 19 (9), 20 (10),
+        // 21 (11), 22 (12), Fri 23 (13), Mon 26 (14), Tue 27 (15)
+        let (date, due) = monthly_report_due(cn, SH, ym(2026, 9), 15).unwrap();
+        assert_eq!(date, d(2026, 10, 27));
+        assert_eq!(due, utc(2026, 10, 26, 16));
+        // February 2026: Mon 2 .. Fri 6 (1–5), Mon 9 .. Fri 13 (6–10), Sat 14 make-up (11),
+        // Sun 15 .. Mon 23 Spring Festival, Tue 24 (12), 25 (13), 26 (14), Fri 27 (15)
+        assert_eq!(
+            monthly_report_due(cn, SH, ym(2026, 1), 15).unwrap().0,
+            d(2026, 2, 27)
+        );
+        // January 2026: Thu 1 .. Sat 3 New Year, Sun 4 make-up (1), Mon 5 (2)
+        assert_eq!(
+            monthly_report_due(cn, SH, ym(2025, 12), 1).unwrap().0,
+            d(2026, 1, 4)
+        );
+        assert_eq!(
+            monthly_report_due(cn, SH, ym(2025, 12), 2).unwrap().0,
+            d(2026, 1, 5)
+        );
+    }
+
+    // -------------------------------------------------- complete, reject, rate
+
+    #[test]
+    fn complete_and_reject() {
+        use OrderStatus::*;
+        check_complete(Processing).unwrap();
+        assert_eq!(
+            check_complete(Completed).unwrap_err().0,
+            "the order is already completed"
+        );
+        assert_eq!(
+            check_complete(Rejected).unwrap_err().0,
+            "a rejected order cannot be completed"
+        );
+        check_reject(Processing, "out of scope").unwrap();
+        assert_eq!(
+            check_reject(Processing, "  \n").unwrap_err().0,
+            "a rejection needs a reason (--reason)"
+        );
+        check_reject(Processing, &"驳".repeat(MAX_REASON_CHARS)).unwrap();
+        assert_eq!(
+            check_reject(Processing, &"x".repeat(MAX_REASON_CHARS + 1))
+                .unwrap_err()
+                .0,
+            "the reason is 2001 characters; at most 2000"
+        );
+        assert_eq!(
+            check_reject(Completed, "x").unwrap_err().0,
+            "a completed order cannot be rejected"
+        );
+        assert_eq!(
+            check_reject(Rejected, "x").unwrap_err().0,
+            "the order is already rejected"
+        );
+    }
+
+    #[test]
+    fn rating_rules() {
+        use OrderStatus::*;
+        check_rating(Completed, false, 1, 5, "").unwrap();
+        check_rating(Completed, false, 5, 1, "很好").unwrap();
+        for bad in [0, 6, -1] {
+            assert_eq!(
+                check_rating(Completed, false, bad, 3, "").unwrap_err().0,
+                format!("response speed must be 1 to 5 stars, got {bad}")
+            );
+            assert_eq!(
+                check_rating(Completed, false, 3, bad, "").unwrap_err().0,
+                format!("deliverable quality must be 1 to 5 stars, got {bad}")
+            );
+        }
+        // 500 CJK characters (1500 bytes) fit, 501 do not
+        let cjk = "服".repeat(500);
+        assert_eq!(cjk.len(), 1500);
+        check_rating(Completed, false, 4, 4, &cjk).unwrap();
+        let over = format!("{cjk}务");
+        assert_eq!(
+            check_rating(Completed, false, 4, 4, &over).unwrap_err().0,
+            "feedback is 501 characters; at most 500"
+        );
+        check_rating(Completed, false, 4, 4, &"a".repeat(MAX_FEEDBACK_CHARS)).unwrap();
+        assert_eq!(
+            check_rating(Completed, true, 4, 4, "").unwrap_err().0,
+            "the order is already rated (an order is rated once)"
+        );
+        assert_eq!(
+            check_rating(Processing, false, 4, 4, "").unwrap_err().0,
+            "only a completed order can be rated; this one is processing"
+        );
+        assert_eq!(
+            check_rating(Rejected, false, 4, 4, "").unwrap_err().0,
+            "only a completed order can be rated; this one is rejected"
+        );
+    }
 }

@@ -1350,19 +1350,15 @@ fn parse_plan_orders(
             for (i, item) in ctx.array(&lp, lv)?.iter().enumerate() {
                 let ip = format!("{lp}[{i}]");
                 let n = ctx.int(&ip, item)?;
-                let level = u8::try_from(n)
-                    .ok()
-                    .filter(|l| *l >= 1)
-                    .ok_or_else(|| {
-                        ctx.err(
-                            &ip,
-                            Some(item.span()),
-                            format!("a level is a whole number from 1 to 255, got {n}"),
-                        )
-                    })?;
+                let level = u8::try_from(n).ok().filter(|l| *l >= 1).ok_or_else(|| {
+                    ctx.err(
+                        &ip,
+                        Some(item.span()),
+                        format!("a level is a whole number from 1 to 255, got {n}"),
+                    )
+                })?;
                 if !rules.levels.contains_key(&level) {
-                    let defined: Vec<String> =
-                        rules.levels.keys().map(|l| l.to_string()).collect();
+                    let defined: Vec<String> = rules.levels.keys().map(|l| l.to_string()).collect();
                     return Err(ctx.err(
                         &ip,
                         Some(item.span()),
@@ -1413,7 +1409,9 @@ fn parse_plan_orders(
         for (i, item) in ctx.array(&ap, av)?.iter().enumerate() {
             let ip = format!("{ap}[{i}]");
             let s = ctx.string(&ip, item)?;
-            let sc: Scenario = s.parse().map_err(|m: String| ctx.err(&ip, Some(item.span()), m))?;
+            let sc: Scenario = s
+                .parse()
+                .map_err(|m: String| ctx.err(&ip, Some(item.span()), m))?;
             if out.availability_checks.contains(&sc) {
                 return Err(ctx.err(
                     &ip,
@@ -2077,7 +2075,12 @@ S2 = { hours = 8, clock = "24x7" }
         assert!(cn.description().contains("EXAMPLE"));
         assert_eq!(cn.years(), [2026]);
         assert!(cn.covers_year(2026) && !cn.covers_year(2027));
-        for h in [d(2026, 1, 1), d(2026, 2, 16), d(2026, 10, 7), d(2026, 6, 19)] {
+        for h in [
+            d(2026, 1, 1),
+            d(2026, 2, 16),
+            d(2026, 10, 7),
+            d(2026, 6, 19),
+        ] {
             assert!(!cn.is_working_day(h), "{h}");
         }
         for w in [d(2026, 1, 4), d(2026, 2, 14), d(2026, 2, 28), d(2026, 5, 9)] {
@@ -2121,7 +2124,10 @@ monthly_report = true
 "#;
 
     fn bad_orders(from: &str, to: &str) -> PolicyError {
-        assert!(ORDERS_BASE.contains(from), "fixture does not contain {from:?}");
+        assert!(
+            ORDERS_BASE.contains(from),
+            "fixture does not contain {from:?}"
+        );
         PolicySet::from_toml_str(&ORDERS_BASE.replacen(from, to, 1), "acme.toml").unwrap_err()
     }
 
@@ -2146,8 +2152,11 @@ monthly_report = true
 
     #[test]
     fn bad_order_rules() {
-        let e = bad_orders("monthly_report = true", "monthly_report = true
-reports = 1");
+        let e = bad_orders(
+            "monthly_report = true",
+            "monthly_report = true
+reports = 1",
+        );
         assert_eq!(
             e.to_string(),
             "acme.toml: plans.gold.orders.reports: unknown key (expected one of: event_assurance, availability_checks, monthly_report)"
@@ -2229,13 +2238,18 @@ reports = 1");
                     assert!(!ok, "{n}: {e}");
                     assert_eq!(
                         e.to_string(),
-                        format!("acme.toml: orders.report_due_working_day: must be between 1 and 23, got {n}")
+                        format!(
+                            "acme.toml: orders.report_due_working_day: must be between 1 and 23, got {n}"
+                        )
                     );
                 }
             }
         }
-        let e = bad_orders("[orders]", "[orders]
-period = 1");
+        let e = bad_orders(
+            "[orders]",
+            "[orders]
+period = 1",
+        );
         assert!(
             e.to_string().starts_with(
                 "acme.toml: orders.period: unknown key (expected one of: quota_period, report_due_working_day, report_calendar, event_assurance)"
@@ -2279,10 +2293,8 @@ period = 1");
 
     #[test]
     fn report_calendar_must_exist_at_load() {
-        let dir = std::env::temp_dir().join(format!(
-            "tuidesk-policy-cal-test-{}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("tuidesk-policy-cal-test-{}", std::process::id()));
         let cals = dir.join("calendars");
         std::fs::create_dir_all(&cals).unwrap();
         // the set's own calendar satisfies it
@@ -2309,7 +2321,11 @@ period = 1");
         assert_eq!(e.line(), Some(6));
 
         // ... until a standalone calendar file provides it (name from the file stem)
-        std::fs::write(cals.join("jp.toml"), "years = [2026]\nmon = [\"10:00-17:00\"]\n").unwrap();
+        std::fs::write(
+            cals.join("jp.toml"),
+            "years = [2026]\nmon = [\"10:00-17:00\"]\n",
+        )
+        .unwrap();
         // a user "cn" replaces the built-in one
         std::fs::write(
             cals.join("mine.toml"),
@@ -2326,12 +2342,18 @@ period = 1");
             7 * 3600
         );
         assert_eq!(
-            reg.report_calendar(reg.get("ctyun").unwrap()).unwrap().years(),
+            reg.report_calendar(reg.get("ctyun").unwrap())
+                .unwrap()
+                .years(),
             [2027]
         );
 
         // two user files defining the same calendar
-        std::fs::write(cals.join("zz.toml"), "name = \"jp\"\nmon = [\"09:00-18:00\"]\n").unwrap();
+        std::fs::write(
+            cals.join("zz.toml"),
+            "name = \"jp\"\nmon = [\"09:00-18:00\"]\n",
+        )
+        .unwrap();
         let e = PolicyRegistry::load_with_dir(Some(&dir)).unwrap_err();
         assert_eq!(
             e.to_string(),
