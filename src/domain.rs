@@ -146,6 +146,59 @@ string_enum!(
     }
 );
 
+/// A service order (服务单) as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Order {
+    pub id: i64,
+    pub org_id: i64,
+    pub org: String,
+    /// The organization's time zone: order dates are its calendar days.
+    pub tz: String,
+    pub kind: OrderKind,
+    pub status: OrderStatus,
+    pub level: Option<u8>,
+    pub scenario: Option<Scenario>,
+    pub month: Option<YearMonth>,
+    pub start: Option<chrono::NaiveDate>,
+    pub end: Option<chrono::NaiveDate>,
+    pub note: String,
+    /// The organization-local day it was requested (notice periods count from it).
+    pub requested_on: chrono::NaiveDate,
+    /// Event assurance: its start; monthly report: the start of the due working day.
+    pub due: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub rejected_at: Option<DateTime<Utc>>,
+    pub reject_reason: Option<String>,
+    pub rating: Option<OrderRating>,
+    pub attachments: Vec<AttachmentInfo>,
+    pub version: i64,
+}
+
+impl Order {
+    /// Still to be delivered, so its deadline matters.
+    pub fn is_open(&self) -> bool {
+        self.status == OrderStatus::Processing
+    }
+}
+
+/// The customer's rating of a completed order (seed 004 §3.6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderRating {
+    pub speed: u8,
+    pub quality: u8,
+    pub feedback: String,
+    pub rated_at: DateTime<Utc>,
+}
+
+/// A deliverable stored with an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentInfo {
+    pub name: String,
+    pub size: i64,
+}
+
 /// A calendar month, written `YYYY-MM`; monthly reports and quotas are counted in them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct YearMonth {
@@ -244,6 +297,46 @@ pub struct Organization {
     pub plan: String,
     pub tz: String,
     pub created_at: DateTime<Utc>,
+    /// When the organization moved to its current plan (its creation if it never changed):
+    /// monthly reports start from this month.
+    pub plan_since: DateTime<Utc>,
+    /// The account this one is linked to (seed 004 §1.5.12); its tickets are served on the
+    /// parent's plan and queue priority.
+    pub parent: Option<String>,
+    pub parent_plan: Option<String>,
+}
+
+impl Organization {
+    /// The plan whose targets and priority serve this organization's tickets, before any
+    /// retirement fallback: the parent's when linked.
+    pub fn plan_for_tickets(&self) -> &str {
+        self.parent_plan.as_deref().unwrap_or(&self.plan)
+    }
+
+    /// "legacy-enterprise → basic since 2026-01-15" when a retired plan's fallback serves the
+    /// organization on `date`, else the plan's name.
+    pub fn plan_display(&self, set: Option<&PolicySet>, date: chrono::NaiveDate) -> String {
+        describe_served_plan(set, &self.plan, date)
+    }
+}
+
+/// A plan as it serves on `date`: "legacy-enterprise → basic since 2026-01-15" when retired.
+pub fn describe_served_plan(
+    set: Option<&PolicySet>,
+    plan: &str,
+    date: chrono::NaiveDate,
+) -> String {
+    let Some(set) = set else {
+        return plan.to_string();
+    };
+    let served = set.effective_plan(plan, date);
+    if served == plan {
+        return plan.to_string();
+    }
+    match set.plan(plan).and_then(|p| p.retired_on) {
+        Some(since) => format!("{plan} → {served} since {since}"),
+        None => format!("{plan} → {served}"),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

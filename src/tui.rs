@@ -21,7 +21,7 @@ use crate::app::keymap::KeyConfig;
 use crate::app::{Anchor, App, Keymap, Request, Response, SlaItem};
 use crate::clock::Clock;
 use crate::domain::{Actor, AuthorRole, EntryKind};
-use crate::store::{SortKey, Store, StoreError, TicketFilter, TicketSort};
+use crate::store::{OrderFilter, SortKey, Store, StoreError, TicketFilter, TicketSort};
 
 /// How often the database thread looks for other processes' commits.
 const WATCH_EVERY: StdDuration = StdDuration::from_millis(250);
@@ -364,6 +364,10 @@ fn is_write(r: &Request) -> bool {
             | Request::AddEntry { .. }
             | Request::SaveDraft { .. }
             | Request::CreateTicket(_)
+            | Request::CreateOrder(_)
+            | Request::CompleteOrder { .. }
+            | Request::RejectOrder { .. }
+            | Request::RateOrder { .. }
     )
 }
 
@@ -591,6 +595,63 @@ fn handle(
                 message: format!("opened #{}", t.id),
                 ticket_id: Some(t.id),
             })
+            .map_err(|e| failed(e, None)),
+        Request::Orders => store
+            .list_orders(&OrderFilter::default(), 1000)
+            .map(Response::Orders)
+            .map_err(|e| failed(e, None)),
+        Request::CreateOrder(new) => store
+            .create_order(&new, actor, now)
+            .map(|c| Response::OrderWritten {
+                message: match c.warnings.first() {
+                    Some(w) => format!("order #{} requested; note: {w}", c.order.id),
+                    None => format!("order #{} requested", c.order.id),
+                },
+                order_id: c.order.id,
+            })
+            .map_err(|e| failed(e, None)),
+        Request::CompleteOrder { id, attach_report } => {
+            let files = if attach_report {
+                store
+                    .report_attachments(id, now)
+                    .map_err(|e| failed(e, None))?
+            } else {
+                Vec::new()
+            };
+            store
+                .complete_order(id, &files, actor, now)
+                .map(|o| Response::OrderWritten {
+                    message: if files.is_empty() {
+                        format!("order #{} completed", o.id)
+                    } else {
+                        format!("order #{} completed with its monthly report", o.id)
+                    },
+                    order_id: o.id,
+                })
+                .map_err(|e| failed(e, None))
+        }
+        Request::RejectOrder { id, reason } => store
+            .reject_order(id, &reason, actor, now)
+            .map(|o| Response::OrderWritten {
+                message: format!("order #{} rejected", o.id),
+                order_id: o.id,
+            })
+            .map_err(|e| failed(e, None)),
+        Request::RateOrder {
+            id,
+            speed,
+            quality,
+            feedback,
+        } => store
+            .rate_order(id, speed, quality, &feedback, actor, now)
+            .map(|o| Response::OrderWritten {
+                message: format!("order #{} rated ★{speed} ★{quality}", o.id),
+                order_id: o.id,
+            })
+            .map_err(|e| failed(e, None)),
+        Request::Report(month) => store
+            .monthly_report(month, None, now)
+            .map(|r| Response::Report(Box::new(r)))
             .map_err(|e| failed(e, None)),
     })();
     Some(result.unwrap_or_else(|r| r))

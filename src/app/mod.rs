@@ -4,6 +4,7 @@
 
 mod forms;
 pub mod keymap;
+mod orders;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -14,12 +15,17 @@ use ratatui_textarea::TextArea;
 
 pub use forms::{FormField, NewTicketForm};
 pub use keymap::{ACTIONS, Action, Keymap};
+pub use orders::{
+    NewOrderForm, OrderField, OrdersState, RateField, RateForm, ReportState, View,
+    order_deadline_text, order_row_state, order_subject,
+};
 
-use crate::domain::{EntryKind, Organization, Status, Ticket};
+use crate::domain::{EntryKind, Order, Organization, Status, Ticket, YearMonth};
 use crate::policy::PolicyRegistry;
 use crate::sla::{self, MetricStatus, SlaState};
 use crate::store::{
-    NewTicket, SortKey, TicketChange, TicketDetail, TicketFilter, TicketSort, UrgencyCounts,
+    NewOrder, NewTicket, SortKey, TicketChange, TicketDetail, TicketFilter, TicketSort,
+    UrgencyCounts,
 };
 
 /// How long a row (and the header count) flashes after its ticket breaches.
@@ -86,6 +92,23 @@ pub enum Request {
         kind: EntryKind,
     },
     CreateTicket(NewTicket),
+    Orders,
+    CreateOrder(NewOrder),
+    CompleteOrder {
+        id: i64,
+        attach_report: bool,
+    },
+    RejectOrder {
+        id: i64,
+        reason: String,
+    },
+    RateOrder {
+        id: i64,
+        speed: i64,
+        quality: i64,
+        feedback: String,
+    },
+    Report(YearMonth),
 }
 
 /// One of the most urgent running targets, with what the SLA engine needs to recompute it
@@ -116,6 +139,13 @@ pub enum Response {
     Sla(Vec<SlaItem>),
     Counts(UrgencyCounts),
     Orgs(Vec<Organization>),
+    Orders(Vec<Order>),
+    /// An order was created or changed.
+    OrderWritten {
+        message: String,
+        order_id: i64,
+    },
+    Report(Box<crate::report::MonthlyReport>),
     /// A write succeeded.
     Written {
         message: String,
@@ -169,6 +199,7 @@ pub enum PickPurpose {
     Status(i64, i64),
     Severity(i64, i64),
     Filter,
+    CompleteOrder(i64),
 }
 
 #[derive(Debug, Clone)]
@@ -218,6 +249,12 @@ pub enum Mode {
     },
     Editor(Box<Editor>),
     NewTicket(Box<NewTicketForm>),
+    NewOrder(Box<NewOrderForm>),
+    RateOrder(Box<RateForm>),
+    RejectOrder {
+        order_id: i64,
+        input: String,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -241,6 +278,9 @@ pub struct App {
     pub keymap: Keymap,
     pub focus: Pane,
     pub mode: Mode,
+    pub view: View,
+    pub orders: OrdersState,
+    pub report: ReportState,
     pub queue: QueueState,
     pub detail: Option<TicketDetail>,
     pub detail_drafts: Vec<String>,
@@ -282,6 +322,13 @@ impl App {
             keymap,
             focus: Pane::Queue,
             mode: Mode::Normal,
+            view: View::Tickets,
+            orders: OrdersState::default(),
+            report: ReportState {
+                month: YearMonth::of(now.date_naive()),
+                report: None,
+                loading: false,
+            },
             queue: QueueState {
                 height: 10,
                 ..Default::default()
@@ -498,6 +545,9 @@ impl App {
             },
             Mode::Editor(editor) => self.editor_key(editor, key),
             Mode::NewTicket(form) => self.form_key(form, key),
+            Mode::NewOrder(form) => self.order_form_key(form, key),
+            Mode::RateOrder(form) => self.rate_form_key(form, key),
+            Mode::RejectOrder { order_id, input } => self.reject_key(order_id, input, key),
         }
     }
 
@@ -510,6 +560,9 @@ impl App {
     /// Runs a named action (from a key or the palette).
     pub fn perform(&mut self, action: Action) -> Vec<Request> {
         self.dirty = true;
+        if let Some(requests) = self.order_action(action) {
+            return requests;
+        }
         match action {
             Action::Quit => {
                 self.quit = true;
@@ -667,6 +720,14 @@ impl App {
                 self.mode = Mode::NewTicket(Box::default());
                 vec![Request::Orgs]
             }
+            // Handled by `order_action` (views, order actions, months).
+            Action::ShowOrders
+            | Action::ShowReport
+            | Action::CompleteOrder
+            | Action::RejectOrder
+            | Action::RateOrder
+            | Action::PrevMonth
+            | Action::NextMonth => Vec::new(),
         }
     }
 
@@ -770,6 +831,10 @@ impl App {
                 id,
                 change: TicketChange::Severity(value),
                 expected: version,
+            }],
+            PickPurpose::CompleteOrder(id) => vec![Request::CompleteOrder {
+                id,
+                attach_report: value == "complete+report",
             }],
             PickPurpose::Filter => {
                 self.apply_filter(&value);
@@ -1164,14 +1229,40 @@ impl App {
                 }
                 out
             }
+            Response::Orders(orders) => {
+                let select = self.orders.pending_select.take();
+                self.orders_loaded(orders, select);
+                Vec::new()
+            }
+            Response::OrderWritten { message, order_id } => {
+                if matches!(
+                    self.mode,
+                    Mode::NewOrder(_) | Mode::RateOrder(_) | Mode::RejectOrder { .. }
+                ) {
+                    self.mode = Mode::Normal;
+                }
+                self.set_message(message, false);
+                self.orders.pending_select = Some(order_id);
+                vec![Request::Orders]
+            }
+            Response::Report(report) => {
+                self.report.loading = false;
+                self.report.report = Some(*report);
+                Vec::new()
+            }
             Response::ExternalChange => {
-                let mut out = vec![
+                let mut out = match self.view {
+                    View::Tickets => Vec::new(),
+                    View::Orders => vec![Request::Orders],
+                    View::Report => vec![Request::Report(self.report.month)],
+                };
+                out.extend([
                     self.reload_queue(),
                     Request::Counts,
                     Request::Sla {
                         limit: self.sla_height,
                     },
-                ];
+                ]);
                 if let Some(id) = self
                     .detail
                     .as_ref()
@@ -1298,7 +1389,36 @@ impl App {
         let fixed = |pairs: &[(&str, &'static str)]| {
             pairs.iter().map(|(k, d)| (k.to_string(), *d)).collect()
         };
+        let keyed = |pairs: &[(Action, &'static str)]| -> Vec<(String, &'static str)> {
+            pairs
+                .iter()
+                .filter_map(|(a, label)| {
+                    let key = self.keymap.keys_for(*a).into_iter().next()?;
+                    Some((key, *label))
+                })
+                .collect()
+        };
         match &self.mode {
+            Mode::Normal if self.view == View::Orders => keyed(&[
+                (Action::NewTicket, "new order"),
+                (Action::CompleteOrder, "complete"),
+                (Action::RejectOrder, "reject"),
+                (Action::RateOrder, "rate"),
+                (Action::ShowOrders, "tickets"),
+                (Action::ShowReport, "report"),
+                (Action::Help, "help"),
+                (Action::Palette, "cmd"),
+                (Action::Quit, "quit"),
+            ]),
+            Mode::Normal if self.view == View::Report => keyed(&[
+                (Action::PrevMonth, "prev month"),
+                (Action::NextMonth, "next month"),
+                (Action::ShowReport, "tickets"),
+                (Action::ShowOrders, "orders"),
+                (Action::Help, "help"),
+                (Action::Palette, "cmd"),
+                (Action::Quit, "quit"),
+            ]),
             Mode::Normal => ACTIONS
                 .iter()
                 .filter_map(|a| {
@@ -1307,6 +1427,22 @@ impl App {
                     Some((key, label))
                 })
                 .collect(),
+            Mode::NewOrder(f) if f.confirm_discard => {
+                fixed(&[("y", "discard"), ("any key", "keep editing")])
+            }
+            Mode::NewOrder(_) => fixed(&[
+                ("Tab", "next field"),
+                ("←/→", "choose"),
+                ("Ctrl-S", "request"),
+                ("Esc", "cancel"),
+            ]),
+            Mode::RateOrder(_) => fixed(&[
+                ("Tab", "next field"),
+                ("←/→ 1-5", "stars"),
+                ("Ctrl-S", "save rating"),
+                ("Esc", "cancel"),
+            ]),
+            Mode::RejectOrder { .. } => fixed(&[("Enter", "reject"), ("Esc", "cancel")]),
             Mode::Help { .. } => fixed(&[("Esc", "close"), ("j/k", "scroll")]),
             Mode::Search { .. } => fixed(&[("Enter", "search"), ("Esc", "cancel")]),
             Mode::Palette { .. } => {

@@ -53,6 +53,9 @@ pub(crate) fn app() -> App {
         plan: "enterprise".into(),
         tz: "Europe/Berlin".into(),
         created_at: now(),
+        plan_since: now(),
+        parent: None,
+        parent_plan: None,
     }];
     app
 }

@@ -64,6 +64,12 @@ pub enum Command {
     /// Policy sets known to this installation
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Service orders (服务单): event assurance, availability checks, monthly reports
+    #[command(subcommand)]
+    Order(OrderCommand),
+    /// Reports
+    #[command(subcommand)]
+    Report(ReportCommand),
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +99,126 @@ pub enum OrgCommand {
     List {
         #[arg(long)]
         json: bool,
+    },
+    /// Plan, linked accounts and plan history of one organization
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Upgrade or downgrade to PLAN (audited; open tickets are recomputed)
+    Plan { name: String, plan: String },
+    /// Link ORG to a Business or Enterprise PARENT: its tickets get the parent's plan
+    Link {
+        name: String,
+        #[arg(long = "to", value_name = "PARENT")]
+        parent: String,
+    },
+    /// Remove ORG's link to its parent
+    Unlink { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrderCommand {
+    /// Request a service order; prints its id (or the order as JSON)
+    New(NewOrderArgs),
+    /// List orders: open ones first, soonest deadline first
+    List {
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One order with its rating, deliverables and history
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark delivered, storing deliverables with it
+    Complete {
+        id: i64,
+        /// A deliverable to store with the order (repeatable)
+        #[arg(long = "attach", value_name = "PATH")]
+        attach: Vec<std::path::PathBuf>,
+        /// Monthly-report orders: attach the monthly report of the order's month
+        #[arg(long)]
+        attach_report: bool,
+    },
+    /// Refuse the order, with the reason the customer will see
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The customer's rating of a completed order: 1–5 stars each, feedback ≤ 500 characters
+    Rate {
+        id: i64,
+        #[arg(long)]
+        speed: i64,
+        #[arg(long)]
+        quality: i64,
+        #[arg(long, conflicts_with = "feedback_file")]
+        feedback: Option<String>,
+        /// Read the feedback from PATH (`-` for standard input)
+        #[arg(long, value_name = "PATH")]
+        feedback_file: Option<String>,
+    },
+    /// Write a stored deliverable back to a file (`--out -` for standard output)
+    Attachment {
+        id: i64,
+        name: String,
+        #[arg(long, value_name = "PATH")]
+        out: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct NewOrderArgs {
+    #[arg(long)]
+    pub org: String,
+    /// event-assurance, availability-check or monthly-report
+    #[arg(long)]
+    pub kind: String,
+    /// Event assurance level, 1 (highest) to 3
+    #[arg(long)]
+    pub level: Option<u8>,
+    /// First day of the event assurance (YYYY-MM-DD, organization's calendar)
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Last day, inclusive
+    #[arg(long)]
+    pub end: Option<String>,
+    /// Availability check: joining, major-event, major-change or annual
+    #[arg(long)]
+    pub scenario: Option<String>,
+    /// Monthly report: the month it covers (YYYY-MM)
+    #[arg(long)]
+    pub month: Option<String>,
+    #[arg(long, default_value = "")]
+    pub note: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Monthly service report per organization (seed 004 §1.5.8)
+    Monthly {
+        #[arg(long)]
+        month: String,
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        #[arg(long)]
+        csv: bool,
     },
 }
 

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod gen_cmd;
+pub mod order_cmd;
 mod output;
 mod sla_cmd;
 mod ticket_cmd;
@@ -134,6 +135,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Demo(args)) => crate::demo::run(db, as_user, &args),
         Some(Command::Org(cmd)) => org(db, as_user, cmd),
         Some(Command::Ticket(cmd)) => ticket_cmd::run(db, as_user, cmd),
+        Some(Command::Order(cmd)) => order_cmd::run(db, as_user, cmd),
+        Some(Command::Report(cmd)) => order_cmd::report(db, cmd),
         Some(Command::Search { query, limit, json }) => {
             let store = open_store(db)?;
             let now = now()?;
@@ -244,7 +247,51 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
         OrgCommand::List { json } => {
             let store = open_store(db)?;
             let orgs = store.list_orgs()?;
-            output::print_orgs(&orgs, json)
+            output::print_orgs(&orgs, store.policies(), json, now()?)
+        }
+        OrgCommand::Show { name, json } => {
+            let store = open_store(db)?;
+            let org = store.org_by_name(&name)?;
+            let linked = store.linked_orgs(org.id)?;
+            let history = store.org_events(org.id)?;
+            output::print_org(&org, &linked, &history, store.policies(), json, now()?)
+        }
+        OrgCommand::Plan { name, plan } => {
+            let actor = actor(as_user)?;
+            let mut store = open_store(db)?;
+            let change = store.change_org_plan(&name, &plan, &actor, now()?)?;
+            println!(
+                "{}: plan {} → {} ({} open tickets recomputed)",
+                crate::text::sanitize_line(&change.org),
+                change.old,
+                change.new,
+                change.recomputed
+            );
+            Ok(())
+        }
+        OrgCommand::Link { name, parent } => {
+            let actor = actor(as_user)?;
+            let mut store = open_store(db)?;
+            let change = store.link_org(&name, &parent, &actor, now()?)?;
+            println!(
+                "{} linked to {} ({} open tickets recomputed)",
+                crate::text::sanitize_line(&change.org),
+                crate::text::sanitize_line(&change.new),
+                change.recomputed
+            );
+            Ok(())
+        }
+        OrgCommand::Unlink { name } => {
+            let actor = actor(as_user)?;
+            let mut store = open_store(db)?;
+            let change = store.unlink_org(&name, &actor, now()?)?;
+            println!(
+                "{} unlinked from {} ({} open tickets recomputed)",
+                crate::text::sanitize_line(&change.org),
+                crate::text::sanitize_line(&change.old),
+                change.recomputed
+            );
+            Ok(())
         }
     }
 }

@@ -5,7 +5,10 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use crate::domain::{AuditEvent, ConversationEntry, EntryKind, Organization, Ticket};
+use crate::domain::{
+    AuditEvent, ConversationEntry, EntryKind, Organization, Ticket, describe_served_plan,
+};
+use crate::policy::PolicyRegistry;
 use crate::store::TicketDetail;
 use crate::text::{fit_to_width, sanitize_block, sanitize_line};
 
@@ -229,27 +232,103 @@ fn indent(s: &str) -> String {
         .join("\n")
 }
 
-pub fn print_orgs(orgs: &[Organization], json: bool) -> Result<()> {
+/// The plan as it serves today ("legacy-enterprise → basic since 2026-01-15") and, when
+/// linked, whose plan the tickets get.
+fn org_plan_text(o: &Organization, policies: &PolicyRegistry, now: DateTime<Utc>) -> String {
+    let set = policies.get(&o.policy_set);
+    let today =
+        o.tz.parse::<chrono_tz::Tz>()
+            .map(|tz| now.with_timezone(&tz).date_naive())
+            .unwrap_or_else(|_| now.date_naive());
+    let own = o.plan_display(set, today);
+    match (&o.parent, &o.parent_plan) {
+        (Some(parent), Some(pp)) => format!(
+            "{own}; linked to {} (tickets served as {})",
+            parent,
+            describe_served_plan(set, pp, today)
+        ),
+        _ => own,
+    }
+}
+
+fn org_json(o: &Organization, policies: &PolicyRegistry, now: DateTime<Utc>) -> Value {
+    let set = policies.get(&o.policy_set);
+    let today =
+        o.tz.parse::<chrono_tz::Tz>()
+            .map(|tz| now.with_timezone(&tz).date_naive())
+            .unwrap_or_else(|_| now.date_naive());
+    let served = set.map_or(o.plan_for_tickets().to_string(), |s| {
+        s.effective_plan(o.plan_for_tickets(), today).to_string()
+    });
+    json!({"id": o.id, "name": o.name, "policy_set": o.policy_set, "plan": o.plan, "tz": o.tz,
+           "served_plan": served, "plan_display": org_plan_text(o, policies, now),
+           "plan_since": o.plan_since.to_rfc3339(), "linked_to": o.parent,
+           "created_at": o.created_at.to_rfc3339()})
+}
+
+pub fn print_orgs(
+    orgs: &[Organization],
+    policies: &PolicyRegistry,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
     if json {
-        let arr: Vec<Value> = orgs
-            .iter()
-            .map(|o| {
-                json!({"id": o.id, "name": o.name, "policy_set": o.policy_set, "plan": o.plan, "tz": o.tz,
-                       "created_at": o.created_at.to_rfc3339()})
-            })
-            .collect();
+        let arr: Vec<Value> = orgs.iter().map(|o| org_json(o, policies, now)).collect();
         println!("{}", json_text(&arr.into())?);
         return Ok(());
     }
     for o in orgs {
         println!(
-            "{:>4}  {}  {:<15} {:<18} {}",
+            "{:>4}  {}  {:<15} {:<20} {}",
             o.id,
             fit_to_width(&sanitize_line(&o.name), 32),
             o.policy_set,
-            o.plan,
-            o.tz
+            o.tz,
+            sanitize_line(&org_plan_text(o, policies, now)),
         );
+    }
+    Ok(())
+}
+
+pub fn print_org(
+    o: &Organization,
+    linked: &[Organization],
+    history: &[AuditEvent],
+    policies: &PolicyRegistry,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if json {
+        let mut v = org_json(o, policies, now);
+        v["linked_accounts"] = linked
+            .iter()
+            .map(|l| Value::String(l.name.clone()))
+            .collect();
+        v["history"] = history.iter().map(event_json).collect();
+        println!("{}", json_text(&v)?);
+        return Ok(());
+    }
+    println!("{}  (id {})", sanitize_line(&o.name), o.id);
+    println!("policy set: {}", o.policy_set);
+    println!("plan: {}", sanitize_line(&org_plan_text(o, policies, now)));
+    println!("on this plan since: {}", o.plan_since.to_rfc3339());
+    println!("time zone: {}", o.tz);
+    if !linked.is_empty() {
+        let names: Vec<String> = linked.iter().map(|l| sanitize_line(&l.name)).collect();
+        println!("linked accounts: {}", names.join(", "));
+    }
+    if !history.is_empty() {
+        println!("history:");
+        for e in history {
+            println!(
+                "  {}  {}  {}: {} → {}",
+                e.at.format("%Y-%m-%d %H:%M UTC"),
+                sanitize_line(&e.actor),
+                e.field,
+                sanitize_line(e.old.as_deref().unwrap_or("–")),
+                sanitize_line(e.new.as_deref().unwrap_or("–"))
+            );
+        }
     }
     Ok(())
 }

@@ -9,6 +9,8 @@ pub enum StoreError {
     Rule(#[from] RuleError),
     #[error("{0}")]
     Query(#[from] QueryError),
+    #[error("{0}")]
+    OrderRule(#[from] crate::orders::OrderRuleError),
     #[error("no {what} {key:?}")]
     NotFound { what: &'static str, key: String },
     #[error(

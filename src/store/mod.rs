@@ -5,6 +5,7 @@
 mod error;
 pub mod fts;
 mod generate;
+mod orders;
 mod orgs;
 mod schema;
 mod sla_columns;
@@ -22,6 +23,11 @@ use rusqlite::{
 
 pub use error::{Context, Result, StoreError};
 pub use generate::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
+pub use orders::{
+    CreatedOrder, MAX_ATTACHMENT_BYTES, NewOrder, OrderFilter, describe_request,
+    validate_attachment_name,
+};
+pub use orgs::OrgChange;
 pub use tickets::{
     NewTicket, SortKey, TicketChange, TicketDetail, TicketFilter, TicketPage, TicketSort,
     UrgencyCounts,

@@ -104,4 +104,50 @@ CREATE VIRTUAL TABLE search USING fts5 (
     tokenize = 'unicode61 remove_diacritics 2'
 );
 "#,
+    // 2: plan history for linked accounts and plan changes; service orders (服务单) beside
+    // tickets, sharing the audit log through a nullable `order_id`.
+    r#"
+ALTER TABLE orgs ADD COLUMN plan_since INTEGER;
+UPDATE orgs SET plan_since = created_at;
+CREATE INDEX orgs_by_parent ON orgs (parent_id) WHERE parent_id IS NOT NULL;
+
+CREATE TABLE orders (
+    id              INTEGER PRIMARY KEY,
+    org_id          INTEGER NOT NULL REFERENCES orgs(id),
+    kind            TEXT NOT NULL
+                    CHECK (kind IN ('event-assurance', 'availability-check', 'monthly-report')),
+    status          TEXT NOT NULL CHECK (status IN ('processing', 'completed', 'rejected')),
+    level           INTEGER CHECK (level BETWEEN 1 AND 9),
+    scenario        TEXT,
+    month           TEXT,
+    start_date      TEXT,
+    end_date        TEXT,
+    note            TEXT NOT NULL DEFAULT '',
+    requested_on    TEXT NOT NULL,
+    due_at          INTEGER,
+    created_at      INTEGER NOT NULL,
+    created_by      TEXT NOT NULL,
+    completed_at    INTEGER,
+    rejected_at     INTEGER,
+    reject_reason   TEXT,
+    rating_speed    INTEGER CHECK (rating_speed BETWEEN 1 AND 5),
+    rating_quality  INTEGER CHECK (rating_quality BETWEEN 1 AND 5),
+    rating_feedback TEXT,
+    rated_at        INTEGER,
+    version         INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX orders_by_org ON orders (org_id, kind, id);
+CREATE INDEX orders_by_due ON orders (status, due_at, id);
+
+CREATE TABLE order_attachments (
+    order_id    INTEGER NOT NULL REFERENCES orders(id),
+    name        TEXT NOT NULL,
+    data        BLOB NOT NULL,
+    added_at    INTEGER NOT NULL,
+    PRIMARY KEY (order_id, name)
+);
+
+ALTER TABLE events ADD COLUMN order_id INTEGER REFERENCES orders(id);
+CREATE INDEX events_by_order ON events (order_id, id) WHERE order_id IS NOT NULL;
+"#,
 ];

@@ -116,9 +116,11 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
         Option<i64>,
     ) = tx
         .prepare_cached(
-            "SELECT o.policy_set, o.plan, o.tz, t.severity, t.status, t.created_at,
-                    t.first_response_at, t.resolved_at
-             FROM tickets t JOIN orgs o ON o.id = t.org_id WHERE t.id = ?1",
+            "SELECT o.policy_set, COALESCE(p.plan, o.plan), o.tz, t.severity, t.status,
+                    t.created_at, t.first_response_at, t.resolved_at
+             FROM tickets t JOIN orgs o ON o.id = t.org_id
+             LEFT JOIN orgs p ON p.id = o.parent_id
+             WHERE t.id = ?1",
         )
         .and_then(|mut s| {
             s.query_row([ticket_id], |r| {
@@ -213,4 +215,43 @@ pub fn store_columns(tx: &Transaction, ticket_id: i64, cols: &SlaColumns) -> Res
     })
     .ctx("storing SLA due instants")?;
     Ok(())
+}
+
+/// After an organization's plan or link changed: recomputes every open ticket of the
+/// organization and of the accounts linked to it "from their creation" on the plan that
+/// now serves them, and moves them to that plan's queue priority. Returns how many.
+pub fn refresh_org_tickets(
+    tx: &Transaction,
+    policies: &PolicyRegistry,
+    org_id: i64,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let ids: Vec<i64> = tx
+        .prepare_cached(
+            "SELECT t.id FROM tickets t JOIN orgs o ON o.id = t.org_id
+             WHERE (o.id = ?1 OR o.parent_id = ?1) AND t.status NOT IN ('resolved', 'closed')",
+        )
+        .and_then(|mut s| {
+            s.query_map([org_id], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .ctx("finding open tickets to recompute")?;
+    for &id in &ids {
+        let inputs = load_inputs(tx, id)?;
+        let metrics = evaluate_inputs(policies, &inputs, now);
+        let cols = columns_from_metrics(&metrics, inputs.status, &inputs.timeline, now);
+        store_columns(tx, id, &cols)?;
+        let priority = policies
+            .get(&inputs.policy_set)
+            .and_then(|set| {
+                let tz = inputs.tz.parse::<chrono_tz::Tz>().ok()?;
+                let opened = inputs.timeline.opened.with_timezone(&tz).date_naive();
+                set.plan(set.effective_plan(&inputs.plan, opened))
+            })
+            .map_or(100, |p| i64::from(p.priority));
+        tx.prepare_cached("UPDATE tickets SET priority = ?2 WHERE id = ?1")
+            .and_then(|mut s| s.execute(params![id, priority]))
+            .ctx("storing queue priority")?;
+    }
+    Ok(ids.len())
 }

@@ -209,7 +209,7 @@ impl Store {
         let set = domain::policy_set(&self.policies, &org.policy_set)?;
         let tz = domain::parse_tz(&org.tz)?;
         let kind = new.kind.unwrap_or(TicketKind::Technical);
-        let plan = set.effective_plan(&org.plan, now.with_timezone(&tz).date_naive());
+        let plan = set.effective_plan(org.plan_for_tickets(), now.with_timezone(&tz).date_naive());
         domain::validate_kind_severity(set, &org.name, plan, kind, &new.severity)?;
         domain::validate_summary(&new.summary)?;
         domain::validate_body("description", &new.description, true)?;
@@ -784,13 +784,16 @@ fn read_for_update(tx: &Transaction, ticket_id: i64) -> Result<CurrentTicket> {
 
 /// (policy_set, plan, tz, name) of an organization.
 fn org_row(tx: &Transaction, org_id: i64) -> Result<(String, String, String, String)> {
-    tx.prepare_cached("SELECT policy_set, plan, tz, name FROM orgs WHERE id = ?1")
-        .and_then(|mut s| {
-            s.query_row([org_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
+    tx.prepare_cached(
+        "SELECT o.policy_set, COALESCE(p.plan, o.plan), o.tz, o.name
+         FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id WHERE o.id = ?1",
+    )
+    .and_then(|mut s| {
+        s.query_row([org_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
-        .ctx("reading organization")
+    })
+    .ctx("reading organization")
 }
 
 fn conflict(tx: &Transaction, ticket_id: i64, expected: i64, actual: i64) -> StoreError {

@@ -1,6 +1,8 @@
 //! Drawing only: every function here borrows the app state and paints it. Customer text is
 //! sanitised and fitted to its column before it reaches a cell.
 
+mod orders;
+mod report;
 mod theme;
 
 use chrono::{DateTime, Utc};
@@ -12,7 +14,7 @@ use ratatui::widgets::{Block, Borders, Clear, LineGauge, Paragraph, Row, Table};
 
 pub use theme::Theme;
 
-use crate::app::{ACTIONS, App, FormField, Mode, Pane, RowState, row_state};
+use crate::app::{ACTIONS, App, FormField, Mode, Pane, RowState, View, row_state};
 use crate::domain::{AuthorRole, EntryKind, Ticket};
 use crate::sla::SlaState;
 use crate::text::{
@@ -91,8 +93,20 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     let a = layout(area);
     draw_header(frame, app, &theme, a.header);
-    draw_queue(frame, app, &theme, a.queue);
-    draw_detail(frame, app, &theme, a.detail);
+    match app.view {
+        View::Tickets => {
+            draw_queue(frame, app, &theme, a.queue);
+            draw_detail(frame, app, &theme, a.detail);
+        }
+        View::Orders => {
+            orders::draw_orders(frame, app, &theme, a.queue);
+            orders::draw_order_detail(frame, app, &theme, a.detail);
+        }
+        View::Report => {
+            report::draw_report_table(frame, app, &theme, a.queue);
+            report::draw_report_charts(frame, app, &theme, a.detail);
+        }
+    }
     draw_sla(frame, app, &theme, a.sla);
     draw_footer(frame, app, &theme, a.footer);
     match &app.mode {
@@ -129,6 +143,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
             frame.render_widget(&textarea, popup);
         }
         Mode::NewTicket(form) => draw_form(frame, app, &theme, form),
+        Mode::NewOrder(form) => orders::draw_order_form(frame, app, &theme, form),
+        Mode::RateOrder(form) => orders::draw_rate_form(frame, &theme, form),
+        Mode::RejectOrder { order_id, input } => {
+            orders::draw_reject(frame, &theme, *order_id, input)
+        }
         _ => {}
     }
 }
@@ -360,6 +379,9 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         lines.push(Line::styled(l, theme.title()));
     }
     lines.push(field_line("org", sanitize_line(&t.org), theme));
+    if let Some(plan) = orders::plan_text(app, t.org_id) {
+        lines.push(field_line("plan", plan, theme));
+    }
     lines.push(field_line(
         "kind",
         format!("{} · {} · {}", t.kind, sanitize_line(&t.severity), t.status),

@@ -1,0 +1,372 @@
+//! `tuidesk order …` and `tuidesk report monthly`.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Value, json};
+
+use super::args::{NewOrderArgs, OrderCommand, ReportCommand};
+use super::output::json_text;
+use super::{actor, now, open_store, read_text};
+use crate::app::{order_deadline_text, order_subject};
+use crate::domain::{Order, OrderKind, OrderStatus, Scenario, YearMonth, format_countdown};
+use crate::orders::OrderRequest;
+use crate::store::{NewOrder, OrderFilter};
+use crate::text::{fit_to_width, sanitize_block, sanitize_line};
+
+fn parse<T: std::str::FromStr<Err = String>>(v: Option<&str>) -> Result<Option<T>> {
+    v.map(str::parse)
+        .transpose()
+        .map_err(|e: String| anyhow!(e))
+}
+
+fn parse_date(flag: &str, v: Option<&str>) -> Result<Option<NaiveDate>> {
+    v.map(|s| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| anyhow!("bad {flag} {s:?} (expected YYYY-MM-DD, e.g. 2026-12-10)"))
+    })
+    .transpose()
+}
+
+pub fn request_from_args(a: &NewOrderArgs) -> Result<OrderRequest> {
+    Ok(OrderRequest {
+        kind: a.kind.parse().map_err(|e: String| anyhow!(e))?,
+        level: a.level,
+        start: parse_date("--start", a.start.as_deref())?,
+        end: parse_date("--end", a.end.as_deref())?,
+        scenario: parse::<Scenario>(a.scenario.as_deref())?,
+        month: parse::<YearMonth>(a.month.as_deref())?,
+    })
+}
+
+pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Result<()> {
+    match cmd {
+        OrderCommand::New(a) => {
+            let request = request_from_args(&a)?;
+            let actor = actor(as_user)?;
+            let mut store = open_store(db)?;
+            let now = now()?;
+            let created = store.create_order(
+                &NewOrder {
+                    org: a.org.clone(),
+                    request,
+                    note: a.note.clone(),
+                },
+                &actor,
+                now,
+            )?;
+            for w in &created.warnings {
+                eprintln!("tuidesk: warning: {}", sanitize_line(w));
+            }
+            if a.json {
+                println!("{}", json_text(&order_json(&created.order))?);
+            } else {
+                println!("{}", created.order.id);
+            }
+            Ok(())
+        }
+        OrderCommand::List {
+            org,
+            status,
+            kind,
+            limit,
+            json,
+        } => {
+            let filter = OrderFilter {
+                org,
+                status: parse::<OrderStatus>(status.as_deref())?,
+                kind: parse::<OrderKind>(kind.as_deref())?,
+            };
+            let store = open_store(db)?;
+            let now = now()?;
+            let orders = store.list_orders(&filter, limit)?;
+            if json {
+                let arr: Vec<Value> = orders.iter().map(order_json).collect();
+                println!("{}", json_text(&Value::Array(arr))?);
+            } else if orders.is_empty() {
+                eprintln!("no orders match");
+            } else {
+                for o in &orders {
+                    println!("{}", order_line(o, now));
+                }
+            }
+            Ok(())
+        }
+        OrderCommand::Show { id, json } => {
+            let store = open_store(db)?;
+            let now = now()?;
+            let order = store.order(id)?;
+            let events = store.order_events(id)?;
+            if json {
+                let mut v = order_json(&order);
+                v["events"] = events
+                    .iter()
+                    .map(|e| {
+                        json!({"at": e.at.to_rfc3339(), "actor": e.actor, "field": e.field,
+                               "old": e.old, "new": e.new})
+                    })
+                    .collect();
+                println!("{}", json_text(&v)?);
+            } else {
+                print!("{}", order_text(&order, now));
+                if !events.is_empty() {
+                    println!("history:");
+                    for e in &events {
+                        println!(
+                            "  {}  {}  {}: {} → {}",
+                            e.at.format("%Y-%m-%d %H:%M UTC"),
+                            sanitize_line(&e.actor),
+                            e.field,
+                            sanitize_line(e.old.as_deref().unwrap_or("–")),
+                            sanitize_line(e.new.as_deref().unwrap_or("–"))
+                        );
+                    }
+                }
+            }
+            Ok(())
+        }
+        OrderCommand::Complete {
+            id,
+            attach,
+            attach_report,
+        } => {
+            let actor = actor(as_user)?;
+            let mut store = open_store(db)?;
+            let now = now()?;
+            let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+            for path in &attach {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .ok_or_else(|| anyhow!("{} is not a file", path.display()))?;
+                let meta = std::fs::metadata(path)
+                    .with_context(|| format!("reading attachment {}", path.display()))?;
+                if meta.len() > crate::store::MAX_ATTACHMENT_BYTES as u64 {
+                    bail!(
+                        "attachment {} is {} bytes; at most {} bytes are stored with an order",
+                        path.display(),
+                        meta.len(),
+                        crate::store::MAX_ATTACHMENT_BYTES
+                    );
+                }
+                let data = std::fs::read(path)
+                    .with_context(|| format!("reading attachment {}", path.display()))?;
+                files.push((name, data));
+            }
+            if attach_report {
+                files.extend(store.report_attachments(id, now)?);
+            }
+            let order = store.complete_order(id, &files, &actor, now)?;
+            println!(
+                "order {} completed{}",
+                order.id,
+                if files.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " with {}",
+                        files
+                            .iter()
+                            .map(|(n, _)| sanitize_line(n))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            );
+            Ok(())
+        }
+        OrderCommand::Reject { id, reason } => {
+            let actor = actor(as_user)?;
+            let mut store = open_store(db)?;
+            let order = store.reject_order(id, &reason, &actor, now()?)?;
+            println!("order {} rejected", order.id);
+            Ok(())
+        }
+        OrderCommand::Rate {
+            id,
+            speed,
+            quality,
+            feedback,
+            feedback_file,
+        } => {
+            let feedback = read_text(feedback.as_deref(), feedback_file.as_deref(), "feedback")?;
+            let actor = actor(as_user)?;
+            let mut store = open_store(db)?;
+            let order = store.rate_order(id, speed, quality, &feedback, &actor, now()?)?;
+            println!(
+                "order {} rated: speed {speed}/5, quality {quality}/5",
+                order.id
+            );
+            Ok(())
+        }
+        OrderCommand::Attachment { id, name, out } => {
+            let store = open_store(db)?;
+            let data = store.order_attachment(id, &name)?;
+            if out == "-" {
+                let mut stdout = std::io::stdout().lock();
+                stdout
+                    .write_all(&data)
+                    .and_then(|_| stdout.flush())
+                    .context("writing standard output")?;
+                return Ok(());
+            }
+            let path = Path::new(&out);
+            if path.exists() {
+                bail!(
+                    "{} already exists; choose another --out path",
+                    path.display()
+                );
+            }
+            // Write beside the target and rename, so a failed write leaves no half file.
+            let tmp = path.with_extension("partial");
+            std::fs::write(&tmp, &data).with_context(|| format!("writing {}", tmp.display()))?;
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("renaming to {}", path.display()))?;
+            eprintln!("wrote {} bytes to {}", data.len(), path.display());
+            Ok(())
+        }
+    }
+}
+
+pub fn report(db: Option<&Path>, cmd: ReportCommand) -> Result<()> {
+    match cmd {
+        ReportCommand::Monthly {
+            month,
+            org,
+            json,
+            csv,
+        } => {
+            let month: YearMonth = month.parse().map_err(|e: String| anyhow!(e))?;
+            let store = open_store(db)?;
+            let report = store.monthly_report(month, org.as_deref(), now()?)?;
+            let text = if json {
+                let v = serde_json::to_value(&report).context("formatting the report")?;
+                json_text(&v)?
+            } else if csv {
+                crate::report::render_csv(&report)
+            } else {
+                crate::report::render_text(&report)
+            };
+            let mut stdout = std::io::stdout().lock();
+            writeln!(stdout, "{}", text.trim_end())
+                .and_then(|_| stdout.flush())
+                .context("writing standard output")?;
+            Ok(())
+        }
+    }
+}
+
+/// An instant in the organization's own offset (orders are about its calendar days).
+fn local_rfc(t: Option<DateTime<Utc>>, tz: &str) -> Value {
+    match (t, tz.parse::<chrono_tz::Tz>()) {
+        (Some(t), Ok(tz)) => Value::String(t.with_timezone(&tz).to_rfc3339()),
+        (Some(t), Err(_)) => Value::String(t.to_rfc3339()),
+        (None, _) => Value::Null,
+    }
+}
+
+pub fn order_json(o: &Order) -> Value {
+    json!({
+        "id": o.id,
+        "org": o.org,
+        "kind": o.kind.as_str(),
+        "status": o.status.as_str(),
+        "level": o.level,
+        "scenario": o.scenario.map(|s| s.as_str()),
+        "month": o.month.map(|m| m.to_string()),
+        "start": o.start.map(|d| d.to_string()),
+        "end": o.end.map(|d| d.to_string()),
+        "due": local_rfc(o.due, &o.tz),
+        "note": o.note,
+        "requested_on": o.requested_on.to_string(),
+        "created_at": o.created_at.to_rfc3339(),
+        "created_by": o.created_by,
+        "completed_at": o.completed_at.map(|t| t.to_rfc3339()),
+        "rejected_at": o.rejected_at.map(|t| t.to_rfc3339()),
+        "reject_reason": o.reject_reason,
+        "rating": o.rating.as_ref().map(|r| json!({
+            "speed": r.speed, "quality": r.quality, "feedback": r.feedback,
+            "rated_at": r.rated_at.to_rfc3339(),
+        })),
+        "attachments": o.attachments.iter().map(|a| json!({"name": a.name, "size": a.size})).collect::<Vec<_>>(),
+        "version": o.version,
+    })
+}
+
+fn order_line(o: &Order, now: DateTime<Utc>) -> String {
+    format!(
+        "{:>5}  {:<18}  {}  {:<10}  {:>12}  {}",
+        o.id,
+        o.kind.as_str(),
+        fit_to_width(&sanitize_line(&o.org), 24),
+        o.status.as_str(),
+        order_deadline_text(o, now),
+        order_subject(o)
+    )
+}
+
+fn order_text(o: &Order, now: DateTime<Utc>) -> String {
+    let mut s = format!(
+        "order {}  {}  {}\norganization: {}\nstatus: {}\n",
+        o.id,
+        o.kind,
+        order_subject(o),
+        sanitize_line(&o.org),
+        o.status
+    );
+    if let Some(due) = o.due {
+        let local = local_rfc(Some(due), &o.tz);
+        s.push_str(&format!(
+            "due: {}  ({})\n",
+            local.as_str().unwrap_or_default(),
+            if o.is_open() {
+                format_countdown((due - now).num_seconds())
+            } else {
+                "closed".into()
+            }
+        ));
+    }
+    s.push_str(&format!(
+        "requested: {} by {}\n",
+        o.requested_on,
+        sanitize_line(&o.created_by)
+    ));
+    if let Some(t) = o.completed_at {
+        s.push_str(&format!("completed: {}\n", t.to_rfc3339()));
+    }
+    if let Some(r) = &o.reject_reason {
+        s.push_str(&format!("rejected: {}\n", sanitize_line(r)));
+    }
+    if !o.note.is_empty() {
+        s.push_str(&format!("note:\n{}\n", indent(&sanitize_block(&o.note))));
+    }
+    if let Some(r) = &o.rating {
+        s.push_str(&format!(
+            "rating: response speed {}/5, deliverable quality {}/5\n",
+            r.speed, r.quality
+        ));
+        if !r.feedback.is_empty() {
+            s.push_str(&format!(
+                "feedback:\n{}\n",
+                indent(&sanitize_block(&r.feedback))
+            ));
+        }
+    }
+    for a in &o.attachments {
+        s.push_str(&format!(
+            "attachment: {} ({} bytes)\n",
+            sanitize_line(&a.name),
+            a.size
+        ));
+    }
+    s
+}
+
+fn indent(s: &str) -> String {
+    s.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,254 @@
+//! The Report view: the monthly service report per organization, and charts of
+//! first-response attainment per plan × severity and per day. Drawing only.
+
+use std::collections::BTreeMap;
+
+use chrono::Datelike;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Row, Table, Wrap};
+
+use super::{Theme, pane_block};
+use crate::app::{App, RowState};
+use crate::report::{MonthlyReport, format_duration};
+use crate::text::{fit_to_width, sanitize_line};
+
+fn percent(met: u32, breached: u32) -> Option<u64> {
+    let total = met + breached;
+    (total > 0).then(|| (u64::from(met) * 100 + u64::from(total) / 2) / u64::from(total))
+}
+
+fn percent_text(met: u32, breached: u32) -> String {
+    percent(met, breached).map_or("–".into(), |p| format!("{p}%"))
+}
+
+/// Attainment per plan × severity, summed over organizations, in first-seen order.
+pub fn plan_severity_attainment(r: &MonthlyReport) -> Vec<(String, String, u32, u32)> {
+    let mut out: Vec<(String, String, u32, u32)> = Vec::new();
+    for org in &r.orgs {
+        for a in &org.by_plan_severity {
+            match out
+                .iter_mut()
+                .find(|(p, s, _, _)| *p == a.plan && *s == a.severity)
+            {
+                Some(row) => {
+                    row.2 += a.met;
+                    row.3 += a.breached;
+                }
+                None => out.push((a.plan.clone(), a.severity.clone(), a.met, a.breached)),
+            }
+        }
+    }
+    out
+}
+
+/// Attainment per day of the month (by the opened day in each organization's zone).
+pub fn daily_attainment(r: &MonthlyReport) -> Vec<(u32, u32, u32)> {
+    let mut days: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
+    for org in &r.orgs {
+        for d in &org.by_day {
+            let e = days.entry(d.date.day()).or_default();
+            e.0 += d.met;
+            e.1 += d.breached;
+        }
+    }
+    days.into_iter().map(|(d, (m, b))| (d, m, b)).collect()
+}
+
+pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let month = app.report.month;
+    let Some(r) = &app.report.report else {
+        let block = pane_block(format!(" Report · {month} "), true, theme);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        frame.render_widget(
+            Paragraph::new("Loading the report…").style(theme.dim()),
+            inner,
+        );
+        return;
+    };
+    let (met, breached) = r.orgs.iter().fold((0, 0), |(m, b), o| {
+        (m + o.first_response.met, b + o.first_response.breached)
+    });
+    let title = format!(
+        " Report · {} · {} organizations · first response {} met of {} ({}){} ",
+        r.month,
+        r.orgs.len(),
+        met,
+        met + breached,
+        percent_text(met, breached),
+        if app.report.loading {
+            " · loading"
+        } else {
+            ""
+        }
+    );
+    let block = pane_block(title, true, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if r.orgs.is_empty() {
+        frame.render_widget(
+            Paragraph::new(format!(
+                "No tickets were opened or resolved in {}. [ and ] change the month.",
+                r.month
+            ))
+            .style(theme.dim())
+            .wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let w = inner.width as usize;
+    let org_w = w.saturating_sub(9 * 7 + 14).clamp(8, 30);
+    let head = [
+        "ORG", "PLAN", "OPENED", "RESOLVED", "MET", "BREACHED", "ATTAIN", "MEDIAN", "P90",
+    ];
+    let widths = [org_w, 14, 7, 8, 6, 8, 7, 8, 8];
+    let header = Row::new(
+        head.iter()
+            .zip(widths)
+            .map(|(h, w)| fit_to_width(h, w))
+            .collect::<Vec<_>>(),
+    )
+    .style(theme.column_header());
+    let rows: Vec<Row> = r
+        .orgs
+        .iter()
+        .map(|o| {
+            let fr = &o.first_response;
+            let state = match percent(fr.met, fr.breached) {
+                Some(p) if p < 80 => RowState::Breached,
+                Some(p) if p < 95 => RowState::AtRisk,
+                Some(_) => RowState::Met,
+                None => RowState::NoTarget,
+            };
+            Row::new(vec![
+                fit_to_width(&sanitize_line(&o.org), org_w),
+                fit_to_width(&sanitize_line(&o.plan), 14),
+                format!("{:>7}", o.opened),
+                format!("{:>8}", o.resolved),
+                format!("{:>6}", fr.met),
+                format!("{:>8}", fr.breached),
+                format!("{:>7}", percent_text(fr.met, fr.breached)),
+                format!(
+                    "{:>8}",
+                    fr.median_seconds.map_or("–".into(), format_duration)
+                ),
+                format!("{:>8}", fr.p90_seconds.map_or("–".into(), format_duration)),
+            ])
+            .style(theme.row(state))
+        })
+        .collect();
+    let constraints: Vec<Constraint> = widths
+        .iter()
+        .map(|w| Constraint::Length(*w as u16))
+        .collect();
+    frame.render_widget(
+        Table::new(rows, constraints)
+            .header(header)
+            .column_spacing(1),
+        inner,
+    );
+}
+
+pub(super) fn draw_report_charts(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let halves = Layout::default()
+        .direction(Direction::Horizontal)
+        .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
+        .split(area);
+    let Some(r) = &app.report.report else {
+        frame.render_widget(pane_block(" Attainment ".into(), false, theme), area);
+        return;
+    };
+    // Plan × severity: one bar each, labelled "plan/sev", height = attainment %.
+    let block = pane_block(
+        " First-response attainment % · plan × severity ".into(),
+        false,
+        theme,
+    );
+    let cells = plan_severity_attainment(r);
+    if cells.is_empty() {
+        let inner = block.inner(halves[0]);
+        frame.render_widget(block, halves[0]);
+        frame.render_widget(
+            Paragraph::new("no targets this month").style(theme.dim()),
+            inner,
+        );
+    } else {
+        let inner_w = halves[0].width.saturating_sub(2) as usize;
+        let n = cells.len().max(1);
+        let bar_w = ((inner_w / n).saturating_sub(1)).clamp(3, 12) as u16;
+        let bars: Vec<Bar> = cells
+            .iter()
+            .map(|(plan, sev, met, breached)| {
+                let p = percent(*met, *breached).unwrap_or(0);
+                let state = if p >= 95 {
+                    RowState::Met
+                } else if p >= 80 {
+                    RowState::AtRisk
+                } else {
+                    RowState::Breached
+                };
+                let label: String = format!("{}/{}", sanitize_line(plan), sanitize_line(sev));
+                Bar::with_label(Line::from(fit_to_width(&label, bar_w as usize)), p)
+                    .text_value(percent_text(*met, *breached))
+                    .style(theme.row(state))
+            })
+            .collect();
+        frame.render_widget(
+            BarChart::default()
+                .block(block)
+                .data(BarGroup::default().bars(&bars))
+                .bar_width(bar_w)
+                .bar_gap(1)
+                .max(100),
+            halves[0],
+        );
+    }
+    // Per day: one narrow bar per day of the month.
+    let block = pane_block(
+        format!(" Attainment % per day · {} ", r.month),
+        false,
+        theme,
+    );
+    let days = daily_attainment(r);
+    let inner_w = halves[1].width.saturating_sub(2) as usize;
+    let (bar_w, gap) = if days.len() * 3 <= inner_w {
+        (2, 1)
+    } else {
+        (1, 0)
+    };
+    let bars: Vec<Bar> = days
+        .iter()
+        .map(|(day, met, breached)| {
+            let p = percent(*met, *breached).unwrap_or(0);
+            let state = if met + breached == 0 {
+                RowState::NoTarget
+            } else if p >= 95 {
+                RowState::Met
+            } else if p >= 80 {
+                RowState::AtRisk
+            } else {
+                RowState::Breached
+            };
+            let label = if bar_w >= 2 || day % 5 == 0 || *day == 1 {
+                format!("{day}")
+            } else {
+                String::new()
+            };
+            Bar::with_label(Line::from(label), p)
+                .text_value(String::new())
+                .style(theme.row(state))
+        })
+        .collect();
+    frame.render_widget(
+        BarChart::default()
+            .block(block)
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(bar_w)
+            .bar_gap(gap)
+            .max(100),
+        halves[1],
+    );
+}
