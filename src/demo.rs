@@ -87,7 +87,197 @@ pub fn seed(store: &mut Store, now: DateTime<Utc>, seed: u64) -> Result<usize> {
         via_as: true,
     };
     let n = store.insert_generated(&orgs, &mut tickets.into_iter(), &actor, now, false)?;
+    seed_service_side(store, now).context("seeding the demo's service orders")?;
     Ok(n)
+}
+
+/// The demo's CTyun organizations (assets/demo/orgs.toml) that the service side uses.
+const DEMO_ENTERPRISE: &str = "北京长河智慧医疗科技有限公司";
+const DEMO_BUSINESS: &str = "深圳前海微链金融服务有限公司";
+const DEMO_LIGHTWEIGHT: &str = "成都熊猫互娱网络科技有限公司";
+const DEMO_STANDARD: &str = "杭州云栈信息技术有限公司";
+
+/// Plan history, linked accounts and service orders in every kind and status, some rated,
+/// spread over the last months so the Orders and Report views have something to show.
+/// Everything goes through the same store calls (and rules) an engineer's commands use,
+/// at the instants they would have happened.
+pub fn seed_service_side(store: &mut Store, now: DateTime<Utc>) -> Result<()> {
+    use crate::domain::{OrderKind, Scenario as Check, YearMonth};
+    use crate::orders::OrderRequest;
+    use crate::store::NewOrder;
+    let day = |n: i64| now - chrono::Duration::days(n);
+    let engineer = |name: &str| Actor {
+        name: name.into(),
+        via_as: true,
+    };
+    let tz: chrono_tz::Tz = "Asia/Shanghai".parse().unwrap_or(chrono_tz::Asia::Shanghai);
+    let today = now.with_timezone(&tz).date_naive();
+    let date = |offset: i64| today + chrono::Duration::days(offset);
+
+    // The enterprise customer upgraded from business about a hundred days ago.
+    store.change_org_plan(DEMO_ENTERPRISE, "business", &engineer("li.na"), day(130))?;
+    store.change_org_plan(DEMO_ENTERPRISE, "enterprise", &engineer("li.na"), day(100))?;
+    // Linked accounts: subsidiaries served on their parent's plan.
+    for (name, plan, parent) in [
+        ("长河智慧医疗（上海）有限公司", "standard", DEMO_ENTERPRISE),
+        ("前海微链（香港）有限公司", "standard", DEMO_BUSINESS),
+    ] {
+        store.add_org(
+            name,
+            "ctyun",
+            plan,
+            "Asia/Shanghai",
+            &engineer("li.na"),
+            day(90),
+        )?;
+        store.link_org(name, parent, &engineer("li.na"), day(89))?;
+    }
+    store.refresh_all_sla(now)?;
+
+    let order = |org: &str, request: OrderRequest, note: &str| NewOrder {
+        org: org.into(),
+        request,
+        note: note.into(),
+    };
+    let kind_only = |kind: OrderKind| OrderRequest {
+        kind,
+        level: None,
+        start: None,
+        end: None,
+        scenario: None,
+        month: None,
+    };
+    let assurance = |level: u8, start: i64, days: i64| OrderRequest {
+        level: Some(level),
+        start: Some(date(start)),
+        end: Some(date(start + days - 1)),
+        ..kind_only(OrderKind::EventAssurance)
+    };
+    let check = |scenario: Check| OrderRequest {
+        scenario: Some(scenario),
+        ..kind_only(OrderKind::AvailabilityCheck)
+    };
+    let li = engineer("li.na");
+    let wang = engineer("wang.lei");
+
+    // Monthly reports: the months since joining enterprise delivered and rated, this
+    // month's report still to do.
+    let joined = YearMonth::of(day(100).with_timezone(&tz).date_naive());
+    let current = YearMonth::of(today);
+    let mut month = joined;
+    let mut n = 0;
+    while month < current {
+        let requested = (month.next().first_day() - today).num_days().abs();
+        let at = day(requested.min(99));
+        let req = OrderRequest {
+            month: Some(month),
+            ..kind_only(OrderKind::MonthlyReport)
+        };
+        let created = store.create_order(&order(DEMO_ENTERPRISE, req, ""), &li, at)?;
+        let done_at = at + chrono::Duration::days(6);
+        let files = store.report_attachments(created.order.id, done_at)?;
+        store.complete_order(created.order.id, &files, &li, done_at)?;
+        if n % 2 == 0 {
+            store.rate_order(
+                created.order.id,
+                5,
+                4,
+                "报告清晰，工单明细完整。希望下月增加可用性趋势图。",
+                &li,
+                done_at + chrono::Duration::days(2),
+            )?;
+        }
+        n += 1;
+        month = month.next();
+    }
+    let req = OrderRequest {
+        month: Some(current),
+        ..kind_only(OrderKind::MonthlyReport)
+    };
+    store.create_order(
+        &order(
+            DEMO_ENTERPRISE,
+            req,
+            "covers this month; due early next month",
+        ),
+        &li,
+        now,
+    )?;
+
+    // Event assurance: one delivered and rated, one refused, some coming up.
+    let past = store.create_order(
+        &order(
+            DEMO_ENTERPRISE,
+            assurance(2, 8 - 40, 3),
+            "年度挂号高峰保障 (registration peak)",
+        ),
+        &wang,
+        day(40),
+    )?;
+    store.complete_order(past.order.id, &[], &wang, day(29))?;
+    store.rate_order(
+        past.order.id,
+        4,
+        5,
+        "值班工程师响应很快，变更冻结执行到位。Response was fast and the freeze held.",
+        &wang,
+        day(27),
+    )?;
+    let refused = store.create_order(
+        &order(DEMO_BUSINESS, assurance(3, 12, 2), "双十二大促"),
+        &wang,
+        day(3),
+    )?;
+    store.reject_order(
+        refused.order.id,
+        "customer moved the launch; will request again with the new dates",
+        &wang,
+        day(2),
+    )?;
+    store.create_order(
+        &order(
+            DEMO_ENTERPRISE,
+            assurance(1, 16, 3),
+            "core HIS migration weekend",
+        ),
+        &li,
+        day(1),
+    )?;
+    store.create_order(
+        &order(
+            DEMO_BUSINESS,
+            assurance(3, 5, 4),
+            "年终结算 (year-end settlement)",
+        ),
+        &wang,
+        now - chrono::Duration::hours(2),
+    )?;
+
+    // Availability checks.
+    let joining = store.create_order(
+        &order(DEMO_LIGHTWEIGHT, check(Check::Joining), ""),
+        &wang,
+        day(20),
+    )?;
+    store.complete_order(joining.order.id, &[], &wang, day(15))?;
+    store.rate_order(joining.order.id, 3, 4, "", &wang, day(14))?;
+    store.create_order(
+        &order(
+            DEMO_BUSINESS,
+            check(Check::MajorChange),
+            "database version upgrade",
+        ),
+        &wang,
+        day(2),
+    )?;
+    let annual = store.create_order(
+        &order(DEMO_ENTERPRISE, check(Check::Annual), ""),
+        &li,
+        day(12),
+    )?;
+    store.complete_order(annual.order.id, &[], &li, day(4))?;
+    let _ = DEMO_STANDARD;
+    Ok(())
 }
 
 /// One step of the live generator: mostly new tickets, sometimes a reply or a status change,

@@ -104,10 +104,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
         View::Report => {
             report::draw_report_table(frame, app, &theme, a.queue);
-            report::draw_report_charts(frame, app, &theme, a.detail);
+            // The charts want the width more than the SLA pane does.
+            report::draw_report_charts(frame, app, &theme, a.detail.union(a.sla));
         }
     }
-    draw_sla(frame, app, &theme, a.sla);
+    if app.view != View::Report {
+        draw_sla(frame, app, &theme, a.sla);
+    }
     draw_footer(frame, app, &theme, a.footer);
     match &app.mode {
         Mode::Help { scroll } => draw_help(frame, app, &theme, *scroll),

@@ -7,12 +7,12 @@ use chrono::Datelike;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Bar, BarChart, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, pane_block};
 use crate::app::{App, RowState};
 use crate::report::{MonthlyReport, format_duration};
-use crate::text::{fit_to_width, sanitize_line};
+use crate::text::{display_width, fit_to_width, sanitize_line};
 
 fn percent(met: u32, breached: u32) -> Option<u64> {
     let total = met + breached;
@@ -27,7 +27,11 @@ fn percent_text(met: u32, breached: u32) -> String {
 pub fn plan_severity_attainment(r: &MonthlyReport) -> Vec<(String, String, u32, u32)> {
     let mut out: Vec<(String, String, u32, u32)> = Vec::new();
     for org in &r.orgs {
-        for a in &org.by_plan_severity {
+        for a in org
+            .by_plan_severity
+            .iter()
+            .filter(|a| a.met + a.breached > 0)
+        {
             match out
                 .iter_mut()
                 .find(|(p, s, _, _)| *p == a.plan && *s == a.severity)
@@ -152,103 +156,122 @@ pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, are
     );
 }
 
+fn attainment_state(met: u32, breached: u32) -> RowState {
+    match percent(met, breached) {
+        None => RowState::NoTarget,
+        Some(p) if p >= 95 => RowState::Met,
+        Some(p) if p >= 80 => RowState::AtRisk,
+        Some(_) => RowState::Breached,
+    }
+}
+
 pub(super) fn draw_report_charts(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let halves = Layout::default()
         .direction(Direction::Horizontal)
-        .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
+        .constraints([Constraint::Percentage(45), Constraint::Percentage(55)])
         .split(area);
     let Some(r) = &app.report.report else {
         frame.render_widget(pane_block(" Attainment ".into(), false, theme), area);
         return;
     };
-    // Plan × severity: one bar each, labelled "plan/sev", height = attainment %.
+    // Plan × severity: one horizontal bar each, labelled "plan/sev", length = attainment %.
     let block = pane_block(
-        " First-response attainment % · plan × severity ".into(),
+        " First-response attainment · plan × severity ".into(),
         false,
         theme,
     );
     let cells = plan_severity_attainment(r);
+    let inner = block.inner(halves[0]);
+    frame.render_widget(block, halves[0]);
     if cells.is_empty() {
-        let inner = block.inner(halves[0]);
-        frame.render_widget(block, halves[0]);
         frame.render_widget(
-            Paragraph::new("no targets this month").style(theme.dim()),
+            Paragraph::new("no first-response targets this month").style(theme.dim()),
             inner,
         );
     } else {
-        let inner_w = halves[0].width.saturating_sub(2) as usize;
-        let n = cells.len().max(1);
-        let bar_w = ((inner_w / n).saturating_sub(1)).clamp(3, 12) as u16;
+        let name_w = cells
+            .iter()
+            .map(|(p, s, _, _)| display_width(&format!("{p}/{s}")))
+            .max()
+            .unwrap_or(8)
+            .min(20);
         let bars: Vec<Bar> = cells
             .iter()
             .map(|(plan, sev, met, breached)| {
-                let p = percent(*met, *breached).unwrap_or(0);
-                let state = if p >= 95 {
-                    RowState::Met
-                } else if p >= 80 {
-                    RowState::AtRisk
-                } else {
-                    RowState::Breached
-                };
-                let label: String = format!("{}/{}", sanitize_line(plan), sanitize_line(sev));
-                Bar::with_label(Line::from(fit_to_width(&label, bar_w as usize)), p)
-                    .text_value(percent_text(*met, *breached))
-                    .style(theme.row(state))
+                let name = format!("{}/{}", sanitize_line(plan), sanitize_line(sev));
+                let label = format!(
+                    "{} {:>4} {:>7}",
+                    fit_to_width(&name, name_w),
+                    percent_text(*met, *breached),
+                    format!("{met}/{}", met + breached)
+                );
+                Bar::with_label(
+                    Line::from(label),
+                    percent(*met, *breached).unwrap_or(0).max(1),
+                )
+                .text_value(String::new())
+                .style(theme.row(attainment_state(*met, *breached)))
             })
             .collect();
         frame.render_widget(
-            BarChart::default()
-                .block(block)
-                .data(BarGroup::default().bars(&bars))
-                .bar_width(bar_w)
-                .bar_gap(1)
-                .max(100),
-            halves[0],
+            BarChart::horizontal(bars).bar_width(1).bar_gap(0).max(100),
+            inner,
         );
     }
-    // Per day: one narrow bar per day of the month.
+    // Per day: one bar per day of the month, and a day axis under it.
     let block = pane_block(
-        format!(" Attainment % per day · {} ", r.month),
+        format!(" Attainment % per day · {} (opened day) ", r.month),
         false,
         theme,
     );
+    let inner = block.inner(halves[1]);
+    frame.render_widget(block, halves[1]);
     let days = daily_attainment(r);
-    let inner_w = halves[1].width.saturating_sub(2) as usize;
-    let (bar_w, gap) = if days.len() * 3 <= inner_w {
-        (2, 1)
+    if inner.height < 3 || days.is_empty() {
+        return;
+    }
+    let step: usize = if days.len() * 2 <= inner.width as usize {
+        2
     } else {
-        (1, 0)
+        1
     };
     let bars: Vec<Bar> = days
         .iter()
-        .map(|(day, met, breached)| {
-            let p = percent(*met, *breached).unwrap_or(0);
-            let state = if met + breached == 0 {
-                RowState::NoTarget
-            } else if p >= 95 {
-                RowState::Met
-            } else if p >= 80 {
-                RowState::AtRisk
-            } else {
-                RowState::Breached
+        .map(|(_, met, breached)| {
+            // A day whose responses were all late still gets a visible (red) stub.
+            let value = match percent(*met, *breached) {
+                Some(p) => p.max(2),
+                None => 0,
             };
-            let label = if bar_w >= 2 || day % 5 == 0 || *day == 1 {
-                format!("{day}")
-            } else {
-                String::new()
-            };
-            Bar::with_label(Line::from(label), p)
+            Bar::new(value)
                 .text_value(String::new())
-                .style(theme.row(state))
+                .style(theme.row(attainment_state(*met, *breached)))
         })
         .collect();
+    let rows = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([Constraint::Min(1), Constraint::Length(1)])
+        .split(inner);
     frame.render_widget(
-        BarChart::default()
-            .block(block)
-            .data(BarGroup::default().bars(&bars))
-            .bar_width(bar_w)
-            .bar_gap(gap)
+        BarChart::vertical(bars)
+            .bar_width(1)
+            .bar_gap(step as u16 - 1)
             .max(100),
-        halves[1],
+        rows[0],
+    );
+    // Day numbers under their bars: 1, 5, 10, 15, …
+    let mut axis = vec![' '; days.len() * step + 2];
+    for (i, (day, _, _)) in days.iter().enumerate() {
+        if *day == 1 || day % 5 == 0 {
+            for (k, c) in day.to_string().chars().enumerate() {
+                if let Some(slot) = axis.get_mut(i * step + k) {
+                    *slot = c;
+                }
+            }
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(axis.into_iter().collect::<String>()).style(theme.dim()),
+        rows[1],
     );
 }
