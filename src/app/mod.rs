@@ -1507,4 +1507,6 @@ pub fn edit_line(input: &mut String, key: &KeyEvent) {
 }
 
 #[cfg(test)]
+pub(crate) mod order_tests;
+#[cfg(test)]
 pub(crate) mod tests;

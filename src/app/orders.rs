@@ -236,8 +236,23 @@ impl NewOrderForm {
 
     fn request(&self) -> Result<OrderRequest, (OrderField, String)> {
         let date = |field: OrderField, s: &str| {
-            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-                .map_err(|_| (field, format!("{:?} is not a date (YYYY-MM-DD)", s.trim())))
+            let what = if field == OrderField::Start {
+                "start"
+            } else {
+                "end"
+            };
+            if s.trim().is_empty() {
+                return Err((
+                    field,
+                    format!("event assurance needs a {what} date (YYYY-MM-DD)"),
+                ));
+            }
+            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+                (
+                    field,
+                    format!("{what} {:?} is not a date (YYYY-MM-DD)", s.trim()),
+                )
+            })
         };
         let mut req = OrderRequest {
             kind: self.kind,
@@ -433,11 +448,12 @@ impl App {
             }
             (View::Orders, A::CompleteOrder) => match self.open_order() {
                 Some(o) => {
-                    let mut items = vec![("complete".to_string(), "Complete".to_string())];
+                    // (label, value) like every picker.
+                    let mut items = vec![("Complete".to_string(), "complete".to_string())];
                     if o.kind == OrderKind::MonthlyReport {
                         items.push((
-                            "complete+report".into(),
                             "Complete and attach the monthly report".into(),
+                            "complete+report".into(),
                         ));
                     }
                     self.mode = Mode::Pick(Picker {

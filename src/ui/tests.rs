@@ -315,3 +315,162 @@ fn flashing_row_is_reversed_on_even_seconds() {
     let r = row_of(&buf, "soon");
     assert!(buf[(10, r)].modifier.contains(Modifier::REVERSED));
 }
+
+// ------------------------------------------------------------------ Orders and Report views
+
+fn orders_screen() -> App {
+    let mut a = crate::app::order_tests::orders_app();
+    a.handle_key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Char('G'),
+    ));
+    a
+}
+
+fn assert_inert(buf: &Buffer) {
+    for cell in buf.content() {
+        for c in cell.symbol().chars() {
+            assert!(!c.is_control(), "control char {c:?} reached the buffer");
+            assert!(
+                !crate::text::is_bidi_control(c),
+                "bidi control reached the buffer"
+            );
+        }
+    }
+}
+
+#[test]
+fn orders_view_shows_deadlines_states_and_cjk_feedback() {
+    let mut a = orders_screen();
+    // Hostile customer feedback stays inert.
+    if let Some(r) = a.orders.orders[2].rating.as_mut() {
+        r.feedback.push_str(" \u{1b}[2J\u{202e}evil");
+    }
+    let buf = render(&a, 120, 40);
+    assert_inert(&buf);
+    let text = buffer_text(&buf);
+    assert!(text.contains("Orders · 1 processing · 3 shown"), "{text}");
+    assert!(
+        text.contains("报告清晰，工单明细完整。"),
+        "CJK feedback shown:\n{text}"
+    );
+    assert!(text.contains("★★★★★ 5/5") && text.contains("★★★★☆ 4/5"));
+    // The overdue event assurance is drawn breached (red, bold) with a negative countdown.
+    let row = row_of(&buf, "-00:01:00");
+    let cell = &buf[(3, row)];
+    assert_eq!(cell.fg, Color::Red);
+    assert!(cell.modifier.contains(Modifier::BOLD));
+    insta::assert_snapshot!("orders_120x40", text);
+}
+
+#[test]
+fn orders_view_without_colour_and_at_80x24() {
+    let mut a = orders_screen();
+    a.no_color = true;
+    let buf = render(&a, 80, 24);
+    for cell in buf.content() {
+        assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset));
+    }
+    let text = buffer_text(&buf);
+    assert!(
+        text.contains("‼"),
+        "breached order keeps its symbol:\n{text}"
+    );
+    insta::assert_snapshot!("orders_no_color_80x24", text);
+}
+
+#[test]
+fn order_forms_render() {
+    use crossterm::event::{KeyCode, KeyEvent};
+    let mut a = crate::app::order_tests::orders_app();
+    a.handle_key(KeyEvent::from(KeyCode::Char('n')));
+    let text = buffer_text(&render(&a, 100, 30));
+    assert!(text.contains("New service order"), "{text}");
+    assert!(
+        text.contains("event assurance needs a start date"),
+        "inline rule shown:\n{text}"
+    );
+    insta::assert_snapshot!("order_form_100x30", text);
+    a.handle_key(KeyEvent::from(KeyCode::Esc));
+    a.handle_key(KeyEvent::from(KeyCode::Char('j')));
+    a.handle_key(KeyEvent::from(KeyCode::Char('*')));
+    for c in "响应及时".chars() {
+        a.handle_key(KeyEvent::from(KeyCode::Tab));
+        a.handle_key(KeyEvent::from(KeyCode::Tab));
+        a.handle_key(KeyEvent::from(KeyCode::Char(c)));
+        a.handle_key(KeyEvent::from(KeyCode::Tab));
+    }
+    let text = buffer_text(&render(&a, 100, 30));
+    assert!(text.contains("Rate order #2"), "{text}");
+    assert!(text.contains("Feedback 4/500"), "{text}");
+    insta::assert_snapshot!("rate_form_100x30", text);
+}
+
+fn report_app() -> App {
+    use crate::report::{ReportOrg, ReportTicket, build_org_report};
+    let mut a = app();
+    a.handle_key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Char('R'),
+    ));
+    let month = a.report.month;
+    let tz: chrono_tz::Tz = "Asia/Shanghai".parse().unwrap();
+    let severities = vec!["urgent".to_string(), "general".to_string()];
+    let start = now() - Duration::days(4);
+    let tickets: Vec<ReportTicket> = (0..12)
+        .map(|i| {
+            let created = start + Duration::hours(i * 7);
+            ReportTicket {
+                id: 100 + i,
+                summary: format!("数据库连接失败 #{i}"),
+                kind: crate::domain::TicketKind::Technical,
+                severity: severities[(i % 2) as usize].clone(),
+                plan: if i % 3 == 0 { "business" } else { "enterprise" }.into(),
+                created_at: created,
+                resolved_at: Some(created + Duration::hours(3)),
+                first_response_at: Some(created + Duration::minutes(5 + i * 2)),
+                first_response_due: Some(created + Duration::minutes(10 + (i % 2) * 20)),
+            }
+        })
+        .collect();
+    let org = build_org_report(
+        &ReportOrg {
+            name: "北京长河智慧医疗科技有限公司",
+            plan: "enterprise",
+            plan_label: "Enterprise 企业级",
+            tz,
+            severities: &severities,
+        },
+        month,
+        &tickets,
+        now(),
+    );
+    a.handle_response(Response::Report(Box::new(
+        crate::report::MonthlyReport::new(month, now(), vec![org]),
+    )));
+    a
+}
+
+#[test]
+fn report_view_draws_the_table_and_both_charts() {
+    let a = report_app();
+    let buf = render(&a, 120, 40);
+    assert_inert(&buf);
+    let text = buffer_text(&buf);
+    assert!(
+        text.contains("First-response attainment · plan × severity"),
+        "{text}"
+    );
+    assert!(text.contains("Attainment % per day"), "{text}");
+    assert!(text.contains("北京长河智慧医疗科技有限公司"));
+    assert!(text.contains("enterprise/urgent"), "{text}");
+    assert!(
+        !text.contains("SLA ·"),
+        "the charts take the SLA pane's room"
+    );
+    insta::assert_snapshot!("report_120x40", text);
+    let mut plain = report_app();
+    plain.no_color = true;
+    let buf = render(&plain, 120, 40);
+    for cell in buf.content() {
+        assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset));
+    }
+}
