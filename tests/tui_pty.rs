@@ -717,3 +717,67 @@ fn small_terminals() {
     let status = tui.wait_exit(TIMEOUT);
     assert!(status.success(), "q at 30x8: exit status {status:?}");
 }
+
+#[test]
+fn order_is_requested_completed_and_rated_from_the_keyboard() {
+    let desk = Desk::new();
+    let mut tui = desk.tui(120, 40);
+    tui.wait_for("the queue", TIMEOUT, |v| panes_shown(v));
+    tui.send(b"o");
+    tui.wait_for("the Orders view", TIMEOUT, |v| {
+        v.contains("No service orders yet")
+    });
+    tui.send(b"n");
+    tui.wait_for("the order form", TIMEOUT, |v| {
+        v.contains("New service order")
+    });
+    // Business allows level 3 event assurance with 5 days' notice; ask for 10.
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive();
+    let start = (today + chrono::Duration::days(10)).to_string();
+    let end = (today + chrono::Duration::days(11)).to_string();
+    tui.send(b"\t\t\t"); // organization → kind → level → start
+    tui.send(start.as_bytes());
+    tui.send(b"\t");
+    tui.send(end.as_bytes());
+    tui.wait_for("inline validation to accept", TIMEOUT, |v| {
+        v.contains("allowed by the plan")
+    });
+    tui.send(b"\x13"); // Ctrl-S
+    tui.wait_for("the new order in the list", TIMEOUT, |v| {
+        v.contains("order #1 requested") && v.pane("Orders").contains("processing")
+    });
+    // Complete it (the picker's first entry), then rate it.
+    tui.send(b"C");
+    tui.wait_for("the completion picker", TIMEOUT, |v| {
+        v.contains("Complete order #1")
+    });
+    tui.send(b"\r");
+    tui.wait_for("completion", TIMEOUT, |v| v.contains("order #1 completed"));
+    tui.send(b"*");
+    tui.wait_for("the rating form", TIMEOUT, |v| v.contains("Rate order #1"));
+    tui.send(b"4\t2\t");
+    tui.send("响应很快，报告清楚".as_bytes());
+    tui.wait_for("the feedback counter", TIMEOUT, |v| {
+        v.contains("Feedback 9/500")
+    });
+    tui.send(b"\x13");
+    tui.wait_for("the rating in the list", TIMEOUT, |v| {
+        v.contains("order #1 rated") && v.pane("Orders").contains("★4 ★2")
+    });
+    tui.wait_for("the feedback in the detail", TIMEOUT, |v| {
+        v.pane("Order #1").contains("响应很快，报告清楚")
+    });
+    tui.send(b"q");
+    tui.wait_exit(TIMEOUT);
+    let json = desk.cli(&["order", "show", "1", "--json"], None);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("order JSON");
+    assert_eq!(v["status"], "completed");
+    assert_eq!(v["level"], 3);
+    assert_eq!(v["start"], start.as_str());
+    assert_eq!(v["end"], end.as_str());
+    assert_eq!(v["rating"]["speed"], 4);
+    assert_eq!(v["rating"]["quality"], 2);
+    assert_eq!(v["rating"]["feedback"], "响应很快，报告清楚");
+}
