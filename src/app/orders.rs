@@ -85,7 +85,7 @@ pub fn order_deadline_text(o: &Order, now: DateTime<Utc>) -> String {
             Some(r) => format!("★{} ★{}", r.speed, r.quality),
             None => "unrated".into(),
         },
-        (OrderStatus::Rejected, _) => "rejected".into(),
+        (OrderStatus::Rejected, _) => "–".into(),
     }
 }
 

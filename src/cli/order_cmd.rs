@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 
 use super::args::{NewOrderArgs, OrderCommand, ReportCommand};
-use super::output::json_text;
+use super::output::{event_json, indent, json_text, print_history};
 use super::{actor, now, open_store, read_text};
 use crate::app::{order_deadline_text, order_subject};
 use crate::domain::{Order, OrderKind, OrderStatus, Scenario, YearMonth, format_countdown};
@@ -101,29 +101,11 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
             let events = store.order_events(id)?;
             if json {
                 let mut v = order_json(&order);
-                v["events"] = events
-                    .iter()
-                    .map(|e| {
-                        json!({"at": e.at.to_rfc3339(), "actor": e.actor, "field": e.field,
-                               "old": e.old, "new": e.new})
-                    })
-                    .collect();
+                v["events"] = events.iter().map(event_json).collect();
                 println!("{}", json_text(&v)?);
             } else {
                 print!("{}", order_text(&order, now));
-                if !events.is_empty() {
-                    println!("history:");
-                    for e in &events {
-                        println!(
-                            "  {}  {}  {}: {} → {}",
-                            e.at.format("%Y-%m-%d %H:%M UTC"),
-                            sanitize_line(&e.actor),
-                            e.field,
-                            sanitize_line(e.old.as_deref().unwrap_or("–")),
-                            sanitize_line(e.new.as_deref().unwrap_or("–"))
-                        );
-                    }
-                }
+                print_history(&events);
             }
             Ok(())
         }
@@ -362,11 +344,4 @@ fn order_text(o: &Order, now: DateTime<Utc>) -> String {
         ));
     }
     s
-}
-
-fn indent(s: &str) -> String {
-    s.lines()
-        .map(|l| format!("    {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }

@@ -82,7 +82,7 @@ fn entry_json(e: &ConversationEntry) -> Value {
     })
 }
 
-fn event_json(e: &AuditEvent) -> Value {
+pub(super) fn event_json(e: &AuditEvent) -> Value {
     json!({
         "actor": e.actor,
         "actor_source": e.actor_source,
@@ -225,7 +225,7 @@ pub fn print_detail(d: &TicketDetail, json: bool, now: DateTime<Utc>) -> Result<
     Ok(())
 }
 
-fn indent(s: &str) -> String {
+pub(super) fn indent(s: &str) -> String {
     s.lines()
         .map(|l| format!("    {l}"))
         .collect::<Vec<_>>()
@@ -318,17 +318,25 @@ pub fn print_org(
         println!("linked accounts: {}", names.join(", "));
     }
     if !history.is_empty() {
-        println!("history:");
-        for e in history {
-            println!(
-                "  {}  {}  {}: {} → {}",
-                e.at.format("%Y-%m-%d %H:%M UTC"),
-                sanitize_line(&e.actor),
-                e.field,
-                sanitize_line(e.old.as_deref().unwrap_or("–")),
-                sanitize_line(e.new.as_deref().unwrap_or("–"))
-            );
-        }
+        print_history(history);
     }
     Ok(())
+}
+
+/// "history:" and one line per audit event, oldest first.
+pub(super) fn print_history(events: &[AuditEvent]) {
+    if events.is_empty() {
+        return;
+    }
+    println!("history:");
+    for e in events {
+        println!(
+            "  {}  {}  {}: {} → {}",
+            e.at.format("%Y-%m-%d %H:%M UTC"),
+            sanitize_line(&e.actor),
+            e.field,
+            sanitize_line(e.old.as_deref().unwrap_or("–")),
+            sanitize_line(e.new.as_deref().unwrap_or("–"))
+        );
+    }
 }

@@ -106,6 +106,14 @@ pub struct Store {
     policies: Arc<PolicyRegistry>,
 }
 
+/// What an audit event is about: the work item (ticket or order) and its organization.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct EventSubject {
+    pub ticket_id: Option<i64>,
+    pub org_id: Option<i64>,
+    pub order_id: Option<i64>,
+}
+
 pub fn to_ts(t: DateTime<Utc>) -> i64 {
     t.timestamp()
 }
@@ -350,14 +358,36 @@ impl Store {
         old: Option<&str>,
         new: Option<&str>,
     ) -> Result<()> {
+        Store::record_item_event(
+            tx,
+            EventSubject {
+                ticket_id,
+                org_id,
+                order_id: None,
+            },
+            actor,
+            now,
+            (field, old, new),
+        )
+    }
+
+    /// One audit row about a ticket, an order or an organization itself.
+    pub(crate) fn record_item_event(
+        tx: &Transaction,
+        subject: EventSubject,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        (field, old, new): (&str, Option<&str>, Option<&str>),
+    ) -> Result<()> {
         tx.prepare_cached(
-            "INSERT INTO events (ticket_id, org_id, actor, actor_source, at, field, old, new)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO events (ticket_id, org_id, order_id, actor, actor_source, at, field, old, new)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
         .and_then(|mut s| {
             s.execute(params![
-                ticket_id,
-                org_id,
+                subject.ticket_id,
+                subject.org_id,
+                subject.order_id,
                 actor.name,
                 actor.source(),
                 to_ts(now),

@@ -444,24 +444,17 @@ fn record_order_event(
     old: Option<&str>,
     new: Option<&str>,
 ) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO events (order_id, org_id, actor, actor_source, at, field, old, new)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    Store::record_item_event(
+        tx,
+        super::EventSubject {
+            ticket_id: None,
+            org_id: Some(org_id),
+            order_id: Some(order_id),
+        },
+        actor,
+        now,
+        (field, old, new),
     )
-    .and_then(|mut s| {
-        s.execute(params![
-            order_id,
-            org_id,
-            actor.name,
-            actor.source(),
-            to_ts(now),
-            field,
-            old,
-            new
-        ])
-    })
-    .ctx("recording audit event")?;
-    Ok(())
 }
 
 /// "level 1 event assurance 2026-12-10..2026-12-12" and the like, for the audit log.

@@ -184,13 +184,7 @@ impl Store {
                     set.name
                 )));
             }
-            let linked: i64 = tx
-                .query_row(
-                    "SELECT COUNT(*) FROM orgs WHERE parent_id = ?1",
-                    [org.id],
-                    |r| r.get(0),
-                )
-                .ctx("counting linked accounts")?;
+            let linked = linked_count(tx, org.id)?;
             if linked > i64::from(new_plan.linked_accounts) {
                 return Err(StoreError::Other(format!(
                     "{:?} has {linked} linked accounts and the {plan} plan allows {}; unlink some first (`tuidesk org unlink ORG`)",
@@ -258,13 +252,7 @@ impl Store {
                     org.name, org.policy_set, parent.name, parent.policy_set
                 )));
             }
-            let children: i64 = tx
-                .query_row(
-                    "SELECT COUNT(*) FROM orgs WHERE parent_id = ?1",
-                    [org.id],
-                    |r| r.get(0),
-                )
-                .ctx("counting linked accounts")?;
+            let children = linked_count(tx, org.id)?;
             if children > 0 {
                 return Err(StoreError::Other(format!(
                     "{:?} has {children} linked accounts of its own; linked accounts do not chain",
@@ -282,13 +270,7 @@ impl Store {
                     plans_with_links(set)
                 )));
             }
-            let linked: i64 = tx
-                .query_row(
-                    "SELECT COUNT(*) FROM orgs WHERE parent_id = ?1",
-                    [parent.id],
-                    |r| r.get(0),
-                )
-                .ctx("counting linked accounts")?;
+            let linked = linked_count(tx, parent.id)?;
             if linked >= i64::from(limit) {
                 return Err(StoreError::Other(format!(
                     "{:?} already has {linked} linked accounts, the {served} plan's limit of {limit}",
@@ -384,4 +366,13 @@ pub(super) fn org_in(tx: &rusqlite::Transaction, name: &str) -> Result<Organizat
             what: "organization",
             key: name.to_string(),
         })
+}
+
+fn linked_count(tx: &rusqlite::Transaction, org_id: i64) -> Result<i64> {
+    tx.query_row(
+        "SELECT COUNT(*) FROM orgs WHERE parent_id = ?1",
+        [org_id],
+        |r| r.get(0),
+    )
+    .ctx("counting linked accounts")
 }
