@@ -441,4 +441,57 @@ mod tests {
                 .any(|x| matches!(x, Scenario::Done { closed: true, .. }))
         );
     }
+
+    #[test]
+    fn demo_database_has_the_service_side() {
+        use crate::domain::{OrderKind, OrderStatus};
+        use crate::store::OrderFilter;
+        let dir = tempfile::tempdir().unwrap();
+        let policies = Arc::new(crate::policy::PolicyRegistry::builtin().unwrap());
+        // Early in a month, late in a month and on New Year's Eve, every rule must still pass.
+        for (i, now) in [
+            "2026-11-23T07:00:00Z",
+            "2026-12-01T00:30:00Z",
+            "2026-12-31T15:59:00Z",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let now: DateTime<Utc> = now.parse().unwrap();
+            let path = dir.path().join(format!("demo{i}.db"));
+            let mut store = Store::open(&path, policies.clone()).unwrap();
+            seed(&mut store, now, 7).unwrap();
+            let orders = store.list_orders(&OrderFilter::default(), 1000).unwrap();
+            for kind in OrderKind::ALL {
+                for status in OrderStatus::ALL {
+                    if *kind == OrderKind::AvailabilityCheck && *status == OrderStatus::Rejected {
+                        continue;
+                    }
+                    if *kind == OrderKind::MonthlyReport && *status == OrderStatus::Rejected {
+                        continue;
+                    }
+                    assert!(
+                        orders
+                            .iter()
+                            .any(|o| o.kind == *kind && o.status == *status),
+                        "{now}: no {kind} order in {status}"
+                    );
+                }
+            }
+            assert!(orders.iter().any(|o| o.status == OrderStatus::Rejected));
+            assert!(orders.iter().filter(|o| o.rating.is_some()).count() >= 3);
+            assert!(orders.iter().any(|o| o.rating.as_ref().is_some_and(|r| {
+                r.feedback
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+            })));
+            let orgs = store.list_orgs().unwrap();
+            assert!(orgs.iter().filter(|o| o.parent.is_some()).count() >= 2);
+            assert!(orgs.iter().any(|o| o.plan.starts_with("legacy-")));
+            let report = store
+                .monthly_report(crate::domain::YearMonth::of(now.date_naive()), None, now)
+                .unwrap();
+            assert!(!report.orgs.is_empty(), "{now}: the report view has data");
+        }
+    }
 }
