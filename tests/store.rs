@@ -464,3 +464,70 @@ fn network_file_systems_are_recognised() {
     assert!(tuidesk::store::is_network_fs_type("cifs"));
     assert!(!tuidesk::store::is_network_fs_type("ext4"));
 }
+
+#[test]
+fn export_import_round_trips_orders_links_ratings_and_attachments() {
+    use tuidesk::domain::{OrderKind, YearMonth};
+    use tuidesk::orders::OrderRequest;
+    use tuidesk::store::{NewOrder, OrderFilter};
+    let dir = tempfile::tempdir().unwrap();
+    let policies = Arc::new(PolicyRegistry::builtin().unwrap());
+    let mut src = Store::open(&dir.path().join("src.db"), policies.clone()).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap();
+    let me = actor("li.na");
+    src.add_org("Ent", "ctyun", "enterprise", "Asia/Shanghai", &me, now)
+        .unwrap();
+    src.add_org("Sub", "ctyun", "standard", "Asia/Shanghai", &me, now)
+        .unwrap();
+    src.link_org("Sub", "Ent", &me, now).unwrap();
+    let req = OrderRequest {
+        kind: OrderKind::MonthlyReport,
+        level: None,
+        start: None,
+        end: None,
+        scenario: None,
+        month: Some(YearMonth::new(2026, 11).unwrap()),
+    };
+    let created = src
+        .create_order(
+            &NewOrder {
+                org: "Ent".into(),
+                request: req,
+                note: "第一份月报".into(),
+            },
+            &me,
+            now,
+        )
+        .unwrap();
+    let id = created.order.id;
+    let bytes: Vec<u8> = (0..=255u8).collect();
+    src.complete_order(id, &[("raw.bin".into(), bytes.clone())], &me, now)
+        .unwrap();
+    src.rate_order(id, 5, 4, "很好", &me, now).unwrap();
+
+    let mut exported = Vec::new();
+    src.export(&mut exported).unwrap();
+    let mut dst = Store::open(&dir.path().join("dst.db"), policies).unwrap();
+    let summary = dst.import(&mut exported.as_slice(), now).unwrap();
+    assert_eq!(summary.orders, 1);
+    let mut again = Vec::new();
+    dst.export(&mut again).unwrap();
+    assert_eq!(
+        String::from_utf8(again).unwrap(),
+        String::from_utf8(exported.clone()).unwrap()
+    );
+    let orders = dst.list_orders(&OrderFilter::default(), 10).unwrap();
+    assert_eq!(orders.len(), 1);
+    assert_eq!(
+        orders[0].rating.as_ref().map(|r| r.feedback.as_str()),
+        Some("很好")
+    );
+    assert_eq!(dst.order_attachment(id, "raw.bin").unwrap(), bytes);
+    assert_eq!(
+        dst.org_by_name("Sub").unwrap().parent.as_deref(),
+        Some("Ent")
+    );
+    // Importing the same orders again is refused as a whole.
+    let err = dst.import(&mut exported.as_slice(), now).unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err}");
+}

@@ -181,8 +181,13 @@ pub fn run(cli: Cli) -> Result<()> {
                 let f = std::fs::File::open(&file).with_context(|| format!("opening {file}"))?;
                 store.import(&mut BufReader::new(f), now)?
             };
+            let orders = if summary.orders > 0 {
+                format!(", {} service orders", summary.orders)
+            } else {
+                String::new()
+            };
             println!(
-                "imported {} organizations, {} tickets, {} conversation entries, {} events",
+                "imported {} organizations, {} tickets, {} conversation entries, {} events{orders}",
                 summary.orgs, summary.tickets, summary.entries, summary.events
             );
             Ok(())

@@ -1,5 +1,6 @@
-//! Export and import as JSON Lines: one organization or one ticket (with its conversation,
-//! pauses and audit events) per line. Import is all or nothing: every line is parsed and
+//! Export and import as JSON Lines: one organization, one ticket (with its conversation,
+//! pauses and audit events) or one service order (with its rating, deliverables and audit
+//! events) per line. Import is all or nothing: every line is parsed and
 //! checked first, then everything is written in one transaction.
 
 use std::collections::{HashMap, HashSet};
@@ -11,7 +12,14 @@ use serde::{Deserialize, Serialize};
 
 use super::tickets::{InsertTicket, event_from_row, insert_entry, insert_ticket};
 use super::{Context, Result, Store, StoreError, sla_columns, to_ts};
-use crate::domain::{self, AuthorRole, EntryKind, Environment, Status, TicketKind};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use chrono::NaiveDate;
+
+use crate::domain::{
+    self, AuthorRole, EntryKind, Environment, OrderKind, OrderStatus, Scenario, Status, TicketKind,
+    YearMonth,
+};
 
 /// Longest line accepted by import (a ticket with a large description and conversation).
 const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
@@ -21,6 +29,54 @@ const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
 enum Record {
     Org(OrgRecord),
     Ticket(Box<TicketRecord>),
+    Order(Box<OrderRecord>),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrderRecord {
+    id: i64,
+    org: String,
+    kind: OrderKind,
+    status: OrderStatus,
+    level: Option<u8>,
+    scenario: Option<Scenario>,
+    month: Option<String>,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    #[serde(default)]
+    note: String,
+    requested_on: NaiveDate,
+    due: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    created_by: String,
+    completed_at: Option<DateTime<Utc>>,
+    rejected_at: Option<DateTime<Utc>>,
+    reject_reason: Option<String>,
+    rating: Option<RatingRecord>,
+    #[serde(default)]
+    attachments: Vec<AttachmentRecord>,
+    #[serde(default = "one")]
+    version: i64,
+    #[serde(default)]
+    events: Vec<EventRecord>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RatingRecord {
+    speed: u8,
+    quality: u8,
+    feedback: String,
+    rated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AttachmentRecord {
+    name: String,
+    /// Standard base64 of the bytes.
+    data: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -31,6 +87,11 @@ struct OrgRecord {
     plan: String,
     tz: String,
     created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    plan_since: Option<DateTime<Utc>>,
+    /// The organization this one is linked to (its tickets get that one's plan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    linked_to: Option<String>,
     #[serde(default)]
     events: Vec<EventRecord>,
 }
@@ -102,6 +163,7 @@ pub struct ImportSummary {
     pub tickets: usize,
     pub entries: usize,
     pub events: usize,
+    pub orders: usize,
 }
 
 impl Store {
@@ -110,13 +172,18 @@ impl Store {
         let io_err = |e: std::io::Error| StoreError::Other(format!("writing export: {e}"));
         let orgs = self.list_orgs()?;
         for org in &orgs {
-            let events = self.events_where("org_id = ?1 AND ticket_id IS NULL", org.id)?;
+            let events = self.events_where(
+                "org_id = ?1 AND ticket_id IS NULL AND order_id IS NULL",
+                org.id,
+            )?;
             let rec = Record::Org(OrgRecord {
                 name: org.name.clone(),
                 policy_set: org.policy_set.clone(),
                 plan: org.plan.clone(),
                 tz: org.tz.clone(),
                 created_at: org.created_at,
+                plan_since: Some(org.plan_since),
+                linked_to: org.parent.clone(),
                 events,
             });
             write_line(out, &rec).map_err(io_err)?;
@@ -175,6 +242,53 @@ impl Store {
             write_line(out, &rec).map_err(io_err)?;
             count += 1;
         }
+        let order_ids: Vec<i64> = self
+            .conn
+            .prepare("SELECT id FROM orders ORDER BY id")
+            .and_then(|mut s| {
+                s.query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .ctx("exporting orders")?;
+        for id in order_ids {
+            let o = self.order(id)?;
+            let mut attachments = Vec::new();
+            for a in &o.attachments {
+                attachments.push(AttachmentRecord {
+                    name: a.name.clone(),
+                    data: BASE64.encode(self.order_attachment(id, &a.name)?),
+                });
+            }
+            let rec = Record::Order(Box::new(OrderRecord {
+                id: o.id,
+                org: o.org,
+                kind: o.kind,
+                status: o.status,
+                level: o.level,
+                scenario: o.scenario,
+                month: o.month.map(|m| m.to_string()),
+                start: o.start,
+                end: o.end,
+                note: o.note,
+                requested_on: o.requested_on,
+                due: o.due,
+                created_at: o.created_at,
+                created_by: o.created_by,
+                completed_at: o.completed_at,
+                rejected_at: o.rejected_at,
+                reject_reason: o.reject_reason,
+                rating: o.rating.map(|r| RatingRecord {
+                    speed: r.speed,
+                    quality: r.quality,
+                    feedback: r.feedback,
+                    rated_at: r.rated_at,
+                }),
+                attachments,
+                version: o.version,
+                events: self.events_where("order_id = ?1", id)?,
+            }));
+            write_line(out, &rec).map_err(io_err)?;
+        }
         Ok((orgs.len(), count))
     }
 
@@ -199,6 +313,7 @@ impl Store {
         // Check every rule before writing anything.
         let mut file_orgs: HashMap<String, (String, String, String)> = HashMap::new();
         let mut ticket_ids = HashSet::new();
+        let mut order_ids = HashSet::new();
         for (line, rec) in &records {
             let fail = |message: String| StoreError::Import {
                 line: *line,
@@ -223,6 +338,21 @@ impl Store {
                         o.name.clone(),
                         (o.policy_set.clone(), o.plan.clone(), o.tz.clone()),
                     );
+                }
+                Record::Order(o) => {
+                    if !file_orgs.contains_key(&o.org) && !existing_orgs.contains_key(&o.org) {
+                        return Err(fail(format!(
+                            "order {} names organization {:?}, which is neither in the database nor on an earlier line",
+                            o.id, o.org
+                        )));
+                    }
+                    if o.id <= 0 || !order_ids.insert(o.id) {
+                        return Err(fail(format!(
+                            "order id {} is not positive or appears twice",
+                            o.id
+                        )));
+                    }
+                    check_order_record(o).map_err(|m| fail(format!("order {}: {m}", o.id)))?;
                 }
                 Record::Ticket(t) => {
                     if t.id <= 0 {
@@ -288,8 +418,16 @@ impl Store {
                             continue;
                         }
                         tx.execute(
-                            "INSERT INTO orgs (name, policy_set, plan, tz, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                            params![o.name, o.policy_set, o.plan, o.tz, to_ts(o.created_at)],
+                            "INSERT INTO orgs (name, policy_set, plan, tz, created_at, plan_since)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                            params![
+                                o.name,
+                                o.policy_set,
+                                o.plan,
+                                o.tz,
+                                to_ts(o.created_at),
+                                to_ts(o.plan_since.unwrap_or(o.created_at))
+                            ],
                         )
                         .ctx("importing organization")?;
                         let id = tx.last_insert_rowid();
@@ -358,6 +496,39 @@ impl Store {
                         sla_columns::refresh(tx, &policies, t.id, now)?;
                         summary.tickets += 1;
                     }
+                    Record::Order(o) => {
+                        let exists: Option<i64> = tx
+                            .query_row("SELECT id FROM orders WHERE id = ?1", [o.id], |r| r.get(0))
+                            .optional()
+                            .ctx("checking order id")?;
+                        if exists.is_some() {
+                            return Err(fail(format!("order {} already exists in the database", o.id)));
+                        }
+                        insert_order(tx, org_ids[&o.org], o)?;
+                        for e in &o.events {
+                            insert_item_event(tx, (None, Some(org_ids[&o.org]), Some(o.id)), e)?;
+                            summary.events += 1;
+                        }
+                        summary.orders += 1;
+                    }
+                }
+            }
+            // Links last: a parent may come after its linked account in the file.
+            for (line, rec) in &records {
+                if let Record::Org(OrgRecord { name, linked_to: Some(parent), .. }) = rec {
+                    let Some(parent_id) = org_ids.get(parent) else {
+                        return Err(StoreError::Import {
+                            line: *line,
+                            message: format!("organization {name:?} is linked to {parent:?}, which is neither in the database nor in the file"),
+                        });
+                    };
+                    tx.execute(
+                        "UPDATE orgs SET parent_id = ?2 WHERE name = ?1 AND parent_id IS NULL",
+                        params![name, parent_id],
+                    )
+                    .ctx("importing a linked account")?;
+                    let org_id = org_ids[name];
+                    sla_columns::refresh_org_tickets(tx, &policies, org_id, now)?;
                 }
             }
             Ok(summary)
@@ -382,14 +553,23 @@ fn insert_event(
     org_id: Option<i64>,
     e: &EventRecord,
 ) -> Result<()> {
+    insert_item_event(tx, (ticket_id, org_id, None), e)
+}
+
+fn insert_item_event(
+    tx: &rusqlite::Transaction,
+    (ticket_id, org_id, order_id): (Option<i64>, Option<i64>, Option<i64>),
+    e: &EventRecord,
+) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO events (ticket_id, org_id, actor, actor_source, at, field, old, new)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO events (ticket_id, org_id, order_id, actor, actor_source, at, field, old, new)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )
     .and_then(|mut s| {
         s.execute(params![
             ticket_id,
             org_id,
+            order_id,
             e.actor,
             e.actor_source,
             to_ts(e.at),
@@ -399,6 +579,108 @@ fn insert_event(
         ])
     })
     .ctx("importing audit event")?;
+    Ok(())
+}
+
+/// The facts an order record must be consistent about (history is imported as it was; the
+/// plan rules for new requests are not re-applied).
+fn check_order_record(o: &OrderRecord) -> std::result::Result<(), String> {
+    match o.kind {
+        OrderKind::EventAssurance => match (o.level, o.start, o.end) {
+            (Some(_), Some(a), Some(b)) if a <= b => {}
+            _ => {
+                return Err(
+                    "event assurance needs level, start and end (end not before start)".into(),
+                );
+            }
+        },
+        OrderKind::AvailabilityCheck if o.scenario.is_none() => {
+            return Err("an availability check needs a scenario".into());
+        }
+        OrderKind::MonthlyReport => match o.month.as_deref().map(str::parse::<YearMonth>) {
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Err(e),
+            None => return Err("a monthly report needs its month".into()),
+        },
+        _ => {}
+    }
+    match o.status {
+        OrderStatus::Completed if o.completed_at.is_none() => {
+            return Err("completed without completed_at".into());
+        }
+        OrderStatus::Rejected
+            if o.reject_reason
+                .as_deref()
+                .is_none_or(|r| r.trim().is_empty()) =>
+        {
+            return Err("rejected without a reason".into());
+        }
+        _ => {}
+    }
+    if let Some(r) = &o.rating {
+        crate::orders::check_rating(
+            o.status,
+            false,
+            i64::from(r.speed),
+            i64::from(r.quality),
+            &r.feedback,
+        )
+        .map_err(|e| e.0)?;
+    }
+    let mut names = HashSet::new();
+    for a in &o.attachments {
+        super::validate_attachment_name(&a.name).map_err(|e| e.to_string())?;
+        if !names.insert(&a.name) {
+            return Err(format!("attachment {:?} appears twice", a.name));
+        }
+        BASE64
+            .decode(&a.data)
+            .map_err(|e| format!("attachment {:?} is not base64: {e}", a.name))?;
+    }
+    Ok(())
+}
+
+fn insert_order(tx: &rusqlite::Transaction, org_id: i64, o: &OrderRecord) -> Result<()> {
+    tx.execute(
+        "INSERT INTO orders (id, org_id, kind, status, level, scenario, month, start_date, end_date,
+             note, requested_on, due_at, created_at, created_by, completed_at, rejected_at,
+             reject_reason, rating_speed, rating_quality, rating_feedback, rated_at, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19, ?20, ?21, ?22)",
+        params![
+            o.id,
+            org_id,
+            o.kind.as_str(),
+            o.status.as_str(),
+            o.level,
+            o.scenario.map(|s| s.as_str()),
+            o.month,
+            o.start.map(|d| d.to_string()),
+            o.end.map(|d| d.to_string()),
+            o.note,
+            o.requested_on.to_string(),
+            o.due.map(to_ts),
+            to_ts(o.created_at),
+            o.created_by,
+            o.completed_at.map(to_ts),
+            o.rejected_at.map(to_ts),
+            o.reject_reason,
+            o.rating.as_ref().map(|r| r.speed),
+            o.rating.as_ref().map(|r| r.quality),
+            o.rating.as_ref().map(|r| r.feedback.clone()),
+            o.rating.as_ref().map(|r| to_ts(r.rated_at)),
+            o.version,
+        ],
+    )
+    .ctx("importing order")?;
+    for a in &o.attachments {
+        let data = BASE64.decode(&a.data).unwrap_or_default();
+        tx.execute(
+            "INSERT INTO order_attachments (order_id, name, data, added_at) VALUES (?1, ?2, ?3, ?4)",
+            params![o.id, a.name, data, to_ts(o.completed_at.unwrap_or(o.created_at))],
+        )
+        .ctx("importing an attachment")?;
+    }
     Ok(())
 }
 
