@@ -37,8 +37,10 @@ pub(super) fn draw_orders(frame: &mut Frame, app: &App, theme: &Theme, area: Rec
         return;
     }
     let w = inner.width as usize;
-    let (id_w, kind_w, status_w, left_w) = (6usize, 18usize, 10usize, 12usize);
-    let org_w = if w >= 100 { 20 } else { 12 };
+    let narrow = w < 100;
+    let (id_w, status_w, left_w) = (6usize, 10usize, 12usize);
+    let kind_w = if narrow { 11 } else { 18 };
+    let org_w = if narrow { 12 } else { 20 };
     let fixed = 2 + id_w + kind_w + org_w + status_w + left_w + 6;
     let subject_w = w.saturating_sub(fixed).max(6);
     let header = Row::new(vec![
@@ -74,7 +76,14 @@ pub(super) fn draw_orders(frame: &mut Frame, app: &App, theme: &Theme, area: Rec
                     theme.symbol(state)
                 ),
                 fit_to_width(&o.id.to_string(), id_w),
-                fit_to_width(o.kind.as_str(), kind_w),
+                fit_to_width(
+                    if narrow {
+                        short_kind(o.kind)
+                    } else {
+                        o.kind.as_str()
+                    },
+                    kind_w,
+                ),
                 fit_to_width(&sanitize_line(&o.org), org_w),
                 fit_to_width(o.status.as_str(), status_w),
                 fit_to_width(&order_subject(o), subject_w),
@@ -96,6 +105,15 @@ pub(super) fn draw_orders(frame: &mut Frame, app: &App, theme: &Theme, area: Rec
         Table::new(rows, widths).header(header).column_spacing(1),
         inner,
     );
+}
+
+/// Kind names that fit an 80-column queue.
+fn short_kind(kind: crate::domain::OrderKind) -> &'static str {
+    match kind {
+        crate::domain::OrderKind::EventAssurance => "assurance",
+        crate::domain::OrderKind::AvailabilityCheck => "avail check",
+        crate::domain::OrderKind::MonthlyReport => "month rept",
+    }
 }
 
 fn stars(n: u8) -> String {
