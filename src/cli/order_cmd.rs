@@ -195,17 +195,28 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
                 return Ok(());
             }
             let path = Path::new(&out);
-            if path.exists() {
-                bail!(
+            // Create the target itself, refusing an existing file in the same step (no
+            // check-then-write race, and no temporary name that could clobber another file);
+            // a failed write removes the half file.
+            let mut file = match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+            {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
                     "{} already exists; choose another --out path",
                     path.display()
-                );
+                ),
+                Err(e) => {
+                    return Err(e).with_context(|| format!("creating {}", path.display()));
+                }
+            };
+            if let Err(e) = file.write_all(&data).and_then(|_| file.sync_all()) {
+                drop(file);
+                let _ = std::fs::remove_file(path);
+                return Err(e).with_context(|| format!("writing {}", path.display()));
             }
-            // Write beside the target and rename, so a failed write leaves no half file.
-            let tmp = path.with_extension("partial");
-            std::fs::write(&tmp, &data).with_context(|| format!("writing {}", tmp.display()))?;
-            std::fs::rename(&tmp, path)
-                .with_context(|| format!("renaming to {}", path.display()))?;
             eprintln!("wrote {} bytes to {}", data.len(), path.display());
             Ok(())
         }

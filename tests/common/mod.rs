@@ -1,4 +1,4 @@
-//! The command-line test harness shared by `tests/cli.rs` and `tests/orders_cli.rs`: a
+//! The command-line test harness shared by `tests/cli.rs`, `tests/orders_cli.rs` and `tests/orders.rs`: a
 //! fresh database per test, a pinned clock, no developer environment, and refusals that
 //! must exit 1 with one `tuidesk: error:` line and leave the database (its export) unchanged.
 #![allow(dead_code)]
