@@ -947,7 +947,20 @@ fn attach_report_stores_the_months_report_with_a_monthly_report_order() {
     let m = place(&d, &mr("Ent", "2026-10"));
     let nov = place(&d, &mr("Ent", "2026-11"));
     d.ok_at(N, &["order", "complete", &id(m), "--attach-report"]);
-    let out = d.ok_at(N, &["order", "complete", &id(nov), "--attach-report"]);
+    // November has not ended at N: its report would be partial.
+    refuse(
+        &d,
+        N,
+        &["order", "complete", &id(nov), "--attach-report"],
+        &[
+            "the report for 2026-11 would be partial",
+            "2026-12-01 00:00",
+        ],
+    );
+    let out = d.ok_at(
+        "2026-12-01T02:00:00Z",
+        &["order", "complete", &id(nov), "--attach-report"],
+    );
     assert!(
         out.contains("report-2026-11.txt") && out.contains("report-2026-11.json"),
         "{out}"
@@ -1216,7 +1229,7 @@ fn linked_accounts_get_the_parents_targets_and_queue_priority() {
         "2026-11-23T02:31:00Z",
         &["org", "link", "Kid", "--to", "Biz"],
     );
-    assert_eq!(out.trim(), "Kid linked to Biz (1 open tickets recomputed)");
+    assert_eq!(out.trim(), "Kid linked to Biz (1 open ticket recomputed)");
     assert_eq!(due(&d, k), "2026-11-23T03:00:00+00:00");
     let v = d.json_at(N, &["org", "show", "Kid", "--json"]);
     assert_eq!(
@@ -1247,7 +1260,7 @@ fn linked_accounts_get_the_parents_targets_and_queue_priority() {
     let out = d.ok_at(at, &["org", "unlink", "Kid"]);
     assert_eq!(
         out.trim(),
-        "Kid unlinked from Biz (1 open tickets recomputed)"
+        "Kid unlinked from Biz (1 open ticket recomputed)"
     );
     assert_eq!(due(&d, k), "2026-11-23T03:30:00+00:00");
     assert_eq!(queue(&d, at), [e, s, k]);
@@ -1594,4 +1607,53 @@ fn monthly_report_text_json_and_csv_match_a_hand_worked_fixture() {
         2,
         &["cannot be used with"],
     );
+}
+
+#[test]
+fn retired_plans_cannot_be_chosen_for_a_new_organization_and_exports_do_not_clobber() {
+    let d = Desk::new();
+    // legacy-premium was retired on 2026-01-15 (Europe/Berlin days).
+    refuse(
+        &d,
+        N,
+        &[
+            "org",
+            "add",
+            "Late",
+            "--policy-set",
+            "connected-care",
+            "--plan",
+            "legacy-premium",
+            "--tz",
+            "Europe/Berlin",
+        ],
+        &["the legacy-premium plan was retired on 2026-01-15"],
+    );
+    add_org(
+        &d,
+        "2026-01-14T12:00:00Z",
+        "Early",
+        "connected-care",
+        "legacy-premium",
+        "Europe/Berlin",
+    );
+    // `export --out` writes through a fresh temporary file: a neighbour named like the old
+    // temporary file survives, and the export is complete.
+    let out = d.path("all.jsonl");
+    let neighbour = d.path("all.partial");
+    std::fs::write(&neighbour, "keep me").unwrap();
+    d.ok_at(N, &["export", "--out", out.to_str().unwrap()]);
+    assert_eq!(std::fs::read_to_string(&neighbour).unwrap(), "keep me");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("\"Early\""), "{text}");
+    let leftovers: Vec<_> = std::fs::read_dir(d.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".tuidesk-export-")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
 }

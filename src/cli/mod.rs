@@ -147,16 +147,23 @@ pub fn run(cli: Cli) -> Result<()> {
             let store = open_store(db)?;
             let (orgs, tickets) = match &out {
                 Some(path) => {
-                    // Write beside the target and rename, so a failed export leaves no half file.
-                    let tmp = path.with_extension("partial");
-                    let file = std::fs::File::create(&tmp)
-                        .with_context(|| format!("creating {}", tmp.display()))?;
-                    let mut w = std::io::BufWriter::new(file);
+                    // Write a new temporary file beside the target and rename it, so a failed
+                    // export leaves no half file and touches no other file.
+                    let dir = match path.parent() {
+                        Some(p) if !p.as_os_str().is_empty() => p,
+                        _ => Path::new("."),
+                    };
+                    let tmp = tempfile::Builder::new()
+                        .prefix(".tuidesk-export-")
+                        .tempfile_in(dir)
+                        .with_context(|| format!("creating a file in {}", dir.display()))?;
+                    let mut w = std::io::BufWriter::new(tmp);
                     let counts = store.export(&mut w)?;
-                    w.flush()
-                        .with_context(|| format!("writing {}", tmp.display()))?;
-                    std::fs::rename(&tmp, path)
-                        .with_context(|| format!("renaming to {}", path.display()))?;
+                    let tmp = w.into_inner().map_err(|e| {
+                        anyhow::anyhow!("writing {}: {}", path.display(), e.error())
+                    })?;
+                    tmp.persist(path)
+                        .with_context(|| format!("writing {}", path.display()))?;
                     counts
                 }
                 None => {
@@ -235,6 +242,15 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// "1 open ticket recomputed", "3 open tickets recomputed".
+fn recomputed(n: usize) -> String {
+    if n == 1 {
+        "1 open ticket recomputed".into()
+    } else {
+        format!("{n} open tickets recomputed")
+    }
+}
+
 fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> {
     match cmd {
         OrgCommand::Add {
@@ -266,11 +282,11 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let mut store = open_store(db)?;
             let change = store.change_org_plan(&name, &plan, &actor, now()?)?;
             println!(
-                "{}: plan {} → {} ({} open tickets recomputed)",
+                "{}: plan {} → {} ({})",
                 crate::text::sanitize_line(&change.org),
                 change.old,
                 change.new,
-                change.recomputed
+                recomputed(change.recomputed)
             );
             Ok(())
         }
@@ -279,10 +295,10 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let mut store = open_store(db)?;
             let change = store.link_org(&name, &parent, &actor, now()?)?;
             println!(
-                "{} linked to {} ({} open tickets recomputed)",
+                "{} linked to {} ({})",
                 crate::text::sanitize_line(&change.org),
                 crate::text::sanitize_line(&change.new),
-                change.recomputed
+                recomputed(change.recomputed)
             );
             Ok(())
         }
@@ -291,10 +307,10 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let mut store = open_store(db)?;
             let change = store.unlink_org(&name, &actor, now()?)?;
             println!(
-                "{} unlinked from {} ({} open tickets recomputed)",
+                "{} unlinked from {} ({})",
                 crate::text::sanitize_line(&change.org),
                 crate::text::sanitize_line(&change.old),
-                change.recomputed
+                recomputed(change.recomputed)
             );
             Ok(())
         }

@@ -582,6 +582,15 @@ impl Store {
                 order.kind
             )));
         };
+        let tz = domain::parse_tz(&order.tz)?;
+        let (_, month_end) = crate::report::month_bounds_utc(tz, month);
+        if now < month_end {
+            return Err(StoreError::Other(format!(
+                "the report for {month} would be partial: the month ends {} in {}; attach it from then on, or attach your own file",
+                month_end.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+                order.tz
+            )));
+        }
         let report = self.monthly_report(month, Some(&order.org), now)?;
         let json = serde_json::to_string_pretty(&report)
             .map_err(|e| StoreError::Other(format!("formatting the report: {e}")))?;

@@ -59,6 +59,18 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Organization> {
         domain::validate_org(&self.policies, name, policy_set, plan, tz)?;
+        if let (Ok(set), Ok(zone)) = (
+            domain::policy_set(&self.policies, policy_set),
+            domain::parse_tz(tz),
+        ) && let Some(retired) = set
+            .plan(plan)
+            .and_then(|p| p.retired_on)
+            .filter(|r| *r <= now.with_timezone(&zone).date_naive())
+        {
+            return Err(StoreError::Other(format!(
+                "the {plan} plan was retired on {retired}; choose a current plan of {policy_set}"
+            )));
+        }
         let name = name.trim();
         self.write(|tx| {
             let exists: Option<i64> = tx
