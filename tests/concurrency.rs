@@ -115,6 +115,81 @@ fn simultaneous_claims_have_exactly_one_winner() {
 }
 
 #[test]
+fn simultaneous_orders_never_overspend_a_quota() {
+    // Business allows 4 level-3 event assurances a year: 8 engineers ask at once for the same
+    // customer; exactly 4 are accepted and the other 4 name the quota.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    let now = "2026-11-23T02:00:00Z";
+    let run_at = |args: &[&str]| {
+        tuidesk(&db)
+            .env("TUIDESK_NOW", now)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run_at(&[
+        "org",
+        "add",
+        "Biz",
+        "--policy-set",
+        "ctyun",
+        "--plan",
+        "business",
+        "--tz",
+        "Asia/Shanghai",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let children: Vec<Child> = (0..8)
+        .map(|i| {
+            let day = format!("2026-12-{:02}", 10 + i);
+            tuidesk(&db)
+                .env("TUIDESK_NOW", now)
+                .args([
+                    "--as",
+                    &format!("eng{i}"),
+                    "order",
+                    "new",
+                    "--org",
+                    "Biz",
+                    "--kind",
+                    "event-assurance",
+                    "--level",
+                    "3",
+                    "--start",
+                    &day,
+                    "--end",
+                    &day,
+                ])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let (mut accepted, mut refusals) = (0, Vec::new());
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        if out.status.success() {
+            accepted += 1;
+        } else {
+            assert_eq!(out.status.code(), Some(1));
+            refusals.push(String::from_utf8_lossy(&out.stderr).to_string());
+        }
+    }
+    assert_eq!(accepted, 4, "{refusals:?}");
+    for r in &refusals {
+        assert!(
+            r.contains("includes 4 event assurances per calendar year"),
+            "{r}"
+        );
+    }
+    let list = run_at(&["order", "list", "--json"]);
+    let orders: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(orders.as_array().map(Vec::len), Some(4));
+}
+
+#[test]
 fn concurrent_replies_all_survive() {
     let (_d, db, id) = setup();
     let (k, m) = (4, 12);
