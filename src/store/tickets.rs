@@ -951,14 +951,47 @@ pub(super) fn insert_entry(
     body: &str,
     created_at: i64,
 ) -> Result<i64> {
+    let id = insert_entry_unindexed(tx, ticket_id, kind, role, author, body, created_at)?;
+    index_document(tx, -id, body)?;
+    Ok(id)
+}
+
+/// Adds a conversation entry without its full-text document (bulk loads index entries
+/// together at the end, see [`index_entries_from`]).
+pub(super) fn insert_entry_unindexed(
+    tx: &Transaction,
+    ticket_id: i64,
+    kind: EntryKind,
+    role: AuthorRole,
+    author: &str,
+    body: &str,
+    created_at: i64,
+) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO entries (ticket_id, kind, role, author, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )
     .and_then(|mut s| s.execute(params![ticket_id, kind.as_str(), role.as_str(), author, body, created_at]))
     .ctx("adding conversation entry")?;
-    let id = tx.last_insert_rowid();
-    index_document(tx, -id, body)?;
-    Ok(id)
+    Ok(tx.last_insert_rowid())
+}
+
+/// Indexes the entries with ids from `first_id` on, in increasing document rowid (entry
+/// documents use -id). FTS5 flushes its pending terms to a new segment whenever a rowid is
+/// smaller than the last one, so interleaving tickets (+id) with their entries (-id) during a
+/// bulk load would write thousands of tiny segments and spend most of the load merging them.
+pub(super) fn index_entries_from(tx: &Transaction, first_id: i64) -> Result<()> {
+    let mut select = tx
+        .prepare("SELECT id, body FROM entries WHERE id >= ?1 ORDER BY id DESC")
+        .ctx("indexing conversation entries")?;
+    let mut rows = select
+        .query([first_id])
+        .ctx("indexing conversation entries")?;
+    while let Some(r) = rows.next().ctx("indexing conversation entries")? {
+        let id: i64 = r.get(0).ctx("indexing conversation entries")?;
+        let body: String = r.get(1).ctx("indexing conversation entries")?;
+        index_document(tx, -id, &body)?;
+    }
+    Ok(())
 }
 
 fn index_document(tx: &Transaction, rowid: i64, text: &str) -> Result<()> {
