@@ -495,12 +495,16 @@ impl Store {
         let ids: Vec<i64> = self
             .conn
             .prepare_cached(
+                // bm25() ordered by SQLite keeps only the best 1000 while scanning; FTS5's own
+                // `ORDER BY rank` sorts every match first (150 ms for a word in 10% of 1M
+                // tickets). Entry documents map to their tickets only for those 1000.
                 "SELECT tid FROM (
-                    SELECT CASE WHEN s.rowid > 0 THEN s.rowid
-                                ELSE (SELECT ticket_id FROM entries WHERE id = -s.rowid) END AS tid,
-                           s.rank AS rank
-                    FROM search s WHERE search MATCH ?1 ORDER BY s.rank LIMIT 1000)
-                 GROUP BY tid ORDER BY min(rank) LIMIT ?2",
+                    SELECT CASE WHEN m.doc > 0 THEN m.doc
+                                ELSE (SELECT ticket_id FROM entries WHERE id = -m.doc) END AS tid,
+                           m.score AS score
+                    FROM (SELECT rowid AS doc, bm25(search) AS score FROM search
+                          WHERE search MATCH ?1 ORDER BY score LIMIT 1000) m)
+                 GROUP BY tid ORDER BY min(score), tid LIMIT ?2",
             )
             .and_then(|mut s| {
                 s.query_map(params![expr, limit as i64], |r| r.get(0))?
