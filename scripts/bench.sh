@@ -26,11 +26,11 @@ fi
 
 if [ "$small" = 1 ]; then
   cargo build --quiet --bins --examples
-  target="$PWD/target/debug"
+  target="${CARGO_TARGET_DIR:-$PWD/target}/debug"
   quick=--quick
 else
   cargo build --quiet --release --bins --examples
-  target="$PWD/target/release"
+  target="${CARGO_TARGET_DIR:-$PWD/target}/release"
   quick=
 fi
 

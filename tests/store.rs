@@ -531,3 +531,181 @@ fn export_import_round_trips_orders_links_ratings_and_attachments() {
     let err = dst.import(&mut exported.as_slice(), now).unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
 }
+
+/// Tickets with conversations for the bulk-load and queue-index tests: mixed statuses,
+/// assignees, severities and ages, so some are breached at `t0() + 30 days`.
+fn generated(
+    n: usize,
+) -> (
+    Vec<tuidesk::store::GeneratedOrg>,
+    Vec<tuidesk::store::GeneratedTicket>,
+) {
+    use tuidesk::store::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
+    let orgs = vec![
+        GeneratedOrg {
+            name: "Acme".into(),
+            policy_set: "connected-care".into(),
+            plan: "enterprise".into(),
+            tz: "Europe/Berlin".into(),
+        },
+        GeneratedOrg {
+            name: "Basic Co".into(),
+            policy_set: "connected-care".into(),
+            plan: "enterprise".into(),
+            tz: "America/New_York".into(),
+        },
+    ];
+    let statuses = [
+        Status::New,
+        Status::Open,
+        Status::Pending,
+        Status::OnHold,
+        Status::Resolved,
+        Status::Closed,
+    ];
+    let tickets = (0..n)
+        .map(|i| {
+            let created = t0() + Duration::hours(i as i64 * 7);
+            let status = statuses[i % statuses.len()];
+            GeneratedTicket {
+                org: i % 2,
+                kind: TicketKind::Technical,
+                severity: ["S1", "S2", "S3", "S4"][i % 4].into(),
+                status,
+                summary: format!("ticket number{i} 数据库连接失败"),
+                description: format!("description of ticket {i}"),
+                component: None,
+                environment: None,
+                affected_version: None,
+                assignee: (i % 3 == 0).then(|| "alice".to_string()),
+                created_at: created,
+                first_response_at: (i % 5 == 0).then(|| created + Duration::minutes(30)),
+                resolved_at: status.is_done().then(|| created + Duration::hours(5)),
+                pauses: Vec::new(),
+                entries: (0..i % 3)
+                    .map(|k| GeneratedEntry {
+                        kind: EntryKind::Reply,
+                        role: AuthorRole::Customer,
+                        author: "customer".into(),
+                        body: format!("reply{i}x{k} mentions タイムアウト and zebra{}", i % 7),
+                        at: created + Duration::minutes(10 + k as i64),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    (orgs, tickets)
+}
+
+#[test]
+fn bulk_load_finds_the_same_as_row_by_row_and_restores_the_index_settings() {
+    let (orgs, tickets) = generated(60);
+    let now = t0() + Duration::days(30);
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (mut bulk, mut rows) = (open(&dir_a), open(&dir_b));
+    let system = actor("gen");
+    bulk.insert_generated(&orgs, &mut tickets.clone().into_iter(), &system, now, true)
+        .unwrap();
+    rows.insert_generated(&orgs, &mut tickets.into_iter(), &system, now, false)
+        .unwrap();
+    let ids = |s: &Store, q: &str| -> Vec<i64> {
+        s.search(q, 50, now).unwrap().iter().map(|t| t.id).collect()
+    };
+    for q in [
+        "reply8x1",
+        "zebra3",
+        "タイムアウト",
+        "连接",
+        "number12",
+        "\"ticket 4\"",
+    ] {
+        let found = ids(&bulk, q);
+        assert!(!found.is_empty(), "bulk load finds nothing for {q:?}");
+        assert_eq!(found, ids(&rows, q), "{q:?}");
+    }
+    // A word only in a conversation entry finds its ticket.
+    assert_eq!(ids(&bulk, "reply8x1"), vec![9]);
+    // FTS5 stores its settings; the bulk load's larger buffer must not stay behind.
+    let conn = rusqlite::Connection::open(dir_a.path().join("t.db")).unwrap();
+    let hashsize: Option<i64> = conn
+        .query_row(
+            "SELECT v FROM search_config WHERE k = 'hashsize'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or(None);
+    assert_eq!(hashsize.unwrap_or(1024 * 1024), 1024 * 1024);
+}
+
+#[test]
+fn active_queue_indexes_give_the_same_pages_and_counts_as_the_planner() {
+    let (orgs, tickets) = generated(240);
+    let now = t0() + Duration::days(30);
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir);
+    s.insert_generated(&orgs, &mut tickets.into_iter(), &actor("gen"), now, false)
+        .unwrap();
+    let org = s.list_orgs().unwrap()[0].id;
+    let filters = [
+        TicketFilter::default(),
+        TicketFilter {
+            breached: true,
+            ..Default::default()
+        },
+        TicketFilter {
+            breached: true,
+            org_id: Some(org),
+            ..Default::default()
+        },
+        TicketFilter {
+            unassigned: true,
+            ..Default::default()
+        },
+        TicketFilter {
+            severity: Some("S2".into()),
+            ..Default::default()
+        },
+    ];
+    let mut breached_seen = false;
+    for filter in filters {
+        // Naming the active statuses explicitly bypasses the partial indexes.
+        let explicit = TicketFilter {
+            statuses: Status::ACTIVE.to_vec(),
+            ..filter.clone()
+        };
+        assert_eq!(
+            s.count_tickets(&filter, now).unwrap(),
+            s.count_tickets(&explicit, now).unwrap(),
+            "{filter:?}"
+        );
+        for sort in TicketSort::ALL {
+            let (mut a, mut b) = (None, None);
+            for _ in 0..4 {
+                let pa = s
+                    .list_tickets(&filter, sort, a.as_ref(), None, 7, now)
+                    .unwrap();
+                let pb = s
+                    .list_tickets(&explicit, sort, b.as_ref(), None, 7, now)
+                    .unwrap();
+                let ids = |p: &tuidesk::store::TicketPage| {
+                    p.tickets.iter().map(|t| t.id).collect::<Vec<_>>()
+                };
+                assert_eq!(ids(&pa), ids(&pb), "{filter:?} {sort:?}");
+                breached_seen |= filter.breached && !pa.tickets.is_empty();
+                a = pa.keys.last().cloned();
+                b = pb.keys.last().cloned();
+            }
+        }
+    }
+    assert!(breached_seen, "the fixture has breached active tickets");
+    let counts = s.urgency_counts(now).unwrap();
+    let count = |f: TicketFilter| s.count_tickets(&f, now).unwrap();
+    assert_eq!(counts.active, count(TicketFilter::default()));
+    assert_eq!(
+        counts.breached,
+        count(TicketFilter {
+            breached: true,
+            ..Default::default()
+        })
+    );
+}
