@@ -70,6 +70,17 @@ struct Tui {
     writer: Box<dyn Write + Send>,
     output: Arc<Mutex<Vec<u8>>>,
     pid: u32,
+    /// The screen as the output so far draws it (fed frame by frame by `press`).
+    screen: vt100::Parser,
+    /// Bytes of `output` already fed to `screen`.
+    parsed: usize,
+}
+
+/// Screen text with digits masked, so frames that differ only in countdowns compare equal.
+fn masked(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect()
 }
 
 /// Marks the end of a frame: each draw is one synchronized update.
@@ -119,6 +130,12 @@ impl Tui {
             writer,
             output,
             pid,
+            screen: vt100::Parser::new(
+                rows.try_into().map_err(|_| anyhow!("rows must be > 0"))?,
+                cols.try_into().map_err(|_| anyhow!("cols must be > 0"))?,
+                0,
+            ),
+            parsed: 0,
         })
     }
 
@@ -150,22 +167,27 @@ impl Tui {
         parser.screen().contents().contains(needle)
     }
 
-    /// Sends keys and waits until the screen has settled (the frame that shows the answer,
-    /// which may come after a quick first redraw); returns milliseconds to the last frame.
+    /// Sends keys, waits until the screen has settled (no frame for 40 ms), and returns the
+    /// milliseconds from the key to the first frame that already showed the settled screen.
+    /// Frames are compared with digits masked: the once-a-second redraw that only moves the
+    /// countdowns and the clock is not the key's answer when it lands after it, but a tick
+    /// that delays the answer still counts, because the answer's frame comes later.
     fn press(&mut self, keys: &[u8], frames: usize) -> Result<f64> {
         let from = self.len();
         let start = Instant::now();
         self.writer.write_all(keys)?;
         self.writer.flush()?;
-        let mut seen = 0;
-        let mut last_frame = start;
+        let mut arrivals: Vec<Instant> = Vec::new();
         loop {
             let n = self.frames_since(from);
-            if n > seen {
-                seen = n;
-                last_frame = Instant::now();
+            while arrivals.len() < n {
+                arrivals.push(Instant::now());
             }
-            if seen >= frames && last_frame.elapsed() > Duration::from_millis(40) {
+            if arrivals.len() >= frames
+                && arrivals
+                    .last()
+                    .is_some_and(|t| t.elapsed() > Duration::from_millis(40))
+            {
                 break;
             }
             if start.elapsed() > Duration::from_secs(5) {
@@ -173,7 +195,36 @@ impl Tui {
             }
             std::thread::sleep(Duration::from_micros(200));
         }
-        Ok((last_frame - start).as_secs_f64() * 1000.0)
+        let output = self
+            .output
+            .lock()
+            .map_err(|_| anyhow!("output lock poisoned"))?
+            .clone();
+        // Everything before the key, then one frame at a time.
+        self.screen
+            .process(&output[self.parsed.min(from)..from.min(output.len())]);
+        self.parsed = from;
+        let mut shots: Vec<String> = Vec::new();
+        let mut pos = from;
+        while let Some(at) = output[pos..]
+            .windows(FRAME_END.len())
+            .position(|w| w == FRAME_END)
+        {
+            let end = pos + at + FRAME_END.len();
+            self.screen.process(&output[pos..end]);
+            shots.push(masked(&self.screen.screen().contents()));
+            pos = end;
+        }
+        self.screen.process(&output[pos..]);
+        self.parsed = output.len();
+        let settled = shots.last().cloned().unwrap_or_default();
+        let first = shots.iter().position(|s| *s == settled).unwrap_or(0);
+        let at = arrivals
+            .get(first)
+            .or(arrivals.last())
+            .copied()
+            .unwrap_or(start);
+        Ok((at - start).as_secs_f64() * 1000.0)
     }
 
     fn cpu_ticks(&self) -> Result<u64> {
