@@ -328,6 +328,7 @@ impl App {
                 month: YearMonth::of(now.date_naive()),
                 report: None,
                 loading: false,
+                scroll: 0,
             },
             queue: QueueState {
                 height: 10,

@@ -348,3 +348,49 @@ fn report_months_step_and_answers_are_kept() {
     let reqs = a.handle_response(Response::ExternalChange);
     assert!(reqs.contains(&Request::Report(month)));
 }
+
+#[test]
+fn report_rows_scroll_with_j_and_k_within_bounds() {
+    use crate::report::{ReportOrg, build_org_report};
+    let mut a = app();
+    a.queue.height = 2; // two table rows fit
+    a.handle_key(key('R'));
+    let month = a.report.month;
+    let tz: chrono_tz::Tz = "Asia/Shanghai".parse().unwrap();
+    let sev = vec!["urgent".to_string()];
+    let orgs = (0..4)
+        .map(|i| {
+            let name = format!("org{i}");
+            build_org_report(
+                &ReportOrg {
+                    name: &name,
+                    plan: "enterprise",
+                    plan_label: "Enterprise",
+                    tz,
+                    severities: &sev,
+                },
+                month,
+                &[],
+                now(),
+            )
+        })
+        .collect();
+    a.handle_response(Response::Report(Box::new(
+        crate::report::MonthlyReport::new(month, now(), orgs),
+    )));
+    a.handle_key(key('j'));
+    a.handle_key(key('j'));
+    a.handle_key(key('j'));
+    assert_eq!(
+        a.report.scroll, 2,
+        "stops when the last organization is in view"
+    );
+    a.handle_key(key('k'));
+    assert_eq!(a.report.scroll, 1);
+    a.handle_key(key('g'));
+    assert_eq!(a.report.scroll, 0);
+    // A new month starts at the top.
+    a.handle_key(key('G'));
+    a.handle_key(key('['));
+    assert_eq!(a.report.scroll, 0);
+}

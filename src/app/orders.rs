@@ -42,6 +42,8 @@ pub struct ReportState {
     pub month: YearMonth,
     pub report: Option<crate::report::MonthlyReport>,
     pub loading: bool,
+    /// First organization row shown in the table.
+    pub scroll: usize,
 }
 
 /// How an order's deadline looks, in the same states as a ticket's target: an event
@@ -492,6 +494,12 @@ impl App {
                 }
                 Vec::new()
             }
+            (View::Report, A::MoveDown) => self.scroll_report(1),
+            (View::Report, A::MoveUp) => self.scroll_report(-1),
+            (View::Report, A::PageDown) => self.scroll_report(self.queue.height.max(1) as i64),
+            (View::Report, A::PageUp) => self.scroll_report(-(self.queue.height.max(1) as i64)),
+            (View::Report, A::Top) => self.scroll_report(i64::MIN / 2),
+            (View::Report, A::Bottom) => self.scroll_report(i64::MAX / 2),
             (View::Report, A::PrevMonth) => self.load_report(self.report.month.prev()),
             (View::Report, A::NextMonth) => self.load_report(self.report.month.next()),
             (View::Orders | View::Report, A::Refresh) => self.view_requests(),
@@ -548,6 +556,14 @@ impl App {
         Vec::new()
     }
 
+    fn scroll_report(&mut self, by: i64) -> Vec<Request> {
+        // The table shows as many rows as the queue pane it replaces.
+        let n = self.report.report.as_ref().map_or(0, |r| r.orgs.len()) as i64;
+        let last_top = (n - self.queue.height.max(1) as i64).max(0);
+        self.report.scroll = (self.report.scroll as i64 + by).clamp(0, last_top) as usize;
+        Vec::new()
+    }
+
     pub fn show_view(&mut self, view: View) -> Vec<Request> {
         self.view = view;
         self.mode = Mode::Normal;
@@ -564,6 +580,7 @@ impl App {
 
     fn load_report(&mut self, month: YearMonth) -> Vec<Request> {
         self.report.month = month;
+        self.report.scroll = 0;
         self.report.loading = true;
         vec![Request::Report(month)]
     }

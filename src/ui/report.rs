@@ -75,8 +75,21 @@ pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, are
     let (met, breached) = r.orgs.iter().fold((0, 0), |(m, b), o| {
         (m + o.first_response.met, b + o.first_response.breached)
     });
+    let inner = pane_block(String::new(), true, theme).inner(area);
+    // The rows that fit below the header, from the scroll position (j/k move it).
+    let fits = inner.height.saturating_sub(1).max(1) as usize;
+    let first = app.report.scroll.min(r.orgs.len().saturating_sub(fits));
+    let window = if r.orgs.len() > fits {
+        format!(
+            " · rows {}–{} (j/k)",
+            first + 1,
+            (first + fits).min(r.orgs.len())
+        )
+    } else {
+        String::new()
+    };
     let title = format!(
-        " Report · {} · {} organizations · first response {} met of {} ({}){} ",
+        " Report · {} · {} organizations{window} · first response {} met of {} ({}){} ",
         r.month,
         r.orgs.len(),
         met,
@@ -89,7 +102,6 @@ pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, are
         }
     );
     let block = pane_block(title, true, theme);
-    let inner = block.inner(area);
     frame.render_widget(block, area);
     if r.orgs.is_empty() {
         frame.render_widget(
@@ -119,6 +131,8 @@ pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, are
     let rows: Vec<Row> = r
         .orgs
         .iter()
+        .skip(first)
+        .take(fits)
         .map(|o| {
             let fr = &o.first_response;
             let state = match percent(fr.met, fr.breached) {
