@@ -88,6 +88,19 @@ pub struct OrderOrg<'a> {
     pub tz: Tz,
 }
 
+impl<'a> OrderOrg<'a> {
+    /// The organization as the rules see it, on its policy set, in its zone.
+    pub fn of(org: &'a crate::domain::Organization, set: &'a PolicySet, tz: Tz) -> OrderOrg<'a> {
+        OrderOrg {
+            name: &org.name,
+            set,
+            plan: &org.plan,
+            plan_since: org.plan_since.with_timezone(&tz).date_naive(),
+            tz,
+        }
+    }
+}
+
 /// An accepted order: its due instant/date (if the kind has one) and warnings to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AcceptedOrder {

@@ -1,21 +1,12 @@
 //! Orders and Report views driven by keys and answers, no terminal.
 
 use chrono::{Duration, NaiveDate};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 
-use super::tests::{app, now};
+use super::tests::{app, code, ctrl, key, now};
 use super::*;
 use crate::domain::{OrderKind, OrderRating, OrderStatus, Scenario};
 
-fn key(c: char) -> KeyEvent {
-    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
-}
-fn code(c: KeyCode) -> KeyEvent {
-    KeyEvent::new(c, KeyModifiers::NONE)
-}
-fn ctrl(c: char) -> KeyEvent {
-    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
-}
 fn typed(a: &mut App, text: &str) {
     for c in text.chars() {
         a.handle_key(key(c));

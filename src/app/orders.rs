@@ -308,32 +308,21 @@ impl NewOrderForm {
             .filter(|o| o.org_id == org.id)
             .map(PriorOrder::from)
             .collect();
-        orders::check_new_order(
-            policies,
-            &OrderOrg {
-                name: &org.name,
-                set,
-                plan: &org.plan,
-                plan_since: org.plan_since.with_timezone(&tz).date_naive(),
-                tz,
+        orders::check_new_order(policies, &OrderOrg::of(org, set, tz), &req, &prior, now).map_err(
+            |e| {
+                let field = match self.kind {
+                    OrderKind::EventAssurance if e.0.contains("notice") => OrderField::Start,
+                    OrderKind::EventAssurance if e.0.contains("days;") || e.0.contains("end") => {
+                        OrderField::End
+                    }
+                    OrderKind::EventAssurance if e.0.contains("level") => OrderField::Level,
+                    OrderKind::AvailabilityCheck => OrderField::Scenario,
+                    OrderKind::MonthlyReport => OrderField::Month,
+                    _ => OrderField::Kind,
+                };
+                (field, e.0)
             },
-            &req,
-            &prior,
-            now,
-        )
-        .map_err(|e| {
-            let field = match self.kind {
-                OrderKind::EventAssurance if e.0.contains("notice") => OrderField::Start,
-                OrderKind::EventAssurance if e.0.contains("days;") || e.0.contains("end") => {
-                    OrderField::End
-                }
-                OrderKind::EventAssurance if e.0.contains("level") => OrderField::Level,
-                OrderKind::AvailabilityCheck => OrderField::Scenario,
-                OrderKind::MonthlyReport => OrderField::Month,
-                _ => OrderField::Kind,
-            };
-            (field, e.0)
-        })?;
+        )?;
         Ok(NewOrder {
             org: org.name.clone(),
             request: req,

@@ -60,15 +60,15 @@ pub(crate) fn app() -> App {
     app
 }
 
-fn key(c: char) -> KeyEvent {
+pub(crate) fn key(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
 }
 
-fn code(c: KeyCode) -> KeyEvent {
+pub(crate) fn code(c: KeyCode) -> KeyEvent {
     KeyEvent::new(c, KeyModifiers::NONE)
 }
 
-fn ctrl(c: char) -> KeyEvent {
+pub(crate) fn ctrl(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
 }
 

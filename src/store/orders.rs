@@ -117,13 +117,7 @@ impl Store {
             let prior = prior_orders(tx, org.id)?;
             let accepted = orders::check_new_order(
                 &policies,
-                &OrderOrg {
-                    name: &org.name,
-                    set,
-                    plan: &org.plan,
-                    plan_since: org.plan_since.with_timezone(&tz).date_naive(),
-                    tz,
-                },
+                &OrderOrg::of(&org, set, tz),
                 &new.request,
                 &prior,
                 now,
