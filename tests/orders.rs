@@ -1066,6 +1066,7 @@ fn ratings_are_one_to_five_once_on_completed_orders_with_500_character_feedback(
         ("6", "3", "response speed must be 1 to 5 stars, got 6"),
         ("3", "0", "deliverable quality must be 1 to 5 stars, got 0"),
         ("3", "6", "deliverable quality must be 1 to 5 stars, got 6"),
+        ("-1", "3", "response speed must be 1 to 5 stars, got -1"),
     ] {
         refuse(&d, N, &strs(&rate(ids[0], s, q)), &[msg]);
     }

@@ -160,9 +160,9 @@ pub enum OrderCommand {
     /// The customer's rating of a completed order: 1–5 stars each, feedback ≤ 500 characters
     Rate {
         id: i64,
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         speed: i64,
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         quality: i64,
         #[arg(long, conflicts_with = "feedback_file")]
         feedback: Option<String>,
