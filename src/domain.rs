@@ -313,10 +313,27 @@ impl Organization {
         self.parent_plan.as_deref().unwrap_or(&self.plan)
     }
 
-    /// "legacy-enterprise → basic since 2026-01-15" when a retired plan's fallback serves the
-    /// organization on `date`, else the plan's name.
-    pub fn plan_display(&self, set: Option<&PolicySet>, date: chrono::NaiveDate) -> String {
-        describe_served_plan(set, &self.plan, date)
+    /// The organization's own calendar day at `now` (UTC's when its zone is unknown).
+    pub fn local_date(&self, now: DateTime<Utc>) -> chrono::NaiveDate {
+        self.tz
+            .parse::<chrono_tz::Tz>()
+            .map(|tz| now.with_timezone(&tz).date_naive())
+            .unwrap_or_else(|_| now.date_naive())
+    }
+
+    /// The plan as it serves today, for people: "legacy-enterprise → basic since 2026-01-15"
+    /// when retired, and whose plan the tickets get when linked.
+    pub fn plan_summary(&self, policies: &PolicyRegistry, now: DateTime<Utc>) -> String {
+        let set = policies.get(&self.policy_set);
+        let today = self.local_date(now);
+        let own = describe_served_plan(set, &self.plan, today);
+        match (&self.parent, &self.parent_plan) {
+            (Some(parent), Some(pp)) => format!(
+                "{own}; linked to {parent} (tickets served as {})",
+                describe_served_plan(set, pp, today)
+            ),
+            _ => own,
+        }
     }
 }
 

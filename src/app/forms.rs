@@ -197,10 +197,8 @@ impl NewTicketForm {
         match domain::policy_set(policies, &org.policy_set) {
             Err(e) => out.push((FormField::Org, e.to_string())),
             Ok(set) => {
-                let date = domain::parse_tz(&org.tz)
-                    .map(|tz| now.with_timezone(&tz).date_naive())
-                    .unwrap_or_else(|_| now.date_naive());
-                let plan = set.effective_plan(&org.plan, date);
+                // The plan the store will serve the ticket on (a linked account's parent's).
+                let plan = set.effective_plan(org.plan_for_tickets(), org.local_date(now));
                 let severity = self.levels.get(self.severity).cloned().unwrap_or_default();
                 if let Err(e) =
                     domain::validate_kind_severity(set, &org.name, plan, self.kind, &severity)

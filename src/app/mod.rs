@@ -1041,39 +1041,27 @@ impl App {
     }
 
     fn form_key(&mut self, mut form: Box<NewTicketForm>, key: KeyEvent) -> Vec<Request> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => {
-                if form.has_text() && !form.confirm_discard {
-                    form.confirm_discard = true;
-                    self.mode = Mode::NewTicket(form);
-                }
-                Vec::new()
-            }
-            KeyCode::Char('s') if ctrl => match form.validate(&self.policies, &self.orgs, self.now)
-            {
-                Ok(new) => {
-                    self.mode = Mode::NewTicket(form);
-                    vec![Request::CreateTicket(new)]
-                }
+        if key.code == KeyCode::Char('s') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            let result = form.validate(&self.policies, &self.orgs, self.now);
+            self.mode = Mode::NewTicket(form);
+            return match result {
+                Ok(new) => vec![Request::CreateTicket(new)],
                 Err(_) => {
-                    self.mode = Mode::NewTicket(form);
                     self.set_message("fix the fields marked in red first", true);
                     Vec::new()
                 }
-            },
-            _ => {
-                if form.confirm_discard {
-                    if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-                        return Vec::new();
-                    }
-                    form.confirm_discard = false;
-                }
+            };
+        }
+        let has_text = form.has_text();
+        match discard_gate(&mut form.confirm_discard, has_text, &key) {
+            DiscardGate::Closed => {}
+            DiscardGate::Asked => self.mode = Mode::NewTicket(form),
+            DiscardGate::Pass => {
                 form.key(key, &self.orgs, &self.policies);
                 self.mode = Mode::NewTicket(form);
-                Vec::new()
             }
         }
+        Vec::new()
     }
 
     pub fn handle_response(&mut self, response: Response) -> Vec<Request> {
@@ -1490,6 +1478,35 @@ pub fn palette_matches(input: &str) -> Vec<Action> {
 }
 
 /// Minimal line editing for one-line inputs.
+/// What a key does to a form's "discard your text?" question.
+pub(super) enum DiscardGate {
+    /// The form closes (Esc on an empty form, Esc again, or `y`).
+    Closed,
+    /// The question is now shown.
+    Asked,
+    /// An ordinary key for the form (a pending question is withdrawn).
+    Pass,
+}
+
+/// Esc on a form holding text asks first; then `y` (or Esc) discards, any other key keeps
+/// editing. Shared by the ticket and order forms.
+pub(super) fn discard_gate(confirm: &mut bool, has_text: bool, key: &KeyEvent) -> DiscardGate {
+    if key.code == KeyCode::Esc {
+        if has_text && !*confirm {
+            *confirm = true;
+            return DiscardGate::Asked;
+        }
+        return DiscardGate::Closed;
+    }
+    if *confirm {
+        if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+            return DiscardGate::Closed;
+        }
+        *confirm = false;
+    }
+    DiscardGate::Pass
+}
+
 pub fn edit_line(input: &mut String, key: &KeyEvent) {
     match key.code {
         KeyCode::Backspace => {

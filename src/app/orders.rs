@@ -5,7 +5,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{App, Mode, PickPurpose, Picker, Request, RowState, edit_line};
+use super::{
+    App, DiscardGate, Mode, PickPurpose, Picker, Request, RowState, discard_gate, edit_line,
+};
 use crate::domain::{
     self, Order, OrderKind, OrderStatus, Organization, Scenario, YearMonth, format_countdown,
 };
@@ -579,39 +581,27 @@ impl App {
         mut form: Box<NewOrderForm>,
         key: KeyEvent,
     ) -> Vec<Request> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => {
-                if form.has_text() && !form.confirm_discard {
-                    form.confirm_discard = true;
-                    self.mode = Mode::NewOrder(form);
+        if key.code == KeyCode::Char('s') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            let result = form.validate(&self.policies, &self.orgs, &self.orders.orders, self.now);
+            self.mode = Mode::NewOrder(form);
+            return match result {
+                Ok(new) => vec![Request::CreateOrder(new)],
+                Err((_, e)) => {
+                    self.set_message(e, true);
+                    Vec::new()
                 }
-                Vec::new()
-            }
-            KeyCode::Char('s') if ctrl => {
-                let result =
-                    form.validate(&self.policies, &self.orgs, &self.orders.orders, self.now);
-                self.mode = Mode::NewOrder(form);
-                match result {
-                    Ok(new) => vec![Request::CreateOrder(new)],
-                    Err((_, e)) => {
-                        self.set_message(e, true);
-                        Vec::new()
-                    }
-                }
-            }
-            _ => {
-                if form.confirm_discard {
-                    if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-                        return Vec::new();
-                    }
-                    form.confirm_discard = false;
-                }
+            };
+        }
+        let has_text = form.has_text();
+        match discard_gate(&mut form.confirm_discard, has_text, &key) {
+            DiscardGate::Closed => {}
+            DiscardGate::Asked => self.mode = Mode::NewOrder(form),
+            DiscardGate::Pass => {
                 form.key(key, &self.orgs);
                 self.mode = Mode::NewOrder(form);
-                Vec::new()
             }
         }
+        Vec::new()
     }
 
     pub(super) fn rate_form_key(&mut self, mut form: Box<RateForm>, key: KeyEvent) -> Vec<Request> {

@@ -5,9 +5,7 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use crate::domain::{
-    AuditEvent, ConversationEntry, EntryKind, Organization, Ticket, describe_served_plan,
-};
+use crate::domain::{AuditEvent, ConversationEntry, EntryKind, Organization, Ticket};
 use crate::policy::PolicyRegistry;
 use crate::store::TicketDetail;
 use crate::text::{fit_to_width, sanitize_block, sanitize_line};
@@ -232,36 +230,14 @@ pub(super) fn indent(s: &str) -> String {
         .join("\n")
 }
 
-/// The plan as it serves today ("legacy-enterprise → basic since 2026-01-15") and, when
-/// linked, whose plan the tickets get.
-fn org_plan_text(o: &Organization, policies: &PolicyRegistry, now: DateTime<Utc>) -> String {
-    let set = policies.get(&o.policy_set);
-    let today =
-        o.tz.parse::<chrono_tz::Tz>()
-            .map(|tz| now.with_timezone(&tz).date_naive())
-            .unwrap_or_else(|_| now.date_naive());
-    let own = o.plan_display(set, today);
-    match (&o.parent, &o.parent_plan) {
-        (Some(parent), Some(pp)) => format!(
-            "{own}; linked to {} (tickets served as {})",
-            parent,
-            describe_served_plan(set, pp, today)
-        ),
-        _ => own,
-    }
-}
-
 fn org_json(o: &Organization, policies: &PolicyRegistry, now: DateTime<Utc>) -> Value {
     let set = policies.get(&o.policy_set);
-    let today =
-        o.tz.parse::<chrono_tz::Tz>()
-            .map(|tz| now.with_timezone(&tz).date_naive())
-            .unwrap_or_else(|_| now.date_naive());
+    let today = o.local_date(now);
     let served = set.map_or(o.plan_for_tickets().to_string(), |s| {
         s.effective_plan(o.plan_for_tickets(), today).to_string()
     });
     json!({"id": o.id, "name": o.name, "policy_set": o.policy_set, "plan": o.plan, "tz": o.tz,
-           "served_plan": served, "plan_display": org_plan_text(o, policies, now),
+           "served_plan": served, "plan_display": o.plan_summary(policies, now),
            "plan_since": o.plan_since.to_rfc3339(), "linked_to": o.parent,
            "created_at": o.created_at.to_rfc3339()})
 }
@@ -284,7 +260,7 @@ pub fn print_orgs(
             fit_to_width(&sanitize_line(&o.name), 32),
             o.policy_set,
             o.tz,
-            sanitize_line(&org_plan_text(o, policies, now)),
+            sanitize_line(&o.plan_summary(policies, now)),
         );
     }
     Ok(())
@@ -310,7 +286,7 @@ pub fn print_org(
     }
     println!("{}  (id {})", sanitize_line(&o.name), o.id);
     println!("policy set: {}", o.policy_set);
-    println!("plan: {}", sanitize_line(&org_plan_text(o, policies, now)));
+    println!("plan: {}", sanitize_line(&o.plan_summary(policies, now)));
     println!("on this plan since: {}", o.plan_since.to_rfc3339());
     println!("time zone: {}", o.tz);
     if !linked.is_empty() {

@@ -24,8 +24,7 @@ use rusqlite::{
 pub use error::{Context, Result, StoreError};
 pub use generate::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
 pub use orders::{
-    CreatedOrder, MAX_ATTACHMENT_BYTES, NewOrder, OrderFilter, describe_request,
-    validate_attachment_name,
+    CreatedOrder, MAX_ATTACHMENT_BYTES, NewOrder, OrderFilter, validate_attachment_name,
 };
 pub use orgs::OrgChange;
 pub use tickets::{
@@ -104,6 +103,35 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     policies: Arc<PolicyRegistry>,
+}
+
+/// Writes one audit row as given (recorded now, or imported from an export).
+pub(crate) fn insert_event_row(
+    tx: &Transaction,
+    subject: EventSubject,
+    (actor, source): (&str, &str),
+    at: DateTime<Utc>,
+    (field, old, new): (&str, Option<&str>, Option<&str>),
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO events (ticket_id, org_id, order_id, actor, actor_source, at, field, old, new)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            subject.ticket_id,
+            subject.org_id,
+            subject.order_id,
+            actor,
+            source,
+            to_ts(at),
+            field,
+            old,
+            new
+        ])
+    })
+    .ctx("recording audit event")?;
+    Ok(())
 }
 
 /// What an audit event is about: the work item (ticket or order) and its organization.
@@ -377,26 +405,8 @@ impl Store {
         subject: EventSubject,
         actor: &Actor,
         now: DateTime<Utc>,
-        (field, old, new): (&str, Option<&str>, Option<&str>),
+        change: (&str, Option<&str>, Option<&str>),
     ) -> Result<()> {
-        tx.prepare_cached(
-            "INSERT INTO events (ticket_id, org_id, order_id, actor, actor_source, at, field, old, new)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )
-        .and_then(|mut s| {
-            s.execute(params![
-                subject.ticket_id,
-                subject.org_id,
-                subject.order_id,
-                actor.name,
-                actor.source(),
-                to_ts(now),
-                field,
-                old,
-                new
-            ])
-        })
-        .ctx("recording audit event")?;
-        Ok(())
+        insert_event_row(tx, subject, (&actor.name, actor.source()), now, change)
     }
 }

@@ -375,17 +375,6 @@ impl Store {
         rows.collect::<rusqlite::Result<Vec<_>>>()
             .ctx("reading order history")
     }
-
-    /// Open orders (for the status line and the demo).
-    pub fn count_open_orders(&self) -> Result<i64> {
-        self.conn
-            .query_row(
-                "SELECT COUNT(*) FROM orders WHERE status = 'processing'",
-                [],
-                |r| r.get(0),
-            )
-            .ctx("counting orders")
-    }
 }
 
 fn prior_orders(tx: &Transaction, org_id: i64) -> Result<Vec<PriorOrder>> {
@@ -452,7 +441,7 @@ fn record_order_event(
 }
 
 /// "level 1 event assurance 2026-12-10..2026-12-12" and the like, for the audit log.
-pub fn describe_request(req: &OrderRequest) -> String {
+fn describe_request(req: &OrderRequest) -> String {
     let mut s = req.kind.as_str().to_string();
     if let Some(l) = req.level {
         s.push_str(&format!(" level {l}"));

@@ -174,13 +174,9 @@ impl Store {
         self.write(|tx| {
             let org = org_in(tx, name)?;
             let set = domain::policy_set(&policies, &org.policy_set)?;
+            domain::validate_plan(set, plan)?;
             let Some(new_plan) = set.plan(plan) else {
-                return Err(domain::RuleError::UnknownPlan {
-                    set: set.name.clone(),
-                    plan: plan.to_string(),
-                    known: set.plans.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "),
-                }
-                .into());
+                unreachable!("validate_plan checked the plan exists")
             };
             let tz = domain::parse_tz(&org.tz)?;
             let today = now.with_timezone(&tz).date_naive();
@@ -208,22 +204,7 @@ impl Store {
                 params![org.id, plan, to_ts(now)],
             )
             .ctx("changing the plan")?;
-            Store::record_event(
-                tx,
-                (None, Some(org.id)),
-                actor,
-                now,
-                "plan",
-                Some(&org.plan),
-                Some(plan),
-            )?;
-            let recomputed = sla_columns::refresh_org_tickets(tx, &policies, org.id, now)?;
-            Ok(OrgChange {
-                org: org.name.clone(),
-                old: org.plan.clone(),
-                new: plan.to_string(),
-                recomputed,
-            })
+            finish_change(tx, &policies, &org, (actor, now), ("plan", Some(&org.plan), Some(plan)))
         })
     }
 
@@ -294,22 +275,7 @@ impl Store {
                 params![org.id, parent.id],
             )
             .ctx("linking the organization")?;
-            Store::record_event(
-                tx,
-                (None, Some(org.id)),
-                actor,
-                now,
-                "linked_to",
-                None,
-                Some(&parent.name),
-            )?;
-            let recomputed = sla_columns::refresh_org_tickets(tx, &policies, org.id, now)?;
-            Ok(OrgChange {
-                org: org.name.clone(),
-                old: String::new(),
-                new: parent.name.clone(),
-                recomputed,
-            })
+            finish_change(tx, &policies, &org, (actor, now), ("linked_to", None, Some(&parent.name)))
         })
     }
 
@@ -333,22 +299,13 @@ impl Store {
                 [org.id],
             )
             .ctx("unlinking the organization")?;
-            Store::record_event(
+            finish_change(
                 tx,
-                (None, Some(org.id)),
-                actor,
-                now,
-                "linked_to",
-                Some(&parent),
-                None,
-            )?;
-            let recomputed = sla_columns::refresh_org_tickets(tx, &policies, org.id, now)?;
-            Ok(OrgChange {
-                org: org.name.clone(),
-                old: parent,
-                new: String::new(),
-                recomputed,
-            })
+                &policies,
+                &org,
+                (actor, now),
+                ("linked_to", Some(&parent), None),
+            )
         })
     }
 
@@ -387,4 +344,23 @@ fn linked_count(tx: &rusqlite::Transaction, org_id: i64) -> Result<i64> {
         |r| r.get(0),
     )
     .ctx("counting linked accounts")
+}
+
+/// The common end of a plan change, a link and an unlink: audit it, then recompute the open
+/// tickets of the organization and of its linked accounts on the plan that now serves them.
+fn finish_change(
+    tx: &rusqlite::Transaction,
+    policies: &crate::policy::PolicyRegistry,
+    org: &Organization,
+    (actor, now): (&Actor, DateTime<Utc>),
+    (field, old, new): (&str, Option<&str>, Option<&str>),
+) -> Result<OrgChange> {
+    Store::record_event(tx, (None, Some(org.id)), actor, now, field, old, new)?;
+    let recomputed = sla_columns::refresh_org_tickets(tx, policies, org.id, now)?;
+    Ok(OrgChange {
+        org: org.name.clone(),
+        old: old.unwrap_or_default().to_string(),
+        new: new.unwrap_or_default().to_string(),
+        recomputed,
+    })
 }

@@ -191,10 +191,21 @@ pub fn refresh(
     ticket_id: i64,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    refresh_inputs(tx, policies, ticket_id, now).map(|_| ())
+}
+
+/// `refresh`, handing back what it read (a plan change also needs the plan).
+fn refresh_inputs(
+    tx: &Transaction,
+    policies: &PolicyRegistry,
+    ticket_id: i64,
+    now: DateTime<Utc>,
+) -> Result<TicketSlaInputs> {
     let inputs = load_inputs(tx, ticket_id)?;
     let metrics = evaluate_inputs(policies, &inputs, now);
     let cols = columns_from_metrics(&metrics, inputs.status, &inputs.timeline, now);
-    store_columns(tx, ticket_id, &cols)
+    store_columns(tx, ticket_id, &cols)?;
+    Ok(inputs)
 }
 
 pub fn store_columns(tx: &Transaction, ticket_id: i64, cols: &SlaColumns) -> Result<()> {
@@ -237,10 +248,7 @@ pub fn refresh_org_tickets(
         })
         .ctx("finding open tickets to recompute")?;
     for &id in &ids {
-        let inputs = load_inputs(tx, id)?;
-        let metrics = evaluate_inputs(policies, &inputs, now);
-        let cols = columns_from_metrics(&metrics, inputs.status, &inputs.timeline, now);
-        store_columns(tx, id, &cols)?;
+        let inputs = refresh_inputs(tx, policies, id, now)?;
         let priority = policies
             .get(&inputs.policy_set)
             .and_then(|set| {

@@ -561,25 +561,17 @@ fn insert_item_event(
     (ticket_id, org_id, order_id): (Option<i64>, Option<i64>, Option<i64>),
     e: &EventRecord,
 ) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO events (ticket_id, org_id, order_id, actor, actor_source, at, field, old, new)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )
-    .and_then(|mut s| {
-        s.execute(params![
+    super::insert_event_row(
+        tx,
+        super::EventSubject {
             ticket_id,
             org_id,
             order_id,
-            e.actor,
-            e.actor_source,
-            to_ts(e.at),
-            e.field,
-            e.old,
-            e.new
-        ])
-    })
-    .ctx("importing audit event")?;
-    Ok(())
+        },
+        (&e.actor, &e.actor_source),
+        e.at,
+        (&e.field, e.old.as_deref(), e.new.as_deref()),
+    )
 }
 
 /// The facts an order record must be consistent about (history is imported as it was; the

@@ -411,18 +411,5 @@ pub(super) fn draw_reject(frame: &mut Frame, theme: &Theme, order_id: i64, input
 /// The plan line of an organization for the ticket detail: retirement and links spelled out.
 pub(super) fn plan_text(app: &App, org_id: i64) -> Option<String> {
     let o = app.orgs.iter().find(|o| o.id == org_id)?;
-    let set = app.policies.get(&o.policy_set);
-    let today =
-        o.tz.parse::<chrono_tz::Tz>()
-            .map(|tz| app.now.with_timezone(&tz).date_naive())
-            .unwrap_or_else(|_| app.now.date_naive());
-    let own = o.plan_display(set, today);
-    Some(match (&o.parent, &o.parent_plan) {
-        (Some(parent), Some(pp)) => format!(
-            "{own}; linked to {}: served as {}",
-            sanitize_line(parent),
-            crate::domain::describe_served_plan(set, pp, today)
-        ),
-        _ => own,
-    })
+    Some(sanitize_line(&o.plan_summary(&app.policies, app.now)))
 }
