@@ -9,7 +9,6 @@ use std::time::Duration as StdDuration;
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Utc};
 
-use crate::cli::args::DemoArgs;
 use crate::clock::{Clock, ScaledClock};
 use crate::demo_templates::DemoTemplates;
 use crate::domain::{Actor, AuthorRole, EntryKind, Status};
@@ -350,7 +349,14 @@ pub fn live_step(store: &mut Store, generator: &mut Generator, now: DateTime<Utc
     Ok(())
 }
 
-pub fn run(db: Option<&Path>, as_user: Option<&str>, args: &DemoArgs) -> Result<()> {
+/// How the demo runs: the clock's speed and whether to open the TUI at all.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoOptions {
+    pub speed: f64,
+    pub no_tui: bool,
+}
+
+pub fn run(db: Option<&Path>, as_user: Option<&str>, args: &DemoOptions) -> Result<()> {
     if !(args.speed.is_finite() && args.speed > 0.0 && args.speed <= 10_000.0) {
         bail!(
             "--speed must be a number above 0 and at most 10000 (got {})",
@@ -369,8 +375,8 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, args: &DemoArgs) -> Result<
         }
     };
     let fresh = !path.exists();
-    let mut store = crate::cli::open_store(Some(&path))?;
-    let origin = crate::cli::now()?;
+    let mut store = crate::session::open_store(Some(&path))?;
+    let origin = crate::session::now()?;
     if fresh {
         let n = seed(&mut store, origin, 7)?;
         eprintln!("demo: {} tickets in {}", n, path.display());

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod demo;
 pub mod demo_templates;
 pub mod domain;
@@ -14,8 +15,10 @@ pub mod generator;
 pub mod orders;
 pub mod policy;
 pub mod report;
+pub mod session;
 pub mod sla;
 pub mod store;
 pub mod text;
 pub mod tui;
 pub mod ui;
+pub mod worker;

@@ -3,7 +3,7 @@
 //! on its own thread, which also watches `PRAGMA data_version` for other processes' writes.
 
 use std::io::{Stdout, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration as StdDuration;
@@ -14,65 +14,17 @@ use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use crossterm::{cursor, execute, terminal};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use serde::Deserialize;
 use tokio::sync::mpsc;
 
-use crate::app::keymap::KeyConfig;
-use crate::app::{Anchor, App, Keymap, Request, Response, SlaItem};
+use crate::app::{App, Request, Response};
 use crate::clock::Clock;
-use crate::domain::{Actor, AuthorRole, EntryKind};
-use crate::store::{OrderFilter, SortKey, Store, StoreError, TicketFilter, TicketSort};
-
-/// How often the database thread looks for other processes' commits.
-const WATCH_EVERY: StdDuration = StdDuration::from_millis(250);
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Config {
-    /// Ring the terminal bell when a ticket breaches while watched.
-    #[serde(default = "yes")]
-    pub bell: bool,
-    #[serde(default)]
-    pub keys: std::collections::HashMap<String, Vec<String>>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-pub fn config_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("TUIDESK_CONFIG") {
-        return Some(PathBuf::from(p));
-    }
-    directories::ProjectDirs::from("", "", "tuidesk").map(|d| d.config_dir().join("config.toml"))
-}
-
-/// Reads the config file if there is one; a mistake names the file and the key.
-pub fn load_config(path: Option<&Path>) -> Result<(Config, Keymap)> {
-    let Some(path) = path.filter(|p| p.exists()) else {
-        return Ok((
-            Config {
-                bell: true,
-                ..Default::default()
-            },
-            Keymap::default(),
-        ));
-    };
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let config: Config =
-        toml::from_str(&text).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
-    let keymap = Keymap::with_overrides(&KeyConfig {
-        keys: config.keys.clone(),
-    })
-    .map_err(|e| anyhow!("{}: {e}", path.display()))?;
-    Ok((config, keymap))
-}
+use crate::domain::Actor;
+use crate::store::Store;
 
 pub fn run_default(db: Option<&Path>, as_user: Option<&str>) -> Result<()> {
-    let path = crate::cli::database_path(db)?;
+    let path = crate::session::database_path(db)?;
     let clock: Arc<dyn Clock> = match std::env::var("TUIDESK_NOW") {
-        Ok(s) if !s.is_empty() => Arc::new(crate::clock::FixedClock(crate::cli::now()?)),
+        Ok(s) if !s.is_empty() => Arc::new(crate::clock::FixedClock(crate::session::now()?)),
         _ => Arc::new(crate::clock::SystemClock),
     };
     run(&path, as_user, clock)
@@ -119,10 +71,10 @@ enum Input {
 }
 
 pub fn run(path: &Path, as_user: Option<&str>, clock: Arc<dyn Clock>) -> Result<()> {
-    let actor = crate::cli::actor(as_user)?;
-    let (config, keymap) = load_config(config_path().as_deref())?;
+    let actor = crate::session::actor(as_user)?;
+    let (config, keymap) = crate::config::load_config(crate::config::config_path().as_deref())?;
     // Open before touching the terminal, so a bad path is a plain error message.
-    let store = crate::cli::open_store(Some(path))?;
+    let store = crate::session::open_store(Some(path))?;
     let policies = store.policies().clone();
     let label = path
         .file_name()
@@ -176,7 +128,9 @@ async fn event_loop(
     let (request_tx, request_rx) = std_mpsc::channel::<Request>();
     let (response_tx, mut response_rx) = mpsc::unbounded_channel::<Response>();
     let db_clock = clock.clone();
-    std::thread::spawn(move || database_thread(store, actor, db_clock, request_rx, response_tx));
+    std::thread::spawn(move || {
+        crate::worker::database_thread(store, actor, db_clock, request_rx, response_tx)
+    });
 
     let send = |reqs: Vec<Request>| {
         for r in reqs {
@@ -262,397 +216,4 @@ fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) -> Res
     execute!(terminal.backend_mut(), EndSynchronizedUpdate).context("drawing")?;
     app.dirty = false;
     Ok(())
-}
-
-fn failed(e: StoreError, ticket_id: Option<i64>) -> Response {
-    let conflict = matches!(
-        e,
-        StoreError::Conflict { .. } | StoreError::ClaimedBy { .. }
-    );
-    Response::Failed {
-        message: e.to_string(),
-        conflict,
-        ticket_id,
-    }
-}
-
-/// Counts are expensive on a million rows: recount only when the filter or data changed.
-struct CountCache {
-    filter: Option<TicketFilter>,
-    generation: u64,
-    total: i64,
-}
-
-fn database_thread(
-    mut store: Store,
-    actor: Actor,
-    clock: Arc<dyn Clock>,
-    requests: std_mpsc::Receiver<Request>,
-    responses: mpsc::UnboundedSender<Response>,
-) {
-    let mut last_version = store.data_version().unwrap_or(0);
-    let mut generation: u64 = 0;
-    let mut counts = CountCache {
-        filter: None,
-        generation: u64::MAX,
-        total: 0,
-    };
-    loop {
-        let request = match requests.recv_timeout(WATCH_EVERY) {
-            Ok(r) => r,
-            Err(std_mpsc::RecvTimeoutError::Timeout) => {
-                if let Ok(v) = store.data_version()
-                    && v != last_version
-                {
-                    last_version = v;
-                    generation += 1;
-                    if responses.send(Response::ExternalChange).is_err() {
-                        return;
-                    }
-                }
-                continue;
-            }
-            Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
-        };
-        // Typing saves a draft per key; only the newest one for each draft matters.
-        let mut batch = vec![request];
-        while let Ok(next) = requests.try_recv() {
-            batch.push(next);
-        }
-        let mut skip = vec![false; batch.len()];
-        for i in 0..batch.len() {
-            if let Request::SaveDraft {
-                ticket_id, kind, ..
-            } = &batch[i]
-            {
-                skip[i] = batch[i + 1..]
-                    .iter()
-                    .any(|r| matches!(r, Request::SaveDraft { ticket_id: t, kind: k, .. } if t == ticket_id && k == kind));
-            }
-        }
-        for (request, skip) in batch.into_iter().zip(skip) {
-            if skip {
-                continue;
-            }
-            let writes = is_write(&request);
-            let response = handle(
-                &mut store,
-                &actor,
-                &*clock,
-                request,
-                &mut counts,
-                generation,
-            );
-            if writes {
-                generation += 1;
-                last_version = store.data_version().unwrap_or(last_version);
-            }
-            if let Some(r) = response
-                && responses.send(r).is_err()
-            {
-                return;
-            }
-        }
-    }
-}
-
-fn is_write(r: &Request) -> bool {
-    matches!(
-        r,
-        Request::Claim(_)
-            | Request::Change { .. }
-            | Request::AddEntry { .. }
-            | Request::SaveDraft { .. }
-            | Request::CreateTicket(_)
-            | Request::CreateOrder(_)
-            | Request::CompleteOrder { .. }
-            | Request::RejectOrder { .. }
-            | Request::RateOrder { .. }
-    )
-}
-
-fn max_key(sort: TicketSort) -> SortKey {
-    let n = match sort {
-        TicketSort::Due => 3,
-        TicketSort::Created => 2,
-        TicketSort::Severity => 4,
-    };
-    // Created sorts descending, so its "end" is the smallest key.
-    SortKey(vec![
-        if sort == TicketSort::Created {
-            i64::MIN
-        } else {
-            i64::MAX
-        };
-        n
-    ])
-}
-
-fn handle(
-    store: &mut Store,
-    actor: &Actor,
-    clock: &dyn Clock,
-    request: Request,
-    counts: &mut CountCache,
-    generation: u64,
-) -> Option<Response> {
-    let now = clock.now();
-    // Draft saves answer only when they fail; typing goes on either way.
-    let request = match request {
-        Request::SaveDraft {
-            ticket_id,
-            kind,
-            body,
-        } => {
-            return store
-                .save_draft(&actor.name, ticket_id, &kind, &body, now)
-                .err()
-                .map(|e| failed(e, Some(ticket_id)));
-        }
-        other => other,
-    };
-    let result: Result<Response, Response> = (|| match request {
-        Request::Queue {
-            filter,
-            sort,
-            anchor,
-            limit,
-        } => {
-            let list = |after: Option<&SortKey>, before: Option<&SortKey>, n: usize| {
-                store.list_tickets(&filter, sort, after, before, n, now)
-            };
-            let mut select = None;
-            let page = match &anchor {
-                Anchor::Top => list(None, None, limit),
-                Anchor::Bottom => list(None, Some(&max_key(sort)), limit),
-                Anchor::After(k) => list(Some(k), None, limit).and_then(|p| {
-                    if p.tickets.is_empty() || p.tickets.len() == limit {
-                        Ok(p)
-                    } else {
-                        list(None, Some(&max_key(sort)), limit)
-                    }
-                }),
-                Anchor::Before(k) => list(None, Some(k), limit).and_then(|p| {
-                    if p.tickets.is_empty() || p.tickets.len() == limit {
-                        Ok(p)
-                    } else {
-                        list(None, None, limit)
-                    }
-                }),
-                Anchor::Around { id, above } => {
-                    select = Some(*id);
-                    match store.sort_key(*id, sort).map_err(|e| failed(e, None))? {
-                        None => list(None, None, limit),
-                        Some(key) => {
-                            let before =
-                                list(None, Some(&key), (*above).min(limit.saturating_sub(1)))
-                                    .map_err(|e| failed(e, None))?;
-                            let mut after_key = key.clone();
-                            // Include the ticket itself: step just before it in sort order.
-                            if let Some(last) = after_key.0.last_mut() {
-                                *last = if sort == TicketSort::Created {
-                                    last.saturating_add(1)
-                                } else {
-                                    last.saturating_sub(1)
-                                };
-                            }
-                            let rest = list(Some(&after_key), None, limit - before.tickets.len())
-                                .map_err(|e| failed(e, None))?;
-                            let mut tickets = before.tickets;
-                            let mut keys = before.keys;
-                            tickets.extend(rest.tickets);
-                            keys.extend(rest.keys);
-                            if tickets.len() < limit {
-                                list(None, Some(&max_key(sort)), limit).map(|p| {
-                                    if p.tickets.len() > tickets.len() {
-                                        p
-                                    } else {
-                                        crate::store::TicketPage { tickets, keys }
-                                    }
-                                })
-                            } else {
-                                Ok(crate::store::TicketPage { tickets, keys })
-                            }
-                        }
-                    }
-                }
-            }
-            .map_err(|e| failed(e, None))?;
-            if counts.filter.as_ref() != Some(&filter) || counts.generation != generation {
-                counts.total = store
-                    .count_tickets(&filter, now)
-                    .map_err(|e| failed(e, None))?;
-                counts.filter = Some(filter.clone());
-                counts.generation = generation;
-            }
-            Ok(Response::Queue {
-                tickets: page.tickets,
-                keys: page.keys,
-                total: counts.total,
-                select,
-            })
-        }
-        Request::Search { query, limit } => store
-            .search(&query, limit, now)
-            .map(|tickets| Response::Search { query, tickets })
-            .map_err(|e| failed(e, None)),
-        Request::Detail(id) => {
-            let detail = store
-                .ticket_detail(id, now)
-                .map_err(|e| failed(e, Some(id)))?;
-            let drafts = store
-                .drafts_for(&actor.name, id)
-                .map_err(|e| failed(e, Some(id)))?;
-            Ok(Response::Detail(Box::new(detail), drafts))
-        }
-        Request::Sla { limit } => {
-            let page = store
-                .list_tickets(
-                    &TicketFilter::default(),
-                    TicketSort::Due,
-                    None,
-                    None,
-                    limit,
-                    now,
-                )
-                .map_err(|e| failed(e, None))?;
-            let mut items = Vec::new();
-            for t in page.tickets.into_iter().filter(|t| t.next_due.is_some()) {
-                let (policy_set, plan, tz, timeline) =
-                    store.sla_timeline(t.id).map_err(|e| failed(e, None))?;
-                items.push(SlaItem {
-                    ticket: t,
-                    policy_set,
-                    plan,
-                    tz,
-                    timeline,
-                });
-            }
-            Ok(Response::Sla(items))
-        }
-        Request::Counts => store
-            .urgency_counts(now)
-            .map(Response::Counts)
-            .map_err(|e| failed(e, None)),
-        Request::Orgs => store
-            .list_orgs()
-            .map(Response::Orgs)
-            .map_err(|e| failed(e, None)),
-        Request::Claim(id) => store
-            .claim(id, actor, now)
-            .map(|t| Response::Written {
-                message: format!("#{} is yours", t.id),
-                ticket_id: Some(t.id),
-            })
-            .map_err(|e| failed(e, Some(id))),
-        Request::Change {
-            id,
-            change,
-            expected,
-        } => store
-            .change_ticket(id, &change, Some(expected), actor, now)
-            .map(|t| Response::Written {
-                message: format!(
-                    "#{}: {} · {} · {}",
-                    t.id,
-                    t.status,
-                    t.severity,
-                    t.assignee.as_deref().unwrap_or("unassigned")
-                ),
-                ticket_id: Some(t.id),
-            })
-            .map_err(|e| failed(e, Some(id))),
-        Request::AddEntry { id, kind, body } => {
-            let entry = store
-                .add_entry(id, kind, AuthorRole::Engineer, &body, actor, now)
-                .map_err(|e| failed(e, Some(id)))?;
-            let _ = store.save_draft(&actor.name, id, kind.as_str(), "", now);
-            let what = if kind == EntryKind::Reply {
-                "reply sent"
-            } else {
-                "note added"
-            };
-            Ok(Response::Written {
-                message: format!("{what} to #{}", entry.ticket_id),
-                ticket_id: Some(id),
-            })
-        }
-        Request::SaveDraft { ticket_id, .. } => Err(failed(
-            StoreError::Other("draft requests are handled before".into()),
-            Some(ticket_id),
-        )),
-        Request::LoadDraft { ticket_id, kind } => store
-            .draft(&actor.name, ticket_id, kind.as_str())
-            .map(|body| Response::Draft {
-                ticket_id,
-                kind,
-                body,
-            })
-            .map_err(|e| failed(e, Some(ticket_id))),
-        Request::CreateTicket(new) => store
-            .create_ticket(&new, actor, now)
-            .map(|t| Response::Written {
-                message: format!("opened #{}", t.id),
-                ticket_id: Some(t.id),
-            })
-            .map_err(|e| failed(e, None)),
-        Request::Orders => store
-            .list_orders(&OrderFilter::default(), 1000)
-            .map(Response::Orders)
-            .map_err(|e| failed(e, None)),
-        Request::CreateOrder(new) => store
-            .create_order(&new, actor, now)
-            .map(|c| Response::OrderWritten {
-                message: match c.warnings.first() {
-                    Some(w) => format!("order #{} requested; note: {w}", c.order.id),
-                    None => format!("order #{} requested", c.order.id),
-                },
-                order_id: c.order.id,
-            })
-            .map_err(|e| failed(e, None)),
-        Request::CompleteOrder { id, attach_report } => {
-            let files = if attach_report {
-                store
-                    .report_attachments(id, now)
-                    .map_err(|e| failed(e, None))?
-            } else {
-                Vec::new()
-            };
-            store
-                .complete_order(id, &files, actor, now)
-                .map(|o| Response::OrderWritten {
-                    message: if files.is_empty() {
-                        format!("order #{} completed", o.id)
-                    } else {
-                        format!("order #{} completed with its monthly report", o.id)
-                    },
-                    order_id: o.id,
-                })
-                .map_err(|e| failed(e, None))
-        }
-        Request::RejectOrder { id, reason } => store
-            .reject_order(id, &reason, actor, now)
-            .map(|o| Response::OrderWritten {
-                message: format!("order #{} rejected", o.id),
-                order_id: o.id,
-            })
-            .map_err(|e| failed(e, None)),
-        Request::RateOrder {
-            id,
-            speed,
-            quality,
-            feedback,
-        } => store
-            .rate_order(id, speed, quality, &feedback, actor, now)
-            .map(|o| Response::OrderWritten {
-                message: format!("order #{} rated ★{speed} ★{quality}", o.id),
-                order_id: o.id,
-            })
-            .map_err(|e| failed(e, None)),
-        Request::Report(month) => store
-            .monthly_report(month, None, now)
-            .map(|r| Response::Report(Box::new(r)))
-            .map_err(|e| failed(e, None)),
-    })();
-    Some(result.unwrap_or_else(|r| r))
 }

@@ -9,105 +9,17 @@ mod sla_cmd;
 mod ticket_cmd;
 
 use std::io::{BufReader, Read, Write};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 
-use anyhow::{Context as _, Result, anyhow, bail};
-use chrono::{DateTime, Utc};
+use anyhow::{Context as _, Result, bail};
 
 pub use args::Cli;
 use args::{Command, OrgCommand, PolicyCommand};
 
-use crate::domain::{self, Actor};
-use crate::policy::PolicyRegistry;
-use crate::store::Store;
+pub use crate::session::{actor, database_path, now, open_store, policies};
 
 /// Exit status for errors the user can fix (bad input, unknown ids, refused edits).
 pub const EXIT_FAILURE: i32 = 1;
-
-/// The wall clock, read in exactly one place. `TUIDESK_NOW` (RFC 3339) pins it, so scripts
-/// and tests can replay a moment; the demo runs its own faster clock on top of this.
-pub fn now() -> Result<DateTime<Utc>> {
-    match std::env::var("TUIDESK_NOW") {
-        Ok(s) if !s.is_empty() => DateTime::parse_from_rfc3339(&s)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| anyhow!("TUIDESK_NOW={s:?} is not an RFC 3339 instant: {e}")),
-        _ => Ok(Utc::now()),
-    }
-}
-
-pub fn actor(as_user: Option<&str>) -> Result<Actor> {
-    if let Some(name) = as_user {
-        domain::validate_user_name(name)?;
-        return Ok(Actor {
-            name: name.to_string(),
-            via_as: true,
-        });
-    }
-    // The account the process runs as, not an environment variable anyone can set.
-    let name = whoami::username()
-        .ok()
-        .filter(|s| !s.is_empty())
-        .or_else(|| {
-            ["USER", "LOGNAME"]
-                .iter()
-                .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-        })
-        .unwrap_or_else(|| "unknown".to_string());
-    Ok(Actor {
-        name,
-        via_as: false,
-    })
-}
-
-/// Where the database lives: --db, else $TUIDESK_DB, else the platform data directory.
-pub fn database_path(flag: Option<&Path>) -> Result<PathBuf> {
-    if let Some(p) = flag {
-        return Ok(p.to_path_buf());
-    }
-    if let Ok(p) = std::env::var("TUIDESK_DB")
-        && !p.is_empty()
-    {
-        return Ok(PathBuf::from(p));
-    }
-    let dirs = directories::ProjectDirs::from("", "", "tuidesk").ok_or_else(|| {
-        anyhow!("cannot find a home directory for the default database; pass --db PATH")
-    })?;
-    let dir = dirs.data_dir();
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    Ok(dir.join("tuidesk.db"))
-}
-
-/// Built-in policy sets plus the user's own from $TUIDESK_POLICY_DIR or the config directory.
-pub fn policies() -> Result<Arc<PolicyRegistry>> {
-    let dir = std::env::var_os("TUIDESK_POLICY_DIR")
-        .map(PathBuf::from)
-        .or_else(|| {
-            directories::ProjectDirs::from("", "", "tuidesk")
-                .map(|d| d.config_dir().join("policies"))
-        })
-        .filter(|d| d.is_dir());
-    Ok(Arc::new(PolicyRegistry::load_with_dir(dir.as_deref())?))
-}
-
-pub fn open_store(db: Option<&Path>) -> Result<Store> {
-    let path = database_path(db)?;
-    if let Some(parent) = path.parent()
-        && !parent.as_os_str().is_empty()
-        && !parent.is_dir()
-    {
-        bail!(
-            "cannot open database {}: directory {} does not exist",
-            path.display(),
-            parent.display()
-        );
-    }
-    if path.is_dir() {
-        bail!("cannot open database {}: it is a directory", path.display());
-    }
-    crate::store::warn_if_network_fs(&path);
-    Ok(Store::open(&path, policies()?)?)
-}
 
 /// Reads a body given inline, from a file, or from standard input (`-`).
 pub fn read_text(inline: Option<&str>, file: Option<&str>, what: &str) -> Result<String> {
@@ -132,7 +44,14 @@ pub fn run(cli: Cli) -> Result<()> {
     let as_user = cli.as_user.as_deref();
     match cli.command {
         None => crate::tui::run_default(db, as_user),
-        Some(Command::Demo(args)) => crate::demo::run(db, as_user, &args),
+        Some(Command::Demo(args)) => crate::demo::run(
+            db,
+            as_user,
+            &crate::demo::DemoOptions {
+                speed: args.speed,
+                no_tui: args.no_tui,
+            },
+        ),
         Some(Command::Org(cmd)) => org(db, as_user, cmd),
         Some(Command::Ticket(cmd)) => ticket_cmd::run(db, as_user, cmd),
         Some(Command::Order(cmd)) => order_cmd::run(db, as_user, cmd),
