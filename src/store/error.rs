@@ -1,7 +1,5 @@
-use rusqlite::ErrorCode;
-
 use crate::domain::RuleError;
-use crate::store::fts::QueryError;
+use crate::store::sqlite::fts::QueryError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -33,84 +31,50 @@ pub enum StoreError {
         "database schema version {found} is newer than this tuidesk understands ({supported}); upgrade tuidesk"
     )]
     NewerSchema { found: i64, supported: i64 },
-    #[error("{context}: {}", describe_sqlite(.source))]
+    /// The database failed; `kind` says how, in terms a user can act on.
+    #[error("{context}: {message}")]
     Db {
         context: String,
-        #[source]
-        source: rusqlite::Error,
+        kind: DbFailure,
+        message: String,
     },
     #[error("{0}")]
     Other(String),
 }
 
-/// A message a user can act on, for the SQLite failures people actually meet.
-fn describe_sqlite(err: &rusqlite::Error) -> String {
-    if let rusqlite::Error::SqliteFailure(e, msg) = err {
-        let detail = msg.clone().unwrap_or_default();
-        return match e.code {
-            ErrorCode::DiskFull => {
-                "the disk is full (SQLITE_FULL); free some space and retry — nothing was written".into()
-            }
-            ErrorCode::ReadOnly => {
-                "the database is read-only; check the permissions of the file and its directory (writers need both)".into()
-            }
-            ErrorCode::NotADatabase => {
-                "the file is not a tuidesk database (not SQLite, or encrypted)".into()
-            }
-            ErrorCode::DatabaseCorrupt => {
-                "the database file is corrupt; restore it from a backup (`tuidesk backup`)".into()
-            }
-            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
-                "the database stayed busy (other writers) past the retry limit; try again".into()
-            }
-            ErrorCode::CannotOpen => format!(
-                "cannot open the database file; check that the directory exists and is writable ({detail})"
-            ),
-            ErrorCode::PermissionDenied => "permission denied".into(),
-            ErrorCode::SystemIoFailure => format!("I/O error ({detail})"),
-            _ => {
-                if detail.is_empty() {
-                    e.to_string()
-                } else {
-                    detail
-                }
-            }
-        };
-    }
-    err.to_string()
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// How a database operation failed, the same words for every backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbFailure {
+    /// Other writers held the lock past the retry limit (or a serialization failure).
+    Busy,
+    DiskFull,
+    ReadOnly,
+    NotADatabase,
+    Corrupt,
+    CannotOpen,
+    PermissionDenied,
+    Io,
+    Other,
 }
 
 impl StoreError {
-    pub fn sqlite_code(&self) -> Option<ErrorCode> {
-        match self {
-            StoreError::Db {
-                source: rusqlite::Error::SqliteFailure(e, _),
-                ..
-            } => Some(e.code),
-            _ => None,
-        }
-    }
-
     pub fn is_busy(&self) -> bool {
         matches!(
-            self.sqlite_code(),
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+            self,
+            StoreError::Db {
+                kind: DbFailure::Busy,
+                ..
+            }
         )
     }
-}
 
-pub type Result<T, E = StoreError> = std::result::Result<T, E>;
-
-/// Attaches what we were doing to a SQLite error.
-pub trait Context<T> {
-    fn ctx(self, context: &str) -> Result<T>;
-}
-
-impl<T> Context<T> for rusqlite::Result<T> {
-    fn ctx(self, context: &str) -> Result<T> {
-        self.map_err(|source| StoreError::Db {
-            context: context.to_string(),
-            source,
-        })
+    /// The backend's failure kind, if this is a database failure.
+    pub fn db_failure(&self) -> Option<DbFailure> {
+        match self {
+            StoreError::Db { kind, .. } => Some(*kind),
+            _ => None,
+        }
     }
 }

@@ -1,0 +1,413 @@
+//! The SQLite store: the only module that speaks SQL. Opening applies migrations; every
+//! multi-row write runs in one `BEGIN IMMEDIATE` transaction with bounded retry, so other
+//! engineers' processes on the same file see all of a change or none of it.
+
+mod error;
+pub mod fts;
+mod generate;
+mod orders;
+mod orgs;
+mod schema;
+mod sla_columns;
+mod tickets;
+mod transfer;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
+};
+
+pub use crate::store::error::{Result, StoreError};
+pub use error::Context;
+pub use generate::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
+pub use orders::{
+    CreatedOrder, MAX_ATTACHMENT_BYTES, NewOrder, OrderFilter, validate_attachment_name,
+};
+pub use orgs::OrgChange;
+pub use tickets::{
+    NewTicket, SortKey, TicketChange, TicketDetail, TicketFilter, TicketPage, TicketSort,
+    UrgencyCounts,
+};
+pub use transfer::ImportSummary;
+
+use crate::domain::Actor;
+use crate::policy::PolicyRegistry;
+
+/// How long one statement waits on another process's lock before SQLite gives up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often a write transaction is retried when the lock stays busy past the timeout.
+const WRITE_ATTEMPTS: u32 = 5;
+
+pub struct SlaReport {
+    pub org: crate::domain::Organization,
+    pub effective_plan: String,
+    pub severity: String,
+    pub status: crate::domain::Status,
+    pub timeline: crate::sla::TicketTimeline,
+    pub metrics: Vec<crate::sla::MetricStatus>,
+}
+
+/// SQLite's locking is unreliable on network file systems; say so instead of corrupting.
+pub fn warn_if_network_fs(path: &Path) {
+    if let Some(fs) = network_fs_type(path) {
+        eprintln!(
+            "tuidesk: warning: {} is on a {fs} network file system; SQLite locking is unsafe there, keep the database on a local disk",
+            path.display()
+        );
+    }
+}
+
+pub fn is_network_fs_type(fs_type: &str) -> bool {
+    matches!(
+        fs_type,
+        "nfs"
+            | "nfs4"
+            | "cifs"
+            | "smb3"
+            | "smbfs"
+            | "fuse.sshfs"
+            | "9p"
+            | "ceph"
+            | "glusterfs"
+            | "afs"
+            | "lustre"
+            | "fuse.s3fs"
+    )
+}
+
+/// The file-system type of the mount holding `path`, if it is a network one (Linux only).
+fn network_fs_type(path: &Path) -> Option<String> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let dir = std::fs::canonicalize(dir).ok()?;
+    let mounts = std::fs::read_to_string("/proc/mounts").ok()?;
+    let mut best: Option<(usize, String)> = None;
+    for line in mounts.lines() {
+        let mut parts = line.split_whitespace();
+        let (_, Some(mount), Some(fs)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        if dir.starts_with(mount) && best.as_ref().is_none_or(|(len, _)| mount.len() > *len) {
+            best = Some((mount.len(), fs.to_string()));
+        }
+    }
+    best.map(|(_, fs)| fs).filter(|fs| is_network_fs_type(fs))
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    policies: Arc<PolicyRegistry>,
+}
+
+/// Writes one audit row as given (recorded now, or imported from an export).
+pub(crate) fn insert_event_row(
+    tx: &Transaction,
+    subject: EventSubject,
+    (actor, source): (&str, &str),
+    at: DateTime<Utc>,
+    (field, old, new): (&str, Option<&str>, Option<&str>),
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO events (ticket_id, org_id, order_id, actor, actor_source, at, field, old, new)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            subject.ticket_id,
+            subject.org_id,
+            subject.order_id,
+            actor,
+            source,
+            to_ts(at),
+            field,
+            old,
+            new
+        ])
+    })
+    .ctx("recording audit event")?;
+    Ok(())
+}
+
+/// What an audit event is about: the work item (ticket or order) and its organization.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct EventSubject {
+    pub ticket_id: Option<i64>,
+    pub org_id: Option<i64>,
+    pub order_id: Option<i64>,
+}
+
+pub fn to_ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+pub fn from_ts(ts: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(ts, 0)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+pub fn opt_from_ts(ts: Option<i64>) -> Option<DateTime<Utc>> {
+    ts.map(from_ts)
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path, policies: Arc<PolicyRegistry>) -> Result<Store> {
+        // Create the file ourselves (0666 less the umask) so a team umask of 002 gives a
+        // group-writable database; SQLite gives its -wal and -shm files the same mode.
+        if !path.exists() {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(path)
+                .map_err(|e| {
+                    StoreError::Other(format!("cannot create database {}: {e}", path.display()))
+                })?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .ctx(&format!("opening {}", path.display()))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            policies,
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens an existing database for reading only (the TUI's change watcher, backups).
+    pub fn open_read_only(path: &Path, policies: Arc<PolicyRegistry>) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .ctx(&format!("opening {} read-only", path.display()))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .ctx("setting busy timeout")?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            policies,
+        })
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        let what = format!("opening {}", self.path.display());
+        self.conn.busy_timeout(BUSY_TIMEOUT).ctx(&what)?;
+        // journal_mode is the first statement that reads the file, so a non-database fails here.
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .ctx(&what)?;
+        if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
+            return Err(StoreError::Other(format!(
+                "{what}: could not switch to WAL journal mode (got {mode}); is the file system read-only?"
+            )));
+        }
+        self.conn
+            .execute_batch(
+                "PRAGMA foreign_keys = ON;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA temp_store = MEMORY;",
+            )
+            .ctx(&what)?;
+        self.conn.set_prepared_statement_cache_capacity(64);
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let supported = schema::MIGRATIONS.len() as i64;
+        let found: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .ctx("reading schema version")?;
+        if found > supported {
+            return Err(StoreError::NewerSchema { found, supported });
+        }
+        if found == supported {
+            return Ok(());
+        }
+        self.write(|tx| {
+            // Re-read inside the lock: another process may have migrated meanwhile.
+            let current: i64 = tx
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .ctx("reading schema version")?;
+            for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(current as usize) {
+                tx.execute_batch(sql)
+                    .ctx(&format!("applying schema migration {}", i + 1))?;
+                tx.pragma_update(None, "user_version", (i + 1) as i64)
+                    .ctx("recording schema version")?;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn policies(&self) -> &Arc<PolicyRegistry> {
+        &self.policies
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so
+    /// the transaction can never fail half-way on a lock upgrade. Busy locks are retried a
+    /// bounded number of times; any error rolls everything back.
+    pub fn write<T>(&mut self, mut body: impl FnMut(&Transaction) -> Result<T>) -> Result<T> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result: Result<T> = (|| {
+                let tx = self
+                    .conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .ctx("starting a write transaction")?;
+                let value = body(&tx)?;
+                tx.commit().ctx("committing")?;
+                Ok(value)
+            })();
+            match result {
+                Err(e) if e.is_busy() && attempt < WRITE_ATTEMPTS => {
+                    std::thread::sleep(Duration::from_millis(20 * u64::from(attempt)));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Increments whenever another connection commits to the file: the cheap change signal
+    /// the TUI polls.
+    pub fn data_version(&self) -> Result<i64> {
+        self.conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .ctx("polling for changes")
+    }
+
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA integrity_check")
+            .ctx("running integrity check")?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .ctx("running integrity check")?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .ctx("running integrity check")
+    }
+
+    /// A consistent copy made with SQLite's online backup API while others keep writing.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(StoreError::Other(format!(
+                "{} already exists; choose a new file name",
+                dest.display()
+            )));
+        }
+        let mut target = Connection::open(dest).ctx(&format!("creating {}", dest.display()))?;
+        {
+            let backup =
+                rusqlite::backup::Backup::new(&self.conn, &mut target).ctx("starting backup")?;
+            backup
+                .run_to_completion(256, Duration::from_millis(5), None)
+                .ctx("copying pages")?;
+        }
+        Ok(())
+    }
+
+    /// Everything `sla explain` shows: the inputs the engine saw and what it computed.
+    pub fn sla_report(&self, ticket_id: i64, now: DateTime<Utc>) -> Result<SlaReport> {
+        let org_id: i64 = self
+            .conn
+            .query_row(
+                "SELECT org_id FROM tickets WHERE id = ?1",
+                [ticket_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .ctx("reading ticket")?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "ticket",
+                key: ticket_id.to_string(),
+            })?;
+        let org = self.org_by_id(org_id)?;
+        let inputs = sla_columns::load_inputs(&self.conn, ticket_id)?;
+        let metrics = sla_columns::evaluate_inputs(&self.policies, &inputs, now);
+        let effective_plan = match (
+            self.policies.get(&org.policy_set),
+            org.tz.parse::<chrono_tz::Tz>(),
+        ) {
+            (Some(set), Ok(tz)) => set
+                .effective_plan(
+                    &org.plan,
+                    inputs.timeline.opened.with_timezone(&tz).date_naive(),
+                )
+                .to_string(),
+            _ => org.plan.clone(),
+        };
+        Ok(SlaReport {
+            org,
+            effective_plan,
+            severity: inputs.severity,
+            status: inputs.status,
+            timeline: inputs.timeline,
+            metrics,
+        })
+    }
+
+    /// What the SLA engine needs to recompute one ticket's clock on every tick.
+    pub fn sla_timeline(
+        &self,
+        ticket_id: i64,
+    ) -> Result<(String, String, String, crate::sla::TicketTimeline)> {
+        let inputs = sla_columns::load_inputs(&self.conn, ticket_id)?;
+        Ok((inputs.policy_set, inputs.plan, inputs.tz, inputs.timeline))
+    }
+
+    pub(crate) fn record_event(
+        tx: &Transaction,
+        (ticket_id, org_id): (Option<i64>, Option<i64>),
+        actor: &Actor,
+        now: DateTime<Utc>,
+        field: &str,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) -> Result<()> {
+        Store::record_item_event(
+            tx,
+            EventSubject {
+                ticket_id,
+                org_id,
+                order_id: None,
+            },
+            actor,
+            now,
+            (field, old, new),
+        )
+    }
+
+    /// One audit row about a ticket, an order or an organization itself.
+    pub(crate) fn record_item_event(
+        tx: &Transaction,
+        subject: EventSubject,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        change: (&str, Option<&str>, Option<&str>),
+    ) -> Result<()> {
+        insert_event_row(tx, subject, (&actor.name, actor.source()), now, change)
+    }
+}
