@@ -398,7 +398,7 @@ fn main() -> Result<()> {
     drop(tui);
 
     // 4. Full-text search in-process.
-    let store = tuidesk::store::Store::open(
+    let store = tuidesk::desk::Desk::open(
         &args.db,
         Arc::new(tuidesk::policy::PolicyRegistry::builtin()?),
     )?;

@@ -11,9 +11,10 @@ use chrono::{DateTime, Utc};
 
 use crate::clock::{Clock, ScaledClock};
 use crate::demo_templates::DemoTemplates;
+use crate::desk::Desk;
 use crate::domain::{Actor, AuthorRole, EntryKind, Status};
 use crate::generator::{ENGINEERS, Generator, Scenario};
-use crate::store::{NewTicket, Store, TicketChange};
+use crate::store::{NewTicket, TicketChange};
 
 /// Real seconds between two tickets filed by the live generator.
 const FILE_EVERY: StdDuration = StdDuration::from_secs(4);
@@ -52,7 +53,7 @@ pub fn demo_scenarios(rng: &mut fastrand::Rng) -> Vec<Scenario> {
 }
 
 /// Fills `store` with the demo organizations and ~150 tickets as they stand at `now`.
-pub fn seed(store: &mut Store, now: DateTime<Utc>, seed: u64) -> Result<usize> {
+pub fn seed(store: &mut Desk, now: DateTime<Utc>, seed: u64) -> Result<usize> {
     let templates = DemoTemplates::builtin().context("reading the demo templates")?;
     let mut generator = Generator::new(templates, store.policies().clone(), seed, 0);
     let orgs = generator.orgs.clone();
@@ -100,7 +101,7 @@ const DEMO_STANDARD: &str = "杭州云栈信息技术有限公司";
 /// spread over the last months so the Orders and Report views have something to show.
 /// Everything goes through the same store calls (and rules) an engineer's commands use,
 /// at the instants they would have happened.
-pub fn seed_service_side(store: &mut Store, now: DateTime<Utc>) -> Result<()> {
+pub fn seed_service_side(store: &mut Desk, now: DateTime<Utc>) -> Result<()> {
     use crate::domain::{OrderKind, Scenario as Check, YearMonth};
     use crate::orders::OrderRequest;
     use crate::store::NewOrder;
@@ -281,7 +282,7 @@ pub fn seed_service_side(store: &mut Store, now: DateTime<Utc>) -> Result<()> {
 
 /// One step of the live generator: mostly new tickets, sometimes a reply or a status change,
 /// so a viewer sees the queue move.
-pub fn live_step(store: &mut Store, generator: &mut Generator, now: DateTime<Utc>) -> Result<()> {
+pub fn live_step(store: &mut Desk, generator: &mut Generator, now: DateTime<Utc>) -> Result<()> {
     let orgs = generator.orgs.clone();
     let org = generator.rng().usize(0..orgs.len());
     let roll = generator.rng().u8(0..10);
@@ -398,7 +399,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, args: &DemoOptions) -> Resu
         let path = path.clone();
         let policies = store.policies().clone();
         std::thread::spawn(move || -> Result<()> {
-            let mut store = Store::open(&path, policies.clone())?;
+            let mut store = Desk::open(&path, policies.clone())?;
             let templates = DemoTemplates::builtin()?;
             let mut generator = Generator::new(templates, policies, 11, 0);
             while !stop.load(Ordering::Relaxed) {
@@ -465,7 +466,7 @@ mod tests {
         {
             let now: DateTime<Utc> = now.parse().unwrap();
             let path = dir.path().join(format!("demo{i}.db"));
-            let mut store = Store::open(&path, policies.clone()).unwrap();
+            let mut store = Desk::open(&path, policies.clone()).unwrap();
             seed(&mut store, now, 7).unwrap();
             let orders = store.list_orders(&OrderFilter::default(), 1000).unwrap();
             for kind in OrderKind::ALL {

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod demo_templates;
+pub mod desk;
 pub mod domain;
 pub mod generator;
 pub mod orders;

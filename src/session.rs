@@ -8,9 +8,9 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result, anyhow, bail};
 use chrono::{DateTime, Utc};
 
+use crate::desk::Desk;
 use crate::domain::{self, Actor};
 use crate::policy::PolicyRegistry;
-use crate::store::Store;
 
 /// The wall clock, read in exactly one place. `TUIDESK_NOW` (RFC 3339) pins it, so scripts
 /// and tests can replay a moment; the demo runs its own faster clock on top of this.
@@ -77,7 +77,7 @@ pub fn policies() -> Result<Arc<PolicyRegistry>> {
     Ok(Arc::new(PolicyRegistry::load_with_dir(dir.as_deref())?))
 }
 
-pub fn open_store(db: Option<&Path>) -> Result<Store> {
+pub fn open_store(db: Option<&Path>) -> Result<Desk> {
     let path = database_path(db)?;
     if let Some(parent) = path.parent()
         && !parent.as_os_str().is_empty()
@@ -93,5 +93,5 @@ pub fn open_store(db: Option<&Path>) -> Result<Store> {
         bail!("cannot open database {}: it is a directory", path.display());
     }
     crate::store::warn_if_network_fs(&path);
-    Ok(Store::open(&path, policies()?)?)
+    Ok(Desk::open(&path, policies()?)?)
 }

@@ -18,8 +18,8 @@ use tokio::sync::mpsc;
 
 use crate::app::{App, Request, Response};
 use crate::clock::Clock;
+use crate::desk::Desk;
 use crate::domain::Actor;
-use crate::store::Store;
 
 pub fn run_default(db: Option<&Path>, as_user: Option<&str>) -> Result<()> {
     let path = crate::session::database_path(db)?;
@@ -105,7 +105,7 @@ pub fn run(path: &Path, as_user: Option<&str>, clock: Arc<dyn Clock>) -> Result<
 async fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     app: &mut App,
-    store: Store,
+    store: Desk,
     actor: Actor,
     clock: Arc<dyn Clock>,
 ) -> Result<()> {

@@ -9,8 +9,9 @@ use tokio::sync::mpsc;
 
 use crate::app::{Anchor, Request, Response, SlaItem};
 use crate::clock::Clock;
+use crate::desk::Desk;
 use crate::domain::{Actor, AuthorRole, EntryKind};
-use crate::store::{OrderFilter, SortKey, Store, StoreError, TicketFilter, TicketSort};
+use crate::store::{OrderFilter, SortKey, StoreError, TicketFilter, TicketSort};
 
 /// How often the database thread looks for other processes' commits.
 const WATCH_EVERY: StdDuration = StdDuration::from_millis(250);
@@ -35,13 +36,13 @@ struct CountCache {
 }
 
 pub fn database_thread(
-    mut store: Store,
+    mut store: Desk,
     actor: Actor,
     clock: Arc<dyn Clock>,
     requests: std_mpsc::Receiver<Request>,
     responses: mpsc::UnboundedSender<Response>,
 ) {
-    let mut last_version = store.data_version().unwrap_or(0);
+    let mut last_version = store.change_token().ok();
     let mut generation: u64 = 0;
     let mut counts = CountCache {
         filter: None,
@@ -52,7 +53,7 @@ pub fn database_thread(
         let request = match requests.recv_timeout(WATCH_EVERY) {
             Ok(r) => r,
             Err(std_mpsc::RecvTimeoutError::Timeout) => {
-                if let Ok(v) = store.data_version()
+                if let Ok(v) = store.change_token().map(Some)
                     && v != last_version
                 {
                     last_version = v;
@@ -96,7 +97,7 @@ pub fn database_thread(
             );
             if writes {
                 generation += 1;
-                last_version = store.data_version().unwrap_or(last_version);
+                last_version = store.change_token().ok().or(last_version);
             }
             if let Some(r) = response
                 && responses.send(r).is_err()
@@ -122,25 +123,8 @@ fn is_write(r: &Request) -> bool {
     )
 }
 
-fn max_key(sort: TicketSort) -> SortKey {
-    let n = match sort {
-        TicketSort::Due => 3,
-        TicketSort::Created => 2,
-        TicketSort::Severity => 4,
-    };
-    // Created sorts descending, so its "end" is the smallest key.
-    SortKey(vec![
-        if sort == TicketSort::Created {
-            i64::MIN
-        } else {
-            i64::MAX
-        };
-        n
-    ])
-}
-
 fn handle(
-    store: &mut Store,
+    store: &mut Desk,
     actor: &Actor,
     clock: &dyn Clock,
     request: Request,
@@ -175,12 +159,12 @@ fn handle(
             let mut select = None;
             let page = match &anchor {
                 Anchor::Top => list(None, None, limit),
-                Anchor::Bottom => list(None, Some(&max_key(sort)), limit),
+                Anchor::Bottom => list(None, Some(&SortKey::end()), limit),
                 Anchor::After(k) => list(Some(k), None, limit).and_then(|p| {
                     if p.tickets.is_empty() || p.tickets.len() == limit {
                         Ok(p)
                     } else {
-                        list(None, Some(&max_key(sort)), limit)
+                        list(None, Some(&SortKey::end()), limit)
                     }
                 }),
                 Anchor::Before(k) => list(None, Some(k), limit).and_then(|p| {
@@ -214,7 +198,7 @@ fn handle(
                             tickets.extend(rest.tickets);
                             keys.extend(rest.keys);
                             if tickets.len() < limit {
-                                list(None, Some(&max_key(sort)), limit).map(|p| {
+                                list(None, Some(&SortKey::end()), limit).map(|p| {
                                     if p.tickets.len() > tickets.len() {
                                         p
                                     } else {
@@ -267,18 +251,25 @@ fn handle(
                     now,
                 )
                 .map_err(|e| failed(e, None))?;
-            let mut items = Vec::new();
-            for t in page.tickets.into_iter().filter(|t| t.next_due.is_some()) {
-                let (policy_set, plan, tz, timeline) =
-                    store.sla_timeline(t.id).map_err(|e| failed(e, None))?;
-                items.push(SlaItem {
-                    ticket: t,
-                    policy_set,
-                    plan,
-                    tz,
-                    timeline,
-                });
-            }
+            // One read for every row's SLA inputs, not one per row.
+            let tickets: Vec<_> = page
+                .tickets
+                .into_iter()
+                .filter(|t| t.next_due.is_some())
+                .collect();
+            let ids: Vec<i64> = tickets.iter().map(|t| t.id).collect();
+            let inputs = store.sla_inputs_many(&ids).map_err(|e| failed(e, None))?;
+            let items: Vec<SlaItem> = tickets
+                .into_iter()
+                .zip(inputs)
+                .map(|(ticket, i)| SlaItem {
+                    ticket,
+                    policy_set: i.policy_set,
+                    plan: i.plan,
+                    tz: i.tz,
+                    timeline: i.timeline,
+                })
+                .collect();
             Ok(Response::Sla(items))
         }
         Request::Counts => store

@@ -5,13 +5,14 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
+use tuidesk::desk::Desk;
 use tuidesk::domain::Actor;
 use tuidesk::policy::PolicyRegistry;
-use tuidesk::store::{NewTicket, Store};
+use tuidesk::store::NewTicket;
 
 fn valid_export() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open(
+    let mut s = Desk::open(
         &dir.path().join("src.db"),
         Arc::new(PolicyRegistry::builtin().unwrap()),
     )
@@ -52,9 +53,9 @@ fn valid_export() -> (tempfile::TempDir, String) {
     (dir, String::from_utf8(out).unwrap())
 }
 
-fn fresh() -> (tempfile::TempDir, Store) {
+fn fresh() -> (tempfile::TempDir, Desk) {
     let dir = tempfile::tempdir().unwrap();
-    let s = Store::open(
+    let s = Desk::open(
         &dir.path().join("dst.db"),
         Arc::new(PolicyRegistry::builtin().unwrap()),
     )
@@ -62,7 +63,7 @@ fn fresh() -> (tempfile::TempDir, Store) {
     (dir, s)
 }
 
-fn dump(s: &Store) -> String {
+fn dump(s: &Desk) -> String {
     let mut out = Vec::new();
     s.export(&mut out).unwrap();
     String::from_utf8(out).unwrap()

@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use tuidesk::desk::Desk;
 use tuidesk::domain::{Actor, AuthorRole, EntryKind, Status, TicketKind};
 use tuidesk::policy::PolicyRegistry;
-use tuidesk::store::{NewTicket, Store, StoreError, TicketChange, TicketFilter, TicketSort};
+use tuidesk::store::{NewTicket, SqliteStore, StoreError, TicketChange, TicketFilter, TicketSort};
 
 fn t0() -> DateTime<Utc> {
     // Friday 2026-03-06 09:30 UTC.
@@ -20,15 +21,15 @@ fn actor(name: &str) -> Actor {
     }
 }
 
-fn open(dir: &tempfile::TempDir) -> Store {
-    Store::open(
+fn open(dir: &tempfile::TempDir) -> Desk {
+    Desk::open(
         &dir.path().join("t.db"),
         Arc::new(PolicyRegistry::builtin().unwrap()),
     )
     .unwrap()
 }
 
-fn seeded() -> (tempfile::TempDir, Store) {
+fn seeded() -> (tempfile::TempDir, Desk) {
     let dir = tempfile::tempdir().unwrap();
     let mut s = open(&dir);
     s.add_org(
@@ -88,7 +89,10 @@ fn migrations_apply_from_empty_and_are_idempotent() {
     drop(conn);
     // Reopening does not re-run migrations (they would fail on existing tables).
     let s = open(&dir);
-    assert_eq!(s.integrity_check().unwrap(), vec!["ok".to_string()]);
+    assert_eq!(
+        s.maintenance().unwrap().integrity_check().unwrap(),
+        vec!["ok".to_string()]
+    );
 }
 
 #[test]
@@ -98,7 +102,7 @@ fn a_newer_schema_is_refused() {
     let conn = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
-    let err = Store::open(
+    let err = Desk::open(
         &dir.path().join("t.db"),
         Arc::new(PolicyRegistry::builtin().unwrap()),
     )
@@ -115,7 +119,7 @@ fn a_file_that_is_not_a_database_is_refused_clearly() {
     let content =
         "this is not a database, just some text that is long enough to fill a header page....";
     std::fs::write(&path, content).unwrap();
-    let err = Store::open(&path, Arc::new(PolicyRegistry::builtin().unwrap()))
+    let err = Desk::open(&path, Arc::new(PolicyRegistry::builtin().unwrap()))
         .err()
         .unwrap();
     assert!(err.to_string().contains("not a tuidesk database"), "{err}");
@@ -155,7 +159,7 @@ fn full_text_finds_cjk_words_inside_longer_runs() {
             t0(),
         )
         .unwrap();
-    fn ids(s: &Store, q: &str) -> Vec<i64> {
+    fn ids(s: &Desk, q: &str) -> Vec<i64> {
         s.search(q, 10, t0())
             .unwrap()
             .into_iter()
@@ -198,7 +202,12 @@ fn failed_writes_roll_back_everything() {
     assert!(err.to_string().contains("line 2"), "{err}");
     assert_eq!(export(&s), before);
     // A rule broken inside a write transaction rolls back the whole transaction.
-    let result = s.write(|tx| {
+    let mut raw = SqliteStore::open(
+        &_d.path().join("t.db"),
+        Arc::new(PolicyRegistry::builtin().unwrap()),
+    )
+    .unwrap();
+    let result = raw.write(|tx| {
         tx.execute("INSERT INTO orgs (name, policy_set, plan, tz, created_at) VALUES ('Ghost', 'ctyun', 'standard', 'UTC', 0)", [])
             .map_err(|e| StoreError::Other(e.to_string()))?;
         Err::<(), _>(StoreError::Other("boom".into()))
@@ -207,7 +216,7 @@ fn failed_writes_roll_back_everything() {
     assert!(s.list_orgs().unwrap().iter().all(|o| o.name != "Ghost"));
 }
 
-fn export(s: &Store) -> String {
+fn export(s: &Desk) -> String {
     let mut out = Vec::new();
     s.export(&mut out).unwrap();
     String::from_utf8(out).unwrap()
@@ -416,10 +425,16 @@ fn drafts_survive_reopening() {
 
 #[test]
 fn disk_full_is_a_clear_error_and_nothing_is_half_written() {
-    let (_d, mut s) = seeded();
+    let (d, s) = seeded();
     let before = export(&s);
+    drop(s);
+    let mut raw = SqliteStore::open(
+        &d.path().join("t.db"),
+        Arc::new(PolicyRegistry::builtin().unwrap()),
+    )
+    .unwrap();
     // Cap the file at its current size: the next large write cannot fit.
-    s.write(|tx| {
+    raw.write(|tx| {
         let pages: i64 = tx
             .query_row("PRAGMA page_count", [], |r| r.get(0))
             .map_err(|e| StoreError::Other(e.to_string()))?;
@@ -428,6 +443,7 @@ fn disk_full_is_a_clear_error_and_nothing_is_half_written() {
         Ok(())
     })
     .unwrap();
+    let mut s = Desk::new(Box::new(raw));
     let big = "x".repeat(900_000);
     let err = s
         .create_ticket(&new_ticket("Acme", "S2", "big", &big), &actor("a"), t0())
@@ -446,12 +462,17 @@ fn backups_are_consistent_copies() {
     )
     .unwrap();
     let dest = dir.path().join("copy.db");
-    s.backup_to(&dest).unwrap();
-    let copy = Store::open(&dest, Arc::new(PolicyRegistry::builtin().unwrap())).unwrap();
-    assert_eq!(copy.integrity_check().unwrap(), vec!["ok".to_string()]);
+    s.maintenance().unwrap().backup_to(&dest).unwrap();
+    let copy = Desk::open(&dest, Arc::new(PolicyRegistry::builtin().unwrap())).unwrap();
+    assert_eq!(
+        copy.maintenance().unwrap().integrity_check().unwrap(),
+        vec!["ok".to_string()]
+    );
     assert_eq!(export(&copy), export(&s));
     assert!(
-        s.backup_to(&dest)
+        s.maintenance()
+            .unwrap()
+            .backup_to(&dest)
             .unwrap_err()
             .to_string()
             .contains("already exists")
@@ -460,9 +481,9 @@ fn backups_are_consistent_copies() {
 
 #[test]
 fn network_file_systems_are_recognised() {
-    assert!(tuidesk::store::is_network_fs_type("nfs4"));
-    assert!(tuidesk::store::is_network_fs_type("cifs"));
-    assert!(!tuidesk::store::is_network_fs_type("ext4"));
+    assert!(tuidesk::store::sqlite::is_network_fs_type("nfs4"));
+    assert!(tuidesk::store::sqlite::is_network_fs_type("cifs"));
+    assert!(!tuidesk::store::sqlite::is_network_fs_type("ext4"));
 }
 
 #[test]
@@ -472,7 +493,7 @@ fn export_import_round_trips_orders_links_ratings_and_attachments() {
     use tuidesk::store::{NewOrder, OrderFilter};
     let dir = tempfile::tempdir().unwrap();
     let policies = Arc::new(PolicyRegistry::builtin().unwrap());
-    let mut src = Store::open(&dir.path().join("src.db"), policies.clone()).unwrap();
+    let mut src = Desk::open(&dir.path().join("src.db"), policies.clone()).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap();
     let me = actor("li.na");
     src.add_org("Ent", "ctyun", "enterprise", "Asia/Shanghai", &me, now)
@@ -507,7 +528,7 @@ fn export_import_round_trips_orders_links_ratings_and_attachments() {
 
     let mut exported = Vec::new();
     src.export(&mut exported).unwrap();
-    let mut dst = Store::open(&dir.path().join("dst.db"), policies).unwrap();
+    let mut dst = Desk::open(&dir.path().join("dst.db"), policies).unwrap();
     let summary = dst.import(&mut exported.as_slice(), now).unwrap();
     assert_eq!(summary.orders, 1);
     let mut again = Vec::new();
@@ -608,7 +629,7 @@ fn bulk_load_finds_the_same_as_row_by_row_and_restores_the_index_settings() {
         .unwrap();
     rows.insert_generated(&orgs, &mut tickets.into_iter(), &system, now, false)
         .unwrap();
-    let ids = |s: &Store, q: &str| -> Vec<i64> {
+    let ids = |s: &Desk, q: &str| -> Vec<i64> {
         s.search(q, 50, now).unwrap().iter().map(|t| t.id).collect()
     };
     for q in [

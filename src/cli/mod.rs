@@ -122,15 +122,21 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Gen { tickets, seed }) => gen_cmd::run(db, tickets, seed),
         Some(Command::Backup { path }) => {
             let store = open_store(db)?;
-            store.backup_to(&path)?;
-            println!("backed up {} to {}", store.path().display(), path.display());
+            let Some(maintenance) = store.maintenance() else {
+                bail!("this database backend has no backup of its own; use its server's tools");
+            };
+            maintenance.backup_to(&path)?;
+            println!("backed up {} to {}", store.location(), path.display());
             Ok(())
         }
         Some(Command::Check) => {
             let store = open_store(db)?;
-            let report = store.integrity_check()?;
+            let Some(maintenance) = store.maintenance() else {
+                bail!("this database backend has no integrity check of its own");
+            };
+            let report = maintenance.integrity_check()?;
             if report.len() == 1 && report[0] == "ok" {
-                println!("ok: {} passes the integrity check", store.path().display());
+                println!("ok: {} passes the integrity check", store.location());
                 Ok(())
             } else {
                 for line in &report {

@@ -15,6 +15,7 @@
 //!   is open, else `AtRisk` once `at_risk_share` of `T` has elapsed, else `Running`.
 
 pub mod calendar;
+pub mod columns;
 
 #[cfg(test)]
 mod proptests;

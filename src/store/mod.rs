@@ -1,8 +1,285 @@
-//! The persistence port. Backends live in their own folders (`sqlite/` is the first); the
-//! rest of the program sees neutral types and errors only.
+//! The persistence port. Everything above it (use cases in `desk`, the worker, the CLI) sees
+//! the two traits below and neutral types and errors only; backends live in their own
+//! folders (`sqlite/` is the first) and keep their SQL, locking and change detection there.
+//!
+//! * [`Store`]: coarse reads that each backend tunes with its own SQL, one atomic write
+//!   unit ([`Store::write`]), a change token for others' writes and optional maintenance.
+//! * [`StoreTx`]: small write primitives inside one transaction, with no rules in them: the
+//!   seeds' rules, audit rows and SLA columns are decided in `desk` and written through it.
 
 pub mod error;
 pub mod sqlite;
 
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
 pub use error::{DbFailure, Result, StoreError};
-pub use sqlite::*;
+pub use sqlite::{
+    CreatedOrder, GeneratedEntry, GeneratedOrg, GeneratedTicket, ImportSummary,
+    MAX_ATTACHMENT_BYTES, NewOrder, NewTicket, OrderFilter, OrgChange, SlaReport, SortKey,
+    SqliteStore, TicketChange, TicketDetail, TicketFilter, TicketPage, TicketSort, UrgencyCounts,
+    fts, validate_attachment_name, warn_if_network_fs,
+};
+
+use crate::domain::YearMonth;
+use crate::domain::{
+    Actor, AuditEvent, AuthorRole, EntryKind, Environment, Order, Organization, Status, Ticket,
+    TicketKind,
+};
+use crate::policy::PolicyRegistry;
+use crate::sla::columns::{SlaColumns, TicketSlaInputs};
+
+/// Changes whenever another process commits; compare two tokens to learn that something
+/// changed (SQLite: `data_version`; a server backend: a notification counter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeToken(pub i64);
+
+/// What an audit event is about: the work item (ticket or order) and its organization.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EventSubject {
+    pub ticket_id: Option<i64>,
+    pub org_id: Option<i64>,
+    pub order_id: Option<i64>,
+}
+
+impl EventSubject {
+    pub fn ticket(id: i64) -> EventSubject {
+        EventSubject {
+            ticket_id: Some(id),
+            ..EventSubject::default()
+        }
+    }
+
+    pub fn org(id: i64) -> EventSubject {
+        EventSubject {
+            org_id: Some(id),
+            ..EventSubject::default()
+        }
+    }
+}
+
+/// A new ticket row, as a use case decided it.
+#[derive(Debug, Clone)]
+pub struct TicketInsert<'a> {
+    pub org_id: i64,
+    pub kind: TicketKind,
+    pub severity: &'a str,
+    pub severity_rank: i64,
+    pub status: Status,
+    pub summary: &'a str,
+    pub description: &'a str,
+    pub component: Option<&'a str>,
+    pub environment: Option<Environment>,
+    pub affected_version: Option<&'a str>,
+    pub created_at: DateTime<Utc>,
+    pub priority: i64,
+}
+
+/// A new conversation entry.
+#[derive(Debug, Clone)]
+pub struct EntryInsert<'a> {
+    pub ticket_id: i64,
+    pub kind: EntryKind,
+    pub role: AuthorRole,
+    pub author: &'a str,
+    pub body: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+/// One field change of a ticket row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TicketPatch {
+    Status(Status),
+    /// `None` clears it (a reopened ticket).
+    ResolvedAt(Option<DateTime<Utc>>),
+    FirstResponseAt(DateTime<Utc>),
+    Severity {
+        name: String,
+        rank: i64,
+    },
+    Assignee(Option<String>),
+    Priority(i64),
+    /// `updated_at` moves; the version goes up when `bump_version`.
+    Touch {
+        at: DateTime<Utc>,
+        bump_version: bool,
+    },
+}
+
+/// Write primitives inside one transaction. No rules: the caller decided everything.
+pub trait StoreTx {
+    /// The ticket as it is inside this transaction (the write lock is held).
+    fn ticket(&mut self, id: i64, now: DateTime<Utc>) -> Result<Ticket>;
+    fn org_by_id(&mut self, id: i64) -> Result<Organization>;
+    fn org_by_name(&mut self, name: &str) -> Result<Organization>;
+    /// The newest audit row of a ticket (for "changed under you" messages).
+    fn last_ticket_event(&mut self, ticket_id: i64) -> Result<Option<AuditEvent>>;
+    fn insert_ticket(&mut self, t: &TicketInsert<'_>) -> Result<i64>;
+    fn insert_entry(&mut self, e: &EntryInsert<'_>) -> Result<i64>;
+    fn update_ticket(&mut self, id: i64, patch: &TicketPatch) -> Result<()>;
+    /// Assigns `who` only if nobody holds the ticket; false when someone does.
+    fn claim_if_unassigned(&mut self, id: i64, who: &str, at: DateTime<Utc>) -> Result<bool>;
+    fn open_pause(&mut self, ticket_id: i64, at: DateTime<Utc>) -> Result<()>;
+    fn close_pause(&mut self, ticket_id: i64, at: DateTime<Utc>) -> Result<()>;
+    /// Everything the SLA engine needs about one ticket.
+    fn sla_inputs(&mut self, ticket_id: i64) -> Result<TicketSlaInputs>;
+    fn store_sla_columns(&mut self, ticket_id: i64, cols: &SlaColumns) -> Result<()>;
+    /// Every ticket in an active status (new, open, pending, on-hold).
+    fn active_ticket_ids(&mut self) -> Result<Vec<i64>>;
+    /// Open tickets of an organization and of the accounts linked to it.
+    fn open_ticket_ids_of_org(&mut self, org_id: i64) -> Result<Vec<i64>>;
+    fn record_event(
+        &mut self,
+        subject: EventSubject,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        change: (&str, Option<&str>, Option<&str>),
+    ) -> Result<()>;
+    fn save_draft(
+        &mut self,
+        actor: &str,
+        ticket_id: i64,
+        kind: &str,
+        body: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    fn delete_draft(&mut self, actor: &str, ticket_id: i64, kind: &str) -> Result<()>;
+}
+
+/// A backend's own maintenance, where it has any.
+pub trait Maintenance {
+    /// "ok" alone when the database is sound, else one line per problem.
+    fn integrity_check(&self) -> Result<Vec<String>>;
+    /// A consistent copy while others keep writing.
+    fn backup_to(&self, dest: &Path) -> Result<()>;
+}
+
+/// One database, whatever the backend.
+pub trait Store: Send {
+    /// Where the data lives, for messages (a path or a URL without its password).
+    fn location(&self) -> String;
+    fn policies(&self) -> &Arc<PolicyRegistry>;
+    /// Runs `body` as one atomic unit: all of it commits or none (retried when busy).
+    fn write(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()>;
+    fn change_token(&self) -> Result<ChangeToken>;
+    fn maintenance(&self) -> Option<&dyn Maintenance>;
+
+    // tickets
+    fn ticket(&self, id: i64, now: DateTime<Utc>) -> Result<Ticket>;
+    fn ticket_detail(&self, id: i64, now: DateTime<Utc>) -> Result<TicketDetail>;
+    /// One window of a sorted, filtered listing; `before` = [`SortKey::end`] is the last page.
+    fn list_tickets(
+        &self,
+        filter: &TicketFilter,
+        sort: TicketSort,
+        after: Option<&SortKey>,
+        before: Option<&SortKey>,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<TicketPage>;
+    fn sort_key(&self, id: i64, sort: TicketSort) -> Result<Option<SortKey>>;
+    fn count_tickets(&self, filter: &TicketFilter, now: DateTime<Utc>) -> Result<i64>;
+    fn urgency_counts(&self, now: DateTime<Utc>) -> Result<UrgencyCounts>;
+    fn search(&self, query: &str, limit: usize, now: DateTime<Utc>) -> Result<Vec<Ticket>>;
+    fn drafts_for(&self, actor: &str, ticket_id: i64) -> Result<Vec<String>>;
+    fn draft(&self, actor: &str, ticket_id: i64, kind: &str) -> Result<Option<String>>;
+    /// SLA inputs of many tickets at once (the SLA pane), in the order asked.
+    fn sla_inputs_many(&self, ids: &[i64]) -> Result<Vec<TicketSlaInputs>>;
+    fn sla_report(&self, ticket_id: i64, now: DateTime<Utc>) -> Result<SlaReport>;
+
+    // organizations
+    fn list_orgs(&self) -> Result<Vec<Organization>>;
+    fn org_by_name(&self, name: &str) -> Result<Organization>;
+    fn org_by_id(&self, id: i64) -> Result<Organization>;
+    fn linked_orgs(&self, parent_id: i64) -> Result<Vec<Organization>>;
+    fn org_events(&self, org_id: i64) -> Result<Vec<AuditEvent>>;
+    fn add_org(
+        &mut self,
+        name: &str,
+        policy_set: &str,
+        plan: &str,
+        tz: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Organization>;
+    fn change_org_plan(
+        &mut self,
+        name: &str,
+        plan: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<OrgChange>;
+    fn link_org(
+        &mut self,
+        name: &str,
+        parent: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<OrgChange>;
+    fn unlink_org(&mut self, name: &str, actor: &Actor, now: DateTime<Utc>) -> Result<OrgChange>;
+
+    // service orders
+    fn order(&self, id: i64) -> Result<Order>;
+    fn list_orders(&self, filter: &OrderFilter, limit: usize) -> Result<Vec<Order>>;
+    fn order_attachment(&self, id: i64, name: &str) -> Result<Vec<u8>>;
+    fn order_events(&self, id: i64) -> Result<Vec<AuditEvent>>;
+    fn create_order(
+        &mut self,
+        new: &NewOrder,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<CreatedOrder>;
+    fn complete_order(
+        &mut self,
+        id: i64,
+        attachments: &[(String, Vec<u8>)],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Order>;
+    fn reject_order(
+        &mut self,
+        id: i64,
+        reason: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Order>;
+    fn rate_order(
+        &mut self,
+        id: i64,
+        speed: i64,
+        quality: i64,
+        feedback: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Order>;
+    fn monthly_report(
+        &self,
+        month: YearMonth,
+        org: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<crate::report::MonthlyReport>;
+    fn report_attachments(&self, id: i64, now: DateTime<Utc>) -> Result<Vec<(String, Vec<u8>)>>;
+
+    // bulk and transfer
+    fn export(&self, out: &mut dyn std::io::Write) -> Result<(usize, usize)>;
+    fn import(
+        &mut self,
+        input: &mut dyn std::io::BufRead,
+        now: DateTime<Utc>,
+    ) -> Result<ImportSummary>;
+    fn insert_generated(
+        &mut self,
+        orgs: &[GeneratedOrg],
+        tickets: &mut dyn Iterator<Item = GeneratedTicket>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        bulk: bool,
+    ) -> Result<usize>;
+}
+
+/// Opens the store a location names: today every location is a SQLite file path.
+pub fn open(location: &Path, policies: Arc<PolicyRegistry>) -> Result<Box<dyn Store>> {
+    Ok(Box::new(SqliteStore::open(location, policies)?))
+}

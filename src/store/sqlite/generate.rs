@@ -8,7 +8,7 @@ use super::sla_columns;
 use super::tickets::{
     InsertTicket, index_entries_from, insert_entry, insert_entry_unindexed, insert_ticket,
 };
-use super::{Context, Result, Store, from_ts, to_ts};
+use super::{Context, Result, SqliteStore, from_ts, to_ts};
 use crate::domain::{self, Actor, AuthorRole, EntryKind, Environment, Status, TicketKind};
 use crate::sla::{Pause, TicketTimeline};
 
@@ -54,7 +54,7 @@ pub struct GeneratedTicket {
     pub entries: Vec<GeneratedEntry>,
 }
 
-impl Store {
+impl SqliteStore {
     /// Inserts organizations (reusing any that exist by name) and tickets in one transaction.
     /// Tickets are validated by the same rules as `ticket new`. `bulk` rebuilds the indexes
     /// once at the end instead of maintaining them per row (for large batches).
@@ -176,7 +176,7 @@ impl Store {
                         .and_then(|mut s| s.execute(params![id, to_ts(p.start), p.end.map(to_ts)]))
                         .ctx("adding pause")?;
                 }
-                Store::record_event(
+                SqliteStore::record_event(
                     tx,
                     (Some(id), Some(org_ids[t.org])),
                     actor,

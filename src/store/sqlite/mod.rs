@@ -7,6 +7,7 @@ pub mod fts;
 mod generate;
 mod orders;
 mod orgs;
+mod port;
 mod schema;
 mod sla_columns;
 mod tickets;
@@ -36,6 +37,7 @@ pub use transfer::ImportSummary;
 
 use crate::domain::Actor;
 use crate::policy::PolicyRegistry;
+pub(crate) use crate::store::EventSubject;
 
 /// How long one statement waits on another process's lock before SQLite gives up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -100,7 +102,7 @@ fn network_fs_type(path: &Path) -> Option<String> {
     best.map(|(_, fs)| fs).filter(|fs| is_network_fs_type(fs))
 }
 
-pub struct Store {
+pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
     policies: Arc<PolicyRegistry>,
@@ -135,14 +137,6 @@ pub(crate) fn insert_event_row(
     Ok(())
 }
 
-/// What an audit event is about: the work item (ticket or order) and its organization.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct EventSubject {
-    pub ticket_id: Option<i64>,
-    pub org_id: Option<i64>,
-    pub order_id: Option<i64>,
-}
-
 pub fn to_ts(t: DateTime<Utc>) -> i64 {
     t.timestamp()
 }
@@ -157,9 +151,9 @@ pub fn opt_from_ts(ts: Option<i64>) -> Option<DateTime<Utc>> {
     ts.map(from_ts)
 }
 
-impl Store {
+impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    pub fn open(path: &Path, policies: Arc<PolicyRegistry>) -> Result<Store> {
+    pub fn open(path: &Path, policies: Arc<PolicyRegistry>) -> Result<SqliteStore> {
         // Create the file ourselves (0666 less the umask) so a team umask of 002 gives a
         // group-writable database; SQLite gives its -wal and -shm files the same mode.
         if !path.exists() {
@@ -180,7 +174,7 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_URI,
         )
         .ctx(&format!("opening {}", path.display()))?;
-        let mut store = Store {
+        let mut store = SqliteStore {
             conn,
             path: path.to_path_buf(),
             policies,
@@ -191,7 +185,7 @@ impl Store {
     }
 
     /// Opens an existing database for reading only (the TUI's change watcher, backups).
-    pub fn open_read_only(path: &Path, policies: Arc<PolicyRegistry>) -> Result<Store> {
+    pub fn open_read_only(path: &Path, policies: Arc<PolicyRegistry>) -> Result<SqliteStore> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -199,7 +193,7 @@ impl Store {
         .ctx(&format!("opening {} read-only", path.display()))?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .ctx("setting busy timeout")?;
-        Ok(Store {
+        Ok(SqliteStore {
             conn,
             path: path.to_path_buf(),
             policies,
@@ -369,15 +363,6 @@ impl Store {
         })
     }
 
-    /// What the SLA engine needs to recompute one ticket's clock on every tick.
-    pub fn sla_timeline(
-        &self,
-        ticket_id: i64,
-    ) -> Result<(String, String, String, crate::sla::TicketTimeline)> {
-        let inputs = sla_columns::load_inputs(&self.conn, ticket_id)?;
-        Ok((inputs.policy_set, inputs.plan, inputs.tz, inputs.timeline))
-    }
-
     pub(crate) fn record_event(
         tx: &Transaction,
         (ticket_id, org_id): (Option<i64>, Option<i64>),
@@ -387,7 +372,7 @@ impl Store {
         old: Option<&str>,
         new: Option<&str>,
     ) -> Result<()> {
-        Store::record_item_event(
+        SqliteStore::record_item_event(
             tx,
             EventSubject {
                 ticket_id,

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
-use super::{Context, Result, Store, StoreError, from_ts, opt_from_ts, to_ts};
+use super::{Context, Result, SqliteStore, StoreError, from_ts, opt_from_ts, to_ts};
 use crate::domain::{
     self, Actor, AttachmentInfo, AuditEvent, Order, OrderKind, OrderRating, OrderStatus, YearMonth,
 };
@@ -100,7 +100,7 @@ pub struct CreatedOrder {
     pub warnings: Vec<String>,
 }
 
-impl Store {
+impl SqliteStore {
     pub fn create_order(
         &mut self,
         new: &NewOrder,
@@ -427,7 +427,7 @@ fn record_order_event(
     old: Option<&str>,
     new: Option<&str>,
 ) -> Result<()> {
-    Store::record_item_event(
+    SqliteStore::record_item_event(
         tx,
         super::EventSubject {
             ticket_id: None,
@@ -476,7 +476,7 @@ pub fn validate_attachment_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-impl Store {
+impl SqliteStore {
     /// The monthly service report (seed 004 §1.5.8) for `month`, each organization in its own
     /// time zone: one organization, or every organization with tickets in the month.
     pub fn monthly_report(
@@ -550,7 +550,7 @@ impl Store {
     }
 }
 
-impl Store {
+impl SqliteStore {
     /// The monthly report a monthly-report order delivers, as files to attach on completion:
     /// the readable text and the JSON for scripts.
     pub fn report_attachments(

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Context, Result, Store, StoreError, from_ts, sla_columns, to_ts};
+use super::{Context, Result, SqliteStore, StoreError, from_ts, sla_columns, to_ts};
 use crate::domain::{self, Actor, Organization};
 use crate::policy::PolicySet;
 
@@ -48,7 +48,7 @@ fn plans_with_links(set: &PolicySet) -> String {
     }
 }
 
-impl Store {
+impl SqliteStore {
     pub fn add_org(
         &mut self,
         name: &str,
@@ -89,7 +89,7 @@ impl Store {
             )
             .ctx("adding organization")?;
             let id = tx.last_insert_rowid();
-            Store::record_event(
+            SqliteStore::record_event(
                 tx,
                 (None, Some(id)),
                 actor,
@@ -136,14 +136,7 @@ impl Store {
     }
 
     pub fn org_by_id(&self, id: i64) -> Result<Organization> {
-        self.conn
-            .prepare_cached(&format!("{ORG_SELECT} WHERE o.id = ?1"))
-            .and_then(|mut s| s.query_row([id], org_from_row).optional())
-            .ctx("looking up organization")?
-            .ok_or_else(|| StoreError::NotFound {
-                what: "organization",
-                key: id.to_string(),
-            })
+        org_by_id_in(&self.conn, id)
     }
 
     /// Organizations linked to `parent_id`, by name.
@@ -326,6 +319,16 @@ impl Store {
     }
 }
 
+pub(super) fn org_by_id_in(conn: &rusqlite::Connection, id: i64) -> Result<Organization> {
+    conn.prepare_cached(&format!("{ORG_SELECT} WHERE o.id = ?1"))
+        .and_then(|mut s| s.query_row([id], org_from_row).optional())
+        .ctx("looking up organization")?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "organization",
+            key: id.to_string(),
+        })
+}
+
 /// Reads an organization inside a write transaction (so checks and the change see one state).
 pub(super) fn org_in(tx: &rusqlite::Transaction, name: &str) -> Result<Organization> {
     tx.prepare_cached(&format!("{ORG_SELECT} WHERE o.name = ?1"))
@@ -355,7 +358,7 @@ fn finish_change(
     (actor, now): (&Actor, DateTime<Utc>),
     (field, old, new): (&str, Option<&str>, Option<&str>),
 ) -> Result<OrgChange> {
-    Store::record_event(tx, (None, Some(org.id)), actor, now, field, old, new)?;
+    SqliteStore::record_event(tx, (None, Some(org.id)), actor, now, field, old, new)?;
     let recomputed = sla_columns::refresh_org_tickets(tx, policies, org.id, now)?;
     Ok(OrgChange {
         org: org.name.clone(),

@@ -5,103 +5,11 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Transaction, params};
 
-use super::{Context, Result, from_ts, opt_from_ts, to_ts};
-use crate::domain::Status;
-use crate::policy::{Metric, PolicyRegistry};
-use crate::sla::{self, MetricStatus, Pause, SlaState, TicketTimeline};
+use super::{Context, Result, from_ts, opt_from_ts};
 
-/// Sort-key offsets: tickets with a running clock sort by due instant; paused ones after
-/// them by time left; those with nothing running last, oldest first.
-pub const PAUSED_BASE: i64 = 1 << 40;
-pub const IDLE_BASE: i64 = 1 << 41;
-
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SlaColumns {
-    pub first_response_due: Option<i64>,
-    pub next_due: Option<i64>,
-    pub risk_at: Option<i64>,
-    pub breach_at: Option<i64>,
-    pub paused_left: Option<i64>,
-    pub urgency: i64,
-}
-
-/// Folds the evaluated metrics into the stored columns.
-pub fn columns_from_metrics(
-    metrics: &[MetricStatus],
-    status: Status,
-    timeline: &TicketTimeline,
-    now: DateTime<Utc>,
-) -> SlaColumns {
-    fn keep_min(slot: &mut Option<i64>, value: i64) {
-        *slot = Some(slot.map_or(value, |x| x.min(value)));
-    }
-    let resolved_at = timeline.resolved_at.map(to_ts);
-    let mut cols = SlaColumns::default();
-    for m in metrics {
-        if m.metric == Metric::FirstResponse {
-            cols.first_response_due = m.due.map(to_ts);
-        }
-        let stopped = status.is_done()
-            || match m.metric {
-                Metric::FirstResponse => timeline.first_response_at.is_some(),
-                Metric::Resolution => timeline.resolved_at.is_some(),
-                Metric::NextResponse => false,
-            };
-        match m.state {
-            SlaState::Running | SlaState::AtRisk | SlaState::Breached if !stopped => {
-                if let Some(due) = m.due.map(to_ts) {
-                    keep_min(&mut cols.next_due, due);
-                    keep_min(&mut cols.breach_at, due);
-                }
-                let risk = match m.state {
-                    SlaState::Running => m.next_change.map(to_ts),
-                    _ => Some(to_ts(now)),
-                };
-                if let Some(r) = risk {
-                    keep_min(&mut cols.risk_at, r);
-                }
-            }
-            SlaState::Paused => {
-                if let Some(left) = m.remaining_seconds {
-                    keep_min(&mut cols.paused_left, left);
-                }
-                if let Some(b) = m.breached_at.map(to_ts) {
-                    keep_min(&mut cols.breach_at, b);
-                }
-            }
-            _ => {
-                // A clock that stopped late (response after the due instant) stays breached;
-                // one stopped by resolving the ticket counts only if it was already overdue.
-                if let Some(b) = m.breached_at.map(to_ts)
-                    && (m.state == SlaState::Breached || !status.is_done())
-                    && resolved_at.is_none_or(|r| b <= r)
-                {
-                    keep_min(&mut cols.breach_at, b);
-                }
-            }
-        }
-    }
-    cols.urgency = match (cols.next_due, cols.paused_left) {
-        (Some(d), _) if !status.is_done() => d,
-        (None, Some(left)) if !status.is_done() => PAUSED_BASE + left.max(0),
-        _ => IDLE_BASE + to_ts(timeline.opened),
-    };
-    if status.is_done() {
-        cols.next_due = None;
-        cols.risk_at = None;
-        cols.paused_left = None;
-    }
-    cols
-}
-
-pub struct TicketSlaInputs {
-    pub policy_set: String,
-    pub plan: String,
-    pub tz: String,
-    pub severity: String,
-    pub status: Status,
-    pub timeline: TicketTimeline,
-}
+use crate::policy::PolicyRegistry;
+pub use crate::sla::columns::{SlaColumns, TicketSlaInputs, columns_from_metrics, evaluate_inputs};
+use crate::sla::{Pause, TicketTimeline};
 
 /// Reads everything the SLA engine needs about one ticket.
 pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSlaInputs> {
@@ -166,24 +74,6 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
     })
 }
 
-/// Evaluates a ticket's metrics from its inputs; empty when the policy set or zone is unknown
-/// (a user's policy file was removed): the ticket then simply has no running target.
-pub fn evaluate_inputs(
-    policies: &PolicyRegistry,
-    inputs: &TicketSlaInputs,
-    now: DateTime<Utc>,
-) -> Vec<MetricStatus> {
-    let (Some(set), Ok(tz)) = (
-        policies.get(&inputs.policy_set),
-        inputs.tz.parse::<chrono_tz::Tz>(),
-    ) else {
-        return Vec::new();
-    };
-    let opened_local = inputs.timeline.opened.with_timezone(&tz).date_naive();
-    let plan = set.effective_plan(&inputs.plan, opened_local);
-    sla::evaluate(set, plan, &inputs.severity, tz, &inputs.timeline, now)
-}
-
 /// Recomputes and stores one ticket's SLA columns.
 pub fn refresh(
     tx: &Transaction,
@@ -237,16 +127,7 @@ pub fn refresh_org_tickets(
     org_id: i64,
     now: DateTime<Utc>,
 ) -> Result<usize> {
-    let ids: Vec<i64> = tx
-        .prepare_cached(
-            "SELECT t.id FROM tickets t JOIN orgs o ON o.id = t.org_id
-             WHERE (o.id = ?1 OR o.parent_id = ?1) AND t.status NOT IN ('resolved', 'closed')",
-        )
-        .and_then(|mut s| {
-            s.query_map([org_id], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()
-        })
-        .ctx("finding open tickets to recompute")?;
+    let ids = open_ticket_ids(tx, org_id)?;
     for &id in &ids {
         let inputs = refresh_inputs(tx, policies, id, now)?;
         let priority = policies
@@ -262,4 +143,22 @@ pub fn refresh_org_tickets(
             .ctx("storing queue priority")?;
     }
     Ok(ids.len())
+}
+
+/// Open tickets of an organization and of the accounts linked to it.
+pub fn open_ticket_ids(conn: &rusqlite::Connection, org_id: i64) -> Result<Vec<i64>> {
+    conn.prepare_cached(
+        "SELECT t.id FROM tickets t JOIN orgs o ON o.id = t.org_id
+         WHERE (o.id = ?1 OR o.parent_id = ?1) AND t.status NOT IN ('resolved', 'closed')",
+    )
+    .and_then(|mut s| {
+        s.query_map([org_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+    })
+    .ctx("finding open tickets to recompute")
+}
+
+/// SLA inputs of many tickets, in the order asked (one read transaction).
+pub fn load_inputs_many(conn: &rusqlite::Connection, ids: &[i64]) -> Result<Vec<TicketSlaInputs>> {
+    ids.iter().map(|&id| load_inputs(conn, id)).collect()
 }

@@ -2,11 +2,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::ToSql;
 use rusqlite::{OptionalExtension, Row, Transaction, params, params_from_iter};
 
-use super::sla_columns;
-use super::{Context, Result, Store, StoreError, from_ts, fts, opt_from_ts, to_ts};
+use super::{Context, Result, SqliteStore, StoreError, from_ts, fts, opt_from_ts, to_ts};
 use crate::domain::{
-    self, Actor, AuditEvent, AuthorRole, ConversationEntry, EntryKind, Environment, Status, Ticket,
-    TicketKind,
+    AuditEvent, AuthorRole, ConversationEntry, EntryKind, Environment, Status, Ticket, TicketKind,
 };
 use crate::sla::Pause;
 
@@ -74,9 +72,33 @@ impl std::str::FromStr for TicketSort {
     }
 }
 
-/// A position in a sorted listing, for keyset pagination (never OFFSET).
+/// A position in a sorted listing, for keyset pagination (never OFFSET). Opaque outside the
+/// backend that made it, but for [`SortKey::end`], the position after the last row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SortKey(pub Vec<i64>);
+pub struct SortKey(pub(crate) Vec<i64>);
+
+impl SortKey {
+    /// Past the last row of any listing: `before = end` is the last page.
+    pub fn end() -> SortKey {
+        SortKey(Vec::new())
+    }
+
+    fn is_end(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The key past the last row of a listing sorted by `sort`.
+    fn end_for(sort: TicketSort) -> SortKey {
+        let n = sort.columns().0.len();
+        // Created sorts descending, so its "end" is the smallest key.
+        let v = if sort == TicketSort::Created {
+            i64::MIN
+        } else {
+            i64::MAX
+        };
+        SortKey(vec![v; n])
+    }
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TicketFilter {
@@ -226,79 +248,9 @@ fn active_index(filter: &TicketFilter, sort: Option<TicketSort>) -> Option<&'sta
     }
 }
 
-impl Store {
-    pub fn create_ticket(
-        &mut self,
-        new: &NewTicket,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Ticket> {
-        let org = self.org_by_name(&new.org)?;
-        let set = domain::policy_set(&self.policies, &org.policy_set)?;
-        let tz = domain::parse_tz(&org.tz)?;
-        let kind = new.kind.unwrap_or(TicketKind::Technical);
-        let plan = set.effective_plan(org.plan_for_tickets(), now.with_timezone(&tz).date_naive());
-        domain::validate_kind_severity(set, &org.name, plan, kind, &new.severity)?;
-        domain::validate_summary(&new.summary)?;
-        domain::validate_body("description", &new.description, true)?;
-        let severity_rank = set
-            .severities
-            .iter()
-            .position(|s| *s == new.severity)
-            .unwrap_or(0) as i64;
-        let priority = i64::from(set.plan(plan).map(|p| p.priority).unwrap_or(100));
-        let policies = self.policies.clone();
-        let id = self.write(|tx| {
-            let id = insert_ticket(
-                tx,
-                &InsertTicket {
-                    id: None,
-                    org_id: org.id,
-                    kind,
-                    severity: &new.severity,
-                    severity_rank,
-                    status: Status::New,
-                    summary: new.summary.trim(),
-                    description: &new.description,
-                    component: new.component.as_deref(),
-                    environment: new.environment,
-                    affected_version: new.affected_version.as_deref(),
-                    assignee: None,
-                    created_at: to_ts(now),
-                    updated_at: to_ts(now),
-                    first_response_at: None,
-                    resolved_at: None,
-                    priority,
-                    version: 1,
-                },
-            )?;
-            Store::record_event(
-                tx,
-                (Some(id), Some(org.id)),
-                actor,
-                now,
-                "created",
-                None,
-                Some(&format!("{} {} ticket", new.severity, kind)),
-            )?;
-            sla_columns::refresh(tx, &policies, id, now)?;
-            Ok(id)
-        })?;
-        self.ticket(id, now)
-    }
-
+impl SqliteStore {
     pub fn ticket(&self, id: i64, now: DateTime<Utc>) -> Result<Ticket> {
-        self.conn
-            .prepare_cached(&format!("{TICKET_SELECT} WHERE t.id = ?1"))
-            .and_then(|mut s| {
-                s.query_row([id], |r| ticket_from_row(r, to_ts(now)))
-                    .optional()
-            })
-            .ctx("reading ticket")?
-            .ok_or_else(|| StoreError::NotFound {
-                what: "ticket",
-                key: id.to_string(),
-            })
+        read_ticket(&self.conn, id, now)
     }
 
     pub fn ticket_detail(&self, id: i64, now: DateTime<Utc>) -> Result<TicketDetail> {
@@ -374,7 +326,8 @@ impl Store {
         let (mut clauses, mut params) = filter_sql(filter, to_ts(now));
         let (cols, desc) = sort.columns();
         let backwards = before.is_some() && after.is_none();
-        let cursor = after.or(before);
+        let end = SortKey::end_for(sort);
+        let cursor = after.or(before).map(|k| if k.is_end() { &end } else { k });
         if let Some(key) = cursor {
             let n = cols.len().min(key.0.len());
             // Forward in ascending order means "greater"; descending or backwards flips it.
@@ -514,238 +467,6 @@ impl Store {
         ids.into_iter().map(|id| self.ticket(id, now)).collect()
     }
 
-    pub fn add_entry(
-        &mut self,
-        ticket_id: i64,
-        kind: EntryKind,
-        role: AuthorRole,
-        body: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<ConversationEntry> {
-        let what = match kind {
-            EntryKind::Reply => "reply",
-            EntryKind::Note => "note",
-        };
-        domain::validate_body(what, body, false)?;
-        let policies = self.policies.clone();
-        self.write(|tx| {
-            let (status, first_response_at): (String, Option<i64>) = tx
-                .query_row(
-                    "SELECT status, first_response_at FROM tickets WHERE id = ?1",
-                    [ticket_id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()
-                .ctx("reading ticket")?
-                .ok_or_else(|| StoreError::NotFound {
-                    what: "ticket",
-                    key: ticket_id.to_string(),
-                })?;
-            let entry_id = insert_entry(tx, ticket_id, kind, role, &actor.name, body, to_ts(now))?;
-            let mut changed = false;
-            if kind == EntryKind::Reply && role == AuthorRole::Engineer {
-                if first_response_at.is_none() {
-                    tx.execute(
-                        "UPDATE tickets SET first_response_at = ?2 WHERE id = ?1",
-                        params![ticket_id, to_ts(now)],
-                    )
-                    .ctx("recording first response")?;
-                    Store::record_event(
-                        tx,
-                        (Some(ticket_id), None),
-                        actor,
-                        now,
-                        "first_response",
-                        None,
-                        Some(&now.to_rfc3339()),
-                    )?;
-                    changed = true;
-                }
-                if status == Status::New.as_str() {
-                    set_status(tx, ticket_id, Status::New, Status::Open, actor, now)?;
-                    changed = true;
-                }
-            }
-            Store::record_event(
-                tx,
-                (Some(ticket_id), None),
-                actor,
-                now,
-                what,
-                None,
-                Some(&format!("#{entry_id}")),
-            )?;
-            tx.execute(
-                &format!(
-                    "UPDATE tickets SET updated_at = ?2{} WHERE id = ?1",
-                    if changed {
-                        ", version = version + 1"
-                    } else {
-                        ""
-                    }
-                ),
-                params![ticket_id, to_ts(now)],
-            )
-            .ctx("updating ticket")?;
-            sla_columns::refresh(tx, &policies, ticket_id, now)?;
-            Ok(ConversationEntry {
-                id: entry_id,
-                ticket_id,
-                kind,
-                role,
-                author: actor.name.clone(),
-                body: body.to_string(),
-                created_at: from_ts(to_ts(now)),
-            })
-        })
-    }
-
-    /// Applies one change with compare-and-swap on the ticket's version when `expected` is
-    /// given: a stale edit is refused with who changed what, never silently overwritten.
-    pub fn change_ticket(
-        &mut self,
-        ticket_id: i64,
-        change: &TicketChange,
-        expected: Option<i64>,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Ticket> {
-        let policies = self.policies.clone();
-        self.write(|tx| {
-            let current = read_for_update(tx, ticket_id)?;
-            if let Some(v) = expected
-                && v != current.version
-            {
-                return Err(conflict(tx, ticket_id, v, current.version));
-            }
-            let (field, old, new): (&str, Option<String>, Option<String>) = match change {
-                TicketChange::Status(s) => {
-                    let old: Status = current.status.parse().unwrap_or(Status::Open);
-                    if old == *s {
-                        return Ok(());
-                    }
-                    set_status(tx, ticket_id, old, *s, actor, now)?;
-                    ("", None, None)
-                }
-                TicketChange::Severity(sev) => {
-                    let org = org_row(tx, current.org_id)?;
-                    let set = domain::policy_set(&policies, &org.0)?;
-                    let tz = domain::parse_tz(&org.2)?;
-                    let created = from_ts(current.created_at);
-                    let plan = set.effective_plan(&org.1, created.with_timezone(&tz).date_naive());
-                    let kind: TicketKind = current.kind.parse().unwrap_or(TicketKind::Technical);
-                    domain::validate_kind_severity(set, &org.3, plan, kind, sev)?;
-                    if *sev == current.severity {
-                        return Ok(());
-                    }
-                    let rank = set.severities.iter().position(|s| s == sev).unwrap_or(0) as i64;
-                    tx.execute(
-                        "UPDATE tickets SET severity = ?2, severity_rank = ?3 WHERE id = ?1",
-                        params![ticket_id, sev, rank],
-                    )
-                    .ctx("changing severity")?;
-                    (
-                        "severity",
-                        Some(current.severity.clone()),
-                        Some(sev.clone()),
-                    )
-                }
-                TicketChange::Assign(who) => {
-                    if let Some(w) = who {
-                        domain::validate_user_name(w)?;
-                    }
-                    if *who == current.assignee {
-                        return Ok(());
-                    }
-                    tx.execute(
-                        "UPDATE tickets SET assignee = ?2 WHERE id = ?1",
-                        params![ticket_id, who],
-                    )
-                    .ctx("assigning ticket")?;
-                    ("assignee", current.assignee.clone(), who.clone())
-                }
-            };
-            if !field.is_empty() {
-                Store::record_event(
-                    tx,
-                    (Some(ticket_id), None),
-                    actor,
-                    now,
-                    field,
-                    old.as_deref(),
-                    new.as_deref(),
-                )?;
-            }
-            bump(tx, ticket_id, now)?;
-            sla_columns::refresh(tx, &policies, ticket_id, now)?;
-            Ok(())
-        })?;
-        self.ticket(ticket_id, now)
-    }
-
-    /// Assigns the ticket to the actor unless someone else holds it. The check and the write
-    /// are one statement inside an immediate transaction, so of simultaneous claims exactly
-    /// one wins.
-    pub fn claim(&mut self, ticket_id: i64, actor: &Actor, now: DateTime<Utc>) -> Result<Ticket> {
-        self.write(|tx| {
-            let current = read_for_update(tx, ticket_id)?;
-            if current.assignee.as_deref() == Some(actor.name.as_str()) {
-                return Ok(());
-            }
-            let won = tx
-                .execute(
-                    "UPDATE tickets SET assignee = ?2, version = version + 1, updated_at = ?3
-                     WHERE id = ?1 AND assignee IS NULL",
-                    params![ticket_id, actor.name, to_ts(now)],
-                )
-                .ctx("claiming ticket")?;
-            if won == 0 {
-                return Err(StoreError::ClaimedBy {
-                    id: ticket_id,
-                    by: current.assignee.unwrap_or_default(),
-                });
-            }
-            Store::record_event(
-                tx,
-                (Some(ticket_id), None),
-                actor,
-                now,
-                "assignee",
-                None,
-                Some(&actor.name),
-            )
-        })?;
-        self.ticket(ticket_id, now)
-    }
-
-    pub fn save_draft(
-        &mut self,
-        actor: &str,
-        ticket_id: i64,
-        kind: &str,
-        body: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        self.write(|tx| {
-            if body.is_empty() {
-                tx.execute(
-                    "DELETE FROM drafts WHERE actor = ?1 AND ticket_id = ?2 AND kind = ?3",
-                    params![actor, ticket_id, kind],
-                )
-                .ctx("discarding draft")?;
-            } else {
-                tx.execute(
-                    "INSERT INTO drafts (actor, ticket_id, kind, body, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (actor, ticket_id, kind) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
-                    params![actor, ticket_id, kind, body, to_ts(now)],
-                )
-                .ctx("saving draft")?;
-            }
-            Ok(())
-        })
-    }
-
     pub fn draft(&self, actor: &str, ticket_id: i64, kind: &str) -> Result<Option<String>> {
         self.conn
             .prepare_cached(
@@ -757,26 +478,25 @@ impl Store {
             })
             .ctx("reading draft")
     }
+}
 
-    /// Refreshes the stored SLA columns of every active ticket (after a policy file changed).
-    pub fn refresh_all_sla(&mut self, now: DateTime<Utc>) -> Result<usize> {
-        let policies = self.policies.clone();
-        self.write(|tx| {
-            let ids: Vec<i64> = tx
-                .prepare(
-                    "SELECT id FROM tickets WHERE status IN ('new','open','pending','on-hold')",
-                )
-                .and_then(|mut s| {
-                    s.query_map([], |r| r.get(0))?
-                        .collect::<rusqlite::Result<Vec<_>>>()
-                })
-                .ctx("listing active tickets")?;
-            for id in &ids {
-                sla_columns::refresh(tx, &policies, *id, now)?;
-            }
-            Ok(ids.len())
+/// Reads one ticket (inside a transaction or not); `now` decides whether a stored breach
+/// instant has passed.
+pub(super) fn read_ticket(
+    conn: &rusqlite::Connection,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Ticket> {
+    conn.prepare_cached(&format!("{TICKET_SELECT} WHERE t.id = ?1"))
+        .and_then(|mut s| {
+            s.query_row([id], |r| ticket_from_row(r, to_ts(now)))
+                .optional()
         })
-    }
+        .ctx("reading ticket")?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "ticket",
+            key: id.to_string(),
+        })
 }
 
 pub(super) fn event_from_row(r: &Row) -> rusqlite::Result<AuditEvent> {
@@ -791,143 +511,6 @@ pub(super) fn event_from_row(r: &Row) -> rusqlite::Result<AuditEvent> {
         old: r.get(7)?,
         new: r.get(8)?,
     })
-}
-
-struct CurrentTicket {
-    org_id: i64,
-    kind: String,
-    severity: String,
-    status: String,
-    assignee: Option<String>,
-    created_at: i64,
-    version: i64,
-}
-
-fn read_for_update(tx: &Transaction, ticket_id: i64) -> Result<CurrentTicket> {
-    tx.prepare_cached(
-        "SELECT org_id, kind, severity, status, assignee, created_at, version FROM tickets WHERE id = ?1",
-    )
-    .and_then(|mut s| {
-        s.query_row([ticket_id], |r| {
-            Ok(CurrentTicket {
-                org_id: r.get(0)?,
-                kind: r.get(1)?,
-                severity: r.get(2)?,
-                status: r.get(3)?,
-                assignee: r.get(4)?,
-                created_at: r.get(5)?,
-                version: r.get(6)?,
-            })
-        })
-        .optional()
-    })
-    .ctx("reading ticket")?
-    .ok_or_else(|| StoreError::NotFound {
-        what: "ticket",
-        key: ticket_id.to_string(),
-    })
-}
-
-/// (policy_set, plan, tz, name) of an organization.
-fn org_row(tx: &Transaction, org_id: i64) -> Result<(String, String, String, String)> {
-    tx.prepare_cached(
-        "SELECT o.policy_set, COALESCE(p.plan, o.plan), o.tz, o.name
-         FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id WHERE o.id = ?1",
-    )
-    .and_then(|mut s| {
-        s.query_row([org_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-    })
-    .ctx("reading organization")
-}
-
-fn conflict(tx: &Transaction, ticket_id: i64, expected: i64, actual: i64) -> StoreError {
-    let last = tx
-        .query_row(
-            "SELECT actor, field, old, new FROM events WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1",
-            [ticket_id],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                ))
-            },
-        )
-        .optional()
-        .ok()
-        .flatten();
-    let (by, field, old, new) =
-        last.unwrap_or_else(|| ("someone".into(), "the ticket".into(), None, None));
-    StoreError::Conflict {
-        id: ticket_id,
-        expected,
-        actual,
-        by,
-        field,
-        old: old.unwrap_or_else(|| "(none)".into()),
-        new: new.unwrap_or_else(|| "(none)".into()),
-    }
-}
-
-fn bump(tx: &Transaction, ticket_id: i64, now: DateTime<Utc>) -> Result<()> {
-    tx.execute(
-        "UPDATE tickets SET version = version + 1, updated_at = ?2 WHERE id = ?1",
-        params![ticket_id, to_ts(now)],
-    )
-    .ctx("updating ticket")?;
-    Ok(())
-}
-
-/// Moves a ticket between statuses, opening or closing its pause and resolution instants.
-fn set_status(
-    tx: &Transaction,
-    ticket_id: i64,
-    old: Status,
-    new: Status,
-    actor: &Actor,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let ts = to_ts(now);
-    if old.pauses_clock() && !new.pauses_clock() {
-        tx.execute(
-            "UPDATE pauses SET ended_at = ?2 WHERE ticket_id = ?1 AND ended_at IS NULL",
-            params![ticket_id, ts],
-        )
-        .ctx("ending pause")?;
-    }
-    if new.pauses_clock() && !old.pauses_clock() {
-        tx.execute(
-            "INSERT INTO pauses (ticket_id, started_at) VALUES (?1, ?2)",
-            params![ticket_id, ts],
-        )
-        .ctx("starting pause")?;
-    }
-    let resolved_sql = if new.is_done() && !old.is_done() {
-        ", resolved_at = ?3"
-    } else if !new.is_done() && old.is_done() {
-        ", resolved_at = NULL"
-    } else {
-        ""
-    };
-    let sql = format!("UPDATE tickets SET status = ?2{resolved_sql} WHERE id = ?1");
-    if resolved_sql.contains("?3") {
-        tx.execute(&sql, params![ticket_id, new.as_str(), ts])
-    } else {
-        tx.execute(&sql, params![ticket_id, new.as_str()])
-    }
-    .ctx("changing status")?;
-    Store::record_event(
-        tx,
-        (Some(ticket_id), None),
-        actor,
-        now,
-        "status",
-        Some(old.as_str()),
-        Some(new.as_str()),
-    )
 }
 
 pub(super) struct InsertTicket<'a> {
@@ -977,7 +560,7 @@ pub(super) fn insert_ticket(tx: &Transaction, t: &InsertTicket) -> Result<i64> {
             t.updated_at,
             t.first_response_at,
             t.resolved_at,
-            sla_columns::IDLE_BASE + t.created_at,
+            crate::sla::columns::IDLE_BASE + t.created_at,
             t.priority,
             t.version
         ])

@@ -11,7 +11,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::tickets::{InsertTicket, event_from_row, insert_entry, insert_ticket};
-use super::{Context, Result, Store, StoreError, sla_columns, to_ts};
+use super::{Context, Result, SqliteStore, StoreError, sla_columns, to_ts};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::NaiveDate;
@@ -166,7 +166,7 @@ pub struct ImportSummary {
     pub orders: usize,
 }
 
-impl Store {
+impl SqliteStore {
     /// Streams every organization, then every ticket, one JSON object per line.
     pub fn export(&self, out: &mut dyn Write) -> Result<(usize, usize)> {
         let io_err = |e: std::io::Error| StoreError::Other(format!("writing export: {e}"));

@@ -1,0 +1,52 @@
+//! Use cases: each runs the seeds' rules once, inside one transaction of the store port, and
+//! writes its audit rows and the ticket's SLA columns in that same transaction. Front-ends
+//! (CLI, TUI worker, demo) call these; reads go straight to the store (`Desk` derefs to it).
+
+mod sla;
+mod tickets;
+
+use std::ops::{Deref, DerefMut};
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::policy::PolicyRegistry;
+use crate::store::{self, Result, Store};
+
+/// The help desk over one store.
+pub struct Desk {
+    store: Box<dyn Store>,
+    policies: Arc<PolicyRegistry>,
+}
+
+impl Desk {
+    pub fn new(store: Box<dyn Store>) -> Desk {
+        let policies = store.policies().clone();
+        Desk { store, policies }
+    }
+
+    /// Opens the store a location names (see [`store::open`]).
+    pub fn open(location: &Path, policies: Arc<PolicyRegistry>) -> Result<Desk> {
+        Ok(Desk::new(store::open(location, policies)?))
+    }
+
+    pub fn policies(&self) -> &Arc<PolicyRegistry> {
+        &self.policies
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        &*self.store
+    }
+}
+
+impl Deref for Desk {
+    type Target = dyn Store;
+    fn deref(&self) -> &Self::Target {
+        &*self.store
+    }
+}
+
+impl DerefMut for Desk {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut *self.store
+    }
+}

@@ -1,0 +1,318 @@
+//! Ticket use cases: open, reply / note, status, severity, assignee, claim, drafts.
+
+use chrono::{DateTime, Utc};
+
+use super::Desk;
+use super::sla::refresh;
+use crate::domain::{
+    self, Actor, AuthorRole, ConversationEntry, EntryKind, Status, Ticket, TicketKind,
+};
+use crate::store::{
+    EntryInsert, EventSubject, NewTicket, Result, StoreError, StoreTx, TicketChange, TicketInsert,
+    TicketPatch,
+};
+
+impl Desk {
+    /// Opens a ticket for an organization, validated against the plan that serves it now.
+    pub fn create_ticket(
+        &mut self,
+        new: &NewTicket,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket> {
+        let policies = self.policies.clone();
+        let kind = new.kind.unwrap_or(TicketKind::Technical);
+        domain::validate_summary(&new.summary)?;
+        domain::validate_body("description", &new.description, true)?;
+        let mut id = 0;
+        self.store.write(&mut |tx| {
+            let org = tx.org_by_name(&new.org)?;
+            let set = domain::policy_set(&policies, &org.policy_set)?;
+            let tz = domain::parse_tz(&org.tz)?;
+            let plan =
+                set.effective_plan(org.plan_for_tickets(), now.with_timezone(&tz).date_naive());
+            domain::validate_kind_severity(set, &org.name, plan, kind, &new.severity)?;
+            let severity_rank = set.severity_rank(&new.severity).unwrap_or(0) as i64;
+            let priority = i64::from(set.plan(plan).map(|p| p.priority).unwrap_or(100));
+            id = tx.insert_ticket(&TicketInsert {
+                org_id: org.id,
+                kind,
+                severity: &new.severity,
+                severity_rank,
+                status: Status::New,
+                summary: new.summary.trim(),
+                description: &new.description,
+                component: new.component.as_deref(),
+                environment: new.environment,
+                affected_version: new.affected_version.as_deref(),
+                created_at: now,
+                priority,
+            })?;
+            tx.record_event(
+                EventSubject {
+                    ticket_id: Some(id),
+                    org_id: Some(org.id),
+                    order_id: None,
+                },
+                actor,
+                now,
+                (
+                    "created",
+                    None,
+                    Some(&format!("{} {} ticket", new.severity, kind)),
+                ),
+            )?;
+            refresh(tx, &policies, id, now)?;
+            Ok(())
+        })?;
+        self.store.ticket(id, now)
+    }
+
+    /// Adds a reply or a note. An engineer's first public reply meets the first response and
+    /// moves a `new` ticket to `open`; the author's draft of this kind is cleared in the same
+    /// transaction, so a sent reply never comes back as a draft.
+    pub fn add_entry(
+        &mut self,
+        ticket_id: i64,
+        kind: EntryKind,
+        role: AuthorRole,
+        body: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<ConversationEntry> {
+        let what = entry_word(kind);
+        domain::validate_body(what, body, false)?;
+        let policies = self.policies.clone();
+        let mut entry_id = 0;
+        self.store.write(&mut |tx| {
+            let current = tx.ticket(ticket_id, now)?;
+            entry_id = tx.insert_entry(&EntryInsert {
+                ticket_id,
+                kind,
+                role,
+                author: &actor.name,
+                body,
+                at: now,
+            })?;
+            let mut changed = false;
+            if kind == EntryKind::Reply && role == AuthorRole::Engineer {
+                if current.first_response_at.is_none() {
+                    tx.update_ticket(ticket_id, &TicketPatch::FirstResponseAt(now))?;
+                    tx.record_event(
+                        EventSubject::ticket(ticket_id),
+                        actor,
+                        now,
+                        ("first_response", None, Some(&now.to_rfc3339())),
+                    )?;
+                    changed = true;
+                }
+                if current.status == Status::New {
+                    set_status(tx, ticket_id, Status::New, Status::Open, actor, now)?;
+                    changed = true;
+                }
+            }
+            tx.record_event(
+                EventSubject::ticket(ticket_id),
+                actor,
+                now,
+                (what, None, Some(&format!("#{entry_id}"))),
+            )?;
+            tx.update_ticket(
+                ticket_id,
+                &TicketPatch::Touch {
+                    at: now,
+                    bump_version: changed,
+                },
+            )?;
+            tx.delete_draft(&actor.name, ticket_id, what)?;
+            refresh(tx, &policies, ticket_id, now)?;
+            Ok(())
+        })?;
+        Ok(ConversationEntry {
+            id: entry_id,
+            ticket_id,
+            kind,
+            role,
+            author: actor.name.clone(),
+            body: body.to_string(),
+            created_at: DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now),
+        })
+    }
+
+    /// Applies one change with compare-and-swap on the ticket's version when `expected` is
+    /// given: a stale edit is refused with who changed what, never silently overwritten.
+    pub fn change_ticket(
+        &mut self,
+        ticket_id: i64,
+        change: &TicketChange,
+        expected: Option<i64>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket> {
+        let policies = self.policies.clone();
+        self.store.write(&mut |tx| {
+            let current = tx.ticket(ticket_id, now)?;
+            if let Some(v) = expected
+                && v != current.version
+            {
+                return Err(conflict(tx, ticket_id, v, current.version));
+            }
+            match change {
+                TicketChange::Status(s) => {
+                    if current.status == *s {
+                        return Ok(());
+                    }
+                    set_status(tx, ticket_id, current.status, *s, actor, now)?;
+                }
+                TicketChange::Severity(sev) => {
+                    let org = tx.org_by_id(current.org_id)?;
+                    let set = domain::policy_set(&policies, &org.policy_set)?;
+                    let tz = domain::parse_tz(&org.tz)?;
+                    let opened = current.created_at.with_timezone(&tz).date_naive();
+                    let plan = set.effective_plan(org.plan_for_tickets(), opened);
+                    domain::validate_kind_severity(set, &org.name, plan, current.kind, sev)?;
+                    if *sev == current.severity {
+                        return Ok(());
+                    }
+                    let rank = set.severity_rank(sev).unwrap_or(0) as i64;
+                    tx.update_ticket(
+                        ticket_id,
+                        &TicketPatch::Severity {
+                            name: sev.clone(),
+                            rank,
+                        },
+                    )?;
+                    tx.record_event(
+                        EventSubject::ticket(ticket_id),
+                        actor,
+                        now,
+                        ("severity", Some(&current.severity), Some(sev)),
+                    )?;
+                }
+                TicketChange::Assign(who) => {
+                    if let Some(w) = who {
+                        domain::validate_user_name(w)?;
+                    }
+                    if *who == current.assignee {
+                        return Ok(());
+                    }
+                    tx.update_ticket(ticket_id, &TicketPatch::Assignee(who.clone()))?;
+                    tx.record_event(
+                        EventSubject::ticket(ticket_id),
+                        actor,
+                        now,
+                        ("assignee", current.assignee.as_deref(), who.as_deref()),
+                    )?;
+                }
+            }
+            tx.update_ticket(
+                ticket_id,
+                &TicketPatch::Touch {
+                    at: now,
+                    bump_version: true,
+                },
+            )?;
+            refresh(tx, &policies, ticket_id, now)?;
+            Ok(())
+        })?;
+        self.store.ticket(ticket_id, now)
+    }
+
+    /// Assigns the ticket to the actor unless someone else holds it. The check and the write
+    /// are one atomic step, so of simultaneous claims exactly one wins.
+    pub fn claim(&mut self, ticket_id: i64, actor: &Actor, now: DateTime<Utc>) -> Result<Ticket> {
+        self.store.write(&mut |tx| {
+            let current = tx.ticket(ticket_id, now)?;
+            if current.assignee.as_deref() == Some(actor.name.as_str()) {
+                return Ok(());
+            }
+            if !tx.claim_if_unassigned(ticket_id, &actor.name, now)? {
+                return Err(StoreError::ClaimedBy {
+                    id: ticket_id,
+                    by: current.assignee.clone().unwrap_or_default(),
+                });
+            }
+            tx.record_event(
+                EventSubject::ticket(ticket_id),
+                actor,
+                now,
+                ("assignee", None, Some(&actor.name)),
+            )
+        })?;
+        self.store.ticket(ticket_id, now)
+    }
+
+    /// Saves (or, when empty, discards) the actor's unsent text for a ticket.
+    pub fn save_draft(
+        &mut self,
+        actor: &str,
+        ticket_id: i64,
+        kind: &str,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.store.write(&mut |tx| {
+            if body.is_empty() {
+                tx.delete_draft(actor, ticket_id, kind)
+            } else {
+                tx.save_draft(actor, ticket_id, kind, body, now)
+            }
+        })
+    }
+}
+
+/// "reply" or "note": the audit field and the draft kind.
+pub(crate) fn entry_word(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Reply => "reply",
+        EntryKind::Note => "note",
+    }
+}
+
+/// Moves a ticket between statuses: `pending` opens a pause and leaving it closes it;
+/// resolving records the instant, reopening clears it.
+fn set_status(
+    tx: &mut dyn StoreTx,
+    ticket_id: i64,
+    old: Status,
+    new: Status,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if old.pauses_clock() && !new.pauses_clock() {
+        tx.close_pause(ticket_id, now)?;
+    }
+    if new.pauses_clock() && !old.pauses_clock() {
+        tx.open_pause(ticket_id, now)?;
+    }
+    tx.update_ticket(ticket_id, &TicketPatch::Status(new))?;
+    if new.is_done() && !old.is_done() {
+        tx.update_ticket(ticket_id, &TicketPatch::ResolvedAt(Some(now)))?;
+    } else if !new.is_done() && old.is_done() {
+        tx.update_ticket(ticket_id, &TicketPatch::ResolvedAt(None))?;
+    }
+    tx.record_event(
+        EventSubject::ticket(ticket_id),
+        actor,
+        now,
+        ("status", Some(old.as_str()), Some(new.as_str())),
+    )
+}
+
+/// "Changed under you": names who last changed the ticket and how.
+fn conflict(tx: &mut dyn StoreTx, ticket_id: i64, expected: i64, actual: i64) -> StoreError {
+    let last = tx.last_ticket_event(ticket_id).ok().flatten();
+    let (by, field, old, new) = match last {
+        Some(e) => (e.actor, e.field, e.old, e.new),
+        None => ("someone".into(), "the ticket".into(), None, None),
+    };
+    StoreError::Conflict {
+        id: ticket_id,
+        expected,
+        actual,
+        by,
+        field,
+        old: old.unwrap_or_else(|| "(none)".into()),
+        new: new.unwrap_or_else(|| "(none)".into()),
+    }
+}

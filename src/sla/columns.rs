@@ -1,0 +1,138 @@
+//! One SLA evaluation for every place that shows SLA state: the stored columns (so the
+//! queue sorts and filters by urgency with an index walk), the JSON of `ticket show/list`,
+//! `sla explain`, the TUI panes and the monthly report all start from [`evaluate_inputs`]
+//! and [`columns_from_metrics`]. Pure: `now` is a parameter.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::Status;
+use crate::policy::{Metric, PolicyRegistry};
+use crate::sla::{self, MetricStatus, SlaState, TicketTimeline};
+
+fn ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+/// Sort-key offsets: tickets with a running clock sort by due instant; paused ones after
+/// them by time left; those with nothing running last, oldest first.
+pub const PAUSED_BASE: i64 = 1 << 40;
+pub const IDLE_BASE: i64 = 1 << 41;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SlaColumns {
+    pub first_response_due: Option<i64>,
+    pub next_due: Option<i64>,
+    pub risk_at: Option<i64>,
+    pub breach_at: Option<i64>,
+    pub paused_left: Option<i64>,
+    pub urgency: i64,
+}
+
+/// Folds the evaluated metrics into the stored columns.
+pub fn columns_from_metrics(
+    metrics: &[MetricStatus],
+    status: Status,
+    timeline: &TicketTimeline,
+    now: DateTime<Utc>,
+) -> SlaColumns {
+    fn keep_min(slot: &mut Option<i64>, value: i64) {
+        *slot = Some(slot.map_or(value, |x| x.min(value)));
+    }
+    let resolved_at = timeline.resolved_at.map(ts);
+    let mut cols = SlaColumns::default();
+    for m in metrics {
+        if m.metric == Metric::FirstResponse {
+            cols.first_response_due = m.due.map(ts);
+        }
+        let stopped = status.is_done()
+            || match m.metric {
+                Metric::FirstResponse => timeline.first_response_at.is_some(),
+                Metric::Resolution => timeline.resolved_at.is_some(),
+                Metric::NextResponse => false,
+            };
+        match m.state {
+            SlaState::Running | SlaState::AtRisk | SlaState::Breached if !stopped => {
+                if let Some(due) = m.due.map(ts) {
+                    keep_min(&mut cols.next_due, due);
+                    keep_min(&mut cols.breach_at, due);
+                }
+                let risk = match m.state {
+                    SlaState::Running => m.next_change.map(ts),
+                    _ => Some(ts(now)),
+                };
+                if let Some(r) = risk {
+                    keep_min(&mut cols.risk_at, r);
+                }
+            }
+            SlaState::Paused => {
+                if let Some(left) = m.remaining_seconds {
+                    keep_min(&mut cols.paused_left, left);
+                }
+                if let Some(b) = m.breached_at.map(ts) {
+                    keep_min(&mut cols.breach_at, b);
+                }
+            }
+            _ => {
+                // A clock that stopped late (response after the due instant) stays breached;
+                // one stopped by resolving the ticket counts only if it was already overdue.
+                if let Some(b) = m.breached_at.map(ts)
+                    && (m.state == SlaState::Breached || !status.is_done())
+                    && resolved_at.is_none_or(|r| b <= r)
+                {
+                    keep_min(&mut cols.breach_at, b);
+                }
+            }
+        }
+    }
+    cols.urgency = match (cols.next_due, cols.paused_left) {
+        (Some(d), _) if !status.is_done() => d,
+        (None, Some(left)) if !status.is_done() => PAUSED_BASE + left.max(0),
+        _ => IDLE_BASE + ts(timeline.opened),
+    };
+    if status.is_done() {
+        cols.next_due = None;
+        cols.risk_at = None;
+        cols.paused_left = None;
+    }
+    cols
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketSlaInputs {
+    pub policy_set: String,
+    pub plan: String,
+    pub tz: String,
+    pub severity: String,
+    pub status: Status,
+    pub timeline: TicketTimeline,
+}
+
+/// Evaluates a ticket's metrics from its inputs; empty when the policy set or zone is unknown
+/// (a user's policy file was removed): the ticket then simply has no running target.
+pub fn evaluate_inputs(
+    policies: &PolicyRegistry,
+    inputs: &TicketSlaInputs,
+    now: DateTime<Utc>,
+) -> Vec<MetricStatus> {
+    let (Some(set), Ok(tz)) = (
+        policies.get(&inputs.policy_set),
+        inputs.tz.parse::<chrono_tz::Tz>(),
+    ) else {
+        return Vec::new();
+    };
+    let opened_local = inputs.timeline.opened.with_timezone(&tz).date_naive();
+    let plan = set.effective_plan(&inputs.plan, opened_local);
+    sla::evaluate(set, plan, &inputs.severity, tz, &inputs.timeline, now)
+}
+
+/// The queue priority of the plan that serves a ticket (lower first; 100 when unknown).
+pub fn plan_priority(policies: &PolicyRegistry, inputs: &TicketSlaInputs) -> i64 {
+    policies
+        .get(&inputs.policy_set)
+        .and_then(|set| {
+            let tz = inputs.tz.parse::<chrono_tz::Tz>().ok()?;
+            let opened = inputs.timeline.opened.with_timezone(&tz).date_naive();
+            set.plan(set.effective_plan(&inputs.plan, opened))
+        })
+        .map_or(100, |p| i64::from(p.priority))
+}

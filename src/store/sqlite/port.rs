@@ -1,0 +1,462 @@
+//! SQLite as an implementation of the store port: [`SqliteTx`] wraps one `BEGIN IMMEDIATE`
+//! transaction as a [`StoreTx`]; [`SqliteStore`] answers the [`Store`] reads.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::tickets::{self, InsertTicket};
+use super::{Context, Result, SqliteStore, StoreError, sla_columns, to_ts};
+use crate::domain::YearMonth;
+use crate::domain::{Actor, AuditEvent, Order, Organization, Ticket};
+use crate::policy::PolicyRegistry;
+use crate::sla::columns::{SlaColumns, TicketSlaInputs};
+use crate::store::{
+    ChangeToken, CreatedOrder, EntryInsert, EventSubject, GeneratedOrg, GeneratedTicket,
+    ImportSummary, Maintenance, NewOrder, OrderFilter, OrgChange, SlaReport, SortKey, Store,
+    StoreTx, TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch, TicketSort,
+    UrgencyCounts,
+};
+
+/// One open write transaction.
+pub struct SqliteTx<'a> {
+    pub(super) tx: &'a Transaction<'a>,
+}
+
+impl StoreTx for SqliteTx<'_> {
+    fn ticket(&mut self, id: i64, now: DateTime<Utc>) -> Result<Ticket> {
+        tickets::read_ticket(self.tx, id, now)
+    }
+
+    fn org_by_id(&mut self, id: i64) -> Result<Organization> {
+        super::orgs::org_by_id_in(self.tx, id)
+    }
+
+    fn org_by_name(&mut self, name: &str) -> Result<Organization> {
+        super::orgs::org_in(self.tx, name)
+    }
+
+    fn last_ticket_event(&mut self, ticket_id: i64) -> Result<Option<AuditEvent>> {
+        self.tx
+            .prepare_cached(
+                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new FROM events
+                 WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1",
+            )
+            .and_then(|mut s| s.query_row([ticket_id], tickets::event_from_row).optional())
+            .ctx("reading the ticket's last change")
+    }
+
+    fn insert_ticket(&mut self, t: &TicketInsert<'_>) -> Result<i64> {
+        let at = to_ts(t.created_at);
+        tickets::insert_ticket(
+            self.tx,
+            &InsertTicket {
+                id: None,
+                org_id: t.org_id,
+                kind: t.kind,
+                severity: t.severity,
+                severity_rank: t.severity_rank,
+                status: t.status,
+                summary: t.summary,
+                description: t.description,
+                component: t.component,
+                environment: t.environment,
+                affected_version: t.affected_version,
+                assignee: None,
+                created_at: at,
+                updated_at: at,
+                first_response_at: None,
+                resolved_at: None,
+                priority: t.priority,
+                version: 1,
+            },
+        )
+    }
+
+    fn insert_entry(&mut self, e: &EntryInsert<'_>) -> Result<i64> {
+        tickets::insert_entry(
+            self.tx,
+            e.ticket_id,
+            e.kind,
+            e.role,
+            e.author,
+            e.body,
+            to_ts(e.at),
+        )
+    }
+
+    fn update_ticket(&mut self, id: i64, patch: &TicketPatch) -> Result<()> {
+        let tx = self.tx;
+        let n = match patch {
+            TicketPatch::Status(s) => tx.execute(
+                "UPDATE tickets SET status = ?2 WHERE id = ?1",
+                params![id, s.as_str()],
+            ),
+            TicketPatch::ResolvedAt(at) => tx.execute(
+                "UPDATE tickets SET resolved_at = ?2 WHERE id = ?1",
+                params![id, at.map(to_ts)],
+            ),
+            TicketPatch::FirstResponseAt(at) => tx.execute(
+                "UPDATE tickets SET first_response_at = ?2 WHERE id = ?1",
+                params![id, to_ts(*at)],
+            ),
+            TicketPatch::Severity { name, rank } => tx.execute(
+                "UPDATE tickets SET severity = ?2, severity_rank = ?3 WHERE id = ?1",
+                params![id, name, rank],
+            ),
+            TicketPatch::Assignee(who) => tx.execute(
+                "UPDATE tickets SET assignee = ?2 WHERE id = ?1",
+                params![id, who],
+            ),
+            TicketPatch::Priority(p) => tx.execute(
+                "UPDATE tickets SET priority = ?2 WHERE id = ?1",
+                params![id, p],
+            ),
+            TicketPatch::Touch { at, bump_version } => tx.execute(
+                if *bump_version {
+                    "UPDATE tickets SET updated_at = ?2, version = version + 1 WHERE id = ?1"
+                } else {
+                    "UPDATE tickets SET updated_at = ?2 WHERE id = ?1"
+                },
+                params![id, to_ts(*at)],
+            ),
+        }
+        .ctx("updating ticket")?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: "ticket",
+                key: id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    fn claim_if_unassigned(&mut self, id: i64, who: &str, at: DateTime<Utc>) -> Result<bool> {
+        let won = self
+            .tx
+            .execute(
+                "UPDATE tickets SET assignee = ?2, version = version + 1, updated_at = ?3
+                 WHERE id = ?1 AND assignee IS NULL",
+                params![id, who, to_ts(at)],
+            )
+            .ctx("claiming ticket")?;
+        Ok(won > 0)
+    }
+
+    fn open_pause(&mut self, ticket_id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO pauses (ticket_id, started_at) VALUES (?1, ?2)",
+                params![ticket_id, to_ts(at)],
+            )
+            .ctx("starting pause")?;
+        Ok(())
+    }
+
+    fn close_pause(&mut self, ticket_id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.tx
+            .execute(
+                "UPDATE pauses SET ended_at = ?2 WHERE ticket_id = ?1 AND ended_at IS NULL",
+                params![ticket_id, to_ts(at)],
+            )
+            .ctx("ending pause")?;
+        Ok(())
+    }
+
+    fn sla_inputs(&mut self, ticket_id: i64) -> Result<TicketSlaInputs> {
+        sla_columns::load_inputs(self.tx, ticket_id)
+    }
+
+    fn store_sla_columns(&mut self, ticket_id: i64, cols: &SlaColumns) -> Result<()> {
+        sla_columns::store_columns(self.tx, ticket_id, cols)
+    }
+
+    fn active_ticket_ids(&mut self) -> Result<Vec<i64>> {
+        self.tx
+            .prepare_cached(
+                "SELECT id FROM tickets WHERE status IN ('new','open','pending','on-hold')",
+            )
+            .and_then(|mut s| {
+                s.query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .ctx("listing active tickets")
+    }
+
+    fn open_ticket_ids_of_org(&mut self, org_id: i64) -> Result<Vec<i64>> {
+        sla_columns::open_ticket_ids(self.tx, org_id)
+    }
+
+    fn record_event(
+        &mut self,
+        subject: EventSubject,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        change: (&str, Option<&str>, Option<&str>),
+    ) -> Result<()> {
+        SqliteStore::record_item_event(self.tx, subject, actor, at, change)
+    }
+
+    fn save_draft(
+        &mut self,
+        actor: &str,
+        ticket_id: i64,
+        kind: &str,
+        body: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO drafts (actor, ticket_id, kind, body, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (actor, ticket_id, kind) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                params![actor, ticket_id, kind, body, to_ts(at)],
+            )
+            .ctx("saving draft")?;
+        Ok(())
+    }
+
+    fn delete_draft(&mut self, actor: &str, ticket_id: i64, kind: &str) -> Result<()> {
+        self.tx
+            .execute(
+                "DELETE FROM drafts WHERE actor = ?1 AND ticket_id = ?2 AND kind = ?3",
+                params![actor, ticket_id, kind],
+            )
+            .ctx("discarding draft")?;
+        Ok(())
+    }
+}
+
+impl Maintenance for SqliteStore {
+    fn integrity_check(&self) -> Result<Vec<String>> {
+        SqliteStore::integrity_check(self)
+    }
+
+    fn backup_to(&self, dest: &Path) -> Result<()> {
+        SqliteStore::backup_to(self, dest)
+    }
+}
+
+impl Store for SqliteStore {
+    fn location(&self) -> String {
+        self.path().display().to_string()
+    }
+
+    fn policies(&self) -> &Arc<PolicyRegistry> {
+        SqliteStore::policies(self)
+    }
+
+    fn write(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()> {
+        SqliteStore::write(self, |tx| body(&mut SqliteTx { tx }))
+    }
+
+    fn change_token(&self) -> Result<ChangeToken> {
+        self.data_version().map(ChangeToken)
+    }
+
+    fn maintenance(&self) -> Option<&dyn Maintenance> {
+        Some(self)
+    }
+
+    fn ticket(&self, id: i64, now: DateTime<Utc>) -> Result<Ticket> {
+        SqliteStore::ticket(self, id, now)
+    }
+
+    fn ticket_detail(&self, id: i64, now: DateTime<Utc>) -> Result<TicketDetail> {
+        SqliteStore::ticket_detail(self, id, now)
+    }
+
+    fn list_tickets(
+        &self,
+        filter: &TicketFilter,
+        sort: TicketSort,
+        after: Option<&SortKey>,
+        before: Option<&SortKey>,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<TicketPage> {
+        SqliteStore::list_tickets(self, filter, sort, after, before, limit, now)
+    }
+
+    fn sort_key(&self, id: i64, sort: TicketSort) -> Result<Option<SortKey>> {
+        SqliteStore::sort_key(self, id, sort)
+    }
+
+    fn count_tickets(&self, filter: &TicketFilter, now: DateTime<Utc>) -> Result<i64> {
+        SqliteStore::count_tickets(self, filter, now)
+    }
+
+    fn urgency_counts(&self, now: DateTime<Utc>) -> Result<UrgencyCounts> {
+        SqliteStore::urgency_counts(self, now)
+    }
+
+    fn search(&self, query: &str, limit: usize, now: DateTime<Utc>) -> Result<Vec<Ticket>> {
+        SqliteStore::search(self, query, limit, now)
+    }
+
+    fn drafts_for(&self, actor: &str, ticket_id: i64) -> Result<Vec<String>> {
+        SqliteStore::drafts_for(self, actor, ticket_id)
+    }
+
+    fn draft(&self, actor: &str, ticket_id: i64, kind: &str) -> Result<Option<String>> {
+        SqliteStore::draft(self, actor, ticket_id, kind)
+    }
+
+    fn sla_inputs_many(&self, ids: &[i64]) -> Result<Vec<TicketSlaInputs>> {
+        sla_columns::load_inputs_many(&self.conn, ids)
+    }
+
+    fn sla_report(&self, ticket_id: i64, now: DateTime<Utc>) -> Result<SlaReport> {
+        SqliteStore::sla_report(self, ticket_id, now)
+    }
+
+    fn list_orgs(&self) -> Result<Vec<Organization>> {
+        SqliteStore::list_orgs(self)
+    }
+
+    fn org_by_name(&self, name: &str) -> Result<Organization> {
+        SqliteStore::org_by_name(self, name)
+    }
+
+    fn org_by_id(&self, id: i64) -> Result<Organization> {
+        SqliteStore::org_by_id(self, id)
+    }
+
+    fn linked_orgs(&self, parent_id: i64) -> Result<Vec<Organization>> {
+        SqliteStore::linked_orgs(self, parent_id)
+    }
+
+    fn org_events(&self, org_id: i64) -> Result<Vec<AuditEvent>> {
+        SqliteStore::org_events(self, org_id)
+    }
+
+    fn add_org(
+        &mut self,
+        name: &str,
+        policy_set: &str,
+        plan: &str,
+        tz: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Organization> {
+        SqliteStore::add_org(self, name, policy_set, plan, tz, actor, now)
+    }
+
+    fn change_org_plan(
+        &mut self,
+        name: &str,
+        plan: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<OrgChange> {
+        SqliteStore::change_org_plan(self, name, plan, actor, now)
+    }
+
+    fn link_org(
+        &mut self,
+        name: &str,
+        parent: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<OrgChange> {
+        SqliteStore::link_org(self, name, parent, actor, now)
+    }
+
+    fn unlink_org(&mut self, name: &str, actor: &Actor, now: DateTime<Utc>) -> Result<OrgChange> {
+        SqliteStore::unlink_org(self, name, actor, now)
+    }
+
+    fn order(&self, id: i64) -> Result<Order> {
+        SqliteStore::order(self, id)
+    }
+
+    fn list_orders(&self, filter: &OrderFilter, limit: usize) -> Result<Vec<Order>> {
+        SqliteStore::list_orders(self, filter, limit)
+    }
+
+    fn order_attachment(&self, id: i64, name: &str) -> Result<Vec<u8>> {
+        SqliteStore::order_attachment(self, id, name)
+    }
+
+    fn order_events(&self, id: i64) -> Result<Vec<AuditEvent>> {
+        SqliteStore::order_events(self, id)
+    }
+
+    fn create_order(
+        &mut self,
+        new: &NewOrder,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<CreatedOrder> {
+        SqliteStore::create_order(self, new, actor, now)
+    }
+
+    fn complete_order(
+        &mut self,
+        id: i64,
+        attachments: &[(String, Vec<u8>)],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Order> {
+        SqliteStore::complete_order(self, id, attachments, actor, now)
+    }
+
+    fn reject_order(
+        &mut self,
+        id: i64,
+        reason: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Order> {
+        SqliteStore::reject_order(self, id, reason, actor, now)
+    }
+
+    fn rate_order(
+        &mut self,
+        id: i64,
+        speed: i64,
+        quality: i64,
+        feedback: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Order> {
+        SqliteStore::rate_order(self, id, speed, quality, feedback, actor, now)
+    }
+
+    fn monthly_report(
+        &self,
+        month: YearMonth,
+        org: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<crate::report::MonthlyReport> {
+        SqliteStore::monthly_report(self, month, org, now)
+    }
+
+    fn report_attachments(&self, id: i64, now: DateTime<Utc>) -> Result<Vec<(String, Vec<u8>)>> {
+        SqliteStore::report_attachments(self, id, now)
+    }
+
+    fn export(&self, out: &mut dyn std::io::Write) -> Result<(usize, usize)> {
+        SqliteStore::export(self, out)
+    }
+
+    fn import(
+        &mut self,
+        input: &mut dyn std::io::BufRead,
+        now: DateTime<Utc>,
+    ) -> Result<ImportSummary> {
+        SqliteStore::import(self, input, now)
+    }
+
+    fn insert_generated(
+        &mut self,
+        orgs: &[GeneratedOrg],
+        tickets: &mut dyn Iterator<Item = GeneratedTicket>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        bulk: bool,
+    ) -> Result<usize> {
+        SqliteStore::insert_generated(self, orgs, tickets, actor, now, bulk)
+    }
+}
