@@ -14,6 +14,7 @@ pub mod desk;
 pub mod domain;
 pub mod generator;
 pub mod orders;
+pub mod org_rules;
 pub mod policy;
 pub mod report;
 pub mod session;

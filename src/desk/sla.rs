@@ -41,7 +41,6 @@ impl super::Desk {
 /// After an organization's plan or link changed: every open ticket of it and of its linked
 /// accounts is recomputed from creation on the plan that now serves it, and moves to that
 /// plan's queue priority. Returns how many.
-#[allow(dead_code)]
 pub(crate) fn refresh_org_tickets(
     tx: &mut dyn StoreTx,
     policies: &PolicyRegistry,

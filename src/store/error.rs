@@ -9,6 +9,8 @@ pub enum StoreError {
     Query(#[from] QueryError),
     #[error("{0}")]
     OrderRule(#[from] crate::orders::OrderRuleError),
+    #[error("{0}")]
+    OrgRule(#[from] crate::org_rules::OrgRuleError),
     #[error("no {what} {key:?}")]
     NotFound { what: &'static str, key: String },
     #[error(

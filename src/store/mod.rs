@@ -18,9 +18,9 @@ use chrono::{DateTime, Utc};
 pub use error::{DbFailure, Result, StoreError};
 pub use sqlite::{
     CreatedOrder, GeneratedEntry, GeneratedOrg, GeneratedTicket, ImportSummary,
-    MAX_ATTACHMENT_BYTES, NewOrder, NewTicket, OrderFilter, OrgChange, SlaReport, SortKey,
-    SqliteStore, TicketChange, TicketDetail, TicketFilter, TicketPage, TicketSort, UrgencyCounts,
-    fts, validate_attachment_name, warn_if_network_fs,
+    MAX_ATTACHMENT_BYTES, NewOrder, NewTicket, OrderFilter, SlaReport, SortKey, SqliteStore,
+    TicketChange, TicketDetail, TicketFilter, TicketPage, TicketSort, UrgencyCounts, fts,
+    validate_attachment_name, warn_if_network_fs,
 };
 
 use crate::domain::YearMonth;
@@ -108,12 +108,42 @@ pub enum TicketPatch {
     },
 }
 
+/// What `org plan`, `org link` and `org unlink` changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgChange {
+    pub org: String,
+    pub old: String,
+    pub new: String,
+    /// Open tickets whose targets and priority were recomputed.
+    pub recomputed: usize,
+}
+
+/// One field change of an organization row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrgPatch {
+    /// A new plan, served from `since`.
+    Plan { plan: String, since: DateTime<Utc> },
+    /// Linked to another account (its id), or unlinked.
+    Parent(Option<i64>),
+}
+
 /// Write primitives inside one transaction. No rules: the caller decided everything.
 pub trait StoreTx {
     /// The ticket as it is inside this transaction (the write lock is held).
     fn ticket(&mut self, id: i64, now: DateTime<Utc>) -> Result<Ticket>;
     fn org_by_id(&mut self, id: i64) -> Result<Organization>;
     fn org_by_name(&mut self, name: &str) -> Result<Organization>;
+    fn insert_org(
+        &mut self,
+        name: &str,
+        policy_set: &str,
+        plan: &str,
+        tz: &str,
+        at: DateTime<Utc>,
+    ) -> Result<i64>;
+    fn update_org(&mut self, id: i64, patch: &OrgPatch) -> Result<()>;
+    /// How many accounts are linked to this one.
+    fn linked_count(&mut self, org_id: i64) -> Result<i64>;
     /// The newest audit row of a ticket (for "changed under you" messages).
     fn last_ticket_event(&mut self, ticket_id: i64) -> Result<Option<AuditEvent>>;
     fn insert_ticket(&mut self, t: &TicketInsert<'_>) -> Result<i64>;
@@ -195,30 +225,6 @@ pub trait Store: Send {
     fn org_by_id(&self, id: i64) -> Result<Organization>;
     fn linked_orgs(&self, parent_id: i64) -> Result<Vec<Organization>>;
     fn org_events(&self, org_id: i64) -> Result<Vec<AuditEvent>>;
-    fn add_org(
-        &mut self,
-        name: &str,
-        policy_set: &str,
-        plan: &str,
-        tz: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Organization>;
-    fn change_org_plan(
-        &mut self,
-        name: &str,
-        plan: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<OrgChange>;
-    fn link_org(
-        &mut self,
-        name: &str,
-        parent: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<OrgChange>;
-    fn unlink_org(&mut self, name: &str, actor: &Actor, now: DateTime<Utc>) -> Result<OrgChange>;
 
     // service orders
     fn order(&self, id: i64) -> Result<Order>;

@@ -28,7 +28,6 @@ pub use generate::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
 pub use orders::{
     CreatedOrder, MAX_ATTACHMENT_BYTES, NewOrder, OrderFilter, validate_attachment_name,
 };
-pub use orgs::OrgChange;
 pub use tickets::{
     NewTicket, SortKey, TicketChange, TicketDetail, TicketFilter, TicketPage, TicketSort,
     UrgencyCounts,

@@ -15,7 +15,7 @@ use crate::policy::PolicyRegistry;
 use crate::sla::columns::{SlaColumns, TicketSlaInputs};
 use crate::store::{
     ChangeToken, CreatedOrder, EntryInsert, EventSubject, GeneratedOrg, GeneratedTicket,
-    ImportSummary, Maintenance, NewOrder, OrderFilter, OrgChange, SlaReport, SortKey, Store,
+    ImportSummary, Maintenance, NewOrder, OrderFilter, OrgPatch, SlaReport, SortKey, Store,
     StoreTx, TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch, TicketSort,
     UrgencyCounts,
 };
@@ -36,6 +36,43 @@ impl StoreTx for SqliteTx<'_> {
 
     fn org_by_name(&mut self, name: &str) -> Result<Organization> {
         super::orgs::org_in(self.tx, name)
+    }
+
+    fn insert_org(
+        &mut self,
+        name: &str,
+        policy_set: &str,
+        plan: &str,
+        tz: &str,
+        at: DateTime<Utc>,
+    ) -> Result<i64> {
+        self.tx
+            .execute(
+                "INSERT INTO orgs (name, policy_set, plan, tz, created_at, plan_since)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                params![name, policy_set, plan, tz, to_ts(at)],
+            )
+            .ctx("adding organization")?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    fn update_org(&mut self, id: i64, patch: &OrgPatch) -> Result<()> {
+        match patch {
+            OrgPatch::Plan { plan, since } => self.tx.execute(
+                "UPDATE orgs SET plan = ?2, plan_since = ?3, version = version + 1 WHERE id = ?1",
+                params![id, plan, to_ts(*since)],
+            ),
+            OrgPatch::Parent(parent) => self.tx.execute(
+                "UPDATE orgs SET parent_id = ?2, version = version + 1 WHERE id = ?1",
+                params![id, parent],
+            ),
+        }
+        .ctx("changing the organization")?;
+        Ok(())
+    }
+
+    fn linked_count(&mut self, org_id: i64) -> Result<i64> {
+        super::orgs::linked_count(self.tx, org_id)
     }
 
     fn last_ticket_event(&mut self, ticket_id: i64) -> Result<Option<AuditEvent>> {
@@ -329,42 +366,6 @@ impl Store for SqliteStore {
 
     fn org_events(&self, org_id: i64) -> Result<Vec<AuditEvent>> {
         SqliteStore::org_events(self, org_id)
-    }
-
-    fn add_org(
-        &mut self,
-        name: &str,
-        policy_set: &str,
-        plan: &str,
-        tz: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Organization> {
-        SqliteStore::add_org(self, name, policy_set, plan, tz, actor, now)
-    }
-
-    fn change_org_plan(
-        &mut self,
-        name: &str,
-        plan: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<OrgChange> {
-        SqliteStore::change_org_plan(self, name, plan, actor, now)
-    }
-
-    fn link_org(
-        &mut self,
-        name: &str,
-        parent: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<OrgChange> {
-        SqliteStore::link_org(self, name, parent, actor, now)
-    }
-
-    fn unlink_org(&mut self, name: &str, actor: &Actor, now: DateTime<Utc>) -> Result<OrgChange> {
-        SqliteStore::unlink_org(self, name, actor, now)
     }
 
     fn order(&self, id: i64) -> Result<Order> {
