@@ -730,3 +730,50 @@ fn active_queue_indexes_give_the_same_pages_and_counts_as_the_planner() {
         })
     );
 }
+
+#[test]
+fn undecodable_stored_values_name_their_table_row_and_column() {
+    let (dir, mut s) = seeded();
+    let t = s
+        .create_ticket(&new_ticket("Acme", "S2", "odd", ""), &actor("a"), t0())
+        .unwrap();
+    drop(s);
+    let conn = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
+    // As a newer version or a hand edit would leave it.
+    conn.execute_batch("PRAGMA ignore_check_constraints = ON")
+        .unwrap();
+    conn.execute("UPDATE tickets SET status = 'limbo' WHERE id = ?1", [t.id])
+        .unwrap();
+    drop(conn);
+    let s = open(&dir);
+    let err = s.ticket(t.id, t0()).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        matches!(
+            err,
+            StoreError::Undecodable {
+                table: "tickets",
+                column: "status",
+                ..
+            }
+        ),
+        "{msg}"
+    );
+    assert!(msg.contains(&format!("tickets row {}", t.id)), "{msg}");
+    assert!(msg.contains("\"limbo\""), "{msg}");
+    // Listing fails the same way instead of showing the ticket as open.
+    let err = s
+        .list_tickets(
+            &TicketFilter {
+                all_statuses: true,
+                ..TicketFilter::default()
+            },
+            TicketSort::Due,
+            None,
+            None,
+            10,
+            t0(),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("status = \"limbo\""), "{err}");
+}

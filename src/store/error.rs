@@ -11,6 +11,17 @@ pub enum StoreError {
     OrderRule(#[from] crate::orders::OrderRuleError),
     #[error("{0}")]
     OrgRule(#[from] crate::org_rules::OrgRuleError),
+    /// A stored value the program cannot read back.
+    #[error(
+        "the database holds a value this tuidesk cannot read: {table} row {row}, {column} = {value:?} ({reason}); fix the row or upgrade tuidesk"
+    )]
+    Undecodable {
+        table: &'static str,
+        row: i64,
+        column: &'static str,
+        value: String,
+        reason: String,
+    },
     #[error("no {what} {key:?}")]
     NotFound { what: &'static str, key: String },
     #[error(

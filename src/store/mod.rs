@@ -23,7 +23,6 @@ pub use sqlite::{
     validate_attachment_name, warn_if_network_fs,
 };
 
-use crate::domain::YearMonth;
 use crate::domain::{
     Actor, AuditEvent, AuthorRole, EntryKind, Environment, Order, Organization, Status, Ticket,
     TicketKind,
@@ -118,6 +117,45 @@ pub struct OrgChange {
     pub recomputed: usize,
 }
 
+/// A new service order, as the rules accepted it.
+#[derive(Debug, Clone)]
+pub struct OrderInsert<'a> {
+    pub org_id: i64,
+    pub request: &'a crate::orders::OrderRequest,
+    pub note: &'a str,
+    /// The organization's calendar day of the request.
+    pub requested_on: chrono::NaiveDate,
+    pub due: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: &'a str,
+}
+
+/// One change of an order row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrderPatch {
+    Completed {
+        at: DateTime<Utc>,
+    },
+    Rejected {
+        at: DateTime<Utc>,
+        reason: String,
+    },
+    Rating {
+        speed: i64,
+        quality: i64,
+        feedback: String,
+        at: DateTime<Utc>,
+    },
+}
+
+/// An order's status as read inside a write transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderState {
+    pub org_id: i64,
+    pub status: crate::domain::OrderStatus,
+    pub rated: bool,
+}
+
 /// One field change of an organization row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OrgPatch {
@@ -144,6 +182,18 @@ pub trait StoreTx {
     fn update_org(&mut self, id: i64, patch: &OrgPatch) -> Result<()>;
     /// How many accounts are linked to this one.
     fn linked_count(&mut self, org_id: i64) -> Result<i64>;
+    /// The organization's orders, for quotas and once-only checks.
+    fn prior_orders(&mut self, org_id: i64) -> Result<Vec<crate::orders::PriorOrder>>;
+    fn insert_order(&mut self, order: &OrderInsert<'_>) -> Result<i64>;
+    fn order_state(&mut self, id: i64) -> Result<OrderState>;
+    fn update_order(&mut self, id: i64, patch: &OrderPatch) -> Result<()>;
+    fn insert_order_attachment(
+        &mut self,
+        order_id: i64,
+        name: &str,
+        data: &[u8],
+        at: DateTime<Utc>,
+    ) -> Result<()>;
     /// The newest audit row of a ticket (for "changed under you" messages).
     fn last_ticket_event(&mut self, ticket_id: i64) -> Result<Option<AuditEvent>>;
     fn insert_ticket(&mut self, t: &TicketInsert<'_>) -> Result<i64>;
@@ -231,42 +281,14 @@ pub trait Store: Send {
     fn list_orders(&self, filter: &OrderFilter, limit: usize) -> Result<Vec<Order>>;
     fn order_attachment(&self, id: i64, name: &str) -> Result<Vec<u8>>;
     fn order_events(&self, id: i64) -> Result<Vec<AuditEvent>>;
-    fn create_order(
-        &mut self,
-        new: &NewOrder,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<CreatedOrder>;
-    fn complete_order(
-        &mut self,
-        id: i64,
-        attachments: &[(String, Vec<u8>)],
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Order>;
-    fn reject_order(
-        &mut self,
-        id: i64,
-        reason: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Order>;
-    fn rate_order(
-        &mut self,
-        id: i64,
-        speed: i64,
-        quality: i64,
-        feedback: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Order>;
-    fn monthly_report(
+    /// An organization's tickets created or resolved in `[from, to)`, oldest first (the
+    /// monthly report; `plan` is left for the caller to decide).
+    fn month_tickets(
         &self,
-        month: YearMonth,
-        org: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<crate::report::MonthlyReport>;
-    fn report_attachments(&self, id: i64, now: DateTime<Utc>) -> Result<Vec<(String, Vec<u8>)>>;
+        org_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<crate::report::ReportTicket>>;
 
     // bulk and transfer
     fn export(&self, out: &mut dyn std::io::Write) -> Result<(usize, usize)>;

@@ -18,6 +18,23 @@ impl<T> Context<T> for rusqlite::Result<T> {
 
 /// The neutral error for a SQLite failure.
 pub fn db_error(context: &str, err: &rusqlite::Error) -> StoreError {
+    if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = err
+        && let Some(StoreError::Undecodable {
+            table,
+            row,
+            column,
+            value,
+            reason,
+        }) = inner.downcast_ref::<StoreError>()
+    {
+        return StoreError::Undecodable {
+            table,
+            row: *row,
+            column,
+            value: value.clone(),
+            reason: reason.clone(),
+        };
+    }
     StoreError::Db {
         context: context.to_string(),
         kind: failure_kind(err),

@@ -2,14 +2,15 @@
 //! the pure `crate::orders` module; this file only reads what they need and stores the result,
 //! check and write in one transaction so two engineers cannot both spend the last quota.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use super::{Context, Result, SqliteStore, StoreError, from_ts, opt_from_ts, to_ts};
 use crate::domain::{
-    self, Actor, AttachmentInfo, AuditEvent, Order, OrderKind, OrderRating, OrderStatus, YearMonth,
+    AttachmentInfo, AuditEvent, Order, OrderKind, OrderRating, OrderStatus, YearMonth,
 };
-use crate::orders::{self, OrderOrg, OrderRequest, PriorOrder};
+use crate::orders::{OrderRequest, PriorOrder};
+use crate::store::{OrderInsert, OrderPatch, OrderState};
 
 /// Largest deliverable stored with an order; the database is shared, keep it lean.
 pub const MAX_ATTACHMENT_BYTES: usize = 16 * 1024 * 1024;
@@ -20,20 +21,28 @@ const ORDER_SELECT: &str = "SELECT r.id, r.org_id, o.name, r.kind, r.status, r.l
         r.rating_quality, r.rating_feedback, r.rated_at, r.version, o.tz
     FROM orders r JOIN orgs o ON o.id = r.org_id";
 
-fn parse_col<T: std::str::FromStr>(idx: usize, text: Option<String>) -> rusqlite::Result<Option<T>>
+/// A stored text column of the orders table, decoded or refused with its row.
+fn parse_col<T: std::str::FromStr>(
+    row: i64,
+    column: &'static str,
+    text: Option<String>,
+) -> rusqlite::Result<Option<T>>
 where
     T::Err: std::fmt::Display,
 {
-    text.map(|t| {
-        t.parse::<T>().map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(
-                idx,
-                rusqlite::types::Type::Text,
-                format!("{e}").into(),
-            )
-        })
-    })
-    .transpose()
+    super::decode::row_column_opt("orders", row, column, text.as_deref())
+}
+
+/// A NOT NULL text column of the orders table.
+fn req_col<T: std::str::FromStr>(
+    row: i64,
+    column: &'static str,
+    text: String,
+) -> rusqlite::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    super::decode::row_column("orders", row, column, &text)
 }
 
 fn order_from_row(r: &Row) -> rusqlite::Result<Order> {
@@ -50,20 +59,21 @@ fn order_from_row(r: &Row) -> rusqlite::Result<Order> {
         }),
         _ => None,
     };
+    let id: i64 = r.get(0)?;
     Ok(Order {
-        id: r.get(0)?,
+        id,
         org_id: r.get(1)?,
         org: r.get(2)?,
         tz: r.get(23)?,
-        kind: parse_col(3, r.get(3)?)?.unwrap_or(OrderKind::AvailabilityCheck),
-        status: parse_col(4, r.get(4)?)?.unwrap_or(OrderStatus::Processing),
+        kind: req_col(id, "kind", r.get(3)?)?,
+        status: req_col(id, "status", r.get(4)?)?,
         level: r.get(5)?,
-        scenario: parse_col(6, r.get(6)?)?,
-        month: parse_col(7, r.get(7)?)?,
-        start: parse_col(8, r.get(8)?)?,
-        end: parse_col(9, r.get(9)?)?,
+        scenario: parse_col(id, "scenario", r.get(6)?)?,
+        month: parse_col(id, "month", r.get(7)?)?,
+        start: parse_col(id, "start_date", r.get(8)?)?,
+        end: parse_col(id, "end_date", r.get(9)?)?,
         note: r.get(10)?,
-        requested_on: parse_col(11, r.get(11)?)?.unwrap_or(NaiveDate::MIN),
+        requested_on: req_col(id, "requested_on", r.get(11)?)?,
         due: opt_from_ts(r.get(12)?),
         created_at: from_ts(r.get(13)?),
         created_by: r.get(14)?,
@@ -101,68 +111,6 @@ pub struct CreatedOrder {
 }
 
 impl SqliteStore {
-    pub fn create_order(
-        &mut self,
-        new: &NewOrder,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<CreatedOrder> {
-        let note = new.note.trim().to_string();
-        domain::validate_body("note", &note, true)?;
-        let policies = self.policies.clone();
-        let (id, warnings) = self.write(|tx| {
-            let org = super::orgs::org_in(tx, &new.org)?;
-            let set = domain::policy_set(&policies, &org.policy_set)?;
-            let tz = domain::parse_tz(&org.tz)?;
-            let prior = prior_orders(tx, org.id)?;
-            let accepted = orders::check_new_order(
-                &policies,
-                &OrderOrg::of(&org, set, tz),
-                &new.request,
-                &prior,
-                now,
-            )?;
-            let req = &new.request;
-            tx.prepare_cached(
-                "INSERT INTO orders (org_id, kind, status, level, scenario, month, start_date,
-                     end_date, note, requested_on, due_at, created_at, created_by)
-                 VALUES (?1, ?2, 'processing', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    org.id,
-                    req.kind.as_str(),
-                    req.level,
-                    req.scenario.map(|s| s.as_str()),
-                    req.month.map(|m| m.to_string()),
-                    req.start.map(|d| d.to_string()),
-                    req.end.map(|d| d.to_string()),
-                    note,
-                    now.with_timezone(&tz).date_naive().to_string(),
-                    accepted.due.map(to_ts),
-                    to_ts(now),
-                    actor.name,
-                ])
-            })
-            .ctx("storing the order")?;
-            let id = tx.last_insert_rowid();
-            record_order_event(
-                tx,
-                (id, org.id),
-                actor,
-                now,
-                "created",
-                None,
-                Some(&describe_request(req)),
-            )?;
-            Ok((id, accepted.warnings))
-        })?;
-        Ok(CreatedOrder {
-            order: self.order(id)?,
-            warnings,
-        })
-    }
-
     pub fn order(&self, id: i64) -> Result<Order> {
         let mut order = self
             .conn
@@ -227,127 +175,6 @@ impl SqliteStore {
             .ctx("listing orders")
     }
 
-    /// Completes a processing order, storing its deliverables with it.
-    pub fn complete_order(
-        &mut self,
-        id: i64,
-        attachments: &[(String, Vec<u8>)],
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Order> {
-        let mut names: Vec<&str> = Vec::new();
-        for (name, data) in attachments {
-            validate_attachment_name(name)?;
-            if names.contains(&name.as_str()) {
-                return Err(StoreError::Other(format!(
-                    "two attachments are named {name:?}; rename one"
-                )));
-            }
-            names.push(name);
-            if data.len() > MAX_ATTACHMENT_BYTES {
-                return Err(StoreError::Other(format!(
-                    "attachment {name:?} is {} bytes; at most {MAX_ATTACHMENT_BYTES} bytes are stored with an order",
-                    data.len()
-                )));
-            }
-        }
-        self.write(|tx| {
-            let (org_id, status, _) = order_state(tx, id)?;
-            orders::check_complete(status)?;
-            tx.execute(
-                "UPDATE orders SET status = 'completed', completed_at = ?2, version = version + 1
-                 WHERE id = ?1",
-                params![id, to_ts(now)],
-            )
-            .ctx("completing the order")?;
-            for (name, data) in attachments {
-                tx.execute(
-                    "INSERT INTO order_attachments (order_id, name, data, added_at)
-                     VALUES (?1, ?2, ?3, ?4)",
-                    params![id, name, data, to_ts(now)],
-                )
-                .ctx("storing an attachment")?;
-            }
-            let detail = if names.is_empty() {
-                "completed".to_string()
-            } else {
-                format!("completed with {}", names.join(", "))
-            };
-            record_order_event(
-                tx,
-                (id, org_id),
-                actor,
-                now,
-                "status",
-                Some(status.as_str()),
-                Some(&detail),
-            )
-        })?;
-        self.order(id)
-    }
-
-    pub fn reject_order(
-        &mut self,
-        id: i64,
-        reason: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Order> {
-        let reason = reason.trim();
-        self.write(|tx| {
-            let (org_id, status, _) = order_state(tx, id)?;
-            orders::check_reject(status, reason)?;
-            tx.execute(
-                "UPDATE orders SET status = 'rejected', rejected_at = ?2, reject_reason = ?3,
-                     version = version + 1 WHERE id = ?1",
-                params![id, to_ts(now), reason],
-            )
-            .ctx("rejecting the order")?;
-            record_order_event(
-                tx,
-                (id, org_id),
-                actor,
-                now,
-                "status",
-                Some(status.as_str()),
-                Some(&format!("rejected: {reason}")),
-            )
-        })?;
-        self.order(id)
-    }
-
-    pub fn rate_order(
-        &mut self,
-        id: i64,
-        speed: i64,
-        quality: i64,
-        feedback: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Order> {
-        let feedback = feedback.trim();
-        self.write(|tx| {
-            let (org_id, status, rated) = order_state(tx, id)?;
-            orders::check_rating(status, rated, speed, quality, feedback)?;
-            tx.execute(
-                "UPDATE orders SET rating_speed = ?2, rating_quality = ?3, rating_feedback = ?4,
-                     rated_at = ?5, version = version + 1 WHERE id = ?1",
-                params![id, speed, quality, feedback, to_ts(now)],
-            )
-            .ctx("storing the rating")?;
-            record_order_event(
-                tx,
-                (id, org_id),
-                actor,
-                now,
-                "rating",
-                None,
-                Some(&format!("speed {speed}/5, quality {quality}/5")),
-            )
-        })?;
-        self.order(id)
-    }
-
     pub fn order_attachment(&self, id: i64, name: &str) -> Result<Vec<u8>> {
         self.order(id)?;
         self.conn
@@ -377,21 +204,22 @@ impl SqliteStore {
     }
 }
 
-fn prior_orders(tx: &Transaction, org_id: i64) -> Result<Vec<PriorOrder>> {
+pub(super) fn prior_orders(tx: &Transaction, org_id: i64) -> Result<Vec<PriorOrder>> {
     tx.prepare_cached(
-        "SELECT kind, status, level, start_date, scenario, month, requested_on
+        "SELECT kind, status, level, start_date, scenario, month, requested_on, id
          FROM orders WHERE org_id = ?1",
     )
     .and_then(|mut s| {
         s.query_map([org_id], |r| {
+            let id: i64 = r.get(7)?;
             Ok(PriorOrder {
-                kind: parse_col(0, r.get(0)?)?.unwrap_or(OrderKind::AvailabilityCheck),
-                status: parse_col(1, r.get(1)?)?.unwrap_or(OrderStatus::Processing),
+                kind: req_col(id, "kind", r.get(0)?)?,
+                status: req_col(id, "status", r.get(1)?)?,
                 level: r.get(2)?,
-                start: parse_col(3, r.get(3)?)?,
-                scenario: parse_col(4, r.get(4)?)?,
-                month: parse_col::<YearMonth>(5, r.get(5)?)?,
-                requested_on: parse_col(6, r.get(6)?)?.unwrap_or(NaiveDate::MIN),
+                start: parse_col(id, "start_date", r.get(3)?)?,
+                scenario: parse_col(id, "scenario", r.get(4)?)?,
+                month: parse_col::<YearMonth>(id, "month", r.get(5)?)?,
+                requested_on: req_col(id, "requested_on", r.get(6)?)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()
@@ -400,7 +228,7 @@ fn prior_orders(tx: &Transaction, org_id: i64) -> Result<Vec<PriorOrder>> {
 }
 
 /// (org id, status, already rated) of an order, read inside the write transaction.
-fn order_state(tx: &Transaction, id: i64) -> Result<(i64, OrderStatus, bool)> {
+pub(super) fn order_state(tx: &Transaction, id: i64) -> Result<OrderState> {
     let row: Option<(i64, String, Option<i64>)> = tx
         .prepare_cached("SELECT org_id, status, rated_at FROM orders WHERE id = ?1")
         .and_then(|mut s| {
@@ -412,50 +240,12 @@ fn order_state(tx: &Transaction, id: i64) -> Result<(i64, OrderStatus, bool)> {
         what: "order",
         key: id.to_string(),
     })?;
-    let status = status
-        .parse::<OrderStatus>()
-        .map_err(|e| StoreError::Other(format!("order {id}: {e}")))?;
-    Ok((org_id, status, rated.is_some()))
-}
-
-fn record_order_event(
-    tx: &Transaction,
-    (order_id, org_id): (i64, i64),
-    actor: &Actor,
-    now: DateTime<Utc>,
-    field: &str,
-    old: Option<&str>,
-    new: Option<&str>,
-) -> Result<()> {
-    SqliteStore::record_item_event(
-        tx,
-        super::EventSubject {
-            ticket_id: None,
-            org_id: Some(org_id),
-            order_id: Some(order_id),
-        },
-        actor,
-        now,
-        (field, old, new),
-    )
-}
-
-/// "level 1 event assurance 2026-12-10..2026-12-12" and the like, for the audit log.
-fn describe_request(req: &OrderRequest) -> String {
-    let mut s = req.kind.as_str().to_string();
-    if let Some(l) = req.level {
-        s.push_str(&format!(" level {l}"));
-    }
-    if let (Some(a), Some(b)) = (req.start, req.end) {
-        s.push_str(&format!(" {a}..{b}"));
-    }
-    if let Some(sc) = req.scenario {
-        s.push_str(&format!(" ({sc})"));
-    }
-    if let Some(m) = req.month {
-        s.push_str(&format!(" for {m}"));
-    }
-    s
+    let status = super::decode::column::<OrderStatus>("orders", id, "status", &status)?;
+    Ok(OrderState {
+        org_id,
+        status,
+        rated: rated.is_some(),
+    })
 }
 
 /// Attachment names become file names when written back: one plain component, printable.
@@ -476,113 +266,108 @@ pub fn validate_attachment_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-impl SqliteStore {
-    /// The monthly service report (seed 004 §1.5.8) for `month`, each organization in its own
-    /// time zone: one organization, or every organization with tickets in the month.
-    pub fn monthly_report(
-        &self,
-        month: YearMonth,
-        org: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<crate::report::MonthlyReport> {
-        let orgs = match org {
-            Some(name) => vec![self.org_by_name(name)?],
-            None => self.list_orgs()?,
-        };
-        let org_filter_absent = org.is_none();
-        let mut reports = Vec::new();
-        for org in &orgs {
-            let set = domain::policy_set(&self.policies, &org.policy_set)?;
-            let tz = domain::parse_tz(&org.tz)?;
-            let (from, to) = crate::report::month_bounds_utc(tz, month);
-            let plan_source = org.plan_for_tickets();
-            let mut stmt = self
-                .conn
-                .prepare_cached(
-                    "SELECT id, summary, kind, severity, created_at, resolved_at,
-                            first_response_at, first_response_due
-                     FROM tickets
-                     WHERE org_id = ?1 AND ((created_at >= ?2 AND created_at < ?3)
-                                         OR (resolved_at >= ?2 AND resolved_at < ?3))
-                     ORDER BY created_at, id",
-                )
-                .ctx("reading the month's tickets")?;
-            let tickets = stmt
-                .query_map(params![org.id, to_ts(from), to_ts(to)], |r| {
-                    let created = from_ts(r.get(4)?);
-                    let plan = set
-                        .effective_plan(plan_source, created.with_timezone(&tz).date_naive())
-                        .to_string();
-                    Ok(crate::report::ReportTicket {
-                        id: r.get(0)?,
-                        summary: r.get(1)?,
-                        kind: parse_col(2, r.get(2)?)?.unwrap_or(domain::TicketKind::Technical),
-                        severity: r.get(3)?,
-                        plan,
-                        created_at: created,
-                        resolved_at: opt_from_ts(r.get(5)?),
-                        first_response_at: opt_from_ts(r.get(6)?),
-                        first_response_due: opt_from_ts(r.get(7)?),
-                    })
-                })
-                .ctx("reading the month's tickets")?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .ctx("reading the month's tickets")?;
-            if tickets.is_empty() && org_filter_absent {
-                continue;
-            }
-            let served = set.effective_plan(plan_source, now.with_timezone(&tz).date_naive());
-            let label = set.plan(served).map_or(served, |p| p.label.as_str());
-            reports.push(crate::report::build_org_report(
-                &crate::report::ReportOrg {
-                    name: &org.name,
-                    plan: served,
-                    plan_label: label,
-                    tz,
-                    severities: &set.severities,
-                },
-                month,
-                &tickets,
-                now,
-            ));
-        }
-        Ok(crate::report::MonthlyReport::new(month, now, reports))
-    }
+pub(super) fn insert_order(tx: &Transaction, o: &OrderInsert<'_>) -> Result<i64> {
+    let req = o.request;
+    tx.prepare_cached(
+        "INSERT INTO orders (org_id, kind, status, level, scenario, month, start_date,
+             end_date, note, requested_on, due_at, created_at, created_by)
+         VALUES (?1, ?2, 'processing', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            o.org_id,
+            req.kind.as_str(),
+            req.level,
+            req.scenario.map(|s| s.as_str()),
+            req.month.map(|m| m.to_string()),
+            req.start.map(|d| d.to_string()),
+            req.end.map(|d| d.to_string()),
+            o.note,
+            o.requested_on.to_string(),
+            o.due.map(to_ts),
+            to_ts(o.created_at),
+            o.created_by,
+        ])
+    })
+    .ctx("storing the order")?;
+    Ok(tx.last_insert_rowid())
 }
 
-impl SqliteStore {
-    /// The monthly report a monthly-report order delivers, as files to attach on completion:
-    /// the readable text and the JSON for scripts.
-    pub fn report_attachments(
-        &self,
-        id: i64,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<(String, Vec<u8>)>> {
-        let order = self.order(id)?;
-        let (OrderKind::MonthlyReport, Some(month)) = (order.kind, order.month) else {
-            return Err(StoreError::Other(format!(
-                "only monthly-report orders carry the monthly report; order {id} is {}",
-                order.kind
-            )));
-        };
-        let tz = domain::parse_tz(&order.tz)?;
-        let (_, month_end) = crate::report::month_bounds_utc(tz, month);
-        if now < month_end {
-            return Err(StoreError::Other(format!(
-                "the report for {month} would be partial: the month ends {} in {}; attach it from then on, or attach your own file",
-                month_end.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
-                order.tz
-            )));
-        }
-        let report = self.monthly_report(month, Some(&order.org), now)?;
-        let json = serde_json::to_string_pretty(&report)
-            .map_err(|e| StoreError::Other(format!("formatting the report: {e}")))?;
-        Ok(vec![
-            (
-                format!("report-{month}.txt"),
-                crate::report::render_text(&report).into_bytes(),
-            ),
-            (format!("report-{month}.json"), json.into_bytes()),
-        ])
+pub(super) fn update_order(tx: &Transaction, id: i64, patch: &OrderPatch) -> Result<()> {
+    match patch {
+        OrderPatch::Completed { at } => tx.execute(
+            "UPDATE orders SET status = 'completed', completed_at = ?2, version = version + 1
+             WHERE id = ?1",
+            params![id, to_ts(*at)],
+        ),
+        OrderPatch::Rejected { at, reason } => tx.execute(
+            "UPDATE orders SET status = 'rejected', rejected_at = ?2, reject_reason = ?3,
+                 version = version + 1 WHERE id = ?1",
+            params![id, to_ts(*at), reason],
+        ),
+        OrderPatch::Rating {
+            speed,
+            quality,
+            feedback,
+            at,
+        } => tx.execute(
+            "UPDATE orders SET rating_speed = ?2, rating_quality = ?3, rating_feedback = ?4,
+                 rated_at = ?5, version = version + 1 WHERE id = ?1",
+            params![id, speed, quality, feedback, to_ts(*at)],
+        ),
     }
+    .ctx("changing the order")?;
+    Ok(())
+}
+
+/// An organization's tickets created or resolved in `[from, to)`, oldest first.
+pub(super) fn month_tickets(
+    conn: &rusqlite::Connection,
+    org_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<crate::report::ReportTicket>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT id, summary, kind, severity, created_at, resolved_at,
+                    first_response_at, first_response_due
+             FROM tickets
+             WHERE org_id = ?1 AND ((created_at >= ?2 AND created_at < ?3)
+                                 OR (resolved_at >= ?2 AND resolved_at < ?3))
+             ORDER BY created_at, id",
+        )
+        .ctx("reading the month's tickets")?;
+    let rows = stmt
+        .query_map(params![org_id, to_ts(from), to_ts(to)], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, Option<i64>>(5)?,
+                r.get::<_, Option<i64>>(6)?,
+                r.get::<_, Option<i64>>(7)?,
+            ))
+        })
+        .ctx("reading the month's tickets")?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .ctx("reading the month's tickets")?;
+    rows.into_iter()
+        .map(
+            |(id, summary, kind, severity, created, resolved, first, due)| {
+                Ok(crate::report::ReportTicket {
+                    id,
+                    summary,
+                    kind: super::decode::column("tickets", id, "kind", &kind)?,
+                    severity,
+                    plan: String::new(),
+                    created_at: from_ts(created),
+                    resolved_at: opt_from_ts(resolved),
+                    first_response_at: opt_from_ts(first),
+                    first_response_due: opt_from_ts(due),
+                })
+            },
+        )
+        .collect()
 }

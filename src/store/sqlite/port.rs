@@ -9,14 +9,13 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::tickets::{self, InsertTicket};
 use super::{Context, Result, SqliteStore, StoreError, sla_columns, to_ts};
-use crate::domain::YearMonth;
 use crate::domain::{Actor, AuditEvent, Order, Organization, Ticket};
 use crate::policy::PolicyRegistry;
 use crate::sla::columns::{SlaColumns, TicketSlaInputs};
 use crate::store::{
-    ChangeToken, CreatedOrder, EntryInsert, EventSubject, GeneratedOrg, GeneratedTicket,
-    ImportSummary, Maintenance, NewOrder, OrderFilter, OrgPatch, SlaReport, SortKey, Store,
-    StoreTx, TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch, TicketSort,
+    ChangeToken, EntryInsert, EventSubject, GeneratedOrg, GeneratedTicket, ImportSummary,
+    Maintenance, OrderFilter, OrderInsert, OrderPatch, OrderState, OrgPatch, SlaReport, SortKey,
+    Store, StoreTx, TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch, TicketSort,
     UrgencyCounts,
 };
 
@@ -73,6 +72,39 @@ impl StoreTx for SqliteTx<'_> {
 
     fn linked_count(&mut self, org_id: i64) -> Result<i64> {
         super::orgs::linked_count(self.tx, org_id)
+    }
+
+    fn prior_orders(&mut self, org_id: i64) -> Result<Vec<crate::orders::PriorOrder>> {
+        super::orders::prior_orders(self.tx, org_id)
+    }
+
+    fn insert_order(&mut self, order: &OrderInsert<'_>) -> Result<i64> {
+        super::orders::insert_order(self.tx, order)
+    }
+
+    fn order_state(&mut self, id: i64) -> Result<OrderState> {
+        super::orders::order_state(self.tx, id)
+    }
+
+    fn update_order(&mut self, id: i64, patch: &OrderPatch) -> Result<()> {
+        super::orders::update_order(self.tx, id, patch)
+    }
+
+    fn insert_order_attachment(
+        &mut self,
+        order_id: i64,
+        name: &str,
+        data: &[u8],
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO order_attachments (order_id, name, data, added_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![order_id, name, data, to_ts(at)],
+            )
+            .ctx("storing an attachment")?;
+        Ok(())
     }
 
     fn last_ticket_event(&mut self, ticket_id: i64) -> Result<Option<AuditEvent>> {
@@ -384,58 +416,13 @@ impl Store for SqliteStore {
         SqliteStore::order_events(self, id)
     }
 
-    fn create_order(
-        &mut self,
-        new: &NewOrder,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<CreatedOrder> {
-        SqliteStore::create_order(self, new, actor, now)
-    }
-
-    fn complete_order(
-        &mut self,
-        id: i64,
-        attachments: &[(String, Vec<u8>)],
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Order> {
-        SqliteStore::complete_order(self, id, attachments, actor, now)
-    }
-
-    fn reject_order(
-        &mut self,
-        id: i64,
-        reason: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Order> {
-        SqliteStore::reject_order(self, id, reason, actor, now)
-    }
-
-    fn rate_order(
-        &mut self,
-        id: i64,
-        speed: i64,
-        quality: i64,
-        feedback: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Order> {
-        SqliteStore::rate_order(self, id, speed, quality, feedback, actor, now)
-    }
-
-    fn monthly_report(
+    fn month_tickets(
         &self,
-        month: YearMonth,
-        org: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<crate::report::MonthlyReport> {
-        SqliteStore::monthly_report(self, month, org, now)
-    }
-
-    fn report_attachments(&self, id: i64, now: DateTime<Utc>) -> Result<Vec<(String, Vec<u8>)>> {
-        SqliteStore::report_attachments(self, id, now)
+        org_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<crate::report::ReportTicket>> {
+        super::orders::month_tickets(&self.conn, org_id, from, to)
     }
 
     fn export(&self, out: &mut dyn std::io::Write) -> Result<(usize, usize)> {

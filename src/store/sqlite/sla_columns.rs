@@ -64,7 +64,7 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
         plan,
         tz,
         severity,
-        status: status.parse().unwrap_or(crate::domain::Status::Open),
+        status: super::decode::column("tickets", ticket_id, "status", &status)?,
         timeline: TicketTimeline {
             opened: from_ts(created),
             pauses,

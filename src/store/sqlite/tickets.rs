@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::ToSql;
 use rusqlite::{OptionalExtension, Row, Transaction, params, params_from_iter};
 
-use super::{Context, Result, SqliteStore, StoreError, from_ts, fts, opt_from_ts, to_ts};
+use super::{Context, Result, SqliteStore, StoreError, decode, from_ts, fts, opt_from_ts, to_ts};
 use crate::domain::{
     AuditEvent, AuthorRole, ConversationEntry, EntryKind, Environment, Status, Ticket, TicketKind,
 };
@@ -142,21 +142,22 @@ const TICKET_SELECT: &str =
 
 /// Reads a ticket row; `now` decides whether a stored breach instant has passed.
 fn ticket_from_row(r: &Row, now: i64) -> rusqlite::Result<Ticket> {
+    let id: i64 = r.get(0)?;
     let kind: String = r.get(3)?;
     let status: String = r.get(5)?;
     let environment: Option<String> = r.get(9)?;
     let breach_at: Option<i64> = r.get(19)?;
     Ok(Ticket {
-        id: r.get(0)?,
+        id,
         org_id: r.get(1)?,
         org: r.get(2)?,
-        kind: kind.parse().unwrap_or(TicketKind::Technical),
+        kind: decode::row_column("tickets", id, "kind", &kind)?,
         severity: r.get(4)?,
-        status: status.parse().unwrap_or(Status::Open),
+        status: decode::row_column("tickets", id, "status", &status)?,
         summary: r.get(6)?,
         description: r.get(7)?,
         component: r.get(8)?,
-        environment: environment.and_then(|e| e.parse().ok()),
+        environment: decode::row_column_opt("tickets", id, "environment", environment.as_deref())?,
         affected_version: r.get(10)?,
         assignee: r.get(11)?,
         created_at: from_ts(r.get(12)?),
@@ -263,13 +264,14 @@ impl SqliteStore {
             )
             .and_then(|mut s| {
                 s.query_map([id], |r| {
+                    let entry_id: i64 = r.get(0)?;
                     let kind: String = r.get(2)?;
                     let role: String = r.get(3)?;
                     Ok(ConversationEntry {
-                        id: r.get(0)?,
+                        id: entry_id,
                         ticket_id: r.get(1)?,
-                        kind: kind.parse().unwrap_or(EntryKind::Note),
-                        role: role.parse().unwrap_or(AuthorRole::Engineer),
+                        kind: decode::row_column("entries", entry_id, "kind", &kind)?,
+                        role: decode::row_column("entries", entry_id, "role", &role)?,
                         author: r.get(4)?,
                         body: r.get(5)?,
                         created_at: from_ts(r.get(6)?),
