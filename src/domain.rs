@@ -383,6 +383,26 @@ pub struct Ticket {
     pub paused_seconds_left: Option<i64>,
     pub breached: bool,
     pub version: i64,
+    /// The level the ticket is handled at when an event assurance raised it (`None`: as
+    /// filed), and why (`event assurance L1 until 2026-12-04`).
+    pub effective_severity: Option<String>,
+    pub severity_note: Option<String>,
+}
+
+impl Ticket {
+    /// The level that drives targets, sort and the queue's symbol.
+    pub fn handled_severity(&self) -> &str {
+        self.effective_severity.as_deref().unwrap_or(&self.severity)
+    }
+
+    /// `urgent (event assurance L1 until 2026-12-04)`, or the filed level.
+    pub fn severity_label(&self) -> String {
+        match (&self.effective_severity, &self.severity_note) {
+            (Some(e), Some(n)) => format!("{e} ({n}; filed {})", self.severity),
+            (Some(e), None) => format!("{e} (filed {})", self.severity),
+            _ => self.severity.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -33,6 +33,8 @@ pub(crate) fn ticket(id: i64, summary: &str, due_in: Option<i64>) -> Ticket {
         paused_seconds_left: None,
         breached: due_in.is_some_and(|s| s <= 0),
         version: 1,
+        effective_severity: None,
+        severity_note: None,
     }
 }
 

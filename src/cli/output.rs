@@ -51,6 +51,8 @@ pub fn ticket_json(t: &Ticket, now: DateTime<Utc>) -> Value {
         "org": t.org,
         "kind": t.kind.as_str(),
         "severity": t.severity,
+        "effective_severity": t.handled_severity(),
+        "severity_note": t.severity_note,
         "status": t.status.as_str(),
         "summary": t.summary,
         "component": t.component,
@@ -159,7 +161,7 @@ pub fn print_detail(d: &TicketDetail, json: bool, now: DateTime<Utc>) -> Result<
     println!(
         "  kind          {}   severity {}   status {}",
         t.kind,
-        sanitize_line(&t.severity),
+        sanitize_line(&t.severity_label()),
         t.status
     );
     println!(

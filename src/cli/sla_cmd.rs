@@ -96,6 +96,8 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
             "plan": report.org.plan,
             "effective_plan": report.effective_plan,
             "severity": report.severity,
+            "effective_severity": report.handled.severity,
+            "severity_note": report.handled.note(),
             "status": report.status.as_str(),
             "tz": report.org.tz,
             "opened": local(report.timeline.opened),
@@ -123,7 +125,13 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
         } else {
             String::new()
         },
-        crate::text::sanitize_line(&report.severity),
+        crate::text::sanitize_line(&match report.handled.note() {
+            Some(note) => format!(
+                "{} ({note}; filed {})",
+                report.handled.severity, report.severity
+            ),
+            None => report.severity.clone(),
+        }),
         report.status
     );
     println!("opened    {}", local(report.timeline.opened));
@@ -144,7 +152,7 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
             None => {
                 println!(
                     "  no target: plan {} has none for severity {}",
-                    report.effective_plan, report.severity
+                    report.effective_plan, report.handled.severity
                 );
                 continue;
             }

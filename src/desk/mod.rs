@@ -15,6 +15,8 @@ use std::sync::Arc;
 use crate::policy::PolicyRegistry;
 use crate::store::{self, Result, Store};
 
+pub use sla::SlaReport;
+
 /// The help desk over one store.
 pub struct Desk {
     store: Box<dyn Store>,

@@ -116,6 +116,7 @@ impl Desk {
         now: DateTime<Utc>,
     ) -> Result<Order> {
         let reason = reason.trim();
+        let policies = self.policies.clone();
         self.store.write(&mut |tx| {
             let state = tx.order_state(id)?;
             orders::check_reject(state.status, reason)?;
@@ -135,7 +136,10 @@ impl Desk {
                     Some(state.status.as_str()),
                     Some(&format!("rejected: {reason}")),
                 ),
-            )
+            )?;
+            // A rejected event assurance raises no ticket's level any more.
+            super::sla::refresh_org_tickets(tx, &policies, state.org_id, now)?;
+            Ok(())
         })?;
         self.store.order(id)
     }

@@ -3,9 +3,12 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::assurance::EffectiveSeverity;
+use crate::domain::{Organization, Status};
 use crate::policy::PolicyRegistry;
 use crate::sla::columns::{self, TicketSlaInputs};
-use crate::store::{Result, StoreTx, TicketPatch};
+use crate::sla::{MetricStatus, TicketTimeline};
+use crate::store::{Result, StoreError, StoreTx, TicketPatch};
 
 /// Recomputes and stores one ticket's SLA columns; hands back what it read.
 pub(crate) fn refresh(
@@ -15,13 +18,64 @@ pub(crate) fn refresh(
     now: DateTime<Utc>,
 ) -> Result<TicketSlaInputs> {
     let inputs = tx.sla_inputs(ticket_id)?;
-    let metrics = columns::evaluate_inputs(policies, &inputs, now);
-    let cols = columns::columns_from_metrics(&metrics, inputs.status, &inputs.timeline, now);
+    let cols = columns::ticket_columns(policies, &inputs, now);
     tx.store_sla_columns(ticket_id, &cols)?;
     Ok(inputs)
 }
 
+/// Everything `sla explain` shows: the inputs the engine saw and what it computed.
+#[derive(Debug, Clone)]
+pub struct SlaReport {
+    pub org: Organization,
+    /// The plan that served the ticket (a retired plan's fallback, a linked account's parent's).
+    pub effective_plan: String,
+    /// As filed.
+    pub severity: String,
+    /// The level it is handled at, and why when an event assurance raised it.
+    pub handled: EffectiveSeverity,
+    pub status: Status,
+    pub timeline: TicketTimeline,
+    pub metrics: Vec<MetricStatus>,
+}
+
 impl super::Desk {
+    /// The one SLA evaluation of a ticket, with its inputs.
+    pub fn sla_report(&self, ticket_id: i64, now: DateTime<Utc>) -> Result<SlaReport> {
+        let ticket = self.store.ticket(ticket_id, now)?;
+        let org = self.store.org_by_id(ticket.org_id)?;
+        let inputs = self
+            .store
+            .sla_inputs_many(&[ticket_id])?
+            .pop()
+            .ok_or_else(|| StoreError::NotFound {
+                what: "ticket",
+                key: ticket_id.to_string(),
+            })?;
+        let metrics = columns::evaluate_inputs(&self.policies, &inputs, now);
+        let effective_plan = match (
+            self.policies.get(&inputs.policy_set),
+            inputs.tz.parse::<chrono_tz::Tz>(),
+        ) {
+            (Some(set), Ok(tz)) => set
+                .effective_plan(
+                    &inputs.plan,
+                    inputs.timeline.opened.with_timezone(&tz).date_naive(),
+                )
+                .to_string(),
+            _ => inputs.plan.clone(),
+        };
+        let handled = columns::effective_severity(&self.policies, &inputs);
+        Ok(SlaReport {
+            org,
+            effective_plan,
+            severity: inputs.severity,
+            handled,
+            status: inputs.status,
+            timeline: inputs.timeline,
+            metrics,
+        })
+    }
+
     /// Refreshes the stored SLA columns of every active ticket (after a policy file changed).
     pub fn refresh_all_sla(&mut self, now: DateTime<Utc>) -> Result<usize> {
         let policies = self.policies.clone();

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::assurance::{self, AssuranceWindow, EffectiveSeverity};
 use crate::domain::Status;
 use crate::policy::{Metric, PolicyRegistry};
 use crate::sla::{self, MetricStatus, SlaState, TicketTimeline};
@@ -20,6 +21,11 @@ pub const IDLE_BASE: i64 = 1 << 41;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SlaColumns {
+    /// The level the ticket is handled at when an event assurance raised it (None: as filed),
+    /// with why, and the rank the queue sorts it by (None: the filed one).
+    pub effective_severity: Option<String>,
+    pub severity_note: Option<String>,
+    pub severity_rank: Option<i64>,
     pub first_response_due: Option<i64>,
     pub next_due: Option<i64>,
     pub risk_at: Option<i64>,
@@ -102,9 +108,12 @@ pub struct TicketSlaInputs {
     pub policy_set: String,
     pub plan: String,
     pub tz: String,
+    /// As filed; the effective level comes from [`effective_severity`].
     pub severity: String,
     pub status: Status,
     pub timeline: TicketTimeline,
+    /// The organization's event-assurance orders that were not rejected.
+    pub assurance: Vec<AssuranceWindow>,
 }
 
 /// Evaluates a ticket's metrics from its inputs; empty when the policy set or zone is unknown
@@ -122,7 +131,57 @@ pub fn evaluate_inputs(
     };
     let opened_local = inputs.timeline.opened.with_timezone(&tz).date_naive();
     let plan = set.effective_plan(&inputs.plan, opened_local);
-    sla::evaluate(set, plan, &inputs.severity, tz, &inputs.timeline, now)
+    let severity = assurance::effective_severity(
+        &set.severities,
+        &inputs.severity,
+        opened_local,
+        &inputs.assurance,
+    );
+    sla::evaluate(set, plan, &severity.severity, tz, &inputs.timeline, now)
+}
+
+/// The level a ticket is handled at (raised by an event assurance in force when it opened).
+pub fn effective_severity(
+    policies: &PolicyRegistry,
+    inputs: &TicketSlaInputs,
+) -> EffectiveSeverity {
+    let as_filed = EffectiveSeverity {
+        severity: inputs.severity.clone(),
+        raised_by: None,
+    };
+    let (Some(set), Ok(tz)) = (
+        policies.get(&inputs.policy_set),
+        inputs.tz.parse::<chrono_tz::Tz>(),
+    ) else {
+        return as_filed;
+    };
+    let opened_local = inputs.timeline.opened.with_timezone(&tz).date_naive();
+    assurance::effective_severity(
+        &set.severities,
+        &inputs.severity,
+        opened_local,
+        &inputs.assurance,
+    )
+}
+
+/// Everything stored about one ticket's SLA: the one evaluation, folded into columns.
+pub fn ticket_columns(
+    policies: &PolicyRegistry,
+    inputs: &TicketSlaInputs,
+    now: DateTime<Utc>,
+) -> SlaColumns {
+    let metrics = evaluate_inputs(policies, inputs, now);
+    let mut cols = columns_from_metrics(&metrics, inputs.status, &inputs.timeline, now);
+    let severity = effective_severity(policies, inputs);
+    cols.severity_rank = policies
+        .get(&inputs.policy_set)
+        .and_then(|set| set.severity_rank(&severity.severity))
+        .map(|r| r as i64);
+    if severity.raised_by.is_some() {
+        cols.severity_note = severity.note();
+        cols.effective_severity = Some(severity.severity);
+    }
+    cols
 }
 
 /// The queue priority of the plan that serves a ticket (lower first; 100 when unknown).

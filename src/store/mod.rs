@@ -18,8 +18,8 @@ use chrono::{DateTime, Utc};
 pub use error::{DbFailure, Result, StoreError};
 pub use sqlite::{
     CreatedOrder, GeneratedEntry, GeneratedOrg, GeneratedTicket, ImportSummary,
-    MAX_ATTACHMENT_BYTES, NewOrder, NewTicket, OrderFilter, SlaReport, SortKey, SqliteStore,
-    TicketChange, TicketDetail, TicketFilter, TicketPage, TicketSort, UrgencyCounts, fts,
+    MAX_ATTACHMENT_BYTES, NewOrder, NewTicket, OrderFilter, SortKey, SqliteStore, TicketChange,
+    TicketDetail, TicketFilter, TicketPage, TicketSort, UrgencyCounts, fts,
     validate_attachment_name, warn_if_network_fs,
 };
 
@@ -267,7 +267,6 @@ pub trait Store: Send {
     fn draft(&self, actor: &str, ticket_id: i64, kind: &str) -> Result<Option<String>>;
     /// SLA inputs of many tickets at once (the SLA pane), in the order asked.
     fn sla_inputs_many(&self, ids: &[i64]) -> Result<Vec<TicketSlaInputs>>;
-    fn sla_report(&self, ticket_id: i64, now: DateTime<Utc>) -> Result<SlaReport>;
 
     // organizations
     fn list_orgs(&self) -> Result<Vec<Organization>>;

@@ -320,7 +320,7 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                     theme.symbol(state)
                 ),
                 fit_to_width(&t.id.to_string(), id_w),
-                fit_to_width(&sanitize_line(&t.severity), sev_w),
+                fit_to_width(&sanitize_line(t.handled_severity()), sev_w),
                 fit_to_width(&sanitize_line(&t.org), org_w),
                 fit_to_width(&sanitize_line(&t.summary), summary_w),
                 fit_to_width(t.status.as_str(), status_w),
@@ -387,9 +387,20 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     }
     lines.push(field_line(
         "kind",
-        format!("{} · {} · {}", t.kind, sanitize_line(&t.severity), t.status),
+        format!(
+            "{} · {} · {}",
+            t.kind,
+            sanitize_line(&t.severity_label()),
+            t.status
+        ),
         theme,
     ));
+    if let Some(freeze) = detail_freeze(app, t) {
+        lines.push(Line::styled(
+            format!("{:<11}{freeze}", "freeze"),
+            theme.at_risk(),
+        ));
+    }
     if t.component.is_some() || t.environment.is_some() || t.affected_version.is_some() {
         lines.push(field_line(
             "component",
@@ -524,6 +535,18 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
 }
 
+/// The change freeze the ticket's organization is under today (its own calendar day).
+fn detail_freeze(app: &App, t: &crate::domain::Ticket) -> Option<String> {
+    let detail = app.detail.as_ref()?;
+    let tz = app
+        .orgs
+        .iter()
+        .find(|o| o.id == t.org_id)
+        .and_then(|o| o.tz.parse::<chrono_tz::Tz>().ok())?;
+    let today = app.now.with_timezone(&tz).date_naive();
+    crate::assurance::freeze_on(&detail.assurance, today).map(|w| crate::assurance::freeze_text(&w))
+}
+
 fn draw_sla(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let breached = app
         .sla_metrics
@@ -581,7 +604,7 @@ fn draw_sla(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             "{}#{} {} {}",
             theme.symbol(state),
             item.ticket.id,
-            sanitize_line(&item.ticket.severity),
+            sanitize_line(item.ticket.handled_severity()),
             sanitize_line(&item.ticket.org)
         );
         let mut style = theme.row(state);

@@ -174,6 +174,16 @@ fn order_lines<'a>(o: &Order, app: &App, theme: &Theme, width: usize) -> Vec<Lin
             Span::styled(format!("{local}{left}"), theme.row(state)),
         ]));
     }
+    let windows = crate::assurance::windows_of(&app.orders.orders, o.org_id);
+    if let Ok(tz) = o.tz.parse::<chrono_tz::Tz>()
+        && let Some(w) =
+            crate::assurance::freeze_on(&windows, app.now.with_timezone(&tz).date_naive())
+    {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<11}", "Freeze"), theme.dim()),
+            Span::styled(crate::assurance::freeze_text(&w), theme.at_risk()),
+        ]));
+    }
     lines.push(field_line(
         "Requested",
         format!("{} by {}", o.requested_on, sanitize_line(&o.created_by)),

@@ -19,9 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use rusqlite::{
-    Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
-};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, params};
 
 pub use crate::store::error::{Result, StoreError};
 pub use error::Context;
@@ -43,15 +41,6 @@ pub(crate) use crate::store::EventSubject;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How often a write transaction is retried when the lock stays busy past the timeout.
 const WRITE_ATTEMPTS: u32 = 5;
-
-pub struct SlaReport {
-    pub org: crate::domain::Organization,
-    pub effective_plan: String,
-    pub severity: String,
-    pub status: crate::domain::Status,
-    pub timeline: crate::sla::TicketTimeline,
-    pub metrics: Vec<crate::sla::MetricStatus>,
-}
 
 /// SQLite's locking is unreliable on network file systems; say so instead of corrupting.
 pub fn warn_if_network_fs(path: &Path) {
@@ -321,46 +310,6 @@ impl SqliteStore {
                 .ctx("copying pages")?;
         }
         Ok(())
-    }
-
-    /// Everything `sla explain` shows: the inputs the engine saw and what it computed.
-    pub fn sla_report(&self, ticket_id: i64, now: DateTime<Utc>) -> Result<SlaReport> {
-        let org_id: i64 = self
-            .conn
-            .query_row(
-                "SELECT org_id FROM tickets WHERE id = ?1",
-                [ticket_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .ctx("reading ticket")?
-            .ok_or_else(|| StoreError::NotFound {
-                what: "ticket",
-                key: ticket_id.to_string(),
-            })?;
-        let org = self.org_by_id(org_id)?;
-        let inputs = sla_columns::load_inputs(&self.conn, ticket_id)?;
-        let metrics = sla_columns::evaluate_inputs(&self.policies, &inputs, now);
-        let effective_plan = match (
-            self.policies.get(&org.policy_set),
-            org.tz.parse::<chrono_tz::Tz>(),
-        ) {
-            (Some(set), Ok(tz)) => set
-                .effective_plan(
-                    &org.plan,
-                    inputs.timeline.opened.with_timezone(&tz).date_naive(),
-                )
-                .to_string(),
-            _ => org.plan.clone(),
-        };
-        Ok(SlaReport {
-            org,
-            effective_plan,
-            severity: inputs.severity,
-            status: inputs.status,
-            timeline: inputs.timeline,
-            metrics,
-        })
     }
 
     pub(crate) fn record_event(

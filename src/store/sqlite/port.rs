@@ -14,8 +14,8 @@ use crate::policy::PolicyRegistry;
 use crate::sla::columns::{SlaColumns, TicketSlaInputs};
 use crate::store::{
     ChangeToken, EntryInsert, EventSubject, GeneratedOrg, GeneratedTicket, ImportSummary,
-    Maintenance, OrderFilter, OrderInsert, OrderPatch, OrderState, OrgPatch, SlaReport, SortKey,
-    Store, StoreTx, TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch, TicketSort,
+    Maintenance, OrderFilter, OrderInsert, OrderPatch, OrderState, OrgPatch, SortKey, Store,
+    StoreTx, TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch, TicketSort,
     UrgencyCounts,
 };
 
@@ -374,10 +374,6 @@ impl Store for SqliteStore {
 
     fn sla_inputs_many(&self, ids: &[i64]) -> Result<Vec<TicketSlaInputs>> {
         sla_columns::load_inputs_many(&self.conn, ids)
-    }
-
-    fn sla_report(&self, ticket_id: i64, now: DateTime<Utc>) -> Result<SlaReport> {
-        SqliteStore::sla_report(self, ticket_id, now)
     }
 
     fn list_orgs(&self) -> Result<Vec<Organization>> {

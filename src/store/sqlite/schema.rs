@@ -167,4 +167,10 @@ CREATE INDEX tickets_active_by_breach ON tickets (breach_at)
 CREATE INDEX tickets_active_by_risk ON tickets (risk_at, breach_at)
     WHERE status IN ('new','open','pending','on-hold') AND risk_at IS NOT NULL;
 "#,
+    // 4: the level a ticket is handled at when an event assurance in force raised it (NULL:
+    // as filed) and why; `severity_rank` then holds the raised level's rank.
+    r#"
+ALTER TABLE tickets ADD COLUMN effective_severity TEXT;
+ALTER TABLE tickets ADD COLUMN severity_note TEXT;
+"#,
 ];

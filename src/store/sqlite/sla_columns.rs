@@ -7,8 +7,9 @@ use rusqlite::{Transaction, params};
 
 use super::{Context, Result, from_ts, opt_from_ts};
 
+use crate::assurance::AssuranceWindow;
 use crate::policy::PolicyRegistry;
-pub use crate::sla::columns::{SlaColumns, TicketSlaInputs, columns_from_metrics, evaluate_inputs};
+pub use crate::sla::columns::{SlaColumns, TicketSlaInputs, columns_from_metrics};
 use crate::sla::{Pause, TicketTimeline};
 
 /// Reads everything the SLA engine needs about one ticket.
@@ -71,7 +72,40 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
             first_response_at: opt_from_ts(first_response),
             resolved_at: opt_from_ts(resolved),
         },
+        assurance: assurance_windows(tx, ticket_id)?,
     })
+}
+
+/// The event-assurance orders (not rejected) of a ticket's organization.
+pub(super) fn assurance_windows(
+    conn: &rusqlite::Connection,
+    ticket_id: i64,
+) -> Result<Vec<AssuranceWindow>> {
+    let rows: Vec<(i64, i64, String, String)> = conn
+        .prepare_cached(
+            "SELECT r.id, r.level, r.start_date, r.end_date FROM orders r
+             JOIN tickets t ON t.org_id = r.org_id
+             WHERE t.id = ?1 AND r.kind = 'event-assurance' AND r.status <> 'rejected'
+               AND r.level IS NOT NULL AND r.start_date IS NOT NULL AND r.end_date IS NOT NULL
+             ORDER BY r.id",
+        )
+        .and_then(|mut s| {
+            s.query_map([ticket_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .ctx("loading event assurance in force")?;
+    rows.into_iter()
+        .map(|(id, level, start, end)| {
+            Ok(AssuranceWindow {
+                order_id: id,
+                level: u8::try_from(level).unwrap_or(u8::MAX),
+                start: super::decode::column("orders", id, "start_date", &start)?,
+                end: super::decode::column("orders", id, "end_date", &end)?,
+            })
+        })
+        .collect()
 }
 
 /// Recomputes and stores one ticket's SLA columns.
@@ -92,8 +126,7 @@ fn refresh_inputs(
     now: DateTime<Utc>,
 ) -> Result<TicketSlaInputs> {
     let inputs = load_inputs(tx, ticket_id)?;
-    let metrics = evaluate_inputs(policies, &inputs, now);
-    let cols = columns_from_metrics(&metrics, inputs.status, &inputs.timeline, now);
+    let cols = crate::sla::columns::ticket_columns(policies, &inputs, now);
     store_columns(tx, ticket_id, &cols)?;
     Ok(inputs)
 }
@@ -101,7 +134,9 @@ fn refresh_inputs(
 pub fn store_columns(tx: &Transaction, ticket_id: i64, cols: &SlaColumns) -> Result<()> {
     tx.prepare_cached(
         "UPDATE tickets SET first_response_due = ?2, next_due = ?3, risk_at = ?4, breach_at = ?5,
-                paused_left = ?6, urgency = ?7 WHERE id = ?1",
+                paused_left = ?6, urgency = ?7, effective_severity = ?8, severity_note = ?9,
+                severity_rank = COALESCE(?10, severity_rank)
+         WHERE id = ?1",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -111,7 +146,10 @@ pub fn store_columns(tx: &Transaction, ticket_id: i64, cols: &SlaColumns) -> Res
             cols.risk_at,
             cols.breach_at,
             cols.paused_left,
-            cols.urgency
+            cols.urgency,
+            cols.effective_severity,
+            cols.severity_note,
+            cols.severity_rank
         ])
     })
     .ctx("storing SLA due instants")?;

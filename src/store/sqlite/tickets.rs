@@ -124,6 +124,8 @@ pub struct TicketDetail {
     pub conversation: Vec<ConversationEntry>,
     pub events: Vec<AuditEvent>,
     pub pauses: Vec<Pause>,
+    /// The organization's event-assurance orders (for the change freeze it is under).
+    pub assurance: Vec<crate::assurance::AssuranceWindow>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -137,7 +139,8 @@ const TICKET_SELECT: &str =
     "SELECT t.id, t.org_id, o.name, t.kind, t.severity, t.status, t.summary,
         t.description, t.component, t.environment, t.affected_version, t.assignee, t.created_at,
         t.updated_at, t.first_response_at, t.resolved_at, t.first_response_due, t.next_due,
-        t.paused_left, t.breach_at, t.version, t.urgency, t.priority, t.severity_rank, t.risk_at
+        t.paused_left, t.breach_at, t.version, t.urgency, t.priority, t.severity_rank, t.risk_at,
+        t.effective_severity, t.severity_note
     FROM tickets t JOIN orgs o ON o.id = t.org_id";
 
 /// Reads a ticket row; `now` decides whether a stored breach instant has passed.
@@ -169,6 +172,8 @@ fn ticket_from_row(r: &Row, now: i64) -> rusqlite::Result<Ticket> {
         risk_at: opt_from_ts(r.get(24)?),
         paused_seconds_left: r.get(18)?,
         breached: breach_at.is_some_and(|b| b <= now),
+        effective_severity: r.get(25)?,
+        severity_note: r.get(26)?,
         version: r.get(20)?,
     })
 }
@@ -306,11 +311,13 @@ impl SqliteStore {
                 .collect::<rusqlite::Result<Vec<_>>>()
             })
             .ctx("reading pauses")?;
+        let assurance = super::sla_columns::assurance_windows(&self.conn, id)?;
         Ok(TicketDetail {
             ticket: Some(ticket),
             conversation,
             events,
             pauses,
+            assurance,
         })
     }
 
