@@ -137,6 +137,7 @@ fn busy_app() -> App {
                 new: Some("urgent".into()),
             }],
             pauses: vec![],
+            assurance: vec![],
         }),
         vec!["reply".into()],
     ));
