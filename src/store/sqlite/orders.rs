@@ -10,6 +10,7 @@ use crate::domain::{
     self, Actor, AttachmentInfo, AuditEvent, Order, OrderKind, OrderRating, OrderStatus, YearMonth,
 };
 use crate::orders::{self, OrderOrg, OrderRequest, PriorOrder};
+use crate::policy::rules;
 
 /// Largest deliverable stored with an order; the database is shared, keep it lean.
 pub const MAX_ATTACHMENT_BYTES: usize = 16 * 1024 * 1024;
@@ -112,7 +113,7 @@ impl Store {
         let policies = self.policies.clone();
         let (id, warnings) = self.write(|tx| {
             let org = super::orgs::org_in(tx, &new.org)?;
-            let set = domain::policy_set(&policies, &org.policy_set)?;
+            let set = rules::policy_set(&policies, &org.policy_set)?;
             let tz = domain::parse_tz(&org.tz)?;
             let prior = prior_orders(tx, org.id)?;
             let accepted = orders::check_new_order(
@@ -492,7 +493,7 @@ impl Store {
         let org_filter_absent = org.is_none();
         let mut reports = Vec::new();
         for org in &orgs {
-            let set = domain::policy_set(&self.policies, &org.policy_set)?;
+            let set = rules::policy_set(&self.policies, &org.policy_set)?;
             let tz = domain::parse_tz(&org.tz)?;
             let (from, to) = crate::report::month_bounds_utc(tz, month);
             let plan_source = org.plan_for_tickets();

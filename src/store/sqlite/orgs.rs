@@ -4,6 +4,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::{Context, Result, Store, StoreError, from_ts, sla_columns, to_ts};
 use crate::domain::{self, Actor, Organization};
 use crate::policy::PolicySet;
+use crate::policy::rules;
 
 const ORG_SELECT: &str = "SELECT o.id, o.name, o.policy_set, o.plan, o.tz, o.created_at,
         COALESCE(o.plan_since, o.created_at), p.name, p.plan
@@ -58,9 +59,9 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Organization> {
-        domain::validate_org(&self.policies, name, policy_set, plan, tz)?;
+        rules::validate_org(&self.policies, name, policy_set, plan, tz)?;
         if let (Ok(set), Ok(zone)) = (
-            domain::policy_set(&self.policies, policy_set),
+            rules::policy_set(&self.policies, policy_set),
             domain::parse_tz(tz),
         ) && let Some(retired) = set
             .plan(plan)
@@ -173,8 +174,8 @@ impl Store {
         let policies = self.policies.clone();
         self.write(|tx| {
             let org = org_in(tx, name)?;
-            let set = domain::policy_set(&policies, &org.policy_set)?;
-            domain::validate_plan(set, plan)?;
+            let set = rules::policy_set(&policies, &org.policy_set)?;
+            rules::validate_plan(set, plan)?;
             let Some(new_plan) = set.plan(plan) else {
                 unreachable!("validate_plan checked the plan exists")
             };
@@ -252,7 +253,7 @@ impl Store {
                     org.name
                 )));
             }
-            let set = domain::policy_set(&policies, &parent.policy_set)?;
+            let set = rules::policy_set(&policies, &parent.policy_set)?;
             let tz = domain::parse_tz(&parent.tz)?;
             let served = set.effective_plan(&parent.plan, now.with_timezone(&tz).date_naive());
             let limit = set.plan(served).map_or(0, |p| p.linked_accounts);

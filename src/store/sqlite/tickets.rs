@@ -8,6 +8,7 @@ use crate::domain::{
     self, Actor, AuditEvent, AuthorRole, ConversationEntry, EntryKind, Environment, Status, Ticket,
     TicketKind,
 };
+use crate::policy::rules;
 use crate::sla::Pause;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -234,11 +235,11 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
         let org = self.org_by_name(&new.org)?;
-        let set = domain::policy_set(&self.policies, &org.policy_set)?;
+        let set = rules::policy_set(&self.policies, &org.policy_set)?;
         let tz = domain::parse_tz(&org.tz)?;
         let kind = new.kind.unwrap_or(TicketKind::Technical);
         let plan = set.effective_plan(org.plan_for_tickets(), now.with_timezone(&tz).date_naive());
-        domain::validate_kind_severity(set, &org.name, plan, kind, &new.severity)?;
+        rules::validate_kind_severity(set, &org.name, plan, kind, &new.severity)?;
         domain::validate_summary(&new.summary)?;
         domain::validate_body("description", &new.description, true)?;
         let severity_rank = set
@@ -630,12 +631,12 @@ impl Store {
                 }
                 TicketChange::Severity(sev) => {
                     let org = org_row(tx, current.org_id)?;
-                    let set = domain::policy_set(&policies, &org.0)?;
+                    let set = rules::policy_set(&policies, &org.0)?;
                     let tz = domain::parse_tz(&org.2)?;
                     let created = from_ts(current.created_at);
                     let plan = set.effective_plan(&org.1, created.with_timezone(&tz).date_naive());
                     let kind: TicketKind = current.kind.parse().unwrap_or(TicketKind::Technical);
-                    domain::validate_kind_severity(set, &org.3, plan, kind, sev)?;
+                    rules::validate_kind_severity(set, &org.3, plan, kind, sev)?;
                     if *sev == current.severity {
                         return Ok(());
                     }

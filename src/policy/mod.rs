@@ -68,21 +68,26 @@ use crate::domain::Scenario;
 use crate::sla::Calendar;
 use crate::sla::calendar::Interval;
 
+pub mod rules;
+
 /// Longest target accepted (366 days of clock seconds).
 pub const MAX_TARGET_SECONDS: i64 = 366 * 86_400;
 
 const BUILTIN: &[(&str, &str)] = &[
     (
         "connected-care.toml",
-        include_str!("../assets/policies/connected-care.toml"),
+        include_str!("../../assets/policies/connected-care.toml"),
     ),
-    ("ctyun.toml", include_str!("../assets/policies/ctyun.toml")),
+    (
+        "ctyun.toml",
+        include_str!("../../assets/policies/ctyun.toml"),
+    ),
 ];
 
 /// Built-in standalone calendar files (origin, source).
 const BUILTIN_CALENDARS: &[(&str, &str)] = &[(
     "calendars/cn-2026.toml",
-    include_str!("../assets/calendars/cn-2026.toml"),
+    include_str!("../../assets/calendars/cn-2026.toml"),
 )];
 
 /// Highest `report_due_working_day` accepted (no month has more working days than
