@@ -597,7 +597,7 @@ mod tests {
     const SH: Tz = chrono_tz::Asia::Shanghai;
 
     fn reg() -> PolicyRegistry {
-        PolicyRegistry::builtin().unwrap()
+        crate::config::policies::builtin().unwrap()
     }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -929,7 +929,7 @@ mod tests {
         assert!(check("lightweight", &ea(3, d(2027, 1, 1), d(2027, 1, 1)), &p).is_err());
 
         // calendar-month quotas: a set of our own
-        let set = crate::policy::PolicySet::from_toml_str(
+        let set = crate::config::policies::parse_set(
             r#"severities = ["S1"]
 [orders]
 quota_period = "calendar-month"
@@ -975,7 +975,7 @@ event_assurance = { quota = 1, levels = [1] }
     #[test]
     fn effective_plan_applies() {
         // a retired plan serves through its fallback from the retirement date on
-        let set = crate::policy::PolicySet::from_toml_str(
+        let set = crate::config::policies::parse_set(
             r#"severities = ["S1"]
 [orders.event_assurance.levels]
 3 = { notice_days = 5, max_days = 10 }
@@ -1139,7 +1139,7 @@ event_assurance = { quota = 1, levels = [3] }
 
     #[test]
     fn monthly_report_without_report_calendar() {
-        let set = crate::policy::PolicySet::from_toml_str(
+        let set = crate::config::policies::parse_set(
             r#"severities = ["S1"]
 [orders]
 report_due_working_day = 3

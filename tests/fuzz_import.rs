@@ -6,14 +6,13 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
 use tuidesk::domain::Actor;
-use tuidesk::policy::PolicyRegistry;
 use tuidesk::store::{NewTicket, Store};
 
 fn valid_export() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open(
         &dir.path().join("src.db"),
-        Arc::new(PolicyRegistry::builtin().unwrap()),
+        Arc::new(tuidesk::config::policies::builtin().unwrap()),
     )
     .unwrap();
     let now = Utc.with_ymd_and_hms(2026, 3, 6, 9, 0, 0).unwrap();
@@ -56,7 +55,7 @@ fn fresh() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let s = Store::open(
         &dir.path().join("dst.db"),
-        Arc::new(PolicyRegistry::builtin().unwrap()),
+        Arc::new(tuidesk::config::policies::builtin().unwrap()),
     )
     .unwrap();
     (dir, s)

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use tuidesk::config::policies;
 use tuidesk::domain::{Actor, AuthorRole, EntryKind, Status, TicketKind};
-use tuidesk::policy::PolicyRegistry;
 use tuidesk::store::{NewTicket, Store, StoreError, TicketChange, TicketFilter, TicketSort};
 
 fn t0() -> DateTime<Utc> {
@@ -23,7 +23,7 @@ fn actor(name: &str) -> Actor {
 fn open(dir: &tempfile::TempDir) -> Store {
     Store::open(
         &dir.path().join("t.db"),
-        Arc::new(PolicyRegistry::builtin().unwrap()),
+        Arc::new(policies::builtin().unwrap()),
     )
     .unwrap()
 }
@@ -100,7 +100,7 @@ fn a_newer_schema_is_refused() {
     drop(conn);
     let err = Store::open(
         &dir.path().join("t.db"),
-        Arc::new(PolicyRegistry::builtin().unwrap()),
+        Arc::new(policies::builtin().unwrap()),
     )
     .err()
     .unwrap();
@@ -115,7 +115,7 @@ fn a_file_that_is_not_a_database_is_refused_clearly() {
     let content =
         "this is not a database, just some text that is long enough to fill a header page....";
     std::fs::write(&path, content).unwrap();
-    let err = Store::open(&path, Arc::new(PolicyRegistry::builtin().unwrap()))
+    let err = Store::open(&path, Arc::new(policies::builtin().unwrap()))
         .err()
         .unwrap();
     assert!(err.to_string().contains("not a tuidesk database"), "{err}");
@@ -447,7 +447,7 @@ fn backups_are_consistent_copies() {
     .unwrap();
     let dest = dir.path().join("copy.db");
     s.backup_to(&dest).unwrap();
-    let copy = Store::open(&dest, Arc::new(PolicyRegistry::builtin().unwrap())).unwrap();
+    let copy = Store::open(&dest, Arc::new(policies::builtin().unwrap())).unwrap();
     assert_eq!(copy.integrity_check().unwrap(), vec!["ok".to_string()]);
     assert_eq!(export(&copy), export(&s));
     assert!(
@@ -471,7 +471,7 @@ fn export_import_round_trips_orders_links_ratings_and_attachments() {
     use tuidesk::orders::OrderRequest;
     use tuidesk::store::{NewOrder, OrderFilter};
     let dir = tempfile::tempdir().unwrap();
-    let policies = Arc::new(PolicyRegistry::builtin().unwrap());
+    let policies = Arc::new(policies::builtin().unwrap());
     let mut src = Store::open(&dir.path().join("src.db"), policies.clone()).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap();
     let me = actor("li.na");

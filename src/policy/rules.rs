@@ -122,7 +122,7 @@ mod tests {
     use super::*;
 
     fn registry() -> PolicyRegistry {
-        PolicyRegistry::builtin().expect("built-in policies parse")
+        crate::config::policies::builtin().expect("built-in policies parse")
     }
 
     #[test]
