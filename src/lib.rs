@@ -5,6 +5,7 @@
 //! (drawing only), `tui` (the event loop), `cli` (command-line dispatch).
 
 pub mod app;
+pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -42,9 +42,9 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use crate::calendar::Calendar;
 use crate::domain::{OrderKind, OrderStatus, Scenario, YearMonth};
 use crate::policy::{Plan, PolicyRegistry, PolicySet};
-use crate::sla::Calendar;
 
 /// Longest feedback on a rating, in characters (`chars()`).
 pub const MAX_FEEDBACK_CHARS: usize = 500;
@@ -151,7 +151,7 @@ fn days(n: i64) -> String {
 /// first instant after the gap).
 fn local_midnight(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
-    crate::sla::calendar::local_to_utc(tz, (date - epoch).num_days() * 86_400)
+    crate::calendar::local_to_utc(tz, (date - epoch).num_days() * 86_400)
 }
 
 /// The date the effective plan took over: `plan_since`, or a later retirement date

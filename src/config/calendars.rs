@@ -34,8 +34,8 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
 use super::toml::{TomlCtx, file_stem};
+use crate::calendar::{Calendar, Holiday, Interval, WEEKDAY_KEYS};
 use crate::policy::PolicyError;
-use crate::sla::calendar::{Calendar, Holiday, Interval, WEEKDAY_KEYS};
 
 /// Parses a standalone calendar file (format at the top of this module).
 /// Returns the calendar's name (the `name` key, else the file stem) and the calendar.

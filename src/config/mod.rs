@@ -1,5 +1,5 @@
 //! The only file reading below the front-ends: policy-set files and calendar files
-//! (TOML, parsed into the pure `policy` and `sla::calendar` types), and the user's
+//! (TOML, parsed into the pure `policy` and `calendar` types), and the user's
 //! configuration file. The model modules never import this one.
 
 pub mod calendars;

@@ -63,12 +63,12 @@ use toml::de::{DeTable, DeValue};
 
 use super::calendars::{calendar_from_table, parse_calendar};
 use super::toml::{Item, TomlCtx, file_stem};
+use crate::calendar::Calendar;
 use crate::domain::Scenario;
 use crate::policy::{
     Clock, LevelRule, MAX_REPORT_DUE_WORKING_DAY, MAX_TARGET_SECONDS, Metric, OrderRules, Plan,
     PlanOrders, PolicyError, PolicyRegistry, PolicySet, QuotaPeriod, StandaloneCalendar, Target,
 };
-use crate::sla::Calendar;
 
 const BUILTIN: &[(&str, &str)] = &[
     (

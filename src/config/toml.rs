@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::calendar::Interval;
 use crate::policy::PolicyError;
-use crate::sla::Interval;
 
 /// `"dir/connected-care.toml"` → `"connected-care"`.
 pub(crate) fn file_stem(origin: &str) -> String {

@@ -12,8 +12,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
+use crate::calendar::Calendar;
 use crate::domain::Scenario;
-use crate::sla::Calendar;
 
 pub mod rules;
 
