@@ -1,4 +1,5 @@
 //! Pure domain types and the seeds' rules. No I/O: everything here is data and validation.
+//! Imports nothing of the crate; the rules that need a policy set are in `policy::rules`.
 
 use std::fmt;
 use std::str::FromStr;
