@@ -6,7 +6,6 @@ use std::hint::black_box;
 
 use chrono::{DateTime, Duration, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use tuidesk::policy::PolicyRegistry;
 use tuidesk::sla::{Calendar, TicketTimeline, evaluate, first_response_due};
 
 /// Opening instants spread over four weeks (every 1 h 58 min 7 s), so every hour
@@ -19,7 +18,7 @@ fn openings() -> Vec<DateTime<Utc>> {
 }
 
 fn bench(c: &mut Criterion) {
-    let reg = PolicyRegistry::builtin().unwrap();
+    let reg = tuidesk::config::policies::builtin().unwrap();
     let cc = reg.get("connected-care").unwrap();
     let tz = chrono_tz::America::New_York;
     let opened = openings();

@@ -398,10 +398,8 @@ fn main() -> Result<()> {
     drop(tui);
 
     // 4. Full-text search in-process.
-    let store = tuidesk::desk::Desk::open(
-        &args.db,
-        Arc::new(tuidesk::policy::PolicyRegistry::builtin()?),
-    )?;
+    let store =
+        tuidesk::desk::Desk::open(&args.db, Arc::new(tuidesk::config::policies::builtin()?))?;
     let now = chrono::Utc::now();
     let queries = [
         "region unavailable",
@@ -478,7 +476,7 @@ fn main() -> Result<()> {
     }
 
     // 6. SLA due-instant computations per second on one core (business-hours target).
-    let reg = tuidesk::policy::PolicyRegistry::builtin()?;
+    let reg = tuidesk::config::policies::builtin()?;
     let set = reg
         .get("connected-care")
         .ok_or_else(|| anyhow!("no connected-care"))?;

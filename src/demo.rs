@@ -454,7 +454,7 @@ mod tests {
         use crate::domain::{OrderKind, OrderStatus};
         use crate::store::OrderFilter;
         let dir = tempfile::tempdir().unwrap();
-        let policies = Arc::new(crate::policy::PolicyRegistry::builtin().unwrap());
+        let policies = Arc::new(crate::config::policies::builtin().unwrap());
         // Early in a month, late in a month and on New Year's Eve, every rule must still pass.
         for (i, now) in [
             "2026-11-23T07:00:00Z",

@@ -1,12 +1,11 @@
 //! Pure domain types and the seeds' rules. No I/O: everything here is data and validation.
+//! Imports nothing of the crate; the rules that need a policy set are in `policy::rules`.
 
 use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-
-use crate::policy::{PolicyRegistry, PolicySet};
 
 /// Longest summary accepted, counted in characters (not bytes) so CJK text gets the same room.
 pub const MAX_SUMMARY_CHARS: usize = 200;
@@ -320,40 +319,6 @@ impl Organization {
             .map(|tz| now.with_timezone(&tz).date_naive())
             .unwrap_or_else(|_| now.date_naive())
     }
-
-    /// The plan as it serves today, for people: "legacy-enterprise → basic since 2026-01-15"
-    /// when retired, and whose plan the tickets get when linked.
-    pub fn plan_summary(&self, policies: &PolicyRegistry, now: DateTime<Utc>) -> String {
-        let set = policies.get(&self.policy_set);
-        let today = self.local_date(now);
-        let own = describe_served_plan(set, &self.plan, today);
-        match (&self.parent, &self.parent_plan) {
-            (Some(parent), Some(pp)) => format!(
-                "{own}; linked to {parent} (tickets served as {})",
-                describe_served_plan(set, pp, today)
-            ),
-            _ => own,
-        }
-    }
-}
-
-/// A plan as it serves on `date`: "legacy-enterprise → basic since 2026-01-15" when retired.
-pub fn describe_served_plan(
-    set: Option<&PolicySet>,
-    plan: &str,
-    date: chrono::NaiveDate,
-) -> String {
-    let Some(set) = set else {
-        return plan.to_string();
-    };
-    let served = set.effective_plan(plan, date);
-    if served == plan {
-        return plan.to_string();
-    }
-    match set.plan(plan).and_then(|p| p.retired_on) {
-        Some(since) => format!("{plan} → {served} since {since}"),
-        None => format!("{plan} → {served}"),
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -482,86 +447,6 @@ pub fn parse_tz(tz: &str) -> Result<chrono_tz::Tz, RuleError> {
         .map_err(|_| RuleError::UnknownTimeZone(tz.to_string()))
 }
 
-pub fn policy_set<'a>(
-    registry: &'a PolicyRegistry,
-    name: &str,
-) -> Result<&'a PolicySet, RuleError> {
-    registry
-        .get(name)
-        .ok_or_else(|| RuleError::UnknownPolicySet(name.to_string(), registry.names().join(", ")))
-}
-
-/// An organization must name a known policy set, a plan of that set and a real time zone.
-pub fn validate_org(
-    registry: &PolicyRegistry,
-    name: &str,
-    set_name: &str,
-    plan: &str,
-    tz: &str,
-) -> Result<(), RuleError> {
-    if name.trim().is_empty() {
-        return Err(RuleError::EmptyOrgName);
-    }
-    let set = policy_set(registry, set_name)?;
-    validate_plan(set, plan)?;
-    parse_tz(tz)?;
-    Ok(())
-}
-
-pub fn validate_plan(set: &PolicySet, plan: &str) -> Result<(), RuleError> {
-    if set.plan(plan).is_none() {
-        return Err(RuleError::UnknownPlan {
-            set: set.name.clone(),
-            plan: plan.to_string(),
-            known: set
-                .plans
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        });
-    }
-    Ok(())
-}
-
-/// The seeds' rules for a ticket's kind and severity under an organization's (effective) plan.
-pub fn validate_kind_severity(
-    set: &PolicySet,
-    org_name: &str,
-    effective_plan: &str,
-    kind: TicketKind,
-    severity: &str,
-) -> Result<(), RuleError> {
-    if !set.has_severity(severity) {
-        return Err(RuleError::UnknownSeverity {
-            set: set.name.clone(),
-            severity: severity.to_string(),
-            known: set.severities.join(", "),
-        });
-    }
-    if kind == TicketKind::Billing
-        && set
-            .billing_excluded_severities
-            .iter()
-            .any(|s| s == severity)
-    {
-        return Err(RuleError::BillingSeverity(severity.to_string()));
-    }
-    if kind == TicketKind::Technical {
-        let allowed = set
-            .plan(effective_plan)
-            .map(|p| p.technical_tickets)
-            .unwrap_or(false);
-        if !allowed {
-            return Err(RuleError::TechnicalNotAllowed {
-                org: org_name.to_string(),
-                plan: effective_plan.to_string(),
-            });
-        }
-    }
-    Ok(())
-}
-
 /// A countdown as engineers read it: "01:02:03" left, "-00:12:33" overdue, "3d 04h" far off.
 pub fn format_countdown(seconds: i64) -> String {
     let sign = if seconds < 0 { "-" } else { "" };
@@ -612,10 +497,6 @@ mod tests {
 
     use super::*;
 
-    fn registry() -> PolicyRegistry {
-        PolicyRegistry::builtin().expect("built-in policies parse")
-    }
-
     #[test]
     fn enums_round_trip_and_reject_unknown() {
         for s in Status::ALL {
@@ -643,47 +524,6 @@ mod tests {
     }
 
     #[test]
-    fn no_s1_on_billing() {
-        let reg = registry();
-        let cc = reg.get("connected-care").unwrap();
-        let err = validate_kind_severity(cc, "Acme", "enterprise", TicketKind::Billing, "S1")
-            .unwrap_err();
-        assert_eq!(err, RuleError::BillingSeverity("S1".into()));
-        assert!(
-            validate_kind_severity(cc, "Acme", "enterprise", TicketKind::Billing, "S2").is_ok()
-        );
-        assert!(
-            validate_kind_severity(cc, "Acme", "enterprise", TicketKind::Technical, "S1").is_ok()
-        );
-    }
-
-    #[test]
-    fn basic_plan_has_no_technical_tickets() {
-        let reg = registry();
-        let cc = reg.get("connected-care").unwrap();
-        let err =
-            validate_kind_severity(cc, "Acme", "basic", TicketKind::Technical, "S3").unwrap_err();
-        assert!(matches!(err, RuleError::TechnicalNotAllowed { .. }));
-        assert!(err.to_string().contains("only billing tickets"));
-        assert!(validate_kind_severity(cc, "Acme", "basic", TicketKind::Billing, "S3").is_ok());
-    }
-
-    #[test]
-    fn severity_must_belong_to_the_set() {
-        let reg = registry();
-        let ctyun = reg.get("ctyun").unwrap();
-        let err = validate_kind_severity(ctyun, "X", "business", TicketKind::Technical, "S1")
-            .unwrap_err();
-        assert!(err.to_string().contains("urgent, general"), "{err}");
-        assert!(
-            validate_kind_severity(ctyun, "X", "business", TicketKind::Technical, "urgent").is_ok()
-        );
-        assert!(
-            validate_kind_severity(ctyun, "X", "standard", TicketKind::Billing, "urgent").is_ok()
-        );
-    }
-
-    #[test]
     fn summary_counts_characters_not_bytes() {
         let cjk: String = "数".repeat(200);
         assert!(cjk.len() > 200);
@@ -694,18 +534,6 @@ mod tests {
             Err(RuleError::SummaryTooLong(201))
         );
         assert_eq!(validate_summary("   "), Err(RuleError::EmptySummary));
-    }
-
-    #[test]
-    fn org_validation_names_what_is_wrong() {
-        let reg = registry();
-        assert!(validate_org(&reg, "A", "connected-care", "premium", "Asia/Tokyo").is_ok());
-        let e = validate_org(&reg, "A", "nope", "premium", "Asia/Tokyo").unwrap_err();
-        assert!(e.to_string().contains("connected-care"));
-        let e = validate_org(&reg, "A", "ctyun", "premium", "Asia/Tokyo").unwrap_err();
-        assert!(e.to_string().contains("standard"), "{e}");
-        let e = validate_org(&reg, "A", "ctyun", "business", "Mars/Olympus").unwrap_err();
-        assert!(e.to_string().contains("IANA"));
     }
 
     #[test]

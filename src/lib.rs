@@ -1,11 +1,16 @@
 //! tuidesk: a keyboard-only terminal help desk with live SLA countdowns.
 //!
-//! Layout: `domain` (pure types and the seeds' rules), `policy` and `sla` (pure policy data
-//! and SLA arithmetic), `store` (all SQL), `app` (state and actions, no terminal), `ui`
-//! (drawing only), `tui` (the event loop), `cli` (command-line dispatch).
+//! Layout: the pure core is `domain` (types and the seeds' rules; imports nothing of the
+//! crate), `calendar` (business-hours arithmetic), `policy` (policy model and registry, and
+//! `policy::rules`), `sla` (the SLA engine), `orders`, `report` and `text`: no file I/O, no
+//! clock. `config` reads and parses the files (policy sets, calendars, the user config).
+//! `store` (all SQL), `app` (state and actions, no terminal), `ui` (drawing only), `tui`
+//! (the event loop), `cli` (command-line dispatch). `scripts/module_cycles.py` checks that no
+//! two modules import each other.
 
 pub mod app;
 pub mod assurance;
+pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -42,9 +42,9 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use crate::calendar::Calendar;
 use crate::domain::{OrderKind, OrderStatus, Scenario, YearMonth};
 use crate::policy::{Plan, PolicyRegistry, PolicySet};
-use crate::sla::Calendar;
 
 /// Longest feedback on a rating, in characters (`chars()`).
 pub const MAX_FEEDBACK_CHARS: usize = 500;
@@ -151,7 +151,7 @@ fn days(n: i64) -> String {
 /// first instant after the gap).
 fn local_midnight(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
-    crate::sla::calendar::local_to_utc(tz, (date - epoch).num_days() * 86_400)
+    crate::calendar::local_to_utc(tz, (date - epoch).num_days() * 86_400)
 }
 
 /// The date the effective plan took over: `plan_since`, or a later retirement date
@@ -597,7 +597,7 @@ mod tests {
     const SH: Tz = chrono_tz::Asia::Shanghai;
 
     fn reg() -> PolicyRegistry {
-        PolicyRegistry::builtin().unwrap()
+        crate::config::policies::builtin().unwrap()
     }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -929,7 +929,7 @@ mod tests {
         assert!(check("lightweight", &ea(3, d(2027, 1, 1), d(2027, 1, 1)), &p).is_err());
 
         // calendar-month quotas: a set of our own
-        let set = crate::policy::PolicySet::from_toml_str(
+        let set = crate::config::policies::parse_set(
             r#"severities = ["S1"]
 [orders]
 quota_period = "calendar-month"
@@ -975,7 +975,7 @@ event_assurance = { quota = 1, levels = [1] }
     #[test]
     fn effective_plan_applies() {
         // a retired plan serves through its fallback from the retirement date on
-        let set = crate::policy::PolicySet::from_toml_str(
+        let set = crate::config::policies::parse_set(
             r#"severities = ["S1"]
 [orders.event_assurance.levels]
 3 = { notice_days = 5, max_days = 10 }
@@ -1139,7 +1139,7 @@ event_assurance = { quota = 1, levels = [3] }
 
     #[test]
     fn monthly_report_without_report_calendar() {
-        let set = crate::policy::PolicySet::from_toml_str(
+        let set = crate::config::policies::parse_set(
             r#"severities = ["S1"]
 [orders]
 report_due_working_day = 3

@@ -215,7 +215,7 @@ mod tests {
     }
 
     fn ctyun() -> PolicySet {
-        crate::policy::PolicyRegistry::builtin()
+        crate::config::policies::builtin()
             .unwrap()
             .get("ctyun")
             .unwrap()

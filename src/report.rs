@@ -180,7 +180,7 @@ pub fn month_bounds_utc(tz: Tz, month: YearMonth) -> (DateTime<Utc>, DateTime<Ut
 
 fn local_midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
     let local = day.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
-    crate::sla::calendar::local_to_utc(tz, local)
+    crate::calendar::local_to_utc(tz, local)
 }
 
 fn local_rfc3339(tz: Tz, t: DateTime<Utc>) -> String {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result, anyhow, bail};
 use chrono::{DateTime, Utc};
 
+use crate::config;
 use crate::desk::Desk;
 use crate::domain::{self, Actor};
 use crate::policy::PolicyRegistry;
@@ -74,7 +75,7 @@ pub fn policies() -> Result<Arc<PolicyRegistry>> {
                 .map(|d| d.config_dir().join("policies"))
         })
         .filter(|d| d.is_dir());
-    Ok(Arc::new(PolicyRegistry::load_with_dir(dir.as_deref())?))
+    Ok(Arc::new(config::policies::load_with_dir(dir.as_deref())?))
 }
 
 pub fn open_store(db: Option<&Path>) -> Result<Desk> {

@@ -7,14 +7,13 @@ use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
 use tuidesk::desk::Desk;
 use tuidesk::domain::Actor;
-use tuidesk::policy::PolicyRegistry;
 use tuidesk::store::NewTicket;
 
 fn valid_export() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Desk::open(
         &dir.path().join("src.db"),
-        Arc::new(PolicyRegistry::builtin().unwrap()),
+        Arc::new(tuidesk::config::policies::builtin().unwrap()),
     )
     .unwrap();
     let now = Utc.with_ymd_and_hms(2026, 3, 6, 9, 0, 0).unwrap();
@@ -57,7 +56,7 @@ fn fresh() -> (tempfile::TempDir, Desk) {
     let dir = tempfile::tempdir().unwrap();
     let s = Desk::open(
         &dir.path().join("dst.db"),
-        Arc::new(PolicyRegistry::builtin().unwrap()),
+        Arc::new(tuidesk::config::policies::builtin().unwrap()),
     )
     .unwrap();
     (dir, s)

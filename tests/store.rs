@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use tuidesk::config::policies;
 use tuidesk::desk::Desk;
 use tuidesk::domain::{Actor, AuthorRole, EntryKind, Status, TicketKind};
-use tuidesk::policy::PolicyRegistry;
 use tuidesk::store::{NewTicket, SqliteStore, StoreError, TicketChange, TicketFilter, TicketSort};
 
 fn t0() -> DateTime<Utc> {
@@ -24,7 +24,7 @@ fn actor(name: &str) -> Actor {
 fn open(dir: &tempfile::TempDir) -> Desk {
     Desk::open(
         &dir.path().join("t.db"),
-        Arc::new(PolicyRegistry::builtin().unwrap()),
+        Arc::new(policies::builtin().unwrap()),
     )
     .unwrap()
 }
@@ -104,7 +104,7 @@ fn a_newer_schema_is_refused() {
     drop(conn);
     let err = Desk::open(
         &dir.path().join("t.db"),
-        Arc::new(PolicyRegistry::builtin().unwrap()),
+        Arc::new(policies::builtin().unwrap()),
     )
     .err()
     .unwrap();
@@ -119,9 +119,12 @@ fn a_file_that_is_not_a_database_is_refused_clearly() {
     let content =
         "this is not a database, just some text that is long enough to fill a header page....";
     std::fs::write(&path, content).unwrap();
-    let err = Desk::open(&path, Arc::new(PolicyRegistry::builtin().unwrap()))
-        .err()
-        .unwrap();
+    let err = Desk::open(
+        &path,
+        Arc::new(tuidesk::config::policies::builtin().unwrap()),
+    )
+    .err()
+    .unwrap();
     assert!(err.to_string().contains("not a tuidesk database"), "{err}");
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
@@ -204,7 +207,7 @@ fn failed_writes_roll_back_everything() {
     // A rule broken inside a write transaction rolls back the whole transaction.
     let mut raw = SqliteStore::open(
         &_d.path().join("t.db"),
-        Arc::new(PolicyRegistry::builtin().unwrap()),
+        Arc::new(tuidesk::config::policies::builtin().unwrap()),
     )
     .unwrap();
     let result = raw.write(|tx| {
@@ -430,7 +433,7 @@ fn disk_full_is_a_clear_error_and_nothing_is_half_written() {
     drop(s);
     let mut raw = SqliteStore::open(
         &d.path().join("t.db"),
-        Arc::new(PolicyRegistry::builtin().unwrap()),
+        Arc::new(tuidesk::config::policies::builtin().unwrap()),
     )
     .unwrap();
     // Cap the file at its current size: the next large write cannot fit.
@@ -463,7 +466,11 @@ fn backups_are_consistent_copies() {
     .unwrap();
     let dest = dir.path().join("copy.db");
     s.maintenance().unwrap().backup_to(&dest).unwrap();
-    let copy = Desk::open(&dest, Arc::new(PolicyRegistry::builtin().unwrap())).unwrap();
+    let copy = Desk::open(
+        &dest,
+        Arc::new(tuidesk::config::policies::builtin().unwrap()),
+    )
+    .unwrap();
     assert_eq!(
         copy.maintenance().unwrap().integrity_check().unwrap(),
         vec!["ok".to_string()]
@@ -492,7 +499,7 @@ fn export_import_round_trips_orders_links_ratings_and_attachments() {
     use tuidesk::orders::OrderRequest;
     use tuidesk::store::{NewOrder, OrderFilter};
     let dir = tempfile::tempdir().unwrap();
-    let policies = Arc::new(PolicyRegistry::builtin().unwrap());
+    let policies = Arc::new(tuidesk::config::policies::builtin().unwrap());
     let mut src = Desk::open(&dir.path().join("src.db"), policies.clone()).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap();
     let me = actor("li.na");

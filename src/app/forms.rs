@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::edit_line;
 use crate::domain::{self, Environment, Organization, TicketKind};
 use crate::policy::PolicyRegistry;
+use crate::policy::rules;
 use crate::store::NewTicket;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,14 +195,14 @@ impl NewTicketForm {
             ));
             return out;
         };
-        match domain::policy_set(policies, &org.policy_set) {
+        match rules::policy_set(policies, &org.policy_set) {
             Err(e) => out.push((FormField::Org, e.to_string())),
             Ok(set) => {
                 // The plan the store will serve the ticket on (a linked account's parent's).
                 let plan = set.effective_plan(org.plan_for_tickets(), org.local_date(now));
                 let severity = self.levels.get(self.severity).cloned().unwrap_or_default();
                 if let Err(e) =
-                    domain::validate_kind_severity(set, &org.name, plan, self.kind, &severity)
+                    rules::validate_kind_severity(set, &org.name, plan, self.kind, &severity)
                 {
                     let field = match e {
                         domain::RuleError::TechnicalNotAllowed { .. } => FormField::Kind,

@@ -13,6 +13,7 @@ use crate::domain::{
 };
 use crate::orders::{self, OrderOrg, OrderRequest, PriorOrder};
 use crate::policy::PolicyRegistry;
+use crate::policy::rules;
 use crate::store::NewOrder;
 
 /// Which work the main panes show.
@@ -302,7 +303,7 @@ impl NewOrderForm {
         if let Err(e) = domain::validate_body("note", self.note.trim(), true) {
             return Err((OrderField::Note, e.to_string()));
         }
-        let set = domain::policy_set(policies, &org.policy_set)
+        let set = rules::policy_set(policies, &org.policy_set)
             .map_err(|e| (OrderField::Org, e.to_string()))?;
         let tz = domain::parse_tz(&org.tz).map_err(|e| (OrderField::Org, e.to_string()))?;
         let prior: Vec<PriorOrder> = known

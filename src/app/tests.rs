@@ -39,7 +39,7 @@ pub(crate) fn ticket(id: i64, summary: &str, due_in: Option<i64>) -> Ticket {
 }
 
 pub(crate) fn app() -> App {
-    let policies = Arc::new(PolicyRegistry::builtin().unwrap());
+    let policies = Arc::new(crate::config::policies::builtin().unwrap());
     let mut app = App::new(
         "alice".into(),
         "test.db".into(),

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::domain::{AuditEvent, ConversationEntry, EntryKind, Organization, Ticket};
 use crate::policy::PolicyRegistry;
+use crate::policy::rules;
 use crate::store::TicketDetail;
 use crate::text::{fit_to_width, sanitize_block, sanitize_line};
 
@@ -239,7 +240,7 @@ fn org_json(o: &Organization, policies: &PolicyRegistry, now: DateTime<Utc>) -> 
         s.effective_plan(o.plan_for_tickets(), today).to_string()
     });
     json!({"id": o.id, "name": o.name, "policy_set": o.policy_set, "plan": o.plan, "tz": o.tz,
-           "served_plan": served, "plan_display": o.plan_summary(policies, now),
+           "served_plan": served, "plan_display": rules::plan_summary(o, policies, now),
            "plan_since": o.plan_since.to_rfc3339(), "linked_to": o.parent,
            "created_at": o.created_at.to_rfc3339()})
 }
@@ -262,7 +263,7 @@ pub fn print_orgs(
             fit_to_width(&sanitize_line(&o.name), 32),
             o.policy_set,
             o.tz,
-            sanitize_line(&o.plan_summary(policies, now)),
+            sanitize_line(&rules::plan_summary(o, policies, now)),
         );
     }
     Ok(())
@@ -288,7 +289,10 @@ pub fn print_org(
     }
     println!("{}  (id {})", sanitize_line(&o.name), o.id);
     println!("policy set: {}", o.policy_set);
-    println!("plan: {}", sanitize_line(&o.plan_summary(policies, now)));
+    println!(
+        "plan: {}",
+        sanitize_line(&rules::plan_summary(o, policies, now))
+    );
     println!("on this plan since: {}", o.plan_since.to_rfc3339());
     println!("time zone: {}", o.tz);
     if !linked.is_empty() {

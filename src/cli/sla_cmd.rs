@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::args::SlaCommand;
 use super::{now, open_store, output, policies};
 use crate::domain;
+use crate::policy::rules;
 use crate::policy::{Clock, Metric};
 use crate::sla;
 
@@ -20,8 +21,8 @@ pub fn run(db: Option<&Path>, cmd: SlaCommand) -> Result<()> {
             opened,
         } => {
             let reg = policies()?;
-            let set = domain::policy_set(&reg, &policy_set)?;
-            domain::validate_plan(set, &plan)?;
+            let set = rules::policy_set(&reg, &policy_set)?;
+            rules::validate_plan(set, &plan)?;
             if !set.has_severity(&severity) {
                 bail!(
                     "severity {severity:?} is not a level of policy set {policy_set:?} (levels: {})",
@@ -57,7 +58,7 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
     let now = now()?;
     let report = store.sla_report(id, now)?;
     let reg = store.policies().clone();
-    let set = domain::policy_set(&reg, &report.org.policy_set)?;
+    let set = rules::policy_set(&reg, &report.org.policy_set)?;
     let zone = domain::parse_tz(&report.org.tz)?;
     let local = |t: DateTime<Utc>| t.with_timezone(&zone).to_rfc3339();
     let clock_text = |c: &Clock| match c {

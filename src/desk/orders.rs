@@ -25,7 +25,7 @@ impl Desk {
         let mut created = (0, Vec::new());
         self.store.write(&mut |tx| {
             let org = tx.org_by_name(&new.org)?;
-            let set = domain::policy_set(&policies, &org.policy_set)?;
+            let set = crate::policy::rules::policy_set(&policies, &org.policy_set)?;
             let tz = domain::parse_tz(&org.tz)?;
             let prior = tx.prior_orders(org.id)?;
             let accepted = orders::check_new_order(

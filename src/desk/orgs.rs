@@ -22,8 +22,8 @@ impl Desk {
         now: DateTime<Utc>,
     ) -> Result<Organization> {
         let policies = self.policies.clone();
-        domain::validate_org(&policies, name, policy_set, plan, tz)?;
-        let set = domain::policy_set(&policies, policy_set)?;
+        crate::policy::rules::validate_org(&policies, name, policy_set, plan, tz)?;
+        let set = crate::policy::rules::policy_set(&policies, policy_set)?;
         let zone = domain::parse_tz(tz)?;
         org_rules::check_plan_current(set, plan, now.with_timezone(&zone).date_naive())?;
         let name = name.trim();
@@ -61,8 +61,8 @@ impl Desk {
         let mut change = None;
         self.store.write(&mut |tx| {
             let org = tx.org_by_name(name)?;
-            let set = domain::policy_set(&policies, &org.policy_set)?;
-            domain::validate_plan(set, plan)?;
+            let set = crate::policy::rules::policy_set(&policies, &org.policy_set)?;
+            crate::policy::rules::validate_plan(set, plan)?;
             let today = org.local_date(now);
             let linked = tx.linked_count(org.id)?;
             org_rules::check_plan_change(set, &org, plan, linked, today)?;
@@ -98,7 +98,7 @@ impl Desk {
         self.store.write(&mut |tx| {
             let org = tx.org_by_name(name)?;
             let parent = tx.org_by_name(parent)?;
-            let set = domain::policy_set(&policies, &parent.policy_set)?;
+            let set = crate::policy::rules::policy_set(&policies, &parent.policy_set)?;
             let counts = LinkCounts {
                 org_children: tx.linked_count(org.id)?,
                 parent_children: tx.linked_count(parent.id)?,

@@ -24,7 +24,7 @@ impl Desk {
         };
         let mut reports = Vec::new();
         for org_row in &orgs {
-            let set = domain::policy_set(&self.policies, &org_row.policy_set)?;
+            let set = crate::policy::rules::policy_set(&self.policies, &org_row.policy_set)?;
             let tz = domain::parse_tz(&org_row.tz)?;
             let (from, to) = report::month_bounds_utc(tz, month);
             let plan_source = org_row.plan_for_tickets();

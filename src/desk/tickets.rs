@@ -27,11 +27,17 @@ impl Desk {
         let mut id = 0;
         self.store.write(&mut |tx| {
             let org = tx.org_by_name(&new.org)?;
-            let set = domain::policy_set(&policies, &org.policy_set)?;
+            let set = crate::policy::rules::policy_set(&policies, &org.policy_set)?;
             let tz = domain::parse_tz(&org.tz)?;
             let plan =
                 set.effective_plan(org.plan_for_tickets(), now.with_timezone(&tz).date_naive());
-            domain::validate_kind_severity(set, &org.name, plan, kind, &new.severity)?;
+            crate::policy::rules::validate_kind_severity(
+                set,
+                &org.name,
+                plan,
+                kind,
+                &new.severity,
+            )?;
             let severity_rank = set.severity_rank(&new.severity).unwrap_or(0) as i64;
             let priority = i64::from(set.plan(plan).map(|p| p.priority).unwrap_or(100));
             id = tx.insert_ticket(&TicketInsert {
@@ -166,11 +172,17 @@ impl Desk {
                 }
                 TicketChange::Severity(sev) => {
                     let org = tx.org_by_id(current.org_id)?;
-                    let set = domain::policy_set(&policies, &org.policy_set)?;
+                    let set = crate::policy::rules::policy_set(&policies, &org.policy_set)?;
                     let tz = domain::parse_tz(&org.tz)?;
                     let opened = current.created_at.with_timezone(&tz).date_naive();
                     let plan = set.effective_plan(org.plan_for_tickets(), opened);
-                    domain::validate_kind_severity(set, &org.name, plan, current.kind, sev)?;
+                    crate::policy::rules::validate_kind_severity(
+                        set,
+                        &org.name,
+                        plan,
+                        current.kind,
+                        sev,
+                    )?;
                     if *sev == current.severity {
                         return Ok(());
                     }

@@ -14,7 +14,7 @@
 //!   a breach is not undone by waiting on the customer), else `Paused` while a pause
 //!   is open, else `AtRisk` once `at_risk_share` of `T` has elapsed, else `Running`.
 
-pub mod calendar;
+pub use crate::calendar;
 pub mod columns;
 
 #[cfg(test)]

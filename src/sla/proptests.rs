@@ -6,7 +6,6 @@ use chrono_tz::Tz;
 use proptest::prelude::*;
 
 use super::*;
-use crate::policy::PolicyRegistry;
 
 fn base_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()
@@ -142,7 +141,7 @@ const ZONES: [Tz; 5] = [
 ];
 
 fn cc_calendar() -> Calendar {
-    PolicyRegistry::builtin()
+    crate::config::policies::builtin()
         .unwrap()
         .get("connected-care")
         .unwrap()
@@ -219,7 +218,7 @@ proptest! {
         plan in prop::sample::select(vec!["standard", "lightweight", "business", "enterprise"]),
         sev in prop::sample::select(vec!["urgent", "general"]),
     ) {
-        let reg = PolicyRegistry::builtin().unwrap();
+        let reg = crate::config::policies::builtin().unwrap();
         let set = reg.get("ctyun").unwrap();
         let tz = chrono_tz::Asia::Shanghai;
         let now = opened + Duration::days(30);
@@ -235,7 +234,7 @@ proptest! {
 
     #[test]
     fn states_are_consistent(z in 0usize..5, opened in instant_2024_2028(), offset in 0i64..20 * 86_400, sev in prop::sample::select(vec!["S1", "S2", "S3", "S4"])) {
-        let reg = PolicyRegistry::builtin().unwrap();
+        let reg = crate::config::policies::builtin().unwrap();
         let set = reg.get("connected-care").unwrap();
         let tz = ZONES[z];
         let now = opened + Duration::seconds(offset);

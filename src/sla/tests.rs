@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
 use super::*;
-use crate::policy::{Metric, PolicyRegistry, PolicySet};
+use crate::policy::{Metric, PolicySet};
 
 const NY: Tz = chrono_tz::America::New_York;
 const BERLIN: Tz = chrono_tz::Europe::Berlin;
@@ -14,7 +14,7 @@ const KOLKATA: Tz = chrono_tz::Asia::Kolkata;
 const SHANGHAI: Tz = chrono_tz::Asia::Shanghai;
 
 fn set(name: &str) -> PolicySet {
-    PolicyRegistry::builtin()
+    crate::config::policies::builtin()
         .unwrap()
         .get(name)
         .unwrap()
@@ -525,7 +525,7 @@ severities = ["high"]
 [plans.p.resolution]
 high = { hours = 2, clock = "24x7" }
 "#;
-    let s = PolicySet::from_toml_str(src, "res.toml").unwrap();
+    let s = crate::config::policies::parse_set(src, "res.toml").unwrap();
     let o = utc("2026-02-02T10:00:00Z");
     let tl = TicketTimeline {
         opened: o,
@@ -730,7 +730,7 @@ P2 = { hours = 24, clock = "business", calendar = "cn" }
 
 #[test]
 fn holiday_and_make_up_working_day() {
-    let s = PolicySet::from_toml_str(CN, "cn.toml").unwrap();
+    let s = crate::config::policies::parse_set(CN, "cn.toml").unwrap();
     // Fri 2026-02-13 17:00 + 8 h: Fri 1 h + Sat 14 Feb (make-up day) 7 h → Sat 16:00
     assert_eq!(
         due_local(&s, "std", "P1", SHANGHAI, "2026-02-13 17:00").as_deref(),
@@ -757,7 +757,7 @@ fn holiday_and_make_up_working_day() {
 
 #[test]
 fn nth_working_day_counts_make_up_days() {
-    let s = PolicySet::from_toml_str(CN, "cn.toml").unwrap();
+    let s = crate::config::policies::parse_set(CN, "cn.toml").unwrap();
     let cal = s.calendar("cn").unwrap();
     // Feb 2026: 2–6, 9–13, Sat 14, 24–27, Sat 28
     assert_eq!(cal.nth_working_day(2026, 2, 1), Some(date(2026, 2, 2)));
@@ -773,7 +773,7 @@ fn nth_working_day_counts_make_up_days() {
 
 #[test]
 fn long_spans_skip_weeks_with_holidays() {
-    let s = PolicySet::from_toml_str(CN, "cn.toml").unwrap();
+    let s = crate::config::policies::parse_set(CN, "cn.toml").unwrap();
     let cal = s.calendar("cn").unwrap();
     let tz = SHANGHAI;
     let from = at(tz, "2026-01-01 00:00");
@@ -881,52 +881,6 @@ fn calendar_refuses_bad_input() {
             end: 86400
         }
     );
-}
-
-#[test]
-fn standalone_calendar_file() {
-    let src = r#"
-name = "cn-2026"
-years = [2026]
-mon = ["09:00-18:00"]
-tue = ["09:00-18:00"]
-holidays = [2026-01-01]
-extra_working_days = [{ date = 2026-01-04, hours = ["10:00-12:00"], name = "make-up" }]
-"#;
-    let (name, cal) = Calendar::from_toml_str(src, "cn-2026.toml").unwrap();
-    assert_eq!(name, "cn-2026");
-    assert_eq!(
-        cal.describe(),
-        "Mon–Tue 09:00–18:00, 1 holiday, 1 extra working day"
-    );
-    assert_eq!(
-        cal.hours_on(date(2026, 1, 4)),
-        &[Interval {
-            start: 36000,
-            end: 43200
-        }]
-    );
-
-    let e = Calendar::from_toml_str(
-        "mon = [\"09:00-18:00\"]\nfri = [\"08:00-7:00\"]\n",
-        "my.toml",
-    )
-    .unwrap_err();
-    assert!(
-        e.to_string()
-            .starts_with("my.toml: fri[0]: interval \"08:00-7:00\" crosses midnight"),
-        "{e}"
-    );
-    assert_eq!(e.line(), Some(2));
-
-    let table: toml::Table = toml::from_str("mon = [\"09:00-12:00\", \"11:00-13:00\"]").unwrap();
-    let e = Calendar::from_toml_value(&table, "p.toml", "calendars.x").unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "p.toml: calendars.x.mon: intervals 09:00–12:00 and 11:00–13:00 overlap"
-    );
-    let table: toml::Table = toml::from_str("sat = [\"09:00-12:00\"]").unwrap();
-    assert!(Calendar::from_toml_value(&table, "p.toml", "calendars.x").is_ok());
 }
 
 #[test]

@@ -13,6 +13,7 @@ use crate::app::{
 };
 use crate::domain::{Order, OrderStatus};
 use crate::orders::MAX_FEEDBACK_CHARS;
+use crate::policy::rules;
 use crate::text::{fit_to_width, sanitize_line, sanitize_lines, truncate_to_width, wrap_to_width};
 
 pub(super) fn draw_orders(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
@@ -421,5 +422,9 @@ pub(super) fn draw_reject(frame: &mut Frame, theme: &Theme, order_id: i64, input
 /// The plan line of an organization for the ticket detail: retirement and links spelled out.
 pub(super) fn plan_text(app: &App, org_id: i64) -> Option<String> {
     let o = app.orgs.iter().find(|o| o.id == org_id)?;
-    Some(sanitize_line(&o.plan_summary(&app.policies, app.now)))
+    Some(sanitize_line(&rules::plan_summary(
+        o,
+        &app.policies,
+        app.now,
+    )))
 }

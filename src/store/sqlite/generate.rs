@@ -10,6 +10,7 @@ use super::tickets::{
 };
 use super::{Context, Result, SqliteStore, from_ts, to_ts};
 use crate::domain::{self, Actor, AuthorRole, EntryKind, Environment, Status, TicketKind};
+use crate::policy::rules;
 use crate::sla::{Pause, TicketTimeline};
 
 /// FTS5's pending-terms buffer for bulk loads (8 MB measured fastest of 1–256 MB on 100k
@@ -67,7 +68,7 @@ impl SqliteStore {
         bulk: bool,
     ) -> Result<usize> {
         for o in orgs {
-            domain::validate_org(&self.policies, &o.name, &o.policy_set, &o.plan, &o.tz)?;
+            rules::validate_org(&self.policies, &o.name, &o.policy_set, &o.plan, &o.tz)?;
         }
         let policies = self.policies.clone();
         // A big cache keeps index pages in memory instead of spilling them mid-transaction.
@@ -116,7 +117,7 @@ impl SqliteStore {
             let sets: Vec<_> = orgs
                 .iter()
                 .map(|o| {
-                    let set = domain::policy_set(&policies, &o.policy_set)?;
+                    let set = rules::policy_set(&policies, &o.policy_set)?;
                     let tz = domain::parse_tz(&o.tz)?;
                     Ok((set, tz))
                 })
@@ -131,7 +132,7 @@ impl SqliteStore {
                 let o = &orgs[t.org];
                 let (set, tz) = sets[t.org];
                 let plan = set.effective_plan(&o.plan, t.created_at.with_timezone(&tz).date_naive());
-                domain::validate_kind_severity(set, &o.name, plan, t.kind, &t.severity)?;
+                rules::validate_kind_severity(set, &o.name, plan, t.kind, &t.severity)?;
                 domain::validate_summary(&t.summary)?;
                 let rank = set.severities.iter().position(|s| *s == t.severity).unwrap_or(0) as i64;
                 let priority = i64::from(set.plan(plan).map(|p| p.priority).unwrap_or(100));

@@ -20,6 +20,7 @@ use crate::domain::{
     self, AuthorRole, EntryKind, Environment, OrderKind, OrderStatus, Scenario, Status, TicketKind,
     YearMonth,
 };
+use crate::policy::rules;
 
 /// Longest line accepted by import (a ticket with a large description and conversation).
 const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
@@ -321,7 +322,7 @@ impl SqliteStore {
             };
             match rec {
                 Record::Org(o) => {
-                    domain::validate_org(&self.policies, &o.name, &o.policy_set, &o.plan, &o.tz)
+                    rules::validate_org(&self.policies, &o.name, &o.policy_set, &o.plan, &o.tz)
                         .map_err(|e| fail(e.to_string()))?;
                     if file_orgs.contains_key(&o.name) {
                         return Err(fail(format!("organization {:?} appears twice", o.name)));
@@ -373,12 +374,12 @@ impl SqliteStore {
                             }
                         },
                     };
-                    let set = domain::policy_set(&self.policies, &set_name)
+                    let set = rules::policy_set(&self.policies, &set_name)
                         .map_err(|e| fail(e.to_string()))?;
                     let tz = domain::parse_tz(&tz).map_err(|e| fail(e.to_string()))?;
                     let plan =
                         set.effective_plan(&plan, t.created_at.with_timezone(&tz).date_naive());
-                    domain::validate_kind_severity(set, &t.org, plan, t.kind, &t.severity)
+                    rules::validate_kind_severity(set, &t.org, plan, t.kind, &t.severity)
                         .and_then(|_| domain::validate_summary(&t.summary))
                         .and_then(|_| domain::validate_body("description", &t.description, true))
                         .map_err(|e| fail(format!("ticket {}: {e}", t.id)))?;
@@ -452,7 +453,7 @@ impl SqliteStore {
                                 Ok((r.get(0)?, r.get(1)?))
                             })
                             .ctx("reading organization")?;
-                        let set = domain::policy_set(&policies, &set_name)?;
+                        let set = rules::policy_set(&policies, &set_name)?;
                         let rank = set.severities.iter().position(|s| *s == t.severity).unwrap_or(0) as i64;
                         let priority = i64::from(set.plan(&plan).map(|p| p.priority).unwrap_or(100));
                         insert_ticket(

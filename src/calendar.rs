@@ -26,51 +26,26 @@
 //! extra working days inside the span, found with binary searches over a sorted
 //! list with prefix sums), then at most about a week of days is stepped.
 //!
-//! # Standalone calendar file format (`*.toml`)
-//!
-//! The same table that a policy set embeds as `[calendars.<name>]` can be a file of
-//! its own; `name` is then allowed too (default: the file stem).
-//!
-//! ```toml
-//! name = "cn-2026"                      # optional, standalone files only
-//! description = "Mainland China 2026"   # optional
-//! years = [2026]                        # optional: years whose holidays are loaded
-//! # weekly hours, half-open local intervals "HH:MM-HH:MM" ("24:00" only as an end);
-//! # a weekday that is missing is closed. Intervals may not cross midnight or overlap.
-//! mon = ["09:00-12:00", "13:00-18:00"]
-//! tue = ["09:00-18:00"]
-//! wed = ["09:00-18:00"]
-//! thu = ["09:00-18:00"]
-//! fri = ["09:00-18:00"]
-//! # closed dates: a date, or a named date, or an inclusive range
-//! holidays = [
-//!   2026-01-01,
-//!   { date = 2026-04-05, name = "Qingming" },
-//!   { from = 2026-02-15, to = 2026-02-23, name = "Spring Festival" },
-//! ]
-//! # dates that work although their weekday does not (hours default to Monday's)
-//! extra_working_days = [2026-02-14, { date = 2026-02-28, hours = ["09:00-18:00"] }]
-//! ```
+//! Pure: no file reading and no TOML. Calendar files (standalone, or a policy set's
+//! `[calendars.<name>]` tables) are parsed by [`crate::config::calendars`], which also
+//! documents their format.
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::ops::Range;
 
 use chrono::{
     DateTime, Datelike, MappedLocalTime, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone,
     Timelike, Utc, Weekday,
 };
 use chrono_tz::Tz;
-use toml::de::{DeTable, DeValue};
-
-use crate::policy::{PolicyError, TomlCtx};
 
 /// Seconds in a (naive, local) day.
 pub const DAY: i64 = 86_400;
 /// `NaiveDate::num_days_from_ce()` of 1970-01-01.
 const EPOCH_DAY_CE: i64 = 719_163;
 
-const WEEKDAY_KEYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+/// The weekday keys of a calendar table, Monday first.
+pub(crate) const WEEKDAY_KEYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const WEEKDAY_NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// A half-open interval `[start, end)` of seconds since local midnight; `end <= 86400`.
@@ -372,160 +347,6 @@ impl Calendar {
     /// A convenient builder (intervals given as strings), used by tests and tools.
     pub fn builder() -> CalendarBuilder {
         CalendarBuilder::default()
-    }
-
-    /// Parses a standalone calendar file (format at the top of this module).
-    /// Returns the calendar's name (the `name` key, else the file stem) and the calendar.
-    pub fn from_toml_str(source: &str, origin: &str) -> Result<(String, Calendar), PolicyError> {
-        let ctx = TomlCtx::new(origin, source);
-        let doc = DeTable::parse(source).map_err(|e| ctx.syntax(&e))?;
-        let root = doc.get_ref();
-        let name = match root.get("name") {
-            Some(v) => ctx.string("name", v)?,
-            None => crate::policy::file_stem(origin),
-        };
-        let cal = Self::from_de_table(&ctx, "", root, true)?;
-        Ok((name, cal))
-    }
-
-    /// Parses a calendar from an already-parsed TOML table (e.g. a `[calendars.x]`
-    /// table); `key` is the table's key path, used in error messages.
-    pub fn from_toml_value(
-        table: &toml::Table,
-        origin: &str,
-        key: &str,
-    ) -> Result<Calendar, PolicyError> {
-        let text = toml::to_string(table).map_err(|e| PolicyError::Invalid {
-            origin: origin.to_string(),
-            key: key.to_string(),
-            line: None,
-            message: e.to_string(),
-        })?;
-        let ctx = TomlCtx::new(origin, &text).with_prefix(key);
-        let doc = DeTable::parse(&text).map_err(|e| ctx.syntax(&e))?;
-        Self::from_de_table(&ctx, "", doc.get_ref(), false)
-    }
-
-    pub(crate) fn from_de_table(
-        ctx: &TomlCtx<'_>,
-        path: &str,
-        table: &DeTable<'_>,
-        standalone: bool,
-    ) -> Result<Calendar, PolicyError> {
-        let mut allowed: Vec<&str> = vec!["description", "years", "holidays", "extra_working_days"];
-        allowed.extend(WEEKDAY_KEYS);
-        if standalone {
-            allowed.push("name");
-        }
-        ctx.check_keys(path, table, &allowed)?;
-        let mut spans: BTreeMap<String, Range<usize>> = BTreeMap::new();
-        let description = match table.get("description") {
-            Some(v) => ctx.string(&TomlCtx::join(path, "description"), v)?,
-            None => String::new(),
-        };
-        let mut years = Vec::new();
-        if let Some(v) = table.get("years") {
-            let p = TomlCtx::join(path, "years");
-            for (i, item) in ctx.array(&p, v)?.iter().enumerate() {
-                let y = ctx.int(&format!("{p}[{i}]"), item)?;
-                years.push(i32::try_from(y).map_err(|_| {
-                    ctx.err(&format!("{p}[{i}]"), Some(item.span()), "year out of range")
-                })?);
-            }
-        }
-        let mut weekly: [Vec<Interval>; 7] = Default::default();
-        for (i, key) in WEEKDAY_KEYS.iter().enumerate() {
-            if let Some((k, v)) = table.get_key_value(*key) {
-                let p = TomlCtx::join(path, key);
-                spans.insert(key.to_string(), k.span());
-                weekly[i] = ctx.intervals(&p, v)?;
-            }
-        }
-        let mut holidays = Vec::new();
-        if let Some((k, v)) = table.get_key_value("holidays") {
-            spans.insert("holidays".into(), k.span());
-            let p = TomlCtx::join(path, "holidays");
-            for (i, item) in ctx.array(&p, v)?.iter().enumerate() {
-                let ip = format!("{p}[{i}]");
-                match item.get_ref() {
-                    DeValue::Table(t) => {
-                        ctx.check_keys(&ip, t, &["date", "from", "to", "name"])?;
-                        let name = match t.get("name") {
-                            Some(n) => Some(ctx.string(&TomlCtx::join(&ip, "name"), n)?),
-                            None => None,
-                        };
-                        match (t.get("date"), t.get("from"), t.get("to")) {
-                            (Some(d), None, None) => holidays.push(Holiday {
-                                date: ctx.date(&TomlCtx::join(&ip, "date"), d)?,
-                                name,
-                            }),
-                            (None, Some(f), Some(to)) => {
-                                let from = ctx.date(&TomlCtx::join(&ip, "from"), f)?;
-                                let until = ctx.date(&TomlCtx::join(&ip, "to"), to)?;
-                                if until < from || (until - from).num_days() > 366 {
-                                    return Err(ctx.err(
-                                        &TomlCtx::join(&ip, "to"),
-                                        Some(to.span()),
-                                        format!("range {from}..{until} is backwards or longer than a year"),
-                                    ));
-                                }
-                                for d in from.iter_days().take_while(|d| *d <= until) {
-                                    holidays.push(Holiday {
-                                        date: d,
-                                        name: name.clone(),
-                                    });
-                                }
-                            }
-                            _ => {
-                                return Err(ctx.err(
-                                    &ip,
-                                    Some(item.span()),
-                                    "give either `date` or both `from` and `to`",
-                                ));
-                            }
-                        }
-                    }
-                    _ => holidays.push(Holiday {
-                        date: ctx.date(&ip, item)?,
-                        name: None,
-                    }),
-                }
-            }
-        }
-        let mut extra = Vec::new();
-        if let Some((k, v)) = table.get_key_value("extra_working_days") {
-            spans.insert("extra_working_days".into(), k.span());
-            let p = TomlCtx::join(path, "extra_working_days");
-            for (i, item) in ctx.array(&p, v)?.iter().enumerate() {
-                let ip = format!("{p}[{i}]");
-                match item.get_ref() {
-                    DeValue::Table(t) => {
-                        ctx.check_keys(&ip, t, &["date", "hours", "name"])?;
-                        if let Some(n) = t.get("name") {
-                            ctx.string(&TomlCtx::join(&ip, "name"), n)?;
-                        }
-                        let Some(d) = t.get("date") else {
-                            return Err(ctx.err(&ip, Some(item.span()), "missing `date`"));
-                        };
-                        let date = ctx.date(&TomlCtx::join(&ip, "date"), d)?;
-                        let hours = match t.get("hours") {
-                            Some(h) => Some(ctx.intervals(&TomlCtx::join(&ip, "hours"), h)?),
-                            None => None,
-                        };
-                        extra.push((date, hours));
-                    }
-                    _ => extra.push((ctx.date(&ip, item)?, None)),
-                }
-            }
-        }
-        Calendar::from_parts(description, weekly, holidays, extra, years).map_err(|e| {
-            let key = if e.key.is_empty() {
-                path.to_string()
-            } else {
-                TomlCtx::join(path, &e.key)
-            };
-            ctx.err(&key, spans.get(&e.key).cloned(), e.message)
-        })
     }
 
     // ------------------------------------------------------------------ queries

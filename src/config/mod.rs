@@ -1,0 +1,10 @@
+//! The only file reading below the front-ends: policy-set files and calendar files
+//! (TOML, parsed into the pure `policy` and `calendar` types), and the user's
+//! configuration file. The model modules never import this one.
+
+pub mod calendars;
+pub mod policies;
+pub(crate) mod toml;
+mod user;
+
+pub use user::{Config, config_path, load_config};
