@@ -72,7 +72,18 @@ enum Input {
 
 pub fn run(path: &Path, as_user: Option<&str>, clock: Arc<dyn Clock>) -> Result<()> {
     let actor = crate::session::actor(as_user)?;
-    let (config, keymap) = crate::config::load_config(crate::config::config_path().as_deref())?;
+    let config_path = crate::config::config_path();
+    let config = crate::config::load_config(config_path.as_deref())?;
+    let keymap = crate::app::Keymap::with_overrides(&crate::app::keymap::KeyConfig {
+        keys: config.keys.clone(),
+    })
+    .map_err(|e| {
+        let file = config_path
+            .as_deref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        anyhow!("{file}: {e}")
+    })?;
     // Open before touching the terminal, so a bad path is a plain error message.
     let store = crate::session::open_store(Some(path))?;
     let policies = store.policies().clone();

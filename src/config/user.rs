@@ -6,9 +6,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, anyhow};
 use serde::Deserialize;
 
-use crate::app::Keymap;
-use crate::app::keymap::KeyConfig;
-
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -30,24 +27,16 @@ pub fn config_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "tuidesk").map(|d| d.config_dir().join("config.toml"))
 }
 
-/// Reads the config file if there is one; a mistake names the file and the key.
-pub fn load_config(path: Option<&Path>) -> Result<(Config, Keymap)> {
+/// Reads the config file if there is one; a mistake names the file and the key. Key names
+/// are checked by whoever builds the keymap from `keys` (the TUI), naming the same file.
+pub fn load_config(path: Option<&Path>) -> Result<Config> {
     let Some(path) = path.filter(|p| p.exists()) else {
-        return Ok((
-            Config {
-                bell: true,
-                ..Default::default()
-            },
-            Keymap::default(),
-        ));
+        return Ok(Config {
+            bell: true,
+            ..Default::default()
+        });
     };
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let config: Config =
-        toml::from_str(&text).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
-    let keymap = Keymap::with_overrides(&KeyConfig {
-        keys: config.keys.clone(),
-    })
-    .map_err(|e| anyhow!("{}: {e}", path.display()))?;
-    Ok((config, keymap))
+    toml::from_str(&text).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))
 }
