@@ -7,6 +7,7 @@ pub mod fts;
 mod generate;
 mod orders;
 mod orgs;
+mod people;
 mod schema;
 mod sla_columns;
 mod tickets;
