@@ -292,7 +292,12 @@ fn compose_externally(
         .suffix(".txt")
         .tempfile()
         .map_err(|e| format!("creating a temporary file: {e}"))?;
-    std::fs::write(file.path(), text).map_err(|e| format!("writing the temporary file: {e}"))?;
+    // Ending in a newline, as editors leave files (the newline is taken off again after).
+    let mut content = text.to_string();
+    if !content.is_empty() && !content.ends_with('\n') {
+        content.push('\n');
+    }
+    std::fs::write(file.path(), content).map_err(|e| format!("writing the temporary file: {e}"))?;
     pause.pause();
     let _ = terminal::disable_raw_mode();
     let _ = execute!(
@@ -310,7 +315,13 @@ fn compose_externally(
         .status();
     let _ = terminal::enable_raw_mode();
     let _ = enter_screen();
-    let _ = terminal.clear();
+    let _ = execute!(std::io::stdout(), terminal::Clear(terminal::ClearType::All));
+    // A fresh Terminal has an empty previous frame, so the next draw repaints everything.
+    // (`Terminal::clear` would ask the terminal for the cursor position first, a round trip
+    // some terminals never answer.)
+    if let Ok(fresh) = Terminal::new(CrosstermBackend::new(std::io::stdout())) {
+        *terminal = fresh;
+    }
     pause.resume();
     match status {
         Ok(s) if s.success() => {

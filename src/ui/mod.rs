@@ -180,7 +180,7 @@ fn draw_editor(frame: &mut Frame, app: &App, theme: &Theme, e: &crate::app::Edit
     let popup = centered(frame.area(), 90, 70);
     clear_popup(frame, popup);
     let what = if e.kind == EntryKind::Reply {
-        "Reply to the customer"
+        "Public reply to the customer"
     } else {
         "Internal note (not visible to the customer)"
     };
