@@ -16,8 +16,25 @@ use crate::domain::{Actor, AuthorRole, EntryKind, Status};
 use crate::generator::{ENGINEERS, Generator, Scenario};
 use crate::store::{NewTicket, TicketChange};
 
-/// Real seconds between two tickets filed by the live generator.
+/// Real seconds between two steps of the live generator at `--speed 1`; at `--speed N` the
+/// steps come N times as often (the demo's pace follows its clock), down to `FASTEST_STEP`.
 const FILE_EVERY: StdDuration = StdDuration::from_secs(4);
+const FASTEST_STEP: StdDuration = StdDuration::from_millis(200);
+
+/// Active tickets the live generator keeps the queue at: past this it resolves the oldest
+/// as it files new ones, so a demo left running stays the same size.
+pub const ACTIVE_CAP: i64 = 140;
+
+/// Breached tickets the generator keeps on screen, so the demo always shows red.
+pub const MIN_BREACHED: i64 = 3;
+
+/// Real time between two generator steps at this clock speed.
+pub fn step_interval(speed: f64) -> StdDuration {
+    let real = FILE_EVERY.as_secs_f64() / speed.max(0.01);
+    StdDuration::from_secs_f64(
+        real.clamp(FASTEST_STEP.as_secs_f64(), 10.0 * FILE_EVERY.as_secs_f64()),
+    )
+}
 
 /// The demo's mix of ticket situations, so every state is on screen from the first second:
 /// already breached, breaching within minutes, running, paused, on hold, done.
@@ -281,8 +298,16 @@ pub fn seed_service_side(store: &mut Desk, now: DateTime<Utc>) -> Result<()> {
 }
 
 /// One step of the live generator: mostly new tickets, sometimes a reply or a status change,
-/// so a viewer sees the queue move.
+/// so a viewer sees the queue move. It keeps the queue at most `ACTIVE_CAP` long (resolving
+/// the oldest) and at least `MIN_BREACHED` tickets breached.
 pub fn live_step(store: &mut Desk, generator: &mut Generator, now: DateTime<Utc>) -> Result<()> {
+    let counts = store.urgency_counts(now)?;
+    if counts.breached < MIN_BREACHED {
+        file_breached(store, generator, now)?;
+    }
+    if counts.active >= ACTIVE_CAP {
+        resolve_oldest(store, now)?;
+    }
     let orgs = generator.orgs.clone();
     let org = generator.rng().usize(0..orgs.len());
     let roll = generator.rng().u8(0..10);
@@ -324,10 +349,9 @@ pub fn live_step(store: &mut Desk, generator: &mut Generator, now: DateTime<Utc>
         5,
         now,
     )?;
-    if let Some(t) = page
-        .tickets
-        .get(generator.rng().usize(0..page.tickets.len().max(1)))
-    {
+    // Answer tickets still running: the breached ones stay red for the viewer.
+    let running: Vec<_> = page.tickets.iter().filter(|t| !t.breached).collect();
+    if let Some(t) = running.get(generator.rng().usize(0..running.len().max(1))) {
         if roll < 9 {
             store.add_entry(
                 t.id,
@@ -346,6 +370,66 @@ pub fn live_step(store: &mut Desk, generator: &mut Generator, now: DateTime<Utc>
                 now,
             )?;
         }
+    }
+    Ok(())
+}
+
+/// Files a ticket whose 24×7 first-response target has just run out.
+fn file_breached(store: &mut Desk, generator: &mut Generator, now: DateTime<Utc>) -> Result<()> {
+    let orgs = generator.orgs.clone();
+    for _ in 0..(orgs.len() * 3) {
+        let org = generator.rng().usize(0..orgs.len());
+        let over = generator.rng().i64(30..600);
+        let t = generator.ticket(org, Scenario::Breached(over), now, false);
+        // Only a wall-clock target is surely past due; business hours may not be.
+        if generator.wall_target(org, &t.severity, now).is_none() {
+            continue;
+        }
+        store.create_ticket(
+            &NewTicket {
+                org: orgs[org].name.clone(),
+                kind: Some(t.kind),
+                severity: t.severity,
+                summary: t.summary,
+                description: t.description,
+                component: t.component,
+                environment: t.environment,
+                affected_version: t.affected_version,
+            },
+            &Actor {
+                name: "customer".into(),
+                via_as: true,
+            },
+            t.created_at,
+        )?;
+        return Ok(());
+    }
+    Ok(())
+}
+
+/// Resolves the oldest active ticket, as an engineer closing the backlog would.
+fn resolve_oldest(store: &mut Desk, now: DateTime<Utc>) -> Result<()> {
+    // Newest first is the created order; the page before the smallest key is the oldest.
+    let oldest = store.list_tickets(
+        &crate::store::TicketFilter::default(),
+        crate::store::TicketSort::Created,
+        None,
+        Some(&crate::store::SortKey(vec![i64::MIN, i64::MIN])),
+        1,
+        now,
+    )?;
+    if let Some(t) = oldest.tickets.first() {
+        let engineer = t.assignee.clone().unwrap_or_else(|| "li.na".into());
+        store.change_ticket(
+            t.id,
+            &TicketChange::Status(Status::Resolved),
+            None,
+            &Actor {
+                name: engineer,
+                via_as: true,
+            },
+            now,
+        )?;
     }
     Ok(())
 }
@@ -402,13 +486,12 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, args: &DemoOptions) -> Resu
             let mut store = Desk::open(&path, policies.clone())?;
             let templates = DemoTemplates::builtin()?;
             let mut generator = Generator::new(templates, policies, 11, 0);
+            let every = step_interval(clock.speed());
             while !stop.load(Ordering::Relaxed) {
-                std::thread::sleep(StdDuration::from_millis(100));
-                let ticks = FILE_EVERY.as_millis() / 100;
-                let mut waited = 1;
-                while waited < ticks && !stop.load(Ordering::Relaxed) {
-                    std::thread::sleep(StdDuration::from_millis(100));
-                    waited += 1;
+                // Short naps, so quitting never waits for a whole step.
+                let start = std::time::Instant::now();
+                while start.elapsed() < every && !stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(every.min(StdDuration::from_millis(100)));
                 }
                 if stop.load(Ordering::Relaxed) {
                     break;
@@ -446,6 +529,42 @@ mod tests {
         assert!(
             s.iter()
                 .any(|x| matches!(x, Scenario::Done { closed: true, .. }))
+        );
+    }
+
+    #[test]
+    fn the_generators_pace_follows_the_clock() {
+        assert_eq!(step_interval(1.0), FILE_EVERY);
+        assert_eq!(step_interval(2.0), FILE_EVERY / 2);
+        assert!(step_interval(10.0) < step_interval(1.0));
+        assert_eq!(step_interval(60.0), FASTEST_STEP);
+    }
+
+    #[test]
+    fn a_long_demo_stays_bounded_and_keeps_some_red() {
+        let dir = tempfile::tempdir().unwrap();
+        let policies = Arc::new(crate::config::policies::builtin().unwrap());
+        let start: DateTime<Utc> = "2026-11-23T07:00:00Z".parse().unwrap();
+        let mut store = Desk::open(&dir.path().join("demo.db"), policies.clone()).unwrap();
+        seed(&mut store, start, 7).unwrap();
+        let templates = DemoTemplates::builtin().unwrap();
+        let mut generator = Generator::new(templates, policies, 11, 0);
+        // Two hours of demo clock at one step a minute (--speed 15 pace): ~120 steps.
+        let mut max_active = 0;
+        for i in 0..120 {
+            let now = start + chrono::Duration::minutes(i);
+            live_step(&mut store, &mut generator, now).unwrap();
+            let c = store.urgency_counts(now).unwrap();
+            max_active = max_active.max(c.active);
+            assert!(
+                c.breached >= MIN_BREACHED,
+                "step {i}: only {} breached",
+                c.breached
+            );
+        }
+        assert!(
+            max_active <= ACTIVE_CAP + 1,
+            "the queue grew to {max_active}"
         );
     }
 

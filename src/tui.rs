@@ -5,11 +5,13 @@
 use std::io::{Stdout, Write};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc as std_mpsc;
-use std::time::Duration as StdDuration;
+use std::time::{Duration as StdDuration, Instant};
 
 use anyhow::{Context as _, Result, anyhow};
-use crossterm::event::{Event, KeyEventKind};
+use base64::Engine as _;
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, KeyEventKind};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use crossterm::{cursor, execute, terminal};
 use ratatui::Terminal;
@@ -38,14 +40,20 @@ impl TerminalGuard {
         terminal::enable_raw_mode()
             .context("switching the terminal to raw mode (is this a terminal?)")?;
         let guard = TerminalGuard;
-        execute!(
-            std::io::stdout(),
-            terminal::EnterAlternateScreen,
-            cursor::Hide
-        )
-        .context("preparing the terminal")?;
+        enter_screen().context("preparing the terminal")?;
         Ok(guard)
     }
+}
+
+/// The alternate screen, no cursor, and bracketed paste (a paste arrives as one event, so
+/// a pasted log is never taken for keystrokes).
+fn enter_screen() -> std::io::Result<()> {
+    execute!(
+        std::io::stdout(),
+        terminal::EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide
+    )
 }
 
 fn restore_terminal() {
@@ -53,9 +61,33 @@ fn restore_terminal() {
     let _ = execute!(
         std::io::stdout(),
         EndSynchronizedUpdate,
+        DisableBracketedPaste,
         terminal::LeaveAlternateScreen,
         cursor::Show
     );
+}
+
+/// Lets the event loop stop the input thread from reading the terminal while another
+/// program (the user's `$EDITOR`) owns it.
+#[derive(Default)]
+struct InputPause {
+    paused: AtomicBool,
+    /// Set by the input thread once it has seen `paused` and stopped reading.
+    idle: AtomicBool,
+}
+
+impl InputPause {
+    fn pause(&self) {
+        self.idle.store(false, Ordering::SeqCst);
+        self.paused.store(true, Ordering::SeqCst);
+        let start = Instant::now();
+        while !self.idle.load(Ordering::SeqCst) && start.elapsed() < StdDuration::from_secs(1) {
+            std::thread::sleep(StdDuration::from_millis(5));
+        }
+    }
+    fn resume(&self) {
+        self.paused.store(false, Ordering::SeqCst);
+    }
 }
 
 impl Drop for TerminalGuard {
@@ -94,6 +126,8 @@ pub fn run(path: &Path, as_user: Option<&str>, clock: Arc<dyn Clock>) -> Result<
     let mut app = App::new(actor.name.clone(), label, policies, keymap, clock.now());
     app.bell_enabled = config.bell;
     app.local_offset = *chrono::Local::now().offset();
+    app.local_tz = local_zone();
+    app.clock_speed = clock.speed();
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
 
     let previous_hook = std::panic::take_hook();
@@ -121,8 +155,26 @@ async fn event_loop(
     clock: Arc<dyn Clock>,
 ) -> Result<()> {
     let (input_tx, mut input_rx) = mpsc::unbounded_channel::<Input>();
+    let pause = Arc::new(InputPause::default());
+    let input_pause = pause.clone();
     std::thread::spawn(move || {
         loop {
+            if input_pause.paused.load(Ordering::SeqCst) {
+                input_pause.idle.store(true, Ordering::SeqCst);
+                std::thread::sleep(StdDuration::from_millis(10));
+                continue;
+            }
+            // Poll briefly rather than block in read(), so a pause takes effect at once.
+            let ready = match crossterm::event::poll(StdDuration::from_millis(50)) {
+                Ok(ready) => ready,
+                Err(_) => {
+                    let _ = input_tx.send(Input::Hangup);
+                    break;
+                }
+            };
+            if !ready {
+                continue;
+            }
             match crossterm::event::read() {
                 Ok(ev) => {
                     if input_tx.send(Input::Event(ev)).is_err() {
@@ -174,6 +226,14 @@ async fn event_loop(
                 Some(Input::Event(Event::Key(key))) if key.kind == KeyEventKind::Press => {
                     let reqs = app.handle_key(key);
                     send(reqs);
+                    if let Some(text) = app.external_edit.take() {
+                        let result = compose_externally(terminal, &pause, &text);
+                        send(app.external_edit_done(result));
+                    }
+                }
+                Some(Input::Event(Event::Paste(text))) => {
+                    let reqs = app.handle_paste(&text);
+                    send(reqs);
                 }
                 Some(Input::Event(Event::Resize(w, h))) => {
                     let (rows, sla_rows) = crate::ui::capacity(ratatui::layout::Rect::new(0, 0, w, h));
@@ -214,6 +274,75 @@ fn next_tick_delay(clock: &dyn Clock) -> StdDuration {
     StdDuration::from_millis(real_ms as u64 + 2)
 }
 
+/// The engineer's IANA zone: `$TZ` when it names one, else the system's.
+fn local_zone() -> Option<chrono_tz::Tz> {
+    let from_env = std::env::var("TZ")
+        .ok()
+        .and_then(|tz| tz.trim_start_matches(':').parse::<chrono_tz::Tz>().ok());
+    from_env.or_else(|| {
+        iana_time_zone::get_timezone()
+            .ok()
+            .and_then(|tz| tz.parse::<chrono_tz::Tz>().ok())
+    })
+}
+
+/// Hands the terminal to `$VISUAL`, else `$EDITOR`, else `vi`, on a temporary file holding
+/// `text`, and takes it back; returns the file's text afterwards.
+fn compose_externally(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    pause: &InputPause,
+    text: &str,
+) -> Result<String, String> {
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string());
+    let file = tempfile::Builder::new()
+        .prefix("tuidesk-")
+        .suffix(".txt")
+        .tempfile()
+        .map_err(|e| format!("creating a temporary file: {e}"))?;
+    // Ending in a newline, as editors leave files (the newline is taken off again after).
+    let mut content = text.to_string();
+    if !content.is_empty() && !content.ends_with('\n') {
+        content.push('\n');
+    }
+    std::fs::write(file.path(), content).map_err(|e| format!("writing the temporary file: {e}"))?;
+    pause.pause();
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(
+        std::io::stdout(),
+        DisableBracketedPaste,
+        terminal::LeaveAlternateScreen,
+        cursor::Show
+    );
+    // Through the shell, as git does, so `EDITOR="code --wait"` works.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(file.path())
+        .status();
+    let _ = terminal::enable_raw_mode();
+    let _ = enter_screen();
+    let _ = execute!(std::io::stdout(), terminal::Clear(terminal::ClearType::All));
+    // A fresh Terminal has an empty previous frame, so the next draw repaints everything.
+    // (`Terminal::clear` would ask the terminal for the cursor position first, a round trip
+    // some terminals never answer.)
+    if let Ok(fresh) = Terminal::new(CrosstermBackend::new(std::io::stdout())) {
+        *terminal = fresh;
+    }
+    pause.resume();
+    match status {
+        Ok(s) if s.success() => {
+            std::fs::read_to_string(file.path()).map_err(|e| format!("reading the text back: {e}"))
+        }
+        Ok(s) => Err(format!("{editor} ended with {s}; the text is unchanged")),
+        Err(e) => Err(format!("starting {editor}: {e}")),
+    }
+}
+
 fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) -> Result<()> {
     // One synchronized update per frame: terminals that support it show no tearing.
     execute!(terminal.backend_mut(), BeginSynchronizedUpdate).context("drawing")?;
@@ -223,6 +352,12 @@ fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) -> Res
     if app.ring_bell {
         app.ring_bell = false;
         let _ = terminal.backend_mut().write_all(b"\x07");
+    }
+    if let Some(text) = app.clipboard.take() {
+        // OSC 52: the terminal (even across SSH and, with set-clipboard, tmux) sets its
+        // clipboard. The text is base64, so nothing in it reaches the terminal as a control.
+        let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+        let _ = write!(terminal.backend_mut(), "\x1b]52;c;{encoded}\x07");
     }
     execute!(terminal.backend_mut(), EndSynchronizedUpdate).context("drawing")?;
     app.dirty = false;

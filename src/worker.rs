@@ -391,6 +391,10 @@ fn handle(
                 order_id: o.id,
             })
             .map_err(|e| failed(e, None)),
+        Request::Engineers => store
+            .known_engineers()
+            .map(Response::Engineers)
+            .map_err(|e| failed(e, None)),
         Request::Report(month) => store
             .monthly_report(month, None, now)
             .map(|r| Response::Report(Box::new(r)))

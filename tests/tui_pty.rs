@@ -417,7 +417,9 @@ fn three_panes_and_header_appear() {
     });
     tui.wait_for("the header with its counts", TIMEOUT, |t| {
         let header = t.lines().next().unwrap_or_default();
-        header.contains("tuidesk") && header.contains("open 1") && header.contains("breached 0")
+        header.contains("tuidesk")
+            && header.contains("open 1")
+            && header.contains("‼ 0 breached open")
     });
 }
 
@@ -549,7 +551,7 @@ fn ticket_turns_red_while_watched() {
         let q = t.pane("Queue");
         q.lines()
             .any(|l| l.contains("Clock runs out") && l.contains('‼') && l.contains("-00:00:0"))
-            && t.contains("breached 1")
+            && t.contains("‼ 1 breached open")
     });
     let t = tui.lock();
     let screen = t.parser.screen();
@@ -619,7 +621,7 @@ fn no_color_keeps_breaches_visible_without_colour() {
         t.pane("Queue")
             .lines()
             .any(|l| l.contains("Long overdue") && l.contains('‼') && l.contains("-00:0"))
-            && t.contains("breached 1")
+            && t.contains("‼ 1 breached open")
             && t.pane("Queue").contains("Still fine")
     });
     let t = tui.lock();
@@ -780,4 +782,237 @@ fn order_is_requested_completed_and_rated_from_the_keyboard() {
     assert_eq!(v["rating"]["speed"], 4);
     assert_eq!(v["rating"]["quality"], 2);
     assert_eq!(v["rating"]["feedback"], "响应很快，报告清楚");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 13: acting on the right ticket, input that behaves, commands a user expects
+// ---------------------------------------------------------------------------------------------
+
+/// The body of the ticket's only conversation entry, as the CLI shows it.
+fn only_entry(desk: &Desk, id: i64) -> String {
+    let json: serde_json::Value =
+        serde_json::from_str(&desk.cli(&["ticket", "show", &id.to_string(), "--json"], None))
+            .expect("ticket show --json is JSON");
+    let conversation = json["conversation"].as_array().expect("a conversation");
+    assert_eq!(conversation.len(), 1, "{json:#}");
+    conversation[0]["body"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn enter_in_the_sla_pane_makes_every_action_act_on_that_ticket() {
+    let desk = Desk::new();
+    desk.ticket("urgent", "Queue first", "most urgent", None);
+    let second = desk.ticket("general", "Second in SLA", "less urgent", None);
+    let mut tui = desk.tui(120, 40);
+    tui.wait_for("both tickets in the SLA pane", TIMEOUT, |v| {
+        let sla = v.pane("SLA");
+        v.pane("Detail").contains("Queue first") && sla.contains(&format!("#{second}"))
+    });
+    tui.send(b"\x1b[Z"); // Shift-Tab: the SLA pane
+    tui.send(b"j\r");
+    tui.wait_for("the SLA pane's second ticket in Detail", TIMEOUT, |v| {
+        v.contains(&format!("Detail · #{second}")) && v.pane("Detail").contains("Second in SLA")
+    });
+    tui.wait_for("the queue's selection on it too", TIMEOUT, |v| {
+        v.pane("Queue")
+            .lines()
+            .any(|l| l.starts_with('▶') && l.contains("Second in SLA"))
+    });
+    tui.send(b"r");
+    tui.wait_for("the reply editor naming that ticket", TIMEOUT, |v| {
+        v.contains(&format!("reply to the customer · #{second} Second in SLA"))
+    });
+    tui.send(b"for the second");
+    tui.send(b"\x13");
+    tui.wait_for("the reply sent", TIMEOUT, |v| {
+        v.pane("Detail").contains("for the second")
+    });
+    assert_eq!(only_entry(&desk, second), "for the second");
+}
+
+#[test]
+fn a_10kb_paste_arrives_whole_and_keys_after_it_land_after_it() {
+    let desk = Desk::new();
+    let id = desk.ticket("urgent", "Paste a log", "-", None);
+    let mut tui = desk.tui(120, 40);
+    tui.wait_for("the ticket", TIMEOUT, |v| {
+        v.pane("Detail").contains("Paste a log")
+    });
+    assert!(
+        tui.lock().raw.windows(8).any(|w| w == b"\x1b[?2004h"),
+        "bracketed paste is not enabled"
+    );
+    tui.send(b"r");
+    tui.wait_for("the reply editor", TIMEOUT, |v| {
+        v.contains("reply to the customer")
+    });
+    let log: String = (0..260)
+        .map(|i| {
+            format!(
+                "2026-03-06 10:00:{:02} ERROR tikv: region {i:05} unavailable\n",
+                i % 60
+            )
+        })
+        .collect();
+    assert!(log.len() >= 10_000, "{}", log.len());
+    let mut bytes = b"\x1b[200~".to_vec();
+    bytes.extend_from_slice(log.as_bytes());
+    bytes.extend_from_slice(b"\x1b[201~");
+    tui.send(&bytes);
+    tui.send(b"TAIL");
+    tui.wait_for("the end of the paste and the keys after it", TIMEOUT, |v| {
+        v.contains("region 00259 unavailable") && v.contains("TAIL")
+    });
+    tui.send(b"\x13");
+    tui.wait_for("the reply sent", TIMEOUT, |v| {
+        !v.contains("reply to the customer")
+    });
+    assert_eq!(only_entry(&desk, id), format!("{log}TAIL"));
+}
+
+#[test]
+fn a_multi_line_paste_into_a_one_line_field_stays_in_it() {
+    let desk = Desk::new();
+    let mut tui = desk.tui(120, 40);
+    tui.wait_for("the panes", TIMEOUT, |v| panes_shown(v));
+    tui.send(b"n");
+    tui.wait_for("the new-ticket form", TIMEOUT, |v| v.contains("New ticket"));
+    tui.send(b"\t\t\t"); // organization → kind → severity → summary
+    tui.send(b"\x1b[200~Disk full\r\non node 3\x1b[201~");
+    tui.wait_for("the summary holding both lines", TIMEOUT, |v| {
+        v.lines()
+            .any(|l| l.contains("Summary") && l.contains("Disk full on node 3"))
+    });
+    let text = tui.text();
+    let description = text
+        .lines()
+        .find(|l| l.contains("Description"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        !description.contains("node 3"),
+        "the paste spilled into the description: {description}"
+    );
+}
+
+#[test]
+fn ctrl_e_composes_in_the_users_editor() {
+    let desk = Desk::new();
+    let id = desk.ticket("urgent", "Long answer", "-", None);
+    let script = desk.dir.path().join("fake-editor.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nprintf 'Written in the editor\\n' >> \"$1\"\n",
+    )
+    .expect("writing the editor script");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let script = script.display().to_string();
+    let mut tui = desk.tui_with(120, 40, &[("EDITOR", script.as_str())]);
+    tui.wait_for("the ticket", TIMEOUT, |v| {
+        v.pane("Detail").contains("Long answer")
+    });
+    tui.send(b"r");
+    tui.wait_for("the reply editor", TIMEOUT, |v| {
+        v.contains("reply to the customer")
+    });
+    tui.send(b"Typed first");
+    tui.wait_for("the typed text", TIMEOUT, |v| v.contains("Typed first"));
+    tui.send(b"\x05"); // Ctrl-E
+    tui.wait_for("the editor's text back in the TUI", TIMEOUT, |v| {
+        v.contains("Written in the editor") && v.contains("reply to the customer")
+    });
+    assert!(
+        tui.lock().parser.screen().alternate_screen(),
+        "the TUI is back on the alternate screen"
+    );
+    // The draft was saved: the CLI is not involved, so check by sending.
+    tui.send(b"\x13");
+    tui.wait_for("the reply sent", TIMEOUT, |v| {
+        !v.contains("reply to the customer")
+    });
+    assert_eq!(only_entry(&desk, id), "Typed first\nWritten in the editor");
+}
+
+#[test]
+fn y_copies_the_ticket_with_osc_52() {
+    use base64::Engine as _;
+    let desk = Desk::new();
+    let id = desk.ticket("urgent", "Copy me", "-", None);
+    let mut tui = desk.tui(120, 40);
+    tui.wait_for("the ticket", TIMEOUT, |v| {
+        v.pane("Detail").contains("Copy me")
+    });
+    tui.send(b"y");
+    tui.wait_for("the copy confirmed", TIMEOUT, |v| {
+        v.contains("copied to the clipboard")
+    });
+    let expected = base64::engine::general_purpose::STANDARD.encode(format!("#{id} Copy me"));
+    let t = tui.lock();
+    let osc = format!("\x1b]52;c;{expected}\x07");
+    assert!(
+        t.raw.windows(osc.len()).any(|w| w == osc.as_bytes()),
+        "no OSC 52 with {expected} in the output"
+    );
+    assert!(
+        !t.parser.callbacks().clipboard.is_empty(),
+        "the terminal saw no clipboard request"
+    );
+}
+
+#[test]
+fn ctrl_c_asks_in_the_editor_and_quits_from_the_queue() {
+    let desk = Desk::new();
+    desk.ticket("urgent", "Interrupt me", "-", None);
+    let mut tui = desk.tui(120, 40);
+    tui.wait_for("the ticket", TIMEOUT, |v| {
+        v.pane("Detail").contains("Interrupt me")
+    });
+    tui.send(b"r");
+    tui.wait_for("the reply editor", TIMEOUT, |v| {
+        v.contains("reply to the customer")
+    });
+    tui.send(b"half a thought");
+    tui.wait_for("the typed text", TIMEOUT, |v| v.contains("half a thought"));
+    tui.send(b"\x03");
+    tui.wait_for("the discard question", TIMEOUT, |v| {
+        v.contains("Discard this text?")
+    });
+    tui.send(b"y");
+    tui.wait_for("the editor closed", TIMEOUT, |v| {
+        !v.contains("Discard this text?") && panes_shown(v)
+    });
+    tui.send(b"\x03");
+    let status = tui.wait_exit(TIMEOUT);
+    assert!(status.success(), "Ctrl-C from the queue: {status:?}");
+    assert!(!tui.lock().parser.screen().alternate_screen());
+}
+
+#[test]
+fn colon_and_a_number_opens_that_ticket() {
+    let desk = Desk::new();
+    desk.ticket("urgent", "First one", "-", None);
+    let other = desk.ticket("general", "The one I mean", "-", None);
+    let mut tui = desk.tui(80, 24);
+    tui.wait_for("the first ticket", TIMEOUT, |v| {
+        v.pane("Detail").contains("First one")
+    });
+    tui.send(format!(":{other}\r").as_bytes());
+    tui.wait_for("the ticket by number", TIMEOUT, |v| {
+        v.contains(&format!("Detail · #{other}")) && v.pane("Detail").contains("The one I mean")
+    });
+    tui.send(b"#");
+    tui.wait_for("the go-to prompt", TIMEOUT, |v| {
+        v.contains("type a ticket number")
+    });
+    tui.send(b"1\r");
+    tui.wait_for("ticket 1 by number", TIMEOUT, |v| {
+        v.contains("Detail · #1 ")
+    });
 }

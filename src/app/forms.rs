@@ -69,6 +69,8 @@ pub struct NewTicketForm {
     pub confirm_discard: bool,
     /// Severity levels of the chosen organization's policy set.
     pub levels: Vec<String>,
+    /// Levels billing tickets may not have under that set (skipped while billing).
+    pub billing_excluded: Vec<String>,
 }
 
 impl Default for NewTicketForm {
@@ -77,7 +79,8 @@ impl Default for NewTicketForm {
             focus: 0,
             org: 0,
             kind: TicketKind::Technical,
-            severity: 0,
+            // Until the levels load; then the least severe one (a safe default).
+            severity: usize::MAX,
             summary: String::new(),
             description: String::new(),
             component: String::new(),
@@ -85,6 +88,7 @@ impl Default for NewTicketForm {
             version: String::new(),
             confirm_discard: false,
             levels: Vec::new(),
+            billing_excluded: Vec::new(),
         }
     }
 }
@@ -107,12 +111,67 @@ impl NewTicketForm {
     }
 
     fn refresh_levels(&mut self, orgs: &[Organization], policies: &PolicyRegistry) {
-        self.levels = orgs
-            .get(self.org)
-            .and_then(|o| policies.get(&o.policy_set))
-            .map(|s| s.severities.clone())
+        let set = orgs.get(self.org).and_then(|o| policies.get(&o.policy_set));
+        let levels = set.map(|s| s.severities.clone()).unwrap_or_default();
+        self.billing_excluded = set
+            .map(|s| s.billing_excluded_severities.clone())
             .unwrap_or_default();
+        if levels != self.levels {
+            // Another set of levels: start again at the least severe.
+            self.severity = levels.len().saturating_sub(1);
+            self.levels = levels;
+        }
         self.severity = self.severity.min(self.levels.len().saturating_sub(1));
+        self.skip_excluded(true);
+    }
+
+    /// Whether the ticket's kind may have level `i` (billing tickets exclude some).
+    pub fn level_allowed(&self, i: usize) -> bool {
+        let Some(level) = self.levels.get(i) else {
+            return false;
+        };
+        self.kind != TicketKind::Billing || !self.billing_excluded.contains(level)
+    }
+
+    /// Moves off a level the kind cannot have, towards the less severe ones first.
+    fn skip_excluded(&mut self, towards_less_severe: bool) {
+        let n = self.levels.len();
+        for step in 0..n {
+            let i = if towards_less_severe {
+                (self.severity + step) % n
+            } else {
+                (self.severity + n - step % n) % n
+            };
+            if self.level_allowed(i) {
+                self.severity = i;
+                return;
+            }
+        }
+    }
+
+    /// Pasted text: a one-line field takes it as one line (newlines become spaces), so
+    /// nothing spills into the next field; the description keeps its lines.
+    pub fn paste(&mut self, text: &str) {
+        let field = self.field();
+        let target = match field {
+            FormField::Summary => &mut self.summary,
+            FormField::Description => &mut self.description,
+            FormField::Component => &mut self.component,
+            FormField::Version => &mut self.version,
+            _ => return,
+        };
+        for c in text.chars() {
+            let c = match c {
+                '\n' if field == FormField::Description => '\n',
+                '\n' | '\t' => ' ',
+                c => c,
+            };
+            if (c == '\n' || !c.is_control())
+                && (field == FormField::Description || target.chars().count() < 200)
+            {
+                target.push(c);
+            }
+        }
     }
 
     pub fn key(&mut self, key: KeyEvent, orgs: &[Organization], policies: &PolicyRegistry) {
@@ -141,9 +200,13 @@ impl NewTicketForm {
                             TicketKind::Billing
                         } else {
                             TicketKind::Technical
-                        }
+                        };
+                        self.skip_excluded(true);
                     }
-                    FormField::Severity => self.severity = step(self.severity, self.levels.len()),
+                    FormField::Severity => {
+                        self.severity = step(self.severity, self.levels.len());
+                        self.skip_excluded(forward);
+                    }
                     FormField::Environment => {
                         self.environment = match self.environment {
                             Some(Environment::Production) => Some(Environment::NonProduction),

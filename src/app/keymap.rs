@@ -31,6 +31,10 @@ pub enum Action {
     Reply,
     Note,
     NewTicket,
+    NextHit,
+    PrevHit,
+    GoTo,
+    CopyRef,
     ShowOrders,
     ShowReport,
     CompleteOrder,
@@ -202,6 +206,34 @@ pub const ACTIONS: &[ActionInfo] = &[
         footer: Some("note"),
     },
     ActionInfo {
+        action: Action::NextHit,
+        name: "next-hit",
+        description: "While a search is active: next hit (otherwise n opens a new ticket)",
+        default_keys: &["n"],
+        footer: Some("next hit"),
+    },
+    ActionInfo {
+        action: Action::PrevHit,
+        name: "previous-hit",
+        description: "While a search is active: previous hit",
+        default_keys: &["N"],
+        footer: Some("prev hit"),
+    },
+    ActionInfo {
+        action: Action::GoTo,
+        name: "go-to",
+        description: "Open a ticket by number (also `:` then the number and Enter)",
+        default_keys: &["#"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::CopyRef,
+        name: "copy",
+        description: "Copy the ticket's number and summary (#123 summary) to the clipboard (OSC 52, works over SSH)",
+        default_keys: &["y"],
+        footer: None,
+    },
+    ActionInfo {
         action: Action::NewTicket,
         name: "new-ticket",
         description: "Open a new ticket (in the Orders view: request a new order)",
@@ -267,8 +299,8 @@ pub const ACTIONS: &[ActionInfo] = &[
     ActionInfo {
         action: Action::Quit,
         name: "quit",
-        description: "Quit",
-        default_keys: &["q"],
+        description: "Quit (asks first when something is unsent)",
+        default_keys: &["q", "ctrl-c"],
         footer: Some("quit"),
     },
 ];
@@ -375,9 +407,11 @@ impl fmt::Display for Key {
     }
 }
 
+/// Key → actions. A key may serve several actions; the app runs the first one that applies
+/// where it is pressed (`n`: next search hit while a search is active, else a new ticket).
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    bindings: HashMap<Key, Action>,
+    bindings: HashMap<Key, Vec<Action>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -390,11 +424,11 @@ pub struct KeyConfig {
 
 impl Default for Keymap {
     fn default() -> Self {
-        let mut bindings = HashMap::new();
+        let mut bindings: HashMap<Key, Vec<Action>> = HashMap::new();
         for a in ACTIONS {
             for k in a.default_keys {
                 if let Ok(key) = Key::parse(k) {
-                    bindings.insert(key, a.action);
+                    bindings.entry(key).or_default().push(a.action);
                 }
             }
         }
@@ -407,6 +441,8 @@ impl Keymap {
     /// name them, so a typo never silently leaves a key unbound.
     pub fn with_overrides(config: &KeyConfig) -> Result<Keymap, String> {
         let mut map = Keymap::default();
+        // A key the user binds serves only the actions the user bound it to.
+        let mut claimed: std::collections::HashSet<Key> = std::collections::HashSet::new();
         for (name, keys) in &config.keys {
             let info = ACTIONS.iter().find(|a| a.name == name).ok_or_else(|| {
                 format!(
@@ -418,17 +454,32 @@ impl Keymap {
                         .join(", ")
                 )
             })?;
-            map.bindings.retain(|_, a| *a != info.action);
+            for actions in map.bindings.values_mut() {
+                actions.retain(|a| *a != info.action);
+            }
             for k in keys {
                 let key = Key::parse(k).map_err(|e| format!("keys.{name}: {e}"))?;
-                map.bindings.insert(key, info.action);
+                let actions = map.bindings.entry(key).or_default();
+                if claimed.insert(key) {
+                    actions.clear();
+                }
+                actions.push(info.action);
             }
         }
+        map.bindings.retain(|_, a| !a.is_empty());
         Ok(map)
     }
 
+    /// The first action bound to a key.
     pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
-        self.bindings.get(&Key::from_event(ev)).copied()
+        self.actions_for(ev).first().copied()
+    }
+
+    /// Every action bound to a key, in table order.
+    pub fn actions_for(&self, ev: &KeyEvent) -> &[Action] {
+        self.bindings
+            .get(&Key::from_event(ev))
+            .map_or(&[], |v| v.as_slice())
     }
 
     /// The keys bound to an action, in a stable order, as shown in help and footer.
@@ -436,7 +487,7 @@ impl Keymap {
         let mut keys: Vec<String> = self
             .bindings
             .iter()
-            .filter(|(_, a)| **a == action)
+            .filter(|(_, a)| a.contains(&action))
             .map(|(k, _)| k.to_string())
             .collect();
         keys.sort_by_key(|k| (k.chars().count(), k.clone()));

@@ -109,6 +109,8 @@ pub enum Request {
         feedback: String,
     },
     Report(YearMonth),
+    /// Everyone who has held or changed a ticket (for `a`'s completion).
+    Engineers,
 }
 
 /// One of the most urgent running targets, with what the SLA engine needs to recompute it
@@ -146,6 +148,7 @@ pub enum Response {
         order_id: i64,
     },
     Report(Box<crate::report::MonthlyReport>),
+    Engineers(Vec<String>),
     /// A write succeeded.
     Written {
         message: String,
@@ -208,11 +211,66 @@ pub struct Picker {
     pub items: Vec<(String, String)>,
     pub selected: usize,
     pub purpose: PickPurpose,
+    /// Why an item cannot be chosen here (shown greyed out), parallel to `items`.
+    pub disabled: Vec<Option<String>>,
+    /// Said when the ticket changed while the picker was open.
+    pub notice: Option<String>,
+}
+
+impl Picker {
+    pub fn new(
+        title: String,
+        items: Vec<(String, String)>,
+        selected: usize,
+        purpose: PickPurpose,
+    ) -> Picker {
+        Picker {
+            title,
+            items,
+            selected,
+            purpose,
+            disabled: Vec::new(),
+            notice: None,
+        }
+    }
+
+    pub fn disabled_reason(&self, i: usize) -> Option<&str> {
+        self.disabled.get(i).and_then(|d| d.as_deref())
+    }
+}
+
+/// `a`: assign the ticket to someone, with completion from the engineers seen before.
+#[derive(Debug, Clone)]
+pub struct AssignForm {
+    pub ticket_id: i64,
+    pub version: i64,
+    pub summary: String,
+    pub input: String,
+    /// Set after Enter on a name never seen before: Enter again assigns anyway.
+    pub confirm_unknown: bool,
+    pub notice: Option<String>,
+}
+
+impl AssignForm {
+    /// Known names starting with what was typed (all of them when nothing is).
+    pub fn matches<'a>(&self, known: &'a [String]) -> Vec<&'a str> {
+        let typed = self.input.trim().to_lowercase();
+        known
+            .iter()
+            .filter(|k| k.to_lowercase().starts_with(&typed))
+            .map(String::as_str)
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Editor {
     pub ticket_id: i64,
+    /// The ticket's summary, for the title (so the reply goes where the user thinks).
+    pub summary: String,
+    /// The ticket's version when the editor opened; a newer one is announced in `notice`.
+    pub version: i64,
+    pub notice: Option<String>,
     pub kind: EntryKind,
     pub textarea: TextArea<'static>,
     pub confirm_discard: bool,
@@ -242,10 +300,10 @@ pub enum Mode {
         selected: usize,
     },
     Pick(Picker),
-    Assign {
-        ticket_id: i64,
-        version: i64,
-        input: String,
+    Assign(Box<AssignForm>),
+    /// Quit asked while something is unsent: `y` quits, any other key stays.
+    ConfirmQuit {
+        reason: String,
     },
     Editor(Box<Editor>),
     NewTicket(Box<NewTicketForm>),
@@ -305,6 +363,25 @@ pub struct App {
     pending_select: Option<Select>,
     /// The engineer's own zone for clock and dates (the customer's lives on each org).
     pub local_offset: chrono::FixedOffset,
+    /// The engineer's IANA zone when known, so times can say `CET` rather than `+01:00`.
+    pub local_tz: Option<chrono_tz::Tz>,
+    /// Clock seconds per real second (the demo's `--speed`); shown in the header when not 1.
+    pub clock_speed: f64,
+    /// The SLA pane's selected row, in the order the pane shows them.
+    pub sla_selected: usize,
+    /// Everyone who has held or changed a ticket: `a` completes from these.
+    pub known_engineers: Vec<String>,
+    /// Text for the terminal's clipboard (OSC 52), written on the next draw.
+    pub clipboard: Option<String>,
+    /// The editor's text, to be composed in `$EDITOR` by the event loop.
+    pub external_edit: Option<String>,
+    /// Writes sent and not yet answered (quit asks first while there are any).
+    pending_writes: usize,
+    /// Drafts typed in this session and neither sent nor discarded.
+    unsent_drafts: HashSet<(i64, EntryKind)>,
+    /// A ticket asked for in Detail (SLA pane, by number) that has not arrived yet: actions
+    /// wait for it rather than act on the ticket still shown.
+    opening: Option<i64>,
 }
 
 impl App {
@@ -354,6 +431,15 @@ impl App {
             breached_seen: HashSet::new(),
             pending_select: None,
             local_offset: chrono::Offset::fix(&Utc),
+            local_tz: None,
+            clock_speed: 1.0,
+            sla_selected: 0,
+            known_engineers: Vec::new(),
+            clipboard: None,
+            external_edit: None,
+            pending_writes: 0,
+            unsent_drafts: HashSet::new(),
+            opening: None,
         }
     }
 
@@ -366,6 +452,7 @@ impl App {
             },
             Request::Counts,
             Request::Orgs,
+            Request::Engineers,
         ]
     }
 
@@ -399,6 +486,31 @@ impl App {
         }
     }
 
+    /// An instant in the engineer's zone, saying which: `2026-11-26 05:57 CET`.
+    pub fn local_time(&self, t: DateTime<Utc>, format: &str) -> String {
+        match self.local_tz {
+            Some(tz) => {
+                let local = t.with_timezone(&tz);
+                format!("{} {}", local.format(format), local.format("%Z"))
+            }
+            None => {
+                let local = t.with_timezone(&self.local_offset);
+                let zone = if self.local_offset.local_minus_utc() == 0 {
+                    "UTC".to_string()
+                } else {
+                    format!("UTC{}", local.format("%:z"))
+                };
+                format!("{} {zone}", local.format(format))
+            }
+        }
+    }
+
+    /// The engineer's zone's name for "your time" (`CET`, or `UTC+01:00` when unnamed).
+    pub fn local_zone_label(&self) -> String {
+        let t = self.local_time(self.now, "");
+        t.trim().to_string()
+    }
+
     pub fn set_message(&mut self, text: impl Into<String>, error: bool) {
         self.message = Some((text.into(), error));
         self.dirty = true;
@@ -423,15 +535,33 @@ impl App {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Vec<Request> {
         self.dirty = true;
+        // A message answers the last thing done; the next key moves on from it.
+        self.message = None;
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        // Ctrl-C backs out of whatever is open exactly as Esc does (with the same discard
+        // question); in the queue it is the keymap's quit.
+        let key = if ctrl_c && !matches!(self.mode, Mode::Normal | Mode::ConfirmQuit { .. }) {
+            KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)
+        } else {
+            key
+        };
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Normal => {
-                if self.message.is_some() {
-                    self.message = None;
-                }
-                match self.keymap.action_for(&key) {
+                let actions = self.keymap.actions_for(&key).to_vec();
+                match actions.into_iter().find(|a| self.applies(*a)) {
                     Some(action) => self.perform(action),
                     None => Vec::new(),
                 }
+            }
+            Mode::ConfirmQuit { reason } => {
+                if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) || ctrl_c {
+                    self.quit = true;
+                } else {
+                    let _ = reason;
+                    self.set_message("still here", false);
+                }
+                Vec::new()
             }
             Mode::Help { scroll } => {
                 match key.code {
@@ -458,6 +588,7 @@ impl App {
                     self.queue.search = Some(input.clone());
                     self.queue.selected = 0;
                     self.queue.selected_id = None;
+                    self.focus = Pane::Queue;
                     vec![Request::Search {
                         query: input,
                         limit: 200,
@@ -476,9 +607,12 @@ impl App {
                 let matches = palette_matches(&input);
                 match key.code {
                     KeyCode::Esc => Vec::new(),
-                    KeyCode::Enter => match matches.get(selected) {
-                        Some(a) => self.perform(*a),
-                        None => Vec::new(),
+                    KeyCode::Enter => match ticket_number(&input) {
+                        Some(id) => self.show_ticket(id),
+                        None => match matches.get(selected) {
+                            Some(a) => self.perform(*a),
+                            None => Vec::new(),
+                        },
                     },
                     KeyCode::Down => {
                         selected = (selected + 1).min(matches.len().saturating_sub(1));
@@ -509,46 +643,166 @@ impl App {
                     self.mode = Mode::Pick(p);
                     Vec::new()
                 }
-                KeyCode::Enter => self.picked(p),
+                KeyCode::Enter => {
+                    if let Some(why) = p.disabled_reason(p.selected) {
+                        let why = why.to_string();
+                        self.mode = Mode::Pick(p);
+                        self.set_message(why, true);
+                        return Vec::new();
+                    }
+                    self.picked(p)
+                }
                 _ => {
                     self.mode = Mode::Pick(p);
                     Vec::new()
                 }
             },
-            Mode::Assign {
-                ticket_id,
-                version,
-                mut input,
-            } => match key.code {
-                KeyCode::Esc => Vec::new(),
-                KeyCode::Enter => {
-                    let who = input.trim().to_string();
-                    let change = TicketChange::Assign(if who.is_empty() || who == "-" {
-                        None
-                    } else {
-                        Some(who)
-                    });
-                    vec![Request::Change {
-                        id: ticket_id,
-                        change,
-                        expected: version,
-                    }]
-                }
-                _ => {
-                    edit_line(&mut input, &key);
-                    self.mode = Mode::Assign {
-                        ticket_id,
-                        version,
-                        input,
-                    };
-                    Vec::new()
-                }
-            },
+            Mode::Assign(form) => self.assign_key(form, key),
             Mode::Editor(editor) => self.editor_key(editor, key),
             Mode::NewTicket(form) => self.form_key(form, key),
             Mode::NewOrder(form) => self.order_form_key(form, key),
             Mode::RateOrder(form) => self.rate_form_key(form, key),
             Mode::RejectOrder { order_id, input } => self.reject_key(order_id, input, key),
+        }
+    }
+
+    /// Whether an action means anything here (a key bound to several runs the first that does).
+    fn applies(&self, action: Action) -> bool {
+        match action {
+            Action::NextHit | Action::PrevHit => {
+                self.view == View::Tickets && self.queue.search.is_some()
+            }
+            _ => true,
+        }
+    }
+
+    fn assign_key(&mut self, mut form: Box<AssignForm>, key: KeyEvent) -> Vec<Request> {
+        match key.code {
+            KeyCode::Esc => Vec::new(),
+            KeyCode::Tab => {
+                // Complete to the longest common prefix of the known names that match.
+                let matches = form.matches(&self.known_engineers);
+                if let Some(first) = matches.first() {
+                    let mut common: String = first.to_string();
+                    for m in &matches[1..] {
+                        let n = common
+                            .chars()
+                            .zip(m.chars())
+                            .take_while(|(a, b)| a == b)
+                            .count();
+                        common = common.chars().take(n).collect();
+                    }
+                    if common.chars().count() >= form.input.trim().chars().count() {
+                        form.input = common;
+                    }
+                }
+                form.confirm_unknown = false;
+                self.mode = Mode::Assign(form);
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                let who = form.input.trim().to_string();
+                let unassign = who.is_empty() || who == "-";
+                let known = self.known_engineers.contains(&who) || who == self.me;
+                if !unassign && !known && !form.confirm_unknown {
+                    form.confirm_unknown = true;
+                    let msg = format!(
+                        "nobody called {who:?} has worked a ticket here yet; Enter again assigns anyway, Tab completes"
+                    );
+                    self.mode = Mode::Assign(form);
+                    self.set_message(msg, true);
+                    return Vec::new();
+                }
+                let change = TicketChange::Assign(if unassign { None } else { Some(who) });
+                self.pending_writes += 1;
+                vec![Request::Change {
+                    id: form.ticket_id,
+                    change,
+                    expected: form.version,
+                }]
+            }
+            _ => {
+                edit_line(&mut form.input, &key);
+                form.confirm_unknown = false;
+                self.mode = Mode::Assign(form);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Text pasted at once (bracketed paste): whole into the editor, one line into a
+    /// one-line field (newlines become spaces, so nothing spills into the next field).
+    pub fn handle_paste(&mut self, text: &str) -> Vec<Request> {
+        self.dirty = true;
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let one_line = |input: &mut String| orders::paste_one_line(input, &text, 200);
+        match &mut self.mode {
+            Mode::Editor(e) if !e.confirm_discard => {
+                e.textarea.insert_str(&text);
+                let req = Request::SaveDraft {
+                    ticket_id: e.ticket_id,
+                    kind: e.draft_kind().into(),
+                    body: e.text(),
+                };
+                self.unsent_drafts.insert((e.ticket_id, e.kind));
+                vec![req]
+            }
+            Mode::NewTicket(f) => {
+                f.paste(&text);
+                Vec::new()
+            }
+            Mode::NewOrder(f) => {
+                f.paste(&text);
+                Vec::new()
+            }
+            Mode::RateOrder(f) => {
+                f.paste(&text);
+                Vec::new()
+            }
+            Mode::Search { input }
+            | Mode::Palette { input, .. }
+            | Mode::RejectOrder { input, .. } => {
+                one_line(input);
+                Vec::new()
+            }
+            Mode::Assign(form) => {
+                one_line(&mut form.input);
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// `$EDITOR` returned: its text replaces the editor's, and the draft is saved.
+    pub fn external_edit_done(&mut self, result: Result<String, String>) -> Vec<Request> {
+        self.dirty = true;
+        let Mode::Editor(e) = &mut self.mode else {
+            return Vec::new();
+        };
+        match result {
+            Ok(text) => {
+                let text = text
+                    .strip_suffix('\n')
+                    .unwrap_or(&text)
+                    .replace("\r\n", "\n");
+                let mut textarea = TextArea::new(text.split('\n').map(str::to_string).collect());
+                textarea.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+                textarea.move_cursor(ratatui_textarea::CursorMove::Bottom);
+                textarea.move_cursor(ratatui_textarea::CursorMove::End);
+                e.textarea = textarea;
+                let req = Request::SaveDraft {
+                    ticket_id: e.ticket_id,
+                    kind: e.draft_kind().into(),
+                    body: e.text(),
+                };
+                self.unsent_drafts.insert((e.ticket_id, e.kind));
+                self.set_message("text from your editor; Ctrl-S sends, draft saved", false);
+                vec![req]
+            }
+            Err(why) => {
+                self.set_message(format!("the external editor failed: {why}"), true);
+                Vec::new()
+            }
         }
     }
 
@@ -566,7 +820,10 @@ impl App {
         }
         match action {
             Action::Quit => {
-                self.quit = true;
+                match self.unsent_reason() {
+                    Some(reason) => self.mode = Mode::ConfirmQuit { reason },
+                    None => self.quit = true,
+                }
                 Vec::new()
             }
             Action::Help => {
@@ -580,22 +837,23 @@ impl App {
                 };
                 Vec::new()
             }
-            Action::NextPane => {
-                self.focus = match self.focus {
-                    Pane::Queue => Pane::Detail,
-                    Pane::Detail => Pane::Sla,
-                    Pane::Sla => Pane::Queue,
+            Action::GoTo => {
+                self.mode = Mode::Palette {
+                    input: "#".into(),
+                    selected: 0,
                 };
                 Vec::new()
             }
-            Action::PrevPane => {
-                self.focus = match self.focus {
-                    Pane::Queue => Pane::Sla,
-                    Pane::Detail => Pane::Queue,
-                    Pane::Sla => Pane::Detail,
-                };
-                Vec::new()
-            }
+            Action::NextPane => self.set_focus(match self.focus {
+                Pane::Queue => Pane::Detail,
+                Pane::Detail => Pane::Sla,
+                Pane::Sla => Pane::Queue,
+            }),
+            Action::PrevPane => self.set_focus(match self.focus {
+                Pane::Queue => Pane::Sla,
+                Pane::Detail => Pane::Queue,
+                Pane::Sla => Pane::Detail,
+            }),
             Action::MoveDown
             | Action::MoveUp
             | Action::PageDown
@@ -604,13 +862,17 @@ impl App {
             | Action::Bottom => self.navigate(action),
             Action::Open => {
                 if self.focus == Pane::Sla {
-                    // Jump to the SLA pane's most urgent ticket.
-                    if let Some(item) = self.sla_items.first() {
-                        let id = item.ticket.id;
-                        self.focus = Pane::Detail;
-                        return vec![Request::Detail(id)];
-                    }
-                    return Vec::new();
+                    // The SLA pane's selected ticket goes to Detail, and the queue selects it
+                    // too, so every action acts on the ticket shown.
+                    let order = self.sla_order();
+                    let pick = order
+                        .get(self.sla_selected.min(order.len().saturating_sub(1)))
+                        .and_then(|&i| self.sla_items.get(i))
+                        .map(|item| item.ticket.id);
+                    return match pick {
+                        Some(id) => self.show_ticket(id),
+                        None => Vec::new(),
+                    };
                 }
                 self.focus = Pane::Detail;
                 self.selected_ticket()
@@ -619,8 +881,7 @@ impl App {
             }
             Action::Back => {
                 if self.focus != Pane::Queue {
-                    self.focus = Pane::Queue;
-                    Vec::new()
+                    self.set_focus(Pane::Queue)
                 } else if self.queue.search.is_some() {
                     self.clear_search()
                 } else {
@@ -631,6 +892,47 @@ impl App {
                 self.mode = Mode::Search {
                     input: self.queue.search.clone().unwrap_or_default(),
                 };
+                Vec::new()
+            }
+            Action::NextHit | Action::PrevHit => {
+                let n = self.queue.tickets.len();
+                if n == 0 {
+                    self.set_message("no hits", true);
+                    return Vec::new();
+                }
+                let i = self.queue.selected;
+                let next = if action == Action::NextHit {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
+                self.select(next);
+                self.set_message(
+                    format!(
+                        "hit {} of {}{}",
+                        next + 1,
+                        n,
+                        if next < i && action == Action::NextHit {
+                            " (from the top)"
+                        } else {
+                            ""
+                        }
+                    ),
+                    false,
+                );
+                self.set_focus(Pane::Queue);
+                self.selected_ticket()
+                    .map(|t| vec![Request::Detail(t.id)])
+                    .unwrap_or_default()
+            }
+            Action::CopyRef => {
+                if let Some(t) = self.current_ticket() {
+                    let line = format!("#{} {}", t.id, crate::text::sanitize_line(&t.summary));
+                    self.clipboard = Some(line.clone());
+                    self.set_message(format!("copied to the clipboard: {line}"), false);
+                } else {
+                    self.no_ticket_message();
+                }
                 Vec::new()
             }
             Action::Filter => {
@@ -653,16 +955,26 @@ impl App {
                 Request::Sla {
                     limit: self.sla_height,
                 },
+                Request::Engineers,
             ],
-            Action::Claim => self.with_ticket(|t| vec![Request::Claim(t.id)]),
+            Action::Claim => {
+                let reqs = self.with_ticket(|t| vec![Request::Claim(t.id)]);
+                self.pending_writes += reqs.len();
+                reqs
+            }
             Action::Assign => {
                 if let Some(t) = self.current_ticket().cloned() {
-                    self.mode = Mode::Assign {
+                    self.mode = Mode::Assign(Box::new(AssignForm {
                         ticket_id: t.id,
                         version: t.version,
+                        summary: t.summary.clone(),
                         input: t.assignee.clone().unwrap_or_default(),
-                    };
+                        confirm_unknown: false,
+                        notice: None,
+                    }));
+                    return vec![Request::Engineers];
                 }
+                self.no_ticket_message();
                 Vec::new()
             }
             Action::ChangeStatus => {
@@ -672,35 +984,34 @@ impl App {
                         .map(|s| (s.as_str().to_string(), s.as_str().to_string()))
                         .collect::<Vec<_>>();
                     let selected = Status::ALL.iter().position(|s| *s == t.status).unwrap_or(0);
-                    self.mode = Mode::Pick(Picker {
-                        title: format!("Status of #{}", t.id),
+                    self.mode = Mode::Pick(Picker::new(
+                        format!("Status of #{} {}", t.id, t.summary),
                         items,
                         selected,
-                        purpose: PickPurpose::Status(t.id, t.version),
-                    });
+                        PickPurpose::Status(t.id, t.version),
+                    ));
+                } else {
+                    self.no_ticket_message();
                 }
                 Vec::new()
             }
             Action::ChangeSeverity => {
                 if let Some(t) = self.current_ticket().cloned() {
-                    let levels = self
-                        .orgs
-                        .iter()
-                        .find(|o| o.id == t.org_id)
-                        .and_then(|o| self.policies.get(&o.policy_set))
-                        .map(|s| s.severities.clone())
-                        .unwrap_or_default();
-                    if levels.is_empty() {
+                    let Some((levels, disabled)) = self.severity_choices(&t) else {
                         self.set_message("severity levels are still loading; try again", true);
                         return Vec::new();
-                    }
+                    };
                     let selected = levels.iter().position(|s| *s == t.severity).unwrap_or(0);
-                    self.mode = Mode::Pick(Picker {
-                        title: format!("Severity of #{}", t.id),
-                        items: levels.iter().map(|s| (s.clone(), s.clone())).collect(),
+                    let mut picker = Picker::new(
+                        format!("Severity of #{} {}", t.id, t.summary),
+                        levels.iter().map(|s| (s.clone(), s.clone())).collect(),
                         selected,
-                        purpose: PickPurpose::Severity(t.id, t.version),
-                    });
+                        PickPurpose::Severity(t.id, t.version),
+                    );
+                    picker.disabled = disabled;
+                    self.mode = Mode::Pick(picker);
+                } else {
+                    self.no_ticket_message();
                 }
                 Vec::new()
             }
@@ -732,22 +1043,142 @@ impl App {
         }
     }
 
-    /// The ticket actions apply to: the one open in the detail pane, else the selected row.
-    pub fn current_ticket(&self) -> Option<&Ticket> {
-        match (&self.detail, self.focus) {
-            (Some(d), Pane::Detail) => d.ticket.as_ref(),
-            _ => self.selected_ticket(),
+    /// Levels of the ticket's policy set, and why each one the ticket's kind cannot have is
+    /// not offered (billing tickets are never S1 under Connected Care, for one).
+    fn severity_choices(&self, t: &Ticket) -> Option<(Vec<String>, Vec<Option<String>>)> {
+        let org = self.orgs.iter().find(|o| o.id == t.org_id)?;
+        let set = self.policies.get(&org.policy_set)?;
+        if set.severities.is_empty() {
+            return None;
         }
+        let plan = set.effective_plan(org.plan_for_tickets(), org.local_date(self.now));
+        let disabled = set
+            .severities
+            .iter()
+            .map(|s| {
+                crate::policy::rules::validate_kind_severity(set, &org.name, plan, t.kind, s)
+                    .err()
+                    .map(|e| e.to_string())
+            })
+            .collect();
+        Some((set.severities.clone(), disabled))
+    }
+
+    /// Why quitting now would leave something behind, if it would.
+    fn unsent_reason(&self) -> Option<String> {
+        if self.pending_writes > 0 {
+            return Some("a change is still being saved".into());
+        }
+        let mut drafts: Vec<String> = self
+            .unsent_drafts
+            .iter()
+            .map(|(id, kind)| format!("{kind} on #{id}"))
+            .collect();
+        if let Some(t) = self.detail.as_ref().and_then(|d| d.ticket.as_ref()) {
+            for kind in &self.detail_drafts {
+                let d = format!("{kind} on #{}", t.id);
+                if !drafts.contains(&d) {
+                    drafts.push(d);
+                }
+            }
+        }
+        drafts.sort();
+        (!drafts.is_empty()).then(|| {
+            format!(
+                "unsent draft{}: {} (kept for next time)",
+                if drafts.len() == 1 { "" } else { "s" },
+                drafts.join(", ")
+            )
+        })
+    }
+
+    /// Shows ticket `id` in Detail and moves the queue's selection to it, so the queue, the
+    /// Detail pane and every action agree on one ticket.
+    pub fn show_ticket(&mut self, id: i64) -> Vec<Request> {
+        self.focus = Pane::Detail;
+        if self.shown_id() != Some(id) {
+            self.opening = Some(id);
+        }
+        self.detail_scroll = 0;
+        let mut out = vec![Request::Detail(id)];
+        match self.queue.tickets.iter().position(|t| t.id == id) {
+            Some(i) => self.select(i),
+            None => {
+                // Not in the loaded window: load the window around it (when the filter shows
+                // it at all; otherwise Detail still shows it and actions still target it).
+                self.queue.selected_id = Some(id);
+                if self.queue.search.is_none() {
+                    out.push(self.reload_queue());
+                }
+            }
+        }
+        out
+    }
+
+    /// Moves the focus; back in the queue, Detail shows the queue's selection again.
+    fn set_focus(&mut self, pane: Pane) -> Vec<Request> {
+        self.focus = pane;
+        if pane != Pane::Queue {
+            return Vec::new();
+        }
+        self.opening = None;
+        let selected = self.selected_ticket().map(|t| t.id);
+        match selected {
+            Some(id) if Some(id) != self.shown_id() => vec![Request::Detail(id)],
+            _ => Vec::new(),
+        }
+    }
+
+    fn shown_id(&self) -> Option<i64> {
+        self.detail
+            .as_ref()
+            .and_then(|d| d.ticket.as_ref())
+            .map(|t| t.id)
+    }
+
+    /// The ticket actions apply to: the one shown in Detail. In the queue Detail follows the
+    /// selection, so there it is the selected row (even before its Detail has arrived).
+    pub fn current_ticket(&self) -> Option<&Ticket> {
+        if self.opening.is_some() && self.focus != Pane::Queue {
+            return None;
+        }
+        match (&self.detail, self.focus) {
+            (_, Pane::Queue) | (None, _) => self.selected_ticket(),
+            (Some(d), _) => d.ticket.as_ref().or_else(|| self.selected_ticket()),
+        }
+    }
+
+    /// The SLA pane's rows: breached first (longest overdue on top), then by time left.
+    pub fn sla_order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.sla_items.len())
+            .filter(|&i| matches!(self.sla_metrics.get(i), Some(Some(_))))
+            .collect();
+        order.sort_by_key(|&i| {
+            self.sla_metrics
+                .get(i)
+                .and_then(|m| m.as_ref())
+                .and_then(|m| m.remaining_seconds)
+                .unwrap_or(i64::MAX)
+        });
+        order
     }
 
     fn with_ticket(&mut self, f: impl FnOnce(&Ticket) -> Vec<Request>) -> Vec<Request> {
         match self.current_ticket() {
             Some(t) => f(t),
             None => {
-                self.set_message("no ticket selected", true);
+                self.no_ticket_message();
                 Vec::new()
             }
         }
+    }
+
+    fn no_ticket_message(&mut self) {
+        let msg = match self.opening {
+            Some(id) if self.focus != Pane::Queue => format!("#{id} is still loading; try again"),
+            _ => "no ticket selected".to_string(),
+        };
+        self.set_message(msg, true);
     }
 
     fn navigate(&mut self, action: Action) -> Vec<Request> {
@@ -760,6 +1191,17 @@ impl App {
                 Action::Top => 0,
                 _ => self.detail_scroll.saturating_add(1000),
             };
+            return Vec::new();
+        }
+        if self.focus == Pane::Sla {
+            let last = self.sla_order().len().saturating_sub(1);
+            self.sla_selected = match action {
+                Action::MoveDown => self.sla_selected + 1,
+                Action::MoveUp => self.sla_selected.saturating_sub(1),
+                Action::PageDown | Action::Bottom => last,
+                _ => 0,
+            }
+            .min(last);
             return Vec::new();
         }
         let n = self.queue.tickets.len();
@@ -818,21 +1260,27 @@ impl App {
         };
         match p.purpose {
             PickPurpose::Status(id, version) => match value.parse::<Status>() {
-                Ok(s) => vec![Request::Change {
-                    id,
-                    change: TicketChange::Status(s),
-                    expected: version,
-                }],
+                Ok(s) => {
+                    self.pending_writes += 1;
+                    vec![Request::Change {
+                        id,
+                        change: TicketChange::Status(s),
+                        expected: version,
+                    }]
+                }
                 Err(e) => {
                     self.set_message(e, true);
                     Vec::new()
                 }
             },
-            PickPurpose::Severity(id, version) => vec![Request::Change {
-                id,
-                change: TicketChange::Severity(value),
-                expected: version,
-            }],
+            PickPurpose::Severity(id, version) => {
+                self.pending_writes += 1;
+                vec![Request::Change {
+                    id,
+                    change: TicketChange::Severity(value),
+                    expected: version,
+                }]
+            }
             PickPurpose::CompleteOrder(id) => vec![Request::CompleteOrder {
                 id,
                 attach_report: value == "complete+report",
@@ -878,12 +1326,12 @@ impl App {
         if let Some(a) = self.selected_ticket().and_then(|t| t.assignee.clone()) {
             items.push((format!("assignee: {a}"), format!("assignee:{a}")));
         }
-        Picker {
-            title: format!("Filter (now: {})", self.filter_label()),
+        Picker::new(
+            format!("Filter (now: {})", self.filter_label()),
             items,
-            selected: 0,
-            purpose: PickPurpose::Filter,
-        }
+            0,
+            PickPurpose::Filter,
+        )
     }
 
     fn apply_filter(&mut self, value: &str) {
@@ -987,6 +1435,7 @@ impl App {
             return match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
                     self.set_message("draft discarded", false);
+                    self.unsent_drafts.remove(&(editor.ticket_id, editor.kind));
                     vec![Request::SaveDraft {
                         ticket_id: editor.ticket_id,
                         kind: editor.draft_kind().into(),
@@ -1011,7 +1460,14 @@ impl App {
                 let (id, kind) = (editor.ticket_id, editor.kind);
                 // Keep the editor open until the store confirms; a failure keeps the text.
                 self.mode = Mode::Editor(editor);
+                self.pending_writes += 1;
                 vec![Request::AddEntry { id, kind, body }]
+            }
+            KeyCode::Char('e') if ctrl => {
+                // Compose in $EDITOR: the event loop hands the terminal over and back.
+                self.external_edit = Some(editor.text());
+                self.mode = Mode::Editor(editor);
+                Vec::new()
             }
             KeyCode::Esc => {
                 if editor.text().trim().is_empty() {
@@ -1029,6 +1485,9 @@ impl App {
             }
             _ => {
                 let changed = editor.textarea.input(key);
+                if changed {
+                    self.unsent_drafts.insert((editor.ticket_id, editor.kind));
+                }
                 let req = changed.then(|| Request::SaveDraft {
                     ticket_id: editor.ticket_id,
                     kind: editor.draft_kind().into(),
@@ -1105,6 +1564,10 @@ impl App {
                 };
                 self.select(index);
                 self.note_breaches();
+                let fresh: Vec<Ticket> = self.queue.tickets.clone();
+                for t in &fresh {
+                    self.ticket_changed(t);
+                }
                 self.follow_selection()
             }
             Response::Search { query, tickets } => {
@@ -1122,6 +1585,24 @@ impl App {
                 self.select(index);
                 if self.queue.tickets.is_empty() {
                     self.set_message(format!("no ticket matches {query:?}"), false);
+                } else {
+                    let (n, keys) = (
+                        self.queue.tickets.len(),
+                        self.keymap.keys_for(Action::NextHit),
+                    );
+                    if let Some(k) = keys.first() {
+                        self.set_message(
+                            format!(
+                                "{n} hit{}; {k} / {} step through them, Esc ends the search",
+                                if n == 1 { "" } else { "s" },
+                                self.keymap
+                                    .keys_for(Action::PrevHit)
+                                    .first()
+                                    .map_or("", |s| s.as_str())
+                            ),
+                            false,
+                        );
+                    }
                 }
                 self.follow_selection()
             }
@@ -1134,6 +1615,12 @@ impl App {
                     == detail.ticket.as_ref().map(|t| t.id);
                 if !same {
                     self.detail_scroll = 0;
+                }
+                if let Some(t) = detail.ticket.clone() {
+                    if self.opening == Some(t.id) {
+                        self.opening = None;
+                    }
+                    self.ticket_changed(&t);
                 }
                 self.detail = Some(*detail);
                 self.detail_drafts = drafts;
@@ -1156,8 +1643,16 @@ impl App {
                 }
                 Vec::new()
             }
+            Response::Engineers(names) => {
+                self.known_engineers = names;
+                Vec::new()
+            }
             Response::Written { message, ticket_id } => {
+                self.pending_writes = self.pending_writes.saturating_sub(1);
                 // A sent reply or note closes its editor; a created ticket closes the form.
+                if let Mode::Editor(e) = &self.mode {
+                    self.unsent_drafts.remove(&(e.ticket_id, e.kind));
+                }
                 if matches!(self.mode, Mode::Editor(_) | Mode::NewTicket(_)) {
                     self.mode = Mode::Normal;
                 }
@@ -1190,8 +1685,17 @@ impl App {
                     textarea.move_cursor(ratatui_textarea::CursorMove::Bottom);
                     textarea.move_cursor(ratatui_textarea::CursorMove::End);
                 }
+                // Long lines wrap on screen instead of scrolling sideways.
+                textarea.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+                let (summary, version) = self
+                    .known_ticket(ticket_id)
+                    .map(|t| (t.summary.clone(), t.version))
+                    .unwrap_or_default();
                 self.mode = Mode::Editor(Box::new(Editor {
                     ticket_id,
+                    summary,
+                    version,
+                    notice: None,
                     kind,
                     textarea,
                     confirm_discard: false,
@@ -1207,6 +1711,11 @@ impl App {
                 conflict,
                 ticket_id,
             } => {
+                self.pending_writes = self.pending_writes.saturating_sub(1);
+                if ticket_id.is_some() && self.opening == ticket_id {
+                    // The ticket asked for does not exist (or failed to load).
+                    self.opening = None;
+                }
                 self.set_message(message, true);
                 let mut out = Vec::new();
                 if conflict {
@@ -1265,18 +1774,65 @@ impl App {
         }
     }
 
-    /// The detail pane follows the selection.
+    /// The detail pane follows the queue's selection while the queue has the focus; a ticket
+    /// opened from the SLA pane or by number stays in Detail until the user goes back.
     fn follow_selection(&mut self) -> Vec<Request> {
         let selected = self.selected_ticket().map(|t| t.id);
-        let shown = self
-            .detail
-            .as_ref()
-            .and_then(|d| d.ticket.as_ref())
-            .map(|t| t.id);
+        let shown = self.shown_id();
         match selected {
-            Some(id) if Some(id) != shown || self.focus == Pane::Queue => vec![Request::Detail(id)],
+            Some(id) if self.focus == Pane::Queue || shown.is_none() => vec![Request::Detail(id)],
             _ => Vec::new(),
         }
+    }
+
+    /// A ticket as last loaded anywhere on screen.
+    fn known_ticket(&self, id: i64) -> Option<&Ticket> {
+        self.detail
+            .as_ref()
+            .and_then(|d| d.ticket.as_ref())
+            .filter(|t| t.id == id)
+            .or_else(|| self.queue.tickets.iter().find(|t| t.id == id))
+            .or_else(|| {
+                self.sla_items
+                    .iter()
+                    .map(|i| &i.ticket)
+                    .find(|t| t.id == id)
+            })
+    }
+
+    /// A fresher version of a ticket arrived: a popup opened on an older one takes the new
+    /// version and says what changed, so nothing is applied to a ticket the user has not seen.
+    fn ticket_changed(&mut self, t: &Ticket) {
+        let now_reads = || {
+            format!(
+                "#{} changed while this was open: now {} · {} · {}",
+                t.id,
+                t.status,
+                t.severity,
+                t.assignee.as_deref().unwrap_or("unassigned")
+            )
+        };
+        match &mut self.mode {
+            Mode::Pick(p) => {
+                if let PickPurpose::Status(id, v) | PickPurpose::Severity(id, v) = &mut p.purpose
+                    && *id == t.id
+                    && t.version > *v
+                {
+                    *v = t.version;
+                    p.notice = Some(now_reads());
+                }
+            }
+            Mode::Assign(f) if f.ticket_id == t.id && t.version > f.version => {
+                f.version = t.version;
+                f.notice = Some(now_reads());
+            }
+            Mode::Editor(e) if e.ticket_id == t.id && t.version > e.version => {
+                e.version = t.version;
+                e.notice = Some(now_reads());
+            }
+            _ => {}
+        }
+        self.dirty = true;
     }
 
     /// Recomputes the SLA pane's timers for `now` (only the visible ones).
@@ -1410,6 +1966,7 @@ impl App {
             ]),
             Mode::Normal => ACTIONS
                 .iter()
+                .filter(|a| self.applies(a.action))
                 .filter_map(|a| {
                     let label = a.footer?;
                     let key = self.keymap.keys_for(a.action).into_iter().next()?;
@@ -1438,13 +1995,19 @@ impl App {
                 fixed(&[("↑/↓", "choose"), ("Enter", "run"), ("Esc", "cancel")])
             }
             Mode::Pick(_) => fixed(&[("↑/↓", "choose"), ("Enter", "apply"), ("Esc", "cancel")]),
-            Mode::Assign { .. } => {
-                fixed(&[("Enter", "assign"), ("Esc", "cancel"), ("-", "unassign")])
-            }
+            Mode::Assign(_) => fixed(&[
+                ("Tab", "complete"),
+                ("Enter", "assign"),
+                ("-", "unassign"),
+                ("Esc", "cancel"),
+            ]),
+            Mode::ConfirmQuit { .. } => fixed(&[("y", "quit"), ("any key", "stay")]),
             Mode::Editor(e) if e.confirm_discard => {
                 fixed(&[("y", "discard"), ("any key", "keep editing")])
             }
-            Mode::Editor(_) => fixed(&[("Ctrl-S", "send"), ("Esc", "cancel")]),
+            Mode::Editor(_) => {
+                fixed(&[("Ctrl-S", "send"), ("Ctrl-E", "$EDITOR"), ("Esc", "cancel")])
+            }
             Mode::NewTicket(f) if f.confirm_discard => {
                 fixed(&[("y", "discard"), ("any key", "keep editing")])
             }
@@ -1465,8 +2028,18 @@ enum Select {
     Same(usize),
 }
 
+/// `123` or `#123` typed into the palette: the ticket to open.
+pub fn ticket_number(input: &str) -> Option<i64> {
+    let t = input.trim();
+    let t = t.strip_prefix('#').unwrap_or(t).trim();
+    t.parse::<i64>().ok().filter(|n| *n > 0)
+}
+
 /// Palette entries matching what was typed, by name or description.
 pub fn palette_matches(input: &str) -> Vec<Action> {
+    if ticket_number(input).is_some() || input.trim() == "#" {
+        return Vec::new();
+    }
     let q = input.trim().to_lowercase();
     ACTIONS
         .iter()

@@ -252,10 +252,23 @@ fn rating_validates_stars_and_500_characters_of_feedback() {
     let Mode::RateOrder(f) = &a.mode else {
         panic!("expected the rating form")
     };
-    assert_eq!((f.speed, f.quality), (5, 5));
+    // Unset until entered: saving now is refused and says what is missing.
+    assert_eq!((f.speed, f.quality), (0, 0));
+    assert!(
+        a.handle_key(ctrl('s')).is_empty(),
+        "an unset rating is refused"
+    );
+    assert!(
+        a.message
+            .as_ref()
+            .is_some_and(|(m, err)| *err && m.contains("not rated yet"))
+    );
     a.handle_key(key('3')); // speed 3
     a.handle_key(code(KeyCode::Tab));
-    a.handle_key(code(KeyCode::Left)); // quality 4
+    a.handle_key(code(KeyCode::Left)); // quality from unset: 1
+    for _ in 0..3 {
+        a.handle_key(code(KeyCode::Right)); // 4
+    }
     a.handle_key(code(KeyCode::Tab));
     typed(&mut a, &"好".repeat(501));
     assert!(a.handle_key(ctrl('s')).is_empty(), "501 characters refused");

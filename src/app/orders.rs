@@ -94,6 +94,21 @@ pub fn order_deadline_text(o: &Order, now: DateTime<Utc>) -> String {
     }
 }
 
+/// Appends pasted text to a one-line input: newlines and tabs become spaces, controls are
+/// dropped, and at most `limit` characters are kept.
+pub(super) fn paste_one_line(input: &mut String, text: &str, limit: usize) {
+    for c in text.chars() {
+        let c = if matches!(c, '\n' | '\r' | '\t') {
+            ' '
+        } else {
+            c
+        };
+        if !c.is_control() && input.chars().count() < limit {
+            input.push(c);
+        }
+    }
+}
+
 impl From<&Order> for PriorOrder {
     fn from(o: &Order) -> PriorOrder {
         PriorOrder {
@@ -192,6 +207,18 @@ impl NewOrderForm {
 
     pub fn has_text(&self) -> bool {
         !(self.start.is_empty() && self.end.is_empty() && self.note.is_empty())
+    }
+
+    /// Pasted text goes into the focused text field as one line.
+    pub fn paste(&mut self, text: &str) {
+        let target = match self.field() {
+            OrderField::Start => &mut self.start,
+            OrderField::End => &mut self.end,
+            OrderField::Month => &mut self.month,
+            OrderField::Note => &mut self.note,
+            _ => return,
+        };
+        paste_one_line(target, text, 200);
     }
 
     pub fn key(&mut self, key: KeyEvent, orgs: &[Organization]) {
@@ -356,9 +383,17 @@ impl RateForm {
         RateForm {
             order_id,
             focus: RateField::Speed,
-            speed: 5,
-            quality: 5,
+            // Unset until the engineer enters what the customer said.
+            speed: 0,
+            quality: 0,
             feedback: String::new(),
+        }
+    }
+
+    /// Pasted feedback arrives as one line.
+    pub fn paste(&mut self, text: &str) {
+        if self.focus == RateField::Feedback {
+            paste_one_line(&mut self.feedback, text, orders::MAX_FEEDBACK_CHARS + 100);
         }
     }
 
@@ -379,6 +414,7 @@ impl RateForm {
                     _ => &mut self.quality,
                 };
                 *stars = match key.code {
+                    KeyCode::Left if *stars == 0 => 1,
                     KeyCode::Left => stars.saturating_sub(1).max(1),
                     KeyCode::Right => (*stars + 1).min(5),
                     KeyCode::Char(c) => c.to_digit(10).map_or(*stars, |d| d as u8),
@@ -407,6 +443,20 @@ impl RateForm {
     }
 
     pub fn error(&self) -> Option<String> {
+        let unset: Vec<&str> = [
+            ("response speed", self.speed),
+            ("deliverable quality", self.quality),
+        ]
+        .into_iter()
+        .filter(|(_, stars)| *stars == 0)
+        .map(|(what, _)| what)
+        .collect();
+        if !unset.is_empty() {
+            return Some(format!(
+                "not rated yet: {} (1–5 stars: ←/→ or a digit)",
+                unset.join(" and ")
+            ));
+        }
         orders::check_rating(
             OrderStatus::Completed,
             false,
@@ -450,12 +500,12 @@ impl App {
                             "complete+report".into(),
                         ));
                     }
-                    self.mode = Mode::Pick(Picker {
-                        title: format!("Complete order #{}", o.id),
+                    self.mode = Mode::Pick(Picker::new(
+                        format!("Complete order #{}", o.id),
                         items,
-                        selected: 0,
-                        purpose: PickPurpose::CompleteOrder(o.id),
-                    });
+                        0,
+                        PickPurpose::CompleteOrder(o.id),
+                    ));
                     Vec::new()
                 }
                 None => Vec::new(),

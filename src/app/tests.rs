@@ -416,10 +416,12 @@ fn claim_and_assign() {
     let mut a = app();
     load(&mut a, three());
     assert_eq!(a.handle_key(key('c')), vec![Request::Claim(1)]);
-    a.handle_key(key('a'));
-    for c in "bob".chars() {
-        a.handle_key(key(c));
-    }
+    assert!(a.handle_key(key('a')).contains(&Request::Engineers));
+    a.handle_response(Response::Engineers(vec!["bob".into(), "chen.wei".into()]));
+    // Tab completes from the engineers seen before.
+    a.handle_key(key('b'));
+    a.handle_key(code(KeyCode::Tab));
+    assert!(matches!(&a.mode, Mode::Assign(f) if f.input == "bob"));
     let reqs = a.handle_key(code(KeyCode::Enter));
     assert_eq!(
         reqs,
@@ -429,6 +431,33 @@ fn claim_and_assign() {
             expected: 1
         }]
     );
+}
+
+#[test]
+fn assigning_to_a_name_never_seen_warns_first() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('a'));
+    a.handle_response(Response::Engineers(vec!["bob".into()]));
+    for c in "bbo".chars() {
+        a.handle_key(key(c));
+    }
+    assert!(
+        a.handle_key(code(KeyCode::Enter)).is_empty(),
+        "a typo is not sent"
+    );
+    assert!(
+        a.message
+            .as_ref()
+            .is_some_and(|(m, err)| *err && m.contains("\"bbo\"") && m.contains("Enter again")),
+        "{:?}",
+        a.message
+    );
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    assert!(matches!(
+        &reqs[..],
+        [Request::Change { change: TicketChange::Assign(Some(n)), .. }] if n == "bbo"
+    ));
 }
 
 #[test]
@@ -466,26 +495,31 @@ fn new_ticket_form_validates_inline() {
     };
     let errors = f.errors(&a.policies, &a.orgs, a.now);
     assert!(errors.iter().any(|(field, _)| *field == FormField::Summary));
+    // A safe default: the least severe level.
+    assert_eq!(f.levels[f.severity], "S4");
     // Ctrl-S with errors does not submit.
     assert!(a.handle_key(ctrl('s')).is_empty());
-    // Billing + S1 is refused inline.
-    for _ in 0..1 {
-        a.handle_key(code(KeyCode::Tab));
-    }
+    a.handle_key(code(KeyCode::Tab));
     a.handle_key(code(KeyCode::Right)); // kind → billing
     let Mode::NewTicket(f) = &a.mode else {
         panic!()
     };
     assert_eq!(f.kind, TicketKind::Billing);
-    let errors = f.errors(&a.policies, &a.orgs, a.now);
-    assert!(
-        errors
-            .iter()
-            .any(|(field, m)| *field == FormField::Severity && m.contains("billing")),
-        "{errors:?}"
-    );
+    assert!(!f.level_allowed(0), "billing tickets cannot be S1");
     a.handle_key(code(KeyCode::Tab));
-    a.handle_key(code(KeyCode::Right)); // S2
+    // From S4, → wraps round to S1, which billing cannot have: it is skipped.
+    a.handle_key(code(KeyCode::Right));
+    let Mode::NewTicket(f) = &a.mode else {
+        panic!()
+    };
+    assert_eq!(f.levels[f.severity], "S2");
+    // ← from S2 skips S1 the other way round too.
+    a.handle_key(code(KeyCode::Left));
+    let Mode::NewTicket(f) = &a.mode else {
+        panic!()
+    };
+    assert_eq!(f.levels[f.severity], "S4");
+    a.handle_key(code(KeyCode::Right)); // S1 skipped: S2
     a.handle_key(code(KeyCode::Tab));
     for c in "Invoice 数据".chars() {
         a.handle_key(key(c));
@@ -649,4 +683,352 @@ mod fuzz {
             }
         }
     }
+}
+
+// ------------------------------------------------------------------ issue 13: the TUI items
+
+/// An SLA pane entry for `t` (Connected Care enterprise S1: one hour to first response).
+pub(crate) fn sla_item(t: &Ticket) -> SlaItem {
+    let mut t = t.clone();
+    t.severity = "S1".into();
+    let opened = t.next_due.unwrap_or(now()) - Duration::hours(1);
+    t.created_at = opened;
+    SlaItem {
+        ticket: t,
+        policy_set: "connected-care".into(),
+        plan: "enterprise".into(),
+        tz: "Europe/Berlin".into(),
+        timeline: crate::sla::TicketTimeline {
+            opened,
+            pauses: vec![],
+            first_response_at: None,
+            resolved_at: None,
+        },
+    }
+}
+
+fn detail_of(t: &Ticket) -> Response {
+    Response::Detail(
+        Box::new(TicketDetail {
+            ticket: Some(t.clone()),
+            ..Default::default()
+        }),
+        vec![],
+    )
+}
+
+#[test]
+fn actions_act_on_the_ticket_opened_from_the_sla_pane() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_response(detail_of(&three()[0]));
+    // The SLA pane lists a ticket the queue's window does not hold (#9), most urgent first.
+    let outside = ticket(9, "Outside the window", Some(-30));
+    a.handle_response(Response::Sla(vec![
+        sla_item(&three()[1]),
+        sla_item(&outside),
+    ]));
+    assert_eq!(a.sla_order().len(), 2);
+    a.handle_key(code(KeyCode::BackTab));
+    assert_eq!(a.focus, Pane::Sla);
+    // j/k move the SLA pane's own selection, not the queue's.
+    assert!(a.handle_key(key('j')).is_empty());
+    assert_eq!(a.queue.selected_id, Some(1));
+    a.handle_key(key('k'));
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    assert!(reqs.contains(&Request::Detail(9)), "{reqs:?}");
+    assert!(
+        reqs.iter().any(|r| matches!(
+            r,
+            Request::Queue {
+                anchor: Anchor::Around { id: 9, .. },
+                ..
+            }
+        )),
+        "the queue moves to the ticket too: {reqs:?}"
+    );
+    assert_eq!(a.focus, Pane::Detail);
+    a.handle_response(detail_of(&outside));
+    // The queue reloads around #9 (here the filter hides it): Detail keeps showing #9.
+    let reqs = load(&mut a, three());
+    assert!(!reqs.contains(&Request::Detail(1)), "{reqs:?}");
+    // Every action acts on #9, the ticket shown.
+    assert_eq!(
+        a.handle_key(key('r')),
+        vec![Request::LoadDraft {
+            ticket_id: 9,
+            kind: EntryKind::Reply
+        }]
+    );
+    assert_eq!(a.handle_key(key('c')), vec![Request::Claim(9)]);
+    a.handle_key(key('t'));
+    let Mode::Pick(p) = &a.mode else { panic!() };
+    assert!(
+        p.title.contains("#9") && p.title.contains("Outside the window"),
+        "{}",
+        p.title
+    );
+    a.handle_key(key('j'));
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    assert!(
+        matches!(&reqs[..], [Request::Change { id: 9, .. }]),
+        "{reqs:?}"
+    );
+    a.handle_key(key('a'));
+    assert!(
+        matches!(&a.mode, Mode::Assign(f) if f.ticket_id == 9 && f.summary == "Outside the window")
+    );
+    a.handle_key(code(KeyCode::Esc));
+    // The editor names the ticket and its summary.
+    a.handle_response(Response::Draft {
+        ticket_id: 9,
+        kind: EntryKind::Note,
+        body: None,
+    });
+    assert!(
+        matches!(&a.mode, Mode::Editor(e) if e.ticket_id == 9 && e.summary == "Outside the window")
+    );
+    a.handle_key(code(KeyCode::Esc));
+    // Back in the queue, Detail shows the queue's selection again, and actions follow it.
+    let reqs = a.handle_key(code(KeyCode::Esc));
+    assert_eq!(a.focus, Pane::Queue);
+    assert_eq!(reqs, vec![Request::Detail(1)]);
+    assert_eq!(a.handle_key(key('c')), vec![Request::Claim(1)]);
+}
+
+#[test]
+fn sla_enter_selects_a_ticket_already_in_the_queue() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_response(Response::Sla(vec![sla_item(&three()[2])]));
+    a.handle_key(code(KeyCode::BackTab));
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    assert_eq!(reqs, vec![Request::Detail(3)]);
+    assert_eq!(a.queue.selected_id, Some(3));
+}
+
+#[test]
+fn a_popup_on_a_ticket_that_changes_says_so_and_takes_the_new_version() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('t'));
+    let mut changed = three()[0].clone();
+    changed.version = 2;
+    changed.status = Status::Open;
+    changed.assignee = Some("bob".into());
+    a.handle_response(detail_of(&changed));
+    let Mode::Pick(p) = &a.mode else { panic!() };
+    let notice = p.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("#1 changed") && notice.contains("open") && notice.contains("bob"),
+        "{notice}"
+    );
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    assert!(
+        matches!(
+            &reqs[..],
+            [Request::Change {
+                id: 1,
+                expected: 2,
+                ..
+            }]
+        ),
+        "{reqs:?}"
+    );
+    // The editor hears of it too.
+    a.handle_response(Response::Draft {
+        ticket_id: 1,
+        kind: EntryKind::Reply,
+        body: None,
+    });
+    changed.version = 3;
+    a.handle_response(detail_of(&changed));
+    assert!(matches!(&a.mode, Mode::Editor(e) if e.notice.is_some() && e.version == 3));
+}
+
+#[test]
+fn messages_clear_with_the_next_key_in_any_mode() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('r'));
+    a.handle_response(Response::Draft {
+        ticket_id: 1,
+        kind: EntryKind::Reply,
+        body: Some("old".into()),
+    });
+    assert!(a.message.is_some(), "draft restored is said");
+    a.handle_key(key('x'));
+    assert!(a.message.is_none(), "and cleared by the next key");
+}
+
+#[test]
+fn ctrl_c_cancels_popups_and_quits_from_the_queue() {
+    let mut a = app();
+    load(&mut a, three());
+    // In a popup it is Esc.
+    a.handle_key(key('t'));
+    a.handle_key(ctrl('c'));
+    assert!(matches!(a.mode, Mode::Normal) && !a.quit);
+    // In the editor with text, the discard question.
+    a.handle_key(key('r'));
+    a.handle_response(Response::Draft {
+        ticket_id: 1,
+        kind: EntryKind::Reply,
+        body: None,
+    });
+    a.handle_key(key('h'));
+    a.handle_key(ctrl('c'));
+    assert!(matches!(&a.mode, Mode::Editor(e) if e.confirm_discard));
+    a.handle_key(key('n'));
+    assert!(matches!(&a.mode, Mode::Editor(e) if !e.confirm_discard && e.text() == "h"));
+    a.handle_key(ctrl('c'));
+    a.handle_key(key('y'));
+    assert!(matches!(a.mode, Mode::Normal));
+    // From the queue, with an unsent draft saved on the ticket shown: asks first.
+    a.handle_response(Response::Detail(
+        Box::new(TicketDetail {
+            ticket: Some(three()[0].clone()),
+            ..Default::default()
+        }),
+        vec!["reply".into()],
+    ));
+    a.handle_key(ctrl('c'));
+    assert!(!a.quit);
+    assert!(
+        matches!(&a.mode, Mode::ConfirmQuit { reason } if reason.contains("reply on #1")),
+        "{:?}",
+        a.mode
+    );
+    a.handle_key(key('n'));
+    assert!(!a.quit && matches!(a.mode, Mode::Normal));
+    a.handle_key(ctrl('c'));
+    a.handle_key(key('y'));
+    assert!(a.quit);
+    // Nothing unsent: Ctrl-C quits at once.
+    let mut b = app();
+    load(&mut b, three());
+    b.handle_key(ctrl('c'));
+    assert!(b.quit);
+}
+
+#[test]
+fn a_ticket_opens_by_number() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key(':'));
+    for c in "123".chars() {
+        a.handle_key(key(c));
+    }
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    assert_eq!(reqs[0], Request::Detail(123));
+    assert_eq!(a.focus, Pane::Detail);
+    // `#` is a key of its own for the same.
+    a.handle_key(key('#'));
+    assert!(matches!(&a.mode, Mode::Palette { input, .. } if input == "#"));
+    a.handle_key(key('2'));
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    assert_eq!(
+        reqs,
+        vec![Request::Detail(2)],
+        "#2 is in the queue: selected there"
+    );
+    assert_eq!(a.queue.selected_id, Some(2));
+}
+
+#[test]
+fn n_steps_through_search_hits_only_while_searching() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('n'));
+    assert!(
+        matches!(a.mode, Mode::NewTicket(_)),
+        "no search: n is a new ticket"
+    );
+    a.handle_key(code(KeyCode::Esc));
+    a.handle_key(key('/'));
+    a.handle_key(key('x'));
+    a.handle_key(code(KeyCode::Enter));
+    a.handle_response(Response::Search {
+        query: "x".into(),
+        tickets: three(),
+    });
+    assert!(
+        a.footer_hints()
+            .iter()
+            .any(|(k, l)| k == "n" && *l == "next hit")
+            || a.message.is_some()
+    );
+    assert_eq!(a.handle_key(key('n')), vec![Request::Detail(2)]);
+    assert_eq!(a.handle_key(key('n')), vec![Request::Detail(3)]);
+    assert_eq!(
+        a.handle_key(key('n')),
+        vec![Request::Detail(1)],
+        "wraps round"
+    );
+    assert_eq!(a.handle_key(key('N')), vec![Request::Detail(3)]);
+    assert!(matches!(a.mode, Mode::Normal));
+    // Esc ends the search; n is a new ticket again.
+    a.handle_key(code(KeyCode::Esc));
+    a.handle_key(key('n'));
+    assert!(matches!(a.mode, Mode::NewTicket(_)));
+    // Both are in the one table: help and palette list them.
+    assert!(palette_matches("hit").contains(&Action::NextHit));
+}
+
+#[test]
+fn y_copies_the_ticket_number_and_summary() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('j'));
+    a.handle_key(key('y'));
+    assert_eq!(a.clipboard.as_deref(), Some("#2 second"));
+}
+
+#[test]
+fn a_paste_arrives_whole_and_one_line_fields_stay_one_line() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('r'));
+    a.handle_response(Response::Draft {
+        ticket_id: 1,
+        kind: EntryKind::Reply,
+        body: None,
+    });
+    let log: String = (0..300)
+        .map(|i| format!("2026-03-06 10:00:{:02} ERROR line {i:04}\r\n", i % 60))
+        .collect();
+    assert!(log.len() >= 10_000);
+    let reqs = a.handle_paste(&log);
+    assert_eq!(reqs.len(), 1, "one draft save for the whole paste");
+    a.handle_key(key('!'));
+    let Mode::Editor(e) = &a.mode else { panic!() };
+    assert_eq!(e.text(), format!("{}!", log.replace("\r\n", "\n")));
+    // The new-ticket form: a two-line paste into the summary stays in the summary.
+    let mut b = app();
+    b.handle_key(key('n'));
+    for _ in 0..3 {
+        b.handle_key(code(KeyCode::Tab));
+    }
+    b.handle_paste("Disk full\non node 3");
+    let Mode::NewTicket(f) = &b.mode else {
+        panic!()
+    };
+    assert_eq!(f.summary, "Disk full on node 3");
+    assert_eq!(f.field(), FormField::Summary);
+    assert!(f.description.is_empty());
+}
+
+#[test]
+fn severity_picker_greys_out_levels_the_kind_cannot_have() {
+    let mut a = app();
+    let mut billing = ticket(1, "Invoice wrong", Some(600));
+    billing.kind = TicketKind::Billing;
+    load(&mut a, vec![billing]);
+    a.handle_key(key('e'));
+    let Mode::Pick(p) = &a.mode else { panic!() };
+    assert!(p.disabled_reason(0).is_some(), "S1 is not for billing");
+    assert!(p.disabled_reason(1).is_none());
+    a.handle_key(key('k'));
+    assert!(a.handle_key(code(KeyCode::Enter)).is_empty(), "S1 refused");
+    assert!(matches!(a.mode, Mode::Pick(_)));
 }

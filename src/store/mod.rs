@@ -264,6 +264,8 @@ pub trait Store: Send {
     fn urgency_counts(&self, now: DateTime<Utc>) -> Result<UrgencyCounts>;
     fn search(&self, query: &str, limit: usize, now: DateTime<Utc>) -> Result<Vec<Ticket>>;
     fn drafts_for(&self, actor: &str, ticket_id: i64) -> Result<Vec<String>>;
+    /// Everyone who holds or has held a ticket, by name (completion for assigning).
+    fn known_engineers(&self) -> Result<Vec<String>>;
     fn draft(&self, actor: &str, ticket_id: i64, kind: &str) -> Result<Option<String>>;
     /// SLA inputs of many tickets at once (the SLA pane), in the order asked.
     fn sla_inputs_many(&self, ids: &[i64]) -> Result<Vec<TicketSlaInputs>>;

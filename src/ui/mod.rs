@@ -115,36 +115,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match &app.mode {
         Mode::Help { scroll } => draw_help(frame, app, &theme, *scroll),
         Mode::Palette { input, selected } => draw_palette(frame, app, &theme, input, *selected),
-        Mode::Pick(p) => {
-            let items: Vec<String> = p.items.iter().map(|(l, _)| l.clone()).collect();
-            draw_list_popup(frame, &theme, &p.title, &items, p.selected);
-        }
-        Mode::Editor(e) => {
-            let popup = centered(area, 90, 60);
-            frame.render_widget(Clear, popup);
-            let what = if e.kind == EntryKind::Reply {
-                "Public reply to the customer"
-            } else {
-                "Internal note (not visible to the customer)"
-            };
-            let title = if e.confirm_discard {
-                " Discard this text? y = discard, any other key = keep editing ".to_string()
-            } else {
-                format!(
-                    " {what} · #{} · Ctrl-S send · Esc cancel{} ",
-                    e.ticket_id,
-                    if e.restored { " · draft restored" } else { "" }
-                )
-            };
-            let mut textarea = e.textarea.clone();
-            textarea.set_block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(title)
-                    .border_style(theme.focus_border()),
-            );
-            frame.render_widget(&textarea, popup);
-        }
+        Mode::Pick(p) => draw_picker(frame, &theme, p),
+        Mode::Editor(e) => draw_editor(frame, app, &theme, e),
         Mode::NewTicket(form) => draw_form(frame, app, &theme, form),
         Mode::NewOrder(form) => orders::draw_order_form(frame, app, &theme, form),
         Mode::RateOrder(form) => orders::draw_rate_form(frame, &theme, form),
@@ -153,12 +125,166 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
         _ => {}
     }
+    draw_message(frame, app, &theme, a.footer);
+}
+
+/// Clears the area under a popup, and the wide glyph (CJK) whose right half would sit under
+/// the popup's left border: a terminal draws a wide glyph over the next cell, so left there
+/// it would eat the border.
+pub(crate) fn clear_popup(frame: &mut Frame, area: Rect) {
+    frame.render_widget(Clear, area);
+    if area.x == 0 {
+        return;
+    }
+    let buf = frame.buffer_mut();
+    for y in area.y..area.y + area.height {
+        let cell = &mut buf[(area.x - 1, y)];
+        if display_width(cell.symbol()) > 1 {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
+/// A message longer than the footer is shown whole: wrapped over the rows above it.
+fn draw_message(frame: &mut Frame, app: &App, theme: &Theme, footer: Rect) {
+    let Some((msg, error)) = &app.message else {
+        return;
+    };
+    if matches!(app.mode, Mode::Search { .. } | Mode::Assign(_)) {
+        return;
+    }
+    let width = footer.width.saturating_sub(1) as usize;
+    let lines = wrap_to_width(&sanitize_line(msg), width.max(10));
+    if lines.len() <= 1 {
+        return;
+    }
+    let n = (lines.len() as u16).min(footer.y + 1);
+    let area = Rect::new(footer.x, footer.y + 1 - n, footer.width, n);
+    clear_popup(frame, area);
+    let style = if *error {
+        theme.breached()
+    } else {
+        theme.header()
+    };
+    let text: Vec<Line> = lines
+        .into_iter()
+        .take(n as usize)
+        .map(|l| Line::styled(format!(" {l}"), style))
+        .collect();
+    frame.render_widget(Paragraph::new(text), area);
+}
+
+/// The reply / note editor: titled with the ticket, the customer's last message above the
+/// text (so it stays in view while replying), long lines wrapped.
+fn draw_editor(frame: &mut Frame, app: &App, theme: &Theme, e: &crate::app::Editor) {
+    let popup = centered(frame.area(), 90, 70);
+    clear_popup(frame, popup);
+    let what = if e.kind == EntryKind::Reply {
+        "Public reply to the customer"
+    } else {
+        "Internal note (not visible to the customer)"
+    };
+    let width = popup.width.saturating_sub(2) as usize;
+    let title = if e.confirm_discard {
+        " Discard this text? y = discard, any other key = keep editing ".to_string()
+    } else {
+        format!(
+            " {what} · #{} {}{} ",
+            e.ticket_id,
+            sanitize_line(&e.summary),
+            if e.restored { " · draft restored" } else { "" }
+        )
+    };
+    let title = truncate_to_width(&title, width);
+    // The customer's last word: their latest reply, else the ticket's description.
+    let shown = app
+        .detail
+        .as_ref()
+        .filter(|d| d.ticket.as_ref().is_some_and(|t| t.id == e.ticket_id));
+    let quote: Option<(String, &str)> = shown.and_then(|d| {
+        d.conversation
+            .iter()
+            .rev()
+            .find(|c| c.kind == EntryKind::Reply && c.role == AuthorRole::Customer)
+            .map(|c| {
+                (
+                    format!(
+                        " Customer's last message · {} · {} ",
+                        sanitize_line(&c.author),
+                        app.local_time(c.created_at, "%Y-%m-%d %H:%M")
+                    ),
+                    c.body.as_str(),
+                )
+            })
+            .or_else(|| {
+                d.ticket.as_ref().map(|t| {
+                    (
+                        " The customer wrote (description) ".to_string(),
+                        t.description.as_str(),
+                    )
+                })
+            })
+    });
+    let mut rest = popup;
+    if let Some(notice) = &e.notice {
+        let lines = wrap_to_width(&sanitize_line(notice), width.max(10));
+        let h = (lines.len() as u16).min(2);
+        let area = Rect::new(popup.x, popup.y, popup.width, h);
+        let text: Vec<Line> = lines
+            .into_iter()
+            .map(|l| Line::styled(l, theme.at_risk()))
+            .collect();
+        frame.render_widget(Paragraph::new(text), area);
+        // The notice sits inside the top border's area; the blocks start below it.
+        rest = Rect::new(
+            popup.x,
+            popup.y + h,
+            popup.width,
+            popup.height.saturating_sub(h),
+        );
+    }
+    if let Some((label, body)) = quote.filter(|_| rest.height >= 10) {
+        let mut lines: Vec<Line> = Vec::new();
+        for raw in sanitize_lines(body) {
+            if raw.is_empty() {
+                lines.push(Line::raw(""));
+            }
+            for l in wrap_to_width(&raw, width.max(10)) {
+                lines.push(Line::raw(l));
+            }
+        }
+        // At most a third of the popup; the end of the message matters most.
+        let max = (rest.height / 3).max(3) as usize;
+        let overflow = lines.len().saturating_sub(max.saturating_sub(2));
+        let shown_lines: Vec<Line> = lines.into_iter().skip(overflow).collect();
+        let h = (shown_lines.len() as u16 + 2).min(max as u16);
+        let split = Layout::default()
+            .direction(Direction::Vertical)
+            .constraints([Constraint::Length(h), Constraint::Min(3)])
+            .split(rest);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(truncate_to_width(&label, width))
+            .border_style(theme.border());
+        frame.render_widget(
+            Paragraph::new(shown_lines).style(theme.dim()).block(block),
+            split[0],
+        );
+        rest = split[1];
+    }
+    let mut textarea = e.textarea.clone();
+    textarea.set_block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(title)
+            .border_style(theme.focus_border()),
+    );
+    frame.render_widget(&textarea, rest);
 }
 
 fn draw_header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let c = app.counts;
     let flashing = app.header_flash_until.is_some_and(|u| u > app.now);
-    let local = app.now.with_timezone(&app.local_offset);
     let breached_style = if flashing && app.now.timestamp() % 2 == 0 {
         theme.flash()
     } else if c.breached > 0 {
@@ -166,43 +292,89 @@ fn draw_header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     } else {
         theme.header()
     };
-    let spans = vec![
-        Span::styled(" tuidesk ", theme.title()),
-        Span::styled(format!(" {} ", sanitize_line(&app.me)), theme.header()),
-        Span::styled(
+    let at_risk_style = if c.at_risk > 0 {
+        theme.at_risk()
+    } else {
+        theme.header()
+    };
+    // (text, style, keep): when the line is too wide the lowest `keep` goes first; the
+    // breached count goes last. It counts what the queue's breached filter lists.
+    let speed = (app.clock_speed > 0.0 && (app.clock_speed - 1.0).abs() > f64::EPSILON)
+        .then(|| format!("×{}", format_speed(app.clock_speed)));
+    let mut segments: Vec<(String, Style, u8)> = vec![
+        (" tuidesk ".into(), theme.title(), 9),
+        (format!(" {} ", sanitize_line(&app.me)), theme.header(), 2),
+        (
             format!(
                 "· {} ",
                 truncate_to_width(&sanitize_line(&app.db_label), 24)
             ),
             theme.dim(),
+            1,
         ),
-        Span::styled(format!("· open {} ", c.active), theme.header()),
-        Span::styled(
+        (format!("· open {} ", c.active), theme.header(), 5),
+        (
             format!(
-                "· {} at-risk {} ",
+                "· {} {} at risk ",
                 theme.symbol(RowState::AtRisk),
                 c.at_risk
             ),
-            if c.at_risk > 0 {
-                theme.at_risk()
-            } else {
-                theme.header()
-            },
+            at_risk_style,
+            6,
         ),
-        Span::styled(
+        (
             format!(
-                "· {} breached {} ",
+                "· {} {} breached open ",
                 theme.symbol(RowState::Breached),
                 c.breached
             ),
             breached_style,
+            8,
         ),
-        Span::styled(format!("· {} ", local.format("%H:%M:%S")), theme.header()),
     ];
+    if let Some(speed) = speed {
+        segments.push((format!("· {speed} "), theme.at_risk(), 7));
+    }
+    segments.push((
+        format!("· {} ", app.local_time(app.now, "%H:%M:%S")),
+        theme.header(),
+        3,
+    ));
+    let width = area.width as usize;
+    while segments
+        .iter()
+        .map(|(t, _, _)| display_width(t))
+        .sum::<usize>()
+        > width
+    {
+        let Some(lowest) = segments
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, _, keep))| *keep < 8)
+            .min_by_key(|(_, (_, _, keep))| *keep)
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        segments.remove(lowest);
+    }
+    let spans: Vec<Span> = segments
+        .into_iter()
+        .map(|(t, style, _)| Span::styled(t, style))
+        .collect();
     frame.render_widget(
         Paragraph::new(Line::from(spans)).style(theme.header()),
         area,
     );
+}
+
+/// `60`, `2.5`: the demo clock's speed without a trailing `.0`.
+fn format_speed(speed: f64) -> String {
+    if speed.fract() == 0.0 {
+        format!("{speed:.0}")
+    } else {
+        format!("{speed}")
+    }
 }
 
 pub use crate::domain::format_countdown;
@@ -213,12 +385,11 @@ fn left_text(t: &Ticket, state: RowState, now: DateTime<Utc>) -> String {
             .next_due
             .map(|d| format_countdown((d - now).num_seconds()))
             .unwrap_or_default(),
-        RowState::Paused => format!(
-            "⏸ {}",
-            t.paused_seconds_left
-                .map(format_countdown)
-                .unwrap_or_default()
-        ),
+        // The paused symbol is the row's own (its first column); the countdown stands still.
+        RowState::Paused => t
+            .paused_seconds_left
+            .map(format_countdown)
+            .unwrap_or_default(),
         RowState::Met => "met".into(),
         RowState::Done => t.status.as_str().into(),
         RowState::NoTarget => "no target".into(),
@@ -427,11 +598,20 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .unwrap_or_else(|| "unassigned".into()),
         theme,
     ));
-    let local = |d: DateTime<Utc>| {
-        d.with_timezone(&app.local_offset)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    };
+    let local = |d: DateTime<Utc>| app.local_time(d, "%Y-%m-%d %H:%M");
+    let customer_tz = app
+        .orgs
+        .iter()
+        .find(|o| o.id == t.org_id)
+        .and_then(|o| o.tz.parse::<chrono_tz::Tz>().ok());
+    if let Some(tz) = customer_tz {
+        let there = now.with_timezone(&tz);
+        lines.push(field_line(
+            "their time",
+            format!("{} {}", there.format("%a %H:%M"), tz.name()),
+            theme,
+        ));
+    }
     lines.push(field_line("opened", local(t.created_at), theme));
     let sla_text = match state {
         RowState::Breached => format!(
@@ -446,7 +626,7 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ),
         RowState::Running => format!("{} left", left_text(t, state, now)),
         RowState::Paused => format!(
-            "{} {} (waiting on customer)",
+            "{} paused, {} left (waiting on the customer)",
             theme.symbol(state),
             left_text(t, state, now)
         ),
@@ -459,7 +639,36 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Span::styled(sla_text, theme.row(state)),
     ]));
     if let Some(due) = t.first_response_due {
-        lines.push(field_line("due", local(due), theme));
+        // In the customer's zone (their business hours) and in the engineer's.
+        let mine = local(due);
+        match customer_tz {
+            Some(tz) => {
+                let theirs = due.with_timezone(&tz);
+                let mine_short =
+                    if theirs.date_naive() == due.with_timezone(&app.local_offset).date_naive() {
+                        app.local_time(due, "%H:%M")
+                    } else {
+                        mine
+                    };
+                let one = format!(
+                    "{} {} · {} your time",
+                    theirs.format("%Y-%m-%d %H:%M"),
+                    tz.name(),
+                    mine_short
+                );
+                if display_width(&one) + 11 <= width {
+                    lines.push(field_line("due", one, theme));
+                } else {
+                    lines.push(field_line(
+                        "due",
+                        format!("{} {}", theirs.format("%Y-%m-%d %H:%M"), tz.name()),
+                        theme,
+                    ));
+                    lines.push(field_line("", format!("{mine_short} your time"), theme));
+                }
+            }
+            None => lines.push(field_line("due", mine, theme)),
+        }
     }
     for kind in &app.detail_drafts {
         lines.push(Line::styled(
@@ -472,6 +681,10 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     }
     lines.push(Line::raw(""));
     for raw in sanitize_lines(&t.description) {
+        // A blank line is a paragraph break the customer typed: keep it.
+        if raw.is_empty() {
+            lines.push(Line::raw(""));
+        }
         for l in wrap_to_width(&raw, width) {
             lines.push(Line::raw(l));
         }
@@ -498,6 +711,9 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             style.add_modifier(Modifier::BOLD),
         ));
         for raw in sanitize_lines(&e.body) {
+            if raw.is_empty() {
+                lines.push(Line::from(vec![Span::styled(bar, style)]));
+            }
             for l in wrap_to_width(&raw, width.saturating_sub(2).max(4)) {
                 lines.push(Line::from(vec![Span::styled(bar, style), Span::raw(l)]));
             }
@@ -508,7 +724,7 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         lines.push(Line::styled("── events ", theme.dim()));
         for e in &detail.events {
             let text = format!(
-                "{} {}{} {}: {} → {}",
+                "{} {}{} {}",
                 local(e.at),
                 sanitize_line(&e.actor),
                 if e.actor_source == "as" {
@@ -516,9 +732,7 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 } else {
                     ""
                 },
-                sanitize_line(&e.field),
-                sanitize_line(e.old.as_deref().unwrap_or("-")),
-                sanitize_line(e.new.as_deref().unwrap_or("-"))
+                event_text(app, e)
             );
             for l in wrap_to_width(&text, width) {
                 lines.push(Line::styled(l, theme.dim()));
@@ -547,19 +761,40 @@ fn detail_freeze(app: &App, t: &crate::domain::Ticket) -> Option<String> {
     crate::assurance::freeze_on(&detail.assurance, today).map(|w| crate::assurance::freeze_text(&w))
 }
 
+/// What an audit event did, in words: instants in the engineer's zone to the minute,
+/// internal entry ids left out.
+fn event_text(app: &App, e: &crate::domain::AuditEvent) -> String {
+    let value = |v: Option<&str>| match v {
+        None => "-".to_string(),
+        Some(v) => match DateTime::parse_from_rfc3339(v) {
+            Ok(t) => app.local_time(t.with_timezone(&Utc), "%Y-%m-%d %H:%M"),
+            Err(_) => sanitize_line(v),
+        },
+    };
+    match e.field.as_str() {
+        "reply" => "replied to the customer".into(),
+        "note" => "added an internal note".into(),
+        "created" => format!("opened it ({})", value(e.new.as_deref())),
+        "first_response" => "answered: first response".into(),
+        field => format!(
+            "{}: {} → {}",
+            sanitize_line(field),
+            value(e.old.as_deref()),
+            value(e.new.as_deref())
+        ),
+    }
+}
+
 fn draw_sla(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let breached = app
-        .sla_metrics
-        .iter()
-        .flatten()
-        .filter(|m| m.state == SlaState::Breached)
-        .count();
+    // The total, as in the header (not just the rows that fit here).
+    let breached = app.counts.breached;
     let title = if breached > 0 {
         format!(" SLA · {breached} breached ")
     } else {
         " SLA ".to_string()
     };
-    let block = pane_block(title, app.focus == Pane::Sla, theme);
+    let focused = app.focus == Pane::Sla;
+    let block = pane_block(title, focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.sla_items.is_empty() {
@@ -570,16 +805,10 @@ fn draw_sla(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         return;
     }
     // Breached first (longest overdue on top), then by time left.
-    let mut order: Vec<usize> = (0..app.sla_items.len()).collect();
-    order.sort_by_key(|&i| {
-        app.sla_metrics
-            .get(i)
-            .and_then(|m| m.as_ref())
-            .and_then(|m| m.remaining_seconds)
-            .unwrap_or(i64::MAX)
-    });
+    let order = app.sla_order();
+    let selected = app.sla_selected.min(order.len().saturating_sub(1));
     let mut y = inner.y;
-    for i in order {
+    for (row, i) in order.into_iter().enumerate() {
         if y + 1 >= inner.y + inner.height {
             break;
         }
@@ -611,6 +840,9 @@ fn draw_sla(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         if app.is_flashing(item.ticket.id) && app.now.timestamp() % 2 == 0 {
             style = theme.flash();
         }
+        if focused && row == selected {
+            style = style.add_modifier(Modifier::REVERSED);
+        }
         let line = Line::from(vec![
             Span::styled(fit_to_width(&label, label_w), style),
             Span::raw(" "),
@@ -640,6 +872,7 @@ fn draw_sla(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 }
 
 fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let width = area.width as usize;
     let line = match &app.mode {
         Mode::Search { input } => Line::from(vec![
             Span::styled("/", theme.title()),
@@ -647,13 +880,50 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             Span::styled("█", theme.dim()),
             Span::styled("  Enter search · Esc cancel", theme.dim()),
         ]),
-        Mode::Assign {
-            ticket_id, input, ..
-        } => Line::from(vec![
-            Span::styled(format!("assign #{ticket_id} to: "), theme.title()),
-            Span::raw(sanitize_line(input)),
-            Span::styled("█", theme.dim()),
-            Span::styled("  Enter assign · - unassign · Esc cancel", theme.dim()),
+        Mode::Assign(f) => {
+            let prompt = format!(
+                "assign #{} {} to: ",
+                f.ticket_id,
+                truncate_to_width(&sanitize_line(&f.summary), 24)
+            );
+            let matches = f.matches(&app.known_engineers);
+            let hint = if let Some(notice) = &f.notice {
+                format!("  {notice}")
+            } else if let Some((msg, _)) = &app.message {
+                format!("  {msg}")
+            } else if matches.is_empty() {
+                "  (a name never seen here) · Enter assign · - unassign · Esc cancel".into()
+            } else {
+                format!(
+                    "  Tab: {} · Enter assign · - unassign · Esc cancel",
+                    matches
+                        .iter()
+                        .take(6)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            };
+            let warn = f.notice.is_some() || app.message.is_some();
+            Line::from(vec![
+                Span::styled(prompt, theme.title()),
+                Span::raw(sanitize_line(&f.input)),
+                Span::styled("█", theme.dim()),
+                Span::styled(
+                    sanitize_line(&hint),
+                    if warn { theme.at_risk() } else { theme.dim() },
+                ),
+            ])
+        }
+        Mode::ConfirmQuit { reason } => Line::from(vec![
+            Span::styled(
+                format!(" Quit? {} ", sanitize_line(reason)),
+                theme.at_risk(),
+            ),
+            Span::styled(" y ", theme.key()),
+            Span::styled(" quit ", theme.dim()),
+            Span::styled(" any other key ", theme.key()),
+            Span::styled(" stay", theme.dim()),
         ]),
         _ => {
             if let Some((msg, error)) = &app.message {
@@ -666,8 +936,23 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                     },
                 )
             } else {
+                // Too many for the width: drop from the end, but never the way to help.
+                let mut hints = app.footer_hints();
+                let hint_w = |h: &[(String, &str)]| {
+                    h.iter()
+                        .map(|(k, l)| display_width(k) + display_width(l) + 3)
+                        .sum::<usize>()
+                };
+                while hint_w(&hints) > width {
+                    match hints.iter().rposition(|(_, l)| *l != "help") {
+                        Some(i) => {
+                            hints.remove(i);
+                        }
+                        None => break,
+                    }
+                }
                 let mut spans = Vec::new();
-                for (key, label) in app.footer_hints() {
+                for (key, label) in hints {
                     spans.push(Span::styled(format!(" {key} "), theme.key()));
                     spans.push(Span::styled(format!("{label} "), theme.dim()));
                 }
@@ -691,7 +976,7 @@ fn centered(area: Rect, percent_w: u16, percent_h: u16) -> Rect {
 
 fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, scroll: u16) {
     let area = centered(frame.area(), 80, 85);
-    frame.render_widget(Clear, area);
+    clear_popup(frame, area);
     let mut lines = vec![
         Line::styled(
             "Keys (your bindings; change them in config.toml [keys])",
@@ -710,11 +995,11 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, scroll: u16) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "Editor: Ctrl-S send · Esc cancel (asks before discarding text)",
+        "Editor: Ctrl-S send · Ctrl-E compose in $EDITOR · Esc or Ctrl-C cancel (asks before discarding text)",
         theme.dim(),
     ));
     lines.push(Line::styled(
-        "States: ! at risk · !! breached · ⏸ paused · ✓ met",
+        "States: ! at risk · ‼ breached · ⏸ paused · ✓ met · times say their zone",
         theme.dim(),
     ));
     let block = Block::default()
@@ -725,6 +1010,24 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, scroll: u16) {
 }
 
 fn draw_palette(frame: &mut Frame, _app: &App, theme: &Theme, input: &str, selected: usize) {
+    if let Some(id) = crate::app::ticket_number(input) {
+        let items = vec![format!("Enter: open ticket #{id}")];
+        draw_list_popup(
+            frame,
+            theme,
+            &format!(":{}", sanitize_line(input)),
+            &items,
+            0,
+            &[],
+            None,
+        );
+        return;
+    }
+    if input.trim() == "#" {
+        let items = vec!["type a ticket number, then Enter".to_string()];
+        draw_list_popup(frame, theme, ":#", &items, 1, &[], None);
+        return;
+    }
     let matches = crate::app::palette_matches(input);
     let items: Vec<String> = matches
         .iter()
@@ -739,24 +1042,70 @@ fn draw_palette(frame: &mut Frame, _app: &App, theme: &Theme, input: &str, selec
         &format!(":{}", sanitize_line(input)),
         &items,
         selected,
+        &[],
+        None,
     );
 }
 
+fn draw_picker(frame: &mut Frame, theme: &Theme, p: &crate::app::Picker) {
+    let items: Vec<String> = p
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, (label, _))| match p.disabled_reason(i) {
+            Some(_) => format!("{label}  (not for this ticket's kind)"),
+            None => label.clone(),
+        })
+        .collect();
+    let disabled: Vec<bool> = (0..p.items.len())
+        .map(|i| p.disabled_reason(i).is_some())
+        .collect();
+    draw_list_popup(
+        frame,
+        theme,
+        &p.title,
+        &items,
+        p.selected,
+        &disabled,
+        p.notice.as_deref(),
+    );
+}
+
+/// A list in a popup. The title is sanitised (it may hold a ticket's summary); `disabled`
+/// items are greyed out; a `notice` (the ticket changed meanwhile) heads the list.
 fn draw_list_popup(
     frame: &mut Frame,
     theme: &Theme,
     title: &str,
     items: &[String],
     selected: usize,
+    disabled: &[bool],
+    notice: Option<&str>,
 ) {
     let area = centered(frame.area(), 60, 70);
-    frame.render_widget(Clear, area);
+    clear_popup(frame, area);
+    let title = truncate_to_width(
+        &format!(" {} ", sanitize_line(title)),
+        area.width.saturating_sub(2) as usize,
+    );
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(format!(" {} ", title))
+        .title(title)
         .border_style(theme.focus_border());
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
+    if let Some(notice) = notice {
+        let lines: Vec<Line> = wrap_to_width(&sanitize_line(notice), inner.width.max(10) as usize)
+            .into_iter()
+            .map(|l| Line::styled(l, theme.at_risk()))
+            .collect();
+        let h = (lines.len() as u16).min(inner.height.saturating_sub(1));
+        frame.render_widget(
+            Paragraph::new(lines),
+            Rect::new(inner.x, inner.y, inner.width, h),
+        );
+        inner = Rect::new(inner.x, inner.y + h, inner.width, inner.height - h);
+    }
     let height = inner.height as usize;
     let start = selected.saturating_sub(height.saturating_sub(1));
     let lines: Vec<Line> = items
@@ -766,10 +1115,12 @@ fn draw_list_popup(
         .take(height)
         .map(|(i, s)| {
             let text = fit_to_width(&sanitize_line(s), inner.width as usize);
-            if i == selected {
-                Line::styled(text, theme.selected())
-            } else {
-                Line::raw(text)
+            let greyed = disabled.get(i).copied().unwrap_or(false);
+            match (i == selected, greyed) {
+                (true, true) => Line::styled(text, theme.selected().add_modifier(Modifier::DIM)),
+                (true, false) => Line::styled(text, theme.selected()),
+                (false, true) => Line::styled(text, theme.dim()),
+                (false, false) => Line::raw(text),
             }
         })
         .collect();
@@ -778,7 +1129,7 @@ fn draw_list_popup(
 
 fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &crate::app::NewTicketForm) {
     let area = centered(frame.area(), 90, 85);
-    frame.render_widget(Clear, area);
+    clear_popup(frame, area);
     let title = if form.confirm_discard {
         " Discard this ticket? y = discard, any other key = keep editing "
     } else {
@@ -808,13 +1159,25 @@ fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &crate::app::New
                 })
                 .unwrap_or_else(|| "(no organizations)".into()),
             FormField::Kind => format!("◀ {} ▶", form.kind),
-            FormField::Severity => format!(
-                "◀ {} ▶",
-                form.levels
-                    .get(form.severity)
-                    .cloned()
-                    .unwrap_or_else(|| "-".into())
-            ),
+            FormField::Severity => {
+                // Levels this kind cannot have are skipped by ←/→; say which.
+                let barred: Vec<&str> = (0..form.levels.len())
+                    .filter(|i| !form.level_allowed(*i))
+                    .map(|i| form.levels[i].as_str())
+                    .collect();
+                format!(
+                    "◀ {} ▶{}",
+                    form.levels
+                        .get(form.severity)
+                        .map(|s| sanitize_line(s))
+                        .unwrap_or_else(|| "-".into()),
+                    if barred.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  (not for {}: {})", form.kind, barred.join(", "))
+                    }
+                )
+            }
             FormField::Summary => format!(
                 "{} ({}/200)",
                 sanitize_line(&form.summary),

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, centered, field_line, pane_block};
 use crate::app::{
@@ -118,6 +118,9 @@ fn short_kind(kind: crate::domain::OrderKind) -> &'static str {
 }
 
 fn stars(n: u8) -> String {
+    if n == 0 {
+        return "☆☆☆☆☆ not set".into();
+    }
     format!(
         "{}{} {n}/5",
         "★".repeat(n as usize),
@@ -193,9 +196,7 @@ fn order_lines<'a>(o: &Order, app: &App, theme: &Theme, width: usize) -> Vec<Lin
     if let Some(t) = o.completed_at {
         lines.push(field_line(
             "Completed",
-            t.with_timezone(&app.local_offset)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
+            app.local_time(t, "%Y-%m-%d %H:%M"),
             theme,
         ));
     }
@@ -281,7 +282,7 @@ fn popup_block<'a>(title: String, theme: &Theme) -> Block<'a> {
 
 pub(super) fn draw_order_form(frame: &mut Frame, app: &App, theme: &Theme, form: &NewOrderForm) {
     let area = centered(frame.area(), 90, 70);
-    frame.render_widget(Clear, area);
+    super::clear_popup(frame, area);
     let title = if form.confirm_discard {
         " Discard this order? y = discard, any other key = keep editing ".to_string()
     } else {
@@ -346,7 +347,7 @@ pub(super) fn draw_order_form(frame: &mut Frame, app: &App, theme: &Theme, form:
 
 pub(super) fn draw_rate_form(frame: &mut Frame, theme: &Theme, form: &RateForm) {
     let area = centered(frame.area(), 80, 60);
-    frame.render_widget(Clear, area);
+    super::clear_popup(frame, area);
     let block = popup_block(
         format!(
             " Rate order #{} · Tab next · ←/→ or 1–5 stars · Ctrl-S save · Esc cancel ",
@@ -405,7 +406,7 @@ pub(super) fn draw_rate_form(frame: &mut Frame, theme: &Theme, form: &RateForm) 
 
 pub(super) fn draw_reject(frame: &mut Frame, theme: &Theme, order_id: i64, input: &str) {
     let area = centered(frame.area(), 70, 20);
-    frame.render_widget(Clear, area);
+    super::clear_popup(frame, area);
     let block = popup_block(
         format!(" Reject order #{order_id} · reason (required) · Enter reject · Esc cancel "),
         theme,

@@ -88,19 +88,30 @@ pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, are
     } else {
         String::new()
     };
-    let title = format!(
-        " Report · {} · {} organizations{window} · first response {} met of {} ({}){} ",
-        r.month,
-        r.orgs.len(),
-        met,
-        met + breached,
-        percent_text(met, breached),
+    // Parts that do not fit are left out whole, so no figure in the title is cut.
+    let parts = [
+        format!(" Report · {} ", r.month),
+        format!("· {} organizations ", r.orgs.len()),
+        format!(
+            "· first response {} met of {} ({}) ",
+            met,
+            met + breached,
+            percent_text(met, breached)
+        ),
+        window.trim_start().to_string() + if window.is_empty() { "" } else { " " },
         if app.report.loading {
-            " · loading"
+            "· loading ".to_string()
         } else {
-            ""
+            String::new()
+        },
+    ];
+    let room = area.width.saturating_sub(2) as usize;
+    let mut title = String::new();
+    for p in parts {
+        if display_width(&title) + display_width(&p) <= room {
+            title.push_str(&p);
         }
-    );
+    }
     let block = pane_block(title, true, theme);
     frame.render_widget(block, area);
     if r.orgs.is_empty() {
@@ -116,15 +127,60 @@ pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, are
         return;
     }
     let w = inner.width as usize;
-    let org_w = w.saturating_sub(9 * 7 + 14).clamp(8, 30);
-    let head = [
-        "ORG", "PLAN", "OPENED", "RESOLVED", "MET", "BREACHED", "ATTAIN", "MEDIAN", "P90",
+    // Numbers are never cut: when the pane is narrow, the text columns shrink first, then
+    // the least important figures are left out whole.
+    let numeric: [(&str, usize); 7] = [
+        ("OPENED", 7),
+        ("RESOLVED", 8),
+        ("MET", 6),
+        ("BREACHED", 8),
+        ("ATTAIN", 7),
+        ("MEDIAN", 8),
+        ("P90", 8),
     ];
-    let widths = [org_w, 14, 7, 8, 6, 8, 7, 8, 8];
+    // Leave out, in this order, until the ORG column keeps at least 8 columns.
+    let drop_order = ["P90", "MEDIAN", "RESOLVED", "OPENED"];
+    let mut shown: Vec<(&str, usize)> = numeric.to_vec();
+    let mut plan_w = 14usize;
+    let need = |shown: &[(&str, usize)], plan_w: usize| {
+        shown.iter().map(|(_, w)| w + 1).sum::<usize>() + plan_w + usize::from(plan_w > 0) + 8
+    };
+    for cut in drop_order {
+        if need(&shown, plan_w) <= w {
+            break;
+        }
+        if plan_w > 8 {
+            plan_w = 8;
+            if need(&shown, plan_w) <= w {
+                break;
+            }
+        }
+        shown.retain(|(h, _)| *h != cut);
+    }
+    if need(&shown, plan_w) > w {
+        plan_w = 0;
+    }
+    let org_w = w.saturating_sub(need(&shown, plan_w) - 8).clamp(8, 30);
+    let mut head: Vec<&str> = vec!["ORG"];
+    let mut widths: Vec<usize> = vec![org_w];
+    if plan_w > 0 {
+        head.push("PLAN");
+        widths.push(plan_w);
+    }
+    for (h, cw) in &shown {
+        head.push(h);
+        widths.push(*cw);
+    }
     let header = Row::new(
         head.iter()
-            .zip(widths)
-            .map(|(h, w)| fit_to_width(h, w))
+            .zip(widths.iter())
+            .map(|(h, w)| {
+                if numeric.iter().any(|(n, _)| n == h) {
+                    format!("{h:>w$}")
+                } else {
+                    fit_to_width(h, *w)
+                }
+            })
             .collect::<Vec<_>>(),
     )
     .style(theme.column_header());
@@ -141,21 +197,24 @@ pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, are
                 Some(_) => RowState::Met,
                 None => RowState::NoTarget,
             };
-            Row::new(vec![
-                fit_to_width(&sanitize_line(&o.org), org_w),
-                fit_to_width(&sanitize_line(&o.plan), 14),
-                format!("{:>7}", o.opened),
-                format!("{:>8}", o.resolved),
-                format!("{:>6}", fr.met),
-                format!("{:>8}", fr.breached),
-                format!("{:>7}", percent_text(fr.met, fr.breached)),
-                format!(
-                    "{:>8}",
-                    fr.median_seconds.map_or("–".into(), format_duration)
-                ),
-                format!("{:>8}", fr.p90_seconds.map_or("–".into(), format_duration)),
-            ])
-            .style(theme.row(state))
+            let mut cells = vec![fit_to_width(&sanitize_line(&o.org), org_w)];
+            if plan_w > 0 {
+                cells.push(fit_to_width(&sanitize_line(&o.plan), plan_w));
+            }
+            for (h, cw) in &shown {
+                let value = match *h {
+                    "OPENED" => o.opened.to_string(),
+                    "RESOLVED" => o.resolved.to_string(),
+                    "MET" => fr.met.to_string(),
+                    "BREACHED" => fr.breached.to_string(),
+                    "ATTAIN" => percent_text(fr.met, fr.breached),
+                    "MEDIAN" => fr.median_seconds.map_or("–".into(), format_duration),
+                    _ => fr.p90_seconds.map_or("–".into(), format_duration),
+                };
+                // A figure wider than its column widens the column rather than lose digits.
+                cells.push(format!("{value:>cw$}"));
+            }
+            Row::new(cells).style(theme.row(state))
         })
         .collect();
     let constraints: Vec<Constraint> = widths
@@ -203,12 +262,14 @@ pub(super) fn draw_report_charts(frame: &mut Frame, app: &App, theme: &Theme, ar
             inner,
         );
     } else {
+        // The label's figures take 13 columns; the name gets what is left (never the figures).
         let name_w = cells
             .iter()
             .map(|(p, s, _, _)| display_width(&format!("{p}/{s}")))
             .max()
             .unwrap_or(8)
-            .min(20);
+            .min(20)
+            .min((inner.width as usize * 2 / 3).saturating_sub(13).max(4));
         let bars: Vec<Bar> = cells
             .iter()
             .map(|(plan, sev, met, breached)| {

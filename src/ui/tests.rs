@@ -193,7 +193,7 @@ fn states_have_distinct_styles() {
     assert!(cell.modifier.contains(Modifier::BOLD));
     let risk_row = row_of(&buf, "00:10:00");
     assert_eq!(buf[(10, risk_row)].fg, Color::Yellow);
-    let paused_row = row_of(&buf, "⏸ 03:02:00");
+    let paused_row = row_of(&buf, "03:02:00");
     assert!(buf[(10, paused_row)].modifier.contains(Modifier::DIM));
     let text = buffer_text(&buf);
     assert!(text.contains("‼"), "breached symbol");
@@ -473,5 +473,280 @@ fn report_view_draws_the_table_and_both_charts() {
     let buf = render(&plain, 120, 40);
     for cell in buf.content() {
         assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset));
+    }
+}
+
+// ------------------------------------------------------------------ issue 13: the TUI items
+
+fn sizes() -> [(u16, u16); 3] {
+    [(60, 15), (80, 24), (120, 40)]
+}
+
+#[test]
+fn a_paused_ticket_shows_its_symbol_once() {
+    let a = busy_app();
+    for (w, h) in sizes() {
+        let text = buffer_text(&render(&a, w, h));
+        let row = text
+            .lines()
+            .find(|l| l.contains("03:02:00"))
+            .unwrap_or_else(|| panic!("paused row at {w}x{h}:\n{text}"));
+        assert_eq!(row.matches('⏸').count(), 1, "{w}x{h}: {row}");
+    }
+}
+
+#[test]
+fn header_and_sla_title_count_every_breached_ticket() {
+    let mut a = busy_app();
+    // Twelve breached in the database, two rows fit in the SLA pane.
+    a.counts.breached = 12;
+    for (w, h) in sizes() {
+        let text = buffer_text(&render(&a, w, h));
+        let header = text.lines().next().unwrap_or_default();
+        assert!(
+            header.contains("‼ 12 breached open"),
+            "{w}x{h} header: {header}"
+        );
+        assert!(text.contains("SLA · 12 breached"), "{w}x{h}:\n{text}");
+    }
+}
+
+#[test]
+fn footer_keeps_help_at_80_columns() {
+    let a = busy_app();
+    for (w, h) in sizes() {
+        let text = buffer_text(&render(&a, w, h));
+        let footer = text.lines().last().unwrap_or_default();
+        assert!(footer.contains("? help"), "{w}x{h} footer: {footer}");
+    }
+}
+
+#[test]
+fn report_at_60_columns_cuts_text_never_digits() {
+    let a = report_app();
+    let r = a.report.report.as_ref().unwrap();
+    let org = &r.orgs[0];
+    let fr = &org.first_response;
+    for (w, h) in sizes() {
+        let text = buffer_text(&render(&a, w, h));
+        let row = text
+            .lines()
+            .find(|l| l.contains("北京"))
+            .unwrap_or_else(|| panic!("{w}x{h}:\n{text}"));
+        // Every figure shown stands whole (no "…" next to a digit) and the key ones are there.
+        assert!(
+            !row.chars()
+                .collect::<Vec<_>>()
+                .windows(2)
+                .any(|p| (p[0].is_ascii_digit() && p[1] == '…')
+                    || (p[0] == '…' && p[1].is_ascii_digit())),
+            "{w}x{h}: {row}"
+        );
+        let attain = format!(
+            "{}%",
+            (fr.met * 100 + (fr.met + fr.breached) / 2) / (fr.met + fr.breached)
+        );
+        for figure in [fr.met.to_string(), fr.breached.to_string(), attain] {
+            assert!(
+                row.split_whitespace()
+                    .any(|c| c.trim_matches('│') == figure),
+                "{w}x{h}: {figure} missing in {row}"
+            );
+        }
+        let title = text.lines().nth(1).unwrap_or_default();
+        assert!(
+            !title.contains("…"),
+            "{w}x{h}: the title is not cut mid-figure: {title}"
+        );
+        if w == 60 {
+            insta::assert_snapshot!("report_60x15", text);
+        }
+    }
+}
+
+#[test]
+fn popups_over_cjk_text_keep_their_borders() {
+    use crossterm::event::{KeyCode, KeyEvent};
+    let mut a = busy_app();
+    a.handle_key(KeyEvent::from(KeyCode::Tab)); // Detail: actions act on #12 (CJK)
+    a.handle_key(KeyEvent::from(KeyCode::Char('t')));
+    for (w, h) in sizes() {
+        let buf = render(&a, w, h);
+        let text = buffer_text(&buf);
+        // The popup's left border column: where its top-left corner is.
+        let (top, left) = text
+            .lines()
+            .enumerate()
+            .find_map(|(y, l)| {
+                l.contains("Status of #12").then(|| {
+                    let x = (0..w)
+                        .find(|&x| buf[(x, y as u16)].symbol() == "┌")
+                        .unwrap();
+                    (y as u16, x)
+                })
+            })
+            .unwrap_or_else(|| panic!("{w}x{h}: no status popup:\n{text}"));
+        let mut y = top + 1;
+        while buf[(left, y)].symbol() != "└" {
+            assert_eq!(buf[(left, y)].symbol(), "│", "{w}x{h} row {y}:\n{text}");
+            // And nothing wide to its left would draw over it.
+            assert!(
+                display_width(buf[(left - 1, y)].symbol()) <= 1,
+                "{w}x{h} row {y}"
+            );
+            y += 1;
+        }
+        assert!(
+            text.contains("数据库连接失败"),
+            "{w}x{h}: the title names the summary"
+        );
+        insta::assert_snapshot!(format!("status_popup_over_cjk_{w}x{h}"), text);
+    }
+}
+
+#[test]
+fn a_long_refusal_is_shown_whole_at_80_columns() {
+    let mut a = busy_app();
+    let msg = "ticket 12 changed under you: bob set status new → open and assignee - → bob at 2026-03-06 10:00 UTC; reload (Ctrl-r) and try again";
+    a.handle_response(Response::Failed {
+        message: msg.into(),
+        conflict: true,
+        ticket_id: Some(12),
+    });
+    let text = buffer_text(&render(&a, 80, 24));
+    let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(squeezed.contains(msg), "{text}");
+    insta::assert_snapshot!("refusal_80x24", text);
+}
+
+#[test]
+fn detail_keeps_blank_lines_and_shows_zoned_times() {
+    let mut a = busy_app();
+    a.local_tz = Some(chrono_tz::Europe::Paris);
+    if let Some(d) = a.detail.as_mut() {
+        if let Some(t) = d.ticket.as_mut() {
+            t.description = "First paragraph.\n\nSecond paragraph.".into();
+        }
+        d.conversation[0].body = "Hello,\n\nplease send the log.".into();
+        d.events.push(AuditEvent {
+            id: 2,
+            ticket_id: Some(12),
+            org_id: None,
+            actor: "chen.wei".into(),
+            actor_source: "os".into(),
+            at: now(),
+            field: "reply".into(),
+            old: None,
+            new: Some("#127".into()),
+        });
+        d.events.push(AuditEvent {
+            id: 3,
+            ticket_id: Some(12),
+            org_id: None,
+            actor: "chen.wei".into(),
+            actor_source: "os".into(),
+            at: now(),
+            field: "first_response".into(),
+            old: None,
+            new: Some("2026-03-06T10:00:00.123456789+00:00".into()),
+        });
+    }
+    a.detail_scroll = 0;
+    let text = buffer_text(&render(&a, 120, 60));
+    let detail: Vec<&str> = text.lines().collect();
+    let first = detail
+        .iter()
+        .position(|l| l.contains("First paragraph."))
+        .unwrap();
+    assert!(
+        detail[first + 1]
+            .trim_matches(|c| c == '│' || c == ' ')
+            .is_empty(),
+        "{text}"
+    );
+    assert!(detail[first + 2].contains("Second paragraph."), "{text}");
+    let hello = detail.iter().position(|l| l.contains("│ Hello,")).unwrap();
+    assert!(detail[hello + 2].contains("please send the log."), "{text}");
+    assert!(
+        text.contains("2026-03-06 11:00 CET"),
+        "local times with the zone:\n{text}"
+    );
+    assert!(!text.contains("#127"), "no internal entry ids:\n{text}");
+    assert!(!text.contains(".123456789"), "no raw RFC 3339:\n{text}");
+    assert!(text.contains("replied to the customer"), "{text}");
+    // The customer's local time now, and the due instant in both zones.
+    assert!(
+        text.contains("their time Fri 11:00 Europe/Berlin"),
+        "{text}"
+    );
+    assert!(
+        text.contains("due        2026-03-06 11:10 Europe/Berlin · 11:10 CET your time"),
+        "{text}"
+    );
+    assert!(
+        text.contains("11:00:00 CET"),
+        "the header clock says its zone:\n{text}"
+    );
+}
+
+#[test]
+fn the_reply_editor_keeps_the_customers_last_message_in_view() {
+    let mut a = busy_app();
+    if let Some(d) = a.detail.as_mut() {
+        d.conversation.push(ConversationEntry {
+            id: 3,
+            ticket_id: 12,
+            kind: EntryKind::Reply,
+            role: crate::domain::AuthorRole::Customer,
+            author: "王先生".into(),
+            body: "慢日志已上传，请查收。The slow log is attached.".into(),
+            created_at: now(),
+        });
+    }
+    a.handle_response(Response::Draft {
+        ticket_id: 12,
+        kind: EntryKind::Reply,
+        body: Some(format!(
+            "Thanks. {}",
+            "We are looking at the slow log now ".repeat(6)
+        )),
+    });
+    for (w, h) in sizes() {
+        let text = buffer_text(&render(&a, w, h));
+        assert!(
+            text.contains("#12"),
+            "{w}x{h}: the editor names the ticket:\n{text}"
+        );
+        if h >= 24 {
+            assert!(
+                text.contains("慢日志已上传"),
+                "{w}x{h}: customer's message:\n{text}"
+            );
+            assert!(
+                text.contains("数据库连接失败"),
+                "{w}x{h}: the summary:\n{text}"
+            );
+            // The long line wraps: its end is on screen, not scrolled off to the side.
+            assert!(
+                text.matches("We are looking").count() >= 2,
+                "{w}x{h}: wrapped:\n{text}"
+            );
+        }
+        insta::assert_snapshot!(format!("reply_editor_{w}x{h}"), text);
+    }
+}
+
+#[test]
+fn header_shows_the_demo_clock_speed() {
+    let mut a = busy_app();
+    a.clock_speed = 60.0;
+    for (w, h) in sizes() {
+        let header = buffer_text(&render(&a, w, h))
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        assert!(header.contains("×60"), "{w}x{h}: {header}");
+        assert!(header.contains("‼ 1 breached"), "{w}x{h}: {header}");
     }
 }

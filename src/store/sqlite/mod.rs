@@ -8,6 +8,7 @@ pub mod fts;
 mod generate;
 mod orders;
 mod orgs;
+mod people;
 mod port;
 mod schema;
 mod sla_columns;

@@ -368,6 +368,10 @@ impl Store for SqliteStore {
         SqliteStore::drafts_for(self, actor, ticket_id)
     }
 
+    fn known_engineers(&self) -> Result<Vec<String>> {
+        SqliteStore::known_engineers(self)
+    }
+
     fn draft(&self, actor: &str, ticket_id: i64, kind: &str) -> Result<Option<String>> {
         SqliteStore::draft(self, actor, ticket_id, kind)
     }
