@@ -2,7 +2,8 @@
 //!
 //! Layout: `domain` (pure types and the seeds' rules), `policy` and `sla` (pure policy data
 //! and SLA arithmetic), `store` (all SQL), `app` (state and actions, no terminal), `ui`
-//! (drawing only), `tui` (the event loop), `cli` (command-line dispatch).
+//! (drawing only), `tui` (the event loop), `cli` (command-line dispatch), `out` (standard
+//! output that reports failures instead of panicking).
 
 pub mod app;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod demo_templates;
 pub mod domain;
 pub mod generator;
 pub mod orders;
+pub mod out;
 pub mod policy;
 pub mod report;
 pub mod session;

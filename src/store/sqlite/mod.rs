@@ -290,6 +290,27 @@ impl Store {
         }
     }
 
+    /// A fact about the database itself (see the `meta` table), if recorded.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .ctx("reading database facts")
+    }
+
+    /// Records a fact about the database itself, replacing an earlier value.
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .ctx("recording database facts")?;
+            Ok(())
+        })
+    }
+
     /// Increments whenever another connection commits to the file: the cheap change signal
     /// the TUI polls.
     pub fn data_version(&self) -> Result<i64> {

@@ -167,4 +167,12 @@ CREATE INDEX tickets_active_by_breach ON tickets (breach_at)
 CREATE INDEX tickets_active_by_risk ON tickets (risk_at, breach_at)
     WHERE status IN ('new','open','pending','on-hold') AND risk_at IS NOT NULL;
 "#,
+    // 4: facts about the database itself, e.g. that `tuidesk demo` made it (so the demo's
+    // generator never files tickets into a real desk).
+    r#"
+CREATE TABLE meta (
+    key     TEXT PRIMARY KEY,
+    value   TEXT NOT NULL
+) WITHOUT ROWID;
+"#,
 ];
