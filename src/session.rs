@@ -102,7 +102,10 @@ pub fn open_store(db: Option<&Path>) -> Result<Store> {
 pub fn open_existing_store(db: Option<&Path>) -> Result<Store> {
     let path = database_path(db)?;
     if !path.exists() {
-        check_location(&path)?;
+        // A named path in a missing directory is likely a typo: say which part is missing.
+        if !is_default_path(&path) {
+            check_location(&path)?;
+        }
         return Err(no_database(&path));
     }
     open_store(Some(&path))
