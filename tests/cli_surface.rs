@@ -334,12 +334,13 @@ fn every_help_page(home: &Path) -> Vec<(String, String)> {
                 in_commands = line == "Commands:";
                 continue;
             }
-            if in_commands && let Some(name) = line.split_whitespace().next() {
-                if name != "help" {
-                    let mut sub = path.clone();
-                    sub.push(name.to_string());
-                    todo.push(sub);
-                }
+            if in_commands
+                && let Some(name) = line.split_whitespace().next()
+                && name != "help"
+            {
+                let mut sub = path.clone();
+                sub.push(name.to_string());
+                todo.push(sub);
             }
         }
         pages.push((format!("tuidesk {}", path.join(" ")), help));
