@@ -14,6 +14,7 @@ use crate::demo_templates::DemoTemplates;
 use crate::desk::Desk;
 use crate::domain::{Actor, AuthorRole, EntryKind, Status};
 use crate::generator::{ENGINEERS, Generator, Scenario};
+use crate::out::{note, outln};
 use crate::store::{NewTicket, TicketChange};
 
 /// Real seconds between two steps of the live generator at `--speed 1`; at `--speed N` the
@@ -104,7 +105,7 @@ pub fn seed(store: &mut Desk, now: DateTime<Utc>, seed: u64) -> Result<usize> {
         via_as: true,
     };
     let n = store.insert_generated(&orgs, &mut tickets.into_iter(), &actor, now, false)?;
-    seed_service_side(store, now).context("seeding the demo's service orders")?;
+    seed_service_side(store, now).context("filling in the demo's service orders")?;
     Ok(n)
 }
 
@@ -414,7 +415,7 @@ fn resolve_oldest(store: &mut Desk, now: DateTime<Utc>) -> Result<()> {
         &crate::store::TicketFilter::default(),
         crate::store::TicketSort::Created,
         None,
-        Some(&crate::store::SortKey(vec![i64::MIN, i64::MIN])),
+        Some(&crate::store::SortKey::end()),
         1,
         now,
     )?;
@@ -434,6 +435,10 @@ fn resolve_oldest(store: &mut Desk, now: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
+/// The mark `demo` leaves in its database (the `meta` table): only a database carrying it
+/// gets the live generator.
+pub const DEMO_MARK: (&str, &str) = ("created_by", "tuidesk demo");
+
 /// How the demo runs: the clock's speed and whether to open the TUI at all.
 #[derive(Debug, Clone, Copy)]
 pub struct DemoOptions {
@@ -451,28 +456,45 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, args: &DemoOptions) -> Resu
     let tempdir;
     let path: PathBuf = match db {
         Some(p) => p.to_path_buf(),
+        None if args.no_tui => bail!(
+            "demo --no-tui writes a database to keep: pass --db PATH (without it the demo uses a temporary one)"
+        ),
         None => {
             tempdir = tempfile::Builder::new()
                 .prefix("tuidesk-demo-")
                 .tempdir()
                 .context("creating a temporary directory for the demo database")?;
-            tempdir.path().join("demo.db")
+            let path = tempdir.path().join("demo.db");
+            note!(
+                "demo: temporary database {} (removed when the demo ends; pass --db PATH to keep one)",
+                path.display()
+            );
+            path
         }
     };
-    let fresh = !path.exists();
+    // An empty file (from `mktemp`, say) is as good as none.
+    let fresh = std::fs::metadata(&path).map_or(true, |m| m.is_file() && m.len() == 0);
     let mut store = crate::session::open_store(Some(&path))?;
     let origin = crate::session::now()?;
     if fresh {
         let n = seed(&mut store, origin, 7)?;
-        eprintln!("demo: {} tickets in {}", n, path.display());
-    } else {
-        eprintln!(
+        // Marked last: a demo that failed half-way is refused below, never reused.
+        store.set_meta(DEMO_MARK.0, DEMO_MARK.1)?;
+        note!("demo: {} tickets in {}", n, path.display());
+    } else if store.meta(DEMO_MARK.0)?.as_deref() == Some(DEMO_MARK.1) {
+        note!(
             "demo: reusing {} (delete it for a fresh demo)",
+            path.display()
+        );
+    } else {
+        bail!(
+            "{} was not created by `tuidesk demo`, and the demo files made-up tickets into its database; open it with `tuidesk --db {}`, or give the demo a new path",
+            path.display(),
             path.display()
         );
     }
     if args.no_tui {
-        println!("{}", path.display());
+        outln!("{}", path.display()).map_err(|e| e.after("demo database written"))?;
         return Ok(());
     }
     let clock: Arc<dyn Clock> = Arc::new(ScaledClock::new(origin, args.speed));

@@ -29,9 +29,7 @@ pub enum RuleError {
         severity: String,
         known: String,
     },
-    #[error(
-        "severity {0} does not apply to billing/account tickets (seed rule); use a lower severity"
-    )]
+    #[error("severity {0} does not apply to billing/account tickets; use a lower severity")]
     BillingSeverity(String),
     #[error(
         "organization {org:?} is on the {plan:?} plan, which has no technical support; only billing tickets can be opened"

@@ -21,6 +21,7 @@ pub mod domain;
 pub mod generator;
 pub mod orders;
 pub mod org_rules;
+pub mod out;
 pub mod policy;
 pub mod report;
 pub mod session;

@@ -1,8 +1,18 @@
+use std::io::Write as _;
+
 use clap::Parser;
+use clap::error::ErrorKind;
 
 fn main() {
-    let cli = tuidesk::cli::Cli::parse();
+    let cli = match tuidesk::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => usage_error(err),
+    };
     if let Err(err) = tuidesk::cli::run(cli) {
+        // The reader went away (`tuidesk … | head`): it has all it wanted.
+        if tuidesk::out::closed_pipe() {
+            std::process::exit(0);
+        }
         // One line a user can act on: the error and what caused it.
         let mut message = err.to_string();
         for cause in err.chain().skip(1) {
@@ -12,7 +22,29 @@ fn main() {
                 message.push_str(&c);
             }
         }
-        eprintln!("tuidesk: error: {}", tuidesk::text::sanitize_line(&message));
+        let _ = writeln!(
+            std::io::stderr(),
+            "tuidesk: error: {}",
+            tuidesk::text::sanitize_line(&message)
+        );
         std::process::exit(tuidesk::cli::EXIT_FAILURE);
     }
+}
+
+/// Help and `--version` print as clap writes them; a usage error is one line on stderr,
+/// exit 2, like every other error of tuidesk.
+fn usage_error(err: clap::Error) -> ! {
+    let code = err.exit_code();
+    if !err.use_stderr() || err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        // A closed pipe while printing help is no reason to complain.
+        let _ = err.print();
+        std::process::exit(code);
+    }
+    let rendered = err.render().to_string();
+    let _ = writeln!(
+        std::io::stderr(),
+        "tuidesk: {}",
+        tuidesk::cli::one_line_usage_error(&rendered)
+    );
+    std::process::exit(code);
 }

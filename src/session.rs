@@ -49,6 +49,7 @@ pub fn actor(as_user: Option<&str>) -> Result<Actor> {
 }
 
 /// Where the database lives: --db, else $TUIDESK_DB, else the platform data directory.
+/// Creates nothing: only opening for a write makes the file (and the default directory).
 pub fn database_path(flag: Option<&Path>) -> Result<PathBuf> {
     if let Some(p) = flag {
         return Ok(p.to_path_buf());
@@ -58,12 +59,18 @@ pub fn database_path(flag: Option<&Path>) -> Result<PathBuf> {
     {
         return Ok(PathBuf::from(p));
     }
-    let dirs = directories::ProjectDirs::from("", "", "tuidesk").ok_or_else(|| {
+    default_database_path().ok_or_else(|| {
         anyhow!("cannot find a home directory for the default database; pass --db PATH")
-    })?;
-    let dir = dirs.data_dir();
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    Ok(dir.join("tuidesk.db"))
+    })
+}
+
+/// `tuidesk.db` in the platform data directory, the database nobody has to name.
+fn default_database_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "tuidesk").map(|d| d.data_dir().join("tuidesk.db"))
+}
+
+fn is_default_path(path: &Path) -> bool {
+    default_database_path().is_some_and(|d| d == path)
 }
 
 /// Built-in policy sets plus the user's own from $TUIDESK_POLICY_DIR or the config directory.
@@ -78,8 +85,43 @@ pub fn policies() -> Result<Arc<PolicyRegistry>> {
     Ok(Arc::new(config::policies::load_with_dir(dir.as_deref())?))
 }
 
+/// Opens the database for a command that writes, creating it on first use.
 pub fn open_store(db: Option<&Path>) -> Result<Desk> {
     let path = database_path(db)?;
+    if is_default_path(&path)
+        && let Some(dir) = path.parent()
+    {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    check_location(&path)?;
+    crate::store::warn_if_network_fs(&path);
+    Ok(Desk::open(&path, policies()?)?)
+}
+
+/// Opens the database for a command that only reads: a missing file is an error, and
+/// nothing (no file, no -wal or -shm) is created in its place.
+pub fn open_existing_store(db: Option<&Path>) -> Result<Desk> {
+    let path = database_path(db)?;
+    if !path.exists() {
+        // A named path in a missing directory is likely a typo: say which part is missing.
+        if !is_default_path(&path) {
+            check_location(&path)?;
+        }
+        return Err(no_database(&path));
+    }
+    open_store(Some(&path))
+}
+
+/// The error of a read on a database that does not exist.
+pub fn no_database(path: &Path) -> anyhow::Error {
+    anyhow!(
+        "no database at {} (commands that write create it; run `tuidesk demo` for a sample)",
+        path.display()
+    )
+}
+
+/// Refuses a path whose directory is missing or that names a directory.
+fn check_location(path: &Path) -> Result<()> {
     if let Some(parent) = path.parent()
         && !parent.as_os_str().is_empty()
         && !parent.is_dir()
@@ -93,6 +135,38 @@ pub fn open_store(db: Option<&Path>) -> Result<Desk> {
     if path.is_dir() {
         bail!("cannot open database {}: it is a directory", path.display());
     }
-    crate::store::warn_if_network_fs(&path);
-    Ok(Desk::open(&path, policies()?)?)
+    Ok(())
+}
+
+/// Before the TUI opens a database that does not exist yet: the default one is simply
+/// created, but a named path may be a typo, so ask on the terminal (before the alternate
+/// screen) and create nothing unless the answer is yes.
+pub fn confirm_new_database(db: Option<&Path>) -> Result<()> {
+    use std::io::{BufRead as _, IsTerminal as _, Write as _};
+    let path = database_path(db)?;
+    if path.exists() || is_default_path(&path) {
+        return Ok(());
+    }
+    check_location(&path)?;
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(no_database(&path));
+    }
+    let mut stderr = std::io::stderr();
+    write!(
+        stderr,
+        "tuidesk: no database at {}. Create it? [y/N] ",
+        path.display()
+    )
+    .and_then(|()| stderr.flush())
+    .context("asking on the terminal")?;
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .context("reading the answer")?;
+    if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        bail!("no database at {}; nothing created", path.display())
+    }
 }

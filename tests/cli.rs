@@ -457,7 +457,7 @@ fn ticket_new_refuses_unknown_kind_and_environment() {
             "--summary",
             "x",
         ],
-        1,
+        2,
         &["question", "technical, billing"],
     );
     d.refused(
@@ -475,7 +475,7 @@ fn ticket_new_refuses_unknown_kind_and_environment() {
             "--environment",
             "staging",
         ],
-        1,
+        2,
         &["staging", "production, non-production"],
     );
 }
@@ -661,12 +661,12 @@ fn ticket_list_refuses_bad_filters() {
     d.new_ticket(ACME, "technical", "S3", "x");
     d.refused(
         &["ticket", "list", "--status", "done"],
-        1,
+        2,
         &["done", "new, open, pending, on-hold, resolved, closed"],
     );
     d.refused(
         &["ticket", "list", "--sort", "age"],
-        1,
+        2,
         &["age", "due, created, severity"],
     );
     d.refused(
@@ -890,7 +890,7 @@ fn ticket_status_moves_through_the_workflow_and_pauses_the_clock() {
 
     d.refused(
         &["ticket", "status", &sid, "done"],
-        1,
+        2,
         &["done", "new, open, pending, on-hold, resolved, closed"],
     );
 }

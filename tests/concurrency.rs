@@ -276,9 +276,12 @@ fn sigkill_during_import_leaves_all_or_nothing() {
     let dump = dir.path().join("dump.jsonl");
     ok(&src, &["export", "--out", dump.to_str().unwrap()]);
     let total = 3000;
+    // An empty import creates the database (reads refuse a missing one).
+    let nothing = dir.path().join("empty.jsonl");
+    std::fs::write(&nothing, "").unwrap();
     for round in 0..6 {
         let db = dir.path().join(format!("kill{round}.db"));
-        ok(&db, &["check"]);
+        ok(&db, &["import", nothing.to_str().unwrap()]);
         let child = tuidesk(&db)
             .args(["import", dump.to_str().unwrap()])
             .stdout(Stdio::null())
@@ -444,7 +447,20 @@ fn unwritable_directory_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     chmod(dir.path(), 0o555);
     let db = dir.path().join("new.db");
-    let out = as_nobody(&db, &["org", "list"]);
+    let out = as_nobody(
+        &db,
+        &[
+            "org",
+            "add",
+            "X",
+            "--policy-set",
+            "ctyun",
+            "--plan",
+            "business",
+            "--tz",
+            "UTC",
+        ],
+    );
     chmod(dir.path(), 0o755);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -482,6 +498,9 @@ fn corrupt_and_foreign_files_are_refused() {
     }
 }
 
+/// A write, so the database is created (reads refuse a missing one).
+const ADD_ORG: &str = "org add X --policy-set ctyun --plan business --tz UTC";
+
 #[test]
 fn new_files_are_group_writable_under_a_team_umask() {
     use std::os::unix::fs::PermissionsExt;
@@ -489,7 +508,10 @@ fn new_files_are_group_writable_under_a_team_umask() {
     let db = dir.path().join("team.db");
     let status = Command::new("sh")
         .arg("-c")
-        .arg(format!("umask 002; {BIN} --db '{}' org list", db.display()))
+        .arg(format!(
+            "umask 002; {BIN} --db '{}' {ADD_ORG}",
+            db.display()
+        ))
         .env_remove("TUIDESK_DB")
         .status()
         .unwrap();
@@ -499,7 +521,7 @@ fn new_files_are_group_writable_under_a_team_umask() {
     let status = Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "umask 022; {BIN} --db '{}' org list",
+            "umask 022; {BIN} --db '{}' {ADD_ORG}",
             dir.path().join("private.db").display()
         ))
         .status()

@@ -18,6 +18,11 @@ const SH: &str = "Asia/Shanghai";
 // Helpers
 
 fn snapshot(d: &Desk, now: &str) -> [String; 4] {
+    if !d.db.exists() {
+        // What an empty database shows (read-only commands refuse a missing one).
+        let empty = "[]\n".to_string();
+        return [String::new(), empty.clone(), empty.clone(), empty];
+    }
     [
         d.export(),
         d.ok_at(now, &["order", "list", "--json"]),

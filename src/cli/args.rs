@@ -1,13 +1,71 @@
 //! The command line. Names here are a contract: scripts and checks call them.
+//!
+//! Every option says what it takes; options with a fixed set of values parse into their
+//! types here, so a wrong value is a usage error (exit 2) that lists the right ones.
+//! Severities, plans and policy sets come from policy files and are checked later; their
+//! help lists the built-in ones.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::PossibleValue;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::{Environment, OrderKind, OrderStatus, Scenario, Status, TicketKind};
+use crate::store::TicketSort;
+
+/// `tuidesk --version`: the version, the commit it was built from and the build date.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("TUIDESK_GIT_COMMIT"),
+    ", built ",
+    env!("TUIDESK_BUILD_DATE"),
+    ")"
+);
+
+/// Built-in severities (the policy files are the truth; a unit test keeps this in step).
+pub const SEVERITY_HELP: &str = "Severity, a level of the organization's policy set \
+    (built in: S1, S2, S3, S4 for connected-care; urgent, general for ctyun)";
+const POLICY_SET_HELP: &str = "Policy set (built in: connected-care, ctyun; \
+    `tuidesk policy list` shows yours too)";
+const PLAN_HELP: &str = "Plan of the organization's policy set (built in: connected-care: \
+    basic, developer, enterprise, premium; ctyun: standard, lightweight, business, enterprise)";
+
+/// The domain's fixed sets of words are the CLI's possible values, spelled as stored.
+macro_rules! value_enum {
+    ($($t:ty),+) => {$(
+        impl ValueEnum for $t {
+            fn value_variants<'a>() -> &'a [Self] {
+                <$t>::ALL
+            }
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                Some(PossibleValue::new(self.as_str()))
+            }
+        }
+    )+};
+}
+value_enum!(
+    Status,
+    TicketKind,
+    Environment,
+    OrderKind,
+    OrderStatus,
+    Scenario
+);
+
+impl ValueEnum for TicketSort {
+    fn value_variants<'a>() -> &'a [Self] {
+        &TicketSort::ALL
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.as_str()))
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(
     name = "tuidesk",
-    version,
+    version = VERSION,
     about = "A keyboard-only terminal help desk with live SLA countdowns",
     long_about = "A keyboard-only terminal help desk with live SLA countdowns.\n\nWith no subcommand, opens the TUI on the database."
 )]
@@ -24,7 +82,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Fresh demo database with live ticket generator, opened in the TUI
+    /// Demo database with a live ticket generator, opened in the TUI
     Demo(DemoArgs),
     /// Organizations
     #[command(subcommand)]
@@ -34,31 +92,44 @@ pub enum Command {
     Ticket(TicketCommand),
     /// Full-text search over summaries, descriptions, replies and notes
     Search {
+        /// Words to find (CJK words too); all must occur
         query: String,
-        #[arg(long, default_value_t = 20)]
+        /// At most N tickets
+        #[arg(long, default_value_t = 20, value_name = "N")]
         limit: usize,
+        /// Print the tickets as JSON
         #[arg(long)]
         json: bool,
     },
     /// Write everything as JSON Lines
     Export {
+        /// Write to FILE (replaced whole, or left alone on failure) instead of standard output
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
-    /// Read JSON Lines (all or nothing); `-` reads standard input
-    Import { file: String },
+    /// Read JSON Lines (all or nothing)
+    Import {
+        /// A file written by `tuidesk export`, or `-` for standard input
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
     /// SLA arithmetic
     #[command(subcommand)]
     Sla(SlaCommand),
     /// Fill the database with generated tickets (benchmarks)
     Gen {
-        #[arg(long)]
+        /// How many tickets (at least 1)
+        #[arg(long, value_name = "N")]
         tickets: u64,
-        #[arg(long, default_value_t = 1)]
+        /// Random seed: the same seed gives the same tickets
+        #[arg(long, default_value_t = 1, value_name = "S")]
         seed: u64,
     },
     /// Consistent copy of the database (SQLite online backup) while others keep writing
-    Backup { path: PathBuf },
+    Backup {
+        /// The copy to create (must not exist yet)
+        path: PathBuf,
+    },
     /// Run SQLite's integrity check and report
     Check,
     /// Policy sets known to this installation
@@ -70,52 +141,73 @@ pub enum Command {
     /// Reports
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Shell completion script on standard output
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+    /// Manual page (roff) on standard output, e.g. `tuidesk man | man -l -`
+    Man,
 }
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Run the demo clock N times faster than real time
-    #[arg(long, default_value_t = 1.0)]
+    /// Run the demo clock N times faster than real time (above 0, at most 10000)
+    #[arg(long, default_value_t = 1.0, value_name = "N")]
     pub speed: f64,
-    /// Create the demo database and exit without opening the TUI or the generator
+    /// Write the demo database to --db PATH and exit, without the TUI or the generator
     #[arg(long)]
     pub no_tui: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum OrgCommand {
-    /// Add an organization
+    /// Add an organization; prints its id
     Add {
+        /// The organization's name (unique)
         name: String,
-        #[arg(long)]
+        #[arg(long, value_name = "SET", help = POLICY_SET_HELP)]
         policy_set: String,
-        #[arg(long)]
+        #[arg(long, value_name = "PLAN", help = PLAN_HELP)]
         plan: String,
-        /// IANA time zone, e.g. Asia/Shanghai
-        #[arg(long)]
+        /// IANA time zone of its business hours, e.g. Asia/Shanghai or Europe/Berlin
+        #[arg(long, value_name = "TZ")]
         tz: String,
     },
     /// List organizations
     List {
+        /// Print them as JSON
         #[arg(long)]
         json: bool,
     },
     /// Plan, linked accounts and plan history of one organization
     Show {
+        /// The organization's name
         name: String,
+        /// Print it as JSON
         #[arg(long)]
         json: bool,
     },
     /// Upgrade or downgrade to PLAN (audited; open tickets are recomputed)
-    Plan { name: String, plan: String },
+    Plan {
+        /// The organization's name
+        name: String,
+        #[arg(help = PLAN_HELP)]
+        plan: String,
+    },
     /// Link ORG to a Business or Enterprise PARENT: its tickets get the parent's plan
     Link {
+        /// The organization to link
         name: String,
+        /// The organization whose plan serves it
         #[arg(long = "to", value_name = "PARENT")]
         parent: String,
     },
     /// Remove ORG's link to its parent
-    Unlink { name: String },
+    Unlink {
+        /// The linked organization
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,25 +216,33 @@ pub enum OrderCommand {
     New(NewOrderArgs),
     /// List orders: open ones first, soonest deadline first
     List {
+        /// Only this organization's orders
         #[arg(long)]
         org: Option<String>,
-        #[arg(long)]
-        status: Option<String>,
-        #[arg(long)]
-        kind: Option<String>,
-        #[arg(long, default_value_t = 200)]
+        /// Only orders in this status
+        #[arg(long, value_name = "S")]
+        status: Option<OrderStatus>,
+        /// Only orders of this kind
+        #[arg(long, value_name = "K")]
+        kind: Option<OrderKind>,
+        /// At most N orders
+        #[arg(long, default_value_t = 200, value_name = "N")]
         limit: usize,
+        /// Print them as JSON
         #[arg(long)]
         json: bool,
     },
     /// One order with its rating, deliverables and history
     Show {
+        /// The order's number
         id: i64,
+        /// Print it as JSON
         #[arg(long)]
         json: bool,
     },
     /// Mark delivered, storing deliverables with it
     Complete {
+        /// The order's number
         id: i64,
         /// A deliverable to store with the order (repeatable)
         #[arg(long = "attach", value_name = "PATH")]
@@ -153,18 +253,24 @@ pub enum OrderCommand {
     },
     /// Refuse the order, with the reason the customer will see
     Reject {
+        /// The order's number
         id: i64,
+        /// Why (required; the customer sees it)
         #[arg(long)]
         reason: String,
     },
     /// The customer's rating of a completed order: 1–5 stars each, feedback ≤ 500 characters
     Rate {
+        /// The order's number
         id: i64,
-        #[arg(long, allow_negative_numbers = true)]
+        /// Response speed, 1 to 5 stars
+        #[arg(long, allow_negative_numbers = true, value_name = "1-5")]
         speed: i64,
-        #[arg(long, allow_negative_numbers = true)]
+        /// Deliverable quality, 1 to 5 stars
+        #[arg(long, allow_negative_numbers = true, value_name = "1-5")]
         quality: i64,
-        #[arg(long, conflicts_with = "feedback_file")]
+        /// The customer's words, at most 500 characters
+        #[arg(long, conflicts_with = "feedback_file", value_name = "TEXT")]
         feedback: Option<String>,
         /// Read the feedback from PATH (`-` for standard input)
         #[arg(long, value_name = "PATH")]
@@ -172,8 +278,11 @@ pub enum OrderCommand {
     },
     /// Write a stored deliverable back to a file (`--out -` for standard output)
     Attachment {
+        /// The order's number
         id: i64,
+        /// The deliverable's file name, as `order show` lists it
         name: String,
+        /// Where to write it: a new file, or `-` for standard output
         #[arg(long, value_name = "PATH")]
         out: String,
     },
@@ -181,42 +290,49 @@ pub enum OrderCommand {
 
 #[derive(Debug, Args)]
 pub struct NewOrderArgs {
+    /// The organization the order is for
     #[arg(long)]
     pub org: String,
-    /// event-assurance, availability-check or monthly-report
-    #[arg(long)]
-    pub kind: String,
+    /// What is ordered
+    #[arg(long, value_name = "KIND")]
+    pub kind: OrderKind,
     /// Event assurance level, 1 (highest) to 3
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub level: Option<u8>,
     /// First day of the event assurance (YYYY-MM-DD, organization's calendar)
-    #[arg(long)]
+    #[arg(long, value_name = "YYYY-MM-DD")]
     pub start: Option<String>,
-    /// Last day, inclusive
-    #[arg(long)]
+    /// Last day of the event assurance, inclusive (YYYY-MM-DD)
+    #[arg(long, value_name = "YYYY-MM-DD")]
     pub end: Option<String>,
-    /// Availability check: joining, major-event, major-change or annual
-    #[arg(long)]
-    pub scenario: Option<String>,
+    /// Why the availability check is done
+    #[arg(long, value_name = "S")]
+    pub scenario: Option<Scenario>,
     /// Monthly report: the month it covers (YYYY-MM)
-    #[arg(long)]
+    #[arg(long, value_name = "YYYY-MM")]
     pub month: Option<String>,
-    #[arg(long, default_value = "")]
+    /// A note for the engineers who deliver it
+    #[arg(long, default_value = "", value_name = "TEXT")]
     pub note: String,
+    /// Print the new order as JSON
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
-    /// Monthly service report per organization (seed 004 §1.5.8)
+    /// Monthly service report per organization
     Monthly {
-        #[arg(long)]
+        /// The month to report (YYYY-MM)
+        #[arg(long, value_name = "YYYY-MM")]
         month: String,
+        /// Only this organization (default: every organization with tickets that month)
         #[arg(long)]
         org: Option<String>,
+        /// Print it as JSON
         #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// Print it as CSV: one row per organization × kind × severity plus an `all` row
         #[arg(long)]
         csv: bool,
     },
@@ -230,7 +346,9 @@ pub enum TicketCommand {
     List(ListArgs),
     /// Fields, conversation and audit events
     Show {
+        /// The ticket's number
         id: i64,
+        /// Print it as JSON
         #[arg(long)]
         json: bool,
     },
@@ -238,88 +356,120 @@ pub enum TicketCommand {
     Reply(BodyArgs),
     /// Internal note (never shown to the customer)
     Note(BodyArgs),
-    /// Change status: new, open, pending, on-hold, resolved, closed
+    /// Change status (`pending` pauses the SLA clock while waiting on the customer)
     Status {
+        /// The ticket's number
         id: i64,
-        status: String,
+        /// The new status
+        status: Status,
+        /// Refuse the change unless the ticket is still at this version
         #[arg(long, value_name = "VERSION")]
         expect_version: Option<i64>,
     },
     /// Change severity (a level of the organization's policy set)
     Severity {
+        /// The ticket's number
         id: i64,
+        #[arg(value_name = "SEV", help = SEVERITY_HELP)]
         severity: String,
+        /// Refuse the change unless the ticket is still at this version
         #[arg(long, value_name = "VERSION")]
         expect_version: Option<i64>,
     },
     /// Assign to USER (`-` unassigns)
     Assign {
+        /// The ticket's number
         id: i64,
+        /// The engineer, or `-` for nobody
         user: String,
+        /// Refuse the change unless the ticket is still at this version
         #[arg(long, value_name = "VERSION")]
         expect_version: Option<i64>,
     },
     /// Assign to yourself; refused if someone else holds it
-    Claim { id: i64 },
+    Claim {
+        /// The ticket's number
+        id: i64,
+    },
 }
 
 #[derive(Debug, Args)]
 pub struct NewTicketArgs {
+    /// The customer's organization
     #[arg(long)]
     pub org: String,
+    /// Technical, or account and billing
     #[arg(long)]
-    pub kind: String,
-    #[arg(long)]
+    pub kind: TicketKind,
+    #[arg(long, value_name = "SEV", help = SEVERITY_HELP)]
     pub severity: String,
-    #[arg(long)]
+    /// One line: what is wrong
+    #[arg(long, value_name = "TEXT")]
     pub summary: String,
-    #[arg(long, conflicts_with = "description_file")]
+    /// The full description
+    #[arg(long, conflicts_with = "description_file", value_name = "TEXT")]
     pub description: Option<String>,
     /// Read the description from PATH (`-` for standard input)
     #[arg(long, value_name = "PATH")]
     pub description_file: Option<String>,
-    #[arg(long)]
+    /// The product component affected, e.g. TiKV
+    #[arg(long, value_name = "C")]
     pub component: Option<String>,
-    #[arg(long)]
-    pub environment: Option<String>,
+    /// Where the problem is
+    #[arg(long, value_name = "ENV")]
+    pub environment: Option<Environment>,
+    /// The affected product version
     #[arg(long = "version", value_name = "V")]
     pub affected_version: Option<String>,
+    /// Print the new ticket as JSON
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// Only tickets in this status (repeatable; default: new, open, pending, on-hold)
     #[arg(long = "status", value_name = "S")]
-    pub statuses: Vec<String>,
-    /// Every status, resolved and closed included
+    pub statuses: Vec<Status>,
+    /// Every ticket: every status, resolved and closed included, and no limit
     #[arg(long, conflicts_with = "statuses")]
     pub all: bool,
+    /// Only this organization's tickets
     #[arg(long)]
     pub org: Option<String>,
-    #[arg(long, conflicts_with_all = ["unassigned", "mine"])]
+    /// Only tickets assigned to USER
+    #[arg(long, conflicts_with_all = ["unassigned", "mine"], value_name = "USER")]
     pub assignee: Option<String>,
+    /// Only tickets nobody holds
     #[arg(long, conflicts_with = "mine")]
     pub unassigned: bool,
+    /// Only tickets assigned to you (or to --as USER)
     #[arg(long)]
     pub mine: bool,
+    /// Only tickets that missed a target
     #[arg(long)]
     pub breached: bool,
-    #[arg(long, default_value = "due")]
-    pub sort: String,
-    #[arg(long, default_value_t = 50)]
-    pub limit: usize,
+    /// Order: most urgent first, newest first, or most severe first
+    #[arg(long, default_value = "due", value_name = "ORDER")]
+    pub sort: TicketSort,
+    /// At most N tickets (default 50, none with --all); says on stderr when more exist
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print them as JSON
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct BodyArgs {
+    /// The ticket's number
     pub id: i64,
+    /// The text
     #[arg(
         long,
         conflicts_with = "body_file",
-        required_unless_present = "body_file"
+        required_unless_present = "body_file",
+        value_name = "TEXT"
     )]
     pub body: Option<String>,
     /// Read the body from PATH (`-` for standard input)
@@ -331,21 +481,24 @@ pub struct BodyArgs {
 pub enum SlaCommand {
     /// First-response due instant for a ticket opened at --opened
     Due {
-        #[arg(long)]
+        #[arg(long, value_name = "SET", help = POLICY_SET_HELP)]
         policy_set: String,
-        #[arg(long)]
+        #[arg(long, value_name = "PLAN", help = PLAN_HELP)]
         plan: String,
-        #[arg(long)]
+        #[arg(long, value_name = "SEV", help = SEVERITY_HELP)]
         severity: String,
-        #[arg(long)]
+        /// IANA time zone of the customer, e.g. Asia/Tokyo
+        #[arg(long, value_name = "TZ")]
         tz: String,
         /// RFC 3339 instant, e.g. 2026-03-06T17:30:00+01:00
-        #[arg(long)]
+        #[arg(long, value_name = "RFC3339")]
         opened: String,
     },
     /// How a ticket's targets were computed
     Explain {
+        /// The ticket's number
         id: i64,
+        /// Print it as JSON
         #[arg(long)]
         json: bool,
     },
@@ -355,4 +508,64 @@ pub enum SlaCommand {
 pub enum PolicyCommand {
     /// List policy sets, plans and severities
     List,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_option_and_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_about().is_none() {
+                    missing.push(format!("{path} {} (about)", sub.get_name()));
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "tuidesk", &mut missing);
+        assert!(missing.is_empty(), "no help text: {missing:?}");
+    }
+
+    #[test]
+    fn help_lists_the_built_in_severities_plans_and_sets() {
+        let reg = crate::config::policies::builtin().unwrap();
+        let mut sets = reg.names();
+        sets.sort();
+        for name in &sets {
+            assert!(POLICY_SET_HELP.contains(name), "{name} missing");
+            let set = reg.get(name).unwrap();
+            let levels = set.severities.join(", ");
+            assert!(
+                SEVERITY_HELP.contains(&format!("{levels} for {name}")),
+                "{levels} for {name}"
+            );
+            let plans: Vec<&str> = set
+                .plans
+                .iter()
+                .filter(|p| p.retired_on.is_none())
+                .map(|p| p.name.as_str())
+                .collect();
+            for plan in plans {
+                assert!(PLAN_HELP.contains(plan), "plan {plan} of {name}");
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@ use anyhow::{Result, bail};
 use super::{actor, now, open_store};
 use crate::demo_templates::DemoTemplates;
 use crate::generator::Generator;
+use crate::out::outln;
 
 /// Fills the database with `count` realistic tickets for benchmarks.
 pub fn run(db: Option<&Path>, count: u64, seed: u64) -> Result<()> {
@@ -34,9 +35,10 @@ pub fn run(db: Option<&Path>, count: u64, seed: u64) -> Result<()> {
         Some(generator.ticket(org, scenario, now, with_conversation))
     });
     let inserted = store.insert_generated(&orgs, &mut tickets, &system, now, count >= 10_000)?;
-    println!(
+    outln!(
         "generated {inserted} tickets across {org_count} organizations in {:.1}s",
         started.elapsed().as_secs_f64()
-    );
+    )
+    .map_err(|e| e.after(format_args!("generated {inserted} tickets")))?;
     Ok(())
 }

@@ -12,14 +12,47 @@ use std::io::{BufReader, Read, Write};
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
+use clap::CommandFactory as _;
 
 pub use args::Cli;
 use args::{Command, OrgCommand, PolicyCommand};
 
-pub use crate::session::{actor, database_path, now, open_store, policies};
+use crate::out::{self, note, outln};
+pub use crate::session::{actor, database_path, now, open_existing_store, open_store, policies};
 
 /// Exit status for errors the user can fix (bad input, unknown ids, refused edits).
 pub const EXIT_FAILURE: i32 = 1;
+
+/// clap's usage error on one line: its message and hints, without the usage block, and
+/// a pointer to the help of the command that was meant.
+pub fn one_line_usage_error(rendered: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let mut command: Vec<&str> = Vec::new();
+    let mut in_usage = false;
+    for line in rendered.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            in_usage = false;
+        } else if line.starts_with("For more information") {
+            continue;
+        } else if let Some(usage) = line.strip_prefix("Usage:") {
+            in_usage = true;
+            if command.is_empty() {
+                command = usage
+                    .split_whitespace()
+                    .take_while(|w| !w.starts_with(['[', '<', '-']))
+                    .collect();
+            }
+        } else if !in_usage {
+            parts.push(line);
+        }
+    }
+    let mut text = parts.join(" ");
+    if !command.is_empty() {
+        text.push_str(&format!(" (see `{} --help`)", command.join(" ")));
+    }
+    text
+}
 
 /// Reads a body given inline, from a file, or from standard input (`-`).
 pub fn read_text(inline: Option<&str>, file: Option<&str>, what: &str) -> Result<String> {
@@ -43,7 +76,10 @@ pub fn run(cli: Cli) -> Result<()> {
     let db = cli.db.as_deref();
     let as_user = cli.as_user.as_deref();
     match cli.command {
-        None => crate::tui::run_default(db, as_user),
+        None => {
+            crate::session::confirm_new_database(db)?;
+            crate::tui::run_default(db, as_user)
+        }
         Some(Command::Demo(args)) => crate::demo::run(
             db,
             as_user,
@@ -57,13 +93,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Order(cmd)) => order_cmd::run(db, as_user, cmd),
         Some(Command::Report(cmd)) => order_cmd::report(db, cmd),
         Some(Command::Search { query, limit, json }) => {
-            let store = open_store(db)?;
+            let store = open_existing_store(db)?;
             let now = now()?;
             let tickets = store.search(&query, limit, now)?;
             output::print_tickets(&tickets, json, now)
         }
         Some(Command::Export { out }) => {
-            let store = open_store(db)?;
+            let store = open_existing_store(db)?;
             let (orgs, tickets) = match &out {
                 Some(path) => {
                     // Write a new temporary file beside the target and rename it, so a failed
@@ -86,14 +122,13 @@ pub fn run(cli: Cli) -> Result<()> {
                     counts
                 }
                 None => {
-                    let stdout = std::io::stdout();
-                    let mut w = std::io::BufWriter::new(stdout.lock());
+                    let mut w = std::io::BufWriter::new(out::Stdout);
                     let counts = store.export(&mut w)?;
-                    w.flush().context("writing standard output")?;
+                    w.flush().map_err(out::OutputError::from)?;
                     counts
                 }
             };
-            eprintln!("exported {orgs} organizations and {tickets} tickets");
+            note!("exported {orgs} organizations and {tickets} tickets");
             Ok(())
         }
         Some(Command::Import { file }) => {
@@ -112,35 +147,40 @@ pub fn run(cli: Cli) -> Result<()> {
             } else {
                 String::new()
             };
-            println!(
+            outln!(
                 "imported {} organizations, {} tickets, {} conversation entries, {} events{orders}",
-                summary.orgs, summary.tickets, summary.entries, summary.events
-            );
+                summary.orgs,
+                summary.tickets,
+                summary.entries,
+                summary.events
+            )
+            .map_err(|e| e.after("imported"))?;
             Ok(())
         }
         Some(Command::Sla(cmd)) => sla_cmd::run(db, cmd),
         Some(Command::Gen { tickets, seed }) => gen_cmd::run(db, tickets, seed),
         Some(Command::Backup { path }) => {
-            let store = open_store(db)?;
+            let store = open_existing_store(db)?;
             let Some(maintenance) = store.maintenance() else {
                 bail!("this database backend has no backup of its own; use its server's tools");
             };
             maintenance.backup_to(&path)?;
-            println!("backed up {} to {}", store.location(), path.display());
+            outln!("backed up {} to {}", store.location(), path.display())
+                .map_err(|e| e.after(format_args!("backed up to {}", path.display())))?;
             Ok(())
         }
         Some(Command::Check) => {
-            let store = open_store(db)?;
+            let store = open_existing_store(db)?;
             let Some(maintenance) = store.maintenance() else {
                 bail!("this database backend has no integrity check of its own");
             };
             let report = maintenance.integrity_check()?;
             if report.len() == 1 && report[0] == "ok" {
-                println!("ok: {} passes the integrity check", store.location());
+                outln!("ok: {} passes the integrity check", store.location())?;
                 Ok(())
             } else {
                 for line in &report {
-                    println!("{}", crate::text::sanitize_line(line));
+                    outln!("{}", crate::text::sanitize_line(line))?;
                 }
                 bail!(
                     "integrity check failed ({} problems); restore from a backup",
@@ -148,17 +188,31 @@ pub fn run(cli: Cli) -> Result<()> {
                 )
             }
         }
+        Some(Command::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "tuidesk", &mut script);
+            out::write_bytes(&script)?;
+            Ok(())
+        }
+        Some(Command::Man) => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .context("writing the manual page")?;
+            out::write_bytes(&page)?;
+            Ok(())
+        }
         Some(Command::Policy(PolicyCommand::List)) => {
             let reg = policies()?;
             for name in reg.names() {
                 if let Some(set) = reg.get(name) {
-                    println!("{name}: severities {}", set.severities.join(", "));
+                    outln!("{name}: severities {}", set.severities.join(", "))?;
                     for p in &set.plans {
                         let retired = match (&p.retired_on, &p.fallback) {
                             (Some(d), Some(f)) => format!(" (retired {d}, falls back to {f})"),
                             _ => String::new(),
                         };
-                        println!("  {}{retired}", p.name);
+                        outln!("  {}{retired}", p.name)?;
                     }
                 }
             }
@@ -187,16 +241,17 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let org = store.add_org(&name, &policy_set, &plan, &tz, &actor, now()?)?;
-            println!("{}", org.id);
+            outln!("{}", org.id)
+                .map_err(|e| e.after(format_args!("organization {} added", org.id)))?;
             Ok(())
         }
         OrgCommand::List { json } => {
-            let store = open_store(db)?;
+            let store = open_existing_store(db)?;
             let orgs = store.list_orgs()?;
             output::print_orgs(&orgs, store.policies(), json, now()?)
         }
         OrgCommand::Show { name, json } => {
-            let store = open_store(db)?;
+            let store = open_existing_store(db)?;
             let org = store.org_by_name(&name)?;
             let linked = store.linked_orgs(org.id)?;
             let history = store.org_events(org.id)?;
@@ -206,37 +261,40 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.change_org_plan(&name, &plan, &actor, now()?)?;
-            println!(
+            outln!(
                 "{}: plan {} → {} ({})",
                 crate::text::sanitize_line(&change.org),
                 change.old,
                 change.new,
                 recomputed(change.recomputed)
-            );
+            )
+            .map_err(|e| e.after("plan changed"))?;
             Ok(())
         }
         OrgCommand::Link { name, parent } => {
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.link_org(&name, &parent, &actor, now()?)?;
-            println!(
+            outln!(
                 "{} linked to {} ({})",
                 crate::text::sanitize_line(&change.org),
                 crate::text::sanitize_line(&change.new),
                 recomputed(change.recomputed)
-            );
+            )
+            .map_err(|e| e.after("linked"))?;
             Ok(())
         }
         OrgCommand::Unlink { name } => {
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.unlink_org(&name, &actor, now()?)?;
-            println!(
+            outln!(
                 "{} unlinked from {} ({})",
                 crate::text::sanitize_line(&change.org),
                 crate::text::sanitize_line(&change.old),
                 recomputed(change.recomputed)
-            );
+            )
+            .map_err(|e| e.after("unlinked"))?;
             Ok(())
         }
     }

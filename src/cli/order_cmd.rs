@@ -1,5 +1,6 @@
 //! `tuidesk order …` and `tuidesk report monthly`.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -9,10 +10,11 @@ use serde_json::{Value, json};
 
 use super::args::{NewOrderArgs, OrderCommand, ReportCommand};
 use super::output::{event_json, indent, json_text, print_history};
-use super::{actor, now, open_store, read_text};
-use crate::app::{order_deadline_text, order_subject};
-use crate::domain::{Order, OrderKind, OrderStatus, Scenario, YearMonth, format_countdown};
+use super::{actor, now, open_existing_store, open_store, read_text};
+use crate::app::{order_deadline_text, order_row_state, order_subject};
+use crate::domain::{Order, YearMonth, format_countdown};
 use crate::orders::OrderRequest;
+use crate::out::{note, out, outln};
 use crate::store::{NewOrder, OrderFilter};
 use crate::text::{fit_to_width, sanitize_block, sanitize_line};
 
@@ -32,11 +34,11 @@ fn parse_date(flag: &str, v: Option<&str>) -> Result<Option<NaiveDate>> {
 
 pub fn request_from_args(a: &NewOrderArgs) -> Result<OrderRequest> {
     Ok(OrderRequest {
-        kind: a.kind.parse().map_err(|e: String| anyhow!(e))?,
+        kind: a.kind,
         level: a.level,
         start: parse_date("--start", a.start.as_deref())?,
         end: parse_date("--end", a.end.as_deref())?,
-        scenario: parse::<Scenario>(a.scenario.as_deref())?,
+        scenario: a.scenario,
         month: parse::<YearMonth>(a.month.as_deref())?,
     })
 }
@@ -58,13 +60,14 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
                 now,
             )?;
             for w in &created.warnings {
-                eprintln!("tuidesk: warning: {}", sanitize_line(w));
+                note!("tuidesk: warning: {}", sanitize_line(w));
             }
-            if a.json {
-                println!("{}", json_text(&order_json(&created.order))?);
+            let printed = if a.json {
+                outln!("{}", json_text(&order_json(&created.order))?)
             } else {
-                println!("{}", created.order.id);
-            }
+                outln!("{}", created.order.id)
+            };
+            printed.map_err(|e| e.after(format_args!("order {} created", created.order.id)))?;
             Ok(())
         }
         OrderCommand::List {
@@ -74,38 +77,39 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
             limit,
             json,
         } => {
-            let filter = OrderFilter {
-                org,
-                status: parse::<OrderStatus>(status.as_deref())?,
-                kind: parse::<OrderKind>(kind.as_deref())?,
-            };
-            let store = open_store(db)?;
+            let filter = OrderFilter { org, status, kind };
+            let store = open_existing_store(db)?;
             let now = now()?;
             let orders = store.list_orders(&filter, limit)?;
             if json {
                 let arr: Vec<Value> = orders.iter().map(order_json).collect();
-                println!("{}", json_text(&Value::Array(arr))?);
+                outln!("{}", json_text(&Value::Array(arr))?)?;
             } else if orders.is_empty() {
-                eprintln!("no orders match");
+                note!("no orders match");
             } else {
+                let shares = at_risk_shares(&store)?;
                 for o in &orders {
-                    println!("{}", order_line(o, now));
+                    let share = shares
+                        .get(&o.org_id)
+                        .copied()
+                        .unwrap_or(DEFAULT_AT_RISK_SHARE);
+                    outln!("{}", order_line(o, now, share))?;
                 }
             }
             Ok(())
         }
         OrderCommand::Show { id, json } => {
-            let store = open_store(db)?;
+            let store = open_existing_store(db)?;
             let now = now()?;
             let order = store.order(id)?;
             let events = store.order_events(id)?;
             if json {
                 let mut v = order_json(&order);
                 v["events"] = events.iter().map(event_json).collect();
-                println!("{}", json_text(&v)?);
+                outln!("{}", json_text(&v)?)?;
             } else {
-                print!("{}", order_text(&order, now));
-                print_history(&events);
+                out!("{}", order_text(&order, now))?;
+                print_history(&events)?;
             }
             Ok(())
         }
@@ -141,7 +145,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
                 files.extend(store.report_attachments(id, now)?);
             }
             let order = store.complete_order(id, &files, &actor, now)?;
-            println!(
+            outln!(
                 "order {} completed{}",
                 order.id,
                 if files.is_empty() {
@@ -156,14 +160,16 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
                             .join(", ")
                     )
                 }
-            );
+            )
+            .map_err(|e| e.after(format_args!("order {} completed", order.id)))?;
             Ok(())
         }
         OrderCommand::Reject { id, reason } => {
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let order = store.reject_order(id, &reason, &actor, now()?)?;
-            println!("order {} rejected", order.id);
+            outln!("order {} rejected", order.id)
+                .map_err(|e| e.after(format_args!("order {} rejected", order.id)))?;
             Ok(())
         }
         OrderCommand::Rate {
@@ -177,21 +183,18 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let order = store.rate_order(id, speed, quality, &feedback, &actor, now()?)?;
-            println!(
+            outln!(
                 "order {} rated: speed {speed}/5, quality {quality}/5",
                 order.id
-            );
+            )
+            .map_err(|e| e.after(format_args!("order {} rated", order.id)))?;
             Ok(())
         }
         OrderCommand::Attachment { id, name, out } => {
-            let store = open_store(db)?;
+            let store = open_existing_store(db)?;
             let data = store.order_attachment(id, &name)?;
             if out == "-" {
-                let mut stdout = std::io::stdout().lock();
-                stdout
-                    .write_all(&data)
-                    .and_then(|_| stdout.flush())
-                    .context("writing standard output")?;
+                crate::out::write_bytes(&data)?;
                 return Ok(());
             }
             let path = Path::new(&out);
@@ -217,7 +220,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
                 let _ = std::fs::remove_file(path);
                 return Err(e).with_context(|| format!("writing {}", path.display()));
             }
-            eprintln!("wrote {} bytes to {}", data.len(), path.display());
+            note!("wrote {} bytes to {}", data.len(), path.display());
             Ok(())
         }
     }
@@ -232,7 +235,7 @@ pub fn report(db: Option<&Path>, cmd: ReportCommand) -> Result<()> {
             csv,
         } => {
             let month: YearMonth = month.parse().map_err(|e: String| anyhow!(e))?;
-            let store = open_store(db)?;
+            let store = open_existing_store(db)?;
             let report = store.monthly_report(month, org.as_deref(), now()?)?;
             let text = if json {
                 let v = serde_json::to_value(&report).context("formatting the report")?;
@@ -242,10 +245,7 @@ pub fn report(db: Option<&Path>, cmd: ReportCommand) -> Result<()> {
             } else {
                 crate::report::render_text(&report)
             };
-            let mut stdout = std::io::stdout().lock();
-            writeln!(stdout, "{}", text.trim_end())
-                .and_then(|_| stdout.flush())
-                .context("writing standard output")?;
+            outln!("{}", text.trim_end())?;
             Ok(())
         }
     }
@@ -288,10 +288,26 @@ pub fn order_json(o: &Order) -> Value {
     })
 }
 
-fn order_line(o: &Order, now: DateTime<Utc>) -> String {
+/// The at-risk share when an organization's policy set is unknown (the built-in sets' own).
+const DEFAULT_AT_RISK_SHARE: f64 = 0.75;
+
+/// Each organization's at-risk share, from its policy set: when an order's deadline is near.
+fn at_risk_shares(store: &crate::desk::Desk) -> Result<HashMap<i64, f64>> {
+    Ok(store
+        .list_orgs()?
+        .iter()
+        .filter_map(|g| {
+            let set = store.policies().get(&g.policy_set)?;
+            Some((g.id, set.at_risk_share))
+        })
+        .collect())
+}
+
+fn order_line(o: &Order, now: DateTime<Utc>, at_risk_share: f64) -> String {
     format!(
-        "{:>5}  {:<18}  {}  {:<10}  {:>12}  {}",
+        "{:>5}{} {:<18}  {}  {:<10}  {:>12}  {}",
         o.id,
+        super::output::mark(order_row_state(o, now, at_risk_share)),
         o.kind.as_str(),
         fit_to_width(&sanitize_line(&o.org), 24),
         o.status.as_str(),

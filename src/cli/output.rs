@@ -1,11 +1,15 @@
 //! Plain and JSON output. Customer text goes through the sanitizer before it reaches a
 //! terminal; JSON escapes control characters by itself.
 
+use std::io::{BufWriter, Write};
+
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
+use crate::app::{RowState, row_state};
 use crate::domain::{AuditEvent, ConversationEntry, EntryKind, Organization, Ticket};
+use crate::out::{self, outln};
 use crate::policy::PolicyRegistry;
 use crate::policy::rules;
 use crate::store::TicketDetail;
@@ -110,29 +114,55 @@ fn left_column(t: &Ticket, now: DateTime<Utc>) -> String {
     }
 }
 
+/// The TUI's marks, so a glance means the same in both: `‼` breached, `!` at risk.
+pub fn mark(state: RowState) -> &'static str {
+    match state {
+        RowState::Breached => "‼",
+        RowState::AtRisk => "!",
+        _ => " ",
+    }
+}
+
+/// A ticket's mark: breached once its target was missed (also while paused since), at
+/// risk while its clock is in the last stretch.
+fn ticket_mark(t: &Ticket, now: DateTime<Utc>) -> &'static str {
+    if t.breached {
+        return mark(RowState::Breached);
+    }
+    mark(row_state(t, now))
+}
+
 pub fn print_tickets(tickets: &[Ticket], json: bool, now: DateTime<Utc>) -> Result<()> {
     if json {
         let arr: Vec<Value> = tickets.iter().map(|t| ticket_json(t, now)).collect();
-        println!("{}", json_text(&arr.into())?);
+        outln!("{}", json_text(&arr.into())?)?;
         return Ok(());
     }
-    println!(
-        "{:>7}  {:<7}  {:<20}  {:<9}  {:<12}  {:>12}  SUMMARY",
-        "ID", "SEV", "ORG", "STATUS", "ASSIGNEE", "LEFT"
-    );
-    for t in tickets {
-        let flag = if t.breached { "!" } else { " " };
-        println!(
-            "{:>7}{flag} {}  {}  {:<9}  {}  {:>12}  {}",
-            t.id,
-            fit_to_width(&sanitize_line(&t.severity), 7),
-            fit_to_width(&sanitize_line(&t.org), 20),
-            t.status.as_str(),
-            fit_to_width(&sanitize_line(t.assignee.as_deref().unwrap_or("-")), 12),
-            left_column(t, now),
-            sanitize_line(&t.summary)
-        );
-    }
+    // Thousands of rows: buffer them instead of one write per line.
+    let mut w = BufWriter::new(out::Stdout);
+    let written = (|| -> std::io::Result<()> {
+        writeln!(
+            w,
+            "{:>7}  {:<7}  {:<20}  {:<9}  {:<12}  {:>12}  SUMMARY",
+            "ID", "SEV", "ORG", "STATUS", "ASSIGNEE", "LEFT"
+        )?;
+        for t in tickets {
+            writeln!(
+                w,
+                "{:>7}{} {}  {}  {:<9}  {}  {:>12}  {}",
+                t.id,
+                ticket_mark(t, now),
+                fit_to_width(&sanitize_line(&t.severity), 7),
+                fit_to_width(&sanitize_line(&t.org), 20),
+                t.status.as_str(),
+                fit_to_width(&sanitize_line(t.assignee.as_deref().unwrap_or("-")), 12),
+                left_column(t, now),
+                sanitize_line(&t.summary)
+            )?;
+        }
+        w.flush()
+    })();
+    written.map_err(out::OutputError::from)?;
     Ok(())
 }
 
@@ -149,66 +179,70 @@ pub fn print_detail(d: &TicketDetail, json: bool, now: DateTime<Utc>) -> Result<
                 .map(|p| json!({"start": p.start.to_rfc3339(), "end": rfc(p.end)}))
                 .collect(),
         );
-        println!("{}", json_text(&v)?);
+        outln!("{}", json_text(&v)?)?;
         return Ok(());
     }
-    println!("#{} {}", t.id, sanitize_line(&t.summary));
+    outln!("#{} {}", t.id, sanitize_line(&t.summary))?;
     let opt = |v: &Option<String>| {
         v.as_deref()
             .map(sanitize_line)
             .unwrap_or_else(|| "-".into())
     };
-    println!("  organization  {}", sanitize_line(&t.org));
-    println!(
+    outln!("  organization  {}", sanitize_line(&t.org))?;
+    outln!(
         "  kind          {}   severity {}   status {}",
         t.kind,
         sanitize_line(&t.severity_label()),
         t.status
-    );
-    println!(
+    )?;
+    outln!(
         "  component     {}   environment {}   version {}",
         opt(&t.component),
         t.environment.map(|e| e.as_str()).unwrap_or("-"),
         opt(&t.affected_version)
-    );
-    println!("  assignee      {}", opt(&t.assignee));
-    println!(
+    )?;
+    outln!("  assignee      {}", opt(&t.assignee))?;
+    outln!(
         "  created       {}   updated {}",
         t.created_at.to_rfc3339(),
         t.updated_at.to_rfc3339()
-    );
-    println!(
+    )?;
+    outln!(
         "  first response due {}   responded {}   {}",
         t.first_response_due.map_or("-".into(), |d| d.to_rfc3339()),
         t.first_response_at.map_or("-".into(), |d| d.to_rfc3339()),
-        if t.breached { "BREACHED" } else { "" }
-    );
-    println!("  left          {}", left_column(t, now));
-    println!();
-    println!("{}", indent(&sanitize_block(&t.description)));
+        match (t.breached, row_state(t, now)) {
+            (true, _) | (_, RowState::Breached) => "‼ BREACHED",
+            (_, RowState::AtRisk) => "! at risk",
+            _ => "",
+        }
+    )?;
+    outln!("  left          {}", left_column(t, now))?;
+    outln!()?;
+    outln!("{}", indent(&sanitize_block(&t.description)))?;
     if !d.conversation.is_empty() {
-        println!();
-        println!("Conversation:");
+        outln!()?;
+        outln!("Conversation:")?;
         for e in &d.conversation {
             let label = match e.kind {
                 EntryKind::Reply => "reply",
                 EntryKind::Note => "INTERNAL NOTE",
             };
-            println!(
+            outln!(
                 "  [{}] {} ({}) {}",
                 label,
                 sanitize_line(&e.author),
                 e.role,
                 e.created_at.to_rfc3339()
-            );
-            println!("{}", indent(&sanitize_block(&e.body)));
+            )?;
+            outln!("{}", indent(&sanitize_block(&e.body)))?;
         }
     }
     if !d.events.is_empty() {
-        println!();
-        println!("Events:");
+        outln!()?;
+        outln!("Events:")?;
         for e in &d.events {
-            println!(
+            outln!(
                 "  {} {}{} {}: {} → {}",
                 e.at.to_rfc3339(),
                 sanitize_line(&e.actor),
@@ -220,7 +254,7 @@ pub fn print_detail(d: &TicketDetail, json: bool, now: DateTime<Utc>) -> Result<
                 sanitize_line(&e.field),
                 sanitize_line(e.old.as_deref().unwrap_or("-")),
                 sanitize_line(e.new.as_deref().unwrap_or("-"))
-            );
+            )?;
         }
     }
     Ok(())
@@ -253,18 +287,18 @@ pub fn print_orgs(
 ) -> Result<()> {
     if json {
         let arr: Vec<Value> = orgs.iter().map(|o| org_json(o, policies, now)).collect();
-        println!("{}", json_text(&arr.into())?);
+        outln!("{}", json_text(&arr.into())?)?;
         return Ok(());
     }
     for o in orgs {
-        println!(
+        outln!(
             "{:>4}  {}  {:<15} {:<20} {}",
             o.id,
             fit_to_width(&sanitize_line(&o.name), 32),
             o.policy_set,
             o.tz,
             sanitize_line(&rules::plan_summary(o, policies, now)),
-        );
+        )?;
     }
     Ok(())
 }
@@ -284,41 +318,40 @@ pub fn print_org(
             .map(|l| Value::String(l.name.clone()))
             .collect();
         v["history"] = history.iter().map(event_json).collect();
-        println!("{}", json_text(&v)?);
+        outln!("{}", json_text(&v)?)?;
         return Ok(());
     }
-    println!("{}  (id {})", sanitize_line(&o.name), o.id);
-    println!("policy set: {}", o.policy_set);
-    println!(
+    outln!("{}  (id {})", sanitize_line(&o.name), o.id)?;
+    outln!("policy set: {}", o.policy_set)?;
+    outln!(
         "plan: {}",
         sanitize_line(&rules::plan_summary(o, policies, now))
-    );
-    println!("on this plan since: {}", o.plan_since.to_rfc3339());
-    println!("time zone: {}", o.tz);
+    )?;
+    outln!("on this plan since: {}", o.plan_since.to_rfc3339())?;
+    outln!("time zone: {}", o.tz)?;
     if !linked.is_empty() {
         let names: Vec<String> = linked.iter().map(|l| sanitize_line(&l.name)).collect();
-        println!("linked accounts: {}", names.join(", "));
+        outln!("linked accounts: {}", names.join(", "))?;
     }
-    if !history.is_empty() {
-        print_history(history);
-    }
+    print_history(history)?;
     Ok(())
 }
 
 /// "history:" and one line per audit event, oldest first.
-pub(super) fn print_history(events: &[AuditEvent]) {
+pub(super) fn print_history(events: &[AuditEvent]) -> Result<()> {
     if events.is_empty() {
-        return;
+        return Ok(());
     }
-    println!("history:");
+    outln!("history:")?;
     for e in events {
-        println!(
+        outln!(
             "  {}  {}  {}: {} → {}",
             e.at.format("%Y-%m-%d %H:%M UTC"),
             sanitize_line(&e.actor),
             e.field,
             sanitize_line(e.old.as_deref().unwrap_or("–")),
             sanitize_line(e.new.as_deref().unwrap_or("–"))
-        );
+        )?;
     }
+    Ok(())
 }

@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::args::SlaCommand;
-use super::{now, open_store, output, policies};
+use super::{now, open_existing_store, output, policies};
 use crate::domain;
+use crate::out::outln;
 use crate::policy::rules;
 use crate::policy::{Clock, Metric};
 use crate::sla;
@@ -36,7 +37,7 @@ pub fn run(db: Option<&Path>, cmd: SlaCommand) -> Result<()> {
             let effective = set.effective_plan(&plan, opened.with_timezone(&zone).date_naive());
             match sla::first_response_due(set, effective, &severity, zone, opened) {
                 Some(due) => {
-                    println!("{}", due.with_timezone(&zone).to_rfc3339());
+                    outln!("{}", due.with_timezone(&zone).to_rfc3339())?;
                     Ok(())
                 }
                 None => bail!(
@@ -54,7 +55,7 @@ pub fn run(db: Option<&Path>, cmd: SlaCommand) -> Result<()> {
 }
 
 fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
-    let store = open_store(db)?;
+    let store = open_existing_store(db)?;
     let now = now()?;
     let report = store.sla_report(id, now)?;
     let reg = store.policies().clone();
@@ -106,15 +107,15 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
             "pauses": report.timeline.pauses.iter().map(|p| json!({"start": local(p.start), "end": p.end.map(local)})).collect::<Vec<_>>(),
             "metrics": metrics,
         });
-        println!("{}", output::json_text(&v)?);
+        outln!("{}", output::json_text(&v)?)?;
         return Ok(());
     }
-    println!(
+    outln!(
         "ticket {id} · {} ({})",
         crate::text::sanitize_line(&report.org.name),
         report.org.tz
-    );
-    println!(
+    )?;
+    outln!(
         "policy    {} · plan {}{} · severity {} · status {}",
         report.org.policy_set,
         report.org.plan,
@@ -134,55 +135,56 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
             None => report.severity.clone(),
         }),
         report.status
-    );
-    println!("opened    {}", local(report.timeline.opened));
+    )?;
+    outln!("opened    {}", local(report.timeline.opened))?;
     if report.timeline.pauses.is_empty() {
-        println!("pauses    none");
+        outln!("pauses    none")?;
     }
     for p in &report.timeline.pauses {
-        println!(
+        outln!(
             "pause     {} → {}",
             local(p.start),
             p.end.map(local).unwrap_or_else(|| "(still pending)".into())
-        );
+        )?;
     }
     for m in &report.metrics {
-        println!();
-        println!("{}: {}", m.metric.as_str(), m.state.as_str());
+        outln!()?;
+        outln!("{}: {}", m.metric.as_str(), m.state.as_str())?;
         match &m.target {
             None => {
-                println!(
+                outln!(
                     "  no target: plan {} has none for severity {}",
-                    report.effective_plan, report.handled.severity
-                );
+                    report.effective_plan,
+                    report.handled.severity
+                )?;
                 continue;
             }
-            Some(t) => println!(
+            Some(t) => outln!(
                 "  target    {} ({})",
                 output::format_remaining(t.seconds),
                 clock_text(&t.clock)
-            ),
+            )?,
         }
         if let Some(due) = m.due {
-            println!("  due       {}  (UTC {})", local(due), due.to_rfc3339());
+            outln!("  due       {}  (UTC {})", local(due), due.to_rfc3339())?;
         }
-        println!(
+        outln!(
             "  elapsed   {}",
             output::format_remaining(m.elapsed_seconds)
-        );
+        )?;
         if let Some(r) = m.remaining_seconds {
-            println!("  remaining {}", output::format_remaining(r));
+            outln!("  remaining {}", output::format_remaining(r))?;
         }
         if let Some(b) = m.breached_at {
-            println!("  breached  {}", local(b));
+            outln!("  breached  {}", local(b))?;
         }
         if let Some(n) = m.next_change {
-            println!("  changes   {}", local(n));
+            outln!("  changes   {}", local(n))?;
         }
         if m.metric == Metric::FirstResponse
             && let Some(r) = report.timeline.first_response_at
         {
-            println!("  responded {}", local(r));
+            outln!("  responded {}", local(r))?;
         }
     }
     Ok(())

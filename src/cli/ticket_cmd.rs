@@ -1,22 +1,16 @@
 use std::path::Path;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 
 use super::args::{BodyArgs, ListArgs, TicketCommand};
-use super::{actor, now, open_store, output, read_text};
-use crate::domain::{AuthorRole, EntryKind, Environment, Status, TicketKind};
-use crate::store::{NewTicket, TicketChange, TicketFilter, TicketSort};
+use super::{actor, now, open_existing_store, open_store, output, read_text};
+use crate::domain::{AuthorRole, EntryKind};
+use crate::out::{note, outln};
+use crate::store::{NewTicket, TicketChange, TicketFilter};
 
 pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Result<()> {
     match cmd {
         TicketCommand::New(a) => {
-            let kind: TicketKind = a.kind.parse().map_err(|e: String| anyhow!(e))?;
-            let environment: Option<Environment> = a
-                .environment
-                .as_deref()
-                .map(str::parse)
-                .transpose()
-                .map_err(|e: String| anyhow!(e))?;
             let description = read_text(
                 a.description.as_deref(),
                 a.description_file.as_deref(),
@@ -28,27 +22,28 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
             let t = store.create_ticket(
                 &NewTicket {
                     org: a.org,
-                    kind: Some(kind),
+                    kind: Some(a.kind),
                     severity: a.severity,
                     summary: a.summary,
                     description,
                     component: a.component,
-                    environment,
+                    environment: a.environment,
                     affected_version: a.affected_version,
                 },
                 &actor,
                 now,
             )?;
-            if a.json {
-                println!("{}", output::json_text(&output::ticket_json(&t, now))?);
+            let printed = if a.json {
+                outln!("{}", output::json_text(&output::ticket_json(&t, now))?)
             } else {
-                println!("{}", t.id);
-            }
+                outln!("{}", t.id)
+            };
+            printed.map_err(|e| e.after(format_args!("ticket {} created", t.id)))?;
             Ok(())
         }
         TicketCommand::List(a) => list(db, as_user, a),
         TicketCommand::Show { id, json } => {
-            let store = open_store(db)?;
+            let store = open_existing_store(db)?;
             let now = now()?;
             let detail = store.ticket_detail(id, now)?;
             output::print_detail(&detail, json, now)
@@ -59,16 +54,13 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
             id,
             status,
             expect_version,
-        } => {
-            let status: Status = status.parse().map_err(|e: String| anyhow!(e))?;
-            change(
-                db,
-                as_user,
-                id,
-                TicketChange::Status(status),
-                expect_version,
-            )
-        }
+        } => change(
+            db,
+            as_user,
+            id,
+            TicketChange::Status(status),
+            expect_version,
+        ),
         TicketCommand::Severity {
             id,
             severity,
@@ -92,11 +84,12 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let t = store.claim(id, &actor, now()?)?;
-            println!(
+            outln!(
                 "ticket {} is assigned to {}",
                 t.id,
                 t.assignee.unwrap_or_default()
-            );
+            )
+            .map_err(|e| e.after(format_args!("ticket {} claimed", t.id)))?;
             Ok(())
         }
     }
@@ -112,14 +105,15 @@ fn change(
     let actor = actor(as_user)?;
     let mut store = open_store(db)?;
     let t = store.change_ticket(id, &change, expected, &actor, now()?)?;
-    println!(
+    outln!(
         "ticket {}: status {}, severity {}, assignee {} (version {})",
         t.id,
         t.status,
         crate::text::sanitize_line(&t.severity),
         crate::text::sanitize_line(t.assignee.as_deref().unwrap_or("-")),
         t.version
-    );
+    )
+    .map_err(|e| e.after(format_args!("ticket {} changed", t.id)))?;
     Ok(())
 }
 
@@ -133,19 +127,16 @@ fn entry(db: Option<&Path>, as_user: Option<&str>, b: BodyArgs, kind: EntryKind)
     let actor = actor(as_user)?;
     let mut store = open_store(db)?;
     let e = store.add_entry(b.id, kind, AuthorRole::Engineer, &body, &actor, now()?)?;
-    println!("{} {} added to ticket {}", what, e.id, e.ticket_id);
+    outln!("{} {} added to ticket {}", what, e.id, e.ticket_id)
+        .map_err(|err| err.after(format_args!("{what} added to ticket {}", e.ticket_id)))?;
     Ok(())
 }
 
+/// How many tickets `ticket list` prints unless told otherwise.
+const DEFAULT_LIST_LIMIT: usize = 50;
+
 fn list(db: Option<&Path>, as_user: Option<&str>, a: ListArgs) -> Result<()> {
-    let statuses = a
-        .statuses
-        .iter()
-        .map(|s| s.parse::<Status>())
-        .collect::<Result<Vec<_>, String>>()
-        .map_err(|e| anyhow!(e))?;
-    let sort: TicketSort = a.sort.parse().map_err(|e: String| anyhow!(e))?;
-    let store = open_store(db)?;
+    let store = open_existing_store(db)?;
     let org_id = match &a.org {
         Some(name) => Some(store.org_by_name(name)?.id),
         None => None,
@@ -156,7 +147,7 @@ fn list(db: Option<&Path>, as_user: Option<&str>, a: ListArgs) -> Result<()> {
         a.assignee.clone()
     };
     let filter = TicketFilter {
-        statuses,
+        statuses: a.statuses,
         all_statuses: a.all,
         org_id,
         assignee,
@@ -165,6 +156,24 @@ fn list(db: Option<&Path>, as_user: Option<&str>, a: ListArgs) -> Result<()> {
         severity: None,
     };
     let now = now()?;
-    let page = store.list_tickets(&filter, sort, None, None, a.limit, now)?;
+    // SQLite reads LIMIT as a signed 64-bit number.
+    let limit = match (a.limit, a.all) {
+        (Some(n), _) => n,
+        (None, true) => usize::MAX,
+        (None, false) => DEFAULT_LIST_LIMIT,
+    }
+    .min((i64::MAX - 1) as usize);
+    // One row more than asked tells whether the list stopped short.
+    let mut page = store.list_tickets(&filter, a.sort, None, None, limit.saturating_add(1), now)?;
+    if page.tickets.len() > limit {
+        page.tickets.truncate(limit);
+        let total = store.count_tickets(&filter, now)?;
+        let hint = if a.all {
+            "use --limit N"
+        } else {
+            "use --limit N, or --all for every ticket in any status"
+        };
+        note!("tuidesk: showing {limit} of {total} tickets; {hint}");
+    }
     output::print_tickets(&page.tickets, a.json, now)
 }

@@ -244,6 +244,10 @@ pub trait Store: Send {
     /// Runs `body` as one atomic unit: all of it commits or none (retried when busy).
     fn write(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()>;
     fn change_token(&self) -> Result<ChangeToken>;
+    /// A fact about the database itself (e.g. that `tuidesk demo` made it), if recorded.
+    fn meta(&self, key: &str) -> Result<Option<String>>;
+    /// Records a fact about the database itself, replacing an earlier value.
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
     fn maintenance(&self) -> Option<&dyn Maintenance>;
 
     // tickets

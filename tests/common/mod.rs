@@ -128,7 +128,11 @@ impl Desk {
             .unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e}):\n{out}"))
     }
 
+    /// The whole database as JSON Lines; empty while no command has created it.
     pub fn export(&self) -> String {
+        if !self.db.exists() {
+            return String::new();
+        }
         self.ok(&["export"])
     }
 

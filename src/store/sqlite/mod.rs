@@ -20,7 +20,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, params};
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 
 pub use crate::store::error::{Result, StoreError};
 pub use error::Context;
@@ -272,6 +274,27 @@ impl SqliteStore {
                 other => return other,
             }
         }
+    }
+
+    /// A fact about the database itself (see the `meta` table), if recorded.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .ctx("reading database facts")
+    }
+
+    /// Records a fact about the database itself, replacing an earlier value.
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .ctx("recording database facts")?;
+            Ok(())
+        })
     }
 
     /// Increments whenever another connection commits to the file: the cheap change signal

@@ -324,6 +324,14 @@ impl Store for SqliteStore {
         self.data_version().map(ChangeToken)
     }
 
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        SqliteStore::meta(self, key)
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        SqliteStore::set_meta(self, key, value)
+    }
+
     fn maintenance(&self) -> Option<&dyn Maintenance> {
         Some(self)
     }

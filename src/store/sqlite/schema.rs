@@ -173,4 +173,12 @@ CREATE INDEX tickets_active_by_risk ON tickets (risk_at, breach_at)
 ALTER TABLE tickets ADD COLUMN effective_severity TEXT;
 ALTER TABLE tickets ADD COLUMN severity_note TEXT;
 "#,
+    // 5: facts about the database itself, e.g. that `tuidesk demo` made it (so the demo's
+    // generator never files tickets into a real desk).
+    r#"
+CREATE TABLE meta (
+    key     TEXT PRIMARY KEY,
+    value   TEXT NOT NULL
+) WITHOUT ROWID;
+"#,
 ];
