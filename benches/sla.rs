@@ -114,6 +114,7 @@ fn bench(c: &mut Criterion) {
                 }],
                 first_response_at: None,
                 resolved_at: None,
+                ..Default::default()
             };
             evaluate(
                 cc,

@@ -878,8 +878,9 @@ fn ticket_status_moves_through_the_workflow_and_pauses_the_clock() {
     let v = d.json_at(&at(30), &["ticket", "show", &sid, "--json"]);
     assert_eq!(v["status"], "pending");
     assert_eq!(v["pauses"].as_array().unwrap().len(), 1);
-    // 60 minutes target, 10 used before the pause: 50 left however long it waits.
-    assert_eq!(v["remaining_seconds"], 50 * 60);
+    // Pending pauses the next-response and resolution clocks, never the first response
+    // (issue 12): of the 60-minute first-response target, 30 minutes are left at 0:30.
+    assert_eq!(v["remaining_seconds"], 30 * 60);
     d.ok_at(&at(40), &["ticket", "status", &sid, "on-hold"]);
     d.ok_at(&at(50), &["ticket", "status", &sid, "resolved"]);
     let v = d.json_at(&at(50), &["ticket", "show", &sid, "--json"]);

@@ -43,7 +43,18 @@ fn local(tz: Tz, t: DateTime<Utc>) -> String {
 }
 
 fn due_local(set: &PolicySet, plan: &str, sev: &str, tz: Tz, opened: &str) -> Option<String> {
-    first_response_due(set, plan, sev, tz, at(tz, opened)).map(|d| local(tz, d))
+    frd(set, plan, sev, tz, at(tz, opened)).map(|d| local(tz, d))
+}
+
+/// `first_response_due` for cases well inside the horizon.
+fn frd(
+    set: &PolicySet,
+    plan: &str,
+    sev: &str,
+    tz: Tz,
+    opened: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    first_response_due(set, plan, sev, tz, opened).expect("due within the horizon")
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -112,9 +123,9 @@ cc_cell!(cc_premium_s4, "premium", "S4", Some("2026-02-04 16:00"));
 #[test]
 fn cc_cells_in_utc() {
     // one explicit UTC check so the local helper cannot hide an offset mistake
-    let d = first_response_due(&cc(), "developer", "S4", NY, utc("2026-02-02T15:00:00Z"));
+    let d = frd(&cc(), "developer", "S4", NY, utc("2026-02-02T15:00:00Z"));
     assert_eq!(d, Some(utc("2026-02-04T21:00:00Z")));
-    let d = first_response_due(&cc(), "premium", "S1", NY, utc("2026-02-02T15:00:00Z"));
+    let d = frd(&cc(), "premium", "S1", NY, utc("2026-02-02T15:00:00Z"));
     assert_eq!(d, Some(utc("2026-02-02T15:30:00Z")));
 }
 
@@ -186,12 +197,9 @@ ctyun_cell!(
 #[test]
 fn unknown_plan_or_severity_has_no_target() {
     let s = cc();
+    assert_eq!(frd(&s, "gold", "S1", NY, utc("2026-02-02T15:00:00Z")), None);
     assert_eq!(
-        first_response_due(&s, "gold", "S1", NY, utc("2026-02-02T15:00:00Z")),
-        None
-    );
-    assert_eq!(
-        first_response_due(&s, "developer", "S9", NY, utc("2026-02-02T15:00:00Z")),
+        frd(&s, "developer", "S9", NY, utc("2026-02-02T15:00:00Z")),
         None
     );
 }
@@ -218,11 +226,13 @@ fn target_ending_exactly_at_closing_is_due_at_closing() {
     let s = cc();
     // enterprise S3 = 8 business hours from 10:00 → 18:00 the same day, not 09:00 next day
     let opened = at(NY, "2026-02-02 10:00");
-    let due = first_response_due(&s, "enterprise", "S3", NY, opened).unwrap();
+    let due = frd(&s, "enterprise", "S3", NY, opened).unwrap();
     assert_eq!(local(NY, due), "2026-02-02 18:00");
     // 9 business hours from opening = a full day → 18:00 too
     let cal = s.calendar("business").unwrap();
-    let d = cal.add_business_seconds(NY, at(NY, "2026-02-03 09:00"), 9 * 3600);
+    let d = cal
+        .add_business_seconds(NY, at(NY, "2026-02-03 09:00"), 9 * 3600)
+        .unwrap();
     assert_eq!(local(NY, d), "2026-02-03 18:00");
 
     let tl = TicketTimeline {
@@ -277,7 +287,9 @@ fn across_year_end() {
         .holiday(date(2026, 1, 1))
         .build()
         .unwrap();
-    let d = cal.add_business_seconds(BERLIN, at(BERLIN, "2025-12-31 16:00"), 12 * 3600);
+    let d = cal
+        .add_business_seconds(BERLIN, at(BERLIN, "2025-12-31 16:00"), 12 * 3600)
+        .unwrap();
     assert_eq!(local(BERLIN, d), "2026-01-05 10:00");
     // a 24x7 target across midnight of the new year
     assert_eq!(
@@ -291,21 +303,21 @@ fn across_year_end() {
 #[test]
 fn new_york_spring_forward() {
     // DST starts Sun 2026-03-08; Friday 17:00 EST (22:00Z) + 8 business h → Mon 16:00 EDT
-    let d = first_response_due(&cc(), "developer", "S2", NY, utc("2026-03-06T22:00:00Z"));
+    let d = frd(&cc(), "developer", "S2", NY, utc("2026-03-06T22:00:00Z"));
     assert_eq!(d, Some(utc("2026-03-09T20:00:00Z")));
 }
 
 #[test]
 fn new_york_fall_back() {
     // DST ends Sun 2026-11-01; Friday 17:00 EDT (21:00Z) + 8 business h → Mon 16:00 EST
-    let d = first_response_due(&cc(), "developer", "S2", NY, utc("2026-10-30T21:00:00Z"));
+    let d = frd(&cc(), "developer", "S2", NY, utc("2026-10-30T21:00:00Z"));
     assert_eq!(d, Some(utc("2026-11-02T21:00:00Z")));
 }
 
 #[test]
 fn berlin_both_dst_directions() {
     // 2026-03-29 CET→CEST: Fri 12:00 CET (11:00Z) + 12 h → Mon 15:00 CEST (13:00Z)
-    let d = first_response_due(
+    let d = frd(
         &cc(),
         "developer",
         "S3",
@@ -314,7 +326,7 @@ fn berlin_both_dst_directions() {
     );
     assert_eq!(d, Some(utc("2026-03-30T13:00:00Z")));
     // 2026-10-25 CEST→CET: Fri 12:00 CEST (10:00Z) + 12 h → Mon 15:00 CET (14:00Z)
-    let d = first_response_due(
+    let d = frd(
         &cc(),
         "developer",
         "S3",
@@ -328,7 +340,7 @@ fn berlin_both_dst_directions() {
 fn sydney_both_dst_directions() {
     // southern hemisphere: DST ends Sun 2026-04-05 (AEDT+11 → AEST+10)
     // Fri 15:00 AEDT (04:00Z) + 24 h: Fri 3 + Mon 9 + Tue 9 + Wed 3 → Wed 12:00 AEST (02:00Z)
-    let d = first_response_due(
+    let d = frd(
         &cc(),
         "developer",
         "S4",
@@ -338,7 +350,7 @@ fn sydney_both_dst_directions() {
     assert_eq!(d, Some(utc("2026-04-08T02:00:00Z")));
     // DST starts Sun 2026-10-04 (AEST+10 → AEDT+11)
     // Fri 15:00 AEST (05:00Z) → Wed 12:00 AEDT (01:00Z)
-    let d = first_response_due(
+    let d = frd(
         &cc(),
         "developer",
         "S4",
@@ -351,7 +363,7 @@ fn sydney_both_dst_directions() {
 #[test]
 fn kolkata_half_hour_offset() {
     // Saturday 11:00 IST → counts from Monday 09:00 IST; + 4 h → 13:00 IST = 07:30Z
-    let d = first_response_due(
+    let d = frd(
         &cc(),
         "developer",
         "S1",
@@ -396,19 +408,79 @@ fn round_the_clock_calendar_in_dst_gap_and_overlap() {
         .build()
         .unwrap();
     // local 01:30 + 30 min = 02:00, which does not exist on 2026-03-08 → 03:00 EDT (07:00Z)
-    let d = cal.add_business_seconds(NY, at(NY, "2026-03-08 01:30"), 1800);
+    let d = cal
+        .add_business_seconds(NY, at(NY, "2026-03-08 01:30"), 1800)
+        .unwrap();
     assert_eq!(d, utc("2026-03-08T07:00:00Z"));
     // local 00:30 + 1 h = 01:30, ambiguous on 2026-11-01 → the earliest (EDT, 05:30Z)
-    let d = cal.add_business_seconds(NY, at(NY, "2026-11-01 00:30"), 3600);
+    let d = cal
+        .add_business_seconds(NY, at(NY, "2026-11-01 00:30"), 3600)
+        .unwrap();
     assert_eq!(d, utc("2026-11-01T05:30:00Z"));
 }
 
 // -------------------------------------------------------------------------- pauses
+// Pending pauses the next-response and resolution clocks, never the first response.
+// The built-in sets only define first-response targets, so these use `BOTH`.
+
+/// A set whose plans carry first-response *and* resolution targets: `biz` on a
+/// Mon–Fri 09:00–18:00 calendar, `wall` on 24×7.
+const BOTH: &str = r#"
+name = "both"
+severities = ["high", "low"]
+[calendars.business]
+mon = ["09:00-18:00"]
+tue = ["09:00-18:00"]
+wed = ["09:00-18:00"]
+thu = ["09:00-18:00"]
+fri = ["09:00-18:00"]
+[plans.biz.first_response]
+high = { hours = 8, clock = "business", calendar = "business" }
+low = { hours = 4, clock = "business", calendar = "business" }
+[plans.biz.resolution]
+high = { hours = 8, clock = "business", calendar = "business" }
+low = { hours = 4, clock = "business", calendar = "business" }
+[plans.wall.first_response]
+high = { minutes = 60, clock = "24x7" }
+low = { minutes = 30, clock = "24x7" }
+[plans.wall.resolution]
+high = { minutes = 60, clock = "24x7" }
+low = { hours = 4, clock = "24x7" }
+[plans.fr_only.first_response]
+high = { minutes = 60, clock = "24x7" }
+"#;
+
+pub(super) fn both() -> PolicySet {
+    PolicySet::from_toml_str(BOTH, "both.toml").unwrap()
+}
+
+/// The status of `metric` among evaluated metrics.
+pub(super) fn pick(v: &[MetricStatus], metric: Metric) -> MetricStatus {
+    v.iter()
+        .find(|m| m.metric == metric)
+        .unwrap_or_else(|| panic!("no {metric:?} in {v:?}"))
+        .clone()
+}
+
+fn ev(
+    s: &PolicySet,
+    plan: &str,
+    sev: &str,
+    tz: Tz,
+    tl: &TicketTimeline,
+    now: DateTime<Utc>,
+) -> (MetricStatus, MetricStatus) {
+    let v = evaluate(s, plan, sev, tz, tl, now);
+    (
+        pick(&v, Metric::FirstResponse),
+        pick(&v, Metric::Resolution),
+    )
+}
 
 #[test]
 fn pause_and_resume_across_a_weekend() {
-    let s = cc();
-    // developer S2 = 8 business h; opened Fri 2026-02-06 10:00; pending Fri 14:00 → Mon 11:00
+    let s = both();
+    // 8 business h each; opened Fri 2026-02-06 10:00; pending Fri 14:00 → Mon 11:00
     let opened = at(NY, "2026-02-06 10:00");
     let mut tl = TicketTimeline {
         opened,
@@ -418,33 +490,42 @@ fn pause_and_resume_across_a_weekend() {
         }],
         ..Default::default()
     };
-    // Saturday, still pending
-    let st = evaluate(&s, "developer", "S2", NY, &tl, at(NY, "2026-02-07 12:00"))[0].clone();
-    assert_eq!(st.state, SlaState::Paused);
-    assert_eq!(st.due, None);
-    assert_eq!(st.next_change, None);
-    assert_eq!(st.remaining_seconds, Some(4 * 3600));
-    assert_eq!(st.elapsed_seconds, 4 * 3600);
+    // Saturday, still pending: resolution paused with 4 h left ...
+    let (fr, res) = ev(&s, "biz", "high", NY, &tl, at(NY, "2026-02-07 12:00"));
+    assert_eq!(res.state, SlaState::Paused);
+    assert_eq!(res.due, None);
+    assert_eq!(res.next_change, None);
+    assert_eq!(res.remaining_seconds, Some(4 * 3600));
+    assert_eq!(res.elapsed_seconds, 4 * 3600);
+    // ... but the first response kept running through the pause: due Fri 18:00, breached
+    assert_eq!(fr.state, SlaState::Breached);
+    assert_eq!(local(NY, fr.due.unwrap()), "2026-02-06 18:00");
+    assert_eq!(local(NY, fr.breached_at.unwrap()), "2026-02-06 18:00");
+    assert_eq!(fr.elapsed_seconds, 8 * 3600);
+    assert_eq!(fr.remaining_seconds, Some(0));
 
     tl.pauses[0].end = Some(at(NY, "2026-02-09 11:00"));
     // Monday 12:00: 5 h of 8 elapsed → running; at risk at 6 h (0.75) = 13:00
-    let st = evaluate(&s, "developer", "S2", NY, &tl, at(NY, "2026-02-09 12:00"))[0].clone();
-    assert_eq!(st.state, SlaState::Running);
-    assert_eq!(local(NY, st.due.unwrap()), "2026-02-09 15:00");
-    assert_eq!(local(NY, st.next_change.unwrap()), "2026-02-09 13:00");
-    assert_eq!(st.elapsed_seconds, 5 * 3600);
-    let st = evaluate(&s, "developer", "S2", NY, &tl, at(NY, "2026-02-09 14:00"))[0].clone();
-    assert_eq!(st.state, SlaState::AtRisk);
-    assert_eq!(local(NY, st.next_change.unwrap()), "2026-02-09 15:00");
-    let st = evaluate(&s, "developer", "S2", NY, &tl, at(NY, "2026-02-09 16:00"))[0].clone();
-    assert_eq!(st.state, SlaState::Breached);
-    assert_eq!(st.remaining_seconds, Some(-3600));
-    assert_eq!(local(NY, st.breached_at.unwrap()), "2026-02-09 15:00");
+    let (fr, res) = ev(&s, "biz", "high", NY, &tl, at(NY, "2026-02-09 12:00"));
+    assert_eq!(res.state, SlaState::Running);
+    assert_eq!(local(NY, res.due.unwrap()), "2026-02-09 15:00");
+    assert_eq!(local(NY, res.next_change.unwrap()), "2026-02-09 13:00");
+    assert_eq!(res.elapsed_seconds, 5 * 3600);
+    assert_eq!(fr.state, SlaState::Breached);
+    assert_eq!(fr.elapsed_seconds, 11 * 3600);
+    assert_eq!(fr.remaining_seconds, Some(-3 * 3600));
+    let (_, res) = ev(&s, "biz", "high", NY, &tl, at(NY, "2026-02-09 14:00"));
+    assert_eq!(res.state, SlaState::AtRisk);
+    assert_eq!(local(NY, res.next_change.unwrap()), "2026-02-09 15:00");
+    let (_, res) = ev(&s, "biz", "high", NY, &tl, at(NY, "2026-02-09 16:00"));
+    assert_eq!(res.state, SlaState::Breached);
+    assert_eq!(res.remaining_seconds, Some(-3600));
+    assert_eq!(local(NY, res.breached_at.unwrap()), "2026-02-09 15:00");
 }
 
 #[test]
-fn pause_on_a_wall_clock_shifts_due_exactly() {
-    let s = set("ctyun");
+fn pause_on_a_wall_clock_shifts_resolution_due_exactly_not_first_response() {
+    let s = both();
     let opened = at(SHANGHAI, "2026-02-02 10:00");
     let tl = TicketTimeline {
         opened,
@@ -454,25 +535,41 @@ fn pause_on_a_wall_clock_shifts_due_exactly() {
         }],
         ..Default::default()
     };
-    let st = evaluate(
+    let (fr, res) = ev(
         &s,
-        "standard",
-        "general",
+        "wall",
+        "high",
         SHANGHAI,
         &tl,
         at(SHANGHAI, "2026-02-02 11:00"),
-    )[0]
-    .clone();
-    assert_eq!(local(SHANGHAI, st.due.unwrap()), "2026-02-02 11:30");
-    assert_eq!(st.elapsed_seconds, 30 * 60);
-    assert_eq!(st.state, SlaState::Running);
+    );
+    assert_eq!(local(SHANGHAI, res.due.unwrap()), "2026-02-02 11:30");
+    assert_eq!(res.elapsed_seconds, 30 * 60);
+    assert_eq!(res.state, SlaState::Running);
     // at risk at 45 min of 60 → 11:15
-    assert_eq!(local(SHANGHAI, st.next_change.unwrap()), "2026-02-02 11:15");
+    assert_eq!(
+        local(SHANGHAI, res.next_change.unwrap()),
+        "2026-02-02 11:15"
+    );
+    // first response: due 11:00 regardless of the pause; at 11:00 exactly it is not
+    // breached yet (0 left), one second later it is
+    assert_eq!(local(SHANGHAI, fr.due.unwrap()), "2026-02-02 11:00");
+    assert_eq!(fr.state, SlaState::AtRisk);
+    assert_eq!(fr.remaining_seconds, Some(0));
+    let (fr, _) = ev(
+        &s,
+        "wall",
+        "high",
+        SHANGHAI,
+        &tl,
+        at(SHANGHAI, "2026-02-02 11:00") + chrono::Duration::seconds(1),
+    );
+    assert_eq!(fr.state, SlaState::Breached);
 }
 
 #[test]
 fn pause_starting_before_opening_and_ending_on_a_weekend() {
-    let s = cc();
+    let s = both();
     // opened Thu 2026-02-05 20:00; pending from 19:00 (clipped to opening) to Sat 10:00
     let tl = TicketTimeline {
         opened: at(NY, "2026-02-05 20:00"),
@@ -482,15 +579,18 @@ fn pause_starting_before_opening_and_ending_on_a_weekend() {
         }],
         ..Default::default()
     };
-    // Friday's hours were paused; counting starts Monday 09:00; S1 4 h → 13:00
-    let st = evaluate(&s, "developer", "S1", NY, &tl, at(NY, "2026-02-09 10:00"))[0].clone();
-    assert_eq!(local(NY, st.due.unwrap()), "2026-02-09 13:00");
-    assert_eq!(st.elapsed_seconds, 3600);
+    // resolution: Friday's hours were paused; counting starts Monday 09:00; 4 h → 13:00
+    let (fr, res) = ev(&s, "biz", "low", NY, &tl, at(NY, "2026-02-09 10:00"));
+    assert_eq!(local(NY, res.due.unwrap()), "2026-02-09 13:00");
+    assert_eq!(res.elapsed_seconds, 3600);
+    // first response: Friday counted, 4 h → Fri 13:00, long breached
+    assert_eq!(local(NY, fr.due.unwrap()), "2026-02-06 13:00");
+    assert_eq!(fr.state, SlaState::Breached);
 }
 
 #[test]
 fn overlapping_and_unsorted_pauses_are_merged() {
-    let s = set("ctyun");
+    let s = both();
     let o = at(SHANGHAI, "2026-02-02 10:00");
     let m = |h: i64| o + chrono::Duration::minutes(h);
     let tl = TicketTimeline {
@@ -511,10 +611,53 @@ fn overlapping_and_unsorted_pauses_are_merged() {
         ],
         ..Default::default()
     };
-    // paused 10..40 = 30 min → general 60 min due at 10:90 = 11:30
-    let st = evaluate(&s, "standard", "general", SHANGHAI, &tl, m(50))[0].clone();
-    assert_eq!(st.due, Some(m(90)));
-    assert_eq!(st.elapsed_seconds, 20 * 60);
+    // paused 10..40 = 30 min → 60 min due at 10:90 = 11:30
+    let (fr, res) = ev(&s, "wall", "high", SHANGHAI, &tl, m(50));
+    assert_eq!(res.due, Some(m(90)));
+    assert_eq!(res.elapsed_seconds, 20 * 60);
+    assert_eq!(fr.due, Some(m(60)));
+    assert_eq!(fr.elapsed_seconds, 50 * 60);
+}
+
+#[test]
+fn pending_never_pauses_the_first_response() {
+    // the same first-response status with and without any pattern of pauses
+    let s = both();
+    let opened = at(NY, "2026-02-06 10:00");
+    let plain = TicketTimeline {
+        opened,
+        ..Default::default()
+    };
+    let patterns: [&[(&str, Option<&str>)]; 4] = [
+        &[("2026-02-06 10:00", None)],
+        &[("2026-02-06 11:00", Some("2026-02-09 17:00"))],
+        &[
+            ("2026-02-06 09:00", Some("2026-02-06 12:00")),
+            ("2026-02-06 13:00", None),
+        ],
+        &[("2026-02-09 09:30", Some("2026-02-09 09:45"))],
+    ];
+    for (plan, sev) in [("biz", "high"), ("biz", "low"), ("wall", "high")] {
+        for pattern in patterns {
+            let tl = TicketTimeline {
+                pauses: pattern
+                    .iter()
+                    .map(|(a, b)| Pause {
+                        start: at(NY, a),
+                        end: b.map(|b| at(NY, b)),
+                    })
+                    .collect(),
+                ..plain.clone()
+            };
+            for now in ["2026-02-06 10:30", "2026-02-06 17:00", "2026-02-10 12:00"] {
+                let now = at(NY, now);
+                let with = ev(&s, plan, sev, NY, &tl, now).0;
+                let without = ev(&s, plan, sev, NY, &plain, now).0;
+                assert_eq!(with, without, "{plan} {sev} {pattern:?} {now}");
+                assert_ne!(with.state, SlaState::Paused);
+            }
+        }
+    }
 }
 
 #[test]
@@ -535,6 +678,7 @@ high = { hours = 2, clock = "24x7" }
         }],
         first_response_at: None,
         resolved_at: Some(utc("2026-02-02T15:00:00Z")),
+        ..Default::default()
     };
     let v = evaluate(
         &s,
@@ -555,7 +699,7 @@ high = { hours = 2, clock = "24x7" }
 
 #[test]
 fn breach_is_not_undone_by_a_later_pause() {
-    let s = set("ctyun");
+    let s = both();
     let o = utc("2026-02-02T02:00:00Z");
     let tl = TicketTimeline {
         opened: o,
@@ -565,18 +709,21 @@ fn breach_is_not_undone_by_a_later_pause() {
         }],
         ..Default::default()
     };
-    let st = evaluate(
+    let (fr, res) = ev(
         &s,
-        "standard",
-        "general",
+        "wall",
+        "high",
         SHANGHAI,
         &tl,
         utc("2026-02-02T04:00:00Z"),
-    )[0]
-    .clone();
-    assert_eq!(st.state, SlaState::Breached);
-    assert_eq!(st.breached_at, Some(utc("2026-02-02T03:00:00Z")));
-    assert_eq!(st.elapsed_seconds, 90 * 60);
+    );
+    assert_eq!(res.state, SlaState::Breached);
+    assert_eq!(res.breached_at, Some(utc("2026-02-02T03:00:00Z")));
+    assert_eq!(res.elapsed_seconds, 90 * 60);
+    // the first response does not pause at all
+    assert_eq!(fr.state, SlaState::Breached);
+    assert_eq!(fr.breached_at, Some(utc("2026-02-02T03:00:00Z")));
+    assert_eq!(fr.elapsed_seconds, 120 * 60);
 }
 
 // -------------------------------------------------------------- response and states
@@ -781,7 +928,7 @@ fn long_spans_skip_weeks_with_holidays() {
     // Jan: 22 weekdays − 1 (1st) = 21; Feb: 20 weekdays − 6 (16–20, 23) + 2 = 16 → 37 days
     // (Spring Festival 15th and 21st/22nd are weekend days anyway)
     assert_eq!(cal.business_seconds_between(tz, from, to), 37 * 9 * 3600);
-    let due = cal.add_business_seconds(tz, from, 37 * 9 * 3600);
+    let due = cal.add_business_seconds(tz, from, 37 * 9 * 3600).unwrap();
     assert_eq!(local(tz, due), "2026-02-28 18:00");
 }
 
@@ -795,13 +942,19 @@ fn lunch_break_and_split_shift() {
         .build()
         .unwrap();
     let tz = BERLIN;
-    let d = cal.add_business_seconds(tz, at(tz, "2026-02-02 11:00"), 2 * 3600);
+    let d = cal
+        .add_business_seconds(tz, at(tz, "2026-02-02 11:00"), 2 * 3600)
+        .unwrap();
     assert_eq!(local(tz, d), "2026-02-02 14:00");
     // exactly at the start of the lunch break
-    let d = cal.add_business_seconds(tz, at(tz, "2026-02-02 11:00"), 3600);
+    let d = cal
+        .add_business_seconds(tz, at(tz, "2026-02-02 11:00"), 3600)
+        .unwrap();
     assert_eq!(local(tz, d), "2026-02-02 12:00");
     // Friday 17:00 + 3 h → Fri 1 h + Sat 2 h → Sat 12:00
-    let d = cal.add_business_seconds(tz, at(tz, "2026-02-06 17:00"), 3 * 3600);
+    let d = cal
+        .add_business_seconds(tz, at(tz, "2026-02-06 17:00"), 3 * 3600)
+        .unwrap();
     assert_eq!(local(tz, d), "2026-02-07 12:00");
     assert_eq!(
         cal.describe(),
@@ -818,10 +971,14 @@ fn midnight_end_interval() {
         .unwrap();
     let tz = chrono_tz::UTC;
     // Mon 23:00 + 2 h: 1 h to midnight, then Tue 00:00–01:00
-    let d = cal.add_business_seconds(tz, utc("2026-02-02T23:00:00Z"), 2 * 3600);
+    let d = cal
+        .add_business_seconds(tz, utc("2026-02-02T23:00:00Z"), 2 * 3600)
+        .unwrap();
     assert_eq!(d, utc("2026-02-03T01:00:00Z"));
     // a target running out at 24:00 is due at midnight
-    let d = cal.add_business_seconds(tz, utc("2026-02-06T23:00:00Z"), 3600);
+    let d = cal
+        .add_business_seconds(tz, utc("2026-02-06T23:00:00Z"), 3600)
+        .unwrap();
     assert_eq!(d, utc("2026-02-07T00:00:00Z"));
     assert_eq!(cal.describe(), "Mon–Fri 00:00–02:00 18:00–24:00");
 }
@@ -939,9 +1096,13 @@ fn week_skip_that_would_land_exactly_on_the_target_is_halved() {
         .build()
         .unwrap();
     let tz = chrono_tz::UTC;
-    let d = cal.add_business_seconds(tz, utc("2026-02-01T00:00:00Z"), 3 * 3600);
+    let d = cal
+        .add_business_seconds(tz, utc("2026-02-01T00:00:00Z"), 3 * 3600)
+        .unwrap();
     assert_eq!(d, utc("2026-02-09T10:00:00Z"));
-    let d = cal.add_business_seconds(tz, utc("2026-02-01T00:00:00Z"), 2 * 3600);
+    let d = cal
+        .add_business_seconds(tz, utc("2026-02-01T00:00:00Z"), 2 * 3600)
+        .unwrap();
     assert_eq!(d, utc("2026-02-04T10:00:00Z"));
     assert_eq!(
         cal.business_seconds_between(tz, utc("2026-02-01T00:00:00Z"), utc("2026-02-16T00:00:00Z")),
@@ -955,7 +1116,7 @@ fn very_long_targets_stay_exact() {
     let from = at(NY, "2026-02-02 09:00");
     // 366 days of business seconds = 195 weeks of 45 h + 9 h (one more Monday)
     let t = 366 * 86_400;
-    let due = cal.add_business_seconds(NY, from, t);
+    let due = cal.add_business_seconds(NY, from, t).unwrap();
     assert_eq!(cal.business_seconds_between(NY, from, due), t);
     assert_eq!(local(NY, due), "2029-10-29 18:00");
 }
