@@ -1898,6 +1898,61 @@ fn sla_due_refuses_bad_input_and_basic_has_no_target() {
 }
 
 #[test]
+fn sla_due_refuses_a_due_instant_beyond_the_horizon() {
+    // One minute of working time a week: 8000 h would be due in about 9200 years.
+    let d = Desk::new();
+    let dir = d.path("policies");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("sparse.toml"),
+        r#"name = "sparse"
+severities = ["long", "short"]
+[calendars.sparse]
+mon = ["09:00-09:01"]
+[plans.p.first_response]
+long = { hours = 8000, clock = "business", calendar = "sparse" }
+short = { hours = 50, clock = "business", calendar = "sparse" }
+"#,
+    )
+    .unwrap();
+    let args = |sev: &'static str| {
+        [
+            "sla",
+            "due",
+            "--policy-set",
+            "sparse",
+            "--plan",
+            "p",
+            "--severity",
+            sev,
+            "--tz",
+            "UTC",
+            "--opened",
+            "2026-02-02T00:00:00Z",
+        ]
+    };
+    let run = |sev: &'static str| {
+        d.cmd_at(NOW, &args(sev))
+            .env("TUIDESK_POLICY_DIR", &dir)
+            .output()
+            .unwrap()
+    };
+    let stderr = expect_refusal(
+        &args("long"),
+        &run("long"),
+        1,
+        &[
+            "the due instant is more than 100 years away",
+            "the calendar has almost no working time",
+        ],
+    );
+    assert!(!stderr.contains("262142"), "{stderr}");
+    // 50 h = 3000 Mondays, about 57 years: printed
+    let out = expect_success(&args("short"), &run("short"));
+    assert_eq!(out.trim(), "2083-07-26T09:01:00+00:00");
+}
+
+#[test]
 fn sla_explain_shows_how_targets_were_computed() {
     let d = Desk::with_orgs();
     let sid = d

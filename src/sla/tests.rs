@@ -1134,3 +1134,658 @@ fn weekday_index_matches_chrono() {
 }
 
 use chrono::Datelike;
+
+// ------------------------------------------- business time is real elapsed time (DST)
+
+fn every_day(hours: &[&str]) -> Calendar {
+    let mut b = Calendar::builder();
+    for d in [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ] {
+        b = b.hours(d, hours);
+    }
+    b.build().unwrap()
+}
+
+fn sundays(hours: &[&str]) -> Calendar {
+    Calendar::builder()
+        .hours(Weekday::Sun, hours)
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn round_the_clock_calendar_equals_wall_time_across_dst() {
+    let cal = every_day(&["00:00-24:00"]);
+    // (zone, from, to, real hours): noon to noon two days later across each change,
+    // and the changed local day itself (23 h and 25 h)
+    let cases = [
+        (BERLIN, "2026-03-28T11:00:00Z", "2026-03-30T10:00:00Z", 47), // CET → CEST
+        (BERLIN, "2026-10-24T10:00:00Z", "2026-10-26T11:00:00Z", 49), // CEST → CET
+        (BERLIN, "2026-03-28T23:00:00Z", "2026-03-29T22:00:00Z", 23), // Sun 29 Mar
+        (BERLIN, "2026-10-24T22:00:00Z", "2026-10-25T23:00:00Z", 25), // Sun 25 Oct
+        (NY, "2026-03-07T17:00:00Z", "2026-03-09T16:00:00Z", 47),     // EST → EDT
+        (NY, "2026-10-31T16:00:00Z", "2026-11-02T17:00:00Z", 49),     // EDT → EST
+        (NY, "2026-03-08T05:00:00Z", "2026-03-09T04:00:00Z", 23),     // Sun 8 Mar
+        (NY, "2026-11-01T04:00:00Z", "2026-11-02T05:00:00Z", 25),     // Sun 1 Nov
+    ];
+    for (tz, from, to, hours) in cases {
+        let (from, to) = (utc(from), utc(to));
+        assert_eq!(to - from, chrono::Duration::hours(hours), "{tz} {from}");
+        assert_eq!(
+            cal.business_seconds_between(tz, from, to),
+            hours * 3600,
+            "{tz} {from}"
+        );
+        assert_eq!(
+            cal.add_business_seconds(tz, from, hours * 3600),
+            Some(to),
+            "{tz} {from}"
+        );
+        // and every hour on the way
+        for h in 0..=hours {
+            let t = from + chrono::Duration::hours(h);
+            assert_eq!(cal.business_seconds_between(tz, from, t), h * 3600);
+            assert_eq!(cal.add_business_seconds(tz, from, h * 3600), Some(t));
+        }
+    }
+    // the same through a policy: a business target on the 24h calendar and a 24×7
+    // target are due at the same instant. Sat 28 Mar 23:30 CET + 4 h = 04:30 CEST.
+    let s = PolicySet::from_toml_str(
+        r#"
+severities = ["x"]
+[calendars.allday]
+mon = ["00:00-24:00"]
+tue = ["00:00-24:00"]
+wed = ["00:00-24:00"]
+thu = ["00:00-24:00"]
+fri = ["00:00-24:00"]
+sat = ["00:00-24:00"]
+sun = ["00:00-24:00"]
+[plans.biz.first_response]
+x = { hours = 4, clock = "business", calendar = "allday" }
+[plans.wall.first_response]
+x = { hours = 4, clock = "24x7" }
+"#,
+        "allday.toml",
+    )
+    .unwrap();
+    for (tz, opened) in [
+        (BERLIN, "2026-03-28 23:30"),
+        (BERLIN, "2026-10-24 23:30"),
+        (NY, "2026-03-07 23:30"),
+        (NY, "2026-10-31 23:30"),
+    ] {
+        let o = at(tz, opened);
+        let biz = frd(&s, "biz", "x", tz, o);
+        assert_eq!(biz, frd(&s, "wall", "x", tz, o), "{tz} {opened}");
+        assert_eq!(biz, Some(o + chrono::Duration::hours(4)));
+    }
+    assert_eq!(
+        local(
+            BERLIN,
+            frd(&s, "biz", "x", BERLIN, at(BERLIN, "2026-03-28 23:30")).unwrap()
+        ),
+        "2026-03-29 04:30"
+    );
+}
+
+#[test]
+fn repeated_hour_inside_business_hours_counts_twice() {
+    // Berlin, Sun 2026-10-25: 03:00 CEST → 02:00 CET, 02:00–03:00 runs twice.
+    // Open Sundays 01:00–04:00: 01:00 CEST (Sat 23:00Z) → 04:00 CET (03:00Z) = 4 real hours.
+    let cal = sundays(&["01:00-04:00"]);
+    let (sat, mon) = (utc("2026-10-24T12:00:00Z"), utc("2026-10-26T12:00:00Z"));
+    assert_eq!(cal.business_seconds_between(BERLIN, sat, mon), 4 * 3600);
+    let opening = utc("2026-10-24T23:00:00Z"); // 01:00 CEST
+    let add = |h: i64, m: i64| {
+        cal.add_business_seconds(BERLIN, opening, h * 3600 + m * 60)
+            .unwrap()
+    };
+    assert_eq!(add(1, 0), utc("2026-10-25T00:00:00Z")); // 02:00 CEST
+    assert_eq!(add(2, 0), utc("2026-10-25T01:00:00Z")); // 02:00 CET (the second one)
+    assert_eq!(add(2, 30), utc("2026-10-25T01:30:00Z")); // 02:30 CET
+    assert_eq!(add(4, 0), utc("2026-10-25T03:00:00Z")); // 04:00 CET, closing
+    // from Saturday, 5 h: the 4 h of this Sunday + 1 h the next (01:00–02:00 CET)
+    assert_eq!(
+        cal.add_business_seconds(BERLIN, sat, 5 * 3600),
+        Some(utc("2026-11-01T01:00:00Z"))
+    );
+    // half-way through the first 02:00–03:00 to half-way through the second: 1 h
+    assert_eq!(
+        cal.business_seconds_between(
+            BERLIN,
+            utc("2026-10-25T00:30:00Z"),
+            utc("2026-10-25T01:30:00Z")
+        ),
+        3600
+    );
+
+    // New York, Sun 2026-11-01: 02:00 EDT → 01:00 EST, 01:00–02:00 runs twice.
+    // Open Sundays 00:00–03:00: 00:00 EDT (04:00Z) → 03:00 EST (08:00Z) = 4 real hours.
+    let cal = sundays(&["00:00-03:00"]);
+    assert_eq!(
+        cal.business_seconds_between(NY, utc("2026-10-31T12:00:00Z"), utc("2026-11-02T12:00:00Z")),
+        4 * 3600
+    );
+    assert_eq!(
+        cal.add_business_seconds(NY, utc("2026-11-01T04:00:00Z"), 2 * 3600 + 1800),
+        Some(utc("2026-11-01T06:30:00Z")) // 01:30 EST, the second 01:30
+    );
+}
+
+#[test]
+fn skipped_hour_counts_nothing() {
+    // Berlin, Sun 2026-03-29: 02:00 CET → 03:00 CEST, 02:00–03:00 does not exist.
+    // Open Sundays 01:00–04:00: 01:00–02:00 CET (00:00–01:00Z) + 03:00–04:00 CEST
+    // (01:00–02:00Z) = 2 real hours.
+    let cal = sundays(&["01:00-04:00"]);
+    let (sat, mon) = (utc("2026-03-28T12:00:00Z"), utc("2026-03-30T12:00:00Z"));
+    assert_eq!(cal.business_seconds_between(BERLIN, sat, mon), 2 * 3600);
+    let opening = utc("2026-03-29T00:00:00Z"); // 01:00 CET
+    assert_eq!(
+        cal.add_business_seconds(BERLIN, opening, 3600),
+        Some(utc("2026-03-29T01:00:00Z")) // 03:00 CEST
+    );
+    assert_eq!(
+        cal.add_business_seconds(BERLIN, opening, 5400),
+        Some(utc("2026-03-29T01:30:00Z")) // 03:30 CEST
+    );
+    assert_eq!(
+        cal.add_business_seconds(BERLIN, opening, 2 * 3600),
+        Some(utc("2026-03-29T02:00:00Z")) // 04:00 CEST, closing
+    );
+    // open only in the hour that is skipped: that Sunday holds nothing; 30 min from
+    // Saturday are due the next Sunday at 02:30 CEST
+    let cal = sundays(&["02:00-03:00"]);
+    assert_eq!(cal.business_seconds_between(BERLIN, sat, mon), 0);
+    assert_eq!(
+        cal.add_business_seconds(BERLIN, sat, 1800),
+        Some(utc("2026-04-05T00:30:00Z"))
+    );
+
+    // New York, Sun 2026-03-08: 02:00 EST → 03:00 EDT. Open Sundays 00:00–04:00:
+    // 00:00–02:00 EST (05:00–07:00Z) + 03:00–04:00 EDT (07:00–08:00Z) = 3 real hours.
+    let cal = sundays(&["00:00-04:00"]);
+    assert_eq!(
+        cal.business_seconds_between(NY, utc("2026-03-07T12:00:00Z"), utc("2026-03-09T12:00:00Z")),
+        3 * 3600
+    );
+    assert_eq!(
+        cal.add_business_seconds(NY, utc("2026-03-08T05:00:00Z"), 2 * 3600 + 1800),
+        Some(utc("2026-03-08T07:30:00Z")) // 03:30 EDT
+    );
+}
+
+// ---------------------------------------------------------- resolving stops the clocks
+
+#[test]
+fn resolved_without_reply_before_due_is_stopped_forever() {
+    let s = cc();
+    // premium S1: 30 min on 24×7, due 10:30
+    let o = at(NY, "2026-02-02 10:00");
+    let tl = TicketTimeline {
+        opened: o,
+        resolved_at: Some(at(NY, "2026-02-02 10:20")),
+        ..Default::default()
+    };
+    for now in ["2026-02-02 10:20", "2026-02-02 12:00", "2026-03-02 12:00"] {
+        let st = evaluate(&s, "premium", "S1", NY, &tl, at(NY, now))[0].clone();
+        assert_eq!(st.state, SlaState::Stopped, "{now}");
+        assert_eq!(st.state.as_str(), "stopped");
+        assert_eq!(st.due, None);
+        assert_eq!(st.elapsed_seconds, 20 * 60);
+        assert_eq!(st.remaining_seconds, Some(10 * 60));
+        assert_eq!(
+            (st.next_change, st.breached_at, st.answered_at),
+            (None, None, None)
+        );
+        assert_eq!(late_label(&st), None);
+    }
+    // a reply given while the ticket is resolved does not change the outcome
+    let replied = TicketTimeline {
+        first_response_at: Some(at(NY, "2026-02-02 10:40")),
+        ..tl.clone()
+    };
+    let st = evaluate(
+        &s,
+        "premium",
+        "S1",
+        NY,
+        &replied,
+        at(NY, "2026-02-02 12:00"),
+    )[0]
+    .clone();
+    assert_eq!(st.state, SlaState::Stopped);
+    // resolved exactly at the due instant: stopped, not breached
+    let at_due = TicketTimeline {
+        resolved_at: Some(at(NY, "2026-02-02 10:30")),
+        ..tl
+    };
+    let st = evaluate(&s, "premium", "S1", NY, &at_due, at(NY, "2026-02-03 12:00"))[0].clone();
+    assert_eq!(st.state, SlaState::Stopped);
+    assert_eq!(st.remaining_seconds, Some(0));
+}
+
+#[test]
+fn resolved_without_reply_after_due_is_breached_and_stops_counting() {
+    let s = cc();
+    let o = at(NY, "2026-02-02 10:00");
+    let tl = TicketTimeline {
+        opened: o,
+        resolved_at: Some(at(NY, "2026-02-02 10:45")),
+        ..Default::default()
+    };
+    for now in ["2026-02-02 10:45", "2026-02-05 09:00"] {
+        let st = evaluate(&s, "premium", "S1", NY, &tl, at(NY, now))[0].clone();
+        assert_eq!(st.state, SlaState::Breached);
+        assert_eq!(st.breached_at, Some(at(NY, "2026-02-02 10:30")));
+        assert_eq!(st.due, Some(at(NY, "2026-02-02 10:30")));
+        assert_eq!(st.answered_at, None);
+        assert_eq!(late_label(&st), None, "breached, not met late");
+        // time after resolution never counts
+        assert_eq!(st.elapsed_seconds, 45 * 60);
+        assert_eq!(st.remaining_seconds, Some(-15 * 60));
+        assert_eq!(st.next_change, None);
+    }
+}
+
+#[test]
+fn resolving_on_a_business_clock_compares_instants() {
+    let s = cc();
+    // developer S1 = 4 business h from Mon 16:00 → due Tue 11:00
+    let tl = |resolved: &str| TicketTimeline {
+        opened: at(NY, "2026-02-02 16:00"),
+        resolved_at: Some(at(NY, resolved)),
+        ..Default::default()
+    };
+    let ev1 = |resolved: &str| {
+        evaluate(
+            &s,
+            "developer",
+            "S1",
+            NY,
+            &tl(resolved),
+            at(NY, "2026-02-10 12:00"),
+        )[0]
+        .clone()
+    };
+    let st = ev1("2026-02-02 20:00"); // after hours: 2 business h used
+    assert_eq!(
+        (st.state, st.elapsed_seconds, st.remaining_seconds),
+        (SlaState::Stopped, 2 * 3600, Some(2 * 3600))
+    );
+    assert_eq!(ev1("2026-02-03 11:00").state, SlaState::Stopped);
+    let tl2 = TicketTimeline {
+        resolved_at: Some(at(NY, "2026-02-03 11:00") + chrono::Duration::seconds(1)),
+        ..tl("2026-02-03 11:00")
+    };
+    let st = evaluate(&s, "developer", "S1", NY, &tl2, at(NY, "2026-02-10 12:00"))[0].clone();
+    assert_eq!(st.state, SlaState::Breached);
+    assert_eq!(local(NY, st.breached_at.unwrap()), "2026-02-03 11:00");
+}
+
+#[test]
+fn resolution_metric_met_and_met_late() {
+    let s = both();
+    let o = utc("2026-02-02T10:00:00Z");
+    // wall/high: resolution 60 min, due 11:00
+    let res = |resolved: &str| {
+        let tl = TicketTimeline {
+            opened: o,
+            first_response_at: Some(utc("2026-02-02T10:05:00Z")),
+            resolved_at: Some(utc(resolved)),
+            ..Default::default()
+        };
+        ev(
+            &s,
+            "wall",
+            "high",
+            chrono_tz::UTC,
+            &tl,
+            utc("2026-02-09T00:00:00Z"),
+        )
+        .1
+    };
+    let st = res("2026-02-02T11:00:00Z");
+    assert_eq!(st.state, SlaState::Met);
+    assert_eq!(st.answered_at, Some(utc("2026-02-02T11:00:00Z")));
+    assert_eq!(st.due, Some(utc("2026-02-02T11:00:00Z")));
+    let st = res("2026-02-02T11:52:00Z");
+    assert_eq!(st.state, SlaState::Breached);
+    assert_eq!(st.breached_at, Some(utc("2026-02-02T11:00:00Z")));
+    assert_eq!(late_label(&st).as_deref(), Some("met late +00:52"));
+    assert_eq!(st.elapsed_seconds, 112 * 60);
+}
+
+#[test]
+fn reopened_ticket_resumes_its_clocks_without_the_resolved_span() {
+    let s = both();
+    let o = utc("2026-02-02T10:00:00Z");
+    // wall/high: 60 min each; resolved 10:20, reopened 12:00 (the store clears resolved_at)
+    let reopened = TicketTimeline {
+        opened: o,
+        resolved_spans: vec![Pause {
+            start: utc("2026-02-02T10:20:00Z"),
+            end: Some(utc("2026-02-02T12:00:00Z")),
+        }],
+        ..Default::default()
+    };
+    let now = utc("2026-02-02T12:10:00Z");
+    let (fr, res) = ev(&s, "wall", "high", chrono_tz::UTC, &reopened, now);
+    for m in [&fr, &res] {
+        assert_eq!(m.state, SlaState::Running, "{m:?}");
+        assert_eq!(m.elapsed_seconds, 30 * 60);
+        assert_eq!(m.due, Some(utc("2026-02-02T12:40:00Z")));
+    }
+    // a span without an end means "resolved since": every clock stopped
+    let still = TicketTimeline {
+        resolved_spans: vec![Pause {
+            start: utc("2026-02-02T10:20:00Z"),
+            end: None,
+        }],
+        ..reopened.clone()
+    };
+    let (fr, res) = ev(&s, "wall", "high", chrono_tz::UTC, &still, now);
+    assert_eq!((fr.state, res.state), (SlaState::Stopped, SlaState::Met));
+    // without the span (what the store passes today) the resolved time would count
+    let bare = TicketTimeline {
+        resolved_spans: vec![],
+        ..reopened
+    };
+    let (fr, _) = ev(&s, "wall", "high", chrono_tz::UTC, &bare, now);
+    assert_eq!(fr.state, SlaState::Breached);
+}
+
+// ------------------------------------------------------------------------- met late
+
+#[test]
+fn met_late_is_breached_and_labelled() {
+    let s = cc();
+    let o = at(NY, "2026-02-02 10:00");
+    // premium S1: due 10:30
+    let fr = |reply: DateTime<Utc>| {
+        let tl = TicketTimeline {
+            opened: o,
+            first_response_at: Some(reply),
+            ..Default::default()
+        };
+        evaluate(&s, "premium", "S1", NY, &tl, at(NY, "2026-02-04 10:00"))[0].clone()
+    };
+    let due = at(NY, "2026-02-02 10:30");
+    let sec = chrono::Duration::seconds;
+    let cases = [
+        (due - sec(1), SlaState::Met, None),
+        (due, SlaState::Met, None),
+        (
+            due + chrono::Duration::milliseconds(300),
+            SlaState::Breached,
+            Some("met late +00:01"),
+        ),
+        (due + sec(1), SlaState::Breached, Some("met late +00:01")),
+        (due + sec(60), SlaState::Breached, Some("met late +00:01")),
+        (due + sec(61), SlaState::Breached, Some("met late +00:02")),
+        (
+            due + sec(52 * 60),
+            SlaState::Breached,
+            Some("met late +00:52"),
+        ),
+        (
+            due + sec(52 * 60 + 30),
+            SlaState::Breached,
+            Some("met late +00:53"),
+        ),
+        (
+            due + sec(25 * 3600),
+            SlaState::Breached,
+            Some("met late +25:00"),
+        ),
+        (
+            due + sec(150 * 3600 + 5 * 60),
+            SlaState::Breached,
+            Some("met late +150:05"),
+        ),
+    ];
+    for (reply, state, label) in cases {
+        let st = fr(reply);
+        assert_eq!(st.state, state, "{reply}");
+        assert_eq!(late_label(&st).as_deref(), label, "{reply}");
+        assert_eq!(st.answered_at, Some(reply));
+        assert_eq!(st.is_met_late(), label.is_some());
+        if state == SlaState::Breached {
+            assert_eq!(st.breached_at, Some(due));
+        }
+    }
+    assert_eq!(fr(due + sec(52 * 60)).late_by_seconds(), Some(52 * 60));
+    // a breach still running is not "met late"
+    let tl = TicketTimeline {
+        opened: o,
+        ..Default::default()
+    };
+    let st = evaluate(&s, "premium", "S1", NY, &tl, at(NY, "2026-02-02 11:00"))[0].clone();
+    assert_eq!((st.state, late_label(&st)), (SlaState::Breached, None));
+    // on a business clock the label is wall time: due 18:00 (closing), answered 20:00
+    // the same evening: no business time passed, yet 2 h late
+    let tl = TicketTimeline {
+        opened: o,
+        first_response_at: Some(at(NY, "2026-02-02 20:00")),
+        ..Default::default()
+    };
+    let st = evaluate(&s, "enterprise", "S3", NY, &tl, at(NY, "2026-02-03 12:00"))[0].clone();
+    assert_eq!(st.remaining_seconds, Some(0));
+    assert_eq!(late_label(&st).as_deref(), Some("met late +02:00"));
+}
+
+// -------------------------------------------------------------------------- horizon
+
+/// One minute a week: Mondays 09:00–09:01 UTC.
+const SPARSE: &str = r#"
+severities = ["long", "short"]
+[calendars.sparse]
+mon = ["09:00-09:01"]
+[plans.p.first_response]
+long = { hours = 8000, clock = "business", calendar = "sparse" }
+short = { hours = 50, clock = "business", calendar = "sparse" }
+"#;
+
+#[test]
+fn due_instant_beyond_the_horizon_is_refused() {
+    let s = PolicySet::from_toml_str(SPARSE, "sparse.toml").unwrap();
+    let tz = chrono_tz::UTC;
+    let o = utc("2026-02-02T00:00:00Z"); // a Monday
+    // 8000 h (targets are capped at 366 days) = 480 000 Mondays ≈ 9200 years: refused,
+    // never printed as a year-262142 date
+    let e = first_response_due(&s, "p", "long", tz, o).unwrap_err();
+    assert_eq!(e, SlaError::BeyondHorizon);
+    assert_eq!(
+        e.to_string(),
+        "the due instant is more than 100 years away; the calendar has almost no working time"
+    );
+    let cal = s.calendar("sparse").unwrap();
+    assert_eq!(cal.add_business_seconds(tz, o, 8000 * 3600), None);
+    let st = evaluate(
+        &s,
+        "p",
+        "long",
+        tz,
+        &TicketTimeline {
+            opened: o,
+            ..Default::default()
+        },
+        o,
+    )[0]
+    .clone();
+    assert_eq!(st.state, SlaState::NotApplicable);
+    assert_eq!(st.due, None);
+    assert_eq!(st.error, Some(SlaError::BeyondHorizon));
+    assert!(st.target.is_some());
+    // answered, it was answered long before such a due instant: met
+    let answered = TicketTimeline {
+        opened: o,
+        first_response_at: Some(o + chrono::Duration::days(2)),
+        ..Default::default()
+    };
+    let st = evaluate(
+        &s,
+        "p",
+        "long",
+        tz,
+        &answered,
+        o + chrono::Duration::days(3),
+    )[0]
+    .clone();
+    assert_eq!((st.state, st.due, st.error), (SlaState::Met, None, None));
+    // 50 h = 3000 Mondays ≈ 57.5 years: within the horizon, exact
+    let due = frd(&s, "p", "short", tz, o).unwrap();
+    assert_eq!(
+        due,
+        utc("2026-02-02T09:01:00Z") + chrono::Duration::weeks(2999)
+    );
+    assert_eq!(cal.business_seconds_between(tz, o, due), 50 * 3600);
+}
+
+#[test]
+fn horizon_is_exactly_100_years_on_every_clock() {
+    let o = utc("2026-02-02T00:00:00Z");
+    let h = HORIZON_SECONDS;
+    assert_eq!(HORIZON_DAYS, 36_525);
+    let wall = ClockRef::Wall;
+    assert_eq!(wall.add(o, h), Some(o + chrono::Duration::seconds(h)));
+    assert_eq!(wall.add(o, h + 1), None);
+    let cal = every_day(&["00:00-24:00"]);
+    for tz in [chrono_tz::UTC, BERLIN, NY] {
+        assert_eq!(
+            cal.add_business_seconds(tz, o, h),
+            Some(o + chrono::Duration::seconds(h)),
+            "{tz}"
+        );
+        assert_eq!(cal.add_business_seconds(tz, o, h + 1), None, "{tz}");
+    }
+}
+
+// --------------------------------------------------------------- recorded breaches
+
+#[test]
+fn recorded_breach_survives_a_severity_lowering() {
+    let s = cc();
+    let o = at(NY, "2026-02-02 10:00");
+    let tl = TicketTimeline {
+        opened: o,
+        ..Default::default()
+    };
+    // premium S1 (30 min) breached at 10:30; seen at 10:45 and recorded
+    let st = evaluate(&s, "premium", "S1", NY, &tl, at(NY, "2026-02-02 10:45"))[0].clone();
+    assert_eq!(st.breached_at, Some(at(NY, "2026-02-02 10:30")));
+    let recorded = TicketTimeline {
+        recorded_breaches: vec![RecordedBreach {
+            metric: Metric::FirstResponse,
+            at: st.breached_at.unwrap(),
+        }],
+        ..tl.clone()
+    };
+    // lowered to S3 (4 business h, due 14:00): without the record it would run again
+    let now = at(NY, "2026-02-02 11:00");
+    let fresh = evaluate(&s, "premium", "S3", NY, &tl, now)[0].clone();
+    assert_eq!(fresh.state, SlaState::Running);
+    let st = evaluate(&s, "premium", "S3", NY, &recorded, now)[0].clone();
+    assert_eq!(st.state, SlaState::Breached);
+    assert_eq!(st.breached_at, Some(at(NY, "2026-02-02 10:30")));
+    assert_eq!(st.due, Some(at(NY, "2026-02-02 10:30")));
+    assert_eq!(st.next_change, None);
+    // 30 business minutes overdue (10:30–11:00 Monday, inside business hours)
+    assert_eq!(st.remaining_seconds, Some(-30 * 60));
+    // answered at 11:10 under S3 it would be met: it stays breached, met late
+    let answered = TicketTimeline {
+        first_response_at: Some(at(NY, "2026-02-02 11:10")),
+        ..recorded.clone()
+    };
+    let st = evaluate(
+        &s,
+        "premium",
+        "S3",
+        NY,
+        &answered,
+        at(NY, "2026-02-03 09:00"),
+    )[0]
+    .clone();
+    assert_eq!(st.state, SlaState::Breached);
+    assert_eq!(late_label(&st).as_deref(), Some("met late +00:40"));
+    assert_eq!(st.remaining_seconds, Some(-40 * 60));
+    // resolved before the S3 due instant: still breached, not stopped
+    let resolved = TicketTimeline {
+        resolved_at: Some(at(NY, "2026-02-02 11:10")),
+        ..recorded.clone()
+    };
+    let st = evaluate(
+        &s,
+        "premium",
+        "S3",
+        NY,
+        &resolved,
+        at(NY, "2026-02-03 09:00"),
+    )[0]
+    .clone();
+    assert_eq!(st.state, SlaState::Breached);
+    assert_eq!(st.answered_at, None);
+    // downgraded to Basic (no target at all): still breached
+    let st = evaluate(&s, "basic", "S1", NY, &recorded, now)[0].clone();
+    assert_eq!(st.state, SlaState::Breached);
+    assert_eq!((st.target, st.remaining_seconds), (None, None));
+    // raised instead (targets count from creation): an earlier computed breach wins
+    let late_record = TicketTimeline {
+        recorded_breaches: vec![RecordedBreach {
+            metric: Metric::FirstResponse,
+            at: at(NY, "2026-02-02 14:00"),
+        }],
+        ..tl
+    };
+    let st = evaluate(
+        &s,
+        "premium",
+        "S1",
+        NY,
+        &late_record,
+        at(NY, "2026-02-02 15:00"),
+    )[0]
+    .clone();
+    assert_eq!(st.breached_at, Some(at(NY, "2026-02-02 10:30")));
+    assert_eq!(st.remaining_seconds, Some(-270 * 60));
+}
+
+#[test]
+fn recorded_breach_survives_a_pause_and_a_plan_without_the_metric() {
+    let s = both();
+    let o = utc("2026-02-02T10:00:00Z");
+    let rec = RecordedBreach {
+        metric: Metric::Resolution,
+        at: utc("2026-02-02T11:00:00Z"),
+    };
+    // pending since 11:30 (resolution would show paused): breached
+    let tl = TicketTimeline {
+        opened: o,
+        pauses: vec![Pause {
+            start: utc("2026-02-02T11:30:00Z"),
+            end: None,
+        }],
+        recorded_breaches: vec![rec],
+        ..Default::default()
+    };
+    let now = utc("2026-02-02T13:00:00Z");
+    // low: 4 h resolution, would be paused with time left
+    let res = ev(&s, "wall", "low", chrono_tz::UTC, &tl, now).1;
+    assert_eq!(res.state, SlaState::Breached);
+    assert_eq!(res.breached_at, Some(rec.at));
+    // 30 active minutes since the record (11:00–11:30), none while pending
+    assert_eq!(res.remaining_seconds, Some(-30 * 60));
+    // a plan with no resolution target still reports the recorded breach
+    let v = evaluate(&s, "fr_only", "high", chrono_tz::UTC, &tl, now);
+    assert_eq!(v.len(), 2);
+    let res = pick(&v, Metric::Resolution);
+    assert_eq!((res.state, res.target), (SlaState::Breached, None));
+}
