@@ -26,7 +26,9 @@
 //!    ([`TicketTimeline::resolved_at`]); time after it never counts. A metric not
 //!    met by then is `Breached` (`breached_at = due`, `answered_at = None`) if the
 //!    ticket was resolved *after* its due instant, else [`SlaState::Stopped`]: neither
-//!    met nor breached, no due instant, not running. A reply given while the ticket is
+//!    met nor breached, not running; its `due` stays the instant the target would have
+//!    been due (the target that served the ticket), so judge by the state, never by
+//!    comparing `due` with `now`. A reply given while the ticket is
 //!    resolved does not change that outcome. Earlier resolved spans of a reopened
 //!    ticket ([`TicketTimeline::resolved_spans`]) freeze every clock, first response
 //!    included; a reopened ticket's clocks resume from where they stood.
@@ -143,8 +145,9 @@ pub enum SlaError {
 pub struct MetricStatus {
     pub metric: Metric,
     pub target: Option<Target>,
-    /// `None` when paused (then `remaining_seconds` tells), stopped, not applicable,
-    /// or beyond the horizon (then `error` tells).
+    /// `None` when paused (then `remaining_seconds` tells), not applicable, or beyond
+    /// the horizon (then `error` tells). For `Stopped`, the instant the target would
+    /// have been due: informational, the clock no longer runs.
     pub due: Option<DateTime<Utc>>,
     pub elapsed_seconds: i64,
     /// Negative when overdue (in clock seconds: business seconds on a business clock).
@@ -488,7 +491,10 @@ fn metric_status(
                 st.breached_at = Some(d);
                 st.due = Some(d);
             }
-            _ => st.state = SlaState::Stopped,
+            d => {
+                st.state = SlaState::Stopped;
+                st.due = d.ok().flatten();
+            }
         }
         return st;
     }

@@ -1339,7 +1339,8 @@ fn resolved_without_reply_before_due_is_stopped_forever() {
         let st = evaluate(&s, "premium", "S1", NY, &tl, at(NY, now))[0].clone();
         assert_eq!(st.state, SlaState::Stopped, "{now}");
         assert_eq!(st.state.as_str(), "stopped");
-        assert_eq!(st.due, None);
+        // the target that served it, for the record; the state says it no longer runs
+        assert_eq!(st.due, Some(at(NY, "2026-02-02 10:30")));
         assert_eq!(st.elapsed_seconds, 20 * 60);
         assert_eq!(st.remaining_seconds, Some(10 * 60));
         assert_eq!(

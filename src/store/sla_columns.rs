@@ -301,6 +301,8 @@ high = { hours = 4, clock = "24x7" }
             ..Default::default()
         };
         let c = cols(&tl, Status::Resolved, t0() + Duration::days(3));
+        // the due instant of the target that served it stays on record
+        assert_eq!(c.first_response_due, Some(to_ts(t0() + Duration::hours(1))));
         assert_eq!(c.next_due, None);
         assert_eq!(c.risk_at, None);
         assert_eq!(c.breach_at, None);
