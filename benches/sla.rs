@@ -113,6 +113,7 @@ fn bench(c: &mut Criterion) {
                 }],
                 first_response_at: None,
                 resolved_at: None,
+                ..Default::default()
             };
             evaluate(
                 cc,

@@ -488,7 +488,7 @@ fn main() -> Result<()> {
     let mut sink = 0i64;
     for i in 0..n {
         let opened = base + chrono::Duration::seconds((i % 604_800) as i64);
-        if let Some(d) = tuidesk::sla::first_response_due(
+        if let Ok(Some(d)) = tuidesk::sla::first_response_due(
             set,
             "developer",
             "S4",

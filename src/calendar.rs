@@ -1,30 +1,47 @@
 //! Business-hours calendars: weekly opening hours, holidays and extra (make-up)
 //! working days, with fast business-time arithmetic.
 //!
-//! # Time zones: how local business time is computed
+//! # Time zones: how business time is counted
 //!
 //! Opening hours are *wall-clock* hours in the customer's IANA time zone: a business
-//! day is 09:00–18:00 local on both sides of a daylight-saving change. Every
-//! computation therefore
+//! day is 09:00–18:00 local on both sides of a daylight-saving change. The rule is:
 //!
-//! 1. converts the UTC instant(s) to local naive date-times once, with the offset in
-//!    force *at that instant* (never today's offset),
-//! 2. does all business arithmetic on naive local seconds (day number + seconds since
-//!    local midnight), where a day is always 86 400 s long,
-//! 3. converts the answer back to UTC: a local time that does not exist (DST gap)
-//!    becomes the first instant after the gap; an ambiguous local time (the repeated
-//!    hour when clocks go back) becomes its earliest instant.
+//! > **Business time is real elapsed time during which the customer's wall clock
+//! > shows a time inside the calendar's hours.**
 //!
-//! Consequence worth knowing: only calendars whose hours include the DST switch hour
-//! (e.g. `00:00-24:00`) ever see a 23 h or 25 h day; such a day still counts the
-//! naive local hours. Sub-second parts of instants are dropped on business clocks.
+//! Consequences, each tested in `sla::tests`:
+//! * a calendar open 00:00–24:00 every day is exactly the 24×7 wall clock, across
+//!   daylight-saving changes too (a 23 h day counts 23 h, a 25 h day 25 h);
+//! * in a repeated hour (clocks go back) that lies inside business hours, both real
+//!   hours count;
+//! * a skipped hour (clocks go forward) counts nothing, even inside business hours;
+//! * the offset used is the one in force at each instant in question, never
+//!   today's offset (dbt_zendesk #25).
+//!
+//! How: the span is cut at the zone's offset changes (listed once per zone for
+//! 1970–2100 by probing the offset a day apart and bisecting to the second, then
+//! found by binary search; outside that span probed directly). On
+//! each piece the offset is constant, so the piece is a plain translation of a local
+//! naive span, and the business arithmetic runs on naive local seconds (day number +
+//! seconds since local midnight, every naive day 86 400 s long). An answer found in
+//! a piece is translated back with that piece's offset, so no local time is ever
+//! mapped back through a DST gap or an ambiguity. Sub-second parts of instants are
+//! dropped on business clocks.
+//!
+//! # Horizon
+//!
+//! [`Calendar::add_business_seconds`] refuses (returns `None`) an answer more than
+//! [`HORIZON_DAYS`] (100 years) after its start: a calendar with almost no working
+//! time and a long target would otherwise yield a date thousands of years away, or
+//! the year 262 142 (chrono's maximum).
 //!
 //! # Cost
 //!
-//! No minute-by-minute or day-by-day walk over long spans: whole weeks are skipped
-//! arithmetically (weekly business seconds × weeks, corrected by the holidays and
-//! extra working days inside the span, found with binary searches over a sorted
-//! list with prefix sums), then at most about a week of days is stepped.
+//! No minute-by-minute or day-by-day business walk over long spans: whole weeks are
+//! skipped arithmetically (weekly business seconds × weeks, corrected by the holidays
+//! and extra working days inside the span, found with binary searches over a sorted
+//! list with prefix sums), then at most about a week of days is stepped. Offset
+//! changes are found by binary search in a per-zone list built on first use.
 //!
 //! Pure: no file reading and no TOML. Calendar files (standalone, or a policy set's
 //! `[calendars.<name>]` tables) are parsed by [`crate::config::calendars`], which also
@@ -32,6 +49,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::{LazyLock, OnceLock};
 
 use chrono::{
     DateTime, Datelike, MappedLocalTime, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone,
@@ -591,13 +609,9 @@ impl Calendar {
         }
     }
 
-    /// Business seconds between two instants, in `tz` local time (0 when `to <= from`).
-    pub fn business_seconds_between(&self, tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
-        if to <= from {
-            return 0;
-        }
-        let a = utc_to_local_secs(tz, from);
-        let b = utc_to_local_secs(tz, to);
+    /// Business seconds in the local naive span `[a, b)` (seconds since 1970-01-01T00:00
+    /// local); 0 when `b <= a`.
+    fn between_local_secs(&self, a: i64, b: i64) -> i64 {
         self.between_days(
             a.div_euclid(DAY) + EPOCH_DAY_CE,
             a.rem_euclid(DAY) as u32,
@@ -606,20 +620,161 @@ impl Calendar {
         )
     }
 
-    /// Earliest instant at which `seconds` business seconds (in `tz` local time) have
-    /// elapsed since `from`; `from` itself when `seconds <= 0`.
-    pub fn add_business_seconds(&self, tz: Tz, from: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
-        if seconds <= 0 {
-            return from;
-        }
-        let a = utc_to_local_secs(tz, from);
+    /// Earliest local naive second at which `secs` business seconds have elapsed since
+    /// the local naive second `a` (saturating far beyond any representable date).
+    fn add_local_secs(&self, a: i64, secs: i64) -> i64 {
         let (d, s) = self.add_days(
             a.div_euclid(DAY) + EPOCH_DAY_CE,
             a.rem_euclid(DAY) as u32,
-            seconds,
+            secs,
         );
-        local_to_utc(tz, (d - EPOCH_DAY_CE) * DAY + s as i64)
+        (d - EPOCH_DAY_CE)
+            .saturating_mul(DAY)
+            .saturating_add(s as i64)
     }
+
+    /// Business seconds between two instants: real seconds in `[from, to)` during
+    /// which the wall clock in `tz` is inside the calendar's hours (0 when `to <= from`).
+    pub fn business_seconds_between(&self, tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+        if to <= from {
+            return 0;
+        }
+        let (mut cur, end) = (from.timestamp(), to.timestamp());
+        let mut total = 0;
+        while cur < end {
+            let o = offset_at(tz, cur);
+            let stop = next_offset_change(tz, cur, end).unwrap_or(end);
+            total += self.between_local_secs(cur + o, stop + o);
+            cur = stop;
+        }
+        total
+    }
+
+    /// Earliest instant at which `seconds` business seconds (see
+    /// [`Calendar::business_seconds_between`]) have elapsed since `from`; `from` itself
+    /// when `seconds <= 0`. `None` when that instant lies more than [`HORIZON_DAYS`]
+    /// after `from`.
+    pub fn add_business_seconds(
+        &self,
+        tz: Tz,
+        from: DateTime<Utc>,
+        seconds: i64,
+    ) -> Option<DateTime<Utc>> {
+        if seconds <= 0 {
+            return Some(from);
+        }
+        let start = from.timestamp();
+        let limit = start.saturating_add(HORIZON_SECONDS);
+        let (mut cur, mut left) = (start, seconds);
+        let mut first = true;
+        loop {
+            let o = offset_at(tz, cur);
+            let a = cur + o;
+            // the answer if the offset stays `o` from here on
+            let cand = self.add_local_secs(a, left).saturating_sub(o);
+            if first && cand > limit && self.surely_beyond(tz, start, seconds) {
+                return None;
+            }
+            first = false;
+            match next_offset_change(tz, cur, cand.min(limit)) {
+                Some(t) if t < cand => {
+                    // the piece [cur, t) holds less than `left`: count it, go on
+                    left -= self.between_local_secs(a, t + o);
+                    cur = t;
+                }
+                _ => return (cand <= limit).then(|| ts(cand)),
+            }
+        }
+    }
+
+    /// Cheap refusal without walking the offset changes: even crediting every local
+    /// hour a clock change could repeat (at most 6 h a year), the local hours of the
+    /// next 100 years (+ 2 days for offset changes) hold less than `seconds`.
+    fn surely_beyond(&self, tz: Tz, start: i64, seconds: i64) -> bool {
+        let a = start + offset_at(tz, start);
+        let repeat_credit = 6 * 3600 * (HORIZON_DAYS / 365 + 1);
+        self.between_local_secs(a, a + HORIZON_SECONDS + 2 * DAY)
+            .saturating_add(repeat_credit)
+            < seconds
+    }
+}
+
+/// How far ahead [`Calendar::add_business_seconds`] looks: 100 years.
+pub const HORIZON_DAYS: i64 = 36_525;
+/// [`HORIZON_DAYS`] in seconds.
+pub const HORIZON_SECONDS: i64 = HORIZON_DAYS * DAY;
+
+/// The UTC offset (local − UTC, in seconds) in force at the Unix second `t`.
+#[inline]
+fn offset_at(tz: Tz, t: i64) -> i64 {
+    tz.offset_from_utc_datetime(&ts(t).naive_utc())
+        .fix()
+        .local_minus_utc() as i64
+}
+
+/// The first Unix second in `(from, limit]` whose offset differs from the one in force
+/// at `from`; `None` if the offset stays the same up to `limit`.
+fn next_offset_change(tz: Tz, from: i64, limit: i64) -> Option<i64> {
+    if (SCAN_START..SCAN_END).contains(&from)
+        && let Some(list) = offset_changes(tz)
+    {
+        let i = list.partition_point(|&t| t <= from);
+        return match list.get(i) {
+            Some(&t) => (t <= limit).then_some(t),
+            None if limit <= SCAN_END => None,
+            None => probe_offset_change(tz, SCAN_END, limit),
+        };
+    }
+    probe_offset_change(tz, from, limit)
+}
+
+/// The span whose offset changes are listed once per zone: 1970-01-01 to 2100-01-01.
+const SCAN_START: i64 = 0;
+const SCAN_END: i64 = 4_102_444_800;
+
+/// Every offset change of `tz` in `[SCAN_START, SCAN_END]`, found once per process by
+/// probing (a memo of static zone data, not I/O); `None` for a zone outside the table.
+fn offset_changes(tz: Tz) -> Option<&'static [i64]> {
+    static CACHE: LazyLock<Vec<OnceLock<Box<[i64]>>>> = LazyLock::new(|| {
+        (0..chrono_tz::TZ_VARIANTS.len())
+            .map(|_| OnceLock::new())
+            .collect()
+    });
+    let cell = CACHE.get(tz as usize)?;
+    Some(cell.get_or_init(|| {
+        let mut v = Vec::new();
+        let mut t = SCAN_START;
+        while let Some(c) = probe_offset_change(tz, t, SCAN_END) {
+            v.push(c);
+            t = c;
+        }
+        v.into_boxed_slice()
+    }))
+}
+
+/// [`next_offset_change`] by probing the offset a day apart and bisecting to the
+/// second. Since 1970 no zone has changed its offset twice within 6 days (tzdb as
+/// shipped by chrono-tz 0.10), so no change is missed.
+fn probe_offset_change(tz: Tz, from: i64, limit: i64) -> Option<i64> {
+    let o0 = offset_at(tz, from);
+    let mut lo = from;
+    while lo < limit {
+        let hi = lo.saturating_add(DAY).min(limit);
+        if offset_at(tz, hi) != o0 {
+            let (mut a, mut b) = (lo, hi);
+            while b - a > 1 {
+                let m = a + (b - a) / 2;
+                if offset_at(tz, m) != o0 {
+                    b = m;
+                } else {
+                    a = m;
+                }
+            }
+            return Some(b);
+        }
+        lo = hi;
+    }
+    None
 }
 
 /// Local naive seconds since 1970-01-01T00:00 local for an instant.

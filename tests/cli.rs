@@ -878,8 +878,9 @@ fn ticket_status_moves_through_the_workflow_and_pauses_the_clock() {
     let v = d.json_at(&at(30), &["ticket", "show", &sid, "--json"]);
     assert_eq!(v["status"], "pending");
     assert_eq!(v["pauses"].as_array().unwrap().len(), 1);
-    // 60 minutes target, 10 used before the pause: 50 left however long it waits.
-    assert_eq!(v["remaining_seconds"], 50 * 60);
+    // Pending pauses the next-response and resolution clocks, never the first response
+    // (issue 12): of the 60-minute first-response target, 30 minutes are left at 0:30.
+    assert_eq!(v["remaining_seconds"], 30 * 60);
     d.ok_at(&at(40), &["ticket", "status", &sid, "on-hold"]);
     d.ok_at(&at(50), &["ticket", "status", &sid, "resolved"]);
     let v = d.json_at(&at(50), &["ticket", "show", &sid, "--json"]);
@@ -1894,6 +1895,61 @@ fn sla_due_refuses_bad_input_and_basic_has_no_target() {
         2,
         &["--plan"],
     );
+}
+
+#[test]
+fn sla_due_refuses_a_due_instant_beyond_the_horizon() {
+    // One minute of working time a week: 8000 h would be due in about 9200 years.
+    let d = Desk::new();
+    let dir = d.path("policies");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("sparse.toml"),
+        r#"name = "sparse"
+severities = ["long", "short"]
+[calendars.sparse]
+mon = ["09:00-09:01"]
+[plans.p.first_response]
+long = { hours = 8000, clock = "business", calendar = "sparse" }
+short = { hours = 50, clock = "business", calendar = "sparse" }
+"#,
+    )
+    .unwrap();
+    let args = |sev: &'static str| {
+        [
+            "sla",
+            "due",
+            "--policy-set",
+            "sparse",
+            "--plan",
+            "p",
+            "--severity",
+            sev,
+            "--tz",
+            "UTC",
+            "--opened",
+            "2026-02-02T00:00:00Z",
+        ]
+    };
+    let run = |sev: &'static str| {
+        d.cmd_at(NOW, &args(sev))
+            .env("TUIDESK_POLICY_DIR", &dir)
+            .output()
+            .unwrap()
+    };
+    let stderr = expect_refusal(
+        &args("long"),
+        &run("long"),
+        1,
+        &[
+            "the due instant is more than 100 years away",
+            "the calendar has almost no working time",
+        ],
+    );
+    assert!(!stderr.contains("262142"), "{stderr}");
+    // 50 h = 3000 Mondays, about 57 years: printed
+    let out = expect_success(&args("short"), &run("short"));
+    assert_eq!(out.trim(), "2083-07-26T09:01:00+00:00");
 }
 
 #[test]

@@ -251,7 +251,8 @@ fn due_instants_are_stored_and_kept_current() {
         )
         .unwrap();
     assert_eq!(t.first_response_due.unwrap(), t0() + Duration::hours(1));
-    // Pending pauses the clock: nothing runs, time left is kept.
+    // Pending pauses the next-response and resolution clocks, never the first response
+    // (issue 12): the first-response clock keeps running, due as before.
     let later = t0() + Duration::minutes(20);
     let t = s
         .change_ticket(
@@ -262,9 +263,9 @@ fn due_instants_are_stored_and_kept_current() {
             later,
         )
         .unwrap();
-    assert_eq!(t.next_due, None);
-    assert_eq!(t.paused_seconds_left, Some(40 * 60));
-    // Resuming after 30 minutes moves the due instant by 30 minutes.
+    assert_eq!(t.next_due, Some(t0() + Duration::hours(1)));
+    assert_eq!(t.paused_seconds_left, None);
+    // Resuming after 30 minutes does not move the first-response due instant.
     let t = s
         .change_ticket(
             t.id,
@@ -274,7 +275,7 @@ fn due_instants_are_stored_and_kept_current() {
             later + Duration::minutes(30),
         )
         .unwrap();
-    assert_eq!(t.next_due.unwrap(), t0() + Duration::minutes(90));
+    assert_eq!(t.next_due.unwrap(), t0() + Duration::minutes(60));
     // A public reply meets the target; an internal note does not.
     s.add_entry(
         t.id,

@@ -703,6 +703,7 @@ pub(crate) fn sla_item(t: &Ticket) -> SlaItem {
             pauses: vec![],
             first_response_at: None,
             resolved_at: None,
+            ..Default::default()
         },
     }
 }

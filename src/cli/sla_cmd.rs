@@ -36,11 +36,12 @@ pub fn run(db: Option<&Path>, cmd: SlaCommand) -> Result<()> {
                 .with_timezone(&Utc);
             let effective = set.effective_plan(&plan, opened.with_timezone(&zone).date_naive());
             match sla::first_response_due(set, effective, &severity, zone, opened) {
-                Some(due) => {
+                Ok(Some(due)) => {
                     outln!("{}", due.with_timezone(&zone).to_rfc3339())?;
                     Ok(())
                 }
-                None => bail!(
+                Err(e) => bail!("{e}"),
+                Ok(None) => bail!(
                     "plan {effective:?} of {policy_set} has no first-response target for severity {severity}{}",
                     if effective == "basic" {
                         " (Basic has no technical support)"

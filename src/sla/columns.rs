@@ -195,3 +195,83 @@ pub fn plan_priority(policies: &PolicyRegistry, inputs: &TicketSlaInputs) -> i64
         })
         .map_or(100, |p| i64::from(p.priority))
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::*;
+    use crate::sla::Pause;
+
+    const SET: &str = r#"
+severities = ["high"]
+[plans.p.first_response]
+high = { minutes = 60, clock = "24x7" }
+[plans.p.resolution]
+high = { hours = 4, clock = "24x7" }
+"#;
+
+    fn cols(tl: &TicketTimeline, status: Status, now: DateTime<Utc>) -> SlaColumns {
+        let set = crate::config::policies::parse_set(SET, "p.toml").unwrap();
+        let metrics = sla::evaluate(&set, "p", "high", chrono_tz::UTC, tl, now);
+        columns_from_metrics(&metrics, status, tl, now)
+    }
+
+    fn t0() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-02-02T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn stopped_metrics_run_nothing_and_breach_nothing() {
+        // resolved at 0:20 without a reply: first response stopped, resolution met
+        let tl = TicketTimeline {
+            opened: t0(),
+            resolved_at: Some(t0() + Duration::minutes(20)),
+            ..Default::default()
+        };
+        let c = cols(&tl, Status::Resolved, t0() + Duration::days(3));
+        // the due instant of the target that served it stays on record
+        assert_eq!(c.first_response_due, Some(ts(t0() + Duration::hours(1))));
+        assert_eq!(c.next_due, None);
+        assert_eq!(c.risk_at, None);
+        assert_eq!(c.breach_at, None);
+        assert_eq!(c.paused_left, None);
+        assert_eq!(c.urgency, IDLE_BASE + ts(t0()));
+        // resolved at 1:30 without a reply: the first-response breach at 1:00 stays
+        let tl = TicketTimeline {
+            resolved_at: Some(t0() + Duration::minutes(90)),
+            ..tl
+        };
+        let c = cols(&tl, Status::Closed, t0() + Duration::days(3));
+        assert_eq!(c.breach_at, Some(ts(t0() + Duration::hours(1))));
+        assert_eq!(c.next_due, None);
+    }
+
+    #[test]
+    fn pending_keeps_the_first_response_running_and_met_late_stays_breached() {
+        let tl = TicketTimeline {
+            opened: t0(),
+            pauses: vec![Pause {
+                start: t0() + Duration::minutes(10),
+                end: None,
+            }],
+            ..Default::default()
+        };
+        let now = t0() + Duration::minutes(20);
+        let c = cols(&tl, Status::Pending, now);
+        assert_eq!(c.next_due, Some(ts(t0() + Duration::hours(1))));
+        assert_eq!(c.paused_left, Some(230 * 60));
+        assert_eq!(c.urgency, ts(t0() + Duration::hours(1)));
+        // answered at 1:15 (met late): breach recorded, first response no longer runs
+        let tl = TicketTimeline {
+            first_response_at: Some(t0() + Duration::minutes(75)),
+            pauses: vec![],
+            ..tl
+        };
+        let c = cols(&tl, Status::Open, t0() + Duration::minutes(80));
+        assert_eq!(c.breach_at, Some(ts(t0() + Duration::hours(1))));
+        assert_eq!(c.next_due, Some(ts(t0() + Duration::hours(4))));
+    }
+}

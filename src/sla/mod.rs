@@ -3,16 +3,57 @@
 //! No I/O and no clock reads: `now` is always a parameter. Business-time arithmetic
 //! (and how time zones are handled) lives in [`calendar`].
 //!
-//! Semantics, per metric with a target of `T` seconds:
-//! * elapsed = clock time (wall, or business hours in the customer's zone) since the
-//!   ticket was opened, minus paused time (time in status pending);
-//! * due = the earliest instant at which elapsed reaches `T` (a target running out at
-//!   closing time is due *at* closing time);
-//! * a response at or before `due` meets the target (`Met`), a later one is `Breached`
-//!   with `breached_at = due`;
-//! * without a response: `Breached` once `now > due` (this wins over an open pause:
-//!   a breach is not undone by waiting on the customer), else `Paused` while a pause
-//!   is open, else `AtRisk` once `at_risk_share` of `T` has elapsed, else `Running`.
+//! # Rules
+//!
+//! Per metric with a target of `T` seconds on its clock (wall time, or business time
+//! in the customer's zone):
+//!
+//! 1. **Elapsed** = clock time since the ticket was opened, minus the time the metric
+//!    is frozen. **Due** = the earliest instant at which elapsed reaches `T` (a target
+//!    running out at closing time is due *at* closing time).
+//! 2. **Breached only once `now` is past due**: `now > due` is breached, `now == due`
+//!    is not (it is at risk, with 0 left). A response (or resolution, for the
+//!    resolution metric) **at or before** due meets the target (`Met`); one strictly
+//!    after due is `Breached` with `breached_at = due`. **At risk** once elapsed
+//!    reaches `ceil(T × at_risk_share)` (`now >=` that instant), until due.
+//! 3. **Pending pauses the next-response and resolution clocks, never the first
+//!    response.** The engineer cannot be waiting on a customer not yet answered
+//!    (Zendesk's first reply time, Jira Service Management's default): the
+//!    first-response due instant ignores [`TicketTimeline::pauses`]. A paused clock
+//!    reports `Paused` (no due instant, `remaining_seconds` tells) unless it was
+//!    already overdue when the pause began: a breach is not undone by waiting.
+//! 4. **Resolving or closing stops every clock at that instant**
+//!    ([`TicketTimeline::resolved_at`]); time after it never counts. A metric not
+//!    met by then is `Breached` (`breached_at = due`, `answered_at = None`) if the
+//!    ticket was resolved *after* its due instant, else [`SlaState::Stopped`]: neither
+//!    met nor breached, not running; its `due` stays the instant the target would have
+//!    been due (the target that served the ticket), so judge by the state, never by
+//!    comparing `due` with `now`. A reply given while the ticket is
+//!    resolved does not change that outcome. Earlier resolved spans of a reopened
+//!    ticket ([`TicketTimeline::resolved_spans`]) freeze every clock, first response
+//!    included; a reopened ticket's clocks resume from where they stood.
+//! 5. **Met late**: a metric answered after its due instant is `Breached` with
+//!    [`MetricStatus::answered_at`] set, shown as breached everywhere and labelled by
+//!    [`late_label`] (`met late +HH:MM`, wall time from due to answer, whole minutes
+//!    rounded up), never as a success.
+//! 6. **Horizon**: a due instant more than 100 years after its start is not computed
+//!    (a calendar with almost no working time). A running metric then reports
+//!    `NotApplicable` with `due: None` and `error: Some(SlaError::BeyondHorizon)`;
+//!    an answered one is `Met` (it was answered long before), a resolved one
+//!    `Stopped`. [`first_response_due`] returns the error.
+//! 7. **A recorded breach is a fact** ([`TicketTimeline::recorded_breaches`], kept by
+//!    the store once a breach has been seen): a later severity, plan or pause change
+//!    that moves the due instant later, or removes the target, cannot turn it into
+//!    met, running, paused or stopped. Such a metric reports `Breached` with
+//!    `breached_at` and `due` = the recorded instant and `remaining_seconds` = minus
+//!    the clock time since it (still under the current target's clock). A computed
+//!    breach that is earlier than the recorded one wins (targets count from creation,
+//!    so raising the severity can reveal an earlier breach).
+//! 8. A severity or plan change is evaluated by calling [`evaluate`] with the new
+//!    severity or plan: targets count from the ticket's creation.
+//!
+//! Next-response targets are reported `NotApplicable` (with their target): the
+//! timeline carries no customer-message events to measure them from.
 
 pub use crate::calendar;
 pub mod columns;
@@ -25,16 +66,25 @@ mod tests;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
-pub use calendar::{Calendar, CalendarBuilder, CalendarError, Holiday, Interval};
+pub use calendar::{
+    Calendar, CalendarBuilder, CalendarError, HORIZON_DAYS, HORIZON_SECONDS, Holiday, Interval,
+};
 
 use crate::policy::{Clock, Metric, PolicySet, Target};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TicketTimeline {
     pub opened: DateTime<Utc>,
+    /// Time in status pending: pauses the next-response and resolution clocks only.
     pub pauses: Vec<Pause>,
     pub first_response_at: Option<DateTime<Utc>>,
+    /// When the ticket was resolved or closed, while it is (a reopen clears it).
     pub resolved_at: Option<DateTime<Utc>>,
+    /// Earlier spans `[resolved, reopened)` of a reopened ticket: every clock stands
+    /// still in them. A span without an end is treated like `resolved_at`.
+    pub resolved_spans: Vec<Pause>,
+    /// Breaches the store has already recorded (rule 7 of the module doc).
+    pub recorded_breaches: Vec<RecordedBreach>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +94,13 @@ pub struct Pause {
     pub end: Option<DateTime<Utc>>,
 }
 
+/// A breach of `metric` seen at `at` (its due instant then) and kept as a fact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordedBreach {
+    pub metric: Metric,
+    pub at: DateTime<Utc>,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum SlaState {
     Running,
@@ -51,6 +108,9 @@ pub enum SlaState {
     Breached,
     Paused,
     Met,
+    /// The ticket was resolved or closed before the metric was met and before it was
+    /// due: the clock stopped, neither met nor breached.
+    Stopped,
     NotApplicable,
 }
 
@@ -62,6 +122,7 @@ impl SlaState {
             SlaState::Breached => "breached",
             SlaState::Paused => "paused",
             SlaState::Met => "met",
+            SlaState::Stopped => "stopped",
             SlaState::NotApplicable => "not-applicable",
         }
     }
@@ -73,11 +134,21 @@ impl std::fmt::Display for SlaState {
     }
 }
 
+/// Why a metric or a due instant could not be computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SlaError {
+    /// The due instant lies more than [`HORIZON_DAYS`] ahead.
+    #[error("the due instant is more than 100 years away; the calendar has almost no working time")]
+    BeyondHorizon,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct MetricStatus {
     pub metric: Metric,
     pub target: Option<Target>,
-    /// `None` when paused (then `remaining_seconds` tells) or not applicable.
+    /// `None` when paused (then `remaining_seconds` tells), not applicable, or beyond
+    /// the horizon (then `error` tells). For `Stopped`, the instant the target would
+    /// have been due: informational, the clock no longer runs.
     pub due: Option<DateTime<Utc>>,
     pub elapsed_seconds: i64,
     /// Negative when overdue (in clock seconds: business seconds on a business clock).
@@ -86,6 +157,12 @@ pub struct MetricStatus {
     /// The instant the state will next change without a new event.
     pub next_change: Option<DateTime<Utc>>,
     pub breached_at: Option<DateTime<Utc>>,
+    /// When the metric was answered (first response, or resolution): set for `Met`
+    /// and for a `Breached` metric that was met late.
+    pub answered_at: Option<DateTime<Utc>>,
+    /// Set when the due instant could not be computed (the state is then
+    /// `NotApplicable`).
+    pub error: Option<SlaError>,
 }
 
 impl MetricStatus {
@@ -99,8 +176,34 @@ impl MetricStatus {
             state: SlaState::NotApplicable,
             next_change: None,
             breached_at: None,
+            answered_at: None,
+            error: None,
         }
     }
+
+    /// Met late: answered after the due instant (rule 5).
+    pub fn is_met_late(&self) -> bool {
+        self.late_by_seconds().is_some()
+    }
+
+    /// Wall seconds (rounded up) from the breach to the answer of a metric met late.
+    pub fn late_by_seconds(&self) -> Option<i64> {
+        match (self.state, self.answered_at, self.breached_at) {
+            (SlaState::Breached, Some(a), Some(b)) if a > b => {
+                let ms = (a - b).num_milliseconds();
+                Some((ms + 999) / 1000)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `met late +HH:MM` for a metric answered after its due instant (wall time from the
+/// due instant to the answer, whole minutes rounded up, so one second late reads
+/// `+00:01`; hours are not capped at 24); `None` for any other metric.
+pub fn late_label(m: &MetricStatus) -> Option<String> {
+    let mins = (m.late_by_seconds()? + 59) / 60;
+    Some(format!("met late +{:02}:{:02}", mins / 60, mins % 60))
 }
 
 /// A target's clock bound to a customer's time zone.
@@ -134,15 +237,15 @@ impl<'a> ClockRef<'a> {
         }
     }
 
-    /// Earliest instant at which `seconds` clock seconds have elapsed since `from`.
-    pub fn add(&self, from: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
+    /// Earliest instant at which `seconds` clock seconds have elapsed since `from`;
+    /// `None` when it lies more than [`HORIZON_DAYS`] after `from`.
+    pub fn add(&self, from: DateTime<Utc>, seconds: i64) -> Option<DateTime<Utc>> {
         if seconds <= 0 {
-            return from;
+            return Some(from);
         }
         match self {
-            ClockRef::Wall => from
-                .checked_add_signed(Duration::seconds(seconds))
-                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+            ClockRef::Wall if seconds > HORIZON_SECONDS => None,
+            ClockRef::Wall => from.checked_add_signed(Duration::seconds(seconds)),
             ClockRef::Business { calendar, tz } => {
                 calendar.add_business_seconds(*tz, from, seconds)
             }
@@ -150,35 +253,41 @@ impl<'a> ClockRef<'a> {
     }
 }
 
-/// Due instant for a fresh ticket, no pauses; `None` when the plan (or severity) has
-/// no first-response target.
+/// Due instant for a fresh ticket, no pauses; `Ok(None)` when the plan (or severity)
+/// has no first-response target, an error when the due instant is beyond the horizon.
 pub fn first_response_due(
     set: &PolicySet,
     plan: &str,
     severity: &str,
     tz: Tz,
     opened: DateTime<Utc>,
-) -> Option<DateTime<Utc>> {
-    let target = set.target(plan, Metric::FirstResponse, severity)?;
-    let clock = ClockRef::for_target(set, target, tz)?;
-    Some(clock.add(opened, target.seconds))
+) -> Result<Option<DateTime<Utc>>, SlaError> {
+    let Some(target) = set.target(plan, Metric::FirstResponse, severity) else {
+        return Ok(None);
+    };
+    let Some(clock) = ClockRef::for_target(set, target, tz) else {
+        return Ok(None);
+    };
+    reach(&clock, opened, &[], target.seconds)
 }
 
-/// Pauses clipped to `[opened, …)`, ignoring those that start after `now`, sorted and
-/// merged; an open pause swallows everything after its start.
-fn normalized_pauses(
-    timeline: &TicketTimeline,
+type Span = (DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// Spans clipped to `[opened, …)`, ignoring those that start after `now`, sorted and
+/// merged; an open span swallows everything after its start.
+fn normalized(
+    spans: impl IntoIterator<Item = Pause>,
+    opened: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> {
-    let mut v: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> = timeline
-        .pauses
-        .iter()
+) -> Vec<Span> {
+    let mut v: Vec<Span> = spans
+        .into_iter()
         .filter(|p| p.start <= now)
-        .map(|p| (p.start.max(timeline.opened), p.end))
+        .map(|p| (p.start.max(opened), p.end))
         .filter(|(s, e)| e.is_none_or(|e| e > *s))
         .collect();
     v.sort_by_key(|p| p.0);
-    let mut out: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> = Vec::with_capacity(v.len());
+    let mut out: Vec<Span> = Vec::with_capacity(v.len());
     for (s, e) in v {
         if let Some(last) = out.last_mut() {
             match last.1 {
@@ -195,16 +304,16 @@ fn normalized_pauses(
     out
 }
 
-/// Active (unpaused) clock seconds in `[opened, until)`.
+/// Active (unfrozen) clock seconds in `[opened, until)`.
 fn active_elapsed(
     clock: &ClockRef<'_>,
     opened: DateTime<Utc>,
-    pauses: &[(DateTime<Utc>, Option<DateTime<Utc>>)],
+    frozen: &[Span],
     until: DateTime<Utc>,
 ) -> i64 {
     let mut total = 0;
     let mut cur = opened;
-    for &(ps, pe) in pauses {
+    for &(ps, pe) in frozen {
         if ps >= until {
             break;
         }
@@ -220,25 +329,35 @@ fn active_elapsed(
     total + clock.between(cur, until)
 }
 
-/// Earliest instant at which active elapsed time reaches `amount` (> 0); `None` if an
-/// open pause freezes the clock before.
+/// Earliest instant at which active elapsed time reaches `amount`; `Ok(None)` if an
+/// open span freezes the clock before; an error when the instant lies more than the
+/// horizon after `opened`.
 fn reach(
     clock: &ClockRef<'_>,
     opened: DateTime<Utc>,
-    pauses: &[(DateTime<Utc>, Option<DateTime<Utc>>)],
+    frozen: &[Span],
     amount: i64,
-) -> Option<DateTime<Utc>> {
+) -> Result<Option<DateTime<Utc>>, SlaError> {
     let mut left = amount;
     let mut cur = opened;
-    for &(ps, pe) in pauses {
+    for &(ps, pe) in frozen {
         let m = clock.between(cur, ps);
         if left <= m {
-            return Some(clock.add(cur, left));
+            break;
         }
         left -= m;
-        cur = cur.max(pe?);
+        match pe {
+            Some(e) => cur = cur.max(e),
+            None => return Ok(None),
+        }
     }
-    Some(clock.add(cur, left))
+    let limit = opened
+        .checked_add_signed(Duration::seconds(HORIZON_SECONDS))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    match clock.add(cur, left) {
+        Some(d) if d <= limit => Ok(Some(d)),
+        _ => Err(SlaError::BeyondHorizon),
+    }
 }
 
 /// Elapsed share at which a target becomes at risk, in whole seconds (1..=T).
@@ -246,13 +365,10 @@ pub fn at_risk_seconds(target_seconds: i64, share: f64) -> i64 {
     ((target_seconds as f64 * share).ceil() as i64).clamp(1, target_seconds.max(1))
 }
 
-/// Evaluates every metric the set's `plan` defines (first-response always), for a
-/// ticket of `severity` in an organization in `tz`. `plan` is the effective plan (the
-/// caller resolves retirement with [`PolicySet::effective_plan`]). A severity change
-/// is handled by calling this with the new severity: targets count from creation.
-///
-/// Next-response targets are reported `NotApplicable` (with their target): the
-/// timeline carries no customer-message events to measure them from.
+/// Evaluates every metric the set's `plan` defines (first-response always, and any
+/// metric with a recorded breach), for a ticket of `severity` in an organization in
+/// `tz`. `plan` is the effective plan (the caller resolves retirement with
+/// [`PolicySet::effective_plan`]). The rules are in the module documentation.
 pub fn evaluate(
     set: &PolicySet,
     plan: &str,
@@ -269,14 +385,49 @@ pub fn evaluate(
                 .filter(|m| *m != Metric::FirstResponse),
         );
     }
-    let pauses = normalized_pauses(timeline, now);
+    for m in Metric::ALL {
+        if !metrics.contains(&m) && timeline.recorded_breaches.iter().any(|b| b.metric == m) {
+            metrics.push(m);
+        }
+    }
     metrics
         .into_iter()
         .map(|metric| {
             let target = set.target(plan, metric, severity);
-            metric_status(set, metric, target, tz, timeline, &pauses, now)
+            let st = metric_status(set, metric, target, tz, timeline, now);
+            apply_recorded_breach(set, st, tz, timeline, now)
         })
         .collect()
+}
+
+/// When the ticket is resolved or closed now, since when.
+fn resolved_now(timeline: &TicketTimeline) -> Option<DateTime<Utc>> {
+    timeline.resolved_at.or_else(|| {
+        timeline
+            .resolved_spans
+            .iter()
+            .filter(|p| p.end.is_none())
+            .map(|p| p.start)
+            .min()
+    })
+}
+
+/// The spans during which `metric`'s clock stands still (before the current
+/// resolution, which is handled as a stop).
+fn frozen_spans(metric: Metric, timeline: &TicketTimeline, now: DateTime<Utc>) -> Vec<Span> {
+    let past_resolved = timeline
+        .resolved_spans
+        .iter()
+        .copied()
+        .filter(|p| p.end.is_some());
+    match metric {
+        Metric::FirstResponse => normalized(past_resolved, timeline.opened, now),
+        Metric::NextResponse | Metric::Resolution => normalized(
+            past_resolved.chain(timeline.pauses.iter().copied()),
+            timeline.opened,
+            now,
+        ),
+    }
 }
 
 fn metric_status(
@@ -285,15 +436,15 @@ fn metric_status(
     target: Option<&Target>,
     tz: Tz,
     timeline: &TicketTimeline,
-    pauses: &[(DateTime<Utc>, Option<DateTime<Utc>>)],
     now: DateTime<Utc>,
 ) -> MetricStatus {
     let Some(target) = target else {
         return MetricStatus::not_applicable(metric, None);
     };
-    let stop = match metric {
+    let resolved = resolved_now(timeline);
+    let event = match metric {
         Metric::FirstResponse => timeline.first_response_at,
-        Metric::Resolution => timeline.resolved_at,
+        Metric::Resolution => resolved,
         Metric::NextResponse => return MetricStatus::not_applicable(metric, Some(target.clone())),
     };
     let Some(clock) = ClockRef::for_target(set, target, tz) else {
@@ -301,49 +452,81 @@ fn metric_status(
     };
     let t = target.seconds;
     let opened = timeline.opened;
-    let due = reach(&clock, opened, pauses, t);
+    let frozen = frozen_spans(metric, timeline, now);
+    let due = reach(&clock, opened, &frozen, t);
     let mut st = MetricStatus {
-        metric,
-        target: Some(target.clone()),
-        due,
-        elapsed_seconds: 0,
-        remaining_seconds: None,
-        state: SlaState::Running,
-        next_change: None,
-        breached_at: None,
+        due: None,
+        ..MetricStatus::not_applicable(metric, Some(target.clone()))
     };
-    if let Some(stop) = stop {
-        let e = active_elapsed(&clock, opened, pauses, stop);
+    let stopped_at = |at: DateTime<Utc>, st: &mut MetricStatus| {
+        let e = active_elapsed(&clock, opened, &frozen, at);
         st.elapsed_seconds = e;
         st.remaining_seconds = Some(t - e);
-        if due.is_none_or(|d| stop <= d) {
-            st.state = SlaState::Met;
-        } else {
-            st.state = SlaState::Breached;
-            st.breached_at = due;
+    };
+
+    // Answered while the ticket was not resolved (a reply given while it is resolved
+    // does not count: resolution decided the outcome).
+    if let Some(r) = event.filter(|&r| resolved.is_none_or(|s| r <= s)) {
+        stopped_at(r, &mut st);
+        st.answered_at = Some(r);
+        match due {
+            Ok(Some(d)) if r > d => {
+                st.state = SlaState::Breached;
+                st.breached_at = Some(d);
+                st.due = Some(d);
+            }
+            Ok(d) => {
+                st.state = SlaState::Met;
+                st.due = d;
+            }
+            Err(_) => st.state = SlaState::Met,
         }
         return st;
     }
-    let e = active_elapsed(&clock, opened, pauses, now);
-    st.elapsed_seconds = e;
-    st.remaining_seconds = Some(t - e);
-    let paused = pauses.last().is_some_and(|p| p.1.is_none());
+    // Resolved or closed before it was answered: every clock stopped then.
+    if let Some(s) = resolved {
+        stopped_at(s, &mut st);
+        match due {
+            Ok(Some(d)) if d < s => {
+                st.state = SlaState::Breached;
+                st.breached_at = Some(d);
+                st.due = Some(d);
+            }
+            d => {
+                st.state = SlaState::Stopped;
+                st.due = d.ok().flatten();
+            }
+        }
+        return st;
+    }
+    // Running.
+    let due = match due {
+        Ok(d) => d,
+        Err(e) => {
+            st.error = Some(e);
+            st.elapsed_seconds = active_elapsed(&clock, opened, &frozen, now);
+            return st;
+        }
+    };
+    stopped_at(now, &mut st);
+    let paused = frozen.last().is_some_and(|p| p.1.is_none());
     match due {
         Some(d) if now > d => {
             st.state = SlaState::Breached;
             st.breached_at = Some(d);
+            st.due = Some(d);
         }
-        _ if paused => {
-            st.state = SlaState::Paused;
-            st.due = None;
-        }
+        _ if paused => st.state = SlaState::Paused,
         _ => {
             let risk_at = reach(
                 &clock,
                 opened,
-                pauses,
+                &frozen,
                 at_risk_seconds(t, set.at_risk_share),
-            );
+            )
+            .ok()
+            .flatten();
+            st.due = due;
             if risk_at.is_some_and(|r| now >= r) {
                 st.state = SlaState::AtRisk;
                 st.next_change = due;
@@ -353,5 +536,48 @@ fn metric_status(
             }
         }
     }
+    st
+}
+
+/// Rule 7: a recorded breach stands unless the computed one is earlier.
+fn apply_recorded_breach(
+    set: &PolicySet,
+    mut st: MetricStatus,
+    tz: Tz,
+    timeline: &TicketTimeline,
+    now: DateTime<Utc>,
+) -> MetricStatus {
+    let Some(rec) = timeline
+        .recorded_breaches
+        .iter()
+        .filter(|b| b.metric == st.metric)
+        .map(|b| b.at)
+        .min()
+    else {
+        return st;
+    };
+    if st.state == SlaState::Breached && st.breached_at.is_some_and(|b| b <= rec) {
+        return st;
+    }
+    // The clock stood still from the stop instant on (answer, resolution), else runs to now.
+    let end = st
+        .answered_at
+        .or_else(|| resolved_now(timeline))
+        .unwrap_or(now);
+    st.remaining_seconds = st
+        .target
+        .as_ref()
+        .and_then(|target| ClockRef::for_target(set, target, tz))
+        .map(|clock| {
+            let frozen = frozen_spans(st.metric, timeline, now);
+            let since = active_elapsed(&clock, timeline.opened, &frozen, end)
+                - active_elapsed(&clock, timeline.opened, &frozen, rec);
+            -since.max(0)
+        });
+    st.state = SlaState::Breached;
+    st.breached_at = Some(rec);
+    st.due = Some(rec);
+    st.next_change = None;
+    st.error = None;
     st
 }

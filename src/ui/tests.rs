@@ -95,6 +95,7 @@ fn busy_app() -> App {
                     pauses: vec![],
                     first_response_at: None,
                     resolved_at: None,
+                    ..Default::default()
                 },
             }
         })

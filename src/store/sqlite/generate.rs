@@ -191,6 +191,7 @@ impl SqliteStore {
                     pauses: t.pauses.clone(),
                     first_response_at: t.first_response_at,
                     resolved_at: t.resolved_at,
+                    ..Default::default()
                 };
                 let metrics = crate::sla::evaluate(set, plan, &t.severity, tz, &timeline, now);
                 let cols = sla_columns::columns_from_metrics(&metrics, t.status, &timeline, now);

@@ -71,6 +71,7 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
             pauses,
             first_response_at: opt_from_ts(first_response),
             resolved_at: opt_from_ts(resolved),
+            ..Default::default()
         },
         assurance: assurance_windows(tx, ticket_id)?,
     })
