@@ -81,7 +81,7 @@ case "$cmd" in
         exit 1
       }
     fi
-    echo "export TUIDESK_TEST_PG='postgres://$(owner_name)@localhost/postgres?host=$dir/socket'"
+    echo "export TUIDESK_TEST_PG='postgres://$(owner_name)@/postgres?host=$dir/socket'"
     ;;
   stop)
     ensure_binaries

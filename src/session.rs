@@ -48,7 +48,8 @@ pub fn actor(as_user: Option<&str>) -> Result<Actor> {
     })
 }
 
-/// Where the database lives: --db, else $TUIDESK_DB, else the platform data directory.
+/// Where the database lives: --db, else $TUIDESK_DB, else the platform data directory. A
+/// `postgres://` URL comes back as given (see [`crate::store::open`]).
 /// Creates nothing: only opening for a write makes the file (and the default directory).
 pub fn database_path(flag: Option<&Path>) -> Result<PathBuf> {
     if let Some(p) = flag {
@@ -88,6 +89,9 @@ pub fn policies() -> Result<Arc<PolicyRegistry>> {
 /// Opens the database for a command that writes, creating it on first use.
 pub fn open_store(db: Option<&Path>) -> Result<Desk> {
     let path = database_path(db)?;
+    if crate::store::is_server_url(&path) {
+        return Ok(Desk::open(&path, policies()?)?);
+    }
     if is_default_path(&path)
         && let Some(dir) = path.parent()
     {
@@ -102,6 +106,10 @@ pub fn open_store(db: Option<&Path>) -> Result<Desk> {
 /// nothing (no file, no -wal or -shm) is created in its place.
 pub fn open_existing_store(db: Option<&Path>) -> Result<Desk> {
     let path = database_path(db)?;
+    if crate::store::is_server_url(&path) {
+        // A server database exists once its schema does; opening applies the migrations.
+        return open_store(Some(&path));
+    }
     if !path.exists() {
         // A named path in a missing directory is likely a typo: say which part is missing.
         if !is_default_path(&path) {
@@ -144,7 +152,7 @@ fn check_location(path: &Path) -> Result<()> {
 pub fn confirm_new_database(db: Option<&Path>) -> Result<()> {
     use std::io::{BufRead as _, IsTerminal as _, Write as _};
     let path = database_path(db)?;
-    if path.exists() || is_default_path(&path) {
+    if path.exists() || is_default_path(&path) || crate::store::is_server_url(&path) {
         return Ok(());
     }
     check_location(&path)?;

@@ -119,10 +119,22 @@ pub fn run(path: &Path, as_user: Option<&str>, clock: Arc<dyn Clock>) -> Result<
     // Open before touching the terminal, so a bad path is a plain error message.
     let store = crate::session::open_store(Some(path))?;
     let policies = store.policies().clone();
-    let label = path
-        .file_name()
-        .map(|f| f.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let label = if crate::store::is_server_url(path) {
+        // The database name on the server, never the password.
+        store
+            .location()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    } else {
+        path.file_name()
+            .map(|f| f.to_string_lossy().to_string())
+            .unwrap_or_default()
+    };
     let mut app = App::new(actor.name.clone(), label, policies, keymap, clock.now());
     app.bell_enabled = config.bell;
     app.local_offset = *chrono::Local::now().offset();

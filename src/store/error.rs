@@ -1,5 +1,5 @@
 use crate::domain::RuleError;
-use crate::store::sqlite::fts::QueryError;
+use crate::store::search_text::QueryError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

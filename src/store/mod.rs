@@ -8,6 +8,8 @@
 //!   seeds' rules, audit rows and SLA columns are decided in `desk` and written through it.
 
 pub mod error;
+pub mod postgres;
+pub mod search_text;
 pub mod sqlite;
 
 use std::path::Path;
@@ -312,7 +314,17 @@ pub trait Store: Send {
     ) -> Result<usize>;
 }
 
-/// Opens the store a location names: today every location is a SQLite file path.
+/// True when a location names a server database (`postgres://` or `postgresql://`) rather
+/// than a SQLite file.
+pub fn is_server_url(location: &Path) -> bool {
+    location.to_str().is_some_and(postgres::is_postgres_url)
+}
+
+/// Opens the store a location names: a `postgres://` or `postgresql://` URL is a PostgreSQL
+/// database; anything else is a SQLite file path.
 pub fn open(location: &Path, policies: Arc<PolicyRegistry>) -> Result<Box<dyn Store>> {
+    if let Some(url) = location.to_str().filter(|l| postgres::is_postgres_url(l)) {
+        return Ok(Box::new(postgres::PgStore::open(url, policies)?));
+    }
     Ok(Box::new(SqliteStore::open(location, policies)?))
 }

@@ -2,7 +2,7 @@
 //! multi-row write runs in one `BEGIN IMMEDIATE` transaction with bounded retry, so other
 //! engineers' processes on the same file see all of a change or none of it.
 
-mod decode;
+pub(crate) mod decode;
 mod error;
 pub mod fts;
 mod generate;

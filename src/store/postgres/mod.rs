@@ -1,0 +1,192 @@
+//! The PostgreSQL store: the second implementation of the store port, for a team that
+//! outgrows one host and one SQLite file. Same tables and columns as the SQLite backend
+//! (instants are integer seconds, so sort keys and exports are identical), its own
+//! migrations in a `schema_migrations` table, one `READ COMMITTED` transaction per write
+//! unit with `SELECT … FOR UPDATE` on the rows a rule reads (retried on serialization
+//! failures and deadlocks), a `pg_notify` in every write transaction and a change token fed
+//! by `LISTEN` on a second connection.
+//!
+//! Uses the synchronous `postgres` crate: it runs its own small runtime, so it is only ever
+//! called from plain threads (the CLI's main thread, the TUI's database thread).
+
+mod conn;
+mod error;
+mod port;
+mod schema;
+mod search;
+mod transfer;
+
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use postgres::Client;
+
+pub use conn::{PgLocation, is_postgres_url, redact};
+use error::Ctx as _;
+
+use crate::policy::PolicyRegistry;
+use crate::store::{Result, StoreError};
+
+/// The channel every write transaction notifies.
+pub const CHANNEL: &str = "tuidesk_changes";
+/// How often a write unit is retried after a serialization failure or a deadlock.
+const WRITE_ATTEMPTS: u32 = 12;
+
+/// Notifications from the listening connection, counted as the change token.
+struct Listener {
+    client: Option<Client>,
+    /// Notifications from other sessions seen so far (plus one per reconnect).
+    seen: i64,
+    /// When the last reconnect failed (reconnects are tried at most once a second).
+    failed_at: Option<Instant>,
+}
+
+pub struct PgStore {
+    location: PgLocation,
+    client: RefCell<Client>,
+    /// The backend process of `client`: its own notifications are not others' changes.
+    pid: RefCell<i32>,
+    listener: RefCell<Listener>,
+    policies: Arc<PolicyRegistry>,
+}
+
+impl PgStore {
+    /// Connects to the database a `postgres://` URL names and brings its schema up to date.
+    pub fn open(url: &str, policies: Arc<PolicyRegistry>) -> Result<PgStore> {
+        let location = PgLocation::parse(url)?;
+        let mut client = location.connect()?;
+        schema::migrate(&mut client, &location)?;
+        let pid = backend_pid(&mut client)?;
+        let store = PgStore {
+            client: RefCell::new(client),
+            pid: RefCell::new(pid),
+            listener: RefCell::new(Listener {
+                client: None,
+                seen: 0,
+                failed_at: None,
+            }),
+            location,
+            policies,
+        };
+        Ok(store)
+    }
+
+    /// The URL without its password, for messages.
+    pub fn location(&self) -> String {
+        self.location.redacted()
+    }
+
+    pub fn policies(&self) -> &Arc<PolicyRegistry> {
+        &self.policies
+    }
+
+    /// The connection, reconnected first if the server went away since the last use.
+    fn client(&self) -> Result<std::cell::RefMut<'_, Client>> {
+        let mut client = self.client.borrow_mut();
+        if client.is_closed() {
+            let mut fresh = self.location.connect()?;
+            *self.pid.borrow_mut() = backend_pid(&mut fresh)?;
+            *client = fresh;
+        }
+        Ok(client)
+    }
+
+    /// Runs `body` in one transaction that commits whole or not at all, with a change
+    /// notification inside it. Serialization failures and deadlocks are retried.
+    pub fn write<T>(
+        &mut self,
+        mut body: impl FnMut(&mut postgres::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result: Result<T> = (|| {
+                let mut client = self.client()?;
+                let mut tx = client.transaction().ctx("starting a write transaction")?;
+                let value = body(&mut tx)?;
+                tx.execute("SELECT pg_notify($1, '')", &[&CHANNEL])
+                    .ctx("notifying other sessions")?;
+                tx.commit().ctx("committing")?;
+                Ok(value)
+            })();
+            match result {
+                Err(e) if e.is_busy() && attempt < WRITE_ATTEMPTS => {
+                    // Back off with jitter so the same writers do not collide again.
+                    let ms = 5 * u64::from(attempt) + fastrand::u64(0..10 * u64::from(attempt));
+                    std::thread::sleep(Duration::from_millis(ms));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// A counter of other sessions' commits, read without a round trip: notifications
+    /// already delivered to the listening connection are counted. When the listener lost
+    /// its server it reconnects (at most once a second) and counts that as a change, so
+    /// the screen reloads whatever it missed.
+    pub fn change_token(&self) -> Result<i64> {
+        let mut listener = self.listener.borrow_mut();
+        let own = *self.pid.borrow();
+        if listener.client.as_ref().is_some_and(|c| c.is_closed()) {
+            listener.client = None;
+        }
+        if listener.client.is_none() {
+            if listener
+                .failed_at
+                .is_some_and(|t| t.elapsed() < Duration::from_secs(1))
+            {
+                return Err(StoreError::Db {
+                    context: format!("listening for changes on {}", self.location()),
+                    kind: crate::store::DbFailure::CannotOpen,
+                    message: "the server is unreachable; reconnecting".into(),
+                });
+            }
+            match self.location.connect().and_then(|mut c| {
+                c.batch_execute(&format!("LISTEN {CHANNEL}"))
+                    .ctx("listening for changes")?;
+                Ok(c)
+            }) {
+                Ok(c) => {
+                    let first = listener.failed_at.is_some() || listener.seen > 0;
+                    listener.client = Some(c);
+                    listener.failed_at = None;
+                    if first {
+                        listener.seen += 1;
+                    }
+                }
+                Err(e) => {
+                    listener.failed_at = Some(Instant::now());
+                    return Err(e);
+                }
+            }
+        }
+        let Listener { client, seen, .. } = &mut *listener;
+        if let Some(client) = client {
+            let mut notifications = client.notifications();
+            let mut iter = notifications.iter();
+            use postgres::fallible_iterator::FallibleIterator as _;
+            loop {
+                match iter.next() {
+                    Ok(Some(n)) => {
+                        if n.process_id() != own {
+                            *seen += 1;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        return Err(error::pg_error("listening for changes", &e));
+                    }
+                }
+            }
+        }
+        Ok(*seen)
+    }
+}
+
+fn backend_pid(client: &mut Client) -> Result<i32> {
+    client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .ctx("reading the session id")
+        .and_then(|r| error::get(&r, 0))
+}

@@ -1,0 +1,1373 @@
+//! PostgreSQL as an implementation of the store port: [`PgTx`] wraps one write transaction
+//! as a [`StoreTx`] (the rows a rule reads are locked with `FOR UPDATE`, so two engineers
+//! cannot both claim a ticket or spend an organization's last quota); [`PgStore`] answers
+//! the [`Store`] reads with the same SQL shapes as the SQLite backend.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone as _, Utc};
+use postgres::types::ToSql;
+use postgres::{GenericClient, Row};
+
+use super::PgStore;
+use super::error::{Ctx as _, get};
+use crate::domain::{
+    Actor, AttachmentInfo, AuditEvent, ConversationEntry, Order, OrderRating, OrderStatus,
+    Organization, Status, Ticket,
+};
+use crate::policy::PolicyRegistry;
+use crate::sla::columns::{SlaColumns, TicketSlaInputs};
+use crate::sla::{Pause, TicketTimeline};
+use crate::store::sqlite::decode;
+use crate::store::{
+    ChangeToken, EntryInsert, EventSubject, GeneratedOrg, GeneratedTicket, ImportSummary,
+    Maintenance, OrderFilter, OrderInsert, OrderPatch, OrderState, OrgPatch, Result, SortKey,
+    Store, StoreError, StoreTx, TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch,
+    TicketSort, UrgencyCounts,
+};
+
+type Param = Box<dyn ToSql + Sync>;
+
+fn refs(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
+    params
+        .iter()
+        .map(|p| p.as_ref() as &(dyn ToSql + Sync))
+        .collect()
+}
+
+pub fn to_ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+pub fn from_ts(ts: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(ts, 0)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+fn opt_from_ts(ts: Option<i64>) -> Option<DateTime<Utc>> {
+    ts.map(from_ts)
+}
+
+const TICKET_SELECT: &str =
+    "SELECT t.id, t.org_id, o.name, t.kind, t.severity, t.status, t.summary,
+        t.description, t.component, t.environment, t.affected_version, t.assignee, t.created_at,
+        t.updated_at, t.first_response_at, t.resolved_at, t.first_response_due, t.next_due,
+        t.paused_left, t.breach_at, t.version, t.urgency, t.priority, t.severity_rank, t.risk_at,
+        t.effective_severity, t.severity_note
+    FROM tickets t JOIN orgs o ON o.id = t.org_id";
+
+fn ticket_from_row(r: &Row, now: i64) -> Result<Ticket> {
+    let id: i64 = get(r, 0)?;
+    let kind: String = get(r, 3)?;
+    let status: String = get(r, 5)?;
+    let environment: Option<String> = get(r, 9)?;
+    let breach_at: Option<i64> = get(r, 19)?;
+    Ok(Ticket {
+        id,
+        org_id: get(r, 1)?,
+        org: get(r, 2)?,
+        kind: decode::column("tickets", id, "kind", &kind)?,
+        severity: get(r, 4)?,
+        status: decode::column("tickets", id, "status", &status)?,
+        summary: get(r, 6)?,
+        description: get(r, 7)?,
+        component: get(r, 8)?,
+        environment: environment
+            .map(|e| decode::column("tickets", id, "environment", &e))
+            .transpose()?,
+        affected_version: get(r, 10)?,
+        assignee: get(r, 11)?,
+        created_at: from_ts(get(r, 12)?),
+        updated_at: from_ts(get(r, 13)?),
+        first_response_at: opt_from_ts(get(r, 14)?),
+        resolved_at: opt_from_ts(get(r, 15)?),
+        first_response_due: opt_from_ts(get(r, 16)?),
+        next_due: opt_from_ts(get(r, 17)?),
+        risk_at: opt_from_ts(get(r, 24)?),
+        paused_seconds_left: get(r, 18)?,
+        breached: breach_at.is_some_and(|b| b <= now),
+        effective_severity: get(r, 25)?,
+        severity_note: get(r, 26)?,
+        version: get(r, 20)?,
+    })
+}
+
+/// Sort columns and whether the order is descending (the SQLite backend's).
+fn sort_columns(sort: TicketSort) -> (&'static [&'static str], bool) {
+    match sort {
+        TicketSort::Due => (&["t.urgency", "t.priority", "t.id"], false),
+        TicketSort::Created => (&["t.created_at", "t.id"], true),
+        TicketSort::Severity => (
+            &["t.severity_rank", "t.urgency", "t.priority", "t.id"],
+            false,
+        ),
+    }
+}
+
+fn sort_key_from_row(r: &Row, sort: TicketSort) -> Result<SortKey> {
+    let id: i64 = get(r, 0)?;
+    Ok(SortKey(match sort {
+        TicketSort::Due => vec![get(r, 21)?, get(r, 22)?, id],
+        TicketSort::Created => vec![get(r, 12)?, id],
+        TicketSort::Severity => vec![get(r, 23)?, get(r, 21)?, get(r, 22)?, id],
+    }))
+}
+
+fn end_key(sort: TicketSort) -> SortKey {
+    let n = sort_columns(sort).0.len();
+    let v = if sort == TicketSort::Created {
+        i64::MIN
+    } else {
+        i64::MAX
+    };
+    SortKey(vec![v; n])
+}
+
+/// WHERE clauses and their parameters for a filter; placeholders continue from `params`.
+fn filter_sql(filter: &TicketFilter, now: i64, params: &mut Vec<Param>) -> Vec<String> {
+    let mut clauses = Vec::new();
+    let next = |params: &mut Vec<Param>, p: Param| {
+        params.push(p);
+        format!("${}", params.len())
+    };
+    if !filter.all_statuses {
+        let statuses: Vec<Status> = if filter.statuses.is_empty() {
+            Status::ACTIVE.to_vec()
+        } else {
+            filter.statuses.clone()
+        };
+        // Literals, so the planner matches the partial indexes on the active queue.
+        let list = statuses
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(",");
+        clauses.push(format!("t.status IN ({list})"));
+    }
+    if let Some(org) = filter.org_id {
+        let p = next(params, Box::new(org));
+        clauses.push(format!("t.org_id = {p}"));
+    }
+    if let Some(a) = &filter.assignee {
+        let p = next(params, Box::new(a.clone()));
+        clauses.push(format!("t.assignee = {p}"));
+    }
+    if filter.unassigned {
+        clauses.push("t.assignee IS NULL".into());
+    }
+    if filter.breached {
+        let p = next(params, Box::new(now));
+        clauses.push(format!("t.breach_at <= {p}"));
+    }
+    if let Some(sev) = &filter.severity {
+        let p = next(params, Box::new(sev.clone()));
+        clauses.push(format!("t.severity = {p}"));
+    }
+    clauses
+}
+
+fn where_sql(clauses: &[String]) -> String {
+    if clauses.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", clauses.join(" AND "))
+    }
+}
+
+pub(super) fn read_ticket<C: GenericClient>(
+    c: &mut C,
+    id: i64,
+    now: DateTime<Utc>,
+    lock: bool,
+) -> Result<Ticket> {
+    let sql = if lock {
+        format!("{TICKET_SELECT} WHERE t.id = $1 FOR UPDATE OF t")
+    } else {
+        format!("{TICKET_SELECT} WHERE t.id = $1")
+    };
+    let row = c.query_opt(&sql, &[&id]).ctx("reading ticket")?;
+    match row {
+        Some(r) => ticket_from_row(&r, to_ts(now)),
+        None => Err(StoreError::NotFound {
+            what: "ticket",
+            key: id.to_string(),
+        }),
+    }
+}
+
+pub(super) fn event_from_row(r: &Row) -> Result<AuditEvent> {
+    Ok(AuditEvent {
+        id: get(r, 0)?,
+        ticket_id: get(r, 1)?,
+        org_id: get(r, 2)?,
+        actor: get(r, 3)?,
+        actor_source: get(r, 4)?,
+        at: from_ts(get(r, 5)?),
+        field: get(r, 6)?,
+        old: get(r, 7)?,
+        new: get(r, 8)?,
+    })
+}
+
+const EVENT_COLUMNS: &str = "id, ticket_id, org_id, actor, actor_source, at, field, old, new";
+
+fn events<C: GenericClient>(c: &mut C, sql: &str, id: i64, what: &str) -> Result<Vec<AuditEvent>> {
+    c.query(sql, &[&id])
+        .ctx(what)?
+        .iter()
+        .map(event_from_row)
+        .collect()
+}
+
+const ORG_SELECT: &str = "SELECT o.id, o.name, o.policy_set, o.plan, o.tz, o.created_at,
+        COALESCE(o.plan_since, o.created_at), p.name, p.plan
+    FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id";
+
+fn org_from_row(r: &Row) -> Result<Organization> {
+    Ok(Organization {
+        id: get(r, 0)?,
+        name: get(r, 1)?,
+        policy_set: get(r, 2)?,
+        plan: get(r, 3)?,
+        tz: get(r, 4)?,
+        created_at: from_ts(get(r, 5)?),
+        plan_since: from_ts(get(r, 6)?),
+        parent: get(r, 7)?,
+        parent_plan: get(r, 8)?,
+    })
+}
+
+fn org_where<C: GenericClient>(
+    c: &mut C,
+    condition: &str,
+    key: &(dyn ToSql + Sync),
+    shown: String,
+    lock: bool,
+) -> Result<Organization> {
+    let lock = if lock { " FOR UPDATE OF o" } else { "" };
+    let row = c
+        .query_opt(&format!("{ORG_SELECT} WHERE {condition}{lock}"), &[key])
+        .ctx("looking up organization")?;
+    match row {
+        Some(r) => org_from_row(&r),
+        None => Err(StoreError::NotFound {
+            what: "organization",
+            key: shown,
+        }),
+    }
+}
+
+const ORDER_SELECT: &str = "SELECT r.id, r.org_id, o.name, r.kind, r.status, r.level, r.scenario,
+        r.month, r.start_date, r.end_date, r.note, r.requested_on, r.due_at, r.created_at,
+        r.created_by, r.completed_at, r.rejected_at, r.reject_reason, r.rating_speed,
+        r.rating_quality, r.rating_feedback, r.rated_at, r.version, o.tz
+    FROM orders r JOIN orgs o ON o.id = r.org_id";
+
+fn opt_col<T: std::str::FromStr>(
+    row: i64,
+    column: &'static str,
+    text: Option<String>,
+) -> Result<Option<T>>
+where
+    T::Err: std::fmt::Display,
+{
+    text.map(|t| decode::column("orders", row, column, &t))
+        .transpose()
+}
+
+fn order_from_row(r: &Row) -> Result<Order> {
+    let rating = match (
+        get::<Option<i64>>(r, 18)?,
+        get::<Option<i64>>(r, 19)?,
+        get::<Option<i64>>(r, 21)?,
+    ) {
+        (Some(speed), Some(quality), Some(at)) => Some(OrderRating {
+            speed: u8::try_from(speed).unwrap_or(0),
+            quality: u8::try_from(quality).unwrap_or(0),
+            feedback: get::<Option<String>>(r, 20)?.unwrap_or_default(),
+            rated_at: from_ts(at),
+        }),
+        _ => None,
+    };
+    let id: i64 = get(r, 0)?;
+    let level: Option<i64> = get(r, 5)?;
+    Ok(Order {
+        id,
+        org_id: get(r, 1)?,
+        org: get(r, 2)?,
+        tz: get(r, 23)?,
+        kind: decode::column("orders", id, "kind", &get::<String>(r, 3)?)?,
+        status: decode::column("orders", id, "status", &get::<String>(r, 4)?)?,
+        level: level.map(|l| u8::try_from(l).unwrap_or(u8::MAX)),
+        scenario: opt_col(id, "scenario", get(r, 6)?)?,
+        month: opt_col(id, "month", get(r, 7)?)?,
+        start: opt_col(id, "start_date", get(r, 8)?)?,
+        end: opt_col(id, "end_date", get(r, 9)?)?,
+        note: get(r, 10)?,
+        requested_on: decode::column("orders", id, "requested_on", &get::<String>(r, 11)?)?,
+        due: opt_from_ts(get(r, 12)?),
+        created_at: from_ts(get(r, 13)?),
+        created_by: get(r, 14)?,
+        completed_at: opt_from_ts(get(r, 15)?),
+        rejected_at: opt_from_ts(get(r, 16)?),
+        reject_reason: get(r, 17)?,
+        rating,
+        attachments: Vec::new(),
+        version: get(r, 22)?,
+    })
+}
+
+/// Everything the SLA engine needs about one ticket.
+fn load_inputs<C: GenericClient>(c: &mut C, ticket_id: i64) -> Result<TicketSlaInputs> {
+    let row = c
+        .query_opt(
+            "SELECT o.policy_set, COALESCE(p.plan, o.plan), o.tz, t.severity, t.status,
+                    t.created_at, t.first_response_at, t.resolved_at
+             FROM tickets t JOIN orgs o ON o.id = t.org_id
+             LEFT JOIN orgs p ON p.id = o.parent_id
+             WHERE t.id = $1",
+            &[&ticket_id],
+        )
+        .ctx("loading ticket for SLA")?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "ticket",
+            key: ticket_id.to_string(),
+        })?;
+    let status: String = get(&row, 4)?;
+    let pauses = c
+        .query(
+            "SELECT started_at, ended_at FROM pauses WHERE ticket_id = $1 ORDER BY started_at",
+            &[&ticket_id],
+        )
+        .ctx("loading pauses")?
+        .iter()
+        .map(|r| {
+            Ok(Pause {
+                start: from_ts(get(r, 0)?),
+                end: opt_from_ts(get(r, 1)?),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(TicketSlaInputs {
+        policy_set: get(&row, 0)?,
+        plan: get(&row, 1)?,
+        tz: get(&row, 2)?,
+        severity: get(&row, 3)?,
+        status: decode::column("tickets", ticket_id, "status", &status)?,
+        timeline: TicketTimeline {
+            opened: from_ts(get(&row, 5)?),
+            pauses,
+            first_response_at: opt_from_ts(get(&row, 6)?),
+            resolved_at: opt_from_ts(get(&row, 7)?),
+            ..Default::default()
+        },
+        assurance: assurance_windows(c, ticket_id)?,
+    })
+}
+
+fn assurance_windows<C: GenericClient>(
+    c: &mut C,
+    ticket_id: i64,
+) -> Result<Vec<crate::assurance::AssuranceWindow>> {
+    c.query(
+        "SELECT r.id, r.level, r.start_date, r.end_date FROM orders r
+         JOIN tickets t ON t.org_id = r.org_id
+         WHERE t.id = $1 AND r.kind = 'event-assurance' AND r.status <> 'rejected'
+           AND r.level IS NOT NULL AND r.start_date IS NOT NULL AND r.end_date IS NOT NULL
+         ORDER BY r.id",
+        &[&ticket_id],
+    )
+    .ctx("loading event assurance in force")?
+    .iter()
+    .map(|r| {
+        let id: i64 = get(r, 0)?;
+        let level: i64 = get(r, 1)?;
+        Ok(crate::assurance::AssuranceWindow {
+            order_id: id,
+            level: u8::try_from(level).unwrap_or(u8::MAX),
+            start: decode::column("orders", id, "start_date", &get::<String>(r, 2)?)?,
+            end: decode::column("orders", id, "end_date", &get::<String>(r, 3)?)?,
+        })
+    })
+    .collect()
+}
+
+/// Adds a search document (a ticket's summary and description, or an entry's body).
+pub(super) fn index_document<C: GenericClient>(
+    c: &mut C,
+    doc: i64,
+    ticket_id: i64,
+    text: &str,
+) -> Result<()> {
+    let (len, vector) = super::search::document(text);
+    c.execute(
+        "INSERT INTO search_docs (doc, ticket_id, len, vec) VALUES ($1, $2, $3, $4::text::tsvector)",
+        &[&doc, &ticket_id, &len, &vector],
+    )
+    .ctx("updating the full-text index")?;
+    c.execute(
+        "UPDATE search_stats SET docs = docs + 1, tokens = tokens + $1 WHERE id = 1",
+        &[&len],
+    )
+    .ctx("updating the full-text index")?;
+    Ok(())
+}
+
+/// One open write transaction.
+pub struct PgTx<'a, 'b> {
+    pub(super) tx: &'a mut postgres::Transaction<'b>,
+}
+
+impl StoreTx for PgTx<'_, '_> {
+    fn ticket(&mut self, id: i64, now: DateTime<Utc>) -> Result<Ticket> {
+        read_ticket(self.tx, id, now, true)
+    }
+
+    fn org_by_id(&mut self, id: i64) -> Result<Organization> {
+        org_where(self.tx, "o.id = $1", &id, id.to_string(), true)
+    }
+
+    fn org_by_name(&mut self, name: &str) -> Result<Organization> {
+        org_where(self.tx, "o.name = $1", &name, name.to_string(), true)
+    }
+
+    fn insert_org(
+        &mut self,
+        name: &str,
+        policy_set: &str,
+        plan: &str,
+        tz: &str,
+        at: DateTime<Utc>,
+    ) -> Result<i64> {
+        let row = self
+            .tx
+            .query_one(
+                "INSERT INTO orgs (name, policy_set, plan, tz, created_at, plan_since)
+                 VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+                &[&name, &policy_set, &plan, &tz, &to_ts(at)],
+            )
+            .ctx("adding organization")?;
+        get(&row, 0)
+    }
+
+    fn update_org(&mut self, id: i64, patch: &OrgPatch) -> Result<()> {
+        match patch {
+            OrgPatch::Plan { plan, since } => self.tx.execute(
+                "UPDATE orgs SET plan = $2, plan_since = $3, version = version + 1 WHERE id = $1",
+                &[&id, plan, &to_ts(*since)],
+            ),
+            OrgPatch::Parent(parent) => self.tx.execute(
+                "UPDATE orgs SET parent_id = $2, version = version + 1 WHERE id = $1",
+                &[&id, parent],
+            ),
+        }
+        .ctx("changing the organization")?;
+        Ok(())
+    }
+
+    fn linked_count(&mut self, org_id: i64) -> Result<i64> {
+        let row = self
+            .tx
+            .query_one("SELECT COUNT(*) FROM orgs WHERE parent_id = $1", &[&org_id])
+            .ctx("counting linked accounts")?;
+        get(&row, 0)
+    }
+
+    fn prior_orders(&mut self, org_id: i64) -> Result<Vec<crate::orders::PriorOrder>> {
+        self.tx
+            .query(
+                "SELECT kind, status, level, start_date, scenario, month, requested_on, id
+                 FROM orders WHERE org_id = $1",
+                &[&org_id],
+            )
+            .ctx("reading the organization's orders")?
+            .iter()
+            .map(|r| {
+                let id: i64 = get(r, 7)?;
+                let level: Option<i64> = get(r, 2)?;
+                Ok(crate::orders::PriorOrder {
+                    kind: decode::column("orders", id, "kind", &get::<String>(r, 0)?)?,
+                    status: decode::column("orders", id, "status", &get::<String>(r, 1)?)?,
+                    level: level.map(|l| u8::try_from(l).unwrap_or(u8::MAX)),
+                    start: opt_col(id, "start_date", get(r, 3)?)?,
+                    scenario: opt_col(id, "scenario", get(r, 4)?)?,
+                    month: opt_col(id, "month", get(r, 5)?)?,
+                    requested_on: decode::column(
+                        "orders",
+                        id,
+                        "requested_on",
+                        &get::<String>(r, 6)?,
+                    )?,
+                })
+            })
+            .collect()
+    }
+
+    fn insert_order(&mut self, o: &OrderInsert<'_>) -> Result<i64> {
+        let req = o.request;
+        let row = self
+            .tx
+            .query_one(
+                "INSERT INTO orders (org_id, kind, status, level, scenario, month, start_date,
+                     end_date, note, requested_on, due_at, created_at, created_by)
+                 VALUES ($1, $2, 'processing', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                 RETURNING id",
+                &[
+                    &o.org_id,
+                    &req.kind.as_str(),
+                    &req.level.map(i64::from),
+                    &req.scenario.map(|s| s.as_str()),
+                    &req.month.map(|m| m.to_string()),
+                    &req.start.map(|d| d.to_string()),
+                    &req.end.map(|d| d.to_string()),
+                    &o.note,
+                    &o.requested_on.to_string(),
+                    &o.due.map(to_ts),
+                    &to_ts(o.created_at),
+                    &o.created_by,
+                ],
+            )
+            .ctx("storing the order")?;
+        get(&row, 0)
+    }
+
+    fn order_state(&mut self, id: i64) -> Result<OrderState> {
+        let row = self
+            .tx
+            .query_opt(
+                "SELECT org_id, status, rated_at FROM orders WHERE id = $1 FOR UPDATE",
+                &[&id],
+            )
+            .ctx("reading order")?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "order",
+                key: id.to_string(),
+            })?;
+        let status: String = get(&row, 1)?;
+        let rated: Option<i64> = get(&row, 2)?;
+        Ok(OrderState {
+            org_id: get(&row, 0)?,
+            status: decode::column::<OrderStatus>("orders", id, "status", &status)?,
+            rated: rated.is_some(),
+        })
+    }
+
+    fn update_order(&mut self, id: i64, patch: &OrderPatch) -> Result<()> {
+        match patch {
+            OrderPatch::Completed { at } => self.tx.execute(
+                "UPDATE orders SET status = 'completed', completed_at = $2, version = version + 1
+                 WHERE id = $1",
+                &[&id, &to_ts(*at)],
+            ),
+            OrderPatch::Rejected { at, reason } => self.tx.execute(
+                "UPDATE orders SET status = 'rejected', rejected_at = $2, reject_reason = $3,
+                     version = version + 1 WHERE id = $1",
+                &[&id, &to_ts(*at), reason],
+            ),
+            OrderPatch::Rating {
+                speed,
+                quality,
+                feedback,
+                at,
+            } => self.tx.execute(
+                "UPDATE orders SET rating_speed = $2, rating_quality = $3, rating_feedback = $4,
+                     rated_at = $5, version = version + 1 WHERE id = $1",
+                &[&id, speed, quality, feedback, &to_ts(*at)],
+            ),
+        }
+        .ctx("changing the order")?;
+        Ok(())
+    }
+
+    fn insert_order_attachment(
+        &mut self,
+        order_id: i64,
+        name: &str,
+        data: &[u8],
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO order_attachments (order_id, name, data, added_at)
+                 VALUES ($1, $2, $3, $4)",
+                &[&order_id, &name, &data, &to_ts(at)],
+            )
+            .ctx("storing an attachment")?;
+        Ok(())
+    }
+
+    fn last_ticket_event(&mut self, ticket_id: i64) -> Result<Option<AuditEvent>> {
+        self.tx
+            .query_opt(
+                &format!(
+                    "SELECT {EVENT_COLUMNS} FROM events WHERE ticket_id = $1 ORDER BY id DESC LIMIT 1"
+                ),
+                &[&ticket_id],
+            )
+            .ctx("reading the ticket's last change")?
+            .as_ref()
+            .map(event_from_row)
+            .transpose()
+    }
+
+    fn insert_ticket(&mut self, t: &TicketInsert<'_>) -> Result<i64> {
+        let at = to_ts(t.created_at);
+        let row = self
+            .tx
+            .query_one(
+                "INSERT INTO tickets (org_id, kind, severity, severity_rank, status, summary,
+                    description, component, environment, affected_version, created_at, updated_at,
+                    urgency, priority)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)
+                 RETURNING id",
+                &[
+                    &t.org_id,
+                    &t.kind.as_str(),
+                    &t.severity,
+                    &t.severity_rank,
+                    &t.status.as_str(),
+                    &t.summary,
+                    &t.description,
+                    &t.component,
+                    &t.environment.map(|e| e.as_str()),
+                    &t.affected_version,
+                    &at,
+                    &(crate::sla::columns::IDLE_BASE + at),
+                    &t.priority,
+                ],
+            )
+            .ctx("inserting ticket")?;
+        let id: i64 = get(&row, 0)?;
+        index_document(
+            self.tx,
+            id,
+            id,
+            &format!("{}\n{}", t.summary, t.description),
+        )?;
+        Ok(id)
+    }
+
+    fn insert_entry(&mut self, e: &EntryInsert<'_>) -> Result<i64> {
+        let row = self
+            .tx
+            .query_one(
+                "INSERT INTO entries (ticket_id, kind, role, author, body, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &[
+                    &e.ticket_id,
+                    &e.kind.as_str(),
+                    &e.role.as_str(),
+                    &e.author,
+                    &e.body,
+                    &to_ts(e.at),
+                ],
+            )
+            .ctx("adding conversation entry")?;
+        let id: i64 = get(&row, 0)?;
+        index_document(self.tx, -id, e.ticket_id, e.body)?;
+        Ok(id)
+    }
+
+    fn update_ticket(&mut self, id: i64, patch: &TicketPatch) -> Result<()> {
+        let tx = &mut *self.tx;
+        let n = match patch {
+            TicketPatch::Status(s) => tx.execute(
+                "UPDATE tickets SET status = $2 WHERE id = $1",
+                &[&id, &s.as_str()],
+            ),
+            TicketPatch::ResolvedAt(at) => tx.execute(
+                "UPDATE tickets SET resolved_at = $2 WHERE id = $1",
+                &[&id, &at.map(to_ts)],
+            ),
+            TicketPatch::FirstResponseAt(at) => tx.execute(
+                "UPDATE tickets SET first_response_at = $2 WHERE id = $1",
+                &[&id, &to_ts(*at)],
+            ),
+            TicketPatch::Severity { name, rank } => tx.execute(
+                "UPDATE tickets SET severity = $2, severity_rank = $3 WHERE id = $1",
+                &[&id, name, rank],
+            ),
+            TicketPatch::Assignee(who) => tx.execute(
+                "UPDATE tickets SET assignee = $2 WHERE id = $1",
+                &[&id, who],
+            ),
+            TicketPatch::Priority(p) => {
+                tx.execute("UPDATE tickets SET priority = $2 WHERE id = $1", &[&id, p])
+            }
+            TicketPatch::Touch { at, bump_version } => tx.execute(
+                if *bump_version {
+                    "UPDATE tickets SET updated_at = $2, version = version + 1 WHERE id = $1"
+                } else {
+                    "UPDATE tickets SET updated_at = $2 WHERE id = $1"
+                },
+                &[&id, &to_ts(*at)],
+            ),
+        }
+        .ctx("updating ticket")?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: "ticket",
+                key: id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    fn claim_if_unassigned(&mut self, id: i64, who: &str, at: DateTime<Utc>) -> Result<bool> {
+        let won = self
+            .tx
+            .execute(
+                "UPDATE tickets SET assignee = $2, version = version + 1, updated_at = $3
+                 WHERE id = $1 AND assignee IS NULL",
+                &[&id, &who, &to_ts(at)],
+            )
+            .ctx("claiming ticket")?;
+        Ok(won > 0)
+    }
+
+    fn open_pause(&mut self, ticket_id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO pauses (ticket_id, started_at) VALUES ($1, $2)",
+                &[&ticket_id, &to_ts(at)],
+            )
+            .ctx("starting pause")?;
+        Ok(())
+    }
+
+    fn close_pause(&mut self, ticket_id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.tx
+            .execute(
+                "UPDATE pauses SET ended_at = $2 WHERE ticket_id = $1 AND ended_at IS NULL",
+                &[&ticket_id, &to_ts(at)],
+            )
+            .ctx("ending pause")?;
+        Ok(())
+    }
+
+    fn sla_inputs(&mut self, ticket_id: i64) -> Result<TicketSlaInputs> {
+        load_inputs(self.tx, ticket_id)
+    }
+
+    fn store_sla_columns(&mut self, ticket_id: i64, cols: &SlaColumns) -> Result<()> {
+        self.tx
+            .execute(
+                "UPDATE tickets SET first_response_due = $2, next_due = $3, risk_at = $4,
+                    breach_at = $5, paused_left = $6, urgency = $7, effective_severity = $8,
+                    severity_note = $9, severity_rank = COALESCE($10, severity_rank)
+                 WHERE id = $1",
+                &[
+                    &ticket_id,
+                    &cols.first_response_due,
+                    &cols.next_due,
+                    &cols.risk_at,
+                    &cols.breach_at,
+                    &cols.paused_left,
+                    &cols.urgency,
+                    &cols.effective_severity,
+                    &cols.severity_note,
+                    &cols.severity_rank,
+                ],
+            )
+            .ctx("storing SLA due instants")?;
+        Ok(())
+    }
+
+    fn active_ticket_ids(&mut self) -> Result<Vec<i64>> {
+        self.tx
+            .query(
+                "SELECT id FROM tickets WHERE status IN ('new','open','pending','on-hold')
+                 ORDER BY id",
+                &[],
+            )
+            .ctx("listing active tickets")?
+            .iter()
+            .map(|r| get(r, 0))
+            .collect()
+    }
+
+    fn open_ticket_ids_of_org(&mut self, org_id: i64) -> Result<Vec<i64>> {
+        self.tx
+            .query(
+                "SELECT t.id FROM tickets t JOIN orgs o ON o.id = t.org_id
+                 WHERE (o.id = $1 OR o.parent_id = $1) AND t.status NOT IN ('resolved', 'closed')
+                 ORDER BY t.id",
+                &[&org_id],
+            )
+            .ctx("finding open tickets to recompute")?
+            .iter()
+            .map(|r| get(r, 0))
+            .collect()
+    }
+
+    fn record_event(
+        &mut self,
+        subject: EventSubject,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        (field, old, new): (&str, Option<&str>, Option<&str>),
+    ) -> Result<()> {
+        insert_event_row(
+            self.tx,
+            subject,
+            (&actor.name, actor.source()),
+            at,
+            (field, old, new),
+        )
+    }
+
+    fn save_draft(
+        &mut self,
+        actor: &str,
+        ticket_id: i64,
+        kind: &str,
+        body: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO drafts (actor, ticket_id, kind, body, updated_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (actor, ticket_id, kind) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                &[&actor, &ticket_id, &kind, &body, &to_ts(at)],
+            )
+            .ctx("saving draft")?;
+        Ok(())
+    }
+
+    fn delete_draft(&mut self, actor: &str, ticket_id: i64, kind: &str) -> Result<()> {
+        self.tx
+            .execute(
+                "DELETE FROM drafts WHERE actor = $1 AND ticket_id = $2 AND kind = $3",
+                &[&actor, &ticket_id, &kind],
+            )
+            .ctx("discarding draft")?;
+        Ok(())
+    }
+}
+
+/// Writes one audit row as given (recorded now, or imported from an export).
+pub(super) fn insert_event_row<C: GenericClient>(
+    c: &mut C,
+    subject: EventSubject,
+    (actor, source): (&str, &str),
+    at: DateTime<Utc>,
+    (field, old, new): (&str, Option<&str>, Option<&str>),
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO events (ticket_id, org_id, order_id, actor, actor_source, at, field, old, new)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &[
+            &subject.ticket_id,
+            &subject.org_id,
+            &subject.order_id,
+            &actor,
+            &source,
+            &to_ts(at),
+            &field,
+            &old,
+            &new,
+        ],
+    )
+    .ctx("recording audit event")?;
+    Ok(())
+}
+
+/// What PostgreSQL offers instead of a file backup and an integrity check: the server's own
+/// tools, named rather than imitated.
+impl Maintenance for PgStore {
+    fn integrity_check(&self) -> Result<Vec<String>> {
+        // The server checks pages and constraints itself; what tuidesk can check is that the
+        // full-text index covers every ticket and entry.
+        let mut client = self.client()?;
+        let row = client
+            .query_one(
+                "SELECT (SELECT count(*) FROM tickets) + (SELECT count(*) FROM entries),
+                        (SELECT count(*) FROM search_docs),
+                        (SELECT docs FROM search_stats WHERE id = 1)",
+                &[],
+            )
+            .ctx("running the integrity check")?;
+        let (rows, docs, counted): (i64, i64, i64) = (get(&row, 0)?, get(&row, 1)?, get(&row, 2)?);
+        if rows == docs && docs == counted {
+            Ok(vec!["ok".into()])
+        } else {
+            Ok(vec![format!(
+                "the full-text index has {docs} documents ({counted} counted) for {rows} tickets and entries"
+            )])
+        }
+    }
+
+    fn backup_to(&self, dest: &Path) -> Result<()> {
+        Err(StoreError::Other(format!(
+            "{} is a PostgreSQL database: back it up with the server's tools, e.g. `pg_dump --format=custom --file={} '{}'` (or `tuidesk export` for a portable copy); nothing was written",
+            self.location(),
+            dest.display(),
+            self.location()
+        )))
+    }
+}
+
+impl Store for PgStore {
+    fn location(&self) -> String {
+        PgStore::location(self)
+    }
+
+    fn policies(&self) -> &Arc<PolicyRegistry> {
+        PgStore::policies(self)
+    }
+
+    fn write(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()> {
+        PgStore::write(self, |tx| body(&mut PgTx { tx }))
+    }
+
+    fn change_token(&self) -> Result<ChangeToken> {
+        PgStore::change_token(self).map(ChangeToken)
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        let row = self
+            .client()?
+            .query_opt("SELECT value FROM meta WHERE key = $1", &[&key])
+            .ctx("reading database facts")?;
+        row.as_ref().map(|r| get(r, 0)).transpose()
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        PgStore::write(self, |tx| {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ($1, $2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&key, &value],
+            )
+            .ctx("recording database facts")?;
+            Ok(())
+        })
+    }
+
+    fn maintenance(&self) -> Option<&dyn Maintenance> {
+        Some(self)
+    }
+
+    fn ticket(&self, id: i64, now: DateTime<Utc>) -> Result<Ticket> {
+        read_ticket(&mut *self.client()?, id, now, false)
+    }
+
+    fn ticket_detail(&self, id: i64, now: DateTime<Utc>) -> Result<TicketDetail> {
+        let mut guard = self.client()?;
+        let c = &mut *guard;
+        // One snapshot for the whole pane.
+        let mut tx = c
+            .build_transaction()
+            .read_only(true)
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .start()
+            .ctx("reading ticket")?;
+        let ticket = read_ticket(&mut tx, id, now, false)?;
+        let conversation = tx
+            .query(
+                "SELECT id, ticket_id, kind, role, author, body, created_at FROM entries
+                 WHERE ticket_id = $1 ORDER BY created_at, id",
+                &[&id],
+            )
+            .ctx("reading conversation")?
+            .iter()
+            .map(|r| {
+                let entry_id: i64 = get(r, 0)?;
+                Ok(ConversationEntry {
+                    id: entry_id,
+                    ticket_id: get(r, 1)?,
+                    kind: decode::column("entries", entry_id, "kind", &get::<String>(r, 2)?)?,
+                    role: decode::column("entries", entry_id, "role", &get::<String>(r, 3)?)?,
+                    author: get(r, 4)?,
+                    body: get(r, 5)?,
+                    created_at: from_ts(get(r, 6)?),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let events = events(
+            &mut tx,
+            &format!("SELECT {EVENT_COLUMNS} FROM events WHERE ticket_id = $1 ORDER BY id"),
+            id,
+            "reading audit events",
+        )?;
+        let pauses = tx
+            .query(
+                "SELECT started_at, ended_at FROM pauses WHERE ticket_id = $1 ORDER BY started_at",
+                &[&id],
+            )
+            .ctx("reading pauses")?
+            .iter()
+            .map(|r| {
+                Ok(Pause {
+                    start: from_ts(get(r, 0)?),
+                    end: opt_from_ts(get(r, 1)?),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let assurance = assurance_windows(&mut tx, id)?;
+        tx.commit().ctx("reading ticket")?;
+        Ok(TicketDetail {
+            ticket: Some(ticket),
+            conversation,
+            events,
+            pauses,
+            assurance,
+        })
+    }
+
+    fn list_tickets(
+        &self,
+        filter: &TicketFilter,
+        sort: TicketSort,
+        after: Option<&SortKey>,
+        before: Option<&SortKey>,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<TicketPage> {
+        let mut params: Vec<Param> = Vec::new();
+        let mut clauses = filter_sql(filter, to_ts(now), &mut params);
+        let (cols, desc) = sort_columns(sort);
+        let backwards = before.is_some() && after.is_none();
+        let end = end_key(sort);
+        let cursor = after
+            .or(before)
+            .map(|k| if k.0.is_empty() { &end } else { k });
+        if let Some(key) = cursor {
+            let n = cols.len().min(key.0.len());
+            let greater = desc == backwards;
+            let op = if greater { ">" } else { "<" };
+            let lhs = cols[..n].join(", ");
+            let mut rhs = Vec::new();
+            for v in &key.0[..n] {
+                params.push(Box::new(*v));
+                rhs.push(format!("${}", params.len()));
+            }
+            clauses.push(format!("({lhs}) {op} ({})", rhs.join(", ")));
+        }
+        let ascending = desc == backwards;
+        let order = cols
+            .iter()
+            .map(|c| format!("{c} {}", if ascending { "ASC" } else { "DESC" }))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "{TICKET_SELECT}{} ORDER BY {order} LIMIT {limit}",
+            where_sql(&clauses)
+        );
+        let now_ts = to_ts(now);
+        let mut rows: Vec<(Ticket, SortKey)> = self
+            .client()?
+            .query(&sql, &refs(&params))
+            .ctx("listing tickets")?
+            .iter()
+            .map(|r| Ok((ticket_from_row(r, now_ts)?, sort_key_from_row(r, sort)?)))
+            .collect::<Result<Vec<_>>>()?;
+        if backwards {
+            rows.reverse();
+        }
+        let (tickets, keys) = rows.into_iter().unzip();
+        Ok(TicketPage { tickets, keys })
+    }
+
+    fn sort_key(&self, id: i64, sort: TicketSort) -> Result<Option<SortKey>> {
+        self.client()?
+            .query_opt(&format!("{TICKET_SELECT} WHERE t.id = $1"), &[&id])
+            .ctx("locating ticket")?
+            .as_ref()
+            .map(|r| sort_key_from_row(r, sort))
+            .transpose()
+    }
+
+    fn count_tickets(&self, filter: &TicketFilter, now: DateTime<Utc>) -> Result<i64> {
+        let mut params: Vec<Param> = Vec::new();
+        let clauses = filter_sql(filter, to_ts(now), &mut params);
+        let row = self
+            .client()?
+            .query_one(
+                &format!("SELECT count(*) FROM tickets t{}", where_sql(&clauses)),
+                &refs(&params),
+            )
+            .ctx("counting tickets")?;
+        get(&row, 0)
+    }
+
+    fn urgency_counts(&self, now: DateTime<Utc>) -> Result<UrgencyCounts> {
+        let row = self
+            .client()?
+            .query_one(
+                "SELECT
+                   (SELECT count(*) FROM tickets WHERE status IN ('new','open','pending','on-hold')),
+                   (SELECT count(*) FROM tickets
+                        WHERE risk_at <= $1 AND (breach_at IS NULL OR breach_at > $1)
+                        AND status IN ('new','open','pending','on-hold')),
+                   (SELECT count(*) FROM tickets
+                        WHERE breach_at <= $1 AND status IN ('new','open','pending','on-hold'))",
+                &[&to_ts(now)],
+            )
+            .ctx("counting urgent tickets")?;
+        Ok(UrgencyCounts {
+            active: get(&row, 0)?,
+            at_risk: get(&row, 1)?,
+            breached: get(&row, 2)?,
+        })
+    }
+
+    fn search(&self, query: &str, limit: usize, now: DateTime<Utc>) -> Result<Vec<Ticket>> {
+        let parsed = crate::store::search_text::parse(query)?;
+        let ids = super::search::search(&mut *self.client()?, &parsed, limit)?;
+        ids.into_iter().map(|id| self.ticket(id, now)).collect()
+    }
+
+    fn drafts_for(&self, actor: &str, ticket_id: i64) -> Result<Vec<String>> {
+        self.client()?
+            .query(
+                "SELECT kind FROM drafts WHERE actor = $1 AND ticket_id = $2
+                 ORDER BY kind COLLATE \"C\" DESC",
+                &[&actor, &ticket_id],
+            )
+            .ctx("reading drafts")?
+            .iter()
+            .map(|r| get(r, 0))
+            .collect()
+    }
+
+    fn known_engineers(&self) -> Result<Vec<String>> {
+        self.client()?
+            .query(
+                "SELECT DISTINCT assignee COLLATE \"C\" FROM tickets
+                 WHERE assignee IS NOT NULL ORDER BY 1 LIMIT 1000",
+                &[],
+            )
+            .ctx("listing engineers")?
+            .iter()
+            .map(|r| get(r, 0))
+            .collect()
+    }
+
+    fn draft(&self, actor: &str, ticket_id: i64, kind: &str) -> Result<Option<String>> {
+        self.client()?
+            .query_opt(
+                "SELECT body FROM drafts WHERE actor = $1 AND ticket_id = $2 AND kind = $3",
+                &[&actor, &ticket_id, &kind],
+            )
+            .ctx("reading draft")?
+            .as_ref()
+            .map(|r| get(r, 0))
+            .transpose()
+    }
+
+    fn sla_inputs_many(&self, ids: &[i64]) -> Result<Vec<TicketSlaInputs>> {
+        let mut guard = self.client()?;
+        let mut tx = guard
+            .build_transaction()
+            .read_only(true)
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .start()
+            .ctx("loading SLA inputs")?;
+        let inputs = ids
+            .iter()
+            .map(|&id| load_inputs(&mut tx, id))
+            .collect::<Result<Vec<_>>>()?;
+        tx.commit().ctx("loading SLA inputs")?;
+        Ok(inputs)
+    }
+
+    fn list_orgs(&self) -> Result<Vec<Organization>> {
+        self.client()?
+            .query(&format!("{ORG_SELECT} ORDER BY o.name COLLATE \"C\""), &[])
+            .ctx("listing organizations")?
+            .iter()
+            .map(org_from_row)
+            .collect()
+    }
+
+    fn org_by_name(&self, name: &str) -> Result<Organization> {
+        org_where(
+            &mut *self.client()?,
+            "o.name = $1",
+            &name,
+            name.to_string(),
+            false,
+        )
+    }
+
+    fn org_by_id(&self, id: i64) -> Result<Organization> {
+        org_where(
+            &mut *self.client()?,
+            "o.id = $1",
+            &id,
+            id.to_string(),
+            false,
+        )
+    }
+
+    fn linked_orgs(&self, parent_id: i64) -> Result<Vec<Organization>> {
+        self.client()?
+            .query(
+                &format!("{ORG_SELECT} WHERE o.parent_id = $1 ORDER BY o.name COLLATE \"C\""),
+                &[&parent_id],
+            )
+            .ctx("listing linked organizations")?
+            .iter()
+            .map(org_from_row)
+            .collect()
+    }
+
+    fn org_events(&self, org_id: i64) -> Result<Vec<AuditEvent>> {
+        events(
+            &mut *self.client()?,
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM events
+                 WHERE org_id = $1 AND ticket_id IS NULL AND order_id IS NULL ORDER BY id"
+            ),
+            org_id,
+            "reading organization history",
+        )
+    }
+
+    fn order(&self, id: i64) -> Result<Order> {
+        let mut guard = self.client()?;
+        let c = &mut *guard;
+        let row = c
+            .query_opt(&format!("{ORDER_SELECT} WHERE r.id = $1"), &[&id])
+            .ctx("reading order")?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "order",
+                key: id.to_string(),
+            })?;
+        let mut order = order_from_row(&row)?;
+        order.attachments = c
+            .query(
+                "SELECT name, octet_length(data)::BIGINT FROM order_attachments
+                 WHERE order_id = $1 ORDER BY name COLLATE \"C\"",
+                &[&id],
+            )
+            .ctx("reading order attachments")?
+            .iter()
+            .map(|r| {
+                Ok(AttachmentInfo {
+                    name: get(r, 0)?,
+                    size: get(r, 1)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(order)
+    }
+
+    fn list_orders(&self, filter: &OrderFilter, limit: usize) -> Result<Vec<Order>> {
+        let mut clauses: Vec<String> = Vec::new();
+        let mut args: Vec<Param> = Vec::new();
+        if let Some(org) = &filter.org {
+            // Resolve the name first so an unknown organization is an error, not an empty list.
+            Store::org_by_name(self, org)?;
+            args.push(Box::new(org.clone()));
+            clauses.push(format!("o.name = ${}", args.len()));
+        }
+        if let Some(status) = filter.status {
+            args.push(Box::new(status.as_str().to_string()));
+            clauses.push(format!("r.status = ${}", args.len()));
+        }
+        if let Some(kind) = filter.kind {
+            args.push(Box::new(kind.as_str().to_string()));
+            clauses.push(format!("r.kind = ${}", args.len()));
+        }
+        let sql = format!(
+            "{ORDER_SELECT}{} ORDER BY r.status <> 'processing', r.due_at IS NULL,
+             CASE WHEN r.status = 'processing' THEN r.due_at ELSE -r.id END, r.id LIMIT {}",
+            where_sql(&clauses),
+            limit.min(100_000)
+        );
+        self.client()?
+            .query(&sql, &refs(&args))
+            .ctx("listing orders")?
+            .iter()
+            .map(order_from_row)
+            .collect()
+    }
+
+    fn order_attachment(&self, id: i64, name: &str) -> Result<Vec<u8>> {
+        Store::order(self, id)?;
+        self.client()?
+            .query_opt(
+                "SELECT data FROM order_attachments WHERE order_id = $1 AND name = $2",
+                &[&id, &name],
+            )
+            .ctx("reading the attachment")?
+            .as_ref()
+            .map(|r| get(r, 0))
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "attachment",
+                key: format!("{name} (order {id})"),
+            })
+    }
+
+    fn order_events(&self, id: i64) -> Result<Vec<AuditEvent>> {
+        events(
+            &mut *self.client()?,
+            &format!("SELECT {EVENT_COLUMNS} FROM events WHERE order_id = $1 ORDER BY id"),
+            id,
+            "reading order history",
+        )
+    }
+
+    fn month_tickets(
+        &self,
+        org_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<crate::report::ReportTicket>> {
+        self.client()?
+            .query(
+                "SELECT id, summary, kind, severity, created_at, resolved_at,
+                        first_response_at, first_response_due
+                 FROM tickets
+                 WHERE org_id = $1 AND ((created_at >= $2 AND created_at < $3)
+                                     OR (resolved_at >= $2 AND resolved_at < $3))
+                 ORDER BY created_at, id",
+                &[&org_id, &to_ts(from), &to_ts(to)],
+            )
+            .ctx("reading the month's tickets")?
+            .iter()
+            .map(|r| {
+                let id: i64 = get(r, 0)?;
+                Ok(crate::report::ReportTicket {
+                    id,
+                    summary: get(r, 1)?,
+                    kind: decode::column("tickets", id, "kind", &get::<String>(r, 2)?)?,
+                    severity: get(r, 3)?,
+                    plan: String::new(),
+                    created_at: from_ts(get(r, 4)?),
+                    resolved_at: opt_from_ts(get(r, 5)?),
+                    first_response_at: opt_from_ts(get(r, 6)?),
+                    first_response_due: opt_from_ts(get(r, 7)?),
+                })
+            })
+            .collect()
+    }
+
+    fn export(&self, out: &mut dyn std::io::Write) -> Result<(usize, usize)> {
+        super::transfer::export(self, out)
+    }
+
+    fn import(
+        &mut self,
+        input: &mut dyn std::io::BufRead,
+        now: DateTime<Utc>,
+    ) -> Result<ImportSummary> {
+        super::transfer::import(self, input, now)
+    }
+
+    fn insert_generated(
+        &mut self,
+        orgs: &[GeneratedOrg],
+        tickets: &mut dyn Iterator<Item = GeneratedTicket>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        bulk: bool,
+    ) -> Result<usize> {
+        super::transfer::insert_generated(self, orgs, tickets, actor, now, bulk)
+    }
+}
