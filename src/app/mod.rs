@@ -174,6 +174,9 @@ pub enum RowState {
     Running,
     AtRisk,
     Breached,
+    /// Answered, but after the first-response due instant: breached, and shown as such
+    /// (`‼ met late +00:52`), never as met.
+    MetLate,
     Paused,
     Met,
     Done,
@@ -189,12 +192,30 @@ pub fn row_state(t: &Ticket, now: DateTime<Utc>) -> RowState {
         return RowState::Paused;
     }
     match t.next_due {
-        Some(due) if due <= now => RowState::Breached,
+        Some(due) if due < now => RowState::Breached,
+        // A breach already on record (a late answer, or one kept through a later change)
+        // outranks a clock that still runs: the row is what the breached filter lists.
+        _ if t.breached && late_by_seconds(t).is_some() => RowState::MetLate,
+        _ if t.breached => RowState::Breached,
         Some(_) if t.risk_at.is_some_and(|r| r <= now) => RowState::AtRisk,
         Some(_) => RowState::Running,
         None if t.first_response_at.is_some() => RowState::Met,
         None => RowState::NoTarget,
     }
+}
+
+/// How late the first response came, in seconds, when it came after its due instant.
+pub fn late_by_seconds(t: &Ticket) -> Option<i64> {
+    let (Some(at), Some(due)) = (t.first_response_at, t.first_response_due) else {
+        return None;
+    };
+    (at > due).then(|| (at - due).num_seconds())
+}
+
+/// `met late +00:52` (hours and minutes, rounded up), for a first response after its due
+/// instant.
+pub fn met_late_label(t: &Ticket) -> Option<String> {
+    late_by_seconds(t).map(crate::sla::late_text)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1904,7 +1925,7 @@ impl App {
             .any(|t| {
                 let due = t.next_due;
                 let risk = t.risk_at;
-                due.is_some_and(|d| d > before && d <= now)
+                due.is_some_and(|d| d >= before && d < now)
                     || risk.is_some_and(|r| r > before && r <= now)
             });
         self.note_breaches();

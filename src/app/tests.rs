@@ -543,9 +543,24 @@ fn row_states_follow_the_clock() {
         row_state(&t, now() - Duration::seconds(400)),
         RowState::Running
     );
+    // Exactly at the due instant it is not breached yet; a second later it is.
     assert_eq!(
         row_state(&t, now() + Duration::seconds(600)),
+        RowState::AtRisk
+    );
+    assert_eq!(
+        row_state(&t, now() + Duration::seconds(601)),
         RowState::Breached
+    );
+    // Answered after the due instant: breached and answered, never "met".
+    let mut late = t.clone();
+    late.first_response_at = Some(now() + Duration::seconds(600 + 52 * 60));
+    late.next_due = None;
+    late.breached = true;
+    assert_eq!(row_state(&late, now() + Duration::hours(2)), RowState::MetLate);
+    assert_eq!(
+        crate::app::met_late_label(&late).as_deref(),
+        Some("met late +00:52")
     );
     let mut paused = t.clone();
     paused.paused_seconds_left = Some(300);

@@ -206,6 +206,20 @@ pub trait StoreTx {
     /// Everything the SLA engine needs about one ticket.
     fn sla_inputs(&mut self, ticket_id: i64) -> Result<TicketSlaInputs>;
     fn store_sla_columns(&mut self, ticket_id: i64, cols: &SlaColumns) -> Result<()>;
+    /// Keeps a breach as a fact (the first one recorded for the metric stays).
+    fn record_breach(
+        &mut self,
+        ticket_id: i64,
+        metric: crate::policy::Metric,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// A reopened ticket's time resolved, `[from, to)`: its clocks stood still then.
+    fn add_resolved_span(
+        &mut self,
+        ticket_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<()>;
     /// Every ticket in an active status (new, open, pending, on-hold).
     fn active_ticket_ids(&mut self) -> Result<Vec<i64>>;
     /// Open tickets of an organization and of the accounts linked to it.

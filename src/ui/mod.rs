@@ -381,6 +381,9 @@ pub use crate::domain::format_countdown;
 
 fn left_text(t: &Ticket, state: RowState, now: DateTime<Utc>) -> String {
     match state {
+        // A breach on record with no clock overdue now (kept through a later change).
+        RowState::Breached if t.next_due.is_none_or(|d| d >= now) => "breached".into(),
+        RowState::MetLate => crate::app::met_late_label(t).unwrap_or_default(),
         RowState::Breached | RowState::AtRisk | RowState::Running => t
             .next_due
             .map(|d| format_countdown((d - now).num_seconds()))
@@ -627,6 +630,11 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         RowState::Running => format!("{} left", left_text(t, state, now)),
         RowState::Paused => format!(
             "{} paused, {} left (waiting on the customer)",
+            theme.symbol(state),
+            left_text(t, state, now)
+        ),
+        RowState::MetLate => format!(
+            "{} first response {} (breached, answered)",
             theme.symbol(state),
             left_text(t, state, now)
         ),

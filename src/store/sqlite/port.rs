@@ -242,6 +242,38 @@ impl StoreTx for SqliteTx<'_> {
         sla_columns::store_columns(self.tx, ticket_id, cols)
     }
 
+    fn record_breach(
+        &mut self,
+        ticket_id: i64,
+        metric: crate::policy::Metric,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO breaches (ticket_id, metric, at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (ticket_id, metric) DO NOTHING",
+            )
+            .and_then(|mut s| s.execute(params![ticket_id, metric.as_str(), to_ts(at)]))
+            .ctx("recording a breach")?;
+        Ok(())
+    }
+
+    fn add_resolved_span(
+        &mut self,
+        ticket_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO resolved_spans (ticket_id, started_at, ended_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (ticket_id, started_at) DO UPDATE SET ended_at = excluded.ended_at",
+                params![ticket_id, to_ts(from), to_ts(to)],
+            )
+            .ctx("recording the time resolved")?;
+        Ok(())
+    }
+
     fn active_ticket_ids(&mut self) -> Result<Vec<i64>> {
         self.tx
             .prepare_cached(
