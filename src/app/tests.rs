@@ -557,7 +557,10 @@ fn row_states_follow_the_clock() {
     late.first_response_at = Some(now() + Duration::seconds(600 + 52 * 60));
     late.next_due = None;
     late.breached = true;
-    assert_eq!(row_state(&late, now() + Duration::hours(2)), RowState::MetLate);
+    assert_eq!(
+        row_state(&late, now() + Duration::hours(2)),
+        RowState::MetLate
+    );
     assert_eq!(
         crate::app::met_late_label(&late).as_deref(),
         Some("met late +00:52")

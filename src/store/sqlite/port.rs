@@ -56,7 +56,7 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn update_org(&mut self, id: i64, patch: &OrgPatch) -> Result<()> {
-        match patch {
+        let n = match patch {
             OrgPatch::Plan { plan, since } => self.tx.execute(
                 "UPDATE orgs SET plan = ?2, plan_since = ?3, version = version + 1 WHERE id = ?1",
                 params![id, plan, to_ts(*since)],
@@ -67,6 +67,12 @@ impl StoreTx for SqliteTx<'_> {
             ),
         }
         .ctx("changing the organization")?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: "organization",
+                key: id.to_string(),
+            });
+        }
         Ok(())
     }
 

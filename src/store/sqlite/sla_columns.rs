@@ -3,9 +3,9 @@
 //! that touches something they depend on (status, severity, plan, replies).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Context, Result, from_ts, opt_from_ts};
+use super::{Context, Result, StoreError, from_ts, opt_from_ts};
 
 use crate::assurance::AssuranceWindow;
 use crate::policy::Metric;
@@ -45,8 +45,13 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
                     r.get(7)?,
                 ))
             })
+            .optional()
         })
-        .ctx("loading ticket for SLA")?;
+        .ctx("loading ticket for SLA")?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "ticket",
+            key: ticket_id.to_string(),
+        })?;
     let pauses = tx
         .prepare_cached(
             "SELECT started_at, ended_at FROM pauses WHERE ticket_id = ?1 ORDER BY started_at",
