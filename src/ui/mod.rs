@@ -829,11 +829,18 @@ fn draw_sla(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             SlaState::AtRisk => RowState::AtRisk,
             _ => RowState::Running,
         };
-        let remaining = m.remaining_seconds.unwrap_or(0);
-        let when = if remaining < 0 {
-            format!("{} ago", format_countdown(-remaining))
-        } else {
-            format!("{} left", format_countdown(remaining))
+        // The queue's quantity (wall time to the due instant), and business time left
+        // beside it where the target counts business hours and the two differ.
+        let when = match crate::sla::columns::countdown(m, app.now) {
+            Some(c) => match c.business_seconds {
+                Some(b) if b >= 0 => format!(
+                    "{} · {} biz",
+                    format_countdown(c.wall_seconds),
+                    format_countdown(b)
+                ),
+                _ => format_countdown(c.wall_seconds),
+            },
+            None => String::new(),
         };
         let w = inner.width as usize;
         let label_w = w.saturating_sub(display_width(&when) + 1);
