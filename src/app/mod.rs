@@ -223,6 +223,28 @@ pub fn row_state(t: &Ticket, now: DateTime<Utc>) -> RowState {
     }
 }
 
+/// The time-left column every list shows for a ticket in `state` (queue, CLI): wall time to
+/// the due instant of the running clock, `met late +HH:MM`, `breached`, `met`, …
+pub fn time_left_text(t: &Ticket, state: RowState, now: DateTime<Utc>) -> String {
+    match state {
+        // A breach on record with no clock overdue now (kept through a later change).
+        RowState::Breached if t.next_due.is_none_or(|d| d >= now) => "breached".into(),
+        RowState::MetLate => met_late_label(t).unwrap_or_default(),
+        RowState::Breached | RowState::AtRisk | RowState::Running => t
+            .next_due
+            .map(|d| crate::domain::format_countdown((d - now).num_seconds()))
+            .unwrap_or_default(),
+        // The paused symbol is the row's own (its first column); the countdown stands still.
+        RowState::Paused => t
+            .paused_seconds_left
+            .map(crate::domain::format_countdown)
+            .unwrap_or_default(),
+        RowState::Met => "met".into(),
+        RowState::Done => t.status.as_str().into(),
+        RowState::NoTarget => "no target".into(),
+    }
+}
+
 /// How late the first response came, in seconds, when it came after its due instant.
 pub fn late_by_seconds(t: &Ticket) -> Option<i64> {
     let (Some(at), Some(due)) = (t.first_response_at, t.first_response_due) else {

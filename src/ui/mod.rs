@@ -380,23 +380,7 @@ fn format_speed(speed: f64) -> String {
 pub use crate::domain::format_countdown;
 
 fn left_text(t: &Ticket, state: RowState, now: DateTime<Utc>) -> String {
-    match state {
-        // A breach on record with no clock overdue now (kept through a later change).
-        RowState::Breached if t.next_due.is_none_or(|d| d >= now) => "breached".into(),
-        RowState::MetLate => crate::app::met_late_label(t).unwrap_or_default(),
-        RowState::Breached | RowState::AtRisk | RowState::Running => t
-            .next_due
-            .map(|d| format_countdown((d - now).num_seconds()))
-            .unwrap_or_default(),
-        // The paused symbol is the row's own (its first column); the countdown stands still.
-        RowState::Paused => t
-            .paused_seconds_left
-            .map(format_countdown)
-            .unwrap_or_default(),
-        RowState::Met => "met".into(),
-        RowState::Done => t.status.as_str().into(),
-        RowState::NoTarget => "no target".into(),
-    }
+    crate::app::time_left_text(t, state, now)
 }
 
 fn pane_block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
