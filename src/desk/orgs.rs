@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::Desk;
-use super::sla::refresh_org_tickets;
+use super::sla::{record_org_breaches, refresh_org_tickets};
 use crate::domain::{self, Actor, Organization};
 use crate::org_rules::{self, LinkCounts, OrgRuleError};
 use crate::policy::PolicyRegistry;
@@ -66,6 +66,7 @@ impl Desk {
             let today = org.local_date(now);
             let linked = tx.linked_count(org.id)?;
             org_rules::check_plan_change(set, &org, plan, linked, today)?;
+            record_org_breaches(tx, &policies, org.id, now)?;
             tx.update_org(
                 org.id,
                 &OrgPatch::Plan {
@@ -104,6 +105,7 @@ impl Desk {
                 parent_children: tx.linked_count(parent.id)?,
             };
             org_rules::check_link(set, &org, &parent, counts, parent.local_date(now))?;
+            record_org_breaches(tx, &policies, org.id, now)?;
             tx.update_org(org.id, &OrgPatch::Parent(Some(parent.id)))?;
             change = Some(finish_change(
                 tx,
@@ -130,6 +132,7 @@ impl Desk {
             let Some(parent) = org.parent.clone() else {
                 return Err(OrgRuleError::NotLinked(org.name.clone()).into());
             };
+            record_org_breaches(tx, &policies, org.id, now)?;
             tx.update_org(org.id, &OrgPatch::Parent(None))?;
             change = Some(finish_change(
                 tx,

@@ -163,7 +163,8 @@ impl SqliteStore {
             format!(" WHERE {}", clauses.join(" AND "))
         };
         let sql = format!(
-            "{ORDER_SELECT}{where_sql} ORDER BY r.status <> 'processing', r.due_at IS NULL,
+            "{ORDER_SELECT}{where_sql} ORDER BY r.status <> 'processing',
+             r.status = 'processing' AND r.due_at IS NULL,
              CASE WHEN r.status = 'processing' THEN r.due_at ELSE -r.id END, r.id LIMIT {}",
             limit.min(100_000)
         );
@@ -171,8 +172,34 @@ impl SqliteStore {
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args.iter()), order_from_row)
             .ctx("listing orders")?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .ctx("listing orders")
+        let mut orders = rows
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .ctx("listing orders")?;
+        // Listed orders carry their deliverables like `order` does (few: one pass over all).
+        if !orders.is_empty() {
+            let mut by_id: std::collections::HashMap<i64, Vec<AttachmentInfo>> =
+                std::collections::HashMap::new();
+            self.conn
+                .prepare_cached(
+                    "SELECT order_id, name, length(data) FROM order_attachments
+                     ORDER BY order_id, name",
+                )
+                .and_then(|mut s| {
+                    let mut rows = s.query([])?;
+                    while let Some(r) = rows.next()? {
+                        by_id.entry(r.get(0)?).or_default().push(AttachmentInfo {
+                            name: r.get(1)?,
+                            size: r.get(2)?,
+                        });
+                    }
+                    Ok(())
+                })
+                .ctx("reading order attachments")?;
+            for o in &mut orders {
+                o.attachments = by_id.remove(&o.id).unwrap_or_default();
+            }
+        }
+        Ok(orders)
     }
 
     pub fn order_attachment(&self, id: i64, name: &str) -> Result<Vec<u8>> {
@@ -294,7 +321,7 @@ pub(super) fn insert_order(tx: &Transaction, o: &OrderInsert<'_>) -> Result<i64>
 }
 
 pub(super) fn update_order(tx: &Transaction, id: i64, patch: &OrderPatch) -> Result<()> {
-    match patch {
+    let n = match patch {
         OrderPatch::Completed { at } => tx.execute(
             "UPDATE orders SET status = 'completed', completed_at = ?2, version = version + 1
              WHERE id = ?1",
@@ -317,6 +344,12 @@ pub(super) fn update_order(tx: &Transaction, id: i64, patch: &OrderPatch) -> Res
         ),
     }
     .ctx("changing the order")?;
+    if n == 0 {
+        return Err(StoreError::NotFound {
+            what: "order",
+            key: id.to_string(),
+        });
+    }
     Ok(())
 }
 

@@ -3,14 +3,15 @@
 //! that touches something they depend on (status, severity, plan, replies).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Context, Result, from_ts, opt_from_ts};
+use super::{Context, Result, StoreError, from_ts, opt_from_ts};
 
 use crate::assurance::AssuranceWindow;
+use crate::policy::Metric;
 use crate::policy::PolicyRegistry;
 pub use crate::sla::columns::{SlaColumns, TicketSlaInputs, columns_from_metrics};
-use crate::sla::{Pause, TicketTimeline};
+use crate::sla::{Pause, RecordedBreach, TicketTimeline};
 
 /// Reads everything the SLA engine needs about one ticket.
 pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSlaInputs> {
@@ -44,8 +45,13 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
                     r.get(7)?,
                 ))
             })
+            .optional()
         })
-        .ctx("loading ticket for SLA")?;
+        .ctx("loading ticket for SLA")?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "ticket",
+            key: ticket_id.to_string(),
+        })?;
     let pauses = tx
         .prepare_cached(
             "SELECT started_at, ended_at FROM pauses WHERE ticket_id = ?1 ORDER BY started_at",
@@ -60,6 +66,44 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
             .collect::<rusqlite::Result<Vec<_>>>()
         })
         .ctx("loading pauses")?;
+    let resolved_spans = tx
+        .prepare_cached(
+            "SELECT started_at, ended_at FROM resolved_spans WHERE ticket_id = ?1 ORDER BY started_at",
+        )
+        .and_then(|mut s| {
+            s.query_map([ticket_id], |r| {
+                Ok(Pause {
+                    start: from_ts(r.get(0)?),
+                    end: opt_from_ts(r.get(1)?),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .ctx("loading resolved spans")?;
+    let breaches: Vec<(String, i64)> = tx
+        .prepare_cached("SELECT metric, at FROM breaches WHERE ticket_id = ?1 ORDER BY metric")
+        .and_then(|mut s| {
+            s.query_map([ticket_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .ctx("loading recorded breaches")?;
+    let recorded_breaches = breaches
+        .into_iter()
+        .map(|(metric, at)| {
+            let metric =
+                Metric::parse(&metric).ok_or_else(|| crate::store::StoreError::Undecodable {
+                    table: "breaches",
+                    row: ticket_id,
+                    column: "metric",
+                    value: metric.clone(),
+                    reason: "not a metric".into(),
+                })?;
+            Ok(RecordedBreach {
+                metric,
+                at: from_ts(at),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(TicketSlaInputs {
         policy_set,
         plan,
@@ -71,7 +115,8 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
             pauses,
             first_response_at: opt_from_ts(first_response),
             resolved_at: opt_from_ts(resolved),
-            ..Default::default()
+            resolved_spans,
+            recorded_breaches,
         },
         assurance: assurance_windows(tx, ticket_id)?,
     })
