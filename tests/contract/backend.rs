@@ -12,6 +12,15 @@ pub trait Backend {
     where
         Self: Sized;
 
+    /// The backend, or `None` (after a note on stderr) when it needs a server that is not
+    /// there and the run is not CI: under `CI=true` a missing server fails the test.
+    fn setup_or_skip() -> Option<Self>
+    where
+        Self: Sized,
+    {
+        Some(Self::setup())
+    }
+
     /// For messages: "sqlite", "postgres", ….
     fn name(&self) -> &'static str;
 
@@ -56,3 +65,36 @@ impl Backend for SqliteBackend {
             .unwrap_or_else(|e| panic!("opening {location}: {e}"))
     }
 }
+
+/// PostgreSQL: every database is a new one on the server `TUIDESK_TEST_PG` names, dropped
+/// when the backend (one test) ends.
+pub struct PostgresBackend {
+    server: tuidesk_pg_test::Server,
+}
+
+impl Backend for PostgresBackend {
+    fn setup() -> Self {
+        Self::setup_or_skip().expect("TUIDESK_TEST_PG names a reachable server")
+    }
+
+    fn setup_or_skip() -> Option<Self> {
+        tuidesk_pg_test::Server::from_env().map(|server| PostgresBackend { server })
+    }
+
+    fn name(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn open(&self) -> Box<dyn Store> {
+        let url = self.server.fresh_database();
+        self.connect(&url)
+    }
+
+    fn connect(&self, location: &str) -> Box<dyn Store> {
+        tuidesk::store::open(Path::new(location), crate::fixture::policies())
+            .unwrap_or_else(|e| panic!("opening {location}: {e}"))
+    }
+}
+
+#[path = "../common/pg.rs"]
+mod tuidesk_pg_test;

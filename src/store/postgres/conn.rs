@@ -153,6 +153,31 @@ impl PgLocation {
         })
     }
 
+    /// The URL for another PostgreSQL client (pg_dump), its password left out.
+    pub fn url_without_password(&self) -> String {
+        let no_secret = self.redacted.replacen(":***@", "@", 1);
+        match no_secret.split_once('?') {
+            Some((base, query)) => {
+                let kept: Vec<&str> = query
+                    .split('&')
+                    .filter(|p| !p.starts_with("password="))
+                    .collect();
+                if kept.is_empty() {
+                    base.to_string()
+                } else {
+                    format!("{base}?{}", kept.join("&"))
+                }
+            }
+            None => no_secret,
+        }
+    }
+
+    pub fn password(&self) -> Option<String> {
+        self.config
+            .get_password()
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+    }
+
     pub fn redacted(&self) -> String {
         self.redacted.clone()
     }

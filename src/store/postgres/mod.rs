@@ -121,8 +121,11 @@ impl PgStore {
         }
     }
 
-    /// A counter of other sessions' commits, read without a round trip: notifications
-    /// already delivered to the listening connection are counted. When the listener lost
+    /// A counter of other sessions' commits: the notifications delivered to the listening
+    /// connection. One empty statement on that connection (no table is read) makes the
+    /// server hand over every notification committed before it (PostgreSQL 14+ delivers
+    /// pending notifications before ReadyForQuery), so a commit that returned to another
+    /// session is always seen by the next call. When the listener lost
     /// its server it reconnects (at most once a second) and counts that as a change, so
     /// the screen reloads whatever it missed.
     pub fn change_token(&self) -> Result<i64> {
@@ -163,6 +166,9 @@ impl PgStore {
         }
         let Listener { client, seen, .. } = &mut *listener;
         if let Some(client) = client {
+            if let Err(e) = client.batch_execute("") {
+                return Err(error::pg_error("listening for changes", &e));
+            }
             let mut notifications = client.notifications();
             let mut iter = notifications.iter();
             use postgres::fallible_iterator::FallibleIterator as _;

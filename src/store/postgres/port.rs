@@ -58,7 +58,14 @@ const TICKET_SELECT: &str =
         t.effective_severity, t.severity_note
     FROM tickets t JOIN orgs o ON o.id = t.org_id";
 
-fn ticket_from_row(r: &Row, now: i64) -> Result<Ticket> {
+/// The latest stored breach instant (whole seconds) that `now` is past: a ticket is breached
+/// only once `now > breach_at`, the SLA engine's rule (as in the SQLite backend).
+fn breach_cutoff(now: DateTime<Utc>) -> i64 {
+    (now - chrono::Duration::nanoseconds(1)).timestamp()
+}
+
+/// Reads a ticket row; breach instants up to `cutoff` have passed.
+fn ticket_from_row(r: &Row, cutoff: i64) -> Result<Ticket> {
     let id: i64 = get(r, 0)?;
     let kind: String = get(r, 3)?;
     let status: String = get(r, 5)?;
@@ -87,7 +94,7 @@ fn ticket_from_row(r: &Row, now: i64) -> Result<Ticket> {
         next_due: opt_from_ts(get(r, 17)?),
         risk_at: opt_from_ts(get(r, 24)?),
         paused_seconds_left: get(r, 18)?,
-        breached: breach_at.is_some_and(|b| b <= now),
+        breached: breach_at.is_some_and(|b| b <= cutoff),
         effective_severity: get(r, 25)?,
         severity_note: get(r, 26)?,
         version: get(r, 20)?,
@@ -126,7 +133,7 @@ fn end_key(sort: TicketSort) -> SortKey {
 }
 
 /// WHERE clauses and their parameters for a filter; placeholders continue from `params`.
-fn filter_sql(filter: &TicketFilter, now: i64, params: &mut Vec<Param>) -> Vec<String> {
+fn filter_sql(filter: &TicketFilter, cutoff: i64, params: &mut Vec<Param>) -> Vec<String> {
     let mut clauses = Vec::new();
     let next = |params: &mut Vec<Param>, p: Param| {
         params.push(p);
@@ -158,7 +165,7 @@ fn filter_sql(filter: &TicketFilter, now: i64, params: &mut Vec<Param>) -> Vec<S
         clauses.push("t.assignee IS NULL".into());
     }
     if filter.breached {
-        let p = next(params, Box::new(now));
+        let p = next(params, Box::new(cutoff));
         clauses.push(format!("t.breach_at <= {p}"));
     }
     if let Some(sev) = &filter.severity {
@@ -189,7 +196,7 @@ pub(super) fn read_ticket<C: GenericClient>(
     };
     let row = c.query_opt(&sql, &[&id]).ctx("reading ticket")?;
     match row {
-        Some(r) => ticket_from_row(&r, to_ts(now)),
+        Some(r) => ticket_from_row(&r, breach_cutoff(now)),
         None => Err(StoreError::NotFound {
             what: "ticket",
             key: id.to_string(),
@@ -336,6 +343,43 @@ fn load_inputs<C: GenericClient>(c: &mut C, ticket_id: i64) -> Result<TicketSlaI
             key: ticket_id.to_string(),
         })?;
     let status: String = get(&row, 4)?;
+    let resolved_spans = c
+        .query(
+            "SELECT started_at, ended_at FROM resolved_spans WHERE ticket_id = $1 ORDER BY started_at",
+            &[&ticket_id],
+        )
+        .ctx("loading resolved spans")?
+        .iter()
+        .map(|r| {
+            Ok(Pause {
+                start: from_ts(get(r, 0)?),
+                end: opt_from_ts(get(r, 1)?),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let recorded_breaches = c
+        .query(
+            "SELECT metric, at FROM breaches WHERE ticket_id = $1 ORDER BY metric COLLATE \"C\"",
+            &[&ticket_id],
+        )
+        .ctx("loading recorded breaches")?
+        .iter()
+        .map(|r| {
+            let metric: String = get(r, 0)?;
+            let metric =
+                crate::policy::Metric::parse(&metric).ok_or_else(|| StoreError::Undecodable {
+                    table: "breaches",
+                    row: ticket_id,
+                    column: "metric",
+                    value: metric.clone(),
+                    reason: "not a metric".into(),
+                })?;
+            Ok(crate::sla::RecordedBreach {
+                metric,
+                at: from_ts(get(r, 1)?),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let pauses = c
         .query(
             "SELECT started_at, ended_at FROM pauses WHERE ticket_id = $1 ORDER BY started_at",
@@ -361,7 +405,8 @@ fn load_inputs<C: GenericClient>(c: &mut C, ticket_id: i64) -> Result<TicketSlaI
             pauses,
             first_response_at: opt_from_ts(get(&row, 6)?),
             resolved_at: opt_from_ts(get(&row, 7)?),
-            ..Default::default()
+            resolved_spans,
+            recorded_breaches,
         },
         assurance: assurance_windows(c, ticket_id)?,
     })
@@ -453,7 +498,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn update_org(&mut self, id: i64, patch: &OrgPatch) -> Result<()> {
-        match patch {
+        let n = match patch {
             OrgPatch::Plan { plan, since } => self.tx.execute(
                 "UPDATE orgs SET plan = $2, plan_since = $3, version = version + 1 WHERE id = $1",
                 &[&id, plan, &to_ts(*since)],
@@ -464,6 +509,12 @@ impl StoreTx for PgTx<'_, '_> {
             ),
         }
         .ctx("changing the organization")?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: "organization",
+                key: id.to_string(),
+            });
+        }
         Ok(())
     }
 
@@ -555,7 +606,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn update_order(&mut self, id: i64, patch: &OrderPatch) -> Result<()> {
-        match patch {
+        let n = match patch {
             OrderPatch::Completed { at } => self.tx.execute(
                 "UPDATE orders SET status = 'completed', completed_at = $2, version = version + 1
                  WHERE id = $1",
@@ -578,6 +629,12 @@ impl StoreTx for PgTx<'_, '_> {
             ),
         }
         .ctx("changing the order")?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: "order",
+                key: id.to_string(),
+            });
+        }
         Ok(())
     }
 
@@ -775,6 +832,38 @@ impl StoreTx for PgTx<'_, '_> {
         Ok(())
     }
 
+    fn record_breach(
+        &mut self,
+        ticket_id: i64,
+        metric: crate::policy::Metric,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO breaches (ticket_id, metric, at) VALUES ($1, $2, $3)
+                 ON CONFLICT (ticket_id, metric) DO NOTHING",
+                &[&ticket_id, &metric.as_str(), &to_ts(at)],
+            )
+            .ctx("recording a breach")?;
+        Ok(())
+    }
+
+    fn add_resolved_span(
+        &mut self,
+        ticket_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO resolved_spans (ticket_id, started_at, ended_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (ticket_id, started_at) DO UPDATE SET ended_at = excluded.ended_at",
+                &[&ticket_id, &to_ts(from), &to_ts(to)],
+            )
+            .ctx("recording the time resolved")?;
+        Ok(())
+    }
+
     fn active_ticket_ids(&mut self) -> Result<Vec<i64>> {
         self.tx
             .query(
@@ -899,13 +988,39 @@ impl Maintenance for PgStore {
         }
     }
 
+    /// `pg_dump --format=custom` of the database into a new file (restore with
+    /// `pg_restore`); the password goes to pg_dump in its environment, never its arguments.
     fn backup_to(&self, dest: &Path) -> Result<()> {
-        Err(StoreError::Other(format!(
-            "{} is a PostgreSQL database: back it up with the server's tools, e.g. `pg_dump --format=custom --file={} '{}'` (or `tuidesk export` for a portable copy); nothing was written",
-            self.location(),
-            dest.display(),
-            self.location()
-        )))
+        if dest.exists() {
+            return Err(StoreError::Other(format!(
+                "{} already exists; choose a new file name",
+                dest.display()
+            )));
+        }
+        let mut cmd = std::process::Command::new("pg_dump");
+        cmd.arg("--format=custom")
+            .arg("--no-owner")
+            .arg(format!("--file={}", dest.display()))
+            .arg(self.location.url_without_password());
+        if let Some(pw) = self.location.password() {
+            cmd.env("PGPASSWORD", pw);
+        }
+        let out = cmd.output().map_err(|e| {
+            StoreError::Other(format!(
+                "backing up {} needs PostgreSQL's pg_dump ({e}); install the postgresql-client package",
+                self.location()
+            ))
+        })?;
+        if !out.status.success() {
+            let _ = std::fs::remove_file(dest);
+            let err = String::from_utf8_lossy(&out.stderr);
+            return Err(StoreError::Other(format!(
+                "pg_dump of {} failed: {}",
+                self.location(),
+                err.trim().replace('\n', "; ")
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -1027,7 +1142,7 @@ impl Store for PgStore {
         now: DateTime<Utc>,
     ) -> Result<TicketPage> {
         let mut params: Vec<Param> = Vec::new();
-        let mut clauses = filter_sql(filter, to_ts(now), &mut params);
+        let mut clauses = filter_sql(filter, breach_cutoff(now), &mut params);
         let (cols, desc) = sort_columns(sort);
         let backwards = before.is_some() && after.is_none();
         let end = end_key(sort);
@@ -1056,7 +1171,7 @@ impl Store for PgStore {
             "{TICKET_SELECT}{} ORDER BY {order} LIMIT {limit}",
             where_sql(&clauses)
         );
-        let now_ts = to_ts(now);
+        let now_ts = breach_cutoff(now);
         let mut rows: Vec<(Ticket, SortKey)> = self
             .client()?
             .query(&sql, &refs(&params))
@@ -1082,7 +1197,7 @@ impl Store for PgStore {
 
     fn count_tickets(&self, filter: &TicketFilter, now: DateTime<Utc>) -> Result<i64> {
         let mut params: Vec<Param> = Vec::new();
-        let clauses = filter_sql(filter, to_ts(now), &mut params);
+        let clauses = filter_sql(filter, breach_cutoff(now), &mut params);
         let row = self
             .client()?
             .query_one(
@@ -1100,11 +1215,11 @@ impl Store for PgStore {
                 "SELECT
                    (SELECT count(*) FROM tickets WHERE status IN ('new','open','pending','on-hold')),
                    (SELECT count(*) FROM tickets
-                        WHERE risk_at <= $1 AND (breach_at IS NULL OR breach_at > $1)
+                        WHERE risk_at <= $1 AND (breach_at IS NULL OR breach_at > $2)
                         AND status IN ('new','open','pending','on-hold')),
                    (SELECT count(*) FROM tickets
-                        WHERE breach_at <= $1 AND status IN ('new','open','pending','on-hold'))",
-                &[&to_ts(now)],
+                        WHERE breach_at <= $2 AND status IN ('new','open','pending','on-hold'))",
+                &[&to_ts(now), &breach_cutoff(now)],
             )
             .ctx("counting urgent tickets")?;
         Ok(UrgencyCounts {
@@ -1274,17 +1389,43 @@ impl Store for PgStore {
             clauses.push(format!("r.kind = ${}", args.len()));
         }
         let sql = format!(
-            "{ORDER_SELECT}{} ORDER BY r.status <> 'processing', r.due_at IS NULL,
+            "{ORDER_SELECT}{} ORDER BY r.status <> 'processing',
+             r.status = 'processing' AND r.due_at IS NULL,
              CASE WHEN r.status = 'processing' THEN r.due_at ELSE -r.id END, r.id LIMIT {}",
             where_sql(&clauses),
             limit.min(100_000)
         );
-        self.client()?
+        let mut guard = self.client()?;
+        let c = &mut *guard;
+        let mut orders = c
             .query(&sql, &refs(&args))
             .ctx("listing orders")?
             .iter()
             .map(order_from_row)
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        // Listed orders carry their deliverables like `order` does.
+        if !orders.is_empty() {
+            let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+            let mut by_id: std::collections::HashMap<i64, Vec<AttachmentInfo>> =
+                std::collections::HashMap::new();
+            for r in c
+                .query(
+                    "SELECT order_id, name, octet_length(data)::BIGINT FROM order_attachments
+                     WHERE order_id = ANY($1) ORDER BY order_id, name COLLATE \"C\"",
+                    &[&ids],
+                )
+                .ctx("reading order attachments")?
+            {
+                by_id.entry(get(&r, 0)?).or_default().push(AttachmentInfo {
+                    name: get(&r, 1)?,
+                    size: get(&r, 2)?,
+                });
+            }
+            for o in &mut orders {
+                o.attachments = by_id.remove(&o.id).unwrap_or_default();
+            }
+        }
+        Ok(orders)
     }
 
     fn order_attachment(&self, id: i64, name: &str) -> Result<Vec<u8>> {

@@ -175,6 +175,23 @@ CREATE TABLE search_stats (
 );
 INSERT INTO search_stats VALUES (1, 0, 0);
 "#,
+    // 2: SLA facts kept across later changes (SQLite's migration 6): recorded breaches and
+    // the spans a reopened ticket spent resolved.
+    r#"
+CREATE TABLE breaches (
+    ticket_id   BIGINT NOT NULL REFERENCES tickets(id),
+    metric      TEXT NOT NULL CHECK (metric IN ('first-response', 'next-response', 'resolution')),
+    at          BIGINT NOT NULL,
+    PRIMARY KEY (ticket_id, metric)
+);
+
+CREATE TABLE resolved_spans (
+    ticket_id   BIGINT NOT NULL REFERENCES tickets(id),
+    started_at  BIGINT NOT NULL,
+    ended_at    BIGINT NOT NULL,
+    PRIMARY KEY (ticket_id, started_at)
+);
+"#,
 ];
 
 /// Applies the migrations this database has not seen, in one transaction under an advisory
