@@ -32,12 +32,32 @@ fn engineer() -> Actor {
 }
 
 const DOCS: &[(&str, &str, &[&str])] = &[
-    ("数据库连接失败", "TiKV region unavailable after upgrade", &["我们正在检查连接池"]),
-    ("连接超时", "Connection timeout on the 连接 pool", &["Café crème: still slow"]),
-    ("Slow query on TiDB", "The slow query log shows full scans", &["slow slow slow", "查询很慢"]),
-    ("TiKV node down", "节点宕机，数据库不可用", &["region leader moved", "节点已恢复"]),
+    (
+        "数据库连接失败",
+        "TiKV region unavailable after upgrade",
+        &["我们正在检查连接池"],
+    ),
+    (
+        "连接超时",
+        "Connection timeout on the 连接 pool",
+        &["Café crème: still slow"],
+    ),
+    (
+        "Slow query on TiDB",
+        "The slow query log shows full scans",
+        &["slow slow slow", "查询很慢"],
+    ),
+    (
+        "TiKV node down",
+        "节点宕机，数据库不可用",
+        &["region leader moved", "节点已恢复"],
+    ),
     ("バックアップが失敗しました", "バックアップ 失敗 cafe", &[]),
-    ("region unavailable", "region region region unavailable", &["Region is back"]),
+    (
+        "region unavailable",
+        "region region region unavailable",
+        &["Region is back"],
+    ),
     ("billing question", "invoice for March", &["连接 连接 连接"]),
     ("cafe menu", "Café and CAFE and café", &["naïve résumé"]),
 ];
@@ -63,8 +83,15 @@ const QUERIES: &[&str] = &[
 
 fn fill(desk: &mut Desk) {
     let me = engineer();
-    desk.add_org("Acme", "connected-care", "enterprise", "Europe/Berlin", &me, t0())
-        .unwrap();
+    desk.add_org(
+        "Acme",
+        "connected-care",
+        "enterprise",
+        "Europe/Berlin",
+        &me,
+        t0(),
+    )
+    .unwrap();
     for (i, (summary, description, entries)) in DOCS.iter().enumerate() {
         let at = t0() + Duration::minutes(i as i64);
         let t = desk
@@ -129,4 +156,173 @@ fn same_data_same_search_results_as_sqlite() {
             postgres.search(bad, 5, now).unwrap_err().to_string()
         );
     }
+}
+
+const BIN: &str = env!("CARGO_BIN_EXE_tuidesk");
+
+fn tuidesk(url: &str) -> std::process::Command {
+    let mut c = std::process::Command::new(BIN);
+    c.arg("--db").arg(url);
+    c.env_remove("TUIDESK_DB")
+        .env_remove("TUIDESK_NOW")
+        .env_remove("TUIDESK_POLICY_DIR")
+        .env("TUIDESK_NOW", "2026-11-23T02:00:00Z")
+        .stdin(std::process::Stdio::null());
+    c
+}
+
+fn ok(url: &str, args: &[&str]) -> String {
+    let out = tuidesk(url).args(args).output().expect("tuidesk runs");
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Starts `n` processes at once, each with its own connection ("hosts" apart), and returns
+/// (successes, stderr of the failures).
+fn race(url: &str, n: usize, args: impl Fn(usize) -> Vec<String>) -> (usize, Vec<String>) {
+    let children: Vec<_> = (0..n)
+        .map(|i| {
+            tuidesk(url)
+                .args(args(i))
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let (mut won, mut lost) = (0, Vec::new());
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        if out.status.success() {
+            won += 1;
+        } else {
+            assert_eq!(out.status.code(), Some(1));
+            lost.push(String::from_utf8_lossy(&out.stderr).to_string());
+        }
+    }
+    (won, lost)
+}
+
+#[test]
+fn eight_processes_claim_order_and_reply_without_losing_anything() {
+    let Some(server) = pg::Server::from_env() else {
+        return;
+    };
+    let url = server.fresh_database();
+    ok(
+        &url,
+        &[
+            "org",
+            "add",
+            "Acme",
+            "--policy-set",
+            "connected-care",
+            "--plan",
+            "enterprise",
+            "--tz",
+            "Europe/Berlin",
+        ],
+    );
+    ok(
+        &url,
+        &[
+            "org",
+            "add",
+            "Biz",
+            "--policy-set",
+            "ctyun",
+            "--plan",
+            "business",
+            "--tz",
+            "Asia/Shanghai",
+        ],
+    );
+    let id = ok(
+        &url,
+        &[
+            "ticket",
+            "new",
+            "--org",
+            "Acme",
+            "--kind",
+            "technical",
+            "--severity",
+            "S2",
+            "--summary",
+            "shared",
+        ],
+    );
+
+    // Exactly one claim wins; the others name the winner.
+    let (won, lost) = race(&url, 8, |i| {
+        ["--as", &format!("eng{i}"), "ticket", "claim", &id]
+            .map(String::from)
+            .to_vec()
+    });
+    assert_eq!(won, 1, "{lost:?}");
+    assert!(
+        lost.iter().all(|e| e.contains("already claimed by")),
+        "{lost:?}"
+    );
+
+    // Business: 4 level-3 event assurances a year, 8 asked at once: never overspent.
+    let (won, lost) = race(&url, 8, |i| {
+        let day = format!("2026-12-{:02}", 10 + i);
+        [
+            "--as",
+            &format!("eng{i}"),
+            "order",
+            "new",
+            "--org",
+            "Biz",
+            "--kind",
+            "event-assurance",
+            "--level",
+            "3",
+            "--start",
+            &day,
+            "--end",
+            &day,
+        ]
+        .map(String::from)
+        .to_vec()
+    });
+    assert_eq!(won, 4, "{lost:?}");
+    assert!(
+        lost.iter()
+            .all(|e| e.contains("includes 4 event assurances per calendar year")),
+        "{lost:?}"
+    );
+
+    // K×M replies from 8 processes all survive, and no error reaches anyone.
+    let (k, m) = (8, 6);
+    let children: Vec<_> = (0..k)
+        .map(|p| {
+            let script = (0..m)
+                .map(|r| format!("{BIN} --db \"$0\" --as eng{p} ticket reply {id} --body 'reply {p}-{r}' >/dev/null || exit 1"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            std::process::Command::new("sh")
+                .arg("-c")
+                .arg(script)
+                .arg(&url)
+                .env("TUIDESK_NOW", "2026-11-23T02:00:00Z")
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success(), "a reply failed");
+    }
+    let show: serde_json::Value =
+        serde_json::from_str(&ok(&url, &["ticket", "show", &id, "--json"])).unwrap();
+    let replies = show["conversation"]
+        .as_array()
+        .map_or(0, |c| c.iter().filter(|e| e["kind"] == "reply").count());
+    assert_eq!(replies, k * m, "every reply survives");
+    assert_eq!(ok(&url, &["check"]).lines().count(), 1);
 }
