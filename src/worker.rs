@@ -303,7 +303,6 @@ fn handle(
             let entry = store
                 .add_entry(id, kind, AuthorRole::Engineer, &body, actor, now)
                 .map_err(|e| failed(e, Some(id)))?;
-            let _ = store.save_draft(&actor.name, id, kind.as_str(), "", now);
             let what = if kind == EntryKind::Reply {
                 "reply sent"
             } else {
