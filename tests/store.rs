@@ -566,10 +566,10 @@ fn export_import_round_trips_orders_links_ratings_and_attachments() {
 fn generated(
     n: usize,
 ) -> (
-    Vec<tuidesk::store::GeneratedOrg>,
-    Vec<tuidesk::store::GeneratedTicket>,
+    Vec<tuidesk::desk::GeneratedOrg>,
+    Vec<tuidesk::desk::GeneratedTicket>,
 ) {
-    use tuidesk::store::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
+    use tuidesk::desk::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
     let orgs = vec![
         GeneratedOrg {
             name: "Acme".into(),

@@ -26,7 +26,6 @@ use rusqlite::{
 
 pub use crate::store::error::{Result, StoreError};
 pub use error::Context;
-pub use generate::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
 pub use orders::{
     CreatedOrder, MAX_ATTACHMENT_BYTES, NewOrder, OrderFilter, validate_attachment_name,
 };
@@ -34,7 +33,6 @@ pub use tickets::{
     NewTicket, SortKey, TicketChange, TicketDetail, TicketFilter, TicketPage, TicketSort,
     UrgencyCounts,
 };
-pub use transfer::ImportSummary;
 
 use crate::domain::Actor;
 use crate::policy::PolicyRegistry;
@@ -334,28 +332,6 @@ impl SqliteStore {
                 .ctx("copying pages")?;
         }
         Ok(())
-    }
-
-    pub(crate) fn record_event(
-        tx: &Transaction,
-        (ticket_id, org_id): (Option<i64>, Option<i64>),
-        actor: &Actor,
-        now: DateTime<Utc>,
-        field: &str,
-        old: Option<&str>,
-        new: Option<&str>,
-    ) -> Result<()> {
-        SqliteStore::record_item_event(
-            tx,
-            EventSubject {
-                ticket_id,
-                org_id,
-                order_id: None,
-            },
-            actor,
-            now,
-            (field, old, new),
-        )
     }
 
     /// One audit row about a ticket, an order or an organization itself.
