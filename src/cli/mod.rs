@@ -175,16 +175,29 @@ pub fn run(cli: Cli) -> Result<()> {
                 bail!("this database backend has no integrity check of its own");
             };
             let report = maintenance.integrity_check()?;
-            if report.len() == 1 && report[0] == "ok" {
-                outln!("ok: {} passes the integrity check", store.location())?;
-                Ok(())
-            } else {
+            if !(report.len() == 1 && report[0] == "ok") {
                 for line in &report {
                     outln!("{}", crate::text::sanitize_line(line))?;
                 }
                 bail!(
                     "integrity check failed ({} problems); restore from a backup",
                     report.len()
+                )
+            }
+            let problems = store.check_invariants(now()?)?;
+            if problems.is_empty() {
+                outln!(
+                    "ok: {} passes the integrity check and the application's invariants",
+                    store.location()
+                )?;
+                Ok(())
+            } else {
+                for line in &problems {
+                    outln!("{}", crate::text::sanitize_line(line))?;
+                }
+                bail!(
+                    "{} application invariants do not hold; fix those rows or restore from a backup",
+                    problems.len()
                 )
             }
         }

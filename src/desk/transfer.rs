@@ -29,6 +29,10 @@ use crate::store::{
     StoreError, TicketPatch, TicketRow,
 };
 
+/// Largest id and version an import accepts: far beyond any real desk, far below where
+/// `version + 1` or an id computation could overflow (and exact in JSON numbers).
+pub const MAX_IMPORTED_NUMBER: i64 = (1 << 53) - 1;
+
 /// Longest line accepted by import (a ticket with a large description and conversation).
 const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
 
@@ -322,6 +326,12 @@ impl Desk {
                 if !in_file.insert(o.name.clone()) {
                     return Err(fail(format!("organization {:?} appears twice", o.name)));
                 }
+                if o.linked_to.as_deref() == Some(o.name.as_str()) {
+                    return Err(fail(format!(
+                        "organization {:?} is linked to itself",
+                        o.name
+                    )));
+                }
                 match known.get(&o.name) {
                     Some(ex)
                         if ex.policy_set != o.policy_set || ex.plan != o.plan || ex.tz != o.tz =>
@@ -369,6 +379,24 @@ impl Desk {
                     for e in &o.events {
                         check_event(e).map_err(fail)?;
                     }
+                    if let Some(parent) = o
+                        .linked_to
+                        .as_ref()
+                        .and_then(|p| known.get(p).map(|k| (p, k)))
+                    {
+                        if parent.1.parent.is_some() {
+                            return Err(fail(format!(
+                                "organization {:?} is linked to {:?}, which is itself linked (links do not chain)",
+                                o.name, parent.0
+                            )));
+                        }
+                        if parent.1.policy_set != o.policy_set {
+                            return Err(fail(format!(
+                                "organization {:?} is linked to {:?} of another policy set",
+                                o.name, parent.0
+                            )));
+                        }
+                    }
                 }
                 Record::Order(o) => {
                     if !org_known(&o.org, &seen_orgs) {
@@ -383,14 +411,38 @@ impl Desk {
                             o.id
                         )));
                     }
+                    check_number("order id", o.id).map_err(&fail)?;
+                    check_number("order version", o.version)
+                        .map_err(|m| fail(format!("order {}: {m}", o.id)))?;
                     check_order_record(o).map_err(|m| fail(format!("order {}: {m}", o.id)))?;
+                    if let (Some(level), Some(set)) = (
+                        o.level,
+                        known.get(&o.org).and_then(|k| policies.get(&k.policy_set)),
+                    ) && !set.orders.levels.contains_key(&level)
+                    {
+                        return Err(fail(format!(
+                            "order {}: event assurance level {level} is not a level of policy set {} (levels: {})",
+                            o.id,
+                            set.name,
+                            set.orders
+                                .levels
+                                .keys()
+                                .map(|l| l.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )));
+                    }
                     for e in &o.events {
                         check_event(e).map_err(|m| fail(format!("order {}: {m}", o.id)))?;
                     }
                 }
                 Record::Ticket(t) => {
-                    if t.id <= 0 {
-                        return Err(fail(format!("ticket id {} must be positive", t.id)));
+                    check_number("ticket id", t.id).map_err(&fail)?;
+                    check_number("ticket version", t.version)
+                        .map_err(|m| fail(format!("ticket {}: {m}", t.id)))?;
+                    if let Some(a) = &t.assignee {
+                        domain::validate_user_name(a)
+                            .map_err(|e| fail(format!("ticket {}: assignee: {e}", t.id)))?;
                     }
                     if !ticket_ids.insert(t.id) {
                         return Err(fail(format!("ticket {} appears twice", t.id)));
@@ -664,6 +716,16 @@ fn event_row(subject: EventSubject, e: &EventRecord) -> EventRow<'_> {
         old: e.old.as_deref(),
         new: e.new.as_deref(),
     }
+}
+
+/// Ids and versions: positive and far from overflowing.
+fn check_number(what: &str, n: i64) -> std::result::Result<(), String> {
+    if !(1..=MAX_IMPORTED_NUMBER).contains(&n) {
+        return Err(format!(
+            "{what} {n} is out of range (1 to {MAX_IMPORTED_NUMBER})"
+        ));
+    }
+    Ok(())
 }
 
 /// An audit row must name a source the program writes.
