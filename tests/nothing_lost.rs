@@ -162,3 +162,116 @@ fn check_validates_the_application_invariants() {
         "{stdout}"
     );
 }
+
+/// `backup` finishes in bounded time while others keep writing, the copy passes the
+/// integrity check and follows the umask; a SIGKILLed backup leaves no file at the
+/// destination, and a rerun works.
+#[test]
+fn backup_finishes_under_writers_and_a_killed_one_leaves_nothing() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::time::{Duration, Instant};
+    let d = Desk::new();
+    d.ok(&["gen", "--tickets", "10000", "--seed", "7"]);
+    let stop = Arc::new(AtomicBool::new(false));
+    let writes = Arc::new(AtomicUsize::new(0));
+    let writers: Vec<_> = (0..2)
+        .map(|w| {
+            let (stop, writes) = (stop.clone(), writes.clone());
+            let (db, home) = (d.db.clone(), d.dir.path().to_path_buf());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let out = base_cmd(&home)
+                        .arg("--db")
+                        .arg(&db)
+                        .args(["ticket", "note", &(w + 1).to_string(), "--body", "typing"])
+                        .output()
+                        .unwrap();
+                    assert!(out.status.success(), "{}", describe(&["note"], &out));
+                    writes.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let copy = d.path("copy.db");
+    let started = Instant::now();
+    let before = writes.load(Ordering::Relaxed);
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask 002; exec \"$0\" --db \"$1\" backup \"$2\""))
+        .arg(env!("CARGO_BIN_EXE_tuidesk"))
+        .arg(&d.db)
+        .arg(&copy)
+        .env("TUIDESK_NOW", NOW)
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let during = writes.load(Ordering::Relaxed) - before;
+    stop.store(true, Ordering::Relaxed);
+    for w in writers {
+        w.join().unwrap();
+    }
+    expect_success(&["backup"], &out);
+    assert!(took < Duration::from_secs(10), "backup took {took:?}");
+    assert!(
+        during > 0 || took < Duration::from_millis(400),
+        "no write during the backup"
+    );
+    let mut c = base_cmd(d.dir.path());
+    c.arg("--db").arg(&copy).arg("check");
+    expect_success(&["check"], &c.output().unwrap());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o664, "the backup ignores the umask");
+    }
+
+    // Killed mid-way: nothing at the destination, and the next run works.
+    let dest = d.path("killed.db");
+    let mut killed = false;
+    for _ in 0..20 {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tuidesk"))
+            .arg("--db")
+            .arg(&d.db)
+            .arg("backup")
+            .arg(&dest)
+            .env("TUIDESK_NOW", NOW)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        loop {
+            let tmp_seen = std::fs::read_dir(d.dir.path()).unwrap().any(|e| {
+                e.unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(".killed.db.tuidesk-backup-")
+            });
+            if tmp_seen {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                killed = true;
+                break;
+            }
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        if killed {
+            break;
+        }
+        let _ = std::fs::remove_file(&dest);
+    }
+    assert!(killed, "never caught a backup mid-way");
+    assert!(
+        !dest.exists(),
+        "a killed backup left a file at the destination"
+    );
+    d.ok(&["backup", dest.to_str().unwrap()]);
+    let mut c = base_cmd(d.dir.path());
+    c.arg("--db").arg(&dest).arg("check");
+    expect_success(&["check"], &c.output().unwrap());
+}

@@ -466,7 +466,7 @@ fn backups_are_consistent_copies() {
     )
     .unwrap();
     let dest = dir.path().join("copy.db");
-    s.maintenance().unwrap().backup_to(&dest).unwrap();
+    s.maintenance().unwrap().backup_to(&dest, &|_| {}).unwrap();
     let copy = Desk::open(
         &dest,
         Arc::new(tuidesk::config::policies::builtin().unwrap()),
@@ -480,7 +480,7 @@ fn backups_are_consistent_copies() {
     assert!(
         s.maintenance()
             .unwrap()
-            .backup_to(&dest)
+            .backup_to(&dest, &|_| {})
             .unwrap_err()
             .to_string()
             .contains("already exists")

@@ -8,7 +8,7 @@ mod output;
 mod sla_cmd;
 mod ticket_cmd;
 
-use std::io::{BufReader, Read, Write};
+use std::io::{BufReader, IsTerminal as _, Read, Write};
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
@@ -164,7 +164,18 @@ pub fn run(cli: Cli) -> Result<()> {
             let Some(maintenance) = store.maintenance() else {
                 bail!("this database backend has no backup of its own; use its server's tools");
             };
-            maintenance.backup_to(&path)?;
+            // Progress on a terminal only: scripts and logs get the one result line.
+            let tty = std::io::stderr().is_terminal();
+            let progress = |bytes: u64| {
+                if tty {
+                    eprint!("\rtuidesk: backing up… {:.1} MB", bytes as f64 / 1e6);
+                }
+            };
+            let result = maintenance.backup_to(&path, &progress);
+            if tty {
+                eprintln!();
+            }
+            result?;
             outln!("backed up {} to {}", store.location(), path.display())
                 .map_err(|e| e.after(format_args!("backed up to {}", path.display())))?;
             Ok(())

@@ -338,8 +338,10 @@ pub trait StoreTx {
 pub trait Maintenance {
     /// "ok" alone when the database is sound, else one line per problem.
     fn integrity_check(&self) -> Result<Vec<String>>;
-    /// A consistent copy while others keep writing.
-    fn backup_to(&self, dest: &Path) -> Result<()>;
+    /// A consistent copy while others keep writing, finished in bounded time; an
+    /// interrupted backup leaves nothing at `dest`. `progress` hears bytes written so far
+    /// (from another thread).
+    fn backup_to(&self, dest: &Path, progress: &(dyn Fn(u64) + Sync)) -> Result<()>;
 }
 
 /// One database, whatever the backend.

@@ -420,8 +420,8 @@ impl Maintenance for SqliteStore {
         SqliteStore::integrity_check(self)
     }
 
-    fn backup_to(&self, dest: &Path) -> Result<()> {
-        SqliteStore::backup_to(self, dest)
+    fn backup_to(&self, dest: &Path, progress: &(dyn Fn(u64) + Sync)) -> Result<()> {
+        SqliteStore::backup_to(self, dest, progress)
     }
 }
 
