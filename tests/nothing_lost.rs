@@ -199,7 +199,7 @@ fn backup_finishes_under_writers_and_a_killed_one_leaves_nothing() {
     let before = writes.load(Ordering::Relaxed);
     let out = std::process::Command::new("sh")
         .arg("-c")
-        .arg(format!("umask 002; exec \"$0\" --db \"$1\" backup \"$2\""))
+        .arg("umask 002; exec \"$0\" --db \"$1\" backup \"$2\"")
         .arg(env!("CARGO_BIN_EXE_tuidesk"))
         .arg(&d.db)
         .arg(&copy)
@@ -274,4 +274,65 @@ fn backup_finishes_under_writers_and_a_killed_one_leaves_nothing() {
     let mut c = base_cmd(d.dir.path());
     c.arg("--db").arg(&dest).arg("check");
     expect_success(&["check"], &c.output().unwrap());
+}
+
+/// CSV cells a spreadsheet would run as formulas are neutralised; the export escapes C1 and
+/// bidi controls (and still imports back byte-identical); export files follow the umask.
+#[test]
+fn hostile_text_stays_inert_in_csv_and_export() {
+    let d = Desk::new();
+    d.add_org("=HYPERLINK(\"x\")", "ctyun", "enterprise", "Asia/Shanghai");
+    d.add_org("@SUM(A1)", "ctyun", "enterprise", "Asia/Shanghai");
+    d.ok(&[
+        "ticket",
+        "new",
+        "--org",
+        "=HYPERLINK(\"x\")",
+        "--kind",
+        "technical",
+        "--severity",
+        "urgent",
+        "--summary",
+        "c1 \u{9b}31m and \u{202e}gnp.exe",
+    ]);
+    let csv = d.ok(&["report", "monthly", "--month", "2026-03", "--csv"]);
+    for line in csv.lines().skip(1) {
+        let first = line.trim_start_matches('"');
+        assert!(
+            !first.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "formula cell: {line}"
+        );
+    }
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    let export = d.export();
+    assert!(
+        !export.contains('\u{9b}') && !export.contains('\u{202e}'),
+        "{export}"
+    );
+    assert!(
+        export.contains("\\u009b") && export.contains("\\u202e"),
+        "{export}"
+    );
+    let dst = Desk::new();
+    let file = dst.path("x.jsonl");
+    std::fs::write(&file, &export).unwrap();
+    dst.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(dst.export(), export);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let out = d.path("team.jsonl");
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("umask 002; exec \"$0\" --db \"$1\" export --out \"$2\"")
+            .arg(env!("CARGO_BIN_EXE_tuidesk"))
+            .arg(&d.db)
+            .arg(&out)
+            .env("TUIDESK_NOW", NOW)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o664, "export --out ignores the umask");
+    }
 }

@@ -117,6 +117,8 @@ pub fn run(cli: Cli) -> Result<()> {
                     let tmp = w.into_inner().map_err(|e| {
                         anyhow::anyhow!("writing {}: {}", path.display(), e.error())
                     })?;
+                    crate::files::apply_umask(tmp.path())
+                        .with_context(|| format!("writing {}", path.display()))?;
                     tmp.persist(path)
                         .with_context(|| format!("writing {}", path.display()))?;
                     counts

@@ -818,9 +818,30 @@ fn check_order_record(o: &OrderRecord) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// One record per line. Besides the control characters JSON always escapes, C1 controls
+/// and bidirectional overrides are written as `\uXXXX` too, so an export printed on a
+/// terminal stays inert (they can only occur inside strings, where the escape is the same
+/// character to any JSON reader).
 fn write_line(out: &mut dyn Write, rec: &Record) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, rec)?;
+    let json = serde_json::to_string(rec)?;
+    if json.chars().any(needs_escape) {
+        let mut escaped = String::with_capacity(json.len() + 16);
+        for c in json.chars() {
+            if needs_escape(c) {
+                escaped.push_str(&format!("\\u{:04x}", c as u32));
+            } else {
+                escaped.push(c);
+            }
+        }
+        out.write_all(escaped.as_bytes())?;
+    } else {
+        out.write_all(json.as_bytes())?;
+    }
     out.write_all(b"\n")
+}
+
+fn needs_escape(c: char) -> bool {
+    matches!(c as u32, 0x7f..=0x9f | 0x2028 | 0x2029) || crate::text::is_bidi_control(c)
 }
 
 /// Reads and parses every line; blank lines are skipped, anything else must be a record.
