@@ -336,3 +336,34 @@ fn hostile_text_stays_inert_in_csv_and_export() {
         assert_eq!(mode, 0o664, "export --out ignores the umask");
     }
 }
+
+/// A query with thousands of words is refused at once with the documented limit.
+#[test]
+fn search_cost_is_bounded() {
+    let d = Desk::new();
+    d.add_org("Here", "ctyun", "enterprise", "Asia/Shanghai");
+    d.ok(&[
+        "ticket",
+        "new",
+        "--org",
+        "Here",
+        "--kind",
+        "technical",
+        "--severity",
+        "urgent",
+        "--summary",
+        "数据库连接失败 timeout",
+    ]);
+    let words: Vec<String> = (0..5000).map(|i| format!("word{i}")).collect();
+    let query = words.join(" ");
+    let started = std::time::Instant::now();
+    let out = d.run_at(NOW, &["search", &query]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    expect_refusal(&["search"], &out, 1, &["at most 64"]);
+    let cjk = "数据库连接失败".repeat(800);
+    let started = std::time::Instant::now();
+    let out = d.run_at(NOW, &["search", &cjk]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    expect_refusal(&["search"], &out, 1, &["at most 64"]);
+    assert!(d.ok(&["search", "连接 timeout"]).contains("数据库"));
+}
