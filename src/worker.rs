@@ -140,7 +140,7 @@ fn handle(
             body,
         } => {
             return store
-                .save_draft(&actor.name, ticket_id, &kind, &body, now)
+                .save_draft(&actor.draft_owner(), ticket_id, &kind, &body, now)
                 .err()
                 .map(|e| failed(e, Some(ticket_id)));
         }
@@ -236,7 +236,7 @@ fn handle(
                 .ticket_detail(id, now)
                 .map_err(|e| failed(e, Some(id)))?;
             let drafts = store
-                .drafts_for(&actor.name, id)
+                .drafts_for(&actor.draft_owner(), id)
                 .map_err(|e| failed(e, Some(id)))?;
             Ok(Response::Detail(Box::new(detail), drafts))
         }
@@ -308,7 +308,7 @@ fn handle(
             let entry = store
                 .add_entry(id, kind, AuthorRole::Engineer, &body, actor, now)
                 .map_err(|e| failed(e, Some(id)))?;
-            let _ = store.save_draft(&actor.name, id, kind.as_str(), "", now);
+            let _ = store.save_draft(&actor.draft_owner(), id, kind.as_str(), "", now);
             let what = if kind == EntryKind::Reply {
                 "reply sent"
             } else {
@@ -324,7 +324,7 @@ fn handle(
             Some(ticket_id),
         )),
         Request::LoadDraft { ticket_id, kind } => store
-            .draft(&actor.name, ticket_id, kind.as_str())
+            .draft(&actor.draft_owner(), ticket_id, kind.as_str())
             .map(|body| Response::Draft {
                 ticket_id,
                 kind,

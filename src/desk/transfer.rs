@@ -293,6 +293,17 @@ impl Desk {
 
     /// Imports JSON Lines: one bad line imports nothing, and the error names the line.
     pub fn import(&mut self, input: &mut dyn BufRead, now: DateTime<Utc>) -> Result<ImportSummary> {
+        self.import_audited(input, now, None)
+    }
+
+    /// [`Desk::import`], recording in the same transaction who imported what from where
+    /// (an audit row about the database itself, so it is not part of a later export).
+    pub fn import_audited(
+        &mut self,
+        input: &mut dyn BufRead,
+        now: DateTime<Utc>,
+        audit: Option<(&crate::domain::Actor, &str)>,
+    ) -> Result<ImportSummary> {
         let records = parse_records(input)?;
         let policies = self.policies.clone();
         let mut known: HashMap<String, KnownOrg> = HashMap::new();
@@ -641,6 +652,21 @@ impl Desk {
             for &id in &imported_tickets {
                 let inputs = refresh(tx, &policies, id, now)?;
                 tx.update_ticket(id, &TicketPatch::Priority(columns::plan_priority(&policies, &inputs)))?;
+            }
+            if let Some((actor, source)) = audit {
+                tx.record_event(
+                    EventSubject::default(),
+                    actor,
+                    now,
+                    (
+                        "import",
+                        None,
+                        Some(&format!(
+                            "{source}: {} organizations, {} tickets, {} conversation entries, {} events, {} service orders",
+                            summary.orgs, summary.tickets, summary.entries, summary.events, summary.orders
+                        )),
+                    ),
+                )?;
             }
             Ok(())
         })?;
