@@ -120,6 +120,7 @@ impl Desk {
         self.store.write(&mut |tx| {
             let state = tx.order_state(id)?;
             orders::check_reject(state.status, reason)?;
+            super::sla::record_org_breaches(tx, &policies, state.org_id, now)?;
             tx.update_order(
                 id,
                 &OrderPatch::Rejected {

@@ -10,6 +10,31 @@ use crate::sla::columns::{self, TicketSlaInputs};
 use crate::sla::{MetricStatus, TicketTimeline};
 use crate::store::{Result, StoreError, StoreTx, TicketPatch};
 
+/// Records, as facts, the breaches a ticket has at `now` under its current inputs: called
+/// before a change that could move its targets (severity, plan, link, status), so the change
+/// never turns a breach that happened into "met" or "running".
+pub(crate) fn record_breaches(
+    tx: &mut dyn StoreTx,
+    policies: &PolicyRegistry,
+    ticket_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let inputs = tx.sla_inputs(ticket_id)?;
+    for m in columns::evaluate_inputs(policies, &inputs, now) {
+        if m.state == crate::sla::SlaState::Breached
+            && let Some(at) = m.breached_at.filter(|b| *b < now)
+            && !inputs
+                .timeline
+                .recorded_breaches
+                .iter()
+                .any(|r| r.metric == m.metric)
+        {
+            tx.record_breach(ticket_id, m.metric, at)?;
+        }
+    }
+    Ok(())
+}
+
 /// Recomputes and stores one ticket's SLA columns; hands back what it read.
 pub(crate) fn refresh(
     tx: &mut dyn StoreTx,
@@ -20,6 +45,8 @@ pub(crate) fn refresh(
     let inputs = tx.sla_inputs(ticket_id)?;
     let cols = columns::ticket_columns(policies, &inputs, now);
     tx.store_sla_columns(ticket_id, &cols)?;
+    // Whatever is breached now is a fact from now on.
+    record_breaches(tx, policies, ticket_id, now)?;
     Ok(inputs)
 }
 
@@ -95,6 +122,20 @@ impl super::Desk {
 /// After an organization's plan or link changed: every open ticket of it and of its linked
 /// accounts is recomputed from creation on the plan that now serves it, and moves to that
 /// plan's queue priority. Returns how many.
+/// Records the breaches of every open ticket of an organization and its linked accounts,
+/// before a plan or link change moves their targets.
+pub(crate) fn record_org_breaches(
+    tx: &mut dyn StoreTx,
+    policies: &PolicyRegistry,
+    org_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for id in tx.open_ticket_ids_of_org(org_id)? {
+        record_breaches(tx, policies, id, now)?;
+    }
+    Ok(())
+}
+
 pub(crate) fn refresh_org_tickets(
     tx: &mut dyn StoreTx,
     policies: &PolicyRegistry,

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::Desk;
-use super::sla::refresh;
+use super::sla::{record_breaches, refresh};
 use crate::domain::{
     self, Actor, AuthorRole, ConversationEntry, EntryKind, Status, Ticket, TicketKind,
 };
@@ -114,7 +114,7 @@ impl Desk {
                     changed = true;
                 }
                 if current.status == Status::New {
-                    set_status(tx, ticket_id, Status::New, Status::Open, actor, now)?;
+                    set_status(tx, &current, Status::Open, actor, now)?;
                     changed = true;
                 }
             }
@@ -164,12 +164,13 @@ impl Desk {
             {
                 return Err(conflict(tx, ticket_id, v, current.version));
             }
+            record_breaches(tx, &policies, ticket_id, now)?;
             match change {
                 TicketChange::Status(s) => {
                     if current.status == *s {
                         return Ok(());
                     }
-                    set_status(tx, ticket_id, current.status, *s, actor, now)?;
+                    set_status(tx, &current, *s, actor, now)?;
                 }
                 TicketChange::Severity(sev) => {
                     let org = tx.org_by_id(current.org_id)?;
@@ -286,12 +287,12 @@ pub(crate) fn entry_word(kind: EntryKind) -> &'static str {
 /// resolving records the instant, reopening clears it.
 fn set_status(
     tx: &mut dyn StoreTx,
-    ticket_id: i64,
-    old: Status,
+    current: &Ticket,
     new: Status,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let (ticket_id, old) = (current.id, current.status);
     if old.pauses_clock() && !new.pauses_clock() {
         tx.close_pause(ticket_id, now)?;
     }
@@ -302,6 +303,10 @@ fn set_status(
     if new.is_done() && !old.is_done() {
         tx.update_ticket(ticket_id, &TicketPatch::ResolvedAt(Some(now)))?;
     } else if !new.is_done() && old.is_done() {
+        // Reopened: the time it spent resolved stays out of every clock.
+        if let Some(resolved) = current.resolved_at {
+            tx.add_resolved_span(ticket_id, resolved, now)?;
+        }
         tx.update_ticket(ticket_id, &TicketPatch::ResolvedAt(None))?;
     }
     tx.record_event(

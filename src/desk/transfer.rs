@@ -182,9 +182,19 @@ impl Desk {
     /// Streams the database as JSON Lines from one snapshot: organizations, tickets, orders.
     /// Returns how many organizations and tickets were written.
     pub fn export(&self, out: &mut dyn Write) -> Result<(usize, usize)> {
+        export_store(&*self.store, out)
+    }
+}
+
+/// [`Desk::export`] over any store (the contract suite exports a bare store).
+pub fn export_store(
+    store: &dyn crate::store::Store,
+    out: &mut dyn Write,
+) -> Result<(usize, usize)> {
+    {
         let io_err = |e: std::io::Error| StoreError::Other(format!("writing export: {e}"));
         let (mut orgs, mut tickets) = (0, 0);
-        self.store.export_snapshot(Utc::now(), &mut |rec| {
+        store.export_snapshot(Utc::now(), &mut |rec| {
             let line = match rec {
                 ExportRecord::Org { org, events } => {
                     orgs += 1;
@@ -290,7 +300,9 @@ impl Desk {
         })?;
         Ok((orgs, tickets))
     }
+}
 
+impl Desk {
     /// Imports JSON Lines: one bad line imports nothing, and the error names the line.
     pub fn import(&mut self, input: &mut dyn BufRead, now: DateTime<Utc>) -> Result<ImportSummary> {
         self.import_audited(input, now, None)

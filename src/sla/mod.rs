@@ -202,8 +202,13 @@ impl MetricStatus {
 /// due instant to the answer, whole minutes rounded up, so one second late reads
 /// `+00:01`; hours are not capped at 24); `None` for any other metric.
 pub fn late_label(m: &MetricStatus) -> Option<String> {
-    let mins = (m.late_by_seconds()? + 59) / 60;
-    Some(format!("met late +{:02}:{:02}", mins / 60, mins % 60))
+    m.late_by_seconds().map(late_text)
+}
+
+/// `met late +HH:MM` for an answer `seconds` after the due instant (minutes rounded up).
+pub fn late_text(seconds: i64) -> String {
+    let mins = (seconds.max(0) + 59) / 60;
+    format!("met late +{:02}:{:02}", mins / 60, mins % 60)
 }
 
 /// A target's clock bound to a customer's time zone.

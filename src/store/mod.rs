@@ -268,6 +268,7 @@ pub trait StoreTx {
         tz: &str,
         at: DateTime<Utc>,
     ) -> Result<i64>;
+    /// `NotFound` when there is no such organization (as `update_ticket`, `update_order`).
     fn update_org(&mut self, id: i64, patch: &OrgPatch) -> Result<()>;
     /// How many accounts are linked to this one.
     fn linked_count(&mut self, org_id: i64) -> Result<i64>;
@@ -295,6 +296,20 @@ pub trait StoreTx {
     /// Everything the SLA engine needs about one ticket.
     fn sla_inputs(&mut self, ticket_id: i64) -> Result<TicketSlaInputs>;
     fn store_sla_columns(&mut self, ticket_id: i64, cols: &SlaColumns) -> Result<()>;
+    /// Keeps a breach as a fact (the first one recorded for the metric stays).
+    fn record_breach(
+        &mut self,
+        ticket_id: i64,
+        metric: crate::policy::Metric,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// A reopened ticket's time resolved, `[from, to)`: its clocks stood still then.
+    fn add_resolved_span(
+        &mut self,
+        ticket_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<()>;
     /// Every ticket in an active status (new, open, pending, on-hold).
     fn active_ticket_ids(&mut self) -> Result<Vec<i64>>;
     /// Open tickets of an organization and of the accounts linked to it.
@@ -359,6 +374,8 @@ pub trait Store: Send {
     fn maintenance(&self) -> Option<&dyn Maintenance>;
 
     // tickets
+    /// `now` decides [`Ticket::breached`]: true once `now` is past the stored breach instant
+    /// (not at it), the SLA engine's rule; the same for the `breached` filter and counts.
     fn ticket(&self, id: i64, now: DateTime<Utc>) -> Result<Ticket>;
     fn ticket_detail(&self, id: i64, now: DateTime<Utc>) -> Result<TicketDetail>;
     /// One window of a sorted, filtered listing; `before` = [`SortKey::end`] is the last page.
@@ -391,6 +408,8 @@ pub trait Store: Send {
 
     // service orders
     fn order(&self, id: i64) -> Result<Order>;
+    /// Processing orders first, soonest deadline first (undated ones after them); then the
+    /// rest, newest first. Each as [`Store::order`] reads it, attachments included.
     fn list_orders(&self, filter: &OrderFilter, limit: usize) -> Result<Vec<Order>>;
     fn order_attachment(&self, id: i64, name: &str) -> Result<Vec<u8>>;
     fn order_events(&self, id: i64) -> Result<Vec<AuditEvent>>;

@@ -24,7 +24,7 @@ impl Theme {
 
     pub fn symbol(&self, state: RowState) -> &'static str {
         match state {
-            RowState::Breached => "‼",
+            RowState::Breached | RowState::MetLate => "‼",
             RowState::AtRisk => "!",
             RowState::Paused => "⏸",
             RowState::Met => "✓",
@@ -34,7 +34,7 @@ impl Theme {
 
     pub fn row(&self, state: RowState) -> Style {
         match state {
-            RowState::Breached => self.breached(),
+            RowState::Breached | RowState::MetLate => self.breached(),
             RowState::AtRisk => self.at_risk(),
             RowState::Paused | RowState::Done | RowState::NoTarget => self.dim(),
             RowState::Met => self.fg(Color::Green),

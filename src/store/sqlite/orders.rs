@@ -163,7 +163,8 @@ impl SqliteStore {
             format!(" WHERE {}", clauses.join(" AND "))
         };
         let sql = format!(
-            "{ORDER_SELECT}{where_sql} ORDER BY r.status <> 'processing', r.due_at IS NULL,
+            "{ORDER_SELECT}{where_sql} ORDER BY r.status <> 'processing',
+             r.status = 'processing' AND r.due_at IS NULL,
              CASE WHEN r.status = 'processing' THEN r.due_at ELSE -r.id END, r.id LIMIT {}",
             limit.min(100_000)
         );
@@ -171,8 +172,34 @@ impl SqliteStore {
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args.iter()), order_from_row)
             .ctx("listing orders")?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .ctx("listing orders")
+        let mut orders = rows
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .ctx("listing orders")?;
+        // Listed orders carry their deliverables like `order` does (few: one pass over all).
+        if !orders.is_empty() {
+            let mut by_id: std::collections::HashMap<i64, Vec<AttachmentInfo>> =
+                std::collections::HashMap::new();
+            self.conn
+                .prepare_cached(
+                    "SELECT order_id, name, length(data) FROM order_attachments
+                     ORDER BY order_id, name",
+                )
+                .and_then(|mut s| {
+                    let mut rows = s.query([])?;
+                    while let Some(r) = rows.next()? {
+                        by_id.entry(r.get(0)?).or_default().push(AttachmentInfo {
+                            name: r.get(1)?,
+                            size: r.get(2)?,
+                        });
+                    }
+                    Ok(())
+                })
+                .ctx("reading order attachments")?;
+            for o in &mut orders {
+                o.attachments = by_id.remove(&o.id).unwrap_or_default();
+            }
+        }
+        Ok(orders)
     }
 
     pub fn order_attachment(&self, id: i64, name: &str) -> Result<Vec<u8>> {
@@ -248,23 +275,7 @@ pub(super) fn order_state(tx: &Transaction, id: i64) -> Result<OrderState> {
     })
 }
 
-/// Attachment names become file names when written back: one plain component, printable.
-pub fn validate_attachment_name(name: &str) -> Result<()> {
-    let bad = name.is_empty()
-        || name == "."
-        || name == ".."
-        || name.chars().count() > 200
-        || name
-            .chars()
-            .any(|c| c == '/' || c == '\\' || c.is_control() || crate::text::is_bidi_control(c));
-    if bad {
-        return Err(StoreError::Other(format!(
-            "attachment name {:?} is not usable (1–200 printable characters, no slashes)",
-            crate::text::sanitize_line(name)
-        )));
-    }
-    Ok(())
-}
+pub use crate::orders::validate_attachment_name;
 
 pub(super) fn insert_order(tx: &Transaction, o: &OrderInsert<'_>) -> Result<i64> {
     let req = o.request;
@@ -333,7 +344,7 @@ pub(super) fn insert_order_row(tx: &Transaction, o: &crate::store::OrderRow<'_>)
 }
 
 pub(super) fn update_order(tx: &Transaction, id: i64, patch: &OrderPatch) -> Result<()> {
-    match patch {
+    let n = match patch {
         OrderPatch::Completed { at } => tx.execute(
             "UPDATE orders SET status = 'completed', completed_at = ?2, version = version + 1
              WHERE id = ?1",
@@ -356,6 +367,12 @@ pub(super) fn update_order(tx: &Transaction, id: i64, patch: &OrderPatch) -> Res
         ),
     }
     .ctx("changing the order")?;
+    if n == 0 {
+        return Err(StoreError::NotFound {
+            what: "order",
+            key: id.to_string(),
+        });
+    }
     Ok(())
 }
 

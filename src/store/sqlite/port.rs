@@ -69,7 +69,7 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn update_org(&mut self, id: i64, patch: &OrgPatch) -> Result<()> {
-        match patch {
+        let n = match patch {
             OrgPatch::Plan { plan, since } => self.tx.execute(
                 "UPDATE orgs SET plan = ?2, plan_since = ?3, version = version + 1 WHERE id = ?1",
                 params![id, plan, to_ts(*since)],
@@ -80,6 +80,12 @@ impl StoreTx for SqliteTx<'_> {
             ),
         }
         .ctx("changing the organization")?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: "organization",
+                key: id.to_string(),
+            });
+        }
         Ok(())
     }
 
@@ -258,6 +264,38 @@ impl StoreTx for SqliteTx<'_> {
 
     fn store_sla_columns(&mut self, ticket_id: i64, cols: &SlaColumns) -> Result<()> {
         sla_columns::store_columns(self.tx, ticket_id, cols)
+    }
+
+    fn record_breach(
+        &mut self,
+        ticket_id: i64,
+        metric: crate::policy::Metric,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO breaches (ticket_id, metric, at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (ticket_id, metric) DO NOTHING",
+            )
+            .and_then(|mut s| s.execute(params![ticket_id, metric.as_str(), to_ts(at)]))
+            .ctx("recording a breach")?;
+        Ok(())
+    }
+
+    fn add_resolved_span(
+        &mut self,
+        ticket_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO resolved_spans (ticket_id, started_at, ended_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (ticket_id, started_at) DO UPDATE SET ended_at = excluded.ended_at",
+                params![ticket_id, to_ts(from), to_ts(to)],
+            )
+            .ctx("recording the time resolved")?;
+        Ok(())
     }
 
     fn active_ticket_ids(&mut self) -> Result<Vec<i64>> {

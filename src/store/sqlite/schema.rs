@@ -181,4 +181,22 @@ CREATE TABLE meta (
     value   TEXT NOT NULL
 ) WITHOUT ROWID;
 "#,
+    // 6: SLA facts kept across later changes: a breach once seen stays recorded (a lower
+    // severity or a new plan never turns it into "met"), and the spans a reopened ticket spent
+    // resolved (its clocks stood still then).
+    r#"
+CREATE TABLE breaches (
+    ticket_id   INTEGER NOT NULL REFERENCES tickets(id),
+    metric      TEXT NOT NULL CHECK (metric IN ('first-response', 'next-response', 'resolution')),
+    at          INTEGER NOT NULL,
+    PRIMARY KEY (ticket_id, metric)
+) WITHOUT ROWID;
+
+CREATE TABLE resolved_spans (
+    ticket_id   INTEGER NOT NULL REFERENCES tickets(id),
+    started_at  INTEGER NOT NULL,
+    ended_at    INTEGER NOT NULL,
+    PRIMARY KEY (ticket_id, started_at)
+) WITHOUT ROWID;
+"#,
 ];

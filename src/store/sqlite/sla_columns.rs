@@ -2,13 +2,14 @@
 //! index walk, never recomputing in SQL. They are refreshed inside every write transaction
 //! that touches something they depend on (status, severity, plan, replies).
 
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Context, Result, from_ts, opt_from_ts};
+use super::{Context, Result, StoreError, from_ts, opt_from_ts};
 
 use crate::assurance::AssuranceWindow;
+use crate::policy::Metric;
 pub use crate::sla::columns::{SlaColumns, TicketSlaInputs};
-use crate::sla::{Pause, TicketTimeline};
+use crate::sla::{Pause, RecordedBreach, TicketTimeline};
 
 /// Reads everything the SLA engine needs about one ticket.
 pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSlaInputs> {
@@ -42,22 +43,39 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
                     r.get(7)?,
                 ))
             })
+            .optional()
         })
-        .ctx("loading ticket for SLA")?;
-    let pauses = tx
-        .prepare_cached(
-            "SELECT started_at, ended_at FROM pauses WHERE ticket_id = ?1 ORDER BY started_at",
-        )
+        .ctx("loading ticket for SLA")?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "ticket",
+            key: ticket_id.to_string(),
+        })?;
+    let pauses = spans(tx, "pauses", ticket_id)?;
+    let resolved_spans = spans(tx, "resolved_spans", ticket_id)?;
+    let breaches: Vec<(String, i64)> = tx
+        .prepare_cached("SELECT metric, at FROM breaches WHERE ticket_id = ?1 ORDER BY metric")
         .and_then(|mut s| {
-            s.query_map([ticket_id], |r| {
-                Ok(Pause {
-                    start: from_ts(r.get(0)?),
-                    end: opt_from_ts(r.get(1)?),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()
+            s.query_map([ticket_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()
         })
-        .ctx("loading pauses")?;
+        .ctx("loading recorded breaches")?;
+    let recorded_breaches = breaches
+        .into_iter()
+        .map(|(metric, at)| {
+            let metric =
+                Metric::parse(&metric).ok_or_else(|| crate::store::StoreError::Undecodable {
+                    table: "breaches",
+                    row: ticket_id,
+                    column: "metric",
+                    value: metric.clone(),
+                    reason: "not a metric".into(),
+                })?;
+            Ok(RecordedBreach {
+                metric,
+                at: from_ts(at),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(TicketSlaInputs {
         policy_set,
         plan,
@@ -69,10 +87,29 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
             pauses,
             first_response_at: opt_from_ts(first_response),
             resolved_at: opt_from_ts(resolved),
-            ..Default::default()
+            resolved_spans,
+            recorded_breaches,
         },
         assurance: assurance_windows(tx, ticket_id)?,
     })
+}
+
+/// A ticket's spans of one kind (`pauses`: time pending; `resolved_spans`: time resolved
+/// before a reopen), oldest first.
+fn spans(conn: &rusqlite::Connection, table: &'static str, ticket_id: i64) -> Result<Vec<Pause>> {
+    conn.prepare_cached(&format!(
+        "SELECT started_at, ended_at FROM {table} WHERE ticket_id = ?1 ORDER BY started_at"
+    ))
+    .and_then(|mut s| {
+        s.query_map([ticket_id], |r| {
+            Ok(Pause {
+                start: from_ts(r.get(0)?),
+                end: opt_from_ts(r.get(1)?),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()
+    })
+    .ctx(&format!("loading {}", table.replace('_', " ")))
 }
 
 /// The event-assurance orders (not rejected) of a ticket's organization.

@@ -143,8 +143,14 @@ const TICKET_SELECT: &str =
         t.effective_severity, t.severity_note
     FROM tickets t JOIN orgs o ON o.id = t.org_id";
 
-/// Reads a ticket row; `now` decides whether a stored breach instant has passed.
-fn ticket_from_row(r: &Row, now: i64) -> rusqlite::Result<Ticket> {
+/// The latest stored breach instant (whole seconds) that `now` is past: a ticket is breached
+/// only once `now > breach_at`, the SLA engine's rule, so not at the due instant itself.
+fn breach_cutoff(now: DateTime<Utc>) -> i64 {
+    (now - chrono::Duration::nanoseconds(1)).timestamp()
+}
+
+/// Reads a ticket row; breach instants up to `breach_cutoff` have passed.
+fn ticket_from_row(r: &Row, breach_cutoff: i64) -> rusqlite::Result<Ticket> {
     let id: i64 = r.get(0)?;
     let kind: String = r.get(3)?;
     let status: String = r.get(5)?;
@@ -171,7 +177,7 @@ fn ticket_from_row(r: &Row, now: i64) -> rusqlite::Result<Ticket> {
         next_due: opt_from_ts(r.get(17)?),
         risk_at: opt_from_ts(r.get(24)?),
         paused_seconds_left: r.get(18)?,
-        breached: breach_at.is_some_and(|b| b <= now),
+        breached: breach_at.is_some_and(|b| b <= breach_cutoff),
         effective_severity: r.get(25)?,
         severity_note: r.get(26)?,
         version: r.get(20)?,
@@ -188,8 +194,8 @@ fn sort_key_from_row(r: &Row, sort: TicketSort) -> rusqlite::Result<SortKey> {
     }))
 }
 
-/// WHERE clauses and their parameters for a filter.
-fn filter_sql(filter: &TicketFilter, now: i64) -> (Vec<String>, Vec<Box<dyn ToSql>>) {
+/// WHERE clauses and their parameters for a filter (`breach_cutoff` as for `ticket_from_row`).
+fn filter_sql(filter: &TicketFilter, breach_cutoff: i64) -> (Vec<String>, Vec<Box<dyn ToSql>>) {
     let mut clauses = Vec::new();
     let mut params: Vec<Box<dyn ToSql>> = Vec::new();
     if !filter.all_statuses {
@@ -220,7 +226,7 @@ fn filter_sql(filter: &TicketFilter, now: i64) -> (Vec<String>, Vec<Box<dyn ToSq
     }
     if filter.breached {
         clauses.push("t.breach_at <= ?".into());
-        params.push(Box::new(now));
+        params.push(Box::new(breach_cutoff));
     }
     if let Some(sev) = &filter.severity {
         clauses.push("t.severity = ?".into());
@@ -332,7 +338,7 @@ impl SqliteStore {
         limit: usize,
         now: DateTime<Utc>,
     ) -> Result<TicketPage> {
-        let (mut clauses, mut params) = filter_sql(filter, to_ts(now));
+        let (mut clauses, mut params) = filter_sql(filter, breach_cutoff(now));
         let (cols, desc) = sort.columns();
         let backwards = before.is_some() && after.is_none();
         let end = SortKey::end_for(sort);
@@ -369,13 +375,13 @@ impl SqliteStore {
             None => TICKET_SELECT.to_string(),
         };
         let sql = format!("{select}{where_sql} ORDER BY {order} LIMIT {limit}");
-        let now_ts = to_ts(now);
+        let cutoff = breach_cutoff(now);
         let mut rows: Vec<(Ticket, SortKey)> = self
             .conn
             .prepare_cached(&sql)
             .and_then(|mut s| {
                 s.query_map(params_from_iter(params.iter()), |r| {
-                    Ok((ticket_from_row(r, now_ts)?, sort_key_from_row(r, sort)?))
+                    Ok((ticket_from_row(r, cutoff)?, sort_key_from_row(r, sort)?))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()
             })
@@ -409,7 +415,7 @@ impl SqliteStore {
     }
 
     pub fn count_tickets(&self, filter: &TicketFilter, now: DateTime<Utc>) -> Result<i64> {
-        let (clauses, params) = filter_sql(filter, to_ts(now));
+        let (clauses, params) = filter_sql(filter, breach_cutoff(now));
         let where_sql = if clauses.is_empty() {
             String::new()
         } else {
@@ -428,19 +434,19 @@ impl SqliteStore {
 
     /// Header counts over the active queue.
     pub fn urgency_counts(&self, now: DateTime<Utc>) -> Result<UrgencyCounts> {
-        let now = to_ts(now);
+        let (now, cutoff) = (to_ts(now), breach_cutoff(now));
         self.conn
             .prepare_cached(
                 "SELECT
                    (SELECT count(*) FROM tickets WHERE status IN ('new','open','pending','on-hold')),
                    (SELECT count(*) FROM tickets INDEXED BY tickets_active_by_risk
-                        WHERE risk_at <= ?1 AND (breach_at IS NULL OR breach_at > ?1)
+                        WHERE risk_at <= ?1 AND (breach_at IS NULL OR breach_at > ?2)
                         AND status IN ('new','open','pending','on-hold')),
                    (SELECT count(*) FROM tickets INDEXED BY tickets_active_by_breach
-                        WHERE breach_at <= ?1 AND status IN ('new','open','pending','on-hold'))",
+                        WHERE breach_at <= ?2 AND status IN ('new','open','pending','on-hold'))",
             )
             .and_then(|mut s| {
-                s.query_row([now], |r| {
+                s.query_row([now, cutoff], |r| {
                     Ok(UrgencyCounts {
                         active: r.get(0)?,
                         at_risk: r.get(1)?,
@@ -498,7 +504,7 @@ pub(super) fn read_ticket(
 ) -> Result<Ticket> {
     conn.prepare_cached(&format!("{TICKET_SELECT} WHERE t.id = ?1"))
         .and_then(|mut s| {
-            s.query_row([id], |r| ticket_from_row(r, to_ts(now)))
+            s.query_row([id], |r| ticket_from_row(r, breach_cutoff(now)))
                 .optional()
         })
         .ctx("reading ticket")?

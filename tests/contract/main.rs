@@ -1,0 +1,145 @@
+//! The store contract: what every backend of `tuidesk::store::Store` must do, checked the
+//! same way for each. The tests use only the port (`Store`, `StoreTx`, neutral types and
+//! errors) and the use cases on top of it (`tuidesk::desk::Desk`), with a fixed clock
+//! (every instant is a parameter, see `fixture::t0`) and no sleeps.
+//!
+//! Each area module (`tickets`, `listing`, `search`, …) holds plain functions taking
+//! `&dyn Backend`; `contract_tests!` turns every one of them into a `#[test]` for one
+//! backend, named `<backend>::<area>::<test>` (`cargo test --test contract sqlite::search`).
+//!
+//! # Adding a backend
+//!
+//! 1. Implement [`backend::Backend`] for it: `setup` (per test: a scratch schema or
+//!    database server connection), `name`, `open` (a fresh empty database, opened the way
+//!    the program opens it, with `fixture::policies()`) and `connect` (another handle on a
+//!    database `open` made, by its `Store::location()`).
+//! 2. Add one line below, e.g.
+//!    `contract_tests!(#[ignore = "needs TUIDESK_TEST_POSTGRES"] postgres, PostgresBackend);`
+//!    (attributes before the name go on every generated test: `#[ignore]` for a backend
+//!    that needs a server, run with `cargo test --test contract -- --ignored`).
+//!
+//! A new test is a `pub fn name(b: &dyn Backend)` in its area module plus its name in the
+//! list inside `contract_tests!`; an unlisted test is dead code, which clippy refuses.
+//!
+//! SQLite-only checks (PRAGMAs, file modes, WAL, index choice) stay in `tests/store.rs`.
+
+mod backend;
+mod fixture;
+
+use backend::SqliteBackend;
+
+mod atomicity;
+mod changes;
+mod desk_tickets;
+mod drafts;
+mod events;
+mod listing;
+mod maintenance;
+mod orders;
+mod orgs;
+mod report;
+mod search;
+mod sla;
+mod tickets;
+mod transfer;
+
+/// `contract_tests!($(#[attr])* module_name, BackendType)`: every contract test for one
+/// backend, in a module of that name.
+macro_rules! contract_tests {
+    (@areas $attrs:tt; $($area:ident: [$($test:ident),* $(,)?]),* $(,)?) => {
+        $(
+            mod $area {
+                $( contract_tests!(@test $attrs $area::$test); )*
+            }
+        )*
+    };
+    (@test { $(#[$attr:meta])* } $area:ident :: $test:ident) => {
+        $(#[$attr])*
+        #[test]
+        fn $test() {
+            let backend = <super::ContractBackend as crate::backend::Backend>::setup();
+            crate::$area::$test(&backend);
+        }
+    };
+    ($(#[$attr:meta])* $name:ident, $backend:ty) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            type ContractBackend = $backend;
+            contract_tests!(@areas { $(#[$attr])* };
+                tickets: [
+                    inserted_ticket_reads_back_every_field,
+                    entries_read_back_in_time_order,
+                    update_ticket_patches_one_field_each,
+                    claim_if_unassigned_takes_only_a_free_ticket,
+                    pauses_open_and_close_as_read_back,
+                    sla_columns_are_stored_and_read_back,
+                    active_and_open_ticket_ids,
+                    missing_ids_are_not_found,
+                ],
+                events: [events_are_recorded_with_subject_and_actor_source],
+                drafts: [
+                    drafts_save_replace_delete_and_list,
+                    drafts_survive_reopening,
+                    desk_drafts_empty_text_discards,
+                    sending_clears_only_the_senders_draft_of_that_kind,
+                ],
+                listing: [
+                    every_sort_pages_forward_and_back_by_key,
+                    counts_match_listings_and_follow_the_clock,
+                    patches_move_tickets_in_the_sorts,
+                ],
+                search: [
+                    search_finds_words_in_every_script,
+                    search_reaches_conversation_entries_and_limits,
+                    search_refuses_bad_queries_with_typed_errors,
+                ],
+                sla: [
+                    sla_inputs_many_come_in_the_order_asked,
+                    desk_keeps_stored_columns_true_through_a_ticket_life,
+                ],
+                orgs: [
+                    org_rows_insert_update_and_count_links,
+                    org_use_cases_audit_and_recompute_open_tickets,
+                    org_rules_are_typed_errors_and_change_nothing,
+                ],
+                orders: [
+                    order_rows_insert_change_and_read_back,
+                    prior_orders_are_the_organizations_own,
+                    order_list_filters_and_order,
+                    order_use_cases_run_their_rules_on_what_the_store_holds,
+                ],
+                report: [
+                    month_tickets_take_created_or_resolved_in_half_open_bounds,
+                    monthly_report_counts_the_month_in_the_organizations_zone,
+                ],
+                desk_tickets: [
+                    create_ticket_stores_row_audit_and_targets,
+                    engineer_reply_meets_first_response_and_opens,
+                    status_severity_and_assignee_changes_are_audited,
+                    stale_version_is_refused_naming_who_changed_what,
+                    claims_race_and_exactly_one_wins,
+                ],
+                changes: [
+                    location_names_the_same_database,
+                    change_token_moves_with_others_writes_only,
+                    second_handle_writes_are_visible_both_ways,
+                ],
+                atomicity: [
+                    an_error_from_the_body_rolls_back_every_primitive,
+                    changes_to_existing_rows_roll_back_too,
+                    a_failing_primitive_rolls_back_what_came_before_it,
+                    refused_use_cases_write_nothing,
+                ],
+                transfer: [
+                    export_import_export_is_identical,
+                    a_bad_import_line_imports_nothing,
+                    generated_data_loads_the_same_in_bulk_and_row_by_row,
+                ],
+                maintenance: [maintenance_when_offered_checks_and_backs_up],
+            );
+        }
+    };
+}
+
+contract_tests!(sqlite, SqliteBackend);
