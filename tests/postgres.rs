@@ -28,6 +28,7 @@ fn engineer() -> Actor {
     Actor {
         name: "li.na".into(),
         via_as: true,
+        os: None,
     }
 }
 

@@ -72,7 +72,15 @@ pub enum QueryError {
     UnclosedQuote,
     #[error("search query has no searchable words (only punctuation)")]
     NoWords,
+    #[error(
+        "search query has {0} words; at most {MAX_SEARCH_WORDS} are searched (a pair of CJK characters counts as one word): narrow it down"
+    )]
+    TooManyWords(usize),
 }
+
+/// The most index words one query may hold. Each word is one more phrase to intersect, so
+/// this bounds a search's cost (thousands of words took minutes).
+pub const MAX_SEARCH_WORDS: usize = 64;
 
 /// One user word or phrase: index tokens that must follow each other, the last one a prefix
 /// when `prefix`.
@@ -112,6 +120,7 @@ fn terms(query: &str) -> Result<Vec<Term>, QueryError> {
         return Err(QueryError::UnclosedQuote);
     }
     let mut terms: Vec<Term> = Vec::new();
+    let mut words = 0;
     let mut rest = query;
     while !rest.is_empty() {
         rest = rest.trim_start();
@@ -136,6 +145,12 @@ fn terms(query: &str) -> Result<Vec<Term>, QueryError> {
             continue;
         }
         if let Some(term) = term_phrase(raw) {
+            words += term.tokens.len();
+            if words > MAX_SEARCH_WORDS {
+                // Count the rest roughly, only to say how many there were.
+                let more = rest.split_whitespace().count();
+                return Err(QueryError::TooManyWords(words + more));
+            }
             terms.push(Term::Phrase(term));
         }
     }
@@ -289,6 +304,12 @@ mod tests {
         assert_eq!(match_expression("\"open"), Err(QueryError::UnclosedQuote));
         assert_eq!(match_expression("  "), Err(QueryError::Empty));
         assert_eq!(match_expression("( ) :"), Err(QueryError::NoWords));
+        let many = vec!["w"; MAX_SEARCH_WORDS + 1].join(" ");
+        assert!(matches!(
+            match_expression(&many),
+            Err(QueryError::TooManyWords(_))
+        ));
+        assert!(match_expression(&vec!["w"; MAX_SEARCH_WORDS].join(" ")).is_ok());
     }
 
     #[test]

@@ -21,10 +21,10 @@ use crate::sla::columns::{SlaColumns, TicketSlaInputs};
 use crate::sla::{Pause, TicketTimeline};
 use crate::store::sqlite::decode;
 use crate::store::{
-    ChangeToken, EntryInsert, EventSubject, GeneratedOrg, GeneratedTicket, ImportSummary,
-    Maintenance, OrderFilter, OrderInsert, OrderPatch, OrderState, OrgPatch, Result, SortKey,
-    Store, StoreError, StoreTx, TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch,
-    TicketSort, UrgencyCounts,
+    ChangeToken, EntryInsert, EventRow, EventSubject, ExportRecord, Maintenance, OrderFilter,
+    OrderInsert, OrderPatch, OrderRow, OrderState, OrgPatch, OrgRow, Result, SortKey, Store,
+    StoreError, StoreTx, TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch,
+    TicketRow, TicketSort, UrgencyCounts,
 };
 
 type Param = Box<dyn ToSql + Sync>;
@@ -218,9 +218,15 @@ pub(super) fn event_from_row(r: &Row) -> Result<AuditEvent> {
     })
 }
 
-const EVENT_COLUMNS: &str = "id, ticket_id, org_id, actor, actor_source, at, field, old, new";
+pub(super) const EVENT_COLUMNS: &str =
+    "id, ticket_id, org_id, actor, actor_source, at, field, old, new";
 
-fn events<C: GenericClient>(c: &mut C, sql: &str, id: i64, what: &str) -> Result<Vec<AuditEvent>> {
+pub(super) fn events<C: GenericClient>(
+    c: &mut C,
+    sql: &str,
+    id: i64,
+    what: &str,
+) -> Result<Vec<AuditEvent>> {
     c.query(sql, &[&id])
         .ctx(what)?
         .iter()
@@ -228,11 +234,11 @@ fn events<C: GenericClient>(c: &mut C, sql: &str, id: i64, what: &str) -> Result
         .collect()
 }
 
-const ORG_SELECT: &str = "SELECT o.id, o.name, o.policy_set, o.plan, o.tz, o.created_at,
+pub(super) const ORG_SELECT: &str = "SELECT o.id, o.name, o.policy_set, o.plan, o.tz, o.created_at,
         COALESCE(o.plan_since, o.created_at), p.name, p.plan
     FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id";
 
-fn org_from_row(r: &Row) -> Result<Organization> {
+pub(super) fn org_from_row(r: &Row) -> Result<Organization> {
     Ok(Organization {
         id: get(r, 0)?,
         name: get(r, 1)?,
@@ -440,29 +446,176 @@ fn assurance_windows<C: GenericClient>(
 }
 
 /// Adds a search document (a ticket's summary and description, or an entry's body).
+/// Returns the document's length in tokens; the totals in `search_stats` are the caller's
+/// ([`add_search_stats`]).
 pub(super) fn index_document<C: GenericClient>(
     c: &mut C,
     doc: i64,
     ticket_id: i64,
     text: &str,
-) -> Result<()> {
+) -> Result<i64> {
     let (len, vector) = super::search::document(text);
     c.execute(
         "INSERT INTO search_docs (doc, ticket_id, len, vec) VALUES ($1, $2, $3, $4::text::tsvector)",
         &[&doc, &ticket_id, &len, &vector],
     )
     .ctx("updating the full-text index")?;
+    Ok(len)
+}
+
+/// Adds documents and tokens to the BM25 totals (one row every writer updates: a bulk load
+/// adds its totals once at the end).
+pub(super) fn add_search_stats<C: GenericClient>(c: &mut C, docs: i64, tokens: i64) -> Result<()> {
     c.execute(
-        "UPDATE search_stats SET docs = docs + 1, tokens = tokens + $1 WHERE id = 1",
-        &[&len],
+        "UPDATE search_stats SET docs = docs + $1, tokens = tokens + $2 WHERE id = 1",
+        &[&docs, &tokens],
     )
     .ctx("updating the full-text index")?;
     Ok(())
 }
 
+/// A ticket with its conversation, audit rows, pauses and assurance windows, read on `c`
+/// (inside the caller's snapshot).
+pub(super) fn ticket_detail_in<C: GenericClient>(
+    c: &mut C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<TicketDetail> {
+    let ticket = read_ticket(c, id, now, false)?;
+    let conversation = c
+        .query(
+            "SELECT id, ticket_id, kind, role, author, body, created_at FROM entries
+                 WHERE ticket_id = $1 ORDER BY created_at, id",
+            &[&id],
+        )
+        .ctx("reading conversation")?
+        .iter()
+        .map(|r| {
+            let entry_id: i64 = get(r, 0)?;
+            Ok(ConversationEntry {
+                id: entry_id,
+                ticket_id: get(r, 1)?,
+                kind: decode::column("entries", entry_id, "kind", &get::<String>(r, 2)?)?,
+                role: decode::column("entries", entry_id, "role", &get::<String>(r, 3)?)?,
+                author: get(r, 4)?,
+                body: get(r, 5)?,
+                created_at: from_ts(get(r, 6)?),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let events = events(
+        c,
+        &format!("SELECT {EVENT_COLUMNS} FROM events WHERE ticket_id = $1 ORDER BY id"),
+        id,
+        "reading audit events",
+    )?;
+    let pauses = c
+        .query(
+            "SELECT started_at, ended_at FROM pauses WHERE ticket_id = $1 ORDER BY started_at",
+            &[&id],
+        )
+        .ctx("reading pauses")?
+        .iter()
+        .map(|r| {
+            Ok(Pause {
+                start: from_ts(get(r, 0)?),
+                end: opt_from_ts(get(r, 1)?),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let assurance = assurance_windows(c, id)?;
+    Ok(TicketDetail {
+        ticket: Some(ticket),
+        conversation,
+        events,
+        pauses,
+        assurance,
+    })
+}
+
+/// One service order with its deliverables' names and sizes.
+pub(super) fn order_in<C: GenericClient>(c: &mut C, id: i64) -> Result<Order> {
+    let row = c
+        .query_opt(&format!("{ORDER_SELECT} WHERE r.id = $1"), &[&id])
+        .ctx("reading order")?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "order",
+            key: id.to_string(),
+        })?;
+    let mut order = order_from_row(&row)?;
+    order.attachments = c
+        .query(
+            "SELECT name, octet_length(data)::BIGINT FROM order_attachments
+                 WHERE order_id = $1 ORDER BY name COLLATE \"C\"",
+            &[&id],
+        )
+        .ctx("reading order attachments")?
+        .iter()
+        .map(|r| {
+            Ok(AttachmentInfo {
+                name: get(r, 0)?,
+                size: get(r, 1)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(order)
+}
+
 /// One open write transaction.
 pub struct PgTx<'a, 'b> {
     pub(super) tx: &'a mut postgres::Transaction<'b>,
+    /// The highest ticket and order ids inserted explicitly: their identity sequences move
+    /// past them before the commit ([`PgTx::finish`]).
+    max_ticket_id: Option<i64>,
+    max_order_id: Option<i64>,
+    /// Inside [`StoreTx::bulk_mode`]: the full-text totals not yet added.
+    bulk: Option<(i64, i64)>,
+}
+
+impl<'a, 'b> PgTx<'a, 'b> {
+    pub(super) fn new(tx: &'a mut postgres::Transaction<'b>) -> Self {
+        PgTx {
+            tx,
+            max_ticket_id: None,
+            max_order_id: None,
+            bulk: None,
+        }
+    }
+
+    /// What must happen before the commit: the search totals of an unfinished bulk load,
+    /// identity sequences past the explicit ids.
+    pub(super) fn finish(mut self) -> Result<()> {
+        self.bulk_mode(false)?;
+        for (table, max) in [
+            ("tickets", self.max_ticket_id),
+            ("orders", self.max_order_id),
+        ] {
+            if let Some(max) = max {
+                self.tx
+                    .execute(
+                        &format!(
+                            "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
+                                 GREATEST($1, (SELECT max(id) FROM {table})))"
+                        ),
+                        &[&max],
+                    )
+                    .ctx("moving the id sequence past imported rows")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn index(&mut self, doc: i64, ticket_id: i64, text: &str) -> Result<()> {
+        let len = index_document(self.tx, doc, ticket_id, text)?;
+        match &mut self.bulk {
+            Some((docs, tokens)) => {
+                *docs += 1;
+                *tokens += len;
+                Ok(())
+            }
+            None => add_search_stats(self.tx, 1, len),
+        }
+    }
 }
 
 impl StoreTx for PgTx<'_, '_> {
@@ -697,12 +850,7 @@ impl StoreTx for PgTx<'_, '_> {
             )
             .ctx("inserting ticket")?;
         let id: i64 = get(&row, 0)?;
-        index_document(
-            self.tx,
-            id,
-            id,
-            &format!("{}\n{}", t.summary, t.description),
-        )?;
+        self.index(id, id, &format!("{}\n{}", t.summary, t.description))?;
         Ok(id)
     }
 
@@ -723,7 +871,7 @@ impl StoreTx for PgTx<'_, '_> {
             )
             .ctx("adding conversation entry")?;
         let id: i64 = get(&row, 0)?;
-        index_document(self.tx, -id, e.ticket_id, e.body)?;
+        self.index(-id, e.ticket_id, e.body)?;
         Ok(id)
     }
 
@@ -901,7 +1049,7 @@ impl StoreTx for PgTx<'_, '_> {
         insert_event_row(
             self.tx,
             subject,
-            (&actor.name, actor.source()),
+            (&actor.audit_name(), actor.source()),
             at,
             (field, old, new),
         )
@@ -932,6 +1080,160 @@ impl StoreTx for PgTx<'_, '_> {
                 &[&actor, &ticket_id, &kind],
             )
             .ctx("discarding draft")?;
+        Ok(())
+    }
+
+    fn insert_org_row(&mut self, o: &OrgRow<'_>) -> Result<i64> {
+        let row = self
+            .tx
+            .query_one(
+                "INSERT INTO orgs (name, policy_set, plan, tz, created_at, plan_since, parent_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[
+                    &o.name,
+                    &o.policy_set,
+                    &o.plan,
+                    &o.tz,
+                    &to_ts(o.created_at),
+                    &to_ts(o.plan_since),
+                    &o.parent_id,
+                ],
+            )
+            .ctx("adding organization")?;
+        get(&row, 0)
+    }
+
+    fn ticket_exists(&mut self, id: i64) -> Result<bool> {
+        let row = self
+            .tx
+            .query_opt("SELECT 1 FROM tickets WHERE id = $1", &[&id])
+            .ctx("checking ticket id")?;
+        Ok(row.is_some())
+    }
+
+    fn order_exists(&mut self, id: i64) -> Result<bool> {
+        let row = self
+            .tx
+            .query_opt("SELECT 1 FROM orders WHERE id = $1", &[&id])
+            .ctx("checking order id")?;
+        Ok(row.is_some())
+    }
+
+    fn insert_ticket_row(&mut self, t: &TicketRow<'_>) -> Result<i64> {
+        let created = to_ts(t.created_at);
+        let row = self
+            .tx
+            .query_one(
+                "INSERT INTO tickets (id, org_id, kind, severity, severity_rank, status, summary,
+                    description, component, environment, affected_version, assignee, created_at,
+                    updated_at, first_response_at, resolved_at, urgency, priority, version)
+                 OVERRIDING SYSTEM VALUE
+                 VALUES (COALESCE($1, nextval(pg_get_serial_sequence('tickets', 'id'))), $2, $3,
+                    $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                 RETURNING id",
+                &[
+                    &t.id,
+                    &t.org_id,
+                    &t.kind.as_str(),
+                    &t.severity,
+                    &t.severity_rank,
+                    &t.status.as_str(),
+                    &t.summary,
+                    &t.description,
+                    &t.component,
+                    &t.environment.map(|e| e.as_str()),
+                    &t.affected_version,
+                    &t.assignee,
+                    &created,
+                    &to_ts(t.updated_at),
+                    &t.first_response_at.map(to_ts),
+                    &t.resolved_at.map(to_ts),
+                    &(crate::sla::columns::IDLE_BASE + created),
+                    &t.priority,
+                    &t.version,
+                ],
+            )
+            .ctx("inserting ticket")?;
+        let id: i64 = get(&row, 0)?;
+        if t.id.is_some() {
+            self.max_ticket_id = self.max_ticket_id.max(Some(id));
+        }
+        self.index(id, id, &format!("{}\n{}", t.summary, t.description))?;
+        Ok(id)
+    }
+
+    fn insert_pause(
+        &mut self,
+        ticket_id: i64,
+        start: DateTime<Utc>,
+        end: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO pauses (ticket_id, started_at, ended_at) VALUES ($1, $2, $3)",
+                &[&ticket_id, &to_ts(start), &end.map(to_ts)],
+            )
+            .ctx("adding pause")?;
+        Ok(())
+    }
+
+    fn insert_event_row(&mut self, e: &EventRow<'_>) -> Result<()> {
+        insert_event_row(
+            self.tx,
+            e.subject,
+            (e.actor, e.actor_source),
+            e.at,
+            (e.field, e.old, e.new),
+        )
+    }
+
+    fn insert_order_row(&mut self, o: &OrderRow<'_>) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO orders (id, org_id, kind, status, level, scenario, month, start_date,
+                     end_date, note, requested_on, due_at, created_at, created_by, completed_at,
+                     rejected_at, reject_reason, rating_speed, rating_quality, rating_feedback,
+                     rated_at, version)
+                 OVERRIDING SYSTEM VALUE
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                     $17, $18, $19, $20, $21, $22)",
+                &[
+                    &o.id,
+                    &o.org_id,
+                    &o.kind.as_str(),
+                    &o.status.as_str(),
+                    &o.level.map(i64::from),
+                    &o.scenario.map(|s| s.as_str()),
+                    &o.month.map(|m| m.to_string()),
+                    &o.start.map(|d| d.to_string()),
+                    &o.end.map(|d| d.to_string()),
+                    &o.note,
+                    &o.requested_on.to_string(),
+                    &o.due.map(to_ts),
+                    &to_ts(o.created_at),
+                    &o.created_by,
+                    &o.completed_at.map(to_ts),
+                    &o.rejected_at.map(to_ts),
+                    &o.reject_reason,
+                    &o.rating.map(|r| i64::from(r.speed)),
+                    &o.rating.map(|r| i64::from(r.quality)),
+                    &o.rating.map(|r| r.feedback.as_str()),
+                    &o.rating.map(|r| to_ts(r.rated_at)),
+                    &o.version,
+                ],
+            )
+            .ctx("importing order")?;
+        self.max_order_id = self.max_order_id.max(Some(o.id));
+        Ok(())
+    }
+
+    fn bulk_mode(&mut self, on: bool) -> Result<()> {
+        match (on, self.bulk.take()) {
+            (true, None) => self.bulk = Some((0, 0)),
+            (true, Some(totals)) => self.bulk = Some(totals),
+            (false, Some((docs, tokens))) => add_search_stats(self.tx, docs, tokens)?,
+            (false, None) => {}
+        }
         Ok(())
     }
 }
@@ -965,6 +1267,15 @@ pub(super) fn insert_event_row<C: GenericClient>(
 
 /// What PostgreSQL offers instead of a file backup and an integrity check: the server's own
 /// tools, named rather than imitated.
+/// Where a backup is written until it is complete: a hidden name in `dest`'s directory.
+fn partial_path(dest: &Path) -> std::path::PathBuf {
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "backup".into());
+    dest.with_file_name(format!(".{name}.tuidesk-backup-{}", std::process::id()))
+}
+
 impl Maintenance for PgStore {
     fn integrity_check(&self) -> Result<Vec<String>> {
         // The server checks pages and constraints itself; what tuidesk can check is that the
@@ -990,37 +1301,80 @@ impl Maintenance for PgStore {
 
     /// `pg_dump --format=custom` of the database into a new file (restore with
     /// `pg_restore`); the password goes to pg_dump in its environment, never its arguments.
-    fn backup_to(&self, dest: &Path) -> Result<()> {
+    /// The dump goes to a hidden file beside `dest` and is renamed into place only when
+    /// pg_dump succeeded, so a failed or interrupted backup leaves nothing at `dest`.
+    fn backup_to(&self, dest: &Path, progress: &(dyn Fn(u64) + Sync)) -> Result<()> {
         if dest.exists() {
             return Err(StoreError::Other(format!(
                 "{} already exists; choose a new file name",
                 dest.display()
             )));
         }
+        let partial = partial_path(dest);
+        let _ = std::fs::remove_file(&partial);
         let mut cmd = std::process::Command::new("pg_dump");
         cmd.arg("--format=custom")
             .arg("--no-owner")
-            .arg(format!("--file={}", dest.display()))
-            .arg(self.location.url_without_password());
+            .arg(format!("--file={}", partial.display()))
+            .arg(self.location.url_without_password())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
         if let Some(pw) = self.location.password() {
             cmd.env("PGPASSWORD", pw);
         }
-        let out = cmd.output().map_err(|e| {
+        let mut child = cmd.spawn().map_err(|e| {
             StoreError::Other(format!(
                 "backing up {} needs PostgreSQL's pg_dump ({e}); install the postgresql-client package",
                 self.location()
             ))
         })?;
-        if !out.status.success() {
-            let _ = std::fs::remove_file(dest);
-            let err = String::from_utf8_lossy(&out.stderr);
+        let mut stderr = child.stderr.take();
+        let err_reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(e) = stderr.as_mut() {
+                let _ = std::io::Read::read_to_string(e, &mut text);
+            }
+            text
+        });
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break Ok(status),
+                Ok(None) => {
+                    if let Ok(m) = std::fs::metadata(&partial) {
+                        progress(m.len());
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Err(e) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break Err(e);
+                }
+            }
+        };
+        let err = err_reader.join().unwrap_or_default();
+        let ok = matches!(&status, Ok(s) if s.success());
+        if !ok {
+            let _ = std::fs::remove_file(&partial);
+            let why = match status {
+                Err(e) => e.to_string(),
+                Ok(_) => err.trim().replace('\n', "; "),
+            };
             return Err(StoreError::Other(format!(
-                "pg_dump of {} failed: {}",
-                self.location(),
-                err.trim().replace('\n', "; ")
+                "pg_dump of {} failed: {why}",
+                self.location()
             )));
         }
-        Ok(())
+        if let Ok(m) = std::fs::metadata(&partial) {
+            progress(m.len());
+        }
+        // A link never replaces a file that appeared meanwhile; then the temporary name goes.
+        let linked = std::fs::hard_link(&partial, dest);
+        let _ = std::fs::remove_file(&partial);
+        linked.map_err(|e| {
+            StoreError::Other(format!("finishing the backup at {}: {e}", dest.display()))
+        })
     }
 }
 
@@ -1034,7 +1388,11 @@ impl Store for PgStore {
     }
 
     fn write(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()> {
-        PgStore::write(self, |tx| body(&mut PgTx { tx }))
+        PgStore::write(self, |tx| {
+            let mut t = PgTx::new(tx);
+            body(&mut t)?;
+            t.finish()
+        })
     }
 
     fn change_token(&self) -> Result<ChangeToken> {
@@ -1079,57 +1437,9 @@ impl Store for PgStore {
             .isolation_level(postgres::IsolationLevel::RepeatableRead)
             .start()
             .ctx("reading ticket")?;
-        let ticket = read_ticket(&mut tx, id, now, false)?;
-        let conversation = tx
-            .query(
-                "SELECT id, ticket_id, kind, role, author, body, created_at FROM entries
-                 WHERE ticket_id = $1 ORDER BY created_at, id",
-                &[&id],
-            )
-            .ctx("reading conversation")?
-            .iter()
-            .map(|r| {
-                let entry_id: i64 = get(r, 0)?;
-                Ok(ConversationEntry {
-                    id: entry_id,
-                    ticket_id: get(r, 1)?,
-                    kind: decode::column("entries", entry_id, "kind", &get::<String>(r, 2)?)?,
-                    role: decode::column("entries", entry_id, "role", &get::<String>(r, 3)?)?,
-                    author: get(r, 4)?,
-                    body: get(r, 5)?,
-                    created_at: from_ts(get(r, 6)?),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let events = events(
-            &mut tx,
-            &format!("SELECT {EVENT_COLUMNS} FROM events WHERE ticket_id = $1 ORDER BY id"),
-            id,
-            "reading audit events",
-        )?;
-        let pauses = tx
-            .query(
-                "SELECT started_at, ended_at FROM pauses WHERE ticket_id = $1 ORDER BY started_at",
-                &[&id],
-            )
-            .ctx("reading pauses")?
-            .iter()
-            .map(|r| {
-                Ok(Pause {
-                    start: from_ts(get(r, 0)?),
-                    end: opt_from_ts(get(r, 1)?),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let assurance = assurance_windows(&mut tx, id)?;
+        let detail = ticket_detail_in(&mut tx, id, now)?;
         tx.commit().ctx("reading ticket")?;
-        Ok(TicketDetail {
-            ticket: Some(ticket),
-            conversation,
-            events,
-            pauses,
-            assurance,
-        })
+        Ok(detail)
     }
 
     fn list_tickets(
@@ -1343,32 +1653,7 @@ impl Store for PgStore {
     }
 
     fn order(&self, id: i64) -> Result<Order> {
-        let mut guard = self.client()?;
-        let c = &mut *guard;
-        let row = c
-            .query_opt(&format!("{ORDER_SELECT} WHERE r.id = $1"), &[&id])
-            .ctx("reading order")?
-            .ok_or_else(|| StoreError::NotFound {
-                what: "order",
-                key: id.to_string(),
-            })?;
-        let mut order = order_from_row(&row)?;
-        order.attachments = c
-            .query(
-                "SELECT name, octet_length(data)::BIGINT FROM order_attachments
-                 WHERE order_id = $1 ORDER BY name COLLATE \"C\"",
-                &[&id],
-            )
-            .ctx("reading order attachments")?
-            .iter()
-            .map(|r| {
-                Ok(AttachmentInfo {
-                    name: get(r, 0)?,
-                    size: get(r, 1)?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(order)
+        order_in(&mut *self.client()?, id)
     }
 
     fn list_orders(&self, filter: &OrderFilter, limit: usize) -> Result<Vec<Order>> {
@@ -1489,26 +1774,11 @@ impl Store for PgStore {
             .collect()
     }
 
-    fn export(&self, out: &mut dyn std::io::Write) -> Result<(usize, usize)> {
-        super::transfer::export(self, out)
-    }
-
-    fn import(
-        &mut self,
-        input: &mut dyn std::io::BufRead,
+    fn export_snapshot(
+        &self,
         now: DateTime<Utc>,
-    ) -> Result<ImportSummary> {
-        super::transfer::import(self, input, now)
-    }
-
-    fn insert_generated(
-        &mut self,
-        orgs: &[GeneratedOrg],
-        tickets: &mut dyn Iterator<Item = GeneratedTicket>,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        bulk: bool,
-    ) -> Result<usize> {
-        super::transfer::insert_generated(self, orgs, tickets, actor, now, bulk)
+        sink: &mut dyn FnMut(ExportRecord) -> Result<()>,
+    ) -> Result<()> {
+        super::transfer::export_snapshot(self, now, sink)
     }
 }

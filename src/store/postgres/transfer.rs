@@ -1,34 +1,90 @@
-//! Export, import and generated bulk loads on PostgreSQL.
+//! The whole database as one snapshot for `export`: every row is read inside ONE read-only
+//! REPEATABLE READ transaction, so an export taken while others write is consistent (it
+//! always imports). The format and its rules live in `desk::transfer`.
 
 use chrono::{DateTime, Utc};
+use postgres::GenericClient;
 
 use super::PgStore;
-use crate::domain::Actor;
-use crate::store::{GeneratedOrg, GeneratedTicket, ImportSummary, Result, StoreError};
+use super::error::{Ctx as _, get};
+use super::port::{EVENT_COLUMNS, ORG_SELECT, events, order_in, org_from_row, ticket_detail_in};
+use crate::store::{ExportRecord, Result};
 
-fn not_yet(what: &str) -> StoreError {
-    StoreError::Other(format!("{what} is not available on PostgreSQL yet"))
+pub fn export_snapshot(
+    store: &PgStore,
+    now: DateTime<Utc>,
+    sink: &mut dyn FnMut(ExportRecord) -> Result<()>,
+) -> Result<()> {
+    let mut guard = store.client()?;
+    let mut tx = guard
+        .build_transaction()
+        .read_only(true)
+        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+        .start()
+        .ctx("starting the export snapshot")?;
+    let orgs = tx
+        .query(&format!("{ORG_SELECT} ORDER BY o.name COLLATE \"C\""), &[])
+        .ctx("exporting organizations")?
+        .iter()
+        .map(org_from_row)
+        .collect::<Result<Vec<_>>>()?;
+    for org in orgs {
+        let events = events(
+            &mut tx,
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM events
+                 WHERE org_id = $1 AND ticket_id IS NULL AND order_id IS NULL ORDER BY id"
+            ),
+            org.id,
+            "reading organization history",
+        )?;
+        sink(ExportRecord::Org { org, events })?;
+    }
+    for id in ids(
+        &mut tx,
+        "SELECT id FROM tickets ORDER BY id",
+        "exporting tickets",
+    )? {
+        let detail = ticket_detail_in(&mut tx, id, now)?;
+        sink(ExportRecord::Ticket(Box::new(detail)))?;
+    }
+    for id in ids(
+        &mut tx,
+        "SELECT id FROM orders ORDER BY id",
+        "exporting orders",
+    )? {
+        let order = order_in(&mut tx, id)?;
+        let attachments = tx
+            .query(
+                "SELECT name, data FROM order_attachments WHERE order_id = $1
+                 ORDER BY name COLLATE \"C\"",
+                &[&id],
+            )
+            .ctx("reading order attachments")?
+            .iter()
+            .map(|r| Ok((get(r, 0)?, get(r, 1)?)))
+            .collect::<Result<Vec<(String, Vec<u8>)>>>()?;
+        let events = events(
+            &mut tx,
+            &format!("SELECT {EVENT_COLUMNS} FROM events WHERE order_id = $1 ORDER BY id"),
+            id,
+            "reading order history",
+        )?;
+        sink(ExportRecord::Order {
+            order: Box::new(order),
+            attachments,
+            events,
+        })?;
+    }
+    // Read-only: ending it releases the snapshot.
+    tx.commit().ctx("ending the export snapshot")?;
+    Ok(())
 }
 
-pub fn export(_store: &PgStore, _out: &mut dyn std::io::Write) -> Result<(usize, usize)> {
-    Err(not_yet("export"))
-}
-
-pub fn import(
-    _store: &mut PgStore,
-    _input: &mut dyn std::io::BufRead,
-    _now: DateTime<Utc>,
-) -> Result<ImportSummary> {
-    Err(not_yet("import"))
-}
-
-pub fn insert_generated(
-    _store: &mut PgStore,
-    _orgs: &[GeneratedOrg],
-    _tickets: &mut dyn Iterator<Item = GeneratedTicket>,
-    _actor: &Actor,
-    _now: DateTime<Utc>,
-    _bulk: bool,
-) -> Result<usize> {
-    Err(not_yet("gen"))
+fn ids<C: GenericClient>(c: &mut C, sql: &str, what: &str) -> Result<Vec<i64>> {
+    c.query(sql, &[])
+        .ctx(what)?
+        .iter()
+        .map(|r| get(r, 0))
+        .collect()
 }
