@@ -113,6 +113,13 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         file: String,
     },
+    /// Copy the whole desk into a new, empty database (SQLite file <-> PostgreSQL URL)
+    Migrate {
+        /// The destination: a SQLite file that does not exist yet, or the postgres:// URL of
+        /// a database without tickets or organizations
+        #[arg(long, value_name = "DB")]
+        to: PathBuf,
+    },
     /// SLA arithmetic
     #[command(subcommand)]
     Sla(SlaCommand),

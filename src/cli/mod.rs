@@ -163,6 +163,7 @@ pub fn run(cli: Cli) -> Result<()> {
             .map_err(|e| e.after("imported"))?;
             Ok(())
         }
+        Some(Command::Migrate { to }) => migrate(db, &to, as_user),
         Some(Command::Sla(cmd)) => sla_cmd::run(db, cmd),
         Some(Command::Gen { tickets, seed }) => gen_cmd::run(db, tickets, seed),
         Some(Command::Backup { path }) => {
@@ -328,4 +329,79 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             Ok(())
         }
     }
+}
+
+/// `migrate --to DB`: the source's export (one snapshot) streamed through a pipe into the
+/// destination's import (checked whole, then written in one transaction), so the copy is
+/// everything or nothing and exporting either database gives the same bytes.
+fn migrate(db: Option<&Path>, to: &Path, as_user: Option<&str>) -> Result<()> {
+    let actor = actor(as_user)?;
+    let source = open_existing_store(db)?;
+    let from = source.location();
+    let to_server = crate::store::is_server_url(to);
+    if !to_server && to.exists() {
+        bail!(
+            "{} already exists; migrate writes a new SQLite file (or name an empty PostgreSQL database)",
+            to.display()
+        );
+    }
+    let mut dest = open_store(Some(to))?;
+    let target = dest.location();
+    if target == from {
+        bail!("the source and the destination are the same database ({from})");
+    }
+    let remove_new_file = |dest: crate::desk::Desk| {
+        drop(dest);
+        if !to_server {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut p = to.as_os_str().to_owned();
+                p.push(suffix);
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    };
+    if to_server && !dest.list_orgs()?.is_empty() {
+        bail!("{target} already holds a desk; migrate only into an empty database");
+    }
+    let now = now()?;
+    let (reader, writer) = std::io::pipe().context("creating a pipe")?;
+    let exporter = std::thread::spawn(move || {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, writer);
+        let counts = source.export(&mut w)?;
+        w.flush()
+            .map_err(|e| crate::store::StoreError::Other(format!("writing export: {e}")))?;
+        Ok::<_, crate::store::StoreError>(counts)
+    });
+    let mut input = BufReader::with_capacity(1 << 20, reader);
+    let imported = dest.import_audited(
+        &mut input,
+        now,
+        Some((&actor, &format!("migrate from {from}"))),
+    );
+    // The exporter sees a closed pipe if the import stopped reading early.
+    drop(input);
+    let exported = exporter
+        .join()
+        .map_err(|_| anyhow::anyhow!("the export thread panicked"))?;
+    let summary = match (exported, imported) {
+        (Ok(_), Ok(summary)) => summary,
+        (Err(e), _) => {
+            remove_new_file(dest);
+            return Err(anyhow::Error::from(e).context(format!("reading {from}")));
+        }
+        (Ok(_), Err(e)) => {
+            remove_new_file(dest);
+            return Err(anyhow::Error::from(e).context(format!("writing {target}")));
+        }
+    };
+    outln!(
+        "migrated {} organizations, {} tickets, {} conversation entries, {} events, {} service orders from {from} to {target}",
+        summary.orgs,
+        summary.tickets,
+        summary.entries,
+        summary.events,
+        summary.orders
+    )
+    .map_err(|e| e.after("migrated"))?;
+    Ok(())
 }
