@@ -464,8 +464,24 @@ fn gen_on_postgres_gives_the_sqlite_rows() {
     let pg = Path::new(&url);
     let dir = tempfile::TempDir::new().unwrap();
     let a = dir.path().join("a.db");
-    ok_at(&a, &["gen", "--tickets", "400", "--seed", "3"]);
-    ok_at(pg, &["gen", "--tickets", "400", "--seed", "3"]);
-    assert_eq!(ok_at(pg, &["export"]), ok_at(&a, &["export"]));
-    ok_at(pg, &["check"]);
+    // 10,000 tickets is a bulk load (COPY on PostgreSQL); 400 is row by row.
+    for (n, seed) in [("400", "3"), ("10000", "4")] {
+        ok_at(&a, &["gen", "--tickets", n, "--seed", seed]);
+        ok_at(pg, &["gen", "--tickets", n, "--seed", seed]);
+        assert_eq!(ok_at(pg, &["export"]), ok_at(&a, &["export"]), "gen {n}");
+        ok_at(pg, &["check"]);
+    }
+    // An import of more than 1,000 records is a bulk load too: into an empty database.
+    let url2 = server.fresh_database();
+    let c = dir.path().join("c.db");
+    ok_at(&c, &["gen", "--tickets", "1100", "--seed", "5"]);
+    let exported = dir.path().join("e.jsonl");
+    std::fs::write(&exported, ok_at(&c, &["export"])).unwrap();
+    ok_at(Path::new(&url2), &["import", exported.to_str().unwrap()]);
+    assert_eq!(ok_at(Path::new(&url2), &["export"]), ok_at(&c, &["export"]));
+    ok_at(Path::new(&url2), &["check"]);
+    assert_eq!(
+        ok_at(Path::new(&url2), &["search", "Region", "--json"]),
+        ok_at(&c, &["search", "Region", "--json"])
+    );
 }

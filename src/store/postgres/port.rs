@@ -11,6 +11,7 @@ use postgres::types::ToSql;
 use postgres::{GenericClient, Row};
 
 use super::PgStore;
+use super::bulk::Pending;
 use super::error::{Ctx as _, get};
 use crate::domain::{
     Actor, AttachmentInfo, AuditEvent, ConversationEntry, Order, OrderRating, OrderStatus,
@@ -568,8 +569,8 @@ pub struct PgTx<'a, 'b> {
     /// past them before the commit ([`PgTx::finish`]).
     max_ticket_id: Option<i64>,
     max_order_id: Option<i64>,
-    /// Inside [`StoreTx::bulk_mode`]: the full-text totals not yet added.
-    bulk: Option<(i64, i64)>,
+    /// Inside [`StoreTx::bulk_mode`]: the rows not yet sent ([`super::bulk`]).
+    bulk: Option<Box<Pending>>,
 }
 
 impl<'a, 'b> PgTx<'a, 'b> {
@@ -606,28 +607,44 @@ impl<'a, 'b> PgTx<'a, 'b> {
     }
 
     fn index(&mut self, doc: i64, ticket_id: i64, text: &str) -> Result<()> {
-        let len = index_document(self.tx, doc, ticket_id, text)?;
-        match &mut self.bulk {
-            Some((docs, tokens)) => {
-                *docs += 1;
-                *tokens += len;
-                Ok(())
-            }
-            None => add_search_stats(self.tx, 1, len),
+        if let Some(pending) = &mut self.bulk {
+            let (len, vector) = super::search::document(text);
+            pending.search_doc(doc, ticket_id, len, &vector);
+            return Ok(());
         }
+        let len = index_document(self.tx, doc, ticket_id, text)?;
+        add_search_stats(self.tx, 1, len)
+    }
+
+    fn maybe_flush(&mut self) -> Result<()> {
+        if let Some(pending) = &mut self.bulk {
+            pending.maybe_flush(self.tx)?;
+        }
+        Ok(())
+    }
+
+    /// Sends a bulk load's waiting rows before a statement that may read or follow them.
+    fn sync(&mut self) -> Result<()> {
+        if let Some(pending) = &mut self.bulk {
+            pending.flush(self.tx)?;
+        }
+        Ok(())
     }
 }
 
 impl StoreTx for PgTx<'_, '_> {
     fn ticket(&mut self, id: i64, now: DateTime<Utc>) -> Result<Ticket> {
+        self.sync()?;
         read_ticket(self.tx, id, now, true)
     }
 
     fn org_by_id(&mut self, id: i64) -> Result<Organization> {
+        self.sync()?;
         org_where(self.tx, "o.id = $1", &id, id.to_string(), true)
     }
 
     fn org_by_name(&mut self, name: &str) -> Result<Organization> {
+        self.sync()?;
         org_where(self.tx, "o.name = $1", &name, name.to_string(), true)
     }
 
@@ -639,6 +656,7 @@ impl StoreTx for PgTx<'_, '_> {
         tz: &str,
         at: DateTime<Utc>,
     ) -> Result<i64> {
+        self.sync()?;
         let row = self
             .tx
             .query_one(
@@ -651,6 +669,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn update_org(&mut self, id: i64, patch: &OrgPatch) -> Result<()> {
+        self.sync()?;
         let n = match patch {
             OrgPatch::Plan { plan, since } => self.tx.execute(
                 "UPDATE orgs SET plan = $2, plan_since = $3, version = version + 1 WHERE id = $1",
@@ -672,6 +691,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn linked_count(&mut self, org_id: i64) -> Result<i64> {
+        self.sync()?;
         let row = self
             .tx
             .query_one("SELECT COUNT(*) FROM orgs WHERE parent_id = $1", &[&org_id])
@@ -680,6 +700,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn prior_orders(&mut self, org_id: i64) -> Result<Vec<crate::orders::PriorOrder>> {
+        self.sync()?;
         self.tx
             .query(
                 "SELECT kind, status, level, start_date, scenario, month, requested_on, id
@@ -710,6 +731,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn insert_order(&mut self, o: &OrderInsert<'_>) -> Result<i64> {
+        self.sync()?;
         let req = o.request;
         let row = self
             .tx
@@ -738,6 +760,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn order_state(&mut self, id: i64) -> Result<OrderState> {
+        self.sync()?;
         let row = self
             .tx
             .query_opt(
@@ -759,6 +782,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn update_order(&mut self, id: i64, patch: &OrderPatch) -> Result<()> {
+        self.sync()?;
         let n = match patch {
             OrderPatch::Completed { at } => self.tx.execute(
                 "UPDATE orders SET status = 'completed', completed_at = $2, version = version + 1
@@ -809,6 +833,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn last_ticket_event(&mut self, ticket_id: i64) -> Result<Option<AuditEvent>> {
+        self.sync()?;
         self.tx
             .query_opt(
                 &format!(
@@ -823,6 +848,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn insert_ticket(&mut self, t: &TicketInsert<'_>) -> Result<i64> {
+        self.sync()?;
         let at = to_ts(t.created_at);
         let row = self
             .tx
@@ -855,6 +881,20 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn insert_entry(&mut self, e: &EntryInsert<'_>) -> Result<i64> {
+        if let Some(pending) = &mut self.bulk {
+            let id = pending.entry_id(self.tx)?;
+            pending.entry(&[
+                Some(&id.to_string()),
+                Some(&e.ticket_id.to_string()),
+                Some(e.kind.as_str()),
+                Some(e.role.as_str()),
+                Some(e.author),
+                Some(e.body),
+                Some(&to_ts(e.at).to_string()),
+            ]);
+            self.index(-id, e.ticket_id, e.body)?;
+            return Ok(id);
+        }
         let row = self
             .tx
             .query_one(
@@ -876,6 +916,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn update_ticket(&mut self, id: i64, patch: &TicketPatch) -> Result<()> {
+        self.sync()?;
         let tx = &mut *self.tx;
         let n = match patch {
             TicketPatch::Status(s) => tx.execute(
@@ -921,6 +962,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn claim_if_unassigned(&mut self, id: i64, who: &str, at: DateTime<Utc>) -> Result<bool> {
+        self.sync()?;
         let won = self
             .tx
             .execute(
@@ -933,6 +975,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn open_pause(&mut self, ticket_id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.sync()?;
         self.tx
             .execute(
                 "INSERT INTO pauses (ticket_id, started_at) VALUES ($1, $2)",
@@ -943,6 +986,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn close_pause(&mut self, ticket_id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.sync()?;
         self.tx
             .execute(
                 "UPDATE pauses SET ended_at = $2 WHERE ticket_id = $1 AND ended_at IS NULL",
@@ -953,10 +997,19 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn sla_inputs(&mut self, ticket_id: i64) -> Result<TicketSlaInputs> {
+        self.sync()?;
         load_inputs(self.tx, ticket_id)
     }
 
     fn store_sla_columns(&mut self, ticket_id: i64, cols: &SlaColumns) -> Result<()> {
+        if self
+            .bulk
+            .as_mut()
+            .is_some_and(|p| p.sla_columns(ticket_id, cols))
+        {
+            return Ok(());
+        }
+        self.sync()?;
         self.tx
             .execute(
                 "UPDATE tickets SET first_response_due = $2, next_due = $3, risk_at = $4,
@@ -986,6 +1039,7 @@ impl StoreTx for PgTx<'_, '_> {
         metric: crate::policy::Metric,
         at: DateTime<Utc>,
     ) -> Result<()> {
+        self.sync()?;
         self.tx
             .execute(
                 "INSERT INTO breaches (ticket_id, metric, at) VALUES ($1, $2, $3)
@@ -1002,6 +1056,7 @@ impl StoreTx for PgTx<'_, '_> {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<()> {
+        self.sync()?;
         self.tx
             .execute(
                 "INSERT INTO resolved_spans (ticket_id, started_at, ended_at) VALUES ($1, $2, $3)
@@ -1013,6 +1068,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn active_ticket_ids(&mut self) -> Result<Vec<i64>> {
+        self.sync()?;
         self.tx
             .query(
                 "SELECT id FROM tickets WHERE status IN ('new','open','pending','on-hold')
@@ -1026,6 +1082,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn open_ticket_ids_of_org(&mut self, org_id: i64) -> Result<Vec<i64>> {
+        self.sync()?;
         self.tx
             .query(
                 "SELECT t.id FROM tickets t JOIN orgs o ON o.id = t.org_id
@@ -1046,6 +1103,15 @@ impl StoreTx for PgTx<'_, '_> {
         at: DateTime<Utc>,
         (field, old, new): (&str, Option<&str>, Option<&str>),
     ) -> Result<()> {
+        if let Some(pending) = &mut self.bulk {
+            pending.event(&event_fields(
+                subject,
+                (&actor.audit_name(), actor.source()),
+                at,
+                (field, old, new),
+            ));
+            return Ok(());
+        }
         insert_event_row(
             self.tx,
             subject,
@@ -1063,6 +1129,7 @@ impl StoreTx for PgTx<'_, '_> {
         body: &str,
         at: DateTime<Utc>,
     ) -> Result<()> {
+        self.sync()?;
         self.tx
             .execute(
                 "INSERT INTO drafts (actor, ticket_id, kind, body, updated_at) VALUES ($1, $2, $3, $4, $5)
@@ -1074,6 +1141,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn delete_draft(&mut self, actor: &str, ticket_id: i64, kind: &str) -> Result<()> {
+        self.sync()?;
         self.tx
             .execute(
                 "DELETE FROM drafts WHERE actor = $1 AND ticket_id = $2 AND kind = $3",
@@ -1084,6 +1152,7 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn insert_org_row(&mut self, o: &OrgRow<'_>) -> Result<i64> {
+        self.sync()?;
         let row = self
             .tx
             .query_one(
@@ -1104,6 +1173,9 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn ticket_exists(&mut self, id: i64) -> Result<bool> {
+        if self.bulk.as_ref().is_some_and(|p| p.has_ticket(id)) {
+            return Ok(true);
+        }
         let row = self
             .tx
             .query_opt("SELECT 1 FROM tickets WHERE id = $1", &[&id])
@@ -1121,6 +1193,45 @@ impl StoreTx for PgTx<'_, '_> {
 
     fn insert_ticket_row(&mut self, t: &TicketRow<'_>) -> Result<i64> {
         let created = to_ts(t.created_at);
+        if let Some(pending) = &mut self.bulk {
+            let id = match t.id {
+                Some(id) => {
+                    self.max_ticket_id = self.max_ticket_id.max(Some(id));
+                    id
+                }
+                None => pending.ticket_id(self.tx)?,
+            };
+            let n = |v: i64| Some(v.to_string());
+            let fields = [
+                n(id),
+                n(t.org_id),
+                Some(t.kind.as_str().to_string()),
+                Some(t.severity.to_string()),
+                Some(t.status.as_str().to_string()),
+                Some(t.summary.to_string()),
+                Some(t.description.to_string()),
+                t.component.map(str::to_string),
+                t.environment.map(|e| e.as_str().to_string()),
+                t.affected_version.map(str::to_string),
+                t.assignee.map(str::to_string),
+                n(created),
+                n(to_ts(t.updated_at)),
+                t.first_response_at.map(|a| to_ts(a).to_string()),
+                t.resolved_at.map(|a| to_ts(a).to_string()),
+                n(t.priority),
+                n(t.version),
+            ];
+            let refs: Vec<Option<&str>> = fields.iter().map(|f| f.as_deref()).collect();
+            pending.ticket(
+                id,
+                &refs,
+                crate::sla::columns::IDLE_BASE + created,
+                t.severity_rank,
+            );
+            self.index(id, id, &format!("{}\n{}", t.summary, t.description))?;
+            self.maybe_flush()?;
+            return Ok(id);
+        }
         let row = self
             .tx
             .query_one(
@@ -1168,6 +1279,14 @@ impl StoreTx for PgTx<'_, '_> {
         start: DateTime<Utc>,
         end: Option<DateTime<Utc>>,
     ) -> Result<()> {
+        if let Some(pending) = &mut self.bulk {
+            pending.pause(&[
+                Some(&ticket_id.to_string()),
+                Some(&to_ts(start).to_string()),
+                end.map(|e| to_ts(e).to_string()).as_deref(),
+            ]);
+            return Ok(());
+        }
         self.tx
             .execute(
                 "INSERT INTO pauses (ticket_id, started_at, ended_at) VALUES ($1, $2, $3)",
@@ -1178,6 +1297,15 @@ impl StoreTx for PgTx<'_, '_> {
     }
 
     fn insert_event_row(&mut self, e: &EventRow<'_>) -> Result<()> {
+        if let Some(pending) = &mut self.bulk {
+            pending.event(&event_fields(
+                e.subject,
+                (e.actor, e.actor_source),
+                e.at,
+                (e.field, e.old, e.new),
+            ));
+            return Ok(());
+        }
         insert_event_row(
             self.tx,
             e.subject,
@@ -1229,13 +1357,36 @@ impl StoreTx for PgTx<'_, '_> {
 
     fn bulk_mode(&mut self, on: bool) -> Result<()> {
         match (on, self.bulk.take()) {
-            (true, None) => self.bulk = Some((0, 0)),
-            (true, Some(totals)) => self.bulk = Some(totals),
-            (false, Some((docs, tokens))) => add_search_stats(self.tx, docs, tokens)?,
+            (true, None) => self.bulk = Some(Box::default()),
+            (true, Some(pending)) => self.bulk = Some(pending),
+            (false, Some(mut pending)) => {
+                pending.flush(self.tx)?;
+                add_search_stats(self.tx, pending.docs, pending.tokens)?;
+            }
             (false, None) => {}
         }
         Ok(())
     }
+}
+
+/// An audit row in COPY's text format, in the column order of [`super::bulk`].
+fn event_fields(
+    subject: EventSubject,
+    (actor, source): (&str, &str),
+    at: DateTime<Utc>,
+    (field, old, new): (&str, Option<&str>, Option<&str>),
+) -> [Option<String>; 9] {
+    [
+        subject.ticket_id.map(|v| v.to_string()),
+        subject.org_id.map(|v| v.to_string()),
+        subject.order_id.map(|v| v.to_string()),
+        Some(actor.to_string()),
+        Some(source.to_string()),
+        Some(to_ts(at).to_string()),
+        Some(field.to_string()),
+        old.map(str::to_string),
+        new.map(str::to_string),
+    ]
 }
 
 /// Writes one audit row as given (recorded now, or imported from an export).
