@@ -22,7 +22,7 @@ pub use orders::{
 
 use crate::domain::{EntryKind, Order, Organization, Status, Ticket, YearMonth};
 use crate::policy::PolicyRegistry;
-use crate::sla::{self, MetricStatus, SlaState};
+use crate::sla::{self, MetricStatus};
 use crate::store::{
     NewOrder, NewTicket, SortKey, TicketChange, TicketDetail, TicketFilter, TicketSort,
     UrgencyCounts,
@@ -184,12 +184,12 @@ pub enum RowState {
 }
 
 /// A queue row's SLA state from its stored instants: no engine call per row per tick.
+///
+/// A running clock outranks a paused one: `pending` pauses the next-response and resolution
+/// clocks, never the first response, so a pending ticket not yet answered still counts down.
 pub fn row_state(t: &Ticket, now: DateTime<Utc>) -> RowState {
     if t.status.is_done() {
         return RowState::Done;
-    }
-    if t.paused_seconds_left.is_some() {
-        return RowState::Paused;
     }
     match t.next_due {
         Some(due) if due < now => RowState::Breached,
@@ -199,6 +199,7 @@ pub fn row_state(t: &Ticket, now: DateTime<Utc>) -> RowState {
         _ if t.breached => RowState::Breached,
         Some(_) if t.risk_at.is_some_and(|r| r <= now) => RowState::AtRisk,
         Some(_) => RowState::Running,
+        None if t.paused_seconds_left.is_some() => RowState::Paused,
         None if t.first_response_at.is_some() => RowState::Met,
         None => RowState::NoTarget,
     }
@@ -1869,14 +1870,12 @@ impl App {
                     &item.plan,
                     item.timeline.opened.with_timezone(&tz).date_naive(),
                 );
-                sla::evaluate(set, plan, &item.ticket.severity, tz, &item.timeline, now)
+                // The level the ticket is handled at (an event assurance may have raised it),
+                // as the stored columns were computed; only clocks that still run.
+                let severity = item.ticket.handled_severity();
+                sla::evaluate(set, plan, severity, tz, &item.timeline, now)
                     .into_iter()
-                    .filter(|m| {
-                        matches!(
-                            m.state,
-                            SlaState::Running | SlaState::AtRisk | SlaState::Breached
-                        )
-                    })
+                    .filter(|m| m.clock_running())
                     .min_by_key(|m| m.due)
             })
             .collect();

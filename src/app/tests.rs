@@ -565,8 +565,16 @@ fn row_states_follow_the_clock() {
         crate::app::met_late_label(&late).as_deref(),
         Some("met late +00:52")
     );
-    let mut paused = t.clone();
-    paused.paused_seconds_left = Some(300);
+    // Pending pauses the resolution clock but never the first response: a pending ticket
+    // not yet answered still counts down; one with nothing else running shows paused.
+    let mut pending = t.clone();
+    pending.status = Status::Pending;
+    pending.paused_seconds_left = Some(300);
+    assert_eq!(row_state(&pending, now()), RowState::AtRisk);
+    let mut paused = pending.clone();
+    paused.next_due = None;
+    paused.risk_at = None;
+    paused.first_response_at = Some(now());
     assert_eq!(row_state(&paused, now()), RowState::Paused);
     let mut met = ticket(2, "y", None);
     met.first_response_at = Some(now());

@@ -4,8 +4,8 @@
 pub mod args;
 mod gen_cmd;
 pub mod order_cmd;
-mod output;
-mod sla_cmd;
+pub mod output;
+pub mod sla_cmd;
 mod ticket_cmd;
 
 use std::io::{BufReader, Read, Write};
@@ -96,7 +96,8 @@ pub fn run(cli: Cli) -> Result<()> {
             let store = open_existing_store(db)?;
             let now = now()?;
             let tickets = store.search(&query, limit, now)?;
-            output::print_tickets(&tickets, json, now)
+            let fr = first_responses(&store, &tickets, json, now)?;
+            output::print_tickets(&tickets, &fr, json, now)
         }
         Some(Command::Export { out }) => {
             let store = open_existing_store(db)?;
@@ -298,4 +299,18 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             Ok(())
         }
     }
+}
+
+/// The first-response metric of each ticket for JSON output (nothing to compute otherwise).
+pub(crate) fn first_responses(
+    desk: &crate::desk::Desk,
+    tickets: &[crate::domain::Ticket],
+    json: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<Option<crate::sla::MetricStatus>>> {
+    if !json {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = tickets.iter().map(|t| t.id).collect();
+    Ok(desk.first_response_statuses(&ids, now)?)
 }

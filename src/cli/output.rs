@@ -12,6 +12,7 @@ use crate::domain::{AuditEvent, ConversationEntry, EntryKind, Organization, Tick
 use crate::out::{self, outln};
 use crate::policy::PolicyRegistry;
 use crate::policy::rules;
+use crate::sla::{MetricStatus, late_label};
 use crate::store::TicketDetail;
 use crate::text::{fit_to_width, sanitize_block, sanitize_line};
 
@@ -38,19 +39,17 @@ fn rfc(t: Option<DateTime<Utc>>) -> Value {
     t.map_or(Value::Null, |t| Value::String(t.to_rfc3339()))
 }
 
-/// Seconds left on the first-response target: negative once overdue; while paused, what was
-/// left when the clock stopped; null when no target applies or it was met.
-pub fn remaining_seconds(t: &Ticket, now: DateTime<Utc>) -> Option<i64> {
-    if t.first_response_at.is_some() {
-        return None;
-    }
-    if let Some(left) = t.paused_seconds_left {
-        return Some(left);
-    }
-    t.first_response_due.map(|due| (due - now).num_seconds())
+/// Wall-clock seconds from `now` to the first-response due instant while that clock runs
+/// (negative once overdue); null when it is answered, stopped by resolving the ticket, or no
+/// target applies. `pending` never pauses it, so it keeps counting while pending.
+pub fn remaining_seconds(fr: Option<&MetricStatus>, now: DateTime<Utc>) -> Option<i64> {
+    let fr = fr.filter(|m| m.clock_running())?;
+    fr.due.map(|due| (due - now).num_seconds())
 }
 
-pub fn ticket_json(t: &Ticket, now: DateTime<Utc>) -> Value {
+/// A ticket as JSON. `fr` is the one SLA evaluation's first-response metric for it (see
+/// [`crate::desk::Desk::first_response_statuses`]); `None` reads as no target.
+pub fn ticket_json(t: &Ticket, fr: Option<&MetricStatus>, now: DateTime<Utc>) -> Value {
     json!({
         "id": t.id,
         "org": t.org,
@@ -68,10 +67,13 @@ pub fn ticket_json(t: &Ticket, now: DateTime<Utc>) -> Value {
         "updated_at": t.updated_at.to_rfc3339(),
         "first_response_due": rfc(t.first_response_due),
         "first_response_at": rfc(t.first_response_at),
+        "first_response_state": fr.map_or("not-applicable", MetricStatus::shown_state),
+        "late_by_seconds": fr.and_then(MetricStatus::late_by_seconds),
+        "late_label": fr.and_then(late_label),
         "resolved_at": rfc(t.resolved_at),
         "next_due": rfc(t.next_due),
         "breached": t.breached,
-        "remaining_seconds": remaining_seconds(t, now),
+        "remaining_seconds": remaining_seconds(fr, now),
         "version": t.version,
     })
 }
@@ -101,23 +103,27 @@ pub(super) fn event_json(e: &AuditEvent) -> Value {
 pub use crate::domain::format_countdown as format_remaining;
 
 fn left_column(t: &Ticket, now: DateTime<Utc>) -> String {
-    if t.status.is_done() {
-        return t.status.as_str().to_string();
-    }
-    if let Some(left) = t.paused_seconds_left {
-        return format!("paused {}", format_remaining(left));
-    }
-    match t.next_due {
-        Some(due) => format_remaining((due - now).num_seconds()),
-        None if t.first_response_at.is_some() => "met".into(),
-        None => "-".into(),
+    match row_state(t, now) {
+        RowState::Done => t.status.as_str().to_string(),
+        RowState::MetLate => crate::app::met_late_label(t).unwrap_or_else(|| "breached".into()),
+        RowState::Breached if t.next_due.is_none_or(|d| d >= now) => "breached".into(),
+        RowState::Breached | RowState::AtRisk | RowState::Running => t
+            .next_due
+            .map(|d| format_remaining((d - now).num_seconds()))
+            .unwrap_or_default(),
+        RowState::Paused => format!(
+            "paused {}",
+            format_remaining(t.paused_seconds_left.unwrap_or(0))
+        ),
+        RowState::Met => "met".into(),
+        RowState::NoTarget => "-".into(),
     }
 }
 
 /// The TUI's marks, so a glance means the same in both: `‼` breached, `!` at risk.
 pub fn mark(state: RowState) -> &'static str {
     match state {
-        RowState::Breached => "‼",
+        RowState::Breached | RowState::MetLate => "‼",
         RowState::AtRisk => "!",
         _ => " ",
     }
@@ -132,9 +138,19 @@ fn ticket_mark(t: &Ticket, now: DateTime<Utc>) -> &'static str {
     mark(row_state(t, now))
 }
 
-pub fn print_tickets(tickets: &[Ticket], json: bool, now: DateTime<Utc>) -> Result<()> {
+/// `fr`: each ticket's first-response metric (JSON only; may be empty otherwise).
+pub fn print_tickets(
+    tickets: &[Ticket],
+    fr: &[Option<MetricStatus>],
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
     if json {
-        let arr: Vec<Value> = tickets.iter().map(|t| ticket_json(t, now)).collect();
+        let arr: Vec<Value> = tickets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| ticket_json(t, fr.get(i).and_then(Option::as_ref), now))
+            .collect();
         outln!("{}", json_text(&arr.into())?)?;
         return Ok(());
     }
@@ -166,10 +182,15 @@ pub fn print_tickets(tickets: &[Ticket], json: bool, now: DateTime<Utc>) -> Resu
     Ok(())
 }
 
-pub fn print_detail(d: &TicketDetail, json: bool, now: DateTime<Utc>) -> Result<()> {
+pub fn print_detail(
+    d: &TicketDetail,
+    fr: Option<&MetricStatus>,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let Some(t) = &d.ticket else { return Ok(()) };
     if json {
-        let mut v = ticket_json(t, now);
+        let mut v = ticket_json(t, fr, now);
         v["description"] = Value::String(t.description.clone());
         v["conversation"] = Value::Array(d.conversation.iter().map(entry_json).collect());
         v["events"] = Value::Array(d.events.iter().map(event_json).collect());
@@ -212,9 +233,13 @@ pub fn print_detail(d: &TicketDetail, json: bool, now: DateTime<Utc>) -> Result<
         t.first_response_due.map_or("-".into(), |d| d.to_rfc3339()),
         t.first_response_at.map_or("-".into(), |d| d.to_rfc3339()),
         match (t.breached, row_state(t, now)) {
-            (true, _) | (_, RowState::Breached) => "‼ BREACHED",
-            (_, RowState::AtRisk) => "! at risk",
-            _ => "",
+            (_, RowState::MetLate) => format!(
+                "‼ BREACHED ({})",
+                crate::app::met_late_label(t).unwrap_or_default()
+            ),
+            (true, _) | (_, RowState::Breached) => "‼ BREACHED".into(),
+            (_, RowState::AtRisk) => "! at risk".into(),
+            _ => String::new(),
         }
     )?;
     outln!("  left          {}", left_column(t, now))?;

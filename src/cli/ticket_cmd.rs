@@ -34,7 +34,9 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
                 now,
             )?;
             let printed = if a.json {
-                outln!("{}", output::json_text(&output::ticket_json(&t, now))?)
+                let fr = super::first_responses(&store, std::slice::from_ref(&t), true, now)?;
+                let fr = fr.first().and_then(Option::as_ref);
+                outln!("{}", output::json_text(&output::ticket_json(&t, fr, now))?)
             } else {
                 outln!("{}", t.id)
             };
@@ -46,7 +48,11 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
             let store = open_existing_store(db)?;
             let now = now()?;
             let detail = store.ticket_detail(id, now)?;
-            output::print_detail(&detail, json, now)
+            let fr = match json {
+                true => store.first_response_statuses(&[id], now)?.pop().flatten(),
+                false => None,
+            };
+            output::print_detail(&detail, fr.as_ref(), json, now)
         }
         TicketCommand::Reply(b) => entry(db, as_user, b, EntryKind::Reply),
         TicketCommand::Note(b) => entry(db, as_user, b, EntryKind::Note),
@@ -175,5 +181,6 @@ fn list(db: Option<&Path>, as_user: Option<&str>, a: ListArgs) -> Result<()> {
         };
         note!("tuidesk: showing {limit} of {total} tickets; {hint}");
     }
-    output::print_tickets(&page.tickets, a.json, now)
+    let fr = super::first_responses(&store, &page.tickets, a.json, now)?;
+    output::print_tickets(&page.tickets, &fr, a.json, now)
 }

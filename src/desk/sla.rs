@@ -103,6 +103,26 @@ impl super::Desk {
         })
     }
 
+    /// The first-response metric of each ticket, from the one evaluation (`None` when its
+    /// policy set or zone is unknown): what `ticket show/list --json` report beside the
+    /// stored columns.
+    pub fn first_response_statuses(
+        &self,
+        ids: &[i64],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Option<MetricStatus>>> {
+        Ok(self
+            .store
+            .sla_inputs_many(ids)?
+            .iter()
+            .map(|inputs| {
+                columns::evaluate_inputs(&self.policies, inputs, now)
+                    .into_iter()
+                    .find(|m| m.metric == crate::policy::Metric::FirstResponse)
+            })
+            .collect())
+    }
+
     /// Refreshes the stored SLA columns of every active ticket (after a policy file changed).
     pub fn refresh_all_sla(&mut self, now: DateTime<Utc>) -> Result<usize> {
         let policies = self.policies.clone();

@@ -160,6 +160,9 @@ pub struct MetricStatus {
     /// When the metric was answered (first response, or resolution): set for `Met`
     /// and for a `Breached` metric that was met late.
     pub answered_at: Option<DateTime<Utc>>,
+    /// When the metric's clock stopped for good: its answer, or the ticket's resolution
+    /// (rule 4). `None` while the clock runs, is paused, or no target applies.
+    pub stopped_at: Option<DateTime<Utc>>,
     /// Set when the due instant could not be computed (the state is then
     /// `NotApplicable`).
     pub error: Option<SlaError>,
@@ -177,7 +180,28 @@ impl MetricStatus {
             next_change: None,
             breached_at: None,
             answered_at: None,
+            stopped_at: None,
             error: None,
+        }
+    }
+
+    /// The clock still runs toward (or past) its due instant: running, at risk, or breached
+    /// while unanswered and the ticket not resolved.
+    pub fn clock_running(&self) -> bool {
+        self.stopped_at.is_none()
+            && matches!(
+                self.state,
+                SlaState::Running | SlaState::AtRisk | SlaState::Breached
+            )
+    }
+
+    /// The state as users see it: `met-late` for a metric answered after its due instant
+    /// (rule 5: breached, never met), else [`SlaState::as_str`].
+    pub fn shown_state(&self) -> &'static str {
+        if self.is_met_late() {
+            "met-late"
+        } else {
+            self.state.as_str()
         }
     }
 
@@ -463,7 +487,7 @@ fn metric_status(
         due: None,
         ..MetricStatus::not_applicable(metric, Some(target.clone()))
     };
-    let stopped_at = |at: DateTime<Utc>, st: &mut MetricStatus| {
+    let measure_until = |at: DateTime<Utc>, st: &mut MetricStatus| {
         let e = active_elapsed(&clock, opened, &frozen, at);
         st.elapsed_seconds = e;
         st.remaining_seconds = Some(t - e);
@@ -472,8 +496,9 @@ fn metric_status(
     // Answered while the ticket was not resolved (a reply given while it is resolved
     // does not count: resolution decided the outcome).
     if let Some(r) = event.filter(|&r| resolved.is_none_or(|s| r <= s)) {
-        stopped_at(r, &mut st);
+        measure_until(r, &mut st);
         st.answered_at = Some(r);
+        st.stopped_at = Some(r);
         match due {
             Ok(Some(d)) if r > d => {
                 st.state = SlaState::Breached;
@@ -490,7 +515,8 @@ fn metric_status(
     }
     // Resolved or closed before it was answered: every clock stopped then.
     if let Some(s) = resolved {
-        stopped_at(s, &mut st);
+        measure_until(s, &mut st);
+        st.stopped_at = Some(s);
         match due {
             Ok(Some(d)) if d < s => {
                 st.state = SlaState::Breached;
@@ -513,7 +539,7 @@ fn metric_status(
             return st;
         }
     };
-    stopped_at(now, &mut st);
+    measure_until(now, &mut st);
     let paused = frozen.last().is_some_and(|p| p.1.is_none());
     match due {
         Some(d) if now > d => {
@@ -584,5 +610,7 @@ fn apply_recorded_breach(
     st.due = Some(rec);
     st.next_change = None;
     st.error = None;
+    // Resolving stops this clock too, even when no target applies any more.
+    st.stopped_at = st.stopped_at.or_else(|| resolved_now(timeline));
     st
 }

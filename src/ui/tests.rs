@@ -430,6 +430,7 @@ fn report_app() -> App {
                 resolved_at: Some(created + Duration::hours(3)),
                 first_response_at: Some(created + Duration::minutes(5 + i * 2)),
                 first_response_due: Some(created + Duration::minutes(10 + (i % 2) * 20)),
+                first_response_verdict: None,
             }
         })
         .collect();

@@ -399,6 +399,7 @@ pub(super) fn month_tickets(
                     resolved_at: opt_from_ts(resolved),
                     first_response_at: opt_from_ts(first),
                     first_response_due: opt_from_ts(due),
+                    first_response_verdict: None,
                 })
             },
         )
