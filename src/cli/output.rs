@@ -103,20 +103,14 @@ pub(super) fn event_json(e: &AuditEvent) -> Value {
 pub use crate::domain::format_countdown as format_remaining;
 
 fn left_column(t: &Ticket, now: DateTime<Utc>) -> String {
-    match row_state(t, now) {
-        RowState::Done => t.status.as_str().to_string(),
-        RowState::MetLate => crate::app::met_late_label(t).unwrap_or_else(|| "breached".into()),
-        RowState::Breached if t.next_due.is_none_or(|d| d >= now) => "breached".into(),
-        RowState::Breached | RowState::AtRisk | RowState::Running => t
-            .next_due
-            .map(|d| format_remaining((d - now).num_seconds()))
-            .unwrap_or_default(),
-        RowState::Paused => format!(
-            "paused {}",
-            format_remaining(t.paused_seconds_left.unwrap_or(0))
-        ),
-        RowState::Met => "met".into(),
+    if t.status.is_done() {
+        return t.status.as_str().to_string();
+    }
+    let state = row_state(t, now);
+    match state {
+        RowState::Paused => format!("paused {}", crate::app::time_left_text(t, state, now)),
         RowState::NoTarget => "-".into(),
+        _ => crate::app::time_left_text(t, state, now),
     }
 }
 

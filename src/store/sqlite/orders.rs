@@ -275,23 +275,7 @@ pub(super) fn order_state(tx: &Transaction, id: i64) -> Result<OrderState> {
     })
 }
 
-/// Attachment names become file names when written back: one plain component, printable.
-pub fn validate_attachment_name(name: &str) -> Result<()> {
-    let bad = name.is_empty()
-        || name == "."
-        || name == ".."
-        || name.chars().count() > 200
-        || name
-            .chars()
-            .any(|c| c == '/' || c == '\\' || c.is_control() || crate::text::is_bidi_control(c));
-    if bad {
-        return Err(StoreError::Other(format!(
-            "attachment name {:?} is not usable (1–200 printable characters, no slashes)",
-            crate::text::sanitize_line(name)
-        )));
-    }
-    Ok(())
-}
+pub use crate::orders::validate_attachment_name;
 
 pub(super) fn insert_order(tx: &Transaction, o: &OrderInsert<'_>) -> Result<i64> {
     let req = o.request;

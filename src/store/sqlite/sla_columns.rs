@@ -77,34 +77,8 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
         Some(at) => served_plan_at(tx, org_id, &org_plan, parent, at)?,
         None => parent.map_or(org_plan, |p| p.1),
     };
-    let pauses = tx
-        .prepare_cached(
-            "SELECT started_at, ended_at FROM pauses WHERE ticket_id = ?1 ORDER BY started_at",
-        )
-        .and_then(|mut s| {
-            s.query_map([ticket_id], |r| {
-                Ok(Pause {
-                    start: from_ts(r.get(0)?),
-                    end: opt_from_ts(r.get(1)?),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()
-        })
-        .ctx("loading pauses")?;
-    let resolved_spans = tx
-        .prepare_cached(
-            "SELECT started_at, ended_at FROM resolved_spans WHERE ticket_id = ?1 ORDER BY started_at",
-        )
-        .and_then(|mut s| {
-            s.query_map([ticket_id], |r| {
-                Ok(Pause {
-                    start: from_ts(r.get(0)?),
-                    end: opt_from_ts(r.get(1)?),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()
-        })
-        .ctx("loading resolved spans")?;
+    let pauses = spans(tx, "pauses", ticket_id)?;
+    let resolved_spans = spans(tx, "resolved_spans", ticket_id)?;
     let breaches: Vec<(String, i64)> = tx
         .prepare_cached("SELECT metric, at FROM breaches WHERE ticket_id = ?1 ORDER BY metric")
         .and_then(|mut s| {
@@ -193,6 +167,24 @@ fn served_plan_at(
         Some((pid, pplan)) => plan_of(pid, &pplan),
         None => plan_of(org_id, org_plan),
     }
+}
+
+/// A ticket's spans of one kind (`pauses`: time pending; `resolved_spans`: time resolved
+/// before a reopen), oldest first.
+fn spans(conn: &rusqlite::Connection, table: &'static str, ticket_id: i64) -> Result<Vec<Pause>> {
+    conn.prepare_cached(&format!(
+        "SELECT started_at, ended_at FROM {table} WHERE ticket_id = ?1 ORDER BY started_at"
+    ))
+    .and_then(|mut s| {
+        s.query_map([ticket_id], |r| {
+            Ok(Pause {
+                start: from_ts(r.get(0)?),
+                end: opt_from_ts(r.get(1)?),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()
+    })
+    .ctx(&format!("loading {}", table.replace('_', " ")))
 }
 
 /// The event-assurance orders (not rejected) of a ticket's organization.
