@@ -527,6 +527,17 @@ fn check_at(
             }
         }
 
+        // An answered first response no longer runs, whatever the target is now.
+        let tl = &rep.timeline;
+        if let (Some(x), Some(r)) = (fr, tl.first_response_at)
+            && tl.resolved_at.is_none_or(|s| r <= s)
+        {
+            prop_assert!(!x.clock_running(), "answered but running: {}", ctx);
+            if x.target.is_some() || x.state == SlaState::Breached {
+                prop_assert_eq!(x.answered_at, Some(r), "{}", ctx);
+            }
+        }
+
         // Breached, everywhere.
         let eng_breached = m.iter().any(|x| x.state == SlaState::Breached);
         prop_assert_eq!(t.breached, eng_breached, "stored breached: {}", ctx);

@@ -48,7 +48,9 @@
 //!    `breached_at` and `due` = the recorded instant and `remaining_seconds` = minus
 //!    the clock time since it (still under the current target's clock). A computed
 //!    breach that is earlier than the recorded one wins (targets count from creation,
-//!    so raising the severity can reveal an earlier breach).
+//!    so raising the severity can reveal an earlier breach). Its clock stops at the
+//!    answer or the resolution ([`MetricStatus::stopped_at`]) even when no target applies
+//!    any more, and an answer after it is met late (rule 5).
 //! 8. A severity or plan change is evaluated by calling [`evaluate`] with the new
 //!    severity or plan: targets count from the ticket's creation.
 //!
@@ -589,6 +591,18 @@ fn apply_recorded_breach(
     };
     if st.state == SlaState::Breached && st.breached_at.is_some_and(|b| b <= rec) {
         return st;
+    }
+    // The answer (or resolution) that stopped the clock, even when no target applies now.
+    if st.answered_at.is_none() {
+        let resolved = resolved_now(timeline);
+        st.answered_at = match st.metric {
+            Metric::FirstResponse => timeline
+                .first_response_at
+                .filter(|r| resolved.is_none_or(|s| *r <= s)),
+            Metric::Resolution => resolved,
+            Metric::NextResponse => None,
+        };
+        st.stopped_at = st.stopped_at.or(st.answered_at);
     }
     // The clock stood still from the stop instant on (answer, resolution), else runs to now.
     let end = st
