@@ -140,7 +140,7 @@ fn handle(
             body,
         } => {
             return store
-                .save_draft(&actor.name, ticket_id, &kind, &body, now)
+                .save_draft(&actor.draft_owner(), ticket_id, &kind, &body, now)
                 .err()
                 .map(|e| failed(e, Some(ticket_id)));
         }
@@ -321,7 +321,7 @@ fn handle(
             Some(ticket_id),
         )),
         Request::LoadDraft { ticket_id, kind } => store
-            .draft(&actor.name, ticket_id, kind.as_str())
+            .draft(&actor.draft_owner(), ticket_id, kind.as_str())
             .map(|body| Response::Draft {
                 ticket_id,
                 kind,
@@ -410,7 +410,7 @@ fn fresh_detail(
         .ticket_detail(id, now)
         .map_err(|e| failed(e, Some(id)))?;
     let drafts = store
-        .drafts_for(&actor.name, id)
+        .drafts_for(&actor.draft_owner(), id)
         .map_err(|e| failed(e, Some(id)))?;
     Ok((Box::new(detail), drafts))
 }

@@ -367,3 +367,79 @@ fn search_cost_is_bounded() {
     expect_refusal(&["search"], &out, 1, &["at most 64"]);
     assert!(d.ok(&["search", "连接 timeout"]).contains("数据库"));
 }
+
+/// The audit log names the OS account behind `--as`, replies carry it, an import is audited
+/// (who, when, file, counts) outside the exported history, and a team can turn `--as` off.
+#[test]
+fn audit_rows_name_the_os_account_and_imports_are_audited() {
+    let me = whoami::username().unwrap();
+    let d = Desk::new();
+    d.add_org("Here", "ctyun", "enterprise", "Asia/Shanghai");
+    let id = d.ok(&[
+        "--as",
+        "bob",
+        "ticket",
+        "new",
+        "--org",
+        "Here",
+        "--kind",
+        "technical",
+        "--severity",
+        "urgent",
+        "--summary",
+        "scripted",
+    ]);
+    d.ok(&[
+        "--as",
+        "bob",
+        "ticket",
+        "reply",
+        id.trim(),
+        "--body",
+        "on it",
+    ]);
+    let v = d.json(&["ticket", "show", id.trim(), "--json"]);
+    let both = format!("{me} as bob");
+    assert!(
+        v["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["actor"] == both.as_str() && e["actor_source"] == "as"),
+        "{v}"
+    );
+    assert_eq!(v["conversation"][0]["author"], both.as_str());
+
+    let export = d.export();
+    let dst = Desk::new();
+    let file = dst.path("in.jsonl");
+    std::fs::write(&file, &export).unwrap();
+    dst.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(
+        dst.export(),
+        export,
+        "the import's own audit row is not history"
+    );
+    let conn = rusqlite::Connection::open(&dst.db).unwrap();
+    let (actor, new): (String, String) = conn
+        .query_row(
+            "SELECT actor, new FROM events WHERE field = 'import'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(actor, me);
+    assert!(
+        new.contains("in.jsonl") && new.contains("1 tickets"),
+        "{new}"
+    );
+
+    let config = d.path("config.toml");
+    std::fs::write(&config, "allow_as = false\n").unwrap();
+    let out = d
+        .cmd_at(NOW, &["--as", "bob", "ticket", "claim", id.trim()])
+        .env("TUIDESK_CONFIG", &config)
+        .output()
+        .unwrap();
+    expect_refusal(&["--as"], &out, 1, &["--as is turned off"]);
+}

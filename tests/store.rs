@@ -18,6 +18,7 @@ fn actor(name: &str) -> Actor {
     Actor {
         name: name.into(),
         via_as: true,
+        os: None,
     }
 }
 

@@ -135,15 +135,19 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Import { file }) => {
+            let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let now = now()?;
             let summary = if file == "-" {
                 let stdin = std::io::stdin();
                 let mut r = stdin.lock();
-                store.import(&mut r, now)?
+                store.import_audited(&mut r, now, Some((&actor, "standard input")))?
             } else {
                 let f = std::fs::File::open(&file).with_context(|| format!("opening {file}"))?;
-                store.import(&mut BufReader::new(f), now)?
+                let source = std::fs::canonicalize(&file)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|_| file.clone());
+                store.import_audited(&mut BufReader::new(f), now, Some((&actor, &source)))?
             };
             let orders = if summary.orders > 0 {
                 format!(", {} service orders", summary.orders)

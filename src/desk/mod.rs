@@ -20,7 +20,7 @@ use crate::store::{self, Result, Store};
 
 pub use generate::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
 pub use sla::SlaReport;
-pub use transfer::{ImportSummary, export};
+pub use transfer::{ImportSummary, export_store};
 
 /// The help desk over one store.
 pub struct Desk {

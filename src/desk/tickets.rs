@@ -90,13 +90,14 @@ impl Desk {
         domain::validate_body(what, body, false)?;
         let policies = self.policies.clone();
         let mut entry_id = 0;
+        let author = actor.audit_name();
         self.store.write(&mut |tx| {
             let current = tx.ticket(ticket_id, now)?;
             entry_id = tx.insert_entry(&EntryInsert {
                 ticket_id,
                 kind,
                 role,
-                author: &actor.name,
+                author: &author,
                 body,
                 at: now,
             })?;
@@ -130,7 +131,7 @@ impl Desk {
                     bump_version: changed,
                 },
             )?;
-            tx.delete_draft(&actor.name, ticket_id, what)?;
+            tx.delete_draft(&actor.draft_owner(), ticket_id, what)?;
             refresh(tx, &policies, ticket_id, now)?;
             Ok(())
         })?;
@@ -139,7 +140,7 @@ impl Desk {
             ticket_id,
             kind,
             role,
-            author: actor.name.clone(),
+            author,
             body: body.to_string(),
             created_at: DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now),
         })

@@ -396,6 +396,12 @@ impl SqliteStore {
         now: DateTime<Utc>,
         change: (&str, Option<&str>, Option<&str>),
     ) -> Result<()> {
-        insert_event_row(tx, subject, (&actor.name, actor.source()), now, change)
+        insert_event_row(
+            tx,
+            subject,
+            (&actor.audit_name(), actor.source()),
+            now,
+            change,
+        )
     }
 }
