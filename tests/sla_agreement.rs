@@ -286,6 +286,7 @@ fn actor() -> Actor {
     Actor {
         name: "prop".into(),
         via_as: true,
+        os: None,
     }
 }
 
