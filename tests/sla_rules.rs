@@ -662,7 +662,6 @@ fn export_import_export_is_identical_and_history_imports() {
 }
 
 #[test]
-#[ignore = "recorded breaches (and resolved spans) are not in the export format yet: desk/transfer.rs"]
 fn imported_history_keeps_its_recorded_breaches() {
     let (s, ids) = history();
     let now = at(Duration::hours(3));

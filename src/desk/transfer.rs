@@ -133,8 +133,21 @@ struct TicketRecord {
     conversation: Vec<EntryRecord>,
     #[serde(default)]
     pauses: Vec<PauseRecord>,
+    /// Time resolved before a reopen (its clocks stood still then).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    resolved_spans: Vec<PauseRecord>,
+    /// Breaches on record, kept through later changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    breaches: Vec<BreachRecord>,
     #[serde(default)]
     events: Vec<EventRecord>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BreachRecord {
+    metric: String,
+    at: DateTime<Utc>,
 }
 
 fn one() -> i64 {
@@ -215,6 +228,12 @@ pub fn export_store(
                         return Ok(());
                     };
                     tickets += 1;
+                    // The SLA facts on record, from the same snapshot.
+                    let timeline = store
+                        .sla_inputs_many(&[t.id])?
+                        .pop()
+                        .map(|i| i.timeline)
+                        .unwrap_or_default();
                     Record::Ticket(Box::new(TicketRecord {
                         id: t.id,
                         org: t.org,
@@ -249,6 +268,22 @@ pub fn export_store(
                             .map(|p| PauseRecord {
                                 start: p.start,
                                 end: p.end,
+                            })
+                            .collect(),
+                        resolved_spans: timeline
+                            .resolved_spans
+                            .iter()
+                            .map(|p| PauseRecord {
+                                start: p.start,
+                                end: p.end,
+                            })
+                            .collect(),
+                        breaches: timeline
+                            .recorded_breaches
+                            .iter()
+                            .map(|b| BreachRecord {
+                                metric: b.metric.as_str().to_string(),
+                                at: b.at,
                             })
                             .collect(),
                         events: detail.events.into_iter().map(event_record).collect(),
@@ -568,6 +603,18 @@ impl Desk {
                         }
                         for p in &t.pauses {
                             tx.insert_pause(t.id, p.start, p.end)?;
+                        }
+                        for p in &t.resolved_spans {
+                            tx.add_resolved_span(t.id, p.start, p.end.unwrap_or(p.start))?;
+                        }
+                        for b in &t.breaches {
+                            let metric = crate::policy::Metric::parse(&b.metric).ok_or_else(
+                                || StoreError::Import {
+                                    line: *line,
+                                    message: format!("unknown SLA metric {:?}", b.metric),
+                                },
+                            )?;
+                            tx.record_breach(t.id, metric, b.at)?;
                         }
                         let subject = EventSubject {
                             ticket_id: Some(t.id),
