@@ -329,6 +329,7 @@ pub fn live_step(store: &mut Desk, generator: &mut Generator, now: DateTime<Utc>
                 component: t.component,
                 environment: t.environment,
                 affected_version: t.affected_version,
+                ..NewTicket::default()
             },
             &Actor {
                 name: "customer".into(),
@@ -396,6 +397,7 @@ fn file_breached(store: &mut Desk, generator: &mut Generator, now: DateTime<Utc>
                 component: t.component,
                 environment: t.environment,
                 affected_version: t.affected_version,
+                ..NewTicket::default()
             },
             &Actor {
                 name: "customer".into(),

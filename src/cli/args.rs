@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::domain::{Environment, OrderKind, OrderStatus, Scenario, Status, TicketKind};
+use crate::domain::{Channel, Environment, OrderKind, OrderStatus, Scenario, Status, TicketKind};
 use crate::store::TicketSort;
 
 /// `tuidesk --version`: the version, the commit it was built from and the build date.
@@ -45,6 +45,7 @@ macro_rules! value_enum {
     )+};
 }
 value_enum!(
+    Channel,
     Status,
     TicketKind,
     Environment,
@@ -207,6 +208,18 @@ pub enum OrgCommand {
     Unlink {
         /// The linked organization
         name: String,
+    },
+    /// Add or remove contacts: addresses (or @example.com for a whole domain) whose mail
+    /// opens and follows up the organization's tickets; lists them after
+    Contact {
+        /// The organization's name
+        name: String,
+        /// An address or @domain to add (repeatable)
+        #[arg(long, value_name = "ADDRESS")]
+        add: Vec<String>,
+        /// An address or @domain to remove (repeatable)
+        #[arg(long, value_name = "ADDRESS")]
+        remove: Vec<String>,
     },
 }
 
@@ -421,6 +434,15 @@ pub struct NewTicketArgs {
     /// The affected product version
     #[arg(long = "version", value_name = "V")]
     pub affected_version: Option<String>,
+    /// How the customer reached you (the hotline: phone)
+    #[arg(long, value_name = "CHANNEL")]
+    pub channel: Option<Channel>,
+    /// The requester's mail address (replies go there)
+    #[arg(long, value_name = "ADDRESS")]
+    pub requester: Option<String>,
+    /// The requester's name
+    #[arg(long, value_name = "NAME")]
+    pub requester_name: Option<String>,
     /// Print the new ticket as JSON
     #[arg(long)]
     pub json: bool,

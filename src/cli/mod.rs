@@ -255,7 +255,31 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let org = store.org_by_name(&name)?;
             let linked = store.linked_orgs(org.id)?;
             let history = store.org_events(org.id)?;
-            output::print_org(&org, &linked, &history, store.policies(), json, now()?)
+            let contacts = store.contacts(org.id)?;
+            output::print_org(
+                &output::OrgView {
+                    org: &org,
+                    linked: &linked,
+                    history: &history,
+                    contacts: &contacts,
+                },
+                store.policies(),
+                json,
+                now()?,
+            )
+        }
+        OrgCommand::Contact { name, add, remove } => {
+            let actor = actor(as_user)?;
+            let mut store = open_store(db)?;
+            let contacts = store.change_contacts(&name, &add, &remove, &actor, now()?)?;
+            if contacts.is_empty() {
+                note!("{}: no contacts", crate::text::sanitize_line(&name));
+            }
+            for c in &contacts {
+                outln!("{}", crate::text::sanitize_line(c))
+                    .map_err(|e| e.after("contacts changed"))?;
+            }
+            Ok(())
         }
         OrgCommand::Plan { name, plan } => {
             let actor = actor(as_user)?;

@@ -2,6 +2,7 @@
 //! writes its audit rows and the ticket's SLA columns in that same transaction. Front-ends
 //! (CLI, TUI worker, demo) call these; reads go straight to the store (`Desk` derefs to it).
 
+mod contacts;
 mod orders;
 mod orgs;
 mod report;

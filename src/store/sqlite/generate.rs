@@ -162,6 +162,10 @@ impl SqliteStore {
                         resolved_at: t.resolved_at.map(to_ts),
                         priority,
                         version: 1,
+                        requester_name: None,
+                        requester_address: None,
+                        channel: None,
+                        follows: None,
                     },
                 )?;
                 for e in &t.entries {

@@ -17,8 +17,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::NaiveDate;
 
 use crate::domain::{
-    self, AuthorRole, EntryKind, Environment, OrderKind, OrderStatus, Scenario, Status, TicketKind,
-    YearMonth,
+    self, AuthorRole, Channel, EntryKind, Environment, OrderKind, OrderStatus, Scenario, Status,
+    TicketKind, YearMonth,
 };
 use crate::policy::rules;
 
@@ -118,6 +118,14 @@ struct TicketRecord {
     resolved_at: Option<DateTime<Utc>>,
     #[serde(default = "one")]
     version: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    requester_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    requester_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    channel: Option<Channel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    follows: Option<i64>,
     #[serde(default)]
     conversation: Vec<EntryRecord>,
     #[serde(default)]
@@ -219,6 +227,10 @@ impl SqliteStore {
                 first_response_at: t.first_response_at,
                 resolved_at: t.resolved_at,
                 version: t.version,
+                requester_name: t.requester_name,
+                requester_address: t.requester_address,
+                channel: t.channel,
+                follows: t.follows,
                 conversation: detail
                     .conversation
                     .into_iter()
@@ -477,6 +489,10 @@ impl SqliteStore {
                                 resolved_at: t.resolved_at.map(to_ts),
                                 priority,
                                 version: t.version,
+                                requester_name: t.requester_name.as_deref(),
+                                requester_address: t.requester_address.as_deref(),
+                                channel: t.channel,
+                                follows: t.follows,
                             },
                         )?;
                         for e in &t.conversation {
