@@ -19,6 +19,7 @@ pub mod demo_templates;
 pub mod desk;
 pub mod domain;
 pub mod generator;
+pub mod mail;
 pub mod orders;
 pub mod org_rules;
 pub mod out;

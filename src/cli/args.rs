@@ -142,6 +142,9 @@ pub enum Command {
     /// Reports
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Mail: delivery from a mail server, the triage inbox, the quarantine, the outbox
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Shell completion script on standard output
     Completions {
         /// The shell to complete for
@@ -330,6 +333,80 @@ pub struct NewOrderArgs {
     /// Print the new order as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Store one message read on standard input (for a mail server alias, procmail,
+    /// fetchmail's mda); exits 75 when it should be retried
+    Deliver,
+    /// Store every message of a Maildir (a folder with cur/ and new/) or an mbox file
+    Import {
+        /// The Maildir folder or the mbox file
+        path: std::path::PathBuf,
+    },
+    /// Messages from unknown senders, waiting to be filed or discarded
+    Triage {
+        /// Filed and discarded ones too
+        #[arg(long)]
+        all: bool,
+        /// Print them as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// File a triage item under an organization: opens a ticket; prints its id
+    File {
+        /// The triage item's number
+        id: i64,
+        /// The organization it belongs to
+        #[arg(long)]
+        org: String,
+        #[arg(long, value_name = "SEV", help = SEVERITY_HELP)]
+        severity: Option<String>,
+    },
+    /// Discard a triage item, saying why (it stays listed with `mail triage --all`)
+    Discard {
+        /// The triage item's number
+        id: i64,
+        /// Why (required)
+        #[arg(long)]
+        reason: String,
+    },
+    /// Messages that could not be parsed, kept raw
+    Quarantine {
+        /// Print message ID as received, raw, on standard output
+        #[arg(long, value_name = "ID")]
+        show: Option<i64>,
+        /// Print the list as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Outgoing messages: queued, sent and failed
+    Queue {
+        /// Print them as JSON
+        #[arg(long)]
+        json: bool,
+        /// At most N, newest first
+        #[arg(long, default_value_t = 100, value_name = "N")]
+        limit: usize,
+    },
+    /// Deliver the queued messages whose time has come, through [mail] smtp or sendmail
+    Send {
+        /// Keep delivering (for a systemd service)
+        #[arg(long)]
+        watch: bool,
+        /// With --watch: seconds between rounds
+        #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+        interval: u64,
+    },
+    /// Write a received attachment to a file (`--out -` for standard output)
+    Attachment {
+        /// The attachment's number, as `ticket show` lists it (#N)
+        id: i64,
+        /// Where to write it: a new file, or `-` for standard output
+        #[arg(long, value_name = "PATH")]
+        out: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

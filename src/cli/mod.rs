@@ -3,6 +3,7 @@
 
 pub mod args;
 mod gen_cmd;
+pub mod mail_cmd;
 pub mod order_cmd;
 mod output;
 mod sla_cmd;
@@ -18,7 +19,9 @@ pub use args::Cli;
 use args::{Command, OrgCommand, PolicyCommand};
 
 use crate::out::{self, note, outln};
-pub use crate::session::{actor, database_path, now, open_existing_store, open_store, policies};
+pub use crate::session::{
+    actor, database_path, mail_config, now, open_existing_store, open_store, policies,
+};
 
 /// Exit status for errors the user can fix (bad input, unknown ids, refused edits).
 pub const EXIT_FAILURE: i32 = 1;
@@ -92,6 +95,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Ticket(cmd)) => ticket_cmd::run(db, as_user, cmd),
         Some(Command::Order(cmd)) => order_cmd::run(db, as_user, cmd),
         Some(Command::Report(cmd)) => order_cmd::report(db, cmd),
+        Some(Command::Mail(cmd)) => mail_cmd::run(db, as_user, cmd),
         Some(Command::Search { query, limit, json }) => {
             let store = open_existing_store(db)?;
             let now = now()?;

@@ -3,6 +3,7 @@
 //! (CLI, TUI worker, demo) call these; reads go straight to the store (`Desk` derefs to it).
 
 mod contacts;
+mod mail;
 mod orders;
 mod orgs;
 mod report;
@@ -16,18 +17,30 @@ use std::sync::Arc;
 use crate::policy::PolicyRegistry;
 use crate::store::{self, Result, Store};
 
+pub use mail::Delivered;
 pub use sla::SlaReport;
 
 /// The help desk over one store.
 pub struct Desk {
     store: Box<dyn Store>,
     policies: Arc<PolicyRegistry>,
+    /// The desk's own address (`[mail] from`), for the domain of outgoing Message-IDs.
+    mail_from: Option<String>,
 }
 
 impl Desk {
     pub fn new(store: Box<dyn Store>) -> Desk {
         let policies = store.policies().clone();
-        Desk { store, policies }
+        Desk {
+            store,
+            policies,
+            mail_from: None,
+        }
+    }
+
+    /// The desk's own mail address, when configured (outgoing Message-IDs use its domain).
+    pub fn set_mail_from(&mut self, from: Option<String>) {
+        self.mail_from = from;
     }
 
     /// Opens the store a location names (see [`store::open`]).

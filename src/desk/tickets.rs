@@ -9,8 +9,8 @@ use crate::domain::{
 };
 use crate::policy::PolicyRegistry;
 use crate::store::{
-    EntryInsert, EventSubject, NewTicket, Result, StoreError, StoreTx, TicketChange, TicketInsert,
-    TicketPatch,
+    EntryInsert, EventSubject, MailDirection, MailRecord, NewTicket, OutboxInsert, Result,
+    StoreError, StoreTx, TicketChange, TicketInsert, TicketPatch,
 };
 
 impl Desk {
@@ -45,6 +45,7 @@ impl Desk {
         let what = entry_word(kind);
         domain::validate_body(what, body, false)?;
         let policies = self.policies.clone();
+        let mail_from = self.mail_from.clone();
         let mut entry_id = 0;
         self.store.write(&mut |tx| {
             let current = tx.ticket(ticket_id, now)?;
@@ -71,6 +72,45 @@ impl Desk {
                 if current.status == Status::New {
                     set_status(tx, &current, Status::Open, actor, now)?;
                     changed = true;
+                }
+                // The reply goes to the requester: queued in this same transaction, so a
+                // reply is never stored without its message or sent without being stored.
+                // Internal notes never reach this branch.
+                if let Some(to) = &current.requester_address {
+                    let inbound = tx.ticket_message_ids(ticket_id, true)?;
+                    let h = crate::mail::compose::reply_headers(
+                        ticket_id,
+                        "r",
+                        entry_id,
+                        &current.summary,
+                        &inbound,
+                        mail_from.as_deref(),
+                        now,
+                    );
+                    tx.insert_outbox(&OutboxInsert {
+                        ticket_id: Some(ticket_id),
+                        entry_id: Some(entry_id),
+                        order_id: None,
+                        message_id: &h.message_id,
+                        to,
+                        subject: &h.subject,
+                        in_reply_to: h.in_reply_to.as_deref(),
+                        references: h.references.as_deref(),
+                        body,
+                        attachment: None,
+                        at: now,
+                    })?;
+                    tx.insert_mail(&MailRecord {
+                        message_id: &h.message_id,
+                        direction: MailDirection::Out,
+                        ticket_id: Some(ticket_id),
+                        entry_id: Some(entry_id),
+                        triage_id: None,
+                        from_address: None,
+                        subject: Some(&h.subject),
+                        auto: None,
+                        at: now,
+                    })?;
                 }
             }
             tx.record_event(
@@ -240,7 +280,7 @@ pub(crate) fn entry_word(kind: EntryKind) -> &'static str {
 
 /// Moves a ticket between statuses: `pending` opens a pause and leaving it closes it;
 /// resolving records the instant, reopening clears it.
-fn set_status(
+pub(crate) fn set_status(
     tx: &mut dyn StoreTx,
     current: &Ticket,
     new: Status,

@@ -511,7 +511,9 @@ pub(super) fn ticket_mail(conn: &Connection, ticket_id: i64) -> Result<Vec<Entry
         m.message_id = Some(mid);
         m.auto = auto;
     }
-    let sent: Vec<(i64, String, String, Option<i64>, Option<String>)> = conn
+    /// entry, Message-ID, state, sent at, last error
+    type SentRow = (i64, String, String, Option<i64>, Option<String>);
+    let sent: Vec<SentRow> = conn
         .prepare_cached(
             "SELECT entry_id, message_id, state, sent_at, last_error FROM outbox
              WHERE ticket_id = ?1 AND entry_id IS NOT NULL ORDER BY id",
