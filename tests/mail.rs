@@ -632,3 +632,348 @@ fn import_reads_a_maildir_and_an_mbox() {
         &["nope"],
     );
 }
+
+// ------------------------------------------- follow-ups move the ticket (item 3)
+
+/// A plain UTF-8 message from `from` with `subject`.
+fn message(id: &str, from: &str, subject: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: support@desk.example\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+fn send_in(d: &Desk, now: &str, raw: &[u8]) -> String {
+    common::expect_success(&["mail", "deliver"], &deliver_bytes_at(d, now, raw))
+}
+
+#[test]
+fn a_customer_answer_moves_pending_to_open() {
+    let d = mail_desk();
+    send_in(
+        &d,
+        NOW,
+        &message("m1@acme.example", "ops@acme.example", "Disk full", "help"),
+    );
+    d.ok(&["ticket", "reply", "1", "--body", "Which node?"]);
+    d.ok(&["ticket", "status", "1", "pending"]);
+    let out = send_in(
+        &d,
+        "2026-03-06T18:00:00Z",
+        &message(
+            "m2@acme.example",
+            "ops@acme.example",
+            "Re: [#1] Disk full",
+            "node-3",
+        ),
+    );
+    assert_eq!(out.trim(), "ticket 1: customer message 2, pending → open");
+    let t = ticket(&d, 1);
+    assert_eq!(t["status"], "open");
+    assert_eq!(
+        t["pauses"][0]["end"], "2026-03-06T18:00:00+00:00",
+        "the pause ended"
+    );
+}
+
+#[test]
+fn a_customer_answer_reopens_a_resolved_ticket_within_the_window() {
+    let d = mail_desk();
+    send_in(
+        &d,
+        NOW,
+        &message("m1@acme.example", "ops@acme.example", "Disk full", "help"),
+    );
+    d.ok(&["ticket", "reply", "1", "--body", "Fixed"]);
+    d.ok(&["ticket", "status", "1", "resolved"]);
+    let out = send_in(
+        &d,
+        "2026-03-09T10:00:00Z",
+        &message(
+            "m2@acme.example",
+            "ops@acme.example",
+            "Re: [#1] Disk full",
+            "still full",
+        ),
+    );
+    assert_eq!(out.trim(), "ticket 1: customer message 2, resolved → open");
+    let t = ticket(&d, 1);
+    assert_eq!(t["status"], "open");
+    assert_eq!(t["resolved_at"], Value::Null);
+}
+
+#[test]
+fn a_customer_answer_after_the_window_opens_a_new_ticket_that_follows_the_old() {
+    let d = mail_desk();
+    send_in(
+        &d,
+        NOW,
+        &message(
+            "m1@acme.example",
+            "ops@acme.example",
+            "[S2] Disk full",
+            "help",
+        ),
+    );
+    d.ok(&["ticket", "reply", "1", "--body", "Fixed"]);
+    d.ok(&["ticket", "status", "1", "resolved"]);
+    // 8 days later: past the default 7-day window
+    let out = send_in(
+        &d,
+        "2026-03-14T17:00:00Z",
+        &message(
+            "m2@acme.example",
+            "ops@acme.example",
+            "Re: [#1] Disk full",
+            "again",
+        ),
+    );
+    assert_eq!(out.trim(), "ticket 2 opened (follows ticket 1)");
+    assert_eq!(ticket(&d, 1)["status"], "resolved");
+    let t = ticket(&d, 2);
+    assert_eq!(t["follows"], 1);
+    assert_eq!(t["severity"], "S2", "the old ticket's severity");
+    assert_eq!(t["summary"], "Re: Disk full");
+    let text = d.ok(&["ticket", "show", "2"]);
+    assert!(text.contains("follows #1"), "{text}");
+}
+
+#[test]
+fn a_customer_answer_on_a_closed_ticket_opens_a_new_linked_ticket() {
+    let d = mail_desk();
+    send_in(
+        &d,
+        NOW,
+        &message("m1@acme.example", "ops@acme.example", "Disk full", "help"),
+    );
+    d.ok(&["ticket", "status", "1", "closed"]);
+    let out = send_in(
+        &d,
+        "2026-03-06T17:00:00Z",
+        &message(
+            "m2@acme.example",
+            "ops@acme.example",
+            "Re: [#1] Disk full",
+            "again",
+        ),
+    );
+    assert_eq!(out.trim(), "ticket 2 opened (follows ticket 1)");
+    assert_eq!(ticket(&d, 1)["status"], "closed");
+    assert_eq!(ticket(&d, 2)["follows"], 1);
+    // a reply to the new ticket's thread stays on it
+    let irt = format!(
+        "From: ops@acme.example\r\nSubject: more\r\nMessage-ID: <m3@acme.example>\r\nIn-Reply-To: <m2@acme.example>\r\n\r\nmore\r\n"
+    );
+    let out = send_in(&d, "2026-03-06T17:10:00Z", irt.as_bytes());
+    assert_eq!(out.trim(), "ticket 2: customer message 1");
+}
+
+// ------------------------------------ next response and resolution (item 4)
+
+/// An organization on the shipped example set that defines all three metrics.
+fn full_sla_desk() -> Desk {
+    let d = Desk::new();
+    let pol = d.path("config/tuidesk/policies");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/full-sla.toml"),
+        pol.join("full-sla.toml"),
+    )
+    .unwrap();
+    d.add_org("Full", "full-sla", "standard", "UTC");
+    d.ok(&["org", "contact", "Full", "--add", "@full.example"]);
+    d
+}
+
+fn metric(v: &Value, name: &str) -> Value {
+    v["metrics"]
+        .as_array()
+        .or_else(|| v["sla"].as_array())
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {name} in {v}"))
+}
+
+#[test]
+fn next_response_runs_from_an_unanswered_customer_message_to_the_next_public_reply() {
+    let d = full_sla_desk();
+    // 16:30 opened (S1: first response 1 h, next response 2 h, resolution 24 h, all 24x7)
+    send_in(
+        &d,
+        NOW,
+        &message("n1@full.example", "a@full.example", "[S1] down", "down"),
+    );
+    let v = d.json(&["sla", "explain", "1", "--json"]);
+    assert_eq!(metric(&v, "next-response")["state"], "not-applicable");
+    d.ok_at(
+        "2026-03-06T17:00:00Z",
+        &["ticket", "reply", "1", "--body", "looking"],
+    );
+    // an internal note is no answer; the customer writes at 17:10
+    send_in(
+        &d,
+        "2026-03-06T17:10:00Z",
+        &message(
+            "n2@full.example",
+            "a@full.example",
+            "Re: [#1] down",
+            "still down",
+        ),
+    );
+    send_in(
+        &d,
+        "2026-03-06T17:20:00Z",
+        &message(
+            "n3@full.example",
+            "a@full.example",
+            "Re: [#1] down",
+            "hello?",
+        ),
+    );
+    d.ok_at(
+        "2026-03-06T17:30:00Z",
+        &["ticket", "note", "1", "--body", "internal"],
+    );
+    let v = d.json_at("2026-03-06T18:00:00Z", &["sla", "explain", "1", "--json"]);
+    let nr = metric(&v, "next-response");
+    assert_eq!(nr["state"], "running");
+    assert_eq!(
+        nr["due"], "2026-03-06T19:10:00+00:00",
+        "from the first unanswered message"
+    );
+    assert_eq!(nr["cycle_start"], "2026-03-06T17:10:00+00:00");
+    // the queue's time-left is the most urgent running metric: next response
+    let list = d.json_at("2026-03-06T18:00:00Z", &["ticket", "list", "--json"]);
+    assert_eq!(list[0]["next_due"], "2026-03-06T19:10:00+00:00");
+    let show = d.json_at("2026-03-06T18:00:00Z", &["ticket", "show", "1", "--json"]);
+    assert_eq!(metric(&show, "next-response")["remaining_seconds"], 70 * 60);
+    let text = d.ok_at("2026-03-06T18:00:00Z", &["ticket", "show", "1"]);
+    assert!(
+        text.contains("next-response: running, 01:10:00 left"),
+        "{text}"
+    );
+    // past due at 19:10:01: breached; a reply at 19:30 meets it late, and it stays breached
+    let v = d.json_at(
+        "2026-03-06T19:10:01Z",
+        &["ticket", "list", "--breached", "--json"],
+    );
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    d.ok_at(
+        "2026-03-06T19:30:00Z",
+        &["ticket", "reply", "1", "--body", "fixed"],
+    );
+    let v = d.json_at("2026-03-06T19:31:00Z", &["sla", "explain", "1", "--json"]);
+    let nr = metric(&v, "next-response");
+    assert_eq!(nr["state"], "breached");
+    assert_eq!(nr["answered_at"], "2026-03-06T19:30:00+00:00");
+    // a new cycle at 20:00 answered in time: the earlier breach stays on the ticket
+    send_in(
+        &d,
+        "2026-03-06T20:00:00Z",
+        &message(
+            "n4@full.example",
+            "a@full.example",
+            "Re: [#1] down",
+            "thanks, one more",
+        ),
+    );
+    d.ok_at(
+        "2026-03-06T20:30:00Z",
+        &["ticket", "reply", "1", "--body", "sure"],
+    );
+    let v = d.json_at("2026-03-06T21:00:00Z", &["sla", "explain", "1", "--json"]);
+    let nr = metric(&v, "next-response");
+    assert_eq!(nr["state"], "met");
+    assert_eq!(nr["earlier_breach"], "2026-03-06T19:10:00+00:00");
+    assert_eq!(
+        d.json_at("2026-03-06T21:00:00Z", &["ticket", "show", "1", "--json"])["breached"],
+        true
+    );
+}
+
+#[test]
+fn pending_stops_next_response_and_resolution_but_not_first_response() {
+    let d = full_sla_desk();
+    send_in(
+        &d,
+        NOW,
+        &message("p1@full.example", "a@full.example", "[S1] down", "down"),
+    );
+    d.ok_at(
+        "2026-03-06T16:40:00Z",
+        &["ticket", "reply", "1", "--body", "logs?"],
+    );
+    send_in(
+        &d,
+        "2026-03-06T16:50:00Z",
+        &message("p2@full.example", "a@full.example", "Re: [#1] down", "here"),
+    );
+    // pending at 17:00 (10 min into the next response, 30 min into resolution)
+    d.ok_at(
+        "2026-03-06T17:00:00Z",
+        &["ticket", "status", "1", "pending"],
+    );
+    let v = d.json_at("2026-03-07T17:00:00Z", &["sla", "explain", "1", "--json"]);
+    let nr = metric(&v, "next-response");
+    assert_eq!(nr["state"], "paused");
+    assert_eq!(nr["remaining_seconds"], 110 * 60);
+    let res = metric(&v, "resolution");
+    assert_eq!(res["state"], "paused");
+    assert_eq!(res["remaining_seconds"], (24 * 60 - 30) * 60);
+}
+
+#[test]
+fn resolution_runs_from_creation_to_resolution_minus_pending() {
+    let d = full_sla_desk();
+    // S2: resolution 72 h
+    send_in(
+        &d,
+        NOW,
+        &message("r1@full.example", "a@full.example", "[S2] slow", "slow"),
+    );
+    d.ok_at(
+        "2026-03-06T17:00:00Z",
+        &["ticket", "reply", "1", "--body", "which query?"],
+    );
+    d.ok_at(
+        "2026-03-06T17:00:00Z",
+        &["ticket", "status", "1", "pending"],
+    );
+    // a day pending, then the customer answers: the clock resumes
+    send_in(
+        &d,
+        "2026-03-07T17:00:00Z",
+        &message(
+            "r2@full.example",
+            "a@full.example",
+            "Re: [#1] slow",
+            "this one",
+        ),
+    );
+    let v = d.json_at("2026-03-07T18:00:00Z", &["sla", "explain", "1", "--json"]);
+    let res = metric(&v, "resolution");
+    assert_eq!(res["state"], "running");
+    assert_eq!(
+        res["due"], "2026-03-10T16:30:00+00:00",
+        "72 h plus the day pending"
+    );
+    d.ok_at(
+        "2026-03-08T10:00:00Z",
+        &["ticket", "reply", "1", "--body", "added an index"],
+    );
+    d.ok_at(
+        "2026-03-08T10:00:00Z",
+        &["ticket", "status", "1", "resolved"],
+    );
+    let v = d.json_at("2026-03-20T00:00:00Z", &["sla", "explain", "1", "--json"]);
+    let res = metric(&v, "resolution");
+    assert_eq!(res["state"], "met");
+    assert_eq!(res["answered_at"], "2026-03-08T10:00:00+00:00");
+    let text = d.ok_at("2026-03-20T00:00:00Z", &["sla", "explain", "1"]);
+    assert!(
+        text.contains("runs from creation to resolution, minus time pending"),
+        "{text}"
+    );
+}

@@ -12,6 +12,7 @@ use crate::domain::{AuditEvent, ConversationEntry, EntryKind, Organization, Tick
 use crate::out::{self, outln};
 use crate::policy::PolicyRegistry;
 use crate::policy::rules;
+use crate::sla::MetricStatus;
 use crate::store::{AttachmentMeta, EntryMail, TicketDetail};
 use crate::text::{fit_to_width, sanitize_block, sanitize_line};
 
@@ -217,10 +218,60 @@ pub fn print_tickets(tickets: &[Ticket], json: bool, now: DateTime<Utc>) -> Resu
     Ok(())
 }
 
-pub fn print_detail(d: &TicketDetail, json: bool, now: DateTime<Utc>) -> Result<()> {
+/// One metric of a ticket, as `ticket show --json` gives it under `sla`.
+fn metric_json(m: &MetricStatus) -> Value {
+    json!({
+        "metric": m.metric.as_str(),
+        "state": m.state.as_str(),
+        "target_seconds": m.target.as_ref().map(|t| t.seconds),
+        "due": rfc(m.due),
+        "remaining_seconds": m.remaining_seconds,
+        "breached_at": rfc(m.breached_at),
+        "answered_at": rfc(m.answered_at),
+        "earlier_breach": rfc(m.earlier_breach),
+    })
+}
+
+/// `next-response: running, 1h20m left (due …)`.
+fn metric_line(m: &MetricStatus) -> String {
+    let mut s = format!("{}: {}", m.metric.as_str(), m.state.as_str());
+    if let Some(label) = crate::sla::late_label(m) {
+        s.push_str(&format!(" ({label})"));
+    } else if let Some(r) = m.remaining_seconds
+        && matches!(
+            m.state,
+            crate::sla::SlaState::Running
+                | crate::sla::SlaState::AtRisk
+                | crate::sla::SlaState::Paused
+                | crate::sla::SlaState::Breached
+        )
+    {
+        s.push_str(&format!(", {} left", format_remaining(r)));
+    }
+    if let Some(d) = m.due
+        && !matches!(
+            m.state,
+            crate::sla::SlaState::Met | crate::sla::SlaState::Stopped
+        )
+    {
+        s.push_str(&format!(" (due {})", d.to_rfc3339()));
+    }
+    if m.earlier_breach.is_some() {
+        s.push_str("; an earlier cycle breached");
+    }
+    s
+}
+
+pub fn print_detail(
+    d: &TicketDetail,
+    metrics: &[MetricStatus],
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let Some(t) = &d.ticket else { return Ok(()) };
     if json {
         let mut v = ticket_json(t, now);
+        v["sla"] = metrics.iter().map(metric_json).collect();
         v["description"] = Value::String(t.description.clone());
         v["conversation"] = Value::Array(
             d.conversation
@@ -286,6 +337,12 @@ pub fn print_detail(d: &TicketDetail, json: bool, now: DateTime<Utc>) -> Result<
         }
     )?;
     outln!("  left          {}", left_column(t, now))?;
+    for m in metrics
+        .iter()
+        .filter(|m| m.target.is_some() && m.metric != crate::policy::Metric::FirstResponse)
+    {
+        outln!("  {}", metric_line(m))?;
+    }
     outln!()?;
     outln!("{}", indent(&sanitize_block(&t.description)))?;
     print_mail_lines(d.mail_of(0))?;

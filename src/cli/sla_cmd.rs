@@ -74,6 +74,7 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
         }
     };
     let retired = report.effective_plan != report.org.plan;
+    let cycles = crate::sla::next_response_cycles(&report.timeline);
     if json {
         let metrics: Vec<Value> = report
             .metrics
@@ -89,6 +90,11 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
                     "state": m.state.as_str(),
                     "next_change": m.next_change.map(local),
                     "breached_at": m.breached_at.map(local),
+                    "answered_at": m.answered_at.map(local),
+                    "cycle_start": (m.metric == Metric::NextResponse)
+                        .then(|| cycles.last().map(|c| local(c.0)))
+                        .flatten(),
+                    "earlier_breach": m.earlier_breach.map(local),
                 })
             })
             .collect();
@@ -105,6 +111,8 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
             "tz": report.org.tz,
             "opened": local(report.timeline.opened),
             "first_response_at": report.timeline.first_response_at.map(local),
+            "customer_messages": report.timeline.customer_messages.iter().map(|t| local(*t)).collect::<Vec<_>>(),
+            "public_replies": report.timeline.public_replies.iter().map(|t| local(*t)).collect::<Vec<_>>(),
             "pauses": report.timeline.pauses.iter().map(|p| json!({"start": local(p.start), "end": p.end.map(local)})).collect::<Vec<_>>(),
             "metrics": metrics,
         });
@@ -186,6 +194,28 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
             && let Some(r) = report.timeline.first_response_at
         {
             outln!("  responded {}", local(r))?;
+        }
+        if m.metric == Metric::NextResponse {
+            match cycles.last() {
+                Some((start, answered)) => {
+                    outln!(
+                        "  runs from the customer's message of {} ({} so far)",
+                        local(*start),
+                        cycles.len()
+                    )?;
+                    if let Some(a) = answered {
+                        outln!("  answered  {}", local(*a))?;
+                    }
+                }
+                None => outln!("  not running: no customer message after the first response")?,
+            }
+            if let Some(b) = m.earlier_breach {
+                outln!("  an earlier cycle breached at {} (stays a fact)", local(b))?;
+            }
+            outln!("  pending stops this clock; resolving stops it")?;
+        }
+        if m.metric == Metric::Resolution {
+            outln!("  runs from creation to resolution, minus time pending")?;
         }
     }
     Ok(())

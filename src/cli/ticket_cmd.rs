@@ -49,7 +49,8 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
             let store = open_existing_store(db)?;
             let now = now()?;
             let detail = store.ticket_detail(id, now)?;
-            output::print_detail(&detail, json, now)
+            let sla = store.sla_report(id, now)?;
+            output::print_detail(&detail, &sla.metrics, json, now)
         }
         TicketCommand::Reply(b) => entry(db, as_user, b, EntryKind::Reply),
         TicketCommand::Note(b) => entry(db, as_user, b, EntryKind::Note),
