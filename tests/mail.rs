@@ -761,9 +761,7 @@ fn a_customer_answer_on_a_closed_ticket_opens_a_new_linked_ticket() {
     assert_eq!(ticket(&d, 1)["status"], "closed");
     assert_eq!(ticket(&d, 2)["follows"], 1);
     // a reply to the new ticket's thread stays on it
-    let irt = format!(
-        "From: ops@acme.example\r\nSubject: more\r\nMessage-ID: <m3@acme.example>\r\nIn-Reply-To: <m2@acme.example>\r\n\r\nmore\r\n"
-    );
+    let irt = "From: ops@acme.example\r\nSubject: more\r\nMessage-ID: <m3@acme.example>\r\nIn-Reply-To: <m2@acme.example>\r\n\r\nmore\r\n";
     let out = send_in(&d, "2026-03-06T17:10:00Z", irt.as_bytes());
     assert_eq!(out.trim(), "ticket 2: customer message 1");
 }
