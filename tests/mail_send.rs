@@ -336,3 +336,83 @@ fn smtp_auth_and_sendmail() {
     .unwrap();
     d.refused(&["mail", "send"], 1, &["no way to send mail"]);
 }
+
+#[test]
+fn a_completed_monthly_report_is_mailed_to_the_contacts() {
+    let d = Desk::new();
+    let smtp = Smtp::start(d.dir.path(), &[]);
+    d.ok_at(
+        "2026-10-01T02:00:00Z",
+        &[
+            "org",
+            "add",
+            "Ent",
+            "--policy-set",
+            "ctyun",
+            "--plan",
+            "enterprise",
+            "--tz",
+            "Asia/Shanghai",
+        ],
+    );
+    let n = "2026-11-23T02:00:00Z";
+    let order = d
+        .ok_at(
+            n,
+            &[
+                "order",
+                "new",
+                "--org",
+                "Ent",
+                "--kind",
+                "monthly-report",
+                "--month",
+                "2026-10",
+            ],
+        )
+        .trim()
+        .to_string();
+    // no contact address yet: refused, nothing completed
+    d.refused_at(
+        n,
+        &["order", "complete", &order, "--attach-report", "--mail"],
+        1,
+        &["no contact address"],
+    );
+    d.ok_at(
+        n,
+        &[
+            "org",
+            "contact",
+            "Ent",
+            "--add",
+            "cto@ent.example",
+            "--add",
+            "@ent.example",
+        ],
+    );
+    d.ok_at(
+        n,
+        &["order", "complete", &order, "--attach-report", "--mail"],
+    );
+    let q = queue(&d, n);
+    assert_eq!(
+        q.as_array().unwrap().len(),
+        1,
+        "the address, not the @domain: {q}"
+    );
+    assert_eq!(q[0]["to"], "cto@ent.example");
+    assert_eq!(q[0]["attachment"], "report-2026-10.txt");
+    common::expect_success(&["mail", "send"], &send_at(&d, n, &smtp.url(), &[]));
+    let got = smtp.received();
+    assert_eq!(got.len(), 1);
+    let m = mail_parser::MessageParser::default()
+        .parse(&got[0])
+        .unwrap();
+    let att = m.attachments().next().expect("the report is attached");
+    assert_eq!(
+        mail_parser::MimeHeaders::attachment_name(att),
+        Some("report-2026-10.txt")
+    );
+    assert!(String::from_utf8_lossy(att.contents()).contains("2026-10"));
+}

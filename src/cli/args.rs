@@ -266,6 +266,9 @@ pub enum OrderCommand {
         /// Monthly-report orders: attach the monthly report of the order's month
         #[arg(long)]
         attach_report: bool,
+        /// Mail the first deliverable (the report) to the organization's contact addresses
+        #[arg(long)]
+        mail: bool,
     },
     /// Refuse the order, with the reason the customer will see
     Reject {

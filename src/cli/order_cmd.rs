@@ -117,6 +117,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
             id,
             attach,
             attach_report,
+            mail,
         } => {
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
@@ -144,7 +145,13 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
             if attach_report {
                 files.extend(store.report_attachments(id, now)?);
             }
-            let order = store.complete_order(id, &files, &actor, now)?;
+            let (order, mailed) = store.complete_order_mailing(id, &files, mail, &actor, now)?;
+            for to in &mailed {
+                note!(
+                    "queued for {} (send with `tuidesk mail send`)",
+                    sanitize_line(to)
+                );
+            }
             outln!(
                 "order {} completed{}",
                 order.id,
