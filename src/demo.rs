@@ -103,6 +103,7 @@ pub fn seed(store: &mut Desk, now: DateTime<Utc>, seed: u64) -> Result<usize> {
     let actor = Actor {
         name: "demo".into(),
         via_as: true,
+        os: None,
     };
     let n = store.insert_generated(&orgs, &mut tickets.into_iter(), &actor, now, false)?;
     seed_service_side(store, now).context("filling in the demo's service orders")?;
@@ -127,6 +128,7 @@ pub fn seed_service_side(store: &mut Desk, now: DateTime<Utc>) -> Result<()> {
     let engineer = |name: &str| Actor {
         name: name.into(),
         via_as: true,
+        os: None,
     };
     let tz: chrono_tz::Tz = "Asia/Shanghai".parse().unwrap_or(chrono_tz::Asia::Shanghai);
     let today = now.with_timezone(&tz).date_naive();
@@ -316,6 +318,7 @@ pub fn live_step(store: &mut Desk, generator: &mut Generator, now: DateTime<Utc>
     let actor = Actor {
         name: engineer.into(),
         via_as: true,
+        os: None,
     };
     if roll < 7 {
         let t = generator.ticket(org, Scenario::Fresh(0), now, false);
@@ -334,6 +337,7 @@ pub fn live_step(store: &mut Desk, generator: &mut Generator, now: DateTime<Utc>
             &Actor {
                 name: "customer".into(),
                 via_as: true,
+                os: None,
             },
             now,
         )?;
@@ -402,6 +406,7 @@ fn file_breached(store: &mut Desk, generator: &mut Generator, now: DateTime<Utc>
             &Actor {
                 name: "customer".into(),
                 via_as: true,
+                os: None,
             },
             t.created_at,
         )?;
@@ -430,6 +435,7 @@ fn resolve_oldest(store: &mut Desk, now: DateTime<Utc>) -> Result<()> {
             &Actor {
                 name: engineer,
                 via_as: true,
+                os: None,
             },
             now,
         )?;

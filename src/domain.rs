@@ -426,11 +426,28 @@ pub struct AuditEvent {
 pub struct Actor {
     pub name: String,
     pub via_as: bool,
+    /// The OS account that ran the command when it acted `--as` someone else (None for the
+    /// demo's made-up engineers and for tests).
+    pub os: Option<String>,
 }
 
 impl Actor {
     pub fn source(&self) -> &'static str {
         if self.via_as { "as" } else { "os" }
+    }
+
+    /// The name the audit log and the conversation record: `alice as bob` when the OS
+    /// account alice acted `--as bob`, else the name alone.
+    pub fn audit_name(&self) -> String {
+        match (&self.os, self.via_as) {
+            (Some(os), true) if *os != self.name => format!("{os} as {}", self.name),
+            _ => self.name.clone(),
+        }
+    }
+
+    /// Whose drafts this session reads and writes: `--as bob` never opens bob's own.
+    pub fn draft_owner(&self) -> String {
+        self.audit_name()
     }
 }
 

@@ -9,10 +9,10 @@ use crate::demo_templates::{
     DemoEntryKind, DemoEnvironment, DemoLang, DemoRole, DemoSeverity, DemoTemplates, DemoTicket,
     DemoTicketKind,
 };
+use crate::desk::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
 use crate::domain::{AuthorRole, EntryKind, Environment, Status, TicketKind};
 use crate::policy::{Clock, Metric, PolicyRegistry};
 use crate::sla::Pause;
-use crate::store::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
 
 pub const ENGINEERS: &[&str] = &[
     "alice", "bob", "chen.wei", "tanaka.k", "priya", "marco", "sato.y", "li.na",

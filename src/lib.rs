@@ -18,6 +18,7 @@ pub mod demo;
 pub mod demo_templates;
 pub mod desk;
 pub mod domain;
+pub mod files;
 pub mod generator;
 pub mod mail;
 pub mod orders;

@@ -118,6 +118,24 @@ fn refuse<T>(msg: impl Into<String>) -> Result<T, OrderRuleError> {
     Err(OrderRuleError(msg.into()))
 }
 
+/// Attachment names become file names when written back: one plain component, printable.
+pub fn validate_attachment_name(name: &str) -> Result<(), OrderRuleError> {
+    let bad = name.is_empty()
+        || name == "."
+        || name == ".."
+        || name.chars().count() > 200
+        || name
+            .chars()
+            .any(|c| c == '/' || c == '\\' || c.is_control() || crate::text::is_bidi_control(c));
+    if bad {
+        return refuse(format!(
+            "attachment name {:?} is not usable (1–200 printable characters, no slashes)",
+            crate::text::sanitize_line(name)
+        ));
+    }
+    Ok(())
+}
+
 /// "the Lightweight plan": the label's leading ASCII part ("Lightweight 轻量级" →
 /// "Lightweight"), else the whole label.
 fn plan_title(plan: &Plan) -> String {

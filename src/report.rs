@@ -652,8 +652,17 @@ fn render_org(out: &mut String, o: &OrgReport) {
 
 pub const CSV_HEADER: &str = "org,month,plan,kind,severity,opened,resolved,first_response_met,first_response_breached,attainment,median_first_response_seconds,p90_first_response_seconds";
 
-/// RFC 4180 field: quoted when it holds a comma, quote, CR or LF; quotes doubled.
+/// RFC 4180 field: quoted when it holds a comma, quote, CR or LF; quotes doubled. A cell a
+/// spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a
+/// leading `'`, as OWASP recommends against CSV injection.
 fn csv_field(s: &str) -> String {
+    let neutral;
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        neutral = format!("'{s}");
+        neutral.as_str()
+    } else {
+        s
+    };
     if s.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

@@ -24,16 +24,34 @@ pub fn now() -> Result<DateTime<Utc>> {
     }
 }
 
+/// Who acts: the OS account, or `--as USER` for scripts, recorded as both ("alice as bob").
+/// A team turns `--as` off with `allow_as = false` in the config file.
 pub fn actor(as_user: Option<&str>) -> Result<Actor> {
+    let os = os_account();
     if let Some(name) = as_user {
         domain::validate_user_name(name)?;
+        let config = config::load_config(config::config_path().as_deref())?;
+        if !config.allow_as {
+            bail!(
+                "--as is turned off on this desk (allow_as = false in the config file); act as yourself"
+            );
+        }
         return Ok(Actor {
             name: name.to_string(),
             via_as: true,
+            os: Some(os),
         });
     }
-    // The account the process runs as, not an environment variable anyone can set.
-    let name = whoami::username()
+    Ok(Actor {
+        name: os,
+        via_as: false,
+        os: None,
+    })
+}
+
+/// The account the process runs as, not an environment variable anyone can set.
+fn os_account() -> String {
+    whoami::username()
         .ok()
         .filter(|s| !s.is_empty())
         .or_else(|| {
@@ -41,11 +59,7 @@ pub fn actor(as_user: Option<&str>) -> Result<Actor> {
                 .iter()
                 .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
         })
-        .unwrap_or_else(|| "unknown".to_string());
-    Ok(Actor {
-        name,
-        via_as: false,
-    })
+        .unwrap_or_else(|| "unknown".to_string())
 }
 
 /// Where the database lives: --db, else $TUIDESK_DB, else the platform data directory.

@@ -213,14 +213,27 @@ async fn event_loop(
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .context("watching for SIGTERM")?;
 
+    // A write's answer arrives as a burst (the written row, then the queue, counts and SLA
+    // reloads it asks for): responses are drained as they come and the frame is drawn once
+    // the burst settles, so one write draws one frame. Keys draw at once.
+    let mut settle: Option<(Instant, Instant)> = None; // (draw after, draw at the latest)
     loop {
-        if app.dirty {
+        let settled = settle.is_none_or(|(after, latest)| {
+            let now = Instant::now();
+            now >= after || now >= latest
+        });
+        if app.dirty && settled {
             draw(terminal, app)?;
+            settle = None;
         }
         if app.quit {
             break;
         }
-        let until_tick = next_tick_delay(&*clock);
+        let tick_at = Instant::now() + next_tick_delay(&*clock);
+        let wake_at = match settle {
+            Some((after, latest)) => tick_at.min(after.min(latest)),
+            None => tick_at,
+        };
         tokio::select! {
             input = input_rx.recv() => match input {
                 Some(Input::Event(Event::Key(key))) if key.kind == KeyEventKind::Press => {
@@ -230,10 +243,12 @@ async fn event_loop(
                         let result = compose_externally(terminal, &pause, &text);
                         send(app.external_edit_done(result));
                     }
+                    settle = None;
                 }
                 Some(Input::Event(Event::Paste(text))) => {
                     let reqs = app.handle_paste(&text);
                     send(reqs);
+                    settle = None;
                 }
                 Some(Input::Event(Event::Resize(w, h))) => {
                     let (rows, sla_rows) = crate::ui::capacity(ratatui::layout::Rect::new(0, 0, w, h));
@@ -246,14 +261,22 @@ async fn event_loop(
             },
             response = response_rx.recv() => match response {
                 Some(r) => {
-                    let reqs = app.handle_response(r);
-                    send(reqs);
+                    send(app.handle_response(r));
+                    // Everything already waiting joins this frame.
+                    while let Ok(r) = response_rx.try_recv() {
+                        send(app.handle_response(r));
+                    }
+                    let now = Instant::now();
+                    let latest = settle.map_or(now + BURST_MAX, |(_, latest)| latest);
+                    settle = Some((now + BURST_GAP, latest));
                 }
                 None => return Err(anyhow!("the database thread stopped unexpectedly")),
             },
-            _ = tokio::time::sleep(until_tick) => {
-                let reqs = app.tick(clock.now());
-                send(reqs);
+            _ = tokio::time::sleep_until(wake_at.into()) => {
+                if Instant::now() >= tick_at {
+                    let reqs = app.tick(clock.now());
+                    send(reqs);
+                }
             }
             _ = hangup.recv() => break,
             _ = terminate.recv() => break,
@@ -261,6 +284,11 @@ async fn event_loop(
     }
     Ok(())
 }
+
+/// How long the loop waits for the next response of a burst before drawing, and the longest
+/// a burst may hold a frame back.
+const BURST_GAP: StdDuration = StdDuration::from_millis(12);
+const BURST_MAX: StdDuration = StdDuration::from_millis(60);
 
 /// Real time until the displayed clock reaches its next whole second, so every countdown on
 /// screen changes together, aligned to the wall clock.

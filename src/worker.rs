@@ -140,7 +140,7 @@ fn handle(
             body,
         } => {
             return store
-                .save_draft(&actor.name, ticket_id, &kind, &body, now)
+                .save_draft(&actor.draft_owner(), ticket_id, &kind, &body, now)
                 .err()
                 .map(|e| failed(e, Some(ticket_id)));
         }
@@ -232,13 +232,8 @@ fn handle(
             .map(|tickets| Response::Search { query, tickets })
             .map_err(|e| failed(e, None)),
         Request::Detail(id) => {
-            let detail = store
-                .ticket_detail(id, now)
-                .map_err(|e| failed(e, Some(id)))?;
-            let drafts = store
-                .drafts_for(&actor.name, id)
-                .map_err(|e| failed(e, Some(id)))?;
-            Ok(Response::Detail(Box::new(detail), drafts))
+            let (detail, drafts) = fresh_detail(store, actor, id, now)?;
+            Ok(Response::Detail(detail, drafts))
         }
         Request::Sla { limit } => {
             let page = store
@@ -268,6 +263,7 @@ fn handle(
                     plan: i.plan,
                     tz: i.tz,
                     timeline: i.timeline,
+                    assurance: i.assurance,
                 })
                 .collect();
             Ok(Response::Sla(items))
@@ -280,64 +276,64 @@ fn handle(
             .list_orgs()
             .map(Response::Orgs)
             .map_err(|e| failed(e, None)),
-        Request::Claim(id) => store
-            .claim(id, actor, now)
-            .map(|t| Response::Written {
-                message: format!("#{} is yours", t.id),
-                ticket_id: Some(t.id),
-            })
-            .map_err(|e| failed(e, Some(id))),
+        Request::Claim(id) => {
+            let t = store
+                .claim(id, actor, now)
+                .map_err(|e| failed(e, Some(id)))?;
+            written(store, actor, format!("#{} is yours", t.id), t.id, now)
+        }
         Request::Change {
             id,
             change,
             expected,
-        } => store
-            .change_ticket(id, &change, Some(expected), actor, now)
-            .map(|t| Response::Written {
-                message: format!(
-                    "#{}: {} · {} · {}",
-                    t.id,
-                    t.status,
-                    t.severity,
-                    t.assignee.as_deref().unwrap_or("unassigned")
-                ),
-                ticket_id: Some(t.id),
-            })
-            .map_err(|e| failed(e, Some(id))),
+        } => {
+            let t = store
+                .change_ticket(id, &change, Some(expected), actor, now)
+                .map_err(|e| failed(e, Some(id)))?;
+            let message = format!(
+                "#{}: {} · {} · {}",
+                t.id,
+                t.status,
+                t.severity,
+                t.assignee.as_deref().unwrap_or("unassigned")
+            );
+            written(store, actor, message, t.id, now)
+        }
         Request::AddEntry { id, kind, body } => {
             let entry = store
                 .add_entry(id, kind, AuthorRole::Engineer, &body, actor, now)
                 .map_err(|e| failed(e, Some(id)))?;
-            let _ = store.save_draft(&actor.name, id, kind.as_str(), "", now);
             let what = if kind == EntryKind::Reply {
                 "reply sent"
             } else {
                 "note added"
             };
-            Ok(Response::Written {
-                message: format!("{what} to #{}", entry.ticket_id),
-                ticket_id: Some(id),
-            })
+            written(
+                store,
+                actor,
+                format!("{what} to #{}", entry.ticket_id),
+                id,
+                now,
+            )
         }
         Request::SaveDraft { ticket_id, .. } => Err(failed(
             StoreError::Other("draft requests are handled before".into()),
             Some(ticket_id),
         )),
         Request::LoadDraft { ticket_id, kind } => store
-            .draft(&actor.name, ticket_id, kind.as_str())
+            .draft(&actor.draft_owner(), ticket_id, kind.as_str())
             .map(|body| Response::Draft {
                 ticket_id,
                 kind,
                 body,
             })
             .map_err(|e| failed(e, Some(ticket_id))),
-        Request::CreateTicket(new) => store
-            .create_ticket(&new, actor, now)
-            .map(|t| Response::Written {
-                message: format!("opened #{}", t.id),
-                ticket_id: Some(t.id),
-            })
-            .map_err(|e| failed(e, None)),
+        Request::CreateTicket(new) => {
+            let t = store
+                .create_ticket(&new, actor, now)
+                .map_err(|e| failed(e, None))?;
+            written(store, actor, format!("opened #{}", t.id), t.id, now)
+        }
         Request::Orders => store
             .list_orders(&OrderFilter::default(), 1000)
             .map(Response::Orders)
@@ -401,4 +397,36 @@ fn handle(
             .map_err(|e| failed(e, None)),
     })();
     Some(result.unwrap_or_else(|r| r))
+}
+
+/// A ticket's detail and the actor's drafts of it, as the Detail pane shows them.
+fn fresh_detail(
+    store: &Desk,
+    actor: &Actor,
+    id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Box<crate::store::TicketDetail>, Vec<String>), Response> {
+    let detail = store
+        .ticket_detail(id, now)
+        .map_err(|e| failed(e, Some(id)))?;
+    let drafts = store
+        .drafts_for(&actor.draft_owner(), id)
+        .map_err(|e| failed(e, Some(id)))?;
+    Ok((Box::new(detail), drafts))
+}
+
+/// A write's answer carries the fresh row it wrote, so the app needs no second trip for it.
+fn written(
+    store: &Desk,
+    actor: &Actor,
+    message: String,
+    id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Response, Response> {
+    let fresh = fresh_detail(store, actor, id, now).ok();
+    Ok(Response::Written {
+        message,
+        ticket_id: Some(id),
+        fresh,
+    })
 }

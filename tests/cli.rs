@@ -738,7 +738,7 @@ fn ticket_show_has_fields_conversation_and_events() {
     let conv = v["conversation"].as_array().unwrap();
     assert_eq!(conv.len(), 2);
     assert_eq!(conv[0]["kind"], "reply");
-    assert_eq!(conv[0]["author"], "alice");
+    assert_eq!(conv[0]["author"], as_name("alice").as_str());
     assert_eq!(conv[0]["body"], "Please send the heap profile.");
     assert_eq!(
         rfc3339(&conv[0]["created_at"]),
@@ -1070,7 +1070,13 @@ fn as_user_is_recorded_in_events_with_actor_source_as() {
     d.ok(&["ticket", "note", &sid, "--body", "by the OS user"]);
     let v = d.json(&["ticket", "show", &sid, "--json"]);
     let events = v["events"].as_array().unwrap();
-    let by_bot: Vec<&Value> = events.iter().filter(|e| e["actor"] == "bot").collect();
+    // Issue 14: `--as` rows name the OS account too ("alice as bot").
+    let me = whoami::username().unwrap();
+    let as_bot = format!("{me} as bot");
+    let by_bot: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["actor"] == as_bot.as_str())
+        .collect();
     assert!(by_bot.len() >= 2, "{events:?}");
     assert!(
         by_bot.iter().all(|e| e["actor_source"] == "as"),
@@ -1078,19 +1084,22 @@ fn as_user_is_recorded_in_events_with_actor_source_as() {
     );
     assert!(by_bot.iter().any(|e| e["field"] == "created"));
     assert!(by_bot.iter().any(|e| e["field"] == "note"));
-    let os: Vec<&Value> = events.iter().filter(|e| e["actor"] != "bot").collect();
+    let os: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["actor"] != as_bot.as_str())
+        .collect();
     assert!(
         !os.is_empty() && os.iter().all(|e| e["actor_source"] == "os"),
         "{events:?}"
     );
     let conv = v["conversation"].as_array().unwrap();
-    assert_eq!(conv[0]["author"], "bot");
+    assert_eq!(conv[0]["author"], as_bot.as_str());
 
     let plain = d.ok(&["ticket", "show", &sid]);
-    assert!(plain.contains("bot (--as)"), "{plain}");
+    assert!(plain.contains(&format!("{as_bot} (--as)")), "{plain}");
     let export = d.export();
     assert!(
-        export.contains(r#""actor":"bot","actor_source":"as""#),
+        export.contains(&format!(r#""actor":"{as_bot}","actor_source":"as""#)),
         "{export}"
     );
 

@@ -564,7 +564,8 @@ fn audit_records_os_user_and_scripts() {
     let notes: Vec<_> = events.iter().filter(|e| e["field"] == "note").collect();
     assert_eq!(notes[0]["actor_source"], "os");
     assert!(!notes[0]["actor"].as_str().unwrap().is_empty());
-    assert_eq!(notes[1]["actor"], "deploy-bot");
+    let me = whoami::username().unwrap();
+    assert_eq!(notes[1]["actor"], format!("{me} as deploy-bot").as_str());
     assert_eq!(notes[1]["actor_source"], "as");
 }
 

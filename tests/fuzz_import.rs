@@ -20,6 +20,7 @@ fn valid_export() -> (tempfile::TempDir, String) {
     let a = Actor {
         name: "a".into(),
         via_as: true,
+        os: None,
     };
     s.add_org("Acme", "connected-care", "premium", "Asia/Tokyo", &a, now)
         .unwrap();

@@ -628,7 +628,7 @@ fn monthly_report_enterprise_only_from_the_joining_month() {
     assert_eq!(last["field"], "plan");
     assert_eq!(last["old"], "business");
     assert_eq!(last["new"], "enterprise");
-    assert_eq!(last["actor"], "ops.lead");
+    assert_eq!(last["actor"], as_name("ops.lead").as_str());
 
     refuse_order(
         &d,
@@ -759,7 +759,11 @@ fn complete_and_reject_record_when_and_why_and_happen_once() {
             last["old"].as_str(),
             last["new"].as_str()
         ),
-        (Some("wang.wei"), Some("processing"), Some("completed"))
+        (
+            Some(as_name("wang.wei").as_str()),
+            Some("processing"),
+            Some("completed")
+        )
     );
     refuse(
         &d,
@@ -1326,7 +1330,7 @@ fn plan_changes_are_audited_and_recompute_open_tickets_from_creation() {
     assert_eq!(v["plan_since"], "2026-11-23T02:15:00+00:00");
     let last = v["history"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["field"], "plan");
-    assert_eq!(last["actor"], "li.na");
+    assert_eq!(last["actor"], as_name("li.na").as_str());
     assert_eq!(last["old"], "standard");
     assert_eq!(last["new"], "business");
     assert_eq!(last["at"], "2026-11-23T02:15:00+00:00");

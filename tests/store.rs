@@ -18,6 +18,7 @@ fn actor(name: &str) -> Actor {
     Actor {
         name: name.into(),
         via_as: true,
+        os: None,
     }
 }
 
@@ -467,7 +468,7 @@ fn backups_are_consistent_copies() {
     )
     .unwrap();
     let dest = dir.path().join("copy.db");
-    s.maintenance().unwrap().backup_to(&dest).unwrap();
+    s.maintenance().unwrap().backup_to(&dest, &|_| {}).unwrap();
     let copy = Desk::open(
         &dest,
         Arc::new(tuidesk::config::policies::builtin().unwrap()),
@@ -481,7 +482,7 @@ fn backups_are_consistent_copies() {
     assert!(
         s.maintenance()
             .unwrap()
-            .backup_to(&dest)
+            .backup_to(&dest, &|_| {})
             .unwrap_err()
             .to_string()
             .contains("already exists")
@@ -567,10 +568,10 @@ fn export_import_round_trips_orders_links_ratings_and_attachments() {
 fn generated(
     n: usize,
 ) -> (
-    Vec<tuidesk::store::GeneratedOrg>,
-    Vec<tuidesk::store::GeneratedTicket>,
+    Vec<tuidesk::desk::GeneratedOrg>,
+    Vec<tuidesk::desk::GeneratedTicket>,
 ) {
-    use tuidesk::store::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
+    use tuidesk::desk::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
     let orgs = vec![
         GeneratedOrg {
             name: "Acme".into(),

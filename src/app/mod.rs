@@ -122,6 +122,23 @@ pub struct SlaItem {
     pub plan: String,
     pub tz: String,
     pub timeline: sla::TicketTimeline,
+    /// The organization's event assurances (they may raise the level the ticket is handled at).
+    pub assurance: Vec<crate::assurance::AssuranceWindow>,
+}
+
+impl SlaItem {
+    /// The inputs of the one SLA evaluation, as the store gave them.
+    pub fn inputs(&self) -> sla::columns::TicketSlaInputs {
+        sla::columns::TicketSlaInputs {
+            policy_set: self.policy_set.clone(),
+            plan: self.plan.clone(),
+            tz: self.tz.clone(),
+            severity: self.ticket.severity.clone(),
+            status: self.ticket.status,
+            timeline: self.timeline.clone(),
+            assurance: self.assurance.clone(),
+        }
+    }
 }
 
 /// Answers from the database thread.
@@ -149,10 +166,12 @@ pub enum Response {
     },
     Report(Box<crate::report::MonthlyReport>),
     Engineers(Vec<String>),
-    /// A write succeeded.
+    /// A write succeeded; `fresh` is the written ticket as it is now (its Detail and the
+    /// actor's drafts), so the app shows it without asking again.
     Written {
         message: String,
         ticket_id: Option<i64>,
+        fresh: Option<(Box<crate::store::TicketDetail>, Vec<String>)>,
     },
     Draft {
         ticket_id: i64,
@@ -201,6 +220,28 @@ pub fn row_state(t: &Ticket, now: DateTime<Utc>) -> RowState {
         Some(_) => RowState::Running,
         None if t.first_response_at.is_some() => RowState::Met,
         None => RowState::NoTarget,
+    }
+}
+
+/// The time-left column every list shows for a ticket in `state` (queue, CLI): wall time to
+/// the due instant of the running clock, `met late +HH:MM`, `breached`, `met`, …
+pub fn time_left_text(t: &Ticket, state: RowState, now: DateTime<Utc>) -> String {
+    match state {
+        // A breach on record with no clock overdue now (kept through a later change).
+        RowState::Breached if t.next_due.is_none_or(|d| d >= now) => "breached".into(),
+        RowState::MetLate => met_late_label(t).unwrap_or_default(),
+        RowState::Breached | RowState::AtRisk | RowState::Running => t
+            .next_due
+            .map(|d| crate::domain::format_countdown((d - now).num_seconds()))
+            .unwrap_or_default(),
+        // The paused symbol is the row's own (its first column); the countdown stands still.
+        RowState::Paused => t
+            .paused_seconds_left
+            .map(crate::domain::format_countdown)
+            .unwrap_or_default(),
+        RowState::Met => "met".into(),
+        RowState::Done => t.status.as_str().into(),
+        RowState::NoTarget => "no target".into(),
     }
 }
 
@@ -474,6 +515,17 @@ impl App {
             Request::Counts,
             Request::Orgs,
             Request::Engineers,
+        ]
+    }
+
+    /// What every change reloads: the queue window, the header counts and the SLA pane.
+    fn reload_lists(&mut self) -> Vec<Request> {
+        vec![
+            self.reload_queue(),
+            Request::Counts,
+            Request::Sla {
+                limit: self.sla_height,
+            },
         ]
     }
 
@@ -970,14 +1022,11 @@ impl App {
                 self.set_message(format!("sorted by {}", self.queue.sort.as_str()), false);
                 vec![self.queue_request(Anchor::Top)]
             }
-            Action::Refresh => vec![
-                self.reload_queue(),
-                Request::Counts,
-                Request::Sla {
-                    limit: self.sla_height,
-                },
-                Request::Engineers,
-            ],
+            Action::Refresh => {
+                let mut out = self.reload_lists();
+                out.push(Request::Engineers);
+                out
+            }
             Action::Claim => {
                 let reqs = self.with_ticket(|t| vec![Request::Claim(t.id)]);
                 self.pending_writes += reqs.len();
@@ -1668,7 +1717,11 @@ impl App {
                 self.known_engineers = names;
                 Vec::new()
             }
-            Response::Written { message, ticket_id } => {
+            Response::Written {
+                message,
+                ticket_id,
+                fresh,
+            } => {
                 self.pending_writes = self.pending_writes.saturating_sub(1);
                 // A sent reply or note closes its editor; a created ticket closes the form.
                 if let Mode::Editor(e) = &self.mode {
@@ -1678,19 +1731,16 @@ impl App {
                     self.mode = Mode::Normal;
                 }
                 self.set_message(message, false);
-                let mut out = vec![
-                    Request::Counts,
-                    Request::Sla {
-                        limit: self.sla_height,
-                    },
-                ];
-                match ticket_id {
-                    Some(id) => {
-                        self.queue.selected_id = Some(id);
-                        out.push(self.reload_queue());
-                        out.push(Request::Detail(id));
+                if let Some(id) = ticket_id {
+                    self.queue.selected_id = Some(id);
+                }
+                let mut out = self.reload_lists();
+                match (ticket_id, fresh) {
+                    (_, Some((detail, drafts))) => {
+                        out.extend(self.handle_response(Response::Detail(detail, drafts)));
                     }
-                    None => out.push(self.reload_queue()),
+                    (Some(id), None) => out.push(Request::Detail(id)),
+                    (None, None) => {}
                 }
                 out
             }
@@ -1775,13 +1825,7 @@ impl App {
                     View::Orders => vec![Request::Orders],
                     View::Report => vec![Request::Report(self.report.month)],
                 };
-                out.extend([
-                    self.reload_queue(),
-                    Request::Counts,
-                    Request::Sla {
-                        limit: self.sla_height,
-                    },
-                ]);
+                out.extend(self.reload_lists());
                 if let Some(id) = self
                     .detail
                     .as_ref()
@@ -1857,25 +1901,21 @@ impl App {
     }
 
     /// Recomputes the SLA pane's timers for `now` (only the visible ones).
+    /// The SLA pane's metric per ticket: the one evaluation the stored columns come from,
+    /// at this second; the running metric due first (what the queue's time-left counts to).
     fn recompute_sla(&mut self) {
         let now = self.now;
         self.sla_metrics = self
             .sla_items
             .iter()
             .map(|item| {
-                let set = self.policies.get(&item.policy_set)?;
-                let tz: chrono_tz::Tz = item.tz.parse().ok()?;
-                let plan = set.effective_plan(
-                    &item.plan,
-                    item.timeline.opened.with_timezone(&tz).date_naive(),
-                );
-                sla::evaluate(set, plan, &item.ticket.severity, tz, &item.timeline, now)
+                sla::columns::evaluate_inputs(&self.policies, &item.inputs(), now)
                     .into_iter()
                     .filter(|m| {
                         matches!(
                             m.state,
                             SlaState::Running | SlaState::AtRisk | SlaState::Breached
-                        )
+                        ) && m.answered_at.is_none()
                     })
                     .min_by_key(|m| m.due)
             })

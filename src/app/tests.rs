@@ -331,6 +331,7 @@ fn reply_editor_saves_drafts_sends_and_asks_before_discarding() {
     a.handle_response(Response::Written {
         message: "reply sent".into(),
         ticket_id: Some(1),
+        fresh: None,
     });
     assert!(matches!(a.mode, Mode::Normal));
 }
@@ -727,6 +728,7 @@ pub(crate) fn sla_item(t: &Ticket) -> SlaItem {
             resolved_at: None,
             ..Default::default()
         },
+        assurance: vec![],
     }
 }
 
@@ -1054,4 +1056,45 @@ fn severity_picker_greys_out_levels_the_kind_cannot_have() {
     a.handle_key(key('k'));
     assert!(a.handle_key(code(KeyCode::Enter)).is_empty(), "S1 refused");
     assert!(matches!(a.mode, Mode::Pick(_)));
+}
+
+#[test]
+fn a_write_answers_with_the_fresh_row_and_one_reload_of_each_list() {
+    let mut a = app();
+    load(&mut a, three());
+    let mut fresh = three()[1].clone();
+    fresh.version = 7;
+    fresh.summary = "fresh from the write".into();
+    let reqs = a.handle_response(Response::Written {
+        message: "#2: open".into(),
+        ticket_id: Some(fresh.id),
+        fresh: Some((
+            Box::new(TicketDetail {
+                ticket: Some(fresh.clone()),
+                ..Default::default()
+            }),
+            vec![],
+        )),
+    });
+    // The written ticket is shown at once: no second trip for it.
+    assert!(
+        !reqs.iter().any(|r| matches!(r, Request::Detail(_))),
+        "{reqs:?}"
+    );
+    let shown = a.detail.as_ref().and_then(|d| d.ticket.as_ref()).unwrap();
+    assert_eq!(
+        (shown.version, shown.summary.as_str()),
+        (7, "fresh from the write")
+    );
+    // Each list is reloaded exactly once.
+    assert_eq!(
+        reqs.iter().filter(|r| matches!(r, Request::Counts)).count(),
+        1
+    );
+    assert_eq!(
+        reqs.iter()
+            .filter(|r| matches!(r, Request::Sla { .. }))
+            .count(),
+        1
+    );
 }

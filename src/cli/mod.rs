@@ -9,7 +9,7 @@ mod output;
 mod sla_cmd;
 mod ticket_cmd;
 
-use std::io::{BufReader, Read, Write};
+use std::io::{BufReader, IsTerminal as _, Read, Write};
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
@@ -121,6 +121,8 @@ pub fn run(cli: Cli) -> Result<()> {
                     let tmp = w.into_inner().map_err(|e| {
                         anyhow::anyhow!("writing {}: {}", path.display(), e.error())
                     })?;
+                    crate::files::apply_umask(tmp.path())
+                        .with_context(|| format!("writing {}", path.display()))?;
                     tmp.persist(path)
                         .with_context(|| format!("writing {}", path.display()))?;
                     counts
@@ -136,15 +138,19 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Import { file }) => {
+            let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let now = now()?;
             let summary = if file == "-" {
                 let stdin = std::io::stdin();
                 let mut r = stdin.lock();
-                store.import(&mut r, now)?
+                store.import_audited(&mut r, now, Some((&actor, "standard input")))?
             } else {
                 let f = std::fs::File::open(&file).with_context(|| format!("opening {file}"))?;
-                store.import(&mut BufReader::new(f), now)?
+                let source = std::fs::canonicalize(&file)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|_| file.clone());
+                store.import_audited(&mut BufReader::new(f), now, Some((&actor, &source)))?
             };
             let orders = if summary.orders > 0 {
                 format!(", {} service orders", summary.orders)
@@ -168,7 +174,18 @@ pub fn run(cli: Cli) -> Result<()> {
             let Some(maintenance) = store.maintenance() else {
                 bail!("this database backend has no backup of its own; use its server's tools");
             };
-            maintenance.backup_to(&path)?;
+            // Progress on a terminal only: scripts and logs get the one result line.
+            let tty = std::io::stderr().is_terminal();
+            let progress = |bytes: u64| {
+                if tty {
+                    eprint!("\rtuidesk: backing up… {:.1} MB", bytes as f64 / 1e6);
+                }
+            };
+            let result = maintenance.backup_to(&path, &progress);
+            if tty {
+                eprintln!();
+            }
+            result?;
             outln!("backed up {} to {}", store.location(), path.display())
                 .map_err(|e| e.after(format_args!("backed up to {}", path.display())))?;
             Ok(())
@@ -179,16 +196,29 @@ pub fn run(cli: Cli) -> Result<()> {
                 bail!("this database backend has no integrity check of its own");
             };
             let report = maintenance.integrity_check()?;
-            if report.len() == 1 && report[0] == "ok" {
-                outln!("ok: {} passes the integrity check", store.location())?;
-                Ok(())
-            } else {
+            if !(report.len() == 1 && report[0] == "ok") {
                 for line in &report {
                     outln!("{}", crate::text::sanitize_line(line))?;
                 }
                 bail!(
                     "integrity check failed ({} problems); restore from a backup",
                     report.len()
+                )
+            }
+            let problems = store.check_invariants(now()?)?;
+            if problems.is_empty() {
+                outln!(
+                    "ok: {} passes the integrity check and the application's invariants",
+                    store.location()
+                )?;
+                Ok(())
+            } else {
+                for line in &problems {
+                    outln!("{}", crate::text::sanitize_line(line))?;
+                }
+                bail!(
+                    "{} application invariants do not hold; fix those rows or restore from a backup",
+                    problems.len()
                 )
             }
         }

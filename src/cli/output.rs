@@ -156,20 +156,18 @@ fn left_column(t: &Ticket, now: DateTime<Utc>) -> String {
     if t.status.is_done() {
         return t.status.as_str().to_string();
     }
-    if let Some(left) = t.paused_seconds_left {
-        return format!("paused {}", format_remaining(left));
-    }
-    match t.next_due {
-        Some(due) => format_remaining((due - now).num_seconds()),
-        None if t.first_response_at.is_some() => "met".into(),
-        None => "-".into(),
+    let state = row_state(t, now);
+    match state {
+        RowState::Paused => format!("paused {}", crate::app::time_left_text(t, state, now)),
+        RowState::NoTarget => "-".into(),
+        _ => crate::app::time_left_text(t, state, now),
     }
 }
 
 /// The TUI's marks, so a glance means the same in both: `‼` breached, `!` at risk.
 pub fn mark(state: RowState) -> &'static str {
     match state {
-        RowState::Breached => "‼",
+        RowState::Breached | RowState::MetLate => "‼",
         RowState::AtRisk => "!",
         _ => " ",
     }

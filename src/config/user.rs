@@ -14,6 +14,9 @@ pub struct Config {
     pub bell: bool,
     #[serde(default)]
     pub keys: std::collections::HashMap<String, Vec<String>>,
+    /// Whether `--as USER` may be used (audited as "alice as bob"); a team can turn it off.
+    #[serde(default = "yes")]
+    pub allow_as: bool,
     /// `[mail]`: how replies leave and how much of received mail is kept.
     #[serde(default)]
     pub mail: MailConfig,
@@ -75,6 +78,7 @@ pub fn load_config(path: Option<&Path>) -> Result<Config> {
     let Some(path) = path.filter(|p| p.exists()) else {
         return Ok(Config {
             bell: true,
+            allow_as: true,
             ..Default::default()
         });
     };

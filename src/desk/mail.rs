@@ -73,6 +73,7 @@ fn mail_actor(m: &InboundMail) -> Actor {
     Actor {
         name: m.from_address.clone(),
         via_as: false,
+        os: None,
     }
 }
 

@@ -2,13 +2,16 @@
 //! writes its audit rows and the ticket's SLA columns in that same transaction. Front-ends
 //! (CLI, TUI worker, demo) call these; reads go straight to the store (`Desk` derefs to it).
 
+mod check;
 mod contacts;
+mod generate;
 mod mail;
 mod orders;
 mod orgs;
 mod report;
 mod sla;
 mod tickets;
+mod transfer;
 
 use std::ops::{Deref, DerefMut};
 use std::path::Path;
@@ -17,8 +20,10 @@ use std::sync::Arc;
 use crate::policy::PolicyRegistry;
 use crate::store::{self, Result, Store};
 
+pub use generate::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
 pub use mail::Delivered;
 pub use sla::SlaReport;
+pub use transfer::{ImportSummary, export_store};
 
 /// The help desk over one store.
 pub struct Desk {

@@ -8,7 +8,7 @@ use super::Desk;
 use super::sla::{record_org_breaches, refresh_org_tickets};
 use crate::domain::{self, Actor, Organization};
 use crate::org_rules::{self, LinkCounts, OrgRuleError};
-use crate::policy::PolicyRegistry;
+use crate::policy::{PolicyRegistry, rules};
 use crate::store::{EventSubject, OrgChange, OrgPatch, Result, StoreError, StoreTx};
 
 impl Desk {
@@ -22,8 +22,8 @@ impl Desk {
         now: DateTime<Utc>,
     ) -> Result<Organization> {
         let policies = self.policies.clone();
-        crate::policy::rules::validate_org(&policies, name, policy_set, plan, tz)?;
-        let set = crate::policy::rules::policy_set(&policies, policy_set)?;
+        rules::validate_org(&policies, name, policy_set, plan, tz)?;
+        let set = rules::policy_set(&policies, policy_set)?;
         let zone = domain::parse_tz(tz)?;
         org_rules::check_plan_current(set, plan, now.with_timezone(&zone).date_naive())?;
         let name = name.trim();
@@ -57,16 +57,11 @@ impl Desk {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<OrgChange> {
-        let policies = self.policies.clone();
-        let mut change = None;
-        self.store.write(&mut |tx| {
-            let org = tx.org_by_name(name)?;
-            let set = crate::policy::rules::policy_set(&policies, &org.policy_set)?;
-            crate::policy::rules::validate_plan(set, plan)?;
-            let today = org.local_date(now);
+        self.change_org(name, actor, now, &mut |tx, policies, org| {
+            let set = rules::policy_set(policies, &org.policy_set)?;
+            rules::validate_plan(set, plan)?;
             let linked = tx.linked_count(org.id)?;
-            org_rules::check_plan_change(set, &org, plan, linked, today)?;
-            record_org_breaches(tx, &policies, org.id, now)?;
+            org_rules::check_plan_change(set, org, plan, linked, org.local_date(now))?;
             tx.update_org(
                 org.id,
                 &OrgPatch::Plan {
@@ -74,16 +69,8 @@ impl Desk {
                     since: now,
                 },
             )?;
-            change = Some(finish_change(
-                tx,
-                &policies,
-                &org,
-                (actor, now),
-                ("plan", Some(&org.plan), Some(plan)),
-            )?);
-            Ok(())
-        })?;
-        Ok(change.unwrap_or_else(|| unchanged(name)))
+            Ok(("plan", Some(org.plan.clone()), Some(plan.to_string())))
+        })
     }
 
     /// Links `name` to `parent` (seed 004 §1.5.12).
@@ -94,29 +81,17 @@ impl Desk {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<OrgChange> {
-        let policies = self.policies.clone();
-        let mut change = None;
-        self.store.write(&mut |tx| {
-            let org = tx.org_by_name(name)?;
+        self.change_org(name, actor, now, &mut |tx, policies, org| {
             let parent = tx.org_by_name(parent)?;
-            let set = crate::policy::rules::policy_set(&policies, &parent.policy_set)?;
+            let set = rules::policy_set(policies, &parent.policy_set)?;
             let counts = LinkCounts {
                 org_children: tx.linked_count(org.id)?,
                 parent_children: tx.linked_count(parent.id)?,
             };
-            org_rules::check_link(set, &org, &parent, counts, parent.local_date(now))?;
-            record_org_breaches(tx, &policies, org.id, now)?;
+            org_rules::check_link(set, org, &parent, counts, parent.local_date(now))?;
             tx.update_org(org.id, &OrgPatch::Parent(Some(parent.id)))?;
-            change = Some(finish_change(
-                tx,
-                &policies,
-                &org,
-                (actor, now),
-                ("linked_to", None, Some(&parent.name)),
-            )?);
-            Ok(())
-        })?;
-        Ok(change.unwrap_or_else(|| unchanged(name)))
+            Ok(("linked_to", None, Some(parent.name)))
+        })
     }
 
     pub fn unlink_org(
@@ -125,27 +100,52 @@ impl Desk {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<OrgChange> {
+        self.change_org(name, actor, now, &mut |tx, _, org| {
+            let Some(parent) = org.parent.clone() else {
+                return Err(OrgRuleError::NotLinked(org.name.clone()).into());
+            };
+            tx.update_org(org.id, &OrgPatch::Parent(None))?;
+            Ok(("linked_to", Some(parent), None))
+        })
+    }
+
+    /// One change of an organization's plan or link, in one transaction: the breaches its
+    /// open tickets have are recorded first, `apply` checks the rules and writes the change
+    /// (returning the audited field, old and new), then the change is audited and the open
+    /// tickets of the organization and its linked accounts are recomputed.
+    fn change_org(
+        &mut self,
+        name: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        apply: &mut OrgApply<'_>,
+    ) -> Result<OrgChange> {
         let policies = self.policies.clone();
         let mut change = None;
         self.store.write(&mut |tx| {
             let org = tx.org_by_name(name)?;
-            let Some(parent) = org.parent.clone() else {
-                return Err(OrgRuleError::NotLinked(org.name.clone()).into());
-            };
             record_org_breaches(tx, &policies, org.id, now)?;
-            tx.update_org(org.id, &OrgPatch::Parent(None))?;
+            let (field, old, new) = apply(tx, &policies, &org)?;
             change = Some(finish_change(
                 tx,
                 &policies,
                 &org,
                 (actor, now),
-                ("linked_to", Some(&parent), None),
+                (field, old.as_deref(), new.as_deref()),
             )?);
             Ok(())
         })?;
         Ok(change.unwrap_or_else(|| unchanged(name)))
     }
 }
+
+/// What an organization change writes: it returns the audited field, old and new value.
+type OrgApply<'a> = dyn FnMut(
+        &mut dyn StoreTx,
+        &PolicyRegistry,
+        &Organization,
+    ) -> Result<(&'static str, Option<String>, Option<String>)>
+    + 'a;
 
 /// Never returned in practice: a write that succeeded always produced its change.
 fn unchanged(name: &str) -> OrgChange {

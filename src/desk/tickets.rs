@@ -47,13 +47,14 @@ impl Desk {
         let policies = self.policies.clone();
         let mail_from = self.mail_from.clone();
         let mut entry_id = 0;
+        let author = actor.audit_name();
         self.store.write(&mut |tx| {
             let current = tx.ticket(ticket_id, now)?;
             entry_id = tx.insert_entry(&EntryInsert {
                 ticket_id,
                 kind,
                 role,
-                author: &actor.name,
+                author: &author,
                 body,
                 at: now,
             })?;
@@ -126,7 +127,7 @@ impl Desk {
                     bump_version: changed,
                 },
             )?;
-            tx.delete_draft(&actor.name, ticket_id, what)?;
+            tx.delete_draft(&actor.draft_owner(), ticket_id, what)?;
             refresh(tx, &policies, ticket_id, now)?;
             Ok(())
         })?;
@@ -135,7 +136,7 @@ impl Desk {
             ticket_id,
             kind,
             role,
-            author: actor.name.clone(),
+            author,
             body: body.to_string(),
             created_at: DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now),
         })

@@ -188,6 +188,33 @@ pub fn ticket_columns(
     cols
 }
 
+/// What every screen counts down for a running metric: wall-clock seconds to its due instant
+/// (the quantity the queue sorts by and shows), and the business seconds left when the
+/// target counts business hours and the two differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Countdown {
+    pub due: DateTime<Utc>,
+    pub wall_seconds: i64,
+    pub business_seconds: Option<i64>,
+}
+
+pub fn countdown(m: &MetricStatus, now: DateTime<Utc>) -> Option<Countdown> {
+    let due = m.due?;
+    let wall_seconds = (due - now).num_seconds();
+    let business = matches!(
+        m.target.as_ref().map(|t| &t.clock),
+        Some(crate::policy::Clock::Business { .. })
+    );
+    let business_seconds = m
+        .remaining_seconds
+        .filter(|r| business && *r != wall_seconds);
+    Some(Countdown {
+        due,
+        wall_seconds,
+        business_seconds,
+    })
+}
+
 /// The queue priority of the plan that serves a ticket (lower first; 100 when unknown).
 pub fn plan_priority(policies: &PolicyRegistry, inputs: &TicketSlaInputs) -> i64 {
     policies
@@ -277,5 +304,40 @@ high = { hours = 4, clock = "24x7" }
         let c = cols(&tl, Status::Open, t0() + Duration::minutes(80));
         assert_eq!(c.breach_at, Some(ts(t0() + Duration::hours(1))));
         assert_eq!(c.next_due, Some(ts(t0() + Duration::hours(4))));
+    }
+
+    #[test]
+    fn countdown_is_wall_time_to_due_with_business_time_beside_it_when_they_differ() {
+        let set = crate::config::policies::builtin().unwrap();
+        let cc = set.get("connected-care").unwrap();
+        // Developer S2 counts business hours in Berlin; opened Friday 17:00 local.
+        let opened = DateTime::parse_from_rfc3339("2026-03-06T16:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let tl = TicketTimeline {
+            opened,
+            ..Default::default()
+        };
+        let plan = cc
+            .plans
+            .iter()
+            .find(|p| {
+                p.target(Metric::FirstResponse, "S2")
+                    .is_some_and(|t| matches!(t.clock, crate::policy::Clock::Business { .. }))
+            })
+            .map(|p| p.name.clone())
+            .expect("a plan with a business-hours S2 target");
+        let now = opened + chrono::Duration::minutes(30);
+        let metrics = sla::evaluate(cc, &plan, "S2", chrono_tz::Europe::Berlin, &tl, now);
+        let m = &metrics[0];
+        let c = countdown(m, now).unwrap();
+        assert_eq!(c.wall_seconds, (m.due.unwrap() - now).num_seconds());
+        // Over a weekend the wall time to the due instant is far longer than the business
+        // time left, and both are shown.
+        assert!(c.wall_seconds > m.remaining_seconds.unwrap());
+        assert_eq!(c.business_seconds, m.remaining_seconds);
+        // A 24×7 target shows one number only.
+        let wall = sla::evaluate(cc, "enterprise", "S1", chrono_tz::Europe::Berlin, &tl, now);
+        assert_eq!(countdown(&wall[0], now).unwrap().business_seconds, None);
     }
 }

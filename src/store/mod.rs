@@ -22,9 +22,8 @@ pub use mail::{
     OutboxMessage, OutboxPatch, OutboxState, QuarantineItem, TriageInsert, TriageItem, TriageState,
 };
 pub use sqlite::{
-    CreatedOrder, GeneratedEntry, GeneratedOrg, GeneratedTicket, ImportSummary,
-    MAX_ATTACHMENT_BYTES, NewOrder, NewTicket, OrderFilter, SortKey, SqliteStore, TicketChange,
-    TicketDetail, TicketFilter, TicketPage, TicketSort, UrgencyCounts, fts,
+    CreatedOrder, MAX_ATTACHMENT_BYTES, NewOrder, NewTicket, OrderFilter, SortKey, SqliteStore,
+    TicketChange, TicketDetail, TicketFilter, TicketPage, TicketSort, UrgencyCounts, fts,
     validate_attachment_name, warn_if_network_fs,
 };
 
@@ -95,6 +94,100 @@ pub struct EntryInsert<'a> {
     pub author: &'a str,
     pub body: &'a str,
     pub at: DateTime<Utc>,
+}
+
+/// An organization row as it was (import, bulk generation): every field given.
+#[derive(Debug, Clone)]
+pub struct OrgRow<'a> {
+    pub name: &'a str,
+    pub policy_set: &'a str,
+    pub plan: &'a str,
+    pub tz: &'a str,
+    pub created_at: DateTime<Utc>,
+    pub plan_since: DateTime<Utc>,
+    pub parent_id: Option<i64>,
+}
+
+/// A ticket row as it was (import, bulk generation): explicit id (None: the next one),
+/// instants and version. The SLA columns are stored separately by the caller.
+#[derive(Debug, Clone)]
+pub struct TicketRow<'a> {
+    pub id: Option<i64>,
+    pub org_id: i64,
+    pub kind: TicketKind,
+    pub severity: &'a str,
+    pub severity_rank: i64,
+    pub status: Status,
+    pub summary: &'a str,
+    pub description: &'a str,
+    pub component: Option<&'a str>,
+    pub environment: Option<Environment>,
+    pub affected_version: Option<&'a str>,
+    pub assignee: Option<&'a str>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub priority: i64,
+    pub version: i64,
+    pub requester_name: Option<&'a str>,
+    pub requester_address: Option<&'a str>,
+    pub channel: Option<crate::domain::Channel>,
+    pub follows: Option<i64>,
+}
+
+/// A service order row as it was (import): every field given, attachments separately.
+#[derive(Debug, Clone)]
+pub struct OrderRow<'a> {
+    pub id: i64,
+    pub org_id: i64,
+    pub kind: crate::domain::OrderKind,
+    pub status: crate::domain::OrderStatus,
+    pub level: Option<u8>,
+    pub scenario: Option<crate::domain::Scenario>,
+    pub month: Option<crate::domain::YearMonth>,
+    pub start: Option<chrono::NaiveDate>,
+    pub end: Option<chrono::NaiveDate>,
+    pub note: &'a str,
+    pub requested_on: chrono::NaiveDate,
+    pub due: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: &'a str,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub rejected_at: Option<DateTime<Utc>>,
+    pub reject_reason: Option<&'a str>,
+    pub rating: Option<&'a crate::domain::OrderRating>,
+    pub version: i64,
+}
+
+/// An audit row as recorded (import): the actor's name and source as they were.
+#[derive(Debug, Clone, Copy)]
+pub struct EventRow<'a> {
+    pub subject: EventSubject,
+    pub actor: &'a str,
+    pub actor_source: &'a str,
+    pub at: DateTime<Utc>,
+    pub field: &'a str,
+    pub old: Option<&'a str>,
+    pub new: Option<&'a str>,
+}
+
+/// One item of a whole-database snapshot ([`Store::export_snapshot`]): organizations first
+/// (by name), then tickets (by id), then service orders (by id).
+#[derive(Debug, Clone)]
+pub enum ExportRecord {
+    Org {
+        org: Organization,
+        /// The organization's own audit rows (not those of its tickets or orders).
+        events: Vec<AuditEvent>,
+    },
+    Ticket(Box<TicketDetail>),
+    Order {
+        order: Box<Order>,
+        /// Every deliverable with its bytes, by name.
+        attachments: Vec<(String, Vec<u8>)>,
+        events: Vec<AuditEvent>,
+    },
 }
 
 /// One field change of a ticket row.
@@ -286,14 +379,32 @@ pub trait StoreTx {
     fn insert_quarantine(&mut self, raw: &[u8], reason: &str, at: DateTime<Utc>) -> Result<i64>;
     fn insert_outbox(&mut self, m: &OutboxInsert<'_>) -> Result<i64>;
     fn update_outbox(&mut self, id: i64, patch: &OutboxPatch) -> Result<()>;
+    // Rows as they were (import, bulk generation): no rules, every field given.
+    fn insert_org_row(&mut self, org: &OrgRow<'_>) -> Result<i64>;
+    fn ticket_exists(&mut self, id: i64) -> Result<bool>;
+    fn order_exists(&mut self, id: i64) -> Result<bool>;
+    fn insert_ticket_row(&mut self, t: &TicketRow<'_>) -> Result<i64>;
+    fn insert_pause(
+        &mut self,
+        ticket_id: i64,
+        start: DateTime<Utc>,
+        end: Option<DateTime<Utc>>,
+    ) -> Result<()>;
+    fn insert_event_row(&mut self, e: &EventRow<'_>) -> Result<()>;
+    fn insert_order_row(&mut self, o: &OrderRow<'_>) -> Result<()>;
+    /// Many rows follow (`true`) or they are done (`false`, before the transaction ends): a
+    /// backend may defer index maintenance in between. Inside one transaction only.
+    fn bulk_mode(&mut self, on: bool) -> Result<()>;
 }
 
 /// A backend's own maintenance, where it has any.
 pub trait Maintenance {
     /// "ok" alone when the database is sound, else one line per problem.
     fn integrity_check(&self) -> Result<Vec<String>>;
-    /// A consistent copy while others keep writing.
-    fn backup_to(&self, dest: &Path) -> Result<()>;
+    /// A consistent copy while others keep writing, finished in bounded time; an
+    /// interrupted backup leaves nothing at `dest`. `progress` hears bytes written so far
+    /// (from another thread).
+    fn backup_to(&self, dest: &Path, progress: &(dyn Fn(u64) + Sync)) -> Result<()>;
 }
 
 /// One database, whatever the backend.
@@ -376,21 +487,15 @@ pub trait Store: Send {
     /// An attachment's name and bytes (`NotFound` when it was dropped).
     fn attachment(&self, id: i64) -> Result<(String, Vec<u8>)>;
 
-    // bulk and transfer
-    fn export(&self, out: &mut dyn std::io::Write) -> Result<(usize, usize)>;
-    fn import(
-        &mut self,
-        input: &mut dyn std::io::BufRead,
+    /// Streams the whole database from ONE read snapshot (others keep writing meanwhile):
+    /// organizations by name, tickets by id with conversation, pauses and audit rows, then
+    /// service orders by id with attachments and audit rows. `now` only decides the
+    /// `breached` flag of the tickets read.
+    fn export_snapshot(
+        &self,
         now: DateTime<Utc>,
-    ) -> Result<ImportSummary>;
-    fn insert_generated(
-        &mut self,
-        orgs: &[GeneratedOrg],
-        tickets: &mut dyn Iterator<Item = GeneratedTicket>,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        bulk: bool,
-    ) -> Result<usize>;
+        sink: &mut dyn FnMut(ExportRecord) -> Result<()>,
+    ) -> Result<()>;
 }
 
 /// Opens the store a location names: today every location is a SQLite file path.

@@ -380,23 +380,7 @@ fn format_speed(speed: f64) -> String {
 pub use crate::domain::format_countdown;
 
 fn left_text(t: &Ticket, state: RowState, now: DateTime<Utc>) -> String {
-    match state {
-        // A breach on record with no clock overdue now (kept through a later change).
-        RowState::Breached if t.next_due.is_none_or(|d| d >= now) => "breached".into(),
-        RowState::MetLate => crate::app::met_late_label(t).unwrap_or_default(),
-        RowState::Breached | RowState::AtRisk | RowState::Running => t
-            .next_due
-            .map(|d| format_countdown((d - now).num_seconds()))
-            .unwrap_or_default(),
-        // The paused symbol is the row's own (its first column); the countdown stands still.
-        RowState::Paused => t
-            .paused_seconds_left
-            .map(format_countdown)
-            .unwrap_or_default(),
-        RowState::Met => "met".into(),
-        RowState::Done => t.status.as_str().into(),
-        RowState::NoTarget => "no target".into(),
-    }
+    crate::app::time_left_text(t, state, now)
 }
 
 fn pane_block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
@@ -864,11 +848,18 @@ fn draw_sla(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             SlaState::AtRisk => RowState::AtRisk,
             _ => RowState::Running,
         };
-        let remaining = m.remaining_seconds.unwrap_or(0);
-        let when = if remaining < 0 {
-            format!("{} ago", format_countdown(-remaining))
-        } else {
-            format!("{} left", format_countdown(remaining))
+        // The queue's quantity (wall time to the due instant), and business time left
+        // beside it where the target counts business hours and the two differ.
+        let when = match crate::sla::columns::countdown(m, app.now) {
+            Some(c) => match c.business_seconds {
+                Some(b) if b >= 0 => format!(
+                    "{} · {} biz",
+                    format_countdown(c.wall_seconds),
+                    format_countdown(b)
+                ),
+                _ => format_countdown(c.wall_seconds),
+            },
+            None => String::new(),
         };
         let w = inner.width as usize;
         let label_w = w.saturating_sub(display_width(&when) + 1);

@@ -97,6 +97,7 @@ fn busy_app() -> App {
                     resolved_at: None,
                     ..Default::default()
                 },
+                assurance: vec![],
             }
         })
         .collect();

@@ -180,3 +180,8 @@ impl Desk {
         out.trim().parse().expect("org add prints the new id")
     }
 }
+
+/// How the audit log names `--as NAME` run by this test's OS account: "alice as NAME".
+pub fn as_name(name: &str) -> String {
+    format!("{} as {name}", whoami::username().expect("an OS account"))
+}

@@ -31,6 +31,7 @@ pub fn actor(name: &str) -> Actor {
     Actor {
         name: name.into(),
         via_as: true,
+        os: None,
     }
 }
 
@@ -39,6 +40,7 @@ pub fn os_actor(name: &str) -> Actor {
     Actor {
         name: name.into(),
         via_as: false,
+        os: None,
     }
 }
 

@@ -18,14 +18,14 @@ pub fn maintenance_when_offered_checks_and_backs_up(b: &dyn Backend) {
     );
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("backup");
-    m.backup_to(&dest).unwrap();
+    m.backup_to(&dest, &|_| {}).unwrap();
     assert!(
         dest.exists(),
         "{}: the copy is where it was asked",
         b.name()
     );
     assert!(
-        m.backup_to(&dest).is_err(),
+        m.backup_to(&dest, &|_| {}).is_err(),
         "{}: an existing file is never overwritten",
         b.name()
     );

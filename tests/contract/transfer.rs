@@ -2,19 +2,17 @@
 //! databases (and, later, between backends).
 
 use chrono::Duration;
+use tuidesk::desk::{Desk, GeneratedEntry, GeneratedOrg, GeneratedTicket};
 use tuidesk::domain::{AuthorRole, EntryKind, OrderKind, Status, Ticket, TicketKind};
 use tuidesk::orders::OrderRequest;
-use tuidesk::store::{
-    GeneratedEntry, GeneratedOrg, GeneratedTicket, NewOrder, Store, StoreError, TicketChange,
-    TicketFilter, TicketSort,
-};
+use tuidesk::store::{NewOrder, Store, StoreError, TicketChange, TicketFilter, TicketSort};
 
 use crate::backend::Backend;
 use crate::fixture::*;
 
 fn export(s: &dyn Store) -> String {
     let mut out = Vec::new();
-    s.export(&mut out).unwrap();
+    tuidesk::desk::export_store(s, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -110,7 +108,7 @@ pub fn export_import_export_is_identical(b: &dyn Backend) {
     let src = populated(b);
     let exported = export(&*src);
     assert!(exported.lines().count() >= 7, "{exported}");
-    let mut dst = b.open();
+    let mut dst = Desk::new(b.open());
     let summary = dst.import(&mut exported.as_bytes(), at(60)).unwrap();
     assert_eq!(
         (summary.orgs, summary.tickets, summary.orders),
@@ -201,7 +199,7 @@ pub fn export_import_export_is_identical(b: &dyn Backend) {
 pub fn a_bad_import_line_imports_nothing(b: &dyn Backend) {
     let src = populated(b);
     let exported = export(&*src);
-    let mut dst = b.open();
+    let mut dst = Desk::new(b.open());
     let mut lines: Vec<&str> = exported.lines().collect();
     let bad = lines.len() - 1;
     lines[bad] = "{\"type\":\"ticket\",\"nonsense\":true}";
@@ -276,8 +274,8 @@ pub fn generated_data_loads_the_same_in_bulk_and_row_by_row(b: &dyn Backend) {
     let (orgs, tickets) = generated(40);
     let now = t0() + Duration::days(10);
     let system = actor("generator");
-    let mut bulk = b.open();
-    let mut rows = b.open();
+    let mut bulk = Desk::new(b.open());
+    let mut rows = Desk::new(b.open());
     let n = bulk
         .insert_generated(&orgs, &mut tickets.clone().into_iter(), &system, now, true)
         .unwrap();

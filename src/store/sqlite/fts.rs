@@ -69,7 +69,15 @@ pub enum QueryError {
     UnclosedQuote,
     #[error("search query has no searchable words (only punctuation)")]
     NoWords,
+    #[error(
+        "search query has {0} words; at most {MAX_SEARCH_WORDS} are searched (a pair of CJK characters counts as one word): narrow it down"
+    )]
+    TooManyWords(usize),
 }
+
+/// The most index words one query may hold. Each word is one more FTS5 phrase to intersect,
+/// so this bounds a search's cost (thousands of words took minutes).
+pub const MAX_SEARCH_WORDS: usize = 64;
 
 /// Builds an FTS5 MATCH expression from what a user typed. Words are ANDed; `"a phrase"`
 /// stays a phrase; a trailing `*` on a Latin word is a prefix search; `OR` between words is
@@ -82,6 +90,7 @@ pub fn match_expression(query: &str) -> Result<String, QueryError> {
         return Err(QueryError::UnclosedQuote);
     }
     let mut terms: Vec<String> = Vec::new();
+    let mut words = 0;
     let mut rest = query;
     while !rest.is_empty() {
         rest = rest.trim_start();
@@ -106,6 +115,12 @@ pub fn match_expression(query: &str) -> Result<String, QueryError> {
             continue;
         }
         if let Some(term) = term_expression(raw) {
+            words += term.split(' ').count();
+            if words > MAX_SEARCH_WORDS {
+                // Count the rest roughly, only to say how many there were.
+                let more = rest.split_whitespace().count();
+                return Err(QueryError::TooManyWords(words + more));
+            }
             terms.push(term);
         }
     }
@@ -189,5 +204,11 @@ mod tests {
         assert_eq!(match_expression("\"open"), Err(QueryError::UnclosedQuote));
         assert_eq!(match_expression("  "), Err(QueryError::Empty));
         assert_eq!(match_expression("( ) :"), Err(QueryError::NoWords));
+        let many = vec!["w"; MAX_SEARCH_WORDS + 1].join(" ");
+        assert!(matches!(
+            match_expression(&many),
+            Err(QueryError::TooManyWords(_))
+        ));
+        assert!(match_expression(&vec!["w"; MAX_SEARCH_WORDS].join(" ")).is_ok());
     }
 }

@@ -27,7 +27,6 @@ use rusqlite::{
 
 pub use crate::store::error::{Result, StoreError};
 pub use error::Context;
-pub use generate::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
 pub use orders::{
     CreatedOrder, MAX_ATTACHMENT_BYTES, NewOrder, OrderFilter, validate_attachment_name,
 };
@@ -35,7 +34,6 @@ pub use tickets::{
     NewTicket, SortKey, TicketChange, TicketDetail, TicketFilter, TicketPage, TicketSort,
     UrgencyCounts,
 };
-pub use transfer::ImportSummary;
 
 use crate::domain::Actor;
 use crate::policy::PolicyRegistry;
@@ -318,45 +316,77 @@ impl SqliteStore {
             .ctx("running integrity check")
     }
 
-    /// A consistent copy made with SQLite's online backup API while others keep writing.
-    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+    /// A consistent copy while others keep writing: `VACUUM INTO` reads one snapshot (a
+    /// read transaction, so writers never restart it and it finishes in bounded time) into a
+    /// temporary name in the destination's directory, which is synced and then linked into
+    /// place. An interrupted backup (killed, disk full) leaves no file at `dest`.
+    /// `progress` hears the bytes written so far, from another thread, a few times a second.
+    pub fn backup_to(&self, dest: &Path, progress: &(dyn Fn(u64) + Sync)) -> Result<()> {
         if dest.exists() {
             return Err(StoreError::Other(format!(
                 "{} already exists; choose a new file name",
                 dest.display()
             )));
         }
-        let mut target = Connection::open(dest).ctx(&format!("creating {}", dest.display()))?;
-        {
-            let backup =
-                rusqlite::backup::Backup::new(&self.conn, &mut target).ctx("starting backup")?;
-            backup
-                .run_to_completion(256, Duration::from_millis(5), None)
-                .ctx("copying pages")?;
+        let dir = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "backup".into());
+        let tmp = dir.join(format!(
+            ".{name}.tuidesk-backup-{}-{}",
+            std::process::id(),
+            Utc::now().timestamp_nanos_opt().unwrap_or(0)
+        ));
+        let io = |what: &str, e: std::io::Error| {
+            let kind = if e.raw_os_error() == Some(28) {
+                crate::store::DbFailure::DiskFull
+            } else {
+                crate::store::DbFailure::Io
+            };
+            StoreError::Db {
+                context: format!("{what} {}", dest.display()),
+                kind,
+                message: e.to_string(),
+            }
+        };
+        let done = std::sync::atomic::AtomicBool::new(false);
+        let result = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    if let Ok(m) = std::fs::metadata(&tmp) {
+                        progress(m.len());
+                    }
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+            });
+            let r = (|| {
+                self.conn
+                    .execute("VACUUM INTO ?1", [tmp.to_string_lossy().as_ref()])
+                    .ctx(&format!("backing up to {}", dest.display()))?;
+                let f = std::fs::File::open(&tmp).map_err(|e| io("syncing", e))?;
+                f.sync_all().map_err(|e| io("syncing", e))?;
+                crate::files::apply_umask(&tmp).map_err(|e| io("writing", e))?;
+                // A link never replaces a file that appeared meanwhile; then the temporary
+                // name goes.
+                std::fs::hard_link(&tmp, dest).map_err(|e| io("writing", e))?;
+                let _ = std::fs::remove_file(&tmp);
+                crate::files::sync_dir(&dir);
+                Ok(())
+            })();
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            r
+        });
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
         }
-        Ok(())
-    }
-
-    pub(crate) fn record_event(
-        tx: &Transaction,
-        (ticket_id, org_id): (Option<i64>, Option<i64>),
-        actor: &Actor,
-        now: DateTime<Utc>,
-        field: &str,
-        old: Option<&str>,
-        new: Option<&str>,
-    ) -> Result<()> {
-        SqliteStore::record_item_event(
-            tx,
-            EventSubject {
-                ticket_id,
-                org_id,
-                order_id: None,
-            },
-            actor,
-            now,
-            (field, old, new),
-        )
+        if let Ok(m) = std::fs::metadata(dest) {
+            progress(m.len());
+        }
+        result
     }
 
     /// One audit row about a ticket, an order or an organization itself.
@@ -367,6 +397,12 @@ impl SqliteStore {
         now: DateTime<Utc>,
         change: (&str, Option<&str>, Option<&str>),
     ) -> Result<()> {
-        insert_event_row(tx, subject, (&actor.name, actor.source()), now, change)
+        insert_event_row(
+            tx,
+            subject,
+            (&actor.audit_name(), actor.source()),
+            now,
+            change,
+        )
     }
 }

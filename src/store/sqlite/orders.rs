@@ -275,23 +275,7 @@ pub(super) fn order_state(tx: &Transaction, id: i64) -> Result<OrderState> {
     })
 }
 
-/// Attachment names become file names when written back: one plain component, printable.
-pub fn validate_attachment_name(name: &str) -> Result<()> {
-    let bad = name.is_empty()
-        || name == "."
-        || name == ".."
-        || name.chars().count() > 200
-        || name
-            .chars()
-            .any(|c| c == '/' || c == '\\' || c.is_control() || crate::text::is_bidi_control(c));
-    if bad {
-        return Err(StoreError::Other(format!(
-            "attachment name {:?} is not usable (1–200 printable characters, no slashes)",
-            crate::text::sanitize_line(name)
-        )));
-    }
-    Ok(())
-}
+pub use crate::orders::validate_attachment_name;
 
 pub(super) fn insert_order(tx: &Transaction, o: &OrderInsert<'_>) -> Result<i64> {
     let req = o.request;
@@ -318,6 +302,45 @@ pub(super) fn insert_order(tx: &Transaction, o: &OrderInsert<'_>) -> Result<i64>
     })
     .ctx("storing the order")?;
     Ok(tx.last_insert_rowid())
+}
+
+/// An order row as it was (import): every field given.
+pub(super) fn insert_order_row(tx: &Transaction, o: &crate::store::OrderRow<'_>) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO orders (id, org_id, kind, status, level, scenario, month, start_date, end_date,
+             note, requested_on, due_at, created_at, created_by, completed_at, rejected_at,
+             reject_reason, rating_speed, rating_quality, rating_feedback, rated_at, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19, ?20, ?21, ?22)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            o.id,
+            o.org_id,
+            o.kind.as_str(),
+            o.status.as_str(),
+            o.level,
+            o.scenario.map(|s| s.as_str()),
+            o.month.map(|m| m.to_string()),
+            o.start.map(|d| d.to_string()),
+            o.end.map(|d| d.to_string()),
+            o.note,
+            o.requested_on.to_string(),
+            o.due.map(to_ts),
+            to_ts(o.created_at),
+            o.created_by,
+            o.completed_at.map(to_ts),
+            o.rejected_at.map(to_ts),
+            o.reject_reason,
+            o.rating.map(|r| r.speed),
+            o.rating.map(|r| r.quality),
+            o.rating.map(|r| r.feedback.as_str()),
+            o.rating.map(|r| to_ts(r.rated_at)),
+            o.version,
+        ])
+    })
+    .ctx("importing order")?;
+    Ok(())
 }
 
 pub(super) fn update_order(tx: &Transaction, id: i64, patch: &OrderPatch) -> Result<()> {

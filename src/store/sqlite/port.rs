@@ -14,16 +14,29 @@ use crate::domain::{Actor, AuditEvent, Order, Organization, Ticket};
 use crate::policy::PolicyRegistry;
 use crate::sla::columns::{SlaColumns, TicketSlaInputs};
 use crate::store::{
-    AttachmentInsert, ChangeToken, EntryInsert, EntryMail, EventSubject, GeneratedOrg,
-    GeneratedTicket, ImportSummary, MailRecord, Maintenance, OrderFilter, OrderInsert, OrderPatch,
-    OrderState, OrgPatch, OutboxInsert, OutboxMessage, OutboxPatch, QuarantineItem, SortKey, Store,
-    StoreTx, TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch, TicketSort,
+    AttachmentInsert, ChangeToken, EntryInsert, EntryMail, EventRow, EventSubject, ExportRecord,
+    MailRecord, Maintenance, OrderFilter, OrderInsert, OrderPatch, OrderRow, OrderState, OrgPatch,
+    OrgRow, OutboxInsert, OutboxMessage, OutboxPatch, QuarantineItem, SortKey, Store, StoreTx,
+    TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch, TicketRow, TicketSort,
     TriageInsert, TriageItem, TriageState, UrgencyCounts,
 };
 
 /// One open write transaction.
 pub struct SqliteTx<'a> {
     pub(super) tx: &'a Transaction<'a>,
+    /// Set while a bulk load defers index maintenance (see `generate.rs`).
+    bulk: Option<super::generate::BulkState>,
+}
+
+impl<'a> SqliteTx<'a> {
+    pub(super) fn new(tx: &'a Transaction<'a>) -> SqliteTx<'a> {
+        SqliteTx { tx, bulk: None }
+    }
+
+    /// Ends a bulk load the caller left open, so no index stays dropped at commit.
+    pub(super) fn finish(mut self) -> Result<()> {
+        self.bulk_mode(false)
+    }
 }
 
 impl StoreTx for SqliteTx<'_> {
@@ -157,7 +170,12 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn insert_entry(&mut self, e: &EntryInsert<'_>) -> Result<i64> {
-        tickets::insert_entry(
+        let insert = if self.bulk.is_some() {
+            tickets::insert_entry_unindexed
+        } else {
+            tickets::insert_entry
+        };
+        insert(
             self.tx,
             e.ticket_id,
             e.kind,
@@ -411,6 +429,110 @@ impl StoreTx for SqliteTx<'_> {
     fn update_outbox(&mut self, id: i64, patch: &OutboxPatch) -> Result<()> {
         mail::update_outbox(self.tx, id, patch)
     }
+
+    fn insert_org_row(&mut self, o: &OrgRow<'_>) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO orgs (name, policy_set, plan, tz, created_at, plan_since, parent_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    o.name,
+                    o.policy_set,
+                    o.plan,
+                    o.tz,
+                    to_ts(o.created_at),
+                    to_ts(o.plan_since),
+                    o.parent_id
+                ])
+            })
+            .ctx("adding organization")?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    fn ticket_exists(&mut self, id: i64) -> Result<bool> {
+        self.tx
+            .prepare_cached("SELECT 1 FROM tickets WHERE id = ?1")
+            .and_then(|mut s| s.exists([id]))
+            .ctx("checking ticket id")
+    }
+
+    fn order_exists(&mut self, id: i64) -> Result<bool> {
+        self.tx
+            .prepare_cached("SELECT 1 FROM orders WHERE id = ?1")
+            .and_then(|mut s| s.exists([id]))
+            .ctx("checking order id")
+    }
+
+    fn insert_ticket_row(&mut self, t: &TicketRow<'_>) -> Result<i64> {
+        tickets::insert_ticket(
+            self.tx,
+            &InsertTicket {
+                id: t.id,
+                org_id: t.org_id,
+                kind: t.kind,
+                severity: t.severity,
+                severity_rank: t.severity_rank,
+                status: t.status,
+                summary: t.summary,
+                description: t.description,
+                component: t.component,
+                environment: t.environment,
+                affected_version: t.affected_version,
+                assignee: t.assignee,
+                created_at: to_ts(t.created_at),
+                updated_at: to_ts(t.updated_at),
+                first_response_at: t.first_response_at.map(to_ts),
+                resolved_at: t.resolved_at.map(to_ts),
+                priority: t.priority,
+                version: t.version,
+                requester_name: t.requester_name,
+                requester_address: t.requester_address,
+                channel: t.channel,
+                follows: t.follows,
+            },
+        )
+    }
+
+    fn insert_pause(
+        &mut self,
+        ticket_id: i64,
+        start: DateTime<Utc>,
+        end: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO pauses (ticket_id, started_at, ended_at) VALUES (?1, ?2, ?3)",
+            )
+            .and_then(|mut s| s.execute(params![ticket_id, to_ts(start), end.map(to_ts)]))
+            .ctx("adding pause")?;
+        Ok(())
+    }
+
+    fn insert_event_row(&mut self, e: &EventRow<'_>) -> Result<()> {
+        super::insert_event_row(
+            self.tx,
+            e.subject,
+            (e.actor, e.actor_source),
+            e.at,
+            (e.field, e.old, e.new),
+        )
+    }
+
+    fn insert_order_row(&mut self, o: &OrderRow<'_>) -> Result<()> {
+        super::orders::insert_order_row(self.tx, o)
+    }
+
+    fn bulk_mode(&mut self, on: bool) -> Result<()> {
+        match (on, self.bulk.take()) {
+            (true, None) => self.bulk = Some(super::generate::begin(self.tx)?),
+            (true, Some(state)) => self.bulk = Some(state),
+            (false, Some(state)) => super::generate::finish(self.tx, state)?,
+            (false, None) => {}
+        }
+        Ok(())
+    }
 }
 
 impl Maintenance for SqliteStore {
@@ -418,8 +540,8 @@ impl Maintenance for SqliteStore {
         SqliteStore::integrity_check(self)
     }
 
-    fn backup_to(&self, dest: &Path) -> Result<()> {
-        SqliteStore::backup_to(self, dest)
+    fn backup_to(&self, dest: &Path, progress: &(dyn Fn(u64) + Sync)) -> Result<()> {
+        SqliteStore::backup_to(self, dest, progress)
     }
 }
 
@@ -433,7 +555,11 @@ impl Store for SqliteStore {
     }
 
     fn write(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()> {
-        SqliteStore::write(self, |tx| body(&mut SqliteTx { tx }))
+        SqliteStore::write(self, |tx| {
+            let mut stx = SqliteTx::new(tx);
+            body(&mut stx)?;
+            stx.finish()
+        })
     }
 
     fn change_token(&self) -> Result<ChangeToken> {
@@ -581,26 +707,11 @@ impl Store for SqliteStore {
         mail::attachment(&self.conn, id)
     }
 
-    fn export(&self, out: &mut dyn std::io::Write) -> Result<(usize, usize)> {
-        SqliteStore::export(self, out)
-    }
-
-    fn import(
-        &mut self,
-        input: &mut dyn std::io::BufRead,
+    fn export_snapshot(
+        &self,
         now: DateTime<Utc>,
-    ) -> Result<ImportSummary> {
-        SqliteStore::import(self, input, now)
-    }
-
-    fn insert_generated(
-        &mut self,
-        orgs: &[GeneratedOrg],
-        tickets: &mut dyn Iterator<Item = GeneratedTicket>,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        bulk: bool,
-    ) -> Result<usize> {
-        SqliteStore::insert_generated(self, orgs, tickets, actor, now, bulk)
+        sink: &mut dyn FnMut(ExportRecord) -> Result<()>,
+    ) -> Result<()> {
+        SqliteStore::export_snapshot(self, now, sink)
     }
 }

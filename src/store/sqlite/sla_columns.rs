@@ -2,15 +2,13 @@
 //! index walk, never recomputing in SQL. They are refreshed inside every write transaction
 //! that touches something they depend on (status, severity, plan, replies).
 
-use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Context, Result, StoreError, from_ts, opt_from_ts};
 
 use crate::assurance::AssuranceWindow;
 use crate::policy::Metric;
-use crate::policy::PolicyRegistry;
-pub use crate::sla::columns::{SlaColumns, TicketSlaInputs, columns_from_metrics};
+pub use crate::sla::columns::{SlaColumns, TicketSlaInputs};
 use crate::sla::{Pause, RecordedBreach, TicketTimeline};
 
 /// Reads everything the SLA engine needs about one ticket.
@@ -52,34 +50,8 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
             what: "ticket",
             key: ticket_id.to_string(),
         })?;
-    let pauses = tx
-        .prepare_cached(
-            "SELECT started_at, ended_at FROM pauses WHERE ticket_id = ?1 ORDER BY started_at",
-        )
-        .and_then(|mut s| {
-            s.query_map([ticket_id], |r| {
-                Ok(Pause {
-                    start: from_ts(r.get(0)?),
-                    end: opt_from_ts(r.get(1)?),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()
-        })
-        .ctx("loading pauses")?;
-    let resolved_spans = tx
-        .prepare_cached(
-            "SELECT started_at, ended_at FROM resolved_spans WHERE ticket_id = ?1 ORDER BY started_at",
-        )
-        .and_then(|mut s| {
-            s.query_map([ticket_id], |r| {
-                Ok(Pause {
-                    start: from_ts(r.get(0)?),
-                    end: opt_from_ts(r.get(1)?),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()
-        })
-        .ctx("loading resolved spans")?;
+    let pauses = spans(tx, "pauses", ticket_id)?;
+    let resolved_spans = spans(tx, "resolved_spans", ticket_id)?;
     let breaches: Vec<(String, i64)> = tx
         .prepare_cached("SELECT metric, at FROM breaches WHERE ticket_id = ?1 ORDER BY metric")
         .and_then(|mut s| {
@@ -147,6 +119,24 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
     })
 }
 
+/// A ticket's spans of one kind (`pauses`: time pending; `resolved_spans`: time resolved
+/// before a reopen), oldest first.
+fn spans(conn: &rusqlite::Connection, table: &'static str, ticket_id: i64) -> Result<Vec<Pause>> {
+    conn.prepare_cached(&format!(
+        "SELECT started_at, ended_at FROM {table} WHERE ticket_id = ?1 ORDER BY started_at"
+    ))
+    .and_then(|mut s| {
+        s.query_map([ticket_id], |r| {
+            Ok(Pause {
+                start: from_ts(r.get(0)?),
+                end: opt_from_ts(r.get(1)?),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()
+    })
+    .ctx(&format!("loading {}", table.replace('_', " ")))
+}
+
 /// The event-assurance orders (not rejected) of a ticket's organization.
 pub(super) fn assurance_windows(
     conn: &rusqlite::Connection,
@@ -179,29 +169,6 @@ pub(super) fn assurance_windows(
         .collect()
 }
 
-/// Recomputes and stores one ticket's SLA columns.
-pub fn refresh(
-    tx: &Transaction,
-    policies: &PolicyRegistry,
-    ticket_id: i64,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    refresh_inputs(tx, policies, ticket_id, now).map(|_| ())
-}
-
-/// `refresh`, handing back what it read (a plan change also needs the plan).
-fn refresh_inputs(
-    tx: &Transaction,
-    policies: &PolicyRegistry,
-    ticket_id: i64,
-    now: DateTime<Utc>,
-) -> Result<TicketSlaInputs> {
-    let inputs = load_inputs(tx, ticket_id)?;
-    let cols = crate::sla::columns::ticket_columns(policies, &inputs, now);
-    store_columns(tx, ticket_id, &cols)?;
-    Ok(inputs)
-}
-
 pub fn store_columns(tx: &Transaction, ticket_id: i64, cols: &SlaColumns) -> Result<()> {
     tx.prepare_cached(
         "UPDATE tickets SET first_response_due = ?2, next_due = ?3, risk_at = ?4, breach_at = ?5,
@@ -225,33 +192,6 @@ pub fn store_columns(tx: &Transaction, ticket_id: i64, cols: &SlaColumns) -> Res
     })
     .ctx("storing SLA due instants")?;
     Ok(())
-}
-
-/// After an organization's plan or link changed: recomputes every open ticket of the
-/// organization and of the accounts linked to it "from their creation" on the plan that
-/// now serves them, and moves them to that plan's queue priority. Returns how many.
-pub fn refresh_org_tickets(
-    tx: &Transaction,
-    policies: &PolicyRegistry,
-    org_id: i64,
-    now: DateTime<Utc>,
-) -> Result<usize> {
-    let ids = open_ticket_ids(tx, org_id)?;
-    for &id in &ids {
-        let inputs = refresh_inputs(tx, policies, id, now)?;
-        let priority = policies
-            .get(&inputs.policy_set)
-            .and_then(|set| {
-                let tz = inputs.tz.parse::<chrono_tz::Tz>().ok()?;
-                let opened = inputs.timeline.opened.with_timezone(&tz).date_naive();
-                set.plan(set.effective_plan(&inputs.plan, opened))
-            })
-            .map_or(100, |p| i64::from(p.priority));
-        tx.prepare_cached("UPDATE tickets SET priority = ?2 WHERE id = ?1")
-            .and_then(|mut s| s.execute(params![id, priority]))
-            .ctx("storing queue priority")?;
-    }
-    Ok(ids.len())
 }
 
 /// Open tickets of an organization and of the accounts linked to it.

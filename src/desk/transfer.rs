@@ -1,0 +1,940 @@
+//! Export and import as JSON Lines: one organization, one ticket (with its conversation,
+//! pauses and audit events) or one service order (with its rating, deliverables and audit
+//! events) per line. The format, its validation (every error names its line) and the rules
+//! live here; the store only streams a snapshot out and takes rows in.
+//!
+//! Import is all or nothing: every line is parsed and checked first, then everything is
+//! written in one transaction, SLA columns from the one evaluation, audited. Anything the
+//! program accepted imports back: history is checked against the plan that served the
+//! organization when the ticket was opened (from its audit trail), not today's plan.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, Write};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::Desk;
+use super::sla::{refresh, refresh_org_tickets};
+use crate::domain::{
+    self, AuditEvent, AuthorRole, Channel, EntryKind, Environment, OrderKind, OrderRating,
+    OrderStatus, Scenario, Status, TicketKind, YearMonth,
+};
+use crate::policy::rules;
+use crate::sla::columns;
+use crate::store::{
+    EntryInsert, EventRow, EventSubject, ExportRecord, OrderRow, OrgPatch, OrgRow, Result,
+    StoreError, TicketPatch, TicketRow,
+};
+
+/// Largest id and version an import accepts: far beyond any real desk, far below where
+/// `version + 1` or an id computation could overflow (and exact in JSON numbers).
+pub const MAX_IMPORTED_NUMBER: i64 = (1 << 53) - 1;
+
+/// Longest line accepted by import (a ticket with a large description and conversation).
+const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+enum Record {
+    Org(OrgRecord),
+    Ticket(Box<TicketRecord>),
+    Order(Box<OrderRecord>),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrderRecord {
+    id: i64,
+    org: String,
+    kind: OrderKind,
+    status: OrderStatus,
+    level: Option<u8>,
+    scenario: Option<Scenario>,
+    month: Option<String>,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    #[serde(default)]
+    note: String,
+    requested_on: NaiveDate,
+    due: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    created_by: String,
+    completed_at: Option<DateTime<Utc>>,
+    rejected_at: Option<DateTime<Utc>>,
+    reject_reason: Option<String>,
+    rating: Option<RatingRecord>,
+    #[serde(default)]
+    attachments: Vec<AttachmentRecord>,
+    #[serde(default = "one")]
+    version: i64,
+    #[serde(default)]
+    events: Vec<EventRecord>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RatingRecord {
+    speed: u8,
+    quality: u8,
+    feedback: String,
+    rated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AttachmentRecord {
+    name: String,
+    /// Standard base64 of the bytes.
+    data: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrgRecord {
+    name: String,
+    policy_set: String,
+    plan: String,
+    tz: String,
+    created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    plan_since: Option<DateTime<Utc>>,
+    /// The organization this one is linked to (its tickets get that one's plan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    linked_to: Option<String>,
+    #[serde(default)]
+    events: Vec<EventRecord>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TicketRecord {
+    id: i64,
+    org: String,
+    kind: TicketKind,
+    severity: String,
+    status: Status,
+    summary: String,
+    #[serde(default)]
+    description: String,
+    component: Option<String>,
+    environment: Option<Environment>,
+    affected_version: Option<String>,
+    assignee: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    first_response_at: Option<DateTime<Utc>>,
+    resolved_at: Option<DateTime<Utc>>,
+    #[serde(default = "one")]
+    version: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    requester_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    requester_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    channel: Option<Channel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    follows: Option<i64>,
+    #[serde(default)]
+    conversation: Vec<EntryRecord>,
+    #[serde(default)]
+    pauses: Vec<PauseRecord>,
+    #[serde(default)]
+    events: Vec<EventRecord>,
+}
+
+fn one() -> i64 {
+    1
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntryRecord {
+    kind: EntryKind,
+    role: AuthorRole,
+    author: String,
+    body: String,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PauseRecord {
+    start: DateTime<Utc>,
+    end: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventRecord {
+    actor: String,
+    actor_source: String,
+    at: DateTime<Utc>,
+    field: String,
+    old: Option<String>,
+    new: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub orgs: usize,
+    pub tickets: usize,
+    pub entries: usize,
+    pub events: usize,
+    pub orders: usize,
+}
+
+impl Desk {
+    /// Streams the database as JSON Lines from one snapshot: organizations, tickets, orders.
+    /// Returns how many organizations and tickets were written.
+    pub fn export(&self, out: &mut dyn Write) -> Result<(usize, usize)> {
+        export_store(&*self.store, out)
+    }
+}
+
+/// [`Desk::export`] over any store (the contract suite exports a bare store).
+pub fn export_store(
+    store: &dyn crate::store::Store,
+    out: &mut dyn Write,
+) -> Result<(usize, usize)> {
+    {
+        let io_err = |e: std::io::Error| StoreError::Other(format!("writing export: {e}"));
+        let (mut orgs, mut tickets) = (0, 0);
+        store.export_snapshot(Utc::now(), &mut |rec| {
+            let line = match rec {
+                ExportRecord::Org { org, events } => {
+                    orgs += 1;
+                    Record::Org(OrgRecord {
+                        name: org.name,
+                        policy_set: org.policy_set,
+                        plan: org.plan,
+                        tz: org.tz,
+                        created_at: org.created_at,
+                        plan_since: Some(org.plan_since),
+                        linked_to: org.parent,
+                        events: events.into_iter().map(event_record).collect(),
+                    })
+                }
+                ExportRecord::Ticket(detail) => {
+                    let detail = *detail;
+                    let Some(t) = detail.ticket else {
+                        return Ok(());
+                    };
+                    tickets += 1;
+                    Record::Ticket(Box::new(TicketRecord {
+                        id: t.id,
+                        org: t.org,
+                        kind: t.kind,
+                        severity: t.severity,
+                        status: t.status,
+                        summary: t.summary,
+                        description: t.description,
+                        component: t.component,
+                        environment: t.environment,
+                        affected_version: t.affected_version,
+                        assignee: t.assignee,
+                        created_at: t.created_at,
+                        updated_at: t.updated_at,
+                        first_response_at: t.first_response_at,
+                        resolved_at: t.resolved_at,
+                        version: t.version,
+                        requester_name: t.requester_name,
+                        requester_address: t.requester_address,
+                        channel: t.channel,
+                        follows: t.follows,
+                        conversation: detail
+                            .conversation
+                            .into_iter()
+                            .map(|e| EntryRecord {
+                                kind: e.kind,
+                                role: e.role,
+                                author: e.author,
+                                body: e.body,
+                                created_at: e.created_at,
+                            })
+                            .collect(),
+                        pauses: detail
+                            .pauses
+                            .into_iter()
+                            .map(|p| PauseRecord {
+                                start: p.start,
+                                end: p.end,
+                            })
+                            .collect(),
+                        events: detail.events.into_iter().map(event_record).collect(),
+                    }))
+                }
+                ExportRecord::Order {
+                    order: o,
+                    attachments,
+                    events,
+                } => {
+                    let o = *o;
+                    Record::Order(Box::new(OrderRecord {
+                        id: o.id,
+                        org: o.org,
+                        kind: o.kind,
+                        status: o.status,
+                        level: o.level,
+                        scenario: o.scenario,
+                        month: o.month.map(|m| m.to_string()),
+                        start: o.start,
+                        end: o.end,
+                        note: o.note,
+                        requested_on: o.requested_on,
+                        due: o.due,
+                        created_at: o.created_at,
+                        created_by: o.created_by,
+                        completed_at: o.completed_at,
+                        rejected_at: o.rejected_at,
+                        reject_reason: o.reject_reason,
+                        rating: o.rating.map(|r| RatingRecord {
+                            speed: r.speed,
+                            quality: r.quality,
+                            feedback: r.feedback,
+                            rated_at: r.rated_at,
+                        }),
+                        attachments: attachments
+                            .into_iter()
+                            .map(|(name, data)| AttachmentRecord {
+                                name,
+                                data: BASE64.encode(data),
+                            })
+                            .collect(),
+                        version: o.version,
+                        events: events.into_iter().map(event_record).collect(),
+                    }))
+                }
+            };
+            write_line(out, &line).map_err(io_err)
+        })?;
+        Ok((orgs, tickets))
+    }
+}
+
+impl Desk {
+    /// Imports JSON Lines: one bad line imports nothing, and the error names the line.
+    pub fn import(&mut self, input: &mut dyn BufRead, now: DateTime<Utc>) -> Result<ImportSummary> {
+        self.import_audited(input, now, None)
+    }
+
+    /// [`Desk::import`], recording in the same transaction who imported what from where
+    /// (an audit row about the database itself, so it is not part of a later export).
+    pub fn import_audited(
+        &mut self,
+        input: &mut dyn BufRead,
+        now: DateTime<Utc>,
+        audit: Option<(&crate::domain::Actor, &str)>,
+    ) -> Result<ImportSummary> {
+        let records = parse_records(input)?;
+        let policies = self.policies.clone();
+        let mut known: HashMap<String, KnownOrg> = HashMap::new();
+        for o in self.store.list_orgs()? {
+            let history = self.store.org_events(o.id)?;
+            known.insert(
+                o.name.clone(),
+                KnownOrg {
+                    existing_id: Some(o.id),
+                    policy_set: o.policy_set,
+                    plan: o.plan,
+                    tz: o.tz,
+                    parent: o.parent,
+                    history: history
+                        .into_iter()
+                        .map(|e| (e.at, e.field, e.old, e.new))
+                        .collect(),
+                },
+            );
+        }
+        // Check every rule before writing anything.
+        let mut in_file: HashSet<String> = HashSet::new();
+        for (line, rec) in &records {
+            let fail = |message: String| StoreError::Import {
+                line: *line,
+                message,
+            };
+            if let Record::Org(o) = rec {
+                rules::validate_org(&policies, &o.name, &o.policy_set, &o.plan, &o.tz)
+                    .map_err(|e| fail(e.to_string()))?;
+                if !in_file.insert(o.name.clone()) {
+                    return Err(fail(format!("organization {:?} appears twice", o.name)));
+                }
+                if o.linked_to.as_deref() == Some(o.name.as_str()) {
+                    return Err(fail(format!(
+                        "organization {:?} is linked to itself",
+                        o.name
+                    )));
+                }
+                match known.get(&o.name) {
+                    Some(ex)
+                        if ex.policy_set != o.policy_set || ex.plan != o.plan || ex.tz != o.tz =>
+                    {
+                        return Err(fail(format!(
+                            "organization {:?} already exists with different settings",
+                            o.name
+                        )));
+                    }
+                    Some(_) => {}
+                    None => {
+                        known.insert(
+                            o.name.clone(),
+                            KnownOrg {
+                                existing_id: None,
+                                policy_set: o.policy_set.clone(),
+                                plan: o.plan.clone(),
+                                tz: o.tz.clone(),
+                                parent: o.linked_to.clone(),
+                                history: o
+                                    .events
+                                    .iter()
+                                    .map(|e| (e.at, e.field.clone(), e.old.clone(), e.new.clone()))
+                                    .collect(),
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        let mut seen_orgs: HashSet<&str> = HashSet::new();
+        let mut ticket_ids = HashSet::new();
+        let mut order_ids = HashSet::new();
+        for (line, rec) in &records {
+            let fail = |message: String| StoreError::Import {
+                line: *line,
+                message,
+            };
+            let org_known = |name: &str, seen: &HashSet<&str>| {
+                seen.contains(name) || known.get(name).is_some_and(|k| k.existing_id.is_some())
+            };
+            match rec {
+                Record::Org(o) => {
+                    seen_orgs.insert(&o.name);
+                    for e in &o.events {
+                        check_event(e).map_err(fail)?;
+                    }
+                    if let Some(parent) = o
+                        .linked_to
+                        .as_ref()
+                        .and_then(|p| known.get(p).map(|k| (p, k)))
+                    {
+                        if parent.1.parent.is_some() {
+                            return Err(fail(format!(
+                                "organization {:?} is linked to {:?}, which is itself linked (links do not chain)",
+                                o.name, parent.0
+                            )));
+                        }
+                        if parent.1.policy_set != o.policy_set {
+                            return Err(fail(format!(
+                                "organization {:?} is linked to {:?} of another policy set",
+                                o.name, parent.0
+                            )));
+                        }
+                    }
+                }
+                Record::Order(o) => {
+                    if !org_known(&o.org, &seen_orgs) {
+                        return Err(fail(format!(
+                            "order {} names organization {:?}, which is neither in the database nor on an earlier line",
+                            o.id, o.org
+                        )));
+                    }
+                    if o.id <= 0 || !order_ids.insert(o.id) {
+                        return Err(fail(format!(
+                            "order id {} is not positive or appears twice",
+                            o.id
+                        )));
+                    }
+                    check_number("order id", o.id).map_err(&fail)?;
+                    check_number("order version", o.version)
+                        .map_err(|m| fail(format!("order {}: {m}", o.id)))?;
+                    check_order_record(o).map_err(|m| fail(format!("order {}: {m}", o.id)))?;
+                    if let (Some(level), Some(set)) = (
+                        o.level,
+                        known.get(&o.org).and_then(|k| policies.get(&k.policy_set)),
+                    ) && !set.orders.levels.contains_key(&level)
+                    {
+                        return Err(fail(format!(
+                            "order {}: event assurance level {level} is not a level of policy set {} (levels: {})",
+                            o.id,
+                            set.name,
+                            set.orders
+                                .levels
+                                .keys()
+                                .map(|l| l.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )));
+                    }
+                    for e in &o.events {
+                        check_event(e).map_err(|m| fail(format!("order {}: {m}", o.id)))?;
+                    }
+                }
+                Record::Ticket(t) => {
+                    check_number("ticket id", t.id).map_err(&fail)?;
+                    check_number("ticket version", t.version)
+                        .map_err(|m| fail(format!("ticket {}: {m}", t.id)))?;
+                    if let Some(a) = &t.assignee {
+                        domain::validate_user_name(a)
+                            .map_err(|e| fail(format!("ticket {}: assignee: {e}", t.id)))?;
+                    }
+                    if !ticket_ids.insert(t.id) {
+                        return Err(fail(format!("ticket {} appears twice", t.id)));
+                    }
+                    if !org_known(&t.org, &seen_orgs) {
+                        return Err(fail(format!(
+                            "ticket {} names organization {:?}, which is neither in the database nor on an earlier line",
+                            t.id, t.org
+                        )));
+                    }
+                    let org = &known[&t.org];
+                    let set = rules::policy_set(&policies, &org.policy_set)
+                        .map_err(|e| fail(e.to_string()))?;
+                    let tz = domain::parse_tz(&org.tz).map_err(|e| fail(e.to_string()))?;
+                    // The kind rule guards creation: check it against the plan that served
+                    // the organization when the ticket was opened, as its history tells.
+                    let served = plan_for_tickets_at(&known, &t.org, t.created_at);
+                    let plan =
+                        set.effective_plan(&served, t.created_at.with_timezone(&tz).date_naive());
+                    rules::validate_kind_severity(set, &t.org, plan, t.kind, &t.severity)
+                        .and_then(|_| domain::validate_summary(&t.summary))
+                        .and_then(|_| domain::validate_body("description", &t.description, true))
+                        .map_err(|e| fail(format!("ticket {}: {e}", t.id)))?;
+                    check_ticket_record(t).map_err(|m| fail(format!("ticket {}: {m}", t.id)))?;
+                }
+            }
+        }
+        let mut summary = ImportSummary::default();
+        self.store.write(&mut |tx| {
+            summary = ImportSummary::default();
+            let big = records.len() > 1000;
+            if big {
+                tx.bulk_mode(true)?;
+            }
+            let mut org_ids: HashMap<String, i64> = known
+                .iter()
+                .filter_map(|(k, v)| v.existing_id.map(|id| (k.clone(), id)))
+                .collect();
+            let mut imported_tickets = Vec::new();
+            for (line, rec) in &records {
+                let fail = |message: String| StoreError::Import { line: *line, message };
+                match rec {
+                    Record::Org(o) => {
+                        if org_ids.contains_key(&o.name) {
+                            continue;
+                        }
+                        let id = tx.insert_org_row(&OrgRow {
+                            name: &o.name,
+                            policy_set: &o.policy_set,
+                            plan: &o.plan,
+                            tz: &o.tz,
+                            created_at: o.created_at,
+                            plan_since: o.plan_since.unwrap_or(o.created_at),
+                            parent_id: None,
+                        })?;
+                        org_ids.insert(o.name.clone(), id);
+                        for e in &o.events {
+                            tx.insert_event_row(&event_row(EventSubject::org(id), e))?;
+                            summary.events += 1;
+                        }
+                        summary.orgs += 1;
+                    }
+                    Record::Ticket(t) => {
+                        if tx.ticket_exists(t.id)? {
+                            return Err(fail(format!("ticket {} already exists in the database", t.id)));
+                        }
+                        let org_id = org_ids[&t.org];
+                        let set = rules::policy_set(&policies, &known[&t.org].policy_set)?;
+                        tx.insert_ticket_row(&TicketRow {
+                            id: Some(t.id),
+                            org_id,
+                            kind: t.kind,
+                            severity: &t.severity,
+                            severity_rank: set.severity_rank(&t.severity).unwrap_or(0) as i64,
+                            status: t.status,
+                            summary: &t.summary,
+                            description: &t.description,
+                            component: t.component.as_deref(),
+                            environment: t.environment,
+                            affected_version: t.affected_version.as_deref(),
+                            assignee: t.assignee.as_deref(),
+                            created_at: t.created_at,
+                            updated_at: t.updated_at,
+                            first_response_at: t.first_response_at,
+                            resolved_at: t.resolved_at,
+                            // Decided below, once links and orders are in.
+                            priority: 100,
+                            version: t.version,
+                            requester_name: t.requester_name.as_deref(),
+                            requester_address: t.requester_address.as_deref(),
+                            channel: t.channel,
+                            follows: t.follows,
+                        })?;
+                        for e in &t.conversation {
+                            tx.insert_entry(&EntryInsert {
+                                ticket_id: t.id,
+                                kind: e.kind,
+                                role: e.role,
+                                author: &e.author,
+                                body: &e.body,
+                                at: e.created_at,
+                            })?;
+                            summary.entries += 1;
+                        }
+                        for p in &t.pauses {
+                            tx.insert_pause(t.id, p.start, p.end)?;
+                        }
+                        let subject = EventSubject {
+                            ticket_id: Some(t.id),
+                            org_id: Some(org_id),
+                            order_id: None,
+                        };
+                        for e in &t.events {
+                            tx.insert_event_row(&event_row(subject, e))?;
+                            summary.events += 1;
+                        }
+                        imported_tickets.push(t.id);
+                        summary.tickets += 1;
+                    }
+                    Record::Order(o) => {
+                        if tx.order_exists(o.id)? {
+                            return Err(fail(format!("order {} already exists in the database", o.id)));
+                        }
+                        let org_id = org_ids[&o.org];
+                        let rating = o.rating.as_ref().map(|r| OrderRating {
+                            speed: r.speed,
+                            quality: r.quality,
+                            feedback: r.feedback.clone(),
+                            rated_at: r.rated_at,
+                        });
+                        tx.insert_order_row(&OrderRow {
+                            id: o.id,
+                            org_id,
+                            kind: o.kind,
+                            status: o.status,
+                            level: o.level,
+                            scenario: o.scenario,
+                            month: o.month.as_deref().and_then(|m| m.parse::<YearMonth>().ok()),
+                            start: o.start,
+                            end: o.end,
+                            note: &o.note,
+                            requested_on: o.requested_on,
+                            due: o.due,
+                            created_at: o.created_at,
+                            created_by: &o.created_by,
+                            completed_at: o.completed_at,
+                            rejected_at: o.rejected_at,
+                            reject_reason: o.reject_reason.as_deref(),
+                            rating: rating.as_ref(),
+                            version: o.version,
+                        })?;
+                        for a in &o.attachments {
+                            let data = BASE64.decode(&a.data).unwrap_or_default();
+                            tx.insert_order_attachment(
+                                o.id,
+                                &a.name,
+                                &data,
+                                o.completed_at.unwrap_or(o.created_at),
+                            )?;
+                        }
+                        let subject = EventSubject {
+                            ticket_id: None,
+                            org_id: Some(org_id),
+                            order_id: Some(o.id),
+                        };
+                        for e in &o.events {
+                            tx.insert_event_row(&event_row(subject, e))?;
+                            summary.events += 1;
+                        }
+                        summary.orders += 1;
+                    }
+                }
+            }
+            // Links last: a parent may come after its linked account in the file.
+            for (line, rec) in &records {
+                if let Record::Org(o) = rec
+                    && let Some(parent) = &o.linked_to
+                {
+                    let Some(&parent_id) = org_ids.get(parent) else {
+                        return Err(StoreError::Import {
+                            line: *line,
+                            message: format!(
+                                "organization {:?} is linked to {parent:?}, which is neither in the database nor in the file",
+                                o.name
+                            ),
+                        });
+                    };
+                    let org_id = org_ids[&o.name];
+                    if tx.org_by_id(org_id)?.parent.is_none() {
+                        tx.update_org(org_id, &OrgPatch::Parent(Some(parent_id)))?;
+                        refresh_org_tickets(tx, &policies, org_id, now)?;
+                    }
+                }
+            }
+            if big {
+                tx.bulk_mode(false)?;
+            }
+            // The one SLA evaluation and the queue priority of every imported ticket, now
+            // that its organization's links and event assurances are in.
+            for &id in &imported_tickets {
+                let inputs = refresh(tx, &policies, id, now)?;
+                tx.update_ticket(id, &TicketPatch::Priority(columns::plan_priority(&policies, &inputs)))?;
+            }
+            if let Some((actor, source)) = audit {
+                tx.record_event(
+                    EventSubject::default(),
+                    actor,
+                    now,
+                    (
+                        "import",
+                        None,
+                        Some(&format!(
+                            "{source}: {} organizations, {} tickets, {} conversation entries, {} events, {} service orders",
+                            summary.orgs, summary.tickets, summary.entries, summary.events, summary.orders
+                        )),
+                    ),
+                )?;
+            }
+            Ok(())
+        })?;
+        Ok(summary)
+    }
+}
+
+/// One audit row of an organization itself: (at, field, old, new).
+type Change = (DateTime<Utc>, String, Option<String>, Option<String>);
+
+/// What import knows about an organization: from the database or from the file.
+struct KnownOrg {
+    existing_id: Option<i64>,
+    policy_set: String,
+    plan: String,
+    tz: String,
+    parent: Option<String>,
+    history: Vec<Change>,
+}
+
+impl KnownOrg {
+    /// The value of `field` at instant `t`: today's, unless a later change says what it was.
+    fn at(&self, field: &str, now_value: Option<String>, t: DateTime<Utc>) -> Option<String> {
+        let mut later: Vec<_> = self
+            .history
+            .iter()
+            .filter(|(at, f, _, _)| f == field && *at > t)
+            .collect();
+        later.sort_by_key(|(at, ..)| *at);
+        match later.first() {
+            Some((_, _, old, _)) => old.clone(),
+            None => now_value,
+        }
+    }
+}
+
+/// The plan whose targets served an organization's tickets at `t`: its own plan then, or its
+/// parent's when it was linked then.
+fn plan_for_tickets_at(known: &HashMap<String, KnownOrg>, name: &str, t: DateTime<Utc>) -> String {
+    let org = &known[name];
+    let own = org
+        .at("plan", Some(org.plan.clone()), t)
+        .unwrap_or_else(|| org.plan.clone());
+    match org
+        .at("linked_to", org.parent.clone(), t)
+        .and_then(|p| known.get(&p))
+    {
+        Some(parent) => parent
+            .at("plan", Some(parent.plan.clone()), t)
+            .unwrap_or_else(|| parent.plan.clone()),
+        None => own,
+    }
+}
+
+fn event_record(e: AuditEvent) -> EventRecord {
+    EventRecord {
+        actor: e.actor,
+        actor_source: e.actor_source,
+        at: e.at,
+        field: e.field,
+        old: e.old,
+        new: e.new,
+    }
+}
+
+fn event_row(subject: EventSubject, e: &EventRecord) -> EventRow<'_> {
+    EventRow {
+        subject,
+        actor: &e.actor,
+        actor_source: &e.actor_source,
+        at: e.at,
+        field: &e.field,
+        old: e.old.as_deref(),
+        new: e.new.as_deref(),
+    }
+}
+
+/// Ids and versions: positive and far from overflowing.
+fn check_number(what: &str, n: i64) -> std::result::Result<(), String> {
+    if !(1..=MAX_IMPORTED_NUMBER).contains(&n) {
+        return Err(format!(
+            "{what} {n} is out of range (1 to {MAX_IMPORTED_NUMBER})"
+        ));
+    }
+    Ok(())
+}
+
+/// An audit row must name a source the program writes.
+fn check_event(e: &EventRecord) -> std::result::Result<(), String> {
+    if !["os", "as", "system"].contains(&e.actor_source.as_str()) {
+        return Err(format!(
+            "unknown actor_source {:?} (allowed: os, as, system)",
+            e.actor_source
+        ));
+    }
+    Ok(())
+}
+
+/// The facts a ticket record must be consistent about.
+fn check_ticket_record(t: &TicketRecord) -> std::result::Result<(), String> {
+    for e in &t.conversation {
+        domain::validate_body("conversation entry", &e.body, false).map_err(|e| e.to_string())?;
+    }
+    for p in &t.pauses {
+        if p.end.is_some_and(|end| end < p.start) {
+            return Err("a pause ends before it starts".into());
+        }
+    }
+    if t.pauses.iter().filter(|p| p.end.is_none()).count()
+        > usize::from(t.status == Status::Pending)
+    {
+        return Err(format!("open pauses do not match status {}", t.status));
+    }
+    for e in &t.events {
+        check_event(e)?;
+    }
+    Ok(())
+}
+
+/// The facts an order record must be consistent about (history is imported as it was; the
+/// plan rules for new requests are not re-applied).
+fn check_order_record(o: &OrderRecord) -> std::result::Result<(), String> {
+    match o.kind {
+        OrderKind::EventAssurance => match (o.level, o.start, o.end) {
+            (Some(_), Some(a), Some(b)) if a <= b => {}
+            _ => {
+                return Err(
+                    "event assurance needs level, start and end (end not before start)".into(),
+                );
+            }
+        },
+        OrderKind::AvailabilityCheck if o.scenario.is_none() => {
+            return Err("an availability check needs a scenario".into());
+        }
+        OrderKind::MonthlyReport => match o.month.as_deref().map(str::parse::<YearMonth>) {
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Err(e),
+            None => return Err("a monthly report needs its month".into()),
+        },
+        _ => {}
+    }
+    match o.status {
+        OrderStatus::Completed if o.completed_at.is_none() => {
+            return Err("completed without completed_at".into());
+        }
+        OrderStatus::Rejected
+            if o.reject_reason
+                .as_deref()
+                .is_none_or(|r| r.trim().is_empty()) =>
+        {
+            return Err("rejected without a reason".into());
+        }
+        _ => {}
+    }
+    if let Some(r) = &o.rating {
+        crate::orders::check_rating(
+            o.status,
+            false,
+            i64::from(r.speed),
+            i64::from(r.quality),
+            &r.feedback,
+        )
+        .map_err(|e| e.0)?;
+    }
+    let mut names = HashSet::new();
+    for a in &o.attachments {
+        crate::store::validate_attachment_name(&a.name).map_err(|e| e.to_string())?;
+        if !names.insert(&a.name) {
+            return Err(format!("attachment {:?} appears twice", a.name));
+        }
+        BASE64
+            .decode(&a.data)
+            .map_err(|e| format!("attachment {:?} is not base64: {e}", a.name))?;
+    }
+    Ok(())
+}
+
+/// One record per line. Besides the control characters JSON always escapes, C1 controls
+/// and bidirectional overrides are written as `\uXXXX` too, so an export printed on a
+/// terminal stays inert (they can only occur inside strings, where the escape is the same
+/// character to any JSON reader).
+fn write_line(out: &mut dyn Write, rec: &Record) -> std::io::Result<()> {
+    let json = serde_json::to_string(rec)?;
+    if json.chars().any(needs_escape) {
+        let mut escaped = String::with_capacity(json.len() + 16);
+        for c in json.chars() {
+            if needs_escape(c) {
+                escaped.push_str(&format!("\\u{:04x}", c as u32));
+            } else {
+                escaped.push(c);
+            }
+        }
+        out.write_all(escaped.as_bytes())?;
+    } else {
+        out.write_all(json.as_bytes())?;
+    }
+    out.write_all(b"\n")
+}
+
+fn needs_escape(c: char) -> bool {
+    matches!(c as u32, 0x7f..=0x9f | 0x2028 | 0x2029) || crate::text::is_bidi_control(c)
+}
+
+/// Reads and parses every line; blank lines are skipped, anything else must be a record.
+fn parse_records(input: &mut dyn BufRead) -> Result<Vec<(usize, Record)>> {
+    let mut records = Vec::new();
+    let mut buf = Vec::new();
+    let mut line_no = 0;
+    loop {
+        buf.clear();
+        line_no += 1;
+        let reader: &mut dyn BufRead = &mut *input;
+        let n = std::io::Read::take(reader, MAX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| StoreError::Import {
+                line: line_no,
+                message: format!("cannot read: {e}"),
+            })?;
+        if n == 0 {
+            break;
+        }
+        if buf.len() > MAX_LINE_BYTES {
+            return Err(StoreError::Import {
+                line: line_no,
+                message: format!("line is longer than {MAX_LINE_BYTES} bytes"),
+            });
+        }
+        let text = std::str::from_utf8(&buf).map_err(|_| StoreError::Import {
+            line: line_no,
+            message: "not valid UTF-8".into(),
+        })?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let rec: Record =
+            serde_json::from_str(text.trim_end()).map_err(|e| StoreError::Import {
+                line: line_no,
+                message: format!("not a valid record: {e}"),
+            })?;
+        records.push((line_no, rec));
+    }
+    Ok(records)
+}
