@@ -29,9 +29,8 @@ pub struct Config {
 pub struct MailConfig {
     /// The desk's address, e.g. `"Support <support@example.com>"`.
     pub from: Option<String>,
-    /// `smtp://host:port` (STARTTLS when offered… see README), `smtps://host:465` (implicit
-    /// TLS), `smtp+plain://host:port` (no TLS, for a local relay); user and password in the
-    /// URL for AUTH.
+    /// `smtps://host` (implicit TLS), `smtp://host:587?tls=required` (STARTTLS),
+    /// `smtp://host:25` (no TLS, a local relay); `user:password@` in the URL for AUTH.
     pub smtp: Option<String>,
     /// A sendmail-compatible command instead of SMTP, e.g. `"/usr/sbin/sendmail"`.
     pub sendmail: Option<String>,
