@@ -109,7 +109,19 @@ pub fn open_store(db: Option<&Path>) -> Result<Desk> {
     }
     check_location(&path)?;
     crate::store::warn_if_network_fs(&path);
-    Ok(Desk::open(&path, policies()?)?)
+    let mut desk = Desk::open(&path, policies()?)?;
+    desk.set_mail_from(mail_config()?.from);
+    Ok(desk)
+}
+
+/// `[mail]` of config.toml (if there is one) with the environment's overrides.
+pub fn mail_config() -> Result<config::MailConfig> {
+    let path = config::config_path();
+    let cfg = match path.as_deref().filter(|p| p.exists()) {
+        Some(p) => config::load_config(Some(p))?.mail,
+        None => config::MailConfig::default(),
+    };
+    Ok(cfg.with_env())
 }
 
 /// Opens the database for a command that only reads: a missing file is an error, and

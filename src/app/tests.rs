@@ -35,6 +35,10 @@ pub(crate) fn ticket(id: i64, summary: &str, due_in: Option<i64>) -> Ticket {
         version: 1,
         effective_severity: None,
         severity_note: None,
+        requester_name: None,
+        requester_address: None,
+        channel: None,
+        follows: None,
     }
 }
 

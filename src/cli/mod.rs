@@ -3,6 +3,7 @@
 
 pub mod args;
 mod gen_cmd;
+pub mod mail_cmd;
 pub mod order_cmd;
 pub mod output;
 pub mod sla_cmd;
@@ -18,7 +19,9 @@ pub use args::Cli;
 use args::{Command, OrgCommand, PolicyCommand};
 
 use crate::out::{self, note, outln};
-pub use crate::session::{actor, database_path, now, open_existing_store, open_store, policies};
+pub use crate::session::{
+    actor, database_path, mail_config, now, open_existing_store, open_store, policies,
+};
 
 /// Exit status for errors the user can fix (bad input, unknown ids, refused edits).
 pub const EXIT_FAILURE: i32 = 1;
@@ -92,6 +95,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Ticket(cmd)) => ticket_cmd::run(db, as_user, cmd),
         Some(Command::Order(cmd)) => order_cmd::run(db, as_user, cmd),
         Some(Command::Report(cmd)) => order_cmd::report(db, cmd),
+        Some(Command::Mail(cmd)) => mail_cmd::run(db, as_user, cmd),
         Some(Command::Search { query, limit, json }) => {
             let store = open_existing_store(db)?;
             let now = now()?;
@@ -286,7 +290,31 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let org = store.org_by_name(&name)?;
             let linked = store.linked_orgs(org.id)?;
             let history = store.org_events(org.id)?;
-            output::print_org(&org, &linked, &history, store.policies(), json, now()?)
+            let contacts = store.contacts(org.id)?;
+            output::print_org(
+                &output::OrgView {
+                    org: &org,
+                    linked: &linked,
+                    history: &history,
+                    contacts: &contacts,
+                },
+                store.policies(),
+                json,
+                now()?,
+            )
+        }
+        OrgCommand::Contact { name, add, remove } => {
+            let actor = actor(as_user)?;
+            let mut store = open_store(db)?;
+            let contacts = store.change_contacts(&name, &add, &remove, &actor, now()?)?;
+            if contacts.is_empty() {
+                note!("{}: no contacts", crate::text::sanitize_line(&name));
+            }
+            for c in &contacts {
+                outln!("{}", crate::text::sanitize_line(c))
+                    .map_err(|e| e.after("contacts changed"))?;
+            }
+            Ok(())
         }
         OrgCommand::Plan { name, plan } => {
             let actor = actor(as_user)?;

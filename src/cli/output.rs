@@ -13,7 +13,7 @@ use crate::out::{self, outln};
 use crate::policy::PolicyRegistry;
 use crate::policy::rules;
 use crate::sla::{MetricStatus, late_label};
-use crate::store::TicketDetail;
+use crate::store::{AttachmentMeta, EntryMail, TicketDetail};
 use crate::text::{fit_to_width, sanitize_block, sanitize_line};
 
 /// Pretty JSON that is also safe to print to a terminal: serde_json escapes only C0
@@ -75,18 +75,69 @@ pub fn ticket_json(t: &Ticket, fr: Option<&MetricStatus>, now: DateTime<Utc>) ->
         "breached": t.breached,
         "remaining_seconds": remaining_seconds(fr, now),
         "version": t.version,
+        "requester": requester_json(t),
+        "channel": t.channel.map(|c| c.as_str()),
+        "follows": t.follows,
     })
 }
 
-fn entry_json(e: &ConversationEntry) -> Value {
-    json!({
+fn requester_json(t: &Ticket) -> Value {
+    if t.requester_name.is_none() && t.requester_address.is_none() {
+        return Value::Null;
+    }
+    json!({"name": t.requester_name, "address": t.requester_address})
+}
+
+/// "Name <address>", either alone, or "-".
+pub fn requester_text(t: &Ticket) -> String {
+    t.requester_label()
+        .map(|r| sanitize_line(&r))
+        .unwrap_or_else(|| "-".into())
+}
+
+fn entry_json(e: &ConversationEntry, mail: Option<&EntryMail>) -> Value {
+    let mut v = json!({
         "id": e.id,
         "kind": e.kind.as_str(),
         "role": e.role.as_str(),
         "author": e.author,
         "body": e.body,
         "created_at": e.created_at.to_rfc3339(),
+    });
+    if let Some(m) = mail {
+        v["mail"] = mail_json(m);
+    }
+    v
+}
+
+fn mail_json(m: &EntryMail) -> Value {
+    json!({
+        "message_id": m.message_id,
+        "auto": m.auto,
+        "delivery": m.delivery.as_ref().map(|(state, sent, error)| json!({
+            "state": state.as_str(),
+            "sent_at": rfc(*sent),
+            "error": error,
+        })),
+        "attachments": m.attachments.iter().map(attachment_json).collect::<Vec<_>>(),
     })
+}
+
+fn attachment_json(a: &AttachmentMeta) -> Value {
+    json!({"id": a.id, "name": a.name, "content_type": a.content_type, "size": a.size,
+           "stored": a.stored})
+}
+
+/// Mail state and attachments of an entry, one indented line each.
+fn print_mail_lines(m: Option<&EntryMail>) -> Result<()> {
+    let Some(m) = m else { return Ok(()) };
+    if let Some(text) = m.status_text(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()) {
+        outln!("    ({})", sanitize_line(&text))?;
+    }
+    for a in &m.attachments {
+        outln!("    attachment: {}", sanitize_line(&a.text()))?;
+    }
+    Ok(())
 }
 
 pub(super) fn event_json(e: &AuditEvent) -> Value {
@@ -176,17 +227,72 @@ pub fn print_tickets(
     Ok(())
 }
 
+/// One metric of a ticket, as `ticket show --json` gives it under `sla`.
+fn metric_json(m: &MetricStatus) -> Value {
+    json!({
+        "metric": m.metric.as_str(),
+        "state": m.state.as_str(),
+        "target_seconds": m.target.as_ref().map(|t| t.seconds),
+        "due": rfc(m.due),
+        "remaining_seconds": m.remaining_seconds,
+        "breached_at": rfc(m.breached_at),
+        "answered_at": rfc(m.answered_at),
+        "earlier_breach": rfc(m.earlier_breach),
+    })
+}
+
+/// `next-response: running, 1h20m left (due …)`.
+fn metric_line(m: &MetricStatus) -> String {
+    let mut s = format!("{}: {}", m.metric.as_str(), m.state.as_str());
+    if let Some(label) = crate::sla::late_label(m) {
+        s.push_str(&format!(" ({label})"));
+    } else if let Some(r) = m.remaining_seconds
+        && matches!(
+            m.state,
+            crate::sla::SlaState::Running
+                | crate::sla::SlaState::AtRisk
+                | crate::sla::SlaState::Paused
+                | crate::sla::SlaState::Breached
+        )
+    {
+        s.push_str(&format!(", {} left", format_remaining(r)));
+    }
+    if let Some(d) = m.due
+        && !matches!(
+            m.state,
+            crate::sla::SlaState::Met | crate::sla::SlaState::Stopped
+        )
+    {
+        s.push_str(&format!(" (due {})", d.to_rfc3339()));
+    }
+    if m.earlier_breach.is_some() {
+        s.push_str("; an earlier cycle breached");
+    }
+    s
+}
+
 pub fn print_detail(
     d: &TicketDetail,
     fr: Option<&MetricStatus>,
+    metrics: &[MetricStatus],
     json: bool,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let Some(t) = &d.ticket else { return Ok(()) };
     if json {
         let mut v = ticket_json(t, fr, now);
+        v["sla"] = metrics.iter().map(metric_json).collect();
         v["description"] = Value::String(t.description.clone());
-        v["conversation"] = Value::Array(d.conversation.iter().map(entry_json).collect());
+        v["conversation"] = Value::Array(
+            d.conversation
+                .iter()
+                .map(|e| entry_json(e, d.mail_of(e.id)))
+                .collect(),
+        );
+        v["attachments"] = d
+            .mail_of(0)
+            .map(|m| m.attachments.iter().map(attachment_json).collect())
+            .unwrap_or_else(|| Value::Array(Vec::new()));
         v["events"] = Value::Array(d.events.iter().map(event_json).collect());
         v["pauses"] = Value::Array(
             d.pauses
@@ -218,6 +324,14 @@ pub fn print_detail(
     )?;
     outln!("  assignee      {}", opt(&t.assignee))?;
     outln!(
+        "  requester     {}   channel {}{}",
+        requester_text(t),
+        t.channel.map(|c| c.as_str()).unwrap_or("-"),
+        t.follows
+            .map(|f| format!("   follows #{f}"))
+            .unwrap_or_default()
+    )?;
+    outln!(
         "  created       {}   updated {}",
         t.created_at.to_rfc3339(),
         t.updated_at.to_rfc3339()
@@ -237,8 +351,15 @@ pub fn print_detail(
         }
     )?;
     outln!("  left          {}", left_column(t, now))?;
+    for m in metrics
+        .iter()
+        .filter(|m| m.target.is_some() && m.metric != crate::policy::Metric::FirstResponse)
+    {
+        outln!("  {}", metric_line(m))?;
+    }
     outln!()?;
     outln!("{}", indent(&sanitize_block(&t.description)))?;
+    print_mail_lines(d.mail_of(0))?;
     if !d.conversation.is_empty() {
         outln!()?;
         outln!("Conversation:")?;
@@ -255,6 +376,7 @@ pub fn print_detail(
                 e.created_at.to_rfc3339()
             )?;
             outln!("{}", indent(&sanitize_block(&e.body)))?;
+            print_mail_lines(d.mail_of(e.id))?;
         }
     }
     if !d.events.is_empty() {
@@ -322,19 +444,31 @@ pub fn print_orgs(
     Ok(())
 }
 
+/// What `org show` prints.
+pub struct OrgView<'a> {
+    pub org: &'a Organization,
+    pub linked: &'a [Organization],
+    pub history: &'a [AuditEvent],
+    pub contacts: &'a [String],
+}
+
 pub fn print_org(
-    o: &Organization,
-    linked: &[Organization],
-    history: &[AuditEvent],
+    view: &OrgView<'_>,
     policies: &PolicyRegistry,
     json: bool,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let (o, linked, history) = (view.org, view.linked, view.history);
     if json {
         let mut v = org_json(o, policies, now);
         v["linked_accounts"] = linked
             .iter()
             .map(|l| Value::String(l.name.clone()))
+            .collect();
+        v["contacts"] = view
+            .contacts
+            .iter()
+            .map(|c| Value::String(c.clone()))
             .collect();
         v["history"] = history.iter().map(event_json).collect();
         outln!("{}", json_text(&v)?)?;
@@ -351,6 +485,10 @@ pub fn print_org(
     if !linked.is_empty() {
         let names: Vec<String> = linked.iter().map(|l| sanitize_line(&l.name)).collect();
         outln!("linked accounts: {}", names.join(", "))?;
+    }
+    if !view.contacts.is_empty() {
+        let c: Vec<String> = view.contacts.iter().map(|c| sanitize_line(c)).collect();
+        outln!("contacts: {}", c.join(", "))?;
     }
     print_history(history)?;
     Ok(())

@@ -79,6 +79,7 @@ pub fn explain_json(report: &SlaReport, policies: &PolicyRegistry, id: i64) -> R
     let set = rules::policy_set(policies, &report.org.policy_set)?;
     let zone = domain::parse_tz(&report.org.tz)?;
     let local = |t: DateTime<Utc>| t.with_timezone(&zone).to_rfc3339();
+    let cycles = crate::sla::next_response_cycles(&report.timeline);
     let metrics: Vec<Value> = report
         .metrics
         .iter()
@@ -102,6 +103,10 @@ pub fn explain_json(report: &SlaReport, policies: &PolicyRegistry, id: i64) -> R
                 "late_by_seconds": m.late_by_seconds(),
                 "late_label": sla::late_label(m),
                 "error": m.error.map(|e| e.to_string()),
+                "cycle_start": (m.metric == Metric::NextResponse)
+                    .then(|| cycles.last().map(|c| local(c.0)))
+                    .flatten(),
+                "earlier_breach": m.earlier_breach.map(local),
             })
         })
         .collect();
@@ -118,6 +123,8 @@ pub fn explain_json(report: &SlaReport, policies: &PolicyRegistry, id: i64) -> R
         "tz": report.org.tz,
         "opened": local(report.timeline.opened),
         "first_response_at": report.timeline.first_response_at.map(local),
+        "customer_messages": report.timeline.customer_messages.iter().map(|t| local(*t)).collect::<Vec<_>>(),
+        "public_replies": report.timeline.public_replies.iter().map(|t| local(*t)).collect::<Vec<_>>(),
         "resolved_at": report.timeline.resolved_at.map(local),
         "pending_rule": PENDING_RULE,
         "pauses": report.timeline.pauses.iter().map(|p| json!({"start": local(p.start), "end": p.end.map(local)})).collect::<Vec<_>>(),
@@ -138,6 +145,7 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
     let zone = domain::parse_tz(&report.org.tz)?;
     let local = |t: DateTime<Utc>| t.with_timezone(&zone).to_rfc3339();
     let retired = report.effective_plan != report.org.plan;
+    let cycles = crate::sla::next_response_cycles(&report.timeline);
     outln!(
         "ticket {id} · {} ({})",
         crate::text::sanitize_line(&report.org.name),
@@ -244,6 +252,28 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
                 "  responded {}  (after the ticket was resolved: does not count)",
                 local(r)
             )?;
+        }
+        if m.metric == Metric::NextResponse {
+            match cycles.last() {
+                Some((start, answered)) => {
+                    outln!(
+                        "  runs from the customer's message of {} ({} so far)",
+                        local(*start),
+                        cycles.len()
+                    )?;
+                    if let Some(a) = answered {
+                        outln!("  answered  {}", local(*a))?;
+                    }
+                }
+                None => outln!("  not running: no customer message after the first response")?,
+            }
+            if let Some(b) = m.earlier_breach {
+                outln!("  an earlier cycle breached at {} (stays a fact)", local(b))?;
+            }
+            outln!("  pending stops this clock; resolving stops it")?;
+        }
+        if m.metric == Metric::Resolution {
+            outln!("  runs from creation to resolution, minus time pending")?;
         }
     }
     Ok(())

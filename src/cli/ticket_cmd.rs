@@ -29,6 +29,9 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
                     component: a.component,
                     environment: a.environment,
                     affected_version: a.affected_version,
+                    requester_name: a.requester_name,
+                    requester_address: a.requester,
+                    channel: a.channel,
                 },
                 &actor,
                 now,
@@ -48,11 +51,9 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
             let store = open_existing_store(db)?;
             let now = now()?;
             let detail = store.ticket_detail(id, now)?;
-            let fr = match json {
-                true => store.first_response_statuses(&[id], now)?.pop().flatten(),
-                false => None,
-            };
-            output::print_detail(&detail, fr.as_ref(), json, now)
+            let fr = store.first_response_statuses(&[id], now)?.pop().flatten();
+            let sla = store.sla_report(id, now)?;
+            output::print_detail(&detail, fr.as_ref(), &sla.metrics, json, now)
         }
         TicketCommand::Reply(b) => entry(db, as_user, b, EntryKind::Reply),
         TicketCommand::Note(b) => entry(db, as_user, b, EntryKind::Note),

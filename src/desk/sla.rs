@@ -45,8 +45,8 @@ pub(crate) fn refresh(
     let inputs = tx.sla_inputs(ticket_id)?;
     let cols = columns::ticket_columns(policies, &inputs, now);
     tx.store_sla_columns(ticket_id, &cols)?;
-    // Whatever is breached now is a fact from now on.
-    record_breaches(tx, policies, ticket_id, now)?;
+    // Breaches are recorded before each change that could move targets (record_breaches),
+    // not here: a refresh alone (an import, a policy reload) must not add history.
     Ok(inputs)
 }
 

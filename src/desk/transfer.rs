@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use super::Desk;
 use super::sla::{refresh, refresh_org_tickets};
 use crate::domain::{
-    self, AuditEvent, AuthorRole, EntryKind, Environment, OrderKind, OrderRating, OrderStatus,
-    Scenario, Status, TicketKind, YearMonth,
+    self, AuditEvent, AuthorRole, Channel, EntryKind, Environment, OrderKind, OrderRating,
+    OrderStatus, Scenario, Status, TicketKind, YearMonth,
 };
 use crate::policy::rules;
 use crate::sla::columns;
@@ -129,6 +129,14 @@ struct TicketRecord {
     resolved_at: Option<DateTime<Utc>>,
     #[serde(default = "one")]
     version: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    requester_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    requester_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    channel: Option<Channel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    follows: Option<i64>,
     #[serde(default)]
     conversation: Vec<EntryRecord>,
     #[serde(default)]
@@ -251,6 +259,10 @@ pub fn export_store(
                         first_response_at: t.first_response_at,
                         resolved_at: t.resolved_at,
                         version: t.version,
+                        requester_name: t.requester_name,
+                        requester_address: t.requester_address,
+                        channel: t.channel,
+                        follows: t.follows,
                         conversation: detail
                             .conversation
                             .into_iter()
@@ -589,6 +601,10 @@ impl Desk {
                             // Decided below, once links and orders are in.
                             priority: 100,
                             version: t.version,
+                            requester_name: t.requester_name.as_deref(),
+                            requester_address: t.requester_address.as_deref(),
+                            channel: t.channel,
+                            follows: t.follows,
                         })?;
                         for e in &t.conversation {
                             tx.insert_entry(&EntryInsert {

@@ -50,6 +50,10 @@ pub fn columns_from_metrics(
         if m.metric == Metric::FirstResponse {
             cols.first_response_due = m.due.map(ts);
         }
+        // An earlier next-response cycle's breach stays a fact.
+        if let Some(b) = m.earlier_breach.map(ts) {
+            keep_min(&mut cols.breach_at, b);
+        }
         if m.clock_running() && !done {
             if let Some(due) = m.due.map(ts) {
                 keep_min(&mut cols.next_due, due);

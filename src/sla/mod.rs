@@ -54,8 +54,15 @@
 //! 8. A severity or plan change is evaluated by calling [`evaluate`] with the new
 //!    severity or plan: targets count from the ticket's creation.
 //!
-//! Next-response targets are reported `NotApplicable` (with their target): the
-//! timeline carries no customer-message events to measure them from.
+//! 9. **Next response runs from each customer message that has no engineer reply
+//!    after it to the next public engineer reply** ([`next_response_cycles`]): a
+//!    cycle starts at the first customer message after an engineer's public reply and
+//!    ends at the next public reply (a reply in the same second as the message does
+//!    not answer it). Messages before the first response are the first response's
+//!    business. Pending and earlier resolved spans freeze it like resolution; resolving
+//!    stops it. The metric reports the current cycle, else the last one; a breach of an
+//!    earlier cycle stays a fact in [`MetricStatus::earlier_breach`] (the ticket stays
+//!    breached). With no cycle yet it is `NotApplicable` (with its target).
 
 pub use crate::calendar;
 pub mod columns;
@@ -87,6 +94,11 @@ pub struct TicketTimeline {
     pub resolved_spans: Vec<Pause>,
     /// Breaches the store has already recorded (rule 7 of the module doc).
     pub recorded_breaches: Vec<RecordedBreach>,
+    /// The customer's messages after the ticket was opened (follow-ups; autoreplies and
+    /// bounces left out), oldest first: each may start a next-response cycle (rule 9).
+    pub customer_messages: Vec<DateTime<Utc>>,
+    /// Engineers' public replies (internal notes left out), oldest first.
+    pub public_replies: Vec<DateTime<Utc>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,6 +180,9 @@ pub struct MetricStatus {
     /// Set when the due instant could not be computed (the state is then
     /// `NotApplicable`).
     pub error: Option<SlaError>,
+    /// Next response: the earliest breach of an earlier cycle (rule 9), a fact that keeps
+    /// the ticket breached whatever the current cycle does.
+    pub earlier_breach: Option<DateTime<Utc>>,
 }
 
 impl MetricStatus {
@@ -184,6 +199,7 @@ impl MetricStatus {
             answered_at: None,
             stopped_at: None,
             error: None,
+            earlier_breach: None,
         }
     }
 
@@ -425,10 +441,126 @@ pub fn evaluate(
         .into_iter()
         .map(|metric| {
             let target = set.target(plan, metric, severity);
+            if metric == Metric::NextResponse {
+                return next_response_status(set, target, tz, timeline, now);
+            }
             let st = metric_status(set, metric, target, tz, timeline, now);
             apply_recorded_breach(set, st, tz, timeline, now)
         })
         .collect()
+}
+
+/// Next-response cycles `[start, answered)` (rule 9), oldest first; the last one may be
+/// unanswered (`None`).
+pub fn next_response_cycles(
+    timeline: &TicketTimeline,
+) -> Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> {
+    let Some(first) = timeline.first_response_at else {
+        return Vec::new();
+    };
+    // Replies before messages at the same instant: a reply cannot answer a message of its
+    // own second.
+    let mut events: Vec<(DateTime<Utc>, bool)> = timeline
+        .public_replies
+        .iter()
+        .map(|&r| (r, false))
+        .chain(
+            timeline
+                .customer_messages
+                .iter()
+                .filter(|&&c| c >= first)
+                .map(|&c| (c, true)),
+        )
+        .collect();
+    events.sort();
+    let mut cycles = Vec::new();
+    let mut open: Option<DateTime<Utc>> = None;
+    for (at, customer) in events {
+        match (customer, open) {
+            (true, None) if at >= first => open = Some(at),
+            (false, Some(start)) => {
+                cycles.push((start, Some(at)));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(start) = open {
+        cycles.push((start, None));
+    }
+    cycles
+}
+
+/// Rule 9: the current (or last) next-response cycle, earlier breaches kept.
+fn next_response_status(
+    set: &PolicySet,
+    target: Option<&Target>,
+    tz: Tz,
+    timeline: &TicketTimeline,
+    now: DateTime<Utc>,
+) -> MetricStatus {
+    let metric = Metric::NextResponse;
+    let recorded = timeline
+        .recorded_breaches
+        .iter()
+        .filter(|b| b.metric == metric)
+        .map(|b| b.at)
+        .min();
+    let cycles = next_response_cycles(timeline);
+    let Some(&(start, answered)) = cycles.last() else {
+        let mut st = MetricStatus::not_applicable(metric, target.cloned());
+        if let Some(rec) = recorded {
+            st.state = SlaState::Breached;
+            st.breached_at = Some(rec);
+            st.due = Some(rec);
+        }
+        return st;
+    };
+    let mut earlier: Option<DateTime<Utc>> = None;
+    for &(s, a) in &cycles[..cycles.len() - 1] {
+        let st = cycle_status(set, metric, target, tz, timeline, s, a, now);
+        if st.state == SlaState::Breached
+            && let Some(b) = st.breached_at
+        {
+            earlier = Some(earlier.map_or(b, |e: DateTime<Utc>| e.min(b)));
+        }
+    }
+    let mut st = cycle_status(set, metric, target, tz, timeline, start, answered, now);
+    // A recorded breach belongs to the cycle it happened in.
+    if let Some(rec) = recorded {
+        if rec >= start {
+            let tl = TicketTimeline {
+                opened: start,
+                ..timeline.clone()
+            };
+            st = apply_recorded_breach(set, st, tz, &tl, now);
+        } else {
+            earlier = Some(earlier.map_or(rec, |e| e.min(rec)));
+        }
+    }
+    st.earlier_breach = earlier;
+    st
+}
+
+/// One next-response cycle measured like a metric opened at `start`.
+#[allow(clippy::too_many_arguments)]
+fn cycle_status(
+    set: &PolicySet,
+    metric: Metric,
+    target: Option<&Target>,
+    tz: Tz,
+    timeline: &TicketTimeline,
+    start: DateTime<Utc>,
+    answered: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> MetricStatus {
+    let tl = TicketTimeline {
+        opened: start,
+        first_response_at: answered,
+        recorded_breaches: Vec::new(),
+        ..timeline.clone()
+    };
+    metric_status(set, metric, target, tz, &tl, now)
 }
 
 /// When the ticket is resolved or closed now, since when.
@@ -476,7 +608,8 @@ fn metric_status(
     let event = match metric {
         Metric::FirstResponse => timeline.first_response_at,
         Metric::Resolution => resolved,
-        Metric::NextResponse => return MetricStatus::not_applicable(metric, Some(target.clone())),
+        // A cycle's answer: `cycle_status` passes it as the shifted timeline's first response.
+        Metric::NextResponse => timeline.first_response_at,
     };
     let Some(clock) = ClockRef::for_target(set, target, tz) else {
         return MetricStatus::not_applicable(metric, Some(target.clone()));

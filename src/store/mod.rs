@@ -8,6 +8,7 @@
 //!   seeds' rules, audit rows and SLA columns are decided in `desk` and written through it.
 
 pub mod error;
+pub mod mail;
 pub mod sqlite;
 
 use std::path::Path;
@@ -16,6 +17,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 pub use error::{DbFailure, Result, StoreError};
+pub use mail::{
+    AttachmentInsert, AttachmentMeta, EntryMail, MailDirection, MailRecord, OutboxInsert,
+    OutboxMessage, OutboxPatch, OutboxState, QuarantineItem, TriageInsert, TriageItem, TriageState,
+};
 pub use sqlite::{
     CreatedOrder, MAX_ATTACHMENT_BYTES, NewOrder, NewTicket, OrderFilter, SortKey, SqliteStore,
     TicketChange, TicketDetail, TicketFilter, TicketPage, TicketSort, UrgencyCounts, fts,
@@ -73,6 +78,11 @@ pub struct TicketInsert<'a> {
     pub affected_version: Option<&'a str>,
     pub created_at: DateTime<Utc>,
     pub priority: i64,
+    pub requester_name: Option<&'a str>,
+    pub requester_address: Option<&'a str>,
+    pub channel: Option<crate::domain::Channel>,
+    /// The earlier ticket this one follows up.
+    pub follows: Option<i64>,
 }
 
 /// A new conversation entry.
@@ -120,6 +130,10 @@ pub struct TicketRow<'a> {
     pub resolved_at: Option<DateTime<Utc>>,
     pub priority: i64,
     pub version: i64,
+    pub requester_name: Option<&'a str>,
+    pub requester_address: Option<&'a str>,
+    pub channel: Option<crate::domain::Channel>,
+    pub follows: Option<i64>,
 }
 
 /// A service order row as it was (import): every field given, attachments separately.
@@ -331,6 +345,40 @@ pub trait StoreTx {
     ) -> Result<()>;
     fn delete_draft(&mut self, actor: &str, ticket_id: i64, kind: &str) -> Result<()>;
 
+    // contacts and mail (issue 16)
+    /// True when the address (normalized by the caller) was not yet a contact.
+    fn add_contact(&mut self, org_id: i64, address: &str, at: DateTime<Utc>) -> Result<bool>;
+    /// True when it was one.
+    fn remove_contact(&mut self, org_id: i64, address: &str) -> Result<bool>;
+    /// The organizations that list `address` itself, else (when none) its `@domain` or a
+    /// parent domain's, nearest first; ordered by organization id.
+    fn orgs_for_address(&mut self, address: &str) -> Result<Vec<i64>>;
+    fn contacts_in(&mut self, org_id: i64) -> Result<Vec<String>>;
+    /// Whether a message with this Message-ID was stored (either direction).
+    fn mail_known(&mut self, message_id: &str) -> Result<bool>;
+    /// The ticket of the first of these Message-IDs that tuidesk received or sent for one.
+    fn ticket_for_messages(&mut self, message_ids: &[String]) -> Result<Option<i64>>;
+    /// Message-IDs of a ticket's mail, oldest first; `inbound_only` keeps received ones.
+    fn ticket_message_ids(&mut self, ticket_id: i64, inbound_only: bool) -> Result<Vec<String>>;
+    fn insert_mail(&mut self, m: &MailRecord<'_>) -> Result<()>;
+    fn insert_attachment(&mut self, a: &AttachmentInsert<'_>) -> Result<()>;
+    fn insert_triage(&mut self, t: &TriageInsert<'_>) -> Result<i64>;
+    fn triage_item_in(&mut self, id: i64) -> Result<TriageItem>;
+    /// Files (with its new ticket) or discards (with a reason) a waiting item.
+    fn decide_triage(
+        &mut self,
+        id: i64,
+        state: TriageState,
+        ticket_id: Option<i64>,
+        reason: Option<&str>,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Moves a triage item's attachments and message record to a ticket.
+    fn attach_triage_to_ticket(&mut self, triage_id: i64, ticket_id: i64) -> Result<()>;
+    fn insert_quarantine(&mut self, raw: &[u8], reason: &str, at: DateTime<Utc>) -> Result<i64>;
+    fn insert_outbox(&mut self, m: &OutboxInsert<'_>) -> Result<i64>;
+    fn update_outbox(&mut self, id: i64, patch: &OutboxPatch) -> Result<()>;
     // Rows as they were (import, bulk generation): no rules, every field given.
     fn insert_org_row(&mut self, org: &OrgRow<'_>) -> Result<i64>;
     fn ticket_exists(&mut self, id: i64) -> Result<bool>;
@@ -421,6 +469,23 @@ pub trait Store: Send {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<crate::report::ReportTicket>>;
+
+    // contacts and mail
+    /// The organization's contacts (addresses and `@domain`s), sorted.
+    fn contacts(&self, org_id: i64) -> Result<Vec<String>>;
+    /// The triage inbox; decided items too when `all`.
+    fn mail_triage(&self, all: bool) -> Result<Vec<TriageItem>>;
+    fn mail_quarantine(&self) -> Result<Vec<QuarantineItem>>;
+    fn quarantined_raw(&self, id: i64) -> Result<Vec<u8>>;
+    /// The outbox, newest first (at most `limit`).
+    fn outbox(&self, limit: usize) -> Result<Vec<OutboxMessage>>;
+    /// Queued messages whose next attempt is due at `now`, oldest first.
+    fn outbox_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxMessage>>;
+    /// The mail side of a ticket's conversation (received messages, deliveries, attachments);
+    /// entry_id 0 holds what came with the ticket's opening message.
+    fn ticket_mail(&self, ticket_id: i64) -> Result<Vec<EntryMail>>;
+    /// An attachment's name and bytes (`NotFound` when it was dropped).
+    fn attachment(&self, id: i64) -> Result<(String, Vec<u8>)>;
 
     /// Streams the whole database from ONE read snapshot (others keep writing meanwhile):
     /// organizations by name, tickets by id with conversation, pauses and audit rows, then

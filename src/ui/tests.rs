@@ -140,6 +140,7 @@ fn busy_app() -> App {
             }],
             pauses: vec![],
             assurance: vec![],
+            mail: vec![],
         }),
         vec!["reply".into()],
     ));

@@ -6,6 +6,7 @@ mod decode;
 mod error;
 pub mod fts;
 mod generate;
+mod mail;
 mod orders;
 mod orgs;
 mod people;

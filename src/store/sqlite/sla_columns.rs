@@ -101,6 +101,29 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    // Customer messages (autoreplies and bounces left out) and engineers' public replies.
+    let replies: Vec<(String, i64)> = tx
+        .prepare_cached(
+            "SELECT e.role, e.created_at FROM entries e
+             WHERE e.ticket_id = ?1 AND e.kind = 'reply'
+               AND NOT EXISTS (SELECT 1 FROM mail_messages m
+                               WHERE m.entry_id = e.id AND m.auto IS NOT NULL)
+             ORDER BY e.created_at, e.id",
+        )
+        .and_then(|mut s| {
+            s.query_map([ticket_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .ctx("loading replies")?;
+    let mut customer_messages = Vec::new();
+    let mut public_replies = Vec::new();
+    for (role, at) in replies {
+        if role == "customer" {
+            customer_messages.push(from_ts(at));
+        } else {
+            public_replies.push(from_ts(at));
+        }
+    }
     Ok(TicketSlaInputs {
         policy_set,
         plan,
@@ -114,6 +137,8 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
             resolved_at: opt_from_ts(resolved),
             resolved_spans,
             recorded_breaches,
+            customer_messages,
+            public_replies,
         },
         assurance: assurance_windows(tx, ticket_id)?,
     })
