@@ -443,3 +443,254 @@ fn audit_rows_name_the_os_account_and_imports_are_audited() {
         .unwrap();
     expect_refusal(&["--as"], &out, 1, &["--as is turned off"]);
 }
+
+const BIN: &str = env!("CARGO_BIN_EXE_tuidesk");
+
+fn running_as_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn chmod(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Item 8: a SQLite file holding another application's tables is refused, named by its
+/// tables, and left byte-for-byte as it was (no tuidesk tables, no -wal left behind).
+#[test]
+fn another_applications_database_is_refused_and_left_alone() {
+    let d = Desk::new();
+    {
+        let conn = rusqlite::Connection::open(&d.db).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT);
+             CREATE TABLE moz_bookmarks (id INTEGER PRIMARY KEY, fk INTEGER);
+             INSERT INTO moz_places (url) VALUES ('https://example.org');",
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(&d.db).unwrap();
+    let add: &[&str] = &[
+        "org",
+        "add",
+        "X",
+        "--policy-set",
+        "ctyun",
+        "--plan",
+        "business",
+        "--tz",
+        "UTC",
+    ];
+    for args in [add, &["ticket", "list"], &["check"], &["export"]] {
+        let out = d.run_at(NOW, args);
+        expect_refusal(
+            args,
+            &out,
+            1,
+            &["another application", "moz_bookmarks", "moz_places"],
+        );
+    }
+    assert_eq!(std::fs::read(&d.db).unwrap(), before, "the file changed");
+    assert!(!d.path("desk.db-wal").exists());
+}
+
+/// Item 8: `--db file:…` names a file; it is not an SQLite URI (`?mode=ro` is part of the name).
+#[test]
+fn a_db_starting_with_file_colon_is_a_file_name() {
+    let d = Desk::new();
+    let name = "file:desk.db?mode=ro";
+    let run = |args: &[&str]| {
+        base_cmd(d.dir.path())
+            .current_dir(d.dir.path())
+            .arg("--db")
+            .arg(name)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let args = [
+        "org",
+        "add",
+        "X",
+        "--policy-set",
+        "ctyun",
+        "--plan",
+        "business",
+        "--tz",
+        "UTC",
+    ];
+    expect_success(&args, &run(&args));
+    assert!(d.path(name).is_file(), "no file named {name:?}");
+    assert!(!d.path("desk.db").exists(), "the URI was followed");
+    let list = expect_success(&["org", "list"], &run(&["org", "list"]));
+    assert!(list.contains('X'), "{list}");
+}
+
+/// Item 8: a database on a read-only medium (file 0444 in a 0555 directory, read by an
+/// account that cannot write either) still reads: list, show, export and check say writes
+/// are off; a write is refused in one line; nothing is created next to the file.
+#[test]
+fn a_read_only_database_can_still_be_read() {
+    let d = Desk::new();
+    d.add_org("Here", "ctyun", "enterprise", "Asia/Shanghai");
+    let id = d.ok(&[
+        "ticket",
+        "new",
+        "--org",
+        "Here",
+        "--kind",
+        "technical",
+        "--severity",
+        "urgent",
+        "--summary",
+        "read me later",
+    ]);
+    let id = id.trim().to_string();
+    let export = d.export();
+    let root = running_as_root();
+    if root
+        && std::process::Command::new("setpriv")
+            .arg("--version")
+            .output()
+            .is_err()
+    {
+        eprintln!("skipped: running as root without setpriv, permissions cannot bite");
+        return;
+    }
+    chmod(&d.db, 0o444);
+    chmod(d.dir.path(), 0o555);
+    let run = |args: &[&str]| {
+        let mut c = if root {
+            let mut c = std::process::Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
+            c
+        } else {
+            std::process::Command::new(BIN)
+        };
+        c.env_remove("TUIDESK_DB")
+            .env_remove("TUIDESK_POLICY_DIR")
+            .env("TUIDESK_NOW", NOW)
+            .env("HOME", "/nonexistent")
+            .env("XDG_CONFIG_HOME", "/nonexistent/config")
+            .env("XDG_DATA_HOME", "/nonexistent/data")
+            .arg("--db")
+            .arg(&d.db)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let reads: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["ticket", "list"], "read me later"),
+        (vec!["ticket", "show", &id], "read me later"),
+        (vec!["export"], "read me later"),
+        (vec!["check"], "ok"),
+    ];
+    for (args, expected) in &reads {
+        let out = run(args);
+        let stdout = expect_success(args, &out);
+        assert!(stdout.contains(expected), "{}", describe(args, &out));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("read-only") && stderr.contains("writes are off"),
+            "{}",
+            describe(args, &out)
+        );
+    }
+    assert_eq!(text(&run(&["export"]).stdout), export);
+    let write = ["ticket", "reply", id.as_str(), "--body", "x"];
+    let out = run(&write);
+    chmod(d.dir.path(), 0o755);
+    chmod(&d.db, 0o644);
+    expect_refusal(&write, &out, 1, &["read-only"]);
+    let names: Vec<String> = std::fs::read_dir(d.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.ends_with("-wal") || n.ends_with("-shm")),
+        "{names:?}"
+    );
+    assert_eq!(d.export(), export);
+}
+
+/// Item 8: a full disk at open says "disk full" and leaves no file behind (not even an empty
+/// one). Needs a small file system of its own: a tmpfs in a private mount namespace (root).
+#[test]
+fn a_full_disk_at_open_says_so_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().join("mnt");
+    std::fs::create_dir(&mnt).unwrap();
+    let db = mnt.join("new.db");
+    let script = format!(
+        "mount -t tmpfs -o size=64k tmpfs '{m}' || exit 97
+         dd if=/dev/zero of='{m}/fill' bs=4k 2>/dev/null
+         '{BIN}' --db '{db}' org add X --policy-set ctyun --plan business --tz UTC
+         echo \"rc=$?\"
+         ls -a '{m}'",
+        m = mnt.display(),
+        db = db.display(),
+    );
+    let out = std::process::Command::new("unshare")
+        .args(["-m", "sh", "-c", &script])
+        .env_remove("TUIDESK_DB")
+        .env("TUIDESK_NOW", NOW)
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .output();
+    let Ok(out) = out else {
+        eprintln!("skipped: no unshare");
+        return;
+    };
+    if out.status.code() == Some(97) || !out.status.success() {
+        eprintln!(
+            "skipped: cannot mount a small tmpfs here ({})",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return;
+    }
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert!(stdout.contains("rc=1"), "{stdout}{stderr}");
+    assert!(stderr.contains("disk full"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        !stdout.contains("new.db"),
+        "a file was left behind: {stdout}"
+    );
+}
+
+/// Item 8: a corrupt database says so and points at `tuidesk check`, which names the damage.
+#[test]
+fn a_corrupt_database_says_so_and_check_names_the_damage() {
+    let d = Desk::new();
+    d.ok(&["gen", "--tickets", "300"]);
+    d.ok(&["check"]);
+    // Scribble over thirty pages in the middle (not the schema): rows now fail to decode.
+    let mut bytes = std::fs::read(&d.db).unwrap();
+    let pages = bytes.len() / 4096;
+    for p in pages / 2..(pages / 2 + 30).min(pages) {
+        for b in &mut bytes[p * 4096 + 20..p * 4096 + 3020] {
+            *b = 0x41;
+        }
+    }
+    std::fs::write(&d.db, &bytes).unwrap();
+    for args in [&["ticket", "list"][..], &["export"][..]] {
+        let out = d.run_at(NOW, args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}", describe(args, &out));
+        assert!(
+            stderr.contains("database is corrupt (run tuidesk check)"),
+            "{}",
+            describe(args, &out)
+        );
+    }
+    let out = d.run_at(NOW, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&["check"], &out));
+    assert!(text(&out.stderr).contains("integrity check failed"));
+}

@@ -437,3 +437,9 @@ pub trait Store: Send {
 pub fn open(location: &Path, policies: Arc<PolicyRegistry>) -> Result<Box<dyn Store>> {
     Ok(Box::new(SqliteStore::open(location, policies)?))
 }
+
+/// Opens the store a location names for reading only (a read-only medium): every write
+/// through it fails, nothing is created next to it.
+pub fn open_for_reading(location: &Path, policies: Arc<PolicyRegistry>) -> Result<Box<dyn Store>> {
+    Ok(Box::new(SqliteStore::open_for_reading(location, policies)?))
+}
