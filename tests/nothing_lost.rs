@@ -694,3 +694,162 @@ fn a_corrupt_database_says_so_and_check_names_the_damage() {
     assert_eq!(out.status.code(), Some(1), "{}", describe(&["check"], &out));
     assert!(text(&out.stderr).contains("integrity check failed"));
 }
+
+/// The binary as `Desk::cmd_at` runs it, as a std `Command` (its stdout can be any file).
+fn std_cmd(d: &Desk, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(BIN);
+    c.env_remove("TUIDESK_DB")
+        .env_remove("TUIDESK_POLICY_DIR")
+        .env("TUIDESK_NOW", NOW)
+        .env("XDG_CONFIG_HOME", d.dir.path().join("config"))
+        .env("XDG_DATA_HOME", d.dir.path().join("data"))
+        .arg("--db")
+        .arg(&d.db)
+        .args(args);
+    c
+}
+
+/// Item 6: every command that writes, with its result going to a full disk (`> /dev/full`),
+/// fails with one line saying what was committed (so a retrying script can tell) and exit
+/// 1, and the change is there; a reader that went away (closed pipe) ends it quietly.
+#[test]
+fn a_failed_print_says_what_was_committed_and_a_closed_pipe_is_quiet() {
+    let d = Desk::new();
+    let full = |args: &[&str], committed: &str| {
+        let out = std_cmd(&d, args)
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}", describe(args, &out));
+        assert_eq!(stderr.lines().count(), 1, "{}", describe(args, &out));
+        assert!(
+            stderr.starts_with("tuidesk: error: ")
+                && stderr.contains(committed)
+                && stderr.contains("; could not print it: no space left on device"),
+            "{args:?} should say {committed:?}: {stderr}"
+        );
+    };
+    let add = |name: &str| {
+        [
+            "org",
+            "add",
+            name,
+            "--policy-set",
+            "ctyun",
+            "--plan",
+            "enterprise",
+            "--tz",
+            "Asia/Shanghai",
+        ]
+        .map(String::from)
+    };
+    full(
+        &add("Full").each_ref().map(String::as_str),
+        "organization 1 added",
+    );
+    full(
+        &add("Parent").each_ref().map(String::as_str),
+        "organization 2 added",
+    );
+    full(
+        &["org", "link", "Full", "--to", "Parent"],
+        "Full linked to Parent",
+    );
+    full(&["org", "unlink", "Full"], "Full unlinked from Parent");
+    full(
+        &["org", "plan", "Full", "business"],
+        "Full: plan enterprise → business",
+    );
+    full(
+        &["org", "plan", "Full", "enterprise"],
+        "Full: plan business → enterprise",
+    );
+    let new = [
+        "ticket",
+        "new",
+        "--org",
+        "Full",
+        "--kind",
+        "technical",
+        "--severity",
+        "urgent",
+        "--summary",
+        "s",
+    ];
+    full(&new, "ticket 1 created");
+    full(&[&new[..], &["--json"]].concat(), "ticket 2 created");
+    full(
+        &["ticket", "reply", "1", "--body", "x"],
+        "reply added to ticket 1",
+    );
+    full(
+        &["ticket", "note", "1", "--body", "x"],
+        "note added to ticket 1",
+    );
+    full(&["ticket", "status", "1", "pending"], "ticket 1 changed");
+    full(&["ticket", "severity", "1", "general"], "ticket 1 changed");
+    full(&["ticket", "assign", "1", "bob"], "ticket 1 changed");
+    full(&["ticket", "claim", "2"], "ticket 2 claimed");
+    let order = [
+        "order",
+        "new",
+        "--org",
+        "Full",
+        "--kind",
+        "availability-check",
+        "--scenario",
+        "joining",
+    ];
+    full(&order, "order 1 created");
+    let mut other = order;
+    other[7] = "major-change";
+    full(&other, "order 2 created");
+    full(&["order", "complete", "1"], "order 1 completed");
+    full(
+        &["order", "rate", "1", "--speed", "5", "--quality", "4"],
+        "order 1 rated",
+    );
+    full(
+        &["order", "reject", "2", "--reason", "no"],
+        "order 2 rejected",
+    );
+    full(&["gen", "--tickets", "3"], "generated 3 tickets");
+    let backup = d.path("copy.db");
+    full(&["backup", backup.to_str().unwrap()], "backed up to");
+    // Everything above was committed once, not lost and not doubled.
+    let export = d.export();
+    let orgs = export.matches(r#""type":"org""#).count();
+    assert_eq!(export.matches(r#""name":"Full""#).count(), 1, "{export}");
+    assert_eq!(export.matches(r#""type":"ticket""#).count(), 5, "{export}");
+    assert_eq!(export.matches(r#""type":"order""#).count(), 2, "{export}");
+    assert!(backup.exists());
+    let dst = Desk::new();
+    let file = dst.path("in.jsonl");
+    std::fs::write(&file, &export).unwrap();
+    let out = std_cmd(&dst, &["import", file.to_str().unwrap()])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("imported {orgs} organizations, 5 tickets"))
+            && stderr.contains("could not print it"),
+        "{stderr}"
+    );
+    assert_eq!(dst.export(), export);
+
+    // A closed pipe: the reader has all it wanted; no complaint, success.
+    for args in [&["export"][..], &["ticket", "list", "--all"], &new[..]] {
+        let mut child = std_cmd(&d, args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", describe(args, &out));
+        assert!(out.stderr.is_empty(), "{}", describe(args, &out));
+    }
+}

@@ -153,14 +153,11 @@ pub fn run(cli: Cli) -> Result<()> {
             } else {
                 String::new()
             };
-            outln!(
+            let done = format!(
                 "imported {} organizations, {} tickets, {} conversation entries, {} events{orders}",
-                summary.orgs,
-                summary.tickets,
-                summary.entries,
-                summary.events
-            )
-            .map_err(|e| e.after("imported"))?;
+                summary.orgs, summary.tickets, summary.entries, summary.events
+            );
+            outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
         }
         Some(Command::Sla(cmd)) => sla_cmd::run(db, cmd),
@@ -291,40 +288,40 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.change_org_plan(&name, &plan, &actor, now()?)?;
-            outln!(
+            let done = format!(
                 "{}: plan {} → {} ({})",
                 crate::text::sanitize_line(&change.org),
                 change.old,
                 change.new,
                 recomputed(change.recomputed)
-            )
-            .map_err(|e| e.after("plan changed"))?;
+            );
+            outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
         }
         OrgCommand::Link { name, parent } => {
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.link_org(&name, &parent, &actor, now()?)?;
-            outln!(
+            let done = format!(
                 "{} linked to {} ({})",
                 crate::text::sanitize_line(&change.org),
                 crate::text::sanitize_line(&change.new),
                 recomputed(change.recomputed)
-            )
-            .map_err(|e| e.after("linked"))?;
+            );
+            outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
         }
         OrgCommand::Unlink { name } => {
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.unlink_org(&name, &actor, now()?)?;
-            outln!(
+            let done = format!(
                 "{} unlinked from {} ({})",
                 crate::text::sanitize_line(&change.org),
                 crate::text::sanitize_line(&change.old),
                 recomputed(change.recomputed)
-            )
-            .map_err(|e| e.after("unlinked"))?;
+            );
+            outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
         }
     }
