@@ -853,3 +853,166 @@ fn a_failed_print_says_what_was_committed_and_a_closed_pipe_is_quiet() {
         assert!(out.stderr.is_empty(), "{}", describe(args, &out));
     }
 }
+
+/// Runs the binary with a pseudo-terminal for its standard streams; returns all it wrote.
+fn on_a_terminal(d: &Desk, args: &[&str]) -> String {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read as _;
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(BIN);
+    cmd.env_remove("TUIDESK_DB");
+    cmd.env_remove("TUIDESK_POLICY_DIR");
+    cmd.env("TUIDESK_NOW", NOW);
+    cmd.env("XDG_CONFIG_HOME", d.dir.path().join("config"));
+    cmd.env("XDG_DATA_HOME", d.dir.path().join("data"));
+    cmd.arg("--db");
+    cmd.arg(&d.db);
+    for a in args {
+        cmd.arg(a);
+    }
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let collected = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = collected.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let status = child.wait().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let out = String::from_utf8_lossy(&collected.lock().unwrap()).into_owned();
+    assert!(status.success(), "{args:?} failed on a terminal:\n{out}");
+    out
+}
+
+/// Item 2: export and import show progress on a terminal (and only there: the other tests
+/// check their one-line stderr with pipes).
+#[test]
+fn export_and_import_show_progress_on_a_terminal() {
+    let d = Desk::new();
+    d.ok(&["gen", "--tickets", "2000"]);
+    let file = d.path("all.jsonl");
+    let out = on_a_terminal(&d, &["export", "--out", file.to_str().unwrap()]);
+    assert!(out.contains("exporting… "), "{out}");
+    assert!(out.contains("exported "), "{out}");
+    let piped = d.run_at(
+        NOW,
+        &["export", "--out", d.path("b.jsonl").to_str().unwrap()],
+    );
+    assert!(!text(&piped.stderr).contains("exporting…"));
+    let dst = Desk::new();
+    let out = on_a_terminal(&dst, &["import", file.to_str().unwrap()]);
+    assert!(
+        out.contains("importing… ") && out.contains(" MB ("),
+        "{out}"
+    );
+    assert!(out.contains("writing in one transaction"), "{out}");
+    assert!(out.contains("imported "), "{out}");
+    assert_eq!(dst.export(), d.export());
+}
+
+/// Item 2: every export taken while eight processes keep writing is one snapshot, so each
+/// imports into an empty desk and exports back byte for byte.
+#[test]
+fn twenty_exports_under_eight_writers_all_import() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let d = Desk::new();
+    d.add_org("Busy", "ctyun", "enterprise", "Asia/Shanghai");
+    d.ok(&["gen", "--tickets", "50"]);
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..8)
+        .map(|w| {
+            let stop = stop.clone();
+            let dir = d.dir.path().to_path_buf();
+            let db = d.db.clone();
+            std::thread::spawn(move || {
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    let args: Vec<String> = match n % 3 {
+                        0 => [
+                            "ticket",
+                            "new",
+                            "--org",
+                            "Busy",
+                            "--kind",
+                            "technical",
+                            "--severity",
+                            "urgent",
+                            "--summary",
+                            &format!("w{w} {n}"),
+                        ]
+                        .map(String::from)
+                        .to_vec(),
+                        1 => [
+                            "ticket",
+                            "reply",
+                            &format!("{}", 1 + (n * 7 + w) % 40),
+                            "--body",
+                            "busy",
+                        ]
+                        .map(String::from)
+                        .to_vec(),
+                        _ => [
+                            "ticket",
+                            "note",
+                            &format!("{}", 1 + (n * 11 + w) % 40),
+                            "--body",
+                            "n",
+                        ]
+                        .map(String::from)
+                        .to_vec(),
+                    };
+                    let out = base_cmd(&dir)
+                        .arg("--db")
+                        .arg(&db)
+                        .args(&args)
+                        .output()
+                        .unwrap();
+                    assert!(
+                        out.status.success(),
+                        "writer {w}: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                    n += 1;
+                }
+                n
+            })
+        })
+        .collect();
+    let files: Vec<_> = (0..20)
+        .map(|i| {
+            let f = d.path(&format!("export-{i}.jsonl"));
+            d.ok(&["export", "--out", f.to_str().unwrap()]);
+            f
+        })
+        .collect();
+    stop.store(true, Ordering::Relaxed);
+    let writes: usize = writers.into_iter().map(|h| h.join().unwrap()).sum();
+    assert!(writes > 8, "the writers hardly wrote ({writes})");
+    let distinct: std::collections::HashSet<Vec<u8>> =
+        files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+    assert!(distinct.len() > 1, "no write landed between the exports");
+    for f in &files {
+        let dst = Desk::new();
+        dst.ok(&["import", f.to_str().unwrap()]);
+        assert_eq!(
+            dst.export().as_bytes(),
+            std::fs::read(f).unwrap(),
+            "{} did not round-trip",
+            f.display()
+        );
+    }
+}

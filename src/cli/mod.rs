@@ -5,6 +5,7 @@ pub mod args;
 mod gen_cmd;
 pub mod order_cmd;
 mod output;
+mod progress;
 mod sla_cmd;
 mod ticket_cmd;
 
@@ -112,11 +113,15 @@ pub fn run(cli: Cli) -> Result<()> {
                         .prefix(".tuidesk-export-")
                         .tempfile_in(dir)
                         .with_context(|| format!("creating a file in {}", dir.display()))?;
-                    let mut w = std::io::BufWriter::new(tmp);
+                    let mut w = std::io::BufWriter::new(progress::Counting::new(
+                        tmp,
+                        progress::Progress::new("exporting", None),
+                    ));
                     let counts = store.export(&mut w)?;
-                    let tmp = w.into_inner().map_err(|e| {
-                        anyhow::anyhow!("writing {}: {}", path.display(), e.error())
-                    })?;
+                    let tmp = w
+                        .into_inner()
+                        .map_err(|e| anyhow::anyhow!("writing {}: {}", path.display(), e.error()))?
+                        .into_inner();
                     crate::files::apply_umask(tmp.path())
                         .with_context(|| format!("writing {}", path.display()))?;
                     tmp.persist(path)
@@ -124,7 +129,10 @@ pub fn run(cli: Cli) -> Result<()> {
                     counts
                 }
                 None => {
-                    let mut w = std::io::BufWriter::new(out::Stdout);
+                    let mut w = std::io::BufWriter::new(progress::Counting::new(
+                        out::Stdout,
+                        progress::Progress::new("exporting", None),
+                    ));
                     let counts = store.export(&mut w)?;
                     w.flush().map_err(out::OutputError::from)?;
                     counts
@@ -139,14 +147,22 @@ pub fn run(cli: Cli) -> Result<()> {
             let now = now()?;
             let summary = if file == "-" {
                 let stdin = std::io::stdin();
-                let mut r = stdin.lock();
+                let mut r = BufReader::new(progress::Counting::new(
+                    stdin.lock(),
+                    progress::Progress::new("importing", None),
+                ));
                 store.import_audited(&mut r, now, Some((&actor, "standard input")))?
             } else {
                 let f = std::fs::File::open(&file).with_context(|| format!("opening {file}"))?;
+                let size = f.metadata().ok().map(|m| m.len());
                 let source = std::fs::canonicalize(&file)
                     .map(|p| p.display().to_string())
                     .unwrap_or_else(|_| file.clone());
-                store.import_audited(&mut BufReader::new(f), now, Some((&actor, &source)))?
+                let mut r = BufReader::new(progress::Counting::new(
+                    f,
+                    progress::Progress::new("importing", size),
+                ));
+                store.import_audited(&mut r, now, Some((&actor, &source)))?
             };
             let orders = if summary.orders > 0 {
                 format!(", {} service orders", summary.orders)
