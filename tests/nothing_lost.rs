@@ -1016,3 +1016,55 @@ fn twenty_exports_under_eight_writers_all_import() {
         );
     }
 }
+
+/// Item 5: history that came in with an import stays marked as imported (JSON and text of
+/// `ticket show`), what happens here afterwards does not, and export → import → export stays
+/// byte-identical (the mark belongs to this desk, not to the history).
+#[test]
+fn imported_history_stays_marked_as_imported() {
+    let src = Desk::new();
+    src.add_org("Here", "ctyun", "enterprise", "Asia/Shanghai");
+    let id = src.ok(&[
+        "ticket",
+        "new",
+        "--org",
+        "Here",
+        "--kind",
+        "technical",
+        "--severity",
+        "urgent",
+        "--summary",
+        "moved desks",
+    ]);
+    let id = id.trim();
+    src.ok(&["ticket", "reply", id, "--body", "looking"]);
+    let export = src.export();
+    let dst = Desk::new();
+    let file = dst.path("in.jsonl");
+    std::fs::write(&file, &export).unwrap();
+    dst.ok(&["import", file.to_str().unwrap()]);
+    dst.ok(&["ticket", "note", id, "--body", "after the move"]);
+    let v = dst.json(&["ticket", "show", id, "--json"]);
+    let events = v["events"].as_array().unwrap();
+    let (imported, here): (Vec<_>, Vec<_>) = events.iter().partition(|e| e["imported"] == true);
+    assert!(imported.len() >= 2, "{v}");
+    assert_eq!(here.len(), 1, "{v}");
+    assert_eq!(here[0]["field"], "note", "{v}");
+    let text = dst.ok(&["ticket", "show", id]);
+    assert!(text.contains("(imported)"), "{text}");
+    let org = dst.json(&["org", "show", "Here", "--json"]);
+    assert!(
+        org.to_string().contains(r#""imported":true"#),
+        "organization history is marked too: {org}"
+    );
+    let again = dst.export();
+    let back = Desk::new();
+    let file2 = back.path("again.jsonl");
+    std::fs::write(&file2, &again).unwrap();
+    back.ok(&["import", file2.to_str().unwrap()]);
+    assert_eq!(
+        back.export(),
+        again,
+        "export → import → export changed bytes"
+    );
+}

@@ -152,6 +152,8 @@ pub struct EventRow<'a> {
     pub subject: EventSubject,
     pub actor: &'a str,
     pub actor_source: &'a str,
+    /// Marks a row that came in with an import (see [`crate::domain::AuditEvent::imported`]).
+    pub imported: bool,
     pub at: DateTime<Utc>,
     pub field: &'a str,
     pub old: Option<&'a str>,
@@ -363,6 +365,12 @@ pub trait Maintenance {
 pub trait Store: Send {
     /// Where the data lives, for messages (a path or a URL without its password).
     fn location(&self) -> String;
+
+    /// Stops the statement running on this store right now, callable from any thread (the
+    /// TUI cancels a running search with it); `None` where the backend cannot.
+    fn interrupter(&self) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>> {
+        None
+    }
     fn policies(&self) -> &Arc<PolicyRegistry>;
     /// Runs `body` as one atomic unit: all of it commits or none (retried when busy).
     fn write(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()>;

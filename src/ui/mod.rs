@@ -716,7 +716,7 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         lines.push(Line::styled("── events ", theme.dim()));
         for e in &detail.events {
             let text = format!(
-                "{} {}{} {}",
+                "{} {}{}{} {}",
                 local(e.at),
                 sanitize_line(&e.actor),
                 if e.actor_source == "as" {
@@ -724,6 +724,7 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 } else {
                     ""
                 },
+                if e.imported { " (imported)" } else { "" },
                 event_text(app, e)
             );
             for l in wrap_to_width(&text, width) {

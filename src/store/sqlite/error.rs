@@ -55,6 +55,7 @@ fn failure_kind(err: &rusqlite::Error) -> DbFailure {
         ErrorCode::CannotOpen => DbFailure::CannotOpen,
         ErrorCode::PermissionDenied => DbFailure::PermissionDenied,
         ErrorCode::SystemIoFailure => DbFailure::Io,
+        ErrorCode::OperationInterrupted => DbFailure::Interrupted,
         _ => DbFailure::Other,
     }
 }

@@ -103,12 +103,13 @@ pub(crate) fn insert_event_row(
     tx: &Transaction,
     subject: EventSubject,
     (actor, source): (&str, &str),
+    imported: bool,
     at: DateTime<Utc>,
     (field, old, new): (&str, Option<&str>, Option<&str>),
 ) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO events (ticket_id, org_id, order_id, actor, actor_source, at, field, old, new)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO events (ticket_id, org_id, order_id, actor, actor_source, at, field, old, new, imported)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -120,7 +121,8 @@ pub(crate) fn insert_event_row(
             to_ts(at),
             field,
             old,
-            new
+            new,
+            imported
         ])
     })
     .ctx("recording audit event")?;
@@ -549,6 +551,7 @@ impl SqliteStore {
             tx,
             subject,
             (&actor.audit_name(), actor.source()),
+            false,
             now,
             change,
         )

@@ -199,4 +199,9 @@ CREATE TABLE resolved_spans (
     PRIMARY KEY (ticket_id, started_at)
 ) WITHOUT ROWID;
 "#,
+    // 7: audit rows that came in with `tuidesk import` stay marked as imported (history this
+    // desk did not see happen); not part of an export, so round trips stay byte-identical.
+    r#"
+ALTER TABLE events ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
