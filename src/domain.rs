@@ -415,6 +415,8 @@ pub struct AuditEvent {
     pub actor: String,
     /// "os" when the actor is the OS user, "as" when a script named it with `--as`.
     pub actor_source: String,
+    /// Came in with `tuidesk import` (history recorded elsewhere), not seen happening here.
+    pub imported: bool,
     pub at: DateTime<Utc>,
     pub field: String,
     pub old: Option<String>,

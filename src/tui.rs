@@ -191,12 +191,19 @@ async fn event_loop(
     let (request_tx, request_rx) = std_mpsc::channel::<Request>();
     let (response_tx, mut response_rx) = mpsc::unbounded_channel::<Response>();
     let db_clock = clock.clone();
+    let cancel = Arc::new(crate::worker::SearchCancel::new(store.interrupter()));
+    let db_cancel = cancel.clone();
     std::thread::spawn(move || {
-        crate::worker::database_thread(store, actor, db_clock, request_rx, response_tx)
+        crate::worker::database_thread(store, actor, db_clock, request_rx, response_tx, db_cancel)
     });
 
     let send = |reqs: Vec<Request>| {
         for r in reqs {
+            // Not queued behind the search it stops.
+            if matches!(r, Request::CancelSearch) {
+                cancel.cancel();
+                continue;
+            }
             let _ = request_tx.send(r);
         }
     };

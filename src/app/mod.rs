@@ -65,6 +65,9 @@ pub enum Request {
         query: String,
         limit: usize,
     },
+    /// Stop the search the database thread is running, if any (handled by the event loop at
+    /// once, not queued behind the search).
+    CancelSearch,
     Detail(i64),
     Sla {
         limit: usize,
@@ -663,6 +666,8 @@ impl App {
                     self.queue.selected = 0;
                     self.queue.selected_id = None;
                     self.focus = Pane::Queue;
+                    // Until the hits arrive; Esc cancels the running search.
+                    self.set_message("searching… (Esc cancels)".to_string(), false);
                     vec![Request::Search {
                         query: input,
                         limit: 200,
@@ -883,7 +888,8 @@ impl App {
     fn clear_search(&mut self) -> Vec<Request> {
         self.queue.search = None;
         self.queue.selected = 0;
-        vec![self.reload_queue()]
+        // A search still running is stopped, so the queue comes back at once.
+        vec![self.reload_queue(), Request::CancelSearch]
     }
 
     /// Runs a named action (from a key or the palette).

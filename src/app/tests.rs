@@ -279,6 +279,34 @@ fn search_replaces_the_queue_and_esc_returns() {
     assert!(a.queue.search.is_none());
 }
 
+/// Issue 14 item 7: a search runs on the database thread while the UI goes on; the app says
+/// "searching…", Esc stops the running search (CancelSearch, handled by the event loop at
+/// once) and brings the queue back, and the late answer of the cancelled search is ignored.
+#[test]
+fn a_running_search_shows_searching_and_esc_cancels_it() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('/'));
+    for c in "slow words".chars() {
+        a.handle_key(key(c));
+    }
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    assert!(matches!(&reqs[..], [Request::Search { .. }]), "{reqs:?}");
+    let said = format!("{:?}", a.message);
+    assert!(said.contains("searching…"), "{said}");
+    let reqs = a.handle_key(code(KeyCode::Esc));
+    assert!(reqs.contains(&Request::CancelSearch), "{reqs:?}");
+    assert!(matches!(&reqs[0], Request::Queue { .. }), "{reqs:?}");
+    let before: Vec<i64> = a.queue.tickets.iter().map(|t| t.id).collect();
+    a.handle_response(Response::Search {
+        query: "slow words".into(),
+        tickets: Vec::new(),
+    });
+    let after: Vec<i64> = a.queue.tickets.iter().map(|t| t.id).collect();
+    assert_eq!(before, after, "the cancelled search's answer is ignored");
+    assert!(a.queue.search.is_none());
+}
+
 #[test]
 fn reply_editor_saves_drafts_sends_and_asks_before_discarding() {
     let mut a = app();

@@ -6,6 +6,7 @@ mod gen_cmd;
 pub mod mail_cmd;
 pub mod order_cmd;
 pub mod output;
+mod progress;
 pub mod sla_cmd;
 mod ticket_cmd;
 
@@ -117,11 +118,15 @@ pub fn run(cli: Cli) -> Result<()> {
                         .prefix(".tuidesk-export-")
                         .tempfile_in(dir)
                         .with_context(|| format!("creating a file in {}", dir.display()))?;
-                    let mut w = std::io::BufWriter::new(tmp);
+                    let mut w = std::io::BufWriter::new(progress::Counting::new(
+                        tmp,
+                        progress::Progress::new("exporting", None),
+                    ));
                     let counts = store.export(&mut w)?;
-                    let tmp = w.into_inner().map_err(|e| {
-                        anyhow::anyhow!("writing {}: {}", path.display(), e.error())
-                    })?;
+                    let tmp = w
+                        .into_inner()
+                        .map_err(|e| anyhow::anyhow!("writing {}: {}", path.display(), e.error()))?
+                        .into_inner();
                     crate::files::apply_umask(tmp.path())
                         .with_context(|| format!("writing {}", path.display()))?;
                     tmp.persist(path)
@@ -129,7 +134,10 @@ pub fn run(cli: Cli) -> Result<()> {
                     counts
                 }
                 None => {
-                    let mut w = std::io::BufWriter::new(out::Stdout);
+                    let mut w = std::io::BufWriter::new(progress::Counting::new(
+                        out::Stdout,
+                        progress::Progress::new("exporting", None),
+                    ));
                     let counts = store.export(&mut w)?;
                     w.flush().map_err(out::OutputError::from)?;
                     counts
@@ -144,28 +152,33 @@ pub fn run(cli: Cli) -> Result<()> {
             let now = now()?;
             let summary = if file == "-" {
                 let stdin = std::io::stdin();
-                let mut r = stdin.lock();
+                let mut r = BufReader::new(progress::Counting::new(
+                    stdin.lock(),
+                    progress::Progress::new("importing", None),
+                ));
                 store.import_audited(&mut r, now, Some((&actor, "standard input")))?
             } else {
                 let f = std::fs::File::open(&file).with_context(|| format!("opening {file}"))?;
+                let size = f.metadata().ok().map(|m| m.len());
                 let source = std::fs::canonicalize(&file)
                     .map(|p| p.display().to_string())
                     .unwrap_or_else(|_| file.clone());
-                store.import_audited(&mut BufReader::new(f), now, Some((&actor, &source)))?
+                let mut r = BufReader::new(progress::Counting::new(
+                    f,
+                    progress::Progress::new("importing", size),
+                ));
+                store.import_audited(&mut r, now, Some((&actor, &source)))?
             };
             let orders = if summary.orders > 0 {
                 format!(", {} service orders", summary.orders)
             } else {
                 String::new()
             };
-            outln!(
+            let done = format!(
                 "imported {} organizations, {} tickets, {} conversation entries, {} events{orders}",
-                summary.orgs,
-                summary.tickets,
-                summary.entries,
-                summary.events
-            )
-            .map_err(|e| e.after("imported"))?;
+                summary.orgs, summary.tickets, summary.entries, summary.events
+            );
+            outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
         }
         Some(Command::Sla(cmd)) => sla_cmd::run(db, cmd),
@@ -320,40 +333,40 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.change_org_plan(&name, &plan, &actor, now()?)?;
-            outln!(
+            let done = format!(
                 "{}: plan {} → {} ({})",
                 crate::text::sanitize_line(&change.org),
                 change.old,
                 change.new,
                 recomputed(change.recomputed)
-            )
-            .map_err(|e| e.after("plan changed"))?;
+            );
+            outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
         }
         OrgCommand::Link { name, parent } => {
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.link_org(&name, &parent, &actor, now()?)?;
-            outln!(
+            let done = format!(
                 "{} linked to {} ({})",
                 crate::text::sanitize_line(&change.org),
                 crate::text::sanitize_line(&change.new),
                 recomputed(change.recomputed)
-            )
-            .map_err(|e| e.after("linked"))?;
+            );
+            outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
         }
         OrgCommand::Unlink { name } => {
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.unlink_org(&name, &actor, now()?)?;
-            outln!(
+            let done = format!(
                 "{} unlinked from {} ({})",
                 crate::text::sanitize_line(&change.org),
                 crate::text::sanitize_line(&change.old),
                 recomputed(change.recomputed)
-            )
-            .map_err(|e| e.after("unlinked"))?;
+            );
+            outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
         }
     }

@@ -141,14 +141,19 @@ fn print_mail_lines(m: Option<&EntryMail>) -> Result<()> {
 }
 
 pub(super) fn event_json(e: &AuditEvent) -> Value {
-    json!({
+    let mut v = json!({
         "actor": e.actor,
         "actor_source": e.actor_source,
         "at": e.at.to_rfc3339(),
         "field": e.field,
         "old": e.old,
         "new": e.new,
-    })
+    });
+    // Only on rows that came in with an import: the shape of every other row is unchanged.
+    if e.imported {
+        v["imported"] = Value::Bool(true);
+    }
+    v
 }
 
 pub use crate::domain::format_countdown as format_remaining;
@@ -384,7 +389,7 @@ pub fn print_detail(
         outln!("Events:")?;
         for e in &d.events {
             outln!(
-                "  {} {}{} {}: {} → {}",
+                "  {} {}{}{} {}: {} → {}",
                 e.at.to_rfc3339(),
                 sanitize_line(&e.actor),
                 if e.actor_source == "as" {
@@ -392,6 +397,7 @@ pub fn print_detail(
                 } else {
                     ""
                 },
+                if e.imported { " (imported)" } else { "" },
                 sanitize_line(&e.field),
                 sanitize_line(e.old.as_deref().unwrap_or("-")),
                 sanitize_line(e.new.as_deref().unwrap_or("-"))

@@ -53,6 +53,11 @@ impl Desk {
         Ok(Desk::new(store::open(location, policies)?))
     }
 
+    /// Opens the store a location names for reading only (see [`store::open_for_reading`]).
+    pub fn open_for_reading(location: &Path, policies: Arc<PolicyRegistry>) -> Result<Desk> {
+        Ok(Desk::new(store::open_for_reading(location, policies)?))
+    }
+
     pub fn policies(&self) -> &Arc<PolicyRegistry> {
         &self.policies
     }

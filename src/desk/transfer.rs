@@ -812,6 +812,7 @@ fn event_row(subject: EventSubject, e: &EventRecord) -> EventRow<'_> {
         subject,
         actor: &e.actor,
         actor_source: &e.actor_source,
+        imported: true,
         at: e.at,
         field: &e.field,
         old: e.old.as_deref(),

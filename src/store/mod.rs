@@ -166,6 +166,8 @@ pub struct EventRow<'a> {
     pub subject: EventSubject,
     pub actor: &'a str,
     pub actor_source: &'a str,
+    /// Marks a row that came in with an import (see [`crate::domain::AuditEvent::imported`]).
+    pub imported: bool,
     pub at: DateTime<Utc>,
     pub field: &'a str,
     pub old: Option<&'a str>,
@@ -411,6 +413,12 @@ pub trait Maintenance {
 pub trait Store: Send {
     /// Where the data lives, for messages (a path or a URL without its password).
     fn location(&self) -> String;
+
+    /// Stops the statement running on this store right now, callable from any thread (the
+    /// TUI cancels a running search with it); `None` where the backend cannot.
+    fn interrupter(&self) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>> {
+        None
+    }
     fn policies(&self) -> &Arc<PolicyRegistry>;
     /// Runs `body` as one atomic unit: all of it commits or none (retried when busy).
     fn write(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()>;
@@ -501,4 +509,10 @@ pub trait Store: Send {
 /// Opens the store a location names: today every location is a SQLite file path.
 pub fn open(location: &Path, policies: Arc<PolicyRegistry>) -> Result<Box<dyn Store>> {
     Ok(Box::new(SqliteStore::open(location, policies)?))
+}
+
+/// Opens the store a location names for reading only (a read-only medium): every write
+/// through it fails, nothing is created next to it.
+pub fn open_for_reading(location: &Path, policies: Arc<PolicyRegistry>) -> Result<Box<dyn Store>> {
+    Ok(Box::new(SqliteStore::open_for_reading(location, policies)?))
 }

@@ -751,7 +751,7 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         lines.push(Line::styled("── events ", theme.dim()));
         for e in &detail.events {
             let text = format!(
-                "{} {}{} {}",
+                "{} {}{}{} {}",
                 local(e.at),
                 sanitize_line(&e.actor),
                 if e.actor_source == "as" {
@@ -759,6 +759,7 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 } else {
                     ""
                 },
+                if e.imported { " (imported)" } else { "" },
                 event_text(app, e)
             );
             for l in wrap_to_width(&text, width) {

@@ -219,7 +219,7 @@ impl SqliteStore {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new
+                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new, imported
                  FROM events WHERE order_id = ?1 ORDER BY id",
             )
             .ctx("reading order history")?;

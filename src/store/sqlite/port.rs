@@ -131,7 +131,7 @@ impl StoreTx for SqliteTx<'_> {
     fn last_ticket_event(&mut self, ticket_id: i64) -> Result<Option<AuditEvent>> {
         self.tx
             .prepare_cached(
-                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new FROM events
+                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new, imported FROM events
                  WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1",
             )
             .and_then(|mut s| s.query_row([ticket_id], tickets::event_from_row).optional())
@@ -515,6 +515,7 @@ impl StoreTx for SqliteTx<'_> {
             self.tx,
             e.subject,
             (e.actor, e.actor_source),
+            e.imported,
             e.at,
             (e.field, e.old, e.new),
         )
@@ -548,6 +549,11 @@ impl Maintenance for SqliteStore {
 impl Store for SqliteStore {
     fn location(&self) -> String {
         self.path().display().to_string()
+    }
+
+    fn interrupter(&self) -> Option<Arc<dyn Fn() + Send + Sync>> {
+        let handle = self.conn.get_interrupt_handle();
+        Some(Arc::new(move || handle.interrupt()))
     }
 
     fn policies(&self) -> &Arc<PolicyRegistry> {

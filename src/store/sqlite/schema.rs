@@ -294,4 +294,9 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_queued ON outbox (next_attempt_at, id) WHERE state = 'queued';
 CREATE INDEX outbox_by_entry ON outbox (entry_id) WHERE entry_id IS NOT NULL;
 "#,
+    // 8: audit rows that came in with `tuidesk import` stay marked as imported (history this
+    // desk did not see happen); not part of an export, so round trips stay byte-identical.
+    r#"
+ALTER TABLE events ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;
+"#,
 ];

@@ -315,7 +315,7 @@ impl SqliteStore {
         let events = self
             .conn
             .prepare_cached(
-                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new FROM events
+                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new, imported FROM events
                  WHERE ticket_id = ?1 ORDER BY id",
             )
             .and_then(|mut s| {
@@ -548,6 +548,7 @@ pub(super) fn event_from_row(r: &Row) -> rusqlite::Result<AuditEvent> {
         field: r.get(6)?,
         old: r.get(7)?,
         new: r.get(8)?,
+        imported: r.get(9)?,
     })
 }
 

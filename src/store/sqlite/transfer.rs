@@ -73,7 +73,7 @@ impl SqliteStore {
     fn events_where(&self, condition: &str, id: i64) -> Result<Vec<AuditEvent>> {
         self.conn
             .prepare_cached(&format!(
-                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new FROM events WHERE {condition} ORDER BY id"
+                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new, imported FROM events WHERE {condition} ORDER BY id"
             ))
             .and_then(|mut s| s.query_map([id], event_from_row)?.collect::<rusqlite::Result<Vec<_>>>())
             .ctx("reading audit events")
