@@ -332,6 +332,7 @@ pub fn live_step(store: &mut Desk, generator: &mut Generator, now: DateTime<Utc>
                 component: t.component,
                 environment: t.environment,
                 affected_version: t.affected_version,
+                ..NewTicket::default()
             },
             &Actor {
                 name: "customer".into(),
@@ -400,6 +401,7 @@ fn file_breached(store: &mut Desk, generator: &mut Generator, now: DateTime<Utc>
                 component: t.component,
                 environment: t.environment,
                 affected_version: t.affected_version,
+                ..NewTicket::default()
             },
             &Actor {
                 name: "customer".into(),

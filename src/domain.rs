@@ -49,6 +49,12 @@ pub enum RuleError {
     EmptyOrgName,
     #[error("user name {0:?} is not valid (1–64 characters, no spaces or control characters)")]
     BadUserName(String),
+    #[error(
+        "{0:?} is not a mail address (name@example.com; a contact may also be @example.com for a whole domain)"
+    )]
+    BadAddress(String),
+    #[error("the requester's name is {0} characters long; at most 200 are allowed")]
+    RequesterNameTooLong(usize),
 }
 
 macro_rules! string_enum {
@@ -114,6 +120,11 @@ string_enum!(
     /// Who wrote an entry: an engineer's public reply meets the first-response target, a
     /// customer's follow-up does not.
     AuthorRole, "author role" { Engineer => "engineer", Customer => "customer" }
+);
+
+string_enum!(
+    /// How the customer reached the desk: mail, the portal, the hotline (seed 001), chat.
+    Channel, "channel" { Email => "email", Portal => "portal", Phone => "phone", Chat => "chat" }
 );
 
 string_enum!(
@@ -350,9 +361,25 @@ pub struct Ticket {
     /// filed), and why (`event assurance L1 until 2026-12-04`).
     pub effective_severity: Option<String>,
     pub severity_note: Option<String>,
+    /// Who asked (a name and a mail address; either may be unknown).
+    pub requester_name: Option<String>,
+    pub requester_address: Option<String>,
+    pub channel: Option<Channel>,
+    /// The earlier ticket this one follows up (a customer wrote on it after it was closed).
+    pub follows: Option<i64>,
 }
 
 impl Ticket {
+    /// "Name <address>", either alone, or None (unsanitized: callers sanitize).
+    pub fn requester_label(&self) -> Option<String> {
+        match (&self.requester_name, &self.requester_address) {
+            (Some(n), Some(a)) => Some(format!("{n} <{a}>")),
+            (Some(n), None) => Some(n.clone()),
+            (None, Some(a)) => Some(a.clone()),
+            (None, None) => None,
+        }
+    }
+
     /// The level that drives targets, sort and the queue's symbol.
     pub fn handled_severity(&self) -> &str {
         self.effective_severity.as_deref().unwrap_or(&self.severity)
@@ -388,6 +415,8 @@ pub struct AuditEvent {
     pub actor: String,
     /// "os" when the actor is the OS user, "as" when a script named it with `--as`.
     pub actor_source: String,
+    /// Came in with `tuidesk import` (history recorded elsewhere), not seen happening here.
+    pub imported: bool,
     pub at: DateTime<Utc>,
     pub field: String,
     pub old: Option<String>,
@@ -428,6 +457,42 @@ pub fn validate_user_name(name: &str) -> Result<(), RuleError> {
     let n = name.chars().count();
     if n == 0 || n > 64 || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(RuleError::BadUserName(name.to_string()));
+    }
+    Ok(())
+}
+
+/// A mail address as stored: trimmed and lowercased, `local@domain` with a dotted or plain
+/// domain, no spaces, controls, quotes or angle brackets, at most 254 bytes. With
+/// `allow_domain`, `@example.com` (a whole domain, for contacts) is accepted too.
+pub fn normalize_address(raw: &str, allow_domain: bool) -> Result<String, RuleError> {
+    let a = raw.trim().to_lowercase();
+    let bad = || RuleError::BadAddress(raw.to_string());
+    if a.is_empty()
+        || a.len() > 254
+        || a.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ',' | ';' | '\\')
+        })
+    {
+        return Err(bad());
+    }
+    let (local, domain) = a.split_once('@').ok_or_else(bad)?;
+    if domain.is_empty()
+        || domain.contains('@')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+        || domain.contains("..")
+        || (local.is_empty() && !allow_domain)
+    {
+        return Err(bad());
+    }
+    Ok(a)
+}
+
+/// The requester's display name: one line, at most 200 characters.
+pub fn validate_requester_name(name: &str) -> Result<(), RuleError> {
+    let n = name.chars().count();
+    if n > 200 {
+        return Err(RuleError::RequesterNameTooLong(n));
     }
     Ok(())
 }

@@ -20,6 +20,7 @@ pub mod desk;
 pub mod domain;
 pub mod files;
 pub mod generator;
+pub mod mail;
 pub mod orders;
 pub mod org_rules;
 pub mod out;

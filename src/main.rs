@@ -27,6 +27,13 @@ fn main() {
             "tuidesk: error: {}",
             tuidesk::text::sanitize_line(&message)
         );
+        // `mail deliver`: the mail server keeps the message and tries again.
+        if err
+            .downcast_ref::<tuidesk::cli::mail_cmd::TempFail>()
+            .is_some()
+        {
+            std::process::exit(tuidesk::cli::mail_cmd::EXIT_TEMPFAIL);
+        }
         std::process::exit(tuidesk::cli::EXIT_FAILURE);
     }
 }

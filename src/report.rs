@@ -13,10 +13,14 @@
 //!   though it is 15:30Z.
 //! * *Opened* counts tickets created in the month; *resolved* counts tickets whose
 //!   resolution falls in the month, whenever they were opened.
-//! * First response is judged only for tickets opened in the month: *met* when the first
-//!   response came at or before its due instant; *breached* when it came later, or when there
-//!   is none and `now` is past the due instant; *pending* when there is none yet and the
-//!   target is still running; *no target* when no first-response target applies.
+//! * First response is judged only for tickets opened in the month, by the one SLA evaluation
+//!   ([`ReportTicket::first_response_verdict`], the engine's state of the metric): *met* when
+//!   the first response came at or before its due instant; *breached* when it came later (met
+//!   late), when there is none and `now` is past the due instant, when the ticket was resolved
+//!   after the due instant without one, or when a breach is on record (a later severity or
+//!   plan change does not undo it); *pending* when there is none yet and the target is still
+//!   running; *stopped* when the ticket was resolved before it was due without a reply
+//!   (neither met nor breached); *no target* when no first-response target applies.
 //!   Attainment = met ÷ (met + breached), `None` when that is 0.
 //! * Time to first response is wall-clock seconds from creation to the first response, over
 //!   the month's opened tickets that have one (with or without a target; a response
@@ -38,6 +42,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::domain::{TicketKind, YearMonth};
+use crate::sla::{MetricStatus, SlaState};
 use crate::text::{display_width, fit_to_width, sanitize_line, truncate_to_width};
 
 /// One ticket as the report needs it.
@@ -54,6 +59,32 @@ pub struct ReportTicket {
     pub first_response_at: Option<DateTime<Utc>>,
     /// None when no first-response target applies.
     pub first_response_due: Option<DateTime<Utc>>,
+    /// The SLA engine's verdict (the desk fills it); `None`: judged from the instants above
+    /// by the same rules (without recorded breaches).
+    pub first_response_verdict: Option<Verdict>,
+}
+
+/// A ticket's first response as the report counts it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Met,
+    Breached,
+    Pending,
+    Stopped,
+    NoTarget,
+}
+
+impl Verdict {
+    /// The verdict of the SLA engine's first-response metric (`None`: no target).
+    pub fn of(metric: Option<&MetricStatus>) -> Verdict {
+        match metric.map(|m| m.state) {
+            Some(SlaState::Met) => Verdict::Met,
+            Some(SlaState::Breached) => Verdict::Breached,
+            Some(SlaState::Running | SlaState::AtRisk | SlaState::Paused) => Verdict::Pending,
+            Some(SlaState::Stopped) => Verdict::Stopped,
+            Some(SlaState::NotApplicable) | None => Verdict::NoTarget,
+        }
+    }
 }
 
 /// The organization a report is for.
@@ -74,6 +105,8 @@ pub struct FirstResponse {
     pub breached: u32,
     /// Not answered yet, target still running.
     pub pending: u32,
+    /// Resolved before it was due without a reply: neither met nor breached.
+    pub stopped: u32,
     /// No first-response target applies.
     pub no_target: u32,
     /// met ÷ (met + breached); None when both are 0.
@@ -188,21 +221,24 @@ fn local_rfc3339(tz: Tz, t: DateTime<Utc>) -> String {
         .to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Outcome {
-    Met,
-    Breached,
-    Pending,
-    NoTarget,
-}
+use Verdict as Outcome;
 
 fn outcome(t: &ReportTicket, now: DateTime<Utc>) -> Outcome {
-    match (t.first_response_due, t.first_response_at) {
-        (None, _) => Outcome::NoTarget,
-        (Some(due), Some(at)) if at <= due => Outcome::Met,
-        (Some(_), Some(_)) => Outcome::Breached,
-        (Some(due), None) if now > due => Outcome::Breached,
-        (Some(_), None) => Outcome::Pending,
+    if let Some(v) = t.first_response_verdict {
+        return v;
+    }
+    // The engine's rules on the stored instants: a reply after the resolution does not count.
+    let answer = t
+        .first_response_at
+        .filter(|a| t.resolved_at.is_none_or(|r| *a <= r));
+    match (t.first_response_due, answer, t.resolved_at) {
+        (None, _, _) => Outcome::NoTarget,
+        (Some(due), Some(at), _) if at <= due => Outcome::Met,
+        (Some(_), Some(_), _) => Outcome::Breached,
+        (Some(due), None, Some(r)) if r <= due => Outcome::Stopped,
+        (Some(_), None, Some(_)) => Outcome::Breached,
+        (Some(due), None, None) if now > due => Outcome::Breached,
+        (Some(_), None, None) => Outcome::Pending,
     }
 }
 
@@ -211,6 +247,7 @@ struct FrAcc {
     met: u32,
     breached: u32,
     pending: u32,
+    stopped: u32,
     no_target: u32,
     durations: Vec<i64>,
 }
@@ -221,6 +258,7 @@ impl FrAcc {
             Outcome::Met => self.met += 1,
             Outcome::Breached => self.breached += 1,
             Outcome::Pending => self.pending += 1,
+            Outcome::Stopped => self.stopped += 1,
             Outcome::NoTarget => self.no_target += 1,
         }
         if let Some(at) = t.first_response_at {
@@ -235,6 +273,7 @@ impl FrAcc {
             met: self.met,
             breached: self.breached,
             pending: self.pending,
+            stopped: self.stopped,
             no_target: self.no_target,
             attainment: attainment(self.met, self.breached),
             responded: self.durations.len() as u32,
@@ -354,7 +393,7 @@ pub fn build_org_report(
                     d.breached += 1;
                 }
             }
-            Outcome::Pending | Outcome::NoTarget => {}
+            Outcome::Pending | Outcome::Stopped | Outcome::NoTarget => {}
         }
     }
 
@@ -499,8 +538,16 @@ fn render_org(out: &mut String, o: &OrgReport) {
     push_line(
         out,
         &format!(
-            "First response (tickets opened this month): {} met, {} breached, {} pending, {} no target",
-            fr.met, fr.breached, fr.pending, fr.no_target
+            "First response (tickets opened this month): {} met, {} breached, {} pending, {} no target{}",
+            fr.met,
+            fr.breached,
+            fr.pending,
+            fr.no_target,
+            if fr.stopped > 0 {
+                format!(", {} resolved before due without a reply", fr.stopped)
+            } else {
+                String::new()
+            }
         ),
     );
     push_line(
@@ -745,6 +792,7 @@ mod tests {
             resolved_at: resolved.map(at),
             first_response_at: response.map(at),
             first_response_due: due.map(at),
+            first_response_verdict: None,
         }
     }
 
@@ -892,6 +940,7 @@ mod tests {
             met,
             breached,
             pending,
+            stopped: 0,
             no_target,
             attainment,
             responded,

@@ -112,8 +112,26 @@ pub fn open_store(db: Option<&Path>) -> Result<Desk> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     check_location(&path)?;
+    if path.exists() && !writable(&path) {
+        bail!(
+            "cannot write to {}: it is read-only for you (the file or its directory cannot be written); writes are off, reads still work",
+            path.display()
+        );
+    }
     crate::store::warn_if_network_fs(&path);
-    Ok(Desk::open(&path, policies()?)?)
+    let mut desk = Desk::open(&path, policies()?)?;
+    desk.set_mail_from(mail_config()?.from);
+    Ok(desk)
+}
+
+/// `[mail]` of config.toml (if there is one) with the environment's overrides.
+pub fn mail_config() -> Result<config::MailConfig> {
+    let path = config::config_path();
+    let cfg = match path.as_deref().filter(|p| p.exists()) {
+        Some(p) => config::load_config(Some(p))?.mail,
+        None => config::MailConfig::default(),
+    };
+    Ok(cfg.with_env())
 }
 
 /// Opens the database for a command that only reads: a missing file is an error, and
@@ -131,7 +149,38 @@ pub fn open_existing_store(db: Option<&Path>) -> Result<Desk> {
         }
         return Err(no_database(&path));
     }
+    check_location(&path)?;
+    if !writable(&path) {
+        let desk = Desk::open_for_reading(&path, policies()?)?;
+        eprintln!(
+            "tuidesk: note: {} is read-only for you; writes are off",
+            path.display()
+        );
+        return Ok(desk);
+    }
     open_store(Some(&path))
+}
+
+/// Whether this process may write the database: the file, and either its directory (where
+/// SQLite makes the -wal and -shm files) or those files where they already exist. Asks
+/// access(2), which knows about read-only mounts as well as permissions.
+fn writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt as _;
+    let can_write = |p: &Path| {
+        std::ffi::CString::new(p.as_os_str().as_bytes())
+            // SAFETY: a NUL-terminated path that lives across the call.
+            .is_ok_and(|c| unsafe { libc::access(c.as_ptr(), libc::W_OK) } == 0)
+    };
+    let sibling = |suffix: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        std::path::PathBuf::from(name)
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    can_write(path) && (can_write(dir) || ["-wal", "-shm"].iter().all(|s| can_write(&sibling(s))))
 }
 
 /// The error of a read on a database that does not exist.

@@ -203,12 +203,19 @@ async fn event_loop(
     let (request_tx, request_rx) = std_mpsc::channel::<Request>();
     let (response_tx, mut response_rx) = mpsc::unbounded_channel::<Response>();
     let db_clock = clock.clone();
+    let cancel = Arc::new(crate::worker::SearchCancel::new(store.interrupter()));
+    let db_cancel = cancel.clone();
     std::thread::spawn(move || {
-        crate::worker::database_thread(store, actor, db_clock, request_rx, response_tx)
+        crate::worker::database_thread(store, actor, db_clock, request_rx, response_tx, db_cancel)
     });
 
     let send = |reqs: Vec<Request>| {
         for r in reqs {
+            // Not queued behind the search it stops.
+            if matches!(r, Request::CancelSearch) {
+                cancel.cancel();
+                continue;
+            }
             let _ = request_tx.send(r);
         }
     };
@@ -226,26 +233,23 @@ async fn event_loop(
         .context("watching for SIGTERM")?;
 
     // A write's answer arrives as a burst (the written row, then the queue, counts and SLA
-    // reloads it asks for): responses are drained as they come and the frame is drawn once
-    // the burst settles, so one write draws one frame. Keys draw at once.
-    let mut settle: Option<(Instant, Instant)> = None; // (draw after, draw at the latest)
+    // reloads it asks for): while answers the app itself asked for are still coming, the frame
+    // waits for them (at most BURST_MAX), so one write draws one frame; anything else, keys
+    // included, draws at once.
+    let mut expected: usize = 0;
+    let mut burst_deadline: Option<Instant> = None;
     loop {
-        let settled = settle.is_none_or(|(after, latest)| {
-            let now = Instant::now();
-            now >= after || now >= latest
-        });
+        let settled = burst_deadline.is_none_or(|d| Instant::now() >= d);
         if app.dirty && settled {
             draw(terminal, app)?;
-            settle = None;
+            burst_deadline = None;
+            expected = 0;
         }
         if app.quit {
             break;
         }
         let tick_at = Instant::now() + next_tick_delay(&*clock);
-        let wake_at = match settle {
-            Some((after, latest)) => tick_at.min(after.min(latest)),
-            None => tick_at,
-        };
+        let wake_at = burst_deadline.map_or(tick_at, |d| tick_at.min(d));
         tokio::select! {
             input = input_rx.recv() => match input {
                 Some(Input::Event(Event::Key(key))) if key.kind == KeyEventKind::Press => {
@@ -255,12 +259,12 @@ async fn event_loop(
                         let result = compose_externally(terminal, &pause, &text);
                         send(app.external_edit_done(result));
                     }
-                    settle = None;
+                    burst_deadline = None;
                 }
                 Some(Input::Event(Event::Paste(text))) => {
                     let reqs = app.handle_paste(&text);
                     send(reqs);
-                    settle = None;
+                    burst_deadline = None;
                 }
                 Some(Input::Event(Event::Resize(w, h))) => {
                     let (rows, sla_rows) = crate::ui::capacity(ratatui::layout::Rect::new(0, 0, w, h));
@@ -273,14 +277,20 @@ async fn event_loop(
             },
             response = response_rx.recv() => match response {
                 Some(r) => {
-                    send(app.handle_response(r));
-                    // Everything already waiting joins this frame.
-                    while let Ok(r) = response_rx.try_recv() {
-                        send(app.handle_response(r));
+                    // Everything already waiting joins this frame; the reloads an answer asks
+                    // for are awaited before drawing.
+                    let mut next = Some(r);
+                    while let Some(r) = next {
+                        expected = expected.saturating_sub(1);
+                        let reqs = app.handle_response(r);
+                        expected += reqs.len();
+                        send(reqs);
+                        next = response_rx.try_recv().ok();
                     }
-                    let now = Instant::now();
-                    let latest = settle.map_or(now + BURST_MAX, |(_, latest)| latest);
-                    settle = Some((now + BURST_GAP, latest));
+                    burst_deadline = match expected {
+                        0 => None,
+                        _ => Some(burst_deadline.unwrap_or_else(|| Instant::now() + BURST_MAX)),
+                    };
                 }
                 None => return Err(anyhow!("the database thread stopped unexpectedly")),
             },
@@ -297,10 +307,8 @@ async fn event_loop(
     Ok(())
 }
 
-/// How long the loop waits for the next response of a burst before drawing, and the longest
-/// a burst may hold a frame back.
-const BURST_GAP: StdDuration = StdDuration::from_millis(12);
-const BURST_MAX: StdDuration = StdDuration::from_millis(60);
+/// The longest a burst of answers may hold a frame back.
+const BURST_MAX: StdDuration = StdDuration::from_millis(40);
 
 /// Real time until the displayed clock reaches its next whole second, so every countdown on
 /// screen changes together, aligned to the wall clock.

@@ -11,7 +11,44 @@ use crate::app::{Anchor, Request, Response, SlaItem};
 use crate::clock::Clock;
 use crate::desk::Desk;
 use crate::domain::{Actor, AuthorRole, EntryKind};
-use crate::store::{OrderFilter, SortKey, StoreError, TicketFilter, TicketSort};
+use crate::store::{DbFailure, OrderFilter, SortKey, StoreError, TicketFilter, TicketSort};
+
+/// Cancels the search the database thread is running, from the event loop: the store's
+/// interrupt is sent only while a search runs, never into another request's statement.
+pub struct SearchCancel {
+    running: std::sync::Mutex<bool>,
+    interrupt: Option<Arc<dyn Fn() + Send + Sync>>,
+}
+
+impl SearchCancel {
+    pub fn new(interrupt: Option<Arc<dyn Fn() + Send + Sync>>) -> SearchCancel {
+        SearchCancel {
+            running: std::sync::Mutex::new(false),
+            interrupt,
+        }
+    }
+
+    /// Stops the running search, if one runs.
+    pub fn cancel(&self) {
+        if let Ok(running) = self.running.lock()
+            && *running
+            && let Some(interrupt) = &self.interrupt
+        {
+            interrupt();
+        }
+    }
+
+    fn running<T>(&self, search: impl FnOnce() -> T) -> T {
+        if let Ok(mut r) = self.running.lock() {
+            *r = true;
+        }
+        let result = search();
+        if let Ok(mut r) = self.running.lock() {
+            *r = false;
+        }
+        result
+    }
+}
 
 /// How often the database thread looks for other processes' commits.
 const WATCH_EVERY: StdDuration = StdDuration::from_millis(250);
@@ -41,6 +78,7 @@ pub fn database_thread(
     clock: Arc<dyn Clock>,
     requests: std_mpsc::Receiver<Request>,
     responses: mpsc::UnboundedSender<Response>,
+    cancel: Arc<SearchCancel>,
 ) {
     let mut last_version = store.change_token().ok();
     let mut generation: u64 = 0;
@@ -94,6 +132,7 @@ pub fn database_thread(
                 request,
                 &mut counts,
                 generation,
+                &cancel,
             );
             if writes {
                 generation += 1;
@@ -130,6 +169,7 @@ fn handle(
     request: Request,
     counts: &mut CountCache,
     generation: u64,
+    cancel: &SearchCancel,
 ) -> Option<Response> {
     let now = clock.now();
     // Draft saves answer only when they fail; typing goes on either way.
@@ -144,6 +184,8 @@ fn handle(
                 .err()
                 .map(|e| failed(e, Some(ticket_id)));
         }
+        // Handled by the event loop; one that arrives here found no search running.
+        Request::CancelSearch => return None,
         other => other,
     };
     let result: Result<Response, Response> = (|| match request {
@@ -227,10 +269,19 @@ fn handle(
                 select,
             })
         }
-        Request::Search { query, limit } => store
-            .search(&query, limit, now)
-            .map(|tickets| Response::Search { query, tickets })
-            .map_err(|e| failed(e, None)),
+        Request::Search { query, limit } => {
+            let result = cancel.running(|| store.search(&query, limit, now));
+            match result {
+                Ok(tickets) => Ok(Response::Search { query, tickets }),
+                // Cancelled: the app has left this search already and ignores its answer.
+                Err(e) if e.db_failure() == Some(DbFailure::Interrupted) => Ok(Response::Search {
+                    query,
+                    tickets: Vec::new(),
+                }),
+                Err(e) => Err(failed(e, None)),
+            }
+        }
+
         Request::Detail(id) => {
             let (detail, drafts) = fresh_detail(store, actor, id, now)?;
             Ok(Response::Detail(detail, drafts))
@@ -319,6 +370,10 @@ fn handle(
         Request::SaveDraft { ticket_id, .. } => Err(failed(
             StoreError::Other("draft requests are handled before".into()),
             Some(ticket_id),
+        )),
+        Request::CancelSearch => Err(failed(
+            StoreError::Other("search cancellations are handled before".into()),
+            None,
         )),
         Request::LoadDraft { ticket_id, kind } => store
             .draft(&actor.draft_owner(), ticket_id, kind.as_str())

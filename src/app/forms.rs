@@ -308,6 +308,7 @@ impl NewTicketForm {
                 None
             },
             affected_version: text(&self.version),
+            ..NewTicket::default()
         })
     }
 }

@@ -22,7 +22,7 @@ pub use orders::{
 
 use crate::domain::{EntryKind, Order, Organization, Status, Ticket, YearMonth};
 use crate::policy::PolicyRegistry;
-use crate::sla::{self, MetricStatus, SlaState};
+use crate::sla::{self, MetricStatus};
 use crate::store::{
     NewOrder, NewTicket, SortKey, TicketChange, TicketDetail, TicketFilter, TicketSort,
     UrgencyCounts,
@@ -65,6 +65,9 @@ pub enum Request {
         query: String,
         limit: usize,
     },
+    /// Stop the search the database thread is running, if any (handled by the event loop at
+    /// once, not queued behind the search).
+    CancelSearch,
     Detail(i64),
     Sla {
         limit: usize,
@@ -203,12 +206,12 @@ pub enum RowState {
 }
 
 /// A queue row's SLA state from its stored instants: no engine call per row per tick.
+///
+/// A running clock outranks a paused one: `pending` pauses the next-response and resolution
+/// clocks, never the first response, so a pending ticket not yet answered still counts down.
 pub fn row_state(t: &Ticket, now: DateTime<Utc>) -> RowState {
     if t.status.is_done() {
         return RowState::Done;
-    }
-    if t.paused_seconds_left.is_some() {
-        return RowState::Paused;
     }
     match t.next_due {
         Some(due) if due < now => RowState::Breached,
@@ -218,6 +221,7 @@ pub fn row_state(t: &Ticket, now: DateTime<Utc>) -> RowState {
         _ if t.breached => RowState::Breached,
         Some(_) if t.risk_at.is_some_and(|r| r <= now) => RowState::AtRisk,
         Some(_) => RowState::Running,
+        None if t.paused_seconds_left.is_some() => RowState::Paused,
         None if t.first_response_at.is_some() => RowState::Met,
         None => RowState::NoTarget,
     }
@@ -662,6 +666,8 @@ impl App {
                     self.queue.selected = 0;
                     self.queue.selected_id = None;
                     self.focus = Pane::Queue;
+                    // Until the hits arrive; Esc cancels the running search.
+                    self.set_message("searching… (Esc cancels)".to_string(), false);
                     vec![Request::Search {
                         query: input,
                         limit: 200,
@@ -882,7 +888,8 @@ impl App {
     fn clear_search(&mut self) -> Vec<Request> {
         self.queue.search = None;
         self.queue.selected = 0;
-        vec![self.reload_queue()]
+        // A search still running is stopped, so the queue comes back at once.
+        vec![self.reload_queue(), Request::CancelSearch]
     }
 
     /// Runs a named action (from a key or the palette).
@@ -1911,12 +1918,7 @@ impl App {
             .map(|item| {
                 sla::columns::evaluate_inputs(&self.policies, &item.inputs(), now)
                     .into_iter()
-                    .filter(|m| {
-                        matches!(
-                            m.state,
-                            SlaState::Running | SlaState::AtRisk | SlaState::Breached
-                        ) && m.answered_at.is_none()
-                    })
+                    .filter(|m| m.clock_running())
                     .min_by_key(|m| m.due)
             })
             .collect();

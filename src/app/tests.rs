@@ -35,6 +35,10 @@ pub(crate) fn ticket(id: i64, summary: &str, due_in: Option<i64>) -> Ticket {
         version: 1,
         effective_severity: None,
         severity_note: None,
+        requester_name: None,
+        requester_address: None,
+        channel: None,
+        follows: None,
     }
 }
 
@@ -272,6 +276,34 @@ fn search_replaces_the_queue_and_esc_returns() {
     assert_eq!(a.selected_ticket().unwrap().id, 7);
     let reqs = a.handle_key(code(KeyCode::Esc));
     assert!(matches!(&reqs[0], Request::Queue { .. }));
+    assert!(a.queue.search.is_none());
+}
+
+/// Issue 14 item 7: a search runs on the database thread while the UI goes on; the app says
+/// "searching…", Esc stops the running search (CancelSearch, handled by the event loop at
+/// once) and brings the queue back, and the late answer of the cancelled search is ignored.
+#[test]
+fn a_running_search_shows_searching_and_esc_cancels_it() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('/'));
+    for c in "slow words".chars() {
+        a.handle_key(key(c));
+    }
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    assert!(matches!(&reqs[..], [Request::Search { .. }]), "{reqs:?}");
+    let said = format!("{:?}", a.message);
+    assert!(said.contains("searching…"), "{said}");
+    let reqs = a.handle_key(code(KeyCode::Esc));
+    assert!(reqs.contains(&Request::CancelSearch), "{reqs:?}");
+    assert!(matches!(&reqs[0], Request::Queue { .. }), "{reqs:?}");
+    let before: Vec<i64> = a.queue.tickets.iter().map(|t| t.id).collect();
+    a.handle_response(Response::Search {
+        query: "slow words".into(),
+        tickets: Vec::new(),
+    });
+    let after: Vec<i64> = a.queue.tickets.iter().map(|t| t.id).collect();
+    assert_eq!(before, after, "the cancelled search's answer is ignored");
     assert!(a.queue.search.is_none());
 }
 
@@ -566,8 +598,16 @@ fn row_states_follow_the_clock() {
         crate::app::met_late_label(&late).as_deref(),
         Some("met late +00:52")
     );
-    let mut paused = t.clone();
-    paused.paused_seconds_left = Some(300);
+    // Pending pauses the resolution clock but never the first response: a pending ticket
+    // not yet answered still counts down; one with nothing else running shows paused.
+    let mut pending = t.clone();
+    pending.status = Status::Pending;
+    pending.paused_seconds_left = Some(300);
+    assert_eq!(row_state(&pending, now()), RowState::AtRisk);
+    let mut paused = pending.clone();
+    paused.next_due = None;
+    paused.risk_at = None;
+    paused.first_response_at = Some(now());
     assert_eq!(row_state(&paused, now()), RowState::Paused);
     let mut met = ticket(2, "y", None);
     met.first_response_at = Some(now());

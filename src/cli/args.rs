@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::domain::{Environment, OrderKind, OrderStatus, Scenario, Status, TicketKind};
+use crate::domain::{Channel, Environment, OrderKind, OrderStatus, Scenario, Status, TicketKind};
 use crate::store::TicketSort;
 
 /// `tuidesk --version`: the version, the commit it was built from and the build date.
@@ -45,6 +45,7 @@ macro_rules! value_enum {
     )+};
 }
 value_enum!(
+    Channel,
     Status,
     TicketKind,
     Environment,
@@ -148,6 +149,9 @@ pub enum Command {
     /// Reports
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Mail: delivery from a mail server, the triage inbox, the quarantine, the outbox
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Shell completion script on standard output
     Completions {
         /// The shell to complete for
@@ -215,6 +219,18 @@ pub enum OrgCommand {
         /// The linked organization
         name: String,
     },
+    /// Add or remove contacts: addresses (or @example.com for a whole domain) whose mail
+    /// opens and follows up the organization's tickets; lists them after
+    Contact {
+        /// The organization's name
+        name: String,
+        /// An address or @domain to add (repeatable)
+        #[arg(long, value_name = "ADDRESS")]
+        add: Vec<String>,
+        /// An address or @domain to remove (repeatable)
+        #[arg(long, value_name = "ADDRESS")]
+        remove: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -257,6 +273,9 @@ pub enum OrderCommand {
         /// Monthly-report orders: attach the monthly report of the order's month
         #[arg(long)]
         attach_report: bool,
+        /// Mail the first deliverable (the report) to the organization's contact addresses
+        #[arg(long)]
+        mail: bool,
     },
     /// Refuse the order, with the reason the customer will see
     Reject {
@@ -324,6 +343,80 @@ pub struct NewOrderArgs {
     /// Print the new order as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Store one message read on standard input (for a mail server alias, procmail,
+    /// fetchmail's mda); exits 75 when it should be retried
+    Deliver,
+    /// Store every message of a Maildir (a folder with cur/ and new/) or an mbox file
+    Import {
+        /// The Maildir folder or the mbox file
+        path: std::path::PathBuf,
+    },
+    /// Messages from unknown senders, waiting to be filed or discarded
+    Triage {
+        /// Filed and discarded ones too
+        #[arg(long)]
+        all: bool,
+        /// Print them as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// File a triage item under an organization: opens a ticket; prints its id
+    File {
+        /// The triage item's number
+        id: i64,
+        /// The organization it belongs to
+        #[arg(long)]
+        org: String,
+        #[arg(long, value_name = "SEV", help = SEVERITY_HELP)]
+        severity: Option<String>,
+    },
+    /// Discard a triage item, saying why (it stays listed with `mail triage --all`)
+    Discard {
+        /// The triage item's number
+        id: i64,
+        /// Why (required)
+        #[arg(long)]
+        reason: String,
+    },
+    /// Messages that could not be parsed, kept raw
+    Quarantine {
+        /// Print message ID as received, raw, on standard output
+        #[arg(long, value_name = "ID")]
+        show: Option<i64>,
+        /// Print the list as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Outgoing messages: queued, sent and failed
+    Queue {
+        /// Print them as JSON
+        #[arg(long)]
+        json: bool,
+        /// At most N, newest first
+        #[arg(long, default_value_t = 100, value_name = "N")]
+        limit: usize,
+    },
+    /// Deliver the queued messages whose time has come, through [mail] smtp or sendmail
+    Send {
+        /// Keep delivering (for a systemd service)
+        #[arg(long)]
+        watch: bool,
+        /// With --watch: seconds between rounds
+        #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+        interval: u64,
+    },
+    /// Write a received attachment to a file (`--out -` for standard output)
+    Attachment {
+        /// The attachment's number, as `ticket show` lists it (#N)
+        id: i64,
+        /// Where to write it: a new file, or `-` for standard output
+        #[arg(long, value_name = "PATH")]
+        out: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -428,6 +521,15 @@ pub struct NewTicketArgs {
     /// The affected product version
     #[arg(long = "version", value_name = "V")]
     pub affected_version: Option<String>,
+    /// How the customer reached you (the hotline: phone)
+    #[arg(long, value_name = "CHANNEL")]
+    pub channel: Option<Channel>,
+    /// The requester's mail address (replies go there)
+    #[arg(long, value_name = "ADDRESS")]
+    pub requester: Option<String>,
+    /// The requester's name
+    #[arg(long, value_name = "NAME")]
+    pub requester_name: Option<String>,
     /// Print the new ticket as JSON
     #[arg(long)]
     pub json: bool,

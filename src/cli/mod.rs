@@ -3,9 +3,11 @@
 
 pub mod args;
 mod gen_cmd;
+pub mod mail_cmd;
 pub mod order_cmd;
-mod output;
-mod sla_cmd;
+pub mod output;
+mod progress;
+pub mod sla_cmd;
 mod ticket_cmd;
 
 use std::io::{BufReader, IsTerminal as _, Read, Write};
@@ -18,7 +20,9 @@ pub use args::Cli;
 use args::{Command, OrgCommand, PolicyCommand};
 
 use crate::out::{self, note, outln};
-pub use crate::session::{actor, database_path, now, open_existing_store, open_store, policies};
+pub use crate::session::{
+    actor, database_path, mail_config, now, open_existing_store, open_store, policies,
+};
 
 /// Exit status for errors the user can fix (bad input, unknown ids, refused edits).
 pub const EXIT_FAILURE: i32 = 1;
@@ -92,11 +96,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Ticket(cmd)) => ticket_cmd::run(db, as_user, cmd),
         Some(Command::Order(cmd)) => order_cmd::run(db, as_user, cmd),
         Some(Command::Report(cmd)) => order_cmd::report(db, cmd),
+        Some(Command::Mail(cmd)) => mail_cmd::run(db, as_user, cmd),
         Some(Command::Search { query, limit, json }) => {
             let store = open_existing_store(db)?;
             let now = now()?;
             let tickets = store.search(&query, limit, now)?;
-            output::print_tickets(&tickets, json, now)
+            let fr = first_responses(&store, &tickets, json, now)?;
+            output::print_tickets(&tickets, &fr, json, now)
         }
         Some(Command::Export { out }) => {
             let store = open_existing_store(db)?;
@@ -112,11 +118,15 @@ pub fn run(cli: Cli) -> Result<()> {
                         .prefix(".tuidesk-export-")
                         .tempfile_in(dir)
                         .with_context(|| format!("creating a file in {}", dir.display()))?;
-                    let mut w = std::io::BufWriter::new(tmp);
+                    let mut w = std::io::BufWriter::new(progress::Counting::new(
+                        tmp,
+                        progress::Progress::new("exporting", None),
+                    ));
                     let counts = store.export(&mut w)?;
-                    let tmp = w.into_inner().map_err(|e| {
-                        anyhow::anyhow!("writing {}: {}", path.display(), e.error())
-                    })?;
+                    let tmp = w
+                        .into_inner()
+                        .map_err(|e| anyhow::anyhow!("writing {}: {}", path.display(), e.error()))?
+                        .into_inner();
                     crate::files::apply_umask(tmp.path())
                         .with_context(|| format!("writing {}", path.display()))?;
                     tmp.persist(path)
@@ -124,7 +134,10 @@ pub fn run(cli: Cli) -> Result<()> {
                     counts
                 }
                 None => {
-                    let mut w = std::io::BufWriter::new(out::Stdout);
+                    let mut w = std::io::BufWriter::new(progress::Counting::new(
+                        out::Stdout,
+                        progress::Progress::new("exporting", None),
+                    ));
                     let counts = store.export(&mut w)?;
                     w.flush().map_err(out::OutputError::from)?;
                     counts
@@ -139,28 +152,33 @@ pub fn run(cli: Cli) -> Result<()> {
             let now = now()?;
             let summary = if file == "-" {
                 let stdin = std::io::stdin();
-                let mut r = stdin.lock();
+                let mut r = BufReader::new(progress::Counting::new(
+                    stdin.lock(),
+                    progress::Progress::new("importing", None),
+                ));
                 store.import_audited(&mut r, now, Some((&actor, "standard input")))?
             } else {
                 let f = std::fs::File::open(&file).with_context(|| format!("opening {file}"))?;
+                let size = f.metadata().ok().map(|m| m.len());
                 let source = std::fs::canonicalize(&file)
                     .map(|p| p.display().to_string())
                     .unwrap_or_else(|_| file.clone());
-                store.import_audited(&mut BufReader::new(f), now, Some((&actor, &source)))?
+                let mut r = BufReader::new(progress::Counting::new(
+                    f,
+                    progress::Progress::new("importing", size),
+                ));
+                store.import_audited(&mut r, now, Some((&actor, &source)))?
             };
             let orders = if summary.orders > 0 {
                 format!(", {} service orders", summary.orders)
             } else {
                 String::new()
             };
-            outln!(
+            let done = format!(
                 "imported {} organizations, {} tickets, {} conversation entries, {} events{orders}",
-                summary.orgs,
-                summary.tickets,
-                summary.entries,
-                summary.events
-            )
-            .map_err(|e| e.after("imported"))?;
+                summary.orgs, summary.tickets, summary.entries, summary.events
+            );
+            outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
         }
         Some(Command::Migrate { to }) => migrate(db, &to, as_user),
@@ -286,46 +304,70 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let org = store.org_by_name(&name)?;
             let linked = store.linked_orgs(org.id)?;
             let history = store.org_events(org.id)?;
-            output::print_org(&org, &linked, &history, store.policies(), json, now()?)
+            let contacts = store.contacts(org.id)?;
+            output::print_org(
+                &output::OrgView {
+                    org: &org,
+                    linked: &linked,
+                    history: &history,
+                    contacts: &contacts,
+                },
+                store.policies(),
+                json,
+                now()?,
+            )
+        }
+        OrgCommand::Contact { name, add, remove } => {
+            let actor = actor(as_user)?;
+            let mut store = open_store(db)?;
+            let contacts = store.change_contacts(&name, &add, &remove, &actor, now()?)?;
+            if contacts.is_empty() {
+                note!("{}: no contacts", crate::text::sanitize_line(&name));
+            }
+            for c in &contacts {
+                outln!("{}", crate::text::sanitize_line(c))
+                    .map_err(|e| e.after("contacts changed"))?;
+            }
+            Ok(())
         }
         OrgCommand::Plan { name, plan } => {
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.change_org_plan(&name, &plan, &actor, now()?)?;
-            outln!(
+            let done = format!(
                 "{}: plan {} → {} ({})",
                 crate::text::sanitize_line(&change.org),
                 change.old,
                 change.new,
                 recomputed(change.recomputed)
-            )
-            .map_err(|e| e.after("plan changed"))?;
+            );
+            outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
         }
         OrgCommand::Link { name, parent } => {
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.link_org(&name, &parent, &actor, now()?)?;
-            outln!(
+            let done = format!(
                 "{} linked to {} ({})",
                 crate::text::sanitize_line(&change.org),
                 crate::text::sanitize_line(&change.new),
                 recomputed(change.recomputed)
-            )
-            .map_err(|e| e.after("linked"))?;
+            );
+            outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
         }
         OrgCommand::Unlink { name } => {
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.unlink_org(&name, &actor, now()?)?;
-            outln!(
+            let done = format!(
                 "{} unlinked from {} ({})",
                 crate::text::sanitize_line(&change.org),
                 crate::text::sanitize_line(&change.old),
                 recomputed(change.recomputed)
-            )
-            .map_err(|e| e.after("unlinked"))?;
+            );
+            outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
         }
     }
@@ -404,4 +446,18 @@ fn migrate(db: Option<&Path>, to: &Path, as_user: Option<&str>) -> Result<()> {
     )
     .map_err(|e| e.after("migrated"))?;
     Ok(())
+}
+
+/// The first-response metric of each ticket for JSON output (nothing to compute otherwise).
+pub(crate) fn first_responses(
+    desk: &crate::desk::Desk,
+    tickets: &[crate::domain::Ticket],
+    json: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<Option<crate::sla::MetricStatus>>> {
+    if !json {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = tickets.iter().map(|t| t.id).collect();
+    Ok(desk.first_response_statuses(&ids, now)?)
 }

@@ -117,6 +117,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
             id,
             attach,
             attach_report,
+            mail,
         } => {
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
@@ -144,7 +145,13 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
             if attach_report {
                 files.extend(store.report_attachments(id, now)?);
             }
-            let order = store.complete_order(id, &files, &actor, now)?;
+            let (order, mailed) = store.complete_order_mailing(id, &files, mail, &actor, now)?;
+            for to in &mailed {
+                note!(
+                    "queued for {} (send with `tuidesk mail send`)",
+                    sanitize_line(to)
+                );
+            }
             outln!(
                 "order {} completed{}",
                 order.id,
@@ -193,35 +200,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
         OrderCommand::Attachment { id, name, out } => {
             let store = open_existing_store(db)?;
             let data = store.order_attachment(id, &name)?;
-            if out == "-" {
-                crate::out::write_bytes(&data)?;
-                return Ok(());
-            }
-            let path = Path::new(&out);
-            // Create the target itself, refusing an existing file in the same step (no
-            // check-then-write race, and no temporary name that could clobber another file);
-            // a failed write removes the half file.
-            let mut file = match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(path)
-            {
-                Ok(f) => f,
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
-                    "{} already exists; choose another --out path",
-                    path.display()
-                ),
-                Err(e) => {
-                    return Err(e).with_context(|| format!("creating {}", path.display()));
-                }
-            };
-            if let Err(e) = file.write_all(&data).and_then(|_| file.sync_all()) {
-                drop(file);
-                let _ = std::fs::remove_file(path);
-                return Err(e).with_context(|| format!("writing {}", path.display()));
-            }
-            note!("wrote {} bytes to {}", data.len(), path.display());
-            Ok(())
+            write_out(&out, &data)
         }
     }
 }
@@ -371,4 +350,38 @@ fn order_text(o: &Order, now: DateTime<Utc>) -> String {
         ));
     }
     s
+}
+
+/// Writes bytes to `-` (standard output) or a new file (an existing one is refused; a failed
+/// write removes the half file).
+pub(super) fn write_out(out: &str, data: &[u8]) -> Result<()> {
+    if out == "-" {
+        crate::out::write_bytes(data)?;
+        return Ok(());
+    }
+    let path = Path::new(out);
+    // Create the target itself, refusing an existing file in the same step (no
+    // check-then-write race, and no temporary name that could clobber another file);
+    // a failed write removes the half file.
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+            "{} already exists; choose another --out path",
+            path.display()
+        ),
+        Err(e) => {
+            return Err(e).with_context(|| format!("creating {}", path.display()));
+        }
+    };
+    if let Err(e) = file.write_all(data).and_then(|_| file.sync_all()) {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(e).with_context(|| format!("writing {}", path.display()));
+    }
+    note!("wrote {} bytes to {}", data.len(), path.display());
+    Ok(())
 }

@@ -12,7 +12,8 @@ use crate::domain::{AuditEvent, ConversationEntry, EntryKind, Organization, Tick
 use crate::out::{self, outln};
 use crate::policy::PolicyRegistry;
 use crate::policy::rules;
-use crate::store::TicketDetail;
+use crate::sla::{MetricStatus, late_label};
+use crate::store::{AttachmentMeta, EntryMail, TicketDetail};
 use crate::text::{fit_to_width, sanitize_block, sanitize_line};
 
 /// Pretty JSON that is also safe to print to a terminal: serde_json escapes only C0
@@ -38,19 +39,17 @@ fn rfc(t: Option<DateTime<Utc>>) -> Value {
     t.map_or(Value::Null, |t| Value::String(t.to_rfc3339()))
 }
 
-/// Seconds left on the first-response target: negative once overdue; while paused, what was
-/// left when the clock stopped; null when no target applies or it was met.
-pub fn remaining_seconds(t: &Ticket, now: DateTime<Utc>) -> Option<i64> {
-    if t.first_response_at.is_some() {
-        return None;
-    }
-    if let Some(left) = t.paused_seconds_left {
-        return Some(left);
-    }
-    t.first_response_due.map(|due| (due - now).num_seconds())
+/// Wall-clock seconds from `now` to the first-response due instant while that clock runs
+/// (negative once overdue); null when it is answered, stopped by resolving the ticket, or no
+/// target applies. `pending` never pauses it, so it keeps counting while pending.
+pub fn remaining_seconds(fr: Option<&MetricStatus>, now: DateTime<Utc>) -> Option<i64> {
+    let fr = fr.filter(|m| m.clock_running())?;
+    fr.due.map(|due| (due - now).num_seconds())
 }
 
-pub fn ticket_json(t: &Ticket, now: DateTime<Utc>) -> Value {
+/// A ticket as JSON. `fr` is the one SLA evaluation's first-response metric for it (see
+/// [`crate::desk::Desk::first_response_statuses`]); `None` reads as no target.
+pub fn ticket_json(t: &Ticket, fr: Option<&MetricStatus>, now: DateTime<Utc>) -> Value {
     json!({
         "id": t.id,
         "org": t.org,
@@ -68,34 +67,93 @@ pub fn ticket_json(t: &Ticket, now: DateTime<Utc>) -> Value {
         "updated_at": t.updated_at.to_rfc3339(),
         "first_response_due": rfc(t.first_response_due),
         "first_response_at": rfc(t.first_response_at),
+        "first_response_state": fr.map_or("not-applicable", MetricStatus::shown_state),
+        "late_by_seconds": fr.and_then(MetricStatus::late_by_seconds),
+        "late_label": fr.and_then(late_label),
         "resolved_at": rfc(t.resolved_at),
         "next_due": rfc(t.next_due),
         "breached": t.breached,
-        "remaining_seconds": remaining_seconds(t, now),
+        "remaining_seconds": remaining_seconds(fr, now),
         "version": t.version,
+        "requester": requester_json(t),
+        "channel": t.channel.map(|c| c.as_str()),
+        "follows": t.follows,
     })
 }
 
-fn entry_json(e: &ConversationEntry) -> Value {
-    json!({
+fn requester_json(t: &Ticket) -> Value {
+    if t.requester_name.is_none() && t.requester_address.is_none() {
+        return Value::Null;
+    }
+    json!({"name": t.requester_name, "address": t.requester_address})
+}
+
+/// "Name <address>", either alone, or "-".
+pub fn requester_text(t: &Ticket) -> String {
+    t.requester_label()
+        .map(|r| sanitize_line(&r))
+        .unwrap_or_else(|| "-".into())
+}
+
+fn entry_json(e: &ConversationEntry, mail: Option<&EntryMail>) -> Value {
+    let mut v = json!({
         "id": e.id,
         "kind": e.kind.as_str(),
         "role": e.role.as_str(),
         "author": e.author,
         "body": e.body,
         "created_at": e.created_at.to_rfc3339(),
+    });
+    if let Some(m) = mail {
+        v["mail"] = mail_json(m);
+    }
+    v
+}
+
+fn mail_json(m: &EntryMail) -> Value {
+    json!({
+        "message_id": m.message_id,
+        "auto": m.auto,
+        "delivery": m.delivery.as_ref().map(|(state, sent, error)| json!({
+            "state": state.as_str(),
+            "sent_at": rfc(*sent),
+            "error": error,
+        })),
+        "attachments": m.attachments.iter().map(attachment_json).collect::<Vec<_>>(),
     })
 }
 
+fn attachment_json(a: &AttachmentMeta) -> Value {
+    json!({"id": a.id, "name": a.name, "content_type": a.content_type, "size": a.size,
+           "stored": a.stored})
+}
+
+/// Mail state and attachments of an entry, one indented line each.
+fn print_mail_lines(m: Option<&EntryMail>) -> Result<()> {
+    let Some(m) = m else { return Ok(()) };
+    if let Some(text) = m.status_text(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()) {
+        outln!("    ({})", sanitize_line(&text))?;
+    }
+    for a in &m.attachments {
+        outln!("    attachment: {}", sanitize_line(&a.text()))?;
+    }
+    Ok(())
+}
+
 pub(super) fn event_json(e: &AuditEvent) -> Value {
-    json!({
+    let mut v = json!({
         "actor": e.actor,
         "actor_source": e.actor_source,
         "at": e.at.to_rfc3339(),
         "field": e.field,
         "old": e.old,
         "new": e.new,
-    })
+    });
+    // Only on rows that came in with an import: the shape of every other row is unchanged.
+    if e.imported {
+        v["imported"] = Value::Bool(true);
+    }
+    v
 }
 
 pub use crate::domain::format_countdown as format_remaining;
@@ -130,9 +188,19 @@ fn ticket_mark(t: &Ticket, now: DateTime<Utc>) -> &'static str {
     mark(row_state(t, now))
 }
 
-pub fn print_tickets(tickets: &[Ticket], json: bool, now: DateTime<Utc>) -> Result<()> {
+/// `fr`: each ticket's first-response metric (JSON only; may be empty otherwise).
+pub fn print_tickets(
+    tickets: &[Ticket],
+    fr: &[Option<MetricStatus>],
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
     if json {
-        let arr: Vec<Value> = tickets.iter().map(|t| ticket_json(t, now)).collect();
+        let arr: Vec<Value> = tickets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| ticket_json(t, fr.get(i).and_then(Option::as_ref), now))
+            .collect();
         outln!("{}", json_text(&arr.into())?)?;
         return Ok(());
     }
@@ -164,12 +232,72 @@ pub fn print_tickets(tickets: &[Ticket], json: bool, now: DateTime<Utc>) -> Resu
     Ok(())
 }
 
-pub fn print_detail(d: &TicketDetail, json: bool, now: DateTime<Utc>) -> Result<()> {
+/// One metric of a ticket, as `ticket show --json` gives it under `sla`.
+fn metric_json(m: &MetricStatus) -> Value {
+    json!({
+        "metric": m.metric.as_str(),
+        "state": m.state.as_str(),
+        "target_seconds": m.target.as_ref().map(|t| t.seconds),
+        "due": rfc(m.due),
+        "remaining_seconds": m.remaining_seconds,
+        "breached_at": rfc(m.breached_at),
+        "answered_at": rfc(m.answered_at),
+        "earlier_breach": rfc(m.earlier_breach),
+    })
+}
+
+/// `next-response: running, 1h20m left (due …)`.
+fn metric_line(m: &MetricStatus) -> String {
+    let mut s = format!("{}: {}", m.metric.as_str(), m.state.as_str());
+    if let Some(label) = crate::sla::late_label(m) {
+        s.push_str(&format!(" ({label})"));
+    } else if let Some(r) = m.remaining_seconds
+        && matches!(
+            m.state,
+            crate::sla::SlaState::Running
+                | crate::sla::SlaState::AtRisk
+                | crate::sla::SlaState::Paused
+                | crate::sla::SlaState::Breached
+        )
+    {
+        s.push_str(&format!(", {} left", format_remaining(r)));
+    }
+    if let Some(d) = m.due
+        && !matches!(
+            m.state,
+            crate::sla::SlaState::Met | crate::sla::SlaState::Stopped
+        )
+    {
+        s.push_str(&format!(" (due {})", d.to_rfc3339()));
+    }
+    if m.earlier_breach.is_some() {
+        s.push_str("; an earlier cycle breached");
+    }
+    s
+}
+
+pub fn print_detail(
+    d: &TicketDetail,
+    fr: Option<&MetricStatus>,
+    metrics: &[MetricStatus],
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let Some(t) = &d.ticket else { return Ok(()) };
     if json {
-        let mut v = ticket_json(t, now);
+        let mut v = ticket_json(t, fr, now);
+        v["sla"] = metrics.iter().map(metric_json).collect();
         v["description"] = Value::String(t.description.clone());
-        v["conversation"] = Value::Array(d.conversation.iter().map(entry_json).collect());
+        v["conversation"] = Value::Array(
+            d.conversation
+                .iter()
+                .map(|e| entry_json(e, d.mail_of(e.id)))
+                .collect(),
+        );
+        v["attachments"] = d
+            .mail_of(0)
+            .map(|m| m.attachments.iter().map(attachment_json).collect())
+            .unwrap_or_else(|| Value::Array(Vec::new()));
         v["events"] = Value::Array(d.events.iter().map(event_json).collect());
         v["pauses"] = Value::Array(
             d.pauses
@@ -201,6 +329,14 @@ pub fn print_detail(d: &TicketDetail, json: bool, now: DateTime<Utc>) -> Result<
     )?;
     outln!("  assignee      {}", opt(&t.assignee))?;
     outln!(
+        "  requester     {}   channel {}{}",
+        requester_text(t),
+        t.channel.map(|c| c.as_str()).unwrap_or("-"),
+        t.follows
+            .map(|f| format!("   follows #{f}"))
+            .unwrap_or_default()
+    )?;
+    outln!(
         "  created       {}   updated {}",
         t.created_at.to_rfc3339(),
         t.updated_at.to_rfc3339()
@@ -210,14 +346,25 @@ pub fn print_detail(d: &TicketDetail, json: bool, now: DateTime<Utc>) -> Result<
         t.first_response_due.map_or("-".into(), |d| d.to_rfc3339()),
         t.first_response_at.map_or("-".into(), |d| d.to_rfc3339()),
         match (t.breached, row_state(t, now)) {
-            (true, _) | (_, RowState::Breached) => "‼ BREACHED",
-            (_, RowState::AtRisk) => "! at risk",
-            _ => "",
+            (_, RowState::MetLate) => format!(
+                "‼ BREACHED ({})",
+                crate::app::met_late_label(t).unwrap_or_default()
+            ),
+            (true, _) | (_, RowState::Breached) => "‼ BREACHED".into(),
+            (_, RowState::AtRisk) => "! at risk".into(),
+            _ => String::new(),
         }
     )?;
     outln!("  left          {}", left_column(t, now))?;
+    for m in metrics
+        .iter()
+        .filter(|m| m.target.is_some() && m.metric != crate::policy::Metric::FirstResponse)
+    {
+        outln!("  {}", metric_line(m))?;
+    }
     outln!()?;
     outln!("{}", indent(&sanitize_block(&t.description)))?;
+    print_mail_lines(d.mail_of(0))?;
     if !d.conversation.is_empty() {
         outln!()?;
         outln!("Conversation:")?;
@@ -234,6 +381,7 @@ pub fn print_detail(d: &TicketDetail, json: bool, now: DateTime<Utc>) -> Result<
                 e.created_at.to_rfc3339()
             )?;
             outln!("{}", indent(&sanitize_block(&e.body)))?;
+            print_mail_lines(d.mail_of(e.id))?;
         }
     }
     if !d.events.is_empty() {
@@ -241,7 +389,7 @@ pub fn print_detail(d: &TicketDetail, json: bool, now: DateTime<Utc>) -> Result<
         outln!("Events:")?;
         for e in &d.events {
             outln!(
-                "  {} {}{} {}: {} → {}",
+                "  {} {}{}{} {}: {} → {}",
                 e.at.to_rfc3339(),
                 sanitize_line(&e.actor),
                 if e.actor_source == "as" {
@@ -249,6 +397,7 @@ pub fn print_detail(d: &TicketDetail, json: bool, now: DateTime<Utc>) -> Result<
                 } else {
                     ""
                 },
+                if e.imported { " (imported)" } else { "" },
                 sanitize_line(&e.field),
                 sanitize_line(e.old.as_deref().unwrap_or("-")),
                 sanitize_line(e.new.as_deref().unwrap_or("-"))
@@ -301,19 +450,31 @@ pub fn print_orgs(
     Ok(())
 }
 
+/// What `org show` prints.
+pub struct OrgView<'a> {
+    pub org: &'a Organization,
+    pub linked: &'a [Organization],
+    pub history: &'a [AuditEvent],
+    pub contacts: &'a [String],
+}
+
 pub fn print_org(
-    o: &Organization,
-    linked: &[Organization],
-    history: &[AuditEvent],
+    view: &OrgView<'_>,
     policies: &PolicyRegistry,
     json: bool,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let (o, linked, history) = (view.org, view.linked, view.history);
     if json {
         let mut v = org_json(o, policies, now);
         v["linked_accounts"] = linked
             .iter()
             .map(|l| Value::String(l.name.clone()))
+            .collect();
+        v["contacts"] = view
+            .contacts
+            .iter()
+            .map(|c| Value::String(c.clone()))
             .collect();
         v["history"] = history.iter().map(event_json).collect();
         outln!("{}", json_text(&v)?)?;
@@ -330,6 +491,10 @@ pub fn print_org(
     if !linked.is_empty() {
         let names: Vec<String> = linked.iter().map(|l| sanitize_line(&l.name)).collect();
         outln!("linked accounts: {}", names.join(", "))?;
+    }
+    if !view.contacts.is_empty() {
+        let c: Vec<String> = view.contacts.iter().map(|c| sanitize_line(c)).collect();
+        outln!("contacts: {}", c.join(", "))?;
     }
     print_history(history)?;
     Ok(())

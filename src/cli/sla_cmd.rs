@@ -6,11 +6,12 @@ use serde_json::{Value, json};
 
 use super::args::SlaCommand;
 use super::{now, open_existing_store, output, policies};
+use crate::desk::SlaReport;
 use crate::domain;
 use crate::out::outln;
 use crate::policy::rules;
-use crate::policy::{Clock, Metric};
-use crate::sla;
+use crate::policy::{Clock, Metric, PolicyRegistry, PolicySet};
+use crate::sla::{self, SlaState};
 
 pub fn run(db: Option<&Path>, cmd: SlaCommand) -> Result<()> {
     match cmd {
@@ -55,15 +56,13 @@ pub fn run(db: Option<&Path>, cmd: SlaCommand) -> Result<()> {
     }
 }
 
-fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
-    let store = open_existing_store(db)?;
-    let now = now()?;
-    let report = store.sla_report(id, now)?;
-    let reg = store.policies().clone();
-    let set = rules::policy_set(&reg, &report.org.policy_set)?;
-    let zone = domain::parse_tz(&report.org.tz)?;
-    let local = |t: DateTime<Utc>| t.with_timezone(&zone).to_rfc3339();
-    let clock_text = |c: &Clock| match c {
+/// The first response is never paused by `pending` (issue 12): said in `sla explain`.
+pub const PENDING_RULE: &str =
+    "pending pauses the next-response and resolution clocks, never the first response";
+
+/// How a target's clock counts, in words.
+fn clock_text(set: &PolicySet, report: &SlaReport, c: &Clock) -> String {
+    match c {
         Clock::Wall => "24x7".to_string(),
         Clock::Business { calendar } => {
             let desc = set
@@ -72,45 +71,81 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
                 .unwrap_or_default();
             format!("business ({calendar}: {desc}, {})", report.org.tz)
         }
-    };
-    let retired = report.effective_plan != report.org.plan;
-    if json {
-        let metrics: Vec<Value> = report
-            .metrics
-            .iter()
-            .map(|m| {
-                json!({
-                    "metric": m.metric.as_str(),
-                    "target_seconds": m.target.as_ref().map(|t| t.seconds),
-                    "clock": m.target.as_ref().map(|t| clock_text(&t.clock)),
-                    "due": m.due.map(local),
-                    "elapsed_seconds": m.elapsed_seconds,
-                    "remaining_seconds": m.remaining_seconds,
-                    "state": m.state.as_str(),
-                    "next_change": m.next_change.map(local),
-                    "breached_at": m.breached_at.map(local),
-                })
+    }
+}
+
+/// `sla explain --json`: the inputs the engine saw and every metric it computed.
+pub fn explain_json(report: &SlaReport, policies: &PolicyRegistry, id: i64) -> Result<Value> {
+    let set = rules::policy_set(policies, &report.org.policy_set)?;
+    let zone = domain::parse_tz(&report.org.tz)?;
+    let local = |t: DateTime<Utc>| t.with_timezone(&zone).to_rfc3339();
+    let cycles = crate::sla::next_response_cycles(&report.timeline);
+    let metrics: Vec<Value> = report
+        .metrics
+        .iter()
+        .map(|m| {
+            json!({
+                "metric": m.metric.as_str(),
+                "target_seconds": m.target.as_ref().map(|t| t.seconds),
+                "clock": m.target.as_ref().map(|t| clock_text(set, report, &t.clock)),
+                "paused_by_pending": m.metric != Metric::FirstResponse,
+                "due": m.due.map(local),
+                "elapsed_seconds": m.elapsed_seconds,
+                "remaining_seconds": m.remaining_seconds,
+                "state": m.state.as_str(),
+                "shown_state": m.shown_state(),
+                "breached": m.state == SlaState::Breached,
+                "stopped": m.state == SlaState::Stopped,
+                "stopped_at": m.stopped_at.map(local),
+                "next_change": m.next_change.map(local),
+                "breached_at": m.breached_at.map(local),
+                "answered_at": m.answered_at.map(local),
+                "late_by_seconds": m.late_by_seconds(),
+                "late_label": sla::late_label(m),
+                "error": m.error.map(|e| e.to_string()),
+                "cycle_start": (m.metric == Metric::NextResponse)
+                    .then(|| cycles.last().map(|c| local(c.0)))
+                    .flatten(),
+                "earlier_breach": m.earlier_breach.map(local),
             })
-            .collect();
-        let v = json!({
-            "ticket": id,
-            "org": report.org.name,
-            "policy_set": report.org.policy_set,
-            "plan": report.org.plan,
-            "effective_plan": report.effective_plan,
-            "severity": report.severity,
-            "effective_severity": report.handled.severity,
-            "severity_note": report.handled.note(),
-            "status": report.status.as_str(),
-            "tz": report.org.tz,
-            "opened": local(report.timeline.opened),
-            "first_response_at": report.timeline.first_response_at.map(local),
-            "pauses": report.timeline.pauses.iter().map(|p| json!({"start": local(p.start), "end": p.end.map(local)})).collect::<Vec<_>>(),
-            "metrics": metrics,
-        });
-        outln!("{}", output::json_text(&v)?)?;
+        })
+        .collect();
+    Ok(json!({
+        "ticket": id,
+        "org": report.org.name,
+        "policy_set": report.org.policy_set,
+        "plan": report.org.plan,
+        "effective_plan": report.effective_plan,
+        "severity": report.severity,
+        "effective_severity": report.handled.severity,
+        "severity_note": report.handled.note(),
+        "status": report.status.as_str(),
+        "tz": report.org.tz,
+        "opened": local(report.timeline.opened),
+        "first_response_at": report.timeline.first_response_at.map(local),
+        "customer_messages": report.timeline.customer_messages.iter().map(|t| local(*t)).collect::<Vec<_>>(),
+        "public_replies": report.timeline.public_replies.iter().map(|t| local(*t)).collect::<Vec<_>>(),
+        "resolved_at": report.timeline.resolved_at.map(local),
+        "pending_rule": PENDING_RULE,
+        "pauses": report.timeline.pauses.iter().map(|p| json!({"start": local(p.start), "end": p.end.map(local)})).collect::<Vec<_>>(),
+        "metrics": metrics,
+    }))
+}
+
+fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
+    let store = open_existing_store(db)?;
+    let now = now()?;
+    let report = store.sla_report(id, now)?;
+    let reg = store.policies().clone();
+    if json {
+        outln!("{}", output::json_text(&explain_json(&report, &reg, id)?)?)?;
         return Ok(());
     }
+    let set = rules::policy_set(&reg, &report.org.policy_set)?;
+    let zone = domain::parse_tz(&report.org.tz)?;
+    let local = |t: DateTime<Utc>| t.with_timezone(&zone).to_rfc3339();
+    let retired = report.effective_plan != report.org.plan;
+    let cycles = crate::sla::next_response_cycles(&report.timeline);
     outln!(
         "ticket {id} · {} ({})",
         crate::text::sanitize_line(&report.org.name),
@@ -138,6 +173,9 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
         report.status
     )?;
     outln!("opened    {}", local(report.timeline.opened))?;
+    if let Some(r) = report.timeline.resolved_at {
+        outln!("resolved  {}  (every clock stopped then)", local(r))?;
+    }
     if report.timeline.pauses.is_empty() {
         outln!("pauses    none")?;
     }
@@ -148,9 +186,14 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
             p.end.map(local).unwrap_or_else(|| "(still pending)".into())
         )?;
     }
+    outln!("rule      {PENDING_RULE}")?;
     for m in &report.metrics {
         outln!()?;
-        outln!("{}: {}", m.metric.as_str(), m.state.as_str())?;
+        let shown = match sla::late_label(m) {
+            Some(late) => format!("breached ({late})"),
+            None => m.state.as_str().to_string(),
+        };
+        outln!("{}: {}", m.metric.as_str(), shown)?;
         match &m.target {
             None => {
                 outln!(
@@ -161,10 +204,18 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
                 continue;
             }
             Some(t) => outln!(
-                "  target    {} ({})",
+                "  target    {} ({}{})",
                 output::format_remaining(t.seconds),
-                clock_text(&t.clock)
+                clock_text(set, &report, &t.clock),
+                if m.metric == Metric::FirstResponse {
+                    "; not paused by pending"
+                } else {
+                    "; paused while pending"
+                }
             )?,
+        }
+        if let Some(e) = m.error {
+            outln!("  error     {e}")?;
         }
         if let Some(due) = m.due {
             outln!("  due       {}  (UTC {})", local(due), due.to_rfc3339())?;
@@ -179,13 +230,50 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
         if let Some(b) = m.breached_at {
             outln!("  breached  {}", local(b))?;
         }
+        if let Some(a) = m.answered_at {
+            outln!("  answered  {}", local(a))?;
+        }
+        if m.state == SlaState::Stopped
+            && let Some(s) = m.stopped_at
+        {
+            outln!(
+                "  stopped   {}  (resolved before it was due: neither met nor breached)",
+                local(s)
+            )?;
+        }
         if let Some(n) = m.next_change {
             outln!("  changes   {}", local(n))?;
         }
         if m.metric == Metric::FirstResponse
+            && m.answered_at.is_none()
             && let Some(r) = report.timeline.first_response_at
         {
-            outln!("  responded {}", local(r))?;
+            outln!(
+                "  responded {}  (after the ticket was resolved: does not count)",
+                local(r)
+            )?;
+        }
+        if m.metric == Metric::NextResponse {
+            match cycles.last() {
+                Some((start, answered)) => {
+                    outln!(
+                        "  runs from the customer's message of {} ({} so far)",
+                        local(*start),
+                        cycles.len()
+                    )?;
+                    if let Some(a) = answered {
+                        outln!("  answered  {}", local(*a))?;
+                    }
+                }
+                None => outln!("  not running: no customer message after the first response")?,
+            }
+            if let Some(b) = m.earlier_breach {
+                outln!("  an earlier cycle breached at {} (stays a fact)", local(b))?;
+            }
+            outln!("  pending stops this clock; resolving stops it")?;
+        }
+        if m.metric == Metric::Resolution {
+            outln!("  runs from creation to resolution, minus time pending")?;
         }
     }
     Ok(())

@@ -29,12 +29,17 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
                     component: a.component,
                     environment: a.environment,
                     affected_version: a.affected_version,
+                    requester_name: a.requester_name,
+                    requester_address: a.requester,
+                    channel: a.channel,
                 },
                 &actor,
                 now,
             )?;
             let printed = if a.json {
-                outln!("{}", output::json_text(&output::ticket_json(&t, now))?)
+                let fr = super::first_responses(&store, std::slice::from_ref(&t), true, now)?;
+                let fr = fr.first().and_then(Option::as_ref);
+                outln!("{}", output::json_text(&output::ticket_json(&t, fr, now))?)
             } else {
                 outln!("{}", t.id)
             };
@@ -46,7 +51,9 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
             let store = open_existing_store(db)?;
             let now = now()?;
             let detail = store.ticket_detail(id, now)?;
-            output::print_detail(&detail, json, now)
+            let fr = store.first_response_statuses(&[id], now)?.pop().flatten();
+            let sla = store.sla_report(id, now)?;
+            output::print_detail(&detail, fr.as_ref(), &sla.metrics, json, now)
         }
         TicketCommand::Reply(b) => entry(db, as_user, b, EntryKind::Reply),
         TicketCommand::Note(b) => entry(db, as_user, b, EntryKind::Note),
@@ -175,5 +182,6 @@ fn list(db: Option<&Path>, as_user: Option<&str>, a: ListArgs) -> Result<()> {
         };
         note!("tuidesk: showing {limit} of {total} tickets; {hint}");
     }
-    output::print_tickets(&page.tickets, a.json, now)
+    let fr = super::first_responses(&store, &page.tickets, a.json, now)?;
+    output::print_tickets(&page.tickets, &fr, a.json, now)
 }

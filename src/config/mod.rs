@@ -7,4 +7,4 @@ pub mod policies;
 pub(crate) mod toml;
 mod user;
 
-pub use user::{Config, config_path, load_config};
+pub use user::{Config, MailConfig, config_path, load_config};

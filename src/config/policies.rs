@@ -66,8 +66,9 @@ use super::toml::{Item, TomlCtx, file_stem};
 use crate::calendar::Calendar;
 use crate::domain::Scenario;
 use crate::policy::{
-    Clock, LevelRule, MAX_REPORT_DUE_WORKING_DAY, MAX_TARGET_SECONDS, Metric, OrderRules, Plan,
-    PlanOrders, PolicyError, PolicyRegistry, PolicySet, QuotaPeriod, StandaloneCalendar, Target,
+    Clock, IntakeRules, LevelRule, MAX_REPORT_DUE_WORKING_DAY, MAX_TARGET_SECONDS, Metric,
+    OrderRules, Plan, PlanOrders, PolicyError, PolicyRegistry, PolicySet, QuotaPeriod,
+    StandaloneCalendar, Target,
 };
 
 const BUILTIN: &[(&str, &str)] = &[
@@ -246,6 +247,7 @@ pub fn parse_set(source: &str, origin: &str) -> Result<PolicySet, PolicyError> {
             "calendars",
             "plans",
             "orders",
+            "intake",
         ],
     )?;
 
@@ -529,7 +531,13 @@ pub fn parse_set(source: &str, origin: &str) -> Result<PolicySet, PolicyError> {
         }
     }
 
+    let intake = match root.get("intake") {
+        Some(v) => parse_intake(&ctx, v, &severities)?,
+        None => IntakeRules::default(),
+    };
+
     Ok(PolicySet {
+        intake,
         name,
         description,
         severities,
@@ -556,6 +564,52 @@ fn non_negative_u32(ctx: &TomlCtx<'_>, path: &str, v: &Item<'_>) -> Result<u32, 
 }
 
 /// `[orders]`: the set's service-order rules, and the line of `report_calendar`.
+/// `[intake]`: how mail opens tickets (default severity and kind) and how long a resolved
+/// ticket can be reopened by the customer's answer.
+fn parse_intake(
+    ctx: &TomlCtx<'_>,
+    v: &Item<'_>,
+    severities: &[String],
+) -> Result<IntakeRules, PolicyError> {
+    let t = ctx.table("intake", v)?;
+    ctx.check_keys(
+        "intake",
+        t,
+        &["default_severity", "default_kind", "reopen_days"],
+    )?;
+    let mut rules = IntakeRules::default();
+    if let Some(v) = t.get("default_severity") {
+        let s = ctx.string("intake.default_severity", v)?;
+        if !severities.contains(&s) {
+            return Err(ctx.err(
+                "intake.default_severity",
+                Some(v.span()),
+                unknown_severity(&s, severities),
+            ));
+        }
+        rules.default_severity = Some(s);
+    }
+    if let Some(v) = t.get("default_kind") {
+        let s = ctx.string("intake.default_kind", v)?;
+        rules.default_kind = Some(
+            s.parse()
+                .map_err(|e: String| ctx.err("intake.default_kind", Some(v.span()), e))?,
+        );
+    }
+    if let Some(v) = t.get("reopen_days") {
+        let n = non_negative_u32(ctx, "intake.reopen_days", v)?;
+        if n > 3660 {
+            return Err(ctx.err(
+                "intake.reopen_days",
+                Some(v.span()),
+                format!("at most 3660 days, got {n}"),
+            ));
+        }
+        rules.reopen_days = n;
+    }
+    Ok(rules)
+}
+
 fn parse_order_rules(
     ctx: &TomlCtx<'_>,
     v: &Item<'_>,

@@ -17,6 +17,47 @@ pub struct Config {
     /// Whether `--as USER` may be used (audited as "alice as bob"); a team can turn it off.
     #[serde(default = "yes")]
     pub allow_as: bool,
+    /// `[mail]`: how replies leave and how much of received mail is kept.
+    #[serde(default)]
+    pub mail: MailConfig,
+}
+
+/// `[mail]` of config.toml; `TUIDESK_SMTP_URL` and `TUIDESK_MAIL_FROM` override `smtp` and
+/// `from`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MailConfig {
+    /// The desk's address, e.g. `"Support <support@example.com>"`.
+    pub from: Option<String>,
+    /// `smtps://host` (implicit TLS), `smtp://host:587?tls=required` (STARTTLS),
+    /// `smtp://host:25` (no TLS, a local relay); `user:password@` in the URL for AUTH.
+    pub smtp: Option<String>,
+    /// A sendmail-compatible command instead of SMTP, e.g. `"/usr/sbin/sendmail"`.
+    pub sendmail: Option<String>,
+    /// Attachments larger than this are recorded but not stored (default 10 MiB).
+    pub max_attachment_bytes: Option<usize>,
+    /// A received message larger than this is quarantined, its first MiB kept (default 64 MiB).
+    pub max_message_bytes: Option<usize>,
+}
+
+impl MailConfig {
+    /// The file's `[mail]` with the environment's overrides.
+    pub fn with_env(mut self) -> MailConfig {
+        if let Some(v) = std::env::var("TUIDESK_SMTP_URL")
+            .ok()
+            .filter(|v| !v.is_empty())
+        {
+            self.smtp = Some(v);
+            self.sendmail = None;
+        }
+        if let Some(v) = std::env::var("TUIDESK_MAIL_FROM")
+            .ok()
+            .filter(|v| !v.is_empty())
+        {
+            self.from = Some(v);
+        }
+        self
+    }
 }
 
 fn yes() -> bool {

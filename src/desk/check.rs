@@ -23,7 +23,7 @@ impl Desk {
                 ExportRecord::Org { org, .. } => {
                     orgs.insert(org.name.clone(), org);
                 }
-                ExportRecord::Ticket(d) => {
+                ExportRecord::Ticket(d, _) => {
                     if let Some(t) = d.ticket {
                         if !(1..=MAX_IMPORTED_NUMBER).contains(&t.version) {
                             problems.push(format!(

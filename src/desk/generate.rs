@@ -173,6 +173,10 @@ impl Desk {
                     resolved_at: t.resolved_at,
                     priority: columns::plan_priority(&policies, &inputs),
                     version: 1,
+                    requester_name: None,
+                    requester_address: None,
+                    channel: None,
+                    follows: None,
                 })?;
                 for e in &t.entries {
                     tx.insert_entry(&EntryInsert {

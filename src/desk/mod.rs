@@ -3,7 +3,9 @@
 //! (CLI, TUI worker, demo) call these; reads go straight to the store (`Desk` derefs to it).
 
 mod check;
+mod contacts;
 mod generate;
+mod mail;
 mod orders;
 mod orgs;
 mod report;
@@ -19,6 +21,7 @@ use crate::policy::PolicyRegistry;
 use crate::store::{self, Result, Store};
 
 pub use generate::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
+pub use mail::Delivered;
 pub use sla::SlaReport;
 pub use transfer::{ImportSummary, export_store};
 
@@ -26,17 +29,33 @@ pub use transfer::{ImportSummary, export_store};
 pub struct Desk {
     store: Box<dyn Store>,
     policies: Arc<PolicyRegistry>,
+    /// The desk's own address (`[mail] from`), for the domain of outgoing Message-IDs.
+    mail_from: Option<String>,
 }
 
 impl Desk {
     pub fn new(store: Box<dyn Store>) -> Desk {
         let policies = store.policies().clone();
-        Desk { store, policies }
+        Desk {
+            store,
+            policies,
+            mail_from: None,
+        }
+    }
+
+    /// The desk's own mail address, when configured (outgoing Message-IDs use its domain).
+    pub fn set_mail_from(&mut self, from: Option<String>) {
+        self.mail_from = from;
     }
 
     /// Opens the store a location names (see [`store::open`]).
     pub fn open(location: &Path, policies: Arc<PolicyRegistry>) -> Result<Desk> {
         Ok(Desk::new(store::open(location, policies)?))
+    }
+
+    /// Opens the store a location names for reading only (see [`store::open_for_reading`]).
+    pub fn open_for_reading(location: &Path, policies: Arc<PolicyRegistry>) -> Result<Desk> {
+        Ok(Desk::new(store::open_for_reading(location, policies)?))
     }
 
     pub fn policies(&self) -> &Arc<PolicyRegistry> {

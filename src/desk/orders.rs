@@ -68,6 +68,24 @@ impl Desk {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Order> {
+        self.complete_order_mailing(id, attachments, false, actor, now)
+            .map(|(order, _)| order)
+    }
+
+    /// Completes an order and, with `mail`, queues one message per contact address of the
+    /// organization carrying the first deliverable (the monthly report, seed 004 §1.5.8), in
+    /// the same transaction. Returns the order and the addresses mailed; `mail` with no
+    /// contact address (a bare `@domain` names nobody) is refused.
+    pub fn complete_order_mailing(
+        &mut self,
+        id: i64,
+        attachments: &[(String, Vec<u8>)],
+        mail: bool,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(Order, Vec<String>)> {
+        let mail_from = self.mail_from.clone();
+        let mut mailed: Vec<String> = Vec::new();
         let mut names: Vec<&str> = Vec::new();
         for (name, data) in attachments {
             validate_attachment_name(name)?;
@@ -103,9 +121,64 @@ impl Desk {
                 actor,
                 now,
                 ("status", Some(state.status.as_str()), Some(&detail)),
-            )
+            )?;
+            mailed.clear();
+            if mail {
+                let org = tx.org_by_id(state.org_id)?;
+                let to: Vec<String> = tx
+                    .contacts_in(state.org_id)?
+                    .into_iter()
+                    .filter(|a| !a.starts_with('@'))
+                    .collect();
+                if to.is_empty() {
+                    return Err(OrderRuleError(format!(
+                        "{} has no contact address to mail the report to; add one with `tuidesk org contact {} --add ADDRESS`",
+                        org.name, org.name
+                    ))
+                    .into());
+                }
+                let Some((name, data)) = attachments.first() else {
+                    return Err(OrderRuleError(
+                        "nothing to mail: attach the report (--attach-report) or a file".into(),
+                    )
+                    .into());
+                };
+                let subject = format!("[order {id}] {}: {}", org.name, name);
+                let body = format!(
+                    "Dear {},\n\nplease find {name} attached (service order {id}).\n",
+                    org.name
+                );
+                for (i, addr) in to.iter().enumerate() {
+                    let message_id = format!(
+                        "tuidesk.order{id}.{i}.{}@{}",
+                        now.timestamp(),
+                        crate::mail::compose::id_domain(mail_from.as_deref())
+                    );
+                    tx.insert_outbox(&crate::store::OutboxInsert {
+                        ticket_id: None,
+                        entry_id: None,
+                        order_id: Some(id),
+                        message_id: &message_id,
+                        to: addr,
+                        subject: &subject,
+                        in_reply_to: None,
+                        references: None,
+                        body: &body,
+                        attachment: Some((name, data)),
+                        at: now,
+                    })?;
+                    tx.record_event(
+                        order_subject(id, state.org_id),
+                        actor,
+                        now,
+                        ("mailed", None, Some(addr)),
+                    )?;
+                }
+                mailed = to;
+            }
+            Ok(())
         })?;
-        self.store.order(id)
+        Ok((self.store.order(id)?, mailed))
     }
 
     pub fn reject_order(

@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 
 use super::Desk;
 use crate::domain::{self, YearMonth};
-use crate::report::{self, MonthlyReport, ReportOrg, ReportTicket};
+use crate::policy::Metric;
+use crate::report::{self, MonthlyReport, ReportOrg, ReportTicket, Verdict};
+use crate::sla::columns;
 use crate::store::Result;
 
 impl Desk {
@@ -28,16 +30,18 @@ impl Desk {
             let tz = domain::parse_tz(&org_row.tz)?;
             let (from, to) = report::month_bounds_utc(tz, month);
             let plan_source = org_row.plan_for_tickets();
-            let tickets: Vec<ReportTicket> = self
-                .store
-                .month_tickets(org_row.id, from, to)?
-                .into_iter()
-                .map(|mut t| {
-                    let opened = t.created_at.with_timezone(&tz).date_naive();
-                    t.plan = set.effective_plan(plan_source, opened).to_string();
-                    t
-                })
-                .collect();
+            let mut tickets: Vec<ReportTicket> = self.store.month_tickets(org_row.id, from, to)?;
+            // The one SLA evaluation judges each first response (a breach on record, a reply
+            // after resolution, a resolution before due), on the plan that served the ticket.
+            let ids: Vec<i64> = tickets.iter().map(|t| t.id).collect();
+            let inputs = self.store.sla_inputs_many(&ids)?;
+            for (t, inputs) in tickets.iter_mut().zip(&inputs) {
+                let opened = t.created_at.with_timezone(&tz).date_naive();
+                t.plan = set.effective_plan(&inputs.plan, opened).to_string();
+                let metrics = columns::evaluate_inputs(&self.policies, inputs, now);
+                let fr = metrics.iter().find(|m| m.metric == Metric::FirstResponse);
+                t.first_response_verdict = Some(Verdict::of(fr));
+            }
             if tickets.is_empty() && org.is_none() {
                 continue;
             }

@@ -45,8 +45,8 @@ pub(crate) fn refresh(
     let inputs = tx.sla_inputs(ticket_id)?;
     let cols = columns::ticket_columns(policies, &inputs, now);
     tx.store_sla_columns(ticket_id, &cols)?;
-    // Whatever is breached now is a fact from now on.
-    record_breaches(tx, policies, ticket_id, now)?;
+    // Breaches are recorded before each change that could move targets (record_breaches),
+    // not here: a refresh alone (an import, a policy reload) must not add history.
     Ok(inputs)
 }
 
@@ -101,6 +101,26 @@ impl super::Desk {
             timeline: inputs.timeline,
             metrics,
         })
+    }
+
+    /// The first-response metric of each ticket, from the one evaluation (`None` when its
+    /// policy set or zone is unknown): what `ticket show/list --json` report beside the
+    /// stored columns.
+    pub fn first_response_statuses(
+        &self,
+        ids: &[i64],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Option<MetricStatus>>> {
+        Ok(self
+            .store
+            .sla_inputs_many(ids)?
+            .iter()
+            .map(|inputs| {
+                columns::evaluate_inputs(&self.policies, inputs, now)
+                    .into_iter()
+                    .find(|m| m.metric == crate::policy::Metric::FirstResponse)
+            })
+            .collect())
     }
 
     /// Refreshes the stored SLA columns of every active ticket (after a policy file changed).

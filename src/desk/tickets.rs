@@ -7,9 +7,10 @@ use super::sla::{record_breaches, refresh};
 use crate::domain::{
     self, Actor, AuthorRole, ConversationEntry, EntryKind, Status, Ticket, TicketKind,
 };
+use crate::policy::PolicyRegistry;
 use crate::store::{
-    EntryInsert, EventSubject, NewTicket, Result, StoreError, StoreTx, TicketChange, TicketInsert,
-    TicketPatch,
+    EntryInsert, EventSubject, MailDirection, MailRecord, NewTicket, OutboxInsert, Result,
+    StoreError, StoreTx, TicketChange, TicketInsert, TicketPatch,
 };
 
 impl Desk {
@@ -21,54 +22,9 @@ impl Desk {
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
         let policies = self.policies.clone();
-        let kind = new.kind.unwrap_or(TicketKind::Technical);
-        domain::validate_summary(&new.summary)?;
-        domain::validate_body("description", &new.description, true)?;
         let mut id = 0;
         self.store.write(&mut |tx| {
-            let org = tx.org_by_name(&new.org)?;
-            let set = crate::policy::rules::policy_set(&policies, &org.policy_set)?;
-            let tz = domain::parse_tz(&org.tz)?;
-            let plan =
-                set.effective_plan(org.plan_for_tickets(), now.with_timezone(&tz).date_naive());
-            crate::policy::rules::validate_kind_severity(
-                set,
-                &org.name,
-                plan,
-                kind,
-                &new.severity,
-            )?;
-            let severity_rank = set.severity_rank(&new.severity).unwrap_or(0) as i64;
-            let priority = i64::from(set.plan(plan).map(|p| p.priority).unwrap_or(100));
-            id = tx.insert_ticket(&TicketInsert {
-                org_id: org.id,
-                kind,
-                severity: &new.severity,
-                severity_rank,
-                status: Status::New,
-                summary: new.summary.trim(),
-                description: &new.description,
-                component: new.component.as_deref(),
-                environment: new.environment,
-                affected_version: new.affected_version.as_deref(),
-                created_at: now,
-                priority,
-            })?;
-            tx.record_event(
-                EventSubject {
-                    ticket_id: Some(id),
-                    org_id: Some(org.id),
-                    order_id: None,
-                },
-                actor,
-                now,
-                (
-                    "created",
-                    None,
-                    Some(&format!("{} {} ticket", new.severity, kind)),
-                ),
-            )?;
-            refresh(tx, &policies, id, now)?;
+            id = open_ticket_in(tx, &policies, new, None, actor, now)?;
             Ok(())
         })?;
         self.store.ticket(id, now)
@@ -89,6 +45,7 @@ impl Desk {
         let what = entry_word(kind);
         domain::validate_body(what, body, false)?;
         let policies = self.policies.clone();
+        let mail_from = self.mail_from.clone();
         let mut entry_id = 0;
         let author = actor.audit_name();
         self.store.write(&mut |tx| {
@@ -116,6 +73,45 @@ impl Desk {
                 if current.status == Status::New {
                     set_status(tx, &current, Status::Open, actor, now)?;
                     changed = true;
+                }
+                // The reply goes to the requester: queued in this same transaction, so a
+                // reply is never stored without its message or sent without being stored.
+                // Internal notes never reach this branch.
+                if let Some(to) = &current.requester_address {
+                    let inbound = tx.ticket_message_ids(ticket_id, true)?;
+                    let h = crate::mail::compose::reply_headers(
+                        ticket_id,
+                        "r",
+                        entry_id,
+                        &current.summary,
+                        &inbound,
+                        mail_from.as_deref(),
+                        now,
+                    );
+                    tx.insert_outbox(&OutboxInsert {
+                        ticket_id: Some(ticket_id),
+                        entry_id: Some(entry_id),
+                        order_id: None,
+                        message_id: &h.message_id,
+                        to,
+                        subject: &h.subject,
+                        in_reply_to: h.in_reply_to.as_deref(),
+                        references: h.references.as_deref(),
+                        body,
+                        attachment: None,
+                        at: now,
+                    })?;
+                    tx.insert_mail(&MailRecord {
+                        message_id: &h.message_id,
+                        direction: MailDirection::Out,
+                        ticket_id: Some(ticket_id),
+                        entry_id: Some(entry_id),
+                        triage_id: None,
+                        from_address: None,
+                        subject: Some(&h.subject),
+                        auto: None,
+                        at: now,
+                    })?;
                 }
             }
             tx.record_event(
@@ -285,7 +281,7 @@ pub(crate) fn entry_word(kind: EntryKind) -> &'static str {
 
 /// Moves a ticket between statuses: `pending` opens a pause and leaving it closes it;
 /// resolving records the instant, reopening clears it.
-fn set_status(
+pub(crate) fn set_status(
     tx: &mut dyn StoreTx,
     current: &Ticket,
     new: Status,
@@ -333,4 +329,82 @@ fn conflict(tx: &mut dyn StoreTx, ticket_id: i64, expected: i64, actual: i64) ->
         old: old.unwrap_or_else(|| "(none)".into()),
         new: new.unwrap_or_else(|| "(none)".into()),
     }
+}
+
+/// Opens a ticket inside a transaction (the CLI, the TUI, mail intake): checked against the
+/// plan that serves the organization now; `follows` links it to an earlier ticket.
+pub(crate) fn open_ticket_in(
+    tx: &mut dyn StoreTx,
+    policies: &PolicyRegistry,
+    new: &NewTicket,
+    follows: Option<i64>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let kind = new.kind.unwrap_or(TicketKind::Technical);
+    domain::validate_summary(&new.summary)?;
+    domain::validate_body("description", &new.description, true)?;
+    let requester_address = new
+        .requester_address
+        .as_deref()
+        .map(|a| domain::normalize_address(a, false))
+        .transpose()?;
+    let requester_name = new
+        .requester_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    if let Some(n) = requester_name {
+        domain::validate_requester_name(n)?;
+    }
+    let org = tx.org_by_name(&new.org)?;
+    let set = crate::policy::rules::policy_set(policies, &org.policy_set)?;
+    let tz = domain::parse_tz(&org.tz)?;
+    let plan = set.effective_plan(org.plan_for_tickets(), now.with_timezone(&tz).date_naive());
+    crate::policy::rules::validate_kind_severity(set, &org.name, plan, kind, &new.severity)?;
+    let severity_rank = set.severity_rank(&new.severity).unwrap_or(0) as i64;
+    let priority = i64::from(set.plan(plan).map(|p| p.priority).unwrap_or(100));
+    let id = tx.insert_ticket(&TicketInsert {
+        org_id: org.id,
+        kind,
+        severity: &new.severity,
+        severity_rank,
+        status: Status::New,
+        summary: new.summary.trim(),
+        description: &new.description,
+        component: new.component.as_deref(),
+        environment: new.environment,
+        affected_version: new.affected_version.as_deref(),
+        created_at: now,
+        priority,
+        requester_name,
+        requester_address: requester_address.as_deref(),
+        channel: new.channel,
+        follows,
+    })?;
+    let subject = EventSubject {
+        ticket_id: Some(id),
+        org_id: Some(org.id),
+        order_id: None,
+    };
+    tx.record_event(
+        subject,
+        actor,
+        now,
+        (
+            "created",
+            None,
+            Some(&format!("{} {} ticket", new.severity, kind)),
+        ),
+    )?;
+    if let Some(old) = follows {
+        tx.record_event(
+            subject,
+            actor,
+            now,
+            ("follows", None, Some(&format!("#{old}"))),
+        )?;
+    }
+    refresh(tx, policies, id, now)?;
+    Ok(id)
 }

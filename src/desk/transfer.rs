@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use super::Desk;
 use super::sla::{refresh, refresh_org_tickets};
 use crate::domain::{
-    self, AuditEvent, AuthorRole, EntryKind, Environment, OrderKind, OrderRating, OrderStatus,
-    Scenario, Status, TicketKind, YearMonth,
+    self, AuditEvent, AuthorRole, Channel, EntryKind, Environment, OrderKind, OrderRating,
+    OrderStatus, Scenario, Status, TicketKind, YearMonth,
 };
 use crate::policy::rules;
 use crate::sla::columns;
@@ -129,12 +129,33 @@ struct TicketRecord {
     resolved_at: Option<DateTime<Utc>>,
     #[serde(default = "one")]
     version: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    requester_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    requester_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    channel: Option<Channel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    follows: Option<i64>,
     #[serde(default)]
     conversation: Vec<EntryRecord>,
     #[serde(default)]
     pauses: Vec<PauseRecord>,
+    /// Time resolved before a reopen (its clocks stood still then).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    resolved_spans: Vec<PauseRecord>,
+    /// Breaches on record, kept through later changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    breaches: Vec<BreachRecord>,
     #[serde(default)]
     events: Vec<EventRecord>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BreachRecord {
+    metric: String,
+    at: DateTime<Utc>,
 }
 
 fn one() -> i64 {
@@ -209,7 +230,7 @@ pub fn export_store(
                         events: events.into_iter().map(event_record).collect(),
                     })
                 }
-                ExportRecord::Ticket(detail) => {
+                ExportRecord::Ticket(detail, timeline) => {
                     let detail = *detail;
                     let Some(t) = detail.ticket else {
                         return Ok(());
@@ -232,6 +253,10 @@ pub fn export_store(
                         first_response_at: t.first_response_at,
                         resolved_at: t.resolved_at,
                         version: t.version,
+                        requester_name: t.requester_name,
+                        requester_address: t.requester_address,
+                        channel: t.channel,
+                        follows: t.follows,
                         conversation: detail
                             .conversation
                             .into_iter()
@@ -249,6 +274,22 @@ pub fn export_store(
                             .map(|p| PauseRecord {
                                 start: p.start,
                                 end: p.end,
+                            })
+                            .collect(),
+                        resolved_spans: timeline
+                            .resolved_spans
+                            .iter()
+                            .map(|p| PauseRecord {
+                                start: p.start,
+                                end: p.end,
+                            })
+                            .collect(),
+                        breaches: timeline
+                            .recorded_breaches
+                            .iter()
+                            .map(|b| BreachRecord {
+                                metric: b.metric.as_str().to_string(),
+                                at: b.at,
                             })
                             .collect(),
                         events: detail.events.into_iter().map(event_record).collect(),
@@ -554,6 +595,10 @@ impl Desk {
                             // Decided below, once links and orders are in.
                             priority: 100,
                             version: t.version,
+                            requester_name: t.requester_name.as_deref(),
+                            requester_address: t.requester_address.as_deref(),
+                            channel: t.channel,
+                            follows: t.follows,
                         })?;
                         for e in &t.conversation {
                             tx.insert_entry(&EntryInsert {
@@ -568,6 +613,18 @@ impl Desk {
                         }
                         for p in &t.pauses {
                             tx.insert_pause(t.id, p.start, p.end)?;
+                        }
+                        for p in &t.resolved_spans {
+                            tx.add_resolved_span(t.id, p.start, p.end.unwrap_or(p.start))?;
+                        }
+                        for b in &t.breaches {
+                            let metric = crate::policy::Metric::parse(&b.metric).ok_or_else(
+                                || StoreError::Import {
+                                    line: *line,
+                                    message: format!("unknown SLA metric {:?}", b.metric),
+                                },
+                            )?;
+                            tx.record_breach(t.id, metric, b.at)?;
                         }
                         let subject = EventSubject {
                             ticket_id: Some(t.id),
@@ -749,6 +806,7 @@ fn event_row(subject: EventSubject, e: &EventRecord) -> EventRow<'_> {
         subject,
         actor: &e.actor,
         actor_source: &e.actor_source,
+        imported: true,
         at: e.at,
         field: &e.field,
         old: e.old.as_deref(),

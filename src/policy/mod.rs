@@ -289,8 +289,32 @@ impl Plan {
     }
 }
 
+/// How mail opens tickets and reopens them (`[intake]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntakeRules {
+    /// Severity of a ticket opened by mail without a tag (default: the least severe level).
+    pub default_severity: Option<String>,
+    /// Kind of a ticket opened by mail (default: technical where the plan allows it).
+    pub default_kind: Option<crate::domain::TicketKind>,
+    /// A customer's answer within this many days of resolution reopens the ticket; later
+    /// it opens a new ticket that follows the old one.
+    pub reopen_days: u32,
+}
+
+impl Default for IntakeRules {
+    fn default() -> Self {
+        IntakeRules {
+            default_severity: None,
+            default_kind: None,
+            reopen_days: 7,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct PolicySet {
+    /// `[intake]`: mail's defaults and the reopen window.
+    pub intake: IntakeRules,
     pub name: String,
     pub description: String,
     /// Most severe first.

@@ -44,50 +44,38 @@ pub fn columns_from_metrics(
     fn keep_min(slot: &mut Option<i64>, value: i64) {
         *slot = Some(slot.map_or(value, |x| x.min(value)));
     }
-    let resolved_at = timeline.resolved_at.map(ts);
     let mut cols = SlaColumns::default();
+    let done = status.is_done();
     for m in metrics {
         if m.metric == Metric::FirstResponse {
             cols.first_response_due = m.due.map(ts);
         }
-        let stopped = status.is_done()
-            || match m.metric {
-                Metric::FirstResponse => timeline.first_response_at.is_some(),
-                Metric::Resolution => timeline.resolved_at.is_some(),
-                Metric::NextResponse => false,
+        // An earlier next-response cycle's breach stays a fact.
+        if let Some(b) = m.earlier_breach.map(ts) {
+            keep_min(&mut cols.breach_at, b);
+        }
+        if m.clock_running() && !done {
+            if let Some(due) = m.due.map(ts) {
+                keep_min(&mut cols.next_due, due);
+                keep_min(&mut cols.breach_at, due);
+            }
+            let risk = match m.state {
+                SlaState::Running => m.next_change.map(ts),
+                _ => Some(ts(now)),
             };
-        match m.state {
-            SlaState::Running | SlaState::AtRisk | SlaState::Breached if !stopped => {
-                if let Some(due) = m.due.map(ts) {
-                    keep_min(&mut cols.next_due, due);
-                    keep_min(&mut cols.breach_at, due);
-                }
-                let risk = match m.state {
-                    SlaState::Running => m.next_change.map(ts),
-                    _ => Some(ts(now)),
-                };
-                if let Some(r) = risk {
-                    keep_min(&mut cols.risk_at, r);
-                }
+            if let Some(r) = risk {
+                keep_min(&mut cols.risk_at, r);
             }
-            SlaState::Paused => {
-                if let Some(left) = m.remaining_seconds {
-                    keep_min(&mut cols.paused_left, left);
-                }
-                if let Some(b) = m.breached_at.map(ts) {
-                    keep_min(&mut cols.breach_at, b);
-                }
+        } else if m.state == SlaState::Paused {
+            if let Some(left) = m.remaining_seconds {
+                keep_min(&mut cols.paused_left, left);
             }
-            _ => {
-                // A clock that stopped late (response after the due instant) stays breached;
-                // one stopped by resolving the ticket counts only if it was already overdue.
-                if let Some(b) = m.breached_at.map(ts)
-                    && (m.state == SlaState::Breached || !status.is_done())
-                    && resolved_at.is_none_or(|r| b <= r)
-                {
-                    keep_min(&mut cols.breach_at, b);
-                }
-            }
+        } else if m.state == SlaState::Breached
+            && let Some(b) = m.breached_at.map(ts)
+        {
+            // A clock that stopped breached (answered late, resolved after the due instant,
+            // or a breach on record) stays breached.
+            keep_min(&mut cols.breach_at, b);
         }
     }
     cols.urgency = match (cols.next_due, cols.paused_left) {

@@ -48,12 +48,21 @@
 //!    `breached_at` and `due` = the recorded instant and `remaining_seconds` = minus
 //!    the clock time since it (still under the current target's clock). A computed
 //!    breach that is earlier than the recorded one wins (targets count from creation,
-//!    so raising the severity can reveal an earlier breach).
+//!    so raising the severity can reveal an earlier breach). Its clock stops at the
+//!    answer or the resolution ([`MetricStatus::stopped_at`]) even when no target applies
+//!    any more, and an answer after it is met late (rule 5).
 //! 8. A severity or plan change is evaluated by calling [`evaluate`] with the new
 //!    severity or plan: targets count from the ticket's creation.
 //!
-//! Next-response targets are reported `NotApplicable` (with their target): the
-//! timeline carries no customer-message events to measure them from.
+//! 9. **Next response runs from each customer message that has no engineer reply
+//!    after it to the next public engineer reply** ([`next_response_cycles`]): a
+//!    cycle starts at the first customer message after an engineer's public reply and
+//!    ends at the next public reply (a reply in the same second as the message does
+//!    not answer it). Messages before the first response are the first response's
+//!    business. Pending and earlier resolved spans freeze it like resolution; resolving
+//!    stops it. The metric reports the current cycle, else the last one; a breach of an
+//!    earlier cycle stays a fact in [`MetricStatus::earlier_breach`] (the ticket stays
+//!    breached). With no cycle yet it is `NotApplicable` (with its target).
 
 pub use crate::calendar;
 pub mod columns;
@@ -85,6 +94,11 @@ pub struct TicketTimeline {
     pub resolved_spans: Vec<Pause>,
     /// Breaches the store has already recorded (rule 7 of the module doc).
     pub recorded_breaches: Vec<RecordedBreach>,
+    /// The customer's messages after the ticket was opened (follow-ups; autoreplies and
+    /// bounces left out), oldest first: each may start a next-response cycle (rule 9).
+    pub customer_messages: Vec<DateTime<Utc>>,
+    /// Engineers' public replies (internal notes left out), oldest first.
+    pub public_replies: Vec<DateTime<Utc>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,9 +174,15 @@ pub struct MetricStatus {
     /// When the metric was answered (first response, or resolution): set for `Met`
     /// and for a `Breached` metric that was met late.
     pub answered_at: Option<DateTime<Utc>>,
+    /// When the metric's clock stopped for good: its answer, or the ticket's resolution
+    /// (rule 4). `None` while the clock runs, is paused, or no target applies.
+    pub stopped_at: Option<DateTime<Utc>>,
     /// Set when the due instant could not be computed (the state is then
     /// `NotApplicable`).
     pub error: Option<SlaError>,
+    /// Next response: the earliest breach of an earlier cycle (rule 9), a fact that keeps
+    /// the ticket breached whatever the current cycle does.
+    pub earlier_breach: Option<DateTime<Utc>>,
 }
 
 impl MetricStatus {
@@ -177,7 +197,29 @@ impl MetricStatus {
             next_change: None,
             breached_at: None,
             answered_at: None,
+            stopped_at: None,
             error: None,
+            earlier_breach: None,
+        }
+    }
+
+    /// The clock still runs toward (or past) its due instant: running, at risk, or breached
+    /// while unanswered and the ticket not resolved.
+    pub fn clock_running(&self) -> bool {
+        self.stopped_at.is_none()
+            && matches!(
+                self.state,
+                SlaState::Running | SlaState::AtRisk | SlaState::Breached
+            )
+    }
+
+    /// The state as users see it: `met-late` for a metric answered after its due instant
+    /// (rule 5: breached, never met), else [`SlaState::as_str`].
+    pub fn shown_state(&self) -> &'static str {
+        if self.is_met_late() {
+            "met-late"
+        } else {
+            self.state.as_str()
         }
     }
 
@@ -399,10 +441,126 @@ pub fn evaluate(
         .into_iter()
         .map(|metric| {
             let target = set.target(plan, metric, severity);
+            if metric == Metric::NextResponse {
+                return next_response_status(set, target, tz, timeline, now);
+            }
             let st = metric_status(set, metric, target, tz, timeline, now);
             apply_recorded_breach(set, st, tz, timeline, now)
         })
         .collect()
+}
+
+/// Next-response cycles `[start, answered)` (rule 9), oldest first; the last one may be
+/// unanswered (`None`).
+pub fn next_response_cycles(
+    timeline: &TicketTimeline,
+) -> Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> {
+    let Some(first) = timeline.first_response_at else {
+        return Vec::new();
+    };
+    // Replies before messages at the same instant: a reply cannot answer a message of its
+    // own second.
+    let mut events: Vec<(DateTime<Utc>, bool)> = timeline
+        .public_replies
+        .iter()
+        .map(|&r| (r, false))
+        .chain(
+            timeline
+                .customer_messages
+                .iter()
+                .filter(|&&c| c >= first)
+                .map(|&c| (c, true)),
+        )
+        .collect();
+    events.sort();
+    let mut cycles = Vec::new();
+    let mut open: Option<DateTime<Utc>> = None;
+    for (at, customer) in events {
+        match (customer, open) {
+            (true, None) if at >= first => open = Some(at),
+            (false, Some(start)) => {
+                cycles.push((start, Some(at)));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(start) = open {
+        cycles.push((start, None));
+    }
+    cycles
+}
+
+/// Rule 9: the current (or last) next-response cycle, earlier breaches kept.
+fn next_response_status(
+    set: &PolicySet,
+    target: Option<&Target>,
+    tz: Tz,
+    timeline: &TicketTimeline,
+    now: DateTime<Utc>,
+) -> MetricStatus {
+    let metric = Metric::NextResponse;
+    let recorded = timeline
+        .recorded_breaches
+        .iter()
+        .filter(|b| b.metric == metric)
+        .map(|b| b.at)
+        .min();
+    let cycles = next_response_cycles(timeline);
+    let Some(&(start, answered)) = cycles.last() else {
+        let mut st = MetricStatus::not_applicable(metric, target.cloned());
+        if let Some(rec) = recorded {
+            st.state = SlaState::Breached;
+            st.breached_at = Some(rec);
+            st.due = Some(rec);
+        }
+        return st;
+    };
+    let mut earlier: Option<DateTime<Utc>> = None;
+    for &(s, a) in &cycles[..cycles.len() - 1] {
+        let st = cycle_status(set, metric, target, tz, timeline, s, a, now);
+        if st.state == SlaState::Breached
+            && let Some(b) = st.breached_at
+        {
+            earlier = Some(earlier.map_or(b, |e: DateTime<Utc>| e.min(b)));
+        }
+    }
+    let mut st = cycle_status(set, metric, target, tz, timeline, start, answered, now);
+    // A recorded breach belongs to the cycle it happened in.
+    if let Some(rec) = recorded {
+        if rec >= start {
+            let tl = TicketTimeline {
+                opened: start,
+                ..timeline.clone()
+            };
+            st = apply_recorded_breach(set, st, tz, &tl, now);
+        } else {
+            earlier = Some(earlier.map_or(rec, |e| e.min(rec)));
+        }
+    }
+    st.earlier_breach = earlier;
+    st
+}
+
+/// One next-response cycle measured like a metric opened at `start`.
+#[allow(clippy::too_many_arguments)]
+fn cycle_status(
+    set: &PolicySet,
+    metric: Metric,
+    target: Option<&Target>,
+    tz: Tz,
+    timeline: &TicketTimeline,
+    start: DateTime<Utc>,
+    answered: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> MetricStatus {
+    let tl = TicketTimeline {
+        opened: start,
+        first_response_at: answered,
+        recorded_breaches: Vec::new(),
+        ..timeline.clone()
+    };
+    metric_status(set, metric, target, tz, &tl, now)
 }
 
 /// When the ticket is resolved or closed now, since when.
@@ -450,7 +608,8 @@ fn metric_status(
     let event = match metric {
         Metric::FirstResponse => timeline.first_response_at,
         Metric::Resolution => resolved,
-        Metric::NextResponse => return MetricStatus::not_applicable(metric, Some(target.clone())),
+        // A cycle's answer: `cycle_status` passes it as the shifted timeline's first response.
+        Metric::NextResponse => timeline.first_response_at,
     };
     let Some(clock) = ClockRef::for_target(set, target, tz) else {
         return MetricStatus::not_applicable(metric, Some(target.clone()));
@@ -463,7 +622,7 @@ fn metric_status(
         due: None,
         ..MetricStatus::not_applicable(metric, Some(target.clone()))
     };
-    let stopped_at = |at: DateTime<Utc>, st: &mut MetricStatus| {
+    let measure_until = |at: DateTime<Utc>, st: &mut MetricStatus| {
         let e = active_elapsed(&clock, opened, &frozen, at);
         st.elapsed_seconds = e;
         st.remaining_seconds = Some(t - e);
@@ -472,8 +631,9 @@ fn metric_status(
     // Answered while the ticket was not resolved (a reply given while it is resolved
     // does not count: resolution decided the outcome).
     if let Some(r) = event.filter(|&r| resolved.is_none_or(|s| r <= s)) {
-        stopped_at(r, &mut st);
+        measure_until(r, &mut st);
         st.answered_at = Some(r);
+        st.stopped_at = Some(r);
         match due {
             Ok(Some(d)) if r > d => {
                 st.state = SlaState::Breached;
@@ -490,7 +650,8 @@ fn metric_status(
     }
     // Resolved or closed before it was answered: every clock stopped then.
     if let Some(s) = resolved {
-        stopped_at(s, &mut st);
+        measure_until(s, &mut st);
+        st.stopped_at = Some(s);
         match due {
             Ok(Some(d)) if d < s => {
                 st.state = SlaState::Breached;
@@ -513,7 +674,7 @@ fn metric_status(
             return st;
         }
     };
-    stopped_at(now, &mut st);
+    measure_until(now, &mut st);
     let paused = frozen.last().is_some_and(|p| p.1.is_none());
     match due {
         Some(d) if now > d => {
@@ -564,6 +725,18 @@ fn apply_recorded_breach(
     if st.state == SlaState::Breached && st.breached_at.is_some_and(|b| b <= rec) {
         return st;
     }
+    // The answer (or resolution) that stopped the clock, even when no target applies now.
+    if st.answered_at.is_none() {
+        let resolved = resolved_now(timeline);
+        st.answered_at = match st.metric {
+            Metric::FirstResponse => timeline
+                .first_response_at
+                .filter(|r| resolved.is_none_or(|s| *r <= s)),
+            Metric::Resolution => resolved,
+            Metric::NextResponse => None,
+        };
+        st.stopped_at = st.stopped_at.or(st.answered_at);
+    }
     // The clock stood still from the stop instant on (answer, resolution), else runs to now.
     let end = st
         .answered_at
@@ -584,5 +757,7 @@ fn apply_recorded_breach(
     st.due = Some(rec);
     st.next_change = None;
     st.error = None;
+    // Resolving stops this clock too, even when no target applies any more.
+    st.stopped_at = st.stopped_at.or_else(|| resolved_now(timeline));
     st
 }

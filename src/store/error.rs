@@ -69,6 +69,8 @@ pub enum DbFailure {
     CannotOpen,
     PermissionDenied,
     Io,
+    /// Stopped on purpose ([`super::Store::interrupter`]): a cancelled search.
+    Interrupted,
     Other,
 }
 

@@ -8,6 +8,7 @@
 //!   seeds' rules, audit rows and SLA columns are decided in `desk` and written through it.
 
 pub mod error;
+pub mod mail;
 pub mod postgres;
 pub mod search_text;
 pub mod sqlite;
@@ -18,6 +19,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 pub use error::{DbFailure, Result, StoreError};
+pub use mail::{
+    AttachmentInsert, AttachmentMeta, EntryMail, MailDirection, MailRecord, OutboxInsert,
+    OutboxMessage, OutboxPatch, OutboxState, QuarantineItem, TriageInsert, TriageItem, TriageState,
+};
 pub use sqlite::{
     CreatedOrder, MAX_ATTACHMENT_BYTES, NewOrder, NewTicket, OrderFilter, SortKey, SqliteStore,
     TicketChange, TicketDetail, TicketFilter, TicketPage, TicketSort, UrgencyCounts, fts,
@@ -75,6 +80,11 @@ pub struct TicketInsert<'a> {
     pub affected_version: Option<&'a str>,
     pub created_at: DateTime<Utc>,
     pub priority: i64,
+    pub requester_name: Option<&'a str>,
+    pub requester_address: Option<&'a str>,
+    pub channel: Option<crate::domain::Channel>,
+    /// The earlier ticket this one follows up.
+    pub follows: Option<i64>,
 }
 
 /// A new conversation entry.
@@ -122,6 +132,10 @@ pub struct TicketRow<'a> {
     pub resolved_at: Option<DateTime<Utc>>,
     pub priority: i64,
     pub version: i64,
+    pub requester_name: Option<&'a str>,
+    pub requester_address: Option<&'a str>,
+    pub channel: Option<crate::domain::Channel>,
+    pub follows: Option<i64>,
 }
 
 /// A service order row as it was (import): every field given, attachments separately.
@@ -154,6 +168,8 @@ pub struct EventRow<'a> {
     pub subject: EventSubject,
     pub actor: &'a str,
     pub actor_source: &'a str,
+    /// Marks a row that came in with an import (see [`crate::domain::AuditEvent::imported`]).
+    pub imported: bool,
     pub at: DateTime<Utc>,
     pub field: &'a str,
     pub old: Option<&'a str>,
@@ -169,7 +185,9 @@ pub enum ExportRecord {
         /// The organization's own audit rows (not those of its tickets or orders).
         events: Vec<AuditEvent>,
     },
-    Ticket(Box<TicketDetail>),
+    /// A ticket with its conversation, pauses and audit rows, and the SLA facts on record
+    /// (resolved spans, breaches) read in the same snapshot.
+    Ticket(Box<TicketDetail>, Box<crate::sla::TicketTimeline>),
     Order {
         order: Box<Order>,
         /// Every deliverable with its bytes, by name.
@@ -333,6 +351,40 @@ pub trait StoreTx {
     ) -> Result<()>;
     fn delete_draft(&mut self, actor: &str, ticket_id: i64, kind: &str) -> Result<()>;
 
+    // contacts and mail (issue 16)
+    /// True when the address (normalized by the caller) was not yet a contact.
+    fn add_contact(&mut self, org_id: i64, address: &str, at: DateTime<Utc>) -> Result<bool>;
+    /// True when it was one.
+    fn remove_contact(&mut self, org_id: i64, address: &str) -> Result<bool>;
+    /// The organizations that list `address` itself, else (when none) its `@domain` or a
+    /// parent domain's, nearest first; ordered by organization id.
+    fn orgs_for_address(&mut self, address: &str) -> Result<Vec<i64>>;
+    fn contacts_in(&mut self, org_id: i64) -> Result<Vec<String>>;
+    /// Whether a message with this Message-ID was stored (either direction).
+    fn mail_known(&mut self, message_id: &str) -> Result<bool>;
+    /// The ticket of the first of these Message-IDs that tuidesk received or sent for one.
+    fn ticket_for_messages(&mut self, message_ids: &[String]) -> Result<Option<i64>>;
+    /// Message-IDs of a ticket's mail, oldest first; `inbound_only` keeps received ones.
+    fn ticket_message_ids(&mut self, ticket_id: i64, inbound_only: bool) -> Result<Vec<String>>;
+    fn insert_mail(&mut self, m: &MailRecord<'_>) -> Result<()>;
+    fn insert_attachment(&mut self, a: &AttachmentInsert<'_>) -> Result<()>;
+    fn insert_triage(&mut self, t: &TriageInsert<'_>) -> Result<i64>;
+    fn triage_item_in(&mut self, id: i64) -> Result<TriageItem>;
+    /// Files (with its new ticket) or discards (with a reason) a waiting item.
+    fn decide_triage(
+        &mut self,
+        id: i64,
+        state: TriageState,
+        ticket_id: Option<i64>,
+        reason: Option<&str>,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Moves a triage item's attachments and message record to a ticket.
+    fn attach_triage_to_ticket(&mut self, triage_id: i64, ticket_id: i64) -> Result<()>;
+    fn insert_quarantine(&mut self, raw: &[u8], reason: &str, at: DateTime<Utc>) -> Result<i64>;
+    fn insert_outbox(&mut self, m: &OutboxInsert<'_>) -> Result<i64>;
+    fn update_outbox(&mut self, id: i64, patch: &OutboxPatch) -> Result<()>;
     // Rows as they were (import, bulk generation): no rules, every field given.
     fn insert_org_row(&mut self, org: &OrgRow<'_>) -> Result<i64>;
     fn ticket_exists(&mut self, id: i64) -> Result<bool>;
@@ -365,6 +417,12 @@ pub trait Maintenance {
 pub trait Store: Send {
     /// Where the data lives, for messages (a path or a URL without its password).
     fn location(&self) -> String;
+
+    /// Stops the statement running on this store right now, callable from any thread (the
+    /// TUI cancels a running search with it); `None` where the backend cannot.
+    fn interrupter(&self) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>> {
+        None
+    }
     fn policies(&self) -> &Arc<PolicyRegistry>;
     /// Runs `body` as one atomic unit: all of it commits or none (retried when busy).
     fn write(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()>;
@@ -424,6 +482,23 @@ pub trait Store: Send {
         to: DateTime<Utc>,
     ) -> Result<Vec<crate::report::ReportTicket>>;
 
+    // contacts and mail
+    /// The organization's contacts (addresses and `@domain`s), sorted.
+    fn contacts(&self, org_id: i64) -> Result<Vec<String>>;
+    /// The triage inbox; decided items too when `all`.
+    fn mail_triage(&self, all: bool) -> Result<Vec<TriageItem>>;
+    fn mail_quarantine(&self) -> Result<Vec<QuarantineItem>>;
+    fn quarantined_raw(&self, id: i64) -> Result<Vec<u8>>;
+    /// The outbox, newest first (at most `limit`).
+    fn outbox(&self, limit: usize) -> Result<Vec<OutboxMessage>>;
+    /// Queued messages whose next attempt is due at `now`, oldest first.
+    fn outbox_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxMessage>>;
+    /// The mail side of a ticket's conversation (received messages, deliveries, attachments);
+    /// entry_id 0 holds what came with the ticket's opening message.
+    fn ticket_mail(&self, ticket_id: i64) -> Result<Vec<EntryMail>>;
+    /// An attachment's name and bytes (`NotFound` when it was dropped).
+    fn attachment(&self, id: i64) -> Result<(String, Vec<u8>)>;
+
     /// Streams the whole database from ONE read snapshot (others keep writing meanwhile):
     /// organizations by name, tickets by id with conversation, pauses and audit rows, then
     /// service orders by id with attachments and audit rows. `now` only decides the
@@ -448,4 +523,15 @@ pub fn open(location: &Path, policies: Arc<PolicyRegistry>) -> Result<Box<dyn St
         return Ok(Box::new(postgres::PgStore::open(url, policies)?));
     }
     Ok(Box::new(SqliteStore::open(location, policies)?))
+}
+
+/// Opens the store a location names for reading only (a read-only medium, a read-only
+/// server session): every write through it fails, nothing is created or migrated.
+pub fn open_for_reading(location: &Path, policies: Arc<PolicyRegistry>) -> Result<Box<dyn Store>> {
+    if let Some(url) = location.to_str().filter(|l| postgres::is_postgres_url(l)) {
+        return Ok(Box::new(postgres::PgStore::open_for_reading(
+            url, policies,
+        )?));
+    }
+    Ok(Box::new(SqliteStore::open_for_reading(location, policies)?))
 }

@@ -585,6 +585,22 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .unwrap_or_else(|| "unassigned".into()),
         theme,
     ));
+    if t.requester_label().is_some() || t.channel.is_some() || t.follows.is_some() {
+        lines.push(field_line(
+            "requester",
+            format!(
+                "{} · {}{}",
+                t.requester_label()
+                    .map(|r| sanitize_line(&r))
+                    .unwrap_or_else(|| "-".into()),
+                t.channel.map(|c| c.as_str()).unwrap_or("-"),
+                t.follows
+                    .map(|f| format!(" · follows #{f}"))
+                    .unwrap_or_default()
+            ),
+            theme,
+        ));
+    }
     let local = |d: DateTime<Utc>| app.local_time(d, "%Y-%m-%d %H:%M");
     let customer_tz = app
         .orgs
@@ -681,6 +697,24 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             lines.push(Line::raw(l));
         }
     }
+    let mail_lines = |m: Option<&crate::store::EntryMail>, lines: &mut Vec<Line<'static>>| {
+        let Some(m) = m else { return };
+        if let Some(text) = m.status_text(|t| app.local_time(t, "%H:%M")) {
+            let style = if m.delivery.as_ref().is_some_and(|d| d.2.is_some()) {
+                theme.at_risk()
+            } else {
+                theme.dim()
+            };
+            lines.push(Line::styled(format!("  ✉ {}", sanitize_line(&text)), style));
+        }
+        for a in &m.attachments {
+            lines.push(Line::styled(
+                format!("  attachment {}", sanitize_line(&a.text())),
+                theme.dim(),
+            ));
+        }
+    };
+    mail_lines(detail.mail_of(0), &mut lines);
     if !detail.conversation.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
@@ -710,13 +744,14 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 lines.push(Line::from(vec![Span::styled(bar, style), Span::raw(l)]));
             }
         }
+        mail_lines(detail.mail_of(e.id), &mut lines);
     }
     if !detail.events.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled("── events ", theme.dim()));
         for e in &detail.events {
             let text = format!(
-                "{} {}{} {}",
+                "{} {}{}{} {}",
                 local(e.at),
                 sanitize_line(&e.actor),
                 if e.actor_source == "as" {
@@ -724,6 +759,7 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 } else {
                     ""
                 },
+                if e.imported { " (imported)" } else { "" },
                 event_text(app, e)
             );
             for l in wrap_to_width(&text, width) {

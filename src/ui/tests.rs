@@ -133,6 +133,7 @@ fn busy_app() -> App {
                 org_id: None,
                 actor: "bot".into(),
                 actor_source: "as".into(),
+                imported: false,
                 at: now(),
                 field: "severity".into(),
                 old: Some("general".into()),
@@ -140,6 +141,7 @@ fn busy_app() -> App {
             }],
             pauses: vec![],
             assurance: vec![],
+            mail: vec![],
         }),
         vec!["reply".into()],
     ));
@@ -431,6 +433,7 @@ fn report_app() -> App {
                 resolved_at: Some(created + Duration::hours(3)),
                 first_response_at: Some(created + Duration::minutes(5 + i * 2)),
                 first_response_due: Some(created + Duration::minutes(10 + (i % 2) * 20)),
+                first_response_verdict: None,
             }
         })
         .collect();
@@ -636,6 +639,7 @@ fn detail_keeps_blank_lines_and_shows_zoned_times() {
             org_id: None,
             actor: "chen.wei".into(),
             actor_source: "os".into(),
+            imported: false,
             at: now(),
             field: "reply".into(),
             old: None,
@@ -647,6 +651,7 @@ fn detail_keeps_blank_lines_and_shows_zoned_times() {
             org_id: None,
             actor: "chen.wei".into(),
             actor_source: "os".into(),
+            imported: false,
             at: now(),
             field: "first_response".into(),
             old: None,

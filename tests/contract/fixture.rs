@@ -130,6 +130,10 @@ pub fn ticket_row(org_id: i64, summary: &str, created_at: DateTime<Utc>) -> Tick
         affected_version: None,
         created_at,
         priority: 2,
+        requester_name: None,
+        requester_address: None,
+        channel: None,
+        follows: None,
     }
 }
 

@@ -34,6 +34,7 @@ mod desk_tickets;
 mod drafts;
 mod events;
 mod listing;
+mod mail;
 mod maintenance;
 mod orders;
 mod orgs;
@@ -142,6 +143,14 @@ macro_rules! contract_tests {
                     generated_data_loads_the_same_in_bulk_and_row_by_row,
                 ],
                 maintenance: [maintenance_when_offered_checks_and_backs_up],
+                mail: [
+                    contacts_add_remove_and_find_the_senders_organization,
+                    messages_thread_by_message_id_with_attachments,
+                    triage_waits_until_filed_or_discarded,
+                    quarantine_keeps_raw_bytes,
+                    outbox_queues_retries_and_records_delivery,
+                    delivered_mail_opens_follows_up_and_triages,
+                ],
             );
         }
     };

@@ -28,6 +28,10 @@ pub fn inserted_ticket_reads_back_every_field(b: &dyn Backend) {
             affected_version: Some("v8.5.1"),
             created_at: created,
             priority: 3,
+            requester_name: Some("王芳"),
+            requester_address: Some("wang.fang@example.cn"),
+            channel: Some(tuidesk::domain::Channel::Phone),
+            follows: None,
         })?;
         // The transaction reads its own write.
         Ok((id, tx.ticket(id, t0())?))

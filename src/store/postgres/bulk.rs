@@ -157,7 +157,7 @@ impl Pending {
         self.pauses.push(line(fields));
     }
 
-    pub fn event(&mut self, fields: &[Option<String>; 9]) {
+    pub fn event(&mut self, fields: &[Option<String>; 10]) {
         let refs: Vec<Option<&str>> = fields.iter().map(|f| f.as_deref()).collect();
         self.events.push(line(&refs));
     }
@@ -223,7 +223,7 @@ impl Pending {
         )?;
         copy(
             tx,
-            "events (ticket_id, org_id, order_id, actor, actor_source, at, field, old, new)",
+            "events (ticket_id, org_id, order_id, actor, actor_source, at, field, old, new, imported)",
             &std::mem::take(&mut self.events),
         )?;
         copy(
@@ -238,8 +238,8 @@ impl Pending {
 /// The ticket columns a bulk load writes, in COPY order (the last nine are the SLA ones).
 pub(super) const TICKET_COLUMNS: &str = "id, org_id, kind, severity, status, summary, description,
     component, environment, affected_version, assignee, created_at, updated_at,
-    first_response_at, resolved_at, priority, version,
-    first_response_due, next_due, risk_at, breach_at, paused_left, urgency, effective_severity,
+    first_response_at, resolved_at, priority, version, requester_name, requester_address, channel,
+    follows_id, first_response_due, next_due, risk_at, breach_at, paused_left, urgency, effective_severity,
     severity_note, severity_rank";
 
 fn copy(tx: &mut Transaction<'_>, target: &str, lines: &[String]) -> Result<()> {

@@ -172,6 +172,16 @@ impl PgLocation {
         }
     }
 
+    /// Every session opened from here on is read-only on the server
+    /// (`default_transaction_read_only`): a write fails there, whatever the role may do.
+    pub fn make_read_only(&mut self) {
+        let options = match self.config.get_options() {
+            Some(o) if !o.is_empty() => format!("{o} -c default_transaction_read_only=on"),
+            _ => "-c default_transaction_read_only=on".to_string(),
+        };
+        self.config.options(&options);
+    }
+
     pub fn password(&self) -> Option<String> {
         self.config
             .get_password()

@@ -12,6 +12,7 @@
 mod bulk;
 mod conn;
 mod error;
+mod mail;
 mod port;
 mod schema;
 mod search;
@@ -71,6 +72,27 @@ impl PgStore {
             policies,
         };
         Ok(store)
+    }
+
+    /// Connects for reading only: every session is read-only on the server (a write fails
+    /// with a clear line), and the schema must be current (nothing is migrated).
+    pub fn open_for_reading(url: &str, policies: Arc<PolicyRegistry>) -> Result<PgStore> {
+        let mut location = PgLocation::parse(url)?;
+        location.make_read_only();
+        let mut client = location.connect()?;
+        schema::require_current(&mut client, &location)?;
+        let pid = backend_pid(&mut client)?;
+        Ok(PgStore {
+            client: RefCell::new(client),
+            pid: RefCell::new(pid),
+            listener: RefCell::new(Listener {
+                client: None,
+                seen: 0,
+                failed_at: None,
+            }),
+            location,
+            policies,
+        })
     }
 
     /// The URL without its password, for messages.

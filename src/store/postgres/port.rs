@@ -22,10 +22,11 @@ use crate::sla::columns::{SlaColumns, TicketSlaInputs};
 use crate::sla::{Pause, TicketTimeline};
 use crate::store::sqlite::decode;
 use crate::store::{
-    ChangeToken, EntryInsert, EventRow, EventSubject, ExportRecord, Maintenance, OrderFilter,
-    OrderInsert, OrderPatch, OrderRow, OrderState, OrgPatch, OrgRow, Result, SortKey, Store,
+    AttachmentInsert, ChangeToken, EntryInsert, EntryMail, EventRow, EventSubject, ExportRecord,
+    MailRecord, Maintenance, OrderFilter, OrderInsert, OrderPatch, OrderRow, OrderState, OrgPatch,
+    OrgRow, OutboxInsert, OutboxMessage, OutboxPatch, QuarantineItem, Result, SortKey, Store,
     StoreError, StoreTx, TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch,
-    TicketRow, TicketSort, UrgencyCounts,
+    TicketRow, TicketSort, TriageInsert, TriageItem, TriageState, UrgencyCounts,
 };
 
 type Param = Box<dyn ToSql + Sync>;
@@ -56,7 +57,8 @@ const TICKET_SELECT: &str =
         t.description, t.component, t.environment, t.affected_version, t.assignee, t.created_at,
         t.updated_at, t.first_response_at, t.resolved_at, t.first_response_due, t.next_due,
         t.paused_left, t.breach_at, t.version, t.urgency, t.priority, t.severity_rank, t.risk_at,
-        t.effective_severity, t.severity_note
+        t.effective_severity, t.severity_note, t.requester_name, t.requester_address, t.channel,
+        t.follows_id
     FROM tickets t JOIN orgs o ON o.id = t.org_id";
 
 /// The latest stored breach instant (whole seconds) that `now` is past: a ticket is breached
@@ -72,6 +74,7 @@ fn ticket_from_row(r: &Row, cutoff: i64) -> Result<Ticket> {
     let status: String = get(r, 5)?;
     let environment: Option<String> = get(r, 9)?;
     let breach_at: Option<i64> = get(r, 19)?;
+    let channel: Option<String> = get(r, 29)?;
     Ok(Ticket {
         id,
         org_id: get(r, 1)?,
@@ -98,6 +101,12 @@ fn ticket_from_row(r: &Row, cutoff: i64) -> Result<Ticket> {
         breached: breach_at.is_some_and(|b| b <= cutoff),
         effective_severity: get(r, 25)?,
         severity_note: get(r, 26)?,
+        requester_name: get(r, 27)?,
+        requester_address: get(r, 28)?,
+        channel: channel
+            .map(|c| decode::column("tickets", id, "channel", &c))
+            .transpose()?,
+        follows: get(r, 30)?,
         version: get(r, 20)?,
     })
 }
@@ -216,11 +225,12 @@ pub(super) fn event_from_row(r: &Row) -> Result<AuditEvent> {
         field: get(r, 6)?,
         old: get(r, 7)?,
         new: get(r, 8)?,
+        imported: get(r, 9)?,
     })
 }
 
 pub(super) const EVENT_COLUMNS: &str =
-    "id, ticket_id, org_id, actor, actor_source, at, field, old, new";
+    "id, ticket_id, org_id, actor, actor_source, at, field, old, new, imported";
 
 pub(super) fn events<C: GenericClient>(
     c: &mut C,
@@ -334,10 +344,10 @@ fn order_from_row(r: &Row) -> Result<Order> {
 }
 
 /// Everything the SLA engine needs about one ticket.
-fn load_inputs<C: GenericClient>(c: &mut C, ticket_id: i64) -> Result<TicketSlaInputs> {
+pub(super) fn load_inputs<C: GenericClient>(c: &mut C, ticket_id: i64) -> Result<TicketSlaInputs> {
     let row = c
         .query_opt(
-            "SELECT o.policy_set, COALESCE(p.plan, o.plan), o.tz, t.severity, t.status,
+            "SELECT o.policy_set, o.id, o.plan, p.id, p.plan, o.tz, t.severity, t.status,
                     t.created_at, t.first_response_at, t.resolved_at
              FROM tickets t JOIN orgs o ON o.id = t.org_id
              LEFT JOIN orgs p ON p.id = o.parent_id
@@ -349,7 +359,40 @@ fn load_inputs<C: GenericClient>(c: &mut C, ticket_id: i64) -> Result<TicketSlaI
             what: "ticket",
             key: ticket_id.to_string(),
         })?;
-    let status: String = get(&row, 4)?;
+    let status: String = get(&row, 7)?;
+    let org_id: i64 = get(&row, 1)?;
+    let org_plan: String = get(&row, 2)?;
+    let parent: Option<(i64, String)> =
+        get::<Option<i64>>(&row, 3)?.zip(get::<Option<String>>(&row, 4)?);
+    let resolved: Option<i64> = get(&row, 10)?;
+    // A resolved or closed ticket keeps the plan that served it when it was resolved: a later
+    // plan change or link of its organization does not change its targets (issue 12).
+    let plan = match resolved {
+        Some(at) => served_plan_at(c, org_id, &org_plan, parent, at)?,
+        None => parent.map_or(org_plan, |p| p.1),
+    };
+    // Customer messages (autoreplies and bounces left out) and engineers' public replies.
+    let mut customer_messages = Vec::new();
+    let mut public_replies = Vec::new();
+    for r in c
+        .query(
+            "SELECT e.role, e.created_at FROM entries e
+             WHERE e.ticket_id = $1 AND e.kind = 'reply'
+               AND NOT EXISTS (SELECT 1 FROM mail_messages m
+                               WHERE m.entry_id = e.id AND m.auto IS NOT NULL)
+             ORDER BY e.created_at, e.id",
+            &[&ticket_id],
+        )
+        .ctx("loading replies")?
+    {
+        let role: String = get(&r, 0)?;
+        let at = from_ts(get(&r, 1)?);
+        if role == "customer" {
+            customer_messages.push(at);
+        } else {
+            public_replies.push(at);
+        }
+    }
     let resolved_spans = c
         .query(
             "SELECT started_at, ended_at FROM resolved_spans WHERE ticket_id = $1 ORDER BY started_at",
@@ -403,19 +446,66 @@ fn load_inputs<C: GenericClient>(c: &mut C, ticket_id: i64) -> Result<TicketSlaI
         .collect::<Result<Vec<_>>>()?;
     Ok(TicketSlaInputs {
         policy_set: get(&row, 0)?,
-        plan: get(&row, 1)?,
-        tz: get(&row, 2)?,
-        severity: get(&row, 3)?,
+        plan,
+        tz: get(&row, 5)?,
+        severity: get(&row, 6)?,
         status: decode::column("tickets", ticket_id, "status", &status)?,
         timeline: TicketTimeline {
-            opened: from_ts(get(&row, 5)?),
+            opened: from_ts(get(&row, 8)?),
             pauses,
-            first_response_at: opt_from_ts(get(&row, 6)?),
-            resolved_at: opt_from_ts(get(&row, 7)?),
+            first_response_at: opt_from_ts(get(&row, 9)?),
+            resolved_at: opt_from_ts(resolved),
             resolved_spans,
             recorded_breaches,
+            customer_messages,
+            public_replies,
         },
         assurance: assurance_windows(c, ticket_id)?,
+    })
+}
+
+/// The plan an organization's tickets were served on at `at` (seconds): its own plan then, or
+/// the plan then of the account it was linked to then, read back from the audit rows of plan
+/// and link changes (each names the value it replaced). A change in the same second as `at`
+/// counts as later. (The SQLite backend's rule, the same SQL.)
+fn served_plan_at<C: GenericClient>(
+    c: &mut C,
+    org_id: i64,
+    org_plan: &str,
+    parent: Option<(i64, String)>,
+    at: i64,
+) -> Result<String> {
+    // The value an org field had at `at`: the `old` of its first change after `at`, if any.
+    let first_change_after = |c: &mut C, org: i64, field: &str| -> Result<Option<Option<String>>> {
+        c.query_opt(
+            "SELECT old FROM events
+             WHERE org_id = $1 AND ticket_id IS NULL AND field = $2 AND at > $3
+             ORDER BY at, id LIMIT 1",
+            &[&org, &field, &at],
+        )
+        .ctx("reading plan history")?
+        .as_ref()
+        .map(|r| get(r, 0))
+        .transpose()
+    };
+    let parent_then: Option<(i64, String)> = match first_change_after(c, org_id, "linked_to")? {
+        // Unchanged since: the current parent.
+        None => parent,
+        Some(None) => None,
+        Some(Some(name)) => c
+            .query_opt("SELECT id, plan FROM orgs WHERE name = $1", &[&name])
+            .ctx("reading plan history")?
+            .as_ref()
+            .map(|r| Ok::<_, StoreError>((get(r, 0)?, get(r, 1)?)))
+            .transpose()?,
+    };
+    let (org, current) = match &parent_then {
+        Some((pid, pplan)) => (*pid, pplan.as_str()),
+        None => (org_id, org_plan),
+    };
+    Ok(match first_change_after(c, org, "plan")? {
+        Some(Some(old)) => old,
+        _ => current.to_string(),
     })
 }
 
@@ -525,12 +615,14 @@ pub(super) fn ticket_detail_in<C: GenericClient>(
         })
         .collect::<Result<Vec<_>>>()?;
     let assurance = assurance_windows(c, id)?;
+    let mail = super::mail::ticket_mail(c, id)?;
     Ok(TicketDetail {
         ticket: Some(ticket),
         conversation,
         events,
         pauses,
         assurance,
+        mail,
     })
 }
 
@@ -855,8 +947,9 @@ impl StoreTx for PgTx<'_, '_> {
             .query_one(
                 "INSERT INTO tickets (org_id, kind, severity, severity_rank, status, summary,
                     description, component, environment, affected_version, created_at, updated_at,
-                    urgency, priority)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)
+                    urgency, priority, requester_name, requester_address, channel, follows_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15,
+                    $16, $17)
                  RETURNING id",
                 &[
                     &t.org_id,
@@ -872,6 +965,10 @@ impl StoreTx for PgTx<'_, '_> {
                     &at,
                     &(crate::sla::columns::IDLE_BASE + at),
                     &t.priority,
+                    &t.requester_name,
+                    &t.requester_address,
+                    &t.channel.map(|c| c.as_str()),
+                    &t.follows,
                 ],
             )
             .ctx("inserting ticket")?;
@@ -1107,6 +1204,7 @@ impl StoreTx for PgTx<'_, '_> {
             pending.event(&event_fields(
                 subject,
                 (&actor.audit_name(), actor.source()),
+                false,
                 at,
                 (field, old, new),
             ));
@@ -1116,6 +1214,7 @@ impl StoreTx for PgTx<'_, '_> {
             self.tx,
             subject,
             (&actor.audit_name(), actor.source()),
+            false,
             at,
             (field, old, new),
         )
@@ -1149,6 +1248,98 @@ impl StoreTx for PgTx<'_, '_> {
             )
             .ctx("discarding draft")?;
         Ok(())
+    }
+
+    fn add_contact(&mut self, org_id: i64, address: &str, at: DateTime<Utc>) -> Result<bool> {
+        self.sync()?;
+        super::mail::add_contact(self.tx, org_id, address, at)
+    }
+
+    fn remove_contact(&mut self, org_id: i64, address: &str) -> Result<bool> {
+        self.sync()?;
+        super::mail::remove_contact(self.tx, org_id, address)
+    }
+
+    fn orgs_for_address(&mut self, address: &str) -> Result<Vec<i64>> {
+        self.sync()?;
+        super::mail::orgs_for_address(self.tx, address)
+    }
+
+    fn contacts_in(&mut self, org_id: i64) -> Result<Vec<String>> {
+        self.sync()?;
+        super::mail::contacts(self.tx, org_id)
+    }
+
+    fn mail_known(&mut self, message_id: &str) -> Result<bool> {
+        self.sync()?;
+        super::mail::mail_known(self.tx, message_id)
+    }
+
+    fn ticket_for_messages(&mut self, message_ids: &[String]) -> Result<Option<i64>> {
+        self.sync()?;
+        super::mail::ticket_for_messages(self.tx, message_ids)
+    }
+
+    fn ticket_message_ids(&mut self, ticket_id: i64, inbound_only: bool) -> Result<Vec<String>> {
+        self.sync()?;
+        super::mail::ticket_message_ids(self.tx, ticket_id, inbound_only)
+    }
+
+    fn insert_mail(&mut self, m: &MailRecord<'_>) -> Result<()> {
+        self.sync()?;
+        super::mail::insert_mail(self.tx, m)
+    }
+
+    fn insert_attachment(&mut self, a: &AttachmentInsert<'_>) -> Result<()> {
+        self.sync()?;
+        super::mail::insert_attachment(self.tx, a)
+    }
+
+    fn insert_triage(&mut self, t: &TriageInsert<'_>) -> Result<i64> {
+        self.sync()?;
+        super::mail::insert_triage(self.tx, t)
+    }
+
+    fn triage_item_in(&mut self, id: i64) -> Result<TriageItem> {
+        self.sync()?;
+        // The row a decision changes is locked for the rest of the transaction.
+        self.tx
+            .execute("SELECT 1 FROM mail_triage WHERE id = $1 FOR UPDATE", &[&id])
+            .ctx("reading the triage inbox")?;
+        super::mail::triage_item(self.tx, id)
+    }
+
+    fn decide_triage(
+        &mut self,
+        id: i64,
+        state: TriageState,
+        ticket_id: Option<i64>,
+        reason: Option<&str>,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.sync()?;
+        super::mail::decide_triage(self.tx, id, state, ticket_id, reason, by, at)
+    }
+
+    fn attach_triage_to_ticket(&mut self, triage_id: i64, ticket_id: i64) -> Result<()> {
+        self.sync()?;
+        super::mail::attach_triage_to_ticket(self.tx, triage_id, ticket_id)
+    }
+
+    fn insert_quarantine(&mut self, raw: &[u8], reason: &str, at: DateTime<Utc>) -> Result<i64> {
+        self.sync()?;
+        super::mail::insert_quarantine(self.tx, raw, reason, at)
+    }
+
+    fn insert_outbox(&mut self, m: &OutboxInsert<'_>) -> Result<i64> {
+        self.sync()?;
+        super::mail::insert_outbox(self.tx, m)
+    }
+
+    fn update_outbox(&mut self, id: i64, patch: &OutboxPatch) -> Result<()> {
+        self.sync()?;
+        super::mail::update_outbox(self.tx, id, patch)
     }
 
     fn insert_org_row(&mut self, o: &OrgRow<'_>) -> Result<i64> {
@@ -1220,6 +1411,10 @@ impl StoreTx for PgTx<'_, '_> {
                 t.resolved_at.map(|a| to_ts(a).to_string()),
                 n(t.priority),
                 n(t.version),
+                t.requester_name.map(str::to_string),
+                t.requester_address.map(str::to_string),
+                t.channel.map(|c| c.as_str().to_string()),
+                t.follows.map(|v| v.to_string()),
             ];
             let refs: Vec<Option<&str>> = fields.iter().map(|f| f.as_deref()).collect();
             pending.ticket(
@@ -1237,10 +1432,12 @@ impl StoreTx for PgTx<'_, '_> {
             .query_one(
                 "INSERT INTO tickets (id, org_id, kind, severity, severity_rank, status, summary,
                     description, component, environment, affected_version, assignee, created_at,
-                    updated_at, first_response_at, resolved_at, urgency, priority, version)
+                    updated_at, first_response_at, resolved_at, urgency, priority, version,
+                    requester_name, requester_address, channel, follows_id)
                  OVERRIDING SYSTEM VALUE
                  VALUES (COALESCE($1, nextval(pg_get_serial_sequence('tickets', 'id'))), $2, $3,
-                    $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                    $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                    $21, $22, $23)
                  RETURNING id",
                 &[
                     &t.id,
@@ -1262,6 +1459,10 @@ impl StoreTx for PgTx<'_, '_> {
                     &(crate::sla::columns::IDLE_BASE + created),
                     &t.priority,
                     &t.version,
+                    &t.requester_name,
+                    &t.requester_address,
+                    &t.channel.map(|c| c.as_str()),
+                    &t.follows,
                 ],
             )
             .ctx("inserting ticket")?;
@@ -1301,6 +1502,7 @@ impl StoreTx for PgTx<'_, '_> {
             pending.event(&event_fields(
                 e.subject,
                 (e.actor, e.actor_source),
+                e.imported,
                 e.at,
                 (e.field, e.old, e.new),
             ));
@@ -1310,6 +1512,7 @@ impl StoreTx for PgTx<'_, '_> {
             self.tx,
             e.subject,
             (e.actor, e.actor_source),
+            e.imported,
             e.at,
             (e.field, e.old, e.new),
         )
@@ -1373,9 +1576,10 @@ impl StoreTx for PgTx<'_, '_> {
 fn event_fields(
     subject: EventSubject,
     (actor, source): (&str, &str),
+    imported: bool,
     at: DateTime<Utc>,
     (field, old, new): (&str, Option<&str>, Option<&str>),
-) -> [Option<String>; 9] {
+) -> [Option<String>; 10] {
     [
         subject.ticket_id.map(|v| v.to_string()),
         subject.org_id.map(|v| v.to_string()),
@@ -1386,6 +1590,7 @@ fn event_fields(
         Some(field.to_string()),
         old.map(str::to_string),
         new.map(str::to_string),
+        Some(if imported { "t" } else { "f" }.to_string()),
     ]
 }
 
@@ -1394,12 +1599,14 @@ pub(super) fn insert_event_row<C: GenericClient>(
     c: &mut C,
     subject: EventSubject,
     (actor, source): (&str, &str),
+    imported: bool,
     at: DateTime<Utc>,
     (field, old, new): (&str, Option<&str>, Option<&str>),
 ) -> Result<()> {
     c.execute(
-        "INSERT INTO events (ticket_id, org_id, order_id, actor, actor_source, at, field, old, new)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO events (ticket_id, org_id, order_id, actor, actor_source, at, field, old, new,
+            imported)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         &[
             &subject.ticket_id,
             &subject.org_id,
@@ -1410,6 +1617,7 @@ pub(super) fn insert_event_row<C: GenericClient>(
             &field,
             &old,
             &new,
+            &imported,
         ],
     )
     .ctx("recording audit event")?;
@@ -1920,9 +2128,42 @@ impl Store for PgStore {
                     resolved_at: opt_from_ts(get(r, 5)?),
                     first_response_at: opt_from_ts(get(r, 6)?),
                     first_response_due: opt_from_ts(get(r, 7)?),
+                    first_response_verdict: None,
                 })
             })
             .collect()
+    }
+
+    fn contacts(&self, org_id: i64) -> Result<Vec<String>> {
+        super::mail::contacts(&mut *self.client()?, org_id)
+    }
+
+    fn mail_triage(&self, all: bool) -> Result<Vec<TriageItem>> {
+        super::mail::triage_list(&mut *self.client()?, all)
+    }
+
+    fn mail_quarantine(&self) -> Result<Vec<QuarantineItem>> {
+        super::mail::quarantine(&mut *self.client()?)
+    }
+
+    fn quarantined_raw(&self, id: i64) -> Result<Vec<u8>> {
+        super::mail::quarantined_raw(&mut *self.client()?, id)
+    }
+
+    fn outbox(&self, limit: usize) -> Result<Vec<OutboxMessage>> {
+        super::mail::outbox(&mut *self.client()?, limit)
+    }
+
+    fn outbox_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxMessage>> {
+        super::mail::outbox_due(&mut *self.client()?, now, limit)
+    }
+
+    fn ticket_mail(&self, ticket_id: i64) -> Result<Vec<EntryMail>> {
+        super::mail::ticket_mail(&mut *self.client()?, ticket_id)
+    }
+
+    fn attachment(&self, id: i64) -> Result<(String, Vec<u8>)> {
+        super::mail::attachment(&mut *self.client()?, id)
     }
 
     fn export_snapshot(

@@ -7,7 +7,9 @@ use postgres::GenericClient;
 
 use super::PgStore;
 use super::error::{Ctx as _, get};
-use super::port::{EVENT_COLUMNS, ORG_SELECT, events, order_in, org_from_row, ticket_detail_in};
+use super::port::{
+    EVENT_COLUMNS, ORG_SELECT, events, load_inputs, order_in, org_from_row, ticket_detail_in,
+};
 use crate::store::{ExportRecord, Result};
 
 pub fn export_snapshot(
@@ -46,7 +48,9 @@ pub fn export_snapshot(
         "exporting tickets",
     )? {
         let detail = ticket_detail_in(&mut tx, id, now)?;
-        sink(ExportRecord::Ticket(Box::new(detail)))?;
+        // The SLA facts on record, from the same snapshot.
+        let timeline = load_inputs(&mut tx, id)?.timeline;
+        sink(ExportRecord::Ticket(Box::new(detail), Box::new(timeline)))?;
     }
     for id in ids(
         &mut tx,

@@ -55,6 +55,7 @@ fn failure_kind(err: &rusqlite::Error) -> DbFailure {
         ErrorCode::CannotOpen => DbFailure::CannotOpen,
         ErrorCode::PermissionDenied => DbFailure::PermissionDenied,
         ErrorCode::SystemIoFailure => DbFailure::Io,
+        ErrorCode::OperationInterrupted => DbFailure::Interrupted,
         _ => DbFailure::Other,
     }
 }
@@ -65,7 +66,7 @@ fn describe_sqlite(err: &rusqlite::Error) -> String {
         let detail = msg.clone().unwrap_or_default();
         return match e.code {
             ErrorCode::DiskFull => {
-                "the disk is full (SQLITE_FULL); free some space and retry — nothing was written".into()
+                "disk full: free some space and retry — nothing was written".into()
             }
             ErrorCode::ReadOnly => {
                 "the database is read-only; check the permissions of the file and its directory (writers need both)".into()
@@ -74,7 +75,7 @@ fn describe_sqlite(err: &rusqlite::Error) -> String {
                 "the file is not a tuidesk database (not SQLite, or encrypted)".into()
             }
             ErrorCode::DatabaseCorrupt => {
-                "the database file is corrupt; restore it from a backup (`tuidesk backup`)".into()
+                "database is corrupt (run tuidesk check); restore it from a backup if the check confirms".into()
             }
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
                 "the database stayed busy (other writers) past the retry limit; try again".into()

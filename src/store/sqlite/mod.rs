@@ -6,6 +6,7 @@ pub(crate) mod decode;
 mod error;
 pub mod fts;
 mod generate;
+mod mail;
 mod orders;
 mod orgs;
 mod people;
@@ -103,12 +104,13 @@ pub(crate) fn insert_event_row(
     tx: &Transaction,
     subject: EventSubject,
     (actor, source): (&str, &str),
+    imported: bool,
     at: DateTime<Utc>,
     (field, old, new): (&str, Option<&str>, Option<&str>),
 ) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO events (ticket_id, org_id, order_id, actor, actor_source, at, field, old, new)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO events (ticket_id, org_id, order_id, actor, actor_source, at, field, old, new, imported)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -120,11 +122,39 @@ pub(crate) fn insert_event_row(
             to_ts(at),
             field,
             old,
-            new
+            new,
+            imported
         ])
     })
     .ctx("recording audit event")?;
     Ok(())
+}
+
+/// `path` as SQLite must see it to take it as a file name: this SQLite reads any name
+/// starting with `file:` as a URI, so a relative one gets a leading `./`.
+fn plain_file_name(path: &Path) -> PathBuf {
+    if path.is_relative() {
+        Path::new(".").join(path)
+    } else {
+        path.to_path_buf()
+    }
+}
+
+/// An SQLite URI opening `path` read-only and immutable (every byte outside the unreserved
+/// set percent-encoded, so no part of the name is read as a parameter).
+fn immutable_uri(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt as _;
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for &b in abs.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?mode=ro&immutable=1");
+    uri
 }
 
 pub fn to_ts(t: DateTime<Utc>) -> i64 {
@@ -143,10 +173,14 @@ pub fn opt_from_ts(ts: Option<i64>) -> Option<DateTime<Utc>> {
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// `path` is a file name, never an SQLite URI (`file:x.db?mode=ro` names a file). A
+    /// file this call created is removed again when opening fails (a full disk leaves no
+    /// empty database behind).
     pub fn open(path: &Path, policies: Arc<PolicyRegistry>) -> Result<SqliteStore> {
         // Create the file ourselves (0666 less the umask) so a team umask of 002 gives a
         // group-writable database; SQLite gives its -wal and -shm files the same mode.
-        if !path.exists() {
+        let created = !path.exists();
+        if created {
             std::fs::OpenOptions::new()
                 .write(true)
                 .create(true)
@@ -156,12 +190,26 @@ impl SqliteStore {
                     StoreError::Other(format!("cannot create database {}: {e}", path.display()))
                 })?;
         }
+        let opened = Self::open_created(path, policies);
+        if opened.is_err() && created {
+            // Only what this call made: a file still empty (nobody else has written it).
+            if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+                for suffix in ["-wal", "-shm", ""] {
+                    let mut name = path.as_os_str().to_owned();
+                    name.push(suffix);
+                    let _ = std::fs::remove_file(PathBuf::from(name));
+                }
+            }
+        }
+        opened
+    }
+
+    fn open_created(path: &Path, policies: Arc<PolicyRegistry>) -> Result<SqliteStore> {
         let conn = Connection::open_with_flags(
-            path,
+            plain_file_name(path),
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .ctx(&format!("opening {}", path.display()))?;
         let mut store = SqliteStore {
@@ -169,25 +217,126 @@ impl SqliteStore {
             path: path.to_path_buf(),
             policies,
         };
+        // Before anything writes (WAL mode rewrites the header): is the file ours to use?
+        store
+            .conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .ctx(&format!("opening {}", path.display()))?;
+        store.refuse_foreign()?;
         store.configure()?;
         store.migrate()?;
         Ok(store)
     }
 
-    /// Opens an existing database for reading only (the TUI's change watcher, backups).
+    /// Opens an existing database for reading only (a read-only medium, the TUI's change
+    /// watcher, backups). Where SQLite cannot make the WAL index next to the file (a
+    /// read-only directory) the file is read as immutable: nobody can write there either.
     pub fn open_read_only(path: &Path, policies: Arc<PolicyRegistry>) -> Result<SqliteStore> {
+        let what = format!("opening {} read-only", path.display());
         let conn = Connection::open_with_flags(
-            path,
+            plain_file_name(path),
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .ctx(&format!("opening {} read-only", path.display()))?;
-        conn.busy_timeout(BUSY_TIMEOUT)
-            .ctx("setting busy timeout")?;
-        Ok(SqliteStore {
+        .ctx(&what)?;
+        conn.busy_timeout(BUSY_TIMEOUT).ctx(&what)?;
+        let conn = match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        }) {
+            Ok(_) => conn,
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly
+                ) =>
+            {
+                drop(conn);
+                let conn = Connection::open_with_flags(
+                    immutable_uri(path),
+                    OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                        | OpenFlags::SQLITE_OPEN_URI,
+                )
+                .ctx(&what)?;
+                conn.busy_timeout(BUSY_TIMEOUT).ctx(&what)?;
+                conn
+            }
+            Err(e) => return Err(error::db_error(&what, &e)),
+        };
+        let store = SqliteStore {
             conn,
             path: path.to_path_buf(),
             policies,
-        })
+        };
+        store.refuse_foreign()?;
+        Ok(store)
+    }
+
+    /// Opens an existing database for the commands that only read, when it cannot be
+    /// written (a read-only medium): as [`SqliteStore::open_read_only`], and its schema
+    /// must be this tuidesk's (nothing can be migrated).
+    pub fn open_for_reading(path: &Path, policies: Arc<PolicyRegistry>) -> Result<SqliteStore> {
+        let store = Self::open_read_only(path, policies)?;
+        let supported = schema::MIGRATIONS.len() as i64;
+        let found: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .ctx("reading schema version")?;
+        if found > supported {
+            return Err(StoreError::NewerSchema { found, supported });
+        }
+        if found < supported {
+            return Err(StoreError::Other(format!(
+                "{} has an older schema (version {found}) that only a writable open can upgrade; open it once where it can be written",
+                path.display()
+            )));
+        }
+        Ok(store)
+    }
+
+    /// Refuses a SQLite file that holds another application's tables: tuidesk adds its
+    /// own only to an empty file or one it made (its migrations set `user_version` in the
+    /// same transaction that creates its tables).
+    fn refuse_foreign(&self) -> Result<()> {
+        let what = format!("opening {}", self.path.display());
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .ctx(&what)?;
+        let mut tables: Vec<String> = self
+            .conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+            )
+            .and_then(|mut s| {
+                s.query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .ctx(&what)?;
+        let ours = version > 0
+            && tables.iter().any(|t| t == "tickets")
+            && tables.iter().any(|t| t == "events");
+        if tables.is_empty() || ours {
+            return Ok(());
+        }
+        let app: i64 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .ctx(&what)?;
+        let count = tables.len();
+        tables.truncate(5);
+        let mut list = tables.join(", ");
+        if count > tables.len() {
+            list.push_str(&format!(" and {} more", count - tables.len()));
+        }
+        let whose = if app != 0 {
+            format!(" (application id {app:#x})")
+        } else {
+            String::new()
+        };
+        Err(StoreError::Other(format!(
+            "{} belongs to another application{whose}: it holds tables tuidesk did not make ({list}); tuidesk will not add its own to it, choose another --db",
+            self.path.display()
+        )))
     }
 
     fn configure(&mut self) -> Result<()> {
@@ -364,7 +513,10 @@ impl SqliteStore {
             });
             let r = (|| {
                 self.conn
-                    .execute("VACUUM INTO ?1", [tmp.to_string_lossy().as_ref()])
+                    .execute(
+                        "VACUUM INTO ?1",
+                        [plain_file_name(&tmp).to_string_lossy().as_ref()],
+                    )
                     .ctx(&format!("backing up to {}", dest.display()))?;
                 let f = std::fs::File::open(&tmp).map_err(|e| io("syncing", e))?;
                 f.sync_all().map_err(|e| io("syncing", e))?;
@@ -400,6 +552,7 @@ impl SqliteStore {
             tx,
             subject,
             (&actor.audit_name(), actor.source()),
+            false,
             now,
             change,
         )

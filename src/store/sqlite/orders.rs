@@ -219,7 +219,7 @@ impl SqliteStore {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new
+                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new, imported
                  FROM events WHERE order_id = ?1 ORDER BY id",
             )
             .ctx("reading order history")?;
@@ -422,6 +422,7 @@ pub(super) fn month_tickets(
                     resolved_at: opt_from_ts(resolved),
                     first_response_at: opt_from_ts(first),
                     first_response_due: opt_from_ts(due),
+                    first_response_verdict: None,
                 })
             },
         )

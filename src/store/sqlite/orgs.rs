@@ -69,7 +69,7 @@ impl SqliteStore {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new FROM events
+                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new, imported FROM events
                  WHERE org_id = ?1 AND ticket_id IS NULL AND order_id IS NULL ORDER BY id",
             )
             .ctx("reading organization history")?;

@@ -7,16 +7,18 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::mail;
 use super::tickets::{self, InsertTicket};
 use super::{Context, Result, SqliteStore, StoreError, sla_columns, to_ts};
 use crate::domain::{Actor, AuditEvent, Order, Organization, Ticket};
 use crate::policy::PolicyRegistry;
 use crate::sla::columns::{SlaColumns, TicketSlaInputs};
 use crate::store::{
-    ChangeToken, EntryInsert, EventRow, EventSubject, ExportRecord, Maintenance, OrderFilter,
-    OrderInsert, OrderPatch, OrderRow, OrderState, OrgPatch, OrgRow, SortKey, Store, StoreTx,
+    AttachmentInsert, ChangeToken, EntryInsert, EntryMail, EventRow, EventSubject, ExportRecord,
+    MailRecord, Maintenance, OrderFilter, OrderInsert, OrderPatch, OrderRow, OrderState, OrgPatch,
+    OrgRow, OutboxInsert, OutboxMessage, OutboxPatch, QuarantineItem, SortKey, Store, StoreTx,
     TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch, TicketRow, TicketSort,
-    UrgencyCounts,
+    TriageInsert, TriageItem, TriageState, UrgencyCounts,
 };
 
 /// One open write transaction.
@@ -129,7 +131,7 @@ impl StoreTx for SqliteTx<'_> {
     fn last_ticket_event(&mut self, ticket_id: i64) -> Result<Option<AuditEvent>> {
         self.tx
             .prepare_cached(
-                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new FROM events
+                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new, imported FROM events
                  WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1",
             )
             .and_then(|mut s| s.query_row([ticket_id], tickets::event_from_row).optional())
@@ -159,6 +161,10 @@ impl StoreTx for SqliteTx<'_> {
                 resolved_at: None,
                 priority: t.priority,
                 version: 1,
+                requester_name: t.requester_name,
+                requester_address: t.requester_address,
+                channel: t.channel,
+                follows: t.follows,
             },
         )
     }
@@ -352,6 +358,78 @@ impl StoreTx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn add_contact(&mut self, org_id: i64, address: &str, at: DateTime<Utc>) -> Result<bool> {
+        mail::add_contact(self.tx, org_id, address, at)
+    }
+
+    fn remove_contact(&mut self, org_id: i64, address: &str) -> Result<bool> {
+        mail::remove_contact(self.tx, org_id, address)
+    }
+
+    fn orgs_for_address(&mut self, address: &str) -> Result<Vec<i64>> {
+        mail::orgs_for_address(self.tx, address)
+    }
+
+    fn contacts_in(&mut self, org_id: i64) -> Result<Vec<String>> {
+        mail::contacts(self.tx, org_id)
+    }
+
+    fn mail_known(&mut self, message_id: &str) -> Result<bool> {
+        mail::mail_known(self.tx, message_id)
+    }
+
+    fn ticket_for_messages(&mut self, message_ids: &[String]) -> Result<Option<i64>> {
+        mail::ticket_for_messages(self.tx, message_ids)
+    }
+
+    fn ticket_message_ids(&mut self, ticket_id: i64, inbound_only: bool) -> Result<Vec<String>> {
+        mail::ticket_message_ids(self.tx, ticket_id, inbound_only)
+    }
+
+    fn insert_mail(&mut self, m: &MailRecord<'_>) -> Result<()> {
+        mail::insert_mail(self.tx, m)
+    }
+
+    fn insert_attachment(&mut self, a: &AttachmentInsert<'_>) -> Result<()> {
+        mail::insert_attachment(self.tx, a)
+    }
+
+    fn insert_triage(&mut self, t: &TriageInsert<'_>) -> Result<i64> {
+        mail::insert_triage(self.tx, t)
+    }
+
+    fn triage_item_in(&mut self, id: i64) -> Result<TriageItem> {
+        mail::triage_item(self.tx, id)
+    }
+
+    fn decide_triage(
+        &mut self,
+        id: i64,
+        state: TriageState,
+        ticket_id: Option<i64>,
+        reason: Option<&str>,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        mail::decide_triage(self.tx, id, state, ticket_id, reason, by, at)
+    }
+
+    fn attach_triage_to_ticket(&mut self, triage_id: i64, ticket_id: i64) -> Result<()> {
+        mail::attach_triage_to_ticket(self.tx, triage_id, ticket_id)
+    }
+
+    fn insert_quarantine(&mut self, raw: &[u8], reason: &str, at: DateTime<Utc>) -> Result<i64> {
+        mail::insert_quarantine(self.tx, raw, reason, at)
+    }
+
+    fn insert_outbox(&mut self, m: &OutboxInsert<'_>) -> Result<i64> {
+        mail::insert_outbox(self.tx, m)
+    }
+
+    fn update_outbox(&mut self, id: i64, patch: &OutboxPatch) -> Result<()> {
+        mail::update_outbox(self.tx, id, patch)
+    }
+
     fn insert_org_row(&mut self, o: &OrgRow<'_>) -> Result<i64> {
         self.tx
             .prepare_cached(
@@ -409,6 +487,10 @@ impl StoreTx for SqliteTx<'_> {
                 resolved_at: t.resolved_at.map(to_ts),
                 priority: t.priority,
                 version: t.version,
+                requester_name: t.requester_name,
+                requester_address: t.requester_address,
+                channel: t.channel,
+                follows: t.follows,
             },
         )
     }
@@ -433,6 +515,7 @@ impl StoreTx for SqliteTx<'_> {
             self.tx,
             e.subject,
             (e.actor, e.actor_source),
+            e.imported,
             e.at,
             (e.field, e.old, e.new),
         )
@@ -466,6 +549,11 @@ impl Maintenance for SqliteStore {
 impl Store for SqliteStore {
     fn location(&self) -> String {
         self.path().display().to_string()
+    }
+
+    fn interrupter(&self) -> Option<Arc<dyn Fn() + Send + Sync>> {
+        let handle = self.conn.get_interrupt_handle();
+        Some(Arc::new(move || handle.interrupt()))
     }
 
     fn policies(&self) -> &Arc<PolicyRegistry> {
@@ -591,6 +679,38 @@ impl Store for SqliteStore {
         to: DateTime<Utc>,
     ) -> Result<Vec<crate::report::ReportTicket>> {
         super::orders::month_tickets(&self.conn, org_id, from, to)
+    }
+
+    fn contacts(&self, org_id: i64) -> Result<Vec<String>> {
+        mail::contacts(&self.conn, org_id)
+    }
+
+    fn mail_triage(&self, all: bool) -> Result<Vec<TriageItem>> {
+        mail::triage_list(&self.conn, all)
+    }
+
+    fn mail_quarantine(&self) -> Result<Vec<QuarantineItem>> {
+        mail::quarantine(&self.conn)
+    }
+
+    fn quarantined_raw(&self, id: i64) -> Result<Vec<u8>> {
+        mail::quarantined_raw(&self.conn, id)
+    }
+
+    fn outbox(&self, limit: usize) -> Result<Vec<OutboxMessage>> {
+        mail::outbox(&self.conn, limit)
+    }
+
+    fn outbox_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxMessage>> {
+        mail::outbox_due(&self.conn, now, limit)
+    }
+
+    fn ticket_mail(&self, ticket_id: i64) -> Result<Vec<EntryMail>> {
+        mail::ticket_mail(&self.conn, ticket_id)
+    }
+
+    fn attachment(&self, id: i64) -> Result<(String, Vec<u8>)> {
+        mail::attachment(&self.conn, id)
     }
 
     fn export_snapshot(

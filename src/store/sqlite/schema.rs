@@ -199,4 +199,104 @@ CREATE TABLE resolved_spans (
     PRIMARY KEY (ticket_id, started_at)
 ) WITHOUT ROWID;
 "#,
+    // 7: customers in the loop (issue 16). Contacts of an organization (an address, or
+    // `@domain` for a whole domain; stored lowercased); a ticket's requester, channel and the
+    // ticket it follows up; mail received and sent (Message-ID once, for threading and
+    // duplicates; `auto` says why an autoreply or bounce is one); attachments of conversation
+    // entries and triage items (`data` NULL: dropped, over the size limit); the triage inbox of
+    // unknown senders; the quarantine of unparseable mail; the outbox of replies to send.
+    r#"
+CREATE TABLE org_contacts (
+    org_id      INTEGER NOT NULL REFERENCES orgs(id),
+    address     TEXT NOT NULL,
+    added_at    INTEGER NOT NULL,
+    PRIMARY KEY (org_id, address)
+) WITHOUT ROWID;
+CREATE INDEX org_contacts_by_address ON org_contacts (address);
+
+ALTER TABLE tickets ADD COLUMN requester_name TEXT;
+ALTER TABLE tickets ADD COLUMN requester_address TEXT;
+ALTER TABLE tickets ADD COLUMN channel TEXT CHECK (channel IN ('email', 'portal', 'phone', 'chat'));
+ALTER TABLE tickets ADD COLUMN follows_id INTEGER REFERENCES tickets(id);
+
+CREATE TABLE mail_triage (
+    id            INTEGER PRIMARY KEY,
+    message_id    TEXT NOT NULL,
+    from_name     TEXT,
+    from_address  TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    auto          TEXT,
+    received_at   INTEGER NOT NULL,
+    state         TEXT NOT NULL CHECK (state IN ('waiting', 'filed', 'discarded')),
+    ticket_id     INTEGER REFERENCES tickets(id),
+    reason        TEXT,
+    decided_by    TEXT,
+    decided_at    INTEGER
+);
+CREATE INDEX mail_triage_waiting ON mail_triage (id) WHERE state = 'waiting';
+
+CREATE TABLE mail_messages (
+    id            INTEGER PRIMARY KEY,
+    message_id    TEXT NOT NULL UNIQUE,
+    direction     TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+    ticket_id     INTEGER REFERENCES tickets(id),
+    entry_id      INTEGER REFERENCES entries(id),
+    triage_id     INTEGER REFERENCES mail_triage(id),
+    from_address  TEXT,
+    subject       TEXT,
+    auto          TEXT,
+    at            INTEGER NOT NULL
+);
+CREATE INDEX mail_messages_by_ticket ON mail_messages (ticket_id, id);
+CREATE INDEX mail_messages_by_entry ON mail_messages (entry_id) WHERE entry_id IS NOT NULL;
+
+CREATE TABLE entry_attachments (
+    id            INTEGER PRIMARY KEY,
+    entry_id      INTEGER REFERENCES entries(id),
+    triage_id     INTEGER REFERENCES mail_triage(id),
+    ticket_id     INTEGER REFERENCES tickets(id),
+    name          TEXT NOT NULL,
+    content_type  TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    data          BLOB
+);
+CREATE INDEX entry_attachments_by_ticket ON entry_attachments (ticket_id, id);
+CREATE INDEX entry_attachments_by_triage ON entry_attachments (triage_id) WHERE triage_id IS NOT NULL;
+
+CREATE TABLE mail_quarantine (
+    id            INTEGER PRIMARY KEY,
+    received_at   INTEGER NOT NULL,
+    reason        TEXT NOT NULL,
+    raw           BLOB NOT NULL
+);
+
+CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY,
+    ticket_id       INTEGER REFERENCES tickets(id),
+    entry_id        INTEGER REFERENCES entries(id),
+    order_id        INTEGER REFERENCES orders(id),
+    message_id      TEXT NOT NULL UNIQUE,
+    to_addresses    TEXT NOT NULL,
+    subject         TEXT NOT NULL,
+    in_reply_to     TEXT,
+    refs            TEXT,
+    body            TEXT NOT NULL,
+    attachment_name TEXT,
+    attachment      BLOB,
+    state           TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT,
+    sent_at         INTEGER,
+    created_at      INTEGER NOT NULL
+);
+CREATE INDEX outbox_queued ON outbox (next_attempt_at, id) WHERE state = 'queued';
+CREATE INDEX outbox_by_entry ON outbox (entry_id) WHERE entry_id IS NOT NULL;
+"#,
+    // 8: audit rows that came in with `tuidesk import` stay marked as imported (history this
+    // desk did not see happen); not part of an export, so round trips stay byte-identical.
+    r#"
+ALTER TABLE events ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;
+"#,
 ];

@@ -13,18 +13,21 @@ use crate::sla::{Pause, RecordedBreach, TicketTimeline};
 
 /// Reads everything the SLA engine needs about one ticket.
 pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSlaInputs> {
-    let (policy_set, plan, tz, severity, status, created, first_response, resolved): (
-        String,
-        String,
-        String,
-        String,
-        String,
-        i64,
-        Option<i64>,
-        Option<i64>,
-    ) = tx
+    struct Row {
+        policy_set: String,
+        org_id: i64,
+        org_plan: String,
+        parent: Option<(i64, String)>,
+        tz: String,
+        severity: String,
+        status: String,
+        created: i64,
+        first_response: Option<i64>,
+        resolved: Option<i64>,
+    }
+    let row = tx
         .prepare_cached(
-            "SELECT o.policy_set, COALESCE(p.plan, o.plan), o.tz, t.severity, t.status,
+            "SELECT o.policy_set, o.id, o.plan, p.id, p.plan, o.tz, t.severity, t.status,
                     t.created_at, t.first_response_at, t.resolved_at
              FROM tickets t JOIN orgs o ON o.id = t.org_id
              LEFT JOIN orgs p ON p.id = o.parent_id
@@ -32,16 +35,20 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
         )
         .and_then(|mut s| {
             s.query_row([ticket_id], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ))
+                let parent_id: Option<i64> = r.get(3)?;
+                let parent_plan: Option<String> = r.get(4)?;
+                Ok(Row {
+                    policy_set: r.get(0)?,
+                    org_id: r.get(1)?,
+                    org_plan: r.get(2)?,
+                    parent: parent_id.zip(parent_plan),
+                    tz: r.get(5)?,
+                    severity: r.get(6)?,
+                    status: r.get(7)?,
+                    created: r.get(8)?,
+                    first_response: r.get(9)?,
+                    resolved: r.get(10)?,
+                })
             })
             .optional()
         })
@@ -50,6 +57,24 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
             what: "ticket",
             key: ticket_id.to_string(),
         })?;
+    let Row {
+        policy_set,
+        org_id,
+        org_plan,
+        parent,
+        tz,
+        severity,
+        status,
+        created,
+        first_response,
+        resolved,
+    } = row;
+    // A resolved or closed ticket keeps the plan that served it when it was resolved: a later
+    // plan change or link of its organization does not change its targets (issue 12).
+    let plan = match resolved {
+        Some(at) => served_plan_at(tx, org_id, &org_plan, parent, at)?,
+        None => parent.map_or(org_plan, |p| p.1),
+    };
     let pauses = spans(tx, "pauses", ticket_id)?;
     let resolved_spans = spans(tx, "resolved_spans", ticket_id)?;
     let breaches: Vec<(String, i64)> = tx
@@ -76,6 +101,29 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    // Customer messages (autoreplies and bounces left out) and engineers' public replies.
+    let replies: Vec<(String, i64)> = tx
+        .prepare_cached(
+            "SELECT e.role, e.created_at FROM entries e
+             WHERE e.ticket_id = ?1 AND e.kind = 'reply'
+               AND NOT EXISTS (SELECT 1 FROM mail_messages m
+                               WHERE m.entry_id = e.id AND m.auto IS NOT NULL)
+             ORDER BY e.created_at, e.id",
+        )
+        .and_then(|mut s| {
+            s.query_map([ticket_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .ctx("loading replies")?;
+    let mut customer_messages = Vec::new();
+    let mut public_replies = Vec::new();
+    for (role, at) in replies {
+        if role == "customer" {
+            customer_messages.push(from_ts(at));
+        } else {
+            public_replies.push(from_ts(at));
+        }
+    }
     Ok(TicketSlaInputs {
         policy_set,
         plan,
@@ -89,9 +137,59 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
             resolved_at: opt_from_ts(resolved),
             resolved_spans,
             recorded_breaches,
+            customer_messages,
+            public_replies,
         },
         assurance: assurance_windows(tx, ticket_id)?,
     })
+}
+
+/// The plan an organization's tickets were served on at `at` (seconds): its own plan then, or
+/// the plan then of the account it was linked to then, read back from the audit rows of plan
+/// and link changes (each names the value it replaced). A change in the same second as `at`
+/// counts as later.
+fn served_plan_at(
+    conn: &rusqlite::Connection,
+    org_id: i64,
+    org_plan: &str,
+    parent: Option<(i64, String)>,
+    at: i64,
+) -> Result<String> {
+    // The value an org field had at `at`: the `old` of its first change after `at`, if any.
+    let first_change_after = |org: i64, field: &str| -> Result<Option<Option<String>>> {
+        conn.prepare_cached(
+            "SELECT old FROM events
+             WHERE org_id = ?1 AND ticket_id IS NULL AND field = ?2 AND at > ?3
+             ORDER BY at, id LIMIT 1",
+        )
+        .and_then(|mut s| {
+            s.query_row(params![org, field, at], |r| r.get(0))
+                .optional()
+        })
+        .ctx("reading plan history")
+    };
+    let plan_of = |org: i64, current: &str| -> Result<String> {
+        Ok(match first_change_after(org, "plan")? {
+            Some(Some(old)) => old,
+            _ => current.to_string(),
+        })
+    };
+    let parent_then: Option<(i64, String)> = match first_change_after(org_id, "linked_to")? {
+        // Unchanged since: the current parent.
+        None => parent,
+        Some(None) => None,
+        Some(Some(name)) => conn
+            .prepare_cached("SELECT id, plan FROM orgs WHERE name = ?1")
+            .and_then(|mut s| {
+                s.query_row([&name], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .ctx("reading plan history")?,
+    };
+    match parent_then {
+        Some((pid, pplan)) => plan_of(pid, &pplan),
+        None => plan_of(org_id, org_plan),
+    }
 }
 
 /// A ticket's spans of one kind (`pauses`: time pending; `resolved_spans`: time resolved

@@ -4,7 +4,8 @@ use rusqlite::{OptionalExtension, Row, Transaction, params, params_from_iter};
 
 use super::{Context, Result, SqliteStore, StoreError, decode, from_ts, fts, opt_from_ts, to_ts};
 use crate::domain::{
-    AuditEvent, AuthorRole, ConversationEntry, EntryKind, Environment, Status, Ticket, TicketKind,
+    AuditEvent, AuthorRole, Channel, ConversationEntry, EntryKind, Environment, Status, Ticket,
+    TicketKind,
 };
 use crate::sla::Pause;
 
@@ -18,6 +19,10 @@ pub struct NewTicket {
     pub component: Option<String>,
     pub environment: Option<Environment>,
     pub affected_version: Option<String>,
+    /// Who asked; a mail address is checked before it is stored.
+    pub requester_name: Option<String>,
+    pub requester_address: Option<String>,
+    pub channel: Option<Channel>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +131,16 @@ pub struct TicketDetail {
     pub pauses: Vec<Pause>,
     /// The organization's event-assurance orders (for the change freeze it is under).
     pub assurance: Vec<crate::assurance::AssuranceWindow>,
+    /// The mail side of the conversation: received messages (autoreplies marked), the
+    /// delivery of public replies, attachments (entry 0: those of the opening message).
+    pub mail: Vec<crate::store::EntryMail>,
+}
+
+impl TicketDetail {
+    /// The mail side of one entry (0: the ticket's opening message).
+    pub fn mail_of(&self, entry_id: i64) -> Option<&crate::store::EntryMail> {
+        self.mail.iter().find(|m| m.entry_id == entry_id)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -140,7 +155,8 @@ const TICKET_SELECT: &str =
         t.description, t.component, t.environment, t.affected_version, t.assignee, t.created_at,
         t.updated_at, t.first_response_at, t.resolved_at, t.first_response_due, t.next_due,
         t.paused_left, t.breach_at, t.version, t.urgency, t.priority, t.severity_rank, t.risk_at,
-        t.effective_severity, t.severity_note
+        t.effective_severity, t.severity_note, t.requester_name, t.requester_address, t.channel,
+        t.follows_id
     FROM tickets t JOIN orgs o ON o.id = t.org_id";
 
 /// The latest stored breach instant (whole seconds) that `now` is past: a ticket is breached
@@ -156,6 +172,7 @@ fn ticket_from_row(r: &Row, breach_cutoff: i64) -> rusqlite::Result<Ticket> {
     let status: String = r.get(5)?;
     let environment: Option<String> = r.get(9)?;
     let breach_at: Option<i64> = r.get(19)?;
+    let channel: Option<String> = r.get(29)?;
     Ok(Ticket {
         id,
         org_id: r.get(1)?,
@@ -180,6 +197,10 @@ fn ticket_from_row(r: &Row, breach_cutoff: i64) -> rusqlite::Result<Ticket> {
         breached: breach_at.is_some_and(|b| b <= breach_cutoff),
         effective_severity: r.get(25)?,
         severity_note: r.get(26)?,
+        requester_name: r.get(27)?,
+        requester_address: r.get(28)?,
+        channel: decode::row_column_opt("tickets", id, "channel", channel.as_deref())?,
+        follows: r.get(30)?,
         version: r.get(20)?,
     })
 }
@@ -294,7 +315,7 @@ impl SqliteStore {
         let events = self
             .conn
             .prepare_cached(
-                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new FROM events
+                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new, imported FROM events
                  WHERE ticket_id = ?1 ORDER BY id",
             )
             .and_then(|mut s| {
@@ -318,12 +339,14 @@ impl SqliteStore {
             })
             .ctx("reading pauses")?;
         let assurance = super::sla_columns::assurance_windows(&self.conn, id)?;
+        let mail = super::mail::ticket_mail(&self.conn, id)?;
         Ok(TicketDetail {
             ticket: Some(ticket),
             conversation,
             events,
             pauses,
             assurance,
+            mail,
         })
     }
 
@@ -525,6 +548,7 @@ pub(super) fn event_from_row(r: &Row) -> rusqlite::Result<AuditEvent> {
         field: r.get(6)?,
         old: r.get(7)?,
         new: r.get(8)?,
+        imported: r.get(9)?,
     })
 }
 
@@ -547,6 +571,10 @@ pub(super) struct InsertTicket<'a> {
     pub resolved_at: Option<i64>,
     pub priority: i64,
     pub version: i64,
+    pub requester_name: Option<&'a str>,
+    pub requester_address: Option<&'a str>,
+    pub channel: Option<Channel>,
+    pub follows: Option<i64>,
 }
 
 /// Inserts a ticket row and its full-text document; SLA columns are filled by the caller.
@@ -554,8 +582,10 @@ pub(super) fn insert_ticket(tx: &Transaction, t: &InsertTicket) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO tickets (id, org_id, kind, severity, severity_rank, status, summary, description,
             component, environment, affected_version, assignee, created_at, updated_at,
-            first_response_at, resolved_at, urgency, priority, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+            first_response_at, resolved_at, urgency, priority, version, requester_name,
+            requester_address, channel, follows_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+            ?20, ?21, ?22, ?23)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -577,7 +607,11 @@ pub(super) fn insert_ticket(tx: &Transaction, t: &InsertTicket) -> Result<i64> {
             t.resolved_at,
             crate::sla::columns::IDLE_BASE + t.created_at,
             t.priority,
-            t.version
+            t.version,
+            t.requester_name,
+            t.requester_address,
+            t.channel.map(|c| c.as_str()),
+            t.follows
         ])
     })
     .ctx("inserting ticket")?;

@@ -41,7 +41,9 @@ impl SqliteStore {
         let ids = self.ids("SELECT id FROM tickets ORDER BY id", "exporting tickets")?;
         for id in ids {
             let detail = self.ticket_detail(id, now)?;
-            sink(ExportRecord::Ticket(Box::new(detail)))?;
+            // The SLA facts on record, from the same snapshot.
+            let timeline = super::sla_columns::load_inputs(&self.conn, id)?.timeline;
+            sink(ExportRecord::Ticket(Box::new(detail), Box::new(timeline)))?;
         }
         let ids = self.ids("SELECT id FROM orders ORDER BY id", "exporting orders")?;
         for id in ids {
@@ -73,7 +75,7 @@ impl SqliteStore {
     fn events_where(&self, condition: &str, id: i64) -> Result<Vec<AuditEvent>> {
         self.conn
             .prepare_cached(&format!(
-                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new FROM events WHERE {condition} ORDER BY id"
+                "SELECT id, ticket_id, org_id, actor, actor_source, at, field, old, new, imported FROM events WHERE {condition} ORDER BY id"
             ))
             .and_then(|mut s| s.query_map([id], event_from_row)?.collect::<rusqlite::Result<Vec<_>>>())
             .ctx("reading audit events")
