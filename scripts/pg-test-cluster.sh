@@ -4,6 +4,10 @@
 #
 #   scripts/pg-test-cluster.sh start [DIR]   prints `export TUIDESK_TEST_PG=…` on stdout
 #   scripts/pg-test-cluster.sh stop  [DIR]   stops the cluster and removes DIR
+#   scripts/pg-test-cluster.sh restart [DIR] restarts the running cluster (every session is
+#                                            cut, as in a server restart)
+#   scripts/pg-test-cluster.sh down|up [DIR] the two halves of a restart, for tests that
+#                                            watch clients while the server is away
 #
 # DIR defaults to /tmp/tuidesk-pg (or $TUIDESK_PG_DIR). `initdb` refuses to run as root, so
 # as root the cluster belongs to the `postgres` user (created if missing); otherwise to the
@@ -83,6 +87,17 @@ case "$cmd" in
     fi
     echo "export TUIDESK_TEST_PG='postgres://$(owner_name)@/postgres?host=$dir/socket'"
     ;;
+  restart|down|up)
+    ensure_binaries
+    if [ "$cmd" != up ]; then
+      as_owner "$PG_CTL" -D "$dir/data" -m fast -w -t 30 stop >&2
+    fi
+    if [ "$cmd" != down ]; then
+      as_owner "$PG_CTL" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+        -o "-k $dir/socket -c listen_addresses='' -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        start >&2
+    fi
+    ;;
   stop)
     ensure_binaries
     if [ -d "$dir/data" ]; then
@@ -91,7 +106,7 @@ case "$cmd" in
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: $0 start|stop [DIR]" >&2
+    echo "usage: $0 start|stop|restart|down|up [DIR]" >&2
     exit 2
     ;;
 esac

@@ -65,6 +65,57 @@ fn failed(e: StoreError, ticket_id: Option<i64>) -> Response {
     }
 }
 
+/// Whether an error means the database itself is out of reach (a server restarting, a
+/// network drop), as opposed to a refusal or a bad request.
+fn unreachable(e: &StoreError) -> bool {
+    matches!(e.db_failure(), Some(DbFailure::Io | DbFailure::CannotOpen))
+}
+
+/// The database thread's view of the connection: while the server is out of reach the app
+/// is told once, draft saves wait here (the newest text of each draft), and when it is back
+/// they are saved and everything reloads.
+struct Link {
+    online: bool,
+    /// (ticket, kind) -> the newest text that could not be saved.
+    drafts: std::collections::BTreeMap<(i64, String), String>,
+}
+
+impl Link {
+    /// Records the outcome of talking to the database; the message for the app, if any.
+    fn saw(&mut self, outcome: Result<(), &StoreError>) -> Option<Response> {
+        match outcome {
+            Err(e) if unreachable(e) => {
+                if self.online {
+                    self.online = false;
+                    return Some(Response::Connection(Some(e.to_string())));
+                }
+                None
+            }
+            Err(_) => None,
+            Ok(()) => {
+                if !self.online {
+                    self.online = true;
+                    return Some(Response::Connection(None));
+                }
+                None
+            }
+        }
+    }
+
+    /// Saves the drafts that waited for the server; those that still fail keep waiting.
+    fn save_waiting(&mut self, store: &mut Desk, actor: &Actor, clock: &dyn Clock) {
+        let waiting = std::mem::take(&mut self.drafts);
+        for ((ticket_id, kind), body) in waiting {
+            if let Err(e) =
+                store.save_draft(&actor.draft_owner(), ticket_id, &kind, &body, clock.now())
+                && unreachable(&e)
+            {
+                self.drafts.insert((ticket_id, kind), body);
+            }
+        }
+    }
+}
+
 /// Counts are expensive on a million rows: recount only when the filter or data changed.
 struct CountCache {
     filter: Option<TicketFilter>,
@@ -81,6 +132,10 @@ pub fn database_thread(
     cancel: Arc<SearchCancel>,
 ) {
     let mut last_version = store.change_token().ok();
+    let mut link = Link {
+        online: true,
+        drafts: Default::default(),
+    };
     let mut generation: u64 = 0;
     let mut counts = CountCache {
         filter: None,
@@ -91,7 +146,21 @@ pub fn database_thread(
         let request = match requests.recv_timeout(WATCH_EVERY) {
             Ok(r) => r,
             Err(std_mpsc::RecvTimeoutError::Timeout) => {
-                if let Ok(v) = store.change_token().map(Some)
+                let token = store.change_token();
+                let note = link.saw(token.as_ref().map(|_| ()));
+                if note.is_some() || !link.drafts.is_empty() {
+                    if link.online {
+                        link.save_waiting(&mut store, &actor, &*clock);
+                        generation += 1;
+                        counts.generation = u64::MAX;
+                    }
+                    if let Some(note) = note
+                        && responses.send(note).is_err()
+                    {
+                        return;
+                    }
+                }
+                if let Ok(v) = token.map(Some)
                     && v != last_version
                 {
                     last_version = v;
@@ -125,6 +194,34 @@ pub fn database_thread(
                 continue;
             }
             let writes = is_write(&request);
+            // A draft that cannot be saved now waits for the server (the app keeps the text).
+            if let Request::SaveDraft {
+                ticket_id,
+                kind,
+                body,
+            } = &request
+            {
+                let saved =
+                    store.save_draft(&actor.draft_owner(), *ticket_id, kind, body, clock.now());
+                let waits = saved.as_ref().is_err_and(unreachable);
+                if waits {
+                    link.drafts.insert((*ticket_id, kind.clone()), body.clone());
+                } else {
+                    link.drafts.remove(&(*ticket_id, kind.clone()));
+                }
+                let note = link.saw(saved.as_ref().map(|_| ()));
+                let reply = match saved {
+                    Err(e) if !waits => Some(failed(e, Some(*ticket_id))),
+                    _ => None,
+                };
+                for r in note.into_iter().chain(reply) {
+                    if responses.send(r).is_err() {
+                        return;
+                    }
+                }
+                generation += 1;
+                continue;
+            }
             let response = handle(
                 &mut store,
                 &actor,
@@ -137,6 +234,14 @@ pub fn database_thread(
             if writes {
                 generation += 1;
                 last_version = store.change_token().ok().or(last_version);
+            }
+            // A failure may be the server going away: the listener's probe tells.
+            if matches!(response, Some(Response::Failed { .. }))
+                && let Err(e) = store.change_token()
+                && let Some(note) = link.saw(Err(&e))
+                && responses.send(note).is_err()
+            {
+                return;
             }
             if let Some(r) = response
                 && responses.send(r).is_err()

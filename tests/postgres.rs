@@ -485,3 +485,102 @@ fn gen_on_postgres_gives_the_sqlite_rows() {
         ok_at(&c, &["search", "Region", "--json"])
     );
 }
+
+/// A command that fails on the server: exit status 1 and one clear line on stderr (the
+/// password never in it), no panic.
+fn refused(url: &str, args: &[&str], fragments: &[&str]) -> String {
+    let out = tuidesk(url).args(args).output().expect("tuidesk runs");
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line for {args:?}, got:\n{err}");
+    for f in fragments {
+        assert!(err.contains(f), "{f:?} missing from {err:?}");
+    }
+    assert!(
+        !err.contains("panicked") && !err.contains("s3cret"),
+        "{err}"
+    );
+    err
+}
+
+/// Issue 15 item 4: the CLI's failures on a server are one line each, exit 1: unreachable
+/// server, authentication failed, database missing, permission denied on a table.
+#[test]
+fn cli_failures_on_the_server_are_one_clear_line() {
+    let Some(server) = pg::Server::from_env() else {
+        return;
+    };
+    let url = server.fresh_database();
+    ok(
+        &url,
+        &[
+            "org",
+            "add",
+            "acme",
+            "--policy-set",
+            "ctyun",
+            "--plan",
+            "business",
+            "--tz",
+            "UTC",
+        ],
+    );
+    let with_user = |url: &str, user: &str| {
+        let (scheme, rest) = url.split_once("://").expect("a URL");
+        let host_part = rest.split_once('@').map_or(rest, |(_, h)| h);
+        format!("{scheme}://{user}@{host_part}")
+    };
+
+    // Nobody listens there.
+    let gone = "postgres://someone:s3cret@/tuidesk?host=/nonexistent-tuidesk-socket-dir";
+    refused(
+        gone,
+        &["ticket", "list"],
+        &["unreachable", "postgres://someone:***@"],
+    );
+    let gone_tcp = "postgres://someone:s3cret@127.0.0.1:1/tuidesk?sslmode=disable";
+    refused(gone_tcp, &["ticket", "list"], &["unreachable"]);
+
+    // A role the server does not know (the test cluster trusts local users, so a wrong
+    // password cannot be shown; an unknown role fails authentication the same way).
+    refused(
+        &with_user(&url, "no_such_role"),
+        &["ticket", "list"],
+        &["authentication failed", "no_such_role"],
+    );
+
+    // A database that is not there.
+    let missing = pg::with_database(&url, "tuidesk_no_such_database");
+    refused(
+        &missing,
+        &["ticket", "list"],
+        &["does not exist", "createdb"],
+    );
+
+    // A role that may log in but not read tuidesk's tables.
+    let role = format!("tuidesk_reader_{}", std::process::id());
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("admin");
+    admin
+        .batch_execute(&format!(
+            "DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN;
+             GRANT SELECT ON schema_migrations TO {role};"
+        ))
+        .expect("a role without rights");
+    let err = refused(
+        &with_user(&url, &role),
+        &["ticket", "list"],
+        &["permission denied"],
+    );
+    assert!(err.contains("README"), "the line says where to look: {err}");
+    drop(admin);
+    // The role goes with the test (its database is dropped by the server guard first).
+    let cleanup = role.clone();
+    let url2 = url.clone();
+    drop(server);
+    if let Ok(mut c) =
+        postgres::Client::connect(&pg::with_database(&url2, "postgres"), postgres::NoTls)
+    {
+        let _ = c.batch_execute(&format!("DROP ROLE IF EXISTS {cleanup}"));
+    }
+}

@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use tempfile::TempDir;
 
+#[path = "common/pg.rs"]
+mod pg;
+
 const BIN: &str = env!("CARGO_BIN_EXE_tuidesk");
 const TIMEOUT: Duration = Duration::from_secs(10);
 const POLL: Duration = Duration::from_millis(50);
@@ -57,6 +60,16 @@ impl Desk {
     fn new() -> Desk {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("desk.db");
+        Desk::with_acme(dir, db)
+    }
+
+    /// The same on a PostgreSQL database (`url`): `--db` takes the URL.
+    fn on_postgres(url: String) -> Desk {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Desk::with_acme(dir, PathBuf::from(url))
+    }
+
+    fn with_acme(dir: TempDir, db: PathBuf) -> Desk {
         let desk = Desk { dir, db };
         desk.cli(
             &[
@@ -145,6 +158,16 @@ impl Desk {
     }
 
     fn tui_with(&self, cols: u16, rows: u16, extra_env: &[(&str, &str)]) -> Tui {
+        self.tui_full(cols, rows, extra_env, &[])
+    }
+
+    fn tui_full(
+        &self,
+        cols: u16,
+        rows: u16,
+        extra_env: &[(&str, &str)],
+        extra_args: &[&str],
+    ) -> Tui {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -163,6 +186,9 @@ impl Desk {
         }
         cmd.arg("--db");
         cmd.arg(&self.db);
+        for a in extra_args {
+            cmd.arg(a);
+        }
         cmd.cwd(self.dir.path());
         let child = pair.slave.spawn_command(cmd).expect("spawning tuidesk");
         // Only the child may hold the slave side, or the reader would never see the end.
@@ -1015,4 +1041,179 @@ fn colon_and_a_number_opens_that_ticket() {
     tui.wait_for("ticket 1 by number", TIMEOUT, |v| {
         v.contains("Detail · #1 ")
     });
+}
+
+/// The directory of the local test cluster serving `url` (`…?host=DIR/socket`), whose
+/// `scripts/pg-test-cluster.sh down|up DIR` stops and starts the server.
+fn cluster_dir(url: &str) -> Option<PathBuf> {
+    let host = url
+        .split_once('?')?
+        .1
+        .split('&')
+        .find_map(|p| p.strip_prefix("host="))?;
+    let dir = std::path::Path::new(host).parent()?.to_path_buf();
+    dir.join("data").is_dir().then_some(dir)
+}
+
+fn cluster(action: &str, dir: &std::path::Path) {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/pg-test-cluster.sh");
+    let out = Command::new(script)
+        .arg(action)
+        .arg(dir)
+        .output()
+        .expect("running scripts/pg-test-cluster.sh");
+    assert!(
+        out.status.success(),
+        "pg-test-cluster.sh {action}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Brings the server back even when the test fails half way.
+struct ServerBack<'a>(&'a std::path::Path, bool);
+
+impl Drop for ServerBack<'_> {
+    fn drop(&mut self) {
+        if self.1 {
+            cluster("up", self.0);
+        }
+    }
+}
+
+/// Issue 15: two engineers' TUIs on one PostgreSQL database through separate connections.
+/// A reply sent in one shows in the other within a second (LISTEN/NOTIFY, no polling of the
+/// tables); then the server goes away under both: they say they are reconnecting, the text
+/// typed meanwhile stays in the editor, and when the server is back both reload by
+/// themselves, the draft typed while it was away is saved, and the reply sent afterwards
+/// reaches the other screen again.
+#[test]
+fn two_tuis_on_postgres_share_replies_and_survive_a_server_restart() {
+    let Some(server) = pg::Server::from_env() else {
+        return;
+    };
+    let url = server.fresh_database();
+    let Some(dir) = cluster_dir(&url) else {
+        // A server that is not the local test cluster cannot be restarted from here.
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI runs the local test cluster (scripts/pg-test-cluster.sh); TUIDESK_TEST_PG={url}"
+        );
+        eprintln!("note: skipping the restart test: TUIDESK_TEST_PG is not the local test cluster");
+        return;
+    };
+    let desk = Desk::on_postgres(url.clone());
+    let id = desk.ticket("urgent", "Shared outage", "both engineers watch", None);
+    let mut alice = desk.tui_full(120, 40, &[], &["--as", "alice"]);
+    let mut bob = desk.tui_full(120, 40, &[], &["--as", "bob"]);
+    for t in [&alice, &bob] {
+        t.wait_for("the ticket in Detail", TIMEOUT, |v| {
+            v.pane("Detail").contains("Shared outage")
+        });
+    }
+
+    // A reply typed in one TUI appears in the other within one second.
+    let first = "Alice is on it";
+    alice.send(b"r");
+    alice.wait_for("the reply editor", TIMEOUT, |v| {
+        v.contains("Public reply to the customer")
+    });
+    alice.send(first.as_bytes());
+    alice.wait_for("the typed text", TIMEOUT, |v| v.contains(first));
+    alice.send(b"\x13"); // Ctrl-S
+    alice.wait_for("the reply sent", TIMEOUT, |v| {
+        v.pane("Detail").contains("conversation (1)")
+    });
+    let sent = Instant::now();
+    bob.wait_for(
+        "alice's reply on bob's screen within 1 s",
+        Duration::from_secs(1),
+        |v| v.pane("Detail").contains(first),
+    );
+    eprintln!("reply shown in the other TUI after {:?}", sent.elapsed());
+
+    // Bob starts a reply; the server goes away while he types.
+    bob.send(b"r");
+    bob.wait_for("bob's editor", TIMEOUT, |v| {
+        v.contains("Public reply to the customer")
+    });
+    let before = "Typed before the restart.";
+    bob.send(before.as_bytes());
+    bob.wait_for("bob's text", TIMEOUT, |v| v.contains(before));
+    cluster("down", &dir);
+    let mut back = ServerBack(&dir, true);
+    for t in [&alice, &bob] {
+        t.wait_for("the reconnecting notice", TIMEOUT, |v| {
+            v.lines()
+                .next()
+                .unwrap_or_default()
+                .contains("reconnecting")
+        });
+    }
+    let during = " Typed while the server was away.";
+    bob.send(during.as_bytes());
+    bob.wait_for("every keystroke still in the editor", TIMEOUT, |v| {
+        squeeze(v).contains(&squeeze(&format!("{before}{during}")))
+    });
+    // Long enough for the database thread to give up saving it (it keeps it for later).
+    std::thread::sleep(Duration::from_secs(3));
+    cluster("up", &dir);
+    back.1 = false;
+    for t in [&alice, &bob] {
+        t.wait_for("the notice gone once the server is back", TIMEOUT, |v| {
+            !v.lines()
+                .next()
+                .unwrap_or_default()
+                .contains("reconnecting")
+        });
+    }
+    // The draft typed while the server was away reached the database.
+    let whole = format!("{before}{during}");
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("the server is back");
+        let draft: Option<String> = c
+            .query_opt(
+                // Named `bob`, or `OSUSER as bob` (the audit name of `--as`).
+                "SELECT body FROM drafts
+                 WHERE (actor = 'bob' OR actor LIKE '% as bob') AND ticket_id = $1",
+                &[&id],
+            )
+            .expect("reading drafts")
+            .map(|r| r.get(0));
+        if draft.as_deref() == Some(whole.as_str()) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "bob's draft after the restart is {draft:?}, not {whole:?}"
+        );
+        std::thread::sleep(POLL);
+    }
+
+    // Bob sends it; alice sees it within a second again, both on fresh sessions.
+    bob.send(b"\x13");
+    bob.wait_for("bob's reply sent", TIMEOUT, |v| {
+        v.pane("Detail").contains("conversation (2)")
+    });
+    let sent = Instant::now();
+    alice.wait_for(
+        "bob's reply on alice's screen within 1 s after the restart",
+        Duration::from_secs(1),
+        |v| v.pane("Detail").contains("conversation (2)"),
+    );
+    eprintln!("reply after the restart shown after {:?}", sent.elapsed());
+    let json: serde_json::Value =
+        serde_json::from_str(&desk.cli(&["ticket", "show", &id.to_string(), "--json"], None))
+            .expect("ticket show --json is JSON");
+    let bodies: Vec<&str> = json["conversation"]
+        .as_array()
+        .expect("a conversation array")
+        .iter()
+        .filter_map(|e| e["body"].as_str())
+        .collect();
+    assert_eq!(
+        bodies,
+        vec![first, whole.as_str()],
+        "nothing lost, nothing doubled"
+    );
 }

@@ -189,6 +189,9 @@ pub enum Response {
     },
     /// Another process changed the database.
     ExternalChange,
+    /// The database server went away (`Some`: why; the database thread keeps trying) or is
+    /// back (`None`: everything reloads; drafts that could not be saved are saved then).
+    Connection(Option<String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -415,6 +418,9 @@ pub struct App {
     pub counts: UrgencyCounts,
     pub orgs: Vec<Organization>,
     pub message: Option<(String, bool)>,
+    /// The database server is unreachable and the database thread is reconnecting: the
+    /// header says so; typed text stays in the editor and the drafts are saved on reconnect.
+    pub offline: Option<String>,
     pub flash_until: HashMap<i64, DateTime<Utc>>,
     pub header_flash_until: Option<DateTime<Utc>>,
     pub bell_enabled: bool,
@@ -486,6 +492,7 @@ impl App {
             counts: UrgencyCounts::default(),
             orgs: Vec::new(),
             message: None,
+            offline: None,
             flash_until: HashMap::new(),
             header_flash_until: None,
             bell_enabled: true,
@@ -1794,7 +1801,14 @@ impl App {
                     // The ticket asked for does not exist (or failed to load).
                     self.opening = None;
                 }
-                self.set_message(message, true);
+                if self.offline.is_some() && !conflict {
+                    self.set_message(
+                        format!("{message} — reconnecting to the database; your text is kept, try again once it is back"),
+                        true,
+                    );
+                } else {
+                    self.set_message(message, true);
+                }
                 let mut out = Vec::new();
                 if conflict {
                     // Show the fresh ticket; an open editor keeps the user's text.
@@ -1825,6 +1839,24 @@ impl App {
                 self.report.loading = false;
                 self.report.report = Some(*report);
                 Vec::new()
+            }
+            Response::Connection(Some(why)) => {
+                self.offline = Some(why);
+                self.set_message(
+                    "the database is unreachable — reconnecting; your unsent text is kept",
+                    true,
+                );
+                Vec::new()
+            }
+            Response::Connection(None) => {
+                let was_offline = self.offline.take().is_some();
+                if was_offline {
+                    self.set_message("reconnected to the database; reloaded", false);
+                }
+                // Whatever changed meanwhile: everything on screen loads again.
+                let mut out = vec![Request::Orgs];
+                out.extend(self.handle_response(Response::ExternalChange));
+                out
             }
             Response::ExternalChange => {
                 let mut out = match self.view {

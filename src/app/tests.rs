@@ -1134,3 +1134,48 @@ fn a_write_answers_with_the_fresh_row_and_one_reload_of_each_list() {
         1
     );
 }
+
+#[test]
+fn losing_the_server_keeps_the_editor_and_reconnecting_reloads_everything() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('r'));
+    a.handle_response(Response::Draft {
+        ticket_id: 1,
+        kind: EntryKind::Reply,
+        body: None,
+    });
+    a.handle_key(key('o'));
+    a.handle_key(key('k'));
+    assert!(
+        a.handle_response(Response::Connection(Some("server unreachable".into())))
+            .is_empty()
+    );
+    assert!(a.offline.is_some());
+    assert!(
+        a.message
+            .as_ref()
+            .is_some_and(|(m, err)| *err && m.contains("reconnecting"))
+    );
+    // A send that fails meanwhile keeps the text and says why.
+    a.handle_key(ctrl('s'));
+    a.handle_response(Response::Failed {
+        message: "the connection to the server was lost".into(),
+        conflict: false,
+        ticket_id: Some(1),
+    });
+    assert!(matches!(&a.mode, Mode::Editor(e) if e.text() == "ok"));
+    assert!(
+        a.message
+            .as_ref()
+            .is_some_and(|(m, _)| m.contains("your text is kept"))
+    );
+    // Back: the notice goes, the editor stays, and everything on screen loads again.
+    let reqs = a.handle_response(Response::Connection(None));
+    assert!(a.offline.is_none());
+    assert!(matches!(&a.mode, Mode::Editor(e) if e.text() == "ok"));
+    assert!(reqs.contains(&Request::Orgs));
+    assert!(reqs.contains(&Request::Counts));
+    assert!(reqs.iter().any(|r| matches!(r, Request::Queue { .. })));
+    assert!(reqs.iter().any(|r| matches!(r, Request::Sla { .. })));
+}

@@ -335,6 +335,10 @@ fn draw_header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     if let Some(speed) = speed {
         segments.push((format!("· {speed} "), theme.at_risk(), 7));
     }
+    if app.offline.is_some() {
+        // Kept when the line is too narrow: work typed now is not saved until it is back.
+        segments.insert(1, ("· ⚠ reconnecting… ".into(), theme.breached(), 10));
+    }
     segments.push((
         format!("· {} ", app.local_time(app.now, "%H:%M:%S")),
         theme.header(),

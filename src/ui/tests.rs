@@ -757,3 +757,24 @@ fn header_shows_the_demo_clock_speed() {
         assert!(header.contains("‼ 1 breached"), "{w}x{h}: {header}");
     }
 }
+
+#[test]
+fn the_header_says_reconnecting_while_the_server_is_away() {
+    let mut a = busy_app();
+    let header = |a: &App, w| {
+        buffer_text(&render(a, w, 30))
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(!header(&a, 120).contains("reconnecting"));
+    a.offline = Some("server unreachable".into());
+    for w in [120, 60] {
+        assert!(
+            header(&a, w).contains("reconnecting"),
+            "{w} columns: {}",
+            header(&a, w)
+        );
+    }
+}

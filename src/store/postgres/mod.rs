@@ -34,6 +34,11 @@ use crate::store::{Result, StoreError};
 pub const CHANNEL: &str = "tuidesk_changes";
 /// How often a write unit is retried after a serialization failure or a deadlock.
 const WRITE_ATTEMPTS: u32 = 12;
+/// A write that lost its connection before COMMIT runs again this many times (a server
+/// restart takes about a second).
+const LOST_RETRIES: u32 = 3;
+/// A connection quiet for longer is checked before it is used again.
+const IDLE_CHECK: Duration = Duration::from_secs(1);
 
 /// Notifications from the listening connection, counted as the change token.
 struct Listener {
@@ -51,6 +56,9 @@ pub struct PgStore {
     pid: RefCell<i32>,
     listener: RefCell<Listener>,
     policies: Arc<PolicyRegistry>,
+    /// When `client` last answered: after a quiet spell it is checked before use, so a
+    /// server that restarted meanwhile costs a reconnect, not a failed request.
+    last_used: std::cell::Cell<Instant>,
 }
 
 impl PgStore {
@@ -70,6 +78,7 @@ impl PgStore {
             }),
             location,
             policies,
+            last_used: std::cell::Cell::new(Instant::now()),
         };
         Ok(store)
     }
@@ -92,6 +101,7 @@ impl PgStore {
             }),
             location,
             policies,
+            last_used: std::cell::Cell::new(Instant::now()),
         })
     }
 
@@ -107,6 +117,13 @@ impl PgStore {
     /// The connection, reconnected first if the server went away since the last use.
     fn client(&self) -> Result<std::cell::RefMut<'_, Client>> {
         let mut client = self.client.borrow_mut();
+        let idle = self.last_used.replace(Instant::now()).elapsed() > IDLE_CHECK;
+        if idle && !client.is_closed() && client.is_valid(Duration::from_secs(5)).is_err() {
+            // Dropped by a server restart or a network failure while idle: a new session.
+            let mut fresh = self.location.connect()?;
+            *self.pid.borrow_mut() = backend_pid(&mut fresh)?;
+            *client = fresh;
+        }
         if client.is_closed() {
             let mut fresh = self.location.connect()?;
             *self.pid.borrow_mut() = backend_pid(&mut fresh)?;
@@ -122,18 +139,35 @@ impl PgStore {
         mut body: impl FnMut(&mut postgres::Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
         let mut attempt = 0;
+        let mut lost_retries = 0;
         loop {
             attempt += 1;
+            let mut committing = false;
             let result: Result<T> = (|| {
                 let mut client = self.client()?;
                 let mut tx = client.transaction().ctx("starting a write transaction")?;
                 let value = body(&mut tx)?;
                 tx.execute("SELECT pg_notify($1, '')", &[&CHANNEL])
                     .ctx("notifying other sessions")?;
+                committing = true;
                 tx.commit().ctx("committing")?;
                 Ok(value)
             })();
+            let lost = result.is_err() && self.client.borrow().is_closed();
             match result {
+                // The connection went away before COMMIT was sent: nothing was written, so
+                // the whole unit runs again on a new session (the server may be back).
+                Err(_) if lost && !committing && lost_retries < LOST_RETRIES => {
+                    lost_retries += 1;
+                    std::thread::sleep(Duration::from_millis(150 * u64::from(lost_retries)));
+                }
+                Err(StoreError::Db { context, .. }) if lost && committing => {
+                    return Err(StoreError::Db {
+                        context,
+                        kind: crate::store::DbFailure::Io,
+                        message: "the connection to the server was lost while committing: the change may or may not have been saved; reload and check before trying again".into(),
+                    });
+                }
                 Err(e) if e.is_busy() && attempt < WRITE_ATTEMPTS => {
                     // Back off with jitter so the same writers do not collide again.
                     let ms = 5 * u64::from(attempt) + fastrand::u64(0..10 * u64::from(attempt));
