@@ -104,8 +104,18 @@ struct OrgRecord {
     /// The organization this one is linked to (its tickets get that one's plan).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     linked_to: Option<String>,
+    /// Mail contacts: addresses (or `@domain`s) whose mail files and follows up its tickets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    contacts: Vec<ContactRecord>,
     #[serde(default)]
     events: Vec<EventRecord>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContactRecord {
+    address: String,
+    added_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -217,7 +227,11 @@ pub fn export_store(
         let (mut orgs, mut tickets) = (0, 0);
         store.export_snapshot(Utc::now(), &mut |rec| {
             let line = match rec {
-                ExportRecord::Org { org, events } => {
+                ExportRecord::Org {
+                    org,
+                    events,
+                    contacts,
+                } => {
                     orgs += 1;
                     Record::Org(OrgRecord {
                         name: org.name,
@@ -227,6 +241,10 @@ pub fn export_store(
                         created_at: org.created_at,
                         plan_since: Some(org.plan_since),
                         linked_to: org.parent,
+                        contacts: contacts
+                            .into_iter()
+                            .map(|(address, added_at)| ContactRecord { address, added_at })
+                            .collect(),
                         events: events.into_iter().map(event_record).collect(),
                     })
                 }
@@ -389,6 +407,23 @@ impl Desk {
                     .map_err(|e| fail(e.to_string()))?;
                 if !in_file.insert(o.name.clone()) {
                     return Err(fail(format!("organization {:?} appears twice", o.name)));
+                }
+                let mut addresses = std::collections::HashSet::new();
+                for c in &o.contacts {
+                    let normal = domain::normalize_address(&c.address, true)
+                        .map_err(|e| fail(e.to_string()))?;
+                    if normal != c.address {
+                        return Err(fail(format!(
+                            "contact {:?} of {:?} is not stored as written ({normal:?})",
+                            c.address, o.name
+                        )));
+                    }
+                    if !addresses.insert(normal) {
+                        return Err(fail(format!(
+                            "contact {:?} of {:?} appears twice",
+                            c.address, o.name
+                        )));
+                    }
                 }
                 if o.linked_to.as_deref() == Some(o.name.as_str()) {
                     return Err(fail(format!(
@@ -563,6 +598,9 @@ impl Desk {
                             parent_id: None,
                         })?;
                         org_ids.insert(o.name.clone(), id);
+                        for c in &o.contacts {
+                            tx.add_contact(id, &c.address, c.added_at)?;
+                        }
                         for e in &o.events {
                             tx.insert_event_row(&event_row(EventSubject::org(id), e))?;
                             summary.events += 1;

@@ -184,6 +184,9 @@ pub enum ExportRecord {
         org: Organization,
         /// The organization's own audit rows (not those of its tickets or orders).
         events: Vec<AuditEvent>,
+        /// Its mail contacts (addresses and `@domain`s, bytewise sorted) and when each was
+        /// added.
+        contacts: Vec<(String, DateTime<Utc>)>,
     },
     /// A ticket with its conversation, pauses and audit rows, and the SLA facts on record
     /// (resolved spans, breaches) read in the same snapshot.
@@ -498,6 +501,9 @@ pub trait Store: Send {
     fn ticket_mail(&self, ticket_id: i64) -> Result<Vec<EntryMail>>;
     /// An attachment's name and bytes (`NotFound` when it was dropped).
     fn attachment(&self, id: i64) -> Result<(String, Vec<u8>)>;
+    /// How many received or sent messages, triage items, quarantined messages and outbox
+    /// rows the database holds: the mail history `export` does not carry (yet).
+    fn mail_history_counts(&self) -> Result<[i64; 4]>;
 
     /// Streams the whole database from ONE read snapshot (others keep writing meanwhile):
     /// organizations by name, tickets by id with conversation, pauses and audit rows, then

@@ -24,6 +24,18 @@ fn populated(b: &dyn Backend) -> tuidesk::desk::Desk {
     d.add_org("Sub", "ctyun", "standard", "Asia/Shanghai", &me, t0())
         .unwrap();
     d.link_org("Sub", CTYUN, &me, t0()).unwrap();
+    d.change_contacts(
+        ACME,
+        &[
+            "zoe@acme.example".into(),
+            "@Acme.Example".into(),
+            "Ann@acme.example".into(),
+        ],
+        &[],
+        &me,
+        at(1),
+    )
+    .unwrap();
     let a = d
         .create_ticket(
             &new_ticket(ACME, "S1", "数据库连接失败", "details\nline 2"),
@@ -123,6 +135,16 @@ pub fn export_import_export_is_identical(b: &dyn Backend) {
         "{}: export → import → export",
         b.name()
     );
+    // Contacts travel with their organization (sorted bytewise, lowercased, dated).
+    assert!(
+        exported.contains(r#""contacts":[{"address":"@acme.example","added_at":"#),
+        "{exported}"
+    );
+    let acme = dst.store().org_by_name(ACME).unwrap();
+    assert_eq!(
+        dst.store().contacts(acme.id).unwrap(),
+        vec!["@acme.example", "ann@acme.example", "zoe@acme.example"]
+    );
     // What reads see is the same on both sides.
     let all = TicketFilter {
         all_statuses: true,
@@ -209,6 +231,31 @@ pub fn a_bad_import_line_imports_nothing(b: &dyn Backend) {
         other => panic!("{}: expected an Import error, got {other:?}", b.name()),
     }
     assert_eq!(export(&*dst), "", "{}: nothing was imported", b.name());
+    // A contact that is not an address as stored (lowercased), or listed twice, is refused.
+    for (from, to) in [
+        (
+            "\"address\":\"zoe@acme.example\"",
+            "\"address\":\"Zoe@acme.example\"",
+        ),
+        (
+            "\"address\":\"zoe@acme.example\"",
+            "\"address\":\"zoe at acme\"",
+        ),
+        (
+            "\"address\":\"zoe@acme.example\"",
+            "\"address\":\"ann@acme.example\"",
+        ),
+    ] {
+        assert!(exported.contains(from), "{exported}");
+        let bad = exported.replace(from, to);
+        let r = dst.import(&mut bad.as_bytes(), at(60));
+        assert!(
+            matches!(r, Err(StoreError::Import { line: 1, .. })),
+            "{}: {to}: {r:?}",
+            b.name()
+        );
+        assert_eq!(export(&*dst), "", "{}: nothing was imported", b.name());
+    }
     // Importing the same data twice is refused as a whole, too.
     dst.import(&mut exported.as_bytes(), at(60)).unwrap();
     assert!(dst.import(&mut exported.as_bytes(), at(60)).is_err());

@@ -570,3 +570,31 @@ pub(super) fn attachment<C: GenericClient>(c: &mut C, id: i64) -> Result<(String
         }),
     }
 }
+
+/// An organization's contacts with when each was added (export), sorted bytewise.
+pub(super) fn contacts_added<C: GenericClient>(
+    c: &mut C,
+    org_id: i64,
+) -> Result<Vec<(String, DateTime<Utc>)>> {
+    c.query(
+        "SELECT address, added_at FROM org_contacts WHERE org_id = $1
+         ORDER BY address COLLATE \"C\"",
+        &[&org_id],
+    )
+    .ctx("reading contacts")?
+    .iter()
+    .map(|r| Ok((get(r, 0)?, from_ts(get(r, 1)?))))
+    .collect()
+}
+
+/// Rows of mail history: messages, triage items, quarantined messages, outbox rows.
+pub(super) fn history_counts<C: GenericClient>(c: &mut C) -> Result<[i64; 4]> {
+    let r = c
+        .query_one(
+            "SELECT (SELECT count(*) FROM mail_messages), (SELECT count(*) FROM mail_triage),
+                    (SELECT count(*) FROM mail_quarantine), (SELECT count(*) FROM outbox)",
+            &[],
+        )
+        .ctx("counting mail history")?;
+    Ok([get(&r, 0)?, get(&r, 1)?, get(&r, 2)?, get(&r, 3)?])
+}

@@ -2166,6 +2166,10 @@ impl Store for PgStore {
         super::mail::attachment(&mut *self.client()?, id)
     }
 
+    fn mail_history_counts(&self) -> Result<[i64; 4]> {
+        super::mail::history_counts(&mut *self.client()?)
+    }
+
     fn export_snapshot(
         &self,
         now: DateTime<Utc>,

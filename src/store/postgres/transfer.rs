@@ -40,7 +40,12 @@ pub fn export_snapshot(
             org.id,
             "reading organization history",
         )?;
-        sink(ExportRecord::Org { org, events })?;
+        let contacts = super::mail::contacts_added(&mut tx, org.id)?;
+        sink(ExportRecord::Org {
+            org,
+            events,
+            contacts,
+        })?;
     }
     for id in ids(
         &mut tx,

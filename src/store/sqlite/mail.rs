@@ -579,3 +579,31 @@ pub(super) fn attachment(conn: &Connection, id: i64) -> Result<(String, Vec<u8>)
         }),
     }
 }
+
+/// An organization's contacts with when each was added (export), sorted by address.
+pub(super) fn contacts_added(
+    conn: &Connection,
+    org_id: i64,
+) -> Result<Vec<(String, DateTime<Utc>)>> {
+    conn.prepare_cached(
+        "SELECT address, added_at FROM org_contacts WHERE org_id = ?1 ORDER BY address",
+    )
+    .and_then(|mut s| {
+        s.query_map([org_id], |r| {
+            Ok((r.get::<_, String>(0)?, from_ts(r.get(1)?)))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()
+    })
+    .ctx("reading contacts")
+}
+
+/// Rows of mail history: messages, triage items, quarantined messages, outbox rows.
+pub(super) fn history_counts(conn: &Connection) -> Result<[i64; 4]> {
+    conn.query_row(
+        "SELECT (SELECT count(*) FROM mail_messages), (SELECT count(*) FROM mail_triage),
+                (SELECT count(*) FROM mail_quarantine), (SELECT count(*) FROM outbox)",
+        [],
+        |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
+    )
+    .ctx("counting mail history")
+}

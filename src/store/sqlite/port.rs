@@ -713,6 +713,10 @@ impl Store for SqliteStore {
         mail::attachment(&self.conn, id)
     }
 
+    fn mail_history_counts(&self) -> Result<[i64; 4]> {
+        mail::history_counts(&self.conn)
+    }
+
     fn export_snapshot(
         &self,
         now: DateTime<Utc>,

@@ -36,7 +36,12 @@ impl SqliteStore {
                 "org_id = ?1 AND ticket_id IS NULL AND order_id IS NULL",
                 org.id,
             )?;
-            sink(ExportRecord::Org { org, events })?;
+            let contacts = super::mail::contacts_added(&self.conn, org.id)?;
+            sink(ExportRecord::Org {
+                org,
+                events,
+                contacts,
+            })?;
         }
         let ids = self.ids("SELECT id FROM tickets ORDER BY id", "exporting tickets")?;
         for id in ids {
