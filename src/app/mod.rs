@@ -5,6 +5,7 @@
 mod forms;
 pub mod keymap;
 mod orders;
+mod theme_choice;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -19,6 +20,7 @@ pub use orders::{
     NewOrderForm, OrderField, OrdersState, RateField, RateForm, ReportState, View,
     order_deadline_text, order_row_state, order_subject,
 };
+pub use theme_choice::ThemeChoice;
 
 use crate::domain::{EntryKind, Order, Organization, Status, Ticket, YearMonth};
 use crate::policy::PolicyRegistry;
@@ -421,6 +423,8 @@ pub struct App {
     /// Set when the terminal bell should ring on the next draw.
     pub ring_bell: bool,
     pub no_color: bool,
+    /// The palette (`NO_COLOR` wins over it).
+    pub theme: ThemeChoice,
     pub now: DateTime<Utc>,
     pub quit: bool,
     /// Set when something on screen changed and a redraw is due.
@@ -491,6 +495,7 @@ impl App {
             bell_enabled: true,
             ring_bell: false,
             no_color: false,
+            theme: ThemeChoice::Dark,
             now,
             quit: false,
             dirty: true,

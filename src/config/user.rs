@@ -17,6 +17,9 @@ pub struct Config {
     /// Whether `--as USER` may be used (audited as "alice as bob"); a team can turn it off.
     #[serde(default = "yes")]
     pub allow_as: bool,
+    /// The screen's palette: `dark` (default), `light` or `high-contrast`; checked by the TUI,
+    /// which names this file on a mistake. `TUIDESK_THEME` overrides it.
+    pub theme: Option<String>,
     /// `[mail]`: how replies leave and how much of received mail is kept.
     #[serde(default)]
     pub mail: MailConfig,

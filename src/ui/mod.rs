@@ -79,7 +79,7 @@ pub fn capacity(area: Rect) -> (usize, usize) {
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let theme = Theme::new(app.no_color);
+    let theme = Theme::new(app.theme, app.no_color);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!(
             "tuidesk needs at least {MIN_WIDTH}×{MIN_HEIGHT}; this terminal is {}×{}. Enlarge it, or press q to quit.",

@@ -757,3 +757,133 @@ fn header_shows_the_demo_clock_speed() {
         assert!(header.contains("‼ 1 breached"), "{w}x{h}: {header}");
     }
 }
+
+// ------------------------------------------------------------------ themes (issue 17 item 10)
+
+/// Each line's runs of non-default style as `x..x fg/bg/modifiers`, so a snapshot shows what
+/// a palette paints where.
+fn style_runs(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut runs: Vec<(u16, u16, String)> = Vec::new();
+        for x in 0..buf.area.width {
+            let c = &buf[(x, y)];
+            if c.fg == Color::Reset && c.bg == Color::Reset && c.modifier.is_empty() {
+                continue;
+            }
+            let style = format!("{:?}/{:?}/{:?}", c.fg, c.bg, c.modifier);
+            match runs.last_mut() {
+                Some((_, end, s)) if *end + 1 == x && *s == style => *end = x,
+                _ => runs.push((x, x, style)),
+            }
+        }
+        if !runs.is_empty() {
+            let line: Vec<String> = runs
+                .iter()
+                .map(|(a, b, s)| format!("{a}..{b} {s}"))
+                .collect();
+            out.push_str(&format!("{y:2}: {}\n", line.join(" · ")));
+        }
+    }
+    out
+}
+
+fn themed(choice: crate::app::ThemeChoice) -> App {
+    let mut a = busy_app();
+    a.theme = choice;
+    a
+}
+
+#[test]
+fn the_light_theme_uses_no_colour_that_vanishes_on_a_light_background() {
+    let a = themed(crate::app::ThemeChoice::Light);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let buf = render(&a, w, h);
+        for cell in buf.content() {
+            // Light text is fine on a colour block of its own; on the terminal's (white)
+            // background it vanishes.
+            assert!(
+                cell.bg != Color::Reset
+                    || !matches!(
+                        cell.fg,
+                        Color::Yellow
+                            | Color::LightYellow
+                            | Color::Cyan
+                            | Color::LightCyan
+                            | Color::White
+                            | Color::Gray
+                            | Color::LightGreen
+                    ),
+                "a light-background-unreadable foreground at {w}x{h}: {cell:?}"
+            );
+        }
+        let breached = &buf[(10, row_of(&buf, "-00:12:33"))];
+        assert_eq!(breached.fg, Color::Red);
+        assert!(breached.modifier.contains(Modifier::BOLD));
+        let risk = &buf[(10, row_of(&buf, "00:10:00"))];
+        assert_eq!(risk.fg, Color::Indexed(130), "at risk is dark amber");
+        // States stay apart by symbol as well as colour.
+        let text = buffer_text(&buf);
+        assert!(text.contains('‼') && text.contains('!') && text.contains('⏸'));
+        insta::assert_snapshot!(
+            format!("light_{w}x{h}"),
+            format!("{text}\n-- styles --\n{}", style_runs(&buf))
+        );
+    }
+}
+
+#[test]
+fn the_high_contrast_theme_puts_states_on_solid_blocks_and_dims_nothing() {
+    let a = themed(crate::app::ThemeChoice::HighContrast);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let buf = render(&a, w, h);
+        for cell in buf.content() {
+            assert!(
+                !cell.modifier.contains(Modifier::DIM),
+                "dim text in high contrast: {cell:?}"
+            );
+            assert_ne!(cell.fg, Color::DarkGray, "grey text in high contrast");
+        }
+        let breached = &buf[(10, row_of(&buf, "-00:12:33"))];
+        assert_eq!((breached.fg, breached.bg), (Color::White, Color::Red));
+        let risk = &buf[(10, row_of(&buf, "00:10:00"))];
+        assert_eq!((risk.fg, risk.bg), (Color::Black, Color::Yellow));
+        insta::assert_snapshot!(
+            format!("high_contrast_{w}x{h}"),
+            format!("{}\n-- styles --\n{}", buffer_text(&buf), style_runs(&buf))
+        );
+    }
+}
+
+#[test]
+fn no_color_wins_over_every_theme() {
+    for choice in [
+        crate::app::ThemeChoice::Dark,
+        crate::app::ThemeChoice::Light,
+        crate::app::ThemeChoice::HighContrast,
+    ] {
+        let mut a = themed(choice);
+        a.no_color = true;
+        let buf = render(&a, 120, 40);
+        for cell in buf.content() {
+            assert!(
+                cell.fg == Color::Reset && cell.bg == Color::Reset,
+                "{choice}: a coloured cell under NO_COLOR: {cell:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_palettes_differ_where_it_matters() {
+    let dark = render(&themed(crate::app::ThemeChoice::Dark), 120, 40);
+    let light = render(&themed(crate::app::ThemeChoice::Light), 120, 40);
+    let risk = row_of(&dark, "00:10:00");
+    assert_eq!(dark[(10, risk)].fg, Color::Yellow);
+    assert_ne!(dark[(10, risk)].fg, light[(10, risk)].fg);
+    assert_eq!(
+        buffer_text(&dark),
+        buffer_text(&light),
+        "a theme changes styles, never text"
+    );
+}
