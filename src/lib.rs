@@ -25,6 +25,7 @@ pub mod orders;
 pub mod org_rules;
 pub mod out;
 pub mod policy;
+pub mod reply_template;
 pub mod report;
 pub mod session;
 pub mod sla;

@@ -162,6 +162,21 @@ fn is_write(r: &Request) -> bool {
     )
 }
 
+/// The engineer's own template files (a file shadows a shared template of the same name),
+/// then the team's shared set; a bad file or a failed read is said, not half-listed.
+fn reply_templates(store: &Desk) -> Result<Vec<crate::reply_template::ReplyTemplate>, String> {
+    let mut all = match crate::config::replies_dir() {
+        Some(dir) => crate::config::load_reply_files(&dir).map_err(|e| format!("{e:#}"))?,
+        None => Vec::new(),
+    };
+    for t in store.reply_templates().map_err(|e| e.to_string())? {
+        if !all.iter().any(|own| own.name == t.name) {
+            all.push(t);
+        }
+    }
+    Ok(all)
+}
+
 fn handle(
     store: &mut Desk,
     actor: &Actor,
@@ -446,6 +461,7 @@ fn handle(
             .known_engineers()
             .map(Response::Engineers)
             .map_err(|e| failed(e, None)),
+        Request::ReplyTemplates => Ok(Response::ReplyTemplates(reply_templates(store))),
         Request::Report(month) => store
             .monthly_report(month, None, now)
             .map(|r| Response::Report(Box::new(r)))

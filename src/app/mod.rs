@@ -5,6 +5,7 @@
 mod forms;
 pub mod keymap;
 mod orders;
+mod templates;
 mod theme_choice;
 
 use std::collections::{HashMap, HashSet};
@@ -20,6 +21,7 @@ pub use orders::{
     NewOrderForm, OrderField, OrdersState, RateField, RateForm, ReportState, View,
     order_deadline_text, order_row_state, order_subject,
 };
+pub use templates::TemplatePicker;
 pub use theme_choice::ThemeChoice;
 
 use crate::domain::{EntryKind, Order, Organization, Status, Ticket, YearMonth};
@@ -116,6 +118,8 @@ pub enum Request {
     Report(YearMonth),
     /// Everyone who has held or changed a ticket (for `a`'s completion).
     Engineers,
+    /// The canned replies (the engineer's files and the team's shared set).
+    ReplyTemplates,
 }
 
 /// One of the most urgent running targets, with what the SLA engine needs to recompute it
@@ -171,6 +175,7 @@ pub enum Response {
     },
     Report(Box<crate::report::MonthlyReport>),
     Engineers(Vec<String>),
+    ReplyTemplates(Result<Vec<crate::reply_template::ReplyTemplate>, String>),
     /// A write succeeded; `fresh` is the written ticket as it is now (its Detail and the
     /// actor's drafts), so the app shows it without asking again.
     Written {
@@ -368,6 +373,8 @@ pub enum Mode {
         selected: usize,
     },
     Pick(Picker),
+    /// The canned-reply picker over the editor (`Ctrl-T`).
+    Templates(Box<TemplatePicker>),
     Assign(Box<AssignForm>),
     /// Quit asked while something is unsent: `y` quits, any other key stays.
     ConfirmQuit {
@@ -743,6 +750,7 @@ impl App {
             },
             Mode::Assign(form) => self.assign_key(form, key),
             Mode::Editor(editor) => self.editor_key(editor, key),
+            Mode::Templates(picker) => self.template_key(picker, key),
             Mode::NewTicket(form) => self.form_key(form, key),
             Mode::NewOrder(form) => self.order_form_key(form, key),
             Mode::RateOrder(form) => self.rate_form_key(form, key),
@@ -1545,6 +1553,7 @@ impl App {
                 self.pending_writes += 1;
                 vec![Request::AddEntry { id, kind, body }]
             }
+            KeyCode::Char('t') if ctrl => self.request_templates(editor),
             KeyCode::Char('e') if ctrl => {
                 // Compose in $EDITOR: the event loop hands the terminal over and back.
                 self.external_edit = Some(editor.text());
@@ -1729,6 +1738,7 @@ impl App {
                 self.known_engineers = names;
                 Vec::new()
             }
+            Response::ReplyTemplates(result) => self.templates_arrived(result),
             Response::Written {
                 message,
                 ticket_id,
@@ -2073,9 +2083,18 @@ impl App {
             Mode::Editor(e) if e.confirm_discard => {
                 fixed(&[("y", "discard"), ("any key", "keep editing")])
             }
-            Mode::Editor(_) => {
-                fixed(&[("Ctrl-S", "send"), ("Ctrl-E", "$EDITOR"), ("Esc", "cancel")])
-            }
+            Mode::Editor(_) => fixed(&[
+                ("Ctrl-S", "send"),
+                ("Ctrl-T", "template"),
+                ("Ctrl-E", "$EDITOR"),
+                ("Esc", "cancel"),
+            ]),
+            Mode::Templates(_) => fixed(&[
+                ("type", "filter"),
+                ("↑/↓", "choose"),
+                ("Enter", "insert"),
+                ("Esc", "back"),
+            ]),
             Mode::NewTicket(f) if f.confirm_discard => {
                 fixed(&[("y", "discard"), ("any key", "keep editing")])
             }
@@ -2167,5 +2186,7 @@ pub fn edit_line(input: &mut String, key: &KeyEvent) {
 
 #[cfg(test)]
 pub(crate) mod order_tests;
+#[cfg(test)]
+mod template_tests;
 #[cfg(test)]
 pub(crate) mod tests;

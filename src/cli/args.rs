@@ -145,6 +145,9 @@ pub enum Command {
     /// Mail: delivery from a mail server, the triage inbox, the quarantine, the outbox
     #[command(subcommand)]
     Mail(MailCommand),
+    /// The team's shared canned replies (inserted in the TUI's editor with Ctrl-T)
+    #[command(subcommand, name = "reply-template")]
+    ReplyTemplate(ReplyTemplateCommand),
     /// Shell completion script on standard output
     Completions {
         /// The shell to complete for
@@ -336,6 +339,36 @@ pub struct NewOrderArgs {
     /// Print the new order as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReplyTemplateCommand {
+    /// Save a shared template; its text comes from --file (`-`: standard input) or --body.
+    /// Variables: {{customer.name}} {{ticket.id}} {{ticket.summary}} {{sla.due_customer}}
+    /// {{engineer.name}}, and {{cursor}} where the cursor goes
+    Add {
+        /// The template's name (letters, digits, '-', '_', '.')
+        name: String,
+        /// The text inline
+        #[arg(long, conflicts_with = "file")]
+        body: Option<String>,
+        /// A file holding the text (`-` for standard input)
+        #[arg(long)]
+        file: Option<String>,
+        /// Overwrite a shared template of the same name
+        #[arg(long)]
+        replace: bool,
+    },
+    /// The shared templates and your own (`replies/*.md` beside config.toml)
+    List {
+        /// Print them as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one template's text (yours first, then the shared one)
+    Show { name: String },
+    /// Remove a shared template
+    Remove { name: String },
 }
 
 #[derive(Debug, Subcommand)]

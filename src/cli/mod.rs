@@ -7,6 +7,7 @@ pub mod mail_cmd;
 pub mod order_cmd;
 pub mod output;
 mod progress;
+mod reply_template_cmd;
 pub mod sla_cmd;
 mod ticket_cmd;
 
@@ -97,6 +98,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Order(cmd)) => order_cmd::run(db, as_user, cmd),
         Some(Command::Report(cmd)) => order_cmd::report(db, cmd),
         Some(Command::Mail(cmd)) => mail_cmd::run(db, as_user, cmd),
+        Some(Command::ReplyTemplate(cmd)) => reply_template_cmd::run(db, as_user, cmd),
         Some(Command::Search { query, limit, json }) => {
             let store = open_existing_store(db)?;
             let now = now()?;

@@ -8,6 +8,7 @@ mod generate;
 mod mail;
 mod orders;
 mod orgs;
+mod reply_templates;
 mod report;
 mod sla;
 mod tickets;

@@ -347,6 +347,19 @@ pub trait StoreTx {
     ) -> Result<()>;
     fn delete_draft(&mut self, actor: &str, ticket_id: i64, kind: &str) -> Result<()>;
 
+    // the team's canned replies
+    fn reply_template_exists(&mut self, name: &str) -> Result<bool>;
+    /// Creates or replaces the shared template `name`.
+    fn put_reply_template(
+        &mut self,
+        name: &str,
+        body: &str,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// True when there was one.
+    fn remove_reply_template(&mut self, name: &str) -> Result<bool>;
+
     // contacts and mail (issue 16)
     /// True when the address (normalized by the caller) was not yet a contact.
     fn add_contact(&mut self, org_id: i64, address: &str, at: DateTime<Utc>) -> Result<bool>;
@@ -477,6 +490,9 @@ pub trait Store: Send {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<crate::report::ReportTicket>>;
+
+    /// The team's shared canned replies, by name.
+    fn reply_templates(&self) -> Result<Vec<crate::reply_template::ReplyTemplate>>;
 
     // contacts and mail
     /// The organization's contacts (addresses and `@domain`s), sorted.

@@ -3,6 +3,7 @@
 
 mod orders;
 mod report;
+mod templates;
 mod theme;
 
 use chrono::{DateTime, Utc};
@@ -117,6 +118,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Palette { input, selected } => draw_palette(frame, app, &theme, input, *selected),
         Mode::Pick(p) => draw_picker(frame, &theme, p),
         Mode::Editor(e) => draw_editor(frame, app, &theme, e),
+        Mode::Templates(p) => templates::draw_template_picker(frame, app, &theme, p),
         Mode::NewTicket(form) => draw_form(frame, app, &theme, form),
         Mode::NewOrder(form) => orders::draw_order_form(frame, app, &theme, form),
         Mode::RateOrder(form) => orders::draw_rate_form(frame, &theme, form),
@@ -176,7 +178,7 @@ fn draw_message(frame: &mut Frame, app: &App, theme: &Theme, footer: Rect) {
 
 /// The reply / note editor: titled with the ticket, the customer's last message above the
 /// text (so it stays in view while replying), long lines wrapped.
-fn draw_editor(frame: &mut Frame, app: &App, theme: &Theme, e: &crate::app::Editor) {
+pub(super) fn draw_editor(frame: &mut Frame, app: &App, theme: &Theme, e: &crate::app::Editor) {
     let popup = centered(frame.area(), 90, 70);
     clear_popup(frame, popup);
     let what = if e.kind == EntryKind::Reply {
@@ -998,7 +1000,7 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-fn centered(area: Rect, percent_w: u16, percent_h: u16) -> Rect {
+pub(super) fn centered(area: Rect, percent_w: u16, percent_h: u16) -> Rect {
     let w = (area.width * percent_w / 100).max(20).min(area.width);
     let h = (area.height * percent_h / 100).max(5).min(area.height);
     Rect::new(
@@ -1030,7 +1032,7 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, scroll: u16) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "Editor: Ctrl-S send · Ctrl-E compose in $EDITOR · Esc or Ctrl-C cancel (asks before discarding text)",
+        "Editor: Ctrl-S send · Ctrl-T insert a reply template · Ctrl-E compose in $EDITOR · Esc or Ctrl-C cancel (asks before discarding text)",
         theme.dim(),
     ));
     lines.push(Line::styled(

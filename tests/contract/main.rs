@@ -83,6 +83,7 @@ macro_rules! contract_tests {
                     drafts_survive_reopening,
                     desk_drafts_empty_text_discards,
                     sending_clears_only_the_senders_draft_of_that_kind,
+                    shared_reply_templates_save_replace_list_and_remove,
                 ],
                 listing: [
                     every_sort_pages_forward_and_back_by_key,

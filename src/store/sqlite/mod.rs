@@ -11,6 +11,7 @@ mod orders;
 mod orgs;
 mod people;
 mod port;
+mod reply_templates;
 mod schema;
 mod sla_columns;
 mod tickets;

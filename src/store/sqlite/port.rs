@@ -7,9 +7,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::mail;
 use super::tickets::{self, InsertTicket};
 use super::{Context, Result, SqliteStore, StoreError, sla_columns, to_ts};
+use super::{mail, reply_templates};
 use crate::domain::{Actor, AuditEvent, Order, Organization, Ticket};
 use crate::policy::PolicyRegistry;
 use crate::sla::columns::{SlaColumns, TicketSlaInputs};
@@ -358,6 +358,24 @@ impl StoreTx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn reply_template_exists(&mut self, name: &str) -> Result<bool> {
+        reply_templates::exists(self.tx, name)
+    }
+
+    fn put_reply_template(
+        &mut self,
+        name: &str,
+        body: &str,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        reply_templates::put(self.tx, name, body, by, at)
+    }
+
+    fn remove_reply_template(&mut self, name: &str) -> Result<bool> {
+        reply_templates::remove(self.tx, name)
+    }
+
     fn add_contact(&mut self, org_id: i64, address: &str, at: DateTime<Utc>) -> Result<bool> {
         mail::add_contact(self.tx, org_id, address, at)
     }
@@ -679,6 +697,10 @@ impl Store for SqliteStore {
         to: DateTime<Utc>,
     ) -> Result<Vec<crate::report::ReportTicket>> {
         super::orders::month_tickets(&self.conn, org_id, from, to)
+    }
+
+    fn reply_templates(&self) -> Result<Vec<crate::reply_template::ReplyTemplate>> {
+        reply_templates::all(&self.conn)
     }
 
     fn contacts(&self, org_id: i64) -> Result<Vec<String>> {

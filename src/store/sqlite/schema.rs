@@ -299,4 +299,14 @@ CREATE INDEX outbox_by_entry ON outbox (entry_id) WHERE entry_id IS NOT NULL;
     r#"
 ALTER TABLE events ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;
 "#,
+    // 9: the team's shared canned replies (`tuidesk reply-template`); engineers' own live in
+    // files under config_dir/replies.
+    r#"
+CREATE TABLE reply_templates (
+    name       TEXT PRIMARY KEY,
+    body       TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+"#,
 ];
