@@ -366,9 +366,15 @@ pub enum ReplyTemplateCommand {
         json: bool,
     },
     /// Print one template's text (yours first, then the shared one)
-    Show { name: String },
+    Show {
+        /// The template's name
+        name: String,
+    },
     /// Remove a shared template
-    Remove { name: String },
+    Remove {
+        /// The template's name
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
