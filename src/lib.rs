@@ -8,6 +8,7 @@
 //! (the event loop), `cli` (command-line dispatch). `scripts/module_cycles.py` checks that no
 //! two modules import each other.
 
+pub mod alerts;
 pub mod app;
 pub mod assurance;
 pub mod calendar;

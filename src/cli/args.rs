@@ -145,6 +145,13 @@ pub enum Command {
     /// Mail: delivery from a mail server, the triage inbox, the quarantine, the outbox
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Run the [hooks] of config.toml when SLA alerts fall due (at risk, breached), a customer
+    /// writes, or a ticket is assigned to you; headless, for a systemd service or cron
+    Watch {
+        /// Fire whatever is due now, then exit (for cron and tests)
+        #[arg(long)]
+        once: bool,
+    },
     /// The team's shared canned replies (inserted in the TUI's editor with Ctrl-T)
     #[command(subcommand, name = "reply-template")]
     ReplyTemplate(ReplyTemplateCommand),

@@ -10,6 +10,7 @@ mod progress;
 mod reply_template_cmd;
 pub mod sla_cmd;
 mod ticket_cmd;
+mod watch_cmd;
 
 use std::io::{BufReader, IsTerminal as _, Read, Write};
 use std::path::Path;
@@ -99,6 +100,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Report(cmd)) => order_cmd::report(db, cmd),
         Some(Command::Mail(cmd)) => mail_cmd::run(db, as_user, cmd),
         Some(Command::ReplyTemplate(cmd)) => reply_template_cmd::run(db, as_user, cmd),
+        Some(Command::Watch { once }) => watch_cmd::run(db, as_user, once),
         Some(Command::Search { query, limit, json }) => {
             let store = open_existing_store(db)?;
             let now = now()?;

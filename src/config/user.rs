@@ -23,6 +23,68 @@ pub struct Config {
     /// `[mail]`: how replies leave and how much of received mail is kept.
     #[serde(default)]
     pub mail: MailConfig,
+    /// `[hooks]`: the commands `tuidesk watch` runs when an alert falls due.
+    #[serde(default)]
+    pub hooks: HooksConfig,
+}
+
+/// `[hooks]` of config.toml: a command per alert (`at_risk = "notify-send …"`), or a table
+/// with options (`breached = { command = "…", business_hours_only = true }`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HooksConfig {
+    pub at_risk: Option<HookSpec>,
+    pub breached: Option<HookSpec>,
+    pub customer_replied: Option<HookSpec>,
+    pub assigned_to_me: Option<HookSpec>,
+    /// A hook still running after this many seconds is stopped (default 10).
+    pub timeout_seconds: Option<u64>,
+    /// A watcher that was down fires what it missed up to this age, and skips (and says
+    /// so) anything older (default 1440 = a day).
+    pub skip_older_than_minutes: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum HookSpec {
+    Command(String),
+    Table(HookTable),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HookTable {
+    pub command: String,
+    /// Fire only inside the customer's business hours (the hours the ticket's target
+    /// counts); an alert outside them waits for the next opening.
+    #[serde(default)]
+    pub business_hours_only: bool,
+}
+
+impl HookSpec {
+    pub fn command(&self) -> &str {
+        match self {
+            HookSpec::Command(c) => c,
+            HookSpec::Table(t) => &t.command,
+        }
+    }
+    pub fn business_hours_only(&self) -> bool {
+        matches!(self, HookSpec::Table(t) if t.business_hours_only)
+    }
+}
+
+impl HooksConfig {
+    /// The hook for an alert kind (`at_risk`, `breached`, `customer_replied`,
+    /// `assigned_to_me`).
+    pub fn get(&self, kind: &str) -> Option<&HookSpec> {
+        match kind {
+            "at_risk" => self.at_risk.as_ref(),
+            "breached" => self.breached.as_ref(),
+            "customer_replied" => self.customer_replied.as_ref(),
+            "assigned_to_me" => self.assigned_to_me.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 /// `[mail]` of config.toml; `TUIDESK_SMTP_URL` and `TUIDESK_MAIL_FROM` override `smtp` and

@@ -13,6 +13,8 @@ mod report;
 mod sla;
 mod tickets;
 mod transfer;
+mod watch;
+pub use watch::{WatchAlert, WatchScan};
 
 use std::ops::{Deref, DerefMut};
 use std::path::Path;

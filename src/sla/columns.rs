@@ -128,6 +128,41 @@ pub fn evaluate_inputs(
     sla::evaluate(set, plan, &severity.severity, tz, &inputs.timeline, now)
 }
 
+/// The first instant at or after `at` inside the hours `metric`'s target counts for this
+/// ticket (its business calendar in the customer's zone); `at` itself on a wall clock or when
+/// no target applies. An alert held for business hours fires then.
+pub fn first_in_hours(
+    policies: &PolicyRegistry,
+    inputs: &TicketSlaInputs,
+    metric: crate::policy::Metric,
+    at: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let (Some(set), Ok(tz)) = (
+        policies.get(&inputs.policy_set),
+        inputs.tz.parse::<chrono_tz::Tz>(),
+    ) else {
+        return at;
+    };
+    let opened_local = inputs.timeline.opened.with_timezone(&tz).date_naive();
+    let plan = set.effective_plan(&inputs.plan, opened_local);
+    let severity = assurance::effective_severity(
+        &set.severities,
+        &inputs.severity,
+        opened_local,
+        &inputs.assurance,
+    );
+    let clock = set
+        .target(plan, metric, &severity.severity)
+        .and_then(|target| sla::ClockRef::for_target(set, target, tz));
+    match clock {
+        // One clock second from `at` ends one second after the first business second.
+        Some(clock @ sla::ClockRef::Business { .. }) => clock
+            .add(at, 1)
+            .map_or(at, |t| (t - chrono::Duration::seconds(1)).max(at)),
+        _ => at,
+    }
+}
+
 /// The level a ticket is handled at (raised by an event assurance in force when it opened).
 pub fn effective_severity(
     policies: &PolicyRegistry,

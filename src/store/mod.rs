@@ -347,6 +347,11 @@ pub trait StoreTx {
     ) -> Result<()>;
     fn delete_draft(&mut self, actor: &str, ticket_id: i64, kind: &str) -> Result<()>;
 
+    // the alert log of `tuidesk watch`
+    /// Records the alert `key` as fired (or skipped, per `outcome`); false when another
+    /// watcher already did, so each alert fires once.
+    fn claim_alert(&mut self, claim: &AlertClaim<'_>) -> Result<bool>;
+
     // the team's canned replies
     fn reply_template_exists(&mut self, name: &str) -> Result<bool>;
     /// Creates or replaces the shared template `name`.
@@ -491,6 +496,17 @@ pub trait Store: Send {
         to: DateTime<Utc>,
     ) -> Result<Vec<crate::report::ReportTicket>>;
 
+    // what `tuidesk watch` looks at
+    /// Active tickets whose most urgent running target is at risk by `horizon` (stored
+    /// `risk_at`): the only ones that can have an SLA alert due.
+    fn tickets_at_risk_by(&self, horizon: DateTime<Utc>) -> Result<Vec<i64>>;
+    /// The earliest stored at-risk instant after `after` among active tickets.
+    fn next_risk_after(&self, after: DateTime<Utc>) -> Result<Option<DateTime<Utc>>>;
+    /// Customers' messages since `since` (inclusive), oldest first.
+    fn customer_messages_since(&self, since: DateTime<Utc>) -> Result<Vec<Happening>>;
+    /// Assignments to `engineer` since `since` (inclusive), oldest first.
+    fn assignments_since(&self, since: DateTime<Utc>, engineer: &str) -> Result<Vec<Happening>>;
+
     /// The team's shared canned replies, by name.
     fn reply_templates(&self) -> Result<Vec<crate::reply_template::ReplyTemplate>>;
 
@@ -520,6 +536,28 @@ pub trait Store: Send {
         now: DateTime<Utc>,
         sink: &mut dyn FnMut(ExportRecord) -> Result<()>,
     ) -> Result<()>;
+}
+
+/// One row of the alert log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertClaim<'a> {
+    pub key: &'a str,
+    pub kind: &'a str,
+    pub ticket_id: i64,
+    pub happened_at: DateTime<Utc>,
+    pub fired_at: DateTime<Utc>,
+    pub fired_by: &'a str,
+    /// `fired`, or why not (`skipped: older than …`).
+    pub outcome: &'a str,
+}
+
+/// Something that happened to a ticket at an instant (a customer's message, an
+/// assignment); `id` is its row (entry or audit event) and makes its alert key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Happening {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub at: DateTime<Utc>,
 }
 
 /// Opens the store a location names: today every location is a SQLite file path.

@@ -42,6 +42,7 @@ mod search;
 mod sla;
 mod tickets;
 mod transfer;
+mod watch;
 
 /// `contract_tests!($(#[attr])* module_name, BackendType)`: every contract test for one
 /// backend, in a module of that name.
@@ -138,6 +139,7 @@ macro_rules! contract_tests {
                     generated_data_loads_the_same_in_bulk_and_row_by_row,
                 ],
                 maintenance: [maintenance_when_offered_checks_and_backs_up],
+                watch: [alerts_are_claimed_once_and_watch_reads_what_is_due],
             );
         }
     };

@@ -16,6 +16,7 @@ mod schema;
 mod sla_columns;
 mod tickets;
 mod transfer;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::tickets::{self, InsertTicket};
 use super::{Context, Result, SqliteStore, StoreError, sla_columns, to_ts};
-use super::{mail, reply_templates};
+use super::{mail, reply_templates, watch};
 use crate::domain::{Actor, AuditEvent, Order, Organization, Ticket};
 use crate::policy::PolicyRegistry;
 use crate::sla::columns::{SlaColumns, TicketSlaInputs};
@@ -358,6 +358,10 @@ impl StoreTx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn claim_alert(&mut self, claim: &crate::store::AlertClaim<'_>) -> Result<bool> {
+        watch::claim_alert(self.tx, claim)
+    }
+
     fn reply_template_exists(&mut self, name: &str) -> Result<bool> {
         reply_templates::exists(self.tx, name)
     }
@@ -697,6 +701,29 @@ impl Store for SqliteStore {
         to: DateTime<Utc>,
     ) -> Result<Vec<crate::report::ReportTicket>> {
         super::orders::month_tickets(&self.conn, org_id, from, to)
+    }
+
+    fn tickets_at_risk_by(&self, horizon: DateTime<Utc>) -> Result<Vec<i64>> {
+        watch::tickets_at_risk_by(&self.conn, horizon)
+    }
+
+    fn next_risk_after(&self, after: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+        watch::next_risk_after(&self.conn, after)
+    }
+
+    fn customer_messages_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<crate::store::Happening>> {
+        watch::customer_messages_since(&self.conn, since)
+    }
+
+    fn assignments_since(
+        &self,
+        since: DateTime<Utc>,
+        engineer: &str,
+    ) -> Result<Vec<crate::store::Happening>> {
+        watch::assignments_since(&self.conn, since, engineer)
     }
 
     fn reply_templates(&self) -> Result<Vec<crate::reply_template::ReplyTemplate>> {

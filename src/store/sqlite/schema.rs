@@ -309,4 +309,20 @@ CREATE TABLE reply_templates (
     updated_at INTEGER NOT NULL
 );
 "#,
+    // 10: the alert log of `tuidesk watch`: one row per happening (its key), claimed by the
+    // first watcher that fires it, so several watchers never fire an alert twice; and the
+    // indexes that find customers' messages and assignments since an instant.
+    r#"
+CREATE TABLE alerts (
+    key         TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    ticket_id   INTEGER NOT NULL,
+    happened_at INTEGER NOT NULL,
+    fired_at    INTEGER NOT NULL,
+    fired_by    TEXT NOT NULL,
+    outcome     TEXT NOT NULL
+);
+CREATE INDEX entries_customer_by_created ON entries (created_at) WHERE role = 'customer';
+CREATE INDEX events_assignee_by_at ON events (at) WHERE field = 'assignee';
+"#,
 ];
