@@ -286,3 +286,59 @@ fn a_watcher_without_hooks_or_with_a_bad_config_says_so() {
         .unwrap();
     expect_refusal(&args, &out, 1, &["TUIDESK_CLOCK_SPEED"]);
 }
+
+#[test]
+fn a_business_hours_only_hook_waits_for_the_customers_morning() {
+    // Acme: connected-care enterprise in Berlin, S1 first response in 1 h on 24x7; the set's
+    // business hours are Monday-Friday 09:00-18:00 Berlin time.
+    let d = Desk::new();
+    d.add_org("Acme", "connected-care", "enterprise", "Europe/Berlin");
+    // Tuesday 2026-03-10 01:00 Berlin (00:00 UTC): due 02:00 Berlin, at risk before that.
+    d.ok_at(
+        "2026-03-10T00:00:00Z",
+        &[
+            "ticket",
+            "new",
+            "--org",
+            "Acme",
+            "--kind",
+            "technical",
+            "--severity",
+            "S1",
+            "--summary",
+            "night",
+        ],
+    );
+    let fired = d.path("fired.jsonl");
+    let config = d.path("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[hooks]\nbreached = {{ command = \"cat >> '{}'\", business_hours_only = true }}\n",
+            fired.display()
+        ),
+    )
+    .unwrap();
+    let once = |now: &str| {
+        let args = ["watch", "--once"];
+        let out = d
+            .cmd_at(now, &args)
+            .env("TUIDESK_CONFIG", &config)
+            .output()
+            .unwrap();
+        expect_success(&args, &out)
+    };
+    // 03:00 Berlin: breached an hour ago, but outside business hours: held.
+    assert_eq!(once("2026-03-10T02:00:00Z"), "");
+    assert!(read_events(&fired).is_empty());
+    // 09:00 Berlin (08:00 UTC): it fires, once, saying when the breach happened.
+    let out = once("2026-03-10T08:00:05Z");
+    assert!(
+        out.contains("breached first-response at 2026-03-10T01:00:00Z"),
+        "{out}"
+    );
+    let got = read_events(&fired);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["at"], "2026-03-10T01:00:00+00:00");
+    assert_eq!(once("2026-03-10T09:00:00Z"), "");
+}

@@ -128,9 +128,10 @@ pub fn evaluate_inputs(
     sla::evaluate(set, plan, &severity.severity, tz, &inputs.timeline, now)
 }
 
-/// The first instant at or after `at` inside the hours `metric`'s target counts for this
-/// ticket (its business calendar in the customer's zone); `at` itself on a wall clock or when
-/// no target applies. An alert held for business hours fires then.
+/// The first instant at or after `at` inside the customer's business hours for this ticket:
+/// the business calendar `metric`'s target counts in, else the policy set's business hours,
+/// in the customer's zone; `at` itself when the set has no calendar. An alert held for
+/// business hours fires then.
 pub fn first_in_hours(
     policies: &PolicyRegistry,
     inputs: &TicketSlaInputs,
@@ -151,9 +152,27 @@ pub fn first_in_hours(
         opened_local,
         &inputs.assurance,
     );
-    let clock = set
+    // The target's own business calendar; for a 24x7 target (or none) the set's business
+    // hours (`business`, else its only calendar): the customer's working day either way.
+    let target_clock = set
         .target(plan, metric, &severity.severity)
         .and_then(|target| sla::ClockRef::for_target(set, target, tz));
+    let set_hours = || {
+        let names = set.calendar_names();
+        let name = if names.contains(&"business") {
+            Some("business")
+        } else if names.len() == 1 {
+            names.first().copied()
+        } else {
+            None
+        };
+        name.and_then(|n| set.calendar(n))
+            .map(|calendar| sla::ClockRef::Business { calendar, tz })
+    };
+    let clock = match target_clock {
+        Some(c @ sla::ClockRef::Business { .. }) => Some(c),
+        _ => set_hours(),
+    };
     match clock {
         // One clock second from `at` ends one second after the first business second.
         Some(clock @ sla::ClockRef::Business { .. }) => clock
