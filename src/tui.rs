@@ -154,6 +154,16 @@ pub fn run(path: &Path, as_user: Option<&str>, clock: Arc<dyn Clock>) -> Result<
     app.clock_speed = clock.speed();
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     app.theme = theme;
+    app.notify = match config.notify.as_deref() {
+        None => crate::app::NotifyStyle::Off,
+        Some(name) => name.parse().map_err(|e| {
+            let file = config_path
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            anyhow!("{file}: notify: {e}")
+        })?,
+    };
 
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -413,6 +423,10 @@ fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) -> Res
     if app.ring_bell {
         app.ring_bell = false;
         let _ = terminal.backend_mut().write_all(b"\x07");
+    }
+    for seq in app.notifications.drain(..) {
+        // Built by app::notify::sequence: the customer text in it is already inert.
+        let _ = terminal.backend_mut().write_all(seq.as_bytes());
     }
     if let Some(text) = app.clipboard.take() {
         // OSC 52: the terminal (even across SSH and, with set-clipboard, tmux) sets its

@@ -4,6 +4,7 @@
 
 mod forms;
 pub mod keymap;
+mod notify;
 mod orders;
 mod templates;
 mod theme_choice;
@@ -17,6 +18,7 @@ use ratatui_textarea::TextArea;
 
 pub use forms::{FormField, NewTicketForm};
 pub use keymap::{ACTIONS, Action, Keymap};
+pub use notify::NotifyStyle;
 pub use orders::{
     NewOrderForm, OrderField, OrdersState, RateField, RateForm, ReportState, View,
     order_deadline_text, order_row_state, order_subject,
@@ -429,6 +431,10 @@ pub struct App {
     pub bell_enabled: bool,
     /// Set when the terminal bell should ring on the next draw.
     pub ring_bell: bool,
+    /// Desktop notifications through the terminal (OSC 9 / 777), off by default.
+    pub notify: NotifyStyle,
+    /// Notifications to send on the next draw, as escape sequences ready to write.
+    pub notifications: Vec<String>,
     pub no_color: bool,
     /// The palette (`NO_COLOR` wins over it).
     pub theme: ThemeChoice,
@@ -501,6 +507,8 @@ impl App {
             header_flash_until: None,
             bell_enabled: true,
             ring_bell: false,
+            notify: NotifyStyle::Off,
+            notifications: Vec::new(),
             no_color: false,
             theme: ThemeChoice::Dark,
             now,
@@ -1959,6 +1967,20 @@ impl App {
             self.breached_seen.insert(id);
             // Only a breach that happened while we watched (not one found on load) flashes.
             if due.is_some_and(|d| now - d <= Duration::seconds(2)) {
+                if let Some(t) = self
+                    .queue
+                    .tickets
+                    .iter()
+                    .chain(self.sla_items.iter().map(|i| &i.ticket))
+                    .find(|t| t.id == id)
+                {
+                    let body = format!(
+                        "#{} breached · {} {} · {}",
+                        t.id, t.severity, t.org, t.summary
+                    );
+                    self.notifications
+                        .extend(notify::sequence(self.notify, "tuidesk", &body));
+                }
                 self.flash_until
                     .insert(id, now + Duration::seconds(FLASH_SECONDS));
                 self.header_flash_until = Some(now + Duration::seconds(FLASH_SECONDS));

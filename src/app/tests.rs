@@ -646,6 +646,33 @@ fn old_breaches_found_on_load_do_not_ring() {
 }
 
 #[test]
+fn a_breach_while_watching_sends_a_terminal_notification_only_when_asked() {
+    let mut a = app();
+    load(&mut a, vec![ticket(1, "soon \u{1b}]0;x\u{7}", Some(2))]);
+    a.tick(now() + Duration::seconds(3));
+    assert!(a.notifications.is_empty(), "off by default");
+
+    let mut a = app();
+    a.notify = NotifyStyle::Osc9;
+    load(&mut a, vec![ticket(1, "soon \u{1b}]0;x\u{7}", Some(2))]);
+    a.tick(now() + Duration::seconds(3));
+    assert_eq!(a.notifications.len(), 1);
+    let seq = &a.notifications[0];
+    assert!(
+        seq.starts_with("\x1b]9;tuidesk: #1 breached · S2 Acme · soon"),
+        "{seq:?}"
+    );
+    assert_eq!(
+        seq.matches('\x07').count(),
+        1,
+        "the summary cannot end it early"
+    );
+    a.notifications.clear();
+    a.tick(now() + Duration::seconds(4));
+    assert!(a.notifications.is_empty(), "once per breach");
+}
+
+#[test]
 fn bell_can_be_switched_off() {
     let mut a = app();
     a.bell_enabled = false;

@@ -20,6 +20,9 @@ pub struct Config {
     /// The screen's palette: `dark` (default), `light` or `high-contrast`; checked by the TUI,
     /// which names this file on a mistake. `TUIDESK_THEME` overrides it.
     pub theme: Option<String>,
+    /// Desktop notifications through the terminal on a breach: `off` (default), `osc9`,
+    /// `osc777`; checked by the TUI.
+    pub notify: Option<String>,
     /// `[mail]`: how replies leave and how much of received mail is kept.
     #[serde(default)]
     pub mail: MailConfig,
