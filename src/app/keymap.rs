@@ -45,6 +45,8 @@ pub enum Action {
     Help,
     Palette,
     Refresh,
+    Mark,
+    MarkRange,
     Quit,
 }
 
@@ -288,6 +290,20 @@ pub const ACTIONS: &[ActionInfo] = &[
         description: "Command palette",
         default_keys: &[":"],
         footer: Some("cmd"),
+    },
+    ActionInfo {
+        action: Action::Mark,
+        name: "mark",
+        description: "Mark the ticket for a bulk change (again: unmark); a, t, e then change every marked one",
+        default_keys: &["space"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::MarkRange,
+        name: "mark-range",
+        description: "Mark every ticket from the last marked one to this one",
+        default_keys: &["V"],
+        footer: None,
     },
     ActionInfo {
         action: Action::Refresh,

@@ -2,6 +2,7 @@
 //! for the database thread come out. No terminal and no SQL here, so every behaviour is
 //! testable by driving actions.
 
+mod bulk;
 mod forms;
 pub mod keymap;
 mod notify;
@@ -16,6 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
+pub use bulk::{BulkConfirm, BulkProgress};
 pub use forms::{FormField, NewTicketForm};
 pub use keymap::{ACTIONS, Action, Keymap};
 pub use notify::NotifyStyle;
@@ -276,6 +278,9 @@ pub fn met_late_label(t: &Ticket) -> Option<String> {
 pub enum PickPurpose {
     Status(i64, i64),
     Severity(i64, i64),
+    /// Every marked ticket (`space`/`V`), after a confirmation.
+    BulkStatus,
+    BulkSeverity,
     Filter,
     CompleteOrder(i64),
 }
@@ -324,6 +329,8 @@ pub struct AssignForm {
     /// Set after Enter on a name never seen before: Enter again assigns anyway.
     pub confirm_unknown: bool,
     pub notice: Option<String>,
+    /// Assigns every marked ticket (after a confirmation) instead of `ticket_id`.
+    pub bulk: bool,
 }
 
 impl AssignForm {
@@ -375,6 +382,8 @@ pub enum Mode {
         selected: usize,
     },
     Pick(Picker),
+    /// `y` applies a change to every marked ticket.
+    ConfirmBulk(Box<BulkConfirm>),
     /// The canned-reply picker over the editor (`Ctrl-T`).
     Templates(Box<TemplatePicker>),
     Assign(Box<AssignForm>),
@@ -438,6 +447,11 @@ pub struct App {
     pub no_color: bool,
     /// The palette (`NO_COLOR` wins over it).
     pub theme: ThemeChoice,
+    /// Tickets marked for a bulk change: id → the version they were seen at.
+    pub marks: std::collections::BTreeMap<i64, i64>,
+    mark_anchor: Option<i64>,
+    /// The bulk change on its way, if one is.
+    pub bulk: Option<BulkProgress>,
     pub now: DateTime<Utc>,
     pub quit: bool,
     /// Set when something on screen changed and a redraw is due.
@@ -511,6 +525,9 @@ impl App {
             notifications: Vec::new(),
             no_color: false,
             theme: ThemeChoice::Dark,
+            marks: Default::default(),
+            mark_anchor: None,
+            bulk: None,
             now,
             quit: false,
             dirty: true,
@@ -759,6 +776,7 @@ impl App {
             Mode::Assign(form) => self.assign_key(form, key),
             Mode::Editor(editor) => self.editor_key(editor, key),
             Mode::Templates(picker) => self.template_key(picker, key),
+            Mode::ConfirmBulk(c) => self.confirm_bulk_key(&c, key),
             Mode::NewTicket(form) => self.form_key(form, key),
             Mode::NewOrder(form) => self.order_form_key(form, key),
             Mode::RateOrder(form) => self.rate_form_key(form, key),
@@ -814,6 +832,9 @@ impl App {
                     return Vec::new();
                 }
                 let change = TicketChange::Assign(if unassign { None } else { Some(who) });
+                if form.bulk {
+                    return self.bulk_confirm(change);
+                }
                 self.pending_writes += 1;
                 vec![Request::Change {
                     id: form.ticket_id,
@@ -981,7 +1002,10 @@ impl App {
                     .unwrap_or_default()
             }
             Action::Back => {
-                if self.focus != Pane::Queue {
+                if !self.marks.is_empty() {
+                    self.clear_marks();
+                    Vec::new()
+                } else if self.focus != Pane::Queue {
                     self.set_focus(Pane::Queue)
                 } else if self.queue.search.is_some() {
                     self.clear_search()
@@ -1060,6 +1084,14 @@ impl App {
                 self.pending_writes += reqs.len();
                 reqs
             }
+            Action::Mark if self.view == View::Tickets => self.toggle_mark(),
+            Action::MarkRange if self.view == View::Tickets => self.mark_range(),
+            Action::Mark | Action::MarkRange => Vec::new(),
+            Action::Assign | Action::ChangeStatus | Action::ChangeSeverity
+                if !self.marks.is_empty() && self.view == View::Tickets =>
+            {
+                self.bulk_begin(action)
+            }
             Action::Assign => {
                 if let Some(t) = self.current_ticket().cloned() {
                     self.mode = Mode::Assign(Box::new(AssignForm {
@@ -1069,6 +1101,7 @@ impl App {
                         input: t.assignee.clone().unwrap_or_default(),
                         confirm_unknown: false,
                         notice: None,
+                        bulk: false,
                     }));
                     return vec![Request::Engineers];
                 }
@@ -1271,7 +1304,7 @@ impl App {
         }
     }
 
-    fn no_ticket_message(&mut self) {
+    pub(super) fn no_ticket_message(&mut self) {
         let msg = match self.opening {
             Some(id) if self.focus != Pane::Queue => format!("#{id} is still loading; try again"),
             _ => "no ticket selected".to_string(),
@@ -1279,7 +1312,7 @@ impl App {
         self.set_message(msg, true);
     }
 
-    fn navigate(&mut self, action: Action) -> Vec<Request> {
+    pub(super) fn navigate(&mut self, action: Action) -> Vec<Request> {
         if self.focus == Pane::Detail {
             self.detail_scroll = match action {
                 Action::MoveDown => self.detail_scroll.saturating_add(1),
@@ -1379,6 +1412,14 @@ impl App {
                     expected: version,
                 }]
             }
+            PickPurpose::BulkStatus => match value.parse::<Status>() {
+                Ok(s) => self.bulk_confirm(TicketChange::Status(s)),
+                Err(e) => {
+                    self.set_message(e, true);
+                    Vec::new()
+                }
+            },
+            PickPurpose::BulkSeverity => self.bulk_confirm(TicketChange::Severity(value)),
             PickPurpose::CompleteOrder(id) => vec![Request::CompleteOrder {
                 id,
                 attach_report: value == "complete+report",
@@ -1752,6 +1793,9 @@ impl App {
                 ticket_id,
                 fresh,
             } => {
+                if let Some(out) = self.bulk_answer(ticket_id, None) {
+                    return out;
+                }
                 self.pending_writes = self.pending_writes.saturating_sub(1);
                 // A sent reply or note closes its editor; a created ticket closes the form.
                 if let Mode::Editor(e) = &self.mode {
@@ -1812,6 +1856,9 @@ impl App {
                 conflict,
                 ticket_id,
             } => {
+                if let Some(out) = self.bulk_answer(ticket_id, Some(&message)) {
+                    return out;
+                }
                 self.pending_writes = self.pending_writes.saturating_sub(1);
                 if ticket_id.is_some() && self.opening == ticket_id {
                     // The ticket asked for does not exist (or failed to load).
@@ -2095,6 +2142,7 @@ impl App {
                 fixed(&[("↑/↓", "choose"), ("Enter", "run"), ("Esc", "cancel")])
             }
             Mode::Pick(_) => fixed(&[("↑/↓", "choose"), ("Enter", "apply"), ("Esc", "cancel")]),
+            Mode::ConfirmBulk(_) => fixed(&[("y", "apply to all marked"), ("any key", "cancel")]),
             Mode::Assign(_) => fixed(&[
                 ("Tab", "complete"),
                 ("Enter", "assign"),
@@ -2206,6 +2254,8 @@ pub fn edit_line(input: &mut String, key: &KeyEvent) {
     }
 }
 
+#[cfg(test)]
+mod bulk_tests;
 #[cfg(test)]
 pub(crate) mod order_tests;
 #[cfg(test)]

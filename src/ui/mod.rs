@@ -117,6 +117,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Help { scroll } => draw_help(frame, app, &theme, *scroll),
         Mode::Palette { input, selected } => draw_palette(frame, app, &theme, input, *selected),
         Mode::Pick(p) => draw_picker(frame, &theme, p),
+        Mode::ConfirmBulk(c) => draw_confirm_bulk(frame, &theme, c),
         Mode::Editor(e) => draw_editor(frame, app, &theme, e),
         Mode::Templates(p) => templates::draw_template_picker(frame, app, &theme, p),
         Mode::NewTicket(form) => draw_form(frame, app, &theme, form),
@@ -414,7 +415,12 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     } else {
         format!(" · {} total", q.total)
     };
-    let title = format!(" Queue · {what}{position} ");
+    let marked = if app.marks.is_empty() {
+        String::new()
+    } else {
+        format!(" · {} marked", app.marks.len())
+    };
+    let title = format!(" Queue · {what}{position}{marked} ");
     let block = pane_block(title, app.focus == Pane::Queue, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -479,7 +485,15 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                     if selected { "▶" } else { " " },
                     theme.symbol(state)
                 ),
-                fit_to_width(&t.id.to_string(), id_w),
+                // `*` marks a ticket for a bulk change (ASCII: one column in every locale).
+                fit_to_width(
+                    &if app.marks.contains_key(&t.id) {
+                        format!("*{}", t.id)
+                    } else {
+                        t.id.to_string()
+                    },
+                    id_w,
+                ),
                 fit_to_width(&sanitize_line(t.handled_severity()), sev_w),
                 fit_to_width(&sanitize_line(&t.org), org_w),
                 fit_to_width(&sanitize_line(&t.summary), summary_w),
@@ -1082,6 +1096,44 @@ fn draw_palette(frame: &mut Frame, _app: &App, theme: &Theme, input: &str, selec
         &[],
         None,
     );
+}
+
+/// One question before a change touches every marked ticket.
+fn draw_confirm_bulk(frame: &mut Frame, theme: &Theme, c: &crate::app::BulkConfirm) {
+    let question = sanitize_line(&c.describe());
+    let ids: Vec<String> = c.tickets.keys().map(|id| format!("#{id}")).collect();
+    let area = frame.area();
+    let width = (display_width(&question).max(44) as u16 + 4).min(area.width);
+    let inner_w = width.saturating_sub(2) as usize;
+    let lines = vec![
+        Line::raw(fit_to_width(&question, inner_w)),
+        Line::styled(fit_to_width(&ids.join(" "), inner_w), theme.dim()),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(" y ", theme.key()),
+            Span::raw(" apply to each"),
+        ]),
+        Line::styled(
+            fit_to_width(
+                "one audited change per ticket; any other key cancels",
+                inner_w,
+            ),
+            theme.dim(),
+        ),
+    ];
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = Rect::new(
+        area.x + (area.width.saturating_sub(width)) / 2,
+        area.y + (area.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    );
+    clear_popup(frame, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Bulk change ")
+        .border_style(theme.focus_border());
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 fn draw_picker(frame: &mut Frame, theme: &Theme, p: &crate::app::Picker) {
