@@ -495,6 +495,16 @@ pub enum TicketCommand {
     Reply(BodyArgs),
     /// Internal note (never shown to the customer)
     Note(BodyArgs),
+    /// Write a file attached to the ticket to PATH (`--out -` for standard output)
+    Attachment {
+        /// The ticket's number
+        id: i64,
+        /// The file's name as `ticket show` lists it (the newest of that name), or `#N`
+        name: String,
+        /// Where to write it: a new file, or `-` for standard output
+        #[arg(long, value_name = "PATH")]
+        out: String,
+    },
     /// Change status (`pending` pauses the SLA clock while waiting on the customer)
     Status {
         /// The ticket's number
@@ -623,6 +633,9 @@ pub struct BodyArgs {
     /// Read the body from PATH (`-` for standard input)
     #[arg(long, value_name = "PATH")]
     pub body_file: Option<String>,
+    /// Attach a file (repeatable; a mailed reply carries at most one)
+    #[arg(long, value_name = "PATH")]
+    pub attach: Vec<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

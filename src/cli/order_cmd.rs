@@ -124,23 +124,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
             let now = now()?;
             let mut files: Vec<(String, Vec<u8>)> = Vec::new();
             for path in &attach {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .ok_or_else(|| anyhow!("{} is not a file", path.display()))?;
-                let meta = std::fs::metadata(path)
-                    .with_context(|| format!("reading attachment {}", path.display()))?;
-                if meta.len() > crate::store::MAX_ATTACHMENT_BYTES as u64 {
-                    bail!(
-                        "attachment {} is {} bytes; at most {} bytes are stored with an order",
-                        path.display(),
-                        meta.len(),
-                        crate::store::MAX_ATTACHMENT_BYTES
-                    );
-                }
-                let data = std::fs::read(path)
-                    .with_context(|| format!("reading attachment {}", path.display()))?;
-                files.push((name, data));
+                files.push(super::read_attachment(path, "an order")?);
             }
             if attach_report {
                 files.extend(store.report_attachments(id, now)?);

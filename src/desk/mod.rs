@@ -14,6 +14,7 @@ mod sla;
 mod tickets;
 mod transfer;
 mod watch;
+pub use tickets::NewAttachment;
 pub use watch::{WatchAlert, WatchScan};
 
 use std::ops::{Deref, DerefMut};
