@@ -177,6 +177,41 @@ fn reply_templates(store: &Desk) -> Result<Vec<crate::reply_template::ReplyTempl
     Ok(all)
 }
 
+/// Writes an attachment to a new file (never over an existing one); says how it went.
+fn save_attachment(store: &Desk, id: i64, path: &str) -> Response {
+    let target = match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
+        _ => std::path::PathBuf::from(path),
+    };
+    let shown = crate::text::sanitize_line(&target.display().to_string());
+    let result = store
+        .attachment(id)
+        .map_err(|e| e.to_string())
+        .and_then(|(name, data)| {
+            crate::files::write_new_file(&target, &data)
+                .map(|()| (name, data.len()))
+                .map_err(|e| match e.kind() {
+                    std::io::ErrorKind::AlreadyExists => {
+                        format!("{shown} already exists; type another path")
+                    }
+                    _ => format!("could not write {shown}: {e}"),
+                })
+        });
+    match result {
+        Ok((name, n)) => Response::Notice {
+            message: format!(
+                "saved {} ({n} bytes) to {shown}",
+                crate::text::sanitize_line(&name)
+            ),
+            error: false,
+        },
+        Err(message) => Response::Notice {
+            message,
+            error: true,
+        },
+    }
+}
+
 fn handle(
     store: &mut Desk,
     actor: &Actor,
@@ -462,6 +497,7 @@ fn handle(
             .map(Response::Engineers)
             .map_err(|e| failed(e, None)),
         Request::ReplyTemplates => Ok(Response::ReplyTemplates(reply_templates(store))),
+        Request::SaveAttachment { id, path } => Ok(save_attachment(store, id, &path)),
         Request::Report(month) => store
             .monthly_report(month, None, now)
             .map(|r| Response::Report(Box::new(r)))
@@ -500,4 +536,71 @@ fn written(
         ticket_id: Some(id),
         fresh,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_attachment_is_saved_to_a_new_file_and_never_over_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let policies = Arc::new(crate::config::policies::builtin().unwrap());
+        let mut desk = Desk::open(&dir.path().join("d.db"), policies).unwrap();
+        let actor = Actor {
+            name: "alice".into(),
+            via_as: false,
+            os: None,
+        };
+        let now = chrono::Utc::now();
+        desk.add_org("Acme", "connected-care", "enterprise", "UTC", &actor, now)
+            .unwrap();
+        let t = desk
+            .create_ticket(
+                &crate::store::NewTicket {
+                    org: "Acme".into(),
+                    kind: Some(crate::domain::TicketKind::Technical),
+                    severity: "S2".into(),
+                    summary: "s".into(),
+                    ..Default::default()
+                },
+                &actor,
+                now,
+            )
+            .unwrap();
+        let file = crate::desk::NewAttachment {
+            name: "trace.log".into(),
+            content_type: "text/plain".into(),
+            data: b"line\n".to_vec(),
+        };
+        let e = desk
+            .add_entry_with(
+                t.id,
+                EntryKind::Note,
+                AuthorRole::Engineer,
+                "n",
+                &[file],
+                &actor,
+                now,
+            )
+            .unwrap();
+        let id = desk.ticket_mail(t.id).unwrap()[0].attachments[0].id;
+        assert_eq!(desk.ticket_mail(t.id).unwrap()[0].entry_id, e.id);
+        let target = dir.path().join("out.log");
+        let path = target.to_str().unwrap();
+        let Response::Notice { message, error } = save_attachment(&desk, id, path) else {
+            panic!()
+        };
+        assert!(
+            !error && message.contains("saved trace.log (5 bytes)"),
+            "{message}"
+        );
+        assert_eq!(std::fs::read(&target).unwrap(), b"line\n");
+        std::fs::write(&target, "mine").unwrap();
+        let Response::Notice { message, error } = save_attachment(&desk, id, path) else {
+            panic!()
+        };
+        assert!(error && message.contains("already exists"), "{message}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine");
+    }
 }

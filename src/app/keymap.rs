@@ -47,6 +47,7 @@ pub enum Action {
     Refresh,
     Mark,
     MarkRange,
+    SaveAttachment,
     Quit,
 }
 
@@ -290,6 +291,13 @@ pub const ACTIONS: &[ActionInfo] = &[
         description: "Command palette",
         default_keys: &[":"],
         footer: Some("cmd"),
+    },
+    ActionInfo {
+        action: Action::SaveAttachment,
+        name: "save-attachment",
+        description: "Save one of the ticket's attachments to a file",
+        default_keys: &["w"],
+        footer: None,
     },
     ActionInfo {
         action: Action::Mark,

@@ -7,6 +7,7 @@ mod forms;
 pub mod keymap;
 mod notify;
 mod orders;
+mod save_attachment;
 mod templates;
 mod theme_choice;
 
@@ -25,6 +26,7 @@ pub use orders::{
     NewOrderForm, OrderField, OrdersState, RateField, RateForm, ReportState, View,
     order_deadline_text, order_row_state, order_subject,
 };
+pub use save_attachment::SaveAttachmentForm;
 pub use templates::TemplatePicker;
 pub use theme_choice::ThemeChoice;
 
@@ -124,6 +126,11 @@ pub enum Request {
     Engineers,
     /// The canned replies (the engineer's files and the team's shared set).
     ReplyTemplates,
+    /// Write attachment `id` to a new file at `path` (`~/` is the home directory).
+    SaveAttachment {
+        id: i64,
+        path: String,
+    },
 }
 
 /// One of the most urgent running targets, with what the SLA engine needs to recompute it
@@ -180,6 +187,11 @@ pub enum Response {
     Report(Box<crate::report::MonthlyReport>),
     Engineers(Vec<String>),
     ReplyTemplates(Result<Vec<crate::reply_template::ReplyTemplate>, String>),
+    /// Something to tell the user that changed nothing on screen (a saved file).
+    Notice {
+        message: String,
+        error: bool,
+    },
     /// A write succeeded; `fresh` is the written ticket as it is now (its Detail and the
     /// actor's drafts), so the app shows it without asking again.
     Written {
@@ -384,6 +396,8 @@ pub enum Mode {
     Pick(Picker),
     /// `y` applies a change to every marked ticket.
     ConfirmBulk(Box<BulkConfirm>),
+    /// `w` in Detail: save one of the ticket's attachments to a file.
+    SaveAttachment(Box<SaveAttachmentForm>),
     /// The canned-reply picker over the editor (`Ctrl-T`).
     Templates(Box<TemplatePicker>),
     Assign(Box<AssignForm>),
@@ -777,6 +791,7 @@ impl App {
             Mode::Editor(editor) => self.editor_key(editor, key),
             Mode::Templates(picker) => self.template_key(picker, key),
             Mode::ConfirmBulk(c) => self.confirm_bulk_key(&c, key),
+            Mode::SaveAttachment(f) => self.save_attachment_key(f, key),
             Mode::NewTicket(form) => self.form_key(form, key),
             Mode::NewOrder(form) => self.order_form_key(form, key),
             Mode::RateOrder(form) => self.rate_form_key(form, key),
@@ -1084,6 +1099,8 @@ impl App {
                 self.pending_writes += reqs.len();
                 reqs
             }
+            Action::SaveAttachment if self.view == View::Tickets => self.begin_save_attachment(),
+            Action::SaveAttachment => Vec::new(),
             Action::Mark if self.view == View::Tickets => self.toggle_mark(),
             Action::MarkRange if self.view == View::Tickets => self.mark_range(),
             Action::Mark | Action::MarkRange => Vec::new(),
@@ -1788,6 +1805,10 @@ impl App {
                 Vec::new()
             }
             Response::ReplyTemplates(result) => self.templates_arrived(result),
+            Response::Notice { message, error } => {
+                self.set_message(message, error);
+                Vec::new()
+            }
             Response::Written {
                 message,
                 ticket_id,
@@ -2143,6 +2164,9 @@ impl App {
             }
             Mode::Pick(_) => fixed(&[("↑/↓", "choose"), ("Enter", "apply"), ("Esc", "cancel")]),
             Mode::ConfirmBulk(_) => fixed(&[("y", "apply to all marked"), ("any key", "cancel")]),
+            Mode::SaveAttachment(_) => {
+                fixed(&[("Tab", "next file"), ("Enter", "save"), ("Esc", "cancel")])
+            }
             Mode::Assign(_) => fixed(&[
                 ("Tab", "complete"),
                 ("Enter", "assign"),

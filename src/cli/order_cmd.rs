@@ -1,7 +1,6 @@
 //! `tuidesk order …` and `tuidesk report monthly`.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -344,27 +343,13 @@ pub(super) fn write_out(out: &str, data: &[u8]) -> Result<()> {
         return Ok(());
     }
     let path = Path::new(out);
-    // Create the target itself, refusing an existing file in the same step (no
-    // check-then-write race, and no temporary name that could clobber another file);
-    // a failed write removes the half file.
-    let mut file = match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-    {
-        Ok(f) => f,
+    match crate::files::write_new_file(path, data) {
+        Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
             "{} already exists; choose another --out path",
             path.display()
         ),
-        Err(e) => {
-            return Err(e).with_context(|| format!("creating {}", path.display()));
-        }
-    };
-    if let Err(e) = file.write_all(data).and_then(|_| file.sync_all()) {
-        drop(file);
-        let _ = std::fs::remove_file(path);
-        return Err(e).with_context(|| format!("writing {}", path.display()));
+        Err(e) => return Err(e).with_context(|| format!("writing {}", path.display())),
     }
     note!("wrote {} bytes to {}", data.len(), path.display());
     Ok(())

@@ -118,6 +118,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Palette { input, selected } => draw_palette(frame, app, &theme, input, *selected),
         Mode::Pick(p) => draw_picker(frame, &theme, p),
         Mode::ConfirmBulk(c) => draw_confirm_bulk(frame, &theme, c),
+        Mode::SaveAttachment(f) => draw_save_attachment(frame, &theme, f),
         Mode::Editor(e) => draw_editor(frame, app, &theme, e),
         Mode::Templates(p) => templates::draw_template_picker(frame, app, &theme, p),
         Mode::NewTicket(form) => draw_form(frame, app, &theme, form),
@@ -1096,6 +1097,42 @@ fn draw_palette(frame: &mut Frame, _app: &App, theme: &Theme, input: &str, selec
         &[],
         None,
     );
+}
+
+/// Which attachment to save and where (`w` in Detail).
+fn draw_save_attachment(frame: &mut Frame, theme: &Theme, f: &crate::app::SaveAttachmentForm) {
+    let area = centered(frame.area(), 60, 50);
+    clear_popup(frame, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" Save an attachment of #{} ", f.ticket_id))
+        .border_style(theme.focus_border());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let mut lines: Vec<Line> = vec![Line::from(vec![
+        Span::styled("save to ", theme.dim()),
+        Span::raw(fit_to_width(&sanitize_line(&f.path), w.saturating_sub(8))),
+    ])];
+    lines.push(Line::raw(""));
+    let room = (inner.height as usize).saturating_sub(2).max(1);
+    let start = f.selected.saturating_sub(room - 1);
+    for (i, (_, name, stored)) in f.files.iter().enumerate().skip(start).take(room) {
+        let label = if *stored {
+            sanitize_line(name)
+        } else {
+            format!("{} (not kept: over the size limit)", sanitize_line(name))
+        };
+        let text = fit_to_width(&label, w);
+        lines.push(if i == f.selected {
+            Line::styled(text, theme.selected())
+        } else if *stored {
+            Line::raw(text)
+        } else {
+            Line::styled(text, theme.dim())
+        });
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// One question before a change touches every marked ticket.
