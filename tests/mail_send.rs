@@ -8,84 +8,14 @@
 //! saying they did not run, never pass silently.
 
 mod common;
+#[path = "support/smtp.rs"]
+mod smtp;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 
 use common::{Desk, NOW};
 use serde_json::Value;
-
-struct Smtp {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-impl Smtp {
-    fn start(dir: &Path, args: &[&str]) -> Option<Smtp> {
-        let check = Command::new("python3")
-            .args(["-c", "import aiosmtpd"])
-            .output();
-        if !check.as_ref().is_ok_and(|o| o.status.success()) {
-            let need =
-                "these tests need Python's aiosmtpd: pip install aiosmtpd (.ci/run installs it)";
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "{need}");
-            eprintln!("note: mail sending tests did not run: {need}");
-            return None;
-        }
-        let out = dir.join("smtp");
-        std::fs::create_dir_all(&out).unwrap();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_server.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .arg(&out)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .strip_prefix("READY ")
-            .unwrap_or_else(|| panic!("the SMTP server did not start: {line:?}"))
-            .parse()
-            .unwrap();
-        Some(Smtp {
-            child,
-            port,
-            dir: out,
-        })
-    }
-
-    fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    /// The messages received so far, in order.
-    fn received(&self) -> Vec<Vec<u8>> {
-        let mut v = Vec::new();
-        for i in 1.. {
-            match std::fs::read(self.dir.join(format!("{i}.eml"))) {
-                Ok(b) => v.push(b),
-                Err(_) => break,
-            }
-        }
-        v
-    }
-}
-
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use smtp::Smtp;
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(
