@@ -81,6 +81,12 @@ pub fn database_thread(
     cancel: Arc<SearchCancel>,
 ) {
     let mut last_version = store.change_token().ok();
+    // The newest customer message seen: only later ones are news.
+    let mut customer_mark = store
+        .customer_entries_after(0, 1)
+        .ok()
+        .and_then(|v| v.first().map(|e| e.entry_id))
+        .unwrap_or(0);
     let mut generation: u64 = 0;
     let mut counts = CountCache {
         filter: None,
@@ -96,6 +102,14 @@ pub fn database_thread(
                 {
                     last_version = v;
                     generation += 1;
+                    if let Ok(news) = store.customer_entries_after(customer_mark, 100)
+                        && let Some(newest) = news.first()
+                    {
+                        customer_mark = newest.entry_id;
+                        if responses.send(Response::CustomerWrote(news)).is_err() {
+                            return;
+                        }
+                    }
                     if responses.send(Response::ExternalChange).is_err() {
                         return;
                     }

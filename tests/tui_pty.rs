@@ -1137,3 +1137,43 @@ fn mail_delivered_appears_live_and_a_reply_from_the_tui_is_mailed() {
         v.pane("Detail").contains("mail sent")
     });
 }
+
+#[test]
+fn a_customer_answer_on_my_ticket_flashes_and_shows_live() {
+    let desk = Desk::new();
+    desk.cli(&["org", "contact", "acme", "--add", "@acme.example"], None);
+    let first = "From: li.na@acme.example\r\nSubject: VPN drops\r\n\
+        Message-ID: <flash-1@acme.example>\r\n\r\nevery ten minutes\r\n";
+    desk.cli_stdin(&["mail", "deliver"], first.as_bytes(), &[]);
+    desk.ticket("general", "Someone else's", "-", None);
+    let mut tui = desk.tui(120, 40);
+    tui.wait_for("the mailed ticket in Detail", TIMEOUT, |v| {
+        v.pane("Detail").contains("every ten minutes")
+    });
+    tui.send(b":1\r");
+    tui.wait_for("ticket 1 in Detail", TIMEOUT, |v| v.contains("Detail · #1"));
+    tui.send(b"c");
+    tui.wait_for("the claim", TIMEOUT, |v| v.contains("#1 is yours"));
+    let answer = "From: li.na@acme.example\r\nSubject: Re: [#1] VPN drops\r\n\
+        Message-ID: <flash-2@acme.example>\r\n\r\nnow every minute\r\n";
+    desk.cli_stdin(&["mail", "deliver"], answer.as_bytes(), &[]);
+    let delivered = Instant::now();
+    tui.wait_for(
+        "the answer in Detail and the footer naming the ticket",
+        Duration::from_secs(2),
+        |v| {
+            v.pane("Detail").contains("now every minute")
+                && v.contains("the customer answered your ticket #1")
+        },
+    );
+    eprintln!("customer answer shown after {:?}", delivered.elapsed());
+    tui.wait_for("the row to flash (red, bold, reversed)", TIMEOUT, |v| {
+        let Some((row, _)) = find_row(v.screen, &["VPN drops"]) else {
+            return false;
+        };
+        let col = find_col(v.screen, row, "VPN").unwrap_or(0);
+        v.screen
+            .cell(row, col)
+            .is_some_and(|c| is_red(c.fgcolor()) && c.bold())
+    });
+}

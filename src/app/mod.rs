@@ -187,6 +187,8 @@ pub enum Response {
         conflict: bool,
         ticket_id: Option<i64>,
     },
+    /// Customers wrote on these tickets (newest first), delivered by another process.
+    CustomerWrote(Vec<crate::store::CustomerEntry>),
     /// Another process changed the database.
     ExternalChange,
 }
@@ -1826,6 +1828,10 @@ impl App {
                 self.report.report = Some(*report);
                 Vec::new()
             }
+            Response::CustomerWrote(entries) => {
+                self.customer_wrote(&entries);
+                Vec::new()
+            }
             Response::ExternalChange => {
                 let mut out = match self.view {
                     View::Tickets => Vec::new(),
@@ -1952,6 +1958,39 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Customers answered: the rows of the user's own tickets among them flash, the bell
+    /// rings once, and the footer names them (the Detail pane reloads with the message).
+    fn customer_wrote(&mut self, entries: &[crate::store::CustomerEntry]) {
+        let mut mine: Vec<i64> = entries
+            .iter()
+            .filter(|e| e.assignee.as_deref() == Some(self.me.as_str()))
+            .map(|e| e.ticket_id)
+            .collect();
+        mine.sort_unstable();
+        mine.dedup();
+        if mine.is_empty() {
+            return;
+        }
+        for id in &mine {
+            self.flash_until
+                .insert(*id, self.now + Duration::seconds(FLASH_SECONDS));
+        }
+        if self.bell_enabled {
+            self.ring_bell = true;
+        }
+        let list = mine
+            .iter()
+            .map(|id| format!("#{id}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let what = if mine.len() == 1 {
+            format!("the customer answered your ticket {list}")
+        } else {
+            format!("customers answered your tickets {list}")
+        };
+        self.set_message(what, false);
     }
 
     /// The one-second tick: timers move, breaches flash, counts refresh when one passes.

@@ -1134,3 +1134,60 @@ fn a_write_answers_with_the_fresh_row_and_one_reload_of_each_list() {
         1
     );
 }
+
+#[test]
+fn a_customer_answer_on_my_ticket_flashes_its_row_and_shows_in_detail() {
+    let mut a = app();
+    let mut mine = ticket(1, "mine", Some(600));
+    mine.assignee = Some("alice".into());
+    let mut theirs = ticket(2, "theirs", Some(900));
+    theirs.assignee = Some("bob".into());
+    load(
+        &mut a,
+        vec![mine.clone(), theirs, ticket(3, "nobody's", Some(1200))],
+    );
+    a.handle_response(detail_of(&mine));
+    let entry = |entry_id, ticket_id: i64, who: Option<&str>| crate::store::CustomerEntry {
+        entry_id,
+        ticket_id,
+        assignee: who.map(str::to_string),
+    };
+    // Someone else's and an unassigned ticket: nothing flashes, no bell.
+    a.handle_response(Response::CustomerWrote(vec![
+        entry(8, 2, Some("bob")),
+        entry(7, 3, None),
+    ]));
+    assert!(!a.is_flashing(2) && !a.is_flashing(3));
+    assert!(!a.ring_bell);
+    a.handle_response(Response::CustomerWrote(vec![entry(9, 1, Some("alice"))]));
+    assert!(a.is_flashing(1));
+    assert!(!a.is_flashing(2));
+    assert!(a.ring_bell);
+    let (msg, error) = a.message.clone().expect("a message");
+    assert!(!error && msg.contains("#1") && !msg.contains("#2"), "{msg}");
+    // The change reloads the ticket shown in Detail; its answer carries the message.
+    let reqs = a.handle_response(Response::ExternalChange);
+    assert!(reqs.contains(&Request::Detail(1)), "{reqs:?}");
+    let mut detail = TicketDetail {
+        ticket: Some(mine.clone()),
+        ..Default::default()
+    };
+    detail.conversation.push(crate::domain::ConversationEntry {
+        id: 9,
+        ticket_id: 1,
+        kind: EntryKind::Reply,
+        role: AuthorRole::Customer,
+        author: "li.na@acme.example".into(),
+        body: "still broken".into(),
+        created_at: now(),
+    });
+    a.handle_response(Response::Detail(Box::new(detail), vec![]));
+    assert_eq!(
+        a.detail.as_ref().map(|d| d.conversation.len()),
+        Some(1),
+        "the customer's message is in Detail"
+    );
+    // The flash ends like a breach's.
+    a.tick(now() + Duration::seconds(20));
+    assert!(!a.is_flashing(1));
+}

@@ -204,6 +204,15 @@ pub enum OutboxPatch {
     },
 }
 
+/// A customer's message on a ticket, as the TUI's watcher sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerEntry {
+    pub entry_id: i64,
+    pub ticket_id: i64,
+    /// The ticket's assignee now.
+    pub assignee: Option<String>,
+}
+
 /// The mail side of one conversation entry, for Detail and JSON.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EntryMail {

@@ -34,6 +34,7 @@ mod desk_tickets;
 mod drafts;
 mod events;
 mod listing;
+mod mail;
 mod maintenance;
 mod orders;
 mod orgs;
@@ -137,6 +138,7 @@ macro_rules! contract_tests {
                     generated_data_loads_the_same_in_bulk_and_row_by_row,
                 ],
                 maintenance: [maintenance_when_offered_checks_and_backs_up],
+                mail: [customer_entries_after_lists_the_newest_customer_messages],
             );
         }
     };
