@@ -173,6 +173,8 @@ fn is_write(r: &Request) -> bool {
             | Request::CompleteOrder { .. }
             | Request::RejectOrder { .. }
             | Request::RateOrder { .. }
+            | Request::FileTriage { .. }
+            | Request::DiscardTriage { .. }
     )
 }
 
@@ -459,6 +461,24 @@ fn handle(
         Request::Engineers => store
             .known_engineers()
             .map(Response::Engineers)
+            .map_err(|e| failed(e, None)),
+        Request::Triage => store
+            .mail_triage(false)
+            .map(Response::Triage)
+            .map_err(|e| failed(e, None)),
+        Request::FileTriage { id, org, severity } => store
+            .file_triage(id, &org, severity.as_deref(), actor, now)
+            .map(|ticket| Response::TriageWritten {
+                message: format!("triage item {id} filed as #{ticket} under {org}"),
+                ticket: Some(ticket),
+            })
+            .map_err(|e| failed(e, None)),
+        Request::DiscardTriage { id, reason } => store
+            .discard_triage(id, &reason, actor, now)
+            .map(|()| Response::TriageWritten {
+                message: format!("triage item {id} discarded"),
+                ticket: None,
+            })
             .map_err(|e| failed(e, None)),
         Request::Report(month) => store
             .monthly_report(month, None, now)

@@ -1177,3 +1177,60 @@ fn a_customer_answer_on_my_ticket_flashes_and_shows_live() {
             .is_some_and(|c| is_red(c.fgcolor()) && c.bold())
     });
 }
+
+#[test]
+fn triage_items_are_filed_and_discarded_from_the_keyboard() {
+    let desk = Desk::new();
+    for (n, from, subject) in [
+        (1, "stranger@unknown.example", "Need a quote"),
+        (2, "bot@spam.example", "Cheap pills"),
+    ] {
+        let mail = format!(
+            "From: {from}\r\nSubject: {subject}\r\nMessage-ID: <triage-{n}@x.example>\r\n\r\nhello {n}\r\n"
+        );
+        let said = desk.cli_stdin(&["mail", "deliver"], mail.as_bytes(), &[]);
+        assert!(said.starts_with("triage item"), "{said}");
+    }
+    let mut tui = desk.tui(120, 40);
+    tui.wait_for("the panes", TIMEOUT, |t| panes_shown(t));
+    tui.send(b"m");
+    tui.wait_for("the triage inbox", TIMEOUT, |v| {
+        let p = v.pane("Triage");
+        v.contains("Triage · 2 waiting") && p.contains("Need a quote") && p.contains("Cheap pills")
+    });
+    tui.wait_for("the first message", TIMEOUT, |v| {
+        v.pane("Message").contains("hello 1")
+    });
+    tui.send(b"F");
+    tui.wait_for("the file form", TIMEOUT, |v| {
+        v.contains("File triage item 1")
+    });
+    tui.send(b"\r");
+    tui.wait_for("the item filed as a ticket", TIMEOUT, |v| {
+        v.contains("triage item 1 filed as #1 under acme") && v.contains("Triage · 1 waiting")
+    });
+    tui.send(b"D");
+    tui.wait_for("the discard prompt", TIMEOUT, |v| {
+        v.contains("Discard triage item 2")
+    });
+    tui.send(b"spam\r");
+    tui.wait_for("the inbox empty", TIMEOUT, |v| {
+        v.contains("Triage · 0 waiting") && v.contains("Nothing to triage")
+    });
+    let all: serde_json::Value =
+        serde_json::from_str(&desk.cli(&["mail", "triage", "--all", "--json"], None))
+            .expect("mail triage --json is JSON");
+    assert_eq!(all[0]["state"], "filed");
+    assert_eq!(all[0]["ticket"], 1);
+    assert_eq!(all[1]["state"], "discarded");
+    assert_eq!(all[1]["reason"], "spam");
+    let t: serde_json::Value =
+        serde_json::from_str(&desk.cli(&["ticket", "show", "1", "--json"], None))
+            .expect("ticket show --json is JSON");
+    assert_eq!(t["requester"]["address"], "stranger@unknown.example");
+    // Back to the tickets: the filed one is in the queue.
+    tui.send(b"m");
+    tui.wait_for("the queue with the filed ticket", TIMEOUT, |v| {
+        v.pane("Queue").contains("Need a quote")
+    });
+}

@@ -5,6 +5,7 @@
 mod forms;
 pub mod keymap;
 mod orders;
+mod triage;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -19,6 +20,7 @@ pub use orders::{
     NewOrderForm, OrderField, OrdersState, RateField, RateForm, ReportState, View,
     order_deadline_text, order_row_state, order_subject,
 };
+pub use triage::{FileTriageForm, TriageState};
 
 use crate::domain::{EntryKind, Order, Organization, Status, Ticket, YearMonth};
 use crate::policy::PolicyRegistry;
@@ -114,6 +116,17 @@ pub enum Request {
     Report(YearMonth),
     /// Everyone who has held or changed a ticket (for `a`'s completion).
     Engineers,
+    /// The triage inbox (items waiting).
+    Triage,
+    FileTriage {
+        id: i64,
+        org: String,
+        severity: Option<String>,
+    },
+    DiscardTriage {
+        id: i64,
+        reason: String,
+    },
 }
 
 /// One of the most urgent running targets, with what the SLA engine needs to recompute it
@@ -169,6 +182,12 @@ pub enum Response {
     },
     Report(Box<crate::report::MonthlyReport>),
     Engineers(Vec<String>),
+    Triage(Vec<crate::store::TriageItem>),
+    /// A triage item was filed (as `ticket`) or discarded.
+    TriageWritten {
+        message: String,
+        ticket: Option<i64>,
+    },
     /// A write succeeded; `fresh` is the written ticket as it is now (its Detail and the
     /// actor's drafts), so the app shows it without asking again.
     Written {
@@ -381,6 +400,11 @@ pub enum Mode {
         order_id: i64,
         input: String,
     },
+    FileTriage(Box<FileTriageForm>),
+    DiscardTriage {
+        item_id: i64,
+        input: String,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -407,6 +431,7 @@ pub struct App {
     pub view: View,
     pub orders: OrdersState,
     pub report: ReportState,
+    pub triage: TriageState,
     pub queue: QueueState,
     pub detail: Option<TicketDetail>,
     pub detail_drafts: Vec<String>,
@@ -475,6 +500,7 @@ impl App {
                 loading: false,
                 scroll: 0,
             },
+            triage: TriageState::default(),
             queue: QueueState {
                 height: 10,
                 ..Default::default()
@@ -744,6 +770,8 @@ impl App {
             Mode::NewOrder(form) => self.order_form_key(form, key),
             Mode::RateOrder(form) => self.rate_form_key(form, key),
             Mode::RejectOrder { order_id, input } => self.reject_key(order_id, input, key),
+            Mode::FileTriage(form) => self.file_triage_key(form, key),
+            Mode::DiscardTriage { item_id, input } => self.discard_triage_key(item_id, input, key),
         }
     }
 
@@ -842,7 +870,8 @@ impl App {
             }
             Mode::Search { input }
             | Mode::Palette { input, .. }
-            | Mode::RejectOrder { input, .. } => {
+            | Mode::RejectOrder { input, .. }
+            | Mode::DiscardTriage { input, .. } => {
                 one_line(input);
                 Vec::new()
             }
@@ -897,6 +926,9 @@ impl App {
     /// Runs a named action (from a key or the palette).
     pub fn perform(&mut self, action: Action) -> Vec<Request> {
         self.dirty = true;
+        if let Some(requests) = self.triage_action(action) {
+            return requests;
+        }
         if let Some(requests) = self.order_action(action) {
             return requests;
         }
@@ -1111,8 +1143,11 @@ impl App {
                 self.mode = Mode::NewTicket(Box::default());
                 vec![Request::Orgs]
             }
-            // Handled by `order_action` (views, order actions, months).
-            Action::ShowOrders
+            // Handled by `triage_action` and `order_action` (views, their actions, months).
+            Action::ShowTriage
+            | Action::FileTriage
+            | Action::DiscardTriage
+            | Action::ShowOrders
             | Action::ShowReport
             | Action::CompleteOrder
             | Action::RejectOrder
@@ -1722,6 +1757,11 @@ impl App {
                 }
                 Vec::new()
             }
+            Response::Triage(items) => {
+                self.triage_loaded(items);
+                Vec::new()
+            }
+            Response::TriageWritten { message, ticket } => self.triage_written(message, ticket),
             Response::Engineers(names) => {
                 self.known_engineers = names;
                 Vec::new()
@@ -1837,6 +1877,7 @@ impl App {
                     View::Tickets => Vec::new(),
                     View::Orders => vec![Request::Orders],
                     View::Report => vec![Request::Report(self.report.month)],
+                    View::Triage => vec![Request::Triage],
                 };
                 out.extend(self.reload_lists());
                 if let Some(id) = self
@@ -2057,6 +2098,15 @@ impl App {
                 (Action::Palette, "cmd"),
                 (Action::Quit, "quit"),
             ]),
+            Mode::Normal if self.view == View::Triage => keyed(&[
+                (Action::FileTriage, "file"),
+                (Action::DiscardTriage, "discard"),
+                (Action::ShowTriage, "tickets"),
+                (Action::ShowOrders, "orders"),
+                (Action::Help, "help"),
+                (Action::Palette, "cmd"),
+                (Action::Quit, "quit"),
+            ]),
             Mode::Normal if self.view == View::Report => keyed(&[
                 (Action::PrevMonth, "prev month"),
                 (Action::NextMonth, "next month"),
@@ -2091,6 +2141,13 @@ impl App {
                 ("Esc", "cancel"),
             ]),
             Mode::RejectOrder { .. } => fixed(&[("Enter", "reject"), ("Esc", "cancel")]),
+            Mode::FileTriage(_) => fixed(&[
+                ("Tab", "next field"),
+                ("←/→", "choose"),
+                ("Enter", "file"),
+                ("Esc", "cancel"),
+            ]),
+            Mode::DiscardTriage { .. } => fixed(&[("Enter", "discard"), ("Esc", "cancel")]),
             Mode::Help { .. } => fixed(&[("Esc", "close"), ("j/k", "scroll")]),
             Mode::Search { .. } => fixed(&[("Enter", "search"), ("Esc", "cancel")]),
             Mode::Palette { .. } => {

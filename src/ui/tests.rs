@@ -757,3 +757,36 @@ fn header_shows_the_demo_clock_speed() {
         assert!(header.contains("‼ 1 breached"), "{w}x{h}: {header}");
     }
 }
+
+// ------------------------------------------------------------------ Triage view
+
+#[test]
+fn triage_view_lists_the_inbox_and_shows_the_message_inert() {
+    let mut a = crate::app::tests::triage_app();
+    a.triage.items[0].subject.push_str(" \u{1b}[2J\u{202e}evil");
+    a.triage.items[1]
+        .body
+        .push_str("\n\u{1b}]52;c;aGk=\u{7}stolen");
+    a.triage.items[1].auto = None;
+    for (w, h, name) in [(120, 40, "triage_120x40"), (80, 24, "triage_80x24")] {
+        let buf = render(&a, w, h);
+        assert_inert(&buf);
+        let text = buffer_text(&buf);
+        assert!(text.contains("Triage · 2 waiting"), "{text}");
+        assert!(text.contains("stranger@unknown.example"), "{text}");
+        assert!(text.contains("body of Who do I ask"), "{text}");
+        assert!(
+            text.contains("F file") && text.contains("D discard"),
+            "{text}"
+        );
+        insta::assert_snapshot!(name, text);
+    }
+    a.handle_key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Char('F'),
+    ));
+    let buf = render(&a, 100, 30);
+    let text = buffer_text(&buf);
+    assert!(text.contains("File triage item 1"), "{text}");
+    assert!(text.contains("Acme") && text.contains("as the subject and the policy say"));
+    insta::assert_snapshot!("triage_file_100x30", text);
+}
