@@ -163,7 +163,7 @@ fn popup_block<'a>(title: String, theme: &Theme) -> Block<'a> {
 }
 
 pub(super) fn draw_file_form(frame: &mut Frame, app: &App, theme: &Theme, form: &FileTriageForm) {
-    let area = centered(frame.area(), 80, 40);
+    let area = centered(frame.area(), 90, 40);
     super::clear_popup(frame, area);
     let block = popup_block(
         format!(
