@@ -411,7 +411,9 @@ fn order_forms_render() {
 }
 
 fn report_app() -> App {
-    use crate::report::{ReportOrg, ReportTicket, build_org_report};
+    use crate::report::{
+        ReportOrg, ReportTicket, TargetVerdicts, Verdict, build_org_report_judged,
+    };
     let mut a = app();
     a.handle_key(crossterm::event::KeyEvent::from(
         crossterm::event::KeyCode::Char('R'),
@@ -437,7 +439,25 @@ fn report_app() -> App {
             }
         })
         .collect();
-    let org = build_org_report(
+    // Next response: every fourth ticket breached (75%); resolution: all met.
+    let judged = tickets
+        .iter()
+        .map(|t| {
+            let nr = if t.id % 4 == 0 {
+                Verdict::Breached
+            } else {
+                Verdict::Met
+            };
+            (
+                t.id,
+                TargetVerdicts {
+                    next_response: nr,
+                    resolution: Verdict::Met,
+                },
+            )
+        })
+        .collect();
+    let org = build_org_report_judged(
         &ReportOrg {
             name: "北京长河智慧医疗科技有限公司",
             plan: "enterprise",
@@ -447,6 +467,7 @@ fn report_app() -> App {
         },
         month,
         &tickets,
+        &judged,
         now(),
     );
     a.handle_response(Response::Report(Box::new(
@@ -467,6 +488,14 @@ fn report_view_draws_the_table_and_both_charts() {
     );
     assert!(text.contains("Attainment % per day"), "{text}");
     assert!(text.contains("北京长河智慧医疗科技有限公司"));
+    let org_row = text
+        .lines()
+        .find(|l| l.contains("北京长河") && l.contains("enterprise"))
+        .unwrap_or_default();
+    assert!(
+        text.contains("NEXT  RESOL") && org_row.trim_end_matches('│').ends_with("75%   100%"),
+        "next-response and resolution attainment: {org_row}\n{text}"
+    );
     assert!(text.contains("enterprise/urgent"), "{text}");
     assert!(
         !text.contains("SLA ·"),
