@@ -83,9 +83,8 @@ pub fn database_thread(
     let mut last_version = store.change_token().ok();
     // The newest customer message seen: only later ones are news.
     let mut customer_mark = store
-        .customer_entries_after(0, 1)
-        .ok()
-        .and_then(|v| v.first().map(|e| e.entry_id))
+        .customer_entries_after(None, 0)
+        .map(|n| n.newest_entry)
         .unwrap_or(0);
     let mut generation: u64 = 0;
     let mut counts = CountCache {
@@ -102,13 +101,10 @@ pub fn database_thread(
                 {
                     last_version = v;
                     generation += 1;
-                    if let Ok(news) = store.customer_entries_after(customer_mark, 100)
-                        && let Some(newest) = news.first()
+                    if let Some(news) = customer_news(&store, &mut customer_mark)
+                        && responses.send(news).is_err()
                     {
-                        customer_mark = newest.entry_id;
-                        if responses.send(Response::CustomerWrote(news)).is_err() {
-                            return;
-                        }
+                        return;
                     }
                     if responses.send(Response::ExternalChange).is_err() {
                         return;
@@ -157,8 +153,23 @@ pub fn database_thread(
             {
                 return;
             }
+            // A customer's message committed while this write ran is not missed: the change
+            // token no longer tells it apart from our own write.
+            if writes
+                && let Some(news) = customer_news(&store, &mut customer_mark)
+                && responses.send(news).is_err()
+            {
+                return;
+            }
         }
     }
+}
+
+/// Customers' messages newer than `mark` (which moves to the newest entry), as a response.
+fn customer_news(store: &Desk, mark: &mut i64) -> Option<Response> {
+    let news = store.customer_entries_after(Some(*mark), 100).ok()?;
+    *mark = news.newest_entry.max(*mark);
+    (!news.entries.is_empty()).then_some(Response::CustomerWrote(news.entries))
 }
 
 fn is_write(r: &Request) -> bool {

@@ -14,7 +14,7 @@ use crate::domain::{Actor, AuditEvent, Order, Organization, Ticket};
 use crate::policy::PolicyRegistry;
 use crate::sla::columns::{SlaColumns, TicketSlaInputs};
 use crate::store::{
-    AttachmentInsert, ChangeToken, CustomerEntry, EntryInsert, EntryMail, EventRow, EventSubject,
+    AttachmentInsert, ChangeToken, CustomerNews, EntryInsert, EntryMail, EventRow, EventSubject,
     ExportRecord, MailRecord, Maintenance, OrderFilter, OrderInsert, OrderPatch, OrderRow,
     OrderState, OrgPatch, OrgRow, OutboxInsert, OutboxMessage, OutboxPatch, QuarantineItem,
     SortKey, Store, StoreTx, TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch,
@@ -713,7 +713,7 @@ impl Store for SqliteStore {
         mail::attachment(&self.conn, id)
     }
 
-    fn customer_entries_after(&self, after: i64, limit: usize) -> Result<Vec<CustomerEntry>> {
+    fn customer_entries_after(&self, after: Option<i64>, limit: usize) -> Result<CustomerNews> {
         mail::customer_entries_after(&self.conn, after, limit)
     }
 
