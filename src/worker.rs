@@ -81,6 +81,11 @@ pub fn database_thread(
     cancel: Arc<SearchCancel>,
 ) {
     let mut last_version = store.change_token().ok();
+    // The newest customer message seen: only later ones are news.
+    let mut customer_mark = store
+        .customer_entries_after(None, 0)
+        .map(|n| n.newest_entry)
+        .unwrap_or(0);
     let mut generation: u64 = 0;
     let mut counts = CountCache {
         filter: None,
@@ -96,6 +101,11 @@ pub fn database_thread(
                 {
                     last_version = v;
                     generation += 1;
+                    if let Some(news) = customer_news(&store, &mut customer_mark)
+                        && responses.send(news).is_err()
+                    {
+                        return;
+                    }
                     if responses.send(Response::ExternalChange).is_err() {
                         return;
                     }
@@ -143,8 +153,23 @@ pub fn database_thread(
             {
                 return;
             }
+            // A customer's message committed while this write ran is not missed: the change
+            // token no longer tells it apart from our own write.
+            if writes
+                && let Some(news) = customer_news(&store, &mut customer_mark)
+                && responses.send(news).is_err()
+            {
+                return;
+            }
         }
     }
+}
+
+/// Customers' messages newer than `mark` (which moves to the newest entry), as a response.
+fn customer_news(store: &Desk, mark: &mut i64) -> Option<Response> {
+    let news = store.customer_entries_after(Some(*mark), 100).ok()?;
+    *mark = news.newest_entry.max(*mark);
+    (!news.entries.is_empty()).then_some(Response::CustomerWrote(news.entries))
 }
 
 fn is_write(r: &Request) -> bool {
@@ -159,6 +184,8 @@ fn is_write(r: &Request) -> bool {
             | Request::CompleteOrder { .. }
             | Request::RejectOrder { .. }
             | Request::RateOrder { .. }
+            | Request::FileTriage { .. }
+            | Request::DiscardTriage { .. }
     )
 }
 
@@ -498,6 +525,24 @@ fn handle(
             .map_err(|e| failed(e, None)),
         Request::ReplyTemplates => Ok(Response::ReplyTemplates(reply_templates(store))),
         Request::SaveAttachment { id, path } => Ok(save_attachment(store, id, &path)),
+        Request::Triage => store
+            .mail_triage(false)
+            .map(Response::Triage)
+            .map_err(|e| failed(e, None)),
+        Request::FileTriage { id, org, severity } => store
+            .file_triage(id, &org, severity.as_deref(), actor, now)
+            .map(|ticket| Response::TriageWritten {
+                message: format!("triage item {id} filed as #{ticket} under {org}"),
+                ticket: Some(ticket),
+            })
+            .map_err(|e| failed(e, None)),
+        Request::DiscardTriage { id, reason } => store
+            .discard_triage(id, &reason, actor, now)
+            .map(|()| Response::TriageWritten {
+                message: format!("triage item {id} discarded"),
+                ticket: None,
+            })
+            .map_err(|e| failed(e, None)),
         Request::Report(month) => store
             .monthly_report(month, None, now)
             .map(|r| Response::Report(Box::new(r)))

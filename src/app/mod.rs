@@ -10,6 +10,7 @@ mod orders;
 mod save_attachment;
 mod templates;
 mod theme_choice;
+mod triage;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -29,6 +30,7 @@ pub use orders::{
 pub use save_attachment::SaveAttachmentForm;
 pub use templates::TemplatePicker;
 pub use theme_choice::ThemeChoice;
+pub use triage::{FileTriageForm, TriageState};
 
 use crate::domain::{EntryKind, Order, Organization, Status, Ticket, YearMonth};
 use crate::policy::PolicyRegistry;
@@ -131,6 +133,17 @@ pub enum Request {
         id: i64,
         path: String,
     },
+    /// The triage inbox (items waiting).
+    Triage,
+    FileTriage {
+        id: i64,
+        org: String,
+        severity: Option<String>,
+    },
+    DiscardTriage {
+        id: i64,
+        reason: String,
+    },
 }
 
 /// One of the most urgent running targets, with what the SLA engine needs to recompute it
@@ -192,6 +205,12 @@ pub enum Response {
         message: String,
         error: bool,
     },
+    Triage(Vec<crate::store::TriageItem>),
+    /// A triage item was filed (as `ticket`) or discarded.
+    TriageWritten {
+        message: String,
+        ticket: Option<i64>,
+    },
     /// A write succeeded; `fresh` is the written ticket as it is now (its Detail and the
     /// actor's drafts), so the app shows it without asking again.
     Written {
@@ -210,6 +229,8 @@ pub enum Response {
         conflict: bool,
         ticket_id: Option<i64>,
     },
+    /// Customers wrote on these tickets (newest first), delivered by another process.
+    CustomerWrote(Vec<crate::store::CustomerEntry>),
     /// Another process changed the database.
     ExternalChange,
 }
@@ -413,6 +434,11 @@ pub enum Mode {
         order_id: i64,
         input: String,
     },
+    FileTriage(Box<FileTriageForm>),
+    DiscardTriage {
+        item_id: i64,
+        input: String,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -439,6 +465,7 @@ pub struct App {
     pub view: View,
     pub orders: OrdersState,
     pub report: ReportState,
+    pub triage: TriageState,
     pub queue: QueueState,
     pub detail: Option<TicketDetail>,
     pub detail_drafts: Vec<String>,
@@ -518,6 +545,7 @@ impl App {
                 loading: false,
                 scroll: 0,
             },
+            triage: TriageState::default(),
             queue: QueueState {
                 height: 10,
                 ..Default::default()
@@ -796,6 +824,8 @@ impl App {
             Mode::NewOrder(form) => self.order_form_key(form, key),
             Mode::RateOrder(form) => self.rate_form_key(form, key),
             Mode::RejectOrder { order_id, input } => self.reject_key(order_id, input, key),
+            Mode::FileTriage(form) => self.file_triage_key(form, key),
+            Mode::DiscardTriage { item_id, input } => self.discard_triage_key(item_id, input, key),
         }
     }
 
@@ -897,7 +927,8 @@ impl App {
             }
             Mode::Search { input }
             | Mode::Palette { input, .. }
-            | Mode::RejectOrder { input, .. } => {
+            | Mode::RejectOrder { input, .. }
+            | Mode::DiscardTriage { input, .. } => {
                 one_line(input);
                 Vec::new()
             }
@@ -952,6 +983,9 @@ impl App {
     /// Runs a named action (from a key or the palette).
     pub fn perform(&mut self, action: Action) -> Vec<Request> {
         self.dirty = true;
+        if let Some(requests) = self.triage_action(action) {
+            return requests;
+        }
         if let Some(requests) = self.order_action(action) {
             return requests;
         }
@@ -1180,8 +1214,11 @@ impl App {
                 self.mode = Mode::NewTicket(Box::default());
                 vec![Request::Orgs]
             }
-            // Handled by `order_action` (views, order actions, months).
-            Action::ShowOrders
+            // Handled by `triage_action` and `order_action` (views, their actions, months).
+            Action::ShowTriage
+            | Action::FileTriage
+            | Action::DiscardTriage
+            | Action::ShowOrders
             | Action::ShowReport
             | Action::CompleteOrder
             | Action::RejectOrder
@@ -1800,6 +1837,11 @@ impl App {
                 }
                 Vec::new()
             }
+            Response::Triage(items) => {
+                self.triage_loaded(items);
+                Vec::new()
+            }
+            Response::TriageWritten { message, ticket } => self.triage_written(message, ticket),
             Response::Engineers(names) => {
                 self.known_engineers = names;
                 Vec::new()
@@ -1917,11 +1959,16 @@ impl App {
                 self.report.report = Some(*report);
                 Vec::new()
             }
+            Response::CustomerWrote(entries) => {
+                self.customer_wrote(&entries);
+                Vec::new()
+            }
             Response::ExternalChange => {
                 let mut out = match self.view {
                     View::Tickets => Vec::new(),
                     View::Orders => vec![Request::Orders],
                     View::Report => vec![Request::Report(self.report.month)],
+                    View::Triage => vec![Request::Triage],
                 };
                 out.extend(self.reload_lists());
                 if let Some(id) = self
@@ -2059,6 +2106,39 @@ impl App {
         }
     }
 
+    /// Customers answered: the rows of the user's own tickets among them flash, the bell
+    /// rings once, and the footer names them (the Detail pane reloads with the message).
+    fn customer_wrote(&mut self, entries: &[crate::store::CustomerEntry]) {
+        let mut mine: Vec<i64> = entries
+            .iter()
+            .filter(|e| e.assignee.as_deref() == Some(self.me.as_str()))
+            .map(|e| e.ticket_id)
+            .collect();
+        mine.sort_unstable();
+        mine.dedup();
+        if mine.is_empty() {
+            return;
+        }
+        for id in &mine {
+            self.flash_until
+                .insert(*id, self.now + Duration::seconds(FLASH_SECONDS));
+        }
+        if self.bell_enabled {
+            self.ring_bell = true;
+        }
+        let list = mine
+            .iter()
+            .map(|id| format!("#{id}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let what = if mine.len() == 1 {
+            format!("the customer answered your ticket {list}")
+        } else {
+            format!("customers answered your tickets {list}")
+        };
+        self.set_message(what, false);
+    }
+
     /// The one-second tick: timers move, breaches flash, counts refresh when one passes.
     pub fn tick(&mut self, now: DateTime<Utc>) -> Vec<Request> {
         let before = self.now;
@@ -2123,6 +2203,15 @@ impl App {
                 (Action::Palette, "cmd"),
                 (Action::Quit, "quit"),
             ]),
+            Mode::Normal if self.view == View::Triage => keyed(&[
+                (Action::FileTriage, "file"),
+                (Action::DiscardTriage, "discard"),
+                (Action::ShowTriage, "tickets"),
+                (Action::ShowOrders, "orders"),
+                (Action::Help, "help"),
+                (Action::Palette, "cmd"),
+                (Action::Quit, "quit"),
+            ]),
             Mode::Normal if self.view == View::Report => keyed(&[
                 (Action::PrevMonth, "prev month"),
                 (Action::NextMonth, "next month"),
@@ -2157,6 +2246,13 @@ impl App {
                 ("Esc", "cancel"),
             ]),
             Mode::RejectOrder { .. } => fixed(&[("Enter", "reject"), ("Esc", "cancel")]),
+            Mode::FileTriage(_) => fixed(&[
+                ("Tab", "next field"),
+                ("←/→", "choose"),
+                ("Enter", "file"),
+                ("Esc", "cancel"),
+            ]),
+            Mode::DiscardTriage { .. } => fixed(&[("Enter", "discard"), ("Esc", "cancel")]),
             Mode::Help { .. } => fixed(&[("Esc", "close"), ("j/k", "scroll")]),
             Mode::Search { .. } => fixed(&[("Enter", "search"), ("Esc", "cancel")]),
             Mode::Palette { .. } => {

@@ -102,6 +102,9 @@ pub struct MailConfig {
     pub smtp: Option<String>,
     /// A sendmail-compatible command instead of SMTP, e.g. `"/usr/sbin/sendmail"`.
     pub sendmail: Option<String>,
+    /// A PEM file with a CA certificate to trust besides the public ones, for a relay whose
+    /// certificate a private CA signed (with `smtps://` or `?tls=required`).
+    pub smtp_ca: Option<PathBuf>,
     /// Attachments larger than this are recorded but not stored (default 10 MiB).
     pub max_attachment_bytes: Option<usize>,
     /// A received message larger than this is quarantined, its first MiB kept (default 64 MiB).
@@ -117,6 +120,9 @@ impl MailConfig {
         {
             self.smtp = Some(v);
             self.sendmail = None;
+        }
+        if let Some(v) = std::env::var_os("TUIDESK_SMTP_CA").filter(|v| !v.is_empty()) {
+            self.smtp_ca = Some(PathBuf::from(v));
         }
         if let Some(v) = std::env::var("TUIDESK_MAIL_FROM")
             .ok()

@@ -18,8 +18,9 @@ use chrono::{DateTime, Utc};
 
 pub use error::{DbFailure, Result, StoreError};
 pub use mail::{
-    AttachmentInsert, AttachmentMeta, EntryMail, MailDirection, MailRecord, OutboxInsert,
-    OutboxMessage, OutboxPatch, OutboxState, QuarantineItem, TriageInsert, TriageItem, TriageState,
+    AttachmentInsert, AttachmentMeta, CustomerEntry, CustomerNews, EntryMail, MailDirection,
+    MailRecord, OutboxInsert, OutboxMessage, OutboxPatch, OutboxState, QuarantineItem,
+    TriageInsert, TriageItem, TriageState,
 };
 pub use sqlite::{
     CreatedOrder, MAX_ATTACHMENT_BYTES, NewOrder, NewTicket, OrderFilter, SortKey, SqliteStore,
@@ -526,6 +527,11 @@ pub trait Store: Send {
     fn ticket_mail(&self, ticket_id: i64) -> Result<Vec<EntryMail>>;
     /// An attachment's name and bytes (`NotFound` when it was dropped).
     fn attachment(&self, id: i64) -> Result<(String, Vec<u8>)>;
+    /// What the TUI's watcher asks: the newest conversation entry id of any kind (its next
+    /// mark, 0 when there is none), and the newest `limit` customer messages (entries by a
+    /// customer, autoreplies and bounces left out) with an id above `after`, newest first
+    /// (none when `after` is None: only where things stand).
+    fn customer_entries_after(&self, after: Option<i64>, limit: usize) -> Result<CustomerNews>;
 
     /// Streams the whole database from ONE read snapshot (others keep writing meanwhile):
     /// organizations by name, tickets by id with conversation, pauses and audit rows, then

@@ -5,6 +5,7 @@ mod orders;
 mod report;
 mod templates;
 mod theme;
+mod triage;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -103,6 +104,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
             orders::draw_orders(frame, app, &theme, a.queue);
             orders::draw_order_detail(frame, app, &theme, a.detail);
         }
+        View::Triage => {
+            triage::draw_triage(frame, app, &theme, a.queue);
+            triage::draw_triage_item(frame, app, &theme, a.detail);
+        }
         View::Report => {
             report::draw_report_table(frame, app, &theme, a.queue);
             // The charts want the width more than the SLA pane does.
@@ -126,6 +131,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::RateOrder(form) => orders::draw_rate_form(frame, &theme, form),
         Mode::RejectOrder { order_id, input } => {
             orders::draw_reject(frame, &theme, *order_id, input)
+        }
+        Mode::FileTriage(form) => triage::draw_file_form(frame, app, &theme, form),
+        Mode::DiscardTriage { item_id, input } => {
+            triage::draw_discard(frame, &theme, *item_id, input)
         }
         _ => {}
     }

@@ -411,7 +411,9 @@ fn order_forms_render() {
 }
 
 fn report_app() -> App {
-    use crate::report::{ReportOrg, ReportTicket, build_org_report};
+    use crate::report::{
+        ReportOrg, ReportTicket, TargetVerdicts, Verdict, build_org_report_judged,
+    };
     let mut a = app();
     a.handle_key(crossterm::event::KeyEvent::from(
         crossterm::event::KeyCode::Char('R'),
@@ -437,7 +439,25 @@ fn report_app() -> App {
             }
         })
         .collect();
-    let org = build_org_report(
+    // Next response: every fourth ticket breached (75%); resolution: all met.
+    let judged = tickets
+        .iter()
+        .map(|t| {
+            let nr = if t.id % 4 == 0 {
+                Verdict::Breached
+            } else {
+                Verdict::Met
+            };
+            (
+                t.id,
+                TargetVerdicts {
+                    next_response: nr,
+                    resolution: Verdict::Met,
+                },
+            )
+        })
+        .collect();
+    let org = build_org_report_judged(
         &ReportOrg {
             name: "北京长河智慧医疗科技有限公司",
             plan: "enterprise",
@@ -447,6 +467,7 @@ fn report_app() -> App {
         },
         month,
         &tickets,
+        &judged,
         now(),
     );
     a.handle_response(Response::Report(Box::new(
@@ -467,6 +488,14 @@ fn report_view_draws_the_table_and_both_charts() {
     );
     assert!(text.contains("Attainment % per day"), "{text}");
     assert!(text.contains("北京长河智慧医疗科技有限公司"));
+    let org_row = text
+        .lines()
+        .find(|l| l.contains("北京长河") && l.contains("enterprise"))
+        .unwrap_or_default();
+    assert!(
+        text.contains("NEXT  RESOL") && org_row.trim_end_matches('│').ends_with("75%   100%"),
+        "next-response and resolution attainment: {org_row}\n{text}"
+    );
     assert!(text.contains("enterprise/urgent"), "{text}");
     assert!(
         !text.contains("SLA ·"),
@@ -886,4 +915,37 @@ fn the_palettes_differ_where_it_matters() {
         buffer_text(&light),
         "a theme changes styles, never text"
     );
+}
+
+// ------------------------------------------------------------------ Triage view
+
+#[test]
+fn triage_view_lists_the_inbox_and_shows_the_message_inert() {
+    let mut a = crate::app::tests::triage_app();
+    a.triage.items[0].subject.push_str(" \u{1b}[2J\u{202e}evil");
+    a.triage.items[1]
+        .body
+        .push_str("\n\u{1b}]52;c;aGk=\u{7}stolen");
+    a.triage.items[1].auto = None;
+    for (w, h, name) in [(120, 40, "triage_120x40"), (80, 24, "triage_80x24")] {
+        let buf = render(&a, w, h);
+        assert_inert(&buf);
+        let text = buffer_text(&buf);
+        assert!(text.contains("Triage · 2 waiting"), "{text}");
+        assert!(text.contains("stranger@unknown.example"), "{text}");
+        assert!(text.contains("body of Who do I ask"), "{text}");
+        assert!(
+            text.contains("F file") && text.contains("D discard"),
+            "{text}"
+        );
+        insta::assert_snapshot!(name, text);
+    }
+    a.handle_key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Char('F'),
+    ));
+    let buf = render(&a, 100, 30);
+    let text = buffer_text(&buf);
+    assert!(text.contains("File triage item 1"), "{text}");
+    assert!(text.contains("Acme") && text.contains("as the subject and the policy say"));
+    insta::assert_snapshot!("triage_file_100x30", text);
 }

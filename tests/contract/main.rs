@@ -34,6 +34,7 @@ mod desk_tickets;
 mod drafts;
 mod events;
 mod listing;
+mod mail;
 mod maintenance;
 mod orders;
 mod orgs;
@@ -140,6 +141,7 @@ macro_rules! contract_tests {
                 ],
                 maintenance: [maintenance_when_offered_checks_and_backs_up],
                 watch: [alerts_are_claimed_once_and_watch_reads_what_is_due],
+                mail: [customer_entries_after_lists_the_newest_customer_messages],
             );
         }
     };

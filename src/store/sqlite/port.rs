@@ -14,11 +14,11 @@ use crate::domain::{Actor, AuditEvent, Order, Organization, Ticket};
 use crate::policy::PolicyRegistry;
 use crate::sla::columns::{SlaColumns, TicketSlaInputs};
 use crate::store::{
-    AttachmentInsert, ChangeToken, EntryInsert, EntryMail, EventRow, EventSubject, ExportRecord,
-    MailRecord, Maintenance, OrderFilter, OrderInsert, OrderPatch, OrderRow, OrderState, OrgPatch,
-    OrgRow, OutboxInsert, OutboxMessage, OutboxPatch, QuarantineItem, SortKey, Store, StoreTx,
-    TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch, TicketRow, TicketSort,
-    TriageInsert, TriageItem, TriageState, UrgencyCounts,
+    AttachmentInsert, ChangeToken, CustomerNews, EntryInsert, EntryMail, EventRow, EventSubject,
+    ExportRecord, MailRecord, Maintenance, OrderFilter, OrderInsert, OrderPatch, OrderRow,
+    OrderState, OrgPatch, OrgRow, OutboxInsert, OutboxMessage, OutboxPatch, QuarantineItem,
+    SortKey, Store, StoreTx, TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch,
+    TicketRow, TicketSort, TriageInsert, TriageItem, TriageState, UrgencyCounts,
 };
 
 /// One open write transaction.
@@ -760,6 +760,10 @@ impl Store for SqliteStore {
 
     fn attachment(&self, id: i64) -> Result<(String, Vec<u8>)> {
         mail::attachment(&self.conn, id)
+    }
+
+    fn customer_entries_after(&self, after: Option<i64>, limit: usize) -> Result<CustomerNews> {
+        mail::customer_entries_after(&self.conn, after, limit)
     }
 
     fn export_snapshot(
