@@ -34,3 +34,20 @@ pub fn sync_dir(dir: &Path) {
         let _ = d.sync_all();
     }
 }
+
+/// Writes `data` to a new file at `path`: an existing file is refused in the same step (no
+/// check-then-write race, no temporary name that could clobber another file), the data is
+/// synced, and a failed write removes the half file. `AlreadyExists` says it was there.
+pub fn write_new_file(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    if let Err(e) = file.write_all(data).and_then(|_| file.sync_all()) {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(e);
+    }
+    apply_umask(path)
+}

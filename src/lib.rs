@@ -8,6 +8,7 @@
 //! (the event loop), `cli` (command-line dispatch). `scripts/module_cycles.py` checks that no
 //! two modules import each other.
 
+pub mod alerts;
 pub mod app;
 pub mod assurance;
 pub mod calendar;
@@ -25,6 +26,7 @@ pub mod orders;
 pub mod org_rules;
 pub mod out;
 pub mod policy;
+pub mod reply_template;
 pub mod report;
 pub mod session;
 pub mod sla;

@@ -27,6 +27,11 @@
 //!   recorded before creation counts as 0). The median of an even count is the mean of the
 //!   two middle values rounded down; the 90th percentile is nearest-rank (the ⌈0.9·n⌉-th
 //!   smallest).
+//! * Next response and resolution (policy files that define `next_response` and `resolution`)
+//!   are judged for the same tickets, opened in the month, by the same evaluation
+//!   ([`TargetVerdicts`], filled by the desk): *met*, *breached* (a breach in any cycle of
+//!   next response counts), *pending* (still running or paused), *stopped* (next response:
+//!   resolved before it was due) or *no target*. Attainment = met ÷ (met + breached).
 //! * Rows are in kind order ([`TicketKind::ALL`]) then the policy's severity order; a
 //!   severity the policy no longer lists follows the policy's ones, alphabetically.
 //!   Plans (in `by_plan_severity`) appear in the order they first served a ticket.
@@ -64,14 +69,51 @@ pub struct ReportTicket {
     pub first_response_verdict: Option<Verdict>,
 }
 
-/// A ticket's first response as the report counts it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A ticket's first response (or another target) as the report counts it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Verdict {
     Met,
     Breached,
     Pending,
     Stopped,
+    #[default]
     NoTarget,
+}
+
+/// How a ticket's next-response and resolution targets went (the SLA engine's verdicts,
+/// filled by the desk; a ticket without them counts as *no target*).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct TargetVerdicts {
+    pub next_response: Verdict,
+    pub resolution: Verdict,
+}
+
+/// The outcome counts of a target other than first response over tickets opened in the
+/// month.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct TargetFigures {
+    pub met: u32,
+    pub breached: u32,
+    /// Still running, or paused.
+    pub pending: u32,
+    /// Stopped by the resolution before it was due.
+    pub stopped: u32,
+    pub no_target: u32,
+    /// met ÷ (met + breached); None when both are 0.
+    pub attainment: Option<f64>,
+}
+
+impl TargetFigures {
+    fn add(&mut self, v: Verdict) {
+        match v {
+            Verdict::Met => self.met += 1,
+            Verdict::Breached => self.breached += 1,
+            Verdict::Pending => self.pending += 1,
+            Verdict::Stopped => self.stopped += 1,
+            Verdict::NoTarget => self.no_target += 1,
+        }
+        self.attainment = attainment(self.met, self.breached);
+    }
 }
 
 impl Verdict {
@@ -125,6 +167,8 @@ pub struct KindSeverityRow {
     pub opened: u32,
     pub resolved: u32,
     pub first_response: FirstResponse,
+    pub next_response: TargetFigures,
+    pub resolution: TargetFigures,
 }
 
 /// First-response attainment of one plan × severity (tickets opened in the month).
@@ -174,6 +218,10 @@ pub struct OrgReport {
     pub resolved: u32,
     /// Totals over all kinds and severities.
     pub first_response: FirstResponse,
+    /// Next-response outcomes, totals (tickets opened in the month).
+    pub next_response: TargetFigures,
+    /// Resolution outcomes (creation to resolution minus time pending), totals.
+    pub resolution: TargetFigures,
     pub by_kind_severity: Vec<KindSeverityRow>,
     pub by_plan_severity: Vec<Attainment>,
     /// Every day of the month, in order.
@@ -309,12 +357,28 @@ struct RowAcc {
     opened: u32,
     resolved: u32,
     fr: FrAcc,
+    nr: TargetFigures,
+    res: TargetFigures,
 }
 
+/// The report of one organization, without next-response and resolution verdicts (every
+/// ticket counts as *no target* for them): see [`build_org_report_judged`].
 pub fn build_org_report(
     org: &ReportOrg,
     month: YearMonth,
     tickets: &[ReportTicket],
+    now: DateTime<Utc>,
+) -> OrgReport {
+    build_org_report_judged(org, month, tickets, &BTreeMap::new(), now)
+}
+
+/// The report of one organization; `judged` holds each ticket's next-response and
+/// resolution verdicts by ticket id.
+pub fn build_org_report_judged(
+    org: &ReportOrg,
+    month: YearMonth,
+    tickets: &[ReportTicket],
+    judged: &BTreeMap<i64, TargetVerdicts>,
     now: DateTime<Utc>,
 ) -> OrgReport {
     let (start, end) = month_bounds_utc(org.tz, month);
@@ -350,6 +414,7 @@ pub fn build_org_report(
         .collect();
 
     let mut total = FrAcc::default();
+    let (mut total_nr, mut total_res) = (TargetFigures::default(), TargetFigures::default());
     let (mut opened, mut resolved) = (0u32, 0u32);
     let mut rows: BTreeMap<(usize, usize), RowAcc> = BTreeMap::new();
     let mut plans: Vec<&str> = Vec::new();
@@ -369,6 +434,11 @@ pub fn build_org_report(
         row.opened += 1;
         row.fr.add(t, now);
         total.add(t, now);
+        let v = judged.get(&t.id).copied().unwrap_or_default();
+        row.nr.add(v.next_response);
+        row.res.add(v.resolution);
+        total_nr.add(v.next_response);
+        total_res.add(v.resolution);
 
         let plan = match plans.iter().position(|p| *p == t.plan) {
             Some(i) => i,
@@ -408,6 +478,8 @@ pub fn build_org_report(
         opened,
         resolved,
         first_response: total.finish(),
+        next_response: total_nr,
+        resolution: total_res,
         by_kind_severity: rows
             .into_iter()
             .map(|((k, s), acc)| KindSeverityRow {
@@ -416,6 +488,8 @@ pub fn build_org_report(
                 opened: acc.opened,
                 resolved: acc.resolved,
                 first_response: acc.fr.finish(),
+                next_response: acc.nr,
+                resolution: acc.res,
             })
             .collect(),
         by_plan_severity: by_plan
@@ -561,6 +635,28 @@ fn render_org(out: &mut String, o: &OrgReport) {
         ),
     );
 
+    for (what, f) in [
+        ("Next response", &o.next_response),
+        ("Resolution (minus time pending)", &o.resolution),
+    ] {
+        push_line(
+            out,
+            &format!(
+                "{what}: {} met, {} breached, {} pending, {} no target{}   Attainment: {}",
+                f.met,
+                f.breached,
+                f.pending,
+                f.no_target,
+                if f.stopped > 0 {
+                    format!(", {} stopped by the resolution", f.stopped)
+                } else {
+                    String::new()
+                },
+                pct(f.attainment)
+            ),
+        );
+    }
+
     if o.tickets.is_empty() {
         push_line(out, "");
         push_line(out, "No tickets opened or resolved in this month.");
@@ -697,7 +793,7 @@ fn render_org(out: &mut String, o: &OrgReport) {
 // ---------------------------------------------------------------------------------------
 // CSV
 
-pub const CSV_HEADER: &str = "org,month,plan,kind,severity,opened,resolved,first_response_met,first_response_breached,attainment,median_first_response_seconds,p90_first_response_seconds";
+pub const CSV_HEADER: &str = "org,month,plan,kind,severity,opened,resolved,first_response_met,first_response_breached,attainment,median_first_response_seconds,p90_first_response_seconds,next_response_met,next_response_breached,resolution_met,resolution_breached";
 
 /// RFC 4180 field: quoted when it holds a comma, quote, CR or LF; quotes doubled. A cell a
 /// spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a
@@ -724,7 +820,13 @@ pub fn render_csv(r: &MonthlyReport) -> String {
     let mut out = String::from(CSV_HEADER);
     out.push('\n');
     for o in &r.orgs {
-        let mut row = |kind: &str, sev: &str, opened: u32, resolved: u32, fr: &FirstResponse| {
+        let mut row = |kind: &str,
+                       sev: &str,
+                       opened: u32,
+                       resolved: u32,
+                       fr: &FirstResponse,
+                       nr: &TargetFigures,
+                       res: &TargetFigures| {
             let fields = [
                 csv_field(&sanitize_line(&o.org)),
                 csv_field(&sanitize_line(&o.month)),
@@ -740,6 +842,10 @@ pub fn render_csv(r: &MonthlyReport) -> String {
                 fr.median_seconds
                     .map_or_else(String::new, |s| s.to_string()),
                 fr.p90_seconds.map_or_else(String::new, |s| s.to_string()),
+                nr.met.to_string(),
+                nr.breached.to_string(),
+                res.met.to_string(),
+                res.breached.to_string(),
             ];
             out.push_str(&fields.join(","));
             out.push('\n');
@@ -751,9 +857,19 @@ pub fn render_csv(r: &MonthlyReport) -> String {
                 k.opened,
                 k.resolved,
                 &k.first_response,
+                &k.next_response,
+                &k.resolution,
             );
         }
-        row("all", "all", o.opened, o.resolved, &o.first_response);
+        row(
+            "all",
+            "all",
+            o.opened,
+            o.resolved,
+            &o.first_response,
+            &o.next_response,
+            &o.resolution,
+        );
     }
     out
 }
@@ -1179,23 +1295,60 @@ mod tests {
         );
         let csv = render_csv(&r);
         let records = parse_csv(&csv);
-        assert!(records.iter().all(|r| r.len() == 12), "{csv}");
+        assert!(records.iter().all(|r| r.len() == 16), "{csv}");
         assert_eq!(records[0].join(","), CSV_HEADER);
         let org_q = "\"Acme, \"\"Intl\"\"\"";
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(
             lines[1..],
             [
-                format!("{org_q},2026-11,enterprise,technical,S1,2,3,2,0,1.0000,525,750"),
-                format!("{org_q},2026-11,enterprise,technical,S2,2,1,0,1,0.0000,5100,7500"),
-                format!("{org_q},2026-11,enterprise,billing,S2,3,0,1,1,0.5000,1800,1800"),
-                format!("{org_q},2026-11,enterprise,all,all,7,4,3,2,0.6000,1800,7500"),
+                format!("{org_q},2026-11,enterprise,technical,S1,2,3,2,0,1.0000,525,750,0,0,0,0"),
+                format!("{org_q},2026-11,enterprise,technical,S2,2,1,0,1,0.0000,5100,7500,0,0,0,0"),
+                format!("{org_q},2026-11,enterprise,billing,S2,3,0,1,1,0.5000,1800,1800,0,0,0,0"),
+                format!("{org_q},2026-11,enterprise,all,all,7,4,3,2,0.6000,1800,7500,0,0,0,0"),
             ]
         );
         assert_eq!(records[1][0], "Acme, \"Intl\"");
         assert!(!csv.contains("Invoice"));
         // The summary is in the text list, sanitised, and quotes survive as text.
         assert!(render_text(&r).contains("Invoice \"2026-11\", wrong, total"));
+    }
+
+    #[test]
+    fn next_response_and_resolution_count_the_months_opened_tickets() {
+        let sevs = sev(&["S1", "S2"]);
+        let v = |nr, res| TargetVerdicts {
+            next_response: nr,
+            resolution: res,
+        };
+        let judged: BTreeMap<i64, TargetVerdicts> = [
+            (2, v(Verdict::Met, Verdict::Met)),
+            (3, v(Verdict::Breached, Verdict::Met)),
+            (4, v(Verdict::Stopped, Verdict::Pending)),
+            // T1 was opened in October: not judged in November.
+            (1, v(Verdict::Breached, Verdict::Breached)),
+        ]
+        .into_iter()
+        .collect();
+        let r = build_org_report_judged(&org(&sevs), ym("2026-11"), &fixture(), &judged, now());
+        let nr = &r.next_response;
+        assert_eq!((nr.met, nr.breached, nr.stopped), (1, 1, 1));
+        assert_eq!(nr.no_target, r.opened - 3, "the rest have none");
+        assert_eq!(nr.attainment, Some(0.5));
+        let res = &r.resolution;
+        assert_eq!((res.met, res.breached, res.pending), (2, 0, 1));
+        assert_eq!(res.attainment, Some(1.0));
+        let s2 = r
+            .by_kind_severity
+            .iter()
+            .find(|k| k.kind == TicketKind::Technical && k.severity == "S2")
+            .unwrap();
+        assert_eq!(s2.next_response.breached, 1);
+        let text = render_text(&MonthlyReport::new(ym("2026-11"), now(), vec![r]));
+        assert!(
+            text.contains("Next response: 1 met, 1 breached, 0 pending, 4 no target, 1 stopped by the resolution   Attainment: 50.0%"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -1211,7 +1364,7 @@ mod tests {
         let m = MonthlyReport::new(ym("2026-11"), now(), vec![r]);
         assert_eq!(
             render_csv(&m),
-            format!("{CSV_HEADER}\nAcme,2026-11,enterprise,all,all,0,0,0,0,,,\n")
+            format!("{CSV_HEADER}\nAcme,2026-11,enterprise,all,all,0,0,0,0,,,,0,0,0,0\n")
         );
         let text = render_text(&m);
         assert!(
@@ -1338,7 +1491,7 @@ mod tests {
         assert!(!text.contains('\x1b') && !text.contains('\r'));
         let csv = render_csv(&r);
         assert!(is_inert(&csv), "{csv:?}");
-        assert!(parse_csv(&csv).iter().all(|r| r.len() == 12));
+        assert!(parse_csv(&csv).iter().all(|r| r.len() == 16));
         // Every hostile summary is listed (one line per ticket).
         assert_eq!(r.orgs[0].tickets.len(), HOSTILE_SAMPLES.len());
     }

@@ -24,6 +24,31 @@ pub fn now() -> Result<DateTime<Utc>> {
     }
 }
 
+/// The clock of a long-running command: the wall clock, or `TUIDESK_NOW` pinned — running
+/// `TUIDESK_CLOCK_SPEED` times faster than real time from there when that is set (tests and
+/// rehearsals of a watcher: an hour of SLA time in seconds).
+pub fn clock() -> Result<std::sync::Arc<dyn crate::clock::Clock>> {
+    let origin = now()?;
+    let pinned = std::env::var("TUIDESK_NOW").is_ok_and(|s| !s.is_empty());
+    let speed = match std::env::var("TUIDESK_CLOCK_SPEED") {
+        Ok(s) if !s.is_empty() => {
+            let v: f64 = s
+                .parse()
+                .map_err(|_| anyhow!("TUIDESK_CLOCK_SPEED={s:?} is not a number"))?;
+            if !(v.is_finite() && v > 0.0) {
+                return Err(anyhow!("TUIDESK_CLOCK_SPEED={s:?} must be above 0"));
+            }
+            Some(v)
+        }
+        _ => None,
+    };
+    Ok(match (pinned, speed) {
+        (_, Some(speed)) => std::sync::Arc::new(crate::clock::ScaledClock::new(origin, speed)),
+        (true, None) => std::sync::Arc::new(crate::clock::FixedClock(origin)),
+        (false, None) => std::sync::Arc::new(crate::clock::SystemClock),
+    })
+}
+
 /// Who acts: the OS account, or `--as USER` for scripts, recorded as both ("alice as bob").
 /// A team turns `--as` off with `allow_as = false` in the config file.
 pub fn actor(as_user: Option<&str>) -> Result<Actor> {

@@ -102,6 +102,29 @@ enum Input {
     Hangup,
 }
 
+/// The palette: `TUIDESK_THEME` over `theme` in config.toml over the dark default; a
+/// mistake names where the name came from, before the terminal is touched.
+fn theme_choice(
+    from_file: Option<&str>,
+    config_path: Option<&Path>,
+) -> Result<crate::app::ThemeChoice> {
+    if let Some(name) = std::env::var("TUIDESK_THEME")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    {
+        return name.parse().map_err(|e| anyhow!("TUIDESK_THEME: {e}"));
+    }
+    match from_file {
+        None => Ok(crate::app::ThemeChoice::default()),
+        Some(name) => name.parse().map_err(|e| {
+            let file = config_path
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            anyhow!("{file}: theme: {e}")
+        }),
+    }
+}
+
 pub fn run(path: &Path, as_user: Option<&str>, clock: Arc<dyn Clock>) -> Result<()> {
     let actor = crate::session::actor(as_user)?;
     let config_path = crate::config::config_path();
@@ -116,6 +139,7 @@ pub fn run(path: &Path, as_user: Option<&str>, clock: Arc<dyn Clock>) -> Result<
             .unwrap_or_default();
         anyhow!("{file}: {e}")
     })?;
+    let theme = theme_choice(config.theme.as_deref(), config_path.as_deref())?;
     // Open before touching the terminal, so a bad path is a plain error message.
     let store = crate::session::open_store(Some(path))?;
     let policies = store.policies().clone();
@@ -141,6 +165,17 @@ pub fn run(path: &Path, as_user: Option<&str>, clock: Arc<dyn Clock>) -> Result<
     app.local_tz = local_zone();
     app.clock_speed = clock.speed();
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    app.theme = theme;
+    app.notify = match config.notify.as_deref() {
+        None => crate::app::NotifyStyle::Off,
+        Some(name) => name.parse().map_err(|e| {
+            let file = config_path
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            anyhow!("{file}: notify: {e}")
+        })?,
+    };
 
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -400,6 +435,10 @@ fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) -> Res
     if app.ring_bell {
         app.ring_bell = false;
         let _ = terminal.backend_mut().write_all(b"\x07");
+    }
+    for seq in app.notifications.drain(..) {
+        // Built by app::notify::sequence: the customer text in it is already inert.
+        let _ = terminal.backend_mut().write_all(seq.as_bytes());
     }
     if let Some(text) = app.clipboard.take() {
         // OSC 52: the terminal (even across SSH and, with set-clipboard, tmux) sets its

@@ -136,6 +136,11 @@ pub fn database_thread(
         online: true,
         drafts: Default::default(),
     };
+    // The newest customer message seen: only later ones are news.
+    let mut customer_mark = store
+        .customer_entries_after(None, 0)
+        .map(|n| n.newest_entry)
+        .unwrap_or(0);
     let mut generation: u64 = 0;
     let mut counts = CountCache {
         filter: None,
@@ -165,6 +170,11 @@ pub fn database_thread(
                 {
                     last_version = v;
                     generation += 1;
+                    if let Some(news) = customer_news(&store, &mut customer_mark)
+                        && responses.send(news).is_err()
+                    {
+                        return;
+                    }
                     if responses.send(Response::ExternalChange).is_err() {
                         return;
                     }
@@ -248,8 +258,23 @@ pub fn database_thread(
             {
                 return;
             }
+            // A customer's message committed while this write ran is not missed: the change
+            // token no longer tells it apart from our own write.
+            if writes
+                && let Some(news) = customer_news(&store, &mut customer_mark)
+                && responses.send(news).is_err()
+            {
+                return;
+            }
         }
     }
+}
+
+/// Customers' messages newer than `mark` (which moves to the newest entry), as a response.
+fn customer_news(store: &Desk, mark: &mut i64) -> Option<Response> {
+    let news = store.customer_entries_after(Some(*mark), 100).ok()?;
+    *mark = news.newest_entry.max(*mark);
+    (!news.entries.is_empty()).then_some(Response::CustomerWrote(news.entries))
 }
 
 fn is_write(r: &Request) -> bool {
@@ -264,7 +289,59 @@ fn is_write(r: &Request) -> bool {
             | Request::CompleteOrder { .. }
             | Request::RejectOrder { .. }
             | Request::RateOrder { .. }
+            | Request::FileTriage { .. }
+            | Request::DiscardTriage { .. }
     )
+}
+
+/// The engineer's own template files (a file shadows a shared template of the same name),
+/// then the team's shared set; a bad file or a failed read is said, not half-listed.
+fn reply_templates(store: &Desk) -> Result<Vec<crate::reply_template::ReplyTemplate>, String> {
+    let mut all = match crate::config::replies_dir() {
+        Some(dir) => crate::config::load_reply_files(&dir).map_err(|e| format!("{e:#}"))?,
+        None => Vec::new(),
+    };
+    for t in store.reply_templates().map_err(|e| e.to_string())? {
+        if !all.iter().any(|own| own.name == t.name) {
+            all.push(t);
+        }
+    }
+    Ok(all)
+}
+
+/// Writes an attachment to a new file (never over an existing one); says how it went.
+fn save_attachment(store: &Desk, id: i64, path: &str) -> Response {
+    let target = match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
+        _ => std::path::PathBuf::from(path),
+    };
+    let shown = crate::text::sanitize_line(&target.display().to_string());
+    let result = store
+        .attachment(id)
+        .map_err(|e| e.to_string())
+        .and_then(|(name, data)| {
+            crate::files::write_new_file(&target, &data)
+                .map(|()| (name, data.len()))
+                .map_err(|e| match e.kind() {
+                    std::io::ErrorKind::AlreadyExists => {
+                        format!("{shown} already exists; type another path")
+                    }
+                    _ => format!("could not write {shown}: {e}"),
+                })
+        });
+    match result {
+        Ok((name, n)) => Response::Notice {
+            message: format!(
+                "saved {} ({n} bytes) to {shown}",
+                crate::text::sanitize_line(&name)
+            ),
+            error: false,
+        },
+        Err(message) => Response::Notice {
+            message,
+            error: true,
+        },
+    }
 }
 
 fn handle(
@@ -551,6 +628,26 @@ fn handle(
             .known_engineers()
             .map(Response::Engineers)
             .map_err(|e| failed(e, None)),
+        Request::ReplyTemplates => Ok(Response::ReplyTemplates(reply_templates(store))),
+        Request::SaveAttachment { id, path } => Ok(save_attachment(store, id, &path)),
+        Request::Triage => store
+            .mail_triage(false)
+            .map(Response::Triage)
+            .map_err(|e| failed(e, None)),
+        Request::FileTriage { id, org, severity } => store
+            .file_triage(id, &org, severity.as_deref(), actor, now)
+            .map(|ticket| Response::TriageWritten {
+                message: format!("triage item {id} filed as #{ticket} under {org}"),
+                ticket: Some(ticket),
+            })
+            .map_err(|e| failed(e, None)),
+        Request::DiscardTriage { id, reason } => store
+            .discard_triage(id, &reason, actor, now)
+            .map(|()| Response::TriageWritten {
+                message: format!("triage item {id} discarded"),
+                ticket: None,
+            })
+            .map_err(|e| failed(e, None)),
         Request::Report(month) => store
             .monthly_report(month, None, now)
             .map(|r| Response::Report(Box::new(r)))
@@ -589,4 +686,71 @@ fn written(
         ticket_id: Some(id),
         fresh,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_attachment_is_saved_to_a_new_file_and_never_over_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let policies = Arc::new(crate::config::policies::builtin().unwrap());
+        let mut desk = Desk::open(&dir.path().join("d.db"), policies).unwrap();
+        let actor = Actor {
+            name: "alice".into(),
+            via_as: false,
+            os: None,
+        };
+        let now = chrono::Utc::now();
+        desk.add_org("Acme", "connected-care", "enterprise", "UTC", &actor, now)
+            .unwrap();
+        let t = desk
+            .create_ticket(
+                &crate::store::NewTicket {
+                    org: "Acme".into(),
+                    kind: Some(crate::domain::TicketKind::Technical),
+                    severity: "S2".into(),
+                    summary: "s".into(),
+                    ..Default::default()
+                },
+                &actor,
+                now,
+            )
+            .unwrap();
+        let file = crate::desk::NewAttachment {
+            name: "trace.log".into(),
+            content_type: "text/plain".into(),
+            data: b"line\n".to_vec(),
+        };
+        let e = desk
+            .add_entry_with(
+                t.id,
+                EntryKind::Note,
+                AuthorRole::Engineer,
+                "n",
+                &[file],
+                &actor,
+                now,
+            )
+            .unwrap();
+        let id = desk.ticket_mail(t.id).unwrap()[0].attachments[0].id;
+        assert_eq!(desk.ticket_mail(t.id).unwrap()[0].entry_id, e.id);
+        let target = dir.path().join("out.log");
+        let path = target.to_str().unwrap();
+        let Response::Notice { message, error } = save_attachment(&desk, id, path) else {
+            panic!()
+        };
+        assert!(
+            !error && message.contains("saved trace.log (5 bytes)"),
+            "{message}"
+        );
+        assert_eq!(std::fs::read(&target).unwrap(), b"line\n");
+        std::fs::write(&target, "mine").unwrap();
+        let Response::Notice { message, error } = save_attachment(&desk, id, path) else {
+            panic!()
+        };
+        assert!(error && message.contains("already exists"), "{message}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine");
+    }
 }

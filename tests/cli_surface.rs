@@ -883,3 +883,29 @@ fn the_tui_creates_a_named_database_when_told_yes() {
     pty.send(b"q");
     pty.wait_exit();
 }
+
+/// A misspelt theme is one line naming where it came from, before the terminal is touched.
+#[test]
+fn an_unknown_theme_is_refused_naming_its_source() {
+    let d = desk_with_tickets(1);
+    let out = d
+        .cmd_at(NOW, &[])
+        .env("TUIDESK_THEME", "solarized")
+        .output()
+        .expect("tuidesk runs");
+    expect_refusal(
+        &[],
+        &out,
+        1,
+        &["TUIDESK_THEME", "solarized", "high-contrast"],
+    );
+    let config = d.path("config.toml");
+    std::fs::write(&config, "theme = \"neon\"\n").expect("writing config");
+    let out = d
+        .cmd_at(NOW, &[])
+        .env_remove("TUIDESK_THEME")
+        .env("TUIDESK_CONFIG", &config)
+        .output()
+        .expect("tuidesk runs");
+    expect_refusal(&[], &out, 1, &["config.toml", "theme", "neon", "light"]);
+}

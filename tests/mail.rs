@@ -5,7 +5,7 @@
 mod common;
 
 use common::{Desk, NOW};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn desk_with_contacts() -> Desk {
     let d = Desk::new();
@@ -974,4 +974,131 @@ fn resolution_runs_from_creation_to_resolution_minus_pending() {
         text.contains("runs from creation to resolution, minus time pending"),
         "{text}"
     );
+}
+
+#[test]
+fn the_monthly_report_counts_next_response_and_resolution() {
+    let d = full_sla_desk();
+    let at = |hm: &str| format!("2026-03-{hm}:00Z");
+    // 1: next response answered in time, resolved in time.
+    send_in(
+        &d,
+        NOW,
+        &message("q1@full.example", "a@full.example", "[S1] one", "x"),
+    );
+    d.ok_at(&at("06T17:00"), &["ticket", "reply", "1", "--body", "r"]);
+    // 2: next response late (due 18:50, answered 19:00), resolved after its 24 h.
+    send_in(
+        &d,
+        NOW,
+        &message("q2@full.example", "a@full.example", "[S1] two", "x"),
+    );
+    d.ok_at(&at("06T16:40"), &["ticket", "reply", "2", "--body", "r"]);
+    send_in(
+        &d,
+        &at("06T16:50"),
+        &message("q3@full.example", "a@full.example", "Re: [#2] two", "y"),
+    );
+    send_in(
+        &d,
+        &at("06T17:10"),
+        &message("q4@full.example", "a@full.example", "Re: [#1] one", "y"),
+    );
+    d.ok_at(&at("06T17:30"), &["ticket", "reply", "1", "--body", "r2"]);
+    d.ok_at(&at("06T18:00"), &["ticket", "status", "1", "resolved"]);
+    d.ok_at(&at("06T19:00"), &["ticket", "reply", "2", "--body", "r2"]);
+    d.ok_at(&at("08T10:00"), &["ticket", "status", "2", "resolved"]);
+    // 3: answered once, no customer message since (no next-response cycle), still open.
+    send_in(
+        &d,
+        NOW,
+        &message("q5@full.example", "a@full.example", "[S2] three", "x"),
+    );
+    d.ok_at(&at("06T17:00"), &["ticket", "reply", "3", "--body", "r"]);
+    let when = at("09T12:00");
+    let v = d.json_at(
+        &when,
+        &[
+            "report", "monthly", "--month", "2026-03", "--org", "Full", "--json",
+        ],
+    );
+    let o = &v["orgs"][0];
+    let nr = &o["next_response"];
+    assert_eq!(
+        (
+            &nr["met"],
+            &nr["breached"],
+            &nr["pending"],
+            &nr["no_target"]
+        ),
+        (&json!(1), &json!(1), &json!(0), &json!(1)),
+        "{o:#}"
+    );
+    assert_eq!(nr["attainment"], 0.5);
+    let res = &o["resolution"];
+    assert_eq!(
+        (
+            &res["met"],
+            &res["breached"],
+            &res["pending"],
+            &res["no_target"]
+        ),
+        (&json!(1), &json!(1), &json!(1), &json!(0)),
+        "{o:#}"
+    );
+    assert_eq!(res["attainment"], 0.5);
+    // Per kind × severity: S1 holds tickets 1 and 2.
+    let s1 = o["by_kind_severity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["severity"] == "S1")
+        .unwrap();
+    assert_eq!(s1["next_response"]["breached"], 1);
+    assert_eq!(s1["resolution"]["met"], 1);
+    let text = d.ok_at(
+        &when,
+        &["report", "monthly", "--month", "2026-03", "--org", "Full"],
+    );
+    assert!(
+        text.contains(
+            "Next response: 1 met, 1 breached, 0 pending, 1 no target   Attainment: 50.0%"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Resolution (minus time pending): 1 met, 1 breached, 1 pending, 0 no target   Attainment: 50.0%"
+        ),
+        "{text}"
+    );
+    let csv = d.ok_at(
+        &when,
+        &[
+            "report", "monthly", "--month", "2026-03", "--org", "Full", "--csv",
+        ],
+    );
+    let all = csv.lines().find(|l| l.contains(",all,all,")).unwrap();
+    assert!(all.ends_with(",1,1,1,1"), "{csv}");
+    // The seeds' sets define first response only: both count as no target.
+    let seed = Desk::new();
+    seed.add_org("Acme", "connected-care", "enterprise", "UTC");
+    seed.ok(&[
+        "ticket",
+        "new",
+        "--org",
+        "Acme",
+        "--kind",
+        "technical",
+        "--severity",
+        "S2",
+        "--summary",
+        "s",
+        "--description",
+        "d",
+    ]);
+    let v = seed.json(&["report", "monthly", "--month", "2026-03", "--json"]);
+    assert_eq!(v["orgs"][0]["next_response"]["no_target"], 1);
+    assert_eq!(v["orgs"][0]["resolution"]["no_target"], 1);
+    assert_eq!(v["orgs"][0]["resolution"]["attainment"], Value::Null);
 }

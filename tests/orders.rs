@@ -1537,10 +1537,10 @@ fn monthly_report_text_json_and_csv_match_a_hand_worked_fixture() {
     assert_eq!(
         lines,
         [
-            "org,month,plan,kind,severity,opened,resolved,first_response_met,first_response_breached,attainment,median_first_response_seconds,p90_first_response_seconds",
-            "Rep,2026-11,enterprise,technical,urgent,2,1,1,1,0.5000,480,660",
-            "Rep,2026-11,enterprise,technical,general,4,1,2,1,0.6667,1200,1800",
-            "Rep,2026-11,enterprise,all,all,6,2,3,2,0.6000,630,1800",
+            "org,month,plan,kind,severity,opened,resolved,first_response_met,first_response_breached,attainment,median_first_response_seconds,p90_first_response_seconds,next_response_met,next_response_breached,resolution_met,resolution_breached",
+            "Rep,2026-11,enterprise,technical,urgent,2,1,1,1,0.5000,480,660,0,0,0,0",
+            "Rep,2026-11,enterprise,technical,general,4,1,2,1,0.6667,1200,1800,0,0,0,0",
+            "Rep,2026-11,enterprise,all,all,6,2,3,2,0.6000,630,1800,0,0,0,0",
         ]
     );
 

@@ -12,6 +12,8 @@ use tempfile::TempDir;
 
 #[path = "common/pg.rs"]
 mod pg;
+#[path = "support/smtp.rs"]
+mod smtp;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tuidesk");
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -122,6 +124,35 @@ impl Desk {
             cmd.env("TUIDESK_NOW", now);
         }
         let out = cmd.output().expect("running the CLI");
+        assert!(
+            out.status.success(),
+            "tuidesk {args:?} failed: {}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("CLI output is UTF-8")
+    }
+
+    /// Runs the CLI with `input` on its standard input (at the real time); returns stdout.
+    fn cli_stdin(&self, args: &[&str], input: &[u8], extra_env: &[(&str, &str)]) -> String {
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear()
+            .envs(self.env())
+            .envs(extra_env.iter().copied())
+            .arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("running the CLI");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("writing the CLI's input");
+        let out = child.wait_with_output().expect("waiting for the CLI");
         assert!(
             out.status.success(),
             "tuidesk {args:?} failed: {}\n{}",
@@ -1216,4 +1247,190 @@ fn two_tuis_on_postgres_share_replies_and_survive_a_server_restart() {
         vec![first, whole.as_str()],
         "nothing lost, nothing doubled"
     );
+}
+
+#[test]
+fn mail_delivered_appears_live_and_a_reply_from_the_tui_is_mailed() {
+    let desk = Desk::new();
+    desk.cli(&["org", "contact", "acme", "--add", "@acme.example"], None);
+    desk.ticket("general", "Already here", "old", None);
+    let mut tui = desk.tui(120, 40);
+    tui.wait_for("the first ticket", TIMEOUT, |v| {
+        v.pane("Queue").contains("Already here")
+    });
+    let mail = "From: Li Na <li.na@acme.example>\r\n\
+        To: support@desk.example\r\n\
+        Subject: =?UTF-8?B?5pWw5o2u5bqT?= printer on fire\r\n\
+        Message-ID: <pty-1@acme.example>\r\n\
+        Date: Thu, 26 Nov 2026 10:00:00 +0000\r\n\
+        Content-Type: text/plain; charset=utf-8\r\n\
+        \r\n\
+        flames from tray two\r\n";
+    let said = desk.cli_stdin(&["mail", "deliver"], mail.as_bytes(), &[]);
+    let delivered = Instant::now();
+    let id: i64 = said
+        .trim()
+        .strip_prefix("ticket ")
+        .and_then(|r| r.strip_suffix(" opened"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("mail deliver said {said:?}"));
+    tui.wait_for(
+        "the mailed ticket in the queue (no key pressed)",
+        Duration::from_secs(1),
+        |v| v.pane("Queue").contains("数据库 printer on fire"),
+    );
+    eprintln!("delivered mail shown after {:?}", delivered.elapsed());
+    tui.send(format!(":{id}\r").as_bytes());
+    tui.wait_for("the mailed ticket in Detail", TIMEOUT, |v| {
+        let d = v.pane("Detail");
+        v.contains(&format!("Detail · #{id}"))
+            && d.contains("flames from tray two")
+            && d.contains("li.na@acme.example")
+    });
+    tui.send(b"r");
+    tui.wait_for("the reply editor", TIMEOUT, |t| {
+        t.contains("Public reply to the customer")
+    });
+    tui.send(b"Tray two is out of service now");
+    tui.send(b"\x13"); // Ctrl-S
+    tui.wait_for("the reply in Detail, queued for mail", TIMEOUT, |v| {
+        let d = v.pane("Detail");
+        !v.contains("Public reply to the customer")
+            && d.contains("Tray two is out of service now")
+            && d.contains("mail queued")
+    });
+    let Some(server) = smtp::Smtp::start(desk.dir.path(), &[]) else {
+        return;
+    };
+    let from = "Desk <support@desk.example>";
+    let said = desk.cli_stdin(
+        &["mail", "send"],
+        b"",
+        &[
+            ("TUIDESK_SMTP_URL", server.url().as_str()),
+            ("TUIDESK_MAIL_FROM", from),
+        ],
+    );
+    assert!(said.starts_with("sent "), "{said}");
+    let got = server.received();
+    assert_eq!(got.len(), 1, "one message reached the server");
+    let m = mail_parser::MessageParser::default()
+        .parse(&got[0])
+        .expect("the sent message parses");
+    assert_eq!(m.in_reply_to().as_text(), Some("pty-1@acme.example"));
+    assert_eq!(m.references().as_text(), Some("pty-1@acme.example"));
+    assert_eq!(
+        m.subject(),
+        Some(format!("Re: [#{id}] 数据库 printer on fire").as_str())
+    );
+    let to = m.to().and_then(|t| t.first()).and_then(|a| a.address());
+    assert_eq!(to, Some("li.na@acme.example"));
+    assert_eq!(server.recipients(1), vec!["li.na@acme.example".to_string()]);
+    assert!(
+        m.body_text(0)
+            .is_some_and(|b| b.contains("Tray two is out of service now")),
+        "{:?}",
+        m.body_text(0)
+    );
+    // The TUI shows the delivery once `mail send` marked it.
+    tui.wait_for("the reply marked sent in Detail", TIMEOUT, |v| {
+        v.pane("Detail").contains("mail sent")
+    });
+}
+
+#[test]
+fn a_customer_answer_on_my_ticket_flashes_and_shows_live() {
+    let desk = Desk::new();
+    desk.cli(&["org", "contact", "acme", "--add", "@acme.example"], None);
+    let first = "From: li.na@acme.example\r\nSubject: VPN drops\r\n\
+        Message-ID: <flash-1@acme.example>\r\n\r\nevery ten minutes\r\n";
+    desk.cli_stdin(&["mail", "deliver"], first.as_bytes(), &[]);
+    desk.ticket("general", "Someone else's", "-", None);
+    let mut tui = desk.tui(120, 40);
+    tui.wait_for("the mailed ticket in Detail", TIMEOUT, |v| {
+        v.pane("Detail").contains("every ten minutes")
+    });
+    tui.send(b":1\r");
+    tui.wait_for("ticket 1 in Detail", TIMEOUT, |v| v.contains("Detail · #1"));
+    tui.send(b"c");
+    tui.wait_for("the claim", TIMEOUT, |v| v.contains("#1 is yours"));
+    let answer = "From: li.na@acme.example\r\nSubject: Re: [#1] VPN drops\r\n\
+        Message-ID: <flash-2@acme.example>\r\n\r\nnow every minute\r\n";
+    desk.cli_stdin(&["mail", "deliver"], answer.as_bytes(), &[]);
+    let delivered = Instant::now();
+    tui.wait_for(
+        "the answer in Detail and the footer naming the ticket",
+        Duration::from_secs(2),
+        |v| {
+            v.pane("Detail").contains("now every minute")
+                && v.contains("the customer answered your ticket #1")
+        },
+    );
+    eprintln!("customer answer shown after {:?}", delivered.elapsed());
+    tui.wait_for("the row to flash (red, bold, reversed)", TIMEOUT, |v| {
+        let Some((row, _)) = find_row(v.screen, &["VPN drops"]) else {
+            return false;
+        };
+        let col = find_col(v.screen, row, "VPN").unwrap_or(0);
+        v.screen
+            .cell(row, col)
+            .is_some_and(|c| is_red(c.fgcolor()) && c.bold())
+    });
+}
+
+#[test]
+fn triage_items_are_filed_and_discarded_from_the_keyboard() {
+    let desk = Desk::new();
+    for (n, from, subject) in [
+        (1, "stranger@unknown.example", "Need a quote"),
+        (2, "bot@spam.example", "Cheap pills"),
+    ] {
+        let mail = format!(
+            "From: {from}\r\nSubject: {subject}\r\nMessage-ID: <triage-{n}@x.example>\r\n\r\nhello {n}\r\n"
+        );
+        let said = desk.cli_stdin(&["mail", "deliver"], mail.as_bytes(), &[]);
+        assert!(said.starts_with("triage item"), "{said}");
+    }
+    let mut tui = desk.tui(120, 40);
+    tui.wait_for("the panes", TIMEOUT, |t| panes_shown(t));
+    tui.send(b"m");
+    tui.wait_for("the triage inbox", TIMEOUT, |v| {
+        let p = v.pane("Triage");
+        v.contains("Triage · 2 waiting") && p.contains("Need a quote") && p.contains("Cheap pills")
+    });
+    tui.wait_for("the first message", TIMEOUT, |v| {
+        v.pane("Message").contains("hello 1")
+    });
+    tui.send(b"F");
+    tui.wait_for("the file form", TIMEOUT, |v| {
+        v.contains("File triage item 1")
+    });
+    tui.send(b"\r");
+    tui.wait_for("the item filed as a ticket", TIMEOUT, |v| {
+        v.contains("triage item 1 filed as #1 under acme") && v.contains("Triage · 1 waiting")
+    });
+    tui.send(b"D");
+    tui.wait_for("the discard prompt", TIMEOUT, |v| {
+        v.contains("Discard triage item 2")
+    });
+    tui.send(b"spam\r");
+    tui.wait_for("the inbox empty", TIMEOUT, |v| {
+        v.contains("Triage · 0 waiting") && v.contains("Nothing to triage")
+    });
+    let all: serde_json::Value =
+        serde_json::from_str(&desk.cli(&["mail", "triage", "--all", "--json"], None))
+            .expect("mail triage --json is JSON");
+    assert_eq!(all[0]["state"], "filed");
+    assert_eq!(all[0]["ticket"], 1);
+    assert_eq!(all[1]["state"], "discarded");
+    assert_eq!(all[1]["reason"], "spam");
+    let t: serde_json::Value =
+        serde_json::from_str(&desk.cli(&["ticket", "show", "1", "--json"], None))
+            .expect("ticket show --json is JSON");
+    assert_eq!(t["requester"]["address"], "stranger@unknown.example");
+    // Back to the tickets: the filed one is in the queue.
+    tui.send(b"m");
+    tui.wait_for("the queue with the filed ticket", TIMEOUT, |v| {
+        v.pane("Queue").contains("Need a quote")
+    });
 }

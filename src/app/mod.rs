@@ -2,9 +2,15 @@
 //! for the database thread come out. No terminal and no SQL here, so every behaviour is
 //! testable by driving actions.
 
+mod bulk;
 mod forms;
 pub mod keymap;
+mod notify;
 mod orders;
+mod save_attachment;
+mod templates;
+mod theme_choice;
+mod triage;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -13,12 +19,18 @@ use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
+pub use bulk::{BulkConfirm, BulkProgress};
 pub use forms::{FormField, NewTicketForm};
 pub use keymap::{ACTIONS, Action, Keymap};
+pub use notify::NotifyStyle;
 pub use orders::{
     NewOrderForm, OrderField, OrdersState, RateField, RateForm, ReportState, View,
     order_deadline_text, order_row_state, order_subject,
 };
+pub use save_attachment::SaveAttachmentForm;
+pub use templates::TemplatePicker;
+pub use theme_choice::ThemeChoice;
+pub use triage::{FileTriageForm, TriageState};
 
 use crate::domain::{EntryKind, Order, Organization, Status, Ticket, YearMonth};
 use crate::policy::PolicyRegistry;
@@ -114,6 +126,24 @@ pub enum Request {
     Report(YearMonth),
     /// Everyone who has held or changed a ticket (for `a`'s completion).
     Engineers,
+    /// The canned replies (the engineer's files and the team's shared set).
+    ReplyTemplates,
+    /// Write attachment `id` to a new file at `path` (`~/` is the home directory).
+    SaveAttachment {
+        id: i64,
+        path: String,
+    },
+    /// The triage inbox (items waiting).
+    Triage,
+    FileTriage {
+        id: i64,
+        org: String,
+        severity: Option<String>,
+    },
+    DiscardTriage {
+        id: i64,
+        reason: String,
+    },
 }
 
 /// One of the most urgent running targets, with what the SLA engine needs to recompute it
@@ -169,6 +199,18 @@ pub enum Response {
     },
     Report(Box<crate::report::MonthlyReport>),
     Engineers(Vec<String>),
+    ReplyTemplates(Result<Vec<crate::reply_template::ReplyTemplate>, String>),
+    /// Something to tell the user that changed nothing on screen (a saved file).
+    Notice {
+        message: String,
+        error: bool,
+    },
+    Triage(Vec<crate::store::TriageItem>),
+    /// A triage item was filed (as `ticket`) or discarded.
+    TriageWritten {
+        message: String,
+        ticket: Option<i64>,
+    },
     /// A write succeeded; `fresh` is the written ticket as it is now (its Detail and the
     /// actor's drafts), so the app shows it without asking again.
     Written {
@@ -187,6 +229,8 @@ pub enum Response {
         conflict: bool,
         ticket_id: Option<i64>,
     },
+    /// Customers wrote on these tickets (newest first), delivered by another process.
+    CustomerWrote(Vec<crate::store::CustomerEntry>),
     /// Another process changed the database.
     ExternalChange,
     /// The database server went away (`Some`: why; the database thread keeps trying) or is
@@ -270,6 +314,9 @@ pub fn met_late_label(t: &Ticket) -> Option<String> {
 pub enum PickPurpose {
     Status(i64, i64),
     Severity(i64, i64),
+    /// Every marked ticket (`space`/`V`), after a confirmation.
+    BulkStatus,
+    BulkSeverity,
     Filter,
     CompleteOrder(i64),
 }
@@ -318,6 +365,8 @@ pub struct AssignForm {
     /// Set after Enter on a name never seen before: Enter again assigns anyway.
     pub confirm_unknown: bool,
     pub notice: Option<String>,
+    /// Assigns every marked ticket (after a confirmation) instead of `ticket_id`.
+    pub bulk: bool,
 }
 
 impl AssignForm {
@@ -369,6 +418,12 @@ pub enum Mode {
         selected: usize,
     },
     Pick(Picker),
+    /// `y` applies a change to every marked ticket.
+    ConfirmBulk(Box<BulkConfirm>),
+    /// `w` in Detail: save one of the ticket's attachments to a file.
+    SaveAttachment(Box<SaveAttachmentForm>),
+    /// The canned-reply picker over the editor (`Ctrl-T`).
+    Templates(Box<TemplatePicker>),
     Assign(Box<AssignForm>),
     /// Quit asked while something is unsent: `y` quits, any other key stays.
     ConfirmQuit {
@@ -380,6 +435,11 @@ pub enum Mode {
     RateOrder(Box<RateForm>),
     RejectOrder {
         order_id: i64,
+        input: String,
+    },
+    FileTriage(Box<FileTriageForm>),
+    DiscardTriage {
+        item_id: i64,
         input: String,
     },
 }
@@ -408,6 +468,7 @@ pub struct App {
     pub view: View,
     pub orders: OrdersState,
     pub report: ReportState,
+    pub triage: TriageState,
     pub queue: QueueState,
     pub detail: Option<TicketDetail>,
     pub detail_drafts: Vec<String>,
@@ -426,7 +487,18 @@ pub struct App {
     pub bell_enabled: bool,
     /// Set when the terminal bell should ring on the next draw.
     pub ring_bell: bool,
+    /// Desktop notifications through the terminal (OSC 9 / 777), off by default.
+    pub notify: NotifyStyle,
+    /// Notifications to send on the next draw, as escape sequences ready to write.
+    pub notifications: Vec<String>,
     pub no_color: bool,
+    /// The palette (`NO_COLOR` wins over it).
+    pub theme: ThemeChoice,
+    /// Tickets marked for a bulk change: id → the version they were seen at.
+    pub marks: std::collections::BTreeMap<i64, i64>,
+    mark_anchor: Option<i64>,
+    /// The bulk change on its way, if one is.
+    pub bulk: Option<BulkProgress>,
     pub now: DateTime<Utc>,
     pub quit: bool,
     /// Set when something on screen changed and a redraw is due.
@@ -479,6 +551,7 @@ impl App {
                 loading: false,
                 scroll: 0,
             },
+            triage: TriageState::default(),
             queue: QueueState {
                 height: 10,
                 ..Default::default()
@@ -497,7 +570,13 @@ impl App {
             header_flash_until: None,
             bell_enabled: true,
             ring_bell: false,
+            notify: NotifyStyle::Off,
+            notifications: Vec::new(),
             no_color: false,
+            theme: ThemeChoice::Dark,
+            marks: Default::default(),
+            mark_anchor: None,
+            bulk: None,
             now,
             quit: false,
             dirty: true,
@@ -745,10 +824,15 @@ impl App {
             },
             Mode::Assign(form) => self.assign_key(form, key),
             Mode::Editor(editor) => self.editor_key(editor, key),
+            Mode::Templates(picker) => self.template_key(picker, key),
+            Mode::ConfirmBulk(c) => self.confirm_bulk_key(&c, key),
+            Mode::SaveAttachment(f) => self.save_attachment_key(f, key),
             Mode::NewTicket(form) => self.form_key(form, key),
             Mode::NewOrder(form) => self.order_form_key(form, key),
             Mode::RateOrder(form) => self.rate_form_key(form, key),
             Mode::RejectOrder { order_id, input } => self.reject_key(order_id, input, key),
+            Mode::FileTriage(form) => self.file_triage_key(form, key),
+            Mode::DiscardTriage { item_id, input } => self.discard_triage_key(item_id, input, key),
         }
     }
 
@@ -800,6 +884,9 @@ impl App {
                     return Vec::new();
                 }
                 let change = TicketChange::Assign(if unassign { None } else { Some(who) });
+                if form.bulk {
+                    return self.bulk_confirm(change);
+                }
                 self.pending_writes += 1;
                 vec![Request::Change {
                     id: form.ticket_id,
@@ -847,7 +934,8 @@ impl App {
             }
             Mode::Search { input }
             | Mode::Palette { input, .. }
-            | Mode::RejectOrder { input, .. } => {
+            | Mode::RejectOrder { input, .. }
+            | Mode::DiscardTriage { input, .. } => {
                 one_line(input);
                 Vec::new()
             }
@@ -902,6 +990,9 @@ impl App {
     /// Runs a named action (from a key or the palette).
     pub fn perform(&mut self, action: Action) -> Vec<Request> {
         self.dirty = true;
+        if let Some(requests) = self.triage_action(action) {
+            return requests;
+        }
         if let Some(requests) = self.order_action(action) {
             return requests;
         }
@@ -967,7 +1058,10 @@ impl App {
                     .unwrap_or_default()
             }
             Action::Back => {
-                if self.focus != Pane::Queue {
+                if !self.marks.is_empty() {
+                    self.clear_marks();
+                    Vec::new()
+                } else if self.focus != Pane::Queue {
                     self.set_focus(Pane::Queue)
                 } else if self.queue.search.is_some() {
                     self.clear_search()
@@ -1046,6 +1140,16 @@ impl App {
                 self.pending_writes += reqs.len();
                 reqs
             }
+            Action::SaveAttachment if self.view == View::Tickets => self.begin_save_attachment(),
+            Action::SaveAttachment => Vec::new(),
+            Action::Mark if self.view == View::Tickets => self.toggle_mark(),
+            Action::MarkRange if self.view == View::Tickets => self.mark_range(),
+            Action::Mark | Action::MarkRange => Vec::new(),
+            Action::Assign | Action::ChangeStatus | Action::ChangeSeverity
+                if !self.marks.is_empty() && self.view == View::Tickets =>
+            {
+                self.bulk_begin(action)
+            }
             Action::Assign => {
                 if let Some(t) = self.current_ticket().cloned() {
                     self.mode = Mode::Assign(Box::new(AssignForm {
@@ -1055,6 +1159,7 @@ impl App {
                         input: t.assignee.clone().unwrap_or_default(),
                         confirm_unknown: false,
                         notice: None,
+                        bulk: false,
                     }));
                     return vec![Request::Engineers];
                 }
@@ -1116,8 +1221,11 @@ impl App {
                 self.mode = Mode::NewTicket(Box::default());
                 vec![Request::Orgs]
             }
-            // Handled by `order_action` (views, order actions, months).
-            Action::ShowOrders
+            // Handled by `triage_action` and `order_action` (views, their actions, months).
+            Action::ShowTriage
+            | Action::FileTriage
+            | Action::DiscardTriage
+            | Action::ShowOrders
             | Action::ShowReport
             | Action::CompleteOrder
             | Action::RejectOrder
@@ -1257,7 +1365,7 @@ impl App {
         }
     }
 
-    fn no_ticket_message(&mut self) {
+    pub(super) fn no_ticket_message(&mut self) {
         let msg = match self.opening {
             Some(id) if self.focus != Pane::Queue => format!("#{id} is still loading; try again"),
             _ => "no ticket selected".to_string(),
@@ -1265,7 +1373,7 @@ impl App {
         self.set_message(msg, true);
     }
 
-    fn navigate(&mut self, action: Action) -> Vec<Request> {
+    pub(super) fn navigate(&mut self, action: Action) -> Vec<Request> {
         if self.focus == Pane::Detail {
             self.detail_scroll = match action {
                 Action::MoveDown => self.detail_scroll.saturating_add(1),
@@ -1365,6 +1473,14 @@ impl App {
                     expected: version,
                 }]
             }
+            PickPurpose::BulkStatus => match value.parse::<Status>() {
+                Ok(s) => self.bulk_confirm(TicketChange::Status(s)),
+                Err(e) => {
+                    self.set_message(e, true);
+                    Vec::new()
+                }
+            },
+            PickPurpose::BulkSeverity => self.bulk_confirm(TicketChange::Severity(value)),
             PickPurpose::CompleteOrder(id) => vec![Request::CompleteOrder {
                 id,
                 attach_report: value == "complete+report",
@@ -1547,6 +1663,7 @@ impl App {
                 self.pending_writes += 1;
                 vec![Request::AddEntry { id, kind, body }]
             }
+            KeyCode::Char('t') if ctrl => self.request_templates(editor),
             KeyCode::Char('e') if ctrl => {
                 // Compose in $EDITOR: the event loop hands the terminal over and back.
                 self.external_edit = Some(editor.text());
@@ -1727,8 +1844,18 @@ impl App {
                 }
                 Vec::new()
             }
+            Response::Triage(items) => {
+                self.triage_loaded(items);
+                Vec::new()
+            }
+            Response::TriageWritten { message, ticket } => self.triage_written(message, ticket),
             Response::Engineers(names) => {
                 self.known_engineers = names;
+                Vec::new()
+            }
+            Response::ReplyTemplates(result) => self.templates_arrived(result),
+            Response::Notice { message, error } => {
+                self.set_message(message, error);
                 Vec::new()
             }
             Response::Written {
@@ -1736,6 +1863,9 @@ impl App {
                 ticket_id,
                 fresh,
             } => {
+                if let Some(out) = self.bulk_answer(ticket_id, None) {
+                    return out;
+                }
                 self.pending_writes = self.pending_writes.saturating_sub(1);
                 // A sent reply or note closes its editor; a created ticket closes the form.
                 if let Mode::Editor(e) = &self.mode {
@@ -1796,6 +1926,9 @@ impl App {
                 conflict,
                 ticket_id,
             } => {
+                if let Some(out) = self.bulk_answer(ticket_id, Some(&message)) {
+                    return out;
+                }
                 self.pending_writes = self.pending_writes.saturating_sub(1);
                 if ticket_id.is_some() && self.opening == ticket_id {
                     // The ticket asked for does not exist (or failed to load).
@@ -1858,11 +1991,16 @@ impl App {
                 out.extend(self.handle_response(Response::ExternalChange));
                 out
             }
+            Response::CustomerWrote(entries) => {
+                self.customer_wrote(&entries);
+                Vec::new()
+            }
             Response::ExternalChange => {
                 let mut out = match self.view {
                     View::Tickets => Vec::new(),
                     View::Orders => vec![Request::Orders],
                     View::Report => vec![Request::Report(self.report.month)],
+                    View::Triage => vec![Request::Triage],
                 };
                 out.extend(self.reload_lists());
                 if let Some(id) = self
@@ -1976,6 +2114,20 @@ impl App {
             self.breached_seen.insert(id);
             // Only a breach that happened while we watched (not one found on load) flashes.
             if due.is_some_and(|d| now - d <= Duration::seconds(2)) {
+                if let Some(t) = self
+                    .queue
+                    .tickets
+                    .iter()
+                    .chain(self.sla_items.iter().map(|i| &i.ticket))
+                    .find(|t| t.id == id)
+                {
+                    let body = format!(
+                        "#{} breached · {} {} · {}",
+                        t.id, t.severity, t.org, t.summary
+                    );
+                    self.notifications
+                        .extend(notify::sequence(self.notify, "tuidesk", &body));
+                }
                 self.flash_until
                     .insert(id, now + Duration::seconds(FLASH_SECONDS));
                 self.header_flash_until = Some(now + Duration::seconds(FLASH_SECONDS));
@@ -1984,6 +2136,39 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Customers answered: the rows of the user's own tickets among them flash, the bell
+    /// rings once, and the footer names them (the Detail pane reloads with the message).
+    fn customer_wrote(&mut self, entries: &[crate::store::CustomerEntry]) {
+        let mut mine: Vec<i64> = entries
+            .iter()
+            .filter(|e| e.assignee.as_deref() == Some(self.me.as_str()))
+            .map(|e| e.ticket_id)
+            .collect();
+        mine.sort_unstable();
+        mine.dedup();
+        if mine.is_empty() {
+            return;
+        }
+        for id in &mine {
+            self.flash_until
+                .insert(*id, self.now + Duration::seconds(FLASH_SECONDS));
+        }
+        if self.bell_enabled {
+            self.ring_bell = true;
+        }
+        let list = mine
+            .iter()
+            .map(|id| format!("#{id}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let what = if mine.len() == 1 {
+            format!("the customer answered your ticket {list}")
+        } else {
+            format!("customers answered your tickets {list}")
+        };
+        self.set_message(what, false);
     }
 
     /// The one-second tick: timers move, breaches flash, counts refresh when one passes.
@@ -2050,6 +2235,15 @@ impl App {
                 (Action::Palette, "cmd"),
                 (Action::Quit, "quit"),
             ]),
+            Mode::Normal if self.view == View::Triage => keyed(&[
+                (Action::FileTriage, "file"),
+                (Action::DiscardTriage, "discard"),
+                (Action::ShowTriage, "tickets"),
+                (Action::ShowOrders, "orders"),
+                (Action::Help, "help"),
+                (Action::Palette, "cmd"),
+                (Action::Quit, "quit"),
+            ]),
             Mode::Normal if self.view == View::Report => keyed(&[
                 (Action::PrevMonth, "prev month"),
                 (Action::NextMonth, "next month"),
@@ -2084,12 +2278,23 @@ impl App {
                 ("Esc", "cancel"),
             ]),
             Mode::RejectOrder { .. } => fixed(&[("Enter", "reject"), ("Esc", "cancel")]),
+            Mode::FileTriage(_) => fixed(&[
+                ("Tab", "next field"),
+                ("←/→", "choose"),
+                ("Enter", "file"),
+                ("Esc", "cancel"),
+            ]),
+            Mode::DiscardTriage { .. } => fixed(&[("Enter", "discard"), ("Esc", "cancel")]),
             Mode::Help { .. } => fixed(&[("Esc", "close"), ("j/k", "scroll")]),
             Mode::Search { .. } => fixed(&[("Enter", "search"), ("Esc", "cancel")]),
             Mode::Palette { .. } => {
                 fixed(&[("↑/↓", "choose"), ("Enter", "run"), ("Esc", "cancel")])
             }
             Mode::Pick(_) => fixed(&[("↑/↓", "choose"), ("Enter", "apply"), ("Esc", "cancel")]),
+            Mode::ConfirmBulk(_) => fixed(&[("y", "apply to all marked"), ("any key", "cancel")]),
+            Mode::SaveAttachment(_) => {
+                fixed(&[("Tab", "next file"), ("Enter", "save"), ("Esc", "cancel")])
+            }
             Mode::Assign(_) => fixed(&[
                 ("Tab", "complete"),
                 ("Enter", "assign"),
@@ -2100,9 +2305,18 @@ impl App {
             Mode::Editor(e) if e.confirm_discard => {
                 fixed(&[("y", "discard"), ("any key", "keep editing")])
             }
-            Mode::Editor(_) => {
-                fixed(&[("Ctrl-S", "send"), ("Ctrl-E", "$EDITOR"), ("Esc", "cancel")])
-            }
+            Mode::Editor(_) => fixed(&[
+                ("Ctrl-S", "send"),
+                ("Ctrl-T", "template"),
+                ("Ctrl-E", "$EDITOR"),
+                ("Esc", "cancel"),
+            ]),
+            Mode::Templates(_) => fixed(&[
+                ("type", "filter"),
+                ("↑/↓", "choose"),
+                ("Enter", "insert"),
+                ("Esc", "back"),
+            ]),
             Mode::NewTicket(f) if f.confirm_discard => {
                 fixed(&[("y", "discard"), ("any key", "keep editing")])
             }
@@ -2193,6 +2407,10 @@ pub fn edit_line(input: &mut String, key: &KeyEvent) {
 }
 
 #[cfg(test)]
+mod bulk_tests;
+#[cfg(test)]
 pub(crate) mod order_tests;
+#[cfg(test)]
+mod template_tests;
 #[cfg(test)]
 pub(crate) mod tests;

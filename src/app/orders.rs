@@ -23,6 +23,8 @@ pub enum View {
     Tickets,
     Orders,
     Report,
+    /// The triage inbox: mail that opened no ticket, waiting to be filed or discarded.
+    Triage,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -545,7 +547,7 @@ impl App {
             (View::Report, A::PrevMonth) => self.load_report(self.report.month.prev()),
             (View::Report, A::NextMonth) => self.load_report(self.report.month.next()),
             (View::Orders | View::Report, A::Refresh) => self.view_requests(),
-            (View::Orders | View::Report, A::Back) => self.show_view(View::Tickets),
+            (View::Orders | View::Report | View::Triage, A::Back) => self.show_view(View::Tickets),
             (_, A::ShowOrders) => {
                 if view == View::Orders {
                     self.show_view(View::Tickets)
@@ -617,6 +619,7 @@ impl App {
             View::Tickets => Vec::new(),
             View::Orders => vec![Request::Orders, Request::Orgs],
             View::Report => self.load_report(self.report.month),
+            View::Triage => vec![Request::Triage, Request::Orgs],
         }
     }
 

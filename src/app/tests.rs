@@ -646,6 +646,33 @@ fn old_breaches_found_on_load_do_not_ring() {
 }
 
 #[test]
+fn a_breach_while_watching_sends_a_terminal_notification_only_when_asked() {
+    let mut a = app();
+    load(&mut a, vec![ticket(1, "soon \u{1b}]0;x\u{7}", Some(2))]);
+    a.tick(now() + Duration::seconds(3));
+    assert!(a.notifications.is_empty(), "off by default");
+
+    let mut a = app();
+    a.notify = NotifyStyle::Osc9;
+    load(&mut a, vec![ticket(1, "soon \u{1b}]0;x\u{7}", Some(2))]);
+    a.tick(now() + Duration::seconds(3));
+    assert_eq!(a.notifications.len(), 1);
+    let seq = &a.notifications[0];
+    assert!(
+        seq.starts_with("\x1b]9;tuidesk: #1 breached · S2 Acme · soon"),
+        "{seq:?}"
+    );
+    assert_eq!(
+        seq.matches('\x07').count(),
+        1,
+        "the summary cannot end it early"
+    );
+    a.notifications.clear();
+    a.tick(now() + Duration::seconds(4));
+    assert!(a.notifications.is_empty(), "once per breach");
+}
+
+#[test]
 fn bell_can_be_switched_off() {
     let mut a = app();
     a.bell_enabled = false;
@@ -1178,4 +1205,231 @@ fn losing_the_server_keeps_the_editor_and_reconnecting_reloads_everything() {
     assert!(reqs.contains(&Request::Counts));
     assert!(reqs.iter().any(|r| matches!(r, Request::Queue { .. })));
     assert!(reqs.iter().any(|r| matches!(r, Request::Sla { .. })));
+}
+
+#[test]
+fn a_customer_answer_on_my_ticket_flashes_its_row_and_shows_in_detail() {
+    let mut a = app();
+    let mut mine = ticket(1, "mine", Some(600));
+    mine.assignee = Some("alice".into());
+    let mut theirs = ticket(2, "theirs", Some(900));
+    theirs.assignee = Some("bob".into());
+    load(
+        &mut a,
+        vec![mine.clone(), theirs, ticket(3, "nobody's", Some(1200))],
+    );
+    a.handle_response(detail_of(&mine));
+    let entry = |entry_id, ticket_id: i64, who: Option<&str>| crate::store::CustomerEntry {
+        entry_id,
+        ticket_id,
+        assignee: who.map(str::to_string),
+    };
+    // Someone else's and an unassigned ticket: nothing flashes, no bell.
+    a.handle_response(Response::CustomerWrote(vec![
+        entry(8, 2, Some("bob")),
+        entry(7, 3, None),
+    ]));
+    assert!(!a.is_flashing(2) && !a.is_flashing(3));
+    assert!(!a.ring_bell);
+    a.handle_response(Response::CustomerWrote(vec![entry(9, 1, Some("alice"))]));
+    assert!(a.is_flashing(1));
+    assert!(!a.is_flashing(2));
+    assert!(a.ring_bell);
+    let (msg, error) = a.message.clone().expect("a message");
+    assert!(!error && msg.contains("#1") && !msg.contains("#2"), "{msg}");
+    // The change reloads the ticket shown in Detail; its answer carries the message.
+    let reqs = a.handle_response(Response::ExternalChange);
+    assert!(reqs.contains(&Request::Detail(1)), "{reqs:?}");
+    let mut detail = TicketDetail {
+        ticket: Some(mine.clone()),
+        ..Default::default()
+    };
+    detail.conversation.push(crate::domain::ConversationEntry {
+        id: 9,
+        ticket_id: 1,
+        kind: EntryKind::Reply,
+        role: AuthorRole::Customer,
+        author: "li.na@acme.example".into(),
+        body: "still broken".into(),
+        created_at: now(),
+    });
+    a.handle_response(Response::Detail(Box::new(detail), vec![]));
+    assert_eq!(
+        a.detail.as_ref().map(|d| d.conversation.len()),
+        Some(1),
+        "the customer's message is in Detail"
+    );
+    // The flash ends like a breach's.
+    a.tick(now() + Duration::seconds(20));
+    assert!(!a.is_flashing(1));
+}
+
+pub(crate) fn triage_item(id: i64, from: &str, subject: &str) -> crate::store::TriageItem {
+    crate::store::TriageItem {
+        id,
+        message_id: format!("m{id}@example.com"),
+        from_name: Some("王芳".into()),
+        from_address: from.into(),
+        subject: subject.into(),
+        body: format!("body of {subject}\nsecond line"),
+        auto: None,
+        received_at: now() - Duration::minutes(id),
+        state: crate::store::TriageState::Waiting,
+        ticket_id: None,
+        reason: None,
+        decided_by: None,
+        decided_at: None,
+        attachments: vec![],
+    }
+}
+
+/// The Triage view with two items waiting and two organizations of different policy sets.
+pub(crate) fn triage_app() -> App {
+    let mut a = app();
+    a.orgs.push(Organization {
+        id: 2,
+        name: "天翼客户".into(),
+        policy_set: "ctyun".into(),
+        plan: "business".into(),
+        tz: "Asia/Shanghai".into(),
+        created_at: now(),
+        plan_since: now(),
+        parent: None,
+        parent_plan: None,
+    });
+    let reqs = a.handle_key(key('m'));
+    assert_eq!(a.view, View::Triage);
+    assert!(reqs.contains(&Request::Triage), "{reqs:?}");
+    a.handle_response(Response::Triage(vec![
+        triage_item(1, "stranger@unknown.example", "Who do I ask about billing?"),
+        triage_item(2, "li.na@new-customer.cn", "[S2] 数据库无法连接"),
+    ]));
+    a
+}
+
+#[test]
+fn triage_view_files_an_item_under_an_organization_with_a_severity() {
+    let mut a = triage_app();
+    assert_eq!(a.triage.selected_item().map(|i| i.id), Some(1));
+    a.handle_key(key('j'));
+    assert_eq!(a.triage.selected_item().map(|i| i.id), Some(2));
+    a.handle_key(key('F'));
+    let Mode::FileTriage(form) = &a.mode else {
+        panic!("the file form: {:?}", a.mode)
+    };
+    assert_eq!((form.item_id, form.org, form.severity), (2, 0, 0));
+    // → to the second organization (ctyun), Tab to severity, → to its first level.
+    a.handle_key(code(KeyCode::Right));
+    a.handle_key(code(KeyCode::Tab));
+    a.handle_key(code(KeyCode::Right));
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    assert_eq!(
+        reqs,
+        vec![Request::FileTriage {
+            id: 2,
+            org: "天翼客户".into(),
+            severity: Some("urgent".into()),
+        }]
+    );
+    // A refusal keeps the form open with the store's reason.
+    a.handle_response(Response::Failed {
+        message: "severity urgent is not allowed".into(),
+        conflict: false,
+        ticket_id: None,
+    });
+    assert!(matches!(a.mode, Mode::FileTriage(_)));
+    // The policy's default severity: ← back past the first level.
+    a.handle_key(code(KeyCode::Left));
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    assert_eq!(
+        reqs,
+        vec![Request::FileTriage {
+            id: 2,
+            org: "天翼客户".into(),
+            severity: None,
+        }]
+    );
+    let reqs = a.handle_response(Response::TriageWritten {
+        message: "triage item 2 filed as #7 under 天翼客户".into(),
+        ticket: Some(7),
+    });
+    assert!(matches!(a.mode, Mode::Normal));
+    assert!(reqs.contains(&Request::Triage) && reqs.contains(&Request::Counts));
+    assert!(a.message.as_ref().is_some_and(|(m, _)| m.contains("#7")));
+    // The item is gone from the next list; the selection stays in range.
+    a.handle_response(Response::Triage(vec![triage_item(
+        1,
+        "stranger@unknown.example",
+        "Who do I ask about billing?",
+    )]));
+    assert_eq!(a.triage.selected, 0);
+}
+
+#[test]
+fn triage_view_discards_with_a_reason_and_esc_cancels() {
+    let mut a = triage_app();
+    a.handle_key(key('D'));
+    assert!(matches!(a.mode, Mode::DiscardTriage { item_id: 1, .. }));
+    // No reason: refused, still asking.
+    assert!(a.handle_key(code(KeyCode::Enter)).is_empty());
+    assert!(matches!(a.mode, Mode::DiscardTriage { .. }));
+    assert!(a.message.as_ref().is_some_and(|(_, err)| *err));
+    for c in "spam".chars() {
+        a.handle_key(key(c));
+    }
+    let reqs = a.handle_key(code(KeyCode::Enter));
+    assert_eq!(
+        reqs,
+        vec![Request::DiscardTriage {
+            id: 1,
+            reason: "spam".into()
+        }]
+    );
+    a.handle_response(Response::TriageWritten {
+        message: "triage item 1 discarded".into(),
+        ticket: None,
+    });
+    assert!(matches!(a.mode, Mode::Normal));
+    // Esc closes the file form without a request; Esc again leaves the view; m toggles.
+    a.handle_key(key('F'));
+    assert!(a.handle_key(code(KeyCode::Esc)).is_empty());
+    assert!(matches!(a.mode, Mode::Normal));
+    a.handle_key(code(KeyCode::Esc));
+    assert_eq!(a.view, View::Tickets);
+    a.handle_key(key('m'));
+    assert_eq!(a.view, View::Triage);
+    a.handle_key(key('m'));
+    assert_eq!(a.view, View::Tickets);
+    // Outside the view the triage keys say where they work.
+    a.handle_key(key('F'));
+    assert!(matches!(a.mode, Mode::Normal));
+    assert!(
+        a.message
+            .as_ref()
+            .is_some_and(|(m, _)| m.contains("Triage view (m)"))
+    );
+}
+
+#[test]
+fn triage_view_footer_lists_its_keys_and_reloads_on_outside_changes() {
+    let mut a = triage_app();
+    let hints: Vec<String> = a
+        .footer_hints()
+        .iter()
+        .map(|(k, d)| format!("{k} {d}"))
+        .collect();
+    for want in ["F file", "D discard", "m tickets"] {
+        assert!(hints.iter().any(|h| h == want), "{want} in {hints:?}");
+    }
+    let reqs = a.handle_response(Response::ExternalChange);
+    assert!(reqs.contains(&Request::Triage), "{reqs:?}");
+    a.handle_key(key('D'));
+    let hints: Vec<String> = a
+        .footer_hints()
+        .iter()
+        .map(|(k, d)| format!("{k} {d}"))
+        .collect();
+    assert!(hints.contains(&"Enter discard".to_string()), "{hints:?}");
+    // The help overlay lists the triage keys.
+    assert!(ACTIONS.iter().any(|x| x.action == Action::ShowTriage));
 }

@@ -152,6 +152,16 @@ pub enum Command {
     /// Mail: delivery from a mail server, the triage inbox, the quarantine, the outbox
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Run the [hooks] of config.toml when SLA alerts fall due (at risk, breached), a customer
+    /// writes, or a ticket is assigned to you; headless, for a systemd service or cron
+    Watch {
+        /// Fire whatever is due now, then exit (for cron and tests)
+        #[arg(long)]
+        once: bool,
+    },
+    /// The team's shared canned replies (inserted in the TUI's editor with Ctrl-T)
+    #[command(subcommand, name = "reply-template")]
+    ReplyTemplate(ReplyTemplateCommand),
     /// Shell completion script on standard output
     Completions {
         /// The shell to complete for
@@ -346,6 +356,42 @@ pub struct NewOrderArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ReplyTemplateCommand {
+    /// Save a shared template; its text comes from --file (`-`: standard input) or --body.
+    /// Variables: {{customer.name}} {{ticket.id}} {{ticket.summary}} {{sla.due_customer}}
+    /// {{engineer.name}}, and {{cursor}} where the cursor goes
+    Add {
+        /// The template's name (letters, digits, '-', '_', '.')
+        name: String,
+        /// The text inline
+        #[arg(long, conflicts_with = "file")]
+        body: Option<String>,
+        /// A file holding the text (`-` for standard input)
+        #[arg(long)]
+        file: Option<String>,
+        /// Overwrite a shared template of the same name
+        #[arg(long)]
+        replace: bool,
+    },
+    /// The shared templates and your own (`replies/*.md` beside config.toml)
+    List {
+        /// Print them as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one template's text (yours first, then the shared one)
+    Show {
+        /// The template's name
+        name: String,
+    },
+    /// Remove a shared template
+    Remove {
+        /// The template's name
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum MailCommand {
     /// Store one message read on standard input (for a mail server alias, procmail,
     /// fetchmail's mda); exits 75 when it should be retried
@@ -456,6 +502,16 @@ pub enum TicketCommand {
     Reply(BodyArgs),
     /// Internal note (never shown to the customer)
     Note(BodyArgs),
+    /// Write a file attached to the ticket to PATH (`--out -` for standard output)
+    Attachment {
+        /// The ticket's number
+        id: i64,
+        /// The file's name as `ticket show` lists it (the newest of that name), or `#N`
+        name: String,
+        /// Where to write it: a new file, or `-` for standard output
+        #[arg(long, value_name = "PATH")]
+        out: String,
+    },
     /// Change status (`pending` pauses the SLA clock while waiting on the customer)
     Status {
         /// The ticket's number
@@ -584,6 +640,9 @@ pub struct BodyArgs {
     /// Read the body from PATH (`-` for standard input)
     #[arg(long, value_name = "PATH")]
     pub body_file: Option<String>,
+    /// Attach a file (repeatable; a mailed reply carries at most one)
+    #[arg(long, value_name = "PATH")]
+    pub attach: Vec<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -383,10 +383,12 @@ impl Transport {
     fn from_config(cfg: &MailConfig) -> Result<Transport> {
         match (&cfg.smtp, &cfg.sendmail) {
             (Some(url), _) => {
-                let t = lettre::SmtpTransport::from_url(url)
-                    .map_err(|e| anyhow!("[mail] smtp = {:?}: {e}", redact(url)))?
-                    .timeout(Some(StdDuration::from_secs(30)))
-                    .build();
+                let mut b = lettre::SmtpTransport::from_url(url)
+                    .map_err(|e| anyhow!("[mail] smtp = {:?}: {e}", redact(url)))?;
+                if let Some(ca) = &cfg.smtp_ca {
+                    b = b.tls(tls_trusting(url, ca)?);
+                }
+                let t = b.timeout(Some(StdDuration::from_secs(30))).build();
                 Ok(Transport::Smtp(t))
             }
             (None, Some(cmd)) => Ok(Transport::Sendmail(
@@ -411,6 +413,38 @@ impl Transport {
             }),
         }
     }
+}
+
+/// The TLS the URL asks for (`smtps://`: implicit TLS; `?tls=required` or `opportunistic`:
+/// STARTTLS), trusting the CA certificate in `ca` besides the public ones.
+fn tls_trusting(url: &str, ca: &Path) -> Result<lettre::transport::smtp::client::Tls> {
+    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+    let shown = ca.display();
+    let pem = std::fs::read(ca).map_err(|e| anyhow!("[mail] smtp_ca = {shown}: {e}"))?;
+    let cert = Certificate::from_pem(&pem)
+        .map_err(|e| anyhow!("[mail] smtp_ca = {shown}: not a PEM certificate: {e}"))?;
+    let parsed =
+        url::Url::parse(url).map_err(|e| anyhow!("[mail] smtp = {:?}: {e}", redact(url)))?;
+    let host = parsed
+        .host_str()
+        .ok_or_else(|| anyhow!("[mail] smtp = {:?}: no host", redact(url)))?;
+    let params = TlsParameters::builder(host.to_string())
+        .add_root_certificate(cert)
+        .build()
+        .map_err(|e| anyhow!("[mail] smtp_ca = {shown}: {e}"))?;
+    let mode = parsed
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    Ok(match (parsed.scheme(), mode.as_deref()) {
+        ("smtps", _) => Tls::Wrapper(params),
+        ("smtp", Some("required")) => Tls::Required(params),
+        ("smtp", Some("opportunistic")) => Tls::Opportunistic(params),
+        _ => bail!(
+            "[mail] smtp_ca is set but [mail] smtp = {:?} uses no TLS: use smtps://host or smtp://host:587?tls=required",
+            redact(url)
+        ),
+    })
 }
 
 /// `550 mailbox unknown`, or the connection error, on one line.
@@ -472,10 +506,8 @@ fn send_due(desk: &mut Desk, transport: &Transport, from: &str) -> Result<(usize
         };
         // Sent but not yet marked: a crash here sends the same message (same Message-ID)
         // again on the next run; it is never lost and never a different message.
-        if std::env::var_os("TUIDESK_TEST_CRASH_AFTER_SEND").is_some()
-            && matches!(patch, OutboxPatch::Sent { .. })
-        {
-            std::process::abort();
+        if matches!(patch, OutboxPatch::Sent { .. }) {
+            test_hook_crash_after_send();
         }
         let line = match &patch {
             OutboxPatch::Sent { .. } => {
@@ -499,6 +531,19 @@ fn send_due(desk: &mut Desk, transport: &Transport, from: &str) -> Result<(usize
         outln!("{}", sanitize_line(&line))?;
     }
     Ok(counts)
+}
+
+/// TEST HOOK, debug builds only (`cargo test`): with `TUIDESK_TEST_CRASH_AFTER_SEND` set,
+/// the process aborts right after a message was handed to the transport and before it is
+/// marked sent, so `tests/mail_send.rs` can prove that a crash there sends the same message
+/// again and loses none. Nothing else can stop a process at that instant; a release build
+/// compiles this to nothing and ignores the variable.
+#[inline]
+fn test_hook_crash_after_send() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("TUIDESK_TEST_CRASH_AFTER_SEND").is_some() {
+        std::process::abort();
+    }
 }
 
 /// `mail send [--watch]`.

@@ -7,8 +7,10 @@ pub mod mail_cmd;
 pub mod order_cmd;
 pub mod output;
 mod progress;
+mod reply_template_cmd;
 pub mod sla_cmd;
 mod ticket_cmd;
+mod watch_cmd;
 
 use std::io::{BufReader, IsTerminal as _, Read, Write};
 use std::path::Path;
@@ -76,6 +78,31 @@ pub fn read_text(inline: Option<&str>, file: Option<&str>, what: &str) -> Result
     }
 }
 
+/// A file to attach: its name (the path's last part) and bytes, refused past the size the
+/// store keeps (`with` says what it is attached to, for the message).
+pub(crate) fn read_attachment(path: &Path, with: &str) -> Result<(String, Vec<u8>)> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| anyhow::anyhow!("{} is not a file", path.display()))?;
+    let meta = std::fs::metadata(path)
+        .with_context(|| format!("reading attachment {}", path.display()))?;
+    if !meta.is_file() {
+        bail!("attachment {} is not a regular file", path.display());
+    }
+    if meta.len() > crate::store::MAX_ATTACHMENT_BYTES as u64 {
+        bail!(
+            "attachment {} is {} bytes; at most {} bytes are stored with {with}",
+            path.display(),
+            meta.len(),
+            crate::store::MAX_ATTACHMENT_BYTES
+        );
+    }
+    let data =
+        std::fs::read(path).with_context(|| format!("reading attachment {}", path.display()))?;
+    Ok((name, data))
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     let db = cli.db.as_deref();
     let as_user = cli.as_user.as_deref();
@@ -97,6 +124,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Order(cmd)) => order_cmd::run(db, as_user, cmd),
         Some(Command::Report(cmd)) => order_cmd::report(db, cmd),
         Some(Command::Mail(cmd)) => mail_cmd::run(db, as_user, cmd),
+        Some(Command::ReplyTemplate(cmd)) => reply_template_cmd::run(db, as_user, cmd),
+        Some(Command::Watch { once }) => watch_cmd::run(db, as_user, once),
         Some(Command::Search { query, limit, json }) => {
             let store = open_existing_store(db)?;
             let now = now()?;

@@ -1,7 +1,6 @@
 //! `tuidesk order …` and `tuidesk report monthly`.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -124,23 +123,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
             let now = now()?;
             let mut files: Vec<(String, Vec<u8>)> = Vec::new();
             for path in &attach {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .ok_or_else(|| anyhow!("{} is not a file", path.display()))?;
-                let meta = std::fs::metadata(path)
-                    .with_context(|| format!("reading attachment {}", path.display()))?;
-                if meta.len() > crate::store::MAX_ATTACHMENT_BYTES as u64 {
-                    bail!(
-                        "attachment {} is {} bytes; at most {} bytes are stored with an order",
-                        path.display(),
-                        meta.len(),
-                        crate::store::MAX_ATTACHMENT_BYTES
-                    );
-                }
-                let data = std::fs::read(path)
-                    .with_context(|| format!("reading attachment {}", path.display()))?;
-                files.push((name, data));
+                files.push(super::read_attachment(path, "an order")?);
             }
             if attach_report {
                 files.extend(store.report_attachments(id, now)?);
@@ -360,27 +343,13 @@ pub(super) fn write_out(out: &str, data: &[u8]) -> Result<()> {
         return Ok(());
     }
     let path = Path::new(out);
-    // Create the target itself, refusing an existing file in the same step (no
-    // check-then-write race, and no temporary name that could clobber another file);
-    // a failed write removes the half file.
-    let mut file = match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-    {
-        Ok(f) => f,
+    match crate::files::write_new_file(path, data) {
+        Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
             "{} already exists; choose another --out path",
             path.display()
         ),
-        Err(e) => {
-            return Err(e).with_context(|| format!("creating {}", path.display()));
-        }
-    };
-    if let Err(e) = file.write_all(data).and_then(|_| file.sync_all()) {
-        drop(file);
-        let _ = std::fs::remove_file(path);
-        return Err(e).with_context(|| format!("writing {}", path.display()));
+        Err(e) => return Err(e).with_context(|| format!("writing {}", path.display())),
     }
     note!("wrote {} bytes to {}", data.len(), path.display());
     Ok(())

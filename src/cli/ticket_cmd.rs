@@ -57,6 +57,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
         }
         TicketCommand::Reply(b) => entry(db, as_user, b, EntryKind::Reply),
         TicketCommand::Note(b) => entry(db, as_user, b, EntryKind::Note),
+        TicketCommand::Attachment { id, name, out } => attachment(db, id, &name, &out),
         TicketCommand::Status {
             id,
             status,
@@ -131,12 +132,103 @@ fn entry(db: Option<&Path>, as_user: Option<&str>, b: BodyArgs, kind: EntryKind)
         "note"
     };
     let body = read_text(b.body.as_deref(), b.body_file.as_deref(), what)?;
+    let mut files = Vec::with_capacity(b.attach.len());
+    for path in &b.attach {
+        let (name, data) = super::read_attachment(path, "a ticket")?;
+        files.push(crate::desk::NewAttachment {
+            content_type: content_type(&name).to_string(),
+            name,
+            data,
+        });
+    }
     let actor = actor(as_user)?;
     let mut store = open_store(db)?;
-    let e = store.add_entry(b.id, kind, AuthorRole::Engineer, &body, &actor, now()?)?;
-    outln!("{} {} added to ticket {}", what, e.id, e.ticket_id)
-        .map_err(|err| err.after(format_args!("{what} added to ticket {}", e.ticket_id)))?;
+    let e = store.add_entry_with(
+        b.id,
+        kind,
+        AuthorRole::Engineer,
+        &body,
+        &files,
+        &actor,
+        now()?,
+    )?;
+    let attached = match files.len() {
+        0 => String::new(),
+        1 => " with 1 attachment".to_string(),
+        n => format!(" with {n} attachments"),
+    };
+    outln!(
+        "{} {} added to ticket {}{attached}",
+        what,
+        e.id,
+        e.ticket_id
+    )
+    .map_err(|err| err.after(format_args!("{what} added to ticket {}", e.ticket_id)))?;
     Ok(())
+}
+
+/// The MIME type a mail client needs, from the file name's extension.
+fn content_type(name: &str) -> &'static str {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("txt" | "log" | "md") => "text/plain",
+        Some("csv") => "text/csv",
+        Some("json") => "application/json",
+        Some("pdf") => "application/pdf",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("zip") => "application/zip",
+        Some("gz" | "tgz") => "application/gzip",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `ticket attachment ID NAME --out PATH`: the newest file of that name on the ticket, or
+/// `#N` by its number.
+fn attachment(db: Option<&Path>, id: i64, name: &str, out: &str) -> Result<()> {
+    let store = open_existing_store(db)?;
+    let listed: Vec<crate::store::AttachmentMeta> = store
+        .ticket_mail(id)?
+        .into_iter()
+        .flat_map(|m| m.attachments)
+        .collect();
+    // Make sure the ticket exists, so a wrong number says so.
+    store.ticket(id, now()?)?;
+    let by_number = name
+        .strip_prefix('#')
+        .and_then(|n| n.parse::<i64>().ok())
+        .and_then(|n| listed.iter().find(|a| a.id == n));
+    let found = by_number.or_else(|| {
+        listed
+            .iter()
+            .filter(|a| a.name == name)
+            .max_by_key(|a| a.id)
+    });
+    let Some(a) = found else {
+        let names: Vec<String> = listed
+            .iter()
+            .map(|a| format!("#{} {}", a.id, crate::text::sanitize_line(&a.name)))
+            .collect();
+        anyhow::bail!(
+            "ticket {id} has no attachment {}{}",
+            crate::text::sanitize_line(name),
+            if names.is_empty() {
+                String::new()
+            } else {
+                format!(" (it has: {})", names.join(", "))
+            }
+        );
+    };
+    if !a.stored {
+        anyhow::bail!(
+            "attachment #{} {} was over the size limit when it arrived: only its name and size were kept",
+            a.id,
+            crate::text::sanitize_line(&a.name)
+        );
+    }
+    let (_, data) = store.attachment(a.id)?;
+    super::order_cmd::write_out(out, &data)
 }
 
 /// How many tickets `ticket list` prints unless told otherwise.

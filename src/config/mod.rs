@@ -4,7 +4,9 @@
 
 pub mod calendars;
 pub mod policies;
+mod replies;
 pub(crate) mod toml;
 mod user;
 
-pub use user::{Config, MailConfig, config_path, load_config};
+pub use replies::{load_reply_files, replies_dir};
+pub use user::{Config, HookSpec, HooksConfig, MailConfig, config_path, load_config};

@@ -17,9 +17,77 @@ pub struct Config {
     /// Whether `--as USER` may be used (audited as "alice as bob"); a team can turn it off.
     #[serde(default = "yes")]
     pub allow_as: bool,
+    /// The screen's palette: `dark` (default), `light` or `high-contrast`; checked by the TUI,
+    /// which names this file on a mistake. `TUIDESK_THEME` overrides it.
+    pub theme: Option<String>,
+    /// Desktop notifications through the terminal on a breach: `off` (default), `osc9`,
+    /// `osc777`; checked by the TUI.
+    pub notify: Option<String>,
     /// `[mail]`: how replies leave and how much of received mail is kept.
     #[serde(default)]
     pub mail: MailConfig,
+    /// `[hooks]`: the commands `tuidesk watch` runs when an alert falls due.
+    #[serde(default)]
+    pub hooks: HooksConfig,
+}
+
+/// `[hooks]` of config.toml: a command per alert (`at_risk = "notify-send …"`), or a table
+/// with options (`breached = { command = "…", business_hours_only = true }`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HooksConfig {
+    pub at_risk: Option<HookSpec>,
+    pub breached: Option<HookSpec>,
+    pub customer_replied: Option<HookSpec>,
+    pub assigned_to_me: Option<HookSpec>,
+    /// A hook still running after this many seconds is stopped (default 10).
+    pub timeout_seconds: Option<u64>,
+    /// A watcher that was down fires what it missed up to this age, and skips (and says
+    /// so) anything older (default 1440 = a day).
+    pub skip_older_than_minutes: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum HookSpec {
+    Command(String),
+    Table(HookTable),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HookTable {
+    pub command: String,
+    /// Fire only inside the customer's business hours (the hours the ticket's target
+    /// counts); an alert outside them waits for the next opening.
+    #[serde(default)]
+    pub business_hours_only: bool,
+}
+
+impl HookSpec {
+    pub fn command(&self) -> &str {
+        match self {
+            HookSpec::Command(c) => c,
+            HookSpec::Table(t) => &t.command,
+        }
+    }
+    pub fn business_hours_only(&self) -> bool {
+        matches!(self, HookSpec::Table(t) if t.business_hours_only)
+    }
+}
+
+impl HooksConfig {
+    /// The hook for an alert kind (`at_risk`, `breached`, `customer_replied`,
+    /// `assigned_to_me`).
+    pub fn get(&self, kind: &str) -> Option<&HookSpec> {
+        match kind {
+            "at_risk" => self.at_risk.as_ref(),
+            "breached" => self.breached.as_ref(),
+            "customer_replied" => self.customer_replied.as_ref(),
+            "assigned_to_me" => self.assigned_to_me.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 /// `[mail]` of config.toml; `TUIDESK_SMTP_URL` and `TUIDESK_MAIL_FROM` override `smtp` and
@@ -34,6 +102,9 @@ pub struct MailConfig {
     pub smtp: Option<String>,
     /// A sendmail-compatible command instead of SMTP, e.g. `"/usr/sbin/sendmail"`.
     pub sendmail: Option<String>,
+    /// A PEM file with a CA certificate to trust besides the public ones, for a relay whose
+    /// certificate a private CA signed (with `smtps://` or `?tls=required`).
+    pub smtp_ca: Option<PathBuf>,
     /// Attachments larger than this are recorded but not stored (default 10 MiB).
     pub max_attachment_bytes: Option<usize>,
     /// A received message larger than this is quarantined, its first MiB kept (default 64 MiB).
@@ -49,6 +120,9 @@ impl MailConfig {
         {
             self.smtp = Some(v);
             self.sendmail = None;
+        }
+        if let Some(v) = std::env::var_os("TUIDESK_SMTP_CA").filter(|v| !v.is_empty()) {
+            self.smtp_ca = Some(PathBuf::from(v));
         }
         if let Some(v) = std::env::var("TUIDESK_MAIL_FROM")
             .ok()

@@ -8,10 +8,14 @@ mod generate;
 mod mail;
 mod orders;
 mod orgs;
+mod reply_templates;
 mod report;
 mod sla;
 mod tickets;
 mod transfer;
+mod watch;
+pub use tickets::NewAttachment;
+pub use watch::{WatchAlert, WatchScan};
 
 use std::ops::{Deref, DerefMut};
 use std::path::Path;

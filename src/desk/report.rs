@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::Desk;
 use crate::domain::{self, YearMonth};
 use crate::policy::Metric;
-use crate::report::{self, MonthlyReport, ReportOrg, ReportTicket, Verdict};
+use crate::report::{self, MonthlyReport, ReportOrg, ReportTicket, TargetVerdicts, Verdict};
 use crate::sla::columns;
 use crate::store::Result;
 
@@ -35,19 +35,28 @@ impl Desk {
             // after resolution, a resolution before due), on the plan that served the ticket.
             let ids: Vec<i64> = tickets.iter().map(|t| t.id).collect();
             let inputs = self.store.sla_inputs_many(&ids)?;
+            let mut judged = std::collections::BTreeMap::new();
             for (t, inputs) in tickets.iter_mut().zip(&inputs) {
                 let opened = t.created_at.with_timezone(&tz).date_naive();
                 t.plan = set.effective_plan(&inputs.plan, opened).to_string();
                 let metrics = columns::evaluate_inputs(&self.policies, inputs, now);
                 let fr = metrics.iter().find(|m| m.metric == Metric::FirstResponse);
                 t.first_response_verdict = Some(Verdict::of(fr));
+                let of = |metric| Verdict::of(metrics.iter().find(|m| m.metric == metric));
+                judged.insert(
+                    t.id,
+                    TargetVerdicts {
+                        next_response: of(Metric::NextResponse),
+                        resolution: of(Metric::Resolution),
+                    },
+                );
             }
             if tickets.is_empty() && org.is_none() {
                 continue;
             }
             let served = set.effective_plan(plan_source, now.with_timezone(&tz).date_naive());
             let label = set.plan(served).map_or(served, |p| p.label.as_str());
-            reports.push(report::build_org_report(
+            reports.push(report::build_org_report_judged(
                 &ReportOrg {
                     name: &org_row.name,
                     plan: served,
@@ -57,6 +66,7 @@ impl Desk {
                 },
                 month,
                 &tickets,
+                &judged,
                 now,
             ));
         }

@@ -13,6 +13,14 @@ use crate::store::{
     StoreError, StoreTx, TicketChange, TicketInsert, TicketPatch,
 };
 
+/// A file attached to a reply or note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAttachment {
+    pub name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
 impl Desk {
     /// Opens a ticket for an organization, validated against the plan that serves it now.
     pub fn create_ticket(
@@ -42,6 +50,31 @@ impl Desk {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<ConversationEntry> {
+        self.add_entry_with(ticket_id, kind, role, body, &[], actor, now)
+    }
+
+    /// A reply or note with files attached, stored with the entry in the same transaction
+    /// (and on the mail a public reply sends: at most one file there, refused otherwise, so
+    /// nothing attached is silently left out of the customer's copy).
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_entry_with(
+        &mut self,
+        ticket_id: i64,
+        kind: EntryKind,
+        role: AuthorRole,
+        body: &str,
+        files: &[NewAttachment],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<ConversationEntry> {
+        for f in files {
+            if f.name.trim().is_empty() || f.name.chars().any(|c| c.is_control() || c == '/') {
+                return Err(StoreError::Other(format!(
+                    "attachment name {:?} must be a plain file name",
+                    f.name
+                )));
+            }
+        }
         let what = entry_word(kind);
         domain::validate_body(what, body, false)?;
         let policies = self.policies.clone();
@@ -78,6 +111,12 @@ impl Desk {
                 // reply is never stored without its message or sent without being stored.
                 // Internal notes never reach this branch.
                 if let Some(to) = &current.requester_address {
+                    if files.len() > 1 {
+                        return Err(StoreError::Other(format!(
+                            "a reply mailed to {to} carries at most one attachment; send {} replies, or attach them to a note",
+                            files.len()
+                        )));
+                    }
                     let inbound = tx.ticket_message_ids(ticket_id, true)?;
                     let h = crate::mail::compose::reply_headers(
                         ticket_id,
@@ -98,7 +137,7 @@ impl Desk {
                         in_reply_to: h.in_reply_to.as_deref(),
                         references: h.references.as_deref(),
                         body,
-                        attachment: None,
+                        attachment: files.first().map(|f| (f.name.as_str(), f.data.as_slice())),
                         at: now,
                     })?;
                     tx.insert_mail(&MailRecord {
@@ -120,6 +159,23 @@ impl Desk {
                 now,
                 (what, None, Some(&format!("#{entry_id}"))),
             )?;
+            for f in files {
+                tx.insert_attachment(&crate::store::AttachmentInsert {
+                    ticket_id: Some(ticket_id),
+                    entry_id: Some(entry_id),
+                    triage_id: None,
+                    name: &f.name,
+                    content_type: &f.content_type,
+                    size: f.data.len() as i64,
+                    data: Some(&f.data),
+                })?;
+                tx.record_event(
+                    EventSubject::ticket(ticket_id),
+                    actor,
+                    now,
+                    ("attachment", None, Some(&format!("{} on #{entry_id}", f.name))),
+                )?;
+            }
             tx.update_ticket(
                 ticket_id,
                 &TicketPatch::Touch {

@@ -128,6 +128,60 @@ pub fn evaluate_inputs(
     sla::evaluate(set, plan, &severity.severity, tz, &inputs.timeline, now)
 }
 
+/// The first instant at or after `at` inside the customer's business hours for this ticket:
+/// the business calendar `metric`'s target counts in, else the policy set's business hours,
+/// in the customer's zone; `at` itself when the set has no calendar. An alert held for
+/// business hours fires then.
+pub fn first_in_hours(
+    policies: &PolicyRegistry,
+    inputs: &TicketSlaInputs,
+    metric: crate::policy::Metric,
+    at: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let (Some(set), Ok(tz)) = (
+        policies.get(&inputs.policy_set),
+        inputs.tz.parse::<chrono_tz::Tz>(),
+    ) else {
+        return at;
+    };
+    let opened_local = inputs.timeline.opened.with_timezone(&tz).date_naive();
+    let plan = set.effective_plan(&inputs.plan, opened_local);
+    let severity = assurance::effective_severity(
+        &set.severities,
+        &inputs.severity,
+        opened_local,
+        &inputs.assurance,
+    );
+    // The target's own business calendar; for a 24x7 target (or none) the set's business
+    // hours (`business`, else its only calendar): the customer's working day either way.
+    let target_clock = set
+        .target(plan, metric, &severity.severity)
+        .and_then(|target| sla::ClockRef::for_target(set, target, tz));
+    let set_hours = || {
+        let names = set.calendar_names();
+        let name = if names.contains(&"business") {
+            Some("business")
+        } else if names.len() == 1 {
+            names.first().copied()
+        } else {
+            None
+        };
+        name.and_then(|n| set.calendar(n))
+            .map(|calendar| sla::ClockRef::Business { calendar, tz })
+    };
+    let clock = match target_clock {
+        Some(c @ sla::ClockRef::Business { .. }) => Some(c),
+        _ => set_hours(),
+    };
+    match clock {
+        // One clock second from `at` ends one second after the first business second.
+        Some(clock @ sla::ClockRef::Business { .. }) => clock
+            .add(at, 1)
+            .map_or(at, |t| (t - chrono::Duration::seconds(1)).max(at)),
+        _ => at,
+    }
+}
+
 /// The level a ticket is handled at (raised by an event assurance in force when it opened).
 pub fn effective_severity(
     policies: &PolicyRegistry,

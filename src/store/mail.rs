@@ -204,6 +204,24 @@ pub enum OutboxPatch {
     },
 }
 
+/// See `Store::customer_entries_after`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerNews {
+    /// The newest entry id of any kind (0: none).
+    pub newest_entry: i64,
+    /// Newest first.
+    pub entries: Vec<CustomerEntry>,
+}
+
+/// A customer's message on a ticket, as the TUI's watcher sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerEntry {
+    pub entry_id: i64,
+    pub ticket_id: i64,
+    /// The ticket's assignee now.
+    pub assignee: Option<String>,
+}
+
 /// The mail side of one conversation entry, for Detail and JSON.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EntryMail {

@@ -20,8 +20,9 @@ use chrono::{DateTime, Utc};
 
 pub use error::{DbFailure, Result, StoreError};
 pub use mail::{
-    AttachmentInsert, AttachmentMeta, EntryMail, MailDirection, MailRecord, OutboxInsert,
-    OutboxMessage, OutboxPatch, OutboxState, QuarantineItem, TriageInsert, TriageItem, TriageState,
+    AttachmentInsert, AttachmentMeta, CustomerEntry, CustomerNews, EntryMail, MailDirection,
+    MailRecord, OutboxInsert, OutboxMessage, OutboxPatch, OutboxState, QuarantineItem,
+    TriageInsert, TriageItem, TriageState,
 };
 pub use sqlite::{
     CreatedOrder, MAX_ATTACHMENT_BYTES, NewOrder, NewTicket, OrderFilter, SortKey, SqliteStore,
@@ -354,6 +355,24 @@ pub trait StoreTx {
     ) -> Result<()>;
     fn delete_draft(&mut self, actor: &str, ticket_id: i64, kind: &str) -> Result<()>;
 
+    // the alert log of `tuidesk watch`
+    /// Records the alert `key` as fired (or skipped, per `outcome`); false when another
+    /// watcher already did, so each alert fires once.
+    fn claim_alert(&mut self, claim: &AlertClaim<'_>) -> Result<bool>;
+
+    // the team's canned replies
+    fn reply_template_exists(&mut self, name: &str) -> Result<bool>;
+    /// Creates or replaces the shared template `name`.
+    fn put_reply_template(
+        &mut self,
+        name: &str,
+        body: &str,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// True when there was one.
+    fn remove_reply_template(&mut self, name: &str) -> Result<bool>;
+
     // contacts and mail (issue 16)
     /// True when the address (normalized by the caller) was not yet a contact.
     fn add_contact(&mut self, org_id: i64, address: &str, at: DateTime<Utc>) -> Result<bool>;
@@ -485,6 +504,20 @@ pub trait Store: Send {
         to: DateTime<Utc>,
     ) -> Result<Vec<crate::report::ReportTicket>>;
 
+    // what `tuidesk watch` looks at
+    /// Active tickets whose most urgent running target is at risk by `horizon` (stored
+    /// `risk_at`): the only ones that can have an SLA alert due.
+    fn tickets_at_risk_by(&self, horizon: DateTime<Utc>) -> Result<Vec<i64>>;
+    /// The earliest stored at-risk instant after `after` among active tickets.
+    fn next_risk_after(&self, after: DateTime<Utc>) -> Result<Option<DateTime<Utc>>>;
+    /// Customers' messages since `since` (inclusive), oldest first.
+    fn customer_messages_since(&self, since: DateTime<Utc>) -> Result<Vec<Happening>>;
+    /// Assignments to `engineer` since `since` (inclusive), oldest first.
+    fn assignments_since(&self, since: DateTime<Utc>, engineer: &str) -> Result<Vec<Happening>>;
+
+    /// The team's shared canned replies, by name.
+    fn reply_templates(&self) -> Result<Vec<crate::reply_template::ReplyTemplate>>;
+
     // contacts and mail
     /// The organization's contacts (addresses and `@domain`s), sorted.
     fn contacts(&self, org_id: i64) -> Result<Vec<String>>;
@@ -504,6 +537,11 @@ pub trait Store: Send {
     /// How many received or sent messages, triage items, quarantined messages and outbox
     /// rows the database holds: the mail history `export` does not carry (yet).
     fn mail_history_counts(&self) -> Result<[i64; 4]>;
+    /// What the TUI's watcher asks: the newest conversation entry id of any kind (its next
+    /// mark, 0 when there is none), and the newest `limit` customer messages (entries by a
+    /// customer, autoreplies and bounces left out) with an id above `after`, newest first
+    /// (none when `after` is None: only where things stand).
+    fn customer_entries_after(&self, after: Option<i64>, limit: usize) -> Result<CustomerNews>;
 
     /// Streams the whole database from ONE read snapshot (others keep writing meanwhile):
     /// organizations by name, tickets by id with conversation, pauses and audit rows, then
@@ -514,6 +552,28 @@ pub trait Store: Send {
         now: DateTime<Utc>,
         sink: &mut dyn FnMut(ExportRecord) -> Result<()>,
     ) -> Result<()>;
+}
+
+/// One row of the alert log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertClaim<'a> {
+    pub key: &'a str,
+    pub kind: &'a str,
+    pub ticket_id: i64,
+    pub happened_at: DateTime<Utc>,
+    pub fired_at: DateTime<Utc>,
+    pub fired_by: &'a str,
+    /// `fired`, or why not (`skipped: older than …`).
+    pub outcome: &'a str,
+}
+
+/// Something that happened to a ticket at an instant (a customer's message, an
+/// assignment); `id` is its row (entry or audit event) and makes its alert key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Happening {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub at: DateTime<Utc>,
 }
 
 /// True when a location names a server database (`postgres://` or `postgresql://`) rather

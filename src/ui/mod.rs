@@ -3,7 +3,9 @@
 
 mod orders;
 mod report;
+mod templates;
 mod theme;
+mod triage;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -79,7 +81,7 @@ pub fn capacity(area: Rect) -> (usize, usize) {
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let theme = Theme::new(app.no_color);
+    let theme = Theme::new(app.theme, app.no_color);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!(
             "tuidesk needs at least {MIN_WIDTH}×{MIN_HEIGHT}; this terminal is {}×{}. Enlarge it, or press q to quit.",
@@ -102,6 +104,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
             orders::draw_orders(frame, app, &theme, a.queue);
             orders::draw_order_detail(frame, app, &theme, a.detail);
         }
+        View::Triage => {
+            triage::draw_triage(frame, app, &theme, a.queue);
+            triage::draw_triage_item(frame, app, &theme, a.detail);
+        }
         View::Report => {
             report::draw_report_table(frame, app, &theme, a.queue);
             // The charts want the width more than the SLA pane does.
@@ -116,12 +122,19 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Help { scroll } => draw_help(frame, app, &theme, *scroll),
         Mode::Palette { input, selected } => draw_palette(frame, app, &theme, input, *selected),
         Mode::Pick(p) => draw_picker(frame, &theme, p),
+        Mode::ConfirmBulk(c) => draw_confirm_bulk(frame, &theme, c),
+        Mode::SaveAttachment(f) => draw_save_attachment(frame, &theme, f),
         Mode::Editor(e) => draw_editor(frame, app, &theme, e),
+        Mode::Templates(p) => templates::draw_template_picker(frame, app, &theme, p),
         Mode::NewTicket(form) => draw_form(frame, app, &theme, form),
         Mode::NewOrder(form) => orders::draw_order_form(frame, app, &theme, form),
         Mode::RateOrder(form) => orders::draw_rate_form(frame, &theme, form),
         Mode::RejectOrder { order_id, input } => {
             orders::draw_reject(frame, &theme, *order_id, input)
+        }
+        Mode::FileTriage(form) => triage::draw_file_form(frame, app, &theme, form),
+        Mode::DiscardTriage { item_id, input } => {
+            triage::draw_discard(frame, &theme, *item_id, input)
         }
         _ => {}
     }
@@ -176,7 +189,7 @@ fn draw_message(frame: &mut Frame, app: &App, theme: &Theme, footer: Rect) {
 
 /// The reply / note editor: titled with the ticket, the customer's last message above the
 /// text (so it stays in view while replying), long lines wrapped.
-fn draw_editor(frame: &mut Frame, app: &App, theme: &Theme, e: &crate::app::Editor) {
+pub(super) fn draw_editor(frame: &mut Frame, app: &App, theme: &Theme, e: &crate::app::Editor) {
     let popup = centered(frame.area(), 90, 70);
     clear_popup(frame, popup);
     let what = if e.kind == EntryKind::Reply {
@@ -416,7 +429,12 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     } else {
         format!(" · {} total", q.total)
     };
-    let title = format!(" Queue · {what}{position} ");
+    let marked = if app.marks.is_empty() {
+        String::new()
+    } else {
+        format!(" · {} marked", app.marks.len())
+    };
+    let title = format!(" Queue · {what}{position}{marked} ");
     let block = pane_block(title, app.focus == Pane::Queue, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -481,7 +499,15 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                     if selected { "▶" } else { " " },
                     theme.symbol(state)
                 ),
-                fit_to_width(&t.id.to_string(), id_w),
+                // `*` marks a ticket for a bulk change (ASCII: one column in every locale).
+                fit_to_width(
+                    &if app.marks.contains_key(&t.id) {
+                        format!("*{}", t.id)
+                    } else {
+                        t.id.to_string()
+                    },
+                    id_w,
+                ),
                 fit_to_width(&sanitize_line(t.handled_severity()), sev_w),
                 fit_to_width(&sanitize_line(&t.org), org_w),
                 fit_to_width(&sanitize_line(&t.summary), summary_w),
@@ -1002,7 +1028,7 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-fn centered(area: Rect, percent_w: u16, percent_h: u16) -> Rect {
+pub(super) fn centered(area: Rect, percent_w: u16, percent_h: u16) -> Rect {
     let w = (area.width * percent_w / 100).max(20).min(area.width);
     let h = (area.height * percent_h / 100).max(5).min(area.height);
     Rect::new(
@@ -1034,7 +1060,7 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, scroll: u16) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "Editor: Ctrl-S send · Ctrl-E compose in $EDITOR · Esc or Ctrl-C cancel (asks before discarding text)",
+        "Editor: Ctrl-S send · Ctrl-T insert a reply template · Ctrl-E compose in $EDITOR · Esc or Ctrl-C cancel (asks before discarding text)",
         theme.dim(),
     ));
     lines.push(Line::styled(
@@ -1084,6 +1110,80 @@ fn draw_palette(frame: &mut Frame, _app: &App, theme: &Theme, input: &str, selec
         &[],
         None,
     );
+}
+
+/// Which attachment to save and where (`w` in Detail).
+fn draw_save_attachment(frame: &mut Frame, theme: &Theme, f: &crate::app::SaveAttachmentForm) {
+    let area = centered(frame.area(), 60, 50);
+    clear_popup(frame, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" Save an attachment of #{} ", f.ticket_id))
+        .border_style(theme.focus_border());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let mut lines: Vec<Line> = vec![Line::from(vec![
+        Span::styled("save to ", theme.dim()),
+        Span::raw(fit_to_width(&sanitize_line(&f.path), w.saturating_sub(8))),
+    ])];
+    lines.push(Line::raw(""));
+    let room = (inner.height as usize).saturating_sub(2).max(1);
+    let start = f.selected.saturating_sub(room - 1);
+    for (i, (_, name, stored)) in f.files.iter().enumerate().skip(start).take(room) {
+        let label = if *stored {
+            sanitize_line(name)
+        } else {
+            format!("{} (not kept: over the size limit)", sanitize_line(name))
+        };
+        let text = fit_to_width(&label, w);
+        lines.push(if i == f.selected {
+            Line::styled(text, theme.selected())
+        } else if *stored {
+            Line::raw(text)
+        } else {
+            Line::styled(text, theme.dim())
+        });
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// One question before a change touches every marked ticket.
+fn draw_confirm_bulk(frame: &mut Frame, theme: &Theme, c: &crate::app::BulkConfirm) {
+    let question = sanitize_line(&c.describe());
+    let ids: Vec<String> = c.tickets.keys().map(|id| format!("#{id}")).collect();
+    let area = frame.area();
+    let width = (display_width(&question).max(44) as u16 + 4).min(area.width);
+    let inner_w = width.saturating_sub(2) as usize;
+    let lines = vec![
+        Line::raw(fit_to_width(&question, inner_w)),
+        Line::styled(fit_to_width(&ids.join(" "), inner_w), theme.dim()),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(" y ", theme.key()),
+            Span::raw(" apply to each"),
+        ]),
+        Line::styled(
+            fit_to_width(
+                "one audited change per ticket; any other key cancels",
+                inner_w,
+            ),
+            theme.dim(),
+        ),
+    ];
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = Rect::new(
+        area.x + (area.width.saturating_sub(width)) / 2,
+        area.y + (area.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    );
+    clear_popup(frame, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Bulk change ")
+        .border_style(theme.focus_border());
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 fn draw_picker(frame: &mut Frame, theme: &Theme, p: &crate::app::Picker) {

@@ -129,7 +129,8 @@ pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, are
     let w = inner.width as usize;
     // Numbers are never cut: when the pane is narrow, the text columns shrink first, then
     // the least important figures are left out whole.
-    let numeric: [(&str, usize); 7] = [
+    // NEXT and RESOL: next-response and resolution attainment (policies that define them).
+    let numeric: [(&str, usize); 9] = [
         ("OPENED", 7),
         ("RESOLVED", 8),
         ("MET", 6),
@@ -137,9 +138,11 @@ pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, are
         ("ATTAIN", 7),
         ("MEDIAN", 8),
         ("P90", 8),
+        ("NEXT", 6),
+        ("RESOL", 6),
     ];
     // Leave out, in this order, until the ORG column keeps at least 8 columns.
-    let drop_order = ["P90", "MEDIAN", "RESOLVED", "OPENED"];
+    let drop_order = ["RESOL", "NEXT", "P90", "MEDIAN", "RESOLVED", "OPENED"];
     let mut shown: Vec<(&str, usize)> = numeric.to_vec();
     let mut plan_w = 14usize;
     let need = |shown: &[(&str, usize)], plan_w: usize| {
@@ -209,6 +212,8 @@ pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, are
                     "BREACHED" => fr.breached.to_string(),
                     "ATTAIN" => percent_text(fr.met, fr.breached),
                     "MEDIAN" => fr.median_seconds.map_or("–".into(), format_duration),
+                    "NEXT" => percent_text(o.next_response.met, o.next_response.breached),
+                    "RESOL" => percent_text(o.resolution.met, o.resolution.breached),
                     _ => fr.p90_seconds.map_or("–".into(), format_duration),
                 };
                 // A figure wider than its column widens the column rather than lose digits.

@@ -411,7 +411,9 @@ fn order_forms_render() {
 }
 
 fn report_app() -> App {
-    use crate::report::{ReportOrg, ReportTicket, build_org_report};
+    use crate::report::{
+        ReportOrg, ReportTicket, TargetVerdicts, Verdict, build_org_report_judged,
+    };
     let mut a = app();
     a.handle_key(crossterm::event::KeyEvent::from(
         crossterm::event::KeyCode::Char('R'),
@@ -437,7 +439,25 @@ fn report_app() -> App {
             }
         })
         .collect();
-    let org = build_org_report(
+    // Next response: every fourth ticket breached (75%); resolution: all met.
+    let judged = tickets
+        .iter()
+        .map(|t| {
+            let nr = if t.id % 4 == 0 {
+                Verdict::Breached
+            } else {
+                Verdict::Met
+            };
+            (
+                t.id,
+                TargetVerdicts {
+                    next_response: nr,
+                    resolution: Verdict::Met,
+                },
+            )
+        })
+        .collect();
+    let org = build_org_report_judged(
         &ReportOrg {
             name: "北京长河智慧医疗科技有限公司",
             plan: "enterprise",
@@ -447,6 +467,7 @@ fn report_app() -> App {
         },
         month,
         &tickets,
+        &judged,
         now(),
     );
     a.handle_response(Response::Report(Box::new(
@@ -467,6 +488,14 @@ fn report_view_draws_the_table_and_both_charts() {
     );
     assert!(text.contains("Attainment % per day"), "{text}");
     assert!(text.contains("北京长河智慧医疗科技有限公司"));
+    let org_row = text
+        .lines()
+        .find(|l| l.contains("北京长河") && l.contains("enterprise"))
+        .unwrap_or_default();
+    assert!(
+        text.contains("NEXT  RESOL") && org_row.trim_end_matches('│').ends_with("75%   100%"),
+        "next-response and resolution attainment: {org_row}\n{text}"
+    );
     assert!(text.contains("enterprise/urgent"), "{text}");
     assert!(
         !text.contains("SLA ·"),
@@ -777,4 +806,166 @@ fn the_header_says_reconnecting_while_the_server_is_away() {
             header(&a, w)
         );
     }
+}
+// ------------------------------------------------------------------ themes (issue 17 item 10)
+
+/// Each line's runs of non-default style as `x..x fg/bg/modifiers`, so a snapshot shows what
+/// a palette paints where.
+fn style_runs(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut runs: Vec<(u16, u16, String)> = Vec::new();
+        for x in 0..buf.area.width {
+            let c = &buf[(x, y)];
+            if c.fg == Color::Reset && c.bg == Color::Reset && c.modifier.is_empty() {
+                continue;
+            }
+            let style = format!("{:?}/{:?}/{:?}", c.fg, c.bg, c.modifier);
+            match runs.last_mut() {
+                Some((_, end, s)) if *end + 1 == x && *s == style => *end = x,
+                _ => runs.push((x, x, style)),
+            }
+        }
+        if !runs.is_empty() {
+            let line: Vec<String> = runs
+                .iter()
+                .map(|(a, b, s)| format!("{a}..{b} {s}"))
+                .collect();
+            out.push_str(&format!("{y:2}: {}\n", line.join(" · ")));
+        }
+    }
+    out
+}
+
+fn themed(choice: crate::app::ThemeChoice) -> App {
+    let mut a = busy_app();
+    a.theme = choice;
+    a
+}
+
+#[test]
+fn the_light_theme_uses_no_colour_that_vanishes_on_a_light_background() {
+    let a = themed(crate::app::ThemeChoice::Light);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let buf = render(&a, w, h);
+        for cell in buf.content() {
+            // Light text is fine on a colour block of its own; on the terminal's (white)
+            // background it vanishes.
+            assert!(
+                cell.bg != Color::Reset
+                    || !matches!(
+                        cell.fg,
+                        Color::Yellow
+                            | Color::LightYellow
+                            | Color::Cyan
+                            | Color::LightCyan
+                            | Color::White
+                            | Color::Gray
+                            | Color::LightGreen
+                    ),
+                "a light-background-unreadable foreground at {w}x{h}: {cell:?}"
+            );
+        }
+        let breached = &buf[(10, row_of(&buf, "-00:12:33"))];
+        assert_eq!(breached.fg, Color::Red);
+        assert!(breached.modifier.contains(Modifier::BOLD));
+        let risk = &buf[(10, row_of(&buf, "00:10:00"))];
+        assert_eq!(risk.fg, Color::Indexed(130), "at risk is dark amber");
+        // States stay apart by symbol as well as colour.
+        let text = buffer_text(&buf);
+        assert!(text.contains('‼') && text.contains('!') && text.contains('⏸'));
+        insta::assert_snapshot!(
+            format!("light_{w}x{h}"),
+            format!("{text}\n-- styles --\n{}", style_runs(&buf))
+        );
+    }
+}
+
+#[test]
+fn the_high_contrast_theme_puts_states_on_solid_blocks_and_dims_nothing() {
+    let a = themed(crate::app::ThemeChoice::HighContrast);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let buf = render(&a, w, h);
+        for cell in buf.content() {
+            assert!(
+                !cell.modifier.contains(Modifier::DIM),
+                "dim text in high contrast: {cell:?}"
+            );
+            assert_ne!(cell.fg, Color::DarkGray, "grey text in high contrast");
+        }
+        let breached = &buf[(10, row_of(&buf, "-00:12:33"))];
+        assert_eq!((breached.fg, breached.bg), (Color::White, Color::Red));
+        let risk = &buf[(10, row_of(&buf, "00:10:00"))];
+        assert_eq!((risk.fg, risk.bg), (Color::Black, Color::Yellow));
+        insta::assert_snapshot!(
+            format!("high_contrast_{w}x{h}"),
+            format!("{}\n-- styles --\n{}", buffer_text(&buf), style_runs(&buf))
+        );
+    }
+}
+
+#[test]
+fn no_color_wins_over_every_theme() {
+    for choice in [
+        crate::app::ThemeChoice::Dark,
+        crate::app::ThemeChoice::Light,
+        crate::app::ThemeChoice::HighContrast,
+    ] {
+        let mut a = themed(choice);
+        a.no_color = true;
+        let buf = render(&a, 120, 40);
+        for cell in buf.content() {
+            assert!(
+                cell.fg == Color::Reset && cell.bg == Color::Reset,
+                "{choice}: a coloured cell under NO_COLOR: {cell:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_palettes_differ_where_it_matters() {
+    let dark = render(&themed(crate::app::ThemeChoice::Dark), 120, 40);
+    let light = render(&themed(crate::app::ThemeChoice::Light), 120, 40);
+    let risk = row_of(&dark, "00:10:00");
+    assert_eq!(dark[(10, risk)].fg, Color::Yellow);
+    assert_ne!(dark[(10, risk)].fg, light[(10, risk)].fg);
+    assert_eq!(
+        buffer_text(&dark),
+        buffer_text(&light),
+        "a theme changes styles, never text"
+    );
+}
+
+// ------------------------------------------------------------------ Triage view
+
+#[test]
+fn triage_view_lists_the_inbox_and_shows_the_message_inert() {
+    let mut a = crate::app::tests::triage_app();
+    a.triage.items[0].subject.push_str(" \u{1b}[2J\u{202e}evil");
+    a.triage.items[1]
+        .body
+        .push_str("\n\u{1b}]52;c;aGk=\u{7}stolen");
+    a.triage.items[1].auto = None;
+    for (w, h, name) in [(120, 40, "triage_120x40"), (80, 24, "triage_80x24")] {
+        let buf = render(&a, w, h);
+        assert_inert(&buf);
+        let text = buffer_text(&buf);
+        assert!(text.contains("Triage · 2 waiting"), "{text}");
+        assert!(text.contains("stranger@unknown.example"), "{text}");
+        assert!(text.contains("body of Who do I ask"), "{text}");
+        assert!(
+            text.contains("F file") && text.contains("D discard"),
+            "{text}"
+        );
+        insta::assert_snapshot!(name, text);
+    }
+    a.handle_key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Char('F'),
+    ));
+    let buf = render(&a, 100, 30);
+    let text = buffer_text(&buf);
+    assert!(text.contains("File triage item 1"), "{text}");
+    assert!(text.contains("Acme") && text.contains("as the subject and the policy say"));
+    insta::assert_snapshot!("triage_file_100x30", text);
 }

@@ -127,3 +127,43 @@ pub fn sending_clears_only_the_senders_draft_of_that_kind(b: &dyn Backend) {
     .unwrap();
     assert_eq!(d.draft("alice", t.id, "note").unwrap(), None);
 }
+
+/// The team's shared canned replies: saved, replaced, listed by name, removed; a refused
+/// one (unknown variable, name in use) writes nothing; visible from a second handle.
+pub fn shared_reply_templates_save_replace_list_and_remove(b: &dyn Backend) {
+    let mut d = desk(b);
+    let alice = actor("alice");
+    d.add_reply_template("zeta", "bye {{engineer.name}}", false, &alice, t0())
+        .unwrap();
+    d.add_reply_template("ack-中文", "您好 {{customer.name}}", false, &alice, at(1))
+        .unwrap();
+    assert!(
+        d.add_reply_template("zeta", "again", false, &alice, at(2))
+            .unwrap_err()
+            .to_string()
+            .contains("--replace")
+    );
+    assert!(
+        d.add_reply_template("bad", "{{nope}}", false, &alice, at(2))
+            .is_err()
+    );
+    d.add_reply_template("zeta", "bye for now", true, &actor("bob"), at(3))
+        .unwrap();
+    let other = second(b, &d);
+    let all = other.reply_templates().unwrap();
+    let rows: Vec<(&str, &str, Option<&str>)> = all
+        .iter()
+        .map(|t| (t.name.as_str(), t.body.as_str(), t.updated_by.as_deref()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("ack-中文", "您好 {{customer.name}}", Some("alice")),
+            ("zeta", "bye for now", Some("bob")),
+        ]
+    );
+    assert_eq!(all[1].updated_at, Some(at(3)));
+    d.remove_reply_template("zeta").unwrap();
+    assert!(d.remove_reply_template("zeta").is_err(), "already gone");
+    assert_eq!(other.reply_templates().unwrap().len(), 1);
+}

@@ -43,6 +43,7 @@ mod search;
 mod sla;
 mod tickets;
 mod transfer;
+mod watch;
 
 /// `contract_tests!($(#[attr])* module_name, BackendType)`: every contract test for one
 /// backend, in a module of that name.
@@ -89,6 +90,7 @@ macro_rules! contract_tests {
                     drafts_survive_reopening,
                     desk_drafts_empty_text_discards,
                     sending_clears_only_the_senders_draft_of_that_kind,
+                    shared_reply_templates_save_replace_list_and_remove,
                 ],
                 listing: [
                     every_sort_pages_forward_and_back_by_key,
@@ -150,7 +152,9 @@ macro_rules! contract_tests {
                     quarantine_keeps_raw_bytes,
                     outbox_queues_retries_and_records_delivery,
                     delivered_mail_opens_follows_up_and_triages,
+                    customer_entries_after_lists_the_newest_customer_messages,
                 ],
+                watch: [alerts_are_claimed_once_and_watch_reads_what_is_due],
             );
         }
     };

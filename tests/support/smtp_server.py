@@ -3,10 +3,15 @@
 OUTDIR, prints "READY <port>" and runs until its standard input closes.
 
 usage: smtp_server.py OUTDIR [--refuse-data N] [--reject ADDRESS]... [--auth USER:PASSWORD]
+                      [--starttls CERT KEY | --tls CERT KEY]
+
+--starttls requires STARTTLS before MAIL (a plain session is refused with 530); --tls speaks
+TLS from the first byte (implicit TLS, as on port 465).
 """
 import argparse
 import os
 import socket
+import ssl
 import sys
 
 from aiosmtpd.controller import Controller
@@ -45,6 +50,8 @@ def main():
     p.add_argument("--refuse-data", type=int, default=0)
     p.add_argument("--reject", action="append", default=[])
     p.add_argument("--auth")
+    p.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
+    p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     a = p.parse_args()
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -61,6 +68,16 @@ def main():
             return AuthResult(success=ok)
 
         kwargs = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
+    for pair, implicit in ((a.starttls, False), (a.tls, True)):
+        if pair:
+            # PROTOCOL_TLS (not _SERVER): the controller's readiness probe wraps a client
+            # socket with the same context.
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS)
+            ctx.load_cert_chain(pair[0], pair[1])
+            if implicit:
+                kwargs["ssl_context"] = ctx
+            else:
+                kwargs.update(tls_context=ctx, require_starttls=True)
     c = Controller(Handler(a.outdir, a.refuse_data, a.reject), hostname="127.0.0.1", port=port,
                    **kwargs)
     c.start()

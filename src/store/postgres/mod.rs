@@ -17,6 +17,7 @@ mod port;
 mod schema;
 mod search;
 mod transfer;
+mod watch;
 
 use std::cell::RefCell;
 use std::sync::Arc;

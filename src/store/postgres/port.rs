@@ -1250,6 +1250,32 @@ impl StoreTx for PgTx<'_, '_> {
         Ok(())
     }
 
+    fn claim_alert(&mut self, claim: &crate::store::AlertClaim<'_>) -> Result<bool> {
+        self.sync()?;
+        super::watch::claim_alert(self.tx, claim)
+    }
+
+    fn reply_template_exists(&mut self, name: &str) -> Result<bool> {
+        self.sync()?;
+        super::watch::reply_template_exists(self.tx, name)
+    }
+
+    fn put_reply_template(
+        &mut self,
+        name: &str,
+        body: &str,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.sync()?;
+        super::watch::put_reply_template(self.tx, name, body, by, at)
+    }
+
+    fn remove_reply_template(&mut self, name: &str) -> Result<bool> {
+        self.sync()?;
+        super::watch::remove_reply_template(self.tx, name)
+    }
+
     fn add_contact(&mut self, org_id: i64, address: &str, at: DateTime<Utc>) -> Result<bool> {
         self.sync()?;
         super::mail::add_contact(self.tx, org_id, address, at)
@@ -2168,6 +2194,41 @@ impl Store for PgStore {
 
     fn mail_history_counts(&self) -> Result<[i64; 4]> {
         super::mail::history_counts(&mut *self.client()?)
+    }
+
+    fn customer_entries_after(
+        &self,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<crate::store::mail::CustomerNews> {
+        super::watch::customer_entries_after(&mut *self.client()?, after, limit)
+    }
+
+    fn tickets_at_risk_by(&self, horizon: DateTime<Utc>) -> Result<Vec<i64>> {
+        super::watch::tickets_at_risk_by(&mut *self.client()?, horizon)
+    }
+
+    fn next_risk_after(&self, after: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+        super::watch::next_risk_after(&mut *self.client()?, after)
+    }
+
+    fn customer_messages_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<crate::store::Happening>> {
+        super::watch::customer_messages_since(&mut *self.client()?, since)
+    }
+
+    fn assignments_since(
+        &self,
+        since: DateTime<Utc>,
+        engineer: &str,
+    ) -> Result<Vec<crate::store::Happening>> {
+        super::watch::assignments_since(&mut *self.client()?, since, engineer)
+    }
+
+    fn reply_templates(&self) -> Result<Vec<crate::reply_template::ReplyTemplate>> {
+        super::watch::reply_templates(&mut *self.client()?)
     }
 
     fn export_snapshot(

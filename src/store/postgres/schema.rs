@@ -291,6 +291,30 @@ CREATE INDEX outbox_by_entry ON outbox (entry_id) WHERE entry_id IS NOT NULL;
     r#"
 ALTER TABLE events ADD COLUMN imported BOOLEAN NOT NULL DEFAULT false;
 "#,
+    // 5: the team's shared canned replies (SQLite's migration 9).
+    r#"
+CREATE TABLE reply_templates (
+    name       TEXT PRIMARY KEY,
+    body       TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+"#,
+    // 6: the alert log of `tuidesk watch`, and the indexes that find customers' messages and
+    // assignments since an instant (SQLite's migration 10).
+    r#"
+CREATE TABLE alerts (
+    key         TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    ticket_id   BIGINT NOT NULL,
+    happened_at BIGINT NOT NULL,
+    fired_at    BIGINT NOT NULL,
+    fired_by    TEXT NOT NULL,
+    outcome     TEXT NOT NULL
+);
+CREATE INDEX entries_customer_by_created ON entries (created_at) WHERE role = 'customer';
+CREATE INDEX events_assignee_by_at ON events (at) WHERE field = 'assignee';
+"#,
 ];
 
 /// For a read-only open: the schema must be this tuidesk's exactly (nothing can be migrated).

@@ -6,8 +6,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Context, Result, StoreError, from_ts, opt_from_ts, to_ts};
 use crate::store::{
-    AttachmentInsert, AttachmentMeta, EntryMail, MailRecord, OutboxInsert, OutboxMessage,
-    OutboxPatch, OutboxState, QuarantineItem, TriageInsert, TriageItem, TriageState,
+    AttachmentInsert, AttachmentMeta, CustomerEntry, CustomerNews, EntryMail, MailRecord,
+    OutboxInsert, OutboxMessage, OutboxPatch, OutboxState, QuarantineItem, TriageInsert,
+    TriageItem, TriageState,
 };
 
 pub(super) fn add_contact(
@@ -606,4 +607,45 @@ pub(super) fn history_counts(conn: &Connection) -> Result<[i64; 4]> {
         |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
     )
     .ctx("counting mail history")
+}
+
+pub(super) fn customer_entries_after(
+    conn: &Connection,
+    after: Option<i64>,
+    limit: usize,
+) -> Result<CustomerNews> {
+    let newest_entry: i64 = conn
+        .query_row("SELECT coalesce(max(id), 0) FROM entries", [], |r| r.get(0))
+        .ctx("reading the newest entry")?;
+    let Some(after) = after else {
+        return Ok(CustomerNews {
+            newest_entry,
+            entries: Vec::new(),
+        });
+    };
+    // From the newest entry down to `after` only: the watcher's mark keeps this short.
+    let entries = conn
+        .prepare_cached(
+            "SELECT e.id, e.ticket_id, t.assignee FROM entries e
+         JOIN tickets t ON t.id = e.ticket_id
+         WHERE e.role = 'customer' AND e.id > ?1
+           AND NOT EXISTS (SELECT 1 FROM mail_messages m
+                           WHERE m.entry_id = e.id AND m.auto IS NOT NULL)
+         ORDER BY e.id DESC LIMIT ?2",
+        )
+        .and_then(|mut s| {
+            s.query_map(rusqlite::params![after, limit as i64], |r| {
+                Ok(CustomerEntry {
+                    entry_id: r.get(0)?,
+                    ticket_id: r.get(1)?,
+                    assignee: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .ctx("reading the customers' new messages")?;
+    Ok(CustomerNews {
+        newest_entry,
+        entries,
+    })
 }

@@ -11,10 +11,12 @@ mod orders;
 mod orgs;
 mod people;
 mod port;
+mod reply_templates;
 mod schema;
 mod sla_columns;
 mod tickets;
 mod transfer;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

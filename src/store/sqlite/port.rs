@@ -7,18 +7,18 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::mail;
 use super::tickets::{self, InsertTicket};
 use super::{Context, Result, SqliteStore, StoreError, sla_columns, to_ts};
+use super::{mail, reply_templates, watch};
 use crate::domain::{Actor, AuditEvent, Order, Organization, Ticket};
 use crate::policy::PolicyRegistry;
 use crate::sla::columns::{SlaColumns, TicketSlaInputs};
 use crate::store::{
-    AttachmentInsert, ChangeToken, EntryInsert, EntryMail, EventRow, EventSubject, ExportRecord,
-    MailRecord, Maintenance, OrderFilter, OrderInsert, OrderPatch, OrderRow, OrderState, OrgPatch,
-    OrgRow, OutboxInsert, OutboxMessage, OutboxPatch, QuarantineItem, SortKey, Store, StoreTx,
-    TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch, TicketRow, TicketSort,
-    TriageInsert, TriageItem, TriageState, UrgencyCounts,
+    AttachmentInsert, ChangeToken, CustomerNews, EntryInsert, EntryMail, EventRow, EventSubject,
+    ExportRecord, MailRecord, Maintenance, OrderFilter, OrderInsert, OrderPatch, OrderRow,
+    OrderState, OrgPatch, OrgRow, OutboxInsert, OutboxMessage, OutboxPatch, QuarantineItem,
+    SortKey, Store, StoreTx, TicketDetail, TicketFilter, TicketInsert, TicketPage, TicketPatch,
+    TicketRow, TicketSort, TriageInsert, TriageItem, TriageState, UrgencyCounts,
 };
 
 /// One open write transaction.
@@ -358,6 +358,28 @@ impl StoreTx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn claim_alert(&mut self, claim: &crate::store::AlertClaim<'_>) -> Result<bool> {
+        watch::claim_alert(self.tx, claim)
+    }
+
+    fn reply_template_exists(&mut self, name: &str) -> Result<bool> {
+        reply_templates::exists(self.tx, name)
+    }
+
+    fn put_reply_template(
+        &mut self,
+        name: &str,
+        body: &str,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        reply_templates::put(self.tx, name, body, by, at)
+    }
+
+    fn remove_reply_template(&mut self, name: &str) -> Result<bool> {
+        reply_templates::remove(self.tx, name)
+    }
+
     fn add_contact(&mut self, org_id: i64, address: &str, at: DateTime<Utc>) -> Result<bool> {
         mail::add_contact(self.tx, org_id, address, at)
     }
@@ -681,6 +703,33 @@ impl Store for SqliteStore {
         super::orders::month_tickets(&self.conn, org_id, from, to)
     }
 
+    fn tickets_at_risk_by(&self, horizon: DateTime<Utc>) -> Result<Vec<i64>> {
+        watch::tickets_at_risk_by(&self.conn, horizon)
+    }
+
+    fn next_risk_after(&self, after: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+        watch::next_risk_after(&self.conn, after)
+    }
+
+    fn customer_messages_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<crate::store::Happening>> {
+        watch::customer_messages_since(&self.conn, since)
+    }
+
+    fn assignments_since(
+        &self,
+        since: DateTime<Utc>,
+        engineer: &str,
+    ) -> Result<Vec<crate::store::Happening>> {
+        watch::assignments_since(&self.conn, since, engineer)
+    }
+
+    fn reply_templates(&self) -> Result<Vec<crate::reply_template::ReplyTemplate>> {
+        reply_templates::all(&self.conn)
+    }
+
     fn contacts(&self, org_id: i64) -> Result<Vec<String>> {
         mail::contacts(&self.conn, org_id)
     }
@@ -715,6 +764,10 @@ impl Store for SqliteStore {
 
     fn mail_history_counts(&self) -> Result<[i64; 4]> {
         mail::history_counts(&self.conn)
+    }
+
+    fn customer_entries_after(&self, after: Option<i64>, limit: usize) -> Result<CustomerNews> {
+        mail::customer_entries_after(&self.conn, after, limit)
     }
 
     fn export_snapshot(

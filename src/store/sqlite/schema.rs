@@ -299,4 +299,30 @@ CREATE INDEX outbox_by_entry ON outbox (entry_id) WHERE entry_id IS NOT NULL;
     r#"
 ALTER TABLE events ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;
 "#,
+    // 9: the team's shared canned replies (`tuidesk reply-template`); engineers' own live in
+    // files under config_dir/replies.
+    r#"
+CREATE TABLE reply_templates (
+    name       TEXT PRIMARY KEY,
+    body       TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+"#,
+    // 10: the alert log of `tuidesk watch`: one row per happening (its key), claimed by the
+    // first watcher that fires it, so several watchers never fire an alert twice; and the
+    // indexes that find customers' messages and assignments since an instant.
+    r#"
+CREATE TABLE alerts (
+    key         TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    ticket_id   INTEGER NOT NULL,
+    happened_at INTEGER NOT NULL,
+    fired_at    INTEGER NOT NULL,
+    fired_by    TEXT NOT NULL,
+    outcome     TEXT NOT NULL
+);
+CREATE INDEX entries_customer_by_created ON entries (created_at) WHERE role = 'customer';
+CREATE INDEX events_assignee_by_at ON events (at) WHERE field = 'assignee';
+"#,
 ];

@@ -1,0 +1,245 @@
+//! The Triage view (mail that opened no ticket) and its two popups. Drawing only; every
+//! field of a message is customer text, sanitised before it reaches a cell.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
+
+use super::{Theme, centered, field_line, pane_block};
+use crate::app::{App, FileTriageForm};
+use crate::text::{fit_to_width, sanitize_line, sanitize_lines, truncate_to_width, wrap_to_width};
+
+pub(super) fn draw_triage(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let items = &app.triage.items;
+    let title = format!(" Triage · {} waiting ", items.len());
+    let block = pane_block(title, true, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if items.is_empty() {
+        let msg = if app.triage.loaded {
+            "Nothing to triage: every message found its ticket. Mail from unknown senders waits here."
+        } else {
+            "Loading the triage inbox…"
+        };
+        frame.render_widget(
+            Paragraph::new(msg)
+                .style(theme.dim())
+                .wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let w = inner.width as usize;
+    let (id_w, at_w) = (5usize, 11usize);
+    let from_w = if w < 100 { 18 } else { 28 };
+    let subject_w = w.saturating_sub(1 + id_w + at_w + from_w + 4).max(6);
+    let header = Row::new(vec![
+        String::new(),
+        fit_to_width("ID", id_w),
+        fit_to_width("RECEIVED", at_w),
+        fit_to_width("FROM", from_w),
+        fit_to_width("SUBJECT", subject_w),
+    ])
+    .style(theme.column_header());
+    let height = inner.height.saturating_sub(1).max(1) as usize;
+    let first = app.triage.selected.saturating_sub(height.saturating_sub(1));
+    let rows: Vec<Row> = items
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .map(|(i, t)| {
+            let selected = i == app.triage.selected;
+            let subject = match &t.auto {
+                Some(_) => format!("[auto] {}", t.subject),
+                None => t.subject.clone(),
+            };
+            let row = Row::new(vec![
+                if selected { "▶" } else { " " }.to_string(),
+                fit_to_width(&t.id.to_string(), id_w),
+                fit_to_width(
+                    &t.received_at
+                        .with_timezone(&app.local_offset)
+                        .format("%m-%d %H:%M")
+                        .to_string(),
+                    at_w,
+                ),
+                fit_to_width(&sanitize_line(&t.from_address), from_w),
+                fit_to_width(&sanitize_line(&subject), subject_w),
+            ]);
+            if selected {
+                row.style(theme.selected().add_modifier(Modifier::REVERSED))
+            } else if t.auto.is_some() {
+                row.style(theme.dim())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Length(id_w as u16),
+        Constraint::Length(at_w as u16),
+        Constraint::Length(from_w as u16),
+        Constraint::Length(subject_w as u16),
+    ];
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        inner,
+    );
+}
+
+pub(super) fn draw_triage_item(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let Some(t) = app.triage.selected_item() else {
+        let block = pane_block(" Message ".into(), false, theme);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        frame.render_widget(
+            Paragraph::new("F files the selected message under an organization, D discards it.")
+                .style(theme.dim())
+                .wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    };
+    let block = pane_block(format!(" Message · triage item {} ", t.id), false, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = (inner.width as usize).saturating_sub(1).max(10);
+    let from = match &t.from_name {
+        Some(n) => format!("{} <{}>", sanitize_line(n), sanitize_line(&t.from_address)),
+        None => sanitize_line(&t.from_address),
+    };
+    let mut lines = vec![
+        field_line(
+            "From",
+            truncate_to_width(&from, width.saturating_sub(11)),
+            theme,
+        ),
+        field_line(
+            "Subject",
+            truncate_to_width(&sanitize_line(&t.subject), width.saturating_sub(11)),
+            theme,
+        ),
+        field_line(
+            "Received",
+            app.local_time(t.received_at, "%Y-%m-%d %H:%M"),
+            theme,
+        ),
+    ];
+    if let Some(why) = &t.auto {
+        lines.push(field_line(
+            "Auto",
+            truncate_to_width(&sanitize_line(why), width.saturating_sub(11)),
+            theme,
+        ));
+    }
+    for a in &t.attachments {
+        lines.push(field_line(
+            "Attached",
+            truncate_to_width(&sanitize_line(&a.text()), width.saturating_sub(11)),
+            theme,
+        ));
+    }
+    lines.push(Line::raw(""));
+    for l in sanitize_lines(&t.body) {
+        for w in wrap_to_width(&l, width) {
+            lines.push(Line::raw(w));
+        }
+        if lines.len() > inner.height as usize + 2 {
+            break;
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn popup_block<'a>(title: String, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .border_style(theme.focus_border())
+}
+
+pub(super) fn draw_file_form(frame: &mut Frame, app: &App, theme: &Theme, form: &FileTriageForm) {
+    let area = centered(frame.area(), 90, 40);
+    super::clear_popup(frame, area);
+    let block = popup_block(
+        format!(
+            " File triage item {} · Tab next · ←/→ choose · Enter file · Esc cancel ",
+            form.item_id
+        ),
+        theme,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let value_w = (inner.width as usize).saturating_sub(16).max(6);
+    let levels = app.triage_levels(form.org);
+    let org = app
+        .orgs
+        .get(form.org)
+        .map(|o| {
+            format!(
+                "◀ {} ({}/{}) ▶",
+                sanitize_line(&o.name),
+                o.policy_set,
+                o.plan
+            )
+        })
+        .unwrap_or_else(|| "(no organizations)".into());
+    let severity = match form.severity_of(&levels) {
+        Some(s) => format!("◀ {s} ▶"),
+        None => "◀ as the subject and the policy say ▶".into(),
+    };
+    let line = |label: &str, value: String, focused: bool| {
+        Line::from(vec![
+            ratatui::text::Span::styled(
+                format!("{}{label:<14}", if focused { "▶" } else { " " }),
+                if focused { theme.title() } else { theme.dim() },
+            ),
+            ratatui::text::Span::styled(
+                truncate_to_width(&value, value_w),
+                if focused {
+                    theme.selected()
+                } else {
+                    ratatui::style::Style::default()
+                },
+            ),
+        ])
+    };
+    let lines = vec![
+        Line::styled(
+            truncate_to_width(
+                &format!("“{}”", sanitize_line(&form.subject)),
+                inner.width as usize,
+            ),
+            theme.dim(),
+        ),
+        Line::raw(""),
+        line("Organization", org, form.focus == 0),
+        line("Severity", severity, form.focus == 1),
+        Line::raw(""),
+        Line::styled(
+            "Enter opens a ticket for it; the sender becomes its requester.",
+            theme.dim(),
+        ),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+pub(super) fn draw_discard(frame: &mut Frame, theme: &Theme, item_id: i64, input: &str) {
+    let area = centered(frame.area(), 70, 20);
+    super::clear_popup(frame, area);
+    let block = popup_block(
+        format!(" Discard triage item {item_id} · reason (required) · Enter discard · Esc cancel "),
+        theme,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = (inner.width as usize).saturating_sub(2);
+    frame.render_widget(
+        Paragraph::new(format!("{}█", truncate_to_width(&sanitize_line(input), w))),
+        inner,
+    );
+}

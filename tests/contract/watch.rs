@@ -1,0 +1,71 @@
+//! What `tuidesk watch` reads and its alert log: at-risk tickets by their stored instant, the
+//! next such instant, customers' messages and assignments since an instant, and a claim that
+//! only one handle wins.
+
+use tuidesk::domain::{AuthorRole, EntryKind};
+use tuidesk::store::{AlertClaim, EntryInsert};
+
+use crate::backend::Backend;
+use crate::fixture::*;
+
+pub fn alerts_are_claimed_once_and_watch_reads_what_is_due(b: &dyn Backend) {
+    let mut d = desk_with_orgs(b);
+    let me = actor("alice");
+    // 天翼客户 urgent: due in 10 minutes, at risk from 7.5.
+    let first = d
+        .create_ticket(&new_ticket(CTYUN, "urgent", "down", ""), &me, t0())
+        .unwrap();
+    let t = d.claim(first.id, &me, at(1)).unwrap();
+    let later = d
+        .create_ticket(&new_ticket(CTYUN, "urgent", "later", ""), &me, at(5))
+        .unwrap();
+    let s = d.store();
+    assert!(s.tickets_at_risk_by(at(7)).unwrap().is_empty());
+    let risk = t0() + chrono::Duration::seconds(450);
+    assert_eq!(s.next_risk_after(t0()).unwrap(), Some(risk));
+    assert_eq!(s.tickets_at_risk_by(at(8)).unwrap(), vec![t.id]);
+    assert_eq!(s.tickets_at_risk_by(at(13)).unwrap(), vec![t.id, later.id]);
+    assert_eq!(
+        s.next_risk_after(risk).unwrap(),
+        Some(risk + chrono::Duration::minutes(5))
+    );
+
+    let assigned = s.assignments_since(t0(), "alice").unwrap();
+    assert_eq!(assigned.len(), 1);
+    assert_eq!((assigned[0].ticket_id, assigned[0].at), (t.id, at(1)));
+    assert!(s.assignments_since(at(2), "alice").unwrap().is_empty());
+    assert!(s.assignments_since(t0(), "bob").unwrap().is_empty());
+
+    let mut raw = b.connect(&d.location());
+    write(&mut *raw, |tx| {
+        tx.insert_entry(&EntryInsert {
+            ticket_id: t.id,
+            kind: EntryKind::Reply,
+            role: AuthorRole::Customer,
+            author: "customer@example.com",
+            body: "any news?",
+            at: at(3),
+        })
+    })
+    .unwrap();
+    let msgs = d.store().customer_messages_since(at(2)).unwrap();
+    assert_eq!(msgs.len(), 1);
+    assert_eq!((msgs[0].ticket_id, msgs[0].at), (t.id, at(3)));
+    assert!(d.store().customer_messages_since(at(4)).unwrap().is_empty());
+
+    let claim = AlertClaim {
+        key: "1:first-response:at_risk:0",
+        kind: "at_risk",
+        ticket_id: t.id,
+        happened_at: risk,
+        fired_at: at(8),
+        fired_by: "alice pid 1",
+        outcome: "fired",
+    };
+    assert!(d.claim_alert(&claim).unwrap(), "the first claim wins");
+    let mut other = second(b, &d);
+    assert!(
+        !other.claim_alert(&claim).unwrap(),
+        "a second watcher loses"
+    );
+}
