@@ -140,7 +140,10 @@ macro_rules! contract_tests {
                     generated_data_loads_the_same_in_bulk_and_row_by_row,
                 ],
                 maintenance: [maintenance_when_offered_checks_and_backs_up],
-                watch: [alerts_are_claimed_once_and_watch_reads_what_is_due],
+                watch: [
+                    alerts_are_claimed_once_and_watch_reads_what_is_due,
+                    presence_heartbeats_refresh_expire_and_leave,
+                ],
                 mail: [customer_entries_after_lists_the_newest_customer_messages],
             );
         }
