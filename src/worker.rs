@@ -141,6 +141,15 @@ pub fn database_thread(
         .customer_entries_after(None, 0)
         .map(|n| n.newest_entry)
         .unwrap_or(0);
+    // This TUI's heartbeat: refreshed while it runs, removed when it quits.
+    let session = format!("{} pid {}", actor.audit_name(), std::process::id());
+    let mut here: Option<(Option<i64>, bool)> = None;
+    let mut last_beat = std::time::Instant::now();
+    if let Ok(others) = store.others_present(&session, clock.now())
+        && responses.send(Response::Presence(others)).is_err()
+    {
+        return;
+    }
     let mut generation: u64 = 0;
     let mut counts = CountCache {
         filter: None,
@@ -151,6 +160,13 @@ pub fn database_thread(
         let request = match requests.recv_timeout(WATCH_EVERY) {
             Ok(r) => r,
             Err(std_mpsc::RecvTimeoutError::Timeout) => {
+                if let Some(h) = here
+                    && last_beat.elapsed() >= HEARTBEAT_EVERY
+                {
+                    beat(&mut store, &session, &actor, h, clock.now());
+                    last_beat = std::time::Instant::now();
+                    last_version = store.change_token().ok().or(last_version);
+                }
                 let token = store.change_token();
                 let note = link.saw(token.as_ref().map(|_| ()));
                 if note.is_some() || !link.drafts.is_empty() {
@@ -178,10 +194,18 @@ pub fn database_thread(
                     if responses.send(Response::ExternalChange).is_err() {
                         return;
                     }
+                    if let Ok(others) = store.others_present(&session, clock.now())
+                        && responses.send(Response::Presence(others)).is_err()
+                    {
+                        return;
+                    }
                 }
                 continue;
             }
-            Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
+            Err(std_mpsc::RecvTimeoutError::Disconnected) => {
+                let _ = store.leave(&session);
+                return;
+            }
         };
         // Typing saves a draft per key; only the newest one for each draft matters.
         let mut batch = vec![request];
@@ -201,6 +225,23 @@ pub fn database_thread(
         }
         for (request, skip) in batch.into_iter().zip(skip) {
             if skip {
+                continue;
+            }
+            if let Request::Presence {
+                ticket_id,
+                composing,
+            } = request
+            {
+                here = Some((ticket_id, composing));
+                beat(
+                    &mut store,
+                    &session,
+                    &actor,
+                    (ticket_id, composing),
+                    clock.now(),
+                );
+                last_beat = std::time::Instant::now();
+                last_version = store.change_token().ok().or(last_version);
                 continue;
             }
             let writes = is_write(&request);
@@ -268,6 +309,26 @@ pub fn database_thread(
             }
         }
     }
+}
+
+/// How often a running TUI refreshes its heartbeat (well inside `PRESENCE_TTL_SECONDS`).
+const HEARTBEAT_EVERY: StdDuration = StdDuration::from_secs(15);
+
+/// Writes this TUI's heartbeat; a failure only means others see it a little later.
+fn beat(
+    store: &mut Desk,
+    session: &str,
+    actor: &Actor,
+    (ticket_id, composing): (Option<i64>, bool),
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    let _ = store.heartbeat(&crate::store::Presence {
+        session: session.to_string(),
+        who: actor.name.clone(),
+        ticket_id,
+        composing,
+        seen_at: now,
+    });
 }
 
 /// Customers' messages newer than `mark` (which moves to the newest entry), as a response.
@@ -368,6 +429,8 @@ fn handle(
         }
         // Handled by the event loop; one that arrives here found no search running.
         Request::CancelSearch => return None,
+        // Taken by the loop, which keeps the heartbeat.
+        Request::Presence { .. } => return None,
         other => other,
     };
     let result: Result<Response, Response> = (|| match request {
@@ -555,6 +618,10 @@ fn handle(
         )),
         Request::CancelSearch => Err(failed(
             StoreError::Other("search cancellations are handled before".into()),
+            None,
+        )),
+        Request::Presence { .. } => Err(failed(
+            StoreError::Other("heartbeats are handled before".into()),
             None,
         )),
         Request::LoadDraft { ticket_id, kind } => store

@@ -1434,3 +1434,47 @@ fn triage_items_are_filed_and_discarded_from_the_keyboard() {
         v.pane("Queue").contains("Need a quote")
     });
 }
+
+/// Issue 17 item 2: two engineers' TUIs on one desk. Opening the reply editor shows `✎ alice`
+/// on the ticket in the other's queue and Detail; `r` there asks first; closing the editor
+/// leaves `👁 alice` (still viewing it). Nothing is locked.
+#[test]
+fn two_engineers_see_who_views_and_who_writes() {
+    let d = Desk::new();
+    d.ticket("urgent", "Shared ticket", "both look at this", None);
+    let mut alice = d.tui_full(120, 40, &[], &["--as", "alice"]);
+    let mut bob = d.tui_full(120, 40, &[], &["--as", "bob"]);
+    for t in [&alice, &bob] {
+        t.wait_for("the queue", Duration::from_secs(10), |v| {
+            v.contains("Shared ticket")
+        });
+    }
+    alice.send(b"r");
+    alice.wait_for("alice's editor", Duration::from_secs(5), |v| {
+        v.contains("Public reply")
+    });
+    bob.wait_for("✎ alice in bob's queue", Duration::from_secs(5), |v| {
+        v.contains("✎ alice") && v.contains("alice is writing on it")
+    });
+    bob.send(b"r");
+    bob.wait_for("bob is asked first", Duration::from_secs(3), |v| {
+        v.contains("alice is writing a reply on #")
+    });
+    bob.send(b"n");
+    bob.wait_for("cancelled", Duration::from_secs(3), |v| {
+        v.contains("reply not started")
+    });
+    alice.send(b"\x1b");
+    bob.wait_for(
+        "👁 alice once she stops writing",
+        Duration::from_secs(5),
+        |v| v.contains("👁 alice") && v.contains("alice is viewing it"),
+    );
+    alice.send(b"q");
+    let _ = alice.wait_exit(Duration::from_secs(5));
+    bob.wait_for(
+        "alice gone when her TUI quits",
+        Duration::from_secs(5),
+        |v| !v.contains("alice is viewing it"),
+    );
+}

@@ -7,6 +7,7 @@ mod forms;
 pub mod keymap;
 mod notify;
 mod orders;
+mod presence;
 mod save_attachment;
 mod templates;
 mod theme_choice;
@@ -128,6 +129,11 @@ pub enum Request {
     Engineers,
     /// The canned replies (the engineer's files and the team's shared set).
     ReplyTemplates,
+    /// This TUI's heartbeat changed: the ticket it shows, whether its user writes on it.
+    Presence {
+        ticket_id: Option<i64>,
+        composing: bool,
+    },
     /// Write attachment `id` to a new file at `path` (`~/` is the home directory).
     SaveAttachment {
         id: i64,
@@ -200,6 +206,8 @@ pub enum Response {
     Report(Box<crate::report::MonthlyReport>),
     Engineers(Vec<String>),
     ReplyTemplates(Result<Vec<crate::reply_template::ReplyTemplate>, String>),
+    /// Everyone else here (unexpired heartbeats).
+    Presence(Vec<crate::store::Presence>),
     /// Something to tell the user that changed nothing on screen (a saved file).
     Notice {
         message: String,
@@ -420,6 +428,11 @@ pub enum Mode {
     Pick(Picker),
     /// `y` applies a change to every marked ticket.
     ConfirmBulk(Box<BulkConfirm>),
+    /// `r` on a ticket someone else is writing on: `y` replies anyway.
+    ConfirmReply {
+        ticket_id: i64,
+        who: String,
+    },
     /// `w` in Detail: save one of the ticket's attachments to a file.
     SaveAttachment(Box<SaveAttachmentForm>),
     /// The canned-reply picker over the editor (`Ctrl-T`).
@@ -494,6 +507,10 @@ pub struct App {
     pub no_color: bool,
     /// The palette (`NO_COLOR` wins over it).
     pub theme: ThemeChoice,
+    /// Everyone else here (their TUIs' heartbeats).
+    pub others: Vec<crate::store::Presence>,
+    /// The heartbeat last sent: (ticket shown, writing on it).
+    presence_sent: Option<(Option<i64>, bool)>,
     /// Tickets marked for a bulk change: id → the version they were seen at.
     pub marks: std::collections::BTreeMap<i64, i64>,
     mark_anchor: Option<i64>,
@@ -574,6 +591,8 @@ impl App {
             notifications: Vec::new(),
             no_color: false,
             theme: ThemeChoice::Dark,
+            others: Vec::new(),
+            presence_sent: None,
             marks: Default::default(),
             mark_anchor: None,
             bulk: None,
@@ -827,6 +846,7 @@ impl App {
             Mode::Templates(picker) => self.template_key(picker, key),
             Mode::ConfirmBulk(c) => self.confirm_bulk_key(&c, key),
             Mode::SaveAttachment(f) => self.save_attachment_key(f, key),
+            Mode::ConfirmReply { ticket_id, .. } => self.confirm_reply_key(ticket_id, key),
             Mode::NewTicket(form) => self.form_key(form, key),
             Mode::NewOrder(form) => self.order_form_key(form, key),
             Mode::RateOrder(form) => self.rate_form_key(form, key),
@@ -1210,12 +1230,10 @@ impl App {
                 } else {
                     EntryKind::Note
                 };
-                self.with_ticket(|t| {
-                    vec![Request::LoadDraft {
-                        ticket_id: t.id,
-                        kind,
-                    }]
-                })
+                match self.current_ticket().map(|t| t.id) {
+                    Some(id) => self.reply_with_presence_check(id, kind),
+                    None => self.with_ticket(|_| Vec::new()),
+                }
             }
             Action::NewTicket => {
                 self.mode = Mode::NewTicket(Box::default());
@@ -1854,6 +1872,10 @@ impl App {
                 Vec::new()
             }
             Response::ReplyTemplates(result) => self.templates_arrived(result),
+            Response::Presence(others) => {
+                self.others = others;
+                Vec::new()
+            }
             Response::Notice { message, error } => {
                 self.set_message(message, error);
                 Vec::new()
@@ -2193,7 +2215,7 @@ impl App {
             self.header_flash_until = None;
         }
         self.dirty = true;
-        if counted_breach {
+        let mut out = if counted_breach {
             vec![
                 Request::Counts,
                 Request::Sla {
@@ -2202,7 +2224,9 @@ impl App {
             ]
         } else {
             Vec::new()
-        }
+        };
+        out.extend(self.presence_update());
+        out
     }
 
     pub fn is_flashing(&self, id: i64) -> bool {
@@ -2292,6 +2316,7 @@ impl App {
             }
             Mode::Pick(_) => fixed(&[("↑/↓", "choose"), ("Enter", "apply"), ("Esc", "cancel")]),
             Mode::ConfirmBulk(_) => fixed(&[("y", "apply to all marked"), ("any key", "cancel")]),
+            Mode::ConfirmReply { .. } => fixed(&[("y", "reply anyway"), ("any key", "cancel")]),
             Mode::SaveAttachment(_) => {
                 fixed(&[("Tab", "next file"), ("Enter", "save"), ("Esc", "cancel")])
             }

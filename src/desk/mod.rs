@@ -8,6 +8,8 @@ mod generate;
 mod mail;
 mod orders;
 mod orgs;
+mod presence;
+pub use presence::PRESENCE_TTL_SECONDS;
 mod reply_templates;
 mod report;
 mod sla;

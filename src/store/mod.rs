@@ -355,6 +355,12 @@ pub trait StoreTx {
     ) -> Result<()>;
     fn delete_draft(&mut self, actor: &str, ticket_id: i64, kind: &str) -> Result<()>;
 
+    // presence (issue 17 item 2)
+    /// Records (or refreshes) one TUI's heartbeat.
+    fn put_presence(&mut self, p: &Presence) -> Result<()>;
+    /// Removes a TUI's heartbeat (it quit).
+    fn drop_presence(&mut self, session: &str) -> Result<()>;
+
     // the alert log of `tuidesk watch`
     /// Records the alert `key` as fired (or skipped, per `outcome`); false when another
     /// watcher already did, so each alert fires once.
@@ -504,6 +510,9 @@ pub trait Store: Send {
         to: DateTime<Utc>,
     ) -> Result<Vec<crate::report::ReportTicket>>;
 
+    /// Heartbeats seen at or after `since`, by who then session.
+    fn presence_since(&self, since: DateTime<Utc>) -> Result<Vec<Presence>>;
+
     // what `tuidesk watch` looks at
     /// Active tickets whose most urgent running target is at risk by `horizon` (stored
     /// `risk_at`): the only ones that can have an SLA alert due.
@@ -552,6 +561,17 @@ pub trait Store: Send {
         now: DateTime<Utc>,
         sink: &mut dyn FnMut(ExportRecord) -> Result<()>,
     ) -> Result<()>;
+}
+
+/// One running TUI: who, which ticket it shows, whether its user is writing on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presence {
+    /// Unique per running TUI (user, host and process).
+    pub session: String,
+    pub who: String,
+    pub ticket_id: Option<i64>,
+    pub composing: bool,
+    pub seen_at: DateTime<Utc>,
 }
 
 /// One row of the alert log.

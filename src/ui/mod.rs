@@ -124,6 +124,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Pick(p) => draw_picker(frame, &theme, p),
         Mode::ConfirmBulk(c) => draw_confirm_bulk(frame, &theme, c),
         Mode::SaveAttachment(f) => draw_save_attachment(frame, &theme, f),
+        Mode::ConfirmReply { ticket_id, who } => draw_confirm_reply(frame, &theme, *ticket_id, who),
         Mode::Editor(e) => draw_editor(frame, app, &theme, e),
         Mode::Templates(p) => templates::draw_template_picker(frame, app, &theme, p),
         Mode::NewTicket(form) => draw_form(frame, app, &theme, form),
@@ -510,7 +511,16 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 ),
                 fit_to_width(&sanitize_line(t.handled_severity()), sev_w),
                 fit_to_width(&sanitize_line(&t.org), org_w),
-                fit_to_width(&sanitize_line(&t.summary), summary_w),
+                // Someone else viewing (👁 bob) or writing (✎ bob) leads the summary.
+                fit_to_width(
+                    &match app.presence_mark(t.id) {
+                        Some(mark) => {
+                            format!("{} {}", sanitize_line(&mark), sanitize_line(&t.summary))
+                        }
+                        None => sanitize_line(&t.summary),
+                    },
+                    summary_w,
+                ),
                 fit_to_width(t.status.as_str(), status_w),
                 fit_to_width(&sanitize_line(t.assignee.as_deref().unwrap_or("-")), who_w),
                 format!(
@@ -615,6 +625,24 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .unwrap_or_else(|| "unassigned".into()),
         theme,
     ));
+    let others = app.others_on(t.id);
+    if !others.is_empty() {
+        let who: Vec<String> = others
+            .iter()
+            .map(|p| {
+                let doing = if p.composing {
+                    "is writing on it"
+                } else {
+                    "is viewing it"
+                };
+                format!("{} {doing}", sanitize_line(&p.who))
+            })
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<11}", "here"), theme.dim()),
+            Span::styled(who.join(" · "), theme.at_risk()),
+        ]));
+    }
     if t.requester_label().is_some() || t.channel.is_some() || t.follows.is_some() {
         lines.push(field_line(
             "requester",
@@ -1110,6 +1138,45 @@ fn draw_palette(frame: &mut Frame, _app: &App, theme: &Theme, input: &str, selec
         &[],
         None,
     );
+}
+
+/// `r` where someone else is already writing: say who, ask once.
+fn draw_confirm_reply(frame: &mut Frame, theme: &Theme, ticket_id: i64, who: &str) {
+    let area = frame.area();
+    let question = format!(
+        "{} is writing a reply on #{ticket_id} right now.",
+        sanitize_line(who)
+    );
+    let width = (display_width(&question).max(40) as u16 + 4).min(area.width);
+    let inner_w = width.saturating_sub(2) as usize;
+    let lines = vec![
+        Line::raw(fit_to_width(&question, inner_w)),
+        Line::styled(
+            fit_to_width(
+                "Nothing is locked: both replies would reach the customer.",
+                inner_w,
+            ),
+            theme.dim(),
+        ),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(" y ", theme.key()),
+            Span::raw(" reply anyway   any other key: cancel"),
+        ]),
+    ];
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = Rect::new(
+        area.x + area.width.saturating_sub(width) / 2,
+        area.y + area.height.saturating_sub(height) / 2,
+        width,
+        height,
+    );
+    clear_popup(frame, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Someone is writing ")
+        .border_style(theme.focus_border());
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 /// Which attachment to save and where (`w` in Detail).

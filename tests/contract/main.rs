@@ -154,7 +154,10 @@ macro_rules! contract_tests {
                     delivered_mail_opens_follows_up_and_triages,
                     customer_entries_after_lists_the_newest_customer_messages,
                 ],
-                watch: [alerts_are_claimed_once_and_watch_reads_what_is_due],
+                watch: [
+                    alerts_are_claimed_once_and_watch_reads_what_is_due,
+                    presence_heartbeats_refresh_expire_and_leave,
+                ],
             );
         }
     };

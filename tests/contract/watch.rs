@@ -69,3 +69,46 @@ pub fn alerts_are_claimed_once_and_watch_reads_what_is_due(b: &dyn Backend) {
         "a second watcher loses"
     );
 }
+
+/// Presence: heartbeats are recorded, refreshed in place, read since an instant (expired
+/// ones left out) from another handle, and dropped when a TUI quits.
+pub fn presence_heartbeats_refresh_expire_and_leave(b: &dyn Backend) {
+    use tuidesk::store::Presence;
+    let mut d = desk_with_orgs(b);
+    let beat = |session: &str, who: &str, ticket: Option<i64>, composing: bool, at| Presence {
+        session: session.into(),
+        who: who.into(),
+        ticket_id: ticket,
+        composing,
+        seen_at: at,
+    };
+    d.heartbeat(&beat("alice pid 1", "alice", Some(7), false, t0()))
+        .unwrap();
+    d.heartbeat(&beat("bob pid 2", "bob", None, false, t0()))
+        .unwrap();
+    d.heartbeat(&beat("alice pid 1", "alice", Some(7), true, at(1)))
+        .unwrap();
+    let other = second(b, &d);
+    let seen = other.others_present("bob pid 2", at(1)).unwrap();
+    assert_eq!(
+        seen,
+        vec![beat("alice pid 1", "alice", Some(7), true, at(1))]
+    );
+    // Bob's heartbeat (t0) has expired by t0 + 1 minute; Alice's (t0 + 1) has not.
+    let now = t0() + chrono::Duration::seconds(60);
+    let names: Vec<String> = other
+        .others_present("nobody", now)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.who)
+        .collect();
+    assert_eq!(names, ["alice"]);
+    d.leave("alice pid 1").unwrap();
+    assert!(
+        other
+            .others_present("nobody", at(1))
+            .unwrap()
+            .iter()
+            .all(|p| p.who != "alice")
+    );
+}

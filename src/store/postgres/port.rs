@@ -1250,6 +1250,16 @@ impl StoreTx for PgTx<'_, '_> {
         Ok(())
     }
 
+    fn put_presence(&mut self, p: &crate::store::Presence) -> Result<()> {
+        self.sync()?;
+        super::watch::put_presence(self.tx, p)
+    }
+
+    fn drop_presence(&mut self, session: &str) -> Result<()> {
+        self.sync()?;
+        super::watch::drop_presence(self.tx, session)
+    }
+
     fn claim_alert(&mut self, claim: &crate::store::AlertClaim<'_>) -> Result<bool> {
         self.sync()?;
         super::watch::claim_alert(self.tx, claim)
@@ -2202,6 +2212,10 @@ impl Store for PgStore {
         limit: usize,
     ) -> Result<crate::store::mail::CustomerNews> {
         super::watch::customer_entries_after(&mut *self.client()?, after, limit)
+    }
+
+    fn presence_since(&self, since: DateTime<Utc>) -> Result<Vec<crate::store::Presence>> {
+        super::watch::presence_since(&mut *self.client()?, since)
     }
 
     fn tickets_at_risk_by(&self, horizon: DateTime<Utc>) -> Result<Vec<i64>> {

@@ -315,6 +315,16 @@ CREATE TABLE alerts (
 CREATE INDEX entries_customer_by_created ON entries (created_at) WHERE role = 'customer';
 CREATE INDEX events_assignee_by_at ON events (at) WHERE field = 'assignee';
 "#,
+    // 7: presence heartbeats of running TUIs (SQLite's migration 11).
+    r#"
+CREATE TABLE presence (
+    session   TEXT PRIMARY KEY,
+    who       TEXT NOT NULL,
+    ticket_id BIGINT,
+    composing BOOLEAN NOT NULL,
+    seen_at   BIGINT NOT NULL
+);
+"#,
 ];
 
 /// For a read-only open: the schema must be this tuidesk's exactly (nothing can be migrated).

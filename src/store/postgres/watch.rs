@@ -9,7 +9,7 @@ use super::error::{Ctx as _, get};
 use super::port::{from_ts, to_ts};
 use crate::reply_template::{ReplyTemplate, TemplateSource};
 use crate::store::mail::{CustomerEntry, CustomerNews};
-use crate::store::{AlertClaim, Happening, Result};
+use crate::store::{AlertClaim, Happening, Presence, Result};
 
 const ACTIVE: &str = "status IN ('new','open','pending','on-hold')";
 
@@ -197,6 +197,53 @@ pub(super) fn reply_templates<C: GenericClient>(c: &mut C) -> Result<Vec<ReplyTe
             source: TemplateSource::Shared,
             updated_by: Some(get(r, 2)?),
             updated_at: Some(from_ts(get(r, 3)?)),
+        })
+    })
+    .collect()
+}
+
+pub(super) fn put_presence<C: GenericClient>(c: &mut C, p: &Presence) -> Result<()> {
+    c.execute(
+        "INSERT INTO presence (session, who, ticket_id, composing, seen_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (session) DO UPDATE SET who = excluded.who, ticket_id = excluded.ticket_id,
+             composing = excluded.composing, seen_at = excluded.seen_at",
+        &[
+            &p.session,
+            &p.who,
+            &p.ticket_id,
+            &p.composing,
+            &to_ts(p.seen_at),
+        ],
+    )
+    .ctx("recording presence")?;
+    Ok(())
+}
+
+pub(super) fn drop_presence<C: GenericClient>(c: &mut C, session: &str) -> Result<()> {
+    c.execute("DELETE FROM presence WHERE session = $1", &[&session])
+        .ctx("removing presence")?;
+    Ok(())
+}
+
+pub(super) fn presence_since<C: GenericClient>(
+    c: &mut C,
+    since: DateTime<Utc>,
+) -> Result<Vec<Presence>> {
+    c.query(
+        "SELECT session, who, ticket_id, composing, seen_at FROM presence
+         WHERE seen_at >= $1 ORDER BY who COLLATE \"C\", session COLLATE \"C\"",
+        &[&to_ts(since)],
+    )
+    .ctx("reading presence")?
+    .iter()
+    .map(|r| {
+        Ok(Presence {
+            session: get(r, 0)?,
+            who: get(r, 1)?,
+            ticket_id: get(r, 2)?,
+            composing: get(r, 3)?,
+            seen_at: from_ts(get(r, 4)?),
         })
     })
     .collect()

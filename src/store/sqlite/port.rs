@@ -358,6 +358,14 @@ impl StoreTx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn put_presence(&mut self, p: &crate::store::Presence) -> Result<()> {
+        watch::put_presence(self.tx, p)
+    }
+
+    fn drop_presence(&mut self, session: &str) -> Result<()> {
+        watch::drop_presence(self.tx, session)
+    }
+
     fn claim_alert(&mut self, claim: &crate::store::AlertClaim<'_>) -> Result<bool> {
         watch::claim_alert(self.tx, claim)
     }
@@ -701,6 +709,10 @@ impl Store for SqliteStore {
         to: DateTime<Utc>,
     ) -> Result<Vec<crate::report::ReportTicket>> {
         super::orders::month_tickets(&self.conn, org_id, from, to)
+    }
+
+    fn presence_since(&self, since: DateTime<Utc>) -> Result<Vec<crate::store::Presence>> {
+        watch::presence_since(&self.conn, since)
     }
 
     fn tickets_at_risk_by(&self, horizon: DateTime<Utc>) -> Result<Vec<i64>> {

@@ -325,4 +325,15 @@ CREATE TABLE alerts (
 CREATE INDEX entries_customer_by_created ON entries (created_at) WHERE role = 'customer';
 CREATE INDEX events_assignee_by_at ON events (at) WHERE field = 'assignee';
 "#,
+    // 11: presence: which ticket each running TUI shows and whether its user is writing on
+    // it, as heartbeats that expire (nothing is locked; version checks stay the guard).
+    r#"
+CREATE TABLE presence (
+    session   TEXT PRIMARY KEY,
+    who       TEXT NOT NULL,
+    ticket_id INTEGER,
+    composing INTEGER NOT NULL,
+    seen_at   INTEGER NOT NULL
+);
+"#,
 ];

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Context, Result, from_ts, to_ts};
-use crate::store::{AlertClaim, Happening};
+use crate::store::{AlertClaim, Happening, Presence};
 
 const ACTIVE: &str = "status IN ('new','open','pending','on-hold')";
 
@@ -95,4 +95,42 @@ pub(super) fn assignments_since(
          ORDER BY at, id",
         &[&to_ts(since), &engineer],
     )
+}
+
+pub(super) fn put_presence(conn: &Connection, p: &Presence) -> Result<()> {
+    conn.execute(
+        "INSERT INTO presence (session, who, ticket_id, composing, seen_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (session) DO UPDATE SET who = excluded.who, ticket_id = excluded.ticket_id,
+             composing = excluded.composing, seen_at = excluded.seen_at",
+        params![p.session, p.who, p.ticket_id, p.composing, to_ts(p.seen_at)],
+    )
+    .ctx("recording presence")?;
+    Ok(())
+}
+
+pub(super) fn drop_presence(conn: &Connection, session: &str) -> Result<()> {
+    conn.execute("DELETE FROM presence WHERE session = ?1", [session])
+        .ctx("removing presence")?;
+    Ok(())
+}
+
+pub(super) fn presence_since(conn: &Connection, since: DateTime<Utc>) -> Result<Vec<Presence>> {
+    conn.prepare_cached(
+        "SELECT session, who, ticket_id, composing, seen_at FROM presence
+         WHERE seen_at >= ?1 ORDER BY who, session",
+    )
+    .and_then(|mut s| {
+        s.query_map([to_ts(since)], |r| {
+            Ok(Presence {
+                session: r.get(0)?,
+                who: r.get(1)?,
+                ticket_id: r.get(2)?,
+                composing: r.get(3)?,
+                seen_at: from_ts(r.get(4)?),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()
+    })
+    .ctx("reading presence")
 }
