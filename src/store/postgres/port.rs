@@ -48,11 +48,11 @@ pub fn from_ts(ts: i64) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
-fn opt_from_ts(ts: Option<i64>) -> Option<DateTime<Utc>> {
+pub(super) fn opt_from_ts(ts: Option<i64>) -> Option<DateTime<Utc>> {
     ts.map(from_ts)
 }
 
-const TICKET_SELECT: &str =
+pub(super) const TICKET_SELECT: &str =
     "SELECT t.id, t.org_id, o.name, t.kind, t.severity, t.status, t.summary,
         t.description, t.component, t.environment, t.affected_version, t.assignee, t.created_at,
         t.updated_at, t.first_response_at, t.resolved_at, t.first_response_due, t.next_due,
@@ -63,12 +63,12 @@ const TICKET_SELECT: &str =
 
 /// The latest stored breach instant (whole seconds) that `now` is past: a ticket is breached
 /// only once `now > breach_at`, the SLA engine's rule (as in the SQLite backend).
-fn breach_cutoff(now: DateTime<Utc>) -> i64 {
+pub(super) fn breach_cutoff(now: DateTime<Utc>) -> i64 {
     (now - chrono::Duration::nanoseconds(1)).timestamp()
 }
 
 /// Reads a ticket row; breach instants up to `cutoff` have passed.
-fn ticket_from_row(r: &Row, cutoff: i64) -> Result<Ticket> {
+pub(super) fn ticket_from_row(r: &Row, cutoff: i64) -> Result<Ticket> {
     let id: i64 = get(r, 0)?;
     let kind: String = get(r, 3)?;
     let status: String = get(r, 5)?;
@@ -1950,10 +1950,11 @@ impl Store for PgStore {
             .isolation_level(postgres::IsolationLevel::RepeatableRead)
             .start()
             .ctx("loading SLA inputs")?;
-        let inputs = ids
-            .iter()
-            .map(|&id| load_inputs(&mut tx, id))
-            .collect::<Result<Vec<_>>>()?;
+        let mut history = super::batch::PlanHistory::default();
+        let mut inputs = Vec::with_capacity(ids.len());
+        for block in ids.chunks(500) {
+            inputs.extend(super::batch::inputs_many(&mut tx, block, &mut history)?);
+        }
         tx.commit().ctx("loading SLA inputs")?;
         Ok(inputs)
     }
