@@ -320,6 +320,20 @@ pub trait StoreTx {
     /// Everything the SLA engine needs about one ticket.
     fn sla_inputs(&mut self, ticket_id: i64) -> Result<TicketSlaInputs>;
     fn store_sla_columns(&mut self, ticket_id: i64, cols: &SlaColumns) -> Result<()>;
+    /// SLA inputs of many tickets inside this transaction, in the order asked (a backend may
+    /// read them in one go).
+    fn sla_inputs_many(&mut self, ids: &[i64]) -> Result<Vec<TicketSlaInputs>> {
+        ids.iter().map(|&id| self.sla_inputs(id)).collect()
+    }
+    /// Stores many tickets' SLA columns and queue priorities at once (an import's last
+    /// step): the same as `store_sla_columns` and `TicketPatch::Priority` for each.
+    fn store_refreshed(&mut self, rows: &[(i64, SlaColumns, i64)]) -> Result<()> {
+        for (id, cols, priority) in rows {
+            self.store_sla_columns(*id, cols)?;
+            self.update_ticket(*id, &TicketPatch::Priority(*priority))?;
+        }
+        Ok(())
+    }
     /// Keeps a breach as a fact (the first one recorded for the metric stays).
     fn record_breach(
         &mut self,

@@ -182,10 +182,10 @@ pub(super) fn insert_attachment<C: GenericClient>(
     Ok(())
 }
 
-const ATTACHMENT_META: &str =
+pub(super) const ATTACHMENT_META: &str =
     "SELECT id, entry_id, name, content_type, size, data IS NOT NULL FROM entry_attachments";
 
-fn attachment_meta(r: &Row) -> Result<AttachmentMeta> {
+pub(super) fn attachment_meta(r: &Row) -> Result<AttachmentMeta> {
     Ok(AttachmentMeta {
         id: get(r, 0)?,
         entry_id: get(r, 1)?,
@@ -437,7 +437,7 @@ const OUTBOX_SELECT: &str = "SELECT id, ticket_id, entry_id, order_id, message_i
     subject, in_reply_to, refs, body, attachment_name, attachment, state, attempts,
     next_attempt_at, last_error, sent_at, created_at FROM outbox";
 
-fn delivery_state(row: i64, state: String) -> Result<OutboxState> {
+pub(super) fn delivery_state(row: i64, state: String) -> Result<OutboxState> {
     OutboxState::parse(&state).ok_or_else(|| StoreError::Undecodable {
         table: "outbox",
         row,

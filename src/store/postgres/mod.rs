@@ -9,6 +9,7 @@
 //! Uses the synchronous `postgres` crate: it runs its own small runtime, so it is only ever
 //! called from plain threads (the CLI's main thread, the TUI's database thread).
 
+mod batch;
 mod bulk;
 mod conn;
 mod error;

@@ -48,11 +48,11 @@ pub fn from_ts(ts: i64) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
-fn opt_from_ts(ts: Option<i64>) -> Option<DateTime<Utc>> {
+pub(super) fn opt_from_ts(ts: Option<i64>) -> Option<DateTime<Utc>> {
     ts.map(from_ts)
 }
 
-const TICKET_SELECT: &str =
+pub(super) const TICKET_SELECT: &str =
     "SELECT t.id, t.org_id, o.name, t.kind, t.severity, t.status, t.summary,
         t.description, t.component, t.environment, t.affected_version, t.assignee, t.created_at,
         t.updated_at, t.first_response_at, t.resolved_at, t.first_response_due, t.next_due,
@@ -63,12 +63,12 @@ const TICKET_SELECT: &str =
 
 /// The latest stored breach instant (whole seconds) that `now` is past: a ticket is breached
 /// only once `now > breach_at`, the SLA engine's rule (as in the SQLite backend).
-fn breach_cutoff(now: DateTime<Utc>) -> i64 {
+pub(super) fn breach_cutoff(now: DateTime<Utc>) -> i64 {
     (now - chrono::Duration::nanoseconds(1)).timestamp()
 }
 
 /// Reads a ticket row; breach instants up to `cutoff` have passed.
-fn ticket_from_row(r: &Row, cutoff: i64) -> Result<Ticket> {
+pub(super) fn ticket_from_row(r: &Row, cutoff: i64) -> Result<Ticket> {
     let id: i64 = get(r, 0)?;
     let kind: String = get(r, 3)?;
     let status: String = get(r, 5)?;
@@ -1098,6 +1098,53 @@ impl StoreTx for PgTx<'_, '_> {
         load_inputs(self.tx, ticket_id)
     }
 
+    fn sla_inputs_many(&mut self, ids: &[i64]) -> Result<Vec<TicketSlaInputs>> {
+        self.sync()?;
+        super::batch::inputs_many(self.tx, ids, &mut super::batch::PlanHistory::default())
+    }
+
+    fn store_refreshed(&mut self, rows: &[(i64, SlaColumns, i64)]) -> Result<()> {
+        self.sync()?;
+        let col = |f: fn(&SlaColumns) -> Option<i64>| -> Vec<Option<i64>> {
+            rows.iter().map(|(_, c, _)| f(c)).collect()
+        };
+        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let urgency: Vec<i64> = rows.iter().map(|r| r.1.urgency).collect();
+        let priority: Vec<i64> = rows.iter().map(|r| r.2).collect();
+        let effective: Vec<Option<String>> = rows
+            .iter()
+            .map(|r| r.1.effective_severity.clone())
+            .collect();
+        let note: Vec<Option<String>> = rows.iter().map(|r| r.1.severity_note.clone()).collect();
+        self.tx
+            .execute(
+                "UPDATE tickets t SET first_response_due = u.frd, next_due = u.nd,
+                    risk_at = u.ra, breach_at = u.ba, paused_left = u.pl, urgency = u.urg,
+                    effective_severity = u.es, severity_note = u.sn,
+                    severity_rank = COALESCE(u.sr, t.severity_rank), priority = u.pr
+                 FROM unnest($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BIGINT[],
+                    $5::BIGINT[], $6::BIGINT[], $7::BIGINT[], $8::TEXT[], $9::TEXT[],
+                    $10::BIGINT[], $11::BIGINT[])
+                    AS u(id, frd, nd, ra, ba, pl, urg, es, sn, sr, pr)
+                 WHERE t.id = u.id",
+                &[
+                    &ids,
+                    &col(|c| c.first_response_due),
+                    &col(|c| c.next_due),
+                    &col(|c| c.risk_at),
+                    &col(|c| c.breach_at),
+                    &col(|c| c.paused_left),
+                    &urgency,
+                    &effective,
+                    &note,
+                    &col(|c| c.severity_rank),
+                    &priority,
+                ],
+            )
+            .ctx("storing SLA due instants")?;
+        Ok(())
+    }
+
     fn store_sla_columns(&mut self, ticket_id: i64, cols: &SlaColumns) -> Result<()> {
         if self
             .bulk
@@ -1986,10 +2033,11 @@ impl Store for PgStore {
             .isolation_level(postgres::IsolationLevel::RepeatableRead)
             .start()
             .ctx("loading SLA inputs")?;
-        let inputs = ids
-            .iter()
-            .map(|&id| load_inputs(&mut tx, id))
-            .collect::<Result<Vec<_>>>()?;
+        let mut history = super::batch::PlanHistory::default();
+        let mut inputs = Vec::with_capacity(ids.len());
+        for block in ids.chunks(500) {
+            inputs.extend(super::batch::inputs_many(&mut tx, block, &mut history)?);
+        }
         tx.commit().ctx("loading SLA inputs")?;
         Ok(inputs)
     }

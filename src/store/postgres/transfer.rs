@@ -6,10 +6,9 @@ use chrono::{DateTime, Utc};
 use postgres::GenericClient;
 
 use super::PgStore;
+use super::batch::{PlanHistory, details_many, inputs_many};
 use super::error::{Ctx as _, get};
-use super::port::{
-    EVENT_COLUMNS, ORG_SELECT, events, load_inputs, order_in, org_from_row, ticket_detail_in,
-};
+use super::port::{EVENT_COLUMNS, ORG_SELECT, events, order_in, org_from_row};
 use crate::store::{ExportRecord, Result};
 
 pub fn export_snapshot(
@@ -47,15 +46,23 @@ pub fn export_snapshot(
             contacts,
         })?;
     }
-    for id in ids(
+    // Tickets in blocks: a few statements per block, not per ticket.
+    let mut history = PlanHistory::default();
+    let ticket_ids = ids(
         &mut tx,
         "SELECT id FROM tickets ORDER BY id",
         "exporting tickets",
-    )? {
-        let detail = ticket_detail_in(&mut tx, id, now)?;
+    )?;
+    for block in ticket_ids.chunks(500) {
+        let details = details_many(&mut tx, block, now)?;
         // The SLA facts on record, from the same snapshot.
-        let timeline = load_inputs(&mut tx, id)?.timeline;
-        sink(ExportRecord::Ticket(Box::new(detail), Box::new(timeline)))?;
+        let inputs = inputs_many(&mut tx, block, &mut history)?;
+        for (detail, inputs) in details.into_iter().zip(inputs) {
+            sink(ExportRecord::Ticket(
+                Box::new(detail),
+                Box::new(inputs.timeline),
+            ))?;
+        }
     }
     for id in ids(
         &mut tx,
