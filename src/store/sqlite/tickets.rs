@@ -8,6 +8,7 @@ use crate::domain::{
     TicketKind,
 };
 use crate::sla::Pause;
+use crate::store::{SEARCH_RANKED, SearchHits};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTicket {
@@ -481,28 +482,73 @@ impl SqliteStore {
     }
 
     /// Full-text search, best match first, over summaries, descriptions, replies and notes.
-    pub fn search(&self, query: &str, limit: usize, now: DateTime<Utc>) -> Result<Vec<Ticket>> {
+    ///
+    /// bm25 needs each ranked document's length (one `%_docsize` lookup per document: 78%
+    /// of a search for a frequent word when every match was ranked), so each kind of
+    /// document is read newest first and only its newest [`SEARCH_RANKED`] matches are
+    /// ranked. Ticket documents use rowid = ticket id (newest = highest), entries use
+    /// rowid = -entry id (newest = lowest), so both are one bounded walk of the index in
+    /// rowid order. Below the bound every match is ranked and the order is the plain bm25
+    /// order: tickets by their best document's score, then by id.
+    pub fn search(&self, query: &str, limit: usize, now: DateTime<Utc>) -> Result<SearchHits> {
         let expr = fts::match_expression(query)?;
-        let ids: Vec<i64> = self
+        let mut docs: Vec<(f64, i64)> = Vec::new();
+        let mut bounded = false;
+        for sql in [
+            "SELECT rowid, bm25(search) FROM search WHERE search MATCH ?1 AND rowid > 0
+             ORDER BY rowid DESC LIMIT ?2",
+            "SELECT rowid, bm25(search) FROM search WHERE search MATCH ?1 AND rowid < 0
+             ORDER BY rowid ASC LIMIT ?2",
+        ] {
+            let mut stmt = self.conn.prepare_cached(sql).ctx("searching")?;
+            // One more than the bound says whether there were more (its score is unused).
+            let mut rows = stmt
+                .query(params![expr, (SEARCH_RANKED + 1) as i64])
+                .ctx("searching")?;
+            let mut n = 0;
+            while let Some(r) = rows.next().ctx("searching")? {
+                if n == SEARCH_RANKED {
+                    bounded = true;
+                    break;
+                }
+                docs.push((r.get(1).ctx("searching")?, r.get(0).ctx("searching")?));
+                n += 1;
+            }
+        }
+        docs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // Tickets in order of their best document; an entry maps to its ticket only when
+        // it can still be among the first `limit` (so at most about `limit` lookups).
+        let mut entry_ticket = self
             .conn
-            .prepare_cached(
-                // bm25() ordered by SQLite keeps only the best 1000 while scanning; FTS5's own
-                // `ORDER BY rank` sorts every match first (150 ms for a word in 10% of 1M
-                // tickets). Entry documents map to their tickets only for those 1000.
-                "SELECT tid FROM (
-                    SELECT CASE WHEN m.doc > 0 THEN m.doc
-                                ELSE (SELECT ticket_id FROM entries WHERE id = -m.doc) END AS tid,
-                           m.score AS score
-                    FROM (SELECT rowid AS doc, bm25(search) AS score FROM search
-                          WHERE search MATCH ?1 ORDER BY score LIMIT 1000) m)
-                 GROUP BY tid ORDER BY min(score), tid LIMIT ?2",
-            )
-            .and_then(|mut s| {
-                s.query_map(params![expr, limit as i64], |r| r.get(0))?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
+            .prepare_cached("SELECT ticket_id FROM entries WHERE id = ?1")
             .ctx("searching")?;
-        ids.into_iter().map(|id| self.ticket(id, now)).collect()
+        let mut best: Vec<(f64, i64)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (score, doc) in docs {
+            if limit == 0 || (best.len() >= limit && score > best[limit - 1].0) {
+                break;
+            }
+            let tid = if doc > 0 {
+                Some(doc)
+            } else {
+                entry_ticket
+                    .query_row([-doc], |r| r.get(0))
+                    .optional()
+                    .ctx("searching")?
+            };
+            if let Some(tid) = tid
+                && seen.insert(tid)
+            {
+                best.push((score, tid));
+            }
+        }
+        best.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        best.truncate(limit);
+        let tickets = best
+            .into_iter()
+            .map(|(_, id)| self.ticket(id, now))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(SearchHits { tickets, bounded })
     }
 
     pub fn draft(&self, actor: &str, ticket_id: i64, kind: &str) -> Result<Option<String>> {
