@@ -5,6 +5,7 @@
 mod decode;
 mod error;
 pub mod fts;
+mod fts_rank;
 mod generate;
 mod mail;
 mod orders;
@@ -212,6 +213,7 @@ impl SqliteStore {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .ctx(&format!("opening {}", path.display()))?;
+        fts_rank::register(&conn).map_err(StoreError::Other)?;
         let mut store = SqliteStore {
             conn,
             path: path.to_path_buf(),
@@ -262,6 +264,7 @@ impl SqliteStore {
             }
             Err(e) => return Err(error::db_error(&what, &e)),
         };
+        fts_rank::register(&conn).map_err(StoreError::Other)?;
         let store = SqliteStore {
             conn,
             path: path.to_path_buf(),

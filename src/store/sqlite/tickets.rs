@@ -2,7 +2,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::ToSql;
 use rusqlite::{OptionalExtension, Row, Transaction, params, params_from_iter};
 
-use super::{Context, Result, SqliteStore, StoreError, decode, from_ts, fts, opt_from_ts, to_ts};
+use super::{
+    Context, Result, SqliteStore, StoreError, decode, from_ts, fts, fts_rank, opt_from_ts, to_ts,
+};
 use crate::domain::{
     AuditEvent, AuthorRole, Channel, ConversationEntry, EntryKind, Environment, Status, Ticket,
     TicketKind,
@@ -483,25 +485,27 @@ impl SqliteStore {
 
     /// Full-text search, best match first, over summaries, descriptions, replies and notes.
     ///
-    /// bm25 needs each ranked document's length (one `%_docsize` lookup per document: 78%
-    /// of a search for a frequent word when every match was ranked), so each kind of
-    /// document is read newest first and only its newest [`SEARCH_RANKED`] matches are
-    /// ranked. Ticket documents use rowid = ticket id (newest = highest), entries use
-    /// rowid = -entry id (newest = lowest), so both are one bounded walk of the index in
-    /// rowid order. Below the bound every match is ranked and the order is the plain bm25
-    /// order: tickets by their best document's score, then by id.
+    /// Ranking is BM25. FTS5's `bm25()` costs, per statement, a walk of every query
+    /// phrase's whole posting list (its document count) plus one `%_docsize` lookup per
+    /// ranked document, both growing with the desk. So each kind of document is read
+    /// newest first, at most [`SEARCH_RANKED`] (+1 to learn whether there were more), with
+    /// [`fts_rank`]'s per-document counts. Ticket documents use rowid = ticket id (newest
+    /// = highest), entries rowid = -entry id (newest = lowest): each is one bounded walk in
+    /// rowid order. When either kind had more, the read documents are ranked by BM25 with
+    /// each phrase's document count taken among them; otherwise every match was read and
+    /// `bm25()` ranks them exactly as an unbounded search (tickets by their best
+    /// document's score, then by id).
     pub fn search(&self, query: &str, limit: usize, now: DateTime<Utc>) -> Result<SearchHits> {
         let expr = fts::match_expression(query)?;
-        let mut docs: Vec<(f64, i64)> = Vec::new();
+        let mut read: Vec<(i64, fts_rank::DocTerms)> = Vec::new();
         let mut bounded = false;
         for sql in [
-            "SELECT rowid, bm25(search) FROM search WHERE search MATCH ?1 AND rowid > 0
+            "SELECT rowid, tuidesk_terms(search) FROM search WHERE search MATCH ?1 AND rowid > 0
              ORDER BY rowid DESC LIMIT ?2",
-            "SELECT rowid, bm25(search) FROM search WHERE search MATCH ?1 AND rowid < 0
+            "SELECT rowid, tuidesk_terms(search) FROM search WHERE search MATCH ?1 AND rowid < 0
              ORDER BY rowid ASC LIMIT ?2",
         ] {
             let mut stmt = self.conn.prepare_cached(sql).ctx("searching")?;
-            // One more than the bound says whether there were more (its score is unused).
             let mut rows = stmt
                 .query(params![expr, (SEARCH_RANKED + 1) as i64])
                 .ctx("searching")?;
@@ -511,10 +515,41 @@ impl SqliteStore {
                     bounded = true;
                     break;
                 }
-                docs.push((r.get(1).ctx("searching")?, r.get(0).ctx("searching")?));
+                let blob: Vec<u8> = r.get(1).ctx("searching")?;
+                let terms = fts_rank::DocTerms::decode(&blob).ok_or_else(|| {
+                    StoreError::Other("searching: the index gave unreadable counts".into())
+                })?;
+                read.push((r.get(0).ctx("searching")?, terms));
                 n += 1;
             }
         }
+        let mut docs: Vec<(f64, i64)> = if bounded {
+            let phrases = read.first().map_or(0, |(_, t)| t.freq.len());
+            let hits: Vec<i64> = (0..phrases)
+                .map(|i| {
+                    read.iter()
+                        .filter(|(_, t)| t.freq.get(i).is_some_and(|&f| f > 0))
+                        .count() as i64
+                })
+                .collect();
+            read.iter()
+                .map(|(doc, t)| (fts_rank::bm25(t, &hits), *doc))
+                .collect()
+        } else if read.is_empty() {
+            Vec::new()
+        } else {
+            self.conn
+                .prepare_cached(
+                    "SELECT bm25(search), rowid FROM search WHERE search MATCH ?1 LIMIT ?2",
+                )
+                .and_then(|mut s| {
+                    s.query_map(params![expr, (2 * SEARCH_RANKED) as i64], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .ctx("searching")?
+        };
         docs.sort_by(|a, b| a.0.total_cmp(&b.0));
         // Tickets in order of their best document; an entry maps to its ticket only when
         // it can still be among the first `limit` (so at most about `limit` lookups).
