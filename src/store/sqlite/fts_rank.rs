@@ -105,6 +105,8 @@ unsafe fn read(api: &ffi::Fts5ExtensionApi, fts: *mut ffi::Fts5Context) -> Resul
         Some(phrase_count),
         Some(inst_count),
         Some(inst),
+        Some(get_aux),
+        Some(set_aux),
     ) = (
         api.xRowCount,
         api.xColumnTotalSize,
@@ -112,6 +114,8 @@ unsafe fn read(api: &ffi::Fts5ExtensionApi, fts: *mut ffi::Fts5Context) -> Resul
         api.xPhraseCount,
         api.xInstCount,
         api.xInst,
+        api.xGetAuxdata,
+        api.xSetAuxdata,
     )
     else {
         return Err(ffi::SQLITE_MISUSE);
@@ -123,11 +127,25 @@ unsafe fn read(api: &ffi::Fts5ExtensionApi, fts: *mut ffi::Fts5Context) -> Resul
             Err(rc)
         }
     };
-    // SAFETY: FTS5's own functions on its own context, with out-pointers to locals.
+    // SAFETY: FTS5's own functions on its own context, with out-pointers to locals. The
+    // auxiliary data slot holds only a `Box<[i64; 2]>` this function put there, freed by
+    // `free_totals` when the query ends.
     unsafe {
-        let (mut rows, mut tokens, mut len, mut n) = (0i64, 0i64, 0 as c_int, 0 as c_int);
-        check(row_count(fts, &mut rows))?;
-        check(total_size(fts, -1, &mut tokens))?;
+        // The index totals are the same for every row of one query: read them once (each
+        // read opens a blob on `%_data`: 11% of a search when done for every row).
+        let cached = get_aux(fts, 0).cast::<[i64; 2]>();
+        let [rows, tokens] = if let Some(totals) = cached.as_ref() {
+            *totals
+        } else {
+            let (mut rows, mut tokens) = (0i64, 0i64);
+            check(row_count(fts, &mut rows))?;
+            check(total_size(fts, -1, &mut tokens))?;
+            let boxed = Box::into_raw(Box::new([rows, tokens]));
+            // On failure SQLite calls the destructor itself.
+            check(set_aux(fts, boxed.cast::<c_void>(), Some(free_totals)))?;
+            [rows, tokens]
+        };
+        let (mut len, mut n) = (0 as c_int, 0 as c_int);
         check(column_size(fts, -1, &mut len))?;
         let phrases = phrase_count(fts).max(0) as usize;
         let mut out = Vec::with_capacity(3 + phrases);
@@ -145,6 +163,13 @@ unsafe fn read(api: &ffi::Fts5ExtensionApi, fts: *mut ffi::Fts5Context) -> Resul
             }
         }
         Ok(out)
+    }
+}
+
+unsafe extern "C" fn free_totals(p: *mut c_void) {
+    if !p.is_null() {
+        // SAFETY: `p` came from `Box::into_raw` in `read` and is freed once, by SQLite.
+        drop(unsafe { Box::from_raw(p.cast::<[i64; 2]>()) });
     }
 }
 
