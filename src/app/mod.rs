@@ -1678,20 +1678,25 @@ impl App {
                         self.keymap.keys_for(Action::NextHit),
                     );
                     if let Some(k) = keys.first() {
+                        let prev = self
+                            .keymap
+                            .keys_for(Action::PrevHit)
+                            .first()
+                            .map_or("", |s| s.as_str())
+                            .to_string();
+                        let hits = format!("{n} hit{}", if n == 1 { "" } else { "s" });
+                        // Bounded: shorter wording, so the line still fits 80 columns.
                         self.set_message(
-                            format!(
-                                "{n} hit{}{}; {k} / {} step through them, Esc ends the search",
-                                if n == 1 { "" } else { "s" },
-                                if bounded {
-                                    format!(" ({})", crate::text::search_bound_label())
-                                } else {
-                                    String::new()
-                                },
-                                self.keymap
-                                    .keys_for(Action::PrevHit)
-                                    .first()
-                                    .map_or("", |s| s.as_str())
-                            ),
+                            if bounded {
+                                format!(
+                                    "{hits}, {}; {k} / {prev} step, Esc ends the search",
+                                    crate::text::search_bound_label()
+                                )
+                            } else {
+                                format!(
+                                    "{hits}; {k} / {prev} step through them, Esc ends the search"
+                                )
+                            },
                             false,
                         );
                     }

@@ -777,7 +777,10 @@ fn a_bounded_search_says_it_ranked_the_newest_matches() {
         );
     }
     let said = format!("{:?}", a.message);
-    assert!(said.contains("1 hit (newest 5,000 matches ranked)"), "{said}");
+    assert!(
+        said.contains("1 hit, newest 5,000 matches ranked; n / N step"),
+        "{said}"
+    );
     a.handle_response(Response::Search {
         query: "invoice".into(),
         tickets: vec![ticket(15, "Invoice for November is wrong", None)],
@@ -786,6 +789,9 @@ fn a_bounded_search_says_it_ranked_the_newest_matches() {
     for (w, h) in sizes() {
         let text = buffer_text(&render(&a, w, h));
         assert!(!text.contains("matches ranked"), "{w}x{h}:\n{text}");
-        assert!(text.contains("search “invoice” · 1 total"), "{w}x{h}:\n{text}");
+        assert!(
+            text.contains("search “invoice” · 1 total"),
+            "{w}x{h}:\n{text}"
+        );
     }
 }
