@@ -213,7 +213,6 @@ impl SqliteStore {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .ctx(&format!("opening {}", path.display()))?;
-        fts_rank::register(&conn).map_err(StoreError::Other)?;
         let mut store = SqliteStore {
             conn,
             path: path.to_path_buf(),
@@ -227,6 +226,8 @@ impl SqliteStore {
         store.refuse_foreign()?;
         store.configure()?;
         store.migrate()?;
+        // After the checks above: preparing any statement reads the file.
+        fts_rank::register(&store.conn).map_err(StoreError::Other)?;
         Ok(store)
     }
 
@@ -264,13 +265,13 @@ impl SqliteStore {
             }
             Err(e) => return Err(error::db_error(&what, &e)),
         };
-        fts_rank::register(&conn).map_err(StoreError::Other)?;
         let store = SqliteStore {
             conn,
             path: path.to_path_buf(),
             policies,
         };
         store.refuse_foreign()?;
+        fts_rank::register(&store.conn).map_err(StoreError::Other)?;
         Ok(store)
     }
 
