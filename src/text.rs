@@ -118,6 +118,27 @@ pub const HOSTILE_SAMPLES: &[(&str, &str)] = &[
     ("multiline-mixed", "line1\nline2\r\nline3\rline4\n\x1b[2J"),
 ];
 
+/// A count with thousands separated by commas: 5000 -> "5,000".
+pub fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// What a search ranked when more matched than it ranks (TUI and CLI say the same).
+pub fn search_bound_label() -> String {
+    format!(
+        "newest {} matches ranked",
+        grouped(crate::store::SEARCH_RANKED)
+    )
+}
+
 /// One display line: controls, escape sequences, bidi controls and invisible
 /// format characters made visible and inert; tabs expanded; newlines shown as
 /// `↵`; NFC-normalised. See the module documentation for the exact rules.
@@ -638,6 +659,15 @@ fn wrap_clean_line(line: &str, width: usize, out: &mut Vec<String>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        let g = |n| super::grouped(n);
+        assert_eq!(
+            [g(0), g(999), g(1000), g(5000), g(12345), g(1234567)],
+            ["0", "999", "1,000", "5,000", "12,345", "1,234,567"]
+        );
+    }
+
     use super::*;
     use proptest::prelude::*;
     use unicode_normalization::is_nfc;

@@ -517,11 +517,16 @@ fn handle(
         Request::Search { query, limit } => {
             let result = cancel.running(|| store.search(&query, limit, now));
             match result {
-                Ok(tickets) => Ok(Response::Search { query, tickets }),
+                Ok(hits) => Ok(Response::Search {
+                    query,
+                    tickets: hits.tickets,
+                    bounded: hits.bounded,
+                }),
                 // Cancelled: the app has left this search already and ignores its answer.
                 Err(e) if e.db_failure() == Some(DbFailure::Interrupted) => Ok(Response::Search {
                     query,
                     tickets: Vec::new(),
+                    bounded: false,
                 }),
                 Err(e) => Err(failed(e, None)),
             }

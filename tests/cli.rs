@@ -2279,3 +2279,52 @@ fn policy_list_names_the_built_in_sets() {
         assert!(out.contains(word), "policy list lacks {word:?}:\n{out}");
     }
 }
+
+/// Issue 18: `search` ranks within the newest 5,000 matches of each kind and says so on
+/// stderr when more matched (stdout keeps only the hits); a search below the bound says
+/// nothing. The desk is built by importing 5,001 copies of one exported ticket.
+#[test]
+fn search_says_when_it_ranked_only_the_newest_matches() {
+    let src = Desk::with_orgs();
+    let first = src.new_ticket(ACME, "technical", "S3", "giraffe pen gate left open");
+    let exported = src.export();
+    let mut out = String::new();
+    for line in exported.lines() {
+        let rec: Value = serde_json::from_str(line).unwrap();
+        if rec["type"] != "ticket" {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        for i in 0..=5_000i64 {
+            let mut t = rec.clone();
+            t["id"] = Value::from(first + i);
+            t["summary"] = Value::from(if i == 2_500 {
+                "giraffe zebra".to_string()
+            } else {
+                format!("giraffe pen gate left open, copy {i}")
+            });
+            out.push_str(&t.to_string());
+            out.push('\n');
+        }
+    }
+    let file = src.path("many.jsonl");
+    std::fs::write(&file, &out).unwrap();
+    let dst = Desk::new();
+    dst.ok(&["import", file.to_str().unwrap()]);
+
+    let args = ["search", "giraffe", "--limit", "3", "--json"];
+    let found = dst.run_at(NOW, &args);
+    let stdout = expect_success(&args, &found);
+    let hits: Value = serde_json::from_str(&stdout).unwrap();
+    let hits = hits.as_array().unwrap();
+    assert_eq!(hits.len(), 3);
+    assert_eq!(hits[0]["summary"], "giraffe zebra", "the best match first");
+    let note = text(&found.stderr);
+    assert!(note.contains("newest 5,000 matches ranked"), "{note}");
+
+    let args = ["search", "zebra"];
+    let found = dst.run_at(NOW, &args);
+    assert!(expect_success(&args, &found).contains("giraffe zebra"));
+    assert!(text(&found.stderr).is_empty(), "{}", text(&found.stderr));
+}

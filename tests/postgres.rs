@@ -135,12 +135,14 @@ fn same_data_same_search_results_as_sqlite() {
             let a: Vec<i64> = sqlite
                 .search(q, limit, now)
                 .unwrap()
+                .tickets
                 .iter()
                 .map(|t| t.id)
                 .collect();
             let b: Vec<i64> = postgres
                 .search(q, limit, now)
                 .unwrap()
+                .tickets
                 .iter()
                 .map(|t| t.id)
                 .collect();

@@ -166,6 +166,7 @@ fn full_text_finds_cjk_words_inside_longer_runs() {
     fn ids(s: &Desk, q: &str) -> Vec<i64> {
         s.search(q, 10, t0())
             .unwrap()
+            .tickets
             .into_iter()
             .map(|t| t.id)
             .collect()
@@ -640,7 +641,12 @@ fn bulk_load_finds_the_same_as_row_by_row_and_restores_the_index_settings() {
     rows.insert_generated(&orgs, &mut tickets.into_iter(), &system, now, false)
         .unwrap();
     let ids = |s: &Desk, q: &str| -> Vec<i64> {
-        s.search(q, 50, now).unwrap().iter().map(|t| t.id).collect()
+        s.search(q, 50, now)
+            .unwrap()
+            .tickets
+            .iter()
+            .map(|t| t.id)
+            .collect()
     };
     for q in [
         "reply8x1",

@@ -192,6 +192,8 @@ pub enum Response {
     Search {
         query: String,
         tickets: Vec<Ticket>,
+        /// More matched than were ranked ([`crate::store::SearchHits::bounded`]).
+        bounded: bool,
     },
     Detail(Box<TicketDetail>, Vec<String>),
     Sla(Vec<SlaItem>),
@@ -467,6 +469,8 @@ pub struct QueueState {
     pub filter: TicketFilter,
     pub sort: TicketSort,
     pub search: Option<String>,
+    /// The search's hits are the best of the newest matches only (more matched).
+    pub search_bounded: bool,
     /// Rows that fit in the pane; the window loaded is this many.
     pub height: usize,
 }
@@ -768,6 +772,7 @@ impl App {
                         return self.clear_search();
                     }
                     self.queue.search = Some(input.clone());
+                    self.queue.search_bounded = false;
                     self.queue.selected = 0;
                     self.queue.selected_id = None;
                     self.focus = Pane::Queue;
@@ -1789,10 +1794,15 @@ impl App {
                 }
                 self.follow_selection()
             }
-            Response::Search { query, tickets } => {
+            Response::Search {
+                query,
+                tickets,
+                bounded,
+            } => {
                 if self.queue.search.as_deref() != Some(query.as_str()) {
                     return Vec::new();
                 }
+                self.queue.search_bounded = bounded;
                 self.queue.total = tickets.len() as i64;
                 self.queue.keys = Vec::new();
                 self.queue.tickets = tickets;
@@ -1810,15 +1820,25 @@ impl App {
                         self.keymap.keys_for(Action::NextHit),
                     );
                     if let Some(k) = keys.first() {
+                        let prev = self
+                            .keymap
+                            .keys_for(Action::PrevHit)
+                            .first()
+                            .map_or("", |s| s.as_str())
+                            .to_string();
+                        let hits = format!("{n} hit{}", if n == 1 { "" } else { "s" });
+                        // Bounded: shorter wording, so the line still fits 80 columns.
                         self.set_message(
-                            format!(
-                                "{n} hit{}; {k} / {} step through them, Esc ends the search",
-                                if n == 1 { "" } else { "s" },
-                                self.keymap
-                                    .keys_for(Action::PrevHit)
-                                    .first()
-                                    .map_or("", |s| s.as_str())
-                            ),
+                            if bounded {
+                                format!(
+                                    "{hits}, {}; {k} / {prev} step, Esc ends the search",
+                                    crate::text::search_bound_label()
+                                )
+                            } else {
+                                format!(
+                                    "{hits}; {k} / {prev} step through them, Esc ends the search"
+                                )
+                            },
                             false,
                         );
                     }

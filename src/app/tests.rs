@@ -272,6 +272,7 @@ fn search_replaces_the_queue_and_esc_returns() {
     a.handle_response(Response::Search {
         query: "连接".into(),
         tickets: vec![ticket(7, "数据库连接失败", None)],
+        bounded: false,
     });
     assert_eq!(a.selected_ticket().unwrap().id, 7);
     let reqs = a.handle_key(code(KeyCode::Esc));
@@ -301,6 +302,7 @@ fn a_running_search_shows_searching_and_esc_cancels_it() {
     a.handle_response(Response::Search {
         query: "slow words".into(),
         tickets: Vec::new(),
+        bounded: false,
     });
     let after: Vec<i64> = a.queue.tickets.iter().map(|t| t.id).collect();
     assert_eq!(before, after, "the cancelled search's answer is ignored");
@@ -1039,6 +1041,7 @@ fn n_steps_through_search_hits_only_while_searching() {
     a.handle_response(Response::Search {
         query: "x".into(),
         tickets: three(),
+        bounded: false,
     });
     assert!(
         a.footer_hints()

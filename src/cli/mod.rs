@@ -129,9 +129,15 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Search { query, limit, json }) => {
             let store = open_existing_store(db)?;
             let now = now()?;
-            let tickets = store.search(&query, limit, now)?;
-            let fr = first_responses(&store, &tickets, json, now)?;
-            output::print_tickets(&tickets, &fr, json, now)
+            let hits = store.search(&query, limit, now)?;
+            if hits.bounded {
+                note!(
+                    "tuidesk: {}: more tickets or replies match than are ranked; add words to narrow the search",
+                    crate::text::search_bound_label()
+                );
+            }
+            let fr = first_responses(&store, &hits.tickets, json, now)?;
+            output::print_tickets(&hits.tickets, &fr, json, now)
         }
         Some(Command::Export { out }) => {
             let store = open_existing_store(db)?;

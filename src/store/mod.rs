@@ -88,6 +88,24 @@ pub struct TicketInsert<'a> {
     pub follows: Option<i64>,
 }
 
+/// How many matching documents of each kind a search ranks: the newest this many ticket
+/// documents (summary and description; newest = highest ticket id) and, separately, the
+/// newest this many conversation entries (highest entry id). Ranking needs each ranked
+/// document's length, so this bounds a search's work; a desk where fewer documents of each
+/// kind match ranks every match, exactly as an unbounded search would.
+pub const SEARCH_RANKED: usize = 5_000;
+
+/// What [`Store::search`] found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchHits {
+    /// Best match first.
+    pub tickets: Vec<Ticket>,
+    /// More than [`SEARCH_RANKED`] ticket documents or more than [`SEARCH_RANKED`]
+    /// conversation entries matched, so older matches were not ranked (and are not in
+    /// `tickets` unless another of their documents was).
+    pub bounded: bool,
+}
+
 /// A new conversation entry.
 #[derive(Debug, Clone)]
 pub struct EntryInsert<'a> {
@@ -493,7 +511,11 @@ pub trait Store: Send {
     fn sort_key(&self, id: i64, sort: TicketSort) -> Result<Option<SortKey>>;
     fn count_tickets(&self, filter: &TicketFilter, now: DateTime<Utc>) -> Result<i64>;
     fn urgency_counts(&self, now: DateTime<Utc>) -> Result<UrgencyCounts>;
-    fn search(&self, query: &str, limit: usize, now: DateTime<Utc>) -> Result<Vec<Ticket>>;
+    /// Full-text search, best match first: the `limit` tickets whose best document ranks
+    /// highest, ties by lower id. Ranks at most the newest [`SEARCH_RANKED`] matching ticket
+    /// documents and the newest [`SEARCH_RANKED`] matching conversation entries (see
+    /// [`SearchHits::bounded`]), so the cost of a frequent word does not grow with the desk.
+    fn search(&self, query: &str, limit: usize, now: DateTime<Utc>) -> Result<SearchHits>;
     fn drafts_for(&self, actor: &str, ticket_id: i64) -> Result<Vec<String>>;
     /// Everyone who holds or has held a ticket, by name (completion for assigning).
     fn known_engineers(&self) -> Result<Vec<String>>;

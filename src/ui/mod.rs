@@ -435,7 +435,19 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     } else {
         format!(" · {} marked", app.marks.len())
     };
-    let title = format!(" Queue · {what}{position}{marked} ");
+    let mut title = format!(" Queue · {what}{position}{marked} ");
+    if q.search.is_some() && q.search_bounded {
+        // The hits are the best of the newest matches only: say so, dropping the count
+        // before the bound when the pane is narrow.
+        let bound = crate::text::search_bound_label();
+        title = format!(
+            " Queue · {what} · {} shown · {bound}{marked} ",
+            q.tickets.len()
+        );
+        if display_width(&title) + 2 > area.width as usize {
+            title = format!(" Queue · {what} · {bound}{marked} ");
+        }
+    }
     let block = pane_block(title, app.focus == Pane::Queue, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);

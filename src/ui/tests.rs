@@ -969,3 +969,41 @@ fn triage_view_lists_the_inbox_and_shows_the_message_inert() {
     assert!(text.contains("Acme") && text.contains("as the subject and the policy say"));
     insta::assert_snapshot!("triage_file_100x30", text);
 }
+
+/// Issue 18: hits ranked within the newest matches say so in the queue's title, at every
+/// size (the hit count gives way first on a narrow pane); a search below the bound does not.
+#[test]
+fn a_bounded_search_says_it_ranked_the_newest_matches() {
+    let mut a = busy_app();
+    a.queue.search = Some("invoice".into());
+    a.handle_response(Response::Search {
+        query: "invoice".into(),
+        tickets: vec![ticket(15, "Invoice for November is wrong", None)],
+        bounded: true,
+    });
+    for (w, h) in sizes() {
+        let text = buffer_text(&render(&a, w, h));
+        assert!(
+            text.contains("search “invoice”") && text.contains("newest 5,000 matches ranked"),
+            "{w}x{h}:\n{text}"
+        );
+    }
+    let said = format!("{:?}", a.message);
+    assert!(
+        said.contains("1 hit, newest 5,000 matches ranked; n / N step"),
+        "{said}"
+    );
+    a.handle_response(Response::Search {
+        query: "invoice".into(),
+        tickets: vec![ticket(15, "Invoice for November is wrong", None)],
+        bounded: false,
+    });
+    for (w, h) in sizes() {
+        let text = buffer_text(&render(&a, w, h));
+        assert!(!text.contains("matches ranked"), "{w}x{h}:\n{text}");
+        assert!(
+            text.contains("search “invoice” · 1 total"),
+            "{w}x{h}:\n{text}"
+        );
+    }
+}

@@ -86,6 +86,12 @@ pub fn second_handle_writes_are_visible_both_ways(b: &dyn Backend) {
     );
     assert_eq!(one.ticket(b2.id, t0()).unwrap().summary, "from two");
     assert_eq!(two.ticket(a.id, t0()).unwrap().summary, "from one");
-    assert_eq!(ids(&one.search("two", 5, t0()).unwrap()), vec![b2.id]);
-    assert_eq!(ids(&two.search("one", 5, t0()).unwrap()), vec![a.id]);
+    assert_eq!(
+        ids(&one.search("two", 5, t0()).unwrap().tickets),
+        vec![b2.id]
+    );
+    assert_eq!(
+        ids(&two.search("one", 5, t0()).unwrap().tickets),
+        vec![a.id]
+    );
 }

@@ -68,7 +68,10 @@ pub fn create_ticket_stores_row_audit_and_targets(b: &dyn Backend) {
         )
         .unwrap();
     assert_eq!(ids(&queue.tickets), vec![t.id]);
-    assert_eq!(ids(&d.search("数据库", 5, t0()).unwrap()), vec![t.id]);
+    assert_eq!(
+        ids(&d.search("数据库", 5, t0()).unwrap().tickets),
+        vec![t.id]
+    );
 }
 
 pub fn engineer_reply_meets_first_response_and_opens(b: &dyn Backend) {

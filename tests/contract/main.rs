@@ -101,6 +101,8 @@ macro_rules! contract_tests {
                     search_finds_words_in_every_script,
                     search_reaches_conversation_entries_and_limits,
                     search_refuses_bad_queries_with_typed_errors,
+                    search_ranks_within_the_newest_matches,
+                    search_ranks_entries_within_the_newest_matches,
                 ],
                 sla: [
                     sla_inputs_many_come_in_the_order_asked,

@@ -177,8 +177,8 @@ pub fn export_import_export_is_identical(b: &dyn Backend) {
         );
     }
     assert_eq!(
-        ids(&dst.search("连接", 5, at(60)).unwrap()),
-        ids(&src.search("连接", 5, at(60)).unwrap())
+        ids(&dst.search("连接", 5, at(60)).unwrap().tickets),
+        ids(&src.search("连接", 5, at(60)).unwrap().tickets)
     );
     let orgs = |s: &dyn Store| -> Vec<_> {
         s.list_orgs()
@@ -331,7 +331,7 @@ pub fn generated_data_loads_the_same_in_bulk_and_row_by_row(b: &dyn Backend) {
         .unwrap();
     assert_eq!(export(&*bulk), export(&*rows), "{}", b.name());
     for q in ["reply8x1", "タイムアウト", "连接", "number12"] {
-        let found = sorted(ids(&bulk.search(q, 100, now).unwrap()));
+        let found = sorted(ids(&bulk.search(q, 100, now).unwrap().tickets));
         assert!(
             !found.is_empty(),
             "{}: bulk load finds nothing for {q:?}",
@@ -339,7 +339,7 @@ pub fn generated_data_loads_the_same_in_bulk_and_row_by_row(b: &dyn Backend) {
         );
         assert_eq!(
             found,
-            sorted(ids(&rows.search(q, 100, now).unwrap())),
+            sorted(ids(&rows.search(q, 100, now).unwrap().tickets)),
             "{q:?}"
         );
     }

@@ -1981,10 +1981,19 @@ impl Store for PgStore {
         })
     }
 
-    fn search(&self, query: &str, limit: usize, now: DateTime<Utc>) -> Result<Vec<Ticket>> {
+    fn search(
+        &self,
+        query: &str,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<crate::store::SearchHits> {
         let parsed = crate::store::search_text::parse(query)?;
-        let ids = super::search::search(&mut *self.client()?, &parsed, limit)?;
-        ids.into_iter().map(|id| self.ticket(id, now)).collect()
+        let (ids, bounded) = super::search::search(&mut *self.client()?, &parsed, limit)?;
+        let tickets = ids
+            .into_iter()
+            .map(|id| self.ticket(id, now))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(crate::store::SearchHits { tickets, bounded })
     }
 
     fn drafts_for(&self, actor: &str, ticket_id: i64) -> Result<Vec<String>> {

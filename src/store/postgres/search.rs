@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, HashMap};
 use postgres::Client;
 
 use super::error::{Ctx as _, get};
-use crate::store::Result;
 use crate::store::search_text::{Phrase, SearchQuery, fold, tokens};
+use crate::store::{Result, SEARCH_RANKED};
 
 const MAX_POSITION: usize = 16383;
 const MAX_POSITIONS_PER_LEXEME: usize = 256;
@@ -121,8 +121,14 @@ fn phrase_frequency(specs: &[usize], positions: &[Vec<i16>]) -> usize {
         .count()
 }
 
-/// Ticket ids, best match first (at most `limit`).
-pub fn search(client: &mut Client, q: &SearchQuery, limit: usize) -> Result<Vec<i64>> {
+/// Ticket ids, best match first (at most `limit`), and whether the ranking was bounded.
+///
+/// As on SQLite: each kind of document (ticket text: doc = ticket id; replies and notes:
+/// doc = -entry id) is read newest first, at most [`SEARCH_RANKED`] (+1 to learn whether
+/// there were more). When either kind had more, the read documents are ranked by BM25 with
+/// each phrase's document count taken among them; otherwise every match was read and each
+/// phrase's count is the whole index's, exactly as an unbounded search.
+pub fn search(client: &mut Client, q: &SearchQuery, limit: usize) -> Result<(Vec<i64>, bool)> {
     let mut tx = client
         .build_transaction()
         .read_only(true)
@@ -156,7 +162,7 @@ pub fn search(client: &mut Client, q: &SearchQuery, limit: usize) -> Result<Vec<
         })
         .collect();
 
-    let mut idf = Vec::with_capacity(phrases.len());
+    let mut idf: Vec<f64> = Vec::with_capacity(phrases.len());
     for p in &phrases {
         let row = tx
             .query_one(
@@ -182,12 +188,17 @@ pub fn search(client: &mut Client, q: &SearchQuery, limit: usize) -> Result<Vec<
         };
         aggregates.push(format!("array_agg(p) FILTER (WHERE {cond})"));
     }
+    let bound = SEARCH_RANKED + 1;
     let sql = format!(
-        "SELECT d.doc, d.ticket_id, d.len, {}
-         FROM search_docs d
+        "WITH m AS (SELECT doc, ticket_id, len, vec FROM search_docs
+                    WHERE vec @@ $1::text::tsquery),
+              d AS ((SELECT * FROM m WHERE doc > 0 ORDER BY doc DESC LIMIT {bound})
+                    UNION ALL
+                    (SELECT * FROM m WHERE doc < 0 ORDER BY doc ASC LIMIT {bound}))
+         SELECT d.doc, d.ticket_id, d.len, {}
+         FROM d
          CROSS JOIN LATERAL (SELECT {}
-                             FROM unnest(d.vec) u, unnest(u.positions) p) x
-         WHERE d.vec @@ $1::text::tsquery",
+                             FROM unnest(d.vec) u, unnest(u.positions) p) x",
         (0..specs.len())
             .map(|i| format!("x.s{i}"))
             .collect::<Vec<_>>()
@@ -204,8 +215,8 @@ pub fn search(client: &mut Client, q: &SearchQuery, limit: usize) -> Result<Vec<
         .map(|p| p.as_ref() as &(dyn postgres::types::ToSql + Sync))
         .collect();
     let rows = tx.query(&sql, &refs).ctx("searching")?;
-    let (k1, b) = (1.2_f64, 0.75_f64);
-    let mut scored: Vec<(f64, i64, i64)> = Vec::with_capacity(rows.len());
+    // (doc, ticket, length, frequency of each phrase)
+    let mut read: Vec<(i64, i64, i64, Vec<f64>)> = Vec::with_capacity(rows.len());
     for r in &rows {
         let doc: i64 = get(r, 0)?;
         let ticket: i64 = get(r, 1)?;
@@ -213,15 +224,39 @@ pub fn search(client: &mut Client, q: &SearchQuery, limit: usize) -> Result<Vec<
         let positions = (0..specs.len())
             .map(|i| Ok(get::<Option<Vec<i16>>>(r, 3 + i)?.unwrap_or_default()))
             .collect::<Result<Vec<_>>>()?;
-        let d = k1 * (1.0 - b + b * (len as f64 / avgdl));
-        let mut score = 0.0;
-        for (i, specs) in phrase_idx.iter().enumerate() {
-            let f = phrase_frequency(specs, &positions) as f64;
-            score += idf[i] * (f * (k1 + 1.0)) / (f + d);
-        }
-        scored.push((-score, doc, ticket));
+        let freq = phrase_idx
+            .iter()
+            .map(|specs| phrase_frequency(specs, &positions) as f64)
+            .collect();
+        read.push((doc, ticket, len, freq));
     }
     tx.commit().ctx("searching")?;
+    // Keep the newest SEARCH_RANKED of each kind; more than that of either: bounded.
+    let (mut tickets_read, mut entries_read): (Vec<_>, Vec<_>) =
+        read.into_iter().partition(|r| r.0 > 0);
+    tickets_read.sort_by(|a, b| b.0.cmp(&a.0));
+    entries_read.sort_by(|a, b| a.0.cmp(&b.0));
+    let bounded = tickets_read.len() > SEARCH_RANKED || entries_read.len() > SEARCH_RANKED;
+    tickets_read.truncate(SEARCH_RANKED);
+    entries_read.truncate(SEARCH_RANKED);
+    let read: Vec<_> = tickets_read.into_iter().chain(entries_read).collect();
+    if bounded {
+        for (i, v) in idf.iter_mut().enumerate() {
+            let hits = read.iter().filter(|r| r.3[i] > 0.0).count() as f64;
+            let x = ((n_rows - hits + 0.5) / (hits + 0.5)).ln();
+            *v = if x <= 0.0 { 1e-6 } else { x };
+        }
+    }
+    let (k1, b) = (1.2_f64, 0.75_f64);
+    let mut scored: Vec<(f64, i64, i64)> = Vec::with_capacity(read.len());
+    for (doc, ticket, len, freq) in &read {
+        let d = k1 * (1.0 - b + b * (*len as f64 / avgdl));
+        let mut score = 0.0;
+        for (i, f) in freq.iter().enumerate() {
+            score += idf[i] * (f * (k1 + 1.0)) / (f + d);
+        }
+        scored.push((-score, *doc, *ticket));
+    }
     scored.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     scored.truncate(BEST_DOCUMENTS);
     let mut best: HashMap<i64, f64> = HashMap::new();
@@ -232,7 +267,10 @@ pub fn search(client: &mut Client, q: &SearchQuery, limit: usize) -> Result<Vec<
     }
     let mut tickets: Vec<(f64, i64)> = best.into_iter().map(|(t, s)| (s, t)).collect();
     tickets.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    Ok(tickets.into_iter().take(limit).map(|(_, t)| t).collect())
+    Ok((
+        tickets.into_iter().take(limit).map(|(_, t)| t).collect(),
+        bounded,
+    ))
 }
 
 #[cfg(test)]

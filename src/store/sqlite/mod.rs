@@ -5,6 +5,7 @@
 pub(crate) mod decode;
 mod error;
 pub mod fts;
+mod fts_rank;
 mod generate;
 mod mail;
 mod orders;
@@ -227,6 +228,8 @@ impl SqliteStore {
         store.refuse_foreign()?;
         store.configure()?;
         store.migrate()?;
+        // After the checks above: preparing any statement reads the file.
+        fts_rank::register(&store.conn).map_err(StoreError::Other)?;
         Ok(store)
     }
 
@@ -270,6 +273,7 @@ impl SqliteStore {
             policies,
         };
         store.refuse_foreign()?;
+        fts_rank::register(&store.conn).map_err(StoreError::Other)?;
         Ok(store)
     }
 

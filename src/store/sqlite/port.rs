@@ -646,7 +646,12 @@ impl Store for SqliteStore {
         SqliteStore::urgency_counts(self, now)
     }
 
-    fn search(&self, query: &str, limit: usize, now: DateTime<Utc>) -> Result<Vec<Ticket>> {
+    fn search(
+        &self,
+        query: &str,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<crate::store::SearchHits> {
         SqliteStore::search(self, query, limit, now)
     }
 

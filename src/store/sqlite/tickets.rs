@@ -2,12 +2,15 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::ToSql;
 use rusqlite::{OptionalExtension, Row, Transaction, params, params_from_iter};
 
-use super::{Context, Result, SqliteStore, StoreError, decode, from_ts, fts, opt_from_ts, to_ts};
+use super::{
+    Context, Result, SqliteStore, StoreError, decode, from_ts, fts, fts_rank, opt_from_ts, to_ts,
+};
 use crate::domain::{
     AuditEvent, AuthorRole, Channel, ConversationEntry, EntryKind, Environment, Status, Ticket,
     TicketKind,
 };
 use crate::sla::Pause;
+use crate::store::{SEARCH_RANKED, SearchHits};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTicket {
@@ -481,28 +484,106 @@ impl SqliteStore {
     }
 
     /// Full-text search, best match first, over summaries, descriptions, replies and notes.
-    pub fn search(&self, query: &str, limit: usize, now: DateTime<Utc>) -> Result<Vec<Ticket>> {
+    ///
+    /// Ranking is BM25. FTS5's `bm25()` costs, per statement, a walk of every query
+    /// phrase's whole posting list (its document count) plus one `%_docsize` lookup per
+    /// ranked document, both growing with the desk. So each kind of document is read
+    /// newest first, at most [`SEARCH_RANKED`] (+1 to learn whether there were more), with
+    /// [`fts_rank`]'s per-document counts. Ticket documents use rowid = ticket id (newest
+    /// = highest), entries rowid = -entry id (newest = lowest): each is one bounded walk in
+    /// rowid order. When either kind had more, the read documents are ranked by BM25 with
+    /// each phrase's document count taken among them; otherwise every match was read and
+    /// `bm25()` ranks them exactly as an unbounded search (tickets by their best
+    /// document's score, then by id).
+    pub fn search(&self, query: &str, limit: usize, now: DateTime<Utc>) -> Result<SearchHits> {
         let expr = fts::match_expression(query)?;
-        let ids: Vec<i64> = self
-            .conn
-            .prepare_cached(
-                // bm25() ordered by SQLite keeps only the best 1000 while scanning; FTS5's own
-                // `ORDER BY rank` sorts every match first (150 ms for a word in 10% of 1M
-                // tickets). Entry documents map to their tickets only for those 1000.
-                "SELECT tid FROM (
-                    SELECT CASE WHEN m.doc > 0 THEN m.doc
-                                ELSE (SELECT ticket_id FROM entries WHERE id = -m.doc) END AS tid,
-                           m.score AS score
-                    FROM (SELECT rowid AS doc, bm25(search) AS score FROM search
-                          WHERE search MATCH ?1 ORDER BY score LIMIT 1000) m)
-                 GROUP BY tid ORDER BY min(score), tid LIMIT ?2",
-            )
-            .and_then(|mut s| {
-                s.query_map(params![expr, limit as i64], |r| r.get(0))?
+        let mut read: Vec<(i64, fts_rank::DocTerms)> = Vec::new();
+        let mut bounded = false;
+        for sql in [
+            "SELECT rowid, tuidesk_terms(search) FROM search WHERE search MATCH ?1 AND rowid > 0
+             ORDER BY rowid DESC LIMIT ?2",
+            "SELECT rowid, tuidesk_terms(search) FROM search WHERE search MATCH ?1 AND rowid < 0
+             ORDER BY rowid ASC LIMIT ?2",
+        ] {
+            let mut stmt = self.conn.prepare_cached(sql).ctx("searching")?;
+            let mut rows = stmt
+                .query(params![expr, (SEARCH_RANKED + 1) as i64])
+                .ctx("searching")?;
+            let mut n = 0;
+            while let Some(r) = rows.next().ctx("searching")? {
+                if n == SEARCH_RANKED {
+                    bounded = true;
+                    break;
+                }
+                let blob: Vec<u8> = r.get(1).ctx("searching")?;
+                let terms = fts_rank::DocTerms::decode(&blob).ok_or_else(|| {
+                    StoreError::Other("searching: the index gave unreadable counts".into())
+                })?;
+                read.push((r.get(0).ctx("searching")?, terms));
+                n += 1;
+            }
+        }
+        let mut docs: Vec<(f64, i64)> = if bounded {
+            let phrases = read.first().map_or(0, |(_, t)| t.freq.len());
+            let hits: Vec<i64> = (0..phrases)
+                .map(|i| {
+                    read.iter()
+                        .filter(|(_, t)| t.freq.get(i).is_some_and(|&f| f > 0))
+                        .count() as i64
+                })
+                .collect();
+            read.iter()
+                .map(|(doc, t)| (fts_rank::bm25(t, &hits), *doc))
+                .collect()
+        } else if read.is_empty() {
+            Vec::new()
+        } else {
+            self.conn
+                .prepare_cached(
+                    "SELECT bm25(search), rowid FROM search WHERE search MATCH ?1 LIMIT ?2",
+                )
+                .and_then(|mut s| {
+                    s.query_map(params![expr, (2 * SEARCH_RANKED) as i64], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })?
                     .collect::<rusqlite::Result<Vec<_>>>()
-            })
+                })
+                .ctx("searching")?
+        };
+        docs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // Tickets in order of their best document; an entry maps to its ticket only when
+        // it can still be among the first `limit` (so at most about `limit` lookups).
+        let mut entry_ticket = self
+            .conn
+            .prepare_cached("SELECT ticket_id FROM entries WHERE id = ?1")
             .ctx("searching")?;
-        ids.into_iter().map(|id| self.ticket(id, now)).collect()
+        let mut best: Vec<(f64, i64)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (score, doc) in docs {
+            if limit == 0 || (best.len() >= limit && score > best[limit - 1].0) {
+                break;
+            }
+            let tid = if doc > 0 {
+                Some(doc)
+            } else {
+                entry_ticket
+                    .query_row([-doc], |r| r.get(0))
+                    .optional()
+                    .ctx("searching")?
+            };
+            if let Some(tid) = tid
+                && seen.insert(tid)
+            {
+                best.push((score, tid));
+            }
+        }
+        best.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        best.truncate(limit);
+        let tickets = best
+            .into_iter()
+            .map(|(_, id)| self.ticket(id, now))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(SearchHits { tickets, bounded })
     }
 
     pub fn draft(&self, actor: &str, ticket_id: i64, kind: &str) -> Result<Option<String>> {
