@@ -234,8 +234,8 @@ pub fn search(client: &mut Client, q: &SearchQuery, limit: usize) -> Result<(Vec
     // Keep the newest SEARCH_RANKED of each kind; more than that of either: bounded.
     let (mut tickets_read, mut entries_read): (Vec<_>, Vec<_>) =
         read.into_iter().partition(|r| r.0 > 0);
-    tickets_read.sort_by(|a, b| b.0.cmp(&a.0));
-    entries_read.sort_by(|a, b| a.0.cmp(&b.0));
+    tickets_read.sort_by_key(|r| std::cmp::Reverse(r.0));
+    entries_read.sort_by_key(|r| r.0);
     let bounded = tickets_read.len() > SEARCH_RANKED || entries_read.len() > SEARCH_RANKED;
     tickets_read.truncate(SEARCH_RANKED);
     entries_read.truncate(SEARCH_RANKED);
