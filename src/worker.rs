@@ -108,9 +108,10 @@ pub fn database_thread(
                 if let Some(h) = here
                     && last_beat.elapsed() >= HEARTBEAT_EVERY
                 {
+                    let seen = store.change_token().ok();
                     beat(&mut store, &session, &actor, h, clock.now());
                     last_beat = std::time::Instant::now();
-                    last_version = store.change_token().ok().or(last_version);
+                    own_write_seen(&store, seen, &mut last_version);
                 }
                 if let Ok(v) = store.change_token().map(Some)
                     && v != last_version
@@ -164,6 +165,7 @@ pub fn database_thread(
             } = request
             {
                 here = Some((ticket_id, composing));
+                let seen = store.change_token().ok();
                 beat(
                     &mut store,
                     &session,
@@ -172,10 +174,15 @@ pub fn database_thread(
                     clock.now(),
                 );
                 last_beat = std::time::Instant::now();
-                last_version = store.change_token().ok().or(last_version);
+                own_write_seen(&store, seen, &mut last_version);
                 continue;
             }
             let writes = is_write(&request);
+            let seen = if writes {
+                store.change_token().ok()
+            } else {
+                None
+            };
             let response = handle(
                 &mut store,
                 &actor,
@@ -187,7 +194,7 @@ pub fn database_thread(
             );
             if writes {
                 generation += 1;
-                last_version = store.change_token().ok().or(last_version);
+                own_write_seen(&store, seen, &mut last_version);
             }
             if let Some(r) = response
                 && responses.send(r).is_err()
@@ -203,6 +210,20 @@ pub fn database_thread(
                 return;
             }
         }
+    }
+}
+
+/// After this TUI's own write: its change is no news, unless another process's change was
+/// already waiting before it (`seen` is the token just before the write). Then the mark
+/// stays behind, so the next watch reports that change (with ours folded in) instead of
+/// swallowing it.
+fn own_write_seen(
+    store: &Desk,
+    seen: Option<crate::store::ChangeToken>,
+    last_version: &mut Option<crate::store::ChangeToken>,
+) {
+    if seen == *last_version {
+        *last_version = store.change_token().ok().or(*last_version);
     }
 }
 
