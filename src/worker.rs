@@ -163,9 +163,10 @@ pub fn database_thread(
                 if let Some(h) = here
                     && last_beat.elapsed() >= HEARTBEAT_EVERY
                 {
+                    let seen = store.change_token().ok();
                     beat(&mut store, &session, &actor, h, clock.now());
                     last_beat = std::time::Instant::now();
-                    last_version = store.change_token().ok().or(last_version);
+                    own_write_seen(&store, seen, &mut last_version);
                 }
                 let token = store.change_token();
                 let note = link.saw(token.as_ref().map(|_| ()));
@@ -233,6 +234,7 @@ pub fn database_thread(
             } = request
             {
                 here = Some((ticket_id, composing));
+                let seen = store.change_token().ok();
                 beat(
                     &mut store,
                     &session,
@@ -241,7 +243,7 @@ pub fn database_thread(
                     clock.now(),
                 );
                 last_beat = std::time::Instant::now();
-                last_version = store.change_token().ok().or(last_version);
+                own_write_seen(&store, seen, &mut last_version);
                 continue;
             }
             let writes = is_write(&request);
@@ -273,6 +275,11 @@ pub fn database_thread(
                 generation += 1;
                 continue;
             }
+            let seen = if writes {
+                store.change_token().ok()
+            } else {
+                None
+            };
             let response = handle(
                 &mut store,
                 &actor,
@@ -284,7 +291,7 @@ pub fn database_thread(
             );
             if writes {
                 generation += 1;
-                last_version = store.change_token().ok().or(last_version);
+                own_write_seen(&store, seen, &mut last_version);
             }
             // A failure may be the server going away: the listener's probe tells.
             if matches!(response, Some(Response::Failed { .. }))
@@ -308,6 +315,20 @@ pub fn database_thread(
                 return;
             }
         }
+    }
+}
+
+/// After this TUI's own write: its change is no news, unless another process's change was
+/// already waiting before it (`seen` is the token just before the write). Then the mark
+/// stays behind, so the next watch reports that change (with ours folded in) instead of
+/// swallowing it.
+fn own_write_seen(
+    store: &Desk,
+    seen: Option<crate::store::ChangeToken>,
+    last_version: &mut Option<crate::store::ChangeToken>,
+) {
+    if seen == *last_version {
+        *last_version = store.change_token().ok().or(*last_version);
     }
 }
 
