@@ -6,6 +6,7 @@ mod decode;
 mod error;
 pub mod fts;
 mod generate;
+mod load;
 mod mail;
 mod orders;
 mod orgs;
@@ -225,6 +226,8 @@ impl SqliteStore {
         store.refuse_foreign()?;
         store.configure()?;
         store.migrate()?;
+        // A load whose process died before it finished is undone before anyone reads it.
+        store.recover_load()?;
         Ok(store)
     }
 
