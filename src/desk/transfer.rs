@@ -4,7 +4,9 @@
 //! live here; the store only streams a snapshot out and takes rows in.
 //!
 //! Import is all or nothing: every line is parsed and checked first, then everything is
-//! written in one transaction, SLA columns from the one evaluation, audited. Anything the
+//! written (a large file in short batches that the store undoes if the import does not
+//! finish, see [`crate::store::Store::write_batched`]), SLA columns from the one evaluation,
+//! audited. Anything the
 //! program accepted imports back: history is checked against the plan that served the
 //! organization when the ticket was opened (from its audit trail), not today's plan.
 

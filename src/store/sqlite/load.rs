@@ -6,7 +6,8 @@
 //! - Each batch runs until its time budget is spent ([`BATCH_BUDGET`]), then commits. After
 //!   a commit the loader pauses a little longer than a waiting writer's longest poll interval
 //!   (SQLite's busy handler sleeps up to 100 ms between tries), after every batch while others
-//!   are writing and after every few batches otherwise, so a waiting writer gets the lock.
+//!   are writing and after every few batches otherwise, so a waiting writer gets the lock;
+//!   while others commit during the pause it pauses again (up to [`MAX_PAUSE`]).
 //! - An atomic load (import) records every organization, ticket and order it inserts in the
 //!   `load_journal` table, in the same transaction as the rows. The last batch empties the
 //!   journal in its own transaction: the load is done. If a batch fails, what the load put in
@@ -30,11 +31,16 @@ const BATCH_BUDGET: Duration = Duration::from_millis(400);
 /// The pause after a commit that lets a waiting writer in: longer than the 100 ms a busy
 /// SQLite connection sleeps between tries at most.
 const YIELD: Duration = Duration::from_millis(120);
+/// The longest a loader pauses after one batch while others keep committing.
+const MAX_PAUSE: Duration = Duration::from_millis(1500);
 /// With nobody else writing, a pause after every this many batches (a newcomer waits at
 /// most about this many budgets).
 const IDLE_YIELD_EVERY: u32 = 5;
 /// Batches after another connection's last commit during which every batch pauses.
 const ACTIVE_BATCHES: u32 = 10;
+
+/// Page cache of a loading connection, in KiB.
+const LOAD_CACHE_KIB: i64 = 256 * 1024;
 
 /// The batch budget, overridable for tests with `TUIDESK_BATCH_MS` (milliseconds).
 fn batch_budget() -> Duration {
@@ -119,12 +125,20 @@ impl Turns {
             self.since_others = self.since_others.saturating_add(1);
         }
         if self.since_others < ACTIVE_BATCHES || self.batches.is_multiple_of(IDLE_YIELD_EVERY) {
-            std::thread::sleep(YIELD);
-            // What others commit during the pause is theirs, not a sign of them next time.
-            let v = data_version(conn);
-            if v != self.data_version {
+            // Pause again while others commit during the pause (a queue of waiting writers
+            // drains), up to a bound; a pause nobody used means nobody is waiting.
+            let started = Instant::now();
+            loop {
+                std::thread::sleep(YIELD);
+                let v = data_version(conn);
+                if v == self.data_version {
+                    break;
+                }
                 self.data_version = v;
                 self.since_others = 0;
+                if started.elapsed() >= MAX_PAUSE {
+                    break;
+                }
             }
         }
     }
@@ -154,6 +168,28 @@ impl SqliteStore {
         } else {
             None
         };
+        // The batches' index pages stay cached between them (bounded: RSS stays small on
+        // any desk size); the default comes back at the end.
+        // Checkpoints every 40 MB of log instead of 4 MB: pages the next batches change
+        // again are copied into the database once.
+        self.conn
+            .execute_batch(&format!(
+                "PRAGMA cache_size = -{LOAD_CACHE_KIB}; PRAGMA wal_autocheckpoint = 10000;"
+            ))
+            .ctx("preparing bulk insert")?;
+        let result = self.batches(atomic, budget, body);
+        let _ = self
+            .conn
+            .execute_batch("PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000;");
+        result
+    }
+
+    fn batches(
+        &mut self,
+        atomic: bool,
+        budget: Duration,
+        body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<bool>,
+    ) -> Result<()> {
         let mut turns = Turns::new(&self.conn);
         loop {
             let result = self.one_batch(atomic, budget, body);
