@@ -919,7 +919,7 @@ fn export_and_import_show_progress_on_a_terminal() {
         out.contains("importing… ") && out.contains(" MB ("),
         "{out}"
     );
-    assert!(out.contains("writing in one transaction"), "{out}");
+    assert!(out.contains("writing (all or nothing)"), "{out}");
     assert!(out.contains("imported "), "{out}");
     assert_eq!(dst.export(), d.export());
 }

@@ -114,8 +114,8 @@ impl<R: Read> Read for Counting<R> {
         let n = self.inner.read(buf)?;
         self.progress.advance(&buf[..n]);
         if n == 0 && !buf.is_empty() {
-            // All read and checked line by line; what is left is one write transaction.
-            self.progress.stage("writing in one transaction");
+            // All read and checked line by line; what is left is writing (all or nothing).
+            self.progress.stage("writing (all or nothing)");
         }
         Ok(n)
     }

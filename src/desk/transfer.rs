@@ -4,7 +4,9 @@
 //! live here; the store only streams a snapshot out and takes rows in.
 //!
 //! Import is all or nothing: every line is parsed and checked first, then everything is
-//! written in one transaction, SLA columns from the one evaluation, audited. Anything the
+//! written (a large file in short batches that the store undoes if the import does not
+//! finish, see [`crate::store::Store::write_batched`]), SLA columns from the one evaluation,
+//! audited. Anything the
 //! program accepted imports back: history is checked against the plan that served the
 //! organization when the ticket was opened (from its audit trail), not today's plan.
 
@@ -17,7 +19,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Desk;
-use super::sla::refresh_org_tickets;
+use super::sla::{refresh, refresh_org_tickets};
 use crate::domain::{
     self, AuditEvent, AuthorRole, Channel, EntryKind, Environment, OrderKind, OrderRating,
     OrderStatus, Scenario, Status, TicketKind, YearMonth,
@@ -26,7 +28,7 @@ use crate::policy::rules;
 use crate::sla::columns;
 use crate::store::{
     EntryInsert, EventRow, EventSubject, ExportRecord, OrderRow, OrgPatch, OrgRow, Result,
-    StoreError, TicketRow,
+    StoreError, StoreTx, TicketPatch, TicketRow,
 };
 
 /// Largest id and version an import accepts: far beyond any real desk, far below where
@@ -569,227 +571,428 @@ impl Desk {
                 }
             }
         }
+        let existing: HashMap<String, i64> = known
+            .iter()
+            .filter_map(|(k, v)| v.existing_id.map(|id| (k.clone(), id)))
+            .collect();
+        if records.len() > BATCHED_IMPORT_RECORDS {
+            // Short batches, so others keep writing; the store removes what went in if the
+            // import does not finish.
+            let mut w = ImportWriter::new(&records, &known, &policies, existing, now, audit, true);
+            self.store.write_batched(true, &mut |tx| w.step(tx))?;
+            return Ok(w.summary);
+        }
         let mut summary = ImportSummary::default();
         self.store.write(&mut |tx| {
-            summary = ImportSummary::default();
-            let big = records.len() > 1000;
-            if big {
-                tx.bulk_mode(true)?;
-            }
-            let mut org_ids: HashMap<String, i64> = known
-                .iter()
-                .filter_map(|(k, v)| v.existing_id.map(|id| (k.clone(), id)))
-                .collect();
-            let mut imported_tickets = Vec::new();
-            for (line, rec) in &records {
-                let fail = |message: String| StoreError::Import { line: *line, message };
-                match rec {
-                    Record::Org(o) => {
-                        if org_ids.contains_key(&o.name) {
-                            continue;
-                        }
-                        let id = tx.insert_org_row(&OrgRow {
-                            name: &o.name,
-                            policy_set: &o.policy_set,
-                            plan: &o.plan,
-                            tz: &o.tz,
-                            created_at: o.created_at,
-                            plan_since: o.plan_since.unwrap_or(o.created_at),
-                            parent_id: None,
-                        })?;
-                        org_ids.insert(o.name.clone(), id);
-                        for c in &o.contacts {
-                            tx.add_contact(id, &c.address, c.added_at)?;
-                        }
-                        for e in &o.events {
-                            tx.insert_event_row(&event_row(EventSubject::org(id), e))?;
-                            summary.events += 1;
-                        }
-                        summary.orgs += 1;
-                    }
-                    Record::Ticket(t) => {
-                        if tx.ticket_exists(t.id)? {
-                            return Err(fail(format!("ticket {} already exists in the database", t.id)));
-                        }
-                        let org_id = org_ids[&t.org];
-                        let set = rules::policy_set(&policies, &known[&t.org].policy_set)?;
-                        tx.insert_ticket_row(&TicketRow {
-                            id: Some(t.id),
-                            org_id,
-                            kind: t.kind,
-                            severity: &t.severity,
-                            severity_rank: set.severity_rank(&t.severity).unwrap_or(0) as i64,
-                            status: t.status,
-                            summary: &t.summary,
-                            description: &t.description,
-                            component: t.component.as_deref(),
-                            environment: t.environment,
-                            affected_version: t.affected_version.as_deref(),
-                            assignee: t.assignee.as_deref(),
-                            created_at: t.created_at,
-                            updated_at: t.updated_at,
-                            first_response_at: t.first_response_at,
-                            resolved_at: t.resolved_at,
-                            // Decided below, once links and orders are in.
-                            priority: 100,
-                            version: t.version,
-                            requester_name: t.requester_name.as_deref(),
-                            requester_address: t.requester_address.as_deref(),
-                            channel: t.channel,
-                            follows: t.follows,
-                        })?;
-                        for e in &t.conversation {
-                            tx.insert_entry(&EntryInsert {
-                                ticket_id: t.id,
-                                kind: e.kind,
-                                role: e.role,
-                                author: &e.author,
-                                body: &e.body,
-                                at: e.created_at,
-                            })?;
-                            summary.entries += 1;
-                        }
-                        for p in &t.pauses {
-                            tx.insert_pause(t.id, p.start, p.end)?;
-                        }
-                        for p in &t.resolved_spans {
-                            tx.add_resolved_span(t.id, p.start, p.end.unwrap_or(p.start))?;
-                        }
-                        for b in &t.breaches {
-                            let metric = crate::policy::Metric::parse(&b.metric).ok_or_else(
-                                || StoreError::Import {
-                                    line: *line,
-                                    message: format!("unknown SLA metric {:?}", b.metric),
-                                },
-                            )?;
-                            tx.record_breach(t.id, metric, b.at)?;
-                        }
-                        let subject = EventSubject {
-                            ticket_id: Some(t.id),
-                            org_id: Some(org_id),
-                            order_id: None,
-                        };
-                        for e in &t.events {
-                            tx.insert_event_row(&event_row(subject, e))?;
-                            summary.events += 1;
-                        }
-                        imported_tickets.push(t.id);
-                        summary.tickets += 1;
-                    }
-                    Record::Order(o) => {
-                        if tx.order_exists(o.id)? {
-                            return Err(fail(format!("order {} already exists in the database", o.id)));
-                        }
-                        let org_id = org_ids[&o.org];
-                        let rating = o.rating.as_ref().map(|r| OrderRating {
-                            speed: r.speed,
-                            quality: r.quality,
-                            feedback: r.feedback.clone(),
-                            rated_at: r.rated_at,
-                        });
-                        tx.insert_order_row(&OrderRow {
-                            id: o.id,
-                            org_id,
-                            kind: o.kind,
-                            status: o.status,
-                            level: o.level,
-                            scenario: o.scenario,
-                            month: o.month.as_deref().and_then(|m| m.parse::<YearMonth>().ok()),
-                            start: o.start,
-                            end: o.end,
-                            note: &o.note,
-                            requested_on: o.requested_on,
-                            due: o.due,
-                            created_at: o.created_at,
-                            created_by: &o.created_by,
-                            completed_at: o.completed_at,
-                            rejected_at: o.rejected_at,
-                            reject_reason: o.reject_reason.as_deref(),
-                            rating: rating.as_ref(),
-                            version: o.version,
-                        })?;
-                        for a in &o.attachments {
-                            let data = BASE64.decode(&a.data).unwrap_or_default();
-                            tx.insert_order_attachment(
-                                o.id,
-                                &a.name,
-                                &data,
-                                o.completed_at.unwrap_or(o.created_at),
-                            )?;
-                        }
-                        let subject = EventSubject {
-                            ticket_id: None,
-                            org_id: Some(org_id),
-                            order_id: Some(o.id),
-                        };
-                        for e in &o.events {
-                            tx.insert_event_row(&event_row(subject, e))?;
-                            summary.events += 1;
-                        }
-                        summary.orders += 1;
-                    }
-                }
-            }
-            // Links last: a parent may come after its linked account in the file.
-            for (line, rec) in &records {
-                if let Record::Org(o) = rec
-                    && let Some(parent) = &o.linked_to
-                {
-                    let Some(&parent_id) = org_ids.get(parent) else {
-                        return Err(StoreError::Import {
-                            line: *line,
-                            message: format!(
-                                "organization {:?} is linked to {parent:?}, which is neither in the database nor in the file",
-                                o.name
-                            ),
-                        });
-                    };
-                    let org_id = org_ids[&o.name];
-                    if tx.org_by_id(org_id)?.parent.is_none() {
-                        tx.update_org(org_id, &OrgPatch::Parent(Some(parent_id)))?;
-                        refresh_org_tickets(tx, &policies, org_id, now)?;
-                    }
-                }
-            }
-            if big {
-                tx.bulk_mode(false)?;
-            }
-            // The one SLA evaluation and the queue priority of every imported ticket, now
-            // that its organization's links and event assurances are in.
-            // In blocks: a server backend reads and writes a block in a few statements.
-            for block in imported_tickets.chunks(500) {
-                let inputs = tx.sla_inputs_many(block)?;
-                let rows: Vec<_> = block
-                    .iter()
-                    .zip(&inputs)
-                    .map(|(&id, i)| {
-                        (
-                            id,
-                            columns::ticket_columns(&policies, i, now),
-                            columns::plan_priority(&policies, i),
-                        )
-                    })
-                    .collect();
-                tx.store_refreshed(&rows)?;
-            }
-            if let Some((actor, source)) = audit {
-                tx.record_event(
-                    EventSubject::default(),
-                    actor,
-                    now,
-                    (
-                        "import",
-                        None,
-                        Some(&format!(
-                            "{source}: {} organizations, {} tickets, {} conversation entries, {} events, {} service orders",
-                            summary.orgs, summary.tickets, summary.entries, summary.events, summary.orders
-                        )),
-                    ),
-                )?;
-            }
+            let mut w = ImportWriter::new(
+                &records,
+                &known,
+                &policies,
+                existing.clone(),
+                now,
+                audit,
+                false,
+            );
+            while w.step(tx)? {}
+            summary = w.summary;
             Ok(())
         })?;
         Ok(summary)
+    }
+}
+
+/// Imports with more records than this are written in short batches (see
+/// [`crate::store::Store::write_batched`]), smaller ones in one transaction.
+const BATCHED_IMPORT_RECORDS: usize = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Orgs,
+    Orders,
+    Tickets,
+    Done,
+}
+
+/// The write half of an import, one batch per [`ImportWriter::step`]: organizations (with
+/// the links among the new ones), then service orders (their event assurances serve the
+/// tickets), then tickets, each evaluated as it goes in; the last step links existing
+/// organizations (rows that existed before may only change in the last batch) and audits the
+/// import. The highest ticket and order ids go in first, so ids that others' new tickets and
+/// orders get meanwhile never collide with the rest of the file.
+struct ImportWriter<'a> {
+    records: &'a [(usize, Record)],
+    known: &'a HashMap<String, KnownOrg>,
+    policies: &'a crate::policy::PolicyRegistry,
+    now: DateTime<Utc>,
+    audit: Option<(&'a crate::domain::Actor, &'a str)>,
+    bulk: bool,
+    org_ids: HashMap<String, i64>,
+    phase: Phase,
+    cursor: usize,
+    /// Records of the current phase still to write before the rest (popped from the end).
+    first: Vec<usize>,
+    /// Existing organizations this import links to a parent (linked in the last step), with
+    /// the tickets imported into them (evaluated again then).
+    relink: HashMap<i64, Vec<i64>>,
+    /// The records of the current phase written first (skipped in file order).
+    reserved: Vec<usize>,
+    summary: ImportSummary,
+}
+
+impl<'a> ImportWriter<'a> {
+    fn new(
+        records: &'a [(usize, Record)],
+        known: &'a HashMap<String, KnownOrg>,
+        policies: &'a crate::policy::PolicyRegistry,
+        org_ids: HashMap<String, i64>,
+        now: DateTime<Utc>,
+        audit: Option<(&'a crate::domain::Actor, &'a str)>,
+        bulk: bool,
+    ) -> ImportWriter<'a> {
+        ImportWriter {
+            records,
+            known,
+            policies,
+            now,
+            audit,
+            bulk,
+            org_ids,
+            phase: Phase::Orgs,
+            cursor: 0,
+            first: Vec::new(),
+            relink: HashMap::new(),
+            reserved: Vec::new(),
+            summary: ImportSummary::default(),
+        }
+    }
+
+    /// The records of `phase` written first: the one with the highest id, after the tickets
+    /// it follows up (the link must point at a ticket that is in).
+    fn written_first(&self, phase: Phase) -> Vec<usize> {
+        let highest = self
+            .records
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, r))| match (phase, r) {
+                (Phase::Orders, Record::Order(o)) => Some((o.id, i)),
+                (Phase::Tickets, Record::Ticket(t)) => Some((t.id, i)),
+                _ => None,
+            })
+            .max()
+            .map(|(_, i)| i);
+        let mut chain: Vec<usize> = highest.into_iter().collect();
+        while let Some(Record::Ticket(t)) = chain.last().map(|&i| &self.records[i].1) {
+            let followed = t.follows.and_then(|f| {
+                self.records
+                    .iter()
+                    .position(|(_, r)| matches!(r, Record::Ticket(x) if x.id == f))
+            });
+            match followed {
+                Some(i) if !chain.contains(&i) && chain.len() < 64 => chain.push(i),
+                _ => break,
+            }
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// The next record of the current phase, moving to the next phase when it has none.
+    fn next_record(&mut self) -> Option<usize> {
+        loop {
+            if let Some(i) = self.first.pop() {
+                return Some(i);
+            }
+            while self.cursor < self.records.len() {
+                let i = self.cursor;
+                self.cursor += 1;
+                let wanted = matches!(
+                    (self.phase, &self.records[i].1),
+                    (Phase::Orders, Record::Order(_)) | (Phase::Tickets, Record::Ticket(_))
+                );
+                if wanted && !self.reserved.contains(&i) {
+                    return Some(i);
+                }
+            }
+            self.phase = match self.phase {
+                Phase::Orgs | Phase::Orders => Phase::Tickets,
+                Phase::Tickets | Phase::Done => Phase::Done,
+            };
+            if self.phase == Phase::Done {
+                return None;
+            }
+            self.start_phase();
+        }
+    }
+
+    fn start_phase(&mut self) {
+        self.cursor = 0;
+        self.reserved = self.written_first(self.phase);
+        // Popped from the end.
+        self.first = self.reserved.iter().rev().copied().collect();
+    }
+
+    /// One batch; `false` once everything is in (this call did the last step).
+    fn step(&mut self, tx: &mut dyn StoreTx) -> Result<bool> {
+        if self.phase == Phase::Orgs {
+            self.write_orgs(tx)?;
+            self.phase = Phase::Orders;
+            self.start_phase();
+        }
+        if self.bulk {
+            tx.bulk_mode(true)?;
+        }
+        while let Some(i) = self.next_record() {
+            let (line, rec) = &self.records[i];
+            match rec {
+                Record::Ticket(t) => self.write_ticket(tx, *line, t)?,
+                Record::Order(o) => self.write_order(tx, *line, o)?,
+                Record::Org(_) => {}
+            }
+            if tx.batch_full() {
+                if self.bulk {
+                    tx.bulk_mode(false)?;
+                }
+                return Ok(true);
+            }
+        }
+        if self.bulk {
+            tx.bulk_mode(false)?;
+        }
+        self.finish(tx)?;
+        Ok(false)
+    }
+
+    /// New organizations with their history, then the links among the new ones.
+    fn write_orgs(&mut self, tx: &mut dyn StoreTx) -> Result<()> {
+        for (_, rec) in self.records {
+            let Record::Org(o) = rec else { continue };
+            if self.org_ids.contains_key(&o.name) {
+                continue;
+            }
+            let id = tx.insert_org_row(&OrgRow {
+                name: &o.name,
+                policy_set: &o.policy_set,
+                plan: &o.plan,
+                tz: &o.tz,
+                created_at: o.created_at,
+                plan_since: o.plan_since.unwrap_or(o.created_at),
+                parent_id: None,
+            })?;
+            self.org_ids.insert(o.name.clone(), id);
+            for c in &o.contacts {
+                tx.add_contact(id, &c.address, c.added_at)?;
+            }
+            for e in &o.events {
+                tx.insert_event_row(&event_row(EventSubject::org(id), e))?;
+                self.summary.events += 1;
+            }
+            self.summary.orgs += 1;
+        }
+        // Links after every organization is in: a parent may come after its linked account.
+        for (line, rec) in self.records {
+            let Record::Org(o) = rec else { continue };
+            let Some(parent) = &o.linked_to else { continue };
+            let Some(&parent_id) = self.org_ids.get(parent) else {
+                return Err(StoreError::Import {
+                    line: *line,
+                    message: format!(
+                        "organization {:?} is linked to {parent:?}, which is neither in the database nor in the file",
+                        o.name
+                    ),
+                });
+            };
+            let org_id = self.org_ids[&o.name];
+            if tx.org_by_id(org_id)?.parent.is_some() {
+                continue;
+            }
+            if self.known[&o.name].existing_id.is_some() {
+                self.relink.insert(org_id, Vec::new());
+            } else {
+                tx.update_org(org_id, &OrgPatch::Parent(Some(parent_id)))?;
+                refresh_org_tickets(tx, self.policies, org_id, self.now)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn write_ticket(&mut self, tx: &mut dyn StoreTx, line: usize, t: &TicketRecord) -> Result<()> {
+        let fail = |message: String| StoreError::Import { line, message };
+        if tx.ticket_exists(t.id)? {
+            return Err(fail(format!(
+                "ticket {} already exists in the database",
+                t.id
+            )));
+        }
+        let org_id = self.org_ids[&t.org];
+        let set = rules::policy_set(self.policies, &self.known[&t.org].policy_set)?;
+        tx.insert_ticket_row(&TicketRow {
+            id: Some(t.id),
+            org_id,
+            kind: t.kind,
+            severity: &t.severity,
+            severity_rank: set.severity_rank(&t.severity).unwrap_or(0) as i64,
+            status: t.status,
+            summary: &t.summary,
+            description: &t.description,
+            component: t.component.as_deref(),
+            environment: t.environment,
+            affected_version: t.affected_version.as_deref(),
+            assignee: t.assignee.as_deref(),
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+            first_response_at: t.first_response_at,
+            resolved_at: t.resolved_at,
+            // Decided below, once links and orders are in.
+            priority: 100,
+            version: t.version,
+            requester_name: t.requester_name.as_deref(),
+            requester_address: t.requester_address.as_deref(),
+            channel: t.channel,
+            follows: t.follows,
+        })?;
+        for e in &t.conversation {
+            tx.insert_entry(&EntryInsert {
+                ticket_id: t.id,
+                kind: e.kind,
+                role: e.role,
+                author: &e.author,
+                body: &e.body,
+                at: e.created_at,
+            })?;
+            self.summary.entries += 1;
+        }
+        for p in &t.pauses {
+            tx.insert_pause(t.id, p.start, p.end)?;
+        }
+        for p in &t.resolved_spans {
+            tx.add_resolved_span(t.id, p.start, p.end.unwrap_or(p.start))?;
+        }
+        for b in &t.breaches {
+            let metric =
+                crate::policy::Metric::parse(&b.metric).ok_or_else(|| StoreError::Import {
+                    line,
+                    message: format!("unknown SLA metric {:?}", b.metric),
+                })?;
+            tx.record_breach(t.id, metric, b.at)?;
+        }
+        let subject = EventSubject {
+            ticket_id: Some(t.id),
+            org_id: Some(org_id),
+            order_id: None,
+        };
+        for e in &t.events {
+            tx.insert_event_row(&event_row(subject, e))?;
+            self.summary.events += 1;
+        }
+        self.summary.tickets += 1;
+        // The one SLA evaluation and the queue priority, now that its organization's links
+        // and event assurances are in.
+        let inputs = refresh(tx, self.policies, t.id, self.now)?;
+        tx.update_ticket(
+            t.id,
+            &TicketPatch::Priority(columns::plan_priority(self.policies, &inputs)),
+        )?;
+        if let Some(tickets) = self.relink.get_mut(&org_id) {
+            tickets.push(t.id);
+        }
+        Ok(())
+    }
+
+    fn write_order(&mut self, tx: &mut dyn StoreTx, line: usize, o: &OrderRecord) -> Result<()> {
+        let fail = |message: String| StoreError::Import { line, message };
+        if tx.order_exists(o.id)? {
+            return Err(fail(format!(
+                "order {} already exists in the database",
+                o.id
+            )));
+        }
+        let org_id = self.org_ids[&o.org];
+        let rating = o.rating.as_ref().map(|r| OrderRating {
+            speed: r.speed,
+            quality: r.quality,
+            feedback: r.feedback.clone(),
+            rated_at: r.rated_at,
+        });
+        tx.insert_order_row(&OrderRow {
+            id: o.id,
+            org_id,
+            kind: o.kind,
+            status: o.status,
+            level: o.level,
+            scenario: o.scenario,
+            month: o.month.as_deref().and_then(|m| m.parse::<YearMonth>().ok()),
+            start: o.start,
+            end: o.end,
+            note: &o.note,
+            requested_on: o.requested_on,
+            due: o.due,
+            created_at: o.created_at,
+            created_by: &o.created_by,
+            completed_at: o.completed_at,
+            rejected_at: o.rejected_at,
+            reject_reason: o.reject_reason.as_deref(),
+            rating: rating.as_ref(),
+            version: o.version,
+        })?;
+        for a in &o.attachments {
+            let data = BASE64.decode(&a.data).unwrap_or_default();
+            tx.insert_order_attachment(
+                o.id,
+                &a.name,
+                &data,
+                o.completed_at.unwrap_or(o.created_at),
+            )?;
+        }
+        let subject = EventSubject {
+            ticket_id: None,
+            org_id: Some(org_id),
+            order_id: Some(o.id),
+        };
+        for e in &o.events {
+            tx.insert_event_row(&event_row(subject, e))?;
+            self.summary.events += 1;
+        }
+        self.summary.orders += 1;
+        Ok(())
+    }
+
+    /// Links of existing organizations (and their tickets evaluated again), the import's
+    /// own audit row.
+    fn finish(&mut self, tx: &mut dyn StoreTx) -> Result<()> {
+        for (_, rec) in self.records {
+            let Record::Org(o) = rec else { continue };
+            let Some(parent) = &o.linked_to else { continue };
+            let org_id = self.org_ids[&o.name];
+            let Some(tickets) = self.relink.remove(&org_id) else {
+                continue;
+            };
+            tx.update_org(org_id, &OrgPatch::Parent(Some(self.org_ids[parent])))?;
+            refresh_org_tickets(tx, self.policies, org_id, self.now)?;
+            for id in tickets {
+                let inputs = refresh(tx, self.policies, id, self.now)?;
+                tx.update_ticket(
+                    id,
+                    &TicketPatch::Priority(columns::plan_priority(self.policies, &inputs)),
+                )?;
+            }
+        }
+        if let Some((actor, source)) = self.audit {
+            let summary = self.summary;
+            tx.record_event(
+                EventSubject::default(),
+                actor,
+                self.now,
+                (
+                    "import",
+                    None,
+                    Some(&format!(
+                        "{source}: {} organizations, {} tickets, {} conversation entries, {} events, {} service orders",
+                        summary.orgs, summary.tickets, summary.entries, summary.events, summary.orders
+                    )),
+                ),
+            )?;
+        }
+        Ok(())
     }
 }
 

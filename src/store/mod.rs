@@ -461,6 +461,12 @@ pub trait StoreTx {
     /// Many rows follow (`true`) or they are done (`false`, before the transaction ends): a
     /// backend may defer index maintenance in between. Inside one transaction only.
     fn bulk_mode(&mut self, on: bool) -> Result<()>;
+    /// Inside [`Store::write_batched`]: this transaction has run long enough, the caller
+    /// should return from its batch so it commits and others get their turn. Backends whose
+    /// writers do not lock each other out never say so (the default).
+    fn batch_full(&self) -> bool {
+        false
+    }
 }
 
 /// A backend's own maintenance, where it has any.
@@ -486,6 +492,33 @@ pub trait Store: Send {
     fn policies(&self) -> &Arc<PolicyRegistry>;
     /// Runs `body` as one atomic unit: all of it commits or none (retried when busy).
     fn write(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()>;
+    /// A long load (`gen`, a large `import`) as a series of batches: `body` is called until
+    /// it returns `false` (nothing more), each call adding rows until [`StoreTx::batch_full`].
+    /// A backend whose writers lock the whole database (SQLite) commits each call as its own
+    /// short transaction and lets other writers in between; each call runs exactly once (never
+    /// replayed). With `atomic`, everything the load inserted is removed again if a call fails
+    /// or the process dies before the last call commits (other connections may see the rows
+    /// meanwhile); rows that exist before the load may only be changed in the last call.
+    /// The default runs every call in one transaction.
+    fn write_batched(
+        &mut self,
+        atomic: bool,
+        body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<bool>,
+    ) -> Result<()> {
+        let _ = atomic;
+        let mut started = false;
+        self.write(&mut |tx| {
+            if started {
+                return Err(StoreError::Other(
+                    "the database stayed busy during a bulk load; nothing was added, run it again"
+                        .into(),
+                ));
+            }
+            started = true;
+            while body(tx)? {}
+            Ok(())
+        })
+    }
     fn change_token(&self) -> Result<ChangeToken>;
     /// A fact about the database itself (e.g. that `tuidesk demo` made it), if recorded.
     fn meta(&self, key: &str) -> Result<Option<String>>;

@@ -7,6 +7,7 @@ mod error;
 pub mod fts;
 mod fts_rank;
 mod generate;
+mod load;
 mod mail;
 mod orders;
 mod orgs;
@@ -230,6 +231,8 @@ impl SqliteStore {
         store.migrate()?;
         // After the checks above: preparing any statement reads the file.
         fts_rank::register(&store.conn).map_err(StoreError::Other)?;
+        // A load whose process died before it finished is undone before anyone reads it.
+        store.recover_load()?;
         Ok(store)
     }
 

@@ -26,11 +26,31 @@ pub struct SqliteTx<'a> {
     pub(super) tx: &'a Transaction<'a>,
     /// Set while a bulk load defers index maintenance (see `generate.rs`).
     bulk: Option<super::generate::BulkState>,
+    /// Set in a batch of [`Store::write_batched`] (see `load.rs`).
+    pub(super) batch: Option<Batch>,
+}
+
+/// A batch of a long load: when it should commit, and whether its inserts are journaled.
+pub(super) struct Batch {
+    pub deadline: std::time::Instant,
+    pub journal: bool,
 }
 
 impl<'a> SqliteTx<'a> {
     pub(super) fn new(tx: &'a Transaction<'a>) -> SqliteTx<'a> {
-        SqliteTx { tx, bulk: None }
+        SqliteTx {
+            tx,
+            bulk: None,
+            batch: None,
+        }
+    }
+
+    /// In an atomic load, notes an inserted row so a failed load can remove it again.
+    fn journal(&self, kind: &str, id: i64) -> Result<()> {
+        match &self.batch {
+            Some(b) if b.journal => super::load::journal(self.tx, kind, id),
+            _ => Ok(()),
+        }
     }
 
     /// Ends a bulk load the caller left open, so no index stays dropped at commit.
@@ -478,7 +498,9 @@ impl StoreTx for SqliteTx<'_> {
                 ])
             })
             .ctx("adding organization")?;
-        Ok(self.tx.last_insert_rowid())
+        let id = self.tx.last_insert_rowid();
+        self.journal("org", id)?;
+        Ok(id)
     }
 
     fn ticket_exists(&mut self, id: i64) -> Result<bool> {
@@ -496,7 +518,7 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn insert_ticket_row(&mut self, t: &TicketRow<'_>) -> Result<i64> {
-        tickets::insert_ticket(
+        let id = tickets::insert_ticket(
             self.tx,
             &InsertTicket {
                 id: t.id,
@@ -522,7 +544,9 @@ impl StoreTx for SqliteTx<'_> {
                 channel: t.channel,
                 follows: t.follows,
             },
-        )
+        )?;
+        self.journal("ticket", id)?;
+        Ok(id)
     }
 
     fn insert_pause(
@@ -552,7 +576,14 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn insert_order_row(&mut self, o: &OrderRow<'_>) -> Result<()> {
-        super::orders::insert_order_row(self.tx, o)
+        super::orders::insert_order_row(self.tx, o)?;
+        self.journal("order", o.id)
+    }
+
+    fn batch_full(&self) -> bool {
+        self.batch
+            .as_ref()
+            .is_some_and(|b| std::time::Instant::now() >= b.deadline)
     }
 
     fn bulk_mode(&mut self, on: bool) -> Result<()> {
@@ -596,6 +627,14 @@ impl Store for SqliteStore {
             body(&mut stx)?;
             stx.finish()
         })
+    }
+
+    fn write_batched(
+        &mut self,
+        atomic: bool,
+        body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<bool>,
+    ) -> Result<()> {
+        self.write_batched_impl(atomic, body)
     }
 
     fn change_token(&self) -> Result<ChangeToken> {

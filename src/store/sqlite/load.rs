@@ -1,0 +1,391 @@
+//! Long loads (`tuidesk gen`, large imports) as batches of short write transactions, so the
+//! other engineers' commands and TUIs keep writing while a desk of millions of tickets goes
+//! in (one transaction would hold SQLite's single write lock for minutes and make them fail
+//! with "database is locked").
+//!
+//! - Each batch runs until its time budget is spent ([`BATCH_BUDGET`]), then commits. After
+//!   a commit the loader pauses a little longer than a waiting writer's longest poll interval
+//!   (SQLite's busy handler sleeps up to 100 ms between tries), after every batch while others
+//!   are writing and after every few batches otherwise, so a waiting writer gets the lock;
+//!   while others commit during the pause it pauses again (up to [`MAX_PAUSE`]).
+//! - An atomic load (import) records every organization, ticket and order it inserts in the
+//!   `load_journal` table, in the same transaction as the rows. The last batch empties the
+//!   journal in its own transaction: the load is done. If a batch fails, what the load put in
+//!   is deleted again at once (in short transactions too); if the process dies, the next
+//!   process that opens the database for writing does it. The loader holds an exclusive lock
+//!   on `<db>-load` while it runs, so nobody undoes a load that is still going.
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::port::SqliteTx;
+use super::{Context, Result, SqliteStore, StoreError};
+use crate::store::StoreTx;
+
+/// How long one batch holds the write lock before it commits (the rows of its last ticket
+/// and its full-text documents come on top).
+const BATCH_BUDGET: Duration = Duration::from_millis(400);
+/// The pause after a commit that lets a waiting writer in: longer than the 100 ms a busy
+/// SQLite connection sleeps between tries at most.
+const YIELD: Duration = Duration::from_millis(120);
+/// The longest a loader pauses after one batch while others keep committing.
+const MAX_PAUSE: Duration = Duration::from_millis(1500);
+/// With nobody else writing, a pause after every this many batches (a newcomer waits at
+/// most about this many budgets).
+const IDLE_YIELD_EVERY: u32 = 5;
+/// Batches after another connection's last commit during which every batch pauses.
+const ACTIVE_BATCHES: u32 = 10;
+
+/// Page cache of a loading connection, in KiB.
+const LOAD_CACHE_KIB: i64 = 256 * 1024;
+
+/// The batch budget, overridable for tests with `TUIDESK_BATCH_MS` (milliseconds).
+fn batch_budget() -> Duration {
+    std::env::var("TUIDESK_BATCH_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|&ms| ms > 0)
+        .map(Duration::from_millis)
+        .unwrap_or(BATCH_BUDGET)
+}
+
+const JOURNAL_TABLE: &str = "CREATE TABLE IF NOT EXISTS load_journal (
+    kind  TEXT NOT NULL CHECK (kind IN ('org', 'ticket', 'order')),
+    id    INTEGER NOT NULL,
+    PRIMARY KEY (kind, id)
+) WITHOUT ROWID";
+
+/// What a batch of an atomic load records about the rows it inserts.
+pub(super) fn journal(tx: &Transaction, kind: &str, id: i64) -> Result<()> {
+    tx.prepare_cached("INSERT OR IGNORE INTO load_journal (kind, id) VALUES (?1, ?2)")
+        .and_then(|mut s| s.execute(params![kind, id]))
+        .ctx("recording the load journal")?;
+    Ok(())
+}
+
+/// The lock file beside the database that a running load holds.
+fn lock_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-load");
+    PathBuf::from(name)
+}
+
+/// Takes the load lock, or says why not (another load or its undo is running).
+fn take_lock(db: &Path, wait: bool) -> Result<Option<File>> {
+    let path = lock_path(db);
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| StoreError::Other(format!("cannot open {}: {e}", path.display())))?;
+    if wait {
+        file.lock()
+            .map_err(|e| StoreError::Other(format!("cannot lock {}: {e}", path.display())))?;
+        return Ok(Some(file));
+    }
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Other(format!(
+            "cannot lock {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// When to pause for other writers.
+struct Turns {
+    data_version: i64,
+    batches: u32,
+    since_others: u32,
+}
+
+impl Turns {
+    fn new(conn: &Connection) -> Turns {
+        Turns {
+            data_version: data_version(conn),
+            batches: 0,
+            since_others: ACTIVE_BATCHES,
+        }
+    }
+
+    /// After a commit: pause if someone else wrote lately, or every few batches anyway.
+    fn after_commit(&mut self, conn: &Connection) {
+        self.batches += 1;
+        let v = data_version(conn);
+        if v != self.data_version {
+            self.data_version = v;
+            self.since_others = 0;
+        } else {
+            self.since_others = self.since_others.saturating_add(1);
+        }
+        if self.since_others < ACTIVE_BATCHES || self.batches.is_multiple_of(IDLE_YIELD_EVERY) {
+            // Pause again while others commit during the pause (a queue of waiting writers
+            // drains), up to a bound; a pause nobody used means nobody is waiting.
+            let started = Instant::now();
+            loop {
+                std::thread::sleep(YIELD);
+                let v = data_version(conn);
+                if v == self.data_version {
+                    break;
+                }
+                self.data_version = v;
+                self.since_others = 0;
+                if started.elapsed() >= MAX_PAUSE {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn data_version(conn: &Connection) -> i64 {
+    conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+        .unwrap_or(0)
+}
+
+impl SqliteStore {
+    /// See [`crate::store::Store::write_batched`].
+    pub(super) fn write_batched_impl(
+        &mut self,
+        atomic: bool,
+        body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<bool>,
+    ) -> Result<()> {
+        let budget = batch_budget();
+        let _lock = if atomic {
+            // An undo left by a dead load must not mix with this one's journal.
+            self.recover_load()?;
+            let lock = take_lock(&self.path, true)?;
+            self.conn
+                .execute_batch(JOURNAL_TABLE)
+                .ctx("preparing the load journal")?;
+            lock
+        } else {
+            None
+        };
+        // The batches' index pages stay cached between them (bounded: RSS stays small on
+        // any desk size); the default comes back at the end.
+        // Checkpoints every 40 MB of log instead of 4 MB: pages the next batches change
+        // again are copied into the database once.
+        self.conn
+            .execute_batch(&format!(
+                "PRAGMA cache_size = -{LOAD_CACHE_KIB}; PRAGMA wal_autocheckpoint = 10000;"
+            ))
+            .ctx("preparing bulk insert")?;
+        let result = self.batches(atomic, budget, body);
+        let _ = self
+            .conn
+            .execute_batch("PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000;");
+        result
+    }
+
+    fn batches(
+        &mut self,
+        atomic: bool,
+        budget: Duration,
+        body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<bool>,
+    ) -> Result<()> {
+        let mut turns = Turns::new(&self.conn);
+        loop {
+            let result = self.one_batch(atomic, budget, body);
+            match result {
+                Ok(true) => turns.after_commit(&self.conn),
+                Ok(false) => return Ok(()),
+                Err(e) => {
+                    if atomic && let Err(undo) = self.undo_load() {
+                        return Err(StoreError::Other(format!(
+                            "{e}; removing what the load had added failed too ({undo}); the next tuidesk command that opens the database retries"
+                        )));
+                    }
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// One batch: `body` runs exactly once, inside a write transaction that is taken (with
+    /// retries while busy) before it starts.
+    fn one_batch(
+        &self,
+        atomic: bool,
+        budget: Duration,
+        body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<bool>,
+    ) -> Result<bool> {
+        let tx = self.begin_immediate()?;
+        let mut stx = SqliteTx::new(&tx);
+        stx.batch = Some(super::port::Batch {
+            deadline: Instant::now() + budget,
+            journal: atomic,
+        });
+        let more = body(&mut stx)?;
+        stx.finish()?;
+        if atomic && !more {
+            tx.execute("DELETE FROM load_journal", [])
+                .ctx("finishing the load")?;
+        }
+        tx.commit().ctx("committing")?;
+        Ok(more)
+    }
+
+    fn begin_immediate(&self) -> Result<Transaction<'_>> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+                .ctx("starting a write transaction")
+            {
+                Err(e) if e.is_busy() && attempt < super::WRITE_ATTEMPTS => {
+                    std::thread::sleep(Duration::from_millis(20 * u64::from(attempt)));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// At open: undoes a load whose process died (its journal still holds rows and nobody
+    /// holds its lock). Quiet and cheap when there is none.
+    pub(super) fn recover_load(&mut self) -> Result<()> {
+        if !self.load_pending()? {
+            return Ok(());
+        }
+        let Some(_lock) = take_lock(&self.path, false)? else {
+            // A load is running (or being undone) in another process.
+            return Ok(());
+        };
+        self.undo_load()
+    }
+
+    fn load_pending(&self) -> Result<bool> {
+        let has_table: bool = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'load_journal'",
+                [],
+                |_| Ok(true),
+            )
+            .optional()
+            .ctx("reading the load journal")?
+            .unwrap_or(false);
+        if !has_table {
+            return Ok(false);
+        }
+        self.conn
+            .query_row("SELECT 1 FROM load_journal LIMIT 1", [], |_| Ok(true))
+            .optional()
+            .ctx("reading the load journal")
+            .map(|r| r.unwrap_or(false))
+    }
+
+    /// Deletes everything the journal names, with whatever refers to it (other people's
+    /// notes on a half-loaded ticket go with it), in short transactions: tickets first, then
+    /// orders, then organizations. Each transaction removes its journal rows with the data,
+    /// so an interrupted undo resumes where it stopped.
+    fn undo_load(&mut self) -> Result<()> {
+        let budget = batch_budget();
+        let mut turns = Turns::new(&self.conn);
+        for (kind, table) in [("ticket", "tickets"), ("order", "orders"), ("org", "orgs")] {
+            loop {
+                let tx = self.begin_immediate()?;
+                let ids: Vec<i64> = tx
+                    .prepare_cached(
+                        "SELECT id FROM load_journal WHERE kind = ?1 ORDER BY id LIMIT 2000",
+                    )
+                    .and_then(|mut s| {
+                        s.query_map([kind], |r| r.get(0))?
+                            .collect::<rusqlite::Result<Vec<i64>>>()
+                    })
+                    .ctx("undoing an unfinished load")?;
+                if ids.is_empty() {
+                    break;
+                }
+                let started = Instant::now();
+                let (lo, hi) = (ids[0], ids[ids.len() - 1]);
+                let chosen = format!(
+                    "SELECT id FROM load_journal WHERE kind = '{kind}' AND id BETWEEN {lo} AND {hi}"
+                );
+                delete_cascade(&tx, table, &format!("id IN ({chosen})"), 0)?;
+                tx.execute(
+                    "DELETE FROM load_journal WHERE kind = ?1 AND id BETWEEN ?2 AND ?3",
+                    params![kind, lo, hi],
+                )
+                .ctx("undoing an unfinished load")?;
+                tx.commit().ctx("committing")?;
+                if started.elapsed() < budget {
+                    // Small: no need to pause for others after every one.
+                    continue;
+                }
+                turns.after_commit(&self.conn);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Deletes the rows of `table` matching `condition` and, first, every row that refers to
+/// them (found from the schema's foreign keys, so tables added later are covered); their
+/// full-text documents go too. References from a table to itself are cleared instead.
+fn delete_cascade(tx: &Transaction, table: &str, condition: &str, depth: u32) -> Result<()> {
+    let ctx = "undoing an unfinished load";
+    if depth > 8 {
+        return Err(StoreError::Other(format!(
+            "{ctx}: foreign keys nest too deep at {table}"
+        )));
+    }
+    let selected = format!("SELECT id FROM \"{table}\" WHERE {condition}");
+    match table {
+        "tickets" => {
+            tx.execute(
+                &format!("DELETE FROM search WHERE rowid IN ({selected})"),
+                [],
+            )
+            .ctx(ctx)?;
+        }
+        "entries" => {
+            tx.execute(
+                &format!("DELETE FROM search WHERE rowid IN (SELECT -id FROM ({selected}))"),
+                [],
+            )
+            .ctx(ctx)?;
+        }
+        _ => {}
+    }
+    for (child, column) in referring_tables(tx, table)? {
+        if child == table {
+            tx.execute(
+                &format!(
+                    "UPDATE \"{child}\" SET \"{column}\" = NULL WHERE \"{column}\" IN ({selected})"
+                ),
+                [],
+            )
+            .ctx(ctx)?;
+        } else {
+            delete_cascade(
+                tx,
+                &child,
+                &format!("\"{column}\" IN ({selected})"),
+                depth + 1,
+            )?;
+        }
+    }
+    tx.execute(&format!("DELETE FROM \"{table}\" WHERE {condition}"), [])
+        .ctx(ctx)?;
+    Ok(())
+}
+
+/// (table, column) pairs whose foreign keys point at `parent`.
+fn referring_tables(tx: &Transaction, parent: &str) -> Result<Vec<(String, String)>> {
+    tx.prepare_cached(
+        "SELECT m.name, f.\"from\" FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+         WHERE m.type = 'table' AND f.\"table\" = ?1 ORDER BY m.name",
+    )
+    .and_then(|mut s| {
+        s.query_map([parent], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+    })
+    .ctx("undoing an unfinished load")
+}
