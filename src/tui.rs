@@ -240,8 +240,12 @@ async fn event_loop(
     let db_clock = clock.clone();
     let cancel = Arc::new(crate::worker::SearchCancel::new(store.interrupter()));
     let db_cancel = cancel.clone();
+    // Told when the database thread has finished (its heartbeat removed), so quitting waits
+    // for that instead of leaving a ghost viewer behind for others.
+    let (done_tx, done_rx) = std_mpsc::channel::<()>();
     std::thread::spawn(move || {
-        crate::worker::database_thread(store, actor, db_clock, request_rx, response_tx, db_cancel)
+        crate::worker::database_thread(store, actor, db_clock, request_rx, response_tx, db_cancel);
+        let _ = done_tx.send(());
     });
 
     let send = |reqs: Vec<Request>| {
@@ -339,6 +343,9 @@ async fn event_loop(
             _ = terminate.recv() => break,
         }
     }
+    // No more requests: the database thread removes this TUI's heartbeat and ends.
+    drop(request_tx);
+    let _ = done_rx.recv_timeout(StdDuration::from_secs(2));
     Ok(())
 }
 

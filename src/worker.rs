@@ -131,6 +131,9 @@ pub fn database_thread(
     responses: mpsc::UnboundedSender<Response>,
     cancel: Arc<SearchCancel>,
 ) {
+    // The token counts other processes' commits only (SQLite's data_version, PostgreSQL's
+    // notifications from other sessions): this thread's own writes never move it, so
+    // nothing here resets it after a write (that would swallow a change committed meanwhile).
     let mut last_version = store.change_token().ok();
     let mut link = Link {
         online: true,
@@ -163,10 +166,8 @@ pub fn database_thread(
                 if let Some(h) = here
                     && last_beat.elapsed() >= HEARTBEAT_EVERY
                 {
-                    let seen = store.change_token().ok();
                     beat(&mut store, &session, &actor, h, clock.now());
                     last_beat = std::time::Instant::now();
-                    own_write_seen(&store, seen, &mut last_version);
                 }
                 let token = store.change_token();
                 let note = link.saw(token.as_ref().map(|_| ()));
@@ -234,7 +235,6 @@ pub fn database_thread(
             } = request
             {
                 here = Some((ticket_id, composing));
-                let seen = store.change_token().ok();
                 beat(
                     &mut store,
                     &session,
@@ -243,7 +243,6 @@ pub fn database_thread(
                     clock.now(),
                 );
                 last_beat = std::time::Instant::now();
-                own_write_seen(&store, seen, &mut last_version);
                 continue;
             }
             let writes = is_write(&request);
@@ -275,11 +274,6 @@ pub fn database_thread(
                 generation += 1;
                 continue;
             }
-            let seen = if writes {
-                store.change_token().ok()
-            } else {
-                None
-            };
             let response = handle(
                 &mut store,
                 &actor,
@@ -291,7 +285,6 @@ pub fn database_thread(
             );
             if writes {
                 generation += 1;
-                own_write_seen(&store, seen, &mut last_version);
             }
             // A failure may be the server going away: the listener's probe tells.
             if matches!(response, Some(Response::Failed { .. }))
@@ -315,20 +308,6 @@ pub fn database_thread(
                 return;
             }
         }
-    }
-}
-
-/// After this TUI's own write: its change is no news, unless another process's change was
-/// already waiting before it (`seen` is the token just before the write). Then the mark
-/// stays behind, so the next watch reports that change (with ours folded in) instead of
-/// swallowing it.
-fn own_write_seen(
-    store: &Desk,
-    seen: Option<crate::store::ChangeToken>,
-    last_version: &mut Option<crate::store::ChangeToken>,
-) {
-    if seen == *last_version {
-        *last_version = store.change_token().ok().or(*last_version);
     }
 }
 
