@@ -277,8 +277,8 @@ pub enum OrderCommand {
     Complete {
         /// The order's number
         id: i64,
-        /// A deliverable to store with the order (repeatable)
-        #[arg(long = "attach", value_name = "PATH")]
+        /// Deliverables to store with the order (`--attach a.pdf b.pdf`, or repeated)
+        #[arg(long = "attach", value_name = "PATH", num_args = 1..)]
         attach: Vec<std::path::PathBuf>,
         /// Monthly-report orders: attach the monthly report of the order's month
         #[arg(long)]
@@ -640,8 +640,8 @@ pub struct BodyArgs {
     /// Read the body from PATH (`-` for standard input)
     #[arg(long, value_name = "PATH")]
     pub body_file: Option<String>,
-    /// Attach a file (repeatable; a mailed reply carries at most one)
-    #[arg(long, value_name = "PATH")]
+    /// Attach files (`--attach a.log b.png`, or repeated; a mailed reply carries at most one)
+    #[arg(long, value_name = "PATH", num_args = 1..)]
     pub attach: Vec<std::path::PathBuf>,
 }
 
