@@ -88,6 +88,37 @@ pub struct TicketInsert<'a> {
     pub follows: Option<i64>,
 }
 
+impl<'a> TicketInsert<'a> {
+    /// The whole row of a ticket just opened: unassigned, unanswered, version 1, updated when
+    /// created (the id is the store's to choose).
+    pub fn row(&self) -> TicketRow<'a> {
+        TicketRow {
+            id: None,
+            org_id: self.org_id,
+            kind: self.kind,
+            severity: self.severity,
+            severity_rank: self.severity_rank,
+            status: self.status,
+            summary: self.summary,
+            description: self.description,
+            component: self.component,
+            environment: self.environment,
+            affected_version: self.affected_version,
+            assignee: None,
+            created_at: self.created_at,
+            updated_at: self.created_at,
+            first_response_at: None,
+            resolved_at: None,
+            priority: self.priority,
+            version: 1,
+            requester_name: self.requester_name,
+            requester_address: self.requester_address,
+            channel: self.channel,
+            follows: self.follows,
+        }
+    }
+}
+
 /// How many matching documents of each kind a search ranks: the newest this many ticket
 /// documents (summary and description; newest = highest ticket id) and, separately, the
 /// newest this many conversation entries (highest entry id). Ranking needs each ranked

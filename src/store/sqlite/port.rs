@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::tickets::{self, InsertTicket};
+use super::tickets;
 use super::{Context, Result, SqliteStore, StoreError, sla_columns, to_ts};
 use super::{mail, reply_templates, watch};
 use crate::domain::{Actor, AuditEvent, Order, Organization, Ticket};
@@ -159,34 +159,7 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn insert_ticket(&mut self, t: &TicketInsert<'_>) -> Result<i64> {
-        let at = to_ts(t.created_at);
-        tickets::insert_ticket(
-            self.tx,
-            &InsertTicket {
-                id: None,
-                org_id: t.org_id,
-                kind: t.kind,
-                severity: t.severity,
-                severity_rank: t.severity_rank,
-                status: t.status,
-                summary: t.summary,
-                description: t.description,
-                component: t.component,
-                environment: t.environment,
-                affected_version: t.affected_version,
-                assignee: None,
-                created_at: at,
-                updated_at: at,
-                first_response_at: None,
-                resolved_at: None,
-                priority: t.priority,
-                version: 1,
-                requester_name: t.requester_name,
-                requester_address: t.requester_address,
-                channel: t.channel,
-                follows: t.follows,
-            },
-        )
+        tickets::insert_ticket(self.tx, &t.row())
     }
 
     fn insert_entry(&mut self, e: &EntryInsert<'_>) -> Result<i64> {
@@ -518,33 +491,7 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn insert_ticket_row(&mut self, t: &TicketRow<'_>) -> Result<i64> {
-        let id = tickets::insert_ticket(
-            self.tx,
-            &InsertTicket {
-                id: t.id,
-                org_id: t.org_id,
-                kind: t.kind,
-                severity: t.severity,
-                severity_rank: t.severity_rank,
-                status: t.status,
-                summary: t.summary,
-                description: t.description,
-                component: t.component,
-                environment: t.environment,
-                affected_version: t.affected_version,
-                assignee: t.assignee,
-                created_at: to_ts(t.created_at),
-                updated_at: to_ts(t.updated_at),
-                first_response_at: t.first_response_at.map(to_ts),
-                resolved_at: t.resolved_at.map(to_ts),
-                priority: t.priority,
-                version: t.version,
-                requester_name: t.requester_name,
-                requester_address: t.requester_address,
-                channel: t.channel,
-                follows: t.follows,
-            },
-        )?;
+        let id = tickets::insert_ticket(self.tx, t)?;
         self.journal("ticket", id)?;
         Ok(id)
     }

@@ -10,7 +10,7 @@ use crate::domain::{
     TicketKind,
 };
 use crate::sla::Pause;
-use crate::store::{SEARCH_RANKED, SearchHits};
+use crate::store::{SEARCH_RANKED, SearchHits, TicketRow};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTicket {
@@ -633,33 +633,8 @@ pub(super) fn event_from_row(r: &Row) -> rusqlite::Result<AuditEvent> {
     })
 }
 
-pub(super) struct InsertTicket<'a> {
-    pub id: Option<i64>,
-    pub org_id: i64,
-    pub kind: TicketKind,
-    pub severity: &'a str,
-    pub severity_rank: i64,
-    pub status: Status,
-    pub summary: &'a str,
-    pub description: &'a str,
-    pub component: Option<&'a str>,
-    pub environment: Option<Environment>,
-    pub affected_version: Option<&'a str>,
-    pub assignee: Option<&'a str>,
-    pub created_at: i64,
-    pub updated_at: i64,
-    pub first_response_at: Option<i64>,
-    pub resolved_at: Option<i64>,
-    pub priority: i64,
-    pub version: i64,
-    pub requester_name: Option<&'a str>,
-    pub requester_address: Option<&'a str>,
-    pub channel: Option<Channel>,
-    pub follows: Option<i64>,
-}
-
 /// Inserts a ticket row and its full-text document; SLA columns are filled by the caller.
-pub(super) fn insert_ticket(tx: &Transaction, t: &InsertTicket) -> Result<i64> {
+pub(super) fn insert_ticket(tx: &Transaction, t: &TicketRow) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO tickets (id, org_id, kind, severity, severity_rank, status, summary, description,
             component, environment, affected_version, assignee, created_at, updated_at,
@@ -682,11 +657,11 @@ pub(super) fn insert_ticket(tx: &Transaction, t: &InsertTicket) -> Result<i64> {
             t.environment.map(|e| e.as_str()),
             t.affected_version,
             t.assignee,
-            t.created_at,
-            t.updated_at,
-            t.first_response_at,
-            t.resolved_at,
-            crate::sla::columns::IDLE_BASE + t.created_at,
+            to_ts(t.created_at),
+            to_ts(t.updated_at),
+            t.first_response_at.map(to_ts),
+            t.resolved_at.map(to_ts),
+            crate::sla::columns::IDLE_BASE + to_ts(t.created_at),
             t.priority,
             t.version,
             t.requester_name,
