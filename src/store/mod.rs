@@ -481,6 +481,13 @@ pub trait StoreTx {
     fn ticket_exists(&mut self, id: i64) -> Result<bool>;
     fn order_exists(&mut self, id: i64) -> Result<bool>;
     fn insert_ticket_row(&mut self, t: &TicketRow<'_>) -> Result<i64>;
+    /// A ticket row with its SLA columns already evaluated (bulk loads): a backend may write
+    /// the row and its indexes once instead of inserting and then updating them.
+    fn insert_ticket_row_with_sla(&mut self, t: &TicketRow<'_>, cols: &SlaColumns) -> Result<i64> {
+        let id = self.insert_ticket_row(t)?;
+        self.store_sla_columns(id, cols)?;
+        Ok(id)
+    }
     fn insert_pause(
         &mut self,
         ticket_id: i64,

@@ -325,6 +325,12 @@ CREATE TABLE presence (
     seen_at   BIGINT NOT NULL
 );
 "#,
+    // 8: an organization's own history read by every SLA evaluation, and outbox rows by
+    // ticket (SQLite's migration 12).
+    r#"
+CREATE INDEX events_org_history ON events (org_id, field, at) WHERE ticket_id IS NULL;
+CREATE INDEX outbox_by_ticket ON outbox (ticket_id, id);
+"#,
 ];
 
 /// For a read-only open: the schema must be this tuidesk's exactly (nothing can be migrated).

@@ -159,7 +159,7 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn insert_ticket(&mut self, t: &TicketInsert<'_>) -> Result<i64> {
-        tickets::insert_ticket(self.tx, &t.row())
+        tickets::insert_ticket(self.tx, &t.row(), None)
     }
 
     fn insert_entry(&mut self, e: &EntryInsert<'_>) -> Result<i64> {
@@ -491,7 +491,13 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn insert_ticket_row(&mut self, t: &TicketRow<'_>) -> Result<i64> {
-        let id = tickets::insert_ticket(self.tx, t)?;
+        let id = tickets::insert_ticket(self.tx, t, None)?;
+        self.journal("ticket", id)?;
+        Ok(id)
+    }
+
+    fn insert_ticket_row_with_sla(&mut self, t: &TicketRow<'_>, cols: &SlaColumns) -> Result<i64> {
+        let id = tickets::insert_ticket(self.tx, t, Some(cols))?;
         self.journal("ticket", id)?;
         Ok(id)
     }

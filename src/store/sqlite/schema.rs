@@ -336,4 +336,12 @@ CREATE TABLE presence (
     seen_at   INTEGER NOT NULL
 );
 "#,
+    // 12: every SLA evaluation reads the organization's own history (plan changes, links)
+    // after an instant; found through `events_by_org` it walked all of the organization's
+    // ticket events (an export or a refresh grew with the square of the desk). Outbox rows by
+    // ticket (Detail and export read them per ticket).
+    r#"
+CREATE INDEX events_org_history ON events (org_id, field, at) WHERE ticket_id IS NULL;
+CREATE INDEX outbox_by_ticket ON outbox (ticket_id, id);
+"#,
 ];

@@ -10,6 +10,7 @@ use crate::domain::{
     TicketKind,
 };
 use crate::sla::Pause;
+use crate::sla::columns::SlaColumns;
 use crate::store::{SEARCH_RANKED, SearchHits, TicketRow};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -633,15 +634,23 @@ pub(super) fn event_from_row(r: &Row) -> rusqlite::Result<AuditEvent> {
     })
 }
 
-/// Inserts a ticket row and its full-text document; SLA columns are filled by the caller.
-pub(super) fn insert_ticket(tx: &Transaction, t: &TicketRow) -> Result<i64> {
+/// Inserts a ticket row and its full-text document. SLA columns: given (bulk loads: the row
+/// and its indexes are written once), or filled by the caller afterwards.
+pub(super) fn insert_ticket(
+    tx: &Transaction,
+    t: &TicketRow,
+    sla: Option<&SlaColumns>,
+) -> Result<i64> {
+    let created = to_ts(t.created_at);
+    let idle = crate::sla::columns::IDLE_BASE + created;
     tx.prepare_cached(
         "INSERT INTO tickets (id, org_id, kind, severity, severity_rank, status, summary, description,
             component, environment, affected_version, assignee, created_at, updated_at,
             first_response_at, resolved_at, urgency, priority, version, requester_name,
-            requester_address, channel, follows_id)
+            requester_address, channel, follows_id, first_response_due, next_due, risk_at,
+            breach_at, paused_left, effective_severity, severity_note)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-            ?20, ?21, ?22, ?23)",
+            ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -649,7 +658,7 @@ pub(super) fn insert_ticket(tx: &Transaction, t: &TicketRow) -> Result<i64> {
             t.org_id,
             t.kind.as_str(),
             t.severity,
-            t.severity_rank,
+            sla.and_then(|c| c.severity_rank).unwrap_or(t.severity_rank),
             t.status.as_str(),
             t.summary,
             t.description,
@@ -657,17 +666,24 @@ pub(super) fn insert_ticket(tx: &Transaction, t: &TicketRow) -> Result<i64> {
             t.environment.map(|e| e.as_str()),
             t.affected_version,
             t.assignee,
-            to_ts(t.created_at),
+            created,
             to_ts(t.updated_at),
             t.first_response_at.map(to_ts),
             t.resolved_at.map(to_ts),
-            crate::sla::columns::IDLE_BASE + to_ts(t.created_at),
+            sla.map_or(idle, |c| c.urgency),
             t.priority,
             t.version,
             t.requester_name,
             t.requester_address,
             t.channel.map(|c| c.as_str()),
-            t.follows
+            t.follows,
+            sla.and_then(|c| c.first_response_due),
+            sla.and_then(|c| c.next_due),
+            sla.and_then(|c| c.risk_at),
+            sla.and_then(|c| c.breach_at),
+            sla.and_then(|c| c.paused_left),
+            sla.and_then(|c| c.effective_severity.as_deref()),
+            sla.and_then(|c| c.severity_note.as_deref()),
         ])
     })
     .ctx("inserting ticket")?;
