@@ -488,6 +488,63 @@ fn gen_on_postgres_gives_the_sqlite_rows() {
     );
 }
 
+/// Issue 15: Esc cancels a running search on PostgreSQL as on SQLite. The store's interrupter
+/// (a cancel request on its own connection) stops a search running on another thread as an
+/// `Interrupted` failure; called while nothing runs it is harmless; it works from inside a
+/// tokio runtime (where the TUI's event loop calls it); and the next query runs normally.
+#[test]
+fn a_running_search_on_postgres_can_be_cancelled_from_another_thread() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let Some(server) = pg::Server::from_env() else {
+        return;
+    };
+    let url = server.fresh_database();
+    ok(&url, &["gen", "--tickets", "1000", "--seed", "8"]);
+    let s = Desk::open(Path::new(&url), policies()).unwrap();
+    let interrupt = s.interrupter().expect("PostgreSQL can cancel");
+
+    // Idle: the server ignores the cancel; from inside a runtime: no panic.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    runtime.block_on(async { interrupt() });
+    assert!(s.search("database", 10, t0()).is_ok());
+
+    let done = Arc::new(AtomicBool::new(false));
+    let hammer = {
+        let done = done.clone();
+        let interrupt = interrupt.clone();
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                interrupt();
+            }
+        })
+    };
+    let words = "database error slow timeout connection replica cluster latency region leader \
+                 storage backup restore invoice refund login console node disk memory query";
+    let query = words.split_whitespace().collect::<Vec<_>>().join(" OR ");
+    // A search can slip between two cancels; a few tries make the test deterministic enough.
+    let mut result = Ok(Default::default());
+    for _ in 0..20 {
+        result = s.search(&query, 200, t0());
+        if result.is_err() {
+            break;
+        }
+    }
+    done.store(true, Ordering::Relaxed);
+    hammer.join().unwrap();
+    let err = result.expect_err("the searches ran to their end despite the cancels");
+    assert_eq!(
+        err.db_failure(),
+        Some(tuidesk::store::DbFailure::Interrupted),
+        "{err}"
+    );
+    let hits = s
+        .search("database", 10, t0())
+        .expect("the next search runs");
+    assert!(!hits.tickets.is_empty());
+}
+
 /// A command that fails on the server: exit status 1 and one clear line on stderr (the
 /// password never in it), no panic.
 fn refused(url: &str, args: &[&str], fragments: &[&str]) -> String {

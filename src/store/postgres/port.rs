@@ -1825,6 +1825,10 @@ impl Store for PgStore {
         PgStore::location(self)
     }
 
+    fn interrupter(&self) -> Option<Arc<dyn Fn() + Send + Sync>> {
+        Some(PgStore::interrupter(self))
+    }
+
     fn policies(&self) -> &Arc<PolicyRegistry> {
         PgStore::policies(self)
     }
