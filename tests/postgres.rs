@@ -644,10 +644,9 @@ fn cli_failures_on_the_server_are_one_clear_line() {
     }
 }
 
-/// `migrate` carries contacts both ways (exports stay byte-identical), and refuses, with one
-/// line and nothing written, a desk whose mail history the export format does not carry.
+/// `migrate` carries contacts and mail history both ways (exports stay byte-identical).
 #[test]
-fn migrate_carries_contacts_and_refuses_to_drop_mail_history() {
+fn migrate_carries_contacts_and_mail_history_both_ways() {
     let Some(server) = pg::Server::from_env() else {
         return;
     };
@@ -704,25 +703,50 @@ fn migrate_carries_contacts_and_refuses_to_drop_mail_history() {
     assert_eq!(ok_at(pg, &["export"]), exported);
     assert_eq!(ok_at(&back, &["export"]), exported);
 
-    // Mail history (a received message) is not in the export yet: migrate refuses.
-    let raw = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/mail/unknown-sender.eml"
-    ))
-    .unwrap();
-    let mut child = tuidesk(a.to_str().unwrap())
-        .args(["mail", "deliver"])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
+    // Mail history (a triage item filed into a ticket, received and sent messages, a
+    // quarantined message, the outbox) travels both ways too, byte-identical.
+    let deliver = |name: &str| {
+        let raw = std::fs::read(format!(
+            "{}/tests/fixtures/mail/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
         .unwrap();
-    std::io::Write::write_all(child.stdin.as_mut().unwrap(), &raw).unwrap();
-    drop(child.stdin.take());
-    assert!(child.wait().unwrap().success());
+        let mut child = tuidesk(a.to_str().unwrap())
+            .args(["mail", "deliver"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), &raw).unwrap();
+        drop(child.stdin.take());
+        assert!(child.wait().unwrap().success(), "{name}");
+    };
+    deliver("unknown-sender.eml");
+    deliver("malformed.eml");
+    let filed = ok_at(&a, &["mail", "file", "1", "--org", "acme"]);
+    let id = String::from_utf8(filed).unwrap().trim().to_string();
+    ok_at(&a, &["ticket", "reply", &id, "--body", "On it"]);
+    let exported = ok_at(&a, &["export"]);
+    let text = String::from_utf8_lossy(&exported);
+    for table in ["triage", "message", "quarantine", "outbox"] {
+        assert!(
+            text.contains(&format!("\"table\":\"{table}\"")),
+            "{table}:\n{text}"
+        );
+    }
     let url2 = server.fresh_database();
+    ok_at(&a, &["migrate", "--to", &url2]);
+    assert_eq!(ok_at(Path::new(&url2), &["export"]), exported);
+    let back2 = dir.path().join("back2.db");
+    ok_at(
+        Path::new(&url2),
+        &["migrate", "--to", back2.to_str().unwrap()],
+    );
+    assert_eq!(ok_at(&back2, &["export"]), exported);
+    // A database that holds a desk is never a destination.
     refused(
         a.to_str().unwrap(),
         &["migrate", "--to", &url2],
-        &["mail history", "1 triage items", "nothing was copied"],
+        &["already holds a desk"],
     );
-    assert_eq!(ok_at(Path::new(&url2), &["export"]), b"");
 }
