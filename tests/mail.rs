@@ -1160,3 +1160,27 @@ fn mail_history_survives_export_and_import() {
     f.ok(&["import", old_file.to_str().unwrap()]);
     assert_eq!(f.export(), old);
 }
+
+/// The same through a large import (more than 1,000 records: short batches on SQLite, `COPY`
+/// on PostgreSQL), the mail lines after 1,000 generated tickets.
+#[test]
+fn mail_history_survives_a_large_import() {
+    let d = mail_desk();
+    d.ok(&["gen", "--tickets", "1000", "--seed", "2"]);
+    let id = new_ticket_id(&deliver(&d, "attachments.eml"));
+    deliver(&d, "unknown-sender.eml");
+    deliver(&d, "malformed.eml");
+    d.ok(&["ticket", "reply", &id.to_string(), "--body", "We are on it"]);
+    let exported = d.export();
+    assert!(exported.lines().count() > 1000);
+    let file = d.path("big.jsonl");
+    std::fs::write(&file, &exported).unwrap();
+    let e = Desk::new();
+    let out = e
+        .cmd_at(NOW, &["import", file.to_str().unwrap()])
+        .env("TUIDESK_BATCH_MS", "20")
+        .output()
+        .expect("tuidesk runs");
+    common::expect_success(&["import"], &out);
+    assert_eq!(e.export(), exported);
+}
