@@ -20,9 +20,9 @@ use chrono::{DateTime, Utc};
 
 pub use error::{DbFailure, Result, StoreError};
 pub use mail::{
-    AttachmentInsert, AttachmentMeta, CustomerEntry, CustomerNews, EntryMail, MailDirection,
-    MailRecord, OutboxInsert, OutboxMessage, OutboxPatch, OutboxState, QuarantineItem,
-    TriageInsert, TriageItem, TriageState,
+    AttachmentInsert, AttachmentMeta, CustomerEntry, CustomerNews, EntryMail, MailCell,
+    MailDirection, MailKind, MailRecord, MailRow, MailTable, OutboxInsert, OutboxMessage,
+    OutboxPatch, OutboxState, QuarantineItem, TriageInsert, TriageItem, TriageState,
 };
 pub use sqlite::{
     CreatedOrder, MAX_ATTACHMENT_BYTES, NewOrder, NewTicket, OrderFilter, SortKey, SqliteStore,
@@ -227,7 +227,7 @@ pub struct EventRow<'a> {
 }
 
 /// One item of a whole-database snapshot ([`Store::export_snapshot`]): organizations first
-/// (by name), then tickets (by id), then service orders (by id).
+/// (by name), then tickets (by id), then service orders (by id), then mail history.
 #[derive(Debug, Clone)]
 pub enum ExportRecord {
     Org {
@@ -247,6 +247,9 @@ pub enum ExportRecord {
         attachments: Vec<(String, Vec<u8>)>,
         events: Vec<AuditEvent>,
     },
+    /// A row of mail history, after every order: the tables in [`MailTable::ALL`] order,
+    /// each by id.
+    Mail(MailRow),
 }
 
 /// One field change of a ticket row.
@@ -445,6 +448,9 @@ pub trait StoreTx {
     // contacts and mail (issue 16)
     /// True when the address (normalized by the caller) was not yet a contact.
     fn add_contact(&mut self, org_id: i64, address: &str, at: DateTime<Utc>) -> Result<bool>;
+    /// A row of mail history as an import or `migrate` carries it (entry cells hold the
+    /// entry's id in this store, triage cells this store's triage ids); its new id.
+    fn insert_mail_row(&mut self, row: &MailRow) -> Result<i64>;
     /// True when it was one.
     fn remove_contact(&mut self, org_id: i64, address: &str) -> Result<bool>;
     /// The organizations that list `address` itself, else (when none) its `@domain` or a

@@ -152,6 +152,7 @@ macro_rules! contract_tests {
                     messages_thread_by_message_id_with_attachments,
                     triage_waits_until_filed_or_discarded,
                     quarantine_keeps_raw_bytes,
+                    mail_history_rows_export_by_position_and_insert_back,
                     outbox_queues_retries_and_records_delivery,
                     delivered_mail_opens_follows_up_and_triages,
                     customer_entries_after_lists_the_newest_customer_messages,

@@ -1338,6 +1338,11 @@ impl StoreTx for PgTx<'_, '_> {
         super::mail::add_contact(self.tx, org_id, address, at)
     }
 
+    fn insert_mail_row(&mut self, row: &crate::store::MailRow) -> Result<i64> {
+        self.sync()?;
+        super::mail::insert_row(self.tx, row)
+    }
+
     fn remove_contact(&mut self, org_id: i64, address: &str) -> Result<bool> {
         self.sync()?;
         super::mail::remove_contact(self.tx, org_id, address)
@@ -1823,6 +1828,10 @@ impl Maintenance for PgStore {
 impl Store for PgStore {
     fn location(&self) -> String {
         PgStore::location(self)
+    }
+
+    fn interrupter(&self) -> Option<Arc<dyn Fn() + Send + Sync>> {
+        Some(PgStore::interrupter(self))
     }
 
     fn policies(&self) -> &Arc<PolicyRegistry> {

@@ -385,6 +385,10 @@ impl StoreTx for SqliteTx<'_> {
         mail::add_contact(self.tx, org_id, address, at)
     }
 
+    fn insert_mail_row(&mut self, row: &crate::store::MailRow) -> Result<i64> {
+        mail::insert_row(self.tx, row)
+    }
+
     fn remove_contact(&mut self, org_id: i64, address: &str) -> Result<bool> {
         mail::remove_contact(self.tx, org_id, address)
     }
