@@ -828,6 +828,9 @@ struct ImportWriter<'a> {
     /// Existing organizations this import links to a parent (linked in the last step), with
     /// the tickets imported into them (evaluated again then).
     relink: HashMap<i64, Vec<i64>>,
+    /// Tickets written in this batch whose SLA columns are still to be evaluated (together,
+    /// at the batch's end: one read of their inputs and one write, not a round trip each).
+    unevaluated: Vec<i64>,
     /// The records of the current phase written first (skipped in file order).
     reserved: Vec<usize>,
     summary: ImportSummary,
@@ -864,6 +867,7 @@ impl<'a> ImportWriter<'a> {
             cursor: 0,
             first: Vec::new(),
             relink: HashMap::new(),
+            unevaluated: Vec::new(),
             reserved: Vec::new(),
             summary: ImportSummary::default(),
             mail: records
@@ -966,12 +970,14 @@ impl<'a> ImportWriter<'a> {
                 if self.bulk {
                     tx.bulk_mode(false)?;
                 }
+                self.evaluate_written(tx)?;
                 return Ok(true);
             }
         }
         if self.bulk {
             tx.bulk_mode(false)?;
         }
+        self.evaluate_written(tx)?;
         self.finish(tx)?;
         Ok(false)
     }
@@ -1106,13 +1112,7 @@ impl<'a> ImportWriter<'a> {
             self.summary.events += 1;
         }
         self.summary.tickets += 1;
-        // The one SLA evaluation and the queue priority, now that its organization's links
-        // and event assurances are in.
-        let inputs = refresh(tx, self.policies, t.id, self.now)?;
-        tx.update_ticket(
-            t.id,
-            &TicketPatch::Priority(columns::plan_priority(self.policies, &inputs)),
-        )?;
+        self.unevaluated.push(t.id);
         if let Some(tickets) = self.relink.get_mut(&org_id) {
             tickets.push(t.id);
         }
@@ -1218,6 +1218,28 @@ impl<'a> ImportWriter<'a> {
         }
         self.summary.orders += 1;
         Ok(())
+    }
+
+    /// The one SLA evaluation and the queue priority of the tickets this batch wrote, now
+    /// that their organizations' links and event assurances are in (orders go first).
+    fn evaluate_written(&mut self, tx: &mut dyn StoreTx) -> Result<()> {
+        if self.unevaluated.is_empty() {
+            return Ok(());
+        }
+        let ids = std::mem::take(&mut self.unevaluated);
+        let inputs = tx.sla_inputs_many(&ids)?;
+        let rows: Vec<(i64, columns::SlaColumns, i64)> = ids
+            .iter()
+            .zip(&inputs)
+            .map(|(&id, inputs)| {
+                (
+                    id,
+                    columns::ticket_columns(self.policies, inputs, self.now),
+                    columns::plan_priority(self.policies, inputs),
+                )
+            })
+            .collect();
+        tx.store_refreshed(&rows)
     }
 
     /// Links of existing organizations (and their tickets evaluated again), the import's

@@ -377,8 +377,8 @@ pub trait StoreTx {
     fn sla_inputs_many(&mut self, ids: &[i64]) -> Result<Vec<TicketSlaInputs>> {
         ids.iter().map(|&id| self.sla_inputs(id)).collect()
     }
-    /// Stores many tickets' SLA columns and queue priorities at once (an import's last
-    /// step): the same as `store_sla_columns` and `TicketPatch::Priority` for each.
+    /// Stores many tickets' SLA columns and queue priorities at once (the end of an import's
+    /// batch): the same as `store_sla_columns` and `TicketPatch::Priority` for each.
     fn store_refreshed(&mut self, rows: &[(i64, SlaColumns, i64)]) -> Result<()> {
         for (id, cols, priority) in rows {
             self.store_sla_columns(*id, cols)?;
