@@ -325,6 +325,18 @@ CREATE TABLE presence (
     seen_at   BIGINT NOT NULL
 );
 "#,
+    // 8: tags and merges (SQLite's migration 12).
+    r#"
+CREATE TABLE ticket_tags (
+    ticket_id BIGINT NOT NULL REFERENCES tickets(id),
+    tag       TEXT NOT NULL,
+    PRIMARY KEY (ticket_id, tag)
+);
+CREATE INDEX ticket_tags_by_tag ON ticket_tags (tag, ticket_id);
+ALTER TABLE tickets ADD COLUMN merged_into_id BIGINT;
+ALTER TABLE entries ADD COLUMN merged_from BIGINT;
+CREATE INDEX entries_by_merged_from ON entries (merged_from) WHERE merged_from IS NOT NULL;
+"#,
 ];
 
 /// For a read-only open: the schema must be this tuidesk's exactly (nothing can be migrated).
