@@ -373,7 +373,12 @@ pub(crate) fn set_status(
 }
 
 /// "Changed under you": names who last changed the ticket and how.
-pub(crate) fn conflict(tx: &mut dyn StoreTx, ticket_id: i64, expected: i64, actual: i64) -> StoreError {
+pub(crate) fn conflict(
+    tx: &mut dyn StoreTx,
+    ticket_id: i64,
+    expected: i64,
+    actual: i64,
+) -> StoreError {
     let last = tx.last_ticket_event(ticket_id).ok().flatten();
     let (by, field, old, new) = match last {
         Some(e) => (e.actor, e.field, e.old, e.new),

@@ -116,6 +116,7 @@ fn busy_app() -> App {
                     author: "chen.wei".into(),
                     body: "我们正在排查，请提供慢日志。".into(),
                     created_at: now(),
+                    merged_from: None,
                 },
                 ConversationEntry {
                     id: 2,
@@ -125,6 +126,7 @@ fn busy_app() -> App {
                     author: "chen.wei".into(),
                     body: "Looks like a reconnect storm \u{1b}[2J".into(),
                     created_at: now(),
+                    merged_from: None,
                 },
             ],
             events: vec![AuditEvent {
@@ -737,6 +739,7 @@ fn the_reply_editor_keeps_the_customers_last_message_in_view() {
             author: "王先生".into(),
             body: "慢日志已上传，请查收。The slow log is attached.".into(),
             created_at: now(),
+            merged_from: None,
         });
     }
     a.handle_response(Response::Draft {

@@ -165,7 +165,6 @@ const TICKET_SELECT: &str =
         (SELECT group_concat(g.tag, char(10)) FROM ticket_tags g WHERE g.ticket_id = t.id)
     FROM tickets t JOIN orgs o ON o.id = t.org_id";
 
-
 /// The latest stored breach instant (whole seconds) that `now` is past: a ticket is breached
 /// only once `now > breach_at`, the SLA engine's rule, so not at the due instant itself.
 fn breach_cutoff(now: DateTime<Utc>) -> i64 {
