@@ -76,6 +76,9 @@ pub fn normalize_tag(raw: &str) -> Result<String, RuleError> {
     if t.chars().any(char::is_whitespace) {
         return Err(bad("spaces are not allowed"));
     }
+    if t.starts_with('-') {
+        return Err(bad("it may not start with - (that removes a tag)"));
+    }
     let t = t.to_lowercase();
     if t.chars().count() > MAX_TAG_CHARS {
         return Err(bad("at most 32 characters are allowed"));
@@ -662,7 +665,7 @@ mod tests {
         assert_eq!(normalize_tag("v7.5/tikv_x-1").unwrap(), "v7.5/tikv_x-1");
         assert_eq!(normalize_tag(&"a".repeat(32)).unwrap().len(), 32);
         assert_eq!(normalize_tag(&"数".repeat(32)).unwrap().chars().count(), 32);
-        for bad in ["", "  ", "a b", "a\u{1b}b", "a\tb", "x!", "a,b", "#1"] {
+        for bad in ["", "  ", "-x", "a b", "a\u{1b}b", "a\tb", "x!", "a,b", "#1"] {
             assert!(normalize_tag(bad).is_err(), "{bad:?}");
         }
         assert!(normalize_tag(&"a".repeat(33)).is_err());

@@ -129,7 +129,35 @@ fn tag(
     args: &[String],
     expected: Option<i64>,
 ) -> Result<()> {
-    let ops = crate::desk::parse_tag_ops(args)?;
+    // `--expect-version N` may come after the tags too (they take `-TAG`, so clap leaves
+    // everything after the first tag to us); any other `--option` there is an error.
+    let (mut expected, mut tags) = (expected, Vec::new());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = if a == "--expect-version" {
+            Some(
+                it.next()
+                    .ok_or_else(|| anyhow::anyhow!("--expect-version needs a VERSION"))?
+                    .as_str(),
+            )
+        } else {
+            a.strip_prefix("--expect-version=")
+        };
+        if let Some(v) = value {
+            expected =
+                Some(v.parse().map_err(|_| {
+                    anyhow::anyhow!("--expect-version needs a number, not {:?}", v)
+                })?);
+        } else if a.starts_with("--") {
+            anyhow::bail!(
+                "unknown option {:?} among the tags (+TAG adds, -TAG removes)",
+                crate::text::sanitize_line(a)
+            );
+        } else {
+            tags.push(a.as_str());
+        }
+    }
+    let ops = crate::desk::parse_tag_ops(&tags)?;
     let actor = actor(as_user)?;
     let mut store = open_store(db)?;
     let o = store.tag_ticket(id, &ops, expected, &actor, now()?)?;
