@@ -1577,12 +1577,8 @@ impl App {
         // Tags: those in use now (the tickets listed and shown) and those filtered on.
         let mut tags: std::collections::BTreeSet<String> =
             self.queue.filter.tags.iter().cloned().collect();
-        for t in self.queue.tickets.iter().chain(
-            self.detail
-                .as_ref()
-                .and_then(|d| d.ticket.as_ref())
-                .into_iter(),
-        ) {
+        let shown = self.detail.as_ref().and_then(|d| d.ticket.as_ref());
+        for t in self.queue.tickets.iter().chain(shown) {
             tags.extend(t.tags.iter().cloned());
         }
         for tag in tags {
