@@ -509,3 +509,36 @@ fn migrate_between_backends_keeps_tags_and_merges() {
         serde_json::from_str(&pg(&["ticket", "list", "--json", "--tag", "bug"])).unwrap();
     assert_eq!(listed[0]["id"], 1);
 }
+
+#[test]
+fn monthly_report_counts_the_tags_of_the_tickets_opened_that_month() {
+    let d = desk();
+    for s in ["one", "two", "three"] {
+        new_ticket(&d, EARLY, "Acme", "S2", s);
+    }
+    d.ok(&["ticket", "tag", "1", "bug", "db"]);
+    d.ok(&["ticket", "tag", "2", "bug"]);
+    let v = d.json(&[
+        "report", "monthly", "--month", "2026-03", "--org", "Acme", "--json",
+    ]);
+    let tags = &v["orgs"][0]["tags"];
+    assert_eq!(
+        tags,
+        &serde_json::json!([{"tag": "bug", "opened": 2}, {"tag": "db", "opened": 1}]),
+        "{v}"
+    );
+    let text = d.ok(&["report", "monthly", "--month", "2026-03", "--org", "Acme"]);
+    assert!(
+        text.contains("Tags (tickets opened this month): bug 2, db 1"),
+        "{text}"
+    );
+    // A month without tagged tickets has an empty list (and no line).
+    let v = d.json(&["report", "monthly", "--month", "2026-02", "--json"]);
+    assert!(
+        v["orgs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["tags"] == serde_json::json!([]))
+    );
+}

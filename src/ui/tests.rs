@@ -438,6 +438,11 @@ fn report_app() -> App {
                 first_response_at: Some(created + Duration::minutes(5 + i * 2)),
                 first_response_due: Some(created + Duration::minutes(10 + (i % 2) * 20)),
                 first_response_verdict: None,
+                tags: if i % 4 == 0 {
+                    vec!["bug".into()]
+                } else {
+                    Vec::new()
+                },
             }
         })
         .collect();
@@ -499,6 +504,10 @@ fn report_view_draws_the_table_and_both_charts() {
         "next-response and resolution attainment: {org_row}\n{text}"
     );
     assert!(text.contains("enterprise/urgent"), "{text}");
+    assert!(
+        text.contains("tags (opened this month): bug "),
+        "tag counts in the Report view: {text}"
+    );
     assert!(
         !text.contains("SLA ·"),
         "the charts take the SLA pane's room"

@@ -2294,7 +2294,9 @@ impl Store for PgStore {
         self.client()?
             .query(
                 "SELECT id, summary, kind, severity, created_at, resolved_at,
-                        first_response_at, first_response_due
+                        first_response_at, first_response_due,
+                        (SELECT string_agg(g.tag, E'\n') FROM ticket_tags g
+                         WHERE g.ticket_id = tickets.id)
                  FROM tickets
                  WHERE org_id = $1 AND ((created_at >= $2 AND created_at < $3)
                                      OR (resolved_at >= $2 AND resolved_at < $3))
@@ -2316,6 +2318,7 @@ impl Store for PgStore {
                     first_response_at: opt_from_ts(get(r, 6)?),
                     first_response_due: opt_from_ts(get(r, 7)?),
                     first_response_verdict: None,
+                    tags: crate::store::split_tags(get(r, 8)?),
                 })
             })
             .collect()
