@@ -99,6 +99,15 @@ pub fn tags_are_added_removed_audited_and_filtered(b: &dyn Backend) {
         .unwrap();
     let listed = page.tickets.iter().find(|t| t.id == t2.id).unwrap();
     assert_eq!(listed.tags, vec!["bug"]);
+    // And the monthly report's read of the month's tickets.
+    let month = d
+        .month_tickets(t1.org_id, t0() - chrono::Duration::days(1), at(60))
+        .unwrap();
+    let of = |id: i64| month.iter().find(|t| t.id == id).unwrap().tags.clone();
+    assert_eq!(
+        (of(t1.id), of(t2.id)),
+        (vec!["数据库".to_string()], vec!["bug".to_string()])
+    );
 }
 
 /// Target opened at t0 (S2: first response due at +120 min), source at +10 with an
