@@ -1583,10 +1583,7 @@ impl App {
         }
         for tag in tags {
             let on = self.queue.filter.tags.contains(&tag);
-            items.push((
-                format!("tag: {tag}{}", if on { " (on: Enter removes)" } else { "" }),
-                format!("tag:{tag}"),
-            ));
+            items.push((tags_merge_text::filter_item(&tag, on), format!("tag:{tag}")));
         }
         Picker::new(
             format!("Filter (now: {})", self.filter_label()),
@@ -1696,7 +1693,7 @@ impl App {
             parts.push("breached".into());
         }
         for t in &f.tags {
-            parts.push(format!("tag {t}"));
+            parts.push(tags_merge_text::filter_label(t));
         }
         parts.join(", ")
     }

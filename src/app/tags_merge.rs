@@ -226,6 +226,18 @@ pub mod text {
     pub const MERGED_INTO: &str = "merged into";
     pub const FROM: &str = "from";
 
+    /// The detail pane's label of a ticket's tags.
+    pub const TAGS: &str = "tags";
+    pub fn filter_item(tag: &str, on: bool) -> String {
+        if on {
+            format!("tag: {tag} (on: Enter removes)")
+        } else {
+            format!("tag: {tag}")
+        }
+    }
+    pub fn filter_label(tag: &str) -> String {
+        format!("tag {tag}")
+    }
     pub fn merged_already(id: i64, into: i64) -> String {
         format!("#{id} was merged into #{into}; work on #{into}")
     }

@@ -197,3 +197,41 @@ fn the_filter_offers_the_tags_in_use_and_toggles_them() {
         "{reqs:?}"
     );
 }
+
+#[test]
+fn detail_shows_tags_the_merge_pointer_and_where_moved_entries_came_from() {
+    let mut a = queue_of(2);
+    let mut t = a.queue.tickets[0].clone();
+    t.tags = vec!["bug".into(), "数据库".into()];
+    t.merged_into = Some(2);
+    let mut detail = crate::store::TicketDetail {
+        ticket: Some(t),
+        ..Default::default()
+    };
+    detail.conversation.push(crate::domain::ConversationEntry {
+        id: 9,
+        ticket_id: 1,
+        kind: crate::domain::EntryKind::Reply,
+        role: crate::domain::AuthorRole::Customer,
+        author: "li.na@acme.example".into(),
+        body: "still broken".into(),
+        created_at: a.now,
+        merged_from: Some(7),
+    });
+    a.handle_key(code(KeyCode::Enter));
+    a.handle_response(Response::Detail(Box::new(detail), vec![]));
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|f| crate::ui::draw(f, &a)).unwrap();
+    let buf = terminal.backend().buffer().clone();
+    let screen: String = (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect();
+    assert!(screen.contains("merged into#2"), "{screen}");
+    assert!(screen.contains("tags       bug 数"), "{screen}");
+    assert!(screen.contains("· from #7"), "{screen}");
+}

@@ -648,7 +648,11 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ));
     }
     if !t.tags.is_empty() {
-        lines.push(field_line("tags", sanitize_line(&t.tags.join(" ")), theme));
+        lines.push(field_line(
+            crate::app::tags_merge_text::TAGS,
+            sanitize_line(&t.tags.join(" ")),
+            theme,
+        ));
     }
     let others = app.others_on(t.id);
     if !others.is_empty() {
