@@ -343,6 +343,8 @@ fn is_write(r: &Request) -> bool {
         r,
         Request::Claim(_)
             | Request::Change { .. }
+            | Request::Tag { .. }
+            | Request::Merge { .. }
             | Request::AddEntry { .. }
             | Request::SaveDraft { .. }
             | Request::CreateTicket(_)
@@ -599,6 +601,26 @@ fn handle(
                 t.assignee.as_deref().unwrap_or("unassigned")
             );
             written(store, actor, message, t.id, now)
+        }
+        Request::Tag { id, ops, expected } => {
+            let o = store
+                .tag_ticket(id, &ops, Some(expected), actor, now)
+                .map_err(|e| failed(e, Some(id)))?;
+            let message =
+                crate::app::tags_merge_text::tagged(id, &o.change_text(), &o.already, &o.absent);
+            written(store, actor, message, id, now)
+        }
+        Request::Merge {
+            source,
+            target,
+            expected,
+        } => {
+            let o = store
+                .merge_tickets(source, target, (Some(expected.0), expected.1), actor, now)
+                .map_err(|e| failed(e, Some(source)))?;
+            let message =
+                crate::app::tags_merge_text::merged(source, target, o.entries, o.attachments);
+            written(store, actor, message, target, now)
         }
         Request::AddEntry { id, kind, body } => {
             let entry = store

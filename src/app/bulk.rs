@@ -11,20 +11,34 @@ use super::{App, AssignForm, Mode, PickPurpose, Picker, Request};
 use crate::domain::Status;
 use crate::store::TicketChange;
 
+/// What a bulk change does to each marked ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkChange {
+    Ticket(TicketChange),
+    /// Adds and removes tags (`T` with marks).
+    Tags(Vec<crate::desk::TagOp>),
+}
+
 /// The change waiting for `y`, and the tickets (id → version seen) it will apply to.
 #[derive(Debug, Clone)]
 pub struct BulkConfirm {
-    pub change: TicketChange,
+    pub change: BulkChange,
     pub tickets: BTreeMap<i64, i64>,
 }
 
 impl BulkConfirm {
     pub fn describe(&self) -> String {
         let what = match &self.change {
-            TicketChange::Status(s) => format!("set status {}", s.as_str()),
-            TicketChange::Severity(s) => format!("set severity {s}"),
-            TicketChange::Assign(Some(who)) => format!("assign to {who}"),
-            TicketChange::Assign(None) => "unassign".to_string(),
+            BulkChange::Ticket(TicketChange::Status(s)) => format!("set status {}", s.as_str()),
+            BulkChange::Ticket(TicketChange::Severity(s)) => format!("set severity {s}"),
+            BulkChange::Ticket(TicketChange::Assign(Some(who))) => format!("assign to {who}"),
+            BulkChange::Ticket(TicketChange::Assign(None)) => "unassign".to_string(),
+            BulkChange::Tags(ops) => {
+                return super::tags_merge::text::bulk_tags(
+                    &super::tags_merge::ops_text(ops),
+                    self.tickets.len(),
+                );
+            }
         };
         format!("{what} on {} marked tickets?", self.tickets.len())
     }
@@ -81,7 +95,7 @@ impl App {
         let msg = if n == 0 {
             "no tickets marked".to_string()
         } else {
-            format!("{n} marked · a assign · t status · e severity · Esc clears")
+            format!("{n} marked · a assign · t status · e severity · T tag · Esc clears")
         };
         self.set_message(msg, false);
     }
@@ -152,7 +166,7 @@ impl App {
     /// The change is chosen: ask once before touching every marked ticket.
     pub(super) fn bulk_confirm(&mut self, change: TicketChange) -> Vec<Request> {
         self.mode = Mode::ConfirmBulk(Box::new(BulkConfirm {
-            change,
+            change: BulkChange::Ticket(change),
             tickets: self.marks.clone(),
         }));
         Vec::new()
@@ -167,10 +181,17 @@ impl App {
         let mut out = Vec::with_capacity(c.tickets.len());
         for (&id, &version) in &c.tickets {
             progress.waiting.insert(id, ());
-            out.push(Request::Change {
-                id,
-                change: c.change.clone(),
-                expected: version,
+            out.push(match &c.change {
+                BulkChange::Ticket(change) => Request::Change {
+                    id,
+                    change: change.clone(),
+                    expected: version,
+                },
+                BulkChange::Tags(ops) => Request::Tag {
+                    id,
+                    ops: ops.clone(),
+                    expected: version,
+                },
             });
         }
         self.pending_writes += out.len();

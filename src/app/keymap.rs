@@ -50,6 +50,8 @@ pub enum Action {
     Refresh,
     Mark,
     MarkRange,
+    Tag,
+    Merge,
     SaveAttachment,
     Quit,
 }
@@ -335,6 +337,20 @@ pub const ACTIONS: &[ActionInfo] = &[
         name: "mark-range",
         description: "Mark every ticket from the last marked one to this one",
         default_keys: &["V"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::Tag,
+        name: "tag",
+        description: "Add or remove tags (on every marked ticket when some are marked)",
+        default_keys: &["T"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::Merge,
+        name: "merge",
+        description: "Merge this ticket into another (asks for its number, then confirms)",
+        default_keys: &["M"],
         footer: None,
     },
     ActionInfo {

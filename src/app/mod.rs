@@ -9,6 +9,7 @@ mod notify;
 mod orders;
 mod presence;
 mod save_attachment;
+mod tags_merge;
 mod templates;
 mod theme_choice;
 mod triage;
@@ -20,7 +21,7 @@ use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
-pub use bulk::{BulkConfirm, BulkProgress};
+pub use bulk::{BulkChange, BulkConfirm, BulkProgress};
 pub use forms::{FormField, NewTicketForm};
 pub use keymap::{ACTIONS, Action, Keymap};
 pub use notify::NotifyStyle;
@@ -29,6 +30,7 @@ pub use orders::{
     order_deadline_text, order_row_state, order_subject,
 };
 pub use save_attachment::SaveAttachmentForm;
+pub use tags_merge::{MergeConfirm, MergeForm, TagForm, ops_text, text as tags_merge_text};
 pub use templates::TemplatePicker;
 pub use theme_choice::ThemeChoice;
 pub use triage::{FileTriageForm, TriageState};
@@ -92,6 +94,18 @@ pub enum Request {
         id: i64,
         change: TicketChange,
         expected: i64,
+    },
+    /// Adds and removes tags (one audited change), if the ticket is still at `expected`.
+    Tag {
+        id: i64,
+        ops: Vec<crate::desk::TagOp>,
+        expected: i64,
+    },
+    /// Merges `source` into `target` (versions as seen; the target's when it was loaded).
+    Merge {
+        source: i64,
+        target: i64,
+        expected: (i64, Option<i64>),
     },
     AddEntry {
         id: i64,
@@ -440,6 +454,12 @@ pub enum Mode {
     /// The canned-reply picker over the editor (`Ctrl-T`).
     Templates(Box<TemplatePicker>),
     Assign(Box<AssignForm>),
+    /// `T`: tags for one ticket or the marked ones.
+    Tag(Box<TagForm>),
+    /// `M`: which ticket to merge the selected one into.
+    MergeTarget(Box<MergeForm>),
+    /// `y` merges, naming both tickets.
+    ConfirmMerge(Box<MergeConfirm>),
     /// Quit asked while something is unsent: `y` quits, any other key stays.
     ConfirmQuit {
         reason: String,
@@ -847,6 +867,9 @@ impl App {
                 }
             },
             Mode::Assign(form) => self.assign_key(form, key),
+            Mode::Tag(form) => self.tag_key(form, key),
+            Mode::MergeTarget(form) => self.merge_target_key(form, key),
+            Mode::ConfirmMerge(c) => self.confirm_merge_key(&c, key),
             Mode::Editor(editor) => self.editor_key(editor, key),
             Mode::Templates(picker) => self.template_key(picker, key),
             Mode::ConfirmBulk(c) => self.confirm_bulk_key(&c, key),
@@ -1170,6 +1193,8 @@ impl App {
             Action::Mark if self.view == View::Tickets => self.toggle_mark(),
             Action::MarkRange if self.view == View::Tickets => self.mark_range(),
             Action::Mark | Action::MarkRange => Vec::new(),
+            Action::Tag => self.begin_tag(),
+            Action::Merge => self.begin_merge(),
             Action::Assign | Action::ChangeStatus | Action::ChangeSeverity
                 if !self.marks.is_empty() && self.view == View::Tickets =>
             {
@@ -1549,6 +1574,17 @@ impl App {
         if let Some(a) = self.selected_ticket().and_then(|t| t.assignee.clone()) {
             items.push((format!("assignee: {a}"), format!("assignee:{a}")));
         }
+        // Tags: those in use now (the tickets listed and shown) and those filtered on.
+        let mut tags: std::collections::BTreeSet<String> =
+            self.queue.filter.tags.iter().cloned().collect();
+        let shown = self.detail.as_ref().and_then(|d| d.ticket.as_ref());
+        for t in self.queue.tickets.iter().chain(shown) {
+            tags.extend(t.tags.iter().cloned());
+        }
+        for tag in tags {
+            let on = self.queue.filter.tags.contains(&tag);
+            items.push((tags_merge_text::filter_item(&tag, on), format!("tag:{tag}")));
+        }
         Picker::new(
             format!("Filter (now: {})", self.filter_label()),
             items,
@@ -1603,6 +1639,13 @@ impl App {
                 f.assignee = Some(a.to_string());
                 f.unassigned = false;
             }
+            Some(("tag", t)) => {
+                if let Some(i) = f.tags.iter().position(|x| x == t) {
+                    f.tags.remove(i);
+                } else {
+                    f.tags.push(t.to_string());
+                }
+            }
             _ => {}
         }
     }
@@ -1648,6 +1691,9 @@ impl App {
         }
         if f.breached {
             parts.push("breached".into());
+        }
+        for t in &f.tags {
+            parts.push(tags_merge_text::filter_label(t));
         }
         parts.join(", ")
     }
@@ -2336,6 +2382,9 @@ impl App {
             }
             Mode::Pick(_) => fixed(&[("↑/↓", "choose"), ("Enter", "apply"), ("Esc", "cancel")]),
             Mode::ConfirmBulk(_) => fixed(&[("y", "apply to all marked"), ("any key", "cancel")]),
+            Mode::Tag(_) => fixed(&[("Enter", "apply"), ("Esc", "cancel")]),
+            Mode::MergeTarget(_) => fixed(&[("Enter", "next"), ("Esc", "cancel")]),
+            Mode::ConfirmMerge(_) => fixed(&[("y", "merge"), ("any key", "cancel")]),
             Mode::ConfirmReply { .. } => fixed(&[("y", "reply anyway"), ("any key", "cancel")]),
             Mode::SaveAttachment(_) => {
                 fixed(&[("Tab", "next file"), ("Enter", "save"), ("Esc", "cancel")])
@@ -2455,6 +2504,8 @@ pub fn edit_line(input: &mut String, key: &KeyEvent) {
 mod bulk_tests;
 #[cfg(test)]
 pub(crate) mod order_tests;
+#[cfg(test)]
+mod tags_merge_tests;
 #[cfg(test)]
 mod template_tests;
 #[cfg(test)]

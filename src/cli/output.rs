@@ -78,6 +78,8 @@ pub fn ticket_json(t: &Ticket, fr: Option<&MetricStatus>, now: DateTime<Utc>) ->
         "requester": requester_json(t),
         "channel": t.channel.map(|c| c.as_str()),
         "follows": t.follows,
+        "tags": t.tags,
+        "merged_into": t.merged_into,
     })
 }
 
@@ -106,6 +108,9 @@ fn entry_json(e: &ConversationEntry, mail: Option<&EntryMail>) -> Value {
     });
     if let Some(m) = mail {
         v["mail"] = mail_json(m);
+    }
+    if let Some(from) = e.merged_from {
+        v["merged_from"] = Value::from(from);
     }
     v
 }
@@ -309,6 +314,9 @@ pub fn print_detail(
         return Ok(());
     }
     outln!("#{} {}", t.id, sanitize_line(&t.summary))?;
+    if let Some(into) = t.merged_into {
+        outln!("  merged into #{into} (its conversation, attachments and tags are there)")?;
+    }
     let opt = |v: &Option<String>| {
         v.as_deref()
             .map(sanitize_line)
@@ -328,6 +336,14 @@ pub fn print_detail(
         opt(&t.affected_version)
     )?;
     outln!("  assignee      {}", opt(&t.assignee))?;
+    outln!(
+        "  tags          {}",
+        if t.tags.is_empty() {
+            "-".to_string()
+        } else {
+            sanitize_line(&t.tags.join(" "))
+        }
+    )?;
     outln!(
         "  requester     {}   channel {}{}",
         requester_text(t),
@@ -374,11 +390,14 @@ pub fn print_detail(
                 EntryKind::Note => "INTERNAL NOTE",
             };
             outln!(
-                "  [{}] {} ({}) {}",
+                "  [{}] {} ({}) {}{}",
                 label,
                 sanitize_line(&e.author),
                 e.role,
-                e.created_at.to_rfc3339()
+                e.created_at.to_rfc3339(),
+                e.merged_from
+                    .map(|f| format!("   from #{f}"))
+                    .unwrap_or_default()
             )?;
             outln!("{}", indent(&sanitize_block(&e.body)))?;
             print_mail_lines(d.mail_of(e.id))?;

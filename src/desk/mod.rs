@@ -13,9 +13,11 @@ pub use presence::PRESENCE_TTL_SECONDS;
 mod reply_templates;
 mod report;
 mod sla;
+mod tags_merge;
 mod tickets;
 mod transfer;
 mod watch;
+pub use tags_merge::{MergeOutcome, TagOp, TagOutcome, parse_tag_ops};
 pub use tickets::NewAttachment;
 pub use watch::{WatchAlert, WatchScan};
 

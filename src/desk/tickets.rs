@@ -83,6 +83,7 @@ impl Desk {
         let author = actor.audit_name();
         self.store.write(&mut |tx| {
             let current = tx.ticket(ticket_id, now)?;
+            super::tags_merge::refuse_if_merged(&current)?;
             entry_id = tx.insert_entry(&EntryInsert {
                 ticket_id,
                 kind,
@@ -195,6 +196,7 @@ impl Desk {
             author,
             body: body.to_string(),
             created_at: DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now),
+            merged_from: None,
         })
     }
 
@@ -216,6 +218,7 @@ impl Desk {
             {
                 return Err(conflict(tx, ticket_id, v, current.version));
             }
+            super::tags_merge::refuse_if_merged(&current)?;
             record_breaches(tx, &policies, ticket_id, now)?;
             match change {
                 TicketChange::Status(s) => {
@@ -370,7 +373,12 @@ pub(crate) fn set_status(
 }
 
 /// "Changed under you": names who last changed the ticket and how.
-fn conflict(tx: &mut dyn StoreTx, ticket_id: i64, expected: i64, actual: i64) -> StoreError {
+pub(crate) fn conflict(
+    tx: &mut dyn StoreTx,
+    ticket_id: i64,
+    expected: i64,
+    actual: i64,
+) -> StoreError {
     let last = tx.last_ticket_event(ticket_id).ok().flatten();
     let (by, field, old, new) = match last {
         Some(e) => (e.actor, e.field, e.old, e.new),

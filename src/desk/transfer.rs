@@ -326,6 +326,12 @@ struct TicketRecord {
     channel: Option<Channel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     follows: Option<i64>,
+    /// Normalized tags, bytewise sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<String>,
+    /// The ticket this one was merged into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    merged_into: Option<i64>,
     #[serde(default)]
     conversation: Vec<EntryRecord>,
     #[serde(default)]
@@ -359,6 +365,9 @@ struct EntryRecord {
     author: String,
     body: String,
     created_at: DateTime<Utc>,
+    /// The ticket it was written on, when a merge moved it here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    merged_from: Option<i64>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -458,6 +467,8 @@ pub fn export_store(
                         requester_address: t.requester_address,
                         channel: t.channel,
                         follows: t.follows,
+                        tags: t.tags,
+                        merged_into: t.merged_into,
                         conversation: detail
                             .conversation
                             .into_iter()
@@ -467,6 +478,7 @@ pub fn export_store(
                                 author: e.author,
                                 body: e.body,
                                 created_at: e.created_at,
+                                merged_from: e.merged_from,
                             })
                             .collect(),
                         pauses: detail
@@ -646,6 +658,13 @@ impl Desk {
         }
         let mut seen_orgs: HashSet<&str> = HashSet::new();
         let mut ticket_ids = HashSet::new();
+        let file_tickets: HashSet<i64> = records
+            .iter()
+            .filter_map(|(_, r)| match r {
+                Record::Ticket(t) => Some(t.id),
+                _ => None,
+            })
+            .collect();
         let mut order_ids = HashSet::new();
         // Tickets on earlier lines with their conversation lengths, triage records so far
         // (what mail history may refer to).
@@ -753,6 +772,17 @@ impl Desk {
                         .and_then(|_| domain::validate_body("description", &t.description, true))
                         .map_err(|e| fail(format!("ticket {}: {e}", t.id)))?;
                     check_ticket_record(t).map_err(|m| fail(format!("ticket {}: {m}", t.id)))?;
+                    check_tags(&t.tags).map_err(|m| fail(format!("ticket {}: {m}", t.id)))?;
+                    if let Some(into) = t.merged_into {
+                        let known =
+                            file_tickets.contains(&into) || self.store.ticket(into, now).is_ok();
+                        if into == t.id || !known {
+                            return Err(fail(format!(
+                                "ticket {} is merged into ticket {into}, which is neither in the database nor in the file (nor another ticket)",
+                                t.id
+                            )));
+                        }
+                    }
                     conversations.insert(t.id, t.conversation.len());
                 }
                 Record::Mail(m) => {
@@ -1070,6 +1100,12 @@ impl<'a> ImportWriter<'a> {
             channel: t.channel,
             follows: t.follows,
         })?;
+        if let Some(into) = t.merged_into {
+            tx.update_ticket(t.id, &TicketPatch::MergedInto(into))?;
+        }
+        for tag in &t.tags {
+            tx.add_tag(t.id, tag)?;
+        }
         let mut entry_ids = Vec::new();
         for e in &t.conversation {
             let id = tx.insert_entry(&EntryInsert {
@@ -1080,6 +1116,9 @@ impl<'a> ImportWriter<'a> {
                 body: &e.body,
                 at: e.created_at,
             })?;
+            if let Some(from) = e.merged_from {
+                tx.set_entry_merged_from(id, from)?;
+            }
             if self.mail.is_some() {
                 entry_ids.push(id);
             }
@@ -1280,6 +1319,21 @@ impl<'a> ImportWriter<'a> {
         }
         Ok(())
     }
+}
+
+/// A ticket's tags as a file gives them: each stored as written (normalized), once.
+fn check_tags(tags: &[String]) -> std::result::Result<(), String> {
+    let mut seen = HashSet::new();
+    for t in tags {
+        let normal = domain::normalize_tag(t).map_err(|e| e.to_string())?;
+        if normal != *t {
+            return Err(format!("tag {t:?} is not stored as written ({normal:?})"));
+        }
+        if !seen.insert(t) {
+            return Err(format!("tag {t:?} appears twice"));
+        }
+    }
+    Ok(())
 }
 
 /// One audit row of an organization itself: (at, field, old, new).

@@ -265,6 +265,8 @@ pub enum TicketPatch {
     },
     Assignee(Option<String>),
     Priority(i64),
+    /// Merged into that ticket (the source of a merge points at its target).
+    MergedInto(i64),
     /// `updated_at` moves; the version goes up when `bump_version`.
     Touch {
         at: DateTime<Utc>,
@@ -420,6 +422,25 @@ pub trait StoreTx {
         at: DateTime<Utc>,
     ) -> Result<()>;
     fn delete_draft(&mut self, actor: &str, ticket_id: i64, kind: &str) -> Result<()>;
+
+    // tags and merges (issue 17 items 5 and 6)
+    /// Adds a (normalized) tag; false when the ticket had it already.
+    fn add_tag(&mut self, ticket_id: i64, tag: &str) -> Result<bool>;
+    /// Removes a tag; false when the ticket did not have it.
+    fn remove_tag(&mut self, ticket_id: i64, tag: &str) -> Result<bool>;
+    /// Moves a ticket's conversation entries (each keeping its id, time and author, marked
+    /// as coming from `source` unless an earlier merge marked it), its attachments, its mail
+    /// records and outbox rows to `target`. What belonged to the source's opening message
+    /// (attachments, its received mail) goes to `opening_entry`, an entry of the source the
+    /// caller wrote for it. Returns how many entries and attachments moved.
+    fn move_conversation(
+        &mut self,
+        source: i64,
+        target: i64,
+        opening_entry: i64,
+    ) -> Result<(usize, usize)>;
+    /// Marks an entry as moved here from ticket `from` (an import of a merged conversation).
+    fn set_entry_merged_from(&mut self, entry_id: i64, from: i64) -> Result<()>;
 
     // presence (issue 17 item 2)
     /// Records (or refreshes) one TUI's heartbeat.
@@ -707,6 +728,16 @@ pub struct Happening {
     pub id: i64,
     pub ticket_id: i64,
     pub at: DateTime<Utc>,
+}
+
+/// A ticket row's tags as the backends read them (newline-separated, any order), bytewise
+/// sorted.
+pub(crate) fn split_tags(joined: Option<String>) -> Vec<String> {
+    let mut tags: Vec<String> = joined
+        .map(|j| j.split('\n').map(str::to_string).collect())
+        .unwrap_or_default();
+    tags.sort();
+    tags
 }
 
 /// True when a location names a server database (`postgres://` or `postgresql://`) rather

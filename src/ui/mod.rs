@@ -3,6 +3,7 @@
 
 mod orders;
 mod report;
+mod tags_merge;
 mod templates;
 mod theme;
 mod triage;
@@ -123,6 +124,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Palette { input, selected } => draw_palette(frame, app, &theme, input, *selected),
         Mode::Pick(p) => draw_picker(frame, &theme, p),
         Mode::ConfirmBulk(c) => draw_confirm_bulk(frame, &theme, c),
+        Mode::Tag(f) => tags_merge::draw_tag_form(frame, &theme, f),
+        Mode::MergeTarget(f) => tags_merge::draw_merge_target(frame, &theme, f),
+        Mode::ConfirmMerge(c) => tags_merge::draw_confirm_merge(frame, &theme, c),
         Mode::SaveAttachment(f) => draw_save_attachment(frame, &theme, f),
         Mode::ConfirmReply { ticket_id, who } => draw_confirm_reply(frame, &theme, *ticket_id, who),
         Mode::Editor(e) => draw_editor(frame, app, &theme, e),
@@ -637,6 +641,19 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .unwrap_or_else(|| "unassigned".into()),
         theme,
     ));
+    if let Some(into) = t.merged_into {
+        lines.push(Line::styled(
+            format!("{:<11}#{into}", crate::app::tags_merge_text::MERGED_INTO),
+            theme.at_risk(),
+        ));
+    }
+    if !t.tags.is_empty() {
+        lines.push(field_line(
+            crate::app::tags_merge_text::TAGS,
+            sanitize_line(&t.tags.join(" ")),
+            theme,
+        ));
+    }
     let others = app.others_on(t.id);
     if !others.is_empty() {
         let who: Vec<String> = others
@@ -800,9 +817,12 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         };
         lines.push(Line::styled(
             format!(
-                "{label} · {} · {}",
+                "{label} · {} · {}{}",
                 sanitize_line(&e.author),
-                local(e.created_at)
+                local(e.created_at),
+                e.merged_from
+                    .map(|f| format!(" · {} #{f}", crate::app::tags_merge_text::FROM))
+                    .unwrap_or_default()
             ),
             style.add_modifier(Modifier::BOLD),
         ));

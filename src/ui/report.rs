@@ -60,6 +60,9 @@ pub fn daily_attainment(r: &MonthlyReport) -> Vec<(u32, u32, u32)> {
     days.into_iter().map(|(d, (m, b))| (d, m, b)).collect()
 }
 
+/// The label of the Report view's tag counts.
+const TAGS_LABEL: &str = "tags (opened this month): ";
+
 pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let month = app.report.month;
     let Some(r) = &app.report.report else {
@@ -126,6 +129,29 @@ pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, are
         );
         return;
     }
+    // Tag counts (tickets opened this month) on the pane's last row, when any.
+    let tags = crate::report::total_tags(&r.orgs);
+    let inner = if tags.is_empty() || inner.height < 3 {
+        inner
+    } else {
+        let line = Rect {
+            y: inner.y + inner.height - 1,
+            height: 1,
+            ..inner
+        };
+        frame.render_widget(
+            Paragraph::new(fit_to_width(
+                &format!("{}{}", TAGS_LABEL, crate::report::tag_counts_text(&tags)),
+                line.width as usize,
+            ))
+            .style(theme.dim()),
+            line,
+        );
+        Rect {
+            height: inner.height - 1,
+            ..inner
+        }
+    };
     let w = inner.width as usize;
     // Numbers are never cut: when the pane is narrow, the text columns shrink first, then
     // the least important figures are left out whole.

@@ -41,6 +41,7 @@ mod orgs;
 mod report;
 mod search;
 mod sla;
+mod tags_merge;
 mod tickets;
 mod transfer;
 mod watch;
@@ -156,6 +157,12 @@ macro_rules! contract_tests {
                     outbox_queues_retries_and_records_delivery,
                     delivered_mail_opens_follows_up_and_triages,
                     customer_entries_after_lists_the_newest_customer_messages,
+                ],
+                tags_merge: [
+                    tags_are_added_removed_audited_and_filtered,
+                    merge_moves_the_conversation_and_keeps_the_target_timers,
+                    merge_refusals_change_nothing,
+                    tags_and_merges_survive_export_and_import,
                 ],
                 watch: [
                     alerts_are_claimed_once_and_watch_reads_what_is_due,

@@ -331,6 +331,18 @@ CREATE TABLE presence (
 CREATE INDEX events_org_history ON events (org_id, field, at) WHERE ticket_id IS NULL;
 CREATE INDEX outbox_by_ticket ON outbox (ticket_id, id);
 "#,
+    // 9: tags and merges (SQLite's migration 13).
+    r#"
+CREATE TABLE ticket_tags (
+    ticket_id BIGINT NOT NULL REFERENCES tickets(id),
+    tag       TEXT NOT NULL,
+    PRIMARY KEY (ticket_id, tag)
+);
+CREATE INDEX ticket_tags_by_tag ON ticket_tags (tag, ticket_id);
+ALTER TABLE tickets ADD COLUMN merged_into_id BIGINT;
+ALTER TABLE entries ADD COLUMN merged_from BIGINT;
+CREATE INDEX entries_by_merged_from ON entries (merged_from) WHERE merged_from IS NOT NULL;
+"#,
 ];
 
 /// For a read-only open: the schema must be this tuidesk's exactly (nothing can be migrated).

@@ -206,6 +206,10 @@ impl StoreTx for SqliteTx<'_> {
                 "UPDATE tickets SET priority = ?2 WHERE id = ?1",
                 params![id, p],
             ),
+            TicketPatch::MergedInto(target) => tx.execute(
+                "UPDATE tickets SET merged_into_id = ?2 WHERE id = ?1",
+                params![id, target],
+            ),
             TicketPatch::Touch { at, bump_version } => tx.execute(
                 if *bump_version {
                     "UPDATE tickets SET updated_at = ?2, version = version + 1 WHERE id = ?1"
@@ -348,6 +352,77 @@ impl StoreTx for SqliteTx<'_> {
                 params![actor, ticket_id, kind],
             )
             .ctx("discarding draft")?;
+        Ok(())
+    }
+
+    fn add_tag(&mut self, ticket_id: i64, tag: &str) -> Result<bool> {
+        let n = self
+            .tx
+            .execute(
+                "INSERT INTO ticket_tags (ticket_id, tag) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                params![ticket_id, tag],
+            )
+            .ctx("tagging ticket")?;
+        Ok(n > 0)
+    }
+
+    fn remove_tag(&mut self, ticket_id: i64, tag: &str) -> Result<bool> {
+        let n = self
+            .tx
+            .execute(
+                "DELETE FROM ticket_tags WHERE ticket_id = ?1 AND tag = ?2",
+                params![ticket_id, tag],
+            )
+            .ctx("untagging ticket")?;
+        Ok(n > 0)
+    }
+
+    fn move_conversation(
+        &mut self,
+        source: i64,
+        target: i64,
+        opening_entry: i64,
+    ) -> Result<(usize, usize)> {
+        let ctx = "moving the conversation";
+        let entries = self
+            .tx
+            .execute(
+                "UPDATE entries SET ticket_id = ?2, merged_from = coalesce(merged_from, ?1)
+                 WHERE ticket_id = ?1",
+                params![source, target],
+            )
+            .ctx(ctx)?;
+        let attachments = self
+            .tx
+            .execute(
+                "UPDATE entry_attachments SET ticket_id = ?2, entry_id = coalesce(entry_id, ?3)
+                 WHERE ticket_id = ?1",
+                params![source, target, opening_entry],
+            )
+            .ctx(ctx)?;
+        self.tx
+            .execute(
+                "UPDATE mail_messages SET ticket_id = ?2, entry_id = coalesce(entry_id, ?3)
+                 WHERE ticket_id = ?1",
+                params![source, target, opening_entry],
+            )
+            .ctx(ctx)?;
+        self.tx
+            .execute(
+                "UPDATE outbox SET ticket_id = ?2 WHERE ticket_id = ?1",
+                params![source, target],
+            )
+            .ctx(ctx)?;
+        Ok((entries, attachments))
+    }
+
+    fn set_entry_merged_from(&mut self, entry_id: i64, from: i64) -> Result<()> {
+        self.tx
+            .execute(
+                "UPDATE entries SET merged_from = ?2 WHERE id = ?1",
+                params![entry_id, from],
+            )
+            .ctx("marking a merged entry")?;
         Ok(())
     }
 

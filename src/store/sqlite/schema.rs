@@ -344,4 +344,18 @@ CREATE TABLE presence (
 CREATE INDEX events_org_history ON events (org_id, field, at) WHERE ticket_id IS NULL;
 CREATE INDEX outbox_by_ticket ON outbox (ticket_id, id);
 "#,
+    // 13: tags on tickets (normalized by the desk), and merges: a merged ticket points at
+    // the one it was merged into; entries moved by a merge remember the ticket they were
+    // written on (and are left out of the target's SLA inputs).
+    r#"
+CREATE TABLE ticket_tags (
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    tag       TEXT NOT NULL,
+    PRIMARY KEY (ticket_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX ticket_tags_by_tag ON ticket_tags (tag, ticket_id);
+ALTER TABLE tickets ADD COLUMN merged_into_id INTEGER;
+ALTER TABLE entries ADD COLUMN merged_from INTEGER;
+CREATE INDEX entries_by_merged_from ON entries (merged_from) WHERE merged_from IS NOT NULL;
+"#,
 ];

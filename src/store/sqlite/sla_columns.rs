@@ -101,11 +101,13 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    // Customer messages (autoreplies and bounces left out) and engineers' public replies.
+    // Customer messages (autoreplies and bounces left out) and engineers' public replies,
+    // of the ticket they were written on (a merge moves entries, not their SLA weight).
     let replies: Vec<(String, i64)> = tx
         .prepare_cached(
             "SELECT e.role, e.created_at FROM entries e
-             WHERE e.ticket_id = ?1 AND e.kind = 'reply'
+             WHERE ((e.ticket_id = ?1 AND e.merged_from IS NULL) OR e.merged_from = ?1)
+               AND e.kind = 'reply'
                AND NOT EXISTS (SELECT 1 FROM mail_messages m
                                WHERE m.entry_id = e.id AND m.auto IS NOT NULL)
              ORDER BY e.created_at, e.id",

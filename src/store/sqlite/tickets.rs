@@ -119,6 +119,8 @@ pub struct TicketFilter {
     pub unassigned: bool,
     pub breached: bool,
     pub severity: Option<String>,
+    /// Only tickets with every one of these (normalized) tags.
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -160,7 +162,8 @@ const TICKET_SELECT: &str =
         t.updated_at, t.first_response_at, t.resolved_at, t.first_response_due, t.next_due,
         t.paused_left, t.breach_at, t.version, t.urgency, t.priority, t.severity_rank, t.risk_at,
         t.effective_severity, t.severity_note, t.requester_name, t.requester_address, t.channel,
-        t.follows_id
+        t.follows_id, t.merged_into_id,
+        (SELECT group_concat(g.tag, char(10)) FROM ticket_tags g WHERE g.ticket_id = t.id)
     FROM tickets t JOIN orgs o ON o.id = t.org_id";
 
 /// The latest stored breach instant (whole seconds) that `now` is past: a ticket is breached
@@ -205,6 +208,8 @@ fn ticket_from_row(r: &Row, breach_cutoff: i64) -> rusqlite::Result<Ticket> {
         requester_address: r.get(28)?,
         channel: decode::row_column_opt("tickets", id, "channel", channel.as_deref())?,
         follows: r.get(30)?,
+        merged_into: r.get(31)?,
+        tags: crate::store::split_tags(r.get(32)?),
         version: r.get(20)?,
     })
 }
@@ -257,6 +262,12 @@ fn filter_sql(filter: &TicketFilter, breach_cutoff: i64) -> (Vec<String>, Vec<Bo
         clauses.push("t.severity = ?".into());
         params.push(Box::new(sev.clone()));
     }
+    for tag in &filter.tags {
+        clauses.push(
+            "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag = ?)".into(),
+        );
+        params.push(Box::new(tag.clone()));
+    }
     (clauses, params)
 }
 
@@ -271,7 +282,8 @@ fn active_index(filter: &TicketFilter, sort: Option<TicketSort>) -> Option<&'sta
     let narrower = filter.org_id.is_some()
         || filter.assignee.is_some()
         || filter.unassigned
-        || filter.severity.is_some();
+        || filter.severity.is_some()
+        || !filter.tags.is_empty();
     // Breached is about a quarter of the active queue: a page walks the sort's index and
     // skips the rest, but counting (or a narrower filter) reads just the breached ones.
     if filter.breached && (narrower || sort.is_none()) {
@@ -295,8 +307,8 @@ impl SqliteStore {
         let conversation = self
             .conn
             .prepare_cached(
-                "SELECT id, ticket_id, kind, role, author, body, created_at FROM entries
-                 WHERE ticket_id = ?1 ORDER BY created_at, id",
+                "SELECT id, ticket_id, kind, role, author, body, created_at, merged_from
+                 FROM entries WHERE ticket_id = ?1 ORDER BY created_at, id",
             )
             .and_then(|mut s| {
                 s.query_map([id], |r| {
@@ -311,6 +323,7 @@ impl SqliteStore {
                         author: r.get(4)?,
                         body: r.get(5)?,
                         created_at: from_ts(r.get(6)?),
+                        merged_from: r.get(7)?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()
