@@ -153,6 +153,18 @@ pub fn database_thread(
     {
         return;
     }
+    // This engineer's actions in their undo window, those a crashed TUI left included: shown
+    // at once, applied here when due.
+    let mut window = UndoWindow {
+        owner: actor.draft_owner(),
+        session: session.clone(),
+        pending: Vec::new(),
+    };
+    if let Some(r) = window.reload(&store)
+        && responses.send(r).is_err()
+    {
+        return;
+    }
     let mut generation: u64 = 0;
     let mut counts = CountCache {
         filter: None,
@@ -160,6 +172,12 @@ pub fn database_thread(
         total: 0,
     };
     loop {
+        for r in window.apply(&mut store, clock.now(), false) {
+            generation += 1;
+            if responses.send(r).is_err() {
+                return;
+            }
+        }
         let request = match requests.recv_timeout(WATCH_EVERY) {
             Ok(r) => r,
             Err(std_mpsc::RecvTimeoutError::Timeout) => {
@@ -198,6 +216,12 @@ pub fn database_thread(
                     }
                     if let Ok(others) = store.others_present(&session, clock.now())
                         && responses.send(Response::Presence(others)).is_err()
+                    {
+                        return;
+                    }
+                    // Another TUI of this engineer may have added, applied or undone one.
+                    if let Some(r) = window.reload(&store)
+                        && responses.send(r).is_err()
                     {
                         return;
                     }
@@ -243,6 +267,18 @@ pub fn database_thread(
                     clock.now(),
                 );
                 last_beat = std::time::Instant::now();
+                continue;
+            }
+            if matches!(
+                request,
+                Request::Defer { .. } | Request::Undo(_) | Request::ApplyMine
+            ) {
+                for r in window.handle(&mut store, &actor, clock.now(), request) {
+                    if responses.send(r).is_err() {
+                        return;
+                    }
+                }
+                generation += 1;
                 continue;
             }
             let writes = is_write(&request);
@@ -308,6 +344,117 @@ pub fn database_thread(
                 return;
             }
         }
+    }
+}
+
+/// This engineer's actions in their undo window, as the database thread keeps them: read at
+/// start (a crashed TUI's included), after each change and when others write; each applied
+/// here once due (another TUI or watcher applying it first is fine: one take wins).
+struct UndoWindow {
+    owner: String,
+    session: String,
+    pending: Vec<crate::store::PendingAction>,
+}
+
+impl UndoWindow {
+    /// The list for the app, when it changed.
+    fn reload(&mut self, store: &Desk) -> Option<Response> {
+        let list = store.pending_actions(Some(&self.owner)).ok()?;
+        if list == self.pending {
+            return None;
+        }
+        self.pending = list;
+        Some(Response::Pending(
+            self.pending
+                .iter()
+                .map(|p| crate::app::PendingView {
+                    here: p.session == self.session,
+                    action: p.clone(),
+                })
+                .collect(),
+        ))
+    }
+
+    /// Applies what is due (or, `quitting`, everything this TUI made); what to tell the app.
+    fn apply(
+        &mut self,
+        store: &mut Desk,
+        now: chrono::DateTime<chrono::Utc>,
+        quitting: bool,
+    ) -> Vec<Response> {
+        let ids: Vec<i64> = self
+            .pending
+            .iter()
+            .filter(|p| {
+                if quitting {
+                    p.session == self.session
+                } else {
+                    p.due_at <= now
+                }
+            })
+            .map(|p| p.id)
+            .collect();
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for id in ids {
+            match store.apply_pending(id, now) {
+                Ok(crate::desk::PendingOutcome::Applied(action)) => {
+                    out.push(Response::PendingDone {
+                        action,
+                        refused: None,
+                    });
+                }
+                Ok(crate::desk::PendingOutcome::Refused { action, error, .. }) => {
+                    out.push(Response::PendingDone {
+                        action,
+                        refused: Some(error.to_string()),
+                    });
+                }
+                // Applied or undone elsewhere; the reload below drops it.
+                Ok(crate::desk::PendingOutcome::Gone) => {}
+                // The database is out of reach: it stays pending and is tried again.
+                Err(_) => {}
+            }
+        }
+        out.extend(self.reload(store));
+        out
+    }
+
+    fn handle(
+        &mut self,
+        store: &mut Desk,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+        request: Request,
+    ) -> Vec<Response> {
+        let mut out = Vec::new();
+        match request {
+            Request::Defer {
+                ticket_id,
+                action,
+                delay_seconds,
+            } => match store.defer(ticket_id, &action, actor, &self.session, now, delay_seconds) {
+                Ok(p) => out.push(Response::Deferred {
+                    action: p,
+                    seconds: delay_seconds,
+                }),
+                Err(e) => out.push(failed(e, Some(ticket_id))),
+            },
+            Request::Undo(id) => match store.undo_pending(id, actor, now) {
+                Ok(Some((action, draft))) => out.push(Response::Undone { action, draft }),
+                Ok(None) => out.push(Response::UndoTooLate),
+                Err(e) => out.push(Response::Notice {
+                    message: e.to_string(),
+                    error: true,
+                }),
+            },
+            Request::ApplyMine => return self.apply(store, now, true),
+            _ => {}
+        }
+        out.extend(self.reload(store));
+        out
     }
 }
 
@@ -429,8 +576,13 @@ fn handle(
         }
         // Handled by the event loop; one that arrives here found no search running.
         Request::CancelSearch => return None,
-        // Taken by the loop, which keeps the heartbeat.
-        Request::Presence { .. } => return None,
+        // Taken by the loop, which keeps the heartbeat and the undo window.
+        Request::Presence { .. }
+        | Request::Defer { .. }
+        | Request::Undo(_)
+        | Request::ApplyMine => {
+            return None;
+        }
         other => other,
     };
     let result: Result<Response, Response> = (|| match request {
@@ -627,6 +779,10 @@ fn handle(
         )),
         Request::Presence { .. } => Err(failed(
             StoreError::Other("heartbeats are handled before".into()),
+            None,
+        )),
+        Request::Defer { .. } | Request::Undo(_) | Request::ApplyMine => Err(failed(
+            StoreError::Other("the undo window is handled before".into()),
             None,
         )),
         Request::LoadDraft { ticket_id, kind } => store

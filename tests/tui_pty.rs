@@ -109,6 +109,8 @@ impl Desk {
                 home.join("no-such-config.toml").display().to_string(),
             ),
             ("TERM".into(), "xterm-256color".into()),
+            // Replies and changes apply at once unless a test opens the undo window.
+            ("TUIDESK_UNDO_SECONDS".into(), "0".into()),
         ]
     }
 

@@ -51,6 +51,7 @@ pub enum Action {
     Mark,
     MarkRange,
     SaveAttachment,
+    Undo,
     Quit,
 }
 
@@ -342,6 +343,13 @@ pub const ACTIONS: &[ActionInfo] = &[
         name: "refresh",
         description: "Reload from the database",
         default_keys: &["ctrl-r"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::Undo,
+        name: "undo",
+        description: "Undo the newest reply, resolve/close or reassignment still in its undo window",
+        default_keys: &["u"],
         footer: None,
     },
     ActionInfo {
