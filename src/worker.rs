@@ -402,13 +402,13 @@ impl UndoWindow {
             match store.apply_pending(id, now) {
                 Ok(crate::desk::PendingOutcome::Applied(action)) => {
                     out.push(Response::PendingDone {
-                        action,
+                        action: Box::new(action),
                         refused: None,
                     });
                 }
                 Ok(crate::desk::PendingOutcome::Refused { action, error, .. }) => {
                     out.push(Response::PendingDone {
-                        action,
+                        action: Box::new(action),
                         refused: Some(error.to_string()),
                     });
                 }
@@ -437,13 +437,16 @@ impl UndoWindow {
                 delay_seconds,
             } => match store.defer(ticket_id, &action, actor, &self.session, now, delay_seconds) {
                 Ok(p) => out.push(Response::Deferred {
-                    action: p,
+                    action: Box::new(p),
                     seconds: delay_seconds,
                 }),
                 Err(e) => out.push(failed(e, Some(ticket_id))),
             },
             Request::Undo(id) => match store.undo_pending(id, actor, now) {
-                Ok(Some((action, draft))) => out.push(Response::Undone { action, draft }),
+                Ok(Some((action, draft))) => out.push(Response::Undone {
+                    action: Box::new(action),
+                    draft,
+                }),
                 Ok(None) => out.push(Response::UndoTooLate),
                 Err(e) => out.push(Response::Notice {
                     message: e.to_string(),

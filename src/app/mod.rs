@@ -226,19 +226,19 @@ pub enum Response {
     Pending(Vec<PendingView>),
     /// An action was put in its undo window of `seconds`.
     Deferred {
-        action: crate::store::PendingAction,
+        action: Box<crate::store::PendingAction>,
         seconds: u64,
     },
     /// An action was undone; a reply's text as its draft now holds it.
     Undone {
-        action: crate::store::PendingAction,
+        action: Box<crate::store::PendingAction>,
         draft: Option<String>,
     },
     /// Undo came too late (already applied or undone elsewhere).
     UndoTooLate,
     /// A pending action was applied, or refused (`refused` says why).
     PendingDone {
-        action: crate::store::PendingAction,
+        action: Box<crate::store::PendingAction>,
         refused: Option<String>,
     },
     /// Something to tell the user that changed nothing on screen (a saved file).
@@ -1929,13 +1929,13 @@ impl App {
                 self.pending = list;
                 Vec::new()
             }
-            Response::Deferred { action, seconds } => self.deferred(action, seconds),
-            Response::Undone { action, draft } => self.undone(action, draft),
+            Response::Deferred { action, seconds } => self.deferred(*action, seconds),
+            Response::Undone { action, draft } => self.undone(*action, draft),
             Response::UndoTooLate => {
                 self.undo_too_late();
                 Vec::new()
             }
-            Response::PendingDone { action, refused } => self.pending_done(action, refused),
+            Response::PendingDone { action, refused } => self.pending_done(*action, refused),
             Response::Notice { message, error } => {
                 self.set_message(message, error);
                 Vec::new()

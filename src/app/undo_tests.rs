@@ -83,7 +83,7 @@ fn a_reply_waits_counts_down_and_u_gives_the_text_back() {
     assert!(matches!(a.mode, Mode::Editor(_)));
     let p = pending(7, 123, Deferred::Reply { body: "hi".into() }, 10);
     a.handle_response(Response::Deferred {
-        action: p.clone(),
+        action: Box::new(p.clone()),
         seconds: 10,
     });
     assert!(matches!(a.mode, Mode::Normal));
@@ -110,7 +110,7 @@ fn a_reply_waits_counts_down_and_u_gives_the_text_back() {
 
     assert_eq!(a.handle_key(key('u')), vec![Request::Undo(7)]);
     a.handle_response(Response::Undone {
-        action: p,
+        action: Box::new(p),
         draft: Some("hi".into()),
     });
     assert!(a.pending.is_empty());
@@ -264,7 +264,7 @@ fn u_undoes_the_newest_and_applied_ones_say_so() {
     );
     assert_eq!(a.handle_key(key('u')), vec![Request::Undo(2)]);
     a.handle_response(Response::Undone {
-        action: newer,
+        action: Box::new(newer),
         draft: None,
     });
     assert!(matches!(a.mode, Mode::Normal));
@@ -277,7 +277,7 @@ fn u_undoes_the_newest_and_applied_ones_say_so() {
     );
     // Applied: said, and the lists reload.
     let reqs = a.handle_response(Response::PendingDone {
-        action: older,
+        action: Box::new(older),
         refused: None,
     });
     assert!(reqs.iter().any(|r| matches!(r, Request::Queue { .. })));
@@ -288,7 +288,7 @@ fn u_undoes_the_newest_and_applied_ones_say_so() {
     );
     // Refused at apply time: said clearly, the reply's text kept as a draft.
     a.handle_response(Response::PendingDone {
-        action: left,
+        action: Box::new(left),
         refused: Some("ticket 124 changed under you".into()),
     });
     assert!(a.message.as_ref().is_some_and(|(m, e)| *e
