@@ -33,7 +33,7 @@ pub use save_attachment::SaveAttachmentForm;
 pub use templates::TemplatePicker;
 pub use theme_choice::ThemeChoice;
 pub use triage::{FileTriageForm, TriageState};
-pub use undo::{PendingView, countdown_line, seconds_left};
+pub use undo::{PendingView, countdown_line, describe as undo_describe, seconds_left};
 
 use crate::domain::{EntryKind, Order, Organization, Status, Ticket, YearMonth};
 use crate::policy::PolicyRegistry;

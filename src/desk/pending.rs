@@ -188,17 +188,18 @@ impl Desk {
         })
     }
 
-    /// Every pending action due at `now` (anyone's), applied; what each came to. Used by
-    /// `tuidesk watch`, so an action whose TUI is gone still goes out when due.
+    /// Every pending action due by `due_by` (anyone's), applied at `now`; what each came to.
+    /// Used by `tuidesk watch`, so an action whose TUI is gone still goes out.
     pub fn apply_due_pending(
         &mut self,
+        due_by: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Vec<(i64, Result<PendingOutcome>)>> {
         let due: Vec<i64> = self
             .store
             .pending_actions(None)?
             .into_iter()
-            .filter(|p| p.due_at <= now)
+            .filter(|p| p.due_at <= due_by)
             .map(|p| p.id)
             .collect();
         Ok(due

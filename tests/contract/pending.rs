@@ -274,7 +274,7 @@ pub fn undo_gives_a_reply_back_and_a_refused_apply_keeps_it(b: &dyn Backend) {
         .is_err()
     );
     assert!(d.defer(999_999, &reply("x"), &me, "s1", at(6), 10).is_err());
-    let due = d.apply_due_pending(at(6)).unwrap();
+    let due = d.apply_due_pending(at(6), at(6)).unwrap();
     assert_eq!(due.len(), 1);
     assert!(matches!(due[0].1, Ok(PendingOutcome::Applied(ref a)) if a.id == p.id));
     assert_eq!(replies(&d, id), ["due now"]);
