@@ -26,7 +26,7 @@ pub struct Config {
     /// The undo window in seconds (default 10, 0 turns it off): a public reply, resolving or
     /// closing, and reassigning from the TUI wait this long, and `u` undoes them meanwhile.
     /// `TUIDESK_UNDO_SECONDS` overrides it; see [`undo_seconds`].
-    pub undo_seconds: Option<u64>,
+    pub undo_seconds: Option<i64>,
     /// `[mail]`: how replies leave and how much of received mail is kept.
     #[serde(default)]
     pub mail: MailConfig,
@@ -164,11 +164,14 @@ pub fn undo_seconds(config: &Config, path: Option<&Path>) -> Result<u64> {
         })?;
         return check(v, "TUIDESK_UNDO_SECONDS");
     }
+    let file = path.map(|p| p.display().to_string()).unwrap_or_default();
     match config.undo_seconds {
-        Some(v) => check(
-            v,
-            &path.map(|p| p.display().to_string()).unwrap_or_default(),
-        ),
+        Some(v) => match u64::try_from(v) {
+            Ok(v) => check(v, &file),
+            Err(_) => Err(anyhow!(
+                "{file}: undo_seconds = {v} is negative; 0 turns the undo window off"
+            )),
+        },
         None => Ok(crate::desk::UNDO_SECONDS_DEFAULT),
     }
 }

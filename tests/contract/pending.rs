@@ -274,6 +274,31 @@ pub fn undo_gives_a_reply_back_and_a_refused_apply_keeps_it(b: &dyn Backend) {
         .is_err()
     );
     assert!(d.defer(999_999, &reply("x"), &me, "s1", at(6), 10).is_err());
+    // A reply the ticket cannot take when due (here: no such ticket, written raw): refused,
+    // removed, and its text kept as the engineer's draft.
+    let orphan = reply("kept for later");
+    let orphan_id = write(&mut *d, |tx| {
+        tx.insert_pending(&PendingInsert {
+            ticket_id: 999_999,
+            action: &orphan,
+            actor: &me,
+            session: "s1",
+            created_at: at(6),
+            due_at: at(6),
+        })
+    })
+    .unwrap();
+    match d.apply_pending(orphan_id, at(6)).unwrap() {
+        PendingOutcome::Refused { error, draft, .. } => {
+            assert!(matches!(error, StoreError::NotFound { .. }), "{error}");
+            assert_eq!(draft.as_deref(), Some("kept for later"));
+        }
+        other => panic!("{}: expected a refusal, got {other:?}", b.name()),
+    }
+    assert_eq!(
+        d.draft("alice", 999_999, "reply").unwrap().as_deref(),
+        Some("kept for later")
+    );
     let due = d.apply_due_pending(at(6), at(6)).unwrap();
     assert_eq!(due.len(), 1);
     assert!(matches!(due[0].1, Ok(PendingOutcome::Applied(ref a)) if a.id == p.id));
