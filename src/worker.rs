@@ -159,8 +159,14 @@ pub fn database_thread(
         owner: actor.draft_owner(),
         session: session.clone(),
         pending: Vec::new(),
+        deadlines: Default::default(),
+        speed: if clock.speed() > 0.0 {
+            clock.speed()
+        } else {
+            1.0
+        },
     };
-    if let Some(r) = window.reload(&store)
+    if let Some(r) = window.reload(&store, clock.now())
         && responses.send(r).is_err()
     {
         return;
@@ -220,7 +226,7 @@ pub fn database_thread(
                         return;
                     }
                     // Another TUI of this engineer may have added, applied or undone one.
-                    if let Some(r) = window.reload(&store)
+                    if let Some(r) = window.reload(&store, clock.now())
                         && responses.send(r).is_err()
                     {
                         return;
@@ -350,16 +356,33 @@ pub fn database_thread(
 /// This engineer's actions in their undo window, as the database thread keeps them: read at
 /// start (a crashed TUI's included), after each change and when others write; each applied
 /// here once due (another TUI or watcher applying it first is fine: one take wins).
+///
+/// The window is a human's time to change their mind, so it runs in real seconds: stored due
+/// instants are clock time (`undo_seconds` × the clock's speed from the moment it was sent),
+/// and each action gets a real-time deadline when this thread first sees it (its clock time
+/// left, divided by the speed), so a demo's fast clock or a pinned `TUIDESK_NOW` neither
+/// shortens the window nor keeps an action waiting forever.
 struct UndoWindow {
     owner: String,
     session: String,
     pending: Vec<crate::store::PendingAction>,
+    deadlines: std::collections::HashMap<i64, std::time::Instant>,
+    /// Clock seconds per real second (1 for a pinned clock).
+    speed: f64,
 }
 
 impl UndoWindow {
     /// The list for the app, when it changed.
-    fn reload(&mut self, store: &Desk) -> Option<Response> {
+    fn reload(&mut self, store: &Desk, now: chrono::DateTime<chrono::Utc>) -> Option<Response> {
         let list = store.pending_actions(Some(&self.owner)).ok()?;
+        self.deadlines
+            .retain(|id, _| list.iter().any(|p| p.id == *id));
+        for p in &list {
+            self.deadlines.entry(p.id).or_insert_with(|| {
+                let left_ms = (p.due_at - now).num_milliseconds().max(0) as f64 / self.speed;
+                std::time::Instant::now() + StdDuration::from_millis(left_ms as u64)
+            });
+        }
         if list == self.pending {
             return None;
         }
@@ -389,7 +412,9 @@ impl UndoWindow {
                 if quitting {
                     p.session == self.session
                 } else {
-                    p.due_at <= now
+                    self.deadlines
+                        .get(&p.id)
+                        .is_none_or(|d| *d <= std::time::Instant::now())
                 }
             })
             .map(|p| p.id)
@@ -418,7 +443,7 @@ impl UndoWindow {
                 Err(_) => {}
             }
         }
-        out.extend(self.reload(store));
+        out.extend(self.reload(store, now));
         out
     }
 
@@ -435,11 +460,24 @@ impl UndoWindow {
                 ticket_id,
                 action,
                 delay_seconds,
-            } => match store.defer(ticket_id, &action, actor, &self.session, now, delay_seconds) {
-                Ok(p) => out.push(Response::Deferred {
-                    action: Box::new(p),
-                    seconds: delay_seconds,
-                }),
+            } => match store.defer(
+                ticket_id,
+                &action,
+                actor,
+                &self.session,
+                now,
+                (delay_seconds as f64 * self.speed).round() as u64,
+            ) {
+                Ok(p) => {
+                    self.deadlines.insert(
+                        p.id,
+                        std::time::Instant::now() + StdDuration::from_secs(delay_seconds),
+                    );
+                    out.push(Response::Deferred {
+                        action: Box::new(p),
+                        seconds: delay_seconds,
+                    })
+                }
                 Err(e) => out.push(failed(e, Some(ticket_id))),
             },
             Request::Undo(id) => match store.undo_pending(id, actor, now) {
@@ -456,7 +494,7 @@ impl UndoWindow {
             Request::ApplyMine => return self.apply(store, now, true),
             _ => {}
         }
-        out.extend(self.reload(store));
+        out.extend(self.reload(store, now));
         out
     }
 }

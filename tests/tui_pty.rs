@@ -1599,3 +1599,37 @@ fn a_reply_pending_when_the_tui_is_killed_is_shown_on_restart_and_sent_once() {
     let export = d.cli(&["export"], None);
     assert_eq!(export.matches("Survives a crash").count(), 1, "{export}");
 }
+
+/// The undo window runs in real seconds: on a pinned clock (`TUIDESK_NOW`, as scripts replay
+/// a moment) a reply still goes out when its window ends, never stuck waiting for the clock.
+#[test]
+fn a_reply_waits_its_window_in_real_time_on_a_pinned_clock() {
+    let d = Desk::new();
+    let id = d.ticket("urgent", "Pinned", "clock stands still", None);
+    let env = [
+        ("TUIDESK_UNDO_SECONDS", "2"),
+        ("TUIDESK_NOW", "2026-03-06T10:00:00Z"),
+    ];
+    let mut tui = d.tui_full(120, 40, &env, &[]);
+    tui.wait_for("the ticket in Detail", TIMEOUT, |v| {
+        v.pane("Detail").contains("Pinned")
+    });
+    tui.send(b"r");
+    tui.wait_for("the editor", TIMEOUT, |v| v.contains("Public reply"));
+    tui.send(b"Still goes out");
+    tui.wait_for("the text", TIMEOUT, |v| v.contains("Still goes out"));
+    let started = Instant::now();
+    tui.send(b"\x13");
+    tui.wait_for("waiting", TIMEOUT, |v| {
+        v.contains(&format!("reply to #{id} sends soon · u undo"))
+    });
+    tui.wait_for("sent", TIMEOUT, |v| {
+        v.contains(&format!("reply sent to #{id}"))
+    });
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500),
+        "sent after {:?}, inside its window",
+        started.elapsed()
+    );
+    assert_eq!(stored_replies(&d, id), ["Still goes out"]);
+}

@@ -20,10 +20,18 @@ pub struct PendingView {
     pub here: bool,
 }
 
-/// Whole seconds left until `due` (rounded up, never negative).
-pub fn seconds_left(due: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
-    let ms = (due - now).num_milliseconds();
-    if ms <= 0 { 0 } else { (ms + 999) / 1000 }
+/// Whole real seconds left until `due` on a clock running `speed` times real time (rounded
+/// up, never negative); `None` on a pinned clock (speed 0), where the clock cannot tell.
+pub fn seconds_left(due: DateTime<Utc>, now: DateTime<Utc>, speed: f64) -> Option<i64> {
+    if speed <= 0.0 {
+        return None;
+    }
+    let ms = (due - now).num_milliseconds() as f64 / speed;
+    Some(if ms <= 0.0 {
+        0
+    } else {
+        (ms / 1000.0).ceil() as i64
+    })
 }
 
 /// What the action does, in a few words: `reply to #12`, `resolve #12`, `assign #12 to bob`.
@@ -42,17 +50,22 @@ pub fn describe(p: &PendingAction) -> String {
     }
 }
 
-/// The countdown line: `reply to #123 sends in 7 s · u undo`.
-pub fn countdown_line(p: &PendingAction, now: DateTime<Utc>, undo_key: Option<&str>) -> String {
-    let left = seconds_left(p.due_at, now);
+/// The countdown line: `reply to #123 sends in 7 s · u undo` (real seconds, whatever the
+/// clock's `speed`).
+pub fn countdown_line(
+    p: &PendingAction,
+    now: DateTime<Utc>,
+    speed: f64,
+    undo_key: Option<&str>,
+) -> String {
     let verb = match p.action {
         Deferred::Reply { .. } => "sends",
         _ => "applies",
     };
-    let when = if left == 0 {
-        format!("{verb} now…")
-    } else {
-        format!("{verb} in {left} s")
+    let when = match seconds_left(p.due_at, now, speed) {
+        Some(0) => format!("{verb} now…"),
+        Some(left) => format!("{verb} in {left} s"),
+        None => format!("{verb} soon"),
     };
     match undo_key {
         Some(k) => format!("{} {when} · {k} undo", describe(p)),
@@ -121,7 +134,7 @@ impl App {
         let key = self.undo_key();
         self.pending
             .iter()
-            .map(|p| countdown_line(&p.action, self.now, key.as_deref()))
+            .map(|p| countdown_line(&p.action, self.now, self.clock_speed, key.as_deref()))
             .collect()
     }
 

@@ -296,3 +296,22 @@ fn u_undoes_the_newest_and_applied_ones_say_so() {
         && m.contains("kept as a draft")));
     assert!(a.pending.is_empty());
 }
+
+#[test]
+fn the_countdown_is_in_real_seconds_whatever_the_clock_speed() {
+    // The demo at --speed 60: a 10 s window is stored as 600 clock seconds.
+    let mut a = with_queue(10);
+    a.clock_speed = 60.0;
+    let p = pending(1, 123, Deferred::Reply { body: "x".into() }, 600);
+    a.handle_response(Response::Pending(vec![PendingView {
+        action: p.clone(),
+        here: true,
+    }]));
+    assert_eq!(a.pending_lines(), ["reply to #123 sends in 10 s · u undo"]);
+    a.tick(now() + Duration::seconds(300));
+    assert_eq!(a.pending_lines(), ["reply to #123 sends in 5 s · u undo"]);
+    // A pinned clock (TUIDESK_NOW) cannot count; the database thread still applies it in real
+    // time.
+    a.clock_speed = 0.0;
+    assert_eq!(a.pending_lines(), ["reply to #123 sends soon · u undo"]);
+}
