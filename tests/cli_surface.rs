@@ -924,3 +924,46 @@ fn an_unknown_theme_is_refused_naming_its_source() {
         .expect("tuidesk runs");
     expect_refusal(&[], &out, 1, &["config.toml", "theme", "neon", "light"]);
 }
+
+/// A bad undo window is one line naming where it came from, before the terminal is touched.
+#[test]
+fn a_bad_undo_window_is_refused_naming_its_source() {
+    let d = desk_with_tickets(1);
+    let out = d
+        .cmd_at(NOW, &[])
+        .env("TUIDESK_UNDO_SECONDS", "ten")
+        .output()
+        .expect("tuidesk runs");
+    expect_refusal(
+        &[],
+        &out,
+        1,
+        &[
+            "TUIDESK_UNDO_SECONDS",
+            "\"ten\"",
+            "0 turns the undo window off",
+        ],
+    );
+    let config = d.path("config.toml");
+    std::fs::write(&config, "undo_seconds = 86400\n").expect("writing config");
+    let out = d
+        .cmd_at(NOW, &[])
+        .env_remove("TUIDESK_UNDO_SECONDS")
+        .env("TUIDESK_CONFIG", &config)
+        .output()
+        .expect("tuidesk runs");
+    expect_refusal(
+        &[],
+        &out,
+        1,
+        &["config.toml", "undo_seconds = 86400", "3600"],
+    );
+    std::fs::write(&config, "undo_seconds = -1\n").expect("writing config");
+    let out = d
+        .cmd_at(NOW, &[])
+        .env_remove("TUIDESK_UNDO_SECONDS")
+        .env("TUIDESK_CONFIG", &config)
+        .output()
+        .expect("tuidesk runs");
+    expect_refusal(&[], &out, 1, &["config.toml", "undo_seconds"]);
+}

@@ -53,6 +53,7 @@ pub enum Action {
     Tag,
     Merge,
     SaveAttachment,
+    Undo,
     Quit,
 }
 
@@ -358,6 +359,13 @@ pub const ACTIONS: &[ActionInfo] = &[
         name: "refresh",
         description: "Reload from the database",
         default_keys: &["ctrl-r"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::Undo,
+        name: "undo",
+        description: "Undo the newest reply, resolve/close or reassignment still in its undo window",
+        default_keys: &["u"],
         footer: None,
     },
     ActionInfo {

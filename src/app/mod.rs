@@ -13,6 +13,7 @@ mod tags_merge;
 mod templates;
 mod theme_choice;
 mod triage;
+mod undo;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -34,6 +35,7 @@ pub use tags_merge::{MergeConfirm, MergeForm, TagForm, ops_text, text as tags_me
 pub use templates::TemplatePicker;
 pub use theme_choice::ThemeChoice;
 pub use triage::{FileTriageForm, TriageState};
+pub use undo::{PendingView, countdown_line, describe as undo_describe, seconds_left};
 
 use crate::domain::{EntryKind, Order, Organization, Status, Ticket, YearMonth};
 use crate::policy::PolicyRegistry;
@@ -164,6 +166,16 @@ pub enum Request {
         id: i64,
         reason: String,
     },
+    /// Put a change in its undo window (due `delay_seconds` from now).
+    Defer {
+        ticket_id: i64,
+        action: crate::store::Deferred,
+        delay_seconds: u64,
+    },
+    /// Take pending action `id` back (`u`).
+    Undo(i64),
+    /// Quitting: apply this TUI's pending actions now.
+    ApplyMine,
 }
 
 /// One of the most urgent running targets, with what the SLA engine needs to recompute it
@@ -224,6 +236,25 @@ pub enum Response {
     ReplyTemplates(Result<Vec<crate::reply_template::ReplyTemplate>, String>),
     /// Everyone else here (unexpired heartbeats).
     Presence(Vec<crate::store::Presence>),
+    /// This engineer's actions in their undo window, soonest due first.
+    Pending(Vec<PendingView>),
+    /// An action was put in its undo window of `seconds`.
+    Deferred {
+        action: Box<crate::store::PendingAction>,
+        seconds: u64,
+    },
+    /// An action was undone; a reply's text as its draft now holds it.
+    Undone {
+        action: Box<crate::store::PendingAction>,
+        draft: Option<String>,
+    },
+    /// Undo came too late (already applied or undone elsewhere).
+    UndoTooLate,
+    /// A pending action was applied, or refused (`refused` says why).
+    PendingDone {
+        action: Box<crate::store::PendingAction>,
+        refused: Option<String>,
+    },
     /// Something to tell the user that changed nothing on screen (a saved file).
     Notice {
         message: String,
@@ -535,6 +566,10 @@ pub struct App {
     pub others: Vec<crate::store::Presence>,
     /// The heartbeat last sent: (ticket shown, writing on it).
     presence_sent: Option<(Option<i64>, bool)>,
+    /// The undo window in seconds (0: replies, resolves and reassignments apply at once).
+    pub undo_seconds: u64,
+    /// This engineer's actions in their undo window.
+    pub pending: Vec<PendingView>,
     /// Tickets marked for a bulk change: id → the version they were seen at.
     pub marks: std::collections::BTreeMap<i64, i64>,
     mark_anchor: Option<i64>,
@@ -617,6 +652,8 @@ impl App {
             theme: ThemeChoice::Dark,
             others: Vec::new(),
             presence_sent: None,
+            undo_seconds: 0,
+            pending: Vec::new(),
             marks: Default::default(),
             mark_anchor: None,
             bulk: None,
@@ -763,6 +800,7 @@ impl App {
             Mode::ConfirmQuit { reason } => {
                 if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) || ctrl_c {
                     self.quit = true;
+                    return self.quit_requests();
                 } else {
                     let _ = reason;
                     self.set_message("still here", false);
@@ -935,12 +973,7 @@ impl App {
                 if form.bulk {
                     return self.bulk_confirm(change);
                 }
-                self.pending_writes += 1;
-                vec![Request::Change {
-                    id: form.ticket_id,
-                    change,
-                    expected: form.version,
-                }]
+                vec![self.change_request(form.ticket_id, change, form.version)]
             }
             _ => {
                 edit_line(&mut form.input, &key);
@@ -1178,6 +1211,7 @@ impl App {
                 self.set_message(format!("sorted by {}", self.queue.sort.as_str()), false);
                 vec![self.queue_request(Anchor::Top)]
             }
+            Action::Undo => self.undo_newest(),
             Action::Refresh => {
                 let mut out = self.reload_lists();
                 out.push(Request::Engineers);
@@ -1308,6 +1342,9 @@ impl App {
     fn unsent_reason(&self) -> Option<String> {
         if self.pending_writes > 0 {
             return Some("a change is still being saved".into());
+        }
+        if let Some(reason) = self.pending_quit_reason() {
+            return Some(reason);
         }
         let mut drafts: Vec<String> = self
             .unsent_drafts
@@ -1500,14 +1537,7 @@ impl App {
         };
         match p.purpose {
             PickPurpose::Status(id, version) => match value.parse::<Status>() {
-                Ok(s) => {
-                    self.pending_writes += 1;
-                    vec![Request::Change {
-                        id,
-                        change: TicketChange::Status(s),
-                        expected: version,
-                    }]
-                }
+                Ok(s) => vec![self.change_request(id, TicketChange::Status(s), version)],
                 Err(e) => {
                     self.set_message(e, true);
                     Vec::new()
@@ -1729,8 +1759,7 @@ impl App {
                 let (id, kind) = (editor.ticket_id, editor.kind);
                 // Keep the editor open until the store confirms; a failure keeps the text.
                 self.mode = Mode::Editor(editor);
-                self.pending_writes += 1;
-                vec![Request::AddEntry { id, kind, body }]
+                vec![self.send_request(id, kind, body)]
             }
             KeyCode::Char('t') if ctrl => self.request_templates(editor),
             KeyCode::Char('e') if ctrl => {
@@ -1942,6 +1971,17 @@ impl App {
                 self.others = others;
                 Vec::new()
             }
+            Response::Pending(list) => {
+                self.pending = list;
+                Vec::new()
+            }
+            Response::Deferred { action, seconds } => self.deferred(*action, seconds),
+            Response::Undone { action, draft } => self.undone(*action, draft),
+            Response::UndoTooLate => {
+                self.undo_too_late();
+                Vec::new()
+            }
+            Response::PendingDone { action, refused } => self.pending_done(*action, refused),
             Response::Notice { message, error } => {
                 self.set_message(message, error);
                 Vec::new()
@@ -2510,3 +2550,5 @@ mod tags_merge_tests;
 mod template_tests;
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod undo_tests;

@@ -81,7 +81,10 @@ impl Desk {
         let mail_from = self.mail_from.clone();
         let mut entry_id = 0;
         let author = actor.audit_name();
-        self.store.write(&mut |tx| {
+        // A reply applied from its undo window leaves the draft alone: the text typed since
+        // belongs to a new reply.
+        let clear_draft = self.pending_claim.is_none();
+        self.claimed_write(&mut |tx| {
             let current = tx.ticket(ticket_id, now)?;
             super::tags_merge::refuse_if_merged(&current)?;
             entry_id = tx.insert_entry(&EntryInsert {
@@ -184,7 +187,9 @@ impl Desk {
                     bump_version: changed,
                 },
             )?;
-            tx.delete_draft(&actor.draft_owner(), ticket_id, what)?;
+            if clear_draft {
+                tx.delete_draft(&actor.draft_owner(), ticket_id, what)?;
+            }
             refresh(tx, &policies, ticket_id, now)?;
             Ok(())
         })?;
@@ -211,7 +216,7 @@ impl Desk {
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
         let policies = self.policies.clone();
-        self.store.write(&mut |tx| {
+        self.claimed_write(&mut |tx| {
             let current = tx.ticket(ticket_id, now)?;
             if let Some(v) = expected
                 && v != current.version

@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod mail;
+pub mod pending;
 pub mod postgres;
 pub mod search_text;
 pub mod sqlite;
@@ -24,6 +25,7 @@ pub use mail::{
     MailDirection, MailKind, MailRecord, MailRow, MailTable, OutboxInsert, OutboxMessage,
     OutboxPatch, OutboxState, QuarantineItem, TriageInsert, TriageItem, TriageState,
 };
+pub use pending::{Deferred, PendingAction, PendingInsert};
 pub use sqlite::{
     CreatedOrder, MAX_ATTACHMENT_BYTES, NewOrder, NewTicket, OrderFilter, SortKey, SqliteStore,
     TicketChange, TicketDetail, TicketFilter, TicketPage, TicketSort, UrgencyCounts, fts,
@@ -448,6 +450,13 @@ pub trait StoreTx {
     /// Removes a TUI's heartbeat (it quit).
     fn drop_presence(&mut self, session: &str) -> Result<()>;
 
+    // the undo window (issue 17 item 3)
+    /// Stores an action in its undo window; its id.
+    fn insert_pending(&mut self, p: &PendingInsert<'_>) -> Result<i64>;
+    /// Removes pending action `id` and returns it, or `None` when it is gone (applied or
+    /// undone by another TUI or watcher): of simultaneous takes exactly one gets it.
+    fn take_pending(&mut self, id: i64) -> Result<Option<PendingAction>>;
+
     // the alert log of `tuidesk watch`
     /// Records the alert `key` as fired (or skipped, per `outcome`); false when another
     /// watcher already did, so each alert fires once.
@@ -643,6 +652,10 @@ pub trait Store: Send {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<crate::report::ReportTicket>>;
+
+    /// Actions in their undo window, soonest due first (then by id): those `owner` (an
+    /// actor's audit name) made, or everyone's when `None`.
+    fn pending_actions(&self, owner: Option<&str>) -> Result<Vec<PendingAction>>;
 
     /// Heartbeats seen at or after `since`, by who then session.
     fn presence_since(&self, since: DateTime<Utc>) -> Result<Vec<Presence>>;

@@ -143,7 +143,48 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
         _ => {}
     }
+    draw_pending(frame, app, &theme, a.footer);
     draw_message(frame, app, &theme, a.footer);
+}
+
+/// Actions in their undo window, one row each just above the footer, with their countdown
+/// (`reply to #123 sends in 7 s · u undo`); at most three rows, then `+N more`.
+fn draw_pending(frame: &mut Frame, app: &App, theme: &Theme, footer: Rect) {
+    const ROWS: usize = 3;
+    let mut lines = app.pending_lines();
+    if lines.is_empty() {
+        return;
+    }
+    if lines.len() > ROWS {
+        let more = lines.len() - (ROWS - 1);
+        lines.truncate(ROWS - 1);
+        lines.push(format!("+{more} more"));
+    }
+    let n = (lines.len() as u16).min(footer.y);
+    let width = lines
+        .iter()
+        .map(|l| display_width(l) + 2)
+        .max()
+        .unwrap_or(0)
+        .min(footer.width as usize) as u16;
+    let area = Rect::new(
+        footer.x + footer.width.saturating_sub(width),
+        footer.y - n,
+        width,
+        n,
+    );
+    clear_popup(frame, area);
+    let text: Vec<Line> = lines
+        .into_iter()
+        .take(n as usize)
+        .map(|l| {
+            Line::styled(
+                fit_to_width(&format!(" {l} "), width as usize),
+                theme.at_risk(),
+            )
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(text), area);
 }
 
 /// Clears the area under a popup, and the wide glyph (CJK) whose right half would sit under

@@ -38,6 +38,7 @@ mod mail;
 mod maintenance;
 mod orders;
 mod orgs;
+mod pending;
 mod report;
 mod search;
 mod sla;
@@ -167,6 +168,12 @@ macro_rules! contract_tests {
                 watch: [
                     alerts_are_claimed_once_and_watch_reads_what_is_due,
                     presence_heartbeats_refresh_expire_and_leave,
+                ],
+                pending: [
+                    pending_rows_insert_take_once_and_list_by_owner,
+                    a_deferred_reply_is_sent_only_when_applied_and_once,
+                    undo_gives_a_reply_back_and_a_refused_apply_keeps_it,
+                    two_handles_applying_one_action_apply_it_once,
                 ],
             );
         }

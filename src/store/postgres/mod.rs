@@ -14,6 +14,7 @@ mod bulk;
 mod conn;
 mod error;
 mod mail;
+mod pending;
 mod port;
 mod schema;
 mod search;

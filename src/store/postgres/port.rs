@@ -1401,6 +1401,16 @@ impl StoreTx for PgTx<'_, '_> {
         super::watch::drop_presence(self.tx, session)
     }
 
+    fn insert_pending(&mut self, p: &crate::store::PendingInsert<'_>) -> Result<i64> {
+        self.sync()?;
+        super::pending::insert_pending(self.tx, p)
+    }
+
+    fn take_pending(&mut self, id: i64) -> Result<Option<crate::store::PendingAction>> {
+        self.sync()?;
+        super::pending::take_pending(self.tx, id)
+    }
+
     fn claim_alert(&mut self, claim: &crate::store::AlertClaim<'_>) -> Result<bool> {
         self.sync()?;
         super::watch::claim_alert(self.tx, claim)
@@ -2375,6 +2385,10 @@ impl Store for PgStore {
         limit: usize,
     ) -> Result<crate::store::mail::CustomerNews> {
         super::watch::customer_entries_after(&mut *self.client()?, after, limit)
+    }
+
+    fn pending_actions(&self, owner: Option<&str>) -> Result<Vec<crate::store::PendingAction>> {
+        super::pending::pending_actions(&mut *self.client()?, owner)
     }
 
     fn presence_since(&self, since: DateTime<Utc>) -> Result<Vec<crate::store::Presence>> {

@@ -434,6 +434,14 @@ impl StoreTx for SqliteTx<'_> {
         watch::drop_presence(self.tx, session)
     }
 
+    fn insert_pending(&mut self, p: &crate::store::PendingInsert<'_>) -> Result<i64> {
+        super::pending::insert_pending(self.tx, p)
+    }
+
+    fn take_pending(&mut self, id: i64) -> Result<Option<crate::store::PendingAction>> {
+        super::pending::take_pending(self.tx, id)
+    }
+
     fn claim_alert(&mut self, claim: &crate::store::AlertClaim<'_>) -> Result<bool> {
         watch::claim_alert(self.tx, claim)
     }
@@ -785,6 +793,10 @@ impl Store for SqliteStore {
         to: DateTime<Utc>,
     ) -> Result<Vec<crate::report::ReportTicket>> {
         super::orders::month_tickets(&self.conn, org_id, from, to)
+    }
+
+    fn pending_actions(&self, owner: Option<&str>) -> Result<Vec<crate::store::PendingAction>> {
+        super::pending::pending_actions(&self.conn, owner)
     }
 
     fn presence_since(&self, since: DateTime<Utc>) -> Result<Vec<crate::store::Presence>> {

@@ -358,4 +358,25 @@ ALTER TABLE tickets ADD COLUMN merged_into_id INTEGER;
 ALTER TABLE entries ADD COLUMN merged_from INTEGER;
 CREATE INDEX entries_by_merged_from ON entries (merged_from) WHERE merged_from IS NOT NULL;
 "#,
+    // 14: actions in their undo window (a reply, a resolve or close, a reassignment from the
+    // TUI): the action's only copy until it is applied or undone, each in one transaction that
+    // removes the row.
+    r#"
+CREATE TABLE pending_actions (
+    id          INTEGER PRIMARY KEY,
+    ticket_id   INTEGER NOT NULL,
+    kind        TEXT NOT NULL,
+    body        TEXT,
+    value       TEXT,
+    expected    INTEGER,
+    actor       TEXT NOT NULL,
+    actor_as    INTEGER NOT NULL,
+    actor_os    TEXT,
+    owner       TEXT NOT NULL,
+    session     TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    due_at      INTEGER NOT NULL
+);
+CREATE INDEX pending_actions_by_owner ON pending_actions (owner, due_at);
+"#,
 ];
