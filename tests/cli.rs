@@ -2284,11 +2284,6 @@ fn policy_list_names_the_built_in_sets() {
 /// nothing. The desk is built by importing 5,001 copies of one exported ticket.
 #[test]
 fn search_says_when_it_ranked_only_the_newest_matches() {
-    // The bound itself is checked on both backends by the contract suite (search); this
-    // test's 5,001-ticket import takes minutes on PostgreSQL in a debug build (CI time).
-    if sqlite_only("a 5,001-ticket import for the CLI's note; the bound is in tests/contract") {
-        return;
-    }
     let src = Desk::with_orgs();
     let first = src.new_ticket(ACME, "technical", "S3", "giraffe pen gate left open");
     let exported = src.export();
