@@ -869,6 +869,9 @@ fn on_a_terminal(d: &Desk, args: &[&str]) -> String {
     let mut cmd = CommandBuilder::new(BIN);
     cmd.env_remove("TUIDESK_DB");
     cmd.env_remove("TUIDESK_POLICY_DIR");
+    cmd.env_remove("LC_ALL");
+    cmd.env_remove("LC_MESSAGES");
+    cmd.env("LANG", "C.UTF-8");
     cmd.env("TUIDESK_NOW", NOW);
     cmd.env("XDG_CONFIG_HOME", d.dir.path().join("config"));
     cmd.env("XDG_DATA_HOME", d.dir.path().join("data"));

@@ -286,11 +286,16 @@ pub fn row_state(t: &Ticket, now: DateTime<Utc>) -> RowState {
 
 /// The time-left column every list shows for a ticket in `state` (queue, CLI): wall time to
 /// the due instant of the running clock, `met late +HH:MM`, `breached`, `met`, …
-pub fn time_left_text(t: &Ticket, state: RowState, now: DateTime<Utc>) -> String {
+pub fn time_left_text(
+    lang: crate::i18n::Lang,
+    t: &Ticket,
+    state: RowState,
+    now: DateTime<Utc>,
+) -> String {
     match state {
         // A breach on record with no clock overdue now (kept through a later change).
-        RowState::Breached if t.next_due.is_none_or(|d| d >= now) => "breached".into(),
-        RowState::MetLate => met_late_label(t).unwrap_or_default(),
+        RowState::Breached if t.next_due.is_none_or(|d| d >= now) => lang.t("left-breached"),
+        RowState::MetLate => met_late_label(lang, t).unwrap_or_default(),
         RowState::Breached | RowState::AtRisk | RowState::Running => t
             .next_due
             .map(|d| crate::domain::format_countdown((d - now).num_seconds()))
@@ -300,9 +305,9 @@ pub fn time_left_text(t: &Ticket, state: RowState, now: DateTime<Utc>) -> String
             .paused_seconds_left
             .map(crate::domain::format_countdown)
             .unwrap_or_default(),
-        RowState::Met => "met".into(),
-        RowState::Done => t.status.as_str().into(),
-        RowState::NoTarget => "no target".into(),
+        RowState::Met => lang.t("left-met"),
+        RowState::Done => lang.word("status", t.status.as_str()),
+        RowState::NoTarget => lang.t("left-no-target"),
     }
 }
 
@@ -316,8 +321,15 @@ pub fn late_by_seconds(t: &Ticket) -> Option<i64> {
 
 /// `met late +00:52` (hours and minutes, rounded up), for a first response after its due
 /// instant.
-pub fn met_late_label(t: &Ticket) -> Option<String> {
-    late_by_seconds(t).map(crate::sla::late_text)
+pub fn met_late_label(lang: crate::i18n::Lang, t: &Ticket) -> Option<String> {
+    late_by_seconds(t).map(|s| {
+        let mins = (s.max(0) + 59) / 60;
+        crate::tr!(
+            lang,
+            "met-late",
+            time = format!("+{:02}:{:02}", mins / 60, mins % 60)
+        )
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -509,6 +521,8 @@ pub struct App {
     /// Notifications to send on the next draw, as escape sequences ready to write.
     pub notifications: Vec<String>,
     pub no_color: bool,
+    /// The language of every word on screen (resolved once at start).
+    pub lang: crate::i18n::Lang,
     /// The palette (`NO_COLOR` wins over it).
     pub theme: ThemeChoice,
     /// Everyone else here (their TUIs' heartbeats).
@@ -594,6 +608,7 @@ impl App {
             notify: NotifyStyle::Off,
             notifications: Vec::new(),
             no_color: false,
+            lang: crate::i18n::Lang::En,
             theme: ThemeChoice::Dark,
             others: Vec::new(),
             presence_sent: None,
@@ -745,7 +760,7 @@ impl App {
                     self.quit = true;
                 } else {
                     let _ = reason;
-                    self.set_message("still here", false);
+                    self.set_message(self.lang.t("app-still-here"), false);
                 }
                 Vec::new()
             }
@@ -777,7 +792,7 @@ impl App {
                     self.queue.selected_id = None;
                     self.focus = Pane::Queue;
                     // Until the hits arrive; Esc cancels the running search.
-                    self.set_message("searching… (Esc cancels)".to_string(), false);
+                    self.set_message(self.lang.t("app-searching"), false);
                     vec![Request::Search {
                         query: input,
                         limit: 200,
@@ -793,7 +808,7 @@ impl App {
                 mut input,
                 mut selected,
             } => {
-                let matches = palette_matches(&input);
+                let matches = palette_matches(self.lang, &input);
                 match key.code {
                     KeyCode::Esc => Vec::new(),
                     KeyCode::Enter => match ticket_number(&input) {
@@ -995,11 +1010,18 @@ impl App {
                     body: e.text(),
                 };
                 self.unsent_drafts.insert((e.ticket_id, e.kind));
-                self.set_message("text from your editor; Ctrl-S sends, draft saved", false);
+                self.set_message(self.lang.t("app-external-editor-done"), false);
                 vec![req]
             }
             Err(why) => {
-                self.set_message(format!("the external editor failed: {why}"), true);
+                self.set_message(
+                    crate::tr!(
+                        self.lang,
+                        "app-external-editor-failed",
+                        why = why.to_string()
+                    ),
+                    true,
+                );
                 Vec::new()
             }
         }
@@ -1103,7 +1125,7 @@ impl App {
             Action::NextHit | Action::PrevHit => {
                 let n = self.queue.tickets.len();
                 if n == 0 {
-                    self.set_message("no hits", true);
+                    self.set_message(self.lang.t("app-no-hits"), true);
                     return Vec::new();
                 }
                 let i = self.queue.selected;
@@ -1113,17 +1135,13 @@ impl App {
                     (i + n - 1) % n
                 };
                 self.select(next);
+                let wrapped = next < i && action == Action::NextHit;
                 self.set_message(
-                    format!(
-                        "hit {} of {}{}",
-                        next + 1,
-                        n,
-                        if next < i && action == Action::NextHit {
-                            " (from the top)"
-                        } else {
-                            ""
-                        }
-                    ),
+                    if wrapped {
+                        crate::tr!(self.lang, "app-hit-wrapped", i = next + 1, n = n)
+                    } else {
+                        crate::tr!(self.lang, "app-hit", i = next + 1, n = n)
+                    },
                     false,
                 );
                 self.set_focus(Pane::Queue);
@@ -1135,7 +1153,7 @@ impl App {
                 if let Some(t) = self.current_ticket() {
                     let line = format!("#{} {}", t.id, crate::text::sanitize_line(&t.summary));
                     self.clipboard = Some(line.clone());
-                    self.set_message(format!("copied to the clipboard: {line}"), false);
+                    self.set_message(crate::tr!(self.lang, "app-copied", line = line), false);
                 } else {
                     self.no_ticket_message();
                 }
@@ -1152,7 +1170,14 @@ impl App {
                     .unwrap_or(0);
                 self.queue.sort = TicketSort::ALL[(i + 1) % TicketSort::ALL.len()];
                 self.queue.search = None;
-                self.set_message(format!("sorted by {}", self.queue.sort.as_str()), false);
+                self.set_message(
+                    crate::tr!(
+                        self.lang,
+                        "app-sorted",
+                        sort = self.lang.word("sort", self.queue.sort.as_str())
+                    ),
+                    false,
+                );
                 vec![self.queue_request(Anchor::Top)]
             }
             Action::Refresh => {
@@ -1195,11 +1220,11 @@ impl App {
                 if let Some(t) = self.current_ticket().cloned() {
                     let items = Status::ALL
                         .iter()
-                        .map(|s| (s.as_str().to_string(), s.as_str().to_string()))
+                        .map(|s| (self.lang.word("status", s.as_str()), s.as_str().to_string()))
                         .collect::<Vec<_>>();
                     let selected = Status::ALL.iter().position(|s| *s == t.status).unwrap_or(0);
                     self.mode = Mode::Pick(Picker::new(
-                        format!("Status of #{} {}", t.id, t.summary),
+                        crate::tr!(self.lang, "app-status-of", id = t.id, summary = &t.summary),
                         items,
                         selected,
                         PickPurpose::Status(t.id, t.version),
@@ -1212,12 +1237,17 @@ impl App {
             Action::ChangeSeverity => {
                 if let Some(t) = self.current_ticket().cloned() {
                     let Some((levels, disabled)) = self.severity_choices(&t) else {
-                        self.set_message("severity levels are still loading; try again", true);
+                        self.set_message(self.lang.t("app-severities-loading"), true);
                         return Vec::new();
                     };
                     let selected = levels.iter().position(|s| *s == t.severity).unwrap_or(0);
                     let mut picker = Picker::new(
-                        format!("Severity of #{} {}", t.id, t.summary),
+                        crate::tr!(
+                            self.lang,
+                            "app-severity-of",
+                            id = t.id,
+                            summary = &t.summary
+                        ),
                         levels.iter().map(|s| (s.clone(), s.clone())).collect(),
                         selected,
                         PickPurpose::Severity(t.id, t.version),
@@ -1282,16 +1312,25 @@ impl App {
     /// Why quitting now would leave something behind, if it would.
     fn unsent_reason(&self) -> Option<String> {
         if self.pending_writes > 0 {
-            return Some("a change is still being saved".into());
+            return Some(self.lang.t("app-still-saving"));
         }
+        let lang = self.lang;
+        let draft = |kind: &str, id: i64| {
+            crate::tr!(
+                lang,
+                "app-draft-on",
+                kind = lang.word("entry", kind),
+                id = id
+            )
+        };
         let mut drafts: Vec<String> = self
             .unsent_drafts
             .iter()
-            .map(|(id, kind)| format!("{kind} on #{id}"))
+            .map(|(id, kind)| draft(kind.as_str(), *id))
             .collect();
         if let Some(t) = self.detail.as_ref().and_then(|d| d.ticket.as_ref()) {
             for kind in &self.detail_drafts {
-                let d = format!("{kind} on #{}", t.id);
+                let d = draft(kind, t.id);
                 if !drafts.contains(&d) {
                     drafts.push(d);
                 }
@@ -1299,10 +1338,11 @@ impl App {
         }
         drafts.sort();
         (!drafts.is_empty()).then(|| {
-            format!(
-                "unsent draft{}: {} (kept for next time)",
-                if drafts.len() == 1 { "" } else { "s" },
-                drafts.join(", ")
+            crate::tr!(
+                lang,
+                "app-unsent-drafts",
+                n = drafts.len(),
+                drafts = drafts.join(", ")
             )
         })
     }
@@ -1390,8 +1430,10 @@ impl App {
 
     pub(super) fn no_ticket_message(&mut self) {
         let msg = match self.opening {
-            Some(id) if self.focus != Pane::Queue => format!("#{id} is still loading; try again"),
-            _ => "no ticket selected".to_string(),
+            Some(id) if self.focus != Pane::Queue => {
+                crate::tr!(self.lang, "app-still-loading", id = id)
+            }
+            _ => self.lang.t("app-no-ticket"),
         };
         self.set_message(msg, true);
     }
@@ -1519,17 +1561,35 @@ impl App {
     }
 
     fn filter_picker(&self) -> Picker {
+        let lang = self.lang;
         let mut items: Vec<(String, String)> = vec![
-            ("clear all filters".into(), "clear".into()),
-            ("mine".into(), "mine".into()),
-            ("unassigned".into(), "unassigned".into()),
-            ("breached".into(), "breached".into()),
-            ("status: active (default)".into(), "status:active".into()),
+            (lang.t("filter-clear"), "clear".into()),
+            (lang.t("filter-mine"), "mine".into()),
+            (lang.t("filter-unassigned"), "unassigned".into()),
+            (lang.t("filter-breached"), "breached".into()),
+            (
+                crate::tr!(
+                    lang,
+                    "filter-status",
+                    status = lang.t("filter-active-default")
+                ),
+                "status:active".into(),
+            ),
         ];
         for s in Status::ALL {
-            items.push((format!("status: {s}"), format!("status:{s}")));
+            items.push((
+                crate::tr!(
+                    lang,
+                    "filter-status",
+                    status = lang.word("status", s.as_str())
+                ),
+                format!("status:{s}"),
+            ));
         }
-        items.push(("status: all".into(), "status:all".into()));
+        items.push((
+            crate::tr!(lang, "filter-status", status = lang.t("filter-all")),
+            "status:all".into(),
+        ));
         let mut severities: Vec<String> = Vec::new();
         for name in self.policies.names() {
             if let Some(set) = self.policies.get(name) {
@@ -1541,16 +1601,25 @@ impl App {
             }
         }
         for s in severities {
-            items.push((format!("severity: {s}"), format!("severity:{s}")));
+            items.push((
+                crate::tr!(lang, "filter-severity", severity = &s),
+                format!("severity:{s}"),
+            ));
         }
         for o in &self.orgs {
-            items.push((format!("organization: {}", o.name), format!("org:{}", o.id)));
+            items.push((
+                crate::tr!(lang, "filter-org", org = &o.name),
+                format!("org:{}", o.id),
+            ));
         }
         if let Some(a) = self.selected_ticket().and_then(|t| t.assignee.clone()) {
-            items.push((format!("assignee: {a}"), format!("assignee:{a}")));
+            items.push((
+                crate::tr!(lang, "filter-assignee", who = &a),
+                format!("assignee:{a}"),
+            ));
         }
         Picker::new(
-            format!("Filter (now: {})", self.filter_label()),
+            crate::tr!(lang, "filter-title", filter = self.filter_label()),
             items,
             0,
             PickPurpose::Filter,
@@ -1609,17 +1678,18 @@ impl App {
 
     /// A short description of the active filter for the queue's title.
     pub fn filter_label(&self) -> String {
+        let lang = self.lang;
         let f = &self.queue.filter;
         let mut parts = Vec::new();
         if f.all_statuses {
-            parts.push("all statuses".to_string());
+            parts.push(lang.t("filter-all-statuses"));
         } else if f.statuses.is_empty() {
-            parts.push("active".to_string());
+            parts.push(lang.t("filter-active"));
         } else {
             parts.push(
                 f.statuses
                     .iter()
-                    .map(|s| s.as_str())
+                    .map(|s| lang.word("status", s.as_str()))
                     .collect::<Vec<_>>()
                     .join("+"),
             );
@@ -1633,21 +1703,21 @@ impl App {
                     .iter()
                     .find(|x| x.id == o)
                     .map(|x| x.name.clone())
-                    .unwrap_or_else(|| format!("org {o}")),
+                    .unwrap_or_else(|| crate::tr!(lang, "filter-org-id", id = o)),
             );
         }
         if let Some(a) = &f.assignee {
             parts.push(if *a == self.me {
-                "mine".into()
+                lang.t("filter-mine")
             } else {
                 format!("@{a}")
             });
         }
         if f.unassigned {
-            parts.push("unassigned".into());
+            parts.push(lang.t("filter-unassigned"));
         }
         if f.breached {
-            parts.push("breached".into());
+            parts.push(lang.t("filter-breached"));
         }
         parts.join(", ")
     }
@@ -1657,7 +1727,7 @@ impl App {
         if editor.confirm_discard {
             return match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
-                    self.set_message("draft discarded", false);
+                    self.set_message(self.lang.t("app-draft-discarded"), false);
                     self.unsent_drafts.remove(&(editor.ticket_id, editor.kind));
                     vec![Request::SaveDraft {
                         ticket_id: editor.ticket_id,
@@ -1677,7 +1747,7 @@ impl App {
                 let body = editor.text();
                 if body.trim().is_empty() {
                     self.mode = Mode::Editor(editor);
-                    self.set_message("nothing to send: the text is empty", true);
+                    self.set_message(self.lang.t("app-nothing-to-send"), true);
                     return Vec::new();
                 }
                 let (id, kind) = (editor.ticket_id, editor.kind);
@@ -1730,7 +1800,7 @@ impl App {
             return match result {
                 Ok(new) => vec![Request::CreateTicket(new)],
                 Err(_) => {
-                    self.set_message("fix the fields marked in red first", true);
+                    self.set_message(self.lang.t("app-fix-fields"), true);
                     Vec::new()
                 }
             };
@@ -1813,7 +1883,10 @@ impl App {
                     .unwrap_or(0);
                 self.select(index);
                 if self.queue.tickets.is_empty() {
-                    self.set_message(format!("no ticket matches {query:?}"), false);
+                    self.set_message(
+                        crate::tr!(self.lang, "app-no-match", query = format!("{query:?}")),
+                        false,
+                    );
                 } else {
                     let (n, keys) = (
                         self.queue.tickets.len(),
@@ -1826,18 +1899,20 @@ impl App {
                             .first()
                             .map_or("", |s| s.as_str())
                             .to_string();
-                        let hits = format!("{n} hit{}", if n == 1 { "" } else { "s" });
+                        let lang = self.lang;
                         // Bounded: shorter wording, so the line still fits 80 columns.
                         self.set_message(
                             if bounded {
-                                format!(
-                                    "{hits}, {}; {k} / {prev} step, Esc ends the search",
-                                    crate::text::search_bound_label()
+                                crate::tr!(
+                                    lang,
+                                    "app-hits-bounded",
+                                    n = n,
+                                    bound = crate::text::search_bound_label(lang),
+                                    next = k.as_str(),
+                                    prev = prev
                                 )
                             } else {
-                                format!(
-                                    "{hits}; {k} / {prev} step through them, Esc ends the search"
-                                )
+                                crate::tr!(lang, "app-hits", n = n, next = k.as_str(), prev = prev)
                             },
                             false,
                         );
@@ -1959,7 +2034,7 @@ impl App {
                     restored,
                 }));
                 if restored {
-                    self.set_message("restored your unsent draft", false);
+                    self.set_message(self.lang.t("app-draft-restored"), false);
                 }
                 Vec::new()
             }
@@ -1978,7 +2053,11 @@ impl App {
                 }
                 if self.offline.is_some() && !conflict {
                     self.set_message(
-                        format!("{message} — reconnecting to the database; your text is kept, try again once it is back"),
+                        crate::tr!(
+                            self.lang,
+                            "app-error-offline",
+                            message = message.to_string()
+                        ),
                         true,
                     );
                 } else {
@@ -2017,16 +2096,13 @@ impl App {
             }
             Response::Connection(Some(why)) => {
                 self.offline = Some(why);
-                self.set_message(
-                    "the database is unreachable — reconnecting; your unsent text is kept",
-                    true,
-                );
+                self.set_message(self.lang.t("app-offline"), true);
                 Vec::new()
             }
             Response::Connection(None) => {
                 let was_offline = self.offline.take().is_some();
                 if was_offline {
-                    self.set_message("reconnected to the database; reloaded", false);
+                    self.set_message(self.lang.t("app-reconnected"), false);
                 }
                 // Whatever changed meanwhile: everything on screen loads again.
                 let mut out = vec![Request::Orgs];
@@ -2087,13 +2163,18 @@ impl App {
     /// A fresher version of a ticket arrived: a popup opened on an older one takes the new
     /// version and says what changed, so nothing is applied to a ticket the user has not seen.
     fn ticket_changed(&mut self, t: &Ticket) {
+        let lang = self.lang;
         let now_reads = || {
-            format!(
-                "#{} changed while this was open: now {} · {} · {}",
-                t.id,
-                t.status,
-                t.severity,
-                t.assignee.as_deref().unwrap_or("unassigned")
+            crate::tr!(
+                lang,
+                "app-ticket-changed",
+                id = t.id,
+                status = lang.word("status", t.status.as_str()),
+                severity = &t.severity,
+                assignee = t
+                    .assignee
+                    .clone()
+                    .unwrap_or_else(|| lang.t("tui-unassigned"))
             )
         };
         match &mut self.mode {
@@ -2163,9 +2244,13 @@ impl App {
                     .chain(self.sla_items.iter().map(|i| &i.ticket))
                     .find(|t| t.id == id)
                 {
-                    let body = format!(
-                        "#{} breached · {} {} · {}",
-                        t.id, t.severity, t.org, t.summary
+                    let body = crate::tr!(
+                        self.lang,
+                        "app-notify-breached",
+                        id = t.id,
+                        severity = &t.severity,
+                        org = &t.org,
+                        summary = &t.summary
                     );
                     self.notifications
                         .extend(notify::sequence(self.notify, "tuidesk", &body));
@@ -2205,11 +2290,13 @@ impl App {
             .map(|id| format!("#{id}"))
             .collect::<Vec<_>>()
             .join(", ");
-        let what = if mine.len() == 1 {
-            format!("the customer answered your ticket {list}")
-        } else {
-            format!("customers answered your tickets {list}")
-        };
+        let what = crate::tr!(
+            self.lang,
+            "app-customer-answered",
+            n = mine.len(),
+            list = list
+        );
+
         self.set_message(what, false);
     }
 
@@ -2254,16 +2341,26 @@ impl App {
     }
 
     /// Keys worth showing in the footer right now.
-    pub fn footer_hints(&self) -> Vec<(String, &'static str)> {
-        let fixed = |pairs: &[(&str, &'static str)]| {
-            pairs.iter().map(|(k, d)| (k.to_string(), *d)).collect()
+    /// The footer's hints: (key, label, is the way to help), in the user's language.
+    pub fn footer_hints(&self) -> Vec<(String, String, bool)> {
+        let lang = self.lang;
+        let key_text = |k: &str| match k {
+            "any key" => lang.t("hint-key-any"),
+            "type" => lang.t("hint-key-type"),
+            k => k.to_string(),
         };
-        let keyed = |pairs: &[(Action, &'static str)]| -> Vec<(String, &'static str)> {
+        let fixed = |pairs: &[(&str, &'static str)]| {
+            pairs
+                .iter()
+                .map(|(k, d)| (key_text(k), keymap::hint(lang, d), *d == "help"))
+                .collect()
+        };
+        let keyed = |pairs: &[(Action, &'static str)]| -> Vec<(String, String, bool)> {
             pairs
                 .iter()
                 .filter_map(|(a, label)| {
                     let key = self.keymap.keys_for(*a).into_iter().next()?;
-                    Some((key, *label))
+                    Some((key, keymap::hint(lang, label), *label == "help"))
                 })
                 .collect()
         };
@@ -2303,7 +2400,7 @@ impl App {
                 .filter_map(|a| {
                     let label = a.footer?;
                     let key = self.keymap.keys_for(a.action).into_iter().next()?;
-                    Some((key, label))
+                    Some((key, keymap::hint(lang, label), label == "help"))
                 })
                 .collect(),
             Mode::NewOrder(f) if f.confirm_discard => {
@@ -2390,7 +2487,7 @@ pub fn ticket_number(input: &str) -> Option<i64> {
 }
 
 /// Palette entries matching what was typed, by name or description.
-pub fn palette_matches(input: &str) -> Vec<Action> {
+pub fn palette_matches(lang: crate::i18n::Lang, input: &str) -> Vec<Action> {
     if ticket_number(input).is_some() || input.trim() == "#" {
         return Vec::new();
     }
@@ -2398,7 +2495,10 @@ pub fn palette_matches(input: &str) -> Vec<Action> {
     ACTIONS
         .iter()
         .filter(|a| {
-            q.is_empty() || a.name.contains(&q) || a.description.to_lowercase().contains(&q)
+            q.is_empty()
+                || a.name.contains(&q)
+                || a.description.to_lowercase().contains(&q)
+                || keymap::description(lang, a).to_lowercase().contains(&q)
         })
         .map(|a| a.action)
         .collect()

@@ -120,24 +120,31 @@ pub fn run(cli: Cli) -> Result<()> {
             },
         ),
         Some(Command::Org(cmd)) => org(db, as_user, cmd),
-        Some(Command::Ticket(cmd)) => ticket_cmd::run(db, as_user, cmd),
-        Some(Command::Order(cmd)) => order_cmd::run(db, as_user, cmd),
+        Some(Command::Ticket(cmd)) => {
+            ticket_cmd::run(crate::session::language()?, db, as_user, cmd)
+        }
+        Some(Command::Order(cmd)) => order_cmd::run(crate::session::language()?, db, as_user, cmd),
         Some(Command::Report(cmd)) => order_cmd::report(db, cmd),
         Some(Command::Mail(cmd)) => mail_cmd::run(db, as_user, cmd),
         Some(Command::ReplyTemplate(cmd)) => reply_template_cmd::run(db, as_user, cmd),
         Some(Command::Watch { once }) => watch_cmd::run(db, as_user, once),
         Some(Command::Search { query, limit, json }) => {
+            let lang = crate::session::language()?;
             let store = open_existing_store(db)?;
             let now = now()?;
             let hits = store.search(&query, limit, now)?;
             if hits.bounded {
                 note!(
-                    "tuidesk: {}: more tickets or replies match than are ranked; add words to narrow the search",
-                    crate::text::search_bound_label()
+                    "tuidesk: {}",
+                    crate::tr!(
+                        lang,
+                        "cli-search-bounded",
+                        bound = crate::text::search_bound_label(lang)
+                    )
                 );
             }
             let fr = first_responses(&store, &hits.tickets, json, now)?;
-            output::print_tickets(&hits.tickets, &fr, json, now)
+            output::print_tickets(lang, &hits.tickets, &fr, json, now)
         }
         Some(Command::Export { out }) => {
             let store = open_existing_store(db)?;
@@ -332,7 +339,13 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
         OrgCommand::List { json } => {
             let store = open_existing_store(db)?;
             let orgs = store.list_orgs()?;
-            output::print_orgs(&orgs, store.policies(), json, now()?)
+            output::print_orgs(
+                crate::session::language()?,
+                &orgs,
+                store.policies(),
+                json,
+                now()?,
+            )
         }
         OrgCommand::Show { name, json } => {
             let store = open_existing_store(db)?;
@@ -341,6 +354,7 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let history = store.org_events(org.id)?;
             let contacts = store.contacts(org.id)?;
             output::print_org(
+                crate::session::language()?,
                 &output::OrgView {
                     org: &org,
                     linked: &linked,

@@ -12,6 +12,7 @@ use super::output::{event_json, indent, json_text, print_history};
 use super::{actor, now, open_existing_store, open_store, read_text};
 use crate::app::{order_deadline_text, order_row_state, order_subject};
 use crate::domain::{Order, YearMonth, format_countdown};
+use crate::i18n::Lang;
 use crate::orders::OrderRequest;
 use crate::out::{note, out, outln};
 use crate::store::{NewOrder, OrderFilter};
@@ -42,7 +43,7 @@ pub fn request_from_args(a: &NewOrderArgs) -> Result<OrderRequest> {
     })
 }
 
-pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Result<()> {
+pub fn run(lang: Lang, db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Result<()> {
     match cmd {
         OrderCommand::New(a) => {
             let request = request_from_args(&a)?;
@@ -84,7 +85,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
                 let arr: Vec<Value> = orders.iter().map(order_json).collect();
                 outln!("{}", json_text(&Value::Array(arr))?)?;
             } else if orders.is_empty() {
-                note!("no orders match");
+                note!("{}", lang.t("cli-no-orders"));
             } else {
                 let shares = at_risk_shares(&store)?;
                 for o in &orders {
@@ -92,7 +93,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
                         .get(&o.org_id)
                         .copied()
                         .unwrap_or(DEFAULT_AT_RISK_SHARE);
-                    outln!("{}", order_line(o, now, share))?;
+                    outln!("{}", order_line(lang, o, now, share))?;
                 }
             }
             Ok(())
@@ -107,8 +108,8 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
                 v["events"] = events.iter().map(event_json).collect();
                 outln!("{}", json_text(&v)?)?;
             } else {
-                out!("{}", order_text(&order, now))?;
-                print_history(&events)?;
+                out!("{}", order_text(lang, &order, now))?;
+                print_history(lang, &events)?;
             }
             Ok(())
         }
@@ -265,27 +266,30 @@ fn at_risk_shares(store: &crate::desk::Desk) -> Result<HashMap<i64, f64>> {
         .collect())
 }
 
-fn order_line(o: &Order, now: DateTime<Utc>, at_risk_share: f64) -> String {
+fn order_line(lang: Lang, o: &Order, now: DateTime<Utc>, at_risk_share: f64) -> String {
     format!(
-        "{:>5}{} {:<18}  {}  {:<10}  {:>12}  {}",
+        "{:>5}{} {}  {}  {}  {}  {}",
         o.id,
         super::output::mark(order_row_state(o, now, at_risk_share)),
-        o.kind.as_str(),
+        fit_to_width(&lang.word("order-kind", o.kind.as_str()), 18),
         fit_to_width(&sanitize_line(&o.org), 24),
-        o.status.as_str(),
-        order_deadline_text(o, now),
-        order_subject(o)
+        fit_to_width(&lang.word("order-status", o.status.as_str()), 10),
+        crate::text::pad_left(&order_deadline_text(lang, o, now), 12),
+        order_subject(lang, o)
     )
 }
 
-fn order_text(o: &Order, now: DateTime<Utc>) -> String {
+fn order_text(lang: Lang, o: &Order, now: DateTime<Utc>) -> String {
     let mut s = format!(
-        "order {}  {}  {}\norganization: {}\nstatus: {}\n",
+        "{} {}  {}  {}\n{}: {}\n{}: {}\n",
+        lang.t("cli-order"),
         o.id,
-        o.kind,
-        order_subject(o),
+        lang.word("order-kind", o.kind.as_str()),
+        order_subject(lang, o),
+        lang.t("cli-organization"),
         sanitize_line(&o.org),
-        o.status
+        lang.t("field-status"),
+        lang.word("order-status", o.status.as_str())
     );
     if let Some(due) = o.due {
         let local = local_rfc(Some(due), &o.tz);

@@ -5,10 +5,11 @@ use anyhow::Result;
 use super::args::{BodyArgs, ListArgs, TicketCommand};
 use super::{actor, now, open_existing_store, open_store, output, read_text};
 use crate::domain::{AuthorRole, EntryKind};
+use crate::i18n::Lang;
 use crate::out::{note, outln};
 use crate::store::{NewTicket, TicketChange, TicketFilter};
 
-pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Result<()> {
+pub fn run(lang: Lang, db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Result<()> {
     match cmd {
         TicketCommand::New(a) => {
             let description = read_text(
@@ -46,14 +47,14 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
             printed.map_err(|e| e.after(format_args!("ticket {} created", t.id)))?;
             Ok(())
         }
-        TicketCommand::List(a) => list(db, as_user, a),
+        TicketCommand::List(a) => list(lang, db, as_user, a),
         TicketCommand::Show { id, json } => {
             let store = open_existing_store(db)?;
             let now = now()?;
             let detail = store.ticket_detail(id, now)?;
             let fr = store.first_response_statuses(&[id], now)?.pop().flatten();
             let sla = store.sla_report(id, now)?;
-            output::print_detail(&detail, fr.as_ref(), &sla.metrics, json, now)
+            output::print_detail(lang, &detail, fr.as_ref(), &sla.metrics, json, now)
         }
         TicketCommand::Reply(b) => entry(db, as_user, b, EntryKind::Reply),
         TicketCommand::Note(b) => entry(db, as_user, b, EntryKind::Note),
@@ -234,7 +235,7 @@ fn attachment(db: Option<&Path>, id: i64, name: &str, out: &str) -> Result<()> {
 /// How many tickets `ticket list` prints unless told otherwise.
 const DEFAULT_LIST_LIMIT: usize = 50;
 
-fn list(db: Option<&Path>, as_user: Option<&str>, a: ListArgs) -> Result<()> {
+fn list(lang: Lang, db: Option<&Path>, as_user: Option<&str>, a: ListArgs) -> Result<()> {
     let store = open_existing_store(db)?;
     let org_id = match &a.org {
         Some(name) => Some(store.org_by_name(name)?.id),
@@ -275,5 +276,5 @@ fn list(db: Option<&Path>, as_user: Option<&str>, a: ListArgs) -> Result<()> {
         note!("tuidesk: showing {limit} of {total} tickets; {hint}");
     }
     let fr = super::first_responses(&store, &page.tickets, a.json, now)?;
-    output::print_tickets(&page.tickets, &fr, a.json, now)
+    output::print_tickets(lang, &page.tickets, &fr, a.json, now)
 }

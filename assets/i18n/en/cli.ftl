@@ -1,0 +1,36 @@
+# The command line's human output (never --json, CSV or exports).
+
+cli-paused = paused { $left }
+cli-due = due { $due }
+cli-earlier-breach = an earlier cycle breached
+cli-organization = organization
+cli-severity-status = severity { $severity }   status { $status }
+cli-environment-version = environment { $environment }   version { $version }
+cli-channel = channel { $channel }
+cli-created = created
+cli-updated = updated { $time }
+cli-first-response = first response due { $due }   responded { $at }
+cli-breached = BREACHED
+cli-at-risk = at risk
+cli-left = left
+cli-conversation = Conversation:
+cli-events = Events:
+cli-history = history:
+cli-policy-set = policy set
+cli-plan-since = on this plan since
+cli-time-zone = time zone
+cli-linked = linked accounts
+cli-contacts = contacts
+
+role-engineer = engineer
+role-customer = customer
+state-running = running
+state-at-risk = at-risk
+state-breached = breached
+state-paused = paused
+state-met = met
+state-stopped = stopped
+state-not-applicable = not-applicable
+cli-no-orders = no orders match
+cli-order = order
+cli-search-bounded = { $bound }: more tickets or replies match than are ranked; add words to narrow the search

@@ -1,0 +1,36 @@
+# コマンドラインの人向け出力（--json、CSV、エクスポートは変わりません）。
+
+cli-paused = 停止中 { $left }
+cli-due = 期限 { $due }
+cli-earlier-breach = 以前のサイクルで期限超過あり
+cli-organization = 組織
+cli-severity-status = 重大度 { $severity }   ステータス { $status }
+cli-environment-version = 環境 { $environment }   バージョン { $version }
+cli-channel = チャネル { $channel }
+cli-created = 作成
+cli-updated = 更新 { $time }
+cli-first-response = 初回応答期限 { $due }   応答 { $at }
+cli-breached = 期限超過
+cli-at-risk = 期限間近
+cli-left = 残り
+cli-conversation = やり取り：
+cli-events = 履歴：
+cli-history = 履歴：
+cli-policy-set = ポリシーセット
+cli-plan-since = このプランの開始
+cli-time-zone = タイムゾーン
+cli-linked = リンクされたアカウント
+cli-contacts = 連絡先
+
+role-engineer = エンジニア
+role-customer = 顧客
+state-running = 計測中
+state-at-risk = 期限間近
+state-breached = 期限超過
+state-paused = 停止中
+state-met = 達成
+state-stopped = 停止
+state-not-applicable = 対象外
+cli-no-orders = 一致するオーダーはありません
+cli-order = オーダー
+cli-search-bounded = { $bound }：順位付けの上限より多くのチケットや返信が一致しました。語を足して絞り込んでください

@@ -1,0 +1,36 @@
+# 命令行的可读输出（--json、CSV 和导出不变）。
+
+cli-paused = 已暂停 { $left }
+cli-due = 到期 { $due }
+cli-earlier-breach = 之前的周期曾超时
+cli-organization = 组织
+cli-severity-status = 严重程度 { $severity }   状态 { $status }
+cli-environment-version = 环境 { $environment }   版本 { $version }
+cli-channel = 渠道 { $channel }
+cli-created = 创建
+cli-updated = 更新 { $time }
+cli-first-response = 首次响应到期 { $due }   响应于 { $at }
+cli-breached = 已超时
+cli-at-risk = 临近超时
+cli-left = 剩余
+cli-conversation = 对话：
+cli-events = 操作记录：
+cli-history = 历史：
+cli-policy-set = 策略集
+cli-plan-since = 使用此计划自
+cli-time-zone = 时区
+cli-linked = 关联账号
+cli-contacts = 联系人
+
+role-engineer = 工程师
+role-customer = 客户
+state-running = 计时中
+state-at-risk = 临近超时
+state-breached = 已超时
+state-paused = 已暂停
+state-met = 已达成
+state-stopped = 已停止
+state-not-applicable = 不适用
+cli-no-orders = 没有匹配的服务单
+cli-order = 服务单
+cli-search-bounded = { $bound }：匹配的工单或回复多于排序上限；请添加关键词缩小范围
