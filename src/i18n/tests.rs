@@ -194,7 +194,8 @@ fn every_key_the_code_names_exists_and_every_message_is_used() {
     }
     for id in en.keys() {
         assert!(
-            source.contains(&format!("\"{id}\"")) || DYNAMIC_PREFIXES.iter().any(|p| id.starts_with(p)),
+            source.contains(&format!("\"{id}\""))
+                || DYNAMIC_PREFIXES.iter().any(|p| id.starts_with(p)),
             "{id} is in the catalogue but nothing uses it"
         );
     }
