@@ -1034,7 +1034,8 @@ fn main_screens_in_chinese_and_japanese() {
             crossterm::event::KeyModifiers::NONE,
         )
     };
-    let screens: [(&str, fn() -> App); 3] = [
+    type Screen = (&'static str, fn() -> App);
+    let screens: [Screen; 3] = [
         ("queue", busy_app),
         ("orders", orders_screen),
         ("report", report_app),
