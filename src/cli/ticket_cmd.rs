@@ -8,6 +8,7 @@ use crate::domain::{AuthorRole, EntryKind};
 use crate::i18n::Lang;
 use crate::out::{note, outln};
 use crate::store::{NewTicket, TicketChange, TicketFilter};
+use crate::tr;
 
 pub fn run(lang: Lang, db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Result<()> {
     match cmd {
@@ -56,14 +57,15 @@ pub fn run(lang: Lang, db: Option<&Path>, as_user: Option<&str>, cmd: TicketComm
             let sla = store.sla_report(id, now)?;
             output::print_detail(lang, &detail, fr.as_ref(), &sla.metrics, json, now)
         }
-        TicketCommand::Reply(b) => entry(db, as_user, b, EntryKind::Reply),
-        TicketCommand::Note(b) => entry(db, as_user, b, EntryKind::Note),
-        TicketCommand::Attachment { id, name, out } => attachment(db, id, &name, &out),
+        TicketCommand::Reply(b) => entry(lang, db, as_user, b, EntryKind::Reply),
+        TicketCommand::Note(b) => entry(lang, db, as_user, b, EntryKind::Note),
+        TicketCommand::Attachment { id, name, out } => attachment(lang, db, id, &name, &out),
         TicketCommand::Status {
             id,
             status,
             expect_version,
         } => change(
+            lang,
             db,
             as_user,
             id,
@@ -75,6 +77,7 @@ pub fn run(lang: Lang, db: Option<&Path>, as_user: Option<&str>, cmd: TicketComm
             severity,
             expect_version,
         } => change(
+            lang,
             db,
             as_user,
             id,
@@ -87,16 +90,27 @@ pub fn run(lang: Lang, db: Option<&Path>, as_user: Option<&str>, cmd: TicketComm
             expect_version,
         } => {
             let who = if user == "-" { None } else { Some(user) };
-            change(db, as_user, id, TicketChange::Assign(who), expect_version)
+            change(
+                lang,
+                db,
+                as_user,
+                id,
+                TicketChange::Assign(who),
+                expect_version,
+            )
         }
         TicketCommand::Claim { id } => {
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let t = store.claim(id, &actor, now()?)?;
             outln!(
-                "ticket {} is assigned to {}",
-                t.id,
-                t.assignee.unwrap_or_default()
+                "{}",
+                tr!(
+                    lang,
+                    "cli-claimed",
+                    id = t.id,
+                    who = t.assignee.unwrap_or_default()
+                )
             )
             .map_err(|e| e.after(format_args!("ticket {} claimed", t.id)))?;
             Ok(())
@@ -105,6 +119,7 @@ pub fn run(lang: Lang, db: Option<&Path>, as_user: Option<&str>, cmd: TicketComm
 }
 
 fn change(
+    lang: Lang,
     db: Option<&Path>,
     as_user: Option<&str>,
     id: i64,
@@ -115,18 +130,28 @@ fn change(
     let mut store = open_store(db)?;
     let t = store.change_ticket(id, &change, expected, &actor, now()?)?;
     outln!(
-        "ticket {}: status {}, severity {}, assignee {} (version {})",
-        t.id,
-        t.status,
-        crate::text::sanitize_line(&t.severity),
-        crate::text::sanitize_line(t.assignee.as_deref().unwrap_or("-")),
-        t.version
+        "{}",
+        tr!(
+            lang,
+            "cli-changed",
+            id = t.id,
+            status = lang.word("status", t.status.as_str()),
+            severity = crate::text::sanitize_line(&t.severity),
+            assignee = crate::text::sanitize_line(t.assignee.as_deref().unwrap_or("-")),
+            version = t.version
+        )
     )
     .map_err(|e| e.after(format_args!("ticket {} changed", t.id)))?;
     Ok(())
 }
 
-fn entry(db: Option<&Path>, as_user: Option<&str>, b: BodyArgs, kind: EntryKind) -> Result<()> {
+fn entry(
+    lang: Lang,
+    db: Option<&Path>,
+    as_user: Option<&str>,
+    b: BodyArgs,
+    kind: EntryKind,
+) -> Result<()> {
     let what = if kind == EntryKind::Reply {
         "reply"
     } else {
@@ -153,16 +178,16 @@ fn entry(db: Option<&Path>, as_user: Option<&str>, b: BodyArgs, kind: EntryKind)
         &actor,
         now()?,
     )?;
-    let attached = match files.len() {
-        0 => String::new(),
-        1 => " with 1 attachment".to_string(),
-        n => format!(" with {n} attachments"),
-    };
     outln!(
-        "{} {} added to ticket {}{attached}",
-        what,
-        e.id,
-        e.ticket_id
+        "{}",
+        tr!(
+            lang,
+            "cli-entry-added",
+            what = lang.word("entry", what),
+            entry = e.id,
+            id = e.ticket_id,
+            n = files.len()
+        )
     )
     .map_err(|err| err.after(format_args!("{what} added to ticket {}", e.ticket_id)))?;
     Ok(())
@@ -187,7 +212,7 @@ fn content_type(name: &str) -> &'static str {
 
 /// `ticket attachment ID NAME --out PATH`: the newest file of that name on the ticket, or
 /// `#N` by its number.
-fn attachment(db: Option<&Path>, id: i64, name: &str, out: &str) -> Result<()> {
+fn attachment(lang: Lang, db: Option<&Path>, id: i64, name: &str, out: &str) -> Result<()> {
     let store = open_existing_store(db)?;
     let listed: Vec<crate::store::AttachmentMeta> = store
         .ticket_mail(id)?
@@ -212,20 +237,34 @@ fn attachment(db: Option<&Path>, id: i64, name: &str, out: &str) -> Result<()> {
             .map(|a| format!("#{} {}", a.id, crate::text::sanitize_line(&a.name)))
             .collect();
         anyhow::bail!(
-            "ticket {id} has no attachment {}{}",
-            crate::text::sanitize_line(name),
+            "{}",
             if names.is_empty() {
-                String::new()
+                tr!(
+                    lang,
+                    "cli-no-attachment",
+                    id = id,
+                    name = crate::text::sanitize_line(name)
+                )
             } else {
-                format!(" (it has: {})", names.join(", "))
+                tr!(
+                    lang,
+                    "cli-no-attachment-has",
+                    id = id,
+                    name = crate::text::sanitize_line(name),
+                    names = names.join(", ")
+                )
             }
         );
     };
     if !a.stored {
         anyhow::bail!(
-            "attachment #{} {} was over the size limit when it arrived: only its name and size were kept",
-            a.id,
-            crate::text::sanitize_line(&a.name)
+            "{}",
+            tr!(
+                lang,
+                "cli-attachment-dropped",
+                id = a.id,
+                name = crate::text::sanitize_line(&a.name)
+            )
         );
     }
     let (_, data) = store.attachment(a.id)?;
@@ -269,11 +308,20 @@ fn list(lang: Lang, db: Option<&Path>, as_user: Option<&str>, a: ListArgs) -> Re
         page.tickets.truncate(limit);
         let total = store.count_tickets(&filter, now)?;
         let hint = if a.all {
-            "use --limit N"
+            lang.t("cli-hint-limit")
         } else {
-            "use --limit N, or --all for every ticket in any status"
+            lang.t("cli-hint-limit-all")
         };
-        note!("tuidesk: showing {limit} of {total} tickets; {hint}");
+        note!(
+            "tuidesk: {}",
+            tr!(
+                lang,
+                "cli-showing",
+                shown = limit,
+                total = total,
+                hint = hint
+            )
+        );
     }
     let fr = super::first_responses(&store, &page.tickets, a.json, now)?;
     output::print_tickets(lang, &page.tickets, &fr, a.json, now)

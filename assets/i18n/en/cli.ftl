@@ -34,3 +34,16 @@ state-not-applicable = not-applicable
 cli-no-orders = no orders match
 cli-order = order
 cli-search-bounded = { $bound }: more tickets or replies match than are ranked; add words to narrow the search
+cli-claimed = ticket { $id } is assigned to { $who }
+cli-changed = ticket { $id }: status { $status }, severity { $severity }, assignee { $assignee } (version { $version })
+cli-entry-added = { $what } { $entry } added to ticket { $id }{ $n ->
+    [0] {""}
+    [one] {" "}with 1 attachment
+   *[other] {" "}with { $n } attachments
+}
+cli-no-attachment = ticket { $id } has no attachment { $name }
+cli-no-attachment-has = ticket { $id } has no attachment { $name } (it has: { $names })
+cli-attachment-dropped = attachment #{ $id } { $name } was over the size limit when it arrived: only its name and size were kept
+cli-hint-limit = use --limit N
+cli-hint-limit-all = use --limit N, or --all for every ticket in any status
+cli-showing = showing { $shown } of { $total } tickets; { $hint }

@@ -34,3 +34,15 @@ state-not-applicable = 対象外
 cli-no-orders = 一致するオーダーはありません
 cli-order = オーダー
 cli-search-bounded = { $bound }：順位付けの上限より多くのチケットや返信が一致しました。語を足して絞り込んでください
+cli-claimed = チケット { $id } を { $who } に割り当てました
+cli-changed = チケット { $id }：ステータス { $status }、重大度 { $severity }、担当者 { $assignee }（バージョン { $version }）
+cli-entry-added = チケット { $id } に{ $what } { $entry } を追加しました{ $n ->
+    [0] {""}
+   *[other] （添付 { $n } 件）
+}
+cli-no-attachment = チケット { $id } に添付 { $name } はありません
+cli-no-attachment-has = チケット { $id } に添付 { $name } はありません（あるもの：{ $names }）
+cli-attachment-dropped = 添付 #{ $id } { $name } は受信時にサイズ上限を超えていたため、名前とサイズだけを保存しています
+cli-hint-limit = --limit N を使ってください
+cli-hint-limit-all = --limit N か、全ステータスのチケットなら --all を使ってください
+cli-showing = { $total } 件中 { $shown } 件を表示；{ $hint }

@@ -34,3 +34,15 @@ state-not-applicable = 不适用
 cli-no-orders = 没有匹配的服务单
 cli-order = 服务单
 cli-search-bounded = { $bound }：匹配的工单或回复多于排序上限；请添加关键词缩小范围
+cli-claimed = 工单 { $id } 已分配给 { $who }
+cli-changed = 工单 { $id }：状态 { $status }，严重程度 { $severity }，处理人 { $assignee }（版本 { $version }）
+cli-entry-added = 已为工单 { $id } 添加{ $what } { $entry }{ $n ->
+    [0] {""}
+   *[other] ，含 { $n } 个附件
+}
+cli-no-attachment = 工单 { $id } 没有附件 { $name }
+cli-no-attachment-has = 工单 { $id } 没有附件 { $name }（现有：{ $names }）
+cli-attachment-dropped = 附件 #{ $id } { $name } 收到时超过大小上限：只保留了名称和大小
+cli-hint-limit = 使用 --limit N
+cli-hint-limit-all = 使用 --limit N，或用 --all 列出所有状态的工单
+cli-showing = 显示 { $total } 个工单中的 { $shown } 个；{ $hint }
