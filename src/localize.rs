@@ -71,6 +71,29 @@ pub fn rule_error(lang: Lang, e: &RuleError) -> String {
     }
 }
 
+/// A ticket's severity as Detail and `ticket show` give it: the level it is handled at,
+/// and when an event-assurance window raised it, why and what it was filed at. Level
+/// names the catalogue knows (`urgent`, `general`) read in the user's language.
+pub fn severity_label(lang: Lang, t: &crate::domain::Ticket) -> String {
+    let word = |s: &str| lang.word("severity", s);
+    match (&t.effective_severity, &t.severity_note) {
+        (Some(e), Some(n)) => tr!(
+            lang,
+            "severity-raised-why",
+            level = word(e),
+            why = n,
+            filed = word(&t.severity)
+        ),
+        (Some(e), None) => tr!(
+            lang,
+            "severity-raised",
+            level = word(e),
+            filed = word(&t.severity)
+        ),
+        _ => word(&t.severity),
+    }
+}
+
 /// A store error (what the worker and the CLI report when a use case fails).
 pub fn store_error(lang: Lang, e: &StoreError) -> String {
     if lang == Lang::En {

@@ -144,7 +144,10 @@ impl App {
                 };
                 self.mode = Mode::Pick(Picker::new(
                     tr!(self.lang, "bulk-severity-of", n = n),
-                    levels.iter().map(|s| (s.clone(), s.clone())).collect(),
+                    levels
+                        .iter()
+                        .map(|s| (self.lang.word("severity", s), s.clone()))
+                        .collect(),
                     0,
                     PickPurpose::BulkSeverity,
                 ));

@@ -1248,7 +1248,10 @@ impl App {
                             id = t.id,
                             summary = &t.summary
                         ),
-                        levels.iter().map(|s| (s.clone(), s.clone())).collect(),
+                        levels
+                            .iter()
+                            .map(|s| (self.lang.word("severity", s), s.clone()))
+                            .collect(),
                         selected,
                         PickPurpose::Severity(t.id, t.version),
                     );
@@ -1602,7 +1605,11 @@ impl App {
         }
         for s in severities {
             items.push((
-                crate::tr!(lang, "filter-severity", severity = &s),
+                crate::tr!(
+                    lang,
+                    "filter-severity",
+                    severity = lang.word("severity", &s)
+                ),
                 format!("severity:{s}"),
             ));
         }
@@ -1695,7 +1702,7 @@ impl App {
             );
         }
         if let Some(s) = &f.severity {
-            parts.push(s.clone());
+            parts.push(lang.word("severity", s));
         }
         if let Some(o) = f.org_id {
             parts.push(

@@ -238,7 +238,7 @@ pub fn print_tickets(
                 "{:>7}{} {}  {}  {}  {}  {}  {}",
                 t.id,
                 ticket_mark(t, now),
-                fit_to_width(&sanitize_line(&t.severity), 7),
+                fit_to_width(&lang.word("severity", &sanitize_line(&t.severity)), 7),
                 fit_to_width(&sanitize_line(&t.org), 20),
                 fit_to_width(&lang.word("status", t.status.as_str()), 9),
                 fit_to_width(&sanitize_line(t.assignee.as_deref().unwrap_or("-")), 12),
@@ -355,7 +355,7 @@ pub fn print_detail(
         tr!(
             lang,
             "cli-severity-status",
-            severity = sanitize_line(&t.severity_label()),
+            severity = sanitize_line(&crate::localize::severity_label(lang, t)),
             status = lang.word("status", t.status.as_str())
         )
     )?;

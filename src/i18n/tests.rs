@@ -120,6 +120,7 @@ const DYNAMIC_PREFIXES: &[&str] = &[
     "order-status-",
     "order-kind-",
     "rep-col-",
+    "severity-",
     "env-",
     "channel-",
     "theme-",

@@ -559,7 +559,10 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                     },
                     id_w,
                 ),
-                fit_to_width(&sanitize_line(t.handled_severity()), sev_w),
+                fit_to_width(
+                    &lang.word("severity", &sanitize_line(t.handled_severity())),
+                    sev_w,
+                ),
                 fit_to_width(&sanitize_line(&t.org), org_w),
                 // Someone else viewing (👁 bob) or writing (✎ bob) leads the summary.
                 fit_to_width(
@@ -650,7 +653,7 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         format!(
             "{} · {} · {}",
             lang.word("kind", t.kind.as_str()),
-            sanitize_line(&t.severity_label()),
+            sanitize_line(&crate::localize::severity_label(lang, t)),
             lang.word("status", t.status.as_str())
         ),
         theme,
@@ -1016,7 +1019,7 @@ fn draw_sla(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             "{}#{} {} {}",
             theme.symbol(state),
             item.ticket.id,
-            sanitize_line(item.ticket.handled_severity()),
+            lang.word("severity", &sanitize_line(item.ticket.handled_severity())),
             sanitize_line(&item.ticket.org)
         );
         let mut style = theme.row(state);
@@ -1485,7 +1488,7 @@ fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &crate::app::New
                     "◀ {} ▶{}",
                     form.levels
                         .get(form.severity)
-                        .map(|s| sanitize_line(s))
+                        .map(|s| lang.word("severity", &sanitize_line(s)))
                         .unwrap_or_else(|| "-".into()),
                     if barred.is_empty() {
                         String::new()

@@ -67,3 +67,8 @@ left-no-target = no target
 entry-reply = reply
 entry-note = note
 met-late = met late { $time }
+
+severity-urgent = urgent
+severity-general = general
+severity-raised-why = { $level } ({ $why }; filed { $filed })
+severity-raised = { $level } (filed { $filed })

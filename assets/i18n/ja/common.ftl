@@ -65,3 +65,8 @@ left-no-target = 目標なし
 entry-reply = 返信
 entry-note = メモ
 met-late = 遅延達成 { $time }
+
+severity-urgent = 緊急
+severity-general = 一般
+severity-raised-why = { $level }（{ $why }；登録時 { $filed }）
+severity-raised = { $level }（登録時 { $filed }）

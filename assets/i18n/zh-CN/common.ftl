@@ -65,3 +65,8 @@ left-no-target = 无目标
 entry-reply = 回复
 entry-note = 备注
 met-late = 超时响应 { $time }
+
+severity-urgent = 紧急
+severity-general = 一般
+severity-raised-why = { $level }（{ $why }；提交时为 { $filed }）
+severity-raised = { $level }（提交时为 { $filed }）
