@@ -195,7 +195,7 @@ pub(super) fn draw_file_form(frame: &mut Frame, app: &App, theme: &Theme, form: 
         })
         .unwrap_or_else(|| tr!(lang, "tui-form-no-orgs"));
     let severity = match form.severity_of(&levels) {
-        Some(s) => format!("◀ {} ▶", lang.word("severity", &s)),
+        Some(s) => format!("◀ {} ▶", lang.word("severity", s)),
         None => format!("◀ {} ▶", tr!(lang, "tri-severity-auto")),
     };
     let line = |label: &str, value: String, focused: bool| {
