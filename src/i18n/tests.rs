@@ -121,6 +121,7 @@ const DYNAMIC_PREFIXES: &[&str] = &[
     "order-kind-",
     "rep-col-",
     "severity-",
+    "weekday-",
     "env-",
     "channel-",
     "theme-",

@@ -740,7 +740,12 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let there = now.with_timezone(&tz);
         lines.push(field_line(
             &tr!(lang, "label-their-time"),
-            format!("{} {}", there.format("%a %H:%M"), tz.name()),
+            format!(
+                "{} {} {}",
+                lang.word("weekday", &there.format("%a").to_string()),
+                there.format("%H:%M"),
+                tz.name()
+            ),
             theme,
         ));
     }

@@ -72,3 +72,11 @@ severity-urgent = urgent
 severity-general = general
 severity-raised-why = { $level } ({ $why }; filed { $filed })
 severity-raised = { $level } (filed { $filed })
+
+weekday-mon = Mon
+weekday-tue = Tue
+weekday-wed = Wed
+weekday-thu = Thu
+weekday-fri = Fri
+weekday-sat = Sat
+weekday-sun = Sun

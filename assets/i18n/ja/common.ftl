@@ -70,3 +70,11 @@ severity-urgent = 緊急
 severity-general = 一般
 severity-raised-why = { $level }（{ $why }；登録時 { $filed }）
 severity-raised = { $level }（登録時 { $filed }）
+
+weekday-mon = 月
+weekday-tue = 火
+weekday-wed = 水
+weekday-thu = 木
+weekday-fri = 金
+weekday-sat = 土
+weekday-sun = 日

@@ -70,3 +70,11 @@ severity-urgent = 紧急
 severity-general = 一般
 severity-raised-why = { $level }（{ $why }；提交时为 { $filed }）
 severity-raised = { $level }（提交时为 { $filed }）
+
+weekday-mon = 周一
+weekday-tue = 周二
+weekday-wed = 周三
+weekday-thu = 周四
+weekday-fri = 周五
+weekday-sat = 周六
+weekday-sun = 周日
