@@ -124,7 +124,7 @@ pub fn run(cli: Cli) -> Result<()> {
             ticket_cmd::run(crate::session::language()?, db, as_user, cmd)
         }
         Some(Command::Order(cmd)) => order_cmd::run(crate::session::language()?, db, as_user, cmd),
-        Some(Command::Report(cmd)) => order_cmd::report(db, cmd),
+        Some(Command::Report(cmd)) => order_cmd::report(crate::session::language()?, db, cmd),
         Some(Command::Mail(cmd)) => mail_cmd::run(db, as_user, cmd),
         Some(Command::ReplyTemplate(cmd)) => reply_template_cmd::run(db, as_user, cmd),
         Some(Command::Watch { once }) => watch_cmd::run(db, as_user, once),

@@ -189,7 +189,7 @@ pub fn run(lang: Lang, db: Option<&Path>, as_user: Option<&str>, cmd: OrderComma
     }
 }
 
-pub fn report(db: Option<&Path>, cmd: ReportCommand) -> Result<()> {
+pub fn report(lang: Lang, db: Option<&Path>, cmd: ReportCommand) -> Result<()> {
     match cmd {
         ReportCommand::Monthly {
             month,
@@ -206,7 +206,7 @@ pub fn report(db: Option<&Path>, cmd: ReportCommand) -> Result<()> {
             } else if csv {
                 crate::report::render_csv(&report)
             } else {
-                crate::report::render_text(&report)
+                crate::report::render_text_in(lang, &report)
             };
             outln!("{}", text.trim_end())?;
             Ok(())

@@ -22,3 +22,26 @@ rep-attainment = Attainment
 rep-by-plan = First-response attainment · plan × severity
 rep-no-targets = no first-response targets this month
 rep-per-day = Attainment % per day · { $month } (opened day)
+
+## `tuidesk report monthly` (text)
+rpt-heading = Monthly service report { $month } (generated { $generated })
+rpt-no-orgs = No organizations.
+rpt-plan = Plan: { $label } ({ $plan })   Time zone: { $tz }
+rpt-period = Period: { $start } to { $end } (exclusive)
+rpt-opened = Opened: { $opened }   Resolved: { $resolved }
+rpt-first-response = First response (tickets opened this month): { $met } met, { $breached } breached, { $pending } pending, { $none } no target
+rpt-stopped-unanswered = , { $n } resolved before due without a reply
+rpt-attainment = {"  "}Attainment: { $attainment }   Median: { $median }   90th percentile: { $p90 }   (n = { $n })
+rpt-next-response = Next response
+rpt-resolution = Resolution (minus time pending)
+rpt-target-line = { $what }: { $met } met, { $breached } breached, { $pending } pending, { $none } no target{ $stopped }   Attainment: { $attainment }
+rpt-stopped-by-resolution = , { $n } stopped by the resolution
+rpt-no-tickets = No tickets opened or resolved in this month.
+rpt-col-kind = KIND
+rpt-col-severity = SEVERITY
+rpt-total = total
+rpt-tickets = Tickets (times in { $tz }):
+rpt-col-no = NO
+rpt-col-category = CATEGORY
+rpt-col-created = CREATED
+rpt-col-resolved-at = RESOLVED

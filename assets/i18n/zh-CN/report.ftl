@@ -22,3 +22,26 @@ rep-attainment = 达成率
 rep-by-plan = 首次响应达成率 · 计划 × 严重程度
 rep-no-targets = 本月没有首次响应目标
 rep-per-day = 每日达成率 % · { $month }（按创建日）
+
+## `tuidesk report monthly`（文本）
+rpt-heading = 服务月报 { $month }（生成于 { $generated }）
+rpt-no-orgs = 没有组织。
+rpt-plan = 支持计划：{ $label }（{ $plan }）   时区：{ $tz }
+rpt-period = 统计周期：{ $start } 至 { $end }（不含）
+rpt-opened = 新建：{ $opened }   已解决：{ $resolved }
+rpt-first-response = 首次响应（本月新建的工单）：达成 { $met }，超时 { $breached }，进行中 { $pending }，无目标 { $none }
+rpt-stopped-unanswered = ，{ $n } 个在到期前未回复即已解决
+rpt-attainment = {"  "}达成率：{ $attainment }   中位数：{ $median }   90 分位：{ $p90 }   （n = { $n }）
+rpt-next-response = 后续响应
+rpt-resolution = 解决（扣除待客户时间）
+rpt-target-line = { $what }：达成 { $met }，超时 { $breached }，进行中 { $pending }，无目标 { $none }{ $stopped }   达成率：{ $attainment }
+rpt-stopped-by-resolution = ，{ $n } 个因解决而停止
+rpt-no-tickets = 本月没有新建或解决的工单。
+rpt-col-kind = 类别
+rpt-col-severity = 严重程度
+rpt-total = 合计
+rpt-tickets = 工单（时间为 { $tz }）：
+rpt-col-no = 编号
+rpt-col-category = 类别
+rpt-col-created = 创建时间
+rpt-col-resolved-at = 解决时间
