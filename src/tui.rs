@@ -242,11 +242,20 @@ async fn event_loop(
     let db_clock = clock.clone();
     let cancel = Arc::new(crate::worker::SearchCancel::new(store.interrupter()));
     let db_cancel = cancel.clone();
+    let lang = app.lang;
     // Told when the database thread has finished (its heartbeat removed), so quitting waits
     // for that instead of leaving a ghost viewer behind for others.
     let (done_tx, done_rx) = std_mpsc::channel::<()>();
     std::thread::spawn(move || {
-        crate::worker::database_thread(store, actor, db_clock, request_rx, response_tx, db_cancel);
+        crate::worker::database_thread(
+            store,
+            actor,
+            db_clock,
+            request_rx,
+            response_tx,
+            db_cancel,
+            lang,
+        );
         let _ = done_tx.send(());
     });
 

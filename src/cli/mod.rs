@@ -185,7 +185,11 @@ pub fn run(cli: Cli) -> Result<()> {
                     counts
                 }
             };
-            note!("exported {orgs} organizations and {tickets} tickets");
+            let lang = crate::session::language()?;
+            note!(
+                "{}",
+                crate::tr!(lang, "cli-exported", orgs = orgs, tickets = tickets)
+            );
             Ok(())
         }
         Some(Command::Import { file }) => {
@@ -211,14 +215,15 @@ pub fn run(cli: Cli) -> Result<()> {
                 ));
                 store.import_audited(&mut r, now, Some((&actor, &source)))?
             };
-            let orders = if summary.orders > 0 {
-                format!(", {} service orders", summary.orders)
-            } else {
-                String::new()
-            };
-            let done = format!(
-                "imported {} organizations, {} tickets, {} conversation entries, {} events{orders}",
-                summary.orgs, summary.tickets, summary.entries, summary.events
+            let lang = crate::session::language()?;
+            let done = crate::tr!(
+                lang,
+                "cli-imported",
+                orgs = summary.orgs,
+                tickets = summary.tickets,
+                entries = summary.entries,
+                events = summary.events,
+                orders = summary.orders
             );
             outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
@@ -243,8 +248,17 @@ pub fn run(cli: Cli) -> Result<()> {
                 eprintln!();
             }
             result?;
-            outln!("backed up {} to {}", store.location(), path.display())
-                .map_err(|e| e.after(format_args!("backed up to {}", path.display())))?;
+            let lang = crate::session::language()?;
+            outln!(
+                "{}",
+                crate::tr!(
+                    lang,
+                    "cli-backed-up",
+                    from = store.location(),
+                    to = path.display().to_string()
+                )
+            )
+            .map_err(|e| e.after(format_args!("backed up to {}", path.display())))?;
             Ok(())
         }
         Some(Command::Check) => {
@@ -264,10 +278,12 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             let problems = store.check_invariants(now()?)?;
             if problems.is_empty() {
+                let lang = crate::session::language()?;
                 outln!(
-                    "ok: {} passes the integrity check and the application's invariants",
-                    store.location()
+                    "{}",
+                    crate::tr!(lang, "cli-check-ok", db = store.location())
                 )?;
+
                 Ok(())
             } else {
                 for line in &problems {

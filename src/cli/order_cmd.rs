@@ -17,6 +17,7 @@ use crate::orders::OrderRequest;
 use crate::out::{note, out, outln};
 use crate::store::{NewOrder, OrderFilter};
 use crate::text::{fit_to_width, sanitize_block, sanitize_line};
+use crate::tr;
 
 fn parse<T: std::str::FromStr<Err = String>>(v: Option<&str>) -> Result<Option<T>> {
     v.map(str::parse)
@@ -131,20 +132,18 @@ pub fn run(lang: Lang, db: Option<&Path>, as_user: Option<&str>, cmd: OrderComma
             }
             let (order, mailed) = store.complete_order_mailing(id, &files, mail, &actor, now)?;
             for to in &mailed {
-                note!(
-                    "queued for {} (send with `tuidesk mail send`)",
-                    sanitize_line(to)
-                );
+                note!("{}", tr!(lang, "cli-order-queued", to = sanitize_line(to)));
             }
             outln!(
-                "order {} completed{}",
-                order.id,
+                "{}",
                 if files.is_empty() {
-                    String::new()
+                    tr!(lang, "cli-order-completed", id = order.id)
                 } else {
-                    format!(
-                        " with {}",
-                        files
+                    tr!(
+                        lang,
+                        "cli-order-completed-with",
+                        id = order.id,
+                        files = files
                             .iter()
                             .map(|(n, _)| sanitize_line(n))
                             .collect::<Vec<_>>()
@@ -159,7 +158,7 @@ pub fn run(lang: Lang, db: Option<&Path>, as_user: Option<&str>, cmd: OrderComma
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let order = store.reject_order(id, &reason, &actor, now()?)?;
-            outln!("order {} rejected", order.id)
+            outln!("{}", tr!(lang, "cli-order-rejected", id = order.id))
                 .map_err(|e| e.after(format_args!("order {} rejected", order.id)))?;
             Ok(())
         }
@@ -175,8 +174,14 @@ pub fn run(lang: Lang, db: Option<&Path>, as_user: Option<&str>, cmd: OrderComma
             let mut store = open_store(db)?;
             let order = store.rate_order(id, speed, quality, &feedback, &actor, now()?)?;
             outln!(
-                "order {} rated: speed {speed}/5, quality {quality}/5",
-                order.id
+                "{}",
+                tr!(
+                    lang,
+                    "cli-order-rated",
+                    id = order.id,
+                    speed = speed,
+                    quality = quality
+                )
             )
             .map_err(|e| e.after(format_args!("order {} rated", order.id)))?;
             Ok(())
@@ -294,46 +299,76 @@ fn order_text(lang: Lang, o: &Order, now: DateTime<Utc>) -> String {
     if let Some(due) = o.due {
         let local = local_rfc(Some(due), &o.tz);
         s.push_str(&format!(
-            "due: {}  ({})\n",
+            "{}: {}  ({})\n",
+            lang.t("cli-order-due"),
             local.as_str().unwrap_or_default(),
             if o.is_open() {
                 format_countdown((due - now).num_seconds())
             } else {
-                "closed".into()
+                lang.t("cli-order-closed")
             }
         ));
     }
     s.push_str(&format!(
-        "requested: {} by {}\n",
-        o.requested_on,
-        sanitize_line(&o.created_by)
+        "{}: {}\n",
+        lang.t("cli-order-requested"),
+        tr!(
+            lang,
+            "ord-requested-by",
+            date = o.requested_on.to_string(),
+            who = sanitize_line(&o.created_by)
+        )
     ));
     if let Some(t) = o.completed_at {
-        s.push_str(&format!("completed: {}\n", t.to_rfc3339()));
+        s.push_str(&format!(
+            "{}: {}\n",
+            lang.t("cli-order-completed-at"),
+            t.to_rfc3339()
+        ));
     }
     if let Some(r) = &o.reject_reason {
-        s.push_str(&format!("rejected: {}\n", sanitize_line(r)));
+        s.push_str(&format!(
+            "{}: {}\n",
+            lang.t("cli-order-rejected-because"),
+            sanitize_line(r)
+        ));
     }
     if !o.note.is_empty() {
-        s.push_str(&format!("note:\n{}\n", indent(&sanitize_block(&o.note))));
+        s.push_str(&format!(
+            "{}:\n{}\n",
+            lang.t("cli-order-note"),
+            indent(&sanitize_block(&o.note))
+        ));
     }
     if let Some(r) = &o.rating {
         s.push_str(&format!(
-            "rating: response speed {}/5, deliverable quality {}/5\n",
-            r.speed, r.quality
+            "{}\n",
+            tr!(
+                lang,
+                "cli-order-rating",
+                speed = r.speed,
+                quality = r.quality
+            )
         ));
         if !r.feedback.is_empty() {
             s.push_str(&format!(
-                "feedback:\n{}\n",
+                "{}:\n{}\n",
+                lang.t("cli-order-feedback"),
                 indent(&sanitize_block(&r.feedback))
             ));
         }
     }
+
     for a in &o.attachments {
         s.push_str(&format!(
-            "attachment: {} ({} bytes)\n",
-            sanitize_line(&a.name),
-            a.size
+            "{}: {}\n",
+            lang.t("tui-detail-attachment"),
+            tr!(
+                lang,
+                "ord-attached",
+                name = sanitize_line(&a.name),
+                size = a.size
+            )
         ));
     }
     s

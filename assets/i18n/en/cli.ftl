@@ -47,3 +47,23 @@ cli-attachment-dropped = attachment #{ $id } { $name } was over the size limit w
 cli-hint-limit = use --limit N
 cli-hint-limit-all = use --limit N, or --all for every ticket in any status
 cli-showing = showing { $shown } of { $total } tickets; { $hint }
+cli-order-queued = queued for { $to } (send with `tuidesk mail send`)
+cli-order-completed = order { $id } completed
+cli-order-completed-with = order { $id } completed with { $files }
+cli-order-rejected = order { $id } rejected
+cli-order-rated = order { $id } rated: speed { $speed }/5, quality { $quality }/5
+cli-order-due = due
+cli-order-closed = closed
+cli-order-requested = requested
+cli-order-completed-at = completed
+cli-order-rejected-because = rejected
+cli-order-note = note
+cli-order-rating = rating: response speed { $speed }/5, deliverable quality { $quality }/5
+cli-order-feedback = feedback
+cli-exported = exported { $orgs } organizations and { $tickets } tickets
+cli-imported = imported { $orgs } organizations, { $tickets } tickets, { $entries } conversation entries, { $events } events{ $orders ->
+    [0] {""}
+   *[other] , { $orders } service orders
+}
+cli-backed-up = backed up { $from } to { $to }
+cli-check-ok = ok: { $db } passes the integrity check and the application's invariants

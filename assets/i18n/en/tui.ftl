@@ -222,3 +222,21 @@ tpl-filter = filter
 tpl-yours = yours
 tpl-shared = shared
 tpl-no-match = no template name matches
+
+## What the database thread says after a write
+w-claimed = #{ $id } is yours
+w-changed = #{ $id }: { $status } · { $severity } · { $assignee }
+w-reply-sent = reply sent to #{ $id }
+w-note-added = note added to #{ $id }
+w-opened = opened #{ $id }
+w-order-requested = order #{ $id } requested
+w-order-requested-note = order #{ $id } requested; note: { $note }
+w-order-completed = order #{ $id } completed
+w-order-completed-report = order #{ $id } completed with its monthly report
+w-order-rejected = order #{ $id } rejected
+w-order-rated = order #{ $id } rated ★{ $speed } ★{ $quality }
+w-triage-filed = triage item { $item } filed as #{ $id } under { $org }
+w-triage-discarded = triage item { $item } discarded
+w-save-exists = { $path } already exists; type another path
+w-save-failed = could not write { $path }: { $error }
+w-saved = saved { $name } ({ $size } bytes) to { $path }

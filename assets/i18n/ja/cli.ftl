@@ -46,3 +46,23 @@ cli-attachment-dropped = 添付 #{ $id } { $name } は受信時にサイズ上�
 cli-hint-limit = --limit N を使ってください
 cli-hint-limit-all = --limit N か、全ステータスのチケットなら --all を使ってください
 cli-showing = { $total } 件中 { $shown } 件を表示；{ $hint }
+cli-order-queued = { $to } 宛てにキューに入れました（`tuidesk mail send` で送信）
+cli-order-completed = オーダー { $id } を完了しました
+cli-order-completed-with = オーダー { $id } を完了しました（添付：{ $files }）
+cli-order-rejected = オーダー { $id } を却下しました
+cli-order-rated = オーダー { $id } を評価しました：対応速度 { $speed }/5、成果物品質 { $quality }/5
+cli-order-due = 期限
+cli-order-closed = 終了
+cli-order-requested = 依頼
+cli-order-completed-at = 完了日時
+cli-order-rejected-because = 却下理由
+cli-order-note = メモ
+cli-order-rating = 評価：対応速度 { $speed }/5、成果物品質 { $quality }/5
+cli-order-feedback = フィードバック
+cli-exported = { $orgs } 組織と { $tickets } 件のチケットをエクスポートしました
+cli-imported = { $orgs } 組織、{ $tickets } 件のチケット、{ $entries } 件のやり取り、{ $events } 件の履歴{ $orders ->
+    [0] {""}
+   *[other] 、{ $orders } 件のサービスオーダー
+}をインポートしました
+cli-backed-up = { $from } を { $to } にバックアップしました
+cli-check-ok = OK：{ $db } は整合性チェックとアプリケーションの不変条件を満たしています

@@ -214,3 +214,21 @@ tpl-filter = 絞込
 tpl-yours = 個人
 tpl-shared = 共有
 tpl-no-match = 一致するテンプレート名はありません
+
+## 書き込み後のメッセージ
+w-claimed = #{ $id } を引き受けました
+w-changed = #{ $id }：{ $status } · { $severity } · { $assignee }
+w-reply-sent = #{ $id } に返信しました
+w-note-added = #{ $id } にメモを追加しました
+w-opened = #{ $id } を作成しました
+w-order-requested = オーダー #{ $id } を依頼しました
+w-order-requested-note = オーダー #{ $id } を依頼しました。注意：{ $note }
+w-order-completed = オーダー #{ $id } を完了しました
+w-order-completed-report = オーダー #{ $id } を月次レポート付きで完了しました
+w-order-rejected = オーダー #{ $id } を却下しました
+w-order-rated = オーダー #{ $id } を評価しました ★{ $speed } ★{ $quality }
+w-triage-filed = 仕分け項目 { $item } を { $org } のチケット #{ $id } として登録しました
+w-triage-discarded = 仕分け項目 { $item } を破棄しました
+w-save-exists = { $path } はすでに存在します。別のパスを入力してください
+w-save-failed = { $path } に書き込めません：{ $error }
+w-saved = { $name }（{ $size } バイト）を { $path } に保存しました

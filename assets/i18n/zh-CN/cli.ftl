@@ -46,3 +46,23 @@ cli-attachment-dropped = 附件 #{ $id } { $name } 收到时超过大小上限�
 cli-hint-limit = 使用 --limit N
 cli-hint-limit-all = 使用 --limit N，或用 --all 列出所有状态的工单
 cli-showing = 显示 { $total } 个工单中的 { $shown } 个；{ $hint }
+cli-order-queued = 已排队发给 { $to }（用 `tuidesk mail send` 发送）
+cli-order-completed = 服务单 { $id } 已完成
+cli-order-completed-with = 服务单 { $id } 已完成，交付件：{ $files }
+cli-order-rejected = 服务单 { $id } 已驳回
+cli-order-rated = 服务单 { $id } 已评价：响应速度 { $speed }/5，交付质量 { $quality }/5
+cli-order-due = 期限
+cli-order-closed = 已结束
+cli-order-requested = 申请
+cli-order-completed-at = 完成时间
+cli-order-rejected-because = 驳回原因
+cli-order-note = 备注
+cli-order-rating = 评价：响应速度 { $speed }/5，交付质量 { $quality }/5
+cli-order-feedback = 评价意见
+cli-exported = 已导出 { $orgs } 个组织和 { $tickets } 个工单
+cli-imported = 已导入 { $orgs } 个组织、{ $tickets } 个工单、{ $entries } 条对话、{ $events } 条操作记录{ $orders ->
+    [0] {""}
+   *[other] 、{ $orders } 个服务单
+}
+cli-backed-up = 已将 { $from } 备份到 { $to }
+cli-check-ok = 正常：{ $db } 通过完整性检查和应用不变量检查

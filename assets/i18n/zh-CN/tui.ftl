@@ -214,3 +214,21 @@ tpl-filter = 筛选
 tpl-yours = 个人
 tpl-shared = 共享
 tpl-no-match = 没有匹配的模板名
+
+## 写入后的提示
+w-claimed = #{ $id } 已分配给您
+w-changed = #{ $id }：{ $status } · { $severity } · { $assignee }
+w-reply-sent = 已回复 #{ $id }
+w-note-added = 已为 #{ $id } 添加备注
+w-opened = 已创建 #{ $id }
+w-order-requested = 已申请服务单 #{ $id }
+w-order-requested-note = 已申请服务单 #{ $id }；注意：{ $note }
+w-order-completed = 服务单 #{ $id } 已完成
+w-order-completed-report = 服务单 #{ $id } 已完成，并附上服务月报
+w-order-rejected = 服务单 #{ $id } 已驳回
+w-order-rated = 服务单 #{ $id } 已评价 ★{ $speed } ★{ $quality }
+w-triage-filed = 分拣项 { $item } 已归入 { $org }，工单 #{ $id }
+w-triage-discarded = 分拣项 { $item } 已丢弃
+w-save-exists = { $path } 已存在；请输入其他路径
+w-save-failed = 无法写入 { $path }：{ $error }
+w-saved = 已将 { $name }（{ $size } 字节）保存到 { $path }
