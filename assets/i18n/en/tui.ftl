@@ -240,3 +240,21 @@ w-triage-discarded = triage item { $item } discarded
 w-save-exists = { $path } already exists; type another path
 w-save-failed = could not write { $path }: { $error }
 w-saved = saved { $name } ({ $size } bytes) to { $path }
+
+## Attachments, templates, triage, presence
+app-no-attachments = #{ $id } has no attachments
+app-save-where = type where to save it
+app-saving = saving { $name }…
+app-save-dropped = { $name } was over the size limit: only its name and size were kept
+app-reply-not-started = reply not started
+tpl-error = reply templates: { $error }
+tpl-none = no reply templates: put NAME.md files in replies/ beside config.toml, or `tuidesk reply-template add`
+tpl-no-match-backspace = no template matches; Backspace widens the search
+tpl-not-loaded = ticket #{ $id } is not loaded; try again
+tpl-failed = template { $name }: { $error }; nothing inserted
+tpl-inserted = inserted template { $name }
+tri-actions-elsewhere = triage actions work in the Triage view (m)
+tri-no-org = no organization to file item { $id } under: add one with `tuidesk org add`
+tri-nothing = nothing waiting in the triage inbox
+tri-choose-org = choose an organization first
+tri-say-why = say why it is discarded (spam, misdirected, …)

@@ -232,3 +232,21 @@ w-triage-discarded = 仕分け項目 { $item } を破棄しました
 w-save-exists = { $path } はすでに存在します。別のパスを入力してください
 w-save-failed = { $path } に書き込めません：{ $error }
 w-saved = { $name }（{ $size } バイト）を { $path } に保存しました
+
+## 添付、テンプレート、仕分け、在席
+app-no-attachments = #{ $id } に添付はありません
+app-save-where = 保存先を入力してください
+app-saving = { $name } を保存中…
+app-save-dropped = { $name } はサイズ上限を超えていたため、名前とサイズだけを保存しています
+app-reply-not-started = 返信は開始していません
+tpl-error = 返信テンプレート：{ $error }
+tpl-none = 返信テンプレートがありません：config.toml と同じ場所の replies/ に NAME.md を置くか、`tuidesk reply-template add` を使ってください
+tpl-no-match-backspace = 一致するテンプレートはありません。Backspace で検索を広げます
+tpl-not-loaded = チケット #{ $id } は読み込まれていません。もう一度お試しください
+tpl-failed = テンプレート { $name }：{ $error }。何も挿入していません
+tpl-inserted = テンプレート { $name } を挿入しました
+tri-actions-elsewhere = 仕分け操作は仕分け画面（m）で行います
+tri-no-org = 仕分け項目 { $id } を登録する組織がありません：`tuidesk org add` で追加してください
+tri-nothing = 仕分け受信箱に待ちはありません
+tri-choose-org = 先に組織を選んでください
+tri-say-why = 破棄する理由を入力してください（スパム、誤送信など）

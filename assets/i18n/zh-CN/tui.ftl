@@ -232,3 +232,21 @@ w-triage-discarded = 分拣项 { $item } 已丢弃
 w-save-exists = { $path } 已存在；请输入其他路径
 w-save-failed = 无法写入 { $path }：{ $error }
 w-saved = 已将 { $name }（{ $size } 字节）保存到 { $path }
+
+## 附件、模板、分拣、在线状态
+app-no-attachments = #{ $id } 没有附件
+app-save-where = 请输入保存位置
+app-saving = 正在保存 { $name }…
+app-save-dropped = { $name } 超过大小上限：只保留了名称和大小
+app-reply-not-started = 未开始回复
+tpl-error = 回复模板：{ $error }
+tpl-none = 没有回复模板：在 config.toml 旁的 replies/ 中放入 NAME.md 文件，或使用 `tuidesk reply-template add`
+tpl-no-match-backspace = 没有匹配的模板；按 Backspace 放宽搜索
+tpl-not-loaded = 工单 #{ $id } 尚未加载，请重试
+tpl-failed = 模板 { $name }：{ $error }；未插入任何内容
+tpl-inserted = 已插入模板 { $name }
+tri-actions-elsewhere = 分拣操作需在分拣视图中进行（m）
+tri-no-org = 没有可归入分拣项 { $id } 的组织：用 `tuidesk org add` 添加
+tri-nothing = 分拣收件箱中没有待处理的邮件
+tri-choose-org = 请先选择组织
+tri-say-why = 请说明丢弃原因（垃圾邮件、误投……）
