@@ -146,6 +146,12 @@ pub fn pad_left(s: &str, width: usize) -> String {
     format!("{}{s}", " ".repeat(pad))
 }
 
+/// `s` left-aligned in at least `width` display columns; longer text is kept whole.
+pub fn pad_right(s: &str, width: usize) -> String {
+    let pad = width.saturating_sub(display_width(s));
+    format!("{s}{}", " ".repeat(pad))
+}
+
 /// `s` fitted to `width` columns and aligned right (display width, so CJK counts double).
 pub fn right_align(s: &str, width: usize) -> String {
     let t = truncate_to_width(s, width);

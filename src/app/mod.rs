@@ -916,9 +916,8 @@ impl App {
                 let known = self.known_engineers.contains(&who) || who == self.me;
                 if !unassign && !known && !form.confirm_unknown {
                     form.confirm_unknown = true;
-                    let msg = format!(
-                        "nobody called {who:?} has worked a ticket here yet; Enter again assigns anyway, Tab completes"
-                    );
+                    let msg =
+                        crate::tr!(self.lang, "app-unknown-assignee", who = format!("{who:?}"));
                     self.mode = Mode::Assign(form);
                     self.set_message(msg, true);
                     return Vec::new();

@@ -329,12 +329,8 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 /// "1 open ticket recomputed", "3 open tickets recomputed".
-fn recomputed(n: usize) -> String {
-    if n == 1 {
-        "1 open ticket recomputed".into()
-    } else {
-        format!("{n} open tickets recomputed")
-    }
+fn recomputed(lang: crate::i18n::Lang, n: usize) -> String {
+    crate::tr!(lang, "cli-recomputed", n = n)
 }
 
 fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> {
@@ -387,7 +383,14 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let mut store = open_store(db)?;
             let contacts = store.change_contacts(&name, &add, &remove, &actor, now()?)?;
             if contacts.is_empty() {
-                note!("{}: no contacts", crate::text::sanitize_line(&name));
+                note!(
+                    "{}",
+                    crate::tr!(
+                        crate::session::language()?,
+                        "cli-no-contacts",
+                        org = crate::text::sanitize_line(&name)
+                    )
+                );
             }
             for c in &contacts {
                 outln!("{}", crate::text::sanitize_line(c))
@@ -399,12 +402,14 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.change_org_plan(&name, &plan, &actor, now()?)?;
-            let done = format!(
-                "{}: plan {} → {} ({})",
-                crate::text::sanitize_line(&change.org),
-                change.old,
-                change.new,
-                recomputed(change.recomputed)
+            let lang = crate::session::language()?;
+            let done = crate::tr!(
+                lang,
+                "cli-org-plan",
+                org = crate::text::sanitize_line(&change.org),
+                old = &change.old,
+                new = &change.new,
+                recomputed = recomputed(lang, change.recomputed)
             );
             outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
@@ -413,11 +418,13 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.link_org(&name, &parent, &actor, now()?)?;
-            let done = format!(
-                "{} linked to {} ({})",
-                crate::text::sanitize_line(&change.org),
-                crate::text::sanitize_line(&change.new),
-                recomputed(change.recomputed)
+            let lang = crate::session::language()?;
+            let done = crate::tr!(
+                lang,
+                "cli-org-linked",
+                org = crate::text::sanitize_line(&change.org),
+                parent = crate::text::sanitize_line(&change.new),
+                recomputed = recomputed(lang, change.recomputed)
             );
             outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
@@ -426,11 +433,13 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.unlink_org(&name, &actor, now()?)?;
-            let done = format!(
-                "{} unlinked from {} ({})",
-                crate::text::sanitize_line(&change.org),
-                crate::text::sanitize_line(&change.old),
-                recomputed(change.recomputed)
+            let lang = crate::session::language()?;
+            let done = crate::tr!(
+                lang,
+                "cli-org-unlinked",
+                org = crate::text::sanitize_line(&change.org),
+                parent = crate::text::sanitize_line(&change.old),
+                recomputed = recomputed(lang, change.recomputed)
             );
             outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())

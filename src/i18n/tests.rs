@@ -245,3 +245,41 @@ fn placeables_are_filled_without_isolation_marks() {
     // A missing key shows as itself, never panics.
     assert_eq!(Lang::Ja.t("no-such-key"), "no-such-key");
 }
+
+#[test]
+fn english_plurals_select_on_numbers() {
+    assert_eq!(
+        tr!(Lang::En, "cli-recomputed", n = 1usize),
+        "1 open ticket recomputed"
+    );
+    assert_eq!(
+        tr!(Lang::En, "cli-recomputed", n = 3usize),
+        "3 open tickets recomputed"
+    );
+    assert_eq!(
+        tr!(
+            Lang::En,
+            "cli-entry-added",
+            what = "reply",
+            entry = 7,
+            id = 3,
+            n = 0usize
+        ),
+        "reply 7 added to ticket 3"
+    );
+    assert_eq!(
+        tr!(
+            Lang::En,
+            "cli-entry-added",
+            what = "note",
+            entry = 7,
+            id = 3,
+            n = 1usize
+        ),
+        "note 7 added to ticket 3 with 1 attachment"
+    );
+    assert_eq!(
+        tr!(Lang::ZhCn, "cli-recomputed", n = 2usize),
+        "重新计算了 2 个未结工单"
+    );
+}

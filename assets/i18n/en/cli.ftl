@@ -67,3 +67,16 @@ cli-imported = imported { $orgs } organizations, { $tickets } tickets, { $entrie
 }
 cli-backed-up = backed up { $from } to { $to }
 cli-check-ok = ok: { $db } passes the integrity check and the application's invariants
+cli-tpl-give-text = give the template's text with --body TEXT or --file PATH (`-`: standard input)
+cli-tpl-saved = saved shared template { $name }
+cli-tpl-removed = removed shared template { $name }
+cli-tpl-none = no reply templates (add one with `tuidesk reply-template add NAME --file PATH`)
+cli-tpl-unknown = no reply template { $name } (see `tuidesk reply-template list`)
+cli-recomputed = { $n ->
+    [one] 1 open ticket recomputed
+   *[other] { $n } open tickets recomputed
+}
+cli-org-plan = { $org }: plan { $old } → { $new } ({ $recomputed })
+cli-org-linked = { $org } linked to { $parent } ({ $recomputed })
+cli-org-unlinked = { $org } unlinked from { $parent } ({ $recomputed })
+cli-no-contacts = { $org }: no contacts

@@ -258,3 +258,4 @@ tri-no-org = no organization to file item { $id } under: add one with `tuidesk o
 tri-nothing = nothing waiting in the triage inbox
 tri-choose-org = choose an organization first
 tri-say-why = say why it is discarded (spam, misdirected, …)
+app-unknown-assignee = nobody called { $who } has worked a ticket here yet; Enter again assigns anyway, Tab completes

@@ -66,3 +66,13 @@ cli-imported = { $orgs } 組織、{ $tickets } 件のチケット、{ $entries }
 }をインポートしました
 cli-backed-up = { $from } を { $to } にバックアップしました
 cli-check-ok = OK：{ $db } は整合性チェックとアプリケーションの不変条件を満たしています
+cli-tpl-give-text = テンプレートの本文を --body TEXT か --file PATH（`-`：標準入力）で指定してください
+cli-tpl-saved = 共有テンプレート { $name } を保存しました
+cli-tpl-removed = 共有テンプレート { $name } を削除しました
+cli-tpl-none = 返信テンプレートはありません（`tuidesk reply-template add NAME --file PATH` で追加）
+cli-tpl-unknown = 返信テンプレート { $name } はありません（`tuidesk reply-template list` を参照）
+cli-recomputed = 未完了チケット { $n } 件を再計算
+cli-org-plan = { $org }：プラン { $old } → { $new }（{ $recomputed }）
+cli-org-linked = { $org } を { $parent } にリンクしました（{ $recomputed }）
+cli-org-unlinked = { $org } の { $parent } へのリンクを解除しました（{ $recomputed }）
+cli-no-contacts = { $org }：連絡先はありません

@@ -250,3 +250,4 @@ tri-no-org = 仕分け項目 { $id } を登録する組織がありません：`
 tri-nothing = 仕分け受信箱に待ちはありません
 tri-choose-org = 先に組織を選んでください
 tri-say-why = 破棄する理由を入力してください（スパム、誤送信など）
+app-unknown-assignee = { $who } という人はまだここでチケットを扱っていません。もう一度 Enter で割り当て、Tab で補完

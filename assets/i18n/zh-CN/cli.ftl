@@ -66,3 +66,13 @@ cli-imported = 已导入 { $orgs } 个组织、{ $tickets } 个工单、{ $entri
 }
 cli-backed-up = 已将 { $from } 备份到 { $to }
 cli-check-ok = 正常：{ $db } 通过完整性检查和应用不变量检查
+cli-tpl-give-text = 请用 --body TEXT 或 --file PATH（`-`：标准输入）给出模板内容
+cli-tpl-saved = 已保存共享模板 { $name }
+cli-tpl-removed = 已删除共享模板 { $name }
+cli-tpl-none = 没有回复模板（用 `tuidesk reply-template add NAME --file PATH` 添加）
+cli-tpl-unknown = 没有回复模板 { $name }（见 `tuidesk reply-template list`）
+cli-recomputed = 重新计算了 { $n } 个未结工单
+cli-org-plan = { $org }：支持计划 { $old } → { $new }（{ $recomputed }）
+cli-org-linked = { $org } 已关联到 { $parent }（{ $recomputed }）
+cli-org-unlinked = { $org } 已取消与 { $parent } 的关联（{ $recomputed }）
+cli-no-contacts = { $org }：没有联系人

@@ -250,3 +250,4 @@ tri-no-org = 没有可归入分拣项 { $id } 的组织：用 `tuidesk org add` 
 tri-nothing = 分拣收件箱中没有待处理的邮件
 tri-choose-org = 请先选择组织
 tri-say-why = 请说明丢弃原因（垃圾邮件、误投……）
+app-unknown-assignee = 这里还没有名为 { $who } 的人处理过工单；再按 Enter 仍然分配，按 Tab 补全
