@@ -11,6 +11,9 @@ fn tuidesk(db: &Path) -> Command {
     let mut c = Command::new(BIN);
     c.arg("--db").arg(db);
     c.env_remove("TUIDESK_DB")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .env_remove("TUIDESK_NOW")
         .env_remove("TUIDESK_POLICY_DIR");
     c.stdin(Stdio::null());

@@ -572,6 +572,9 @@ fn a_read_only_database_can_still_be_read() {
             std::process::Command::new(BIN)
         };
         c.env_remove("TUIDESK_DB")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8")
             .env_remove("TUIDESK_POLICY_DIR")
             .env("TUIDESK_NOW", NOW)
             .env("HOME", "/nonexistent")
@@ -699,6 +702,9 @@ fn a_corrupt_database_says_so_and_check_names_the_damage() {
 fn std_cmd(d: &Desk, args: &[&str]) -> std::process::Command {
     let mut c = std::process::Command::new(BIN);
     c.env_remove("TUIDESK_DB")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .env_remove("TUIDESK_POLICY_DIR")
         .env("TUIDESK_NOW", NOW)
         .env("XDG_CONFIG_HOME", d.dir.path().join("config"))
