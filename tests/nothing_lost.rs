@@ -198,6 +198,9 @@ fn backup_finishes_under_writers_and_a_killed_one_leaves_nothing() {
     let started = Instant::now();
     let before = writes.load(Ordering::Relaxed);
     let out = std::process::Command::new("sh")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .arg("-c")
         .arg("umask 002; exec \"$0\" --db \"$1\" backup \"$2\"")
         .arg(env!("CARGO_BIN_EXE_tuidesk"))
@@ -323,6 +326,9 @@ fn hostile_text_stays_inert_in_csv_and_export() {
         use std::os::unix::fs::PermissionsExt as _;
         let out = d.path("team.jsonl");
         let status = std::process::Command::new("sh")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8")
             .arg("-c")
             .arg("umask 002; exec \"$0\" --db \"$1\" export --out \"$2\"")
             .arg(env!("CARGO_BIN_EXE_tuidesk"))
@@ -640,6 +646,9 @@ fn a_full_disk_at_open_says_so_and_leaves_no_file() {
         db = db.display(),
     );
     let out = std::process::Command::new("unshare")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .args(["-m", "sh", "-c", &script])
         .env_remove("TUIDESK_DB")
         .env("TUIDESK_NOW", NOW)

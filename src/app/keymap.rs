@@ -65,7 +65,7 @@ pub struct ActionInfo {
 
 /// What an action does, in the user's language (help overlay, command palette).
 pub fn description(lang: crate::i18n::Lang, info: &ActionInfo) -> String {
-    lang.t(&format!("action-{}", info.name))
+    lang.t_or(&format!("action-{}", info.name), info.description)
 }
 
 /// A footer hint's label (`help`, `next field`, …) in the user's language.
@@ -81,7 +81,7 @@ pub fn hint(lang: crate::i18n::Lang, label: &str) -> String {
             }
         })
         .collect();
-    lang.t(&format!("hint-{slug}"))
+    lang.t_or(&format!("hint-{slug}"), label)
 }
 
 pub const ACTIONS: &[ActionInfo] = &[

@@ -158,6 +158,16 @@ impl Lang {
         }
     }
 
+    /// The message `key`, or `fallback` (the English text the code holds) when no catalogue
+    /// has it: an action added to the table before its translations still reads right.
+    pub fn t_or(self, key: &str, fallback: &str) -> String {
+        if bundles()[Lang::En as usize].has_message(key) {
+            self.t(key)
+        } else {
+            fallback.to_string()
+        }
+    }
+
     /// The message `key` with its placeables filled from `args`.
     pub fn tf(self, key: &str, args: &[(&str, Arg)]) -> String {
         let mut fa = FluentArgs::new();

@@ -283,3 +283,27 @@ fn english_plurals_select_on_numbers() {
         "重新计算了 2 个未结工单"
     );
 }
+
+/// Every action of the table and every footer label has its words in the catalogue (the
+/// code falls back to the table's English, but that would leave the other languages behind).
+#[test]
+fn every_action_and_footer_label_is_in_the_catalogue() {
+    let en = catalogue(Lang::En);
+    for a in crate::app::ACTIONS {
+        let key = format!("action-{}", a.name);
+        assert!(en.contains_key(&key), "{key} is missing");
+        assert_eq!(
+            Lang::En.t(&key),
+            a.description,
+            "{key}: the English text differs from the action table"
+        );
+        if let Some(label) = a.footer {
+            assert_eq!(crate::app::keymap::hint(Lang::En, label), label);
+            let slug = label.replace(' ', "-");
+            assert!(
+                en.contains_key(&format!("hint-{slug}")),
+                "hint-{slug} is missing"
+            );
+        }
+    }
+}
