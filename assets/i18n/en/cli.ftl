@@ -116,3 +116,12 @@ sla-x-not-running = not running: no customer message after the first response
 sla-x-earlier-breach = an earlier cycle breached at { $at } (stays a fact)
 sla-x-next-note = pending stops this clock; resolving stops it
 sla-x-resolution-note = runs from creation to resolution, minus time pending
+
+## mail
+cli-mail-triage-empty = the triage inbox is empty
+cli-mail-quarantine-empty = the quarantine is empty
+cli-mail-outbox-empty = the outbox is empty
+cli-mail-sent = sent { $time }
+cli-mail-queued-attempt = queued (attempt { $n }: { $error })
+cli-mail-queued = queued
+cli-mail-failed = failed: { $error }

@@ -112,3 +112,12 @@ sla-x-not-running = 計測していません：初回応答の後に顧客のメ
 sla-x-earlier-breach = 以前のサイクルが { $at } に超過（事実として残ります）
 sla-x-next-note = 顧客待ちでこの計測は止まります。解決でも止まります
 sla-x-resolution-note = 作成から解決まで、顧客待ちの時間を除いて計測
+
+## メール
+cli-mail-triage-empty = 仕分け受信箱は空です
+cli-mail-quarantine-empty = 隔離ボックスは空です
+cli-mail-outbox-empty = 送信ボックスは空です
+cli-mail-sent = 送信済み { $time }
+cli-mail-queued-attempt = 送信待ち（{ $n } 回目の試行：{ $error }）
+cli-mail-queued = 送信待ち
+cli-mail-failed = 送信失敗：{ $error }

@@ -112,3 +112,12 @@ sla-x-not-running = 未计时：首次响应之后没有客户消息
 sla-x-earlier-breach = 之前的一轮于 { $at } 超时（此事实保留）
 sla-x-next-note = 待客户会停止此计时；解决也会停止它
 sla-x-resolution-note = 从创建到解决计时，扣除待客户时间
+
+## 邮件
+cli-mail-triage-empty = 分拣收件箱为空
+cli-mail-quarantine-empty = 隔离区为空
+cli-mail-outbox-empty = 发件箱为空
+cli-mail-sent = 已发送 { $time }
+cli-mail-queued-attempt = 排队中（第 { $n } 次尝试：{ $error }）
+cli-mail-queued = 排队中
+cli-mail-failed = 发送失败：{ $error }
