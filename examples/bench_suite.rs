@@ -1,6 +1,6 @@
 //! The performance suite behind `scripts/bench.sh`: measures a filled database end to end
-//! (real binary in a pseudo-terminal, the store in-process, the sqlite3 shell for
-//! comparison) and prints each figure beside its target. Targets are reported, not asserted;
+//! (real binary in a pseudo-terminal, the store in-process, the sqlite3 shell or psql for
+//! comparison; `--db` takes a file path or a postgres:// URL) and prints each figure beside its target. Targets are reported, not asserted;
 //! the exit status is non-zero only when a measurement cannot be taken.
 //!
 //! usage: bench_suite --db PATH --bin PATH [--gen-seconds S] [--quick] [--search-only]
@@ -330,7 +330,8 @@ fn measure_search(args: &Args, runs: usize, report: &mut Report) -> Result<()> {
 fn main() -> Result<()> {
     let args = parse_args()?;
     let mut report = Report { rows: Vec::new() };
-    if !args.db.exists() {
+    let server = tuidesk::store::is_server_url(&args.db);
+    if !server && !args.db.exists() {
         bail!(
             "{} does not exist; fill it with `tuidesk gen` first",
             args.db.display()
@@ -475,11 +476,19 @@ fn main() -> Result<()> {
     let our_median = median(&mut ours);
     let sql = "SELECT t.id, t.severity, o.name, t.status, t.assignee, t.next_due, t.summary FROM tickets t JOIN orgs o ON o.id = t.org_id \
                WHERE t.status IN ('new','open','pending','on-hold') ORDER BY t.urgency, t.priority, t.id LIMIT 50;";
+    // The same query in the backend's own shell: sqlite3 on the file, psql on the server.
+    let shell = if server { "psql" } else { "sqlite3" };
     let mut theirs = Vec::new();
     let mut have_sqlite = true;
     for _ in 0..runs {
         let start = Instant::now();
-        match Command::new("sqlite3").arg(&args.db).arg(sql).output() {
+        let mut cmd = Command::new(shell);
+        if server {
+            cmd.arg("-qAt").arg(&args.db).arg("-c").arg(sql);
+        } else {
+            cmd.arg(&args.db).arg(sql);
+        }
+        match cmd.output() {
             Ok(out) if out.status.success() => theirs.push(start.elapsed().as_secs_f64() * 1000.0),
             _ => {
                 have_sqlite = false;
@@ -490,7 +499,7 @@ fn main() -> Result<()> {
     if have_sqlite {
         let their_median = median(&mut theirs);
         report.add(
-            "ticket list --sort due --limit 50 vs sqlite3 shell",
+            &format!("ticket list --sort due --limit 50 vs {shell} shell"),
             "within 3×",
             format!(
                 "{our_median:.1} / {their_median:.1} ms = {:.2}×",
@@ -499,7 +508,7 @@ fn main() -> Result<()> {
         );
     } else {
         report.add(
-            "ticket list --sort due --limit 50 (sqlite3 shell missing)",
+            &format!("ticket list --sort due --limit 50 ({shell} shell missing)"),
             "within 3×",
             format!("{our_median:.1} ms"),
         );

@@ -4,6 +4,12 @@
 #   scripts/bench.sh            1,000,000 tickets, release build (the real figures)
 #   scripts/bench.sh --small    20,000 tickets on the debug build `cargo test` made (CI: keeps
 #                               the suite from rotting; its figures mean nothing)
+#   scripts/bench.sh --backend postgres [--small]
+#                               the same suite against PostgreSQL: a throwaway local cluster
+#                               (scripts/pg-test-cluster.sh, stopped and removed at the end), or
+#                               the server TUIDESK_BENCH_PG names (a database `tuidesk_bench`
+#                               is created there and dropped at the end); the list is compared
+#                               with the same query in `psql`
 # Exits non-zero if the database cannot be built or a measurement cannot be taken; a missed
 # target is reported, not failed.
 set -euo pipefail
@@ -11,10 +17,22 @@ cd "$(dirname "$0")/.."
 
 small=0
 tickets=1000000
-if [ "${1:-}" = "--small" ]; then
-  small=1
-  tickets=20000
-fi
+backend=sqlite
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --small) small=1; tickets=20000 ;;
+    --backend)
+      backend=${2:-}
+      shift
+      ;;
+    *) echo "bench.sh: unknown argument $1 (usage: [--small] [--backend sqlite|postgres])" >&2; exit 2 ;;
+  esac
+  shift
+done
+case "$backend" in
+  sqlite|postgres) ;;
+  *) echo "bench.sh: --backend sqlite or postgres (got '$backend')" >&2; exit 2 ;;
+esac
 tickets=${TUIDESK_BENCH_TICKETS:-$tickets}
 
 if ! command -v sqlite3 >/dev/null 2>&1; then
@@ -35,10 +53,40 @@ else
 fi
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+pg_dir=
+pg_admin=
+cleanup() {
+  if [ -n "$pg_admin" ]; then
+    psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS tuidesk_bench WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
+  if [ -n "$pg_dir" ]; then
+    scripts/pg-test-cluster.sh stop "$pg_dir" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 db="$work/bench.db"
 
-echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
+if [ "$backend" = postgres ]; then
+  # psql (for the comparison) from the server's own bin directory when it is not on PATH.
+  for d in /usr/lib/postgresql/*/bin; do
+    [ -x "$d/psql" ] && PATH="$PATH:$d"
+  done
+  export PATH
+  if [ -n "${TUIDESK_BENCH_PG:-}" ]; then
+    pg_admin=$TUIDESK_BENCH_PG
+  else
+    pg_dir=$(mktemp -d /tmp/tuidesk-bench-pg.XXXXXX)
+    eval "$(scripts/pg-test-cluster.sh start "$pg_dir")"
+    pg_admin=$TUIDESK_TEST_PG
+  fi
+  psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS tuidesk_bench WITH (FORCE)" -c "CREATE DATABASE tuidesk_bench" >/dev/null
+  # The admin URL with its database name replaced.
+  db=$(printf '%s' "$pg_admin" | sed -E 's#^(postgres(ql)?://[^/?]*)/?[^?]*#\1/tuidesk_bench#')
+  echo "== PostgreSQL: $(psql -qtA "$pg_admin" -c 'SHOW server_version') at ${db%%\?*}"
+fi
+
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); $(uptime)"
 echo "== tuidesk gen --tickets $tickets"
 start=$(date +%s.%N)
 "$target/tuidesk" --db "$db" gen --tickets "$tickets" --seed 1
@@ -46,3 +94,9 @@ end=$(date +%s.%N)
 gen_seconds=$(awk "BEGIN { printf \"%.2f\", $end - $start }")
 echo "== measuring"
 "$target/examples/bench_suite" --db "$db" --bin "$target/tuidesk" --gen-seconds "$gen_seconds" $quick
+if [ "$backend" = postgres ]; then
+  echo "== database size: $(psql -qtA "$pg_admin" -c "SELECT pg_size_pretty(pg_database_size('tuidesk_bench'))")"
+else
+  echo "== database size: $(du -sh "$db" | cut -f1)"
+fi
+echo "== load after: $(uptime)"

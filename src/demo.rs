@@ -480,29 +480,35 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, args: &DemoOptions) -> Resu
             path
         }
     };
-    // An empty file (from `mktemp`, say) is as good as none.
-    let fresh = std::fs::metadata(&path).map_or(true, |m| m.is_file() && m.len() == 0);
+    // An empty file (from `mktemp`, say) is as good as none; a server database is fresh
+    // while it holds no organization and no demo mark (its schema is made at open).
+    let server = crate::store::is_server_url(&path);
+    let fresh_file = std::fs::metadata(&path).map_or(true, |m| m.is_file() && m.len() == 0);
     let mut store = crate::session::open_store(Some(&path))?;
+    let fresh = if server {
+        store.meta(DEMO_MARK.0)?.is_none() && store.list_orgs()?.is_empty()
+    } else {
+        fresh_file
+    };
+    // What messages name: a server URL without its password.
+    let shown = store.location();
     let origin = crate::session::now()?;
     if fresh {
         let n = seed(&mut store, origin, 7)?;
         // Marked last: a demo that failed half-way is refused below, never reused.
         store.set_meta(DEMO_MARK.0, DEMO_MARK.1)?;
-        note!("demo: {} tickets in {}", n, path.display());
+        note!("demo: {} tickets in {}", n, shown);
     } else if store.meta(DEMO_MARK.0)?.as_deref() == Some(DEMO_MARK.1) {
-        note!(
-            "demo: reusing {} (delete it for a fresh demo)",
-            path.display()
-        );
+        note!("demo: reusing {} (delete it for a fresh demo)", shown);
     } else {
         bail!(
             "{} was not created by `tuidesk demo`, and the demo files made-up tickets into its database; open it with `tuidesk --db {}`, or give the demo a new path",
-            path.display(),
-            path.display()
+            shown,
+            shown
         );
     }
     if args.no_tui {
-        outln!("{}", path.display()).map_err(|e| e.after("demo database written"))?;
+        outln!("{}", shown).map_err(|e| e.after("demo database written"))?;
         return Ok(());
     }
     let clock: Arc<dyn Clock> = Arc::new(ScaledClock::new(origin, args.speed));

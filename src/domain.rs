@@ -55,6 +55,41 @@ pub enum RuleError {
     BadAddress(String),
     #[error("the requester's name is {0} characters long; at most 200 are allowed")]
     RequesterNameTooLong(usize),
+    #[error("tag {0:?} is not valid: {1}")]
+    BadTag(String, &'static str),
+}
+
+/// Longest tag accepted, in characters.
+pub const MAX_TAG_CHARS: usize = 32;
+
+/// A tag as stored: trimmed, lowercased; letters (any script, CJK included), digits and
+/// `-` `_` `.` `/` only, 1 to [`MAX_TAG_CHARS`] characters.
+pub fn normalize_tag(raw: &str) -> Result<String, RuleError> {
+    let bad = |why| RuleError::BadTag(raw.to_string(), why);
+    if raw.chars().any(char::is_control) {
+        return Err(bad("control characters are not allowed"));
+    }
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(bad("it is empty"));
+    }
+    if t.chars().any(char::is_whitespace) {
+        return Err(bad("spaces are not allowed"));
+    }
+    if t.starts_with('-') {
+        return Err(bad("it may not start with - (that removes a tag)"));
+    }
+    let t = t.to_lowercase();
+    if t.chars().count() > MAX_TAG_CHARS {
+        return Err(bad("at most 32 characters are allowed"));
+    }
+    if !t
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+    {
+        return Err(bad("use letters, digits and - _ . / only"));
+    }
+    Ok(t)
 }
 
 macro_rules! string_enum {
@@ -367,6 +402,10 @@ pub struct Ticket {
     pub channel: Option<Channel>,
     /// The earlier ticket this one follows up (a customer wrote on it after it was closed).
     pub follows: Option<i64>,
+    /// Its tags (normalized, see [`normalize_tag`]), bytewise sorted.
+    pub tags: Vec<String>,
+    /// The ticket this one was merged into (it is closed and points there).
+    pub merged_into: Option<i64>,
 }
 
 impl Ticket {
@@ -404,6 +443,9 @@ pub struct ConversationEntry {
     pub author: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
+    /// The ticket this entry was written on before a merge moved it here (`None`: here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_from: Option<i64>,
 }
 
 /// One audited change: who did what, when, old → new.
@@ -614,6 +656,19 @@ mod tests {
             Err(RuleError::SummaryTooLong(201))
         );
         assert_eq!(validate_summary("   "), Err(RuleError::EmptySummary));
+    }
+
+    #[test]
+    fn tags_are_normalized_and_checked() {
+        assert_eq!(normalize_tag(" Bug ").unwrap(), "bug");
+        assert_eq!(normalize_tag("数据库").unwrap(), "数据库");
+        assert_eq!(normalize_tag("v7.5/tikv_x-1").unwrap(), "v7.5/tikv_x-1");
+        assert_eq!(normalize_tag(&"a".repeat(32)).unwrap().len(), 32);
+        assert_eq!(normalize_tag(&"数".repeat(32)).unwrap().chars().count(), 32);
+        for bad in ["", "  ", "-x", "a b", "a\u{1b}b", "a\tb", "x!", "a,b", "#1"] {
+            assert!(normalize_tag(bad).is_err(), "{bad:?}");
+        }
+        assert!(normalize_tag(&"a".repeat(33)).is_err());
     }
 
     #[test]

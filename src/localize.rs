@@ -68,6 +68,12 @@ pub fn rule_error(lang: Lang, e: &RuleError) -> String {
         RuleError::BadUserName(n) => tr!(lang, "err-bad-user-name", name = q(n)),
         RuleError::BadAddress(a) => tr!(lang, "err-bad-address", address = q(a)),
         RuleError::RequesterNameTooLong(n) => tr!(lang, "err-requester-too-long", n = *n),
+        RuleError::BadTag(tag, why) => tr!(
+            lang,
+            "err-bad-tag",
+            tag = q(tag),
+            why = lang.word("tag-why", why)
+        ),
     }
 }
 

@@ -66,6 +66,8 @@ pub struct ReportTicket {
     pub first_response_at: Option<DateTime<Utc>>,
     /// None when no first-response target applies.
     pub first_response_due: Option<DateTime<Utc>>,
+    /// The ticket's tags.
+    pub tags: Vec<String>,
     /// The SLA engine's verdict (the desk fills it); `None`: judged from the instants above
     /// by the same rules (without recorded breaches).
     pub first_response_verdict: Option<Verdict>,
@@ -230,6 +232,45 @@ pub struct OrgReport {
     pub by_day: Vec<DayAttainment>,
     /// Tickets opened or resolved in the month, by creation then number.
     pub tickets: Vec<ReportTicketLine>,
+    /// Tickets opened in the month per tag, most first (then by name).
+    pub tags: Vec<TagCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TagCount {
+    pub tag: String,
+    pub opened: u32,
+}
+
+/// Tag counts over several organizations' reports (the TUI's Report view), most first.
+pub fn total_tags(orgs: &[OrgReport]) -> Vec<TagCount> {
+    let mut by: BTreeMap<&str, u32> = BTreeMap::new();
+    for o in orgs {
+        for t in &o.tags {
+            *by.entry(&t.tag).or_default() += t.opened;
+        }
+    }
+    sorted_counts(by)
+}
+
+fn sorted_counts(by: BTreeMap<&str, u32>) -> Vec<TagCount> {
+    let mut v: Vec<TagCount> = by
+        .into_iter()
+        .map(|(tag, opened)| TagCount {
+            tag: tag.to_string(),
+            opened,
+        })
+        .collect();
+    v.sort_by(|a, b| b.opened.cmp(&a.opened).then_with(|| a.tag.cmp(&b.tag)));
+    v
+}
+
+/// `bug 3, db 1`.
+pub fn tag_counts_text(tags: &[TagCount]) -> String {
+    tags.iter()
+        .map(|t| format!("{} {}", sanitize_line(&t.tag), t.opened))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -469,6 +510,13 @@ pub fn build_org_report_judged(
         }
     }
 
+    let mut tag_counts: BTreeMap<&str, u32> = BTreeMap::new();
+    for t in mine.iter().filter(|t| in_month(t.created_at)) {
+        for tag in &t.tags {
+            *tag_counts.entry(tag).or_default() += 1;
+        }
+    }
+    let tags = sorted_counts(tag_counts);
     OrgReport {
         org: org.name.to_string(),
         plan: org.plan.to_string(),
@@ -515,6 +563,7 @@ pub fn build_org_report_judged(
                 resolved: t.resolved_at.map(|r| local_rfc3339(org.tz, r)),
             })
             .collect(),
+        tags,
     }
 }
 
@@ -619,6 +668,9 @@ fn render_org(lang: Lang, out: &mut String, o: &OrgReport) {
         out,
         &tr!(lang, "rpt-opened", opened = o.opened, resolved = o.resolved),
     );
+    if !o.tags.is_empty() {
+        push_line(out, &tr!(lang, "rpt-tags", tags = tag_counts_text(&o.tags)));
+    }
     let fr = &o.first_response;
     push_line(
         out,
@@ -928,6 +980,7 @@ mod tests {
             first_response_at: response.map(at),
             first_response_due: due.map(at),
             first_response_verdict: None,
+            tags: Vec::new(),
         }
     }
 

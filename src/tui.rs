@@ -141,6 +141,7 @@ pub fn run(path: &Path, as_user: Option<&str>, clock: Arc<dyn Clock>) -> Result<
     })?;
     let theme = theme_choice(config.theme.as_deref(), config_path.as_deref())?;
     let lang = crate::session::language_of(config.language.as_deref(), config_path.as_deref())?;
+    let undo_seconds = crate::config::undo_seconds(&config, config_path.as_deref())?;
     // Open before touching the terminal, so a bad path is a plain error message.
     let store = crate::session::open_store(Some(path))?;
     let policies = store.policies().clone();
@@ -168,6 +169,7 @@ pub fn run(path: &Path, as_user: Option<&str>, clock: Arc<dyn Clock>) -> Result<
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     app.theme = theme;
     app.lang = lang;
+    app.undo_seconds = undo_seconds;
     app.notify = match config.notify.as_deref() {
         None => crate::app::NotifyStyle::Off,
         Some(name) => name.parse().map_err(|e| {

@@ -156,6 +156,25 @@ pub fn database_thread(
     {
         return;
     }
+    // This engineer's actions in their undo window, those a crashed TUI left included: shown
+    // at once, applied here when due.
+    let mut window = UndoWindow {
+        owner: actor.draft_owner(),
+        session: session.clone(),
+        pending: Vec::new(),
+        deadlines: Default::default(),
+        lang,
+        speed: if clock.speed() > 0.0 {
+            clock.speed()
+        } else {
+            1.0
+        },
+    };
+    if let Some(r) = window.reload(&store, clock.now())
+        && responses.send(r).is_err()
+    {
+        return;
+    }
     let mut generation: u64 = 0;
     let mut counts = CountCache {
         filter: None,
@@ -163,6 +182,12 @@ pub fn database_thread(
         total: 0,
     };
     loop {
+        for r in window.apply(&mut store, clock.now(), false) {
+            generation += 1;
+            if responses.send(r).is_err() {
+                return;
+            }
+        }
         let request = match requests.recv_timeout(WATCH_EVERY) {
             Ok(r) => r,
             Err(std_mpsc::RecvTimeoutError::Timeout) => {
@@ -201,6 +226,12 @@ pub fn database_thread(
                     }
                     if let Ok(others) = store.others_present(&session, clock.now())
                         && responses.send(Response::Presence(others)).is_err()
+                    {
+                        return;
+                    }
+                    // Another TUI of this engineer may have added, applied or undone one.
+                    if let Some(r) = window.reload(&store, clock.now())
+                        && responses.send(r).is_err()
                     {
                         return;
                     }
@@ -246,6 +277,18 @@ pub fn database_thread(
                     clock.now(),
                 );
                 last_beat = std::time::Instant::now();
+                continue;
+            }
+            if matches!(
+                request,
+                Request::Defer { .. } | Request::Undo(_) | Request::ApplyMine
+            ) {
+                for r in window.handle(&mut store, &actor, clock.now(), request) {
+                    if responses.send(r).is_err() {
+                        return;
+                    }
+                }
+                generation += 1;
                 continue;
             }
             let writes = is_write(&request);
@@ -315,6 +358,154 @@ pub fn database_thread(
     }
 }
 
+/// This engineer's actions in their undo window, as the database thread keeps them: read at
+/// start (a crashed TUI's included), after each change and when others write; each applied
+/// here once due (another TUI or watcher applying it first is fine: one take wins).
+///
+/// The window is a human's time to change their mind, so it runs in real seconds: stored due
+/// instants are clock time (`undo_seconds` × the clock's speed from the moment it was sent),
+/// and each action gets a real-time deadline when this thread first sees it (its clock time
+/// left, divided by the speed), so a demo's fast clock or a pinned `TUIDESK_NOW` neither
+/// shortens the window nor keeps an action waiting forever.
+struct UndoWindow {
+    owner: String,
+    session: String,
+    pending: Vec<crate::store::PendingAction>,
+    deadlines: std::collections::HashMap<i64, std::time::Instant>,
+    /// Clock seconds per real second (1 for a pinned clock).
+    speed: f64,
+    /// The words of the refusals it reports.
+    lang: Lang,
+}
+
+impl UndoWindow {
+    /// The list for the app, when it changed.
+    fn reload(&mut self, store: &Desk, now: chrono::DateTime<chrono::Utc>) -> Option<Response> {
+        let list = store.pending_actions(Some(&self.owner)).ok()?;
+        self.deadlines
+            .retain(|id, _| list.iter().any(|p| p.id == *id));
+        for p in &list {
+            self.deadlines.entry(p.id).or_insert_with(|| {
+                let left_ms = (p.due_at - now).num_milliseconds().max(0) as f64 / self.speed;
+                std::time::Instant::now() + StdDuration::from_millis(left_ms as u64)
+            });
+        }
+        if list == self.pending {
+            return None;
+        }
+        self.pending = list;
+        Some(Response::Pending(
+            self.pending
+                .iter()
+                .map(|p| crate::app::PendingView {
+                    here: p.session == self.session,
+                    action: p.clone(),
+                })
+                .collect(),
+        ))
+    }
+
+    /// Applies what is due (or, `quitting`, everything this TUI made); what to tell the app.
+    fn apply(
+        &mut self,
+        store: &mut Desk,
+        now: chrono::DateTime<chrono::Utc>,
+        quitting: bool,
+    ) -> Vec<Response> {
+        let ids: Vec<i64> = self
+            .pending
+            .iter()
+            .filter(|p| {
+                if quitting {
+                    p.session == self.session
+                } else {
+                    self.deadlines
+                        .get(&p.id)
+                        .is_none_or(|d| *d <= std::time::Instant::now())
+                }
+            })
+            .map(|p| p.id)
+            .collect();
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for id in ids {
+            match store.apply_pending(id, now) {
+                Ok(crate::desk::PendingOutcome::Applied(action)) => {
+                    out.push(Response::PendingDone {
+                        action: Box::new(action),
+                        refused: None,
+                    });
+                }
+                Ok(crate::desk::PendingOutcome::Refused { action, error, .. }) => {
+                    out.push(Response::PendingDone {
+                        action: Box::new(action),
+                        refused: Some(error.to_string()),
+                    });
+                }
+                // Applied or undone elsewhere; the reload below drops it.
+                Ok(crate::desk::PendingOutcome::Gone) => {}
+                // The database is out of reach: it stays pending and is tried again.
+                Err(_) => {}
+            }
+        }
+        out.extend(self.reload(store, now));
+        out
+    }
+
+    fn handle(
+        &mut self,
+        store: &mut Desk,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+        request: Request,
+    ) -> Vec<Response> {
+        let mut out = Vec::new();
+        match request {
+            Request::Defer {
+                ticket_id,
+                action,
+                delay_seconds,
+            } => match store.defer(
+                ticket_id,
+                &action,
+                actor,
+                &self.session,
+                now,
+                (delay_seconds as f64 * self.speed).round() as u64,
+            ) {
+                Ok(p) => {
+                    self.deadlines.insert(
+                        p.id,
+                        std::time::Instant::now() + StdDuration::from_secs(delay_seconds),
+                    );
+                    out.push(Response::Deferred {
+                        action: Box::new(p),
+                        seconds: delay_seconds,
+                    })
+                }
+                Err(e) => out.push(failed(self.lang, e, Some(ticket_id))),
+            },
+            Request::Undo(id) => match store.undo_pending(id, actor, now) {
+                Ok(Some((action, draft))) => out.push(Response::Undone {
+                    action: Box::new(action),
+                    draft,
+                }),
+                Ok(None) => out.push(Response::UndoTooLate),
+                Err(e) => out.push(Response::Notice {
+                    message: e.to_string(),
+                    error: true,
+                }),
+            },
+            Request::ApplyMine => return self.apply(store, now, true),
+            _ => {}
+        }
+        out.extend(self.reload(store, now));
+        out
+    }
+}
+
 /// How often a running TUI refreshes its heartbeat (well inside `PRESENCE_TTL_SECONDS`).
 const HEARTBEAT_EVERY: StdDuration = StdDuration::from_secs(15);
 
@@ -347,6 +538,8 @@ fn is_write(r: &Request) -> bool {
         r,
         Request::Claim(_)
             | Request::Change { .. }
+            | Request::Tag { .. }
+            | Request::Merge { .. }
             | Request::AddEntry { .. }
             | Request::SaveDraft { .. }
             | Request::CreateTicket(_)
@@ -445,8 +638,13 @@ fn handle(
         }
         // Handled by the event loop; one that arrives here found no search running.
         Request::CancelSearch => return None,
-        // Taken by the loop, which keeps the heartbeat.
-        Request::Presence { .. } => return None,
+        // Taken by the loop, which keeps the heartbeat and the undo window.
+        Request::Presence { .. }
+        | Request::Defer { .. }
+        | Request::Undo(_)
+        | Request::ApplyMine => {
+            return None;
+        }
         other => other,
     };
     let result: Result<Response, Response> = (|| match request {
@@ -625,6 +823,31 @@ fn handle(
             );
             written(store, actor, message, t.id, now)
         }
+        Request::Tag { id, ops, expected } => {
+            let o = store
+                .tag_ticket(id, &ops, Some(expected), actor, now)
+                .map_err(|e| failed(lang, e, Some(id)))?;
+            let message = crate::app::tags_merge_text::tagged(
+                lang,
+                id,
+                &o.change_text(),
+                &o.already,
+                &o.absent,
+            );
+            written(store, actor, message, id, now)
+        }
+        Request::Merge {
+            source,
+            target,
+            expected,
+        } => {
+            let o = store
+                .merge_tickets(source, target, (Some(expected.0), expected.1), actor, now)
+                .map_err(|e| failed(lang, e, Some(source)))?;
+            let message =
+                crate::app::tags_merge_text::merged(lang, source, target, o.entries, o.attachments);
+            written(store, actor, message, target, now)
+        }
         Request::AddEntry { id, kind, body } => {
             let entry = store
                 .add_entry(id, kind, AuthorRole::Engineer, &body, actor, now)
@@ -649,6 +872,11 @@ fn handle(
         Request::Presence { .. } => Err(failed(
             lang,
             StoreError::Other("heartbeats are handled before".into()),
+            None,
+        )),
+        Request::Defer { .. } | Request::Undo(_) | Request::ApplyMine => Err(failed(
+            lang,
+            StoreError::Other("the undo window is handled before".into()),
             None,
         )),
         Request::LoadDraft { ticket_id, kind } => store

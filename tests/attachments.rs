@@ -116,6 +116,30 @@ fn a_note_keeps_its_files_and_gives_them_back_byte_for_byte() {
 }
 
 #[test]
+fn one_attach_flag_takes_several_paths() {
+    let d = desk();
+    let a = d.path("a.txt");
+    let b = d.path("说明.txt");
+    std::fs::write(&a, "aaa\n").unwrap();
+    std::fs::write(&b, "你好\n").unwrap();
+    let out = d.ok(&[
+        "ticket",
+        "note",
+        "1",
+        "--attach",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--body",
+        "two files, one flag",
+    ]);
+    assert!(out.contains("with 2 attachments"), "{out}");
+    assert_eq!(
+        attachments_of(&show(&d)),
+        [("a.txt".to_string(), 4), ("说明.txt".to_string(), 7)]
+    );
+}
+
+#[test]
 fn wrong_names_existing_targets_and_bad_files_are_refused() {
     let d = desk();
     let log = d.path("a.log");

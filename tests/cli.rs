@@ -2049,6 +2049,10 @@ fn gen_500_then_list_returns_the_five_first_due() {
 
 #[test]
 fn backup_makes_a_consistent_copy_and_check_passes() {
+    if sqlite_only("backup copies a SQLite file (PostgreSQL: pg_dump, tested in tests/postgres.rs)")
+    {
+        return;
+    }
     let d = rich_desk();
     let copy = d.path("copy.db");
     let out = d.ok(&["backup", copy.to_str().unwrap()]);
@@ -2092,19 +2096,14 @@ fn check_refuses_a_file_that_is_not_a_database() {
 
 #[test]
 fn demo_no_tui_creates_about_150_tickets_across_time_zones() {
-    let dir = TempDir::new().unwrap();
-    let db = dir.path().join("demo.db");
-    let mut c = base_cmd(dir.path());
+    let d = Desk::new();
+    let db = d.db.clone();
+    let mut c = base_cmd(d.dir.path());
     c.args(["demo", "--no-tui", "--db"]).arg(&db);
     let out = c.output().unwrap();
     let stdout = expect_success(&["demo", "--no-tui"], &out);
     assert_eq!(stdout.trim(), db.to_str().unwrap());
-    assert!(db.exists());
-
-    let d = Desk {
-        db: db.clone(),
-        dir,
-    };
+    assert!(d.exists());
     let all = d.json(&["ticket", "list", "--all", "--limit", "1000", "--json"]);
     let all = all.as_array().unwrap();
     assert!((140..=160).contains(&all.len()), "{} tickets", all.len());

@@ -482,7 +482,7 @@ fn completions_exist_for_every_shell() {
         assert!(script.contains(marker), "{shell}: {marker:?} missing");
         assert!(script.contains("ticket"), "{shell} completes subcommands");
     }
-    assert!(!d.db.exists(), "completions need no database");
+    assert!(!d.exists(), "completions need no database");
 }
 
 #[test]
@@ -494,7 +494,7 @@ fn man_prints_a_roff_page() {
     for sub in ["ticket", "order", "completions"] {
         assert!(page.contains(sub), "man page lacks {sub}");
     }
-    assert!(!d.db.exists(), "man needs no database");
+    assert!(!d.exists(), "man needs no database");
 }
 
 #[test]
@@ -533,6 +533,11 @@ fn files_in(dir: &Path) -> Vec<String> {
 
 #[test]
 fn read_only_commands_on_a_missing_database_say_so_and_create_nothing() {
+    if sqlite_only(
+        "a missing database is a missing SQLite file; an empty PostgreSQL database is an empty desk",
+    ) {
+        return;
+    }
     let d = Desk::new();
     let before = files_in(d.dir.path());
     let commands: &[&[&str]] = &[
@@ -603,6 +608,9 @@ fn the_default_database_is_created_by_the_first_write_only() {
 
 #[test]
 fn the_tui_without_a_terminal_does_not_create_a_named_database() {
+    if sqlite_only("asks before creating a SQLite file") {
+        return;
+    }
     let d = Desk::new();
     let out = raw_cmd(d.dir.path(), Some(&d.db), &[])
         .stdout(Stdio::piped())
@@ -653,11 +661,12 @@ fn demo_refuses_a_database_it_did_not_create() {
     let mut c = base_cmd(d.dir.path());
     c.args(["demo", "--no-tui", "--db"]).arg(&d.db);
     let out = c.output().expect("tuidesk runs");
+    let location = d.db.display().to_string();
     expect_refusal(
-        &["demo", "--no-tui", "--db", "desk.db"],
+        &["demo", "--no-tui", "--db", &location],
         &out,
         1,
-        &["not created by `tuidesk demo`", "desk.db"],
+        &["not created by `tuidesk demo`", &location],
     );
     assert_eq!(before, d.export(), "the demo touched a real database");
 
@@ -856,6 +865,9 @@ const ALTERNATE_SCREEN: &str = "\x1b[?1049h";
 
 #[test]
 fn the_tui_asks_before_creating_a_named_database_and_no_means_nothing() {
+    if sqlite_only("asks before creating a SQLite file") {
+        return;
+    }
     let d = Desk::new();
     let mut pty = Pty::spawn(d.dir.path(), &d.db);
     pty.wait_for("the question", |t| t.contains("[y/N]"));
@@ -873,6 +885,9 @@ fn the_tui_asks_before_creating_a_named_database_and_no_means_nothing() {
 
 #[test]
 fn the_tui_creates_a_named_database_when_told_yes() {
+    if sqlite_only("asks before creating a SQLite file") {
+        return;
+    }
     let d = Desk::new();
     let mut pty = Pty::spawn(d.dir.path(), &d.db);
     pty.wait_for("the question", |t| t.contains("[y/N]"));
@@ -911,4 +926,47 @@ fn an_unknown_theme_is_refused_naming_its_source() {
         .output()
         .expect("tuidesk runs");
     expect_refusal(&[], &out, 1, &["config.toml", "theme", "neon", "light"]);
+}
+
+/// A bad undo window is one line naming where it came from, before the terminal is touched.
+#[test]
+fn a_bad_undo_window_is_refused_naming_its_source() {
+    let d = desk_with_tickets(1);
+    let out = d
+        .cmd_at(NOW, &[])
+        .env("TUIDESK_UNDO_SECONDS", "ten")
+        .output()
+        .expect("tuidesk runs");
+    expect_refusal(
+        &[],
+        &out,
+        1,
+        &[
+            "TUIDESK_UNDO_SECONDS",
+            "\"ten\"",
+            "0 turns the undo window off",
+        ],
+    );
+    let config = d.path("config.toml");
+    std::fs::write(&config, "undo_seconds = 86400\n").expect("writing config");
+    let out = d
+        .cmd_at(NOW, &[])
+        .env_remove("TUIDESK_UNDO_SECONDS")
+        .env("TUIDESK_CONFIG", &config)
+        .output()
+        .expect("tuidesk runs");
+    expect_refusal(
+        &[],
+        &out,
+        1,
+        &["config.toml", "undo_seconds = 86400", "3600"],
+    );
+    std::fs::write(&config, "undo_seconds = -1\n").expect("writing config");
+    let out = d
+        .cmd_at(NOW, &[])
+        .env_remove("TUIDESK_UNDO_SECONDS")
+        .env("TUIDESK_CONFIG", &config)
+        .output()
+        .expect("tuidesk runs");
+    expect_refusal(&[], &out, 1, &["config.toml", "undo_seconds"]);
 }

@@ -18,7 +18,7 @@ const SH: &str = "Asia/Shanghai";
 // Helpers
 
 fn snapshot(d: &Desk, now: &str) -> [String; 4] {
-    if !d.db.exists() {
+    if !d.exists() {
         // What an empty database shows (read-only commands refuse a missing one).
         let empty = "[]\n".to_string();
         return [String::new(), empty.clone(), empty.clone(), empty];

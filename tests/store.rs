@@ -629,41 +629,27 @@ fn generated(
     (orgs, tickets)
 }
 
+/// The contract suite checks that a bulk load finds and exports the same as row by row on
+/// both backends; what is SQLite's own is the FTS5 buffer setting a bulk load changes.
 #[test]
-fn bulk_load_finds_the_same_as_row_by_row_and_restores_the_index_settings() {
+fn bulk_load_restores_the_fts_buffer_setting() {
     let (orgs, tickets) = generated(60);
     let now = t0() + Duration::days(30);
-    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (mut bulk, mut rows) = (open(&dir_a), open(&dir_b));
-    let system = actor("gen");
-    bulk.insert_generated(&orgs, &mut tickets.clone().into_iter(), &system, now, true)
+    let dir = tempfile::tempdir().unwrap();
+    let mut bulk = open(&dir);
+    bulk.insert_generated(&orgs, &mut tickets.into_iter(), &actor("gen"), now, true)
         .unwrap();
-    rows.insert_generated(&orgs, &mut tickets.into_iter(), &system, now, false)
-        .unwrap();
-    let ids = |s: &Desk, q: &str| -> Vec<i64> {
-        s.search(q, 50, now)
-            .unwrap()
-            .tickets
-            .iter()
-            .map(|t| t.id)
-            .collect()
-    };
-    for q in [
-        "reply8x1",
-        "zebra3",
-        "タイムアウト",
-        "连接",
-        "number12",
-        "\"ticket 4\"",
-    ] {
-        let found = ids(&bulk, q);
-        assert!(!found.is_empty(), "bulk load finds nothing for {q:?}");
-        assert_eq!(found, ids(&rows, q), "{q:?}");
-    }
     // A word only in a conversation entry finds its ticket.
-    assert_eq!(ids(&bulk, "reply8x1"), vec![9]);
+    let found: Vec<i64> = bulk
+        .search("reply8x1", 50, now)
+        .unwrap()
+        .tickets
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    assert_eq!(found, vec![9]);
     // FTS5 stores its settings; the bulk load's larger buffer must not stay behind.
-    let conn = rusqlite::Connection::open(dir_a.path().join("t.db")).unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
     let hashsize: Option<i64> = conn
         .query_row(
             "SELECT v FROM search_config WHERE k = 'hashsize'",

@@ -109,6 +109,8 @@ impl Desk {
                 home.join("no-such-config.toml").display().to_string(),
             ),
             ("TERM".into(), "xterm-256color".into()),
+            // Replies and changes apply at once unless a test opens the undo window.
+            ("TUIDESK_UNDO_SECONDS".into(), "0".into()),
         ]
     }
 
@@ -1477,4 +1479,157 @@ fn two_engineers_see_who_views_and_who_writes() {
         Duration::from_secs(5),
         |v| !v.contains("alice is viewing it"),
     );
+}
+
+/// The stored replies of a ticket, as `ticket show --json` lists them.
+fn stored_replies(desk: &Desk, id: i64) -> Vec<String> {
+    let json: serde_json::Value =
+        serde_json::from_str(&desk.cli(&["ticket", "show", &id.to_string(), "--json"], None))
+            .expect("ticket show --json is JSON");
+    json["conversation"]
+        .as_array()
+        .expect("a conversation")
+        .iter()
+        .filter(|e| e["kind"] == "reply")
+        .map(|e| e["body"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Issue 17 item 3, two TUIs: a reply sent in alice's TUI waits in its undo window (counted
+/// down on her screen) and is not in bob's TUI or the CLI meanwhile; it appears in both once
+/// the window ends. A reply undone with `u` comes back into alice's editor and never appears.
+#[test]
+fn a_reply_in_its_undo_window_is_seen_only_after_it_and_u_takes_one_back() {
+    let d = Desk::new();
+    let id = d.ticket("urgent", "Shared ticket", "both look at this", None);
+    let undo = [("TUIDESK_UNDO_SECONDS", "4")];
+    let mut alice = d.tui_full(120, 40, &undo, &["--as", "alice"]);
+    let bob = d.tui_full(120, 40, &[], &["--as", "bob"]);
+    for t in [&alice, &bob] {
+        t.wait_for("the ticket in Detail", TIMEOUT, |v| {
+            v.pane("Detail").contains("Shared ticket")
+        });
+    }
+    alice.send(b"r");
+    alice.wait_for("alice's editor", TIMEOUT, |v| v.contains("Public reply"));
+    alice.send(b"First answer");
+    alice.wait_for("the text", TIMEOUT, |v| v.contains("First answer"));
+    alice.send(b"\x13"); // Ctrl-S
+    let countdown = format!("reply to #{id} sends in");
+    alice.wait_for("the countdown", TIMEOUT, |v| {
+        v.contains(&countdown) && v.contains("u undo") && !v.contains("Public reply")
+    });
+    // Inside the window: not stored as sent, not in bob's TUI.
+    assert!(stored_replies(&d, id).is_empty(), "sent inside its window");
+    assert!(!bob.text().contains("First answer"));
+    let sent = format!("reply sent to #{id}");
+    alice.wait_for("the reply sent once the window ends", TIMEOUT, |v| {
+        v.contains(&sent) && !v.contains(&countdown)
+    });
+    bob.wait_for("the reply in bob's Detail", TIMEOUT, |v| {
+        v.pane("Detail").contains("First answer")
+    });
+    assert_eq!(stored_replies(&d, id), ["First answer"]);
+
+    // A second reply, undone inside its window: the text is back in the editor.
+    alice.send(b"r");
+    alice.wait_for("alice's editor", TIMEOUT, |v| v.contains("Public reply"));
+    alice.send(b"Second thought");
+    alice.wait_for("the text", TIMEOUT, |v| v.contains("Second thought"));
+    alice.send(b"\x13");
+    alice.wait_for("the countdown", TIMEOUT, |v| {
+        v.contains(&countdown) && !v.contains("Public reply")
+    });
+    alice.send(b"u");
+    alice.wait_for("the text back in the editor", TIMEOUT, |v| {
+        v.contains("Public reply") && v.contains("Second thought") && !v.contains(&countdown)
+    });
+    // Well past where the window would have ended: never sent, never seen by bob.
+    std::thread::sleep(Duration::from_secs(5));
+    assert_eq!(stored_replies(&d, id), ["First answer"]);
+    assert!(!bob.text().contains("Second thought"));
+    assert!(
+        alice.text().contains("Second thought"),
+        "still in the editor"
+    );
+}
+
+/// Issue 17 item 3, a crash inside the window: the TUI is killed (SIGKILL) while a reply
+/// waits; nothing is sent; the next start shows it pending with the time left and then sends
+/// it exactly once (the stored conversation and the export hold it once).
+#[test]
+fn a_reply_pending_when_the_tui_is_killed_is_shown_on_restart_and_sent_once() {
+    let d = Desk::new();
+    let id = d.ticket("urgent", "Crash ticket", "kill me", None);
+    let undo = [("TUIDESK_UNDO_SECONDS", "6")];
+    let mut tui = d.tui_full(120, 40, &undo, &[]);
+    tui.wait_for("the ticket in Detail", TIMEOUT, |v| {
+        v.pane("Detail").contains("Crash ticket")
+    });
+    tui.send(b"r");
+    tui.wait_for("the editor", TIMEOUT, |v| v.contains("Public reply"));
+    tui.send(b"Survives a crash");
+    tui.wait_for("the text", TIMEOUT, |v| v.contains("Survives a crash"));
+    tui.send(b"\x13");
+    let countdown = format!("reply to #{id} sends in");
+    tui.wait_for("the countdown", TIMEOUT, |v| v.contains(&countdown));
+    let pid = tui.child.process_id().expect("the TUI's pid");
+    let killed = Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("running kill");
+    assert!(killed.success());
+    let _ = tui.wait_exit(Duration::from_secs(5));
+    drop(tui);
+    assert!(stored_replies(&d, id).is_empty(), "sent by a killed TUI");
+
+    let restarted = d.tui_full(120, 40, &undo, &[]);
+    restarted.wait_for("the reply shown pending after the restart", TIMEOUT, |v| {
+        v.contains(&countdown) && v.contains("u undo")
+    });
+    assert!(stored_replies(&d, id).is_empty(), "sent before its time");
+    let sent = format!("reply sent to #{id}");
+    restarted.wait_for("sent when due", TIMEOUT, |v| {
+        v.contains(&sent) && v.pane("Detail").contains("Survives a crash")
+    });
+    assert_eq!(stored_replies(&d, id), ["Survives a crash"]);
+    // Still once after the TUI has run on a while, and once in the export.
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(stored_replies(&d, id), ["Survives a crash"]);
+    let export = d.cli(&["export"], None);
+    assert_eq!(export.matches("Survives a crash").count(), 1, "{export}");
+}
+
+/// The undo window runs in real seconds: on a pinned clock (`TUIDESK_NOW`, as scripts replay
+/// a moment) a reply still goes out when its window ends, never stuck waiting for the clock.
+#[test]
+fn a_reply_waits_its_window_in_real_time_on_a_pinned_clock() {
+    let d = Desk::new();
+    let id = d.ticket("urgent", "Pinned", "clock stands still", None);
+    let env = [
+        ("TUIDESK_UNDO_SECONDS", "2"),
+        ("TUIDESK_NOW", "2026-03-06T10:00:00Z"),
+    ];
+    let mut tui = d.tui_full(120, 40, &env, &[]);
+    tui.wait_for("the ticket in Detail", TIMEOUT, |v| {
+        v.pane("Detail").contains("Pinned")
+    });
+    tui.send(b"r");
+    tui.wait_for("the editor", TIMEOUT, |v| v.contains("Public reply"));
+    tui.send(b"Still goes out");
+    tui.wait_for("the text", TIMEOUT, |v| v.contains("Still goes out"));
+    let started = Instant::now();
+    tui.send(b"\x13");
+    tui.wait_for("waiting", TIMEOUT, |v| {
+        v.contains(&format!("reply to #{id} sends soon · u undo"))
+    });
+    tui.wait_for("sent", TIMEOUT, |v| {
+        v.contains(&format!("reply sent to #{id}"))
+    });
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500),
+        "sent after {:?}, inside its window",
+        started.elapsed()
+    );
+    assert_eq!(stored_replies(&d, id), ["Still goes out"]);
 }

@@ -342,3 +342,55 @@ fn a_business_hours_only_hook_waits_for_the_customers_morning() {
     assert_eq!(got[0]["at"], "2026-03-10T01:00:00+00:00");
     assert_eq!(once("2026-03-10T09:00:00Z"), "");
 }
+
+/// The undo window (issue 17 item 3): a reply left pending by a TUI that is gone is applied
+/// by `watch` once it is more than 5 s overdue (before that its own TUI has the chance), and
+/// only once, however often watchers look.
+#[test]
+fn a_watcher_applies_a_pending_reply_whose_tui_is_gone_once() {
+    let w = setup("");
+    let opened: DateTime<Utc> = OPENED.parse().unwrap();
+    {
+        let policies = std::sync::Arc::new(tuidesk::config::policies::builtin().unwrap());
+        let mut desk = tuidesk::desk::Desk::open(&w.desk.db, policies).unwrap();
+        let me = tuidesk::domain::Actor {
+            name: "alice".into(),
+            via_as: false,
+            os: None,
+        };
+        desk.defer(
+            1,
+            &tuidesk::store::Deferred::Reply {
+                body: "left behind".into(),
+            },
+            &me,
+            "alice pid 1",
+            opened + chrono::Duration::seconds(60),
+            10,
+        )
+        .unwrap();
+    }
+    let replies = || -> Vec<String> {
+        let v = w.desk.json(&["ticket", "show", "1", "--json"]);
+        v["conversation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "reply")
+            .map(|e| e["body"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Due at 16:31:10; at 16:31:12 its TUI still has the chance.
+    let out = w.once("2026-03-06T16:31:12Z");
+    assert!(!out.contains("pending"), "{out}");
+    assert!(replies().is_empty());
+    let out = w.once("2026-03-06T16:31:20Z");
+    assert!(
+        out.contains("pending reply to #1 by alice applied"),
+        "{out}"
+    );
+    assert_eq!(replies(), ["left behind"]);
+    let out = w.once("2026-03-06T16:31:30Z");
+    assert!(!out.contains("pending"), "{out}");
+    assert_eq!(replies(), ["left behind"]);
+}

@@ -12,26 +12,49 @@ use super::{App, AssignForm, Mode, PickPurpose, Picker, Request};
 use crate::domain::Status;
 use crate::store::TicketChange;
 
+/// What a bulk change does to each marked ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkChange {
+    Ticket(TicketChange),
+    /// Adds and removes tags (`T` with marks).
+    Tags(Vec<crate::desk::TagOp>),
+}
+
 /// The change waiting for `y`, and the tickets (id → version seen) it will apply to.
 #[derive(Debug, Clone)]
 pub struct BulkConfirm {
-    pub change: TicketChange,
+    pub change: BulkChange,
     pub tickets: BTreeMap<i64, i64>,
 }
 
 impl BulkConfirm {
     pub fn describe(&self, lang: crate::i18n::Lang) -> String {
         let what = match &self.change {
-            TicketChange::Status(s) => {
+            BulkChange::Ticket(TicketChange::Status(s)) => {
                 tr!(
                     lang,
                     "bulk-set-status",
                     status = lang.word("status", s.as_str())
                 )
             }
-            TicketChange::Severity(s) => tr!(lang, "bulk-set-severity", severity = s),
-            TicketChange::Assign(Some(who)) => tr!(lang, "bulk-assign", who = who),
-            TicketChange::Assign(None) => lang.t("bulk-unassign"),
+            BulkChange::Ticket(TicketChange::Severity(s)) => {
+                tr!(
+                    lang,
+                    "bulk-set-severity",
+                    severity = lang.word("severity", s)
+                )
+            }
+            BulkChange::Ticket(TicketChange::Assign(Some(who))) => {
+                tr!(lang, "bulk-assign", who = who)
+            }
+            BulkChange::Ticket(TicketChange::Assign(None)) => lang.t("bulk-unassign"),
+            BulkChange::Tags(ops) => {
+                return super::tags_merge::text::bulk_tags(
+                    lang,
+                    &super::tags_merge::ops_text(ops),
+                    self.tickets.len(),
+                );
+            }
         };
         tr!(lang, "bulk-question", what = what, n = self.tickets.len())
     }
@@ -159,7 +182,7 @@ impl App {
     /// The change is chosen: ask once before touching every marked ticket.
     pub(super) fn bulk_confirm(&mut self, change: TicketChange) -> Vec<Request> {
         self.mode = Mode::ConfirmBulk(Box::new(BulkConfirm {
-            change,
+            change: BulkChange::Ticket(change),
             tickets: self.marks.clone(),
         }));
         Vec::new()
@@ -174,10 +197,17 @@ impl App {
         let mut out = Vec::with_capacity(c.tickets.len());
         for (&id, &version) in &c.tickets {
             progress.waiting.insert(id, ());
-            out.push(Request::Change {
-                id,
-                change: c.change.clone(),
-                expected: version,
+            out.push(match &c.change {
+                BulkChange::Ticket(change) => Request::Change {
+                    id,
+                    change: change.clone(),
+                    expected: version,
+                },
+                BulkChange::Tags(ops) => Request::Tag {
+                    id,
+                    ops: ops.clone(),
+                    expected: version,
+                },
             });
         }
         self.pending_writes += out.len();

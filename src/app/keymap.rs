@@ -50,7 +50,10 @@ pub enum Action {
     Refresh,
     Mark,
     MarkRange,
+    Tag,
+    Merge,
     SaveAttachment,
+    Undo,
     Quit,
 }
 
@@ -359,10 +362,31 @@ pub const ACTIONS: &[ActionInfo] = &[
         footer: None,
     },
     ActionInfo {
+        action: Action::Tag,
+        name: "tag",
+        description: "Add or remove tags (on every marked ticket when some are marked)",
+        default_keys: &["T"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::Merge,
+        name: "merge",
+        description: "Merge this ticket into another (asks for its number, then confirms)",
+        default_keys: &["M"],
+        footer: None,
+    },
+    ActionInfo {
         action: Action::Refresh,
         name: "refresh",
         description: "Reload from the database",
         default_keys: &["ctrl-r"],
+        footer: None,
+    },
+    ActionInfo {
+        action: Action::Undo,
+        name: "undo",
+        description: "Undo the newest reply, resolve/close or reassignment still in its undo window",
+        default_keys: &["u"],
         footer: None,
     },
     ActionInfo {

@@ -9,9 +9,11 @@ mod notify;
 mod orders;
 mod presence;
 mod save_attachment;
+mod tags_merge;
 mod templates;
 mod theme_choice;
 mod triage;
+mod undo;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -20,7 +22,7 @@ use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
-pub use bulk::{BulkConfirm, BulkProgress};
+pub use bulk::{BulkChange, BulkConfirm, BulkProgress};
 pub use forms::{FormField, NewTicketForm};
 pub use keymap::{ACTIONS, Action, Keymap};
 pub use notify::NotifyStyle;
@@ -29,9 +31,11 @@ pub use orders::{
     order_deadline_text, order_row_state, order_subject,
 };
 pub use save_attachment::SaveAttachmentForm;
+pub use tags_merge::{MergeConfirm, MergeForm, TagForm, ops_text, text as tags_merge_text};
 pub use templates::TemplatePicker;
 pub use theme_choice::ThemeChoice;
 pub use triage::{FileTriageForm, TriageState};
+pub use undo::{PendingView, countdown_line, describe as undo_describe, seconds_left};
 
 use crate::domain::{EntryKind, Order, Organization, Status, Ticket, YearMonth};
 use crate::policy::PolicyRegistry;
@@ -93,6 +97,18 @@ pub enum Request {
         change: TicketChange,
         expected: i64,
     },
+    /// Adds and removes tags (one audited change), if the ticket is still at `expected`.
+    Tag {
+        id: i64,
+        ops: Vec<crate::desk::TagOp>,
+        expected: i64,
+    },
+    /// Merges `source` into `target` (versions as seen; the target's when it was loaded).
+    Merge {
+        source: i64,
+        target: i64,
+        expected: (i64, Option<i64>),
+    },
     AddEntry {
         id: i64,
         kind: EntryKind,
@@ -150,6 +166,16 @@ pub enum Request {
         id: i64,
         reason: String,
     },
+    /// Put a change in its undo window (due `delay_seconds` from now).
+    Defer {
+        ticket_id: i64,
+        action: crate::store::Deferred,
+        delay_seconds: u64,
+    },
+    /// Take pending action `id` back (`u`).
+    Undo(i64),
+    /// Quitting: apply this TUI's pending actions now.
+    ApplyMine,
 }
 
 /// One of the most urgent running targets, with what the SLA engine needs to recompute it
@@ -210,6 +236,25 @@ pub enum Response {
     ReplyTemplates(Result<Vec<crate::reply_template::ReplyTemplate>, String>),
     /// Everyone else here (unexpired heartbeats).
     Presence(Vec<crate::store::Presence>),
+    /// This engineer's actions in their undo window, soonest due first.
+    Pending(Vec<PendingView>),
+    /// An action was put in its undo window of `seconds`.
+    Deferred {
+        action: Box<crate::store::PendingAction>,
+        seconds: u64,
+    },
+    /// An action was undone; a reply's text as its draft now holds it.
+    Undone {
+        action: Box<crate::store::PendingAction>,
+        draft: Option<String>,
+    },
+    /// Undo came too late (already applied or undone elsewhere).
+    UndoTooLate,
+    /// A pending action was applied, or refused (`refused` says why).
+    PendingDone {
+        action: Box<crate::store::PendingAction>,
+        refused: Option<String>,
+    },
     /// Something to tell the user that changed nothing on screen (a saved file).
     Notice {
         message: String,
@@ -452,6 +497,12 @@ pub enum Mode {
     /// The canned-reply picker over the editor (`Ctrl-T`).
     Templates(Box<TemplatePicker>),
     Assign(Box<AssignForm>),
+    /// `T`: tags for one ticket or the marked ones.
+    Tag(Box<TagForm>),
+    /// `M`: which ticket to merge the selected one into.
+    MergeTarget(Box<MergeForm>),
+    /// `y` merges, naming both tickets.
+    ConfirmMerge(Box<MergeConfirm>),
     /// Quit asked while something is unsent: `y` quits, any other key stays.
     ConfirmQuit {
         reason: String,
@@ -529,6 +580,10 @@ pub struct App {
     pub others: Vec<crate::store::Presence>,
     /// The heartbeat last sent: (ticket shown, writing on it).
     presence_sent: Option<(Option<i64>, bool)>,
+    /// The undo window in seconds (0: replies, resolves and reassignments apply at once).
+    pub undo_seconds: u64,
+    /// This engineer's actions in their undo window.
+    pub pending: Vec<PendingView>,
     /// Tickets marked for a bulk change: id → the version they were seen at.
     pub marks: std::collections::BTreeMap<i64, i64>,
     mark_anchor: Option<i64>,
@@ -612,6 +667,8 @@ impl App {
             theme: ThemeChoice::Dark,
             others: Vec::new(),
             presence_sent: None,
+            undo_seconds: 0,
+            pending: Vec::new(),
             marks: Default::default(),
             mark_anchor: None,
             bulk: None,
@@ -758,6 +815,7 @@ impl App {
             Mode::ConfirmQuit { reason } => {
                 if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) || ctrl_c {
                     self.quit = true;
+                    return self.quit_requests();
                 } else {
                     let _ = reason;
                     self.set_message(self.lang.t("app-still-here"), false);
@@ -862,6 +920,9 @@ impl App {
                 }
             },
             Mode::Assign(form) => self.assign_key(form, key),
+            Mode::Tag(form) => self.tag_key(form, key),
+            Mode::MergeTarget(form) => self.merge_target_key(form, key),
+            Mode::ConfirmMerge(c) => self.confirm_merge_key(&c, key),
             Mode::Editor(editor) => self.editor_key(editor, key),
             Mode::Templates(picker) => self.template_key(picker, key),
             Mode::ConfirmBulk(c) => self.confirm_bulk_key(&c, key),
@@ -926,12 +987,7 @@ impl App {
                 if form.bulk {
                     return self.bulk_confirm(change);
                 }
-                self.pending_writes += 1;
-                vec![Request::Change {
-                    id: form.ticket_id,
-                    change,
-                    expected: form.version,
-                }]
+                vec![self.change_request(form.ticket_id, change, form.version)]
             }
             _ => {
                 edit_line(&mut form.input, &key);
@@ -1179,6 +1235,7 @@ impl App {
                 );
                 vec![self.queue_request(Anchor::Top)]
             }
+            Action::Undo => self.undo_newest(),
             Action::Refresh => {
                 let mut out = self.reload_lists();
                 out.push(Request::Engineers);
@@ -1194,6 +1251,8 @@ impl App {
             Action::Mark if self.view == View::Tickets => self.toggle_mark(),
             Action::MarkRange if self.view == View::Tickets => self.mark_range(),
             Action::Mark | Action::MarkRange => Vec::new(),
+            Action::Tag => self.begin_tag(),
+            Action::Merge => self.begin_merge(),
             Action::Assign | Action::ChangeStatus | Action::ChangeSeverity
                 if !self.marks.is_empty() && self.view == View::Tickets =>
             {
@@ -1315,6 +1374,9 @@ impl App {
     fn unsent_reason(&self) -> Option<String> {
         if self.pending_writes > 0 {
             return Some(self.lang.t("app-still-saving"));
+        }
+        if let Some(reason) = self.pending_quit_reason() {
+            return Some(reason);
         }
         let lang = self.lang;
         let draft = |kind: &str, id: i64| {
@@ -1519,14 +1581,7 @@ impl App {
         };
         match p.purpose {
             PickPurpose::Status(id, version) => match value.parse::<Status>() {
-                Ok(s) => {
-                    self.pending_writes += 1;
-                    vec![Request::Change {
-                        id,
-                        change: TicketChange::Status(s),
-                        expected: version,
-                    }]
-                }
+                Ok(s) => vec![self.change_request(id, TicketChange::Status(s), version)],
                 Err(e) => {
                     self.set_message(e, true);
                     Vec::new()
@@ -1624,6 +1679,20 @@ impl App {
                 format!("assignee:{a}"),
             ));
         }
+        // Tags: those in use now (the tickets listed and shown) and those filtered on.
+        let mut tags: std::collections::BTreeSet<String> =
+            self.queue.filter.tags.iter().cloned().collect();
+        let shown = self.detail.as_ref().and_then(|d| d.ticket.as_ref());
+        for t in self.queue.tickets.iter().chain(shown) {
+            tags.extend(t.tags.iter().cloned());
+        }
+        for tag in tags {
+            let on = self.queue.filter.tags.contains(&tag);
+            items.push((
+                tags_merge_text::filter_item(lang, &tag, on),
+                format!("tag:{tag}"),
+            ));
+        }
         Picker::new(
             crate::tr!(lang, "filter-title", filter = self.filter_label()),
             items,
@@ -1678,6 +1747,13 @@ impl App {
                 f.assignee = Some(a.to_string());
                 f.unassigned = false;
             }
+            Some(("tag", t)) => {
+                if let Some(i) = f.tags.iter().position(|x| x == t) {
+                    f.tags.remove(i);
+                } else {
+                    f.tags.push(t.to_string());
+                }
+            }
             _ => {}
         }
     }
@@ -1725,6 +1801,9 @@ impl App {
         if f.breached {
             parts.push(lang.t("filter-breached"));
         }
+        for t in &f.tags {
+            parts.push(tags_merge_text::filter_label(lang, t));
+        }
         parts.join(", ")
     }
 
@@ -1759,8 +1838,7 @@ impl App {
                 let (id, kind) = (editor.ticket_id, editor.kind);
                 // Keep the editor open until the store confirms; a failure keeps the text.
                 self.mode = Mode::Editor(editor);
-                self.pending_writes += 1;
-                vec![Request::AddEntry { id, kind, body }]
+                vec![self.send_request(id, kind, body)]
             }
             KeyCode::Char('t') if ctrl => self.request_templates(editor),
             KeyCode::Char('e') if ctrl => {
@@ -1977,6 +2055,17 @@ impl App {
                 self.others = others;
                 Vec::new()
             }
+            Response::Pending(list) => {
+                self.pending = list;
+                Vec::new()
+            }
+            Response::Deferred { action, seconds } => self.deferred(*action, seconds),
+            Response::Undone { action, draft } => self.undone(*action, draft),
+            Response::UndoTooLate => {
+                self.undo_too_late();
+                Vec::new()
+            }
+            Response::PendingDone { action, refused } => self.pending_done(*action, refused),
             Response::Notice { message, error } => {
                 self.set_message(message, error);
                 Vec::new()
@@ -2439,6 +2528,9 @@ impl App {
             }
             Mode::Pick(_) => fixed(&[("↑/↓", "choose"), ("Enter", "apply"), ("Esc", "cancel")]),
             Mode::ConfirmBulk(_) => fixed(&[("y", "apply to all marked"), ("any key", "cancel")]),
+            Mode::Tag(_) => fixed(&[("Enter", "apply"), ("Esc", "cancel")]),
+            Mode::MergeTarget(_) => fixed(&[("Enter", "next"), ("Esc", "cancel")]),
+            Mode::ConfirmMerge(_) => fixed(&[("y", "merge"), ("any key", "cancel")]),
             Mode::ConfirmReply { .. } => fixed(&[("y", "reply anyway"), ("any key", "cancel")]),
             Mode::SaveAttachment(_) => {
                 fixed(&[("Tab", "next file"), ("Enter", "save"), ("Esc", "cancel")])
@@ -2562,6 +2654,10 @@ mod bulk_tests;
 #[cfg(test)]
 pub(crate) mod order_tests;
 #[cfg(test)]
+mod tags_merge_tests;
+#[cfg(test)]
 mod template_tests;
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod undo_tests;

@@ -39,6 +39,8 @@ pub(crate) fn ticket(id: i64, summary: &str, due_in: Option<i64>) -> Ticket {
         requester_address: None,
         channel: None,
         follows: None,
+        tags: Vec::new(),
+        merged_into: None,
     }
 }
 
@@ -1258,6 +1260,7 @@ fn a_customer_answer_on_my_ticket_flashes_its_row_and_shows_in_detail() {
         author: "li.na@acme.example".into(),
         body: "still broken".into(),
         created_at: now(),
+        merged_from: None,
     });
     a.handle_response(Response::Detail(Box::new(detail), vec![]));
     assert_eq!(

@@ -277,8 +277,8 @@ pub enum OrderCommand {
     Complete {
         /// The order's number
         id: i64,
-        /// A deliverable to store with the order (repeatable)
-        #[arg(long = "attach", value_name = "PATH")]
+        /// Deliverables to store with the order (`--attach a.pdf b.pdf`, or repeated)
+        #[arg(long = "attach", value_name = "PATH", num_args = 1..)]
         attach: Vec<std::path::PathBuf>,
         /// Monthly-report orders: attach the monthly report of the order's month
         #[arg(long)]
@@ -547,6 +547,32 @@ pub enum TicketCommand {
         /// The ticket's number
         id: i64,
     },
+    /// Add and remove tags: `+bug` (or `bug`) adds, `-billing` removes
+    Tag {
+        /// The ticket's number
+        id: i64,
+        /// Tags to add (+TAG or TAG) and remove (-TAG): letters, digits, - _ . /, at most 32
+        #[arg(required = true, allow_hyphen_values = true, value_name = "±TAG")]
+        tags: Vec<String>,
+        /// Refuse the change unless the ticket is still at this version
+        #[arg(long, value_name = "VERSION")]
+        expect_version: Option<i64>,
+    },
+    /// Merge a ticket into another: its conversation, attachments and tags move there and
+    /// it is closed with a pointer to it
+    Merge {
+        /// The ticket merged away (closed afterwards)
+        source: i64,
+        /// The ticket that takes everything over
+        #[arg(long, value_name = "TARGET")]
+        into: i64,
+        /// Refuse unless the source is still at this version
+        #[arg(long, value_name = "VERSION")]
+        expect_version: Option<i64>,
+        /// Refuse unless the target is still at this version
+        #[arg(long, value_name = "VERSION")]
+        expect_target_version: Option<i64>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -614,6 +640,9 @@ pub struct ListArgs {
     /// Only tickets that missed a target
     #[arg(long)]
     pub breached: bool,
+    /// Only tickets tagged TAG (repeatable: tickets with every one of them)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
     /// Order: most urgent first, newest first, or most severe first
     #[arg(long, default_value = "due", value_name = "ORDER")]
     pub sort: TicketSort,
@@ -640,8 +669,8 @@ pub struct BodyArgs {
     /// Read the body from PATH (`-` for standard input)
     #[arg(long, value_name = "PATH")]
     pub body_file: Option<String>,
-    /// Attach a file (repeatable; a mailed reply carries at most one)
-    #[arg(long, value_name = "PATH")]
+    /// Attach files (`--attach a.log b.png`, or repeated; a mailed reply carries at most one)
+    #[arg(long, value_name = "PATH", num_args = 1..)]
     pub attach: Vec<std::path::PathBuf>,
 }
 

@@ -461,13 +461,6 @@ fn migrate(db: Option<&Path>, to: &Path, as_user: Option<&str>) -> Result<()> {
             to.display()
         );
     }
-    // Nothing is left behind silently: mail history has no place in the export format yet.
-    let [messages, triage, quarantined, outbox] = source.store().mail_history_counts()?;
-    if messages + triage + quarantined + outbox > 0 {
-        bail!(
-            "{from} holds mail history ({messages} messages, {triage} triage items, {quarantined} quarantined, {outbox} outbox rows) that export and migrate do not carry yet; nothing was copied"
-        );
-    }
     let mut dest = open_store(Some(to))?;
     let target = dest.location();
     if target == from {
@@ -483,7 +476,10 @@ fn migrate(db: Option<&Path>, to: &Path, as_user: Option<&str>) -> Result<()> {
             }
         }
     };
-    if to_server && !dest.list_orgs()?.is_empty() {
+    if to_server
+        && (!dest.list_orgs()?.is_empty()
+            || dest.store().mail_history_counts()?.iter().any(|n| *n > 0))
+    {
         bail!("{target} already holds a desk; migrate only into an empty database");
     }
     let now = now()?;

@@ -80,6 +80,8 @@ pub fn ticket_json(t: &Ticket, fr: Option<&MetricStatus>, now: DateTime<Utc>) ->
         "requester": requester_json(t),
         "channel": t.channel.map(|c| c.as_str()),
         "follows": t.follows,
+        "tags": t.tags,
+        "merged_into": t.merged_into,
     })
 }
 
@@ -108,6 +110,9 @@ fn entry_json(e: &ConversationEntry, mail: Option<&EntryMail>) -> Value {
     });
     if let Some(m) = mail {
         v["mail"] = mail_json(m);
+    }
+    if let Some(from) = e.merged_from {
+        v["merged_from"] = Value::from(from);
     }
     v
 }
@@ -340,6 +345,9 @@ pub fn print_detail(
         return Ok(());
     }
     outln!("#{} {}", t.id, sanitize_line(&t.summary))?;
+    if let Some(into) = t.merged_into {
+        outln!("  {}", tr!(lang, "cli-merged-into", id = into))?;
+    }
     let opt = |v: &Option<String>| {
         v.as_deref()
             .map(sanitize_line)
@@ -374,6 +382,15 @@ pub fn print_detail(
         )
     )?;
     outln!("  {}{}", label("label-assignee"), opt(&t.assignee))?;
+    outln!(
+        "  {}{}",
+        label("label-tags"),
+        if t.tags.is_empty() {
+            "-".to_string()
+        } else {
+            sanitize_line(&t.tags.join(" "))
+        }
+    )?;
     outln!(
         "  {}{}   {}{}",
         label("label-requester"),
@@ -434,11 +451,14 @@ pub fn print_detail(
                 EntryKind::Note => lang.t("tui-entry-note"),
             };
             outln!(
-                "  [{}] {} ({}) {}",
+                "  [{}] {} ({}) {}{}",
                 label,
                 sanitize_line(&e.author),
                 lang.word("role", e.role.as_str()),
-                e.created_at.to_rfc3339()
+                e.created_at.to_rfc3339(),
+                e.merged_from
+                    .map(|f| format!("   {}", tr!(lang, "cli-merged-from", id = f)))
+                    .unwrap_or_default()
             )?;
             outln!("{}", indent(&sanitize_block(&e.body)))?;
             print_mail_lines(lang, d.mail_of(e.id))?;

@@ -99,6 +99,24 @@ pub fn run(lang: Lang, db: Option<&Path>, as_user: Option<&str>, cmd: TicketComm
                 expect_version,
             )
         }
+        TicketCommand::Tag {
+            id,
+            tags,
+            expect_version,
+        } => tag(lang, db, as_user, id, &tags, expect_version),
+        TicketCommand::Merge {
+            source,
+            into,
+            expect_version,
+            expect_target_version,
+        } => merge(
+            lang,
+            db,
+            as_user,
+            source,
+            into,
+            (expect_version, expect_target_version),
+        ),
         TicketCommand::Claim { id } => {
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
@@ -116,6 +134,115 @@ pub fn run(lang: Lang, db: Option<&Path>, as_user: Option<&str>, cmd: TicketComm
             Ok(())
         }
     }
+}
+
+/// `ticket tag ID +bug -billing`: one audited change; what was already so is said, not
+/// refused.
+fn tag(
+    lang: Lang,
+    db: Option<&Path>,
+    as_user: Option<&str>,
+    id: i64,
+    args: &[String],
+    expected: Option<i64>,
+) -> Result<()> {
+    // `--expect-version N` may come after the tags too (they take `-TAG`, so clap leaves
+    // everything after the first tag to us); any other `--option` there is an error.
+    let (mut expected, mut tags) = (expected, Vec::new());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = if a == "--expect-version" {
+            Some(
+                it.next()
+                    .ok_or_else(|| anyhow::anyhow!("--expect-version needs a VERSION"))?
+                    .as_str(),
+            )
+        } else {
+            a.strip_prefix("--expect-version=")
+        };
+        if let Some(v) = value {
+            expected =
+                Some(v.parse().map_err(|_| {
+                    anyhow::anyhow!("--expect-version needs a number, not {:?}", v)
+                })?);
+        } else if a.starts_with("--") {
+            anyhow::bail!(
+                "unknown option {:?} among the tags (+TAG adds, -TAG removes)",
+                crate::text::sanitize_line(a)
+            );
+        } else {
+            tags.push(a.as_str());
+        }
+    }
+    let ops = crate::desk::parse_tag_ops(&tags)?;
+    let actor = actor(as_user)?;
+    let mut store = open_store(db)?;
+    let o = store.tag_ticket(id, &ops, expected, &actor, now()?)?;
+    let mut said = Vec::new();
+    if !o.added.is_empty() || !o.removed.is_empty() {
+        said.push(tr!(lang, "cli-tag-tags", change = o.change_text()));
+    }
+    if !o.already.is_empty() {
+        said.push(tr!(lang, "cli-tag-already", tags = o.already.join(" ")));
+    }
+    if !o.absent.is_empty() {
+        said.push(tr!(lang, "cli-tag-absent", tags = o.absent.join(" ")));
+    }
+    if o.added.is_empty() && o.removed.is_empty() {
+        said.push(lang.t("cli-tag-nothing"));
+    }
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "cli-tagged",
+            id = o.ticket.id,
+            said = said.join("; "),
+            tags = if o.ticket.tags.is_empty() {
+                "-".to_string()
+            } else {
+                o.ticket.tags.join(" ")
+            },
+            version = o.ticket.version
+        )
+    )
+    .map_err(|e| e.after(format_args!("ticket {id} tagged")))?;
+    Ok(())
+}
+
+/// `ticket merge SOURCE --into TARGET`.
+fn merge(
+    lang: Lang,
+    db: Option<&Path>,
+    as_user: Option<&str>,
+    source: i64,
+    target: i64,
+    expected: (Option<i64>, Option<i64>),
+) -> Result<()> {
+    let actor = actor(as_user)?;
+    let mut store = open_store(db)?;
+    let o = store.merge_tickets(source, target, expected, &actor, now()?)?;
+    let tags = if o.tags.is_empty() {
+        String::new()
+    } else {
+        tr!(lang, "cli-merge-tags", tags = o.tags.join(" "))
+    };
+    outln!(
+        "{}",
+        tr!(
+            lang,
+            "cli-merged",
+            source = source,
+            target = target,
+            entries = o.entries,
+            attachments = o.attachments,
+            tags = tags,
+            source_version = o.source.version,
+            target_version = o.target.version
+        )
+    )
+    .map_err(|e| e.after(format_args!("ticket {source} merged into {target}")))?;
+    Ok(())
 }
 
 fn change(
@@ -275,6 +402,11 @@ fn attachment(lang: Lang, db: Option<&Path>, id: i64, name: &str, out: &str) -> 
 const DEFAULT_LIST_LIMIT: usize = 50;
 
 fn list(lang: Lang, db: Option<&Path>, as_user: Option<&str>, a: ListArgs) -> Result<()> {
+    let tags = a
+        .tags
+        .iter()
+        .map(|t| crate::domain::normalize_tag(t))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
     let store = open_existing_store(db)?;
     let org_id = match &a.org {
         Some(name) => Some(store.org_by_name(name)?.id),
@@ -293,6 +425,7 @@ fn list(lang: Lang, db: Option<&Path>, as_user: Option<&str>, a: ListArgs) -> Re
         unassigned: a.unassigned,
         breached: a.breached,
         severity: None,
+        tags,
     };
     let now = now()?;
     // SQLite reads LIMIT as a signed 64-bit number.

@@ -18,7 +18,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::{actor, open_existing_store};
 use crate::alerts::{self, AlertTicket};
 use crate::config::{HookSpec, HooksConfig};
-use crate::desk::{Desk, WatchAlert};
+use crate::desk::{Desk, PendingOutcome, WatchAlert};
 use crate::out::{note, outln};
 use crate::store::AlertClaim;
 use crate::text::sanitize_line;
@@ -56,8 +56,12 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, once: bool) -> Result<()> {
     let mut running: Vec<JoinHandle<()>> = Vec::new();
     loop {
         let now = clock.now();
+        let pending_wake = apply_pending(&mut desk, now);
         let wake = match watcher.round(&mut desk, now, &mut handled, &mut running) {
-            Ok(wake) => wake,
+            Ok(wake) => match (wake, pending_wake) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
             Err(e) if !once => {
                 note!("tuidesk watch: {e:#}; trying again in 5 s");
                 Some(now + Duration::seconds(5))
@@ -78,6 +82,51 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, once: bool) -> Result<()> {
         let _ = h.join();
     }
     Ok(())
+}
+
+/// How long past its due instant a pending action waits for its own TUI (which applies it
+/// and says so on screen) before a watcher applies it.
+const PENDING_GRACE_SECONDS: i64 = 5;
+
+/// Applies the undo window's actions whose TUI did not (it crashed or quit by a hangup):
+/// those due more than [`PENDING_GRACE_SECONDS`] ago, each once (a TUI or another watcher
+/// taking it first is fine). Returns when to look again.
+fn apply_pending(desk: &mut Desk, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let grace = Duration::seconds(PENDING_GRACE_SECONDS);
+    match desk.apply_due_pending(now - grace, now) {
+        Ok(done) => {
+            for (id, outcome) in done {
+                let stamp = now.format("%Y-%m-%dT%H:%M:%SZ");
+                match outcome {
+                    Ok(PendingOutcome::Applied(p)) => {
+                        let _ = outln!(
+                            "{stamp} pending {} by {} applied",
+                            crate::app::undo_describe(crate::i18n::Lang::En, &p),
+                            sanitize_line(&p.owner())
+                        );
+                    }
+                    Ok(PendingOutcome::Refused { action, error, .. }) => {
+                        note!(
+                            "tuidesk watch: pending {} by {} refused: {error}",
+                            crate::app::undo_describe(crate::i18n::Lang::En, &action),
+                            sanitize_line(&action.owner())
+                        );
+                    }
+                    Ok(PendingOutcome::Gone) => {}
+                    Err(e) => note!("tuidesk watch: pending action {id}: {e}; trying again"),
+                }
+            }
+        }
+        Err(e) => note!("tuidesk watch: reading pending actions: {e}"),
+    }
+    let next = desk
+        .pending_actions(None)
+        .ok()?
+        .into_iter()
+        .map(|p| p.due_at + grace)
+        .min()?;
+    // One that failed just now is tried again in a few seconds, not in a tight loop.
+    Some(next.max(now + Duration::seconds(1)))
 }
 
 /// Sleeps until the clock reaches `until` or another process writes (checked every 200 ms of

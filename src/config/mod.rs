@@ -9,4 +9,7 @@ pub(crate) mod toml;
 mod user;
 
 pub use replies::{load_reply_files, replies_dir};
-pub use user::{Config, HookSpec, HooksConfig, MailConfig, config_path, load_config};
+pub use user::{
+    Config, HookSpec, HooksConfig, MailConfig, UNDO_SECONDS_MAX, config_path, load_config,
+    undo_seconds,
+};

@@ -26,6 +26,10 @@ pub struct Config {
     /// Desktop notifications through the terminal on a breach: `off` (default), `osc9`,
     /// `osc777`; checked by the TUI.
     pub notify: Option<String>,
+    /// The undo window in seconds (default 10, 0 turns it off): a public reply, resolving or
+    /// closing, and reassigning from the TUI wait this long, and `u` undoes them meanwhile.
+    /// `TUIDESK_UNDO_SECONDS` overrides it; see [`undo_seconds`].
+    pub undo_seconds: Option<i64>,
     /// `[mail]`: how replies leave and how much of received mail is kept.
     #[serde(default)]
     pub mail: MailConfig,
@@ -134,6 +138,44 @@ impl MailConfig {
             self.from = Some(v);
         }
         self
+    }
+}
+
+/// The longest undo window accepted (an hour): longer is a typo, not a wish.
+pub const UNDO_SECONDS_MAX: u64 = 3600;
+
+/// The undo window: `TUIDESK_UNDO_SECONDS` over `undo_seconds` in the file over the default;
+/// a mistake names where the value came from.
+pub fn undo_seconds(config: &Config, path: Option<&Path>) -> Result<u64> {
+    let check = |v: u64, from: &str| {
+        if v > UNDO_SECONDS_MAX {
+            Err(anyhow!(
+                "{from}: undo_seconds = {v} is longer than {UNDO_SECONDS_MAX} s; 0 turns the undo window off"
+            ))
+        } else {
+            Ok(v)
+        }
+    };
+    if let Some(raw) = std::env::var("TUIDESK_UNDO_SECONDS")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    {
+        let v = raw.trim().parse::<u64>().map_err(|_| {
+            anyhow!(
+                "TUIDESK_UNDO_SECONDS: {raw:?} is not a whole number of seconds (0 turns the undo window off)"
+            )
+        })?;
+        return check(v, "TUIDESK_UNDO_SECONDS");
+    }
+    let file = path.map(|p| p.display().to_string()).unwrap_or_default();
+    match config.undo_seconds {
+        Some(v) => match u64::try_from(v) {
+            Ok(v) => check(v, &file),
+            Err(_) => Err(anyhow!(
+                "{file}: undo_seconds = {v} is negative; 0 turns the undo window off"
+            )),
+        },
+        None => Ok(crate::desk::UNDO_SECONDS_DEFAULT),
     }
 }
 

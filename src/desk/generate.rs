@@ -204,30 +204,34 @@ fn insert_one(
         .or(t.entries.last().map(|e| e.at))
         .or(t.first_response_at)
         .unwrap_or(t.created_at);
-    let id = tx.insert_ticket_row(&TicketRow {
-        id: None,
-        org_id: o.id,
-        kind: t.kind,
-        severity: &t.severity,
-        severity_rank: o.set.severity_rank(&t.severity).unwrap_or(0) as i64,
-        status: t.status,
-        summary: &t.summary,
-        description: &t.description,
-        component: t.component.as_deref(),
-        environment: t.environment,
-        affected_version: t.affected_version.as_deref(),
-        assignee: t.assignee.as_deref(),
-        created_at: t.created_at,
-        updated_at: updated,
-        first_response_at: t.first_response_at,
-        resolved_at: t.resolved_at,
-        priority: columns::plan_priority(policies, &inputs),
-        version: 1,
-        requester_name: None,
-        requester_address: None,
-        channel: None,
-        follows: None,
-    })?;
+    let sla = columns::ticket_columns(policies, &inputs, now);
+    let id = tx.insert_ticket_row_with_sla(
+        &TicketRow {
+            id: None,
+            org_id: o.id,
+            kind: t.kind,
+            severity: &t.severity,
+            severity_rank: o.set.severity_rank(&t.severity).unwrap_or(0) as i64,
+            status: t.status,
+            summary: &t.summary,
+            description: &t.description,
+            component: t.component.as_deref(),
+            environment: t.environment,
+            affected_version: t.affected_version.as_deref(),
+            assignee: t.assignee.as_deref(),
+            created_at: t.created_at,
+            updated_at: updated,
+            first_response_at: t.first_response_at,
+            resolved_at: t.resolved_at,
+            priority: columns::plan_priority(policies, &inputs),
+            version: 1,
+            requester_name: None,
+            requester_address: None,
+            channel: None,
+            follows: None,
+        },
+        &sla,
+    )?;
     for e in &t.entries {
         tx.insert_entry(&EntryInsert {
             ticket_id: id,
@@ -255,7 +259,6 @@ fn insert_one(
             Some(&format!("{} {} ticket", t.severity, t.kind)),
         ),
     )?;
-    tx.store_sla_columns(id, &columns::ticket_columns(policies, &inputs, now))?;
     Ok(())
 }
 

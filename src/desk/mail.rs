@@ -397,6 +397,8 @@ fn deliver_in(
         }
     }
     if let Some(id) = target {
+        // A merged ticket's mail goes where its conversation went (through every merge).
+        let id = super::tags_merge::merged_home(tx, id, now)?;
         return follow_up(tx, policies, m, id, now);
     }
     if let Some(id) = claimed {

@@ -8,14 +8,18 @@ mod generate;
 mod mail;
 mod orders;
 mod orgs;
+mod pending;
+pub use pending::{PendingOutcome, UNDO_SECONDS_DEFAULT};
 mod presence;
 pub use presence::PRESENCE_TTL_SECONDS;
 mod reply_templates;
 mod report;
 mod sla;
+mod tags_merge;
 mod tickets;
 mod transfer;
 mod watch;
+pub use tags_merge::{MergeOutcome, TagOp, TagOutcome, parse_tag_ops};
 pub use tickets::NewAttachment;
 pub use watch::{WatchAlert, WatchScan};
 
@@ -37,6 +41,10 @@ pub struct Desk {
     policies: Arc<PolicyRegistry>,
     /// The desk's own address (`[mail] from`), for the domain of outgoing Message-IDs.
     mail_from: Option<String>,
+    /// Set while a pending action is applied: the use case's transaction takes it first.
+    pending_claim: Option<i64>,
+    /// The take found it gone (another TUI or watcher applied or undid it first).
+    pending_gone: bool,
 }
 
 impl Desk {
@@ -46,6 +54,8 @@ impl Desk {
             store,
             policies,
             mail_from: None,
+            pending_claim: None,
+            pending_gone: false,
         }
     }
 

@@ -81,8 +81,12 @@ impl Desk {
         let mail_from = self.mail_from.clone();
         let mut entry_id = 0;
         let author = actor.audit_name();
-        self.store.write(&mut |tx| {
+        // A reply applied from its undo window leaves the draft alone: the text typed since
+        // belongs to a new reply.
+        let clear_draft = self.pending_claim.is_none();
+        self.claimed_write(&mut |tx| {
             let current = tx.ticket(ticket_id, now)?;
+            super::tags_merge::refuse_if_merged(&current)?;
             entry_id = tx.insert_entry(&EntryInsert {
                 ticket_id,
                 kind,
@@ -183,7 +187,9 @@ impl Desk {
                     bump_version: changed,
                 },
             )?;
-            tx.delete_draft(&actor.draft_owner(), ticket_id, what)?;
+            if clear_draft {
+                tx.delete_draft(&actor.draft_owner(), ticket_id, what)?;
+            }
             refresh(tx, &policies, ticket_id, now)?;
             Ok(())
         })?;
@@ -195,6 +201,7 @@ impl Desk {
             author,
             body: body.to_string(),
             created_at: DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now),
+            merged_from: None,
         })
     }
 
@@ -209,13 +216,14 @@ impl Desk {
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
         let policies = self.policies.clone();
-        self.store.write(&mut |tx| {
+        self.claimed_write(&mut |tx| {
             let current = tx.ticket(ticket_id, now)?;
             if let Some(v) = expected
                 && v != current.version
             {
                 return Err(conflict(tx, ticket_id, v, current.version));
             }
+            super::tags_merge::refuse_if_merged(&current)?;
             record_breaches(tx, &policies, ticket_id, now)?;
             match change {
                 TicketChange::Status(s) => {
@@ -370,7 +378,12 @@ pub(crate) fn set_status(
 }
 
 /// "Changed under you": names who last changed the ticket and how.
-fn conflict(tx: &mut dyn StoreTx, ticket_id: i64, expected: i64, actual: i64) -> StoreError {
+pub(crate) fn conflict(
+    tx: &mut dyn StoreTx,
+    ticket_id: i64,
+    expected: i64,
+    actual: i64,
+) -> StoreError {
     let last = tx.last_ticket_event(ticket_id).ok().flatten();
     let (by, field, old, new) = match last {
         Some(e) => (e.actor, e.field, e.old, e.new),

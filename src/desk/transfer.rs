@@ -44,6 +44,183 @@ enum Record {
     Org(OrgRecord),
     Ticket(Box<TicketRecord>),
     Order(Box<OrderRecord>),
+    /// A row of mail history (after every order; older exports have none).
+    Mail(Box<MailHistoryRecord>),
+}
+
+/// A row of mail history: `table` is `triage`, `message`, `attachment`, `quarantine` or
+/// `outbox`; `row` holds its columns (absent ones are null). Times are RFC 3339, bytes
+/// standard base64; `ticket` and `order` are ids, `entry` is `[ticket, n]` (the n-th entry,
+/// from 0, of that ticket's conversation in this file) and `triage` is n (the n-th triage
+/// record of this file, from 1).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MailHistoryRecord {
+    table: String,
+    row: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A mail column's name in an export: references lose their `_id`.
+fn mail_key(column: &str) -> &str {
+    column
+        .strip_suffix("_id")
+        .filter(|k| *k != "message")
+        .unwrap_or(column)
+}
+
+/// The export form of a mail history row; `triage_ordinals` maps this store's triage ids
+/// to their place in the export (filled as the triage rows go out, before any other).
+fn mail_record(
+    row: crate::store::MailRow,
+    triage_ordinals: &mut HashMap<i64, i64>,
+) -> Result<MailHistoryRecord> {
+    use crate::store::{MailCell, MailKind, MailTable};
+    use serde_json::Value;
+    let mut out = serde_json::Map::new();
+    for ((column, kind), cell) in row.table.columns().iter().zip(row.cells) {
+        let value = match (kind, cell) {
+            (_, MailCell::Null) => continue,
+            (MailKind::Time, MailCell::Int(n)) => {
+                let at = DateTime::<Utc>::from_timestamp(n, 0).ok_or_else(|| {
+                    StoreError::Other(format!("mail history: {column} {n} is out of range"))
+                })?;
+                serde_json::to_value(at).map_err(|e| StoreError::Other(e.to_string()))?
+            }
+            (MailKind::Triage, MailCell::Int(id)) => match triage_ordinals.get(&id) {
+                Some(n) => Value::from(*n),
+                None => continue,
+            },
+            (_, MailCell::Int(n)) => Value::from(n),
+            (_, MailCell::Text(t)) => Value::from(t),
+            (_, MailCell::Bytes(b)) => Value::from(BASE64.encode(b)),
+            (_, MailCell::EntryAt { ticket_id, index }) => {
+                Value::from(vec![Value::from(ticket_id), Value::from(index)])
+            }
+        };
+        out.insert(mail_key(column).to_string(), value);
+    }
+    if row.table == MailTable::Triage {
+        let n = triage_ordinals.len() as i64 + 1;
+        triage_ordinals.insert(row.id, n);
+    }
+    Ok(MailHistoryRecord {
+        table: row.table.export_name().to_string(),
+        row: out,
+    })
+}
+
+/// What the file says a mail history row is: its table and cells, with entries by position
+/// ([`crate::store::MailCell::EntryAt`]) and triage rows by their place in the file
+/// (`Int(n)`), both resolved when written. Checks every value against its column, that
+/// referenced tickets, entries and orders are in the file and triage records come earlier.
+/// `refs` (triage records so far, tickets with their conversation lengths, orders) is
+/// `None` once the file has been checked.
+fn mail_row_of(
+    rec: &MailHistoryRecord,
+    refs: Option<(i64, &HashMap<i64, usize>, &HashSet<i64>)>,
+) -> std::result::Result<crate::store::MailRow, String> {
+    use crate::store::{MailCell, MailKind, MailRow, MailTable};
+    use serde_json::Value;
+    let table = MailTable::from_export_name(&rec.table).ok_or_else(|| {
+        format!(
+            "unknown mail table {:?} (triage, message, attachment, quarantine, outbox)",
+            rec.table
+        )
+    })?;
+    let columns = table.columns();
+    for key in rec.row.keys() {
+        if !columns.iter().any(|(c, _)| mail_key(c) == key) {
+            return Err(format!("mail {}: unknown field {key:?}", rec.table));
+        }
+    }
+    let mut cells = Vec::with_capacity(columns.len());
+    for (column, kind) in columns {
+        let key = mail_key(column);
+        let bad = |what: &str| format!("mail {}: {key} must be {what}", rec.table);
+        let value = rec.row.get(key).unwrap_or(&Value::Null);
+        let cell = match (kind, value) {
+            (_, Value::Null) => MailCell::Null,
+            (MailKind::Text, Value::String(t)) => MailCell::Text(t.clone()),
+            (MailKind::Text, _) => return Err(bad("text")),
+            (MailKind::Bytes, Value::String(t)) => {
+                MailCell::Bytes(BASE64.decode(t).map_err(|_| bad("base64"))?)
+            }
+            (MailKind::Bytes, _) => return Err(bad("base64 text")),
+            (MailKind::Time, v) => {
+                let at: DateTime<Utc> =
+                    serde_json::from_value(v.clone()).map_err(|_| bad("an RFC 3339 time"))?;
+                MailCell::Int(at.timestamp())
+            }
+            (MailKind::Entry, Value::Array(pair)) => {
+                let (Some(ticket_id), Some(index)) = (
+                    pair.first().and_then(Value::as_i64),
+                    pair.get(1).and_then(Value::as_i64),
+                ) else {
+                    return Err(bad("[ticket, n]"));
+                };
+                if let Some((_, conversations, _)) = refs {
+                    let len = conversations.get(&ticket_id).ok_or_else(|| {
+                        format!(
+                            "mail {}: ticket {ticket_id} is not on an earlier line",
+                            rec.table
+                        )
+                    })?;
+                    if index as usize >= *len {
+                        return Err(format!(
+                            "mail {}: ticket {ticket_id} has no conversation entry {index}",
+                            rec.table
+                        ));
+                    }
+                }
+                if pair.len() != 2 || index < 0 {
+                    return Err(format!(
+                        "mail {}: ticket {ticket_id} has no conversation entry {index}",
+                        rec.table
+                    ));
+                }
+                MailCell::EntryAt { ticket_id, index }
+            }
+            (MailKind::Entry, _) => return Err(bad("[ticket, n]")),
+            (_, v) => {
+                let n = v.as_i64().ok_or_else(|| bad("a whole number"))?;
+                if n.abs() > MAX_IMPORTED_NUMBER {
+                    return Err(bad(&format!("at most {MAX_IMPORTED_NUMBER}")));
+                }
+                let Some((triage_so_far, conversations, orders)) = refs else {
+                    cells.push(MailCell::Int(n));
+                    continue;
+                };
+                match kind {
+                    MailKind::Ticket if !conversations.contains_key(&n) => {
+                        return Err(format!(
+                            "mail {}: ticket {n} is not on an earlier line",
+                            rec.table
+                        ));
+                    }
+                    MailKind::Order if !orders.contains(&n) => {
+                        return Err(format!(
+                            "mail {}: order {n} is not on an earlier line",
+                            rec.table
+                        ));
+                    }
+                    MailKind::Triage if n < 1 || n > triage_so_far => {
+                        return Err(format!(
+                            "mail {}: triage record {n} is not on an earlier line",
+                            rec.table
+                        ));
+                    }
+                    _ => {}
+                }
+                MailCell::Int(n)
+            }
+        };
+        cells.push(cell);
+    }
+    Ok(MailRow {
+        table,
+        id: 0,
+        cells,
+    })
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -149,6 +326,12 @@ struct TicketRecord {
     channel: Option<Channel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     follows: Option<i64>,
+    /// Normalized tags, bytewise sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<String>,
+    /// The ticket this one was merged into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    merged_into: Option<i64>,
     #[serde(default)]
     conversation: Vec<EntryRecord>,
     #[serde(default)]
@@ -182,6 +365,9 @@ struct EntryRecord {
     author: String,
     body: String,
     created_at: DateTime<Utc>,
+    /// The ticket it was written on, when a merge moved it here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    merged_from: Option<i64>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -227,8 +413,12 @@ pub fn export_store(
     {
         let io_err = |e: std::io::Error| StoreError::Other(format!("writing export: {e}"));
         let (mut orgs, mut tickets) = (0, 0);
+        let mut triage_ordinals = HashMap::new();
         store.export_snapshot(Utc::now(), &mut |rec| {
             let line = match rec {
+                ExportRecord::Mail(row) => {
+                    Record::Mail(Box::new(mail_record(row, &mut triage_ordinals)?))
+                }
                 ExportRecord::Org {
                     org,
                     events,
@@ -277,6 +467,8 @@ pub fn export_store(
                         requester_address: t.requester_address,
                         channel: t.channel,
                         follows: t.follows,
+                        tags: t.tags,
+                        merged_into: t.merged_into,
                         conversation: detail
                             .conversation
                             .into_iter()
@@ -286,6 +478,7 @@ pub fn export_store(
                                 author: e.author,
                                 body: e.body,
                                 created_at: e.created_at,
+                                merged_from: e.merged_from,
                             })
                             .collect(),
                         pauses: detail
@@ -465,7 +658,18 @@ impl Desk {
         }
         let mut seen_orgs: HashSet<&str> = HashSet::new();
         let mut ticket_ids = HashSet::new();
+        let file_tickets: HashSet<i64> = records
+            .iter()
+            .filter_map(|(_, r)| match r {
+                Record::Ticket(t) => Some(t.id),
+                _ => None,
+            })
+            .collect();
         let mut order_ids = HashSet::new();
+        // Tickets on earlier lines with their conversation lengths, triage records so far
+        // (what mail history may refer to).
+        let mut conversations: HashMap<i64, usize> = HashMap::new();
+        let mut triage_so_far = 0;
         for (line, rec) in &records {
             let fail = |message: String| StoreError::Import {
                 line: *line,
@@ -568,6 +772,25 @@ impl Desk {
                         .and_then(|_| domain::validate_body("description", &t.description, true))
                         .map_err(|e| fail(format!("ticket {}: {e}", t.id)))?;
                     check_ticket_record(t).map_err(|m| fail(format!("ticket {}: {m}", t.id)))?;
+                    check_tags(&t.tags).map_err(|m| fail(format!("ticket {}: {m}", t.id)))?;
+                    if let Some(into) = t.merged_into {
+                        let known =
+                            file_tickets.contains(&into) || self.store.ticket(into, now).is_ok();
+                        if into == t.id || !known {
+                            return Err(fail(format!(
+                                "ticket {} is merged into ticket {into}, which is neither in the database nor in the file (nor another ticket)",
+                                t.id
+                            )));
+                        }
+                    }
+                    conversations.insert(t.id, t.conversation.len());
+                }
+                Record::Mail(m) => {
+                    let row = mail_row_of(m, Some((triage_so_far, &conversations, &order_ids)))
+                        .map_err(&fail)?;
+                    if row.table == crate::store::MailTable::Triage {
+                        triage_so_far += 1;
+                    }
                 }
             }
         }
@@ -610,6 +833,7 @@ enum Phase {
     Orgs,
     Orders,
     Tickets,
+    Mail,
     Done,
 }
 
@@ -634,9 +858,21 @@ struct ImportWriter<'a> {
     /// Existing organizations this import links to a parent (linked in the last step), with
     /// the tickets imported into them (evaluated again then).
     relink: HashMap<i64, Vec<i64>>,
+    /// Tickets written in this batch whose SLA columns are still to be evaluated (together,
+    /// at the batch's end: one read of their inputs and one write, not a round trip each).
+    unevaluated: Vec<i64>,
     /// The records of the current phase written first (skipped in file order).
     reserved: Vec<usize>,
     summary: ImportSummary,
+    /// When the file carries mail history: each imported ticket's new entry ids in
+    /// conversation order, and the new ids of the file's triage records in order.
+    mail: Option<MailIds>,
+}
+
+#[derive(Default)]
+struct MailIds {
+    entries: HashMap<i64, Vec<i64>>,
+    triage: Vec<i64>,
 }
 
 impl<'a> ImportWriter<'a> {
@@ -661,8 +897,13 @@ impl<'a> ImportWriter<'a> {
             cursor: 0,
             first: Vec::new(),
             relink: HashMap::new(),
+            unevaluated: Vec::new(),
             reserved: Vec::new(),
             summary: ImportSummary::default(),
+            mail: records
+                .iter()
+                .any(|(_, r)| matches!(r, Record::Mail(_)))
+                .then(MailIds::default),
         }
     }
 
@@ -707,7 +948,9 @@ impl<'a> ImportWriter<'a> {
                 self.cursor += 1;
                 let wanted = matches!(
                     (self.phase, &self.records[i].1),
-                    (Phase::Orders, Record::Order(_)) | (Phase::Tickets, Record::Ticket(_))
+                    (Phase::Orders, Record::Order(_))
+                        | (Phase::Tickets, Record::Ticket(_))
+                        | (Phase::Mail, Record::Mail(_))
                 );
                 if wanted && !self.reserved.contains(&i) {
                     return Some(i);
@@ -715,7 +958,8 @@ impl<'a> ImportWriter<'a> {
             }
             self.phase = match self.phase {
                 Phase::Orgs | Phase::Orders => Phase::Tickets,
-                Phase::Tickets | Phase::Done => Phase::Done,
+                Phase::Tickets => Phase::Mail,
+                Phase::Mail | Phase::Done => Phase::Done,
             };
             if self.phase == Phase::Done {
                 return None;
@@ -746,18 +990,24 @@ impl<'a> ImportWriter<'a> {
             match rec {
                 Record::Ticket(t) => self.write_ticket(tx, *line, t)?,
                 Record::Order(o) => self.write_order(tx, *line, o)?,
+                Record::Mail(m) => self.write_mail(tx, *line, m)?,
                 Record::Org(_) => {}
             }
-            if tx.batch_full() {
+            // Mail history goes in with the last batch: the undo of an unfinished load
+            // finds rows by what refers to its tickets, orders and organizations, and a
+            // quarantined message refers to nothing.
+            if tx.batch_full() && self.phase != Phase::Mail {
                 if self.bulk {
                     tx.bulk_mode(false)?;
                 }
+                self.evaluate_written(tx)?;
                 return Ok(true);
             }
         }
         if self.bulk {
             tx.bulk_mode(false)?;
         }
+        self.evaluate_written(tx)?;
         self.finish(tx)?;
         Ok(false)
     }
@@ -850,8 +1100,15 @@ impl<'a> ImportWriter<'a> {
             channel: t.channel,
             follows: t.follows,
         })?;
+        if let Some(into) = t.merged_into {
+            tx.update_ticket(t.id, &TicketPatch::MergedInto(into))?;
+        }
+        for tag in &t.tags {
+            tx.add_tag(t.id, tag)?;
+        }
+        let mut entry_ids = Vec::new();
         for e in &t.conversation {
-            tx.insert_entry(&EntryInsert {
+            let id = tx.insert_entry(&EntryInsert {
                 ticket_id: t.id,
                 kind: e.kind,
                 role: e.role,
@@ -859,7 +1116,16 @@ impl<'a> ImportWriter<'a> {
                 body: &e.body,
                 at: e.created_at,
             })?;
+            if let Some(from) = e.merged_from {
+                tx.set_entry_merged_from(id, from)?;
+            }
+            if self.mail.is_some() {
+                entry_ids.push(id);
+            }
             self.summary.entries += 1;
+        }
+        if let Some(mail) = &mut self.mail {
+            mail.entries.insert(t.id, entry_ids);
         }
         for p in &t.pauses {
             tx.insert_pause(t.id, p.start, p.end)?;
@@ -885,15 +1151,52 @@ impl<'a> ImportWriter<'a> {
             self.summary.events += 1;
         }
         self.summary.tickets += 1;
-        // The one SLA evaluation and the queue priority, now that its organization's links
-        // and event assurances are in.
-        let inputs = refresh(tx, self.policies, t.id, self.now)?;
-        tx.update_ticket(
-            t.id,
-            &TicketPatch::Priority(columns::plan_priority(self.policies, &inputs)),
-        )?;
+        self.unevaluated.push(t.id);
         if let Some(tickets) = self.relink.get_mut(&org_id) {
             tickets.push(t.id);
+        }
+        Ok(())
+    }
+
+    /// A row of mail history, its references resolved to the rows this import wrote.
+    fn write_mail(
+        &mut self,
+        tx: &mut dyn StoreTx,
+        line: usize,
+        m: &MailHistoryRecord,
+    ) -> Result<()> {
+        use crate::store::{MailCell, MailKind, MailTable};
+        let fail = |message: String| StoreError::Import { line, message };
+        let Some(ids) = &self.mail else {
+            return Ok(());
+        };
+        // Checked with the whole file before anything was written.
+        let mut row = mail_row_of(m, None).map_err(&fail)?;
+        for ((_, kind), cell) in row.table.columns().iter().zip(row.cells.iter_mut()) {
+            match (kind, &*cell) {
+                (MailKind::Entry, MailCell::EntryAt { ticket_id, index }) => {
+                    let id = ids
+                        .entries
+                        .get(ticket_id)
+                        .and_then(|e| e.get(*index as usize))
+                        .ok_or_else(|| fail(format!("ticket {ticket_id} has no entry {index}")))?;
+                    *cell = MailCell::Int(*id);
+                }
+                (MailKind::Triage, MailCell::Int(n)) => {
+                    let id = ids
+                        .triage
+                        .get((*n - 1) as usize)
+                        .ok_or_else(|| fail(format!("no triage record {n} before this line")))?;
+                    *cell = MailCell::Int(*id);
+                }
+                _ => {}
+            }
+        }
+        let id = tx.insert_mail_row(&row)?;
+        if row.table == MailTable::Triage
+            && let Some(ids) = &mut self.mail
+        {
+            ids.triage.push(id);
         }
         Ok(())
     }
@@ -956,6 +1259,28 @@ impl<'a> ImportWriter<'a> {
         Ok(())
     }
 
+    /// The one SLA evaluation and the queue priority of the tickets this batch wrote, now
+    /// that their organizations' links and event assurances are in (orders go first).
+    fn evaluate_written(&mut self, tx: &mut dyn StoreTx) -> Result<()> {
+        if self.unevaluated.is_empty() {
+            return Ok(());
+        }
+        let ids = std::mem::take(&mut self.unevaluated);
+        let inputs = tx.sla_inputs_many(&ids)?;
+        let rows: Vec<(i64, columns::SlaColumns, i64)> = ids
+            .iter()
+            .zip(&inputs)
+            .map(|(&id, inputs)| {
+                (
+                    id,
+                    columns::ticket_columns(self.policies, inputs, self.now),
+                    columns::plan_priority(self.policies, inputs),
+                )
+            })
+            .collect();
+        tx.store_refreshed(&rows)
+    }
+
     /// Links of existing organizations (and their tickets evaluated again), the import's
     /// own audit row.
     fn finish(&mut self, tx: &mut dyn StoreTx) -> Result<()> {
@@ -994,6 +1319,21 @@ impl<'a> ImportWriter<'a> {
         }
         Ok(())
     }
+}
+
+/// A ticket's tags as a file gives them: each stored as written (normalized), once.
+fn check_tags(tags: &[String]) -> std::result::Result<(), String> {
+    let mut seen = HashSet::new();
+    for t in tags {
+        let normal = domain::normalize_tag(t).map_err(|e| e.to_string())?;
+        if normal != *t {
+            return Err(format!("tag {t:?} is not stored as written ({normal:?})"));
+        }
+        if !seen.insert(t) {
+            return Err(format!("tag {t:?} appears twice"));
+        }
+    }
+    Ok(())
 }
 
 /// One audit row of an organization itself: (at, field, old, new).

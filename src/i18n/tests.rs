@@ -122,6 +122,7 @@ const DYNAMIC_PREFIXES: &[&str] = &[
     "rep-col-",
     "severity-",
     "weekday-",
+    "tag-why-",
     "env-",
     "channel-",
     "theme-",

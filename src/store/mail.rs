@@ -295,3 +295,180 @@ pub fn human_size(bytes: i64) -> String {
         format!("{:.1} MB", b / (1024.0 * 1024.0))
     }
 }
+
+/// The mail history tables `export`, `import` and `migrate` carry, in the order they are
+/// exported and imported (a table's references point at tables before it, or at tickets,
+/// their conversation entries and service orders).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailTable {
+    Triage,
+    Messages,
+    Attachments,
+    Quarantine,
+    Outbox,
+}
+
+/// What a mail history column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailKind {
+    Int,
+    Text,
+    /// Seconds since the epoch in the store; RFC 3339 in an export.
+    Time,
+    Bytes,
+    /// A ticket id (kept by export and import).
+    Ticket,
+    /// A service order id (kept by export and import).
+    Order,
+    /// A conversation entry: [`MailCell::EntryAt`] out of the store, [`MailCell::Int`] (the
+    /// entry's id in the receiving store) into it.
+    Entry,
+    /// A `mail_triage` row id of this store.
+    Triage,
+}
+
+impl MailTable {
+    pub const ALL: [MailTable; 5] = [
+        MailTable::Triage,
+        MailTable::Messages,
+        MailTable::Attachments,
+        MailTable::Quarantine,
+        MailTable::Outbox,
+    ];
+
+    /// The table's name in both backends' schemas.
+    pub fn sql_name(self) -> &'static str {
+        match self {
+            MailTable::Triage => "mail_triage",
+            MailTable::Messages => "mail_messages",
+            MailTable::Attachments => "entry_attachments",
+            MailTable::Quarantine => "mail_quarantine",
+            MailTable::Outbox => "outbox",
+        }
+    }
+
+    /// Its name in an export (`"type": "mail-…"`).
+    pub fn export_name(self) -> &'static str {
+        match self {
+            MailTable::Triage => "triage",
+            MailTable::Messages => "message",
+            MailTable::Attachments => "attachment",
+            MailTable::Quarantine => "quarantine",
+            MailTable::Outbox => "outbox",
+        }
+    }
+
+    pub fn from_export_name(name: &str) -> Option<MailTable> {
+        MailTable::ALL.into_iter().find(|t| t.export_name() == name)
+    }
+
+    /// Every column but `id`, in a fixed order (both backends' schemas have them all).
+    pub fn columns(self) -> &'static [(&'static str, MailKind)] {
+        use MailKind::*;
+        match self {
+            MailTable::Triage => &[
+                ("message_id", Text),
+                ("from_name", Text),
+                ("from_address", Text),
+                ("subject", Text),
+                ("body", Text),
+                ("auto", Text),
+                ("received_at", Time),
+                ("state", Text),
+                ("ticket_id", Ticket),
+                ("reason", Text),
+                ("decided_by", Text),
+                ("decided_at", Time),
+            ],
+            MailTable::Messages => &[
+                ("message_id", Text),
+                ("direction", Text),
+                ("ticket_id", Ticket),
+                ("entry_id", Entry),
+                ("triage_id", Triage),
+                ("from_address", Text),
+                ("subject", Text),
+                ("auto", Text),
+                ("at", Time),
+            ],
+            MailTable::Attachments => &[
+                ("entry_id", Entry),
+                ("triage_id", Triage),
+                ("ticket_id", Ticket),
+                ("name", Text),
+                ("content_type", Text),
+                ("size", Int),
+                ("data", Bytes),
+            ],
+            MailTable::Quarantine => &[("received_at", Time), ("reason", Text), ("raw", Bytes)],
+            MailTable::Outbox => &[
+                ("ticket_id", Ticket),
+                ("entry_id", Entry),
+                ("order_id", Order),
+                ("message_id", Text),
+                ("to_addresses", Text),
+                ("subject", Text),
+                ("in_reply_to", Text),
+                ("refs", Text),
+                ("body", Text),
+                ("attachment_name", Text),
+                ("attachment", Bytes),
+                ("state", Text),
+                ("attempts", Int),
+                ("next_attempt_at", Time),
+                ("last_error", Text),
+                ("sent_at", Time),
+                ("created_at", Time),
+            ],
+        }
+    }
+
+    /// `SELECT id, <columns> FROM <table> ORDER BY id`, with every entry column replaced by
+    /// the entry's ticket and its position in that ticket's conversation (ordered as a
+    /// ticket's conversation is read: by time, then id), the same SQL on both backends.
+    pub fn export_sql(self) -> String {
+        let mut cols = vec!["m.id".to_string()];
+        for (name, kind) in self.columns() {
+            if *kind == MailKind::Entry {
+                cols.push(format!(
+                    "(SELECT e.ticket_id FROM entries e WHERE e.id = m.{name})"
+                ));
+                cols.push(format!(
+                    "(SELECT count(*) FROM entries e2, entries e WHERE e.id = m.{name} \
+                     AND e2.ticket_id = e.ticket_id \
+                     AND (e2.created_at < e.created_at OR (e2.created_at = e.created_at AND e2.id < e.id)))"
+                ));
+            } else {
+                cols.push(format!("m.{name}"));
+            }
+        }
+        format!(
+            "SELECT {} FROM {} m ORDER BY m.id",
+            cols.join(", "),
+            self.sql_name()
+        )
+    }
+}
+
+/// One value of a mail history row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailCell {
+    Null,
+    Int(i64),
+    Text(String),
+    Bytes(Vec<u8>),
+    /// A conversation entry by its ticket and 0-based position in the conversation.
+    EntryAt {
+        ticket_id: i64,
+        index: i64,
+    },
+}
+
+/// One row of a mail history table: its id in the store it came from and its cells in
+/// [`MailTable::columns`] order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailRow {
+    pub table: MailTable,
+    pub id: i64,
+    pub cells: Vec<MailCell>,
+}

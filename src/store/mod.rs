@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod mail;
+pub mod pending;
 pub mod postgres;
 pub mod search_text;
 pub mod sqlite;
@@ -20,10 +21,11 @@ use chrono::{DateTime, Utc};
 
 pub use error::{DbFailure, Result, StoreError};
 pub use mail::{
-    AttachmentInsert, AttachmentMeta, CustomerEntry, CustomerNews, EntryMail, MailDirection,
-    MailRecord, OutboxInsert, OutboxMessage, OutboxPatch, OutboxState, QuarantineItem,
-    TriageInsert, TriageItem, TriageState,
+    AttachmentInsert, AttachmentMeta, CustomerEntry, CustomerNews, EntryMail, MailCell,
+    MailDirection, MailKind, MailRecord, MailRow, MailTable, OutboxInsert, OutboxMessage,
+    OutboxPatch, OutboxState, QuarantineItem, TriageInsert, TriageItem, TriageState,
 };
+pub use pending::{Deferred, PendingAction, PendingInsert};
 pub use sqlite::{
     CreatedOrder, MAX_ATTACHMENT_BYTES, NewOrder, NewTicket, OrderFilter, SortKey, SqliteStore,
     TicketChange, TicketDetail, TicketFilter, TicketPage, TicketSort, UrgencyCounts, fts,
@@ -86,6 +88,37 @@ pub struct TicketInsert<'a> {
     pub channel: Option<crate::domain::Channel>,
     /// The earlier ticket this one follows up.
     pub follows: Option<i64>,
+}
+
+impl<'a> TicketInsert<'a> {
+    /// The whole row of a ticket just opened: unassigned, unanswered, version 1, updated when
+    /// created (the id is the store's to choose).
+    pub fn row(&self) -> TicketRow<'a> {
+        TicketRow {
+            id: None,
+            org_id: self.org_id,
+            kind: self.kind,
+            severity: self.severity,
+            severity_rank: self.severity_rank,
+            status: self.status,
+            summary: self.summary,
+            description: self.description,
+            component: self.component,
+            environment: self.environment,
+            affected_version: self.affected_version,
+            assignee: None,
+            created_at: self.created_at,
+            updated_at: self.created_at,
+            first_response_at: None,
+            resolved_at: None,
+            priority: self.priority,
+            version: 1,
+            requester_name: self.requester_name,
+            requester_address: self.requester_address,
+            channel: self.channel,
+            follows: self.follows,
+        }
+    }
 }
 
 /// How many matching documents of each kind a search ranks: the newest this many ticket
@@ -196,7 +229,7 @@ pub struct EventRow<'a> {
 }
 
 /// One item of a whole-database snapshot ([`Store::export_snapshot`]): organizations first
-/// (by name), then tickets (by id), then service orders (by id).
+/// (by name), then tickets (by id), then service orders (by id), then mail history.
 #[derive(Debug, Clone)]
 pub enum ExportRecord {
     Org {
@@ -216,6 +249,9 @@ pub enum ExportRecord {
         attachments: Vec<(String, Vec<u8>)>,
         events: Vec<AuditEvent>,
     },
+    /// A row of mail history, after every order: the tables in [`MailTable::ALL`] order,
+    /// each by id.
+    Mail(MailRow),
 }
 
 /// One field change of a ticket row.
@@ -231,6 +267,8 @@ pub enum TicketPatch {
     },
     Assignee(Option<String>),
     Priority(i64),
+    /// Merged into that ticket (the source of a merge points at its target).
+    MergedInto(i64),
     /// `updated_at` moves; the version goes up when `bump_version`.
     Touch {
         at: DateTime<Utc>,
@@ -343,8 +381,8 @@ pub trait StoreTx {
     fn sla_inputs_many(&mut self, ids: &[i64]) -> Result<Vec<TicketSlaInputs>> {
         ids.iter().map(|&id| self.sla_inputs(id)).collect()
     }
-    /// Stores many tickets' SLA columns and queue priorities at once (an import's last
-    /// step): the same as `store_sla_columns` and `TicketPatch::Priority` for each.
+    /// Stores many tickets' SLA columns and queue priorities at once (the end of an import's
+    /// batch): the same as `store_sla_columns` and `TicketPatch::Priority` for each.
     fn store_refreshed(&mut self, rows: &[(i64, SlaColumns, i64)]) -> Result<()> {
         for (id, cols, priority) in rows {
             self.store_sla_columns(*id, cols)?;
@@ -387,11 +425,37 @@ pub trait StoreTx {
     ) -> Result<()>;
     fn delete_draft(&mut self, actor: &str, ticket_id: i64, kind: &str) -> Result<()>;
 
+    // tags and merges (issue 17 items 5 and 6)
+    /// Adds a (normalized) tag; false when the ticket had it already.
+    fn add_tag(&mut self, ticket_id: i64, tag: &str) -> Result<bool>;
+    /// Removes a tag; false when the ticket did not have it.
+    fn remove_tag(&mut self, ticket_id: i64, tag: &str) -> Result<bool>;
+    /// Moves a ticket's conversation entries (each keeping its id, time and author, marked
+    /// as coming from `source` unless an earlier merge marked it), its attachments, its mail
+    /// records and outbox rows to `target`. What belonged to the source's opening message
+    /// (attachments, its received mail) goes to `opening_entry`, an entry of the source the
+    /// caller wrote for it. Returns how many entries and attachments moved.
+    fn move_conversation(
+        &mut self,
+        source: i64,
+        target: i64,
+        opening_entry: i64,
+    ) -> Result<(usize, usize)>;
+    /// Marks an entry as moved here from ticket `from` (an import of a merged conversation).
+    fn set_entry_merged_from(&mut self, entry_id: i64, from: i64) -> Result<()>;
+
     // presence (issue 17 item 2)
     /// Records (or refreshes) one TUI's heartbeat.
     fn put_presence(&mut self, p: &Presence) -> Result<()>;
     /// Removes a TUI's heartbeat (it quit).
     fn drop_presence(&mut self, session: &str) -> Result<()>;
+
+    // the undo window (issue 17 item 3)
+    /// Stores an action in its undo window; its id.
+    fn insert_pending(&mut self, p: &PendingInsert<'_>) -> Result<i64>;
+    /// Removes pending action `id` and returns it, or `None` when it is gone (applied or
+    /// undone by another TUI or watcher): of simultaneous takes exactly one gets it.
+    fn take_pending(&mut self, id: i64) -> Result<Option<PendingAction>>;
 
     // the alert log of `tuidesk watch`
     /// Records the alert `key` as fired (or skipped, per `outcome`); false when another
@@ -414,6 +478,9 @@ pub trait StoreTx {
     // contacts and mail (issue 16)
     /// True when the address (normalized by the caller) was not yet a contact.
     fn add_contact(&mut self, org_id: i64, address: &str, at: DateTime<Utc>) -> Result<bool>;
+    /// A row of mail history as an import or `migrate` carries it (entry cells hold the
+    /// entry's id in this store, triage cells this store's triage ids); its new id.
+    fn insert_mail_row(&mut self, row: &MailRow) -> Result<i64>;
     /// True when it was one.
     fn remove_contact(&mut self, org_id: i64, address: &str) -> Result<bool>;
     /// The organizations that list `address` itself, else (when none) its `@domain` or a
@@ -450,6 +517,13 @@ pub trait StoreTx {
     fn ticket_exists(&mut self, id: i64) -> Result<bool>;
     fn order_exists(&mut self, id: i64) -> Result<bool>;
     fn insert_ticket_row(&mut self, t: &TicketRow<'_>) -> Result<i64>;
+    /// A ticket row with its SLA columns already evaluated (bulk loads): a backend may write
+    /// the row and its indexes once instead of inserting and then updating them.
+    fn insert_ticket_row_with_sla(&mut self, t: &TicketRow<'_>, cols: &SlaColumns) -> Result<i64> {
+        let id = self.insert_ticket_row(t)?;
+        self.store_sla_columns(id, cols)?;
+        Ok(id)
+    }
     fn insert_pause(
         &mut self,
         ticket_id: i64,
@@ -579,6 +653,10 @@ pub trait Store: Send {
         to: DateTime<Utc>,
     ) -> Result<Vec<crate::report::ReportTicket>>;
 
+    /// Actions in their undo window, soonest due first (then by id): those `owner` (an
+    /// actor's audit name) made, or everyone's when `None`.
+    fn pending_actions(&self, owner: Option<&str>) -> Result<Vec<PendingAction>>;
+
     /// Heartbeats seen at or after `since`, by who then session.
     fn presence_since(&self, since: DateTime<Utc>) -> Result<Vec<Presence>>;
 
@@ -663,6 +741,16 @@ pub struct Happening {
     pub id: i64,
     pub ticket_id: i64,
     pub at: DateTime<Utc>,
+}
+
+/// A ticket row's tags as the backends read them (newline-separated, any order), bytewise
+/// sorted.
+pub(crate) fn split_tags(joined: Option<String>) -> Vec<String> {
+    let mut tags: Vec<String> = joined
+        .map(|j| j.split('\n').map(str::to_string).collect())
+        .unwrap_or_default();
+    tags.sort();
+    tags
 }
 
 /// True when a location names a server database (`postgres://` or `postgresql://`) rather

@@ -3,6 +3,7 @@
 
 mod orders;
 mod report;
+mod tags_merge;
 mod templates;
 mod theme;
 mod triage;
@@ -130,6 +131,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Palette { input, selected } => draw_palette(frame, app, &theme, input, *selected),
         Mode::Pick(p) => draw_picker(frame, lang, &theme, p),
         Mode::ConfirmBulk(c) => draw_confirm_bulk(frame, lang, &theme, c),
+        Mode::Tag(f) => tags_merge::draw_tag_form(frame, lang, &theme, f),
+        Mode::MergeTarget(f) => tags_merge::draw_merge_target(frame, lang, &theme, f),
+        Mode::ConfirmMerge(c) => tags_merge::draw_confirm_merge(frame, lang, &theme, c),
         Mode::SaveAttachment(f) => draw_save_attachment(frame, lang, &theme, f),
         Mode::ConfirmReply { ticket_id, who } => {
             draw_confirm_reply(frame, lang, &theme, *ticket_id, who)
@@ -148,7 +152,48 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
         _ => {}
     }
+    draw_pending(frame, app, &theme, a.footer);
     draw_message(frame, app, &theme, a.footer);
+}
+
+/// Actions in their undo window, one row each just above the footer, with their countdown
+/// (`reply to #123 sends in 7 s · u undo`); at most three rows, then `+N more`.
+fn draw_pending(frame: &mut Frame, app: &App, theme: &Theme, footer: Rect) {
+    const ROWS: usize = 3;
+    let mut lines = app.pending_lines();
+    if lines.is_empty() {
+        return;
+    }
+    if lines.len() > ROWS {
+        let more = lines.len() - (ROWS - 1);
+        lines.truncate(ROWS - 1);
+        lines.push(tr!(app.lang, "undo-more", n = more));
+    }
+    let n = (lines.len() as u16).min(footer.y);
+    let width = lines
+        .iter()
+        .map(|l| display_width(l) + 2)
+        .max()
+        .unwrap_or(0)
+        .min(footer.width as usize) as u16;
+    let area = Rect::new(
+        footer.x + footer.width.saturating_sub(width),
+        footer.y - n,
+        width,
+        n,
+    );
+    clear_popup(frame, area);
+    let text: Vec<Line> = lines
+        .into_iter()
+        .take(n as usize)
+        .map(|l| {
+            Line::styled(
+                fit_to_width(&format!(" {l} "), width as usize),
+                theme.at_risk(),
+            )
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(text), area);
 }
 
 /// Clears the area under a popup, and the wide glyph (CJK) whose right half would sit under
@@ -695,6 +740,22 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .unwrap_or_else(|| tr!(lang, "tui-unassigned")),
         theme,
     ));
+    if let Some(into) = t.merged_into {
+        lines.push(Line::styled(
+            format!(
+                "{}#{into}",
+                fit_to_width(&crate::app::tags_merge_text::merged_into(lang), LABEL_W)
+            ),
+            theme.at_risk(),
+        ));
+    }
+    if !t.tags.is_empty() {
+        lines.push(field_line(
+            &crate::app::tags_merge_text::tags(lang),
+            sanitize_line(&t.tags.join(" ")),
+            theme,
+        ));
+    }
     let others = app.others_on(t.id);
     if !others.is_empty() {
         let who: Vec<String> = others
@@ -873,9 +934,12 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         };
         lines.push(Line::styled(
             format!(
-                "{label} · {} · {}",
+                "{label} · {} · {}{}",
                 sanitize_line(&e.author),
-                local(e.created_at)
+                local(e.created_at),
+                e.merged_from
+                    .map(|f| format!(" · {} #{f}", crate::app::tags_merge_text::from(lang)))
+                    .unwrap_or_default()
             ),
             style.add_modifier(Modifier::BOLD),
         ));

@@ -137,6 +137,33 @@ pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, are
         );
         return;
     }
+    // Tag counts (tickets opened this month) on the pane's last row, when any.
+    let tags = crate::report::total_tags(&r.orgs);
+    let inner = if tags.is_empty() || inner.height < 3 {
+        inner
+    } else {
+        let line = Rect {
+            y: inner.y + inner.height - 1,
+            height: 1,
+            ..inner
+        };
+        frame.render_widget(
+            Paragraph::new(fit_to_width(
+                &tr!(
+                    lang,
+                    "rep-tags",
+                    tags = crate::report::tag_counts_text(&tags)
+                ),
+                line.width as usize,
+            ))
+            .style(theme.dim()),
+            line,
+        );
+        Rect {
+            height: inner.height - 1,
+            ..inner
+        }
+    };
     let w = inner.width as usize;
     // Numbers are never cut: when the pane is narrow, the text columns shrink first, then
     // the least important figures are left out whole.

@@ -116,6 +116,7 @@ fn busy_app() -> App {
                     author: "chen.wei".into(),
                     body: "我们正在排查，请提供慢日志。".into(),
                     created_at: now(),
+                    merged_from: None,
                 },
                 ConversationEntry {
                     id: 2,
@@ -125,6 +126,7 @@ fn busy_app() -> App {
                     author: "chen.wei".into(),
                     body: "Looks like a reconnect storm \u{1b}[2J".into(),
                     created_at: now(),
+                    merged_from: None,
                 },
             ],
             events: vec![AuditEvent {
@@ -436,6 +438,11 @@ fn report_app() -> App {
                 first_response_at: Some(created + Duration::minutes(5 + i * 2)),
                 first_response_due: Some(created + Duration::minutes(10 + (i % 2) * 20)),
                 first_response_verdict: None,
+                tags: if i % 4 == 0 {
+                    vec!["bug".into()]
+                } else {
+                    Vec::new()
+                },
             }
         })
         .collect();
@@ -497,6 +504,10 @@ fn report_view_draws_the_table_and_both_charts() {
         "next-response and resolution attainment: {org_row}\n{text}"
     );
     assert!(text.contains("enterprise/urgent"), "{text}");
+    assert!(
+        text.contains("tags (opened this month): bug "),
+        "tag counts in the Report view: {text}"
+    );
     assert!(
         !text.contains("SLA ·"),
         "the charts take the SLA pane's room"
@@ -737,6 +748,7 @@ fn the_reply_editor_keeps_the_customers_last_message_in_view() {
             author: "王先生".into(),
             body: "慢日志已上传，请查收。The slow log is attached.".into(),
             created_at: now(),
+            merged_from: None,
         });
     }
     a.handle_response(Response::Draft {

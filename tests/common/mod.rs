@@ -1,7 +1,15 @@
-//! The command-line test harness shared by `tests/cli.rs`, `tests/orders_cli.rs` and `tests/orders.rs`: a
-//! fresh database per test, a pinned clock, no developer environment, and refusals that
-//! must exit 1 with one `tuidesk: error:` line and leave the database (its export) unchanged.
+//! The command-line test harness shared by `tests/cli.rs`, `tests/orders.rs` and the other
+//! CLI suites: a fresh database per test, a pinned clock, no developer environment, and
+//! refusals that must exit 1 with one `tuidesk: error:` line and leave the database (its
+//! export) unchanged.
+//!
+//! The backend is chosen by `TUIDESK_TEST_BACKEND`: `sqlite` (the default) gives each test a
+//! SQLite file in a temporary directory; `postgres` gives each test its own fresh database on
+//! the server `TUIDESK_TEST_PG` names (created here, dropped when the test ends), passed to
+//! the binary as `--db URL`. Tests about SQLite files themselves call [`sqlite_only`].
 #![allow(dead_code)]
+
+pub mod pg;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -78,16 +86,80 @@ pub fn expect_refusal(args: &[&str], out: &Output, code: i32, fragments: &[&str]
     stderr
 }
 
+/// The backend the CLI suites run against this time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn backend() -> Backend {
+    match std::env::var("TUIDESK_TEST_BACKEND").as_deref() {
+        Ok("postgres") | Ok("postgresql") => Backend::Postgres,
+        Ok("sqlite") | Ok("") | Err(_) => Backend::Sqlite,
+        Ok(other) => panic!("TUIDESK_TEST_BACKEND={other:?}: expected sqlite or postgres"),
+    }
+}
+
+pub fn on_postgres() -> bool {
+    backend() == Backend::Postgres
+}
+
+/// For a test about SQLite files (backup copies, file permissions, a killed SQLite write):
+/// true, after a note naming the reason, when this run is on PostgreSQL, so the test returns.
+/// Use: `if sqlite_only("backup copies a SQLite file") { return; }`
+pub fn sqlite_only(reason: &str) -> bool {
+    if on_postgres() {
+        eprintln!("note: skipped on PostgreSQL: {reason}");
+        return true;
+    }
+    false
+}
+
 pub struct Desk {
     pub dir: TempDir,
+    /// What `--db` receives: a SQLite file path, or on PostgreSQL the test database's URL.
     pub db: PathBuf,
+    /// On PostgreSQL: the server, which drops the test's database when the desk is dropped.
+    server: Option<pg::Server>,
 }
 
 impl Desk {
     pub fn new() -> Desk {
         let dir = TempDir::new().expect("temporary directory");
-        let db = dir.path().join("desk.db");
-        Desk { dir, db }
+        match backend() {
+            Backend::Sqlite => {
+                let db = dir.path().join("desk.db");
+                Desk {
+                    dir,
+                    db,
+                    server: None,
+                }
+            }
+            Backend::Postgres => {
+                let server = pg::Server::required();
+                let url = server.fresh_database();
+                Desk {
+                    dir,
+                    db: PathBuf::from(url),
+                    server: Some(server),
+                }
+            }
+        }
+    }
+
+    /// The test database's URL on PostgreSQL.
+    pub fn url(&self) -> Option<&str> {
+        self.server.as_ref().and_then(|_| self.db.to_str())
+    }
+
+    /// True once a command has created the desk: the SQLite file exists, or on PostgreSQL
+    /// the schema has been made in the test's database.
+    pub fn exists(&self) -> bool {
+        match self.url() {
+            None => self.db.exists(),
+            Some(url) => pg::has_schema(url),
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -134,7 +206,7 @@ impl Desk {
 
     /// The whole database as JSON Lines; empty while no command has created it.
     pub fn export(&self) -> String {
-        if !self.db.exists() {
+        if !self.exists() {
             return String::new();
         }
         self.ok(&["export"])

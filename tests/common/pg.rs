@@ -70,6 +70,24 @@ impl Server {
         }
     }
 
+    /// The server for a run that asked for PostgreSQL (`TUIDESK_TEST_BACKEND=postgres`):
+    /// without one the test fails, whether in CI or not.
+    pub fn required() -> Server {
+        let url = std::env::var("TUIDESK_TEST_PG").unwrap_or_default();
+        if url.is_empty() {
+            panic!(
+                "TUIDESK_TEST_BACKEND=postgres needs TUIDESK_TEST_PG (eval \"$(scripts/pg-test-cluster.sh start)\")"
+            );
+        }
+        if let Err(e) = postgres::Client::connect(&url, postgres::NoTls) {
+            panic!("the PostgreSQL server at TUIDESK_TEST_PG is unreachable: {e}");
+        }
+        Server {
+            url,
+            created: RefCell::new(Vec::new()),
+        }
+    }
+
     fn admin(&self) -> postgres::Client {
         postgres::Client::connect(&self.url, postgres::NoTls).expect("the test server answers")
     }
@@ -98,4 +116,12 @@ impl Drop for Server {
             }
         }
     }
+}
+
+/// True when the database at `url` holds tuidesk's schema (a command has opened it).
+pub fn has_schema(url: &str) -> bool {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).expect("the test database answers");
+    c.query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])
+        .expect("asking for the schema")
+        .get(0)
 }

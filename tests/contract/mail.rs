@@ -607,3 +607,121 @@ pub fn customer_entries_after_lists_the_newest_customer_messages(b: &dyn Backend
     let now = d.customer_entries_after(Some(c2), 10).unwrap().entries;
     assert_eq!(now[0].assignee.as_deref(), Some("alice"));
 }
+
+/// Issue 15: mail history leaves the store for `export` table by table (triage, messages,
+/// attachments, quarantine, outbox), each by id, with entries named by their ticket and place
+/// in its conversation (by time, then id), and `insert_mail_row` writes such rows back.
+pub fn mail_history_rows_export_by_position_and_insert_back(b: &dyn Backend) {
+    use tuidesk::store::{ExportRecord, MailCell, MailRow, MailTable};
+    let mut s = b.open();
+    let org = raw_org(&mut *s, "Acme");
+    let t = raw_ticket(&mut *s, org, "one", t0());
+    let entry = |body: &'static str, minutes: i64| EntryInsert {
+        ticket_id: t,
+        kind: EntryKind::Reply,
+        role: AuthorRole::Customer,
+        author: "zoe@acme.example",
+        body,
+        at: at(minutes),
+    };
+    // The second entry written is the first of the conversation (earlier in time).
+    let (later, earlier) = write(&mut *s, |tx| {
+        Ok((
+            tx.insert_entry(&entry("later", 10))?,
+            tx.insert_entry(&entry("earlier", 5))?,
+        ))
+    })
+    .unwrap();
+    assert!(earlier > later);
+    let text = |v: &str| MailCell::Text(v.to_string());
+    let triage = |id: i64| MailRow {
+        table: MailTable::Triage,
+        id,
+        cells: vec![
+            text("t-1@x"),
+            MailCell::Null,
+            text("who@x.example"),
+            text("Help"),
+            text("body"),
+            MailCell::Null,
+            MailCell::Int(ts(at(1))),
+            text("waiting"),
+            MailCell::Null,
+            MailCell::Null,
+            MailCell::Null,
+            MailCell::Null,
+        ],
+    };
+    let message = |entry: MailCell, triage: MailCell| MailRow {
+        table: MailTable::Messages,
+        id: 0,
+        cells: vec![
+            text("m-1@x"),
+            text("in"),
+            MailCell::Int(t),
+            entry,
+            triage,
+            text("zoe@acme.example"),
+            text("Re: one"),
+            MailCell::Null,
+            MailCell::Int(ts(at(5))),
+        ],
+    };
+    let raw: Vec<u8> = (0..=255u8).collect();
+    let quarantine = MailRow {
+        table: MailTable::Quarantine,
+        id: 0,
+        cells: vec![
+            MailCell::Int(ts(at(2))),
+            text("no sender"),
+            MailCell::Bytes(raw.clone()),
+        ],
+    };
+    let triage_id = write(&mut *s, |tx| {
+        // Written out of table order: the export puts them in order.
+        tx.insert_mail_row(&quarantine)?;
+        let id = tx.insert_mail_row(&triage(0))?;
+        tx.insert_mail_row(&message(MailCell::Int(earlier), MailCell::Int(id)))?;
+        Ok(id)
+    })
+    .unwrap();
+    let mut rows = Vec::new();
+    s.export_snapshot(t0(), &mut |rec| {
+        if let ExportRecord::Mail(row) = rec {
+            rows.push(row);
+        }
+        Ok(())
+    })
+    .unwrap();
+    let tables: Vec<MailTable> = rows.iter().map(|r| r.table).collect();
+    assert_eq!(
+        tables,
+        [
+            MailTable::Triage,
+            MailTable::Messages,
+            MailTable::Quarantine
+        ]
+    );
+    assert_eq!(rows[0], triage(triage_id));
+    assert_eq!(
+        rows[1].cells,
+        message(
+            MailCell::EntryAt {
+                ticket_id: t,
+                index: 0
+            },
+            MailCell::Int(triage_id)
+        )
+        .cells
+    );
+    assert_eq!(rows[2].cells, quarantine.cells);
+    // An entry still named by its place is refused: the caller resolves it first.
+    let unresolved = message(
+        MailCell::EntryAt {
+            ticket_id: t,
+            index: 0,
+        },
+        MailCell::Null,
+    );
+    assert!(write(&mut *s, |tx| tx.insert_mail_row(&unresolved)).is_err());
+}

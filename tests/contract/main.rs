@@ -38,9 +38,11 @@ mod mail;
 mod maintenance;
 mod orders;
 mod orgs;
+mod pending;
 mod report;
 mod search;
 mod sla;
+mod tags_merge;
 mod tickets;
 mod transfer;
 mod watch;
@@ -152,13 +154,26 @@ macro_rules! contract_tests {
                     messages_thread_by_message_id_with_attachments,
                     triage_waits_until_filed_or_discarded,
                     quarantine_keeps_raw_bytes,
+                    mail_history_rows_export_by_position_and_insert_back,
                     outbox_queues_retries_and_records_delivery,
                     delivered_mail_opens_follows_up_and_triages,
                     customer_entries_after_lists_the_newest_customer_messages,
                 ],
+                tags_merge: [
+                    tags_are_added_removed_audited_and_filtered,
+                    merge_moves_the_conversation_and_keeps_the_target_timers,
+                    merge_refusals_change_nothing,
+                    tags_and_merges_survive_export_and_import,
+                ],
                 watch: [
                     alerts_are_claimed_once_and_watch_reads_what_is_due,
                     presence_heartbeats_refresh_expire_and_leave,
+                ],
+                pending: [
+                    pending_rows_insert_take_once_and_list_by_owner,
+                    a_deferred_reply_is_sent_only_when_applied_and_once,
+                    undo_gives_a_reply_back_and_a_refused_apply_keeps_it,
+                    two_handles_applying_one_action_apply_it_once,
                 ],
             );
         }

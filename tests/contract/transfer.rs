@@ -330,7 +330,13 @@ pub fn generated_data_loads_the_same_in_bulk_and_row_by_row(b: &dyn Backend) {
     rows.insert_generated(&orgs, &mut tickets.into_iter(), &system, now, false)
         .unwrap();
     assert_eq!(export(&*bulk), export(&*rows), "{}", b.name());
-    for q in ["reply8x1", "タイムアウト", "连接", "number12"] {
+    for q in [
+        "reply8x1",
+        "タイムアウト",
+        "连接",
+        "number12",
+        "\"description 4\"",
+    ] {
         let found = sorted(ids(&bulk.search(q, 100, now).unwrap().tickets));
         assert!(
             !found.is_empty(),

@@ -125,3 +125,14 @@ cli-mail-sent = sent { $time }
 cli-mail-queued-attempt = queued (attempt { $n }: { $error })
 cli-mail-queued = queued
 cli-mail-failed = failed: { $error }
+cli-merged-from = from #{ $id }
+
+## tags and merges
+cli-tag-tags = tags { $change }
+cli-tag-already = already tagged { $tags }
+cli-tag-absent = not tagged { $tags }
+cli-tag-nothing = nothing changed
+cli-tagged = ticket { $id }: { $said }; tags now: { $tags } (version { $version })
+cli-merge-tags = , tags { $tags }
+cli-merged = ticket { $source } merged into ticket { $target }: { $entries } conversation entries, { $attachments } attachments{ $tags } moved; ticket { $source } is closed (version { $source_version }), ticket { $target } is at version { $target_version }
+cli-merged-into = merged into #{ $id } (its conversation, attachments and tags are there)

@@ -39,3 +39,11 @@ what-quarantined-message = quarantined message
 what-description = description
 what-conversation-entry = conversation entry
 what-note = note
+
+err-bad-tag = tag { $tag } is not valid: { $why }
+tag-why-control-characters-are-not-allowed = control characters are not allowed
+tag-why-it-is-empty = it is empty
+tag-why-spaces-are-not-allowed = spaces are not allowed
+tag-why-it-may-not-start-with----that-removes-a-tag- = it may not start with - (that removes a tag)
+tag-why-at-most-32-characters-are-allowed = at most 32 characters are allowed
+tag-why-use-letters--digits-and---------only = use letters, digits and - _ . / only

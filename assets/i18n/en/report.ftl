@@ -45,3 +45,5 @@ rpt-col-no = NO
 rpt-col-category = CATEGORY
 rpt-col-created = CREATED
 rpt-col-resolved-at = RESOLVED
+rep-tags = tags (opened this month): { $tags }
+rpt-tags = Tags (tickets opened this month): { $tags }

@@ -121,3 +121,14 @@ cli-mail-sent = 送信済み { $time }
 cli-mail-queued-attempt = 送信待ち（{ $n } 回目の試行：{ $error }）
 cli-mail-queued = 送信待ち
 cli-mail-failed = 送信失敗：{ $error }
+cli-merged-from = #{ $id } から
+
+## タグとマージ
+cli-tag-tags = タグ { $change }
+cli-tag-already = 付与済み { $tags }
+cli-tag-absent = 未付与 { $tags }
+cli-tag-nothing = 変更なし
+cli-tagged = チケット { $id }：{ $said }；現在のタグ：{ $tags }（バージョン { $version }）
+cli-merge-tags = 、タグ { $tags }
+cli-merged = チケット { $source } をチケット { $target } にマージしました：やり取り { $entries } 件、添付 { $attachments } 件{ $tags }を移動。チケット { $source } はクローズ（バージョン { $source_version }）、チケット { $target } はバージョン { $target_version }
+cli-merged-into = #{ $id } にマージ済み（やり取り・添付・タグはそちらにあります）

@@ -78,3 +78,4 @@ weekday-thu = 木
 weekday-fri = 金
 weekday-sat = 土
 weekday-sun = 日
+label-tags = タグ

@@ -37,3 +37,11 @@ what-quarantined-message = 隔離メール
 what-description = 説明
 what-conversation-entry = やり取り
 what-note = メモ
+
+err-bad-tag = タグ { $tag } は無効です：{ $why }
+tag-why-control-characters-are-not-allowed = 制御文字は使えません
+tag-why-it-is-empty = 空です
+tag-why-spaces-are-not-allowed = 空白は使えません
+tag-why-it-may-not-start-with----that-removes-a-tag- = - で始めることはできません（タグの削除になります）
+tag-why-at-most-32-characters-are-allowed = 最大 32 文字です
+tag-why-use-letters--digits-and---------only = 英数字と - _ . / のみ使えます

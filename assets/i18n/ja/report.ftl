@@ -45,3 +45,5 @@ rpt-col-no = 番号
 rpt-col-category = 分類
 rpt-col-created = 作成日時
 rpt-col-resolved-at = 解決日時
+rep-tags = タグ（今月作成）：{ $tags }
+rpt-tags = タグ（今月作成のチケット）：{ $tags }

@@ -121,3 +121,14 @@ cli-mail-sent = 已发送 { $time }
 cli-mail-queued-attempt = 排队中（第 { $n } 次尝试：{ $error }）
 cli-mail-queued = 排队中
 cli-mail-failed = 发送失败：{ $error }
+cli-merged-from = 来自 #{ $id }
+
+## 标签与合并
+cli-tag-tags = 标签 { $change }
+cli-tag-already = 已有标签 { $tags }
+cli-tag-absent = 原本没有标签 { $tags }
+cli-tag-nothing = 没有变化
+cli-tagged = 工单 { $id }：{ $said }；当前标签：{ $tags }（版本 { $version }）
+cli-merge-tags = 、标签 { $tags }
+cli-merged = 工单 { $source } 已合并到工单 { $target }：移动了 { $entries } 条对话、{ $attachments } 个附件{ $tags }；工单 { $source } 已关闭（版本 { $source_version }），工单 { $target } 现为版本 { $target_version }
+cli-merged-into = 已合并到 #{ $id }（对话、附件和标签都在那里）

@@ -78,3 +78,4 @@ weekday-thu = 周四
 weekday-fri = 周五
 weekday-sat = 周六
 weekday-sun = 周日
+label-tags = 标签

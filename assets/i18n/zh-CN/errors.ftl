@@ -37,3 +37,11 @@ what-quarantined-message = 隔离邮件
 what-description = 描述
 what-conversation-entry = 对话内容
 what-note = 备注
+
+err-bad-tag = 标签 { $tag } 无效：{ $why }
+tag-why-control-characters-are-not-allowed = 不允许控制字符
+tag-why-it-is-empty = 标签为空
+tag-why-spaces-are-not-allowed = 不允许空格
+tag-why-it-may-not-start-with----that-removes-a-tag- = 不能以 - 开头（那表示移除标签）
+tag-why-at-most-32-characters-are-allowed = 最多 32 个字符
+tag-why-use-letters--digits-and---------only = 只能使用字母、数字和 - _ . /

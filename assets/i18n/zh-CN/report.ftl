@@ -45,3 +45,5 @@ rpt-col-no = 编号
 rpt-col-category = 类别
 rpt-col-created = 创建时间
 rpt-col-resolved-at = 解决时间
+rep-tags = 标签（本月新建）：{ $tags }
+rpt-tags = 标签（本月新建的工单）：{ $tags }

@@ -249,11 +249,12 @@ pub(super) fn inputs_many<C: GenericClient>(
     // Customer messages (autoreplies and bounces left out) and engineers' public replies.
     let replies = grouped(
         c,
-        "SELECT e.ticket_id, e.role, e.created_at FROM entries e
-         WHERE e.ticket_id = ANY($1) AND e.kind = 'reply'
+        "SELECT coalesce(e.merged_from, e.ticket_id) AS owner, e.role, e.created_at FROM entries e
+         WHERE ((e.ticket_id = ANY($1) AND e.merged_from IS NULL) OR e.merged_from = ANY($1))
+           AND e.kind = 'reply'
            AND NOT EXISTS (SELECT 1 FROM mail_messages m
                            WHERE m.entry_id = e.id AND m.auto IS NOT NULL)
-         ORDER BY e.ticket_id, e.created_at, e.id",
+         ORDER BY owner, e.created_at, e.id",
         ids,
         "loading replies",
         |r| Ok((get::<String>(r, 1)? == "customer", from_ts(get(r, 2)?))),
@@ -324,7 +325,7 @@ pub(super) fn details_many<C: GenericClient>(
         .collect::<Result<Vec<_>>>()?;
     let mut conversation = grouped(
         c,
-        "SELECT ticket_id, id, kind, role, author, body, created_at FROM entries
+        "SELECT ticket_id, id, kind, role, author, body, created_at, merged_from FROM entries
          WHERE ticket_id = ANY($1) ORDER BY ticket_id, created_at, id",
         ids,
         "reading conversation",
@@ -338,6 +339,7 @@ pub(super) fn details_many<C: GenericClient>(
                 author: get(r, 4)?,
                 body: get(r, 5)?,
                 created_at: from_ts(get(r, 6)?),
+                merged_from: get(r, 7)?,
             })
         },
     )?;

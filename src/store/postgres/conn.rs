@@ -208,6 +208,16 @@ impl PgLocation {
         result.map_err(|e| connect_error(&self.redacted, self.dbname(), &e))
     }
 
+    /// Sends a cancel request for the statement a session of this location runs, over the
+    /// same kind of connection (TLS or not) as the session.
+    pub fn cancel(&self, token: &postgres::CancelToken) -> Result<()> {
+        let result = match self.ssl {
+            SslMode::Disable => token.cancel_query(NoTls),
+            _ => token.cancel_query(self.tls()?),
+        };
+        result.map_err(|e| connect_error(&self.redacted, self.dbname(), &e))
+    }
+
     fn tls(&self) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = rustls::ClientConfig::builder_with_provider(provider.clone())

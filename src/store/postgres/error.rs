@@ -31,6 +31,8 @@ pub fn get<'a, T: FromSql<'a>>(row: &'a Row, idx: usize) -> Result<T> {
 fn kind_of(code: &SqlState) -> DbFailure {
     match code.code() {
         "40001" | "40P01" | "55P03" => DbFailure::Busy,
+        // query_canceled: a cancel request (the TUI's Esc on a search).
+        "57014" => DbFailure::Interrupted,
         "53100" => DbFailure::DiskFull,
         "25006" => DbFailure::ReadOnly,
         "42501" => DbFailure::PermissionDenied,

@@ -10,9 +10,9 @@ use postgres::{GenericClient, Row};
 use super::error::{Ctx as _, get};
 use super::port::{from_ts, to_ts};
 use crate::store::{
-    AttachmentInsert, AttachmentMeta, EntryMail, MailRecord, OutboxInsert, OutboxMessage,
-    OutboxPatch, OutboxState, QuarantineItem, Result, StoreError, TriageInsert, TriageItem,
-    TriageState,
+    AttachmentInsert, AttachmentMeta, EntryMail, MailCell, MailKind, MailRecord, MailRow,
+    MailTable, OutboxInsert, OutboxMessage, OutboxPatch, OutboxState, QuarantineItem, Result,
+    StoreError, TriageInsert, TriageItem, TriageState,
 };
 
 fn opt_from_ts(ts: Option<i64>) -> Option<DateTime<Utc>> {
@@ -597,4 +597,99 @@ pub(super) fn history_counts<C: GenericClient>(c: &mut C) -> Result<[i64; 4]> {
         )
         .ctx("counting mail history")?;
     Ok([get(&r, 0)?, get(&r, 1)?, get(&r, 2)?, get(&r, 3)?])
+}
+
+/// Every mail history row, table by table ([`MailTable::ALL`]), each by id.
+pub fn export_rows<C: GenericClient>(
+    c: &mut C,
+    sink: &mut dyn FnMut(crate::store::ExportRecord) -> Result<()>,
+) -> Result<()> {
+    for table in MailTable::ALL {
+        let rows = c
+            .query(&table.export_sql(), &[])
+            .ctx("exporting mail history")?;
+        for r in &rows {
+            let id: i64 = get(r, 0)?;
+            let mut cells = Vec::with_capacity(table.columns().len());
+            let mut i = 1;
+            for (_, kind) in table.columns() {
+                let cell = match kind {
+                    MailKind::Entry => {
+                        let ticket: Option<i64> = get(r, i)?;
+                        let index: i64 = get(r, i + 1)?;
+                        i += 1;
+                        match ticket {
+                            Some(ticket_id) => MailCell::EntryAt { ticket_id, index },
+                            None => MailCell::Null,
+                        }
+                    }
+                    MailKind::Text => {
+                        get::<Option<String>>(r, i)?.map_or(MailCell::Null, MailCell::Text)
+                    }
+                    MailKind::Bytes => {
+                        get::<Option<Vec<u8>>>(r, i)?.map_or(MailCell::Null, MailCell::Bytes)
+                    }
+                    MailKind::Int
+                    | MailKind::Time
+                    | MailKind::Ticket
+                    | MailKind::Order
+                    | MailKind::Triage => {
+                        get::<Option<i64>>(r, i)?.map_or(MailCell::Null, MailCell::Int)
+                    }
+                };
+                cells.push(cell);
+                i += 1;
+            }
+            sink(crate::store::ExportRecord::Mail(MailRow {
+                table,
+                id,
+                cells,
+            }))?;
+        }
+    }
+    Ok(())
+}
+
+/// Inserts a row of mail history (see [`crate::store::StoreTx::insert_mail_row`]).
+pub fn insert_row<C: GenericClient>(c: &mut C, row: &MailRow) -> Result<i64> {
+    use postgres::types::ToSql;
+    let columns = row.table.columns();
+    if row.cells.len() != columns.len() {
+        return Err(StoreError::Other(format!(
+            "a {} row with {} values instead of {}",
+            row.table.sql_name(),
+            row.cells.len(),
+            columns.len()
+        )));
+    }
+    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+    let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({}) RETURNING id",
+        row.table.sql_name(),
+        names.join(", "),
+        marks.join(", ")
+    );
+    let mut values: Vec<Box<dyn ToSql + Sync>> = Vec::with_capacity(row.cells.len());
+    for (cell, (name, kind)) in row.cells.iter().zip(columns) {
+        let mismatch = || {
+            StoreError::Other(format!(
+                "mail history: column {name} of {} does not take {cell:?}",
+                row.table.sql_name()
+            ))
+        };
+        values.push(match (kind, cell) {
+            (MailKind::Text, MailCell::Null) => Box::new(None::<String>),
+            (MailKind::Text, MailCell::Text(t)) => Box::new(Some(t.clone())),
+            (MailKind::Bytes, MailCell::Null) => Box::new(None::<Vec<u8>>),
+            (MailKind::Bytes, MailCell::Bytes(b)) => Box::new(Some(b.clone())),
+            (MailKind::Text | MailKind::Bytes, _) => return Err(mismatch()),
+            (_, MailCell::Null) => Box::new(None::<i64>),
+            (_, MailCell::Int(n)) => Box::new(Some(*n)),
+            _ => return Err(mismatch()),
+        });
+    }
+    let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v.as_ref()).collect();
+    let row = c.query_one(&sql, &params).ctx("writing mail history")?;
+    get(&row, 0)
 }

@@ -14,6 +14,7 @@ mod bulk;
 mod conn;
 mod error;
 mod mail;
+mod pending;
 mod port;
 mod schema;
 mod search;
@@ -61,7 +62,14 @@ pub struct PgStore {
     /// When `client` last answered: after a quiet spell it is checked before use, so a
     /// server that restarted meanwhile costs a reconnect, not a failed request.
     last_used: std::cell::Cell<Instant>,
+    /// What cancels the statement `client` runs, from another thread (the TUI's Esc on a
+    /// search); replaced whenever `client` is.
+    cancel: Arc<std::sync::Mutex<postgres::CancelToken>>,
 }
+
+/// How long a cancel may hold up its caller (the TUI's event loop): a local or LAN server
+/// answers in milliseconds; an unreachable one is not waited for.
+const CANCEL_WAIT: Duration = Duration::from_millis(1500);
 
 impl PgStore {
     /// Connects to the database a `postgres://` URL names and brings its schema up to date.
@@ -70,7 +78,9 @@ impl PgStore {
         let mut client = location.connect()?;
         schema::migrate(&mut client, &location)?;
         let pid = backend_pid(&mut client)?;
+        let cancel = Arc::new(std::sync::Mutex::new(client.cancel_token()));
         let store = PgStore {
+            cancel,
             client: RefCell::new(client),
             pid: RefCell::new(pid),
             listener: RefCell::new(Listener {
@@ -93,7 +103,9 @@ impl PgStore {
         let mut client = location.connect()?;
         schema::require_current(&mut client, &location)?;
         let pid = backend_pid(&mut client)?;
+        let cancel = Arc::new(std::sync::Mutex::new(client.cancel_token()));
         Ok(PgStore {
+            cancel,
             client: RefCell::new(client),
             pid: RefCell::new(pid),
             listener: RefCell::new(Listener {
@@ -104,6 +116,36 @@ impl PgStore {
             location,
             policies,
             last_used: std::cell::Cell::new(Instant::now()),
+        })
+    }
+
+    /// Points the interrupter at a new session's statements.
+    fn adopt_cancel(&self, client: &Client) {
+        if let Ok(mut token) = self.cancel.lock() {
+            *token = client.cancel_token();
+        }
+    }
+
+    /// Cancels the statement the store's session runs right now, from any thread: a cancel
+    /// request on a separate connection (with the session's TLS), waited for at most
+    /// [`CANCEL_WAIT`]. The server ignores a cancel that reaches an idle session, and the
+    /// caller (the TUI's search cancel) holds its lock until the request is delivered, so it
+    /// cannot land in a later statement. Runs on its own thread: the `postgres` crate's
+    /// blocking calls must not run inside the TUI's tokio runtime.
+    pub fn interrupter(&self) -> Arc<dyn Fn() + Send + Sync> {
+        let token = self.cancel.clone();
+        let location = self.location.clone();
+        Arc::new(move || {
+            let Ok(token) = token.lock().map(|t| t.clone()) else {
+                return;
+            };
+            let location = location.clone();
+            let (done_tx, done_rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let _ = location.cancel(&token);
+                let _ = done_tx.send(());
+            });
+            let _ = done_rx.recv_timeout(CANCEL_WAIT);
         })
     }
 
@@ -124,11 +166,13 @@ impl PgStore {
             // Dropped by a server restart or a network failure while idle: a new session.
             let mut fresh = self.location.connect()?;
             *self.pid.borrow_mut() = backend_pid(&mut fresh)?;
+            self.adopt_cancel(&fresh);
             *client = fresh;
         }
         if client.is_closed() {
             let mut fresh = self.location.connect()?;
             *self.pid.borrow_mut() = backend_pid(&mut fresh)?;
+            self.adopt_cancel(&fresh);
             *client = fresh;
         }
         Ok(client)

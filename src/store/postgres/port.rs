@@ -58,7 +58,8 @@ pub(super) const TICKET_SELECT: &str =
         t.updated_at, t.first_response_at, t.resolved_at, t.first_response_due, t.next_due,
         t.paused_left, t.breach_at, t.version, t.urgency, t.priority, t.severity_rank, t.risk_at,
         t.effective_severity, t.severity_note, t.requester_name, t.requester_address, t.channel,
-        t.follows_id
+        t.follows_id, t.merged_into_id,
+        (SELECT string_agg(g.tag, E'\n') FROM ticket_tags g WHERE g.ticket_id = t.id)
     FROM tickets t JOIN orgs o ON o.id = t.org_id";
 
 /// The latest stored breach instant (whole seconds) that `now` is past: a ticket is breached
@@ -107,6 +108,8 @@ pub(super) fn ticket_from_row(r: &Row, cutoff: i64) -> Result<Ticket> {
             .map(|c| decode::column("tickets", id, "channel", &c))
             .transpose()?,
         follows: get(r, 30)?,
+        merged_into: get(r, 31)?,
+        tags: crate::store::split_tags(get(r, 32)?),
         version: get(r, 20)?,
     })
 }
@@ -181,6 +184,12 @@ fn filter_sql(filter: &TicketFilter, cutoff: i64, params: &mut Vec<Param>) -> Ve
     if let Some(sev) = &filter.severity {
         let p = next(params, Box::new(sev.clone()));
         clauses.push(format!("t.severity = {p}"));
+    }
+    for tag in &filter.tags {
+        let p = next(params, Box::new(tag.clone()));
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag = {p})"
+        ));
     }
     clauses
 }
@@ -377,7 +386,8 @@ pub(super) fn load_inputs<C: GenericClient>(c: &mut C, ticket_id: i64) -> Result
     for r in c
         .query(
             "SELECT e.role, e.created_at FROM entries e
-             WHERE e.ticket_id = $1 AND e.kind = 'reply'
+             WHERE ((e.ticket_id = $1 AND e.merged_from IS NULL) OR e.merged_from = $1)
+               AND e.kind = 'reply'
                AND NOT EXISTS (SELECT 1 FROM mail_messages m
                                WHERE m.entry_id = e.id AND m.auto IS NOT NULL)
              ORDER BY e.created_at, e.id",
@@ -575,7 +585,7 @@ pub(super) fn ticket_detail_in<C: GenericClient>(
     let ticket = read_ticket(c, id, now, false)?;
     let conversation = c
         .query(
-            "SELECT id, ticket_id, kind, role, author, body, created_at FROM entries
+            "SELECT id, ticket_id, kind, role, author, body, created_at, merged_from FROM entries
                  WHERE ticket_id = $1 ORDER BY created_at, id",
             &[&id],
         )
@@ -591,6 +601,7 @@ pub(super) fn ticket_detail_in<C: GenericClient>(
                 author: get(r, 4)?,
                 body: get(r, 5)?,
                 created_at: from_ts(get(r, 6)?),
+                merged_from: get(r, 7)?,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -1039,6 +1050,10 @@ impl StoreTx for PgTx<'_, '_> {
             TicketPatch::Priority(p) => {
                 tx.execute("UPDATE tickets SET priority = $2 WHERE id = $1", &[&id, p])
             }
+            TicketPatch::MergedInto(target) => tx.execute(
+                "UPDATE tickets SET merged_into_id = $2 WHERE id = $1",
+                &[&id, target],
+            ),
             TicketPatch::Touch { at, bump_version } => tx.execute(
                 if *bump_version {
                     "UPDATE tickets SET updated_at = $2, version = version + 1 WHERE id = $1"
@@ -1297,6 +1312,85 @@ impl StoreTx for PgTx<'_, '_> {
         Ok(())
     }
 
+    fn add_tag(&mut self, ticket_id: i64, tag: &str) -> Result<bool> {
+        self.sync()?;
+        let n = self
+            .tx
+            .execute(
+                "INSERT INTO ticket_tags (ticket_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&ticket_id, &tag],
+            )
+            .ctx("tagging ticket")?;
+        Ok(n > 0)
+    }
+
+    fn remove_tag(&mut self, ticket_id: i64, tag: &str) -> Result<bool> {
+        self.sync()?;
+        let n = self
+            .tx
+            .execute(
+                "DELETE FROM ticket_tags WHERE ticket_id = $1 AND tag = $2",
+                &[&ticket_id, &tag],
+            )
+            .ctx("untagging ticket")?;
+        Ok(n > 0)
+    }
+
+    fn move_conversation(
+        &mut self,
+        source: i64,
+        target: i64,
+        opening_entry: i64,
+    ) -> Result<(usize, usize)> {
+        self.sync()?;
+        let ctx = "moving the conversation";
+        let tx = &mut *self.tx;
+        // The entries' full-text documents name their ticket here (not in SQLite).
+        tx.execute(
+            "UPDATE search_docs SET ticket_id = $2
+             WHERE doc IN (SELECT -id FROM entries WHERE ticket_id = $1)",
+            &[&source, &target],
+        )
+        .ctx(ctx)?;
+        let entries = tx
+            .execute(
+                "UPDATE entries SET ticket_id = $2, merged_from = coalesce(merged_from, $1)
+                 WHERE ticket_id = $1",
+                &[&source, &target],
+            )
+            .ctx(ctx)?;
+        let attachments = tx
+            .execute(
+                "UPDATE entry_attachments SET ticket_id = $2, entry_id = coalesce(entry_id, $3)
+                 WHERE ticket_id = $1",
+                &[&source, &target, &opening_entry],
+            )
+            .ctx(ctx)?;
+        tx.execute(
+            "UPDATE mail_messages SET ticket_id = $2, entry_id = coalesce(entry_id, $3)
+             WHERE ticket_id = $1",
+            &[&source, &target, &opening_entry],
+        )
+        .ctx(ctx)?;
+        tx.execute(
+            "UPDATE outbox SET ticket_id = $2 WHERE ticket_id = $1",
+            &[&source, &target],
+        )
+        .ctx(ctx)?;
+        Ok((entries as usize, attachments as usize))
+    }
+
+    fn set_entry_merged_from(&mut self, entry_id: i64, from: i64) -> Result<()> {
+        self.sync()?;
+        self.tx
+            .execute(
+                "UPDATE entries SET merged_from = $2 WHERE id = $1",
+                &[&entry_id, &from],
+            )
+            .ctx("marking a merged entry")?;
+        Ok(())
+    }
+
     fn put_presence(&mut self, p: &crate::store::Presence) -> Result<()> {
         self.sync()?;
         super::watch::put_presence(self.tx, p)
@@ -1305,6 +1399,16 @@ impl StoreTx for PgTx<'_, '_> {
     fn drop_presence(&mut self, session: &str) -> Result<()> {
         self.sync()?;
         super::watch::drop_presence(self.tx, session)
+    }
+
+    fn insert_pending(&mut self, p: &crate::store::PendingInsert<'_>) -> Result<i64> {
+        self.sync()?;
+        super::pending::insert_pending(self.tx, p)
+    }
+
+    fn take_pending(&mut self, id: i64) -> Result<Option<crate::store::PendingAction>> {
+        self.sync()?;
+        super::pending::take_pending(self.tx, id)
     }
 
     fn claim_alert(&mut self, claim: &crate::store::AlertClaim<'_>) -> Result<bool> {
@@ -1336,6 +1440,11 @@ impl StoreTx for PgTx<'_, '_> {
     fn add_contact(&mut self, org_id: i64, address: &str, at: DateTime<Utc>) -> Result<bool> {
         self.sync()?;
         super::mail::add_contact(self.tx, org_id, address, at)
+    }
+
+    fn insert_mail_row(&mut self, row: &crate::store::MailRow) -> Result<i64> {
+        self.sync()?;
+        super::mail::insert_row(self.tx, row)
     }
 
     fn remove_contact(&mut self, org_id: i64, address: &str) -> Result<bool> {
@@ -1825,6 +1934,10 @@ impl Store for PgStore {
         PgStore::location(self)
     }
 
+    fn interrupter(&self) -> Option<Arc<dyn Fn() + Send + Sync>> {
+        Some(PgStore::interrupter(self))
+    }
+
     fn policies(&self) -> &Arc<PolicyRegistry> {
         PgStore::policies(self)
     }
@@ -2200,7 +2313,9 @@ impl Store for PgStore {
         self.client()?
             .query(
                 "SELECT id, summary, kind, severity, created_at, resolved_at,
-                        first_response_at, first_response_due
+                        first_response_at, first_response_due,
+                        (SELECT string_agg(g.tag, E'\n') FROM ticket_tags g
+                         WHERE g.ticket_id = tickets.id)
                  FROM tickets
                  WHERE org_id = $1 AND ((created_at >= $2 AND created_at < $3)
                                      OR (resolved_at >= $2 AND resolved_at < $3))
@@ -2222,6 +2337,7 @@ impl Store for PgStore {
                     first_response_at: opt_from_ts(get(r, 6)?),
                     first_response_due: opt_from_ts(get(r, 7)?),
                     first_response_verdict: None,
+                    tags: crate::store::split_tags(get(r, 8)?),
                 })
             })
             .collect()
@@ -2269,6 +2385,10 @@ impl Store for PgStore {
         limit: usize,
     ) -> Result<crate::store::mail::CustomerNews> {
         super::watch::customer_entries_after(&mut *self.client()?, after, limit)
+    }
+
+    fn pending_actions(&self, owner: Option<&str>) -> Result<Vec<crate::store::PendingAction>> {
+        super::pending::pending_actions(&mut *self.client()?, owner)
     }
 
     fn presence_since(&self, since: DateTime<Utc>) -> Result<Vec<crate::store::Presence>> {

@@ -325,6 +325,43 @@ CREATE TABLE presence (
     seen_at   BIGINT NOT NULL
 );
 "#,
+    // 8: an organization's own history read by every SLA evaluation, and outbox rows by
+    // ticket (SQLite's migration 12).
+    r#"
+CREATE INDEX events_org_history ON events (org_id, field, at) WHERE ticket_id IS NULL;
+CREATE INDEX outbox_by_ticket ON outbox (ticket_id, id);
+"#,
+    // 9: tags and merges (SQLite's migration 13).
+    r#"
+CREATE TABLE ticket_tags (
+    ticket_id BIGINT NOT NULL REFERENCES tickets(id),
+    tag       TEXT NOT NULL,
+    PRIMARY KEY (ticket_id, tag)
+);
+CREATE INDEX ticket_tags_by_tag ON ticket_tags (tag, ticket_id);
+ALTER TABLE tickets ADD COLUMN merged_into_id BIGINT;
+ALTER TABLE entries ADD COLUMN merged_from BIGINT;
+CREATE INDEX entries_by_merged_from ON entries (merged_from) WHERE merged_from IS NOT NULL;
+"#,
+    // 10: actions in their undo window (SQLite's migration 14).
+    r#"
+CREATE TABLE pending_actions (
+    id          BIGSERIAL PRIMARY KEY,
+    ticket_id   BIGINT NOT NULL,
+    kind        TEXT NOT NULL,
+    body        TEXT,
+    value       TEXT,
+    expected    BIGINT,
+    actor       TEXT NOT NULL,
+    actor_as    BOOLEAN NOT NULL,
+    actor_os    TEXT,
+    owner       TEXT NOT NULL,
+    session     TEXT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    due_at      BIGINT NOT NULL
+);
+CREATE INDEX pending_actions_by_owner ON pending_actions (owner, due_at);
+"#,
 ];
 
 /// For a read-only open: the schema must be this tuidesk's exactly (nothing can be migrated).

@@ -92,6 +92,7 @@ pub fn export_snapshot(
             events,
         })?;
     }
+    super::mail::export_rows(&mut tx, sink)?;
     // Read-only: ending it releases the snapshot.
     tx.commit().ctx("ending the export snapshot")?;
     Ok(())

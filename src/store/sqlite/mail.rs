@@ -6,9 +6,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Context, Result, StoreError, from_ts, opt_from_ts, to_ts};
 use crate::store::{
-    AttachmentInsert, AttachmentMeta, CustomerEntry, CustomerNews, EntryMail, MailRecord,
-    OutboxInsert, OutboxMessage, OutboxPatch, OutboxState, QuarantineItem, TriageInsert,
-    TriageItem, TriageState,
+    AttachmentInsert, AttachmentMeta, CustomerEntry, CustomerNews, EntryMail, MailCell, MailKind,
+    MailRecord, MailRow, MailTable, OutboxInsert, OutboxMessage, OutboxPatch, OutboxState,
+    QuarantineItem, TriageInsert, TriageItem, TriageState,
 };
 
 pub(super) fn add_contact(
@@ -648,4 +648,90 @@ pub(super) fn customer_entries_after(
         newest_entry,
         entries,
     })
+}
+
+/// Every mail history row, table by table ([`MailTable::ALL`]), each by id.
+pub(super) fn export_rows(
+    conn: &Connection,
+    sink: &mut dyn FnMut(crate::store::ExportRecord) -> Result<()>,
+) -> Result<()> {
+    use rusqlite::types::ValueRef;
+    for table in MailTable::ALL {
+        let mut stmt = conn
+            .prepare(&table.export_sql())
+            .ctx("exporting mail history")?;
+        let mut rows = stmt.query([]).ctx("exporting mail history")?;
+        while let Some(r) = rows.next().ctx("exporting mail history")? {
+            let id: i64 = r.get(0).ctx("exporting mail history")?;
+            let mut cells = Vec::with_capacity(table.columns().len());
+            let mut i = 1;
+            for (_, kind) in table.columns() {
+                if *kind == MailKind::Entry {
+                    let ticket: Option<i64> = r.get(i).ctx("exporting mail history")?;
+                    let index: i64 = r.get(i + 1).ctx("exporting mail history")?;
+                    cells.push(match ticket {
+                        Some(ticket_id) => MailCell::EntryAt { ticket_id, index },
+                        None => MailCell::Null,
+                    });
+                    i += 2;
+                    continue;
+                }
+                let cell = match r.get_ref(i).ctx("exporting mail history")? {
+                    ValueRef::Null => MailCell::Null,
+                    ValueRef::Integer(n) => MailCell::Int(n),
+                    ValueRef::Real(f) => MailCell::Int(f as i64),
+                    ValueRef::Text(t) => MailCell::Text(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Blob(b) => MailCell::Bytes(b.to_vec()),
+                };
+                cells.push(cell);
+                i += 1;
+            }
+            sink(crate::store::ExportRecord::Mail(MailRow {
+                table,
+                id,
+                cells,
+            }))?;
+        }
+    }
+    Ok(())
+}
+
+/// Inserts a row of mail history (see [`crate::store::StoreTx::insert_mail_row`]).
+pub(super) fn insert_row(conn: &Connection, row: &MailRow) -> Result<i64> {
+    use rusqlite::types::Value;
+    let columns = row.table.columns();
+    if row.cells.len() != columns.len() {
+        return Err(StoreError::Other(format!(
+            "a {} row with {} values instead of {}",
+            row.table.sql_name(),
+            row.cells.len(),
+            columns.len()
+        )));
+    }
+    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        row.table.sql_name(),
+        names.join(", "),
+        marks.join(", ")
+    );
+    let mut values = Vec::with_capacity(row.cells.len());
+    for cell in &row.cells {
+        values.push(match cell {
+            MailCell::Null => Value::Null,
+            MailCell::Int(n) => Value::Integer(*n),
+            MailCell::Text(t) => Value::Text(t.clone()),
+            MailCell::Bytes(b) => Value::Blob(b.clone()),
+            MailCell::EntryAt { .. } => {
+                return Err(StoreError::Other(
+                    "a mail row still names its entry by position".into(),
+                ));
+            }
+        });
+    }
+    conn.prepare_cached(&sql)
+        .and_then(|mut s| s.execute(rusqlite::params_from_iter(values)))
+        .ctx("writing mail history")?;
+    Ok(conn.last_insert_rowid())
 }

@@ -11,6 +11,7 @@ mod load;
 mod mail;
 mod orders;
 mod orgs;
+mod pending;
 mod people;
 mod port;
 mod reply_templates;

@@ -386,7 +386,9 @@ pub(super) fn month_tickets(
     let mut stmt = conn
         .prepare_cached(
             "SELECT id, summary, kind, severity, created_at, resolved_at,
-                    first_response_at, first_response_due
+                    first_response_at, first_response_due,
+                    (SELECT group_concat(g.tag, char(10)) FROM ticket_tags g
+                     WHERE g.ticket_id = tickets.id)
              FROM tickets
              WHERE org_id = ?1 AND ((created_at >= ?2 AND created_at < ?3)
                                  OR (resolved_at >= ?2 AND resolved_at < ?3))
@@ -404,6 +406,7 @@ pub(super) fn month_tickets(
                 r.get::<_, Option<i64>>(5)?,
                 r.get::<_, Option<i64>>(6)?,
                 r.get::<_, Option<i64>>(7)?,
+                r.get::<_, Option<String>>(8)?,
             ))
         })
         .ctx("reading the month's tickets")?
@@ -411,7 +414,7 @@ pub(super) fn month_tickets(
         .ctx("reading the month's tickets")?;
     rows.into_iter()
         .map(
-            |(id, summary, kind, severity, created, resolved, first, due)| {
+            |(id, summary, kind, severity, created, resolved, first, due, tags)| {
                 Ok(crate::report::ReportTicket {
                     id,
                     summary,
@@ -423,6 +426,7 @@ pub(super) fn month_tickets(
                     first_response_at: opt_from_ts(first),
                     first_response_due: opt_from_ts(due),
                     first_response_verdict: None,
+                    tags: crate::store::split_tags(tags),
                 })
             },
         )

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::tickets::{self, InsertTicket};
+use super::tickets;
 use super::{Context, Result, SqliteStore, StoreError, sla_columns, to_ts};
 use super::{mail, reply_templates, watch};
 use crate::domain::{Actor, AuditEvent, Order, Organization, Ticket};
@@ -159,34 +159,7 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn insert_ticket(&mut self, t: &TicketInsert<'_>) -> Result<i64> {
-        let at = to_ts(t.created_at);
-        tickets::insert_ticket(
-            self.tx,
-            &InsertTicket {
-                id: None,
-                org_id: t.org_id,
-                kind: t.kind,
-                severity: t.severity,
-                severity_rank: t.severity_rank,
-                status: t.status,
-                summary: t.summary,
-                description: t.description,
-                component: t.component,
-                environment: t.environment,
-                affected_version: t.affected_version,
-                assignee: None,
-                created_at: at,
-                updated_at: at,
-                first_response_at: None,
-                resolved_at: None,
-                priority: t.priority,
-                version: 1,
-                requester_name: t.requester_name,
-                requester_address: t.requester_address,
-                channel: t.channel,
-                follows: t.follows,
-            },
-        )
+        tickets::insert_ticket(self.tx, &t.row(), None)
     }
 
     fn insert_entry(&mut self, e: &EntryInsert<'_>) -> Result<i64> {
@@ -232,6 +205,10 @@ impl StoreTx for SqliteTx<'_> {
             TicketPatch::Priority(p) => tx.execute(
                 "UPDATE tickets SET priority = ?2 WHERE id = ?1",
                 params![id, p],
+            ),
+            TicketPatch::MergedInto(target) => tx.execute(
+                "UPDATE tickets SET merged_into_id = ?2 WHERE id = ?1",
+                params![id, target],
             ),
             TicketPatch::Touch { at, bump_version } => tx.execute(
                 if *bump_version {
@@ -378,12 +355,91 @@ impl StoreTx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn add_tag(&mut self, ticket_id: i64, tag: &str) -> Result<bool> {
+        let n = self
+            .tx
+            .execute(
+                "INSERT INTO ticket_tags (ticket_id, tag) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                params![ticket_id, tag],
+            )
+            .ctx("tagging ticket")?;
+        Ok(n > 0)
+    }
+
+    fn remove_tag(&mut self, ticket_id: i64, tag: &str) -> Result<bool> {
+        let n = self
+            .tx
+            .execute(
+                "DELETE FROM ticket_tags WHERE ticket_id = ?1 AND tag = ?2",
+                params![ticket_id, tag],
+            )
+            .ctx("untagging ticket")?;
+        Ok(n > 0)
+    }
+
+    fn move_conversation(
+        &mut self,
+        source: i64,
+        target: i64,
+        opening_entry: i64,
+    ) -> Result<(usize, usize)> {
+        let ctx = "moving the conversation";
+        let entries = self
+            .tx
+            .execute(
+                "UPDATE entries SET ticket_id = ?2, merged_from = coalesce(merged_from, ?1)
+                 WHERE ticket_id = ?1",
+                params![source, target],
+            )
+            .ctx(ctx)?;
+        let attachments = self
+            .tx
+            .execute(
+                "UPDATE entry_attachments SET ticket_id = ?2, entry_id = coalesce(entry_id, ?3)
+                 WHERE ticket_id = ?1",
+                params![source, target, opening_entry],
+            )
+            .ctx(ctx)?;
+        self.tx
+            .execute(
+                "UPDATE mail_messages SET ticket_id = ?2, entry_id = coalesce(entry_id, ?3)
+                 WHERE ticket_id = ?1",
+                params![source, target, opening_entry],
+            )
+            .ctx(ctx)?;
+        self.tx
+            .execute(
+                "UPDATE outbox SET ticket_id = ?2 WHERE ticket_id = ?1",
+                params![source, target],
+            )
+            .ctx(ctx)?;
+        Ok((entries, attachments))
+    }
+
+    fn set_entry_merged_from(&mut self, entry_id: i64, from: i64) -> Result<()> {
+        self.tx
+            .execute(
+                "UPDATE entries SET merged_from = ?2 WHERE id = ?1",
+                params![entry_id, from],
+            )
+            .ctx("marking a merged entry")?;
+        Ok(())
+    }
+
     fn put_presence(&mut self, p: &crate::store::Presence) -> Result<()> {
         watch::put_presence(self.tx, p)
     }
 
     fn drop_presence(&mut self, session: &str) -> Result<()> {
         watch::drop_presence(self.tx, session)
+    }
+
+    fn insert_pending(&mut self, p: &crate::store::PendingInsert<'_>) -> Result<i64> {
+        super::pending::insert_pending(self.tx, p)
+    }
+
+    fn take_pending(&mut self, id: i64) -> Result<Option<crate::store::PendingAction>> {
+        super::pending::take_pending(self.tx, id)
     }
 
     fn claim_alert(&mut self, claim: &crate::store::AlertClaim<'_>) -> Result<bool> {
@@ -410,6 +466,10 @@ impl StoreTx for SqliteTx<'_> {
 
     fn add_contact(&mut self, org_id: i64, address: &str, at: DateTime<Utc>) -> Result<bool> {
         mail::add_contact(self.tx, org_id, address, at)
+    }
+
+    fn insert_mail_row(&mut self, row: &crate::store::MailRow) -> Result<i64> {
+        mail::insert_row(self.tx, row)
     }
 
     fn remove_contact(&mut self, org_id: i64, address: &str) -> Result<bool> {
@@ -518,33 +578,13 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn insert_ticket_row(&mut self, t: &TicketRow<'_>) -> Result<i64> {
-        let id = tickets::insert_ticket(
-            self.tx,
-            &InsertTicket {
-                id: t.id,
-                org_id: t.org_id,
-                kind: t.kind,
-                severity: t.severity,
-                severity_rank: t.severity_rank,
-                status: t.status,
-                summary: t.summary,
-                description: t.description,
-                component: t.component,
-                environment: t.environment,
-                affected_version: t.affected_version,
-                assignee: t.assignee,
-                created_at: to_ts(t.created_at),
-                updated_at: to_ts(t.updated_at),
-                first_response_at: t.first_response_at.map(to_ts),
-                resolved_at: t.resolved_at.map(to_ts),
-                priority: t.priority,
-                version: t.version,
-                requester_name: t.requester_name,
-                requester_address: t.requester_address,
-                channel: t.channel,
-                follows: t.follows,
-            },
-        )?;
+        let id = tickets::insert_ticket(self.tx, t, None)?;
+        self.journal("ticket", id)?;
+        Ok(id)
+    }
+
+    fn insert_ticket_row_with_sla(&mut self, t: &TicketRow<'_>, cols: &SlaColumns) -> Result<i64> {
+        let id = tickets::insert_ticket(self.tx, t, Some(cols))?;
         self.journal("ticket", id)?;
         Ok(id)
     }
@@ -753,6 +793,10 @@ impl Store for SqliteStore {
         to: DateTime<Utc>,
     ) -> Result<Vec<crate::report::ReportTicket>> {
         super::orders::month_tickets(&self.conn, org_id, from, to)
+    }
+
+    fn pending_actions(&self, owner: Option<&str>) -> Result<Vec<crate::store::PendingAction>> {
+        super::pending::pending_actions(&self.conn, owner)
     }
 
     fn presence_since(&self, since: DateTime<Utc>) -> Result<Vec<crate::store::Presence>> {

@@ -336,4 +336,47 @@ CREATE TABLE presence (
     seen_at   INTEGER NOT NULL
 );
 "#,
+    // 12: every SLA evaluation reads the organization's own history (plan changes, links)
+    // after an instant; found through `events_by_org` it walked all of the organization's
+    // ticket events (an export or a refresh grew with the square of the desk). Outbox rows by
+    // ticket (Detail and export read them per ticket).
+    r#"
+CREATE INDEX events_org_history ON events (org_id, field, at) WHERE ticket_id IS NULL;
+CREATE INDEX outbox_by_ticket ON outbox (ticket_id, id);
+"#,
+    // 13: tags on tickets (normalized by the desk), and merges: a merged ticket points at
+    // the one it was merged into; entries moved by a merge remember the ticket they were
+    // written on (and are left out of the target's SLA inputs).
+    r#"
+CREATE TABLE ticket_tags (
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    tag       TEXT NOT NULL,
+    PRIMARY KEY (ticket_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX ticket_tags_by_tag ON ticket_tags (tag, ticket_id);
+ALTER TABLE tickets ADD COLUMN merged_into_id INTEGER;
+ALTER TABLE entries ADD COLUMN merged_from INTEGER;
+CREATE INDEX entries_by_merged_from ON entries (merged_from) WHERE merged_from IS NOT NULL;
+"#,
+    // 14: actions in their undo window (a reply, a resolve or close, a reassignment from the
+    // TUI): the action's only copy until it is applied or undone, each in one transaction that
+    // removes the row.
+    r#"
+CREATE TABLE pending_actions (
+    id          INTEGER PRIMARY KEY,
+    ticket_id   INTEGER NOT NULL,
+    kind        TEXT NOT NULL,
+    body        TEXT,
+    value       TEXT,
+    expected    INTEGER,
+    actor       TEXT NOT NULL,
+    actor_as    INTEGER NOT NULL,
+    actor_os    TEXT,
+    owner       TEXT NOT NULL,
+    session     TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    due_at      INTEGER NOT NULL
+);
+CREATE INDEX pending_actions_by_owner ON pending_actions (owner, due_at);
+"#,
 ];

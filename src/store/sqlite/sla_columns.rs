@@ -101,11 +101,13 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    // Customer messages (autoreplies and bounces left out) and engineers' public replies.
+    // Customer messages (autoreplies and bounces left out) and engineers' public replies,
+    // of the ticket they were written on (a merge moves entries, not their SLA weight).
     let replies: Vec<(String, i64)> = tx
         .prepare_cached(
             "SELECT e.role, e.created_at FROM entries e
-             WHERE e.ticket_id = ?1 AND e.kind = 'reply'
+             WHERE ((e.ticket_id = ?1 AND e.merged_from IS NULL) OR e.merged_from = ?1)
+               AND e.kind = 'reply'
                AND NOT EXISTS (SELECT 1 FROM mail_messages m
                                WHERE m.entry_id = e.id AND m.auto IS NOT NULL)
              ORDER BY e.created_at, e.id",
@@ -148,6 +150,12 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
 /// the plan then of the account it was linked to then, read back from the audit rows of plan
 /// and link changes (each names the value it replaced). A change in the same second as `at`
 /// counts as later.
+/// The first change of an organization's own field after an instant (through the
+/// `events_org_history` index: an organization's ticket events are not walked).
+const ORG_FIELD_CHANGE_AFTER: &str = "SELECT old FROM events
+     WHERE org_id = ?1 AND ticket_id IS NULL AND field = ?2 AND at > ?3
+     ORDER BY at, id LIMIT 1";
+
 fn served_plan_at(
     conn: &rusqlite::Connection,
     org_id: i64,
@@ -157,16 +165,12 @@ fn served_plan_at(
 ) -> Result<String> {
     // The value an org field had at `at`: the `old` of its first change after `at`, if any.
     let first_change_after = |org: i64, field: &str| -> Result<Option<Option<String>>> {
-        conn.prepare_cached(
-            "SELECT old FROM events
-             WHERE org_id = ?1 AND ticket_id IS NULL AND field = ?2 AND at > ?3
-             ORDER BY at, id LIMIT 1",
-        )
-        .and_then(|mut s| {
-            s.query_row(params![org, field, at], |r| r.get(0))
-                .optional()
-        })
-        .ctx("reading plan history")
+        conn.prepare_cached(ORG_FIELD_CHANGE_AFTER)
+            .and_then(|mut s| {
+                s.query_row(params![org, field, at], |r| r.get(0))
+                    .optional()
+            })
+            .ctx("reading plan history")
     };
     let plan_of = |org: i64, current: &str| -> Result<String> {
         Ok(match first_change_after(org, "plan")? {
@@ -283,4 +287,32 @@ pub fn open_ticket_ids(conn: &rusqlite::Connection, org_id: i64) -> Result<Vec<i
 /// SLA inputs of many tickets, in the order asked (one read transaction).
 pub fn load_inputs_many(conn: &rusqlite::Connection, ids: &[i64]) -> Result<Vec<TicketSlaInputs>> {
     ids.iter().map(|&id| load_inputs(conn, id)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::store::sqlite::SqliteStore;
+
+    fn plan(conn: &rusqlite::Connection, sql: &str) -> String {
+        let mut s = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = s
+            .query_map(params![1, "plan", 0], |r| r.get::<_, String>(3))
+            .unwrap();
+        rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("\n")
+    }
+
+    /// Every SLA evaluation runs this; walking the organization's ticket events instead made
+    /// export and refreshes grow with the square of the desk.
+    #[test]
+    fn an_organizations_own_history_is_found_by_its_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let policies = Arc::new(crate::config::policies::builtin().unwrap());
+        let store = SqliteStore::open(&dir.path().join("t.db"), policies).unwrap();
+        let p = plan(&store.conn, ORG_FIELD_CHANGE_AFTER);
+        assert!(p.contains("events_org_history"), "{p}");
+        assert!(!p.contains("TEMP B-TREE"), "{p}");
+    }
 }

@@ -10,7 +10,8 @@ use crate::domain::{
     TicketKind,
 };
 use crate::sla::Pause;
-use crate::store::{SEARCH_RANKED, SearchHits};
+use crate::sla::columns::SlaColumns;
+use crate::store::{SEARCH_RANKED, SearchHits, TicketRow};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTicket {
@@ -118,6 +119,8 @@ pub struct TicketFilter {
     pub unassigned: bool,
     pub breached: bool,
     pub severity: Option<String>,
+    /// Only tickets with every one of these (normalized) tags.
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -159,7 +162,8 @@ const TICKET_SELECT: &str =
         t.updated_at, t.first_response_at, t.resolved_at, t.first_response_due, t.next_due,
         t.paused_left, t.breach_at, t.version, t.urgency, t.priority, t.severity_rank, t.risk_at,
         t.effective_severity, t.severity_note, t.requester_name, t.requester_address, t.channel,
-        t.follows_id
+        t.follows_id, t.merged_into_id,
+        (SELECT group_concat(g.tag, char(10)) FROM ticket_tags g WHERE g.ticket_id = t.id)
     FROM tickets t JOIN orgs o ON o.id = t.org_id";
 
 /// The latest stored breach instant (whole seconds) that `now` is past: a ticket is breached
@@ -204,6 +208,8 @@ fn ticket_from_row(r: &Row, breach_cutoff: i64) -> rusqlite::Result<Ticket> {
         requester_address: r.get(28)?,
         channel: decode::row_column_opt("tickets", id, "channel", channel.as_deref())?,
         follows: r.get(30)?,
+        merged_into: r.get(31)?,
+        tags: crate::store::split_tags(r.get(32)?),
         version: r.get(20)?,
     })
 }
@@ -256,6 +262,12 @@ fn filter_sql(filter: &TicketFilter, breach_cutoff: i64) -> (Vec<String>, Vec<Bo
         clauses.push("t.severity = ?".into());
         params.push(Box::new(sev.clone()));
     }
+    for tag in &filter.tags {
+        clauses.push(
+            "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag = ?)".into(),
+        );
+        params.push(Box::new(tag.clone()));
+    }
     (clauses, params)
 }
 
@@ -270,7 +282,8 @@ fn active_index(filter: &TicketFilter, sort: Option<TicketSort>) -> Option<&'sta
     let narrower = filter.org_id.is_some()
         || filter.assignee.is_some()
         || filter.unassigned
-        || filter.severity.is_some();
+        || filter.severity.is_some()
+        || !filter.tags.is_empty();
     // Breached is about a quarter of the active queue: a page walks the sort's index and
     // skips the rest, but counting (or a narrower filter) reads just the breached ones.
     if filter.breached && (narrower || sort.is_none()) {
@@ -294,8 +307,8 @@ impl SqliteStore {
         let conversation = self
             .conn
             .prepare_cached(
-                "SELECT id, ticket_id, kind, role, author, body, created_at FROM entries
-                 WHERE ticket_id = ?1 ORDER BY created_at, id",
+                "SELECT id, ticket_id, kind, role, author, body, created_at, merged_from
+                 FROM entries WHERE ticket_id = ?1 ORDER BY created_at, id",
             )
             .and_then(|mut s| {
                 s.query_map([id], |r| {
@@ -310,6 +323,7 @@ impl SqliteStore {
                         author: r.get(4)?,
                         body: r.get(5)?,
                         created_at: from_ts(r.get(6)?),
+                        merged_from: r.get(7)?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()
@@ -633,40 +647,23 @@ pub(super) fn event_from_row(r: &Row) -> rusqlite::Result<AuditEvent> {
     })
 }
 
-pub(super) struct InsertTicket<'a> {
-    pub id: Option<i64>,
-    pub org_id: i64,
-    pub kind: TicketKind,
-    pub severity: &'a str,
-    pub severity_rank: i64,
-    pub status: Status,
-    pub summary: &'a str,
-    pub description: &'a str,
-    pub component: Option<&'a str>,
-    pub environment: Option<Environment>,
-    pub affected_version: Option<&'a str>,
-    pub assignee: Option<&'a str>,
-    pub created_at: i64,
-    pub updated_at: i64,
-    pub first_response_at: Option<i64>,
-    pub resolved_at: Option<i64>,
-    pub priority: i64,
-    pub version: i64,
-    pub requester_name: Option<&'a str>,
-    pub requester_address: Option<&'a str>,
-    pub channel: Option<Channel>,
-    pub follows: Option<i64>,
-}
-
-/// Inserts a ticket row and its full-text document; SLA columns are filled by the caller.
-pub(super) fn insert_ticket(tx: &Transaction, t: &InsertTicket) -> Result<i64> {
+/// Inserts a ticket row and its full-text document. SLA columns: given (bulk loads: the row
+/// and its indexes are written once), or filled by the caller afterwards.
+pub(super) fn insert_ticket(
+    tx: &Transaction,
+    t: &TicketRow,
+    sla: Option<&SlaColumns>,
+) -> Result<i64> {
+    let created = to_ts(t.created_at);
+    let idle = crate::sla::columns::IDLE_BASE + created;
     tx.prepare_cached(
         "INSERT INTO tickets (id, org_id, kind, severity, severity_rank, status, summary, description,
             component, environment, affected_version, assignee, created_at, updated_at,
             first_response_at, resolved_at, urgency, priority, version, requester_name,
-            requester_address, channel, follows_id)
+            requester_address, channel, follows_id, first_response_due, next_due, risk_at,
+            breach_at, paused_left, effective_severity, severity_note)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-            ?20, ?21, ?22, ?23)",
+            ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -674,7 +671,7 @@ pub(super) fn insert_ticket(tx: &Transaction, t: &InsertTicket) -> Result<i64> {
             t.org_id,
             t.kind.as_str(),
             t.severity,
-            t.severity_rank,
+            sla.and_then(|c| c.severity_rank).unwrap_or(t.severity_rank),
             t.status.as_str(),
             t.summary,
             t.description,
@@ -682,17 +679,24 @@ pub(super) fn insert_ticket(tx: &Transaction, t: &InsertTicket) -> Result<i64> {
             t.environment.map(|e| e.as_str()),
             t.affected_version,
             t.assignee,
-            t.created_at,
-            t.updated_at,
-            t.first_response_at,
-            t.resolved_at,
-            crate::sla::columns::IDLE_BASE + t.created_at,
+            created,
+            to_ts(t.updated_at),
+            t.first_response_at.map(to_ts),
+            t.resolved_at.map(to_ts),
+            sla.map_or(idle, |c| c.urgency),
             t.priority,
             t.version,
             t.requester_name,
             t.requester_address,
             t.channel.map(|c| c.as_str()),
-            t.follows
+            t.follows,
+            sla.and_then(|c| c.first_response_due),
+            sla.and_then(|c| c.next_due),
+            sla.and_then(|c| c.risk_at),
+            sla.and_then(|c| c.breach_at),
+            sla.and_then(|c| c.paused_left),
+            sla.and_then(|c| c.effective_severity.as_deref()),
+            sla.and_then(|c| c.severity_note.as_deref()),
         ])
     })
     .ctx("inserting ticket")?;

@@ -64,7 +64,7 @@ impl SqliteStore {
                 events,
             })?;
         }
-        Ok(())
+        super::mail::export_rows(&self.conn, sink)
     }
 
     fn ids(&self, sql: &str, what: &str) -> Result<Vec<i64>> {
