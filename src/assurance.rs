@@ -119,8 +119,13 @@ pub fn windows_of(orders: &[Order], org_id: i64) -> Vec<AssuranceWindow> {
 }
 
 /// `change freeze: event assurance L1 until 2026-12-04`.
-pub fn freeze_text(w: &AssuranceWindow) -> String {
-    format!("change freeze: {}", reason(w))
+pub fn freeze_text(lang: crate::i18n::Lang, w: &AssuranceWindow) -> String {
+    crate::tr!(
+        lang,
+        "freeze-text",
+        level = w.level as i64,
+        end = w.end.to_string()
+    )
 }
 
 /// The change freeze in force on `today`, if any (the one ending last).

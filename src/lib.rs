@@ -21,6 +21,8 @@ pub mod desk;
 pub mod domain;
 pub mod files;
 pub mod generator;
+pub mod i18n;
+pub mod localize;
 pub mod mail;
 pub mod orders;
 pub mod org_rules;

@@ -13,18 +13,14 @@ fn main() {
         if tuidesk::out::closed_pipe() {
             std::process::exit(0);
         }
-        // One line a user can act on: the error and what caused it.
-        let mut message = err.to_string();
-        for cause in err.chain().skip(1) {
-            let c = cause.to_string();
-            if !message.contains(&c) {
-                message.push_str(": ");
-                message.push_str(&c);
-            }
-        }
+        // One line a user can act on: the error and what caused it, in the user's language
+        // where the catalogue knows the error.
+        let lang = tuidesk::session::language_for_errors();
+        let message = tuidesk::localize::error_chain(lang, &err);
         let _ = writeln!(
             std::io::stderr(),
-            "tuidesk: error: {}",
+            "tuidesk: {}: {}",
+            lang.t("error-prefix"),
             tuidesk::text::sanitize_line(&message)
         );
         // `mail deliver`: the mail server keeps the message and tries again.

@@ -47,8 +47,10 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::domain::{TicketKind, YearMonth};
+use crate::i18n::Lang;
 use crate::sla::{MetricStatus, SlaState};
-use crate::text::{display_width, fit_to_width, sanitize_line, truncate_to_width};
+use crate::text::{display_width, fit_to_width, pad_left, sanitize_line, truncate_to_width};
+use crate::tr;
 
 /// One ticket as the report needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -611,72 +613,79 @@ fn push_line(out: &mut String, line: &str) {
 /// Readable fixed-width tables, one section per organization. All names and customer text
 /// are sanitised; columns are fitted by display width (CJK counts 2).
 pub fn render_text(r: &MonthlyReport) -> String {
+    render_text_in(Lang::En, r)
+}
+
+/// [`render_text`] in the user's language (`tuidesk report monthly`); the deliverable
+/// attached to an order stays English ([`render_text`]).
+pub fn render_text_in(lang: Lang, r: &MonthlyReport) -> String {
     let mut out = String::new();
     push_line(
         &mut out,
-        &format!(
-            "Monthly service report {} (generated {})",
-            sanitize_line(&r.month),
-            sanitize_line(&r.generated_at)
+        &tr!(
+            lang,
+            "rpt-heading",
+            month = sanitize_line(&r.month),
+            generated = sanitize_line(&r.generated_at)
         ),
     );
     if r.orgs.is_empty() {
         push_line(&mut out, "");
-        push_line(&mut out, "No organizations.");
+        push_line(&mut out, &lang.t("rpt-no-orgs"));
     }
     for o in &r.orgs {
         push_line(&mut out, "");
-        render_org(&mut out, o);
+        render_org(lang, &mut out, o);
     }
     out
 }
 
-fn render_org(out: &mut String, o: &OrgReport) {
+fn render_org(lang: Lang, out: &mut String, o: &OrgReport) {
     push_line(
         out,
         &format!("== {} ==", truncate_to_width(&o.org, NAME_WIDTH)),
     );
     push_line(
         out,
-        &format!(
-            "Plan: {} ({})   Time zone: {}",
-            truncate_to_width(&o.plan_label, NAME_WIDTH),
-            truncate_to_width(&o.plan, NAME_WIDTH),
-            sanitize_line(&o.tz)
+        &tr!(
+            lang,
+            "rpt-plan",
+            label = truncate_to_width(&o.plan_label, NAME_WIDTH),
+            plan = truncate_to_width(&o.plan, NAME_WIDTH),
+            tz = sanitize_line(&o.tz)
         ),
     );
     push_line(
         out,
-        &format!(
-            "Period: {} to {} (exclusive)",
-            sanitize_line(&o.period_start),
-            sanitize_line(&o.period_end)
+        &tr!(
+            lang,
+            "rpt-period",
+            start = sanitize_line(&o.period_start),
+            end = sanitize_line(&o.period_end)
         ),
     );
     push_line(
         out,
-        &format!("Opened: {}   Resolved: {}", o.opened, o.resolved),
+        &tr!(lang, "rpt-opened", opened = o.opened, resolved = o.resolved),
     );
     if !o.tags.is_empty() {
-        push_line(
-            out,
-            &format!(
-                "Tags (tickets opened this month): {}",
-                tag_counts_text(&o.tags)
-            ),
-        );
+        push_line(out, &tr!(lang, "rpt-tags", tags = tag_counts_text(&o.tags)));
     }
     let fr = &o.first_response;
     push_line(
         out,
         &format!(
-            "First response (tickets opened this month): {} met, {} breached, {} pending, {} no target{}",
-            fr.met,
-            fr.breached,
-            fr.pending,
-            fr.no_target,
+            "{}{}",
+            tr!(
+                lang,
+                "rpt-first-response",
+                met = fr.met,
+                breached = fr.breached,
+                pending = fr.pending,
+                none = fr.no_target
+            ),
             if fr.stopped > 0 {
-                format!(", {} resolved before due without a reply", fr.stopped)
+                tr!(lang, "rpt-stopped-unanswered", n = fr.stopped)
             } else {
                 String::new()
             }
@@ -684,40 +693,43 @@ fn render_org(out: &mut String, o: &OrgReport) {
     );
     push_line(
         out,
-        &format!(
-            "  Attainment: {}   Median: {}   90th percentile: {}   (n = {})",
-            pct(fr.attainment),
-            dur(fr.median_seconds),
-            dur(fr.p90_seconds),
-            fr.responded
+        &tr!(
+            lang,
+            "rpt-attainment",
+            attainment = pct(fr.attainment),
+            median = dur(fr.median_seconds),
+            p90 = dur(fr.p90_seconds),
+            n = fr.responded
         ),
     );
 
     for (what, f) in [
-        ("Next response", &o.next_response),
-        ("Resolution (minus time pending)", &o.resolution),
+        (lang.t("rpt-next-response"), &o.next_response),
+        (lang.t("rpt-resolution"), &o.resolution),
     ] {
         push_line(
             out,
-            &format!(
-                "{what}: {} met, {} breached, {} pending, {} no target{}   Attainment: {}",
-                f.met,
-                f.breached,
-                f.pending,
-                f.no_target,
-                if f.stopped > 0 {
-                    format!(", {} stopped by the resolution", f.stopped)
+            &tr!(
+                lang,
+                "rpt-target-line",
+                what = what,
+                met = f.met,
+                breached = f.breached,
+                pending = f.pending,
+                none = f.no_target,
+                stopped = if f.stopped > 0 {
+                    tr!(lang, "rpt-stopped-by-resolution", n = f.stopped)
                 } else {
                     String::new()
                 },
-                pct(f.attainment)
+                attainment = pct(f.attainment)
             ),
         );
     }
 
     if o.tickets.is_empty() {
         push_line(out, "");
-        push_line(out, "No tickets opened or resolved in this month.");
+        push_line(out, &lang.t("rpt-no-tickets"));
         return;
     }
 
@@ -739,23 +751,23 @@ fn render_org(out: &mut String, o: &OrgReport) {
     push_line(
         out,
         &format!(
-            "{:<10}  {}  {:>6}  {:>8}  {:>4}  {:>8}  {:>7}  {:>8}  {:>8}",
-            "KIND",
-            fit_to_width("SEVERITY", sev_w),
-            "OPENED",
-            "RESOLVED",
-            "MET",
-            "BREACHED",
-            "ATTAIN",
-            "MEDIAN",
-            "P90"
+            "{}  {}  {}  {}  {}  {}  {}  {}  {}",
+            fit_to_width(&lang.t("rpt-col-kind"), 10),
+            fit_to_width(&lang.t("rpt-col-severity"), sev_w),
+            pad_left(&lang.t("rep-col-opened"), 6),
+            pad_left(&lang.t("rep-col-resolved"), 8),
+            pad_left(&lang.t("rep-col-met"), 4),
+            pad_left(&lang.t("rep-col-breached"), 8),
+            pad_left(&lang.t("rep-col-attain"), 7),
+            pad_left(&lang.t("rep-col-median"), 8),
+            pad_left(&lang.t("rep-col-p90"), 8)
         ),
     );
     let row = |kind: &str, sev: &str, opened: u32, resolved: u32, fr: &FirstResponse| {
         format!(
-            "{:<10}  {}  {:>6}  {:>8}  {:>4}  {:>8}  {:>7}  {:>8}  {:>8}",
-            kind,
-            fit_to_width(sev, sev_w),
+            "{}  {}  {:>6}  {:>8}  {:>4}  {:>8}  {:>7}  {:>8}  {:>8}",
+            fit_to_width(kind, 10),
+            fit_to_width(&lang.word("severity", sev), sev_w),
             opened,
             resolved,
             fr.met,
@@ -769,7 +781,7 @@ fn render_org(out: &mut String, o: &OrgReport) {
         push_line(
             out,
             &row(
-                r.kind.as_str(),
+                &lang.word("kind", r.kind.as_str()),
                 &r.severity,
                 r.opened,
                 r.resolved,
@@ -777,7 +789,10 @@ fn render_org(out: &mut String, o: &OrgReport) {
             ),
         );
     }
-    push_line(out, &row("total", "", o.opened, o.resolved, fr));
+    push_line(
+        out,
+        &row(&lang.t("rpt-total"), "", o.opened, o.resolved, fr),
+    );
 
     if !o.by_plan_severity.is_empty() {
         let plan_w = o
@@ -791,12 +806,12 @@ fn render_org(out: &mut String, o: &OrgReport) {
         push_line(
             out,
             &format!(
-                "{}  {}  {:>4}  {:>8}  {:>7}",
-                fit_to_width("PLAN", plan_w),
-                fit_to_width("SEVERITY", sev_w),
-                "MET",
-                "BREACHED",
-                "ATTAIN"
+                "{}  {}  {}  {}  {}",
+                fit_to_width(&lang.t("rep-col-plan"), plan_w),
+                fit_to_width(&lang.t("rpt-col-severity"), sev_w),
+                pad_left(&lang.t("rep-col-met"), 4),
+                pad_left(&lang.t("rep-col-breached"), 8),
+                pad_left(&lang.t("rep-col-attain"), 7)
             ),
         );
         for a in &o.by_plan_severity {
@@ -805,7 +820,7 @@ fn render_org(out: &mut String, o: &OrgReport) {
                 &format!(
                     "{}  {}  {:>4}  {:>8}  {:>7}",
                     fit_to_width(&a.plan, plan_w),
-                    fit_to_width(&a.severity, sev_w),
+                    fit_to_width(&lang.word("severity", &a.severity), sev_w),
                     a.met,
                     a.breached,
                     pct(attainment(a.met, a.breached))
@@ -815,29 +830,27 @@ fn render_org(out: &mut String, o: &OrgReport) {
     }
 
     push_line(out, "");
-    push_line(
-        out,
-        &format!("Tickets (times in {}):", sanitize_line(&o.tz)),
-    );
+    push_line(out, &tr!(lang, "rpt-tickets", tz = sanitize_line(&o.tz)));
     push_line(
         out,
         &format!(
-            "{:>7}  {:<9}  {}  {:<16}  {:<16}  SUMMARY",
-            "NO",
-            "CATEGORY",
-            fit_to_width("SEVERITY", sev_w),
-            "CREATED",
-            "RESOLVED"
+            "{}  {}  {}  {}  {}  {}",
+            pad_left(&lang.t("rpt-col-no"), 7),
+            fit_to_width(&lang.t("rpt-col-category"), 9),
+            fit_to_width(&lang.t("rpt-col-severity"), sev_w),
+            fit_to_width(&lang.t("rpt-col-created"), 16),
+            fit_to_width(&lang.t("rpt-col-resolved-at"), 16),
+            lang.t("col-summary")
         ),
     );
     for t in &o.tickets {
         push_line(
             out,
             &format!(
-                "{:>7}  {:<9}  {}  {:<16}  {:<16}  {}",
+                "{:>7}  {}  {}  {:<16}  {:<16}  {}",
                 t.number,
-                t.category.as_str(),
-                fit_to_width(&t.severity, sev_w),
+                fit_to_width(&lang.word("kind", t.category.as_str()), 9),
+                fit_to_width(&lang.word("severity", &t.severity), sev_w),
                 short_time(&t.created),
                 t.resolved
                     .as_deref()

@@ -49,6 +49,43 @@ pub fn clock() -> Result<std::sync::Arc<dyn crate::clock::Clock>> {
     })
 }
 
+/// The language of every human-readable word, resolved once at start: `language` in
+/// config.toml when set (an unknown name is an error naming the file), else the locale
+/// (`LC_ALL`, then `LC_MESSAGES`, then `LANG`).
+pub fn language() -> Result<crate::i18n::Lang> {
+    let path = config::config_path();
+    let config = config::load_config(path.as_deref())?;
+    language_of(config.language.as_deref(), path.as_deref())
+}
+
+/// [`language`] with the config file already read.
+pub fn language_of(configured: Option<&str>, path: Option<&Path>) -> Result<crate::i18n::Lang> {
+    let env = |k: &str| std::env::var(k).ok();
+    crate::i18n::Lang::resolve(
+        configured,
+        env("LC_ALL").as_deref(),
+        env("LC_MESSAGES").as_deref(),
+        env("LANG").as_deref(),
+    )
+    .map_err(|e| {
+        let file = path.map(|p| p.display().to_string()).unwrap_or_default();
+        anyhow!("{file}: language: {e}")
+    })
+}
+
+/// The language for an error line when even reading the config failed: the configured one
+/// if it can be read, else the locale's.
+pub fn language_for_errors() -> crate::i18n::Lang {
+    language().unwrap_or_else(|_| {
+        let env = |k: &str| std::env::var(k).ok();
+        crate::i18n::Lang::from_locale(
+            env("LC_ALL").as_deref(),
+            env("LC_MESSAGES").as_deref(),
+            env("LANG").as_deref(),
+        )
+    })
+}
+
 /// Who acts: the OS account, or `--as USER` for scripts, recorded as both ("alice as bob").
 /// A team turns `--as` off with `allow_as = false` in the config file.
 pub fn actor(as_user: Option<&str>) -> Result<Actor> {

@@ -132,11 +132,31 @@ pub fn grouped(n: usize) -> String {
 }
 
 /// What a search ranked when more matched than it ranks (TUI and CLI say the same).
-pub fn search_bound_label() -> String {
-    format!(
-        "newest {} matches ranked",
-        grouped(crate::store::SEARCH_RANKED)
+pub fn search_bound_label(lang: crate::i18n::Lang) -> String {
+    crate::tr!(
+        lang,
+        "search-bound",
+        n = grouped(crate::store::SEARCH_RANKED)
     )
+}
+
+/// `s` right-aligned in at least `width` display columns; longer text is kept whole.
+pub fn pad_left(s: &str, width: usize) -> String {
+    let pad = width.saturating_sub(display_width(s));
+    format!("{}{s}", " ".repeat(pad))
+}
+
+/// `s` left-aligned in at least `width` display columns; longer text is kept whole.
+pub fn pad_right(s: &str, width: usize) -> String {
+    let pad = width.saturating_sub(display_width(s));
+    format!("{s}{}", " ".repeat(pad))
+}
+
+/// `s` fitted to `width` columns and aligned right (display width, so CJK counts double).
+pub fn right_align(s: &str, width: usize) -> String {
+    let t = truncate_to_width(s, width);
+    let pad = width.saturating_sub(display_width(&t));
+    format!("{}{t}", " ".repeat(pad))
 }
 
 /// One display line: controls, escape sequences, bidi controls and invisible

@@ -140,6 +140,7 @@ pub fn run(path: &Path, as_user: Option<&str>, clock: Arc<dyn Clock>) -> Result<
         anyhow!("{file}: {e}")
     })?;
     let theme = theme_choice(config.theme.as_deref(), config_path.as_deref())?;
+    let lang = crate::session::language_of(config.language.as_deref(), config_path.as_deref())?;
     let undo_seconds = crate::config::undo_seconds(&config, config_path.as_deref())?;
     // Open before touching the terminal, so a bad path is a plain error message.
     let store = crate::session::open_store(Some(path))?;
@@ -167,6 +168,7 @@ pub fn run(path: &Path, as_user: Option<&str>, clock: Arc<dyn Clock>) -> Result<
     app.clock_speed = clock.speed();
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     app.theme = theme;
+    app.lang = lang;
     app.undo_seconds = undo_seconds;
     app.notify = match config.notify.as_deref() {
         None => crate::app::NotifyStyle::Off,
@@ -242,11 +244,20 @@ async fn event_loop(
     let db_clock = clock.clone();
     let cancel = Arc::new(crate::worker::SearchCancel::new(store.interrupter()));
     let db_cancel = cancel.clone();
+    let lang = app.lang;
     // Told when the database thread has finished (its heartbeat removed), so quitting waits
     // for that instead of leaving a ghost viewer behind for others.
     let (done_tx, done_rx) = std_mpsc::channel::<()>();
     std::thread::spawn(move || {
-        crate::worker::database_thread(store, actor, db_clock, request_rx, response_tx, db_cancel);
+        crate::worker::database_thread(
+            store,
+            actor,
+            db_clock,
+            request_rx,
+            response_tx,
+            db_cancel,
+            lang,
+        );
         let _ = done_tx.send(());
     });
 

@@ -11,7 +11,9 @@ use crate::app::{Anchor, Request, Response, SlaItem};
 use crate::clock::Clock;
 use crate::desk::Desk;
 use crate::domain::{Actor, AuthorRole, EntryKind};
+use crate::i18n::Lang;
 use crate::store::{DbFailure, OrderFilter, SortKey, StoreError, TicketFilter, TicketSort};
+use crate::tr;
 
 /// Cancels the search the database thread is running, from the event loop: the store's
 /// interrupt is sent only while a search runs, never into another request's statement.
@@ -53,13 +55,13 @@ impl SearchCancel {
 /// How often the database thread looks for other processes' commits.
 const WATCH_EVERY: StdDuration = StdDuration::from_millis(250);
 
-fn failed(e: StoreError, ticket_id: Option<i64>) -> Response {
+fn failed(lang: Lang, e: StoreError, ticket_id: Option<i64>) -> Response {
     let conflict = matches!(
         e,
         StoreError::Conflict { .. } | StoreError::ClaimedBy { .. }
     );
     Response::Failed {
-        message: e.to_string(),
+        message: crate::localize::store_error(lang, &e),
         conflict,
         ticket_id,
     }
@@ -130,6 +132,7 @@ pub fn database_thread(
     requests: std_mpsc::Receiver<Request>,
     responses: mpsc::UnboundedSender<Response>,
     cancel: Arc<SearchCancel>,
+    lang: Lang,
 ) {
     // The token counts other processes' commits only (SQLite's data_version, PostgreSQL's
     // notifications from other sessions): this thread's own writes never move it, so
@@ -160,6 +163,7 @@ pub fn database_thread(
         session: session.clone(),
         pending: Vec::new(),
         deadlines: Default::default(),
+        lang,
         speed: if clock.speed() > 0.0 {
             clock.speed()
         } else {
@@ -305,7 +309,7 @@ pub fn database_thread(
                 }
                 let note = link.saw(saved.as_ref().map(|_| ()));
                 let reply = match saved {
-                    Err(e) if !waits => Some(failed(e, Some(*ticket_id))),
+                    Err(e) if !waits => Some(failed(lang, e, Some(*ticket_id))),
                     _ => None,
                 };
                 for r in note.into_iter().chain(reply) {
@@ -324,6 +328,7 @@ pub fn database_thread(
                 &mut counts,
                 generation,
                 &cancel,
+                lang,
             );
             if writes {
                 generation += 1;
@@ -369,6 +374,8 @@ struct UndoWindow {
     deadlines: std::collections::HashMap<i64, std::time::Instant>,
     /// Clock seconds per real second (1 for a pinned clock).
     speed: f64,
+    /// The words of the refusals it reports.
+    lang: Lang,
 }
 
 impl UndoWindow {
@@ -478,7 +485,7 @@ impl UndoWindow {
                         seconds: delay_seconds,
                     })
                 }
-                Err(e) => out.push(failed(e, Some(ticket_id))),
+                Err(e) => out.push(failed(self.lang, e, Some(ticket_id))),
             },
             Request::Undo(id) => match store.undo_pending(id, actor, now) {
                 Ok(Some((action, draft))) => out.push(Response::Undone {
@@ -561,7 +568,7 @@ fn reply_templates(store: &Desk) -> Result<Vec<crate::reply_template::ReplyTempl
 }
 
 /// Writes an attachment to a new file (never over an existing one); says how it went.
-fn save_attachment(store: &Desk, id: i64, path: &str) -> Response {
+fn save_attachment(lang: Lang, store: &Desk, id: i64, path: &str) -> Response {
     let target = match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
         _ => std::path::PathBuf::from(path),
@@ -569,22 +576,30 @@ fn save_attachment(store: &Desk, id: i64, path: &str) -> Response {
     let shown = crate::text::sanitize_line(&target.display().to_string());
     let result = store
         .attachment(id)
-        .map_err(|e| e.to_string())
+        .map_err(|e| crate::localize::store_error(lang, &e))
         .and_then(|(name, data)| {
             crate::files::write_new_file(&target, &data)
                 .map(|()| (name, data.len()))
                 .map_err(|e| match e.kind() {
                     std::io::ErrorKind::AlreadyExists => {
-                        format!("{shown} already exists; type another path")
+                        tr!(lang, "w-save-exists", path = shown.as_str())
                     }
-                    _ => format!("could not write {shown}: {e}"),
+                    _ => tr!(
+                        lang,
+                        "w-save-failed",
+                        path = shown.as_str(),
+                        error = e.to_string()
+                    ),
                 })
         });
     match result {
         Ok((name, n)) => Response::Notice {
-            message: format!(
-                "saved {} ({n} bytes) to {shown}",
-                crate::text::sanitize_line(&name)
+            message: tr!(
+                lang,
+                "w-saved",
+                name = crate::text::sanitize_line(&name),
+                size = n,
+                path = shown.as_str()
             ),
             error: false,
         },
@@ -595,6 +610,9 @@ fn save_attachment(store: &Desk, id: i64, path: &str) -> Response {
     }
 }
 
+// The session's parts the thread holds (store, actor, clock, cancel, language) plus the
+// request and the count cache: grouping them would only rename them.
+#[allow(clippy::too_many_arguments)]
 fn handle(
     store: &mut Desk,
     actor: &Actor,
@@ -603,6 +621,7 @@ fn handle(
     counts: &mut CountCache,
     generation: u64,
     cancel: &SearchCancel,
+    lang: Lang,
 ) -> Option<Response> {
     let now = clock.now();
     // Draft saves answer only when they fail; typing goes on either way.
@@ -615,7 +634,7 @@ fn handle(
             return store
                 .save_draft(&actor.draft_owner(), ticket_id, &kind, &body, now)
                 .err()
-                .map(|e| failed(e, Some(ticket_id)));
+                .map(|e| failed(lang, e, Some(ticket_id)));
         }
         // Handled by the event loop; one that arrives here found no search running.
         Request::CancelSearch => return None,
@@ -658,12 +677,15 @@ fn handle(
                 }),
                 Anchor::Around { id, above } => {
                     select = Some(*id);
-                    match store.sort_key(*id, sort).map_err(|e| failed(e, None))? {
+                    match store
+                        .sort_key(*id, sort)
+                        .map_err(|e| failed(lang, e, None))?
+                    {
                         None => list(None, None, limit),
                         Some(key) => {
                             let before =
                                 list(None, Some(&key), (*above).min(limit.saturating_sub(1)))
-                                    .map_err(|e| failed(e, None))?;
+                                    .map_err(|e| failed(lang, e, None))?;
                             let mut after_key = key.clone();
                             // Include the ticket itself: step just before it in sort order.
                             if let Some(last) = after_key.0.last_mut() {
@@ -674,7 +696,7 @@ fn handle(
                                 };
                             }
                             let rest = list(Some(&after_key), None, limit - before.tickets.len())
-                                .map_err(|e| failed(e, None))?;
+                                .map_err(|e| failed(lang, e, None))?;
                             let mut tickets = before.tickets;
                             let mut keys = before.keys;
                             tickets.extend(rest.tickets);
@@ -694,11 +716,11 @@ fn handle(
                     }
                 }
             }
-            .map_err(|e| failed(e, None))?;
+            .map_err(|e| failed(lang, e, None))?;
             if counts.filter.as_ref() != Some(&filter) || counts.generation != generation {
                 counts.total = store
                     .count_tickets(&filter, now)
-                    .map_err(|e| failed(e, None))?;
+                    .map_err(|e| failed(lang, e, None))?;
                 counts.filter = Some(filter.clone());
                 counts.generation = generation;
             }
@@ -723,12 +745,12 @@ fn handle(
                     tickets: Vec::new(),
                     bounded: false,
                 }),
-                Err(e) => Err(failed(e, None)),
+                Err(e) => Err(failed(lang, e, None)),
             }
         }
 
         Request::Detail(id) => {
-            let (detail, drafts) = fresh_detail(store, actor, id, now)?;
+            let (detail, drafts) = fresh_detail(lang, store, actor, id, now)?;
             Ok(Response::Detail(detail, drafts))
         }
         Request::Sla { limit } => {
@@ -741,7 +763,7 @@ fn handle(
                     limit,
                     now,
                 )
-                .map_err(|e| failed(e, None))?;
+                .map_err(|e| failed(lang, e, None))?;
             // One read for every row's SLA inputs, not one per row.
             let tickets: Vec<_> = page
                 .tickets
@@ -749,7 +771,9 @@ fn handle(
                 .filter(|t| t.next_due.is_some())
                 .collect();
             let ids: Vec<i64> = tickets.iter().map(|t| t.id).collect();
-            let inputs = store.sla_inputs_many(&ids).map_err(|e| failed(e, None))?;
+            let inputs = store
+                .sla_inputs_many(&ids)
+                .map_err(|e| failed(lang, e, None))?;
             let items: Vec<SlaItem> = tickets
                 .into_iter()
                 .zip(inputs)
@@ -767,16 +791,16 @@ fn handle(
         Request::Counts => store
             .urgency_counts(now)
             .map(Response::Counts)
-            .map_err(|e| failed(e, None)),
+            .map_err(|e| failed(lang, e, None)),
         Request::Orgs => store
             .list_orgs()
             .map(Response::Orgs)
-            .map_err(|e| failed(e, None)),
+            .map_err(|e| failed(lang, e, None)),
         Request::Claim(id) => {
             let t = store
                 .claim(id, actor, now)
-                .map_err(|e| failed(e, Some(id)))?;
-            written(store, actor, format!("#{} is yours", t.id), t.id, now)
+                .map_err(|e| failed(lang, e, Some(id)))?;
+            written(store, actor, tr!(lang, "w-claimed", id = t.id), t.id, now)
         }
         Request::Change {
             id,
@@ -785,22 +809,31 @@ fn handle(
         } => {
             let t = store
                 .change_ticket(id, &change, Some(expected), actor, now)
-                .map_err(|e| failed(e, Some(id)))?;
-            let message = format!(
-                "#{}: {} · {} · {}",
-                t.id,
-                t.status,
-                t.severity,
-                t.assignee.as_deref().unwrap_or("unassigned")
+                .map_err(|e| failed(lang, e, Some(id)))?;
+            let message = tr!(
+                lang,
+                "w-changed",
+                id = t.id,
+                status = lang.word("status", t.status.as_str()),
+                severity = lang.word("severity", &t.severity),
+                assignee = t
+                    .assignee
+                    .clone()
+                    .unwrap_or_else(|| lang.t("tui-unassigned"))
             );
             written(store, actor, message, t.id, now)
         }
         Request::Tag { id, ops, expected } => {
             let o = store
                 .tag_ticket(id, &ops, Some(expected), actor, now)
-                .map_err(|e| failed(e, Some(id)))?;
-            let message =
-                crate::app::tags_merge_text::tagged(id, &o.change_text(), &o.already, &o.absent);
+                .map_err(|e| failed(lang, e, Some(id)))?;
+            let message = crate::app::tags_merge_text::tagged(
+                lang,
+                id,
+                &o.change_text(),
+                &o.already,
+                &o.absent,
+            );
             written(store, actor, message, id, now)
         }
         Request::Merge {
@@ -810,41 +843,39 @@ fn handle(
         } => {
             let o = store
                 .merge_tickets(source, target, (Some(expected.0), expected.1), actor, now)
-                .map_err(|e| failed(e, Some(source)))?;
+                .map_err(|e| failed(lang, e, Some(source)))?;
             let message =
-                crate::app::tags_merge_text::merged(source, target, o.entries, o.attachments);
+                crate::app::tags_merge_text::merged(lang, source, target, o.entries, o.attachments);
             written(store, actor, message, target, now)
         }
         Request::AddEntry { id, kind, body } => {
             let entry = store
                 .add_entry(id, kind, AuthorRole::Engineer, &body, actor, now)
-                .map_err(|e| failed(e, Some(id)))?;
-            let what = if kind == EntryKind::Reply {
-                "reply sent"
+                .map_err(|e| failed(lang, e, Some(id)))?;
+            let message = if kind == EntryKind::Reply {
+                tr!(lang, "w-reply-sent", id = entry.ticket_id)
             } else {
-                "note added"
+                tr!(lang, "w-note-added", id = entry.ticket_id)
             };
-            written(
-                store,
-                actor,
-                format!("{what} to #{}", entry.ticket_id),
-                id,
-                now,
-            )
+            written(store, actor, message, id, now)
         }
         Request::SaveDraft { ticket_id, .. } => Err(failed(
+            lang,
             StoreError::Other("draft requests are handled before".into()),
             Some(ticket_id),
         )),
         Request::CancelSearch => Err(failed(
+            lang,
             StoreError::Other("search cancellations are handled before".into()),
             None,
         )),
         Request::Presence { .. } => Err(failed(
+            lang,
             StoreError::Other("heartbeats are handled before".into()),
             None,
         )),
         Request::Defer { .. } | Request::Undo(_) | Request::ApplyMine => Err(failed(
+            lang,
             StoreError::Other("the undo window is handled before".into()),
             None,
         )),
@@ -855,32 +886,32 @@ fn handle(
                 kind,
                 body,
             })
-            .map_err(|e| failed(e, Some(ticket_id))),
+            .map_err(|e| failed(lang, e, Some(ticket_id))),
         Request::CreateTicket(new) => {
             let t = store
                 .create_ticket(&new, actor, now)
-                .map_err(|e| failed(e, None))?;
-            written(store, actor, format!("opened #{}", t.id), t.id, now)
+                .map_err(|e| failed(lang, e, None))?;
+            written(store, actor, tr!(lang, "w-opened", id = t.id), t.id, now)
         }
         Request::Orders => store
             .list_orders(&OrderFilter::default(), 1000)
             .map(Response::Orders)
-            .map_err(|e| failed(e, None)),
+            .map_err(|e| failed(lang, e, None)),
         Request::CreateOrder(new) => store
             .create_order(&new, actor, now)
             .map(|c| Response::OrderWritten {
                 message: match c.warnings.first() {
-                    Some(w) => format!("order #{} requested; note: {w}", c.order.id),
-                    None => format!("order #{} requested", c.order.id),
+                    Some(w) => tr!(lang, "w-order-requested-note", id = c.order.id, note = w),
+                    None => tr!(lang, "w-order-requested", id = c.order.id),
                 },
                 order_id: c.order.id,
             })
-            .map_err(|e| failed(e, None)),
+            .map_err(|e| failed(lang, e, None)),
         Request::CompleteOrder { id, attach_report } => {
             let files = if attach_report {
                 store
                     .report_attachments(id, now)
-                    .map_err(|e| failed(e, None))?
+                    .map_err(|e| failed(lang, e, None))?
             } else {
                 Vec::new()
             };
@@ -888,21 +919,21 @@ fn handle(
                 .complete_order(id, &files, actor, now)
                 .map(|o| Response::OrderWritten {
                     message: if files.is_empty() {
-                        format!("order #{} completed", o.id)
+                        tr!(lang, "w-order-completed", id = o.id)
                     } else {
-                        format!("order #{} completed with its monthly report", o.id)
+                        tr!(lang, "w-order-completed-report", id = o.id)
                     },
                     order_id: o.id,
                 })
-                .map_err(|e| failed(e, None))
+                .map_err(|e| failed(lang, e, None))
         }
         Request::RejectOrder { id, reason } => store
             .reject_order(id, &reason, actor, now)
             .map(|o| Response::OrderWritten {
-                message: format!("order #{} rejected", o.id),
+                message: tr!(lang, "w-order-rejected", id = o.id),
                 order_id: o.id,
             })
-            .map_err(|e| failed(e, None)),
+            .map_err(|e| failed(lang, e, None)),
         Request::RateOrder {
             id,
             speed,
@@ -911,44 +942,57 @@ fn handle(
         } => store
             .rate_order(id, speed, quality, &feedback, actor, now)
             .map(|o| Response::OrderWritten {
-                message: format!("order #{} rated ★{speed} ★{quality}", o.id),
+                message: tr!(
+                    lang,
+                    "w-order-rated",
+                    id = o.id,
+                    speed = speed,
+                    quality = quality
+                ),
                 order_id: o.id,
             })
-            .map_err(|e| failed(e, None)),
+            .map_err(|e| failed(lang, e, None)),
         Request::Engineers => store
             .known_engineers()
             .map(Response::Engineers)
-            .map_err(|e| failed(e, None)),
+            .map_err(|e| failed(lang, e, None)),
         Request::ReplyTemplates => Ok(Response::ReplyTemplates(reply_templates(store))),
-        Request::SaveAttachment { id, path } => Ok(save_attachment(store, id, &path)),
+        Request::SaveAttachment { id, path } => Ok(save_attachment(lang, store, id, &path)),
         Request::Triage => store
             .mail_triage(false)
             .map(Response::Triage)
-            .map_err(|e| failed(e, None)),
+            .map_err(|e| failed(lang, e, None)),
         Request::FileTriage { id, org, severity } => store
             .file_triage(id, &org, severity.as_deref(), actor, now)
             .map(|ticket| Response::TriageWritten {
-                message: format!("triage item {id} filed as #{ticket} under {org}"),
+                message: tr!(
+                    lang,
+                    "w-triage-filed",
+                    item = id,
+                    id = ticket,
+                    org = org.as_str()
+                ),
                 ticket: Some(ticket),
             })
-            .map_err(|e| failed(e, None)),
+            .map_err(|e| failed(lang, e, None)),
         Request::DiscardTriage { id, reason } => store
             .discard_triage(id, &reason, actor, now)
             .map(|()| Response::TriageWritten {
-                message: format!("triage item {id} discarded"),
+                message: tr!(lang, "w-triage-discarded", item = id),
                 ticket: None,
             })
-            .map_err(|e| failed(e, None)),
+            .map_err(|e| failed(lang, e, None)),
         Request::Report(month) => store
             .monthly_report(month, None, now)
             .map(|r| Response::Report(Box::new(r)))
-            .map_err(|e| failed(e, None)),
+            .map_err(|e| failed(lang, e, None)),
     })();
     Some(result.unwrap_or_else(|r| r))
 }
 
 /// A ticket's detail and the actor's drafts of it, as the Detail pane shows them.
 fn fresh_detail(
+    lang: Lang,
     store: &Desk,
     actor: &Actor,
     id: i64,
@@ -956,10 +1000,10 @@ fn fresh_detail(
 ) -> Result<(Box<crate::store::TicketDetail>, Vec<String>), Response> {
     let detail = store
         .ticket_detail(id, now)
-        .map_err(|e| failed(e, Some(id)))?;
+        .map_err(|e| failed(lang, e, Some(id)))?;
     let drafts = store
         .drafts_for(&actor.draft_owner(), id)
-        .map_err(|e| failed(e, Some(id)))?;
+        .map_err(|e| failed(lang, e, Some(id)))?;
     Ok((Box::new(detail), drafts))
 }
 
@@ -971,7 +1015,8 @@ fn written(
     id: i64,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Response, Response> {
-    let fresh = fresh_detail(store, actor, id, now).ok();
+    // Only the row matters here; a failure to read it back is not shown.
+    let fresh = fresh_detail(Lang::En, store, actor, id, now).ok();
     Ok(Response::Written {
         message,
         ticket_id: Some(id),
@@ -1029,7 +1074,7 @@ mod tests {
         assert_eq!(desk.ticket_mail(t.id).unwrap()[0].entry_id, e.id);
         let target = dir.path().join("out.log");
         let path = target.to_str().unwrap();
-        let Response::Notice { message, error } = save_attachment(&desk, id, path) else {
+        let Response::Notice { message, error } = save_attachment(Lang::En, &desk, id, path) else {
             panic!()
         };
         assert!(
@@ -1038,7 +1083,7 @@ mod tests {
         );
         assert_eq!(std::fs::read(&target).unwrap(), b"line\n");
         std::fs::write(&target, "mine").unwrap();
-        let Response::Notice { message, error } = save_attachment(&desk, id, path) else {
+        let Response::Notice { message, error } = save_attachment(Lang::En, &desk, id, path) else {
             panic!()
         };
         assert!(error && message.contains("already exists"), "{message}");

@@ -19,6 +19,9 @@ const MAX_WAIT: Duration = Duration::from_secs(5);
 fn spawn(d: &Desk, args: &[&str], env: &[(&str, &str)]) -> Child {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tuidesk"));
     c.env_remove("TUIDESK_DB")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .env_remove("TUIDESK_POLICY_DIR")
         .env("TUIDESK_NOW", NOW)
         .env("XDG_CONFIG_HOME", d.dir.path().join("config"))

@@ -21,6 +21,9 @@ const QIMU: &str = "栖木科技"; // ctyun business: urgent first response in 1
 fn raw_cmd(home: &Path, db: Option<&Path>, args: &[&str]) -> std::process::Command {
     let mut c = std::process::Command::new(BIN);
     c.env_remove("TUIDESK_DB")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .env_remove("TUIDESK_POLICY_DIR")
         .env("TUIDESK_NOW", NOW)
         .env("XDG_CONFIG_HOME", home.join("config"))

@@ -11,6 +11,9 @@ fn tuidesk(db: &Path) -> Command {
     let mut c = Command::new(BIN);
     c.arg("--db").arg(db);
     c.env_remove("TUIDESK_DB")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .env_remove("TUIDESK_NOW")
         .env_remove("TUIDESK_POLICY_DIR");
     c.stdin(Stdio::null());
@@ -199,7 +202,10 @@ fn concurrent_replies_all_survive() {
                 .map(|r| format!("{BIN} --db '{}' --as eng{p} ticket reply {id} --body 'reply {p}-{r}' >/dev/null || exit 1", db.display()))
                 .collect::<Vec<_>>()
                 .join("\n");
-            Command::new("sh").arg("-c").arg(script).env_remove("TUIDESK_DB").spawn().unwrap()
+            Command::new("sh")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8").arg("-c").arg(script).env_remove("TUIDESK_DB").spawn().unwrap()
         })
         .collect();
     for mut c in children {
@@ -398,6 +404,9 @@ fn as_nobody(db: &Path, args: &[&str]) -> Output {
             .arg(db)
             .args(args)
             .env_remove("TUIDESK_DB")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8")
             .env("HOME", "/tmp")
             .output()
             .unwrap()
@@ -507,6 +516,9 @@ fn new_files_are_group_writable_under_a_team_umask() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("team.db");
     let status = Command::new("sh")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .arg("-c")
         .arg(format!(
             "umask 002; {BIN} --db '{}' {ADD_ORG}",
@@ -519,6 +531,9 @@ fn new_files_are_group_writable_under_a_team_umask() {
     let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o664, "{mode:o}");
     let status = Command::new("sh")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .arg("-c")
         .arg(format!(
             "umask 022; {BIN} --db '{}' {ADD_ORG}",
@@ -581,7 +596,14 @@ fn backup_while_others_write() {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let mut writer = Command::new("sh").arg("-c").arg(script).spawn().unwrap();
+    let mut writer = Command::new("sh")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
+        .arg("-c")
+        .arg(script)
+        .spawn()
+        .unwrap();
     std::thread::sleep(Duration::from_millis(100));
     let copy = dir.path().join("copy.db");
     ok(&db, &["backup", copy.to_str().unwrap()]);

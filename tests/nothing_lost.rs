@@ -198,6 +198,9 @@ fn backup_finishes_under_writers_and_a_killed_one_leaves_nothing() {
     let started = Instant::now();
     let before = writes.load(Ordering::Relaxed);
     let out = std::process::Command::new("sh")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .arg("-c")
         .arg("umask 002; exec \"$0\" --db \"$1\" backup \"$2\"")
         .arg(env!("CARGO_BIN_EXE_tuidesk"))
@@ -323,6 +326,9 @@ fn hostile_text_stays_inert_in_csv_and_export() {
         use std::os::unix::fs::PermissionsExt as _;
         let out = d.path("team.jsonl");
         let status = std::process::Command::new("sh")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8")
             .arg("-c")
             .arg("umask 002; exec \"$0\" --db \"$1\" export --out \"$2\"")
             .arg(env!("CARGO_BIN_EXE_tuidesk"))
@@ -572,6 +578,9 @@ fn a_read_only_database_can_still_be_read() {
             std::process::Command::new(BIN)
         };
         c.env_remove("TUIDESK_DB")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8")
             .env_remove("TUIDESK_POLICY_DIR")
             .env("TUIDESK_NOW", NOW)
             .env("HOME", "/nonexistent")
@@ -637,6 +646,9 @@ fn a_full_disk_at_open_says_so_and_leaves_no_file() {
         db = db.display(),
     );
     let out = std::process::Command::new("unshare")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .args(["-m", "sh", "-c", &script])
         .env_remove("TUIDESK_DB")
         .env("TUIDESK_NOW", NOW)
@@ -699,6 +711,9 @@ fn a_corrupt_database_says_so_and_check_names_the_damage() {
 fn std_cmd(d: &Desk, args: &[&str]) -> std::process::Command {
     let mut c = std::process::Command::new(BIN);
     c.env_remove("TUIDESK_DB")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .env_remove("TUIDESK_POLICY_DIR")
         .env("TUIDESK_NOW", NOW)
         .env("XDG_CONFIG_HOME", d.dir.path().join("config"))
@@ -869,6 +884,9 @@ fn on_a_terminal(d: &Desk, args: &[&str]) -> String {
     let mut cmd = CommandBuilder::new(BIN);
     cmd.env_remove("TUIDESK_DB");
     cmd.env_remove("TUIDESK_POLICY_DIR");
+    cmd.env_remove("LC_ALL");
+    cmd.env_remove("LC_MESSAGES");
+    cmd.env("LANG", "C.UTF-8");
     cmd.env("TUIDESK_NOW", NOW);
     cmd.env("XDG_CONFIG_HOME", d.dir.path().join("config"));
     cmd.env("XDG_DATA_HOME", d.dir.path().join("data"));

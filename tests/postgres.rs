@@ -167,6 +167,9 @@ fn tuidesk(url: &str) -> std::process::Command {
     let mut c = std::process::Command::new(BIN);
     c.arg("--db").arg(url);
     c.env_remove("TUIDESK_DB")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .env_remove("TUIDESK_NOW")
         .env_remove("TUIDESK_POLICY_DIR")
         .env("TUIDESK_NOW", "2026-11-23T02:00:00Z")

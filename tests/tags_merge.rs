@@ -4,8 +4,7 @@
 //! line and leaves the export unchanged.
 
 mod common;
-#[path = "common/pg.rs"]
-mod pg;
+use common::pg;
 
 use common::*;
 use serde_json::Value;

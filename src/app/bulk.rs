@@ -3,6 +3,7 @@
 //! (`e`) change every marked ticket after one confirmation. Each ticket is its own audited
 //! change with its own version check, so one changed under you is refused alone and said.
 
+use crate::tr;
 use std::collections::BTreeMap;
 
 use crossterm::event::{KeyCode, KeyEvent};
@@ -27,20 +28,35 @@ pub struct BulkConfirm {
 }
 
 impl BulkConfirm {
-    pub fn describe(&self) -> String {
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
         let what = match &self.change {
-            BulkChange::Ticket(TicketChange::Status(s)) => format!("set status {}", s.as_str()),
-            BulkChange::Ticket(TicketChange::Severity(s)) => format!("set severity {s}"),
-            BulkChange::Ticket(TicketChange::Assign(Some(who))) => format!("assign to {who}"),
-            BulkChange::Ticket(TicketChange::Assign(None)) => "unassign".to_string(),
+            BulkChange::Ticket(TicketChange::Status(s)) => {
+                tr!(
+                    lang,
+                    "bulk-set-status",
+                    status = lang.word("status", s.as_str())
+                )
+            }
+            BulkChange::Ticket(TicketChange::Severity(s)) => {
+                tr!(
+                    lang,
+                    "bulk-set-severity",
+                    severity = lang.word("severity", s)
+                )
+            }
+            BulkChange::Ticket(TicketChange::Assign(Some(who))) => {
+                tr!(lang, "bulk-assign", who = who)
+            }
+            BulkChange::Ticket(TicketChange::Assign(None)) => lang.t("bulk-unassign"),
             BulkChange::Tags(ops) => {
                 return super::tags_merge::text::bulk_tags(
+                    lang,
                     &super::tags_merge::ops_text(ops),
                     self.tickets.len(),
                 );
             }
         };
-        format!("{what} on {} marked tickets?", self.tickets.len())
+        tr!(lang, "bulk-question", what = what, n = self.tickets.len())
     }
 }
 
@@ -87,15 +103,15 @@ impl App {
     pub fn clear_marks(&mut self) {
         self.marks.clear();
         self.mark_anchor = None;
-        self.set_message("marks cleared", false);
+        self.set_message(self.lang.t("bulk-marks-cleared"), false);
     }
 
     fn say_marks(&mut self) {
         let n = self.marks.len();
         let msg = if n == 0 {
-            "no tickets marked".to_string()
+            self.lang.t("bulk-none-marked")
         } else {
-            format!("{n} marked · a assign · t status · e severity · T tag · Esc clears")
+            tr!(self.lang, "bulk-marked", n = n)
         };
         self.set_message(msg, false);
     }
@@ -108,7 +124,7 @@ impl App {
                 self.mode = Mode::Assign(Box::new(AssignForm {
                     ticket_id: 0,
                     version: 0,
-                    summary: format!("{n} marked tickets"),
+                    summary: tr!(self.lang, "bulk-n-marked", n = n),
                     input: String::new(),
                     confirm_unknown: false,
                     notice: None,
@@ -119,10 +135,10 @@ impl App {
             super::Action::ChangeStatus => {
                 let items = Status::ALL
                     .iter()
-                    .map(|s| (s.as_str().to_string(), s.as_str().to_string()))
+                    .map(|s| (self.lang.word("status", s.as_str()), s.as_str().to_string()))
                     .collect();
                 self.mode = Mode::Pick(Picker::new(
-                    format!("Status of {n} marked tickets"),
+                    tr!(self.lang, "bulk-status-of", n = n),
                     items,
                     0,
                     PickPurpose::BulkStatus,
@@ -145,16 +161,16 @@ impl App {
                 let levels = match sets.iter().next().and_then(|s| self.policies.get(s)) {
                     Some(set) if sets.len() == 1 => set.severities.to_vec(),
                     _ => {
-                        self.set_message(
-                            "the marked tickets use different severity scales (policy sets); mark tickets of one set",
-                            true,
-                        );
+                        self.set_message(self.lang.t("bulk-mixed-sets"), true);
                         return Vec::new();
                     }
                 };
                 self.mode = Mode::Pick(Picker::new(
-                    format!("Severity of {n} marked tickets"),
-                    levels.iter().map(|s| (s.clone(), s.clone())).collect(),
+                    tr!(self.lang, "bulk-severity-of", n = n),
+                    levels
+                        .iter()
+                        .map(|s| (self.lang.word("severity", s), s.clone()))
+                        .collect(),
                     0,
                     PickPurpose::BulkSeverity,
                 ));
@@ -174,7 +190,7 @@ impl App {
 
     pub(super) fn confirm_bulk_key(&mut self, c: &BulkConfirm, key: KeyEvent) -> Vec<Request> {
         if !matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-            self.set_message("bulk change cancelled; the marks stay", false);
+            self.set_message(self.lang.t("bulk-cancelled"), false);
             return Vec::new();
         }
         let mut progress = BulkProgress::default();
@@ -196,7 +212,7 @@ impl App {
         }
         self.pending_writes += out.len();
         self.bulk = Some(progress);
-        self.set_message(format!("changing {} tickets…", out.len()), false);
+        self.set_message(tr!(self.lang, "bulk-changing", n = out.len()), false);
         out
     }
 
@@ -222,22 +238,29 @@ impl App {
             return Some(Vec::new());
         }
         let done = self.bulk.take().unwrap_or_default();
+        let lang = self.lang;
         let msg = match done.refused.as_slice() {
-            [] => format!("changed {} tickets", done.changed),
-            [(id, why)] => format!(
-                "changed {}, refused #{id}: {why} (still marked)",
-                done.changed
+            [] => tr!(lang, "bulk-changed", n = done.changed),
+            [(id, why)] => tr!(
+                lang,
+                "bulk-changed-one-refused",
+                n = done.changed,
+                id = *id,
+                why = why
             ),
-            many => format!(
-                "changed {}, refused {} (still marked: {})",
-                done.changed,
-                many.len(),
-                many.iter()
+            many => tr!(
+                lang,
+                "bulk-changed-refused",
+                n = done.changed,
+                refused = many.len(),
+                ids = many
+                    .iter()
                     .map(|(id, _)| format!("#{id}"))
                     .collect::<Vec<_>>()
                     .join(" ")
             ),
         };
+
         self.set_message(msg, !done.refused.is_empty());
         if self.marks.is_empty() {
             self.mark_anchor = None;

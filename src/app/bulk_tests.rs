@@ -80,7 +80,10 @@ fn one_confirmation_then_one_versioned_change_per_ticket() {
     let Mode::ConfirmBulk(c) = &a.mode else {
         panic!("{:?}", a.mode)
     };
-    assert_eq!(c.describe(), "set status resolved on 3 marked tickets?");
+    assert_eq!(
+        c.describe(crate::i18n::Lang::En),
+        "set status resolved on 3 marked tickets?"
+    );
     let reqs = a.handle_key(key('y'));
     assert_eq!(
         changes(&reqs),
@@ -133,7 +136,7 @@ fn bulk_assign_and_cancel_keep_the_marks() {
     }
     a.handle_key(code(KeyCode::Enter));
     assert!(
-        matches!(&a.mode, Mode::ConfirmBulk(c) if c.describe() == "assign to alice on 3 marked tickets?")
+        matches!(&a.mode, Mode::ConfirmBulk(c) if c.describe(crate::i18n::Lang::En) == "assign to alice on 3 marked tickets?")
     );
     assert!(a.handle_key(key('n')).is_empty());
     assert!(matches!(a.mode, Mode::Normal));

@@ -5,6 +5,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::edit_line;
 use crate::domain::{self, Environment, Organization, TicketKind};
+use crate::i18n::Lang;
+use crate::localize;
 use crate::policy::PolicyRegistry;
 use crate::policy::rules;
 use crate::store::NewTicket;
@@ -33,17 +35,17 @@ impl FormField {
         FormField::Version,
     ];
 
-    pub fn label(self) -> &'static str {
-        match self {
-            FormField::Org => "Organization",
-            FormField::Kind => "Kind",
-            FormField::Severity => "Severity",
-            FormField::Summary => "Summary",
-            FormField::Description => "Description",
-            FormField::Component => "Component",
-            FormField::Environment => "Environment",
-            FormField::Version => "Version",
-        }
+    pub fn label(self, lang: Lang) -> String {
+        lang.t(match self {
+            FormField::Org => "form-org",
+            FormField::Kind => "form-kind",
+            FormField::Severity => "form-severity",
+            FormField::Summary => "form-summary",
+            FormField::Description => "form-description",
+            FormField::Component => "form-component",
+            FormField::Environment => "form-environment",
+            FormField::Version => "form-version",
+        })
     }
 
     /// Choice fields cycle with ←/→; the rest take typed text.
@@ -246,20 +248,18 @@ impl NewTicketForm {
     /// Errors per field, by the same rules the store enforces.
     pub fn errors(
         &self,
+        lang: Lang,
         policies: &PolicyRegistry,
         orgs: &[Organization],
         now: DateTime<Utc>,
     ) -> Vec<(FormField, String)> {
         let mut out = Vec::new();
         let Some(org) = orgs.get(self.org) else {
-            out.push((
-                FormField::Org,
-                "no organization yet: add one with `tuidesk org add`".into(),
-            ));
+            out.push((FormField::Org, lang.t("form-no-org")));
             return out;
         };
         match rules::policy_set(policies, &org.policy_set) {
-            Err(e) => out.push((FormField::Org, e.to_string())),
+            Err(e) => out.push((FormField::Org, localize::rule_error(lang, &e))),
             Ok(set) => {
                 // The plan the store will serve the ticket on (a linked account's parent's).
                 let plan = set.effective_plan(org.plan_for_tickets(), org.local_date(now));
@@ -271,15 +271,15 @@ impl NewTicketForm {
                         domain::RuleError::TechnicalNotAllowed { .. } => FormField::Kind,
                         _ => FormField::Severity,
                     };
-                    out.push((field, e.to_string()));
+                    out.push((field, localize::rule_error(lang, &e)));
                 }
             }
         }
         if let Err(e) = domain::validate_summary(&self.summary) {
-            out.push((FormField::Summary, e.to_string()));
+            out.push((FormField::Summary, localize::rule_error(lang, &e)));
         }
         if let Err(e) = domain::validate_body("description", &self.description, true) {
-            out.push((FormField::Description, e.to_string()));
+            out.push((FormField::Description, localize::rule_error(lang, &e)));
         }
         out
     }
@@ -290,7 +290,8 @@ impl NewTicketForm {
         orgs: &[Organization],
         now: DateTime<Utc>,
     ) -> Result<NewTicket, Vec<(FormField, String)>> {
-        let errors = self.errors(policies, orgs, now);
+        // Only whether there are errors matters here; the form shows them in the user's words.
+        let errors = self.errors(Lang::En, policies, orgs, now);
         if !errors.is_empty() {
             return Err(errors);
         }

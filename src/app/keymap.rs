@@ -66,6 +66,27 @@ pub struct ActionInfo {
     pub footer: Option<&'static str>,
 }
 
+/// What an action does, in the user's language (help overlay, command palette).
+pub fn description(lang: crate::i18n::Lang, info: &ActionInfo) -> String {
+    lang.t_or(&format!("action-{}", info.name), info.description)
+}
+
+/// A footer hint's label (`help`, `next field`, …) in the user's language.
+pub fn hint(lang: crate::i18n::Lang, label: &str) -> String {
+    let slug: String = label
+        .chars()
+        .filter(|c| *c != '$')
+        .map(|c| {
+            if c == ' ' {
+                '-'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    lang.t_or(&format!("hint-{slug}"), label)
+}
+
 pub const ACTIONS: &[ActionInfo] = &[
     ActionInfo {
         action: Action::MoveDown,

@@ -331,11 +331,16 @@ pub fn row_state(t: &Ticket, now: DateTime<Utc>) -> RowState {
 
 /// The time-left column every list shows for a ticket in `state` (queue, CLI): wall time to
 /// the due instant of the running clock, `met late +HH:MM`, `breached`, `met`, …
-pub fn time_left_text(t: &Ticket, state: RowState, now: DateTime<Utc>) -> String {
+pub fn time_left_text(
+    lang: crate::i18n::Lang,
+    t: &Ticket,
+    state: RowState,
+    now: DateTime<Utc>,
+) -> String {
     match state {
         // A breach on record with no clock overdue now (kept through a later change).
-        RowState::Breached if t.next_due.is_none_or(|d| d >= now) => "breached".into(),
-        RowState::MetLate => met_late_label(t).unwrap_or_default(),
+        RowState::Breached if t.next_due.is_none_or(|d| d >= now) => lang.t("left-breached"),
+        RowState::MetLate => met_late_label(lang, t).unwrap_or_default(),
         RowState::Breached | RowState::AtRisk | RowState::Running => t
             .next_due
             .map(|d| crate::domain::format_countdown((d - now).num_seconds()))
@@ -345,9 +350,9 @@ pub fn time_left_text(t: &Ticket, state: RowState, now: DateTime<Utc>) -> String
             .paused_seconds_left
             .map(crate::domain::format_countdown)
             .unwrap_or_default(),
-        RowState::Met => "met".into(),
-        RowState::Done => t.status.as_str().into(),
-        RowState::NoTarget => "no target".into(),
+        RowState::Met => lang.t("left-met"),
+        RowState::Done => lang.word("status", t.status.as_str()),
+        RowState::NoTarget => lang.t("left-no-target"),
     }
 }
 
@@ -361,8 +366,15 @@ pub fn late_by_seconds(t: &Ticket) -> Option<i64> {
 
 /// `met late +00:52` (hours and minutes, rounded up), for a first response after its due
 /// instant.
-pub fn met_late_label(t: &Ticket) -> Option<String> {
-    late_by_seconds(t).map(crate::sla::late_text)
+pub fn met_late_label(lang: crate::i18n::Lang, t: &Ticket) -> Option<String> {
+    late_by_seconds(t).map(|s| {
+        let mins = (s.max(0) + 59) / 60;
+        crate::tr!(
+            lang,
+            "met-late",
+            time = format!("+{:02}:{:02}", mins / 60, mins % 60)
+        )
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -560,6 +572,8 @@ pub struct App {
     /// Notifications to send on the next draw, as escape sequences ready to write.
     pub notifications: Vec<String>,
     pub no_color: bool,
+    /// The language of every word on screen (resolved once at start).
+    pub lang: crate::i18n::Lang,
     /// The palette (`NO_COLOR` wins over it).
     pub theme: ThemeChoice,
     /// Everyone else here (their TUIs' heartbeats).
@@ -649,6 +663,7 @@ impl App {
             notify: NotifyStyle::Off,
             notifications: Vec::new(),
             no_color: false,
+            lang: crate::i18n::Lang::En,
             theme: ThemeChoice::Dark,
             others: Vec::new(),
             presence_sent: None,
@@ -803,7 +818,7 @@ impl App {
                     return self.quit_requests();
                 } else {
                     let _ = reason;
-                    self.set_message("still here", false);
+                    self.set_message(self.lang.t("app-still-here"), false);
                 }
                 Vec::new()
             }
@@ -835,7 +850,7 @@ impl App {
                     self.queue.selected_id = None;
                     self.focus = Pane::Queue;
                     // Until the hits arrive; Esc cancels the running search.
-                    self.set_message("searching… (Esc cancels)".to_string(), false);
+                    self.set_message(self.lang.t("app-searching"), false);
                     vec![Request::Search {
                         query: input,
                         limit: 200,
@@ -851,7 +866,7 @@ impl App {
                 mut input,
                 mut selected,
             } => {
-                let matches = palette_matches(&input);
+                let matches = palette_matches(self.lang, &input);
                 match key.code {
                     KeyCode::Esc => Vec::new(),
                     KeyCode::Enter => match ticket_number(&input) {
@@ -962,9 +977,8 @@ impl App {
                 let known = self.known_engineers.contains(&who) || who == self.me;
                 if !unassign && !known && !form.confirm_unknown {
                     form.confirm_unknown = true;
-                    let msg = format!(
-                        "nobody called {who:?} has worked a ticket here yet; Enter again assigns anyway, Tab completes"
-                    );
+                    let msg =
+                        crate::tr!(self.lang, "app-unknown-assignee", who = format!("{who:?}"));
                     self.mode = Mode::Assign(form);
                     self.set_message(msg, true);
                     return Vec::new();
@@ -1051,11 +1065,18 @@ impl App {
                     body: e.text(),
                 };
                 self.unsent_drafts.insert((e.ticket_id, e.kind));
-                self.set_message("text from your editor; Ctrl-S sends, draft saved", false);
+                self.set_message(self.lang.t("app-external-editor-done"), false);
                 vec![req]
             }
             Err(why) => {
-                self.set_message(format!("the external editor failed: {why}"), true);
+                self.set_message(
+                    crate::tr!(
+                        self.lang,
+                        "app-external-editor-failed",
+                        why = why.to_string()
+                    ),
+                    true,
+                );
                 Vec::new()
             }
         }
@@ -1159,7 +1180,7 @@ impl App {
             Action::NextHit | Action::PrevHit => {
                 let n = self.queue.tickets.len();
                 if n == 0 {
-                    self.set_message("no hits", true);
+                    self.set_message(self.lang.t("app-no-hits"), true);
                     return Vec::new();
                 }
                 let i = self.queue.selected;
@@ -1169,17 +1190,13 @@ impl App {
                     (i + n - 1) % n
                 };
                 self.select(next);
+                let wrapped = next < i && action == Action::NextHit;
                 self.set_message(
-                    format!(
-                        "hit {} of {}{}",
-                        next + 1,
-                        n,
-                        if next < i && action == Action::NextHit {
-                            " (from the top)"
-                        } else {
-                            ""
-                        }
-                    ),
+                    if wrapped {
+                        crate::tr!(self.lang, "app-hit-wrapped", i = next + 1, n = n)
+                    } else {
+                        crate::tr!(self.lang, "app-hit", i = next + 1, n = n)
+                    },
                     false,
                 );
                 self.set_focus(Pane::Queue);
@@ -1191,7 +1208,7 @@ impl App {
                 if let Some(t) = self.current_ticket() {
                     let line = format!("#{} {}", t.id, crate::text::sanitize_line(&t.summary));
                     self.clipboard = Some(line.clone());
-                    self.set_message(format!("copied to the clipboard: {line}"), false);
+                    self.set_message(crate::tr!(self.lang, "app-copied", line = line), false);
                 } else {
                     self.no_ticket_message();
                 }
@@ -1208,7 +1225,14 @@ impl App {
                     .unwrap_or(0);
                 self.queue.sort = TicketSort::ALL[(i + 1) % TicketSort::ALL.len()];
                 self.queue.search = None;
-                self.set_message(format!("sorted by {}", self.queue.sort.as_str()), false);
+                self.set_message(
+                    crate::tr!(
+                        self.lang,
+                        "app-sorted",
+                        sort = self.lang.word("sort", self.queue.sort.as_str())
+                    ),
+                    false,
+                );
                 vec![self.queue_request(Anchor::Top)]
             }
             Action::Undo => self.undo_newest(),
@@ -1254,11 +1278,11 @@ impl App {
                 if let Some(t) = self.current_ticket().cloned() {
                     let items = Status::ALL
                         .iter()
-                        .map(|s| (s.as_str().to_string(), s.as_str().to_string()))
+                        .map(|s| (self.lang.word("status", s.as_str()), s.as_str().to_string()))
                         .collect::<Vec<_>>();
                     let selected = Status::ALL.iter().position(|s| *s == t.status).unwrap_or(0);
                     self.mode = Mode::Pick(Picker::new(
-                        format!("Status of #{} {}", t.id, t.summary),
+                        crate::tr!(self.lang, "app-status-of", id = t.id, summary = &t.summary),
                         items,
                         selected,
                         PickPurpose::Status(t.id, t.version),
@@ -1271,13 +1295,21 @@ impl App {
             Action::ChangeSeverity => {
                 if let Some(t) = self.current_ticket().cloned() {
                     let Some((levels, disabled)) = self.severity_choices(&t) else {
-                        self.set_message("severity levels are still loading; try again", true);
+                        self.set_message(self.lang.t("app-severities-loading"), true);
                         return Vec::new();
                     };
                     let selected = levels.iter().position(|s| *s == t.severity).unwrap_or(0);
                     let mut picker = Picker::new(
-                        format!("Severity of #{} {}", t.id, t.summary),
-                        levels.iter().map(|s| (s.clone(), s.clone())).collect(),
+                        crate::tr!(
+                            self.lang,
+                            "app-severity-of",
+                            id = t.id,
+                            summary = &t.summary
+                        ),
+                        levels
+                            .iter()
+                            .map(|s| (self.lang.word("severity", s), s.clone()))
+                            .collect(),
                         selected,
                         PickPurpose::Severity(t.id, t.version),
                     );
@@ -1341,19 +1373,28 @@ impl App {
     /// Why quitting now would leave something behind, if it would.
     fn unsent_reason(&self) -> Option<String> {
         if self.pending_writes > 0 {
-            return Some("a change is still being saved".into());
+            return Some(self.lang.t("app-still-saving"));
         }
         if let Some(reason) = self.pending_quit_reason() {
             return Some(reason);
         }
+        let lang = self.lang;
+        let draft = |kind: &str, id: i64| {
+            crate::tr!(
+                lang,
+                "app-draft-on",
+                kind = lang.word("entry", kind),
+                id = id
+            )
+        };
         let mut drafts: Vec<String> = self
             .unsent_drafts
             .iter()
-            .map(|(id, kind)| format!("{kind} on #{id}"))
+            .map(|(id, kind)| draft(kind.as_str(), *id))
             .collect();
         if let Some(t) = self.detail.as_ref().and_then(|d| d.ticket.as_ref()) {
             for kind in &self.detail_drafts {
-                let d = format!("{kind} on #{}", t.id);
+                let d = draft(kind, t.id);
                 if !drafts.contains(&d) {
                     drafts.push(d);
                 }
@@ -1361,10 +1402,11 @@ impl App {
         }
         drafts.sort();
         (!drafts.is_empty()).then(|| {
-            format!(
-                "unsent draft{}: {} (kept for next time)",
-                if drafts.len() == 1 { "" } else { "s" },
-                drafts.join(", ")
+            crate::tr!(
+                lang,
+                "app-unsent-drafts",
+                n = drafts.len(),
+                drafts = drafts.join(", ")
             )
         })
     }
@@ -1452,8 +1494,10 @@ impl App {
 
     pub(super) fn no_ticket_message(&mut self) {
         let msg = match self.opening {
-            Some(id) if self.focus != Pane::Queue => format!("#{id} is still loading; try again"),
-            _ => "no ticket selected".to_string(),
+            Some(id) if self.focus != Pane::Queue => {
+                crate::tr!(self.lang, "app-still-loading", id = id)
+            }
+            _ => self.lang.t("app-no-ticket"),
         };
         self.set_message(msg, true);
     }
@@ -1574,17 +1618,35 @@ impl App {
     }
 
     fn filter_picker(&self) -> Picker {
+        let lang = self.lang;
         let mut items: Vec<(String, String)> = vec![
-            ("clear all filters".into(), "clear".into()),
-            ("mine".into(), "mine".into()),
-            ("unassigned".into(), "unassigned".into()),
-            ("breached".into(), "breached".into()),
-            ("status: active (default)".into(), "status:active".into()),
+            (lang.t("filter-clear"), "clear".into()),
+            (lang.t("filter-mine"), "mine".into()),
+            (lang.t("filter-unassigned"), "unassigned".into()),
+            (lang.t("filter-breached"), "breached".into()),
+            (
+                crate::tr!(
+                    lang,
+                    "filter-status",
+                    status = lang.t("filter-active-default")
+                ),
+                "status:active".into(),
+            ),
         ];
         for s in Status::ALL {
-            items.push((format!("status: {s}"), format!("status:{s}")));
+            items.push((
+                crate::tr!(
+                    lang,
+                    "filter-status",
+                    status = lang.word("status", s.as_str())
+                ),
+                format!("status:{s}"),
+            ));
         }
-        items.push(("status: all".into(), "status:all".into()));
+        items.push((
+            crate::tr!(lang, "filter-status", status = lang.t("filter-all")),
+            "status:all".into(),
+        ));
         let mut severities: Vec<String> = Vec::new();
         for name in self.policies.names() {
             if let Some(set) = self.policies.get(name) {
@@ -1596,13 +1658,26 @@ impl App {
             }
         }
         for s in severities {
-            items.push((format!("severity: {s}"), format!("severity:{s}")));
+            items.push((
+                crate::tr!(
+                    lang,
+                    "filter-severity",
+                    severity = lang.word("severity", &s)
+                ),
+                format!("severity:{s}"),
+            ));
         }
         for o in &self.orgs {
-            items.push((format!("organization: {}", o.name), format!("org:{}", o.id)));
+            items.push((
+                crate::tr!(lang, "filter-org", org = &o.name),
+                format!("org:{}", o.id),
+            ));
         }
         if let Some(a) = self.selected_ticket().and_then(|t| t.assignee.clone()) {
-            items.push((format!("assignee: {a}"), format!("assignee:{a}")));
+            items.push((
+                crate::tr!(lang, "filter-assignee", who = &a),
+                format!("assignee:{a}"),
+            ));
         }
         // Tags: those in use now (the tickets listed and shown) and those filtered on.
         let mut tags: std::collections::BTreeSet<String> =
@@ -1613,10 +1688,13 @@ impl App {
         }
         for tag in tags {
             let on = self.queue.filter.tags.contains(&tag);
-            items.push((tags_merge_text::filter_item(&tag, on), format!("tag:{tag}")));
+            items.push((
+                tags_merge_text::filter_item(lang, &tag, on),
+                format!("tag:{tag}"),
+            ));
         }
         Picker::new(
-            format!("Filter (now: {})", self.filter_label()),
+            crate::tr!(lang, "filter-title", filter = self.filter_label()),
             items,
             0,
             PickPurpose::Filter,
@@ -1682,23 +1760,24 @@ impl App {
 
     /// A short description of the active filter for the queue's title.
     pub fn filter_label(&self) -> String {
+        let lang = self.lang;
         let f = &self.queue.filter;
         let mut parts = Vec::new();
         if f.all_statuses {
-            parts.push("all statuses".to_string());
+            parts.push(lang.t("filter-all-statuses"));
         } else if f.statuses.is_empty() {
-            parts.push("active".to_string());
+            parts.push(lang.t("filter-active"));
         } else {
             parts.push(
                 f.statuses
                     .iter()
-                    .map(|s| s.as_str())
+                    .map(|s| lang.word("status", s.as_str()))
                     .collect::<Vec<_>>()
                     .join("+"),
             );
         }
         if let Some(s) = &f.severity {
-            parts.push(s.clone());
+            parts.push(lang.word("severity", s));
         }
         if let Some(o) = f.org_id {
             parts.push(
@@ -1706,24 +1785,24 @@ impl App {
                     .iter()
                     .find(|x| x.id == o)
                     .map(|x| x.name.clone())
-                    .unwrap_or_else(|| format!("org {o}")),
+                    .unwrap_or_else(|| crate::tr!(lang, "filter-org-id", id = o)),
             );
         }
         if let Some(a) = &f.assignee {
             parts.push(if *a == self.me {
-                "mine".into()
+                lang.t("filter-mine")
             } else {
                 format!("@{a}")
             });
         }
         if f.unassigned {
-            parts.push("unassigned".into());
+            parts.push(lang.t("filter-unassigned"));
         }
         if f.breached {
-            parts.push("breached".into());
+            parts.push(lang.t("filter-breached"));
         }
         for t in &f.tags {
-            parts.push(tags_merge_text::filter_label(t));
+            parts.push(tags_merge_text::filter_label(lang, t));
         }
         parts.join(", ")
     }
@@ -1733,7 +1812,7 @@ impl App {
         if editor.confirm_discard {
             return match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
-                    self.set_message("draft discarded", false);
+                    self.set_message(self.lang.t("app-draft-discarded"), false);
                     self.unsent_drafts.remove(&(editor.ticket_id, editor.kind));
                     vec![Request::SaveDraft {
                         ticket_id: editor.ticket_id,
@@ -1753,7 +1832,7 @@ impl App {
                 let body = editor.text();
                 if body.trim().is_empty() {
                     self.mode = Mode::Editor(editor);
-                    self.set_message("nothing to send: the text is empty", true);
+                    self.set_message(self.lang.t("app-nothing-to-send"), true);
                     return Vec::new();
                 }
                 let (id, kind) = (editor.ticket_id, editor.kind);
@@ -1805,7 +1884,7 @@ impl App {
             return match result {
                 Ok(new) => vec![Request::CreateTicket(new)],
                 Err(_) => {
-                    self.set_message("fix the fields marked in red first", true);
+                    self.set_message(self.lang.t("app-fix-fields"), true);
                     Vec::new()
                 }
             };
@@ -1888,7 +1967,10 @@ impl App {
                     .unwrap_or(0);
                 self.select(index);
                 if self.queue.tickets.is_empty() {
-                    self.set_message(format!("no ticket matches {query:?}"), false);
+                    self.set_message(
+                        crate::tr!(self.lang, "app-no-match", query = format!("{query:?}")),
+                        false,
+                    );
                 } else {
                     let (n, keys) = (
                         self.queue.tickets.len(),
@@ -1901,18 +1983,20 @@ impl App {
                             .first()
                             .map_or("", |s| s.as_str())
                             .to_string();
-                        let hits = format!("{n} hit{}", if n == 1 { "" } else { "s" });
+                        let lang = self.lang;
                         // Bounded: shorter wording, so the line still fits 80 columns.
                         self.set_message(
                             if bounded {
-                                format!(
-                                    "{hits}, {}; {k} / {prev} step, Esc ends the search",
-                                    crate::text::search_bound_label()
+                                crate::tr!(
+                                    lang,
+                                    "app-hits-bounded",
+                                    n = n,
+                                    bound = crate::text::search_bound_label(lang),
+                                    next = k.as_str(),
+                                    prev = prev
                                 )
                             } else {
-                                format!(
-                                    "{hits}; {k} / {prev} step through them, Esc ends the search"
-                                )
+                                crate::tr!(lang, "app-hits", n = n, next = k.as_str(), prev = prev)
                             },
                             false,
                         );
@@ -2045,7 +2129,7 @@ impl App {
                     restored,
                 }));
                 if restored {
-                    self.set_message("restored your unsent draft", false);
+                    self.set_message(self.lang.t("app-draft-restored"), false);
                 }
                 Vec::new()
             }
@@ -2064,7 +2148,11 @@ impl App {
                 }
                 if self.offline.is_some() && !conflict {
                     self.set_message(
-                        format!("{message} — reconnecting to the database; your text is kept, try again once it is back"),
+                        crate::tr!(
+                            self.lang,
+                            "app-error-offline",
+                            message = message.to_string()
+                        ),
                         true,
                     );
                 } else {
@@ -2103,16 +2191,13 @@ impl App {
             }
             Response::Connection(Some(why)) => {
                 self.offline = Some(why);
-                self.set_message(
-                    "the database is unreachable — reconnecting; your unsent text is kept",
-                    true,
-                );
+                self.set_message(self.lang.t("app-offline"), true);
                 Vec::new()
             }
             Response::Connection(None) => {
                 let was_offline = self.offline.take().is_some();
                 if was_offline {
-                    self.set_message("reconnected to the database; reloaded", false);
+                    self.set_message(self.lang.t("app-reconnected"), false);
                 }
                 // Whatever changed meanwhile: everything on screen loads again.
                 let mut out = vec![Request::Orgs];
@@ -2173,13 +2258,18 @@ impl App {
     /// A fresher version of a ticket arrived: a popup opened on an older one takes the new
     /// version and says what changed, so nothing is applied to a ticket the user has not seen.
     fn ticket_changed(&mut self, t: &Ticket) {
+        let lang = self.lang;
         let now_reads = || {
-            format!(
-                "#{} changed while this was open: now {} · {} · {}",
-                t.id,
-                t.status,
-                t.severity,
-                t.assignee.as_deref().unwrap_or("unassigned")
+            crate::tr!(
+                lang,
+                "app-ticket-changed",
+                id = t.id,
+                status = lang.word("status", t.status.as_str()),
+                severity = &t.severity,
+                assignee = t
+                    .assignee
+                    .clone()
+                    .unwrap_or_else(|| lang.t("tui-unassigned"))
             )
         };
         match &mut self.mode {
@@ -2249,9 +2339,13 @@ impl App {
                     .chain(self.sla_items.iter().map(|i| &i.ticket))
                     .find(|t| t.id == id)
                 {
-                    let body = format!(
-                        "#{} breached · {} {} · {}",
-                        t.id, t.severity, t.org, t.summary
+                    let body = crate::tr!(
+                        self.lang,
+                        "app-notify-breached",
+                        id = t.id,
+                        severity = &t.severity,
+                        org = &t.org,
+                        summary = &t.summary
                     );
                     self.notifications
                         .extend(notify::sequence(self.notify, "tuidesk", &body));
@@ -2291,11 +2385,13 @@ impl App {
             .map(|id| format!("#{id}"))
             .collect::<Vec<_>>()
             .join(", ");
-        let what = if mine.len() == 1 {
-            format!("the customer answered your ticket {list}")
-        } else {
-            format!("customers answered your tickets {list}")
-        };
+        let what = crate::tr!(
+            self.lang,
+            "app-customer-answered",
+            n = mine.len(),
+            list = list
+        );
+
         self.set_message(what, false);
     }
 
@@ -2340,16 +2436,26 @@ impl App {
     }
 
     /// Keys worth showing in the footer right now.
-    pub fn footer_hints(&self) -> Vec<(String, &'static str)> {
-        let fixed = |pairs: &[(&str, &'static str)]| {
-            pairs.iter().map(|(k, d)| (k.to_string(), *d)).collect()
+    /// The footer's hints: (key, label, is the way to help), in the user's language.
+    pub fn footer_hints(&self) -> Vec<(String, String, bool)> {
+        let lang = self.lang;
+        let key_text = |k: &str| match k {
+            "any key" => lang.t("hint-key-any"),
+            "type" => lang.t("hint-key-type"),
+            k => k.to_string(),
         };
-        let keyed = |pairs: &[(Action, &'static str)]| -> Vec<(String, &'static str)> {
+        let fixed = |pairs: &[(&str, &'static str)]| {
+            pairs
+                .iter()
+                .map(|(k, d)| (key_text(k), keymap::hint(lang, d), *d == "help"))
+                .collect()
+        };
+        let keyed = |pairs: &[(Action, &'static str)]| -> Vec<(String, String, bool)> {
             pairs
                 .iter()
                 .filter_map(|(a, label)| {
                     let key = self.keymap.keys_for(*a).into_iter().next()?;
-                    Some((key, *label))
+                    Some((key, keymap::hint(lang, label), *label == "help"))
                 })
                 .collect()
         };
@@ -2389,7 +2495,7 @@ impl App {
                 .filter_map(|a| {
                     let label = a.footer?;
                     let key = self.keymap.keys_for(a.action).into_iter().next()?;
-                    Some((key, label))
+                    Some((key, keymap::hint(lang, label), label == "help"))
                 })
                 .collect(),
             Mode::NewOrder(f) if f.confirm_discard => {
@@ -2479,7 +2585,7 @@ pub fn ticket_number(input: &str) -> Option<i64> {
 }
 
 /// Palette entries matching what was typed, by name or description.
-pub fn palette_matches(input: &str) -> Vec<Action> {
+pub fn palette_matches(lang: crate::i18n::Lang, input: &str) -> Vec<Action> {
     if ticket_number(input).is_some() || input.trim() == "#" {
         return Vec::new();
     }
@@ -2487,7 +2593,10 @@ pub fn palette_matches(input: &str) -> Vec<Action> {
     ACTIONS
         .iter()
         .filter(|a| {
-            q.is_empty() || a.name.contains(&q) || a.description.to_lowercase().contains(&q)
+            q.is_empty()
+                || a.name.contains(&q)
+                || a.description.to_lowercase().contains(&q)
+                || keymap::description(lang, a).to_lowercase().contains(&q)
         })
         .map(|a| a.action)
         .collect()

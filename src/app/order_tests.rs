@@ -112,15 +112,18 @@ fn footer_and_help_name_the_orders_key() {
     assert!(
         a.footer_hints()
             .iter()
-            .any(|(k, d)| k == "o" && *d == "orders")
+            .any(|(k, d, _)| k == "o" && *d == "orders")
     );
     a.handle_key(key('o'));
     let hints = a.footer_hints();
     for label in ["new order", "complete", "reject", "rate", "tickets"] {
-        assert!(hints.iter().any(|(_, d)| *d == label), "{label}: {hints:?}");
+        assert!(
+            hints.iter().any(|(_, d, _)| *d == label),
+            "{label}: {hints:?}"
+        );
     }
-    assert!(palette_matches("orders").contains(&Action::ShowOrders));
-    assert!(palette_matches("rate").contains(&Action::RateOrder));
+    assert!(palette_matches(crate::i18n::Lang::En, "orders").contains(&Action::ShowOrders));
+    assert!(palette_matches(crate::i18n::Lang::En, "rate").contains(&Action::RateOrder));
 }
 
 #[test]

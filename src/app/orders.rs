@@ -72,25 +72,37 @@ pub fn order_row_state(o: &Order, now: DateTime<Utc>, at_risk_share: f64) -> Row
 }
 
 /// "level 1, 2026-12-10..2026-12-12", "joining", "2026-10": what the order is about.
-pub fn order_subject(o: &Order) -> String {
+pub fn order_subject(lang: crate::i18n::Lang, o: &Order) -> String {
     match o.kind {
         OrderKind::EventAssurance => match (o.level, o.start, o.end) {
-            (Some(l), Some(a), Some(b)) => format!("level {l}, {a}..{b}"),
+            (Some(l), Some(a), Some(b)) => crate::tr!(
+                lang,
+                "ord-subject-assurance",
+                level = l as i64,
+                start = a.to_string(),
+                end = b.to_string()
+            ),
             _ => String::new(),
         },
-        OrderKind::AvailabilityCheck => o.scenario.map(|s| s.to_string()).unwrap_or_default(),
-        OrderKind::MonthlyReport => o.month.map(|m| format!("for {m}")).unwrap_or_default(),
+        OrderKind::AvailabilityCheck => o
+            .scenario
+            .map(|s| lang.word("scenario", s.as_str()))
+            .unwrap_or_default(),
+        OrderKind::MonthlyReport => o
+            .month
+            .map(|m| crate::tr!(lang, "ord-subject-month", month = m.to_string()))
+            .unwrap_or_default(),
     }
 }
 
 /// Countdown to the deadline of an open order, else what became of it.
-pub fn order_deadline_text(o: &Order, now: DateTime<Utc>) -> String {
+pub fn order_deadline_text(lang: crate::i18n::Lang, o: &Order, now: DateTime<Utc>) -> String {
     match (o.status, o.due) {
         (OrderStatus::Processing, Some(due)) => format_countdown((due - now).num_seconds()),
-        (OrderStatus::Processing, None) => "no deadline".into(),
+        (OrderStatus::Processing, None) => lang.t("ord-no-deadline"),
         (OrderStatus::Completed, _) => match &o.rating {
             Some(r) => format!("★{} ★{}", r.speed, r.quality),
-            None => "unrated".into(),
+            None => lang.t("ord-unrated"),
         },
         (OrderStatus::Rejected, _) => "–".into(),
     }
@@ -138,17 +150,17 @@ pub enum OrderField {
 }
 
 impl OrderField {
-    pub fn label(self) -> &'static str {
-        match self {
-            OrderField::Org => "Organization",
-            OrderField::Kind => "Kind",
-            OrderField::Level => "Level",
-            OrderField::Start => "Start (YYYY-MM-DD)",
-            OrderField::End => "End, inclusive",
-            OrderField::Scenario => "Scenario",
-            OrderField::Month => "Month (YYYY-MM)",
-            OrderField::Note => "Note",
-        }
+    pub fn label(self, lang: crate::i18n::Lang) -> String {
+        lang.t(match self {
+            OrderField::Org => "form-org",
+            OrderField::Kind => "form-kind",
+            OrderField::Level => "ord-field-level",
+            OrderField::Start => "ord-field-start",
+            OrderField::End => "ord-field-end",
+            OrderField::Scenario => "ord-field-scenario",
+            OrderField::Month => "ord-field-month",
+            OrderField::Note => "ord-field-note",
+        })
     }
     pub fn is_choice(self) -> bool {
         matches!(
@@ -495,15 +507,12 @@ impl App {
             (View::Orders, A::CompleteOrder) => match self.open_order() {
                 Some(o) => {
                     // (label, value) like every picker.
-                    let mut items = vec![("Complete".to_string(), "complete".to_string())];
+                    let mut items = vec![(self.lang.t("ord-complete"), "complete".to_string())];
                     if o.kind == OrderKind::MonthlyReport {
-                        items.push((
-                            "Complete and attach the monthly report".into(),
-                            "complete+report".into(),
-                        ));
+                        items.push((self.lang.t("ord-complete-report"), "complete+report".into()));
                     }
                     self.mode = Mode::Pick(Picker::new(
-                        format!("Complete order #{}", o.id),
+                        crate::tr!(self.lang, "ord-complete-title", id = o.id),
                         items,
                         0,
                         PickPurpose::CompleteOrder(o.id),
@@ -528,13 +537,13 @@ impl App {
                     }
                     Some(o) => {
                         let why = match (o.status, &o.rating) {
-                            (OrderStatus::Completed, Some(_)) => "it is already rated (once only)",
-                            _ => "only completed orders can be rated",
+                            (OrderStatus::Completed, Some(_)) => self.lang.t("ord-already-rated"),
+                            _ => self.lang.t("ord-only-completed"),
                         };
-                        let msg = format!("cannot rate order #{}: {why}", o.id);
+                        let msg = crate::tr!(self.lang, "ord-cannot-rate", id = o.id, why = why);
                         self.set_message(msg, true);
                     }
-                    None => self.set_message("no order selected", true),
+                    None => self.set_message(self.lang.t("ord-none-selected"), true),
                 }
                 Vec::new()
             }
@@ -563,11 +572,11 @@ impl App {
                 }
             }
             (_, A::CompleteOrder | A::RejectOrder | A::RateOrder) => {
-                self.set_message("order actions work in the Orders view (o)", true);
+                self.set_message(self.lang.t("ord-actions-elsewhere"), true);
                 Vec::new()
             }
             (_, A::PrevMonth | A::NextMonth) => {
-                self.set_message("months change in the Report view (R)", true);
+                self.set_message(self.lang.t("ord-months-elsewhere"), true);
                 Vec::new()
             }
             (View::Tickets, _) => return None,
@@ -581,12 +590,18 @@ impl App {
         match self.orders.selected_order() {
             Some(o) if o.is_open() => Some(o.clone()),
             Some(o) => {
-                let msg = format!("order #{} is already {}", o.id, o.status);
+                let msg = crate::tr!(
+                    self.lang,
+                    "ord-already",
+                    id = o.id,
+                    status = self.lang.word("order-status", o.status.as_str())
+                );
                 self.set_message(msg, true);
                 None
             }
             None => {
-                self.set_message("no order selected", true);
+                self.set_message(self.lang.t("ord-none-selected"), true);
+
                 None
             }
         }

@@ -88,7 +88,7 @@ impl App {
                 kind: EntryKind::Reply,
             }]
         } else {
-            self.set_message("reply not started", false);
+            self.set_message(self.lang.t("app-reply-not-started"), false);
             Vec::new()
         }
     }

@@ -31,7 +31,7 @@ impl App {
             .map(|a| (a.id, a.name.clone(), a.stored))
             .collect();
         if files.is_empty() {
-            self.set_message(format!("#{} has no attachments", t.id), true);
+            self.set_message(crate::tr!(self.lang, "app-no-attachments", id = t.id), true);
             return Vec::new();
         }
         let path = default_path(&files[0].1);
@@ -71,17 +71,17 @@ impl App {
                 if !stored {
                     self.mode = Mode::SaveAttachment(form);
                     self.set_message(
-                        format!("{name} was over the size limit: only its name and size were kept"),
+                        crate::tr!(self.lang, "app-save-dropped", name = &name),
                         true,
                     );
                     return Vec::new();
                 }
                 if form.path.trim().is_empty() {
                     self.mode = Mode::SaveAttachment(form);
-                    self.set_message("type where to save it", true);
+                    self.set_message(self.lang.t("app-save-where"), true);
                     return Vec::new();
                 }
-                self.set_message(format!("saving {name}…"), false);
+                self.set_message(crate::tr!(self.lang, "app-saving", name = &name), false);
                 vec![Request::SaveAttachment {
                     id,
                     path: form.path.trim().to_string(),

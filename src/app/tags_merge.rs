@@ -63,7 +63,7 @@ impl App {
             return Vec::new();
         };
         if let Some(into) = t.merged_into {
-            self.set_message(text::merged_already(t.id, into), true);
+            self.set_message(text::merged_already(self.lang, t.id, into), true);
             return Vec::new();
         }
         self.mode = Mode::Tag(Box::new(TagForm {
@@ -83,7 +83,7 @@ impl App {
                 let ops = match parse_tag_ops(&words) {
                     Ok(ops) if !ops.is_empty() => ops,
                     Ok(_) => {
-                        self.set_message(text::NO_TAGS, true);
+                        self.set_message(text::no_tags(self.lang), true);
                         self.mode = Mode::Tag(form);
                         return Vec::new();
                     }
@@ -120,7 +120,7 @@ impl App {
             return Vec::new();
         }
         if !self.marks.is_empty() {
-            self.set_message(text::NOT_WITH_MARKS, true);
+            self.set_message(text::not_with_marks(self.lang), true);
             return Vec::new();
         }
         let Some(t) = self.current_ticket() else {
@@ -128,7 +128,7 @@ impl App {
             return Vec::new();
         };
         if let Some(into) = t.merged_into {
-            self.set_message(text::merged_already(t.id, into), true);
+            self.set_message(text::merged_already(self.lang, t.id, into), true);
             return Vec::new();
         }
         self.mode = Mode::MergeTarget(Box::new(MergeForm {
@@ -152,13 +152,13 @@ impl App {
                 let target = match typed.parse::<i64>() {
                     Ok(n) if n > 0 => n,
                     _ => {
-                        self.set_message(text::bad_number(&form.input), true);
+                        self.set_message(text::bad_number(self.lang, &form.input), true);
                         self.mode = Mode::MergeTarget(form);
                         return Vec::new();
                     }
                 };
                 if target == form.source {
-                    self.set_message(text::into_itself(target), true);
+                    self.set_message(text::into_itself(self.lang, target), true);
                     self.mode = Mode::MergeTarget(form);
                     return Vec::new();
                 }
@@ -187,11 +187,11 @@ impl App {
 
     pub(super) fn confirm_merge_key(&mut self, c: &MergeConfirm, key: KeyEvent) -> Vec<Request> {
         if !matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-            self.set_message(text::MERGE_CANCELLED, false);
+            self.set_message(text::merge_cancelled(self.lang), false);
             return Vec::new();
         }
         self.pending_writes += 1;
-        self.set_message(text::merging(c.source, c.target), false);
+        self.set_message(text::merging(self.lang, c.source, c.target), false);
         vec![Request::Merge {
             source: c.source,
             target: c.target,
@@ -208,81 +208,126 @@ pub fn ops_text(ops: &[TagOp]) -> String {
         .join(" ")
 }
 
-/// Every user-facing string of tagging and merging in the TUI (for the translation
-/// catalogue).
+/// Every user-facing string of tagging and merging in the TUI, from the catalogue
+/// (`tui.ftl`, `tm-*`).
 pub mod text {
-    pub const NO_TAGS: &str = "type tags: bug or +bug adds, -bug removes";
-    pub const NOT_WITH_MARKS: &str = "merge works on one ticket; Esc clears the marks first";
-    pub const MERGE_CANCELLED: &str = "merge cancelled";
-    pub const TAG_TITLE: &str =
-        " Tags · bug or +bug adds, -bug removes · Enter apply · Esc cancel ";
-    pub const TAG_NOW: &str = "now: ";
-    pub const MERGE_TITLE: &str = " Merge into ticket # · Enter next · Esc cancel ";
-    pub const CONFIRM_TITLE: &str = " Merge tickets ";
-    pub const CONFIRM_KEY: &str = " merge";
-    pub const CONFIRM_HINT: &str =
-        "conversation, attachments and tags move; the source is closed; any other key cancels";
-    pub const NOT_LOADED: &str = "(not in the list shown)";
-    pub const MERGED_INTO: &str = "merged into";
-    pub const FROM: &str = "from";
+    use crate::i18n::Lang;
+    use crate::tr;
+
+    pub fn no_tags(lang: Lang) -> String {
+        lang.t("tm-no-tags")
+    }
+    pub fn not_with_marks(lang: Lang) -> String {
+        lang.t("tm-not-with-marks")
+    }
+    pub fn merge_cancelled(lang: Lang) -> String {
+        lang.t("tm-merge-cancelled")
+    }
+    pub fn tag_title(lang: Lang) -> String {
+        format!(" {} ", lang.t("tm-tag-title"))
+    }
+    pub fn tag_now(lang: Lang) -> String {
+        format!("{} ", lang.t("tm-tag-now"))
+    }
+    pub fn merge_title(lang: Lang) -> String {
+        format!(" {} ", lang.t("tm-merge-title"))
+    }
+    pub fn confirm_title(lang: Lang) -> String {
+        format!(" {} ", lang.t("tm-confirm-title"))
+    }
+    pub fn confirm_key(lang: Lang) -> String {
+        format!(" {}", lang.t("tm-confirm-key"))
+    }
+    pub fn confirm_hint(lang: Lang) -> String {
+        lang.t("tm-confirm-hint")
+    }
+    pub fn not_loaded(lang: Lang) -> String {
+        lang.t("tm-not-loaded")
+    }
+    pub fn merged_into(lang: Lang) -> String {
+        lang.t("tm-merged-into")
+    }
+    pub fn from(lang: Lang) -> String {
+        lang.t("tm-from")
+    }
 
     /// The detail pane's label of a ticket's tags.
-    pub const TAGS: &str = "tags";
-    pub fn filter_item(tag: &str, on: bool) -> String {
+    pub fn tags(lang: Lang) -> String {
+        lang.t("label-tags")
+    }
+    pub fn filter_item(lang: Lang, tag: &str, on: bool) -> String {
         if on {
-            format!("tag: {tag} (on: Enter removes)")
+            tr!(lang, "tm-filter-item-on", tag = tag)
         } else {
-            format!("tag: {tag}")
+            tr!(lang, "tm-filter-item", tag = tag)
         }
     }
-    pub fn filter_label(tag: &str) -> String {
-        format!("tag {tag}")
+    pub fn filter_label(lang: Lang, tag: &str) -> String {
+        tr!(lang, "tm-filter-label", tag = tag)
     }
-    pub fn merged_already(id: i64, into: i64) -> String {
-        format!("#{id} was merged into #{into}; work on #{into}")
+    pub fn merged_already(lang: Lang, id: i64, into: i64) -> String {
+        tr!(lang, "tm-merged-already", id = id, into = into)
     }
-    pub fn bad_number(input: &str) -> String {
-        format!(
-            "{:?} is not a ticket number",
-            crate::text::sanitize_line(input)
+    pub fn bad_number(lang: Lang, input: &str) -> String {
+        tr!(
+            lang,
+            "tm-bad-number",
+            input = format!("{:?}", crate::text::sanitize_line(input))
         )
     }
-    pub fn into_itself(id: i64) -> String {
-        format!("cannot merge #{id} into itself")
+    pub fn into_itself(lang: Lang, id: i64) -> String {
+        tr!(lang, "tm-into-itself", id = id)
     }
-    pub fn merging(source: i64, target: i64) -> String {
-        format!("merging #{source} into #{target}…")
+    pub fn merging(lang: Lang, source: i64, target: i64) -> String {
+        tr!(lang, "tm-merging", source = source, target = target)
     }
-    pub fn tag_for(n: usize, bulk: bool, id: Option<i64>) -> String {
+    pub fn tag_for(lang: Lang, n: usize, bulk: bool, id: Option<i64>) -> String {
         match (bulk, id) {
-            (true, _) => format!("{n} marked tickets"),
+            (true, _) => tr!(lang, "bulk-n-marked", n = n),
             (false, Some(id)) => format!("#{id}"),
             (false, None) => String::new(),
         }
     }
-    pub fn question(source: i64, target: i64) -> String {
-        format!("Merge #{source} into #{target}?")
+    pub fn question(lang: Lang, source: i64, target: i64) -> String {
+        tr!(lang, "tm-question", source = source, target = target)
     }
-    pub fn bulk_tags(ops: &str, n: usize) -> String {
-        format!("tag {ops} on {n} marked tickets?")
+    pub fn bulk_tags(lang: Lang, ops: &str, n: usize) -> String {
+        tr!(lang, "tm-bulk-tags", ops = ops, n = n)
     }
-    pub fn tagged(id: i64, change: &str, already: &[String], absent: &[String]) -> String {
+    pub fn tagged(
+        lang: Lang,
+        id: i64,
+        change: &str,
+        already: &[String],
+        absent: &[String],
+    ) -> String {
         let mut s = if change.is_empty() {
-            format!("#{id}: tags unchanged")
+            tr!(lang, "tm-tags-unchanged", id = id)
         } else {
-            format!("#{id}: tags {change}")
+            tr!(lang, "tm-tags-changed", id = id, change = change)
         };
         if !already.is_empty() {
-            s.push_str(&format!(" (already: {})", already.join(" ")));
+            s.push_str(&tr!(lang, "tm-already", tags = already.join(" ")));
         }
         if !absent.is_empty() {
-            s.push_str(&format!(" (not tagged: {})", absent.join(" ")));
+            s.push_str(&tr!(lang, "tm-absent", tags = absent.join(" ")));
         }
         s
     }
-    pub fn merged(source: i64, target: i64, entries: usize, attachments: usize) -> String {
-        format!(
-            "#{source} merged into #{target}: {entries} conversation entries, {attachments} attachments moved; #{source} is closed"
+    pub fn merged(
+        lang: Lang,
+        source: i64,
+        target: i64,
+        entries: usize,
+        attachments: usize,
+    ) -> String {
+        tr!(
+            lang,
+            "tm-merged",
+            source = source,
+            target = target,
+            entries = entries,
+            attachments = attachments
         )
     }
 }

@@ -51,14 +51,14 @@ impl App {
         match result {
             Err(e) => {
                 self.mode = Mode::Editor(editor);
-                self.set_message(format!("reply templates: {e}"), true);
+                self.set_message(
+                    crate::tr!(self.lang, "tpl-error", error = e.to_string()),
+                    true,
+                );
             }
             Ok(templates) if templates.is_empty() => {
                 self.mode = Mode::Editor(editor);
-                self.set_message(
-                    "no reply templates: put NAME.md files in replies/ beside config.toml, or `tuidesk reply-template add`",
-                    true,
-                );
+                self.set_message(self.lang.t("tpl-none"), true);
             }
             Ok(templates) => {
                 self.mode = Mode::Templates(Box::new(TemplatePicker {
@@ -112,14 +112,14 @@ impl App {
     fn insert_template(&mut self, picker: Box<TemplatePicker>) -> Vec<Request> {
         let Some(template) = picker.matches().get(picker.selected).map(|t| (*t).clone()) else {
             self.mode = Mode::Templates(picker);
-            self.set_message("no template matches; Backspace widens the search", true);
+            self.set_message(self.lang.t("tpl-no-match-backspace"), true);
             return Vec::new();
         };
         let mut editor = picker.editor;
         let Some(ctx) = self.template_context(editor.ticket_id) else {
             let id = editor.ticket_id;
             self.mode = Mode::Editor(editor);
-            self.set_message(format!("ticket #{id} is not loaded; try again"), true);
+            self.set_message(crate::tr!(self.lang, "tpl-not-loaded", id = id), true);
             return Vec::new();
         };
         let rendered = match reply_template::render(&template.body, &ctx) {
@@ -127,7 +127,12 @@ impl App {
             Err(e) => {
                 self.mode = Mode::Editor(editor);
                 self.set_message(
-                    format!("template {}: {e}; nothing inserted", template.name),
+                    crate::tr!(
+                        self.lang,
+                        "tpl-failed",
+                        name = &template.name,
+                        error = e.to_string()
+                    ),
                     true,
                 );
                 return Vec::new();
@@ -149,7 +154,10 @@ impl App {
             kind: editor.kind.as_str().into(),
             body: editor.text(),
         };
-        self.set_message(format!("inserted template {}", template.name), false);
+        self.set_message(
+            crate::tr!(self.lang, "tpl-inserted", name = &template.name),
+            false,
+        );
         self.mode = Mode::Editor(editor);
         vec![save]
     }

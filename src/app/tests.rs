@@ -508,7 +508,10 @@ fn palette_runs_actions_by_name() {
     a.handle_key(code(KeyCode::Enter));
     assert!(a.quit);
     // Every action has a palette entry.
-    assert_eq!(palette_matches("").len(), ACTIONS.len());
+    assert_eq!(
+        palette_matches(crate::i18n::Lang::En, "").len(),
+        ACTIONS.len()
+    );
 }
 
 #[test]
@@ -530,7 +533,7 @@ fn new_ticket_form_validates_inline() {
     let Mode::NewTicket(f) = &a.mode else {
         panic!()
     };
-    let errors = f.errors(&a.policies, &a.orgs, a.now);
+    let errors = f.errors(crate::i18n::Lang::En, &a.policies, &a.orgs, a.now);
     assert!(errors.iter().any(|(field, _)| *field == FormField::Summary));
     // A safe default: the least severe level.
     assert_eq!(f.levels[f.severity], "S4");
@@ -599,7 +602,7 @@ fn row_states_follow_the_clock() {
         RowState::MetLate
     );
     assert_eq!(
-        crate::app::met_late_label(&late).as_deref(),
+        crate::app::met_late_label(crate::i18n::Lang::En, &late).as_deref(),
         Some("met late +00:52")
     );
     // Pending pauses the resolution clock but never the first response: a pending ticket
@@ -690,9 +693,9 @@ fn bell_can_be_switched_off() {
 fn footer_shows_keys_for_the_mode() {
     let mut a = app();
     let hints = a.footer_hints();
-    assert!(hints.iter().any(|(k, l)| k == "q" && *l == "quit"));
+    assert!(hints.iter().any(|(k, l, _)| k == "q" && *l == "quit"));
     a.handle_key(key('/'));
-    assert!(a.footer_hints().iter().any(|(k, _)| k == "Enter"));
+    assert!(a.footer_hints().iter().any(|(k, _, _)| k == "Enter"));
     let _ = AuthorRole::Engineer;
 }
 
@@ -1048,7 +1051,7 @@ fn n_steps_through_search_hits_only_while_searching() {
     assert!(
         a.footer_hints()
             .iter()
-            .any(|(k, l)| k == "n" && *l == "next hit")
+            .any(|(k, l, _)| k == "n" && *l == "next hit")
             || a.message.is_some()
     );
     assert_eq!(a.handle_key(key('n')), vec![Request::Detail(2)]);
@@ -1065,7 +1068,7 @@ fn n_steps_through_search_hits_only_while_searching() {
     a.handle_key(key('n'));
     assert!(matches!(a.mode, Mode::NewTicket(_)));
     // Both are in the one table: help and palette list them.
-    assert!(palette_matches("hit").contains(&Action::NextHit));
+    assert!(palette_matches(crate::i18n::Lang::En, "hit").contains(&Action::NextHit));
 }
 
 #[test]
@@ -1422,7 +1425,7 @@ fn triage_view_footer_lists_its_keys_and_reloads_on_outside_changes() {
     let hints: Vec<String> = a
         .footer_hints()
         .iter()
-        .map(|(k, d)| format!("{k} {d}"))
+        .map(|(k, d, _)| format!("{k} {d}"))
         .collect();
     for want in ["F file", "D discard", "m tickets"] {
         assert!(hints.iter().any(|h| h == want), "{want} in {hints:?}");
@@ -1433,7 +1436,7 @@ fn triage_view_footer_lists_its_keys_and_reloads_on_outside_changes() {
     let hints: Vec<String> = a
         .footer_hints()
         .iter()
-        .map(|(k, d)| format!("{k} {d}"))
+        .map(|(k, d, _)| format!("{k} {d}"))
         .collect();
     assert!(hints.contains(&"Enter discard".to_string()), "{hints:?}");
     // The help overlay lists the triage keys.

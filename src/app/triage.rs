@@ -61,16 +61,13 @@ impl App {
             Action::ShowTriage if in_view => self.show_view(View::Tickets),
             Action::ShowTriage => self.show_view(View::Triage),
             Action::FileTriage | Action::DiscardTriage if !in_view => {
-                self.set_message("triage actions work in the Triage view (m)", true);
+                self.set_message(self.lang.t("tri-actions-elsewhere"), true);
                 Vec::new()
             }
             Action::FileTriage => {
                 match self.triage.selected_item() {
                     Some(item) if self.orgs.is_empty() => {
-                        let msg = format!(
-                            "no organization to file item {} under: add one with `tuidesk org add`",
-                            item.id
-                        );
+                        let msg = crate::tr!(self.lang, "tri-no-org", id = item.id);
                         self.set_message(msg, true);
                     }
                     Some(item) => {
@@ -82,7 +79,7 @@ impl App {
                             focus: 0,
                         }))
                     }
-                    None => self.set_message("nothing waiting in the triage inbox", true),
+                    None => self.set_message(self.lang.t("tri-nothing"), true),
                 }
                 Vec::new()
             }
@@ -94,7 +91,7 @@ impl App {
                             input: String::new(),
                         }
                     }
-                    None => self.set_message("nothing waiting in the triage inbox", true),
+                    None => self.set_message(self.lang.t("tri-nothing"), true),
                 }
                 Vec::new()
             }
@@ -143,7 +140,7 @@ impl App {
             KeyCode::Enter => {
                 let Some(org) = self.orgs.get(form.org) else {
                     self.mode = Mode::FileTriage(form);
-                    self.set_message("choose an organization first", true);
+                    self.set_message(self.lang.t("tri-choose-org"), true);
                     return Vec::new();
                 };
                 let req = Request::FileTriage {
@@ -189,7 +186,7 @@ impl App {
             KeyCode::Esc => Vec::new(),
             KeyCode::Enter if input.trim().is_empty() => {
                 self.mode = Mode::DiscardTriage { item_id, input };
-                self.set_message("say why it is discarded (spam, misdirected, …)", true);
+                self.set_message(self.lang.t("tri-say-why"), true);
                 Vec::new()
             }
             KeyCode::Enter => {

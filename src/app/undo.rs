@@ -5,6 +5,8 @@
 //! each when due, through the same use case as the immediate path. Every user-facing string
 //! of the feature is in this file.
 
+use crate::i18n::Lang;
+use crate::tr;
 use chrono::{DateTime, Utc};
 use ratatui_textarea::TextArea;
 
@@ -35,93 +37,100 @@ pub fn seconds_left(due: DateTime<Utc>, now: DateTime<Utc>, speed: f64) -> Optio
 }
 
 /// What the action does, in a few words: `reply to #12`, `resolve #12`, `assign #12 to bob`.
-pub fn describe(p: &PendingAction) -> String {
+pub fn describe(lang: Lang, p: &PendingAction) -> String {
     let id = p.ticket_id;
     match &p.action {
-        Deferred::Reply { .. } => format!("reply to #{id}"),
+        Deferred::Reply { .. } => tr!(lang, "undo-reply-to", id = id),
         Deferred::Status { status, .. } => match status {
-            Status::Closed => format!("close #{id}"),
-            _ => format!("resolve #{id}"),
+            Status::Closed => tr!(lang, "undo-close", id = id),
+            _ => tr!(lang, "undo-resolve", id = id),
         },
         Deferred::Assign { who: Some(w), .. } => {
-            format!("assign #{id} to {}", crate::text::sanitize_line(w))
+            tr!(
+                lang,
+                "undo-assign",
+                id = id,
+                who = crate::text::sanitize_line(w)
+            )
         }
-        Deferred::Assign { who: None, .. } => format!("unassign #{id}"),
+        Deferred::Assign { who: None, .. } => tr!(lang, "undo-unassign", id = id),
     }
 }
 
 /// The countdown line: `reply to #123 sends in 7 s · u undo` (real seconds, whatever the
 /// clock's `speed`).
 pub fn countdown_line(
+    lang: Lang,
     p: &PendingAction,
     now: DateTime<Utc>,
     speed: f64,
     undo_key: Option<&str>,
 ) -> String {
-    let verb = match p.action {
-        Deferred::Reply { .. } => "sends",
-        _ => "applies",
-    };
-    let when = match seconds_left(p.due_at, now, speed) {
-        Some(0) => format!("{verb} now…"),
-        Some(left) => format!("{verb} in {left} s"),
-        None => format!("{verb} soon"),
+    let reply = matches!(p.action, Deferred::Reply { .. });
+    let when = match (seconds_left(p.due_at, now, speed), reply) {
+        (Some(0), true) => lang.t("undo-sends-now"),
+        (Some(0), false) => lang.t("undo-applies-now"),
+        (Some(left), true) => tr!(lang, "undo-sends-in", n = left),
+        (Some(left), false) => tr!(lang, "undo-applies-in", n = left),
+        (None, true) => lang.t("undo-sends-soon"),
+        (None, false) => lang.t("undo-applies-soon"),
     };
     match undo_key {
-        Some(k) => format!("{} {when} · {k} undo", describe(p)),
-        None => format!("{} {when}", describe(p)),
+        Some(k) => format!(
+            "{} {when} · {}",
+            describe(lang, p),
+            tr!(lang, "undo-key", key = k)
+        ),
+        None => format!("{} {when}", describe(lang, p)),
     }
 }
 
 /// What the database thread reports once a pending action is applied or refused.
-pub fn done_message(p: &PendingAction, refused: Option<&str>) -> String {
+pub fn done_message(lang: Lang, p: &PendingAction, refused: Option<&str>) -> String {
     let id = p.ticket_id;
     match (refused, &p.action) {
-        (None, Deferred::Reply { .. }) => format!("reply sent to #{id}"),
-        (None, Deferred::Status { status, .. }) => format!("#{id} {status}"),
-        (None, Deferred::Assign { who: Some(w), .. }) => {
-            format!("#{id} assigned to {}", crate::text::sanitize_line(w))
+        (None, Deferred::Reply { .. }) => tr!(lang, "w-reply-sent", id = id),
+        (None, Deferred::Status { status, .. }) => {
+            format!("#{id} {}", lang.word("status", status.as_str()))
         }
-        (None, Deferred::Assign { who: None, .. }) => format!("#{id} unassigned"),
-        (Some(e), Deferred::Reply { .. }) => {
-            format!("reply to #{id} NOT sent: {e} — your text is kept as a draft (r opens it)")
-        }
-        (Some(e), _) => format!("{} NOT applied: {e}", describe(p)),
-    }
-}
-
-fn deferred_message(p: &PendingAction, seconds: u64, undo_key: Option<&str>) -> String {
-    match undo_key {
-        Some(k) => format!("{} in {seconds} s: {k} undoes it", describe(p)),
-        None => format!("{} in {seconds} s", describe(p)),
-    }
-}
-
-fn undone_message(p: &PendingAction, in_editor: bool) -> String {
-    match (&p.action, in_editor) {
-        (Deferred::Reply { .. }, true) => {
-            format!(
-                "undone: reply to #{} not sent, its text is back",
-                p.ticket_id
-            )
-        }
-        (Deferred::Reply { .. }, false) => format!(
-            "undone: reply to #{} not sent, its text is your draft (r opens it)",
-            p.ticket_id
+        (None, Deferred::Assign { who: Some(w), .. }) => tr!(
+            lang,
+            "undo-assigned",
+            id = id,
+            who = crate::text::sanitize_line(w)
         ),
-        _ => format!("undone: {}", describe(p)),
+        (None, Deferred::Assign { who: None, .. }) => tr!(lang, "undo-unassigned", id = id),
+        (Some(e), Deferred::Reply { .. }) => tr!(lang, "undo-reply-refused", id = id, error = e),
+        (Some(e), _) => tr!(lang, "undo-refused", what = describe(lang, p), error = e),
     }
 }
 
-const NOTHING_TO_UNDO: &str = "nothing to undo";
-const TOO_LATE: &str = "too late to undo: it was already applied";
+fn deferred_message(lang: Lang, p: &PendingAction, seconds: u64, undo_key: Option<&str>) -> String {
+    match undo_key {
+        Some(k) => tr!(
+            lang,
+            "undo-deferred-key",
+            what = describe(lang, p),
+            n = seconds,
+            key = k
+        ),
+        None => tr!(lang, "undo-deferred", what = describe(lang, p), n = seconds),
+    }
+}
+
+fn undone_message(lang: Lang, p: &PendingAction, in_editor: bool) -> String {
+    match (&p.action, in_editor) {
+        (Deferred::Reply { .. }, true) => tr!(lang, "undo-undone-reply-back", id = p.ticket_id),
+        (Deferred::Reply { .. }, false) => {
+            tr!(lang, "undo-undone-reply-draft", id = p.ticket_id)
+        }
+        _ => tr!(lang, "undo-undone", what = describe(lang, p)),
+    }
+}
 
 /// The quit question's reason when this TUI's actions still wait.
-fn quit_reason(described: &[String]) -> String {
-    format!(
-        "{} still waiting: y applies now and quits",
-        described.join(", ")
-    )
+fn quit_reason(lang: Lang, described: &[String]) -> String {
+    tr!(lang, "undo-quit-reason", what = described.join(", "))
 }
 
 impl App {
@@ -134,7 +143,15 @@ impl App {
         let key = self.undo_key();
         self.pending
             .iter()
-            .map(|p| countdown_line(&p.action, self.now, self.clock_speed, key.as_deref()))
+            .map(|p| {
+                countdown_line(
+                    self.lang,
+                    &p.action,
+                    self.now,
+                    self.clock_speed,
+                    key.as_deref(),
+                )
+            })
             .collect()
     }
 
@@ -195,7 +212,7 @@ impl App {
         {
             Some(p) => vec![Request::Undo(p.action.id)],
             None => {
-                self.set_message(NOTHING_TO_UNDO, false);
+                self.set_message(self.lang.t("undo-nothing"), false);
                 Vec::new()
             }
         }
@@ -213,7 +230,10 @@ impl App {
             self.mode = Mode::Normal;
         }
         let key = self.undo_key();
-        self.set_message(deferred_message(&p, seconds, key.as_deref()), false);
+        self.set_message(
+            deferred_message(self.lang, &p, seconds, key.as_deref()),
+            false,
+        );
         Vec::new()
     }
 
@@ -245,7 +265,7 @@ impl App {
                 restored: true,
             }));
         }
-        self.set_message(undone_message(&p, in_editor), false);
+        self.set_message(undone_message(self.lang, &p, in_editor), false);
         if self.shown_id() == Some(p.ticket_id) {
             return vec![Request::Detail(p.ticket_id)];
         }
@@ -254,7 +274,7 @@ impl App {
 
     /// Undo asked too late: the action was applied (or undone elsewhere) first.
     pub(super) fn undo_too_late(&mut self) {
-        self.set_message(TOO_LATE, true);
+        self.set_message(self.lang.t("undo-too-late"), true);
     }
 
     /// A pending action was applied (or refused): say so and show what changed.
@@ -264,7 +284,10 @@ impl App {
         refused: Option<String>,
     ) -> Vec<Request> {
         self.pending.retain(|v| v.action.id != p.id);
-        self.set_message(done_message(&p, refused.as_deref()), refused.is_some());
+        self.set_message(
+            done_message(self.lang, &p, refused.as_deref()),
+            refused.is_some(),
+        );
         let mut out = self.reload_lists();
         if self.shown_id() == Some(p.ticket_id) {
             out.push(Request::Detail(p.ticket_id));
@@ -278,9 +301,9 @@ impl App {
             .pending
             .iter()
             .filter(|p| p.here)
-            .map(|p| describe(&p.action))
+            .map(|p| describe(self.lang, &p.action))
             .collect();
-        (!here.is_empty()).then(|| quit_reason(&here))
+        (!here.is_empty()).then(|| quit_reason(self.lang, &here))
     }
 
     /// Quitting confirmed: this TUI's waiting actions are applied now.

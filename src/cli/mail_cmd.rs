@@ -68,7 +68,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: MailCommand) -> Result
                 return Ok(());
             }
             if items.is_empty() {
-                note!("the triage inbox is empty");
+                note!("{}", crate::session::language()?.t("cli-mail-triage-empty"));
             }
             for t in &items {
                 outln!(
@@ -97,8 +97,11 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: MailCommand) -> Result
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             store.discard_triage(id, &reason, &actor, now()?)?;
-            outln!("triage item {id} discarded")
-                .map_err(|e| e.after(format_args!("triage item {id} discarded")))?;
+            outln!(
+                "{}",
+                crate::tr!(crate::session::language()?, "w-triage-discarded", item = id)
+            )
+            .map_err(|e| e.after(format_args!("triage item {id} discarded")))?;
             Ok(())
         }
         MailCommand::Quarantine { show, json } => {
@@ -122,7 +125,10 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: MailCommand) -> Result
                 return Ok(());
             }
             if items.is_empty() {
-                note!("the quarantine is empty");
+                note!(
+                    "{}",
+                    crate::session::language()?.t("cli-mail-quarantine-empty")
+                );
             }
             for q in &items {
                 outln!(
@@ -143,23 +149,30 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: MailCommand) -> Result
                 outln!("{}", output::json_text(&v.into())?)?;
                 return Ok(());
             }
+            let lang = crate::session::language()?;
             if items.is_empty() {
-                note!("the outbox is empty");
+                note!("{}", lang.t("cli-mail-outbox-empty"));
             }
             for m in &items {
                 let state = match m.state {
-                    OutboxState::Sent => format!(
-                        "sent {}",
-                        m.sent_at
+                    OutboxState::Sent => crate::tr!(
+                        lang,
+                        "cli-mail-sent",
+                        time = m
+                            .sent_at
                             .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
                             .unwrap_or_default()
                     ),
-                    OutboxState::Failed => {
-                        format!("failed: {}", m.last_error.as_deref().unwrap_or("?"))
-                    }
+                    OutboxState::Failed => crate::tr!(
+                        lang,
+                        "cli-mail-failed",
+                        error = m.last_error.as_deref().unwrap_or("?")
+                    ),
                     OutboxState::Queued => match &m.last_error {
-                        Some(e) => format!("queued (attempt {}: {e})", m.attempts),
-                        None => "queued".into(),
+                        Some(e) => {
+                            crate::tr!(lang, "cli-mail-queued-attempt", n = m.attempts, error = e)
+                        }
+                        None => lang.t("cli-mail-queued"),
                     },
                 };
                 outln!(

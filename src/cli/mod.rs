@@ -120,24 +120,31 @@ pub fn run(cli: Cli) -> Result<()> {
             },
         ),
         Some(Command::Org(cmd)) => org(db, as_user, cmd),
-        Some(Command::Ticket(cmd)) => ticket_cmd::run(db, as_user, cmd),
-        Some(Command::Order(cmd)) => order_cmd::run(db, as_user, cmd),
-        Some(Command::Report(cmd)) => order_cmd::report(db, cmd),
+        Some(Command::Ticket(cmd)) => {
+            ticket_cmd::run(crate::session::language()?, db, as_user, cmd)
+        }
+        Some(Command::Order(cmd)) => order_cmd::run(crate::session::language()?, db, as_user, cmd),
+        Some(Command::Report(cmd)) => order_cmd::report(crate::session::language()?, db, cmd),
         Some(Command::Mail(cmd)) => mail_cmd::run(db, as_user, cmd),
         Some(Command::ReplyTemplate(cmd)) => reply_template_cmd::run(db, as_user, cmd),
         Some(Command::Watch { once }) => watch_cmd::run(db, as_user, once),
         Some(Command::Search { query, limit, json }) => {
+            let lang = crate::session::language()?;
             let store = open_existing_store(db)?;
             let now = now()?;
             let hits = store.search(&query, limit, now)?;
             if hits.bounded {
                 note!(
-                    "tuidesk: {}: more tickets or replies match than are ranked; add words to narrow the search",
-                    crate::text::search_bound_label()
+                    "tuidesk: {}",
+                    crate::tr!(
+                        lang,
+                        "cli-search-bounded",
+                        bound = crate::text::search_bound_label(lang)
+                    )
                 );
             }
             let fr = first_responses(&store, &hits.tickets, json, now)?;
-            output::print_tickets(&hits.tickets, &fr, json, now)
+            output::print_tickets(lang, &hits.tickets, &fr, json, now)
         }
         Some(Command::Export { out }) => {
             let store = open_existing_store(db)?;
@@ -178,7 +185,11 @@ pub fn run(cli: Cli) -> Result<()> {
                     counts
                 }
             };
-            note!("exported {orgs} organizations and {tickets} tickets");
+            let lang = crate::session::language()?;
+            note!(
+                "{}",
+                crate::tr!(lang, "cli-exported", orgs = orgs, tickets = tickets)
+            );
             Ok(())
         }
         Some(Command::Import { file }) => {
@@ -204,14 +215,15 @@ pub fn run(cli: Cli) -> Result<()> {
                 ));
                 store.import_audited(&mut r, now, Some((&actor, &source)))?
             };
-            let orders = if summary.orders > 0 {
-                format!(", {} service orders", summary.orders)
-            } else {
-                String::new()
-            };
-            let done = format!(
-                "imported {} organizations, {} tickets, {} conversation entries, {} events{orders}",
-                summary.orgs, summary.tickets, summary.entries, summary.events
+            let lang = crate::session::language()?;
+            let done = crate::tr!(
+                lang,
+                "cli-imported",
+                orgs = summary.orgs,
+                tickets = summary.tickets,
+                entries = summary.entries,
+                events = summary.events,
+                orders = summary.orders
             );
             outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
@@ -236,8 +248,17 @@ pub fn run(cli: Cli) -> Result<()> {
                 eprintln!();
             }
             result?;
-            outln!("backed up {} to {}", store.location(), path.display())
-                .map_err(|e| e.after(format_args!("backed up to {}", path.display())))?;
+            let lang = crate::session::language()?;
+            outln!(
+                "{}",
+                crate::tr!(
+                    lang,
+                    "cli-backed-up",
+                    from = store.location(),
+                    to = path.display().to_string()
+                )
+            )
+            .map_err(|e| e.after(format_args!("backed up to {}", path.display())))?;
             Ok(())
         }
         Some(Command::Check) => {
@@ -257,10 +278,12 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             let problems = store.check_invariants(now()?)?;
             if problems.is_empty() {
+                let lang = crate::session::language()?;
                 outln!(
-                    "ok: {} passes the integrity check and the application's invariants",
-                    store.location()
+                    "{}",
+                    crate::tr!(lang, "cli-check-ok", db = store.location())
                 )?;
+
                 Ok(())
             } else {
                 for line in &problems {
@@ -306,12 +329,8 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 /// "1 open ticket recomputed", "3 open tickets recomputed".
-fn recomputed(n: usize) -> String {
-    if n == 1 {
-        "1 open ticket recomputed".into()
-    } else {
-        format!("{n} open tickets recomputed")
-    }
+fn recomputed(lang: crate::i18n::Lang, n: usize) -> String {
+    crate::tr!(lang, "cli-recomputed", n = n)
 }
 
 fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> {
@@ -332,7 +351,13 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
         OrgCommand::List { json } => {
             let store = open_existing_store(db)?;
             let orgs = store.list_orgs()?;
-            output::print_orgs(&orgs, store.policies(), json, now()?)
+            output::print_orgs(
+                crate::session::language()?,
+                &orgs,
+                store.policies(),
+                json,
+                now()?,
+            )
         }
         OrgCommand::Show { name, json } => {
             let store = open_existing_store(db)?;
@@ -341,6 +366,7 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let history = store.org_events(org.id)?;
             let contacts = store.contacts(org.id)?;
             output::print_org(
+                crate::session::language()?,
                 &output::OrgView {
                     org: &org,
                     linked: &linked,
@@ -357,7 +383,14 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let mut store = open_store(db)?;
             let contacts = store.change_contacts(&name, &add, &remove, &actor, now()?)?;
             if contacts.is_empty() {
-                note!("{}: no contacts", crate::text::sanitize_line(&name));
+                note!(
+                    "{}",
+                    crate::tr!(
+                        crate::session::language()?,
+                        "cli-no-contacts",
+                        org = crate::text::sanitize_line(&name)
+                    )
+                );
             }
             for c in &contacts {
                 outln!("{}", crate::text::sanitize_line(c))
@@ -369,12 +402,14 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.change_org_plan(&name, &plan, &actor, now()?)?;
-            let done = format!(
-                "{}: plan {} → {} ({})",
-                crate::text::sanitize_line(&change.org),
-                change.old,
-                change.new,
-                recomputed(change.recomputed)
+            let lang = crate::session::language()?;
+            let done = crate::tr!(
+                lang,
+                "cli-org-plan",
+                org = crate::text::sanitize_line(&change.org),
+                old = &change.old,
+                new = &change.new,
+                recomputed = recomputed(lang, change.recomputed)
             );
             outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
@@ -383,11 +418,13 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.link_org(&name, &parent, &actor, now()?)?;
-            let done = format!(
-                "{} linked to {} ({})",
-                crate::text::sanitize_line(&change.org),
-                crate::text::sanitize_line(&change.new),
-                recomputed(change.recomputed)
+            let lang = crate::session::language()?;
+            let done = crate::tr!(
+                lang,
+                "cli-org-linked",
+                org = crate::text::sanitize_line(&change.org),
+                parent = crate::text::sanitize_line(&change.new),
+                recomputed = recomputed(lang, change.recomputed)
             );
             outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
@@ -396,11 +433,13 @@ fn org(db: Option<&Path>, as_user: Option<&str>, cmd: OrgCommand) -> Result<()> 
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let change = store.unlink_org(&name, &actor, now()?)?;
-            let done = format!(
-                "{} unlinked from {} ({})",
-                crate::text::sanitize_line(&change.org),
-                crate::text::sanitize_line(&change.old),
-                recomputed(change.recomputed)
+            let lang = crate::session::language()?;
+            let done = crate::tr!(
+                lang,
+                "cli-org-unlinked",
+                org = crate::text::sanitize_line(&change.org),
+                parent = crate::text::sanitize_line(&change.old),
+                recomputed = recomputed(lang, change.recomputed)
             );
             outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())

@@ -12,10 +12,12 @@ use super::output::{event_json, indent, json_text, print_history};
 use super::{actor, now, open_existing_store, open_store, read_text};
 use crate::app::{order_deadline_text, order_row_state, order_subject};
 use crate::domain::{Order, YearMonth, format_countdown};
+use crate::i18n::Lang;
 use crate::orders::OrderRequest;
 use crate::out::{note, out, outln};
 use crate::store::{NewOrder, OrderFilter};
 use crate::text::{fit_to_width, sanitize_block, sanitize_line};
+use crate::tr;
 
 fn parse<T: std::str::FromStr<Err = String>>(v: Option<&str>) -> Result<Option<T>> {
     v.map(str::parse)
@@ -42,7 +44,7 @@ pub fn request_from_args(a: &NewOrderArgs) -> Result<OrderRequest> {
     })
 }
 
-pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Result<()> {
+pub fn run(lang: Lang, db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Result<()> {
     match cmd {
         OrderCommand::New(a) => {
             let request = request_from_args(&a)?;
@@ -84,7 +86,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
                 let arr: Vec<Value> = orders.iter().map(order_json).collect();
                 outln!("{}", json_text(&Value::Array(arr))?)?;
             } else if orders.is_empty() {
-                note!("no orders match");
+                note!("{}", lang.t("cli-no-orders"));
             } else {
                 let shares = at_risk_shares(&store)?;
                 for o in &orders {
@@ -92,7 +94,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
                         .get(&o.org_id)
                         .copied()
                         .unwrap_or(DEFAULT_AT_RISK_SHARE);
-                    outln!("{}", order_line(o, now, share))?;
+                    outln!("{}", order_line(lang, o, now, share))?;
                 }
             }
             Ok(())
@@ -107,8 +109,8 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
                 v["events"] = events.iter().map(event_json).collect();
                 outln!("{}", json_text(&v)?)?;
             } else {
-                out!("{}", order_text(&order, now))?;
-                print_history(&events)?;
+                out!("{}", order_text(lang, &order, now))?;
+                print_history(lang, &events)?;
             }
             Ok(())
         }
@@ -130,20 +132,18 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
             }
             let (order, mailed) = store.complete_order_mailing(id, &files, mail, &actor, now)?;
             for to in &mailed {
-                note!(
-                    "queued for {} (send with `tuidesk mail send`)",
-                    sanitize_line(to)
-                );
+                note!("{}", tr!(lang, "cli-order-queued", to = sanitize_line(to)));
             }
             outln!(
-                "order {} completed{}",
-                order.id,
+                "{}",
                 if files.is_empty() {
-                    String::new()
+                    tr!(lang, "cli-order-completed", id = order.id)
                 } else {
-                    format!(
-                        " with {}",
-                        files
+                    tr!(
+                        lang,
+                        "cli-order-completed-with",
+                        id = order.id,
+                        files = files
                             .iter()
                             .map(|(n, _)| sanitize_line(n))
                             .collect::<Vec<_>>()
@@ -158,7 +158,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
             let actor = actor(as_user)?;
             let mut store = open_store(db)?;
             let order = store.reject_order(id, &reason, &actor, now()?)?;
-            outln!("order {} rejected", order.id)
+            outln!("{}", tr!(lang, "cli-order-rejected", id = order.id))
                 .map_err(|e| e.after(format_args!("order {} rejected", order.id)))?;
             Ok(())
         }
@@ -174,8 +174,14 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
             let mut store = open_store(db)?;
             let order = store.rate_order(id, speed, quality, &feedback, &actor, now()?)?;
             outln!(
-                "order {} rated: speed {speed}/5, quality {quality}/5",
-                order.id
+                "{}",
+                tr!(
+                    lang,
+                    "cli-order-rated",
+                    id = order.id,
+                    speed = speed,
+                    quality = quality
+                )
             )
             .map_err(|e| e.after(format_args!("order {} rated", order.id)))?;
             Ok(())
@@ -188,7 +194,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: OrderCommand) -> Resul
     }
 }
 
-pub fn report(db: Option<&Path>, cmd: ReportCommand) -> Result<()> {
+pub fn report(lang: Lang, db: Option<&Path>, cmd: ReportCommand) -> Result<()> {
     match cmd {
         ReportCommand::Monthly {
             month,
@@ -205,7 +211,7 @@ pub fn report(db: Option<&Path>, cmd: ReportCommand) -> Result<()> {
             } else if csv {
                 crate::report::render_csv(&report)
             } else {
-                crate::report::render_text(&report)
+                crate::report::render_text_in(lang, &report)
             };
             outln!("{}", text.trim_end())?;
             Ok(())
@@ -265,71 +271,104 @@ fn at_risk_shares(store: &crate::desk::Desk) -> Result<HashMap<i64, f64>> {
         .collect())
 }
 
-fn order_line(o: &Order, now: DateTime<Utc>, at_risk_share: f64) -> String {
+fn order_line(lang: Lang, o: &Order, now: DateTime<Utc>, at_risk_share: f64) -> String {
     format!(
-        "{:>5}{} {:<18}  {}  {:<10}  {:>12}  {}",
+        "{:>5}{} {}  {}  {}  {}  {}",
         o.id,
         super::output::mark(order_row_state(o, now, at_risk_share)),
-        o.kind.as_str(),
+        fit_to_width(&lang.word("order-kind", o.kind.as_str()), 18),
         fit_to_width(&sanitize_line(&o.org), 24),
-        o.status.as_str(),
-        order_deadline_text(o, now),
-        order_subject(o)
+        fit_to_width(&lang.word("order-status", o.status.as_str()), 10),
+        crate::text::pad_left(&order_deadline_text(lang, o, now), 12),
+        order_subject(lang, o)
     )
 }
 
-fn order_text(o: &Order, now: DateTime<Utc>) -> String {
+fn order_text(lang: Lang, o: &Order, now: DateTime<Utc>) -> String {
     let mut s = format!(
-        "order {}  {}  {}\norganization: {}\nstatus: {}\n",
+        "{} {}  {}  {}\n{}: {}\n{}: {}\n",
+        lang.t("cli-order"),
         o.id,
-        o.kind,
-        order_subject(o),
+        lang.word("order-kind", o.kind.as_str()),
+        order_subject(lang, o),
+        lang.t("cli-organization"),
         sanitize_line(&o.org),
-        o.status
+        lang.t("field-status"),
+        lang.word("order-status", o.status.as_str())
     );
     if let Some(due) = o.due {
         let local = local_rfc(Some(due), &o.tz);
         s.push_str(&format!(
-            "due: {}  ({})\n",
+            "{}: {}  ({})\n",
+            lang.t("cli-order-due"),
             local.as_str().unwrap_or_default(),
             if o.is_open() {
                 format_countdown((due - now).num_seconds())
             } else {
-                "closed".into()
+                lang.t("cli-order-closed")
             }
         ));
     }
     s.push_str(&format!(
-        "requested: {} by {}\n",
-        o.requested_on,
-        sanitize_line(&o.created_by)
+        "{}: {}\n",
+        lang.t("cli-order-requested"),
+        tr!(
+            lang,
+            "ord-requested-by",
+            date = o.requested_on.to_string(),
+            who = sanitize_line(&o.created_by)
+        )
     ));
     if let Some(t) = o.completed_at {
-        s.push_str(&format!("completed: {}\n", t.to_rfc3339()));
+        s.push_str(&format!(
+            "{}: {}\n",
+            lang.t("cli-order-completed-at"),
+            t.to_rfc3339()
+        ));
     }
     if let Some(r) = &o.reject_reason {
-        s.push_str(&format!("rejected: {}\n", sanitize_line(r)));
+        s.push_str(&format!(
+            "{}: {}\n",
+            lang.t("cli-order-rejected-because"),
+            sanitize_line(r)
+        ));
     }
     if !o.note.is_empty() {
-        s.push_str(&format!("note:\n{}\n", indent(&sanitize_block(&o.note))));
+        s.push_str(&format!(
+            "{}:\n{}\n",
+            lang.t("cli-order-note"),
+            indent(&sanitize_block(&o.note))
+        ));
     }
     if let Some(r) = &o.rating {
         s.push_str(&format!(
-            "rating: response speed {}/5, deliverable quality {}/5\n",
-            r.speed, r.quality
+            "{}\n",
+            tr!(
+                lang,
+                "cli-order-rating",
+                speed = r.speed,
+                quality = r.quality
+            )
         ));
         if !r.feedback.is_empty() {
             s.push_str(&format!(
-                "feedback:\n{}\n",
+                "{}:\n{}\n",
+                lang.t("cli-order-feedback"),
                 indent(&sanitize_block(&r.feedback))
             ));
         }
     }
+
     for a in &o.attachments {
         s.push_str(&format!(
-            "attachment: {} ({} bytes)\n",
-            sanitize_line(&a.name),
-            a.size
+            "{}: {}\n",
+            lang.t("tui-detail-attachment"),
+            tr!(
+                lang,
+                "ord-attached",
+                name = sanitize_line(&a.name),
+                size = a.size
+            )
         ));
     }
     s

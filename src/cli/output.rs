@@ -9,12 +9,14 @@ use serde_json::{Value, json};
 
 use crate::app::{RowState, row_state};
 use crate::domain::{AuditEvent, ConversationEntry, EntryKind, Organization, Ticket};
+use crate::i18n::Lang;
 use crate::out::{self, outln};
 use crate::policy::PolicyRegistry;
 use crate::policy::rules;
 use crate::sla::{MetricStatus, late_label};
 use crate::store::{AttachmentMeta, EntryMail, TicketDetail};
-use crate::text::{fit_to_width, sanitize_block, sanitize_line};
+use crate::text::{fit_to_width, pad_left, right_align, sanitize_block, sanitize_line};
+use crate::tr;
 
 /// Pretty JSON that is also safe to print to a terminal: serde_json escapes only C0
 /// controls, so C1 controls and bidi overrides are escaped here too (still the same text).
@@ -134,13 +136,19 @@ fn attachment_json(a: &AttachmentMeta) -> Value {
 }
 
 /// Mail state and attachments of an entry, one indented line each.
-fn print_mail_lines(m: Option<&EntryMail>) -> Result<()> {
+fn print_mail_lines(lang: Lang, m: Option<&EntryMail>) -> Result<()> {
     let Some(m) = m else { return Ok(()) };
-    if let Some(text) = m.status_text(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()) {
+    if let Some(text) = m.status_text(lang, |t: DateTime<Utc>| {
+        t.format("%Y-%m-%d %H:%M UTC").to_string()
+    }) {
         outln!("    ({})", sanitize_line(&text))?;
     }
     for a in &m.attachments {
-        outln!("    attachment: {}", sanitize_line(&a.text()))?;
+        outln!(
+            "    {}: {}",
+            tr!(lang, "tui-detail-attachment"),
+            sanitize_line(&a.text(lang))
+        )?;
     }
     Ok(())
 }
@@ -163,15 +171,19 @@ pub(super) fn event_json(e: &AuditEvent) -> Value {
 
 pub use crate::domain::format_countdown as format_remaining;
 
-fn left_column(t: &Ticket, now: DateTime<Utc>) -> String {
+fn left_column(lang: Lang, t: &Ticket, now: DateTime<Utc>) -> String {
     if t.status.is_done() {
-        return t.status.as_str().to_string();
+        return lang.word("status", t.status.as_str());
     }
     let state = row_state(t, now);
     match state {
-        RowState::Paused => format!("paused {}", crate::app::time_left_text(t, state, now)),
+        RowState::Paused => tr!(
+            lang,
+            "cli-paused",
+            left = crate::app::time_left_text(lang, t, state, now)
+        ),
         RowState::NoTarget => "-".into(),
-        _ => crate::app::time_left_text(t, state, now),
+        _ => crate::app::time_left_text(lang, t, state, now),
     }
 }
 
@@ -195,6 +207,7 @@ fn ticket_mark(t: &Ticket, now: DateTime<Utc>) -> &'static str {
 
 /// `fr`: each ticket's first-response metric (JSON only; may be empty otherwise).
 pub fn print_tickets(
+    lang: Lang,
     tickets: &[Ticket],
     fr: &[Option<MetricStatus>],
     json: bool,
@@ -212,22 +225,29 @@ pub fn print_tickets(
     // Thousands of rows: buffer them instead of one write per line.
     let mut w = BufWriter::new(out::Stdout);
     let written = (|| -> std::io::Result<()> {
+        // Widths by display columns, so a double-width header or status keeps the columns.
         writeln!(
             w,
-            "{:>7}  {:<7}  {:<20}  {:<9}  {:<12}  {:>12}  SUMMARY",
-            "ID", "SEV", "ORG", "STATUS", "ASSIGNEE", "LEFT"
+            "{}  {}  {}  {}  {}  {}  {}",
+            right_align(&lang.t("col-id"), 7),
+            fit_to_width(&lang.t("col-severity"), 7),
+            fit_to_width(&lang.t("col-org"), 20),
+            fit_to_width(&lang.t("col-status"), 9),
+            fit_to_width(&lang.t("col-assignee"), 12),
+            right_align(&lang.t("col-left"), 12),
+            lang.t("col-summary")
         )?;
         for t in tickets {
             writeln!(
                 w,
-                "{:>7}{} {}  {}  {:<9}  {}  {:>12}  {}",
+                "{:>7}{} {}  {}  {}  {}  {}  {}",
                 t.id,
                 ticket_mark(t, now),
-                fit_to_width(&sanitize_line(&t.severity), 7),
+                fit_to_width(&lang.word("severity", &sanitize_line(&t.severity)), 7),
                 fit_to_width(&sanitize_line(&t.org), 20),
-                t.status.as_str(),
+                fit_to_width(&lang.word("status", t.status.as_str()), 9),
                 fit_to_width(&sanitize_line(t.assignee.as_deref().unwrap_or("-")), 12),
-                left_column(t, now),
+                pad_left(&left_column(lang, t, now), 12),
                 sanitize_line(&t.summary)
             )?;
         }
@@ -252,8 +272,12 @@ fn metric_json(m: &MetricStatus) -> Value {
 }
 
 /// `next-response: running, 1h20m left (due …)`.
-fn metric_line(m: &MetricStatus) -> String {
-    let mut s = format!("{}: {}", m.metric.as_str(), m.state.as_str());
+fn metric_line(lang: Lang, m: &MetricStatus) -> String {
+    let mut s = format!(
+        "{}: {}",
+        lang.word("metric", m.metric.as_str()),
+        lang.word("state", m.state.as_str())
+    );
     if let Some(label) = crate::sla::late_label(m) {
         s.push_str(&format!(" ({label})"));
     } else if let Some(r) = m.remaining_seconds
@@ -265,7 +289,10 @@ fn metric_line(m: &MetricStatus) -> String {
                 | crate::sla::SlaState::Breached
         )
     {
-        s.push_str(&format!(", {} left", format_remaining(r)));
+        s.push_str(&format!(
+            ", {}",
+            tr!(lang, "tui-sla-running", left = format_remaining(r))
+        ));
     }
     if let Some(d) = m.due
         && !matches!(
@@ -273,15 +300,19 @@ fn metric_line(m: &MetricStatus) -> String {
             crate::sla::SlaState::Met | crate::sla::SlaState::Stopped
         )
     {
-        s.push_str(&format!(" (due {})", d.to_rfc3339()));
+        s.push_str(&format!(
+            " ({})",
+            tr!(lang, "cli-due", due = d.to_rfc3339())
+        ));
     }
     if m.earlier_breach.is_some() {
-        s.push_str("; an earlier cycle breached");
+        s.push_str(&format!("; {}", lang.t("cli-earlier-breach")));
     }
     s
 }
 
 pub fn print_detail(
+    lang: Lang,
     d: &TicketDetail,
     fr: Option<&MetricStatus>,
     metrics: &[MetricStatus],
@@ -315,29 +346,45 @@ pub fn print_detail(
     }
     outln!("#{} {}", t.id, sanitize_line(&t.summary))?;
     if let Some(into) = t.merged_into {
-        outln!("  merged into #{into} (its conversation, attachments and tags are there)")?;
+        outln!("  {}", tr!(lang, "cli-merged-into", id = into))?;
     }
     let opt = |v: &Option<String>| {
         v.as_deref()
             .map(sanitize_line)
             .unwrap_or_else(|| "-".into())
     };
-    outln!("  organization  {}", sanitize_line(&t.org))?;
+    // Labels padded to one display width, so the values line up in every language.
+    let label = |key: &str| fit_to_width(&lang.t(key), 14);
+    outln!("  {}{}", label("cli-organization"), sanitize_line(&t.org))?;
     outln!(
-        "  kind          {}   severity {}   status {}",
-        t.kind,
-        sanitize_line(&t.severity_label()),
-        t.status
+        "  {}{}   {}",
+        label("label-kind"),
+        lang.word("kind", t.kind.as_str()),
+        tr!(
+            lang,
+            "cli-severity-status",
+            severity = sanitize_line(&crate::localize::severity_label(lang, t)),
+            status = lang.word("status", t.status.as_str())
+        )
     )?;
     outln!(
-        "  component     {}   environment {}   version {}",
+        "  {}{}   {}",
+        label("label-component"),
         opt(&t.component),
-        t.environment.map(|e| e.as_str()).unwrap_or("-"),
-        opt(&t.affected_version)
+        tr!(
+            lang,
+            "cli-environment-version",
+            environment = t
+                .environment
+                .map(|e| lang.word("env", e.as_str()))
+                .unwrap_or_else(|| "-".into()),
+            version = opt(&t.affected_version)
+        )
     )?;
-    outln!("  assignee      {}", opt(&t.assignee))?;
+    outln!("  {}{}", label("label-assignee"), opt(&t.assignee))?;
     outln!(
-        "  tags          {}",
+        "  {}{}",
+        label("label-tags"),
         if t.tags.is_empty() {
             "-".to_string()
         } else {
@@ -345,67 +392,81 @@ pub fn print_detail(
         }
     )?;
     outln!(
-        "  requester     {}   channel {}{}",
+        "  {}{}   {}{}",
+        label("label-requester"),
         requester_text(t),
-        t.channel.map(|c| c.as_str()).unwrap_or("-"),
+        tr!(
+            lang,
+            "cli-channel",
+            channel = t
+                .channel
+                .map(|c| lang.word("channel", c.as_str()))
+                .unwrap_or_else(|| "-".into())
+        ),
         t.follows
-            .map(|f| format!("   follows #{f}"))
+            .map(|f| format!("   {}", tr!(lang, "tui-detail-follows", id = f)))
             .unwrap_or_default()
     )?;
     outln!(
-        "  created       {}   updated {}",
+        "  {}{}   {}",
+        label("cli-created"),
         t.created_at.to_rfc3339(),
-        t.updated_at.to_rfc3339()
+        tr!(lang, "cli-updated", time = t.updated_at.to_rfc3339())
     )?;
     outln!(
-        "  first response due {}   responded {}   {}",
-        t.first_response_due.map_or("-".into(), |d| d.to_rfc3339()),
-        t.first_response_at.map_or("-".into(), |d| d.to_rfc3339()),
+        "  {}   {}",
+        tr!(
+            lang,
+            "cli-first-response",
+            due = t.first_response_due.map_or("-".into(), |d| d.to_rfc3339()),
+            at = t.first_response_at.map_or("-".into(), |d| d.to_rfc3339())
+        ),
         match (t.breached, row_state(t, now)) {
             (_, RowState::MetLate) => format!(
-                "‼ BREACHED ({})",
-                crate::app::met_late_label(t).unwrap_or_default()
+                "‼ {} ({})",
+                lang.t("cli-breached"),
+                crate::app::met_late_label(lang, t).unwrap_or_default()
             ),
-            (true, _) | (_, RowState::Breached) => "‼ BREACHED".into(),
-            (_, RowState::AtRisk) => "! at risk".into(),
+            (true, _) | (_, RowState::Breached) => format!("‼ {}", lang.t("cli-breached")),
+            (_, RowState::AtRisk) => format!("! {}", lang.t("cli-at-risk")),
             _ => String::new(),
         }
     )?;
-    outln!("  left          {}", left_column(t, now))?;
+    outln!("  {}{}", label("cli-left"), left_column(lang, t, now))?;
     for m in metrics
         .iter()
         .filter(|m| m.target.is_some() && m.metric != crate::policy::Metric::FirstResponse)
     {
-        outln!("  {}", metric_line(m))?;
+        outln!("  {}", metric_line(lang, m))?;
     }
     outln!()?;
     outln!("{}", indent(&sanitize_block(&t.description)))?;
-    print_mail_lines(d.mail_of(0))?;
+    print_mail_lines(lang, d.mail_of(0))?;
     if !d.conversation.is_empty() {
         outln!()?;
-        outln!("Conversation:")?;
+        outln!("{}", lang.t("cli-conversation"))?;
         for e in &d.conversation {
             let label = match e.kind {
-                EntryKind::Reply => "reply",
-                EntryKind::Note => "INTERNAL NOTE",
+                EntryKind::Reply => lang.t("tui-entry-reply"),
+                EntryKind::Note => lang.t("tui-entry-note"),
             };
             outln!(
                 "  [{}] {} ({}) {}{}",
                 label,
                 sanitize_line(&e.author),
-                e.role,
+                lang.word("role", e.role.as_str()),
                 e.created_at.to_rfc3339(),
                 e.merged_from
-                    .map(|f| format!("   from #{f}"))
+                    .map(|f| format!("   {}", tr!(lang, "cli-merged-from", id = f)))
                     .unwrap_or_default()
             )?;
             outln!("{}", indent(&sanitize_block(&e.body)))?;
-            print_mail_lines(d.mail_of(e.id))?;
+            print_mail_lines(lang, d.mail_of(e.id))?;
         }
     }
     if !d.events.is_empty() {
         outln!()?;
-        outln!("Events:")?;
+        outln!("{}", lang.t("cli-events"))?;
         for e in &d.events {
             outln!(
                 "  {} {}{}{} {}: {} → {}",
@@ -416,8 +477,12 @@ pub fn print_detail(
                 } else {
                     ""
                 },
-                if e.imported { " (imported)" } else { "" },
-                sanitize_line(&e.field),
+                if e.imported {
+                    format!(" {}", lang.t("tui-event-imported"))
+                } else {
+                    String::new()
+                },
+                lang.word("field", &sanitize_line(&e.field)),
                 sanitize_line(e.old.as_deref().unwrap_or("-")),
                 sanitize_line(e.new.as_deref().unwrap_or("-"))
             )?;
@@ -446,6 +511,7 @@ fn org_json(o: &Organization, policies: &PolicyRegistry, now: DateTime<Utc>) -> 
 }
 
 pub fn print_orgs(
+    _lang: Lang,
     orgs: &[Organization],
     policies: &PolicyRegistry,
     json: bool,
@@ -478,6 +544,7 @@ pub struct OrgView<'a> {
 }
 
 pub fn print_org(
+    lang: Lang,
     view: &OrgView<'_>,
     policies: &PolicyRegistry,
     json: bool,
@@ -500,37 +567,42 @@ pub fn print_org(
         return Ok(());
     }
     outln!("{}  (id {})", sanitize_line(&o.name), o.id)?;
-    outln!("policy set: {}", o.policy_set)?;
+    outln!("{}: {}", lang.t("cli-policy-set"), o.policy_set)?;
     outln!(
-        "plan: {}",
+        "{}: {}",
+        lang.t("label-plan"),
         sanitize_line(&rules::plan_summary(o, policies, now))
     )?;
-    outln!("on this plan since: {}", o.plan_since.to_rfc3339())?;
-    outln!("time zone: {}", o.tz)?;
+    outln!(
+        "{}: {}",
+        lang.t("cli-plan-since"),
+        o.plan_since.to_rfc3339()
+    )?;
+    outln!("{}: {}", lang.t("cli-time-zone"), o.tz)?;
     if !linked.is_empty() {
         let names: Vec<String> = linked.iter().map(|l| sanitize_line(&l.name)).collect();
-        outln!("linked accounts: {}", names.join(", "))?;
+        outln!("{}: {}", lang.t("cli-linked"), names.join(", "))?;
     }
     if !view.contacts.is_empty() {
         let c: Vec<String> = view.contacts.iter().map(|c| sanitize_line(c)).collect();
-        outln!("contacts: {}", c.join(", "))?;
+        outln!("{}: {}", lang.t("cli-contacts"), c.join(", "))?;
     }
-    print_history(history)?;
+    print_history(lang, history)?;
     Ok(())
 }
 
 /// "history:" and one line per audit event, oldest first.
-pub(super) fn print_history(events: &[AuditEvent]) -> Result<()> {
+pub(super) fn print_history(lang: Lang, events: &[AuditEvent]) -> Result<()> {
     if events.is_empty() {
         return Ok(());
     }
-    outln!("history:")?;
+    outln!("{}", lang.t("cli-history"))?;
     for e in events {
         outln!(
             "  {}  {}  {}: {} → {}",
             e.at.format("%Y-%m-%d %H:%M UTC"),
             sanitize_line(&e.actor),
-            e.field,
+            lang.word("field", &e.field),
             sanitize_line(e.old.as_deref().unwrap_or("–")),
             sanitize_line(e.new.as_deref().unwrap_or("–"))
         )?;

@@ -11,8 +11,10 @@ use super::{actor, now, open_existing_store, open_store, output, read_text};
 use crate::out::outln;
 use crate::reply_template::{ReplyTemplate, TemplateSource};
 use crate::text::{sanitize_block, sanitize_line};
+use crate::tr;
 
 pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: ReplyTemplateCommand) -> Result<()> {
+    let lang = crate::session::language()?;
     match cmd {
         ReplyTemplateCommand::Add {
             name,
@@ -21,22 +23,20 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: ReplyTemplateCommand) 
             replace,
         } => {
             if body.is_none() && file.is_none() {
-                bail!(
-                    "give the template's text with --body TEXT or --file PATH (`-`: standard input)"
-                );
+                bail!("{}", lang.t("cli-tpl-give-text"));
             }
             let text = read_text(body.as_deref(), file.as_deref(), "template")?;
             let actor = actor(as_user)?;
             let mut desk = open_store(db)?;
             desk.add_reply_template(&name, &text, replace, &actor, now()?)?;
-            let done = format!("saved shared template {}", sanitize_line(&name));
+            let done = tr!(lang, "cli-tpl-saved", name = sanitize_line(&name));
             outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
         }
         ReplyTemplateCommand::Remove { name } => {
             let mut desk = open_existing_store(db)?;
             desk.remove_reply_template(&name)?;
-            let done = format!("removed shared template {}", sanitize_line(&name));
+            let done = tr!(lang, "cli-tpl-removed", name = sanitize_line(&name));
             outln!("{done}").map_err(|e| e.after(&done))?;
             Ok(())
         }
@@ -48,16 +48,14 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: ReplyTemplateCommand) 
                 return Ok(());
             }
             if all.is_empty() {
-                outln!(
-                    "no reply templates (add one with `tuidesk reply-template add NAME --file PATH`)"
-                )?;
+                outln!("{}", lang.t("cli-tpl-none"))?;
             }
             for t in &all {
                 let first = t.body.lines().next().unwrap_or("");
                 outln!(
-                    "{:<24} {:<7} {}",
-                    sanitize_line(&t.name),
-                    source_label(t),
+                    "{} {} {}",
+                    crate::text::pad_right(&sanitize_line(&t.name), 24),
+                    crate::text::pad_right(&lang.word("tpl", source_label(t)), 7),
                     crate::text::truncate_to_width(&sanitize_line(first), 60)
                 )?;
             }
@@ -66,7 +64,10 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: ReplyTemplateCommand) 
         ReplyTemplateCommand::Show { name } => {
             let all = all_templates(db)?;
             let Some(t) = all.iter().find(|t| t.name == name) else {
-                bail!("no reply template {name:?} (see `tuidesk reply-template list`)");
+                bail!(
+                    "{}",
+                    tr!(lang, "cli-tpl-unknown", name = format!("{name:?}"))
+                );
             };
             outln!("{}", sanitize_block(&t.body))?;
             Ok(())

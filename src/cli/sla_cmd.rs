@@ -12,6 +12,7 @@ use crate::out::outln;
 use crate::policy::rules;
 use crate::policy::{Clock, Metric, PolicyRegistry, PolicySet};
 use crate::sla::{self, SlaState};
+use crate::tr;
 
 pub fn run(db: Option<&Path>, cmd: SlaCommand) -> Result<()> {
     match cmd {
@@ -133,6 +134,7 @@ pub fn explain_json(report: &SlaReport, policies: &PolicyRegistry, id: i64) -> R
 }
 
 fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
+    let lang = crate::session::language()?;
     let store = open_existing_store(db)?;
     let now = now()?;
     let report = store.sla_report(id, now)?;
@@ -146,134 +148,180 @@ fn explain(db: Option<&Path>, id: i64, json: bool) -> Result<()> {
     let local = |t: DateTime<Utc>| t.with_timezone(&zone).to_rfc3339();
     let retired = report.effective_plan != report.org.plan;
     let cycles = crate::sla::next_response_cycles(&report.timeline);
+    // Labels padded to one display width, so the values line up in every language.
+    let label = |key: &str| crate::text::pad_right(&lang.t(key), 10);
     outln!(
-        "ticket {id} · {} ({})",
-        crate::text::sanitize_line(&report.org.name),
-        report.org.tz
+        "{}",
+        tr!(
+            lang,
+            "sla-x-heading",
+            id = id,
+            org = crate::text::sanitize_line(&report.org.name),
+            tz = &report.org.tz
+        )
     )?;
     outln!(
-        "policy    {} · plan {}{} · severity {} · status {}",
-        report.org.policy_set,
-        report.org.plan,
-        if retired {
-            format!(
-                " → {} (retired plan, served as its fallback)",
-                report.effective_plan
-            )
-        } else {
-            String::new()
-        },
-        crate::text::sanitize_line(&match report.handled.note() {
-            Some(note) => format!(
-                "{} ({note}; filed {})",
-                report.handled.severity, report.severity
+        "{}{}",
+        label("sla-x-policy"),
+        tr!(
+            lang,
+            "sla-x-policy-line",
+            set = &report.org.policy_set,
+            plan = format!(
+                "{}{}",
+                report.org.plan,
+                if retired {
+                    tr!(lang, "sla-x-retired", plan = &report.effective_plan)
+                } else {
+                    String::new()
+                }
             ),
-            None => report.severity.clone(),
-        }),
-        report.status
+            severity = crate::text::sanitize_line(&match report.handled.note() {
+                Some(note) => tr!(
+                    lang,
+                    "severity-raised-why",
+                    level = lang.word("severity", &report.handled.severity),
+                    why = note,
+                    filed = lang.word("severity", &report.severity)
+                ),
+                None => lang.word("severity", &report.severity),
+            }),
+            status = lang.word("status", report.status.as_str())
+        )
     )?;
-    outln!("opened    {}", local(report.timeline.opened))?;
+    outln!("{}{}", label("sla-x-opened"), local(report.timeline.opened))?;
     if let Some(r) = report.timeline.resolved_at {
-        outln!("resolved  {}  (every clock stopped then)", local(r))?;
+        outln!(
+            "{}{}  {}",
+            label("sla-x-resolved"),
+            local(r),
+            lang.t("sla-x-resolved-note")
+        )?;
     }
     if report.timeline.pauses.is_empty() {
-        outln!("pauses    none")?;
+        outln!("{}{}", label("sla-x-pauses"), lang.t("sla-x-none"))?;
     }
     for p in &report.timeline.pauses {
         outln!(
-            "pause     {} → {}",
+            "{}{} → {}",
+            label("sla-x-pause"),
             local(p.start),
-            p.end.map(local).unwrap_or_else(|| "(still pending)".into())
+            p.end
+                .map(local)
+                .unwrap_or_else(|| lang.t("sla-x-still-pending"))
         )?;
     }
-    outln!("rule      {PENDING_RULE}")?;
+    outln!("{}{}", label("sla-x-rule"), lang.t("sla-x-pending-rule"))?;
     for m in &report.metrics {
         outln!()?;
         let shown = match sla::late_label(m) {
-            Some(late) => format!("breached ({late})"),
-            None => m.state.as_str().to_string(),
+            Some(late) => tr!(lang, "sla-x-breached-late", late = late),
+            None => lang.word("state", m.state.as_str()),
         };
-        outln!("{}: {}", m.metric.as_str(), shown)?;
+        outln!("{}: {}", lang.word("metric", m.metric.as_str()), shown)?;
         match &m.target {
             None => {
                 outln!(
-                    "  no target: plan {} has none for severity {}",
-                    report.effective_plan,
-                    report.handled.severity
+                    "  {}",
+                    tr!(
+                        lang,
+                        "sla-x-no-target",
+                        plan = &report.effective_plan,
+                        severity = lang.word("severity", &report.handled.severity)
+                    )
                 )?;
                 continue;
             }
             Some(t) => outln!(
-                "  target    {} ({}{})",
+                "  {}{} ({}{})",
+                label("sla-x-target"),
                 output::format_remaining(t.seconds),
                 clock_text(set, &report, &t.clock),
                 if m.metric == Metric::FirstResponse {
-                    "; not paused by pending"
+                    lang.t("sla-x-not-paused")
                 } else {
-                    "; paused while pending"
+                    lang.t("sla-x-paused")
                 }
             )?,
         }
         if let Some(e) = m.error {
-            outln!("  error     {e}")?;
+            outln!("  {}{e}", label("sla-x-error"))?;
         }
         if let Some(due) = m.due {
-            outln!("  due       {}  (UTC {})", local(due), due.to_rfc3339())?;
+            outln!(
+                "  {}{}  (UTC {})",
+                label("sla-x-due"),
+                local(due),
+                due.to_rfc3339()
+            )?;
         }
         outln!(
-            "  elapsed   {}",
+            "  {}{}",
+            label("sla-x-elapsed"),
             output::format_remaining(m.elapsed_seconds)
         )?;
         if let Some(r) = m.remaining_seconds {
-            outln!("  remaining {}", output::format_remaining(r))?;
+            outln!(
+                "  {}{}",
+                label("sla-x-remaining"),
+                output::format_remaining(r)
+            )?;
         }
         if let Some(b) = m.breached_at {
-            outln!("  breached  {}", local(b))?;
+            outln!("  {}{}", label("sla-x-breached"), local(b))?;
         }
         if let Some(a) = m.answered_at {
-            outln!("  answered  {}", local(a))?;
+            outln!("  {}{}", label("sla-x-answered"), local(a))?;
         }
         if m.state == SlaState::Stopped
             && let Some(s) = m.stopped_at
         {
             outln!(
-                "  stopped   {}  (resolved before it was due: neither met nor breached)",
-                local(s)
+                "  {}{}  {}",
+                label("sla-x-stopped"),
+                local(s),
+                lang.t("sla-x-stopped-note")
             )?;
         }
         if let Some(n) = m.next_change {
-            outln!("  changes   {}", local(n))?;
+            outln!("  {}{}", label("sla-x-changes"), local(n))?;
         }
         if m.metric == Metric::FirstResponse
             && m.answered_at.is_none()
             && let Some(r) = report.timeline.first_response_at
         {
             outln!(
-                "  responded {}  (after the ticket was resolved: does not count)",
-                local(r)
+                "  {}{}  {}",
+                label("sla-x-responded"),
+                local(r),
+                lang.t("sla-x-responded-note")
             )?;
         }
         if m.metric == Metric::NextResponse {
             match cycles.last() {
                 Some((start, answered)) => {
                     outln!(
-                        "  runs from the customer's message of {} ({} so far)",
-                        local(*start),
-                        cycles.len()
+                        "  {}",
+                        tr!(
+                            lang,
+                            "sla-x-runs-from",
+                            start = local(*start),
+                            n = cycles.len()
+                        )
                     )?;
                     if let Some(a) = answered {
-                        outln!("  answered  {}", local(*a))?;
+                        outln!("  {}{}", label("sla-x-answered"), local(*a))?;
                     }
                 }
-                None => outln!("  not running: no customer message after the first response")?,
+                None => outln!("  {}", lang.t("sla-x-not-running"))?,
             }
             if let Some(b) = m.earlier_breach {
-                outln!("  an earlier cycle breached at {} (stays a fact)", local(b))?;
+                outln!("  {}", tr!(lang, "sla-x-earlier-breach", at = local(b)))?;
             }
-            outln!("  pending stops this clock; resolving stops it")?;
+            outln!("  {}", lang.t("sla-x-next-note"))?;
         }
         if m.metric == Metric::Resolution {
-            outln!("  runs from creation to resolution, minus time pending")?;
+            outln!("  {}", lang.t("sla-x-resolution-note"))?;
         }
     }
     Ok(())

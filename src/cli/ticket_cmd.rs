@@ -5,10 +5,12 @@ use anyhow::Result;
 use super::args::{BodyArgs, ListArgs, TicketCommand};
 use super::{actor, now, open_existing_store, open_store, output, read_text};
 use crate::domain::{AuthorRole, EntryKind};
+use crate::i18n::Lang;
 use crate::out::{note, outln};
 use crate::store::{NewTicket, TicketChange, TicketFilter};
+use crate::tr;
 
-pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Result<()> {
+pub fn run(lang: Lang, db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Result<()> {
     match cmd {
         TicketCommand::New(a) => {
             let description = read_text(
@@ -46,23 +48,24 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
             printed.map_err(|e| e.after(format_args!("ticket {} created", t.id)))?;
             Ok(())
         }
-        TicketCommand::List(a) => list(db, as_user, a),
+        TicketCommand::List(a) => list(lang, db, as_user, a),
         TicketCommand::Show { id, json } => {
             let store = open_existing_store(db)?;
             let now = now()?;
             let detail = store.ticket_detail(id, now)?;
             let fr = store.first_response_statuses(&[id], now)?.pop().flatten();
             let sla = store.sla_report(id, now)?;
-            output::print_detail(&detail, fr.as_ref(), &sla.metrics, json, now)
+            output::print_detail(lang, &detail, fr.as_ref(), &sla.metrics, json, now)
         }
-        TicketCommand::Reply(b) => entry(db, as_user, b, EntryKind::Reply),
-        TicketCommand::Note(b) => entry(db, as_user, b, EntryKind::Note),
-        TicketCommand::Attachment { id, name, out } => attachment(db, id, &name, &out),
+        TicketCommand::Reply(b) => entry(lang, db, as_user, b, EntryKind::Reply),
+        TicketCommand::Note(b) => entry(lang, db, as_user, b, EntryKind::Note),
+        TicketCommand::Attachment { id, name, out } => attachment(lang, db, id, &name, &out),
         TicketCommand::Status {
             id,
             status,
             expect_version,
         } => change(
+            lang,
             db,
             as_user,
             id,
@@ -74,6 +77,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
             severity,
             expect_version,
         } => change(
+            lang,
             db,
             as_user,
             id,
@@ -86,19 +90,27 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
             expect_version,
         } => {
             let who = if user == "-" { None } else { Some(user) };
-            change(db, as_user, id, TicketChange::Assign(who), expect_version)
+            change(
+                lang,
+                db,
+                as_user,
+                id,
+                TicketChange::Assign(who),
+                expect_version,
+            )
         }
         TicketCommand::Tag {
             id,
             tags,
             expect_version,
-        } => tag(db, as_user, id, &tags, expect_version),
+        } => tag(lang, db, as_user, id, &tags, expect_version),
         TicketCommand::Merge {
             source,
             into,
             expect_version,
             expect_target_version,
         } => merge(
+            lang,
             db,
             as_user,
             source,
@@ -110,9 +122,13 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
             let mut store = open_store(db)?;
             let t = store.claim(id, &actor, now()?)?;
             outln!(
-                "ticket {} is assigned to {}",
-                t.id,
-                t.assignee.unwrap_or_default()
+                "{}",
+                tr!(
+                    lang,
+                    "cli-claimed",
+                    id = t.id,
+                    who = t.assignee.unwrap_or_default()
+                )
             )
             .map_err(|e| e.after(format_args!("ticket {} claimed", t.id)))?;
             Ok(())
@@ -123,6 +139,7 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: TicketCommand) -> Resu
 /// `ticket tag ID +bug -billing`: one audited change; what was already so is said, not
 /// refused.
 fn tag(
+    lang: Lang,
     db: Option<&Path>,
     as_user: Option<&str>,
     id: i64,
@@ -163,27 +180,31 @@ fn tag(
     let o = store.tag_ticket(id, &ops, expected, &actor, now()?)?;
     let mut said = Vec::new();
     if !o.added.is_empty() || !o.removed.is_empty() {
-        said.push(format!("tags {}", o.change_text()));
+        said.push(tr!(lang, "cli-tag-tags", change = o.change_text()));
     }
     if !o.already.is_empty() {
-        said.push(format!("already tagged {}", o.already.join(" ")));
+        said.push(tr!(lang, "cli-tag-already", tags = o.already.join(" ")));
     }
     if !o.absent.is_empty() {
-        said.push(format!("not tagged {}", o.absent.join(" ")));
+        said.push(tr!(lang, "cli-tag-absent", tags = o.absent.join(" ")));
     }
     if o.added.is_empty() && o.removed.is_empty() {
-        said.push("nothing changed".into());
+        said.push(lang.t("cli-tag-nothing"));
     }
     outln!(
-        "ticket {}: {}; tags now: {} (version {})",
-        o.ticket.id,
-        said.join("; "),
-        if o.ticket.tags.is_empty() {
-            "-".to_string()
-        } else {
-            o.ticket.tags.join(" ")
-        },
-        o.ticket.version
+        "{}",
+        tr!(
+            lang,
+            "cli-tagged",
+            id = o.ticket.id,
+            said = said.join("; "),
+            tags = if o.ticket.tags.is_empty() {
+                "-".to_string()
+            } else {
+                o.ticket.tags.join(" ")
+            },
+            version = o.ticket.version
+        )
     )
     .map_err(|e| e.after(format_args!("ticket {id} tagged")))?;
     Ok(())
@@ -191,6 +212,7 @@ fn tag(
 
 /// `ticket merge SOURCE --into TARGET`.
 fn merge(
+    lang: Lang,
     db: Option<&Path>,
     as_user: Option<&str>,
     source: i64,
@@ -203,20 +225,28 @@ fn merge(
     let tags = if o.tags.is_empty() {
         String::new()
     } else {
-        format!(", tags {}", o.tags.join(" "))
+        tr!(lang, "cli-merge-tags", tags = o.tags.join(" "))
     };
     outln!(
-        "ticket {source} merged into ticket {target}: {} conversation entries, {} attachments{tags} moved; ticket {source} is closed (version {}), ticket {target} is at version {}",
-        o.entries,
-        o.attachments,
-        o.source.version,
-        o.target.version
+        "{}",
+        tr!(
+            lang,
+            "cli-merged",
+            source = source,
+            target = target,
+            entries = o.entries,
+            attachments = o.attachments,
+            tags = tags,
+            source_version = o.source.version,
+            target_version = o.target.version
+        )
     )
     .map_err(|e| e.after(format_args!("ticket {source} merged into {target}")))?;
     Ok(())
 }
 
 fn change(
+    lang: Lang,
     db: Option<&Path>,
     as_user: Option<&str>,
     id: i64,
@@ -227,18 +257,28 @@ fn change(
     let mut store = open_store(db)?;
     let t = store.change_ticket(id, &change, expected, &actor, now()?)?;
     outln!(
-        "ticket {}: status {}, severity {}, assignee {} (version {})",
-        t.id,
-        t.status,
-        crate::text::sanitize_line(&t.severity),
-        crate::text::sanitize_line(t.assignee.as_deref().unwrap_or("-")),
-        t.version
+        "{}",
+        tr!(
+            lang,
+            "cli-changed",
+            id = t.id,
+            status = lang.word("status", t.status.as_str()),
+            severity = crate::text::sanitize_line(&t.severity),
+            assignee = crate::text::sanitize_line(t.assignee.as_deref().unwrap_or("-")),
+            version = t.version
+        )
     )
     .map_err(|e| e.after(format_args!("ticket {} changed", t.id)))?;
     Ok(())
 }
 
-fn entry(db: Option<&Path>, as_user: Option<&str>, b: BodyArgs, kind: EntryKind) -> Result<()> {
+fn entry(
+    lang: Lang,
+    db: Option<&Path>,
+    as_user: Option<&str>,
+    b: BodyArgs,
+    kind: EntryKind,
+) -> Result<()> {
     let what = if kind == EntryKind::Reply {
         "reply"
     } else {
@@ -265,16 +305,16 @@ fn entry(db: Option<&Path>, as_user: Option<&str>, b: BodyArgs, kind: EntryKind)
         &actor,
         now()?,
     )?;
-    let attached = match files.len() {
-        0 => String::new(),
-        1 => " with 1 attachment".to_string(),
-        n => format!(" with {n} attachments"),
-    };
     outln!(
-        "{} {} added to ticket {}{attached}",
-        what,
-        e.id,
-        e.ticket_id
+        "{}",
+        tr!(
+            lang,
+            "cli-entry-added",
+            what = lang.word("entry", what),
+            entry = e.id,
+            id = e.ticket_id,
+            n = files.len()
+        )
     )
     .map_err(|err| err.after(format_args!("{what} added to ticket {}", e.ticket_id)))?;
     Ok(())
@@ -299,7 +339,7 @@ fn content_type(name: &str) -> &'static str {
 
 /// `ticket attachment ID NAME --out PATH`: the newest file of that name on the ticket, or
 /// `#N` by its number.
-fn attachment(db: Option<&Path>, id: i64, name: &str, out: &str) -> Result<()> {
+fn attachment(lang: Lang, db: Option<&Path>, id: i64, name: &str, out: &str) -> Result<()> {
     let store = open_existing_store(db)?;
     let listed: Vec<crate::store::AttachmentMeta> = store
         .ticket_mail(id)?
@@ -324,20 +364,34 @@ fn attachment(db: Option<&Path>, id: i64, name: &str, out: &str) -> Result<()> {
             .map(|a| format!("#{} {}", a.id, crate::text::sanitize_line(&a.name)))
             .collect();
         anyhow::bail!(
-            "ticket {id} has no attachment {}{}",
-            crate::text::sanitize_line(name),
+            "{}",
             if names.is_empty() {
-                String::new()
+                tr!(
+                    lang,
+                    "cli-no-attachment",
+                    id = id,
+                    name = crate::text::sanitize_line(name)
+                )
             } else {
-                format!(" (it has: {})", names.join(", "))
+                tr!(
+                    lang,
+                    "cli-no-attachment-has",
+                    id = id,
+                    name = crate::text::sanitize_line(name),
+                    names = names.join(", ")
+                )
             }
         );
     };
     if !a.stored {
         anyhow::bail!(
-            "attachment #{} {} was over the size limit when it arrived: only its name and size were kept",
-            a.id,
-            crate::text::sanitize_line(&a.name)
+            "{}",
+            tr!(
+                lang,
+                "cli-attachment-dropped",
+                id = a.id,
+                name = crate::text::sanitize_line(&a.name)
+            )
         );
     }
     let (_, data) = store.attachment(a.id)?;
@@ -347,7 +401,7 @@ fn attachment(db: Option<&Path>, id: i64, name: &str, out: &str) -> Result<()> {
 /// How many tickets `ticket list` prints unless told otherwise.
 const DEFAULT_LIST_LIMIT: usize = 50;
 
-fn list(db: Option<&Path>, as_user: Option<&str>, a: ListArgs) -> Result<()> {
+fn list(lang: Lang, db: Option<&Path>, as_user: Option<&str>, a: ListArgs) -> Result<()> {
     let tags = a
         .tags
         .iter()
@@ -387,12 +441,21 @@ fn list(db: Option<&Path>, as_user: Option<&str>, a: ListArgs) -> Result<()> {
         page.tickets.truncate(limit);
         let total = store.count_tickets(&filter, now)?;
         let hint = if a.all {
-            "use --limit N"
+            lang.t("cli-hint-limit")
         } else {
-            "use --limit N, or --all for every ticket in any status"
+            lang.t("cli-hint-limit-all")
         };
-        note!("tuidesk: showing {limit} of {total} tickets; {hint}");
+        note!(
+            "tuidesk: {}",
+            tr!(
+                lang,
+                "cli-showing",
+                shown = limit,
+                total = total,
+                hint = hint
+            )
+        );
     }
     let fr = super::first_responses(&store, &page.tickets, a.json, now)?;
-    output::print_tickets(&page.tickets, &fr, a.json, now)
+    output::print_tickets(lang, &page.tickets, &fr, a.json, now)
 }

@@ -101,14 +101,14 @@ fn apply_pending(desk: &mut Desk, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
                     Ok(PendingOutcome::Applied(p)) => {
                         let _ = outln!(
                             "{stamp} pending {} by {} applied",
-                            crate::app::undo_describe(&p),
+                            crate::app::undo_describe(crate::i18n::Lang::En, &p),
                             sanitize_line(&p.owner())
                         );
                     }
                     Ok(PendingOutcome::Refused { action, error, .. }) => {
                         note!(
                             "tuidesk watch: pending {} by {} refused: {error}",
-                            crate::app::undo_describe(&action),
+                            crate::app::undo_describe(crate::i18n::Lang::En, &action),
                             sanitize_line(&action.owner())
                         );
                     }

@@ -20,6 +20,9 @@ pub struct Config {
     /// The screen's palette: `dark` (default), `light` or `high-contrast`; checked by the TUI,
     /// which names this file on a mistake. `TUIDESK_THEME` overrides it.
     pub theme: Option<String>,
+    /// The language of the TUI and the CLI's human output: `en`, `zh-CN` or `ja`; unset, the
+    /// locale decides (`LC_ALL`, `LC_MESSAGES`, `LANG`). Resolved by [`crate::session::language`].
+    pub language: Option<String>,
     /// Desktop notifications through the terminal on a breach: `off` (default), `osc9`,
     /// `osc777`; checked by the TUI.
     pub notify: Option<String>,

@@ -238,28 +238,35 @@ pub struct EntryMail {
 impl EntryMail {
     /// `queued`, `sent 10:42`, `failed: 550 mailbox unknown` (times through `time`), or for a
     /// received message `autoreply (auto-submitted: auto-replied)`; None when nothing to say.
-    pub fn status_text(&self, time: impl Fn(DateTime<Utc>) -> String) -> Option<String> {
+    pub fn status_text(
+        &self,
+        lang: crate::i18n::Lang,
+        time: impl Fn(DateTime<Utc>) -> String,
+    ) -> Option<String> {
+        use crate::tr;
         if let Some(why) = &self.auto {
-            return Some(format!("autoreply/bounce, ignored for the clocks ({why})"));
+            return Some(tr!(lang, "mail-auto", why = why));
         }
         let (state, sent, error) = self.delivery.as_ref()?;
         Some(match state {
             OutboxState::Queued => match error {
-                Some(e) => format!("mail queued, retrying: {e}"),
-                None => "mail queued".into(),
+                Some(e) => tr!(lang, "mail-queued-retrying", error = e),
+                None => lang.t("mail-queued"),
             },
             OutboxState::Sent => match sent {
-                Some(at) => format!("mail sent {}", time(*at)),
-                None => "mail sent".into(),
+                Some(at) => tr!(lang, "mail-sent-at", time = time(*at)),
+                None => lang.t("mail-sent"),
             },
-            OutboxState::Failed => format!("mail failed: {}", error.as_deref().unwrap_or("?")),
+            OutboxState::Failed => {
+                tr!(lang, "mail-failed", error = error.as_deref().unwrap_or("?"))
+            }
         })
     }
 }
 
 impl AttachmentMeta {
     /// `log.txt (12 KB, text/plain)` or `big.zip (60 MB) dropped: over the size limit`.
-    pub fn text(&self) -> String {
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
         let size = human_size(self.size);
         if self.stored {
             format!(
@@ -267,7 +274,12 @@ impl AttachmentMeta {
                 self.name, self.id, self.content_type
             )
         } else {
-            format!("{} ({size}) dropped: over the size limit", self.name)
+            crate::tr!(
+                lang,
+                "mail-attachment-dropped",
+                name = &self.name,
+                size = size
+            )
         }
     }
 }

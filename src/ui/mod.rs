@@ -19,10 +19,12 @@ pub use theme::Theme;
 
 use crate::app::{ACTIONS, App, FormField, Mode, Pane, RowState, View, row_state};
 use crate::domain::{AuthorRole, EntryKind, Ticket};
+use crate::i18n::Lang;
 use crate::sla::SlaState;
 use crate::text::{
     display_width, fit_to_width, sanitize_line, sanitize_lines, truncate_to_width, wrap_to_width,
 };
+use crate::tr;
 
 /// Below this the panes cannot show anything useful; ask for room instead.
 pub const MIN_WIDTH: u16 = 40;
@@ -83,10 +85,15 @@ pub fn capacity(area: Rect) -> (usize, usize) {
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let theme = Theme::new(app.theme, app.no_color);
+    let lang = app.lang;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let msg = format!(
-            "tuidesk needs at least {MIN_WIDTH}×{MIN_HEIGHT}; this terminal is {}×{}. Enlarge it, or press q to quit.",
-            area.width, area.height
+        let msg = tr!(
+            lang,
+            "tui-too-small",
+            min_w = MIN_WIDTH,
+            min_h = MIN_HEIGHT,
+            w = area.width,
+            h = area.height
         );
         frame.render_widget(
             Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }),
@@ -122,24 +129,26 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match &app.mode {
         Mode::Help { scroll } => draw_help(frame, app, &theme, *scroll),
         Mode::Palette { input, selected } => draw_palette(frame, app, &theme, input, *selected),
-        Mode::Pick(p) => draw_picker(frame, &theme, p),
-        Mode::ConfirmBulk(c) => draw_confirm_bulk(frame, &theme, c),
-        Mode::Tag(f) => tags_merge::draw_tag_form(frame, &theme, f),
-        Mode::MergeTarget(f) => tags_merge::draw_merge_target(frame, &theme, f),
-        Mode::ConfirmMerge(c) => tags_merge::draw_confirm_merge(frame, &theme, c),
-        Mode::SaveAttachment(f) => draw_save_attachment(frame, &theme, f),
-        Mode::ConfirmReply { ticket_id, who } => draw_confirm_reply(frame, &theme, *ticket_id, who),
+        Mode::Pick(p) => draw_picker(frame, lang, &theme, p),
+        Mode::ConfirmBulk(c) => draw_confirm_bulk(frame, lang, &theme, c),
+        Mode::Tag(f) => tags_merge::draw_tag_form(frame, lang, &theme, f),
+        Mode::MergeTarget(f) => tags_merge::draw_merge_target(frame, lang, &theme, f),
+        Mode::ConfirmMerge(c) => tags_merge::draw_confirm_merge(frame, lang, &theme, c),
+        Mode::SaveAttachment(f) => draw_save_attachment(frame, lang, &theme, f),
+        Mode::ConfirmReply { ticket_id, who } => {
+            draw_confirm_reply(frame, lang, &theme, *ticket_id, who)
+        }
         Mode::Editor(e) => draw_editor(frame, app, &theme, e),
         Mode::Templates(p) => templates::draw_template_picker(frame, app, &theme, p),
         Mode::NewTicket(form) => draw_form(frame, app, &theme, form),
         Mode::NewOrder(form) => orders::draw_order_form(frame, app, &theme, form),
-        Mode::RateOrder(form) => orders::draw_rate_form(frame, &theme, form),
+        Mode::RateOrder(form) => orders::draw_rate_form(frame, lang, &theme, form),
         Mode::RejectOrder { order_id, input } => {
-            orders::draw_reject(frame, &theme, *order_id, input)
+            orders::draw_reject(frame, lang, &theme, *order_id, input)
         }
         Mode::FileTriage(form) => triage::draw_file_form(frame, app, &theme, form),
         Mode::DiscardTriage { item_id, input } => {
-            triage::draw_discard(frame, &theme, *item_id, input)
+            triage::draw_discard(frame, lang, &theme, *item_id, input)
         }
         _ => {}
     }
@@ -158,7 +167,7 @@ fn draw_pending(frame: &mut Frame, app: &App, theme: &Theme, footer: Rect) {
     if lines.len() > ROWS {
         let more = lines.len() - (ROWS - 1);
         lines.truncate(ROWS - 1);
-        lines.push(format!("+{more} more"));
+        lines.push(tr!(app.lang, "undo-more", n = more));
     }
     let n = (lines.len() as u16).min(footer.y);
     let width = lines
@@ -236,22 +245,27 @@ fn draw_message(frame: &mut Frame, app: &App, theme: &Theme, footer: Rect) {
 /// The reply / note editor: titled with the ticket, the customer's last message above the
 /// text (so it stays in view while replying), long lines wrapped.
 pub(super) fn draw_editor(frame: &mut Frame, app: &App, theme: &Theme, e: &crate::app::Editor) {
+    let lang = app.lang;
     let popup = centered(frame.area(), 90, 70);
     clear_popup(frame, popup);
     let what = if e.kind == EntryKind::Reply {
-        "Public reply to the customer"
+        tr!(lang, "tui-editor-reply")
     } else {
-        "Internal note (not visible to the customer)"
+        tr!(lang, "tui-editor-note")
     };
     let width = popup.width.saturating_sub(2) as usize;
     let title = if e.confirm_discard {
-        " Discard this text? y = discard, any other key = keep editing ".to_string()
+        format!(" {} ", tr!(lang, "tui-editor-discard"))
     } else {
         format!(
             " {what} · #{} {}{} ",
             e.ticket_id,
             sanitize_line(&e.summary),
-            if e.restored { " · draft restored" } else { "" }
+            if e.restored {
+                format!(" · {}", tr!(lang, "tui-editor-restored"))
+            } else {
+                String::new()
+            }
         )
     };
     let title = truncate_to_width(&title, width);
@@ -268,7 +282,8 @@ pub(super) fn draw_editor(frame: &mut Frame, app: &App, theme: &Theme, e: &crate
             .map(|c| {
                 (
                     format!(
-                        " Customer's last message · {} · {} ",
+                        " {} · {} · {} ",
+                        tr!(lang, "tui-editor-last-message"),
                         sanitize_line(&c.author),
                         app.local_time(c.created_at, "%Y-%m-%d %H:%M")
                     ),
@@ -278,7 +293,7 @@ pub(super) fn draw_editor(frame: &mut Frame, app: &App, theme: &Theme, e: &crate
             .or_else(|| {
                 d.ticket.as_ref().map(|t| {
                     (
-                        " The customer wrote (description) ".to_string(),
+                        format!(" {} ", tr!(lang, "tui-editor-description")),
                         t.description.as_str(),
                     )
                 })
@@ -342,6 +357,7 @@ pub(super) fn draw_editor(frame: &mut Frame, app: &App, theme: &Theme, e: &crate
 }
 
 fn draw_header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let lang = app.lang;
     let c = app.counts;
     let flashing = app.header_flash_until.is_some_and(|u| u > app.now);
     let breached_style = if flashing && app.now.timestamp() % 2 == 0 {
@@ -371,21 +387,25 @@ fn draw_header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             theme.dim(),
             1,
         ),
-        (format!("· open {} ", c.active), theme.header(), 5),
+        (
+            format!("· {} ", tr!(lang, "tui-header-open", n = c.active)),
+            theme.header(),
+            5,
+        ),
         (
             format!(
-                "· {} {} at risk ",
+                "· {} {} ",
                 theme.symbol(RowState::AtRisk),
-                c.at_risk
+                tr!(lang, "tui-header-at-risk", n = c.at_risk)
             ),
             at_risk_style,
             6,
         ),
         (
             format!(
-                "· {} {} breached open ",
+                "· {} {} ",
                 theme.symbol(RowState::Breached),
-                c.breached
+                tr!(lang, "tui-header-breached", n = c.breached)
             ),
             breached_style,
             8,
@@ -396,7 +416,14 @@ fn draw_header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     }
     if app.offline.is_some() {
         // Kept when the line is too narrow: work typed now is not saved until it is back.
-        segments.insert(1, ("· ⚠ reconnecting… ".into(), theme.breached(), 10));
+        segments.insert(
+            1,
+            (
+                format!("· ⚠ {} ", tr!(lang, "tui-header-reconnecting")),
+                theme.breached(),
+                10,
+            ),
+        );
     }
     segments.push((
         format!("· {} ", app.local_time(app.now, "%H:%M:%S")),
@@ -442,8 +469,8 @@ fn format_speed(speed: f64) -> String {
 
 pub use crate::domain::format_countdown;
 
-fn left_text(t: &Ticket, state: RowState, now: DateTime<Utc>) -> String {
-    crate::app::time_left_text(t, state, now)
+fn left_text(lang: Lang, t: &Ticket, state: RowState, now: DateTime<Utc>) -> String {
+    crate::app::time_left_text(lang, t, state, now)
 }
 
 fn pane_block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
@@ -465,32 +492,43 @@ fn pane_block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
 }
 
 fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let lang = app.lang;
     let q = &app.queue;
     let what = match &q.search {
-        Some(s) => format!("search “{}”", truncate_to_width(&sanitize_line(s), 20)),
-        None => format!("{} · by {}", app.filter_label(), q.sort.as_str()),
+        Some(s) => tr!(
+            lang,
+            "tui-queue-search",
+            query = truncate_to_width(&sanitize_line(s), 20)
+        ),
+        None => tr!(
+            lang,
+            "tui-queue-filter-sort",
+            filter = app.filter_label(),
+            sort = lang.word("sort", q.sort.as_str())
+        ),
     };
     let position = if q.tickets.is_empty() {
         String::new()
     } else {
-        format!(" · {} total", q.total)
+        format!(" · {}", tr!(lang, "tui-queue-total", n = q.total))
     };
     let marked = if app.marks.is_empty() {
         String::new()
     } else {
-        format!(" · {} marked", app.marks.len())
+        format!(" · {}", tr!(lang, "tui-queue-marked", n = app.marks.len()))
     };
-    let mut title = format!(" Queue · {what}{position}{marked} ");
+    let queue = tr!(lang, "tui-queue-title");
+    let mut title = format!(" {queue} · {what}{position}{marked} ");
     if q.search.is_some() && q.search_bounded {
         // The hits are the best of the newest matches only: say so, dropping the count
         // before the bound when the pane is narrow.
-        let bound = crate::text::search_bound_label();
+        let bound = crate::text::search_bound_label(lang);
         title = format!(
-            " Queue · {what} · {} shown · {bound}{marked} ",
-            q.tickets.len()
+            " {queue} · {what} · {} · {bound}{marked} ",
+            tr!(lang, "tui-queue-shown", n = q.tickets.len())
         );
         if display_width(&title) + 2 > area.width as usize {
-            title = format!(" Queue · {what} · {bound}{marked} ");
+            title = format!(" {queue} · {what} · {bound}{marked} ");
         }
     }
     let block = pane_block(title, app.focus == Pane::Queue, theme);
@@ -498,9 +536,9 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(block, area);
     if q.tickets.is_empty() {
         let msg = if q.search.is_some() {
-            "No ticket matches. Esc returns to the queue."
+            tr!(lang, "tui-queue-no-match")
         } else {
-            "No tickets here. Press n to open one, f to change the filter."
+            tr!(lang, "tui-queue-empty")
         };
         frame.render_widget(Paragraph::new(msg).style(theme.dim()), inner);
         return;
@@ -526,13 +564,13 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let summary_w = w.saturating_sub(fixed).max(6);
     let header = Row::new(vec![
         String::new(),
-        fit_to_width("ID", id_w),
-        fit_to_width("SEV", sev_w),
-        fit_to_width("ORG", org_w),
-        fit_to_width("SUMMARY", summary_w),
-        fit_to_width("STATUS", status_w),
-        fit_to_width("ASSIGNEE", who_w),
-        format!("{:>width$}", "LEFT", width = left_w),
+        fit_to_width(&tr!(lang, "col-id"), id_w),
+        fit_to_width(&tr!(lang, "col-severity"), sev_w),
+        fit_to_width(&tr!(lang, "col-org"), org_w),
+        fit_to_width(&tr!(lang, "col-summary"), summary_w),
+        fit_to_width(&tr!(lang, "col-status"), status_w),
+        fit_to_width(&tr!(lang, "col-assignee"), who_w),
+        crate::text::right_align(&tr!(lang, "col-left"), left_w),
     ])
     .style(theme.column_header());
     let now = app.now;
@@ -550,7 +588,7 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             if selected {
                 style = style.add_modifier(Modifier::REVERSED);
             }
-            let left = left_text(t, state, now);
+            let left = left_text(lang, t, state, now);
             Row::new(vec![
                 format!(
                     "{}{}",
@@ -566,7 +604,10 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                     },
                     id_w,
                 ),
-                fit_to_width(&sanitize_line(t.handled_severity()), sev_w),
+                fit_to_width(
+                    &lang.word("severity", &sanitize_line(t.handled_severity())),
+                    sev_w,
+                ),
                 fit_to_width(&sanitize_line(&t.org), org_w),
                 // Someone else viewing (👁 bob) or writing (✎ bob) leads the summary.
                 fit_to_width(
@@ -578,13 +619,9 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                     },
                     summary_w,
                 ),
-                fit_to_width(t.status.as_str(), status_w),
+                fit_to_width(&lang.word("status", t.status.as_str()), status_w),
                 fit_to_width(&sanitize_line(t.assignee.as_deref().unwrap_or("-")), who_w),
-                format!(
-                    "{:>width$}",
-                    truncate_to_width(&left, left_w),
-                    width = left_w
-                ),
+                crate::text::right_align(&left, left_w),
             ])
             .style(style)
         })
@@ -605,19 +642,27 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
 }
 
+/// Width of the labels before a detail line's value (`org`, `组织`, …).
+const LABEL_W: usize = 11;
+
 fn field_line<'a>(label: &str, value: String, theme: &Theme) -> Line<'a> {
     Line::from(vec![
-        Span::styled(format!("{label:<11}"), theme.dim()),
+        Span::styled(fit_to_width(label, LABEL_W), theme.dim()),
         Span::raw(value),
     ])
 }
 
 fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let lang = app.lang;
     let focused = app.focus == Pane::Detail;
     let Some(t) = app.detail.as_ref().and_then(|d| d.ticket.as_ref()) else {
-        let block = pane_block(" Detail ".into(), focused, theme);
+        let block = pane_block(
+            format!(" {} ", tr!(lang, "tui-detail-title")),
+            focused,
+            theme,
+        );
         frame.render_widget(
-            Paragraph::new("Select a ticket.")
+            Paragraph::new(tr!(lang, "tui-detail-select"))
                 .style(theme.dim())
                 .block(block),
             area,
@@ -627,7 +672,11 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let Some(detail) = app.detail.as_ref() else {
         return;
     };
-    let block = pane_block(format!(" Detail · #{} ", t.id), focused, theme);
+    let block = pane_block(
+        format!(" {} · #{} ", tr!(lang, "tui-detail-title"), t.id),
+        focused,
+        theme,
+    );
     let inner = block.inner(area);
     let width = inner.width.max(10) as usize;
     let now = app.now;
@@ -636,36 +685,45 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     for l in wrap_to_width(&sanitize_line(&t.summary), width) {
         lines.push(Line::styled(l, theme.title()));
     }
-    lines.push(field_line("org", sanitize_line(&t.org), theme));
+    lines.push(field_line(
+        &tr!(lang, "label-org"),
+        sanitize_line(&t.org),
+        theme,
+    ));
     if let Some(plan) = orders::plan_text(app, t.org_id) {
-        lines.push(field_line("plan", plan, theme));
+        lines.push(field_line(&tr!(lang, "label-plan"), plan, theme));
     }
     lines.push(field_line(
-        "kind",
+        &tr!(lang, "label-kind"),
         format!(
             "{} · {} · {}",
-            t.kind,
-            sanitize_line(&t.severity_label()),
-            t.status
+            lang.word("kind", t.kind.as_str()),
+            sanitize_line(&crate::localize::severity_label(lang, t)),
+            lang.word("status", t.status.as_str())
         ),
         theme,
     ));
     if let Some(freeze) = detail_freeze(app, t) {
         lines.push(Line::styled(
-            format!("{:<11}{freeze}", "freeze"),
+            format!(
+                "{}{freeze}",
+                fit_to_width(&tr!(lang, "label-freeze"), LABEL_W)
+            ),
             theme.at_risk(),
         ));
     }
     if t.component.is_some() || t.environment.is_some() || t.affected_version.is_some() {
         lines.push(field_line(
-            "component",
+            &tr!(lang, "label-component"),
             format!(
                 "{} · {} · {}",
                 t.component
                     .as_deref()
                     .map(sanitize_line)
                     .unwrap_or_else(|| "-".into()),
-                t.environment.map(|e| e.as_str()).unwrap_or("-"),
+                t.environment
+                    .map(|e| lang.word("env", e.as_str()))
+                    .unwrap_or_else(|| "-".into()),
                 t.affected_version
                     .as_deref()
                     .map(sanitize_line)
@@ -675,22 +733,25 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ));
     }
     lines.push(field_line(
-        "assignee",
+        &tr!(lang, "label-assignee"),
         t.assignee
             .as_deref()
             .map(sanitize_line)
-            .unwrap_or_else(|| "unassigned".into()),
+            .unwrap_or_else(|| tr!(lang, "tui-unassigned")),
         theme,
     ));
     if let Some(into) = t.merged_into {
         lines.push(Line::styled(
-            format!("{:<11}#{into}", crate::app::tags_merge_text::MERGED_INTO),
+            format!(
+                "{}#{into}",
+                fit_to_width(&crate::app::tags_merge_text::merged_into(lang), LABEL_W)
+            ),
             theme.at_risk(),
         ));
     }
     if !t.tags.is_empty() {
         lines.push(field_line(
-            crate::app::tags_merge_text::TAGS,
+            &crate::app::tags_merge_text::tags(lang),
             sanitize_line(&t.tags.join(" ")),
             theme,
         ));
@@ -700,30 +761,31 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let who: Vec<String> = others
             .iter()
             .map(|p| {
-                let doing = if p.composing {
-                    "is writing on it"
+                if p.composing {
+                    tr!(lang, "tui-detail-writing", who = sanitize_line(&p.who))
                 } else {
-                    "is viewing it"
-                };
-                format!("{} {doing}", sanitize_line(&p.who))
+                    tr!(lang, "tui-detail-viewing", who = sanitize_line(&p.who))
+                }
             })
             .collect();
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<11}", "here"), theme.dim()),
+            Span::styled(fit_to_width(&tr!(lang, "label-here"), LABEL_W), theme.dim()),
             Span::styled(who.join(" · "), theme.at_risk()),
         ]));
     }
     if t.requester_label().is_some() || t.channel.is_some() || t.follows.is_some() {
         lines.push(field_line(
-            "requester",
+            &tr!(lang, "label-requester"),
             format!(
                 "{} · {}{}",
                 t.requester_label()
                     .map(|r| sanitize_line(&r))
                     .unwrap_or_else(|| "-".into()),
-                t.channel.map(|c| c.as_str()).unwrap_or("-"),
+                t.channel
+                    .map(|c| lang.word("channel", c.as_str()))
+                    .unwrap_or_else(|| "-".into()),
                 t.follows
-                    .map(|f| format!(" · follows #{f}"))
+                    .map(|f| format!(" · {}", tr!(lang, "tui-detail-follows", id = f)))
                     .unwrap_or_default()
             ),
             theme,
@@ -738,40 +800,35 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     if let Some(tz) = customer_tz {
         let there = now.with_timezone(&tz);
         lines.push(field_line(
-            "their time",
-            format!("{} {}", there.format("%a %H:%M"), tz.name()),
+            &tr!(lang, "label-their-time"),
+            format!(
+                "{} {} {}",
+                lang.word("weekday", &there.format("%a").to_string()),
+                there.format("%H:%M"),
+                tz.name()
+            ),
             theme,
         ));
     }
-    lines.push(field_line("opened", local(t.created_at), theme));
+    lines.push(field_line(
+        &tr!(lang, "label-opened"),
+        local(t.created_at),
+        theme,
+    ));
+    let left = left_text(lang, t, state, now);
+    let sym = theme.symbol(state);
     let sla_text = match state {
-        RowState::Breached => format!(
-            "{} BREACHED {}",
-            theme.symbol(state),
-            left_text(t, state, now)
-        ),
-        RowState::AtRisk => format!(
-            "{} at risk, {} left",
-            theme.symbol(state),
-            left_text(t, state, now)
-        ),
-        RowState::Running => format!("{} left", left_text(t, state, now)),
-        RowState::Paused => format!(
-            "{} paused, {} left (waiting on the customer)",
-            theme.symbol(state),
-            left_text(t, state, now)
-        ),
-        RowState::MetLate => format!(
-            "{} first response {} (breached, answered)",
-            theme.symbol(state),
-            left_text(t, state, now)
-        ),
-        RowState::Met => format!("{} first response met", theme.symbol(state)),
-        RowState::Done => t.status.as_str().to_string(),
-        RowState::NoTarget => "no target under this plan".into(),
+        RowState::Breached => format!("{sym} {}", tr!(lang, "tui-sla-breached", left = left)),
+        RowState::AtRisk => format!("{sym} {}", tr!(lang, "tui-sla-at-risk", left = left)),
+        RowState::Running => tr!(lang, "tui-sla-running", left = left),
+        RowState::Paused => format!("{sym} {}", tr!(lang, "tui-sla-paused", left = left)),
+        RowState::MetLate => format!("{sym} {}", tr!(lang, "tui-sla-met-late", late = left)),
+        RowState::Met => format!("{sym} {}", tr!(lang, "tui-sla-met")),
+        RowState::Done => lang.word("status", t.status.as_str()),
+        RowState::NoTarget => tr!(lang, "tui-sla-no-target"),
     };
     lines.push(Line::from(vec![
-        Span::styled(format!("{:<11}", "sla"), theme.dim()),
+        Span::styled(fit_to_width(&tr!(lang, "label-sla"), LABEL_W), theme.dim()),
         Span::styled(sla_text, theme.row(state)),
     ]));
     if let Some(due) = t.first_response_due {
@@ -786,31 +843,35 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                     } else {
                         mine
                     };
+                let yours = tr!(lang, "tui-detail-your-time", time = mine_short.clone());
                 let one = format!(
-                    "{} {} · {} your time",
+                    "{} {} · {yours}",
                     theirs.format("%Y-%m-%d %H:%M"),
                     tz.name(),
-                    mine_short
                 );
-                if display_width(&one) + 11 <= width {
-                    lines.push(field_line("due", one, theme));
+                if display_width(&one) + LABEL_W <= width {
+                    lines.push(field_line(&tr!(lang, "label-due"), one, theme));
                 } else {
                     lines.push(field_line(
-                        "due",
+                        &tr!(lang, "label-due"),
                         format!("{} {}", theirs.format("%Y-%m-%d %H:%M"), tz.name()),
                         theme,
                     ));
-                    lines.push(field_line("", format!("{mine_short} your time"), theme));
+                    lines.push(field_line("", yours, theme));
                 }
             }
-            None => lines.push(field_line("due", mine, theme)),
+            None => lines.push(field_line(&tr!(lang, "label-due"), mine, theme)),
         }
     }
     for kind in &app.detail_drafts {
         lines.push(Line::styled(
             format!(
-                "✎ unsent {kind} draft saved — press {} to continue it",
-                if kind == "reply" { "r" } else { "i" }
+                "✎ {}",
+                if kind == "reply" {
+                    tr!(lang, "tui-detail-draft-reply", key = "r")
+                } else {
+                    tr!(lang, "tui-detail-draft-note", key = "i")
+                }
             ),
             theme.at_risk(),
         ));
@@ -827,7 +888,7 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     }
     let mail_lines = |m: Option<&crate::store::EntryMail>, lines: &mut Vec<Line<'static>>| {
         let Some(m) = m else { return };
-        if let Some(text) = m.status_text(|t| app.local_time(t, "%H:%M")) {
+        if let Some(text) = m.status_text(lang, |t| app.local_time(t, "%H:%M")) {
             let style = if m.delivery.as_ref().is_some_and(|d| d.2.is_some()) {
                 theme.at_risk()
             } else {
@@ -837,7 +898,11 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         }
         for a in &m.attachments {
             lines.push(Line::styled(
-                format!("  attachment {}", sanitize_line(&a.text())),
+                format!(
+                    "  {} {}",
+                    tr!(lang, "tui-detail-attachment"),
+                    sanitize_line(&a.text(lang))
+                ),
                 theme.dim(),
             ));
         }
@@ -846,15 +911,26 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     if !detail.conversation.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
-            format!("── conversation ({}) ", detail.conversation.len()),
+            format!(
+                "── {} ",
+                tr!(
+                    lang,
+                    "tui-detail-conversation",
+                    n = detail.conversation.len()
+                )
+            ),
             theme.dim(),
         ));
     }
     for e in &detail.conversation {
         let (label, style, bar) = match (e.kind, e.role) {
-            (EntryKind::Note, _) => ("INTERNAL NOTE", theme.note(), "┃ "),
-            (EntryKind::Reply, AuthorRole::Customer) => ("customer", theme.header(), "│ "),
-            (EntryKind::Reply, AuthorRole::Engineer) => ("reply", theme.reply(), "│ "),
+            (EntryKind::Note, _) => (tr!(lang, "tui-entry-note"), theme.note(), "┃ "),
+            (EntryKind::Reply, AuthorRole::Customer) => {
+                (tr!(lang, "tui-entry-customer"), theme.header(), "│ ")
+            }
+            (EntryKind::Reply, AuthorRole::Engineer) => {
+                (tr!(lang, "tui-entry-reply"), theme.reply(), "│ ")
+            }
         };
         lines.push(Line::styled(
             format!(
@@ -862,7 +938,7 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 sanitize_line(&e.author),
                 local(e.created_at),
                 e.merged_from
-                    .map(|f| format!(" · {} #{f}", crate::app::tags_merge_text::FROM))
+                    .map(|f| format!(" · {} #{f}", crate::app::tags_merge_text::from(lang)))
                     .unwrap_or_default()
             ),
             style.add_modifier(Modifier::BOLD),
@@ -879,18 +955,25 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     }
     if !detail.events.is_empty() {
         lines.push(Line::raw(""));
-        lines.push(Line::styled("── events ", theme.dim()));
+        lines.push(Line::styled(
+            format!("── {} ", tr!(lang, "tui-detail-events")),
+            theme.dim(),
+        ));
         for e in &detail.events {
             let text = format!(
                 "{} {}{}{} {}",
                 local(e.at),
                 sanitize_line(&e.actor),
                 if e.actor_source == "as" {
-                    " (script)"
+                    format!(" {}", tr!(lang, "tui-event-script"))
                 } else {
-                    ""
+                    String::new()
                 },
-                if e.imported { " (imported)" } else { "" },
+                if e.imported {
+                    format!(" {}", tr!(lang, "tui-event-imported"))
+                } else {
+                    String::new()
+                },
                 event_text(app, e)
             );
             for l in wrap_to_width(&text, width) {
@@ -917,7 +1000,8 @@ fn detail_freeze(app: &App, t: &crate::domain::Ticket) -> Option<String> {
         .find(|o| o.id == t.org_id)
         .and_then(|o| o.tz.parse::<chrono_tz::Tz>().ok())?;
     let today = app.now.with_timezone(&tz).date_naive();
-    crate::assurance::freeze_on(&detail.assurance, today).map(|w| crate::assurance::freeze_text(&w))
+    crate::assurance::freeze_on(&detail.assurance, today)
+        .map(|w| crate::assurance::freeze_text(app.lang, &w))
 }
 
 /// What an audit event did, in words: instants in the engineer's zone to the minute,
@@ -930,14 +1014,15 @@ fn event_text(app: &App, e: &crate::domain::AuditEvent) -> String {
             Err(_) => sanitize_line(v),
         },
     };
+    let lang = app.lang;
     match e.field.as_str() {
-        "reply" => "replied to the customer".into(),
-        "note" => "added an internal note".into(),
-        "created" => format!("opened it ({})", value(e.new.as_deref())),
-        "first_response" => "answered: first response".into(),
+        "reply" => tr!(lang, "tui-event-reply"),
+        "note" => tr!(lang, "tui-event-note"),
+        "created" => tr!(lang, "tui-event-created", value = value(e.new.as_deref())),
+        "first_response" => tr!(lang, "tui-event-first-response"),
         field => format!(
             "{}: {} → {}",
-            sanitize_line(field),
+            lang.word("field", &sanitize_line(field)),
             value(e.old.as_deref()),
             value(e.new.as_deref())
         ),
@@ -946,9 +1031,13 @@ fn event_text(app: &App, e: &crate::domain::AuditEvent) -> String {
 
 fn draw_sla(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     // The total, as in the header (not just the rows that fit here).
+    let lang = app.lang;
     let breached = app.counts.breached;
     let title = if breached > 0 {
-        format!(" SLA · {breached} breached ")
+        format!(
+            " SLA · {} ",
+            tr!(lang, "tui-sla-pane-breached", n = breached)
+        )
     } else {
         " SLA ".to_string()
     };
@@ -958,7 +1047,7 @@ fn draw_sla(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(block, area);
     if app.sla_items.is_empty() {
         frame.render_widget(
-            Paragraph::new("No running targets.").style(theme.dim()),
+            Paragraph::new(tr!(lang, "tui-sla-pane-empty")).style(theme.dim()),
             inner,
         );
         return;
@@ -985,9 +1074,9 @@ fn draw_sla(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let when = match crate::sla::columns::countdown(m, app.now) {
             Some(c) => match c.business_seconds {
                 Some(b) if b >= 0 => format!(
-                    "{} · {} biz",
+                    "{} · {}",
                     format_countdown(c.wall_seconds),
-                    format_countdown(b)
+                    tr!(lang, "tui-sla-biz", time = format_countdown(b))
                 ),
                 _ => format_countdown(c.wall_seconds),
             },
@@ -999,7 +1088,7 @@ fn draw_sla(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             "{}#{} {} {}",
             theme.symbol(state),
             item.ticket.id,
-            sanitize_line(item.ticket.handled_severity()),
+            lang.word("severity", &sanitize_line(item.ticket.handled_severity())),
             sanitize_line(&item.ticket.org)
         );
         let mut style = theme.row(state);
@@ -1027,7 +1116,7 @@ fn draw_sla(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 format!(
                     "{:>3}% {}",
                     (ratio * 100.0).round() as i64,
-                    m.metric.as_str()
+                    lang.word("metric", m.metric.as_str())
                 ),
                 theme.dim(),
             ))
@@ -1038,19 +1127,24 @@ fn draw_sla(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 }
 
 fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let lang = app.lang;
     let width = area.width as usize;
     let line = match &app.mode {
         Mode::Search { input } => Line::from(vec![
             Span::styled("/", theme.title()),
             Span::raw(sanitize_line(input)),
             Span::styled("█", theme.dim()),
-            Span::styled("  Enter search · Esc cancel", theme.dim()),
+            Span::styled(format!("  {}", tr!(lang, "tui-search-hint")), theme.dim()),
         ]),
         Mode::Assign(f) => {
             let prompt = format!(
-                "assign #{} {} to: ",
-                f.ticket_id,
-                truncate_to_width(&sanitize_line(&f.summary), 24)
+                "{} ",
+                tr!(
+                    lang,
+                    "tui-assign-prompt",
+                    id = f.ticket_id,
+                    summary = truncate_to_width(&sanitize_line(&f.summary), 24)
+                )
             );
             let matches = f.matches(&app.known_engineers);
             let hint = if let Some(notice) = &f.notice {
@@ -1058,16 +1152,20 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             } else if let Some((msg, _)) = &app.message {
                 format!("  {msg}")
             } else if matches.is_empty() {
-                "  (a name never seen here) · Enter assign · - unassign · Esc cancel".into()
+                format!("  {}", tr!(lang, "tui-assign-hint-new"))
             } else {
                 format!(
-                    "  Tab: {} · Enter assign · - unassign · Esc cancel",
-                    matches
-                        .iter()
-                        .take(6)
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .join(" ")
+                    "  {}",
+                    tr!(
+                        lang,
+                        "tui-assign-hint",
+                        names = matches
+                            .iter()
+                            .take(6)
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    )
                 )
             };
             let warn = f.notice.is_some() || app.message.is_some();
@@ -1083,13 +1181,17 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         }
         Mode::ConfirmQuit { reason } => Line::from(vec![
             Span::styled(
-                format!(" Quit? {} ", sanitize_line(reason)),
+                format!(
+                    " {} {} ",
+                    tr!(lang, "tui-quit-question"),
+                    sanitize_line(reason)
+                ),
                 theme.at_risk(),
             ),
             Span::styled(" y ", theme.key()),
-            Span::styled(" quit ", theme.dim()),
-            Span::styled(" any other key ", theme.key()),
-            Span::styled(" stay", theme.dim()),
+            Span::styled(format!(" {} ", tr!(lang, "hint-quit")), theme.dim()),
+            Span::styled(format!(" {} ", tr!(lang, "tui-any-other-key")), theme.key()),
+            Span::styled(format!(" {}", tr!(lang, "hint-stay")), theme.dim()),
         ]),
         _ => {
             if let Some((msg, error)) = &app.message {
@@ -1104,13 +1206,13 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             } else {
                 // Too many for the width: drop from the end, but never the way to help.
                 let mut hints = app.footer_hints();
-                let hint_w = |h: &[(String, &str)]| {
+                let hint_w = |h: &[(String, String, bool)]| {
                     h.iter()
-                        .map(|(k, l)| display_width(k) + display_width(l) + 3)
+                        .map(|(k, l, _)| display_width(k) + display_width(l) + 3)
                         .sum::<usize>()
                 };
                 while hint_w(&hints) > width {
-                    match hints.iter().rposition(|(_, l)| *l != "help") {
+                    match hints.iter().rposition(|(_, _, is_help)| !*is_help) {
                         Some(i) => {
                             hints.remove(i);
                         }
@@ -1118,7 +1220,7 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                     }
                 }
                 let mut spans = Vec::new();
-                for (key, label) in hints {
+                for (key, label, _) in hints {
                     spans.push(Span::styled(format!(" {key} "), theme.key()));
                     spans.push(Span::styled(format!("{label} "), theme.dim()));
                 }
@@ -1143,11 +1245,9 @@ pub(super) fn centered(area: Rect, percent_w: u16, percent_h: u16) -> Rect {
 fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, scroll: u16) {
     let area = centered(frame.area(), 80, 85);
     clear_popup(frame, area);
+    let lang = app.lang;
     let mut lines = vec![
-        Line::styled(
-            "Keys (your bindings; change them in config.toml [keys])",
-            theme.title(),
-        ),
+        Line::styled(tr!(lang, "tui-help-heading"), theme.title()),
         Line::raw(""),
     ];
     for a in ACTIONS {
@@ -1155,29 +1255,24 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, scroll: u16) {
         lines.push(Line::from(vec![
             Span::styled(fit_to_width(&keys, 16), theme.key()),
             Span::raw(" "),
-            Span::raw(a.description),
+            Span::raw(crate::app::keymap::description(lang, a)),
             Span::styled(format!("  ({})", a.name), theme.dim()),
         ]));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "Editor: Ctrl-S send · Ctrl-T insert a reply template · Ctrl-E compose in $EDITOR · Esc or Ctrl-C cancel (asks before discarding text)",
-        theme.dim(),
-    ));
-    lines.push(Line::styled(
-        "States: ! at risk · ‼ breached · ⏸ paused · ✓ met · times say their zone",
-        theme.dim(),
-    ));
+    lines.push(Line::styled(tr!(lang, "tui-help-editor"), theme.dim()));
+    lines.push(Line::styled(tr!(lang, "tui-help-states"), theme.dim()));
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(" Help · Esc closes ")
+        .title(format!(" {} ", tr!(lang, "tui-help-title")))
         .border_style(theme.focus_border());
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }
 
-fn draw_palette(frame: &mut Frame, _app: &App, theme: &Theme, input: &str, selected: usize) {
+fn draw_palette(frame: &mut Frame, app: &App, theme: &Theme, input: &str, selected: usize) {
+    let lang = app.lang;
     if let Some(id) = crate::app::ticket_number(input) {
-        let items = vec![format!("Enter: open ticket #{id}")];
+        let items = vec![tr!(lang, "tui-palette-open", id = id)];
         draw_list_popup(
             frame,
             theme,
@@ -1190,16 +1285,20 @@ fn draw_palette(frame: &mut Frame, _app: &App, theme: &Theme, input: &str, selec
         return;
     }
     if input.trim() == "#" {
-        let items = vec!["type a ticket number, then Enter".to_string()];
+        let items = vec![tr!(lang, "tui-palette-number")];
         draw_list_popup(frame, theme, ":#", &items, 1, &[], None);
         return;
     }
-    let matches = crate::app::palette_matches(input);
+    let matches = crate::app::palette_matches(lang, input);
     let items: Vec<String> = matches
         .iter()
         .map(|a| {
             let info = crate::app::keymap::info(*a);
-            format!("{:<16} {}", info.name, info.description)
+            format!(
+                "{:<16} {}",
+                info.name,
+                crate::app::keymap::description(lang, info)
+            )
         })
         .collect();
     draw_list_popup(
@@ -1214,27 +1313,26 @@ fn draw_palette(frame: &mut Frame, _app: &App, theme: &Theme, input: &str, selec
 }
 
 /// `r` where someone else is already writing: say who, ask once.
-fn draw_confirm_reply(frame: &mut Frame, theme: &Theme, ticket_id: i64, who: &str) {
+fn draw_confirm_reply(frame: &mut Frame, lang: Lang, theme: &Theme, ticket_id: i64, who: &str) {
     let area = frame.area();
-    let question = format!(
-        "{} is writing a reply on #{ticket_id} right now.",
-        sanitize_line(who)
+    let question = tr!(
+        lang,
+        "tui-writing-question",
+        who = sanitize_line(who),
+        id = ticket_id
     );
     let width = (display_width(&question).max(40) as u16 + 4).min(area.width);
     let inner_w = width.saturating_sub(2) as usize;
     let lines = vec![
         Line::raw(fit_to_width(&question, inner_w)),
         Line::styled(
-            fit_to_width(
-                "Nothing is locked: both replies would reach the customer.",
-                inner_w,
-            ),
+            fit_to_width(&tr!(lang, "tui-writing-nothing-locked"), inner_w),
             theme.dim(),
         ),
         Line::raw(""),
         Line::from(vec![
             Span::styled(" y ", theme.key()),
-            Span::raw(" reply anyway   any other key: cancel"),
+            Span::raw(format!(" {}", tr!(lang, "tui-writing-answer"))),
         ]),
     ];
     let height = (lines.len() as u16 + 2).min(area.height);
@@ -1247,25 +1345,38 @@ fn draw_confirm_reply(frame: &mut Frame, theme: &Theme, ticket_id: i64, who: &st
     clear_popup(frame, rect);
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(" Someone is writing ")
+        .title(format!(" {} ", tr!(lang, "tui-writing-title")))
         .border_style(theme.focus_border());
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 /// Which attachment to save and where (`w` in Detail).
-fn draw_save_attachment(frame: &mut Frame, theme: &Theme, f: &crate::app::SaveAttachmentForm) {
+fn draw_save_attachment(
+    frame: &mut Frame,
+    lang: Lang,
+    theme: &Theme,
+    f: &crate::app::SaveAttachmentForm,
+) {
     let area = centered(frame.area(), 60, 50);
     clear_popup(frame, area);
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(format!(" Save an attachment of #{} ", f.ticket_id))
+        .title(format!(
+            " {} ",
+            tr!(lang, "tui-save-title", id = f.ticket_id)
+        ))
         .border_style(theme.focus_border());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
+    let save_to = format!("{} ", tr!(lang, "tui-save-to"));
+    let label_w = display_width(&save_to);
     let mut lines: Vec<Line> = vec![Line::from(vec![
-        Span::styled("save to ", theme.dim()),
-        Span::raw(fit_to_width(&sanitize_line(&f.path), w.saturating_sub(8))),
+        Span::styled(save_to, theme.dim()),
+        Span::raw(fit_to_width(
+            &sanitize_line(&f.path),
+            w.saturating_sub(label_w),
+        )),
     ])];
     lines.push(Line::raw(""));
     let room = (inner.height as usize).saturating_sub(2).max(1);
@@ -1274,7 +1385,7 @@ fn draw_save_attachment(frame: &mut Frame, theme: &Theme, f: &crate::app::SaveAt
         let label = if *stored {
             sanitize_line(name)
         } else {
-            format!("{} (not kept: over the size limit)", sanitize_line(name))
+            format!("{} {}", sanitize_line(name), tr!(lang, "tui-save-not-kept"))
         };
         let text = fit_to_width(&label, w);
         lines.push(if i == f.selected {
@@ -1289,8 +1400,8 @@ fn draw_save_attachment(frame: &mut Frame, theme: &Theme, f: &crate::app::SaveAt
 }
 
 /// One question before a change touches every marked ticket.
-fn draw_confirm_bulk(frame: &mut Frame, theme: &Theme, c: &crate::app::BulkConfirm) {
-    let question = sanitize_line(&c.describe());
+fn draw_confirm_bulk(frame: &mut Frame, lang: Lang, theme: &Theme, c: &crate::app::BulkConfirm) {
+    let question = sanitize_line(&c.describe(lang));
     let ids: Vec<String> = c.tickets.keys().map(|id| format!("#{id}")).collect();
     let area = frame.area();
     let width = (display_width(&question).max(44) as u16 + 4).min(area.width);
@@ -1301,13 +1412,10 @@ fn draw_confirm_bulk(frame: &mut Frame, theme: &Theme, c: &crate::app::BulkConfi
         Line::raw(""),
         Line::from(vec![
             Span::styled(" y ", theme.key()),
-            Span::raw(" apply to each"),
+            Span::raw(format!(" {}", tr!(lang, "tui-bulk-apply"))),
         ]),
         Line::styled(
-            fit_to_width(
-                "one audited change per ticket; any other key cancels",
-                inner_w,
-            ),
+            fit_to_width(&tr!(lang, "tui-bulk-note"), inner_w),
             theme.dim(),
         ),
     ];
@@ -1321,18 +1429,18 @@ fn draw_confirm_bulk(frame: &mut Frame, theme: &Theme, c: &crate::app::BulkConfi
     clear_popup(frame, rect);
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(" Bulk change ")
+        .title(format!(" {} ", tr!(lang, "tui-bulk-title")))
         .border_style(theme.focus_border());
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
-fn draw_picker(frame: &mut Frame, theme: &Theme, p: &crate::app::Picker) {
+fn draw_picker(frame: &mut Frame, lang: Lang, theme: &Theme, p: &crate::app::Picker) {
     let items: Vec<String> = p
         .items
         .iter()
         .enumerate()
         .map(|(i, (label, _))| match p.disabled_reason(i) {
-            Some(_) => format!("{label}  (not for this ticket's kind)"),
+            Some(_) => format!("{label}  {}", tr!(lang, "tui-picker-not-for-kind")),
             None => label.clone(),
         })
         .collect();
@@ -1407,12 +1515,13 @@ fn draw_list_popup(
 }
 
 fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &crate::app::NewTicketForm) {
+    let lang = app.lang;
     let area = centered(frame.area(), 90, 85);
     clear_popup(frame, area);
     let title = if form.confirm_discard {
-        " Discard this ticket? y = discard, any other key = keep editing "
+        format!(" {} ", tr!(lang, "tui-form-discard"))
     } else {
-        " New ticket · Tab next field · ←/→ choose · Ctrl-S create · Esc cancel "
+        format!(" {} ", tr!(lang, "tui-form-title"))
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -1420,7 +1529,7 @@ fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &crate::app::New
         .border_style(theme.focus_border());
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let errors = form.errors(&app.policies, &app.orgs, app.now);
+    let errors = form.errors(lang, &app.policies, &app.orgs, app.now);
     let value_w = (inner.width as usize).saturating_sub(15);
     let mut lines = Vec::new();
     for (i, field) in FormField::ALL.iter().enumerate() {
@@ -1436,8 +1545,8 @@ fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &crate::app::New
                         o.plan
                     )
                 })
-                .unwrap_or_else(|| "(no organizations)".into()),
-            FormField::Kind => format!("◀ {} ▶", form.kind),
+                .unwrap_or_else(|| tr!(lang, "tui-form-no-orgs")),
+            FormField::Kind => format!("◀ {} ▶", lang.word("kind", form.kind.as_str())),
             FormField::Severity => {
                 // Levels this kind cannot have are skipped by ←/→; say which.
                 let barred: Vec<&str> = (0..form.levels.len())
@@ -1448,12 +1557,20 @@ fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &crate::app::New
                     "◀ {} ▶{}",
                     form.levels
                         .get(form.severity)
-                        .map(|s| sanitize_line(s))
+                        .map(|s| lang.word("severity", &sanitize_line(s)))
                         .unwrap_or_else(|| "-".into()),
                     if barred.is_empty() {
                         String::new()
                     } else {
-                        format!("  (not for {}: {})", form.kind, barred.join(", "))
+                        format!(
+                            "  {}",
+                            tr!(
+                                lang,
+                                "tui-form-not-for-kind",
+                                kind = lang.word("kind", form.kind.as_str()),
+                                levels = barred.join(", ")
+                            )
+                        )
                     }
                 )
             }
@@ -1466,7 +1583,9 @@ fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &crate::app::New
             FormField::Component => sanitize_line(&form.component),
             FormField::Environment => format!(
                 "◀ {} ▶",
-                form.environment.map(|e| e.as_str()).unwrap_or("-")
+                form.environment
+                    .map(|e| lang.word("env", e.as_str()))
+                    .unwrap_or_else(|| "-".into())
             ),
             FormField::Version => sanitize_line(&form.version),
         };
@@ -1486,7 +1605,11 @@ fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &crate::app::New
         };
         lines.push(Line::from(vec![
             Span::styled(
-                format!("{}{:<13}", if focused { "▶" } else { " " }, field.label()),
+                format!(
+                    "{}{}",
+                    if focused { "▶" } else { " " },
+                    fit_to_width(&field.label(lang), 13)
+                ),
                 label_style,
             ),
             Span::styled(

@@ -12,22 +12,28 @@ use crate::app::{
     order_subject,
 };
 use crate::domain::{Order, OrderStatus};
+use crate::i18n::Lang;
 use crate::orders::MAX_FEEDBACK_CHARS;
 use crate::policy::rules;
 use crate::text::{fit_to_width, sanitize_line, sanitize_lines, truncate_to_width, wrap_to_width};
+use crate::tr;
 
 pub(super) fn draw_orders(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let lang = app.lang;
     let list = &app.orders.orders;
     let open = list.iter().filter(|o| o.is_open()).count();
-    let title = format!(" Orders · {open} processing · {} shown ", list.len());
+    let title = format!(
+        " {} ",
+        tr!(lang, "ord-title", open = open, shown = list.len())
+    );
     let block = pane_block(title, true, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if list.is_empty() {
         let msg = if app.orders.loaded {
-            "No service orders yet. Press n to request one (event assurance, availability check, monthly report)."
+            tr!(lang, "ord-empty")
         } else {
-            "Loading orders…"
+            tr!(lang, "ord-loading")
         };
         frame.render_widget(
             Paragraph::new(msg)
@@ -46,12 +52,12 @@ pub(super) fn draw_orders(frame: &mut Frame, app: &App, theme: &Theme, area: Rec
     let subject_w = w.saturating_sub(fixed).max(6);
     let header = Row::new(vec![
         String::new(),
-        fit_to_width("ID", id_w),
-        fit_to_width("KIND", kind_w),
-        fit_to_width("ORG", org_w),
-        fit_to_width("STATUS", status_w),
-        fit_to_width("FOR", subject_w),
-        format!("{:>left_w$}", "DEADLINE"),
+        fit_to_width(&tr!(lang, "col-id"), id_w),
+        fit_to_width(&tr!(lang, "ord-col-kind"), kind_w),
+        fit_to_width(&tr!(lang, "col-org"), org_w),
+        fit_to_width(&tr!(lang, "col-status"), status_w),
+        fit_to_width(&tr!(lang, "ord-col-for"), subject_w),
+        crate::text::right_align(&tr!(lang, "ord-col-deadline"), left_w),
     ])
     .style(theme.column_header());
     // Keep the selection in view: a window of the rows that fit.
@@ -69,7 +75,7 @@ pub(super) fn draw_orders(frame: &mut Frame, app: &App, theme: &Theme, area: Rec
             if selected {
                 style = style.add_modifier(Modifier::REVERSED);
             }
-            let deadline = order_deadline_text(o, app.now);
+            let deadline = order_deadline_text(lang, o, app.now);
             Row::new(vec![
                 format!(
                     "{}{}",
@@ -78,17 +84,17 @@ pub(super) fn draw_orders(frame: &mut Frame, app: &App, theme: &Theme, area: Rec
                 ),
                 fit_to_width(&o.id.to_string(), id_w),
                 fit_to_width(
-                    if narrow {
-                        short_kind(o.kind)
+                    &if narrow {
+                        lang.word("order-kind-short", o.kind.as_str())
                     } else {
-                        o.kind.as_str()
+                        lang.word("order-kind", o.kind.as_str())
                     },
                     kind_w,
                 ),
                 fit_to_width(&sanitize_line(&o.org), org_w),
-                fit_to_width(o.status.as_str(), status_w),
-                fit_to_width(&order_subject(o), subject_w),
-                format!("{:>left_w$}", truncate_to_width(&deadline, left_w),),
+                fit_to_width(&lang.word("order-status", o.status.as_str()), status_w),
+                fit_to_width(&order_subject(lang, o), subject_w),
+                crate::text::right_align(&deadline, left_w),
             ])
             .style(style)
         })
@@ -108,18 +114,9 @@ pub(super) fn draw_orders(frame: &mut Frame, app: &App, theme: &Theme, area: Rec
     );
 }
 
-/// Kind names that fit an 80-column queue.
-fn short_kind(kind: crate::domain::OrderKind) -> &'static str {
-    match kind {
-        crate::domain::OrderKind::EventAssurance => "assurance",
-        crate::domain::OrderKind::AvailabilityCheck => "avail check",
-        crate::domain::OrderKind::MonthlyReport => "month rept",
-    }
-}
-
-fn stars(n: u8) -> String {
+fn stars(lang: Lang, n: u8) -> String {
     if n == 0 {
-        return "☆☆☆☆☆ not set".into();
+        return format!("☆☆☆☆☆ {}", tr!(lang, "ord-not-set"));
     }
     format!(
         "{}{} {n}/5",
@@ -129,17 +126,27 @@ fn stars(n: u8) -> String {
 }
 
 pub(super) fn draw_order_detail(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let lang = app.lang;
     let Some(o) = app.orders.selected_order() else {
-        let block = pane_block(" Order ".into(), false, theme);
+        let block = pane_block(format!(" {} ", tr!(lang, "ord-detail-title")), false, theme);
         let inner = block.inner(area);
         frame.render_widget(block, area);
         frame.render_widget(
-            Paragraph::new("Select an order with j/k.").style(theme.dim()),
+            Paragraph::new(tr!(lang, "ord-select")).style(theme.dim()),
             inner,
         );
         return;
     };
-    let block = pane_block(format!(" Order #{} · {} ", o.id, o.kind), false, theme);
+    let block = pane_block(
+        format!(
+            " {} #{} · {} ",
+            tr!(lang, "ord-detail-title"),
+            o.id,
+            lang.word("order-kind", o.kind.as_str())
+        ),
+        false,
+        theme,
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width.saturating_sub(1) as usize;
@@ -149,14 +156,20 @@ pub(super) fn draw_order_detail(frame: &mut Frame, app: &App, theme: &Theme, are
 }
 
 fn order_lines<'a>(o: &Order, app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
+    let lang = app.lang;
     let state = app.order_state(o);
+    let label = |key: &str| fit_to_width(&lang.t(key), super::LABEL_W);
     let mut lines = vec![
-        field_line("Org", sanitize_line(&o.org), theme),
-        field_line("For", order_subject(o), theme),
+        field_line(&lang.t("ord-label-org"), sanitize_line(&o.org), theme),
+        field_line(&lang.t("ord-label-for"), order_subject(lang, o), theme),
         Line::from(vec![
-            Span::styled(format!("{:<11}", "Status"), theme.dim()),
+            Span::styled(label("ord-label-status"), theme.dim()),
             Span::styled(
-                format!("{} {}", theme.symbol(state), o.status),
+                format!(
+                    "{} {}",
+                    theme.symbol(state),
+                    lang.word("order-status", o.status.as_str())
+                ),
                 theme.row(state),
             ),
         ]),
@@ -169,12 +182,12 @@ fn order_lines<'a>(o: &Order, app: &App, theme: &Theme, width: usize) -> Vec<Lin
                 .to_string()
         });
         let left = if o.is_open() {
-            format!("  ({})", order_deadline_text(o, app.now))
+            format!("  ({})", order_deadline_text(lang, o, app.now))
         } else {
             String::new()
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<11}", "Deadline"), theme.dim()),
+            Span::styled(label("ord-label-deadline"), theme.dim()),
             Span::styled(format!("{local}{left}"), theme.row(state)),
         ]));
     }
@@ -184,34 +197,48 @@ fn order_lines<'a>(o: &Order, app: &App, theme: &Theme, width: usize) -> Vec<Lin
             crate::assurance::freeze_on(&windows, app.now.with_timezone(&tz).date_naive())
     {
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<11}", "Freeze"), theme.dim()),
-            Span::styled(crate::assurance::freeze_text(&w), theme.at_risk()),
+            Span::styled(label("ord-label-freeze"), theme.dim()),
+            Span::styled(crate::assurance::freeze_text(lang, &w), theme.at_risk()),
         ]));
     }
     lines.push(field_line(
-        "Requested",
-        format!("{} by {}", o.requested_on, sanitize_line(&o.created_by)),
+        &lang.t("ord-label-requested"),
+        tr!(
+            lang,
+            "ord-requested-by",
+            date = o.requested_on.to_string(),
+            who = sanitize_line(&o.created_by)
+        ),
         theme,
     ));
     if let Some(t) = o.completed_at {
         lines.push(field_line(
-            "Completed",
+            &lang.t("ord-label-completed"),
             app.local_time(t, "%Y-%m-%d %H:%M"),
             theme,
         ));
     }
     if let Some(r) = &o.reject_reason {
-        lines.push(field_line("Rejected", sanitize_line(r), theme));
+        lines.push(field_line(
+            &lang.t("ord-label-rejected"),
+            sanitize_line(r),
+            theme,
+        ));
     }
     for a in &o.attachments {
         lines.push(field_line(
-            "Attached",
-            format!("{} ({} bytes)", sanitize_line(&a.name), a.size),
+            &lang.t("ord-label-attached"),
+            tr!(
+                lang,
+                "ord-attached",
+                name = sanitize_line(&a.name),
+                size = a.size
+            ),
             theme,
         ));
     }
     if !o.note.is_empty() {
-        lines.push(Line::styled("Note", theme.dim()));
+        lines.push(Line::styled(lang.t("ord-label-note"), theme.dim()));
         for l in sanitize_lines(&o.note) {
             for w in wrap_to_width(&l, width.max(10)) {
                 lines.push(Line::raw(w));
@@ -220,10 +247,18 @@ fn order_lines<'a>(o: &Order, app: &App, theme: &Theme, width: usize) -> Vec<Lin
     }
     match (&o.rating, o.status) {
         (Some(r), _) => {
-            lines.push(field_line("Speed", stars(r.speed), theme));
-            lines.push(field_line("Quality", stars(r.quality), theme));
+            lines.push(field_line(
+                &lang.t("ord-label-speed"),
+                stars(lang, r.speed),
+                theme,
+            ));
+            lines.push(field_line(
+                &lang.t("ord-label-quality"),
+                stars(lang, r.quality),
+                theme,
+            ));
             if !r.feedback.is_empty() {
-                lines.push(Line::styled("Feedback", theme.dim()));
+                lines.push(Line::styled(lang.t("ord-label-feedback"), theme.dim()));
                 for l in sanitize_lines(&r.feedback) {
                     for w in wrap_to_width(&l, width.max(10)) {
                         lines.push(Line::raw(w));
@@ -231,10 +266,9 @@ fn order_lines<'a>(o: &Order, app: &App, theme: &Theme, width: usize) -> Vec<Lin
                 }
             }
         }
-        (None, OrderStatus::Completed) => lines.push(Line::styled(
-            "Not rated yet: * records the customer's rating",
-            theme.dim(),
-        )),
+        (None, OrderStatus::Completed) => {
+            lines.push(Line::styled(lang.t("ord-not-rated"), theme.dim()))
+        }
         _ => {}
     }
     lines
@@ -259,7 +293,11 @@ fn form_line<'a>(
     let cursor = if focused && !choice { "█" } else { "" };
     Line::from(vec![
         Span::styled(
-            format!("{}{:<20}", if focused { "▶" } else { " " }, label),
+            format!(
+                "{}{}",
+                if focused { "▶" } else { " " },
+                fit_to_width(label, 20)
+            ),
             label_style,
         ),
         Span::styled(
@@ -281,13 +319,13 @@ fn popup_block<'a>(title: String, theme: &Theme) -> Block<'a> {
 }
 
 pub(super) fn draw_order_form(frame: &mut Frame, app: &App, theme: &Theme, form: &NewOrderForm) {
+    let lang = app.lang;
     let area = centered(frame.area(), 90, 70);
     super::clear_popup(frame, area);
     let title = if form.confirm_discard {
-        " Discard this order? y = discard, any other key = keep editing ".to_string()
+        format!(" {} ", tr!(lang, "ord-form-discard"))
     } else {
-        " New service order · Tab next field · ←/→ choose · Ctrl-S request · Esc cancel "
-            .to_string()
+        format!(" {} ", tr!(lang, "ord-form-title"))
     };
     let block = popup_block(title, theme);
     let inner = block.inner(area);
@@ -309,10 +347,12 @@ pub(super) fn draw_order_form(frame: &mut Frame, app: &App, theme: &Theme, form:
                         o.plan
                     )
                 })
-                .unwrap_or_else(|| "(no organizations)".into()),
-            OrderField::Kind => format!("◀ {} ▶", form.kind),
+                .unwrap_or_else(|| tr!(lang, "tui-form-no-orgs")),
+            OrderField::Kind => format!("◀ {} ▶", lang.word("order-kind", form.kind.as_str())),
             OrderField::Level => format!("◀ {} ▶", form.level),
-            OrderField::Scenario => format!("◀ {} ▶", form.scenario),
+            OrderField::Scenario => {
+                format!("◀ {} ▶", lang.word("scenario", form.scenario.as_str()))
+            }
             OrderField::Start => sanitize_line(&form.start),
             OrderField::End => sanitize_line(&form.end),
             OrderField::Month => sanitize_line(&form.month),
@@ -321,7 +361,7 @@ pub(super) fn draw_order_form(frame: &mut Frame, app: &App, theme: &Theme, form:
         let focused = i == form.focus % fields.len();
         let error = matches!(&check, Err((f, _)) if f == field);
         lines.push(form_line(
-            field.label(),
+            &field.label(lang),
             value,
             focused,
             field.is_choice(),
@@ -333,7 +373,7 @@ pub(super) fn draw_order_form(frame: &mut Frame, app: &App, theme: &Theme, form:
     lines.push(Line::raw(""));
     match &check {
         Ok(_) => lines.push(Line::styled(
-            "✓ allowed by the plan: Ctrl-S requests it",
+            format!("✓ {}", tr!(lang, "ord-form-ok")),
             theme.row(RowState::Met),
         )),
         Err((_, msg)) => {
@@ -345,14 +385,11 @@ pub(super) fn draw_order_form(frame: &mut Frame, app: &App, theme: &Theme, form:
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-pub(super) fn draw_rate_form(frame: &mut Frame, theme: &Theme, form: &RateForm) {
+pub(super) fn draw_rate_form(frame: &mut Frame, lang: Lang, theme: &Theme, form: &RateForm) {
     let area = centered(frame.area(), 80, 60);
     super::clear_popup(frame, area);
     let block = popup_block(
-        format!(
-            " Rate order #{} · Tab next · ←/→ or 1–5 stars · Ctrl-S save · Esc cancel ",
-            form.order_id
-        ),
+        format!(" {} ", tr!(lang, "ord-rate-title", id = form.order_id)),
         theme,
     );
     let inner = block.inner(area);
@@ -362,8 +399,8 @@ pub(super) fn draw_rate_form(frame: &mut Frame, theme: &Theme, form: &RateForm) 
     let error = form.error();
     let mut lines = vec![
         form_line(
-            "Response speed",
-            stars(form.speed),
+            &lang.t("ord-rate-speed"),
+            stars(lang, form.speed),
             form.focus == RateField::Speed,
             true,
             false,
@@ -371,8 +408,8 @@ pub(super) fn draw_rate_form(frame: &mut Frame, theme: &Theme, form: &RateForm) 
             value_w,
         ),
         form_line(
-            "Deliverable quality",
-            stars(form.quality),
+            &lang.t("ord-rate-quality"),
+            stars(lang, form.quality),
             form.focus == RateField::Quality,
             true,
             false,
@@ -380,7 +417,12 @@ pub(super) fn draw_rate_form(frame: &mut Frame, theme: &Theme, form: &RateForm) 
             value_w,
         ),
         form_line(
-            &format!("Feedback {count}/{MAX_FEEDBACK_CHARS}"),
+            &tr!(
+                lang,
+                "ord-rate-feedback",
+                count = count,
+                max = MAX_FEEDBACK_CHARS
+            ),
             String::new(),
             form.focus == RateField::Feedback,
             false,
@@ -396,7 +438,7 @@ pub(super) fn draw_rate_form(frame: &mut Frame, theme: &Theme, form: &RateForm) 
     lines.push(Line::raw(""));
     match error {
         None => lines.push(Line::styled(
-            "✓ ready: Ctrl-S saves the rating",
+            format!("✓ {}", tr!(lang, "ord-rate-ready")),
             theme.row(RowState::Met),
         )),
         Some(e) => lines.push(Line::styled(sanitize_line(&e), theme.breached())),
@@ -404,13 +446,20 @@ pub(super) fn draw_rate_form(frame: &mut Frame, theme: &Theme, form: &RateForm) 
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-pub(super) fn draw_reject(frame: &mut Frame, theme: &Theme, order_id: i64, input: &str) {
+pub(super) fn draw_reject(
+    frame: &mut Frame,
+    lang: Lang,
+    theme: &Theme,
+    order_id: i64,
+    input: &str,
+) {
     let area = centered(frame.area(), 70, 20);
     super::clear_popup(frame, area);
     let block = popup_block(
-        format!(" Reject order #{order_id} · reason (required) · Enter reject · Esc cancel "),
+        format!(" {} ", tr!(lang, "ord-reject-title", id = order_id)),
         theme,
     );
+
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = (inner.width as usize).saturating_sub(2);

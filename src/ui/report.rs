@@ -13,6 +13,7 @@ use super::{Theme, pane_block};
 use crate::app::{App, RowState};
 use crate::report::{MonthlyReport, format_duration};
 use crate::text::{display_width, fit_to_width, sanitize_line};
+use crate::tr;
 
 fn percent(met: u32, breached: u32) -> Option<u64> {
     let total = met + breached;
@@ -60,17 +61,19 @@ pub fn daily_attainment(r: &MonthlyReport) -> Vec<(u32, u32, u32)> {
     days.into_iter().map(|(d, (m, b))| (d, m, b)).collect()
 }
 
-/// The label of the Report view's tag counts.
-const TAGS_LABEL: &str = "tags (opened this month): ";
-
 pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let lang = app.lang;
     let month = app.report.month;
     let Some(r) = &app.report.report else {
-        let block = pane_block(format!(" Report · {month} "), true, theme);
+        let block = pane_block(
+            format!(" {} · {month} ", tr!(lang, "rep-title")),
+            true,
+            theme,
+        );
         let inner = block.inner(area);
         frame.render_widget(block, area);
         frame.render_widget(
-            Paragraph::new("Loading the report…").style(theme.dim()),
+            Paragraph::new(tr!(lang, "rep-loading")).style(theme.dim()),
             inner,
         );
         return;
@@ -84,26 +87,34 @@ pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, are
     let first = app.report.scroll.min(r.orgs.len().saturating_sub(fits));
     let window = if r.orgs.len() > fits {
         format!(
-            " · rows {}–{} (j/k)",
-            first + 1,
-            (first + fits).min(r.orgs.len())
+            " · {}",
+            tr!(
+                lang,
+                "rep-rows",
+                from = first + 1,
+                to = (first + fits).min(r.orgs.len())
+            )
         )
     } else {
         String::new()
     };
     // Parts that do not fit are left out whole, so no figure in the title is cut.
     let parts = [
-        format!(" Report · {} ", r.month),
-        format!("· {} organizations ", r.orgs.len()),
+        format!(" {} · {} ", tr!(lang, "rep-title"), r.month),
+        format!("· {} ", tr!(lang, "rep-orgs", n = r.orgs.len())),
         format!(
-            "· first response {} met of {} ({}) ",
-            met,
-            met + breached,
-            percent_text(met, breached)
+            "· {} ",
+            tr!(
+                lang,
+                "rep-first-response",
+                met = met,
+                total = met + breached,
+                percent = percent_text(met, breached)
+            )
         ),
         window.trim_start().to_string() + if window.is_empty() { "" } else { " " },
         if app.report.loading {
-            "· loading ".to_string()
+            format!("· {} ", tr!(lang, "rep-loading-short"))
         } else {
             String::new()
         },
@@ -119,12 +130,9 @@ pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, are
     frame.render_widget(block, area);
     if r.orgs.is_empty() {
         frame.render_widget(
-            Paragraph::new(format!(
-                "No tickets were opened or resolved in {}. [ and ] change the month.",
-                r.month
-            ))
-            .style(theme.dim())
-            .wrap(Wrap { trim: true }),
+            Paragraph::new(tr!(lang, "rep-empty", month = r.month.to_string()))
+                .style(theme.dim())
+                .wrap(Wrap { trim: true }),
             inner,
         );
         return;
@@ -141,7 +149,11 @@ pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, are
         };
         frame.render_widget(
             Paragraph::new(fit_to_width(
-                &format!("{}{}", TAGS_LABEL, crate::report::tag_counts_text(&tags)),
+                &tr!(
+                    lang,
+                    "rep-tags",
+                    tags = crate::report::tag_counts_text(&tags)
+                ),
                 line.width as usize,
             ))
             .style(theme.dim()),
@@ -204,10 +216,11 @@ pub(super) fn draw_report_table(frame: &mut Frame, app: &App, theme: &Theme, are
         head.iter()
             .zip(widths.iter())
             .map(|(h, w)| {
+                let text = lang.t(&format!("rep-col-{}", h.to_ascii_lowercase()));
                 if numeric.iter().any(|(n, _)| n == h) {
-                    format!("{h:>w$}")
+                    crate::text::right_align(&text, *w)
                 } else {
-                    fit_to_width(h, *w)
+                    fit_to_width(&text, *w)
                 }
             })
             .collect::<Vec<_>>(),
@@ -274,22 +287,22 @@ pub(super) fn draw_report_charts(frame: &mut Frame, app: &App, theme: &Theme, ar
         .direction(Direction::Horizontal)
         .constraints([Constraint::Percentage(45), Constraint::Percentage(55)])
         .split(area);
+    let lang = app.lang;
     let Some(r) = &app.report.report else {
-        frame.render_widget(pane_block(" Attainment ".into(), false, theme), area);
+        frame.render_widget(
+            pane_block(format!(" {} ", tr!(lang, "rep-attainment")), false, theme),
+            area,
+        );
         return;
     };
     // Plan × severity: one horizontal bar each, labelled "plan/sev", length = attainment %.
-    let block = pane_block(
-        " First-response attainment · plan × severity ".into(),
-        false,
-        theme,
-    );
+    let block = pane_block(format!(" {} ", tr!(lang, "rep-by-plan")), false, theme);
     let cells = plan_severity_attainment(r);
     let inner = block.inner(halves[0]);
     frame.render_widget(block, halves[0]);
     if cells.is_empty() {
         frame.render_widget(
-            Paragraph::new("no first-response targets this month").style(theme.dim()),
+            Paragraph::new(tr!(lang, "rep-no-targets")).style(theme.dim()),
             inner,
         );
     } else {
@@ -326,7 +339,10 @@ pub(super) fn draw_report_charts(frame: &mut Frame, app: &App, theme: &Theme, ar
     }
     // Per day: one bar per day of the month, and a day axis under it.
     let block = pane_block(
-        format!(" Attainment % per day · {} (opened day) ", r.month),
+        format!(
+            " {} ",
+            tr!(lang, "rep-per-day", month = r.month.to_string())
+        ),
         false,
         theme,
     );

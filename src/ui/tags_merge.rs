@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Theme, centered};
 use crate::app::{MergeConfirm, MergeForm, TagForm, tags_merge_text as text};
+use crate::i18n::Lang;
 use crate::text::{display_width, fit_to_width, sanitize_line, truncate_to_width};
 
 fn popup_block<'a>(title: String, theme: &Theme) -> Block<'a> {
@@ -16,15 +17,20 @@ fn popup_block<'a>(title: String, theme: &Theme) -> Block<'a> {
         .border_style(theme.focus_border())
 }
 
-pub(super) fn draw_tag_form(frame: &mut Frame, theme: &Theme, f: &TagForm) {
+pub(super) fn draw_tag_form(frame: &mut Frame, lang: Lang, theme: &Theme, f: &TagForm) {
     let area = centered(frame.area(), 70, 20);
     let area = Rect {
         height: area.height.max(4),
         ..area
     };
     super::clear_popup(frame, area);
-    let who = text::tag_for(f.tickets.len(), f.bulk, f.tickets.keys().next().copied());
-    let block = popup_block(format!("{} {} ", text::TAG_TITLE, who), theme);
+    let who = text::tag_for(
+        lang,
+        f.tickets.len(),
+        f.bulk,
+        f.tickets.keys().next().copied(),
+    );
+    let block = popup_block(format!("{} {} ", text::tag_title(lang), who), theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = (inner.width as usize).saturating_sub(2);
@@ -37,7 +43,7 @@ pub(super) fn draw_tag_form(frame: &mut Frame, theme: &Theme, f: &TagForm) {
             fit_to_width(
                 &format!(
                     "{}{}",
-                    text::TAG_NOW,
+                    text::tag_now(lang),
                     if f.current.is_empty() {
                         "-".to_string()
                     } else {
@@ -52,14 +58,14 @@ pub(super) fn draw_tag_form(frame: &mut Frame, theme: &Theme, f: &TagForm) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-pub(super) fn draw_merge_target(frame: &mut Frame, theme: &Theme, f: &MergeForm) {
+pub(super) fn draw_merge_target(frame: &mut Frame, lang: Lang, theme: &Theme, f: &MergeForm) {
     let area = centered(frame.area(), 70, 20);
     let area = Rect {
         height: area.height.max(4),
         ..area
     };
     super::clear_popup(frame, area);
-    let block = popup_block(text::MERGE_TITLE.to_string(), theme);
+    let block = popup_block(text::merge_title(lang), theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = (inner.width as usize).saturating_sub(2);
@@ -76,17 +82,17 @@ pub(super) fn draw_merge_target(frame: &mut Frame, theme: &Theme, f: &MergeForm)
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-pub(super) fn draw_confirm_merge(frame: &mut Frame, theme: &Theme, c: &MergeConfirm) {
+pub(super) fn draw_confirm_merge(frame: &mut Frame, lang: Lang, theme: &Theme, c: &MergeConfirm) {
     let area = frame.area();
-    let question = text::question(c.source, c.target);
-    let width = (display_width(text::CONFIRM_HINT).max(display_width(&question)) as u16 + 4)
-        .min(area.width);
+    let question = text::question(lang, c.source, c.target);
+    let hint = text::confirm_hint(lang);
+    let width = (display_width(&hint).max(display_width(&question)) as u16 + 4).min(area.width);
     let inner_w = width.saturating_sub(2) as usize;
     let target = c
         .target_summary
         .as_deref()
         .map(sanitize_line)
-        .unwrap_or_else(|| text::NOT_LOADED.to_string());
+        .unwrap_or_else(|| text::not_loaded(lang));
     let lines = vec![
         Line::raw(fit_to_width(&question, inner_w)),
         Line::styled(
@@ -103,9 +109,9 @@ pub(super) fn draw_confirm_merge(frame: &mut Frame, theme: &Theme, c: &MergeConf
         Line::raw(""),
         Line::from(vec![
             Span::styled(" y ", theme.key()),
-            Span::raw(text::CONFIRM_KEY),
+            Span::raw(text::confirm_key(lang)),
         ]),
-        Line::styled(fit_to_width(text::CONFIRM_HINT, inner_w), theme.dim()),
+        Line::styled(fit_to_width(&hint, inner_w), theme.dim()),
     ];
     let height = (lines.len() as u16 + 2).min(area.height);
     let rect = Rect::new(
@@ -116,7 +122,7 @@ pub(super) fn draw_confirm_merge(frame: &mut Frame, theme: &Theme, c: &MergeConf
     );
     super::clear_popup(frame, rect);
     frame.render_widget(
-        Paragraph::new(lines).block(popup_block(text::CONFIRM_TITLE.to_string(), theme)),
+        Paragraph::new(lines).block(popup_block(text::confirm_title(lang), theme)),
         rect,
     );
 }

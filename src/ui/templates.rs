@@ -22,7 +22,10 @@ pub(super) fn draw_template_picker(
     let area = centered(frame.area(), 70, 70);
     clear_popup(frame, area);
     let title = truncate_to_width(
-        &format!(" Reply templates · #{} ", p.editor.ticket_id),
+        &format!(
+            " {} ",
+            crate::tr!(app.lang, "tpl-title", id = p.editor.ticket_id)
+        ),
         area.width.saturating_sub(2) as usize,
     );
     let block = Block::default()
@@ -36,11 +39,13 @@ pub(super) fn draw_template_picker(
     }
     let width = inner.width as usize;
     let matches = p.matches();
+    let filter_label = format!("{} ", app.lang.t("tpl-filter"));
+    let label_w = crate::text::display_width(&filter_label);
     let filter = Line::from(vec![
-        Span::styled("filter ", theme.dim()),
+        Span::styled(filter_label, theme.dim()),
         Span::raw(fit_to_width(
             &sanitize_line(&p.filter),
-            width.saturating_sub(7),
+            width.saturating_sub(label_w),
         )),
     ]);
     frame.render_widget(
@@ -58,10 +63,13 @@ pub(super) fn draw_template_picker(
         .skip(start)
         .take(list_h as usize)
         .map(|(i, t)| {
-            let source = match t.source {
-                TemplateSource::File(_) => "yours ",
-                TemplateSource::Shared => "shared",
-            };
+            let source = fit_to_width(
+                &match t.source {
+                    TemplateSource::File(_) => app.lang.t("tpl-yours"),
+                    TemplateSource::Shared => app.lang.t("tpl-shared"),
+                },
+                6,
+            );
             let text = fit_to_width(&format!("{source}  {}", sanitize_line(&t.name)), width);
             if i == p.selected {
                 Line::styled(text, theme.selected())
@@ -71,7 +79,7 @@ pub(super) fn draw_template_picker(
         })
         .collect();
     if matches.is_empty() {
-        lines.push(Line::styled("no template name matches", theme.dim()));
+        lines.push(Line::styled(app.lang.t("tpl-no-match"), theme.dim()));
     }
     frame.render_widget(Paragraph::new(lines), list_area);
     let preview_y = list_area.y + list_h;

@@ -1019,3 +1019,102 @@ fn a_bounded_search_says_it_ranked_the_newest_matches() {
         );
     }
 }
+
+/// The panes' side borders and corners, which no label may eat (a wide glyph cut at a
+/// border would draw over it on a real terminal).
+fn frame_cells(buf: &Buffer) -> Vec<(u16, u16, String)> {
+    let mut out = Vec::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let s = buf[(x, y)].symbol();
+            if matches!(s, "│" | "┌" | "┐" | "└" | "┘") {
+                out.push((x, y, s.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// The main screens in Chinese and Japanese at the two sizes that matter: the same frame as
+/// in English (labels abbreviated or cut, never overflowing), and the seeds' words on screen.
+#[test]
+fn main_screens_in_chinese_and_japanese() {
+    use crate::i18n::Lang;
+    let key = |c: char| {
+        crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char(c),
+            crossterm::event::KeyModifiers::NONE,
+        )
+    };
+    type Screen = (&'static str, fn() -> App);
+    let screens: [Screen; 3] = [
+        ("queue", busy_app),
+        ("orders", orders_screen),
+        ("report", report_app),
+    ];
+    for lang in [Lang::ZhCn, Lang::Ja] {
+        for (w, h) in [(80u16, 24u16), (120, 40)] {
+            for (name, make) in screens {
+                let english = render(&make(), w, h);
+                let mut a = make();
+                a.lang = lang;
+                let buf = render(&a, w, h);
+                assert_eq!(
+                    frame_cells(&buf),
+                    frame_cells(&english),
+                    "{name} {w}x{h} in {}: a border moved or was overdrawn",
+                    lang.code()
+                );
+                let text = buffer_text(&buf);
+                for line in text.lines() {
+                    assert!(
+                        display_width(line) <= w as usize,
+                        "{name} {w}x{h} in {}: {line}",
+                        lang.code()
+                    );
+                }
+                insta::assert_snapshot!(format!("{name}_{}_{w}x{h}", lang.code()), text);
+            }
+            // Help over the queue: every action described in the language.
+            let mut a = busy_app();
+            a.lang = lang;
+            a.handle_key(key('?'));
+            let text = buffer_text(&render(&a, w, h));
+            insta::assert_snapshot!(format!("help_{}_{w}x{h}", lang.code()), text);
+        }
+    }
+    // The seeds' vocabulary is what the user sees.
+    let mut a = busy_app();
+    a.lang = Lang::ZhCn;
+    let zh = buffer_text(&render(&a, 120, 40));
+    assert!(zh.contains("工单队列") && zh.contains("严重度"), "{zh}");
+    let mut a = orders_screen();
+    a.lang = Lang::ZhCn;
+    let zh = buffer_text(&render(&a, 120, 40));
+    assert!(zh.contains("服务单") && zh.contains("重保"), "{zh}");
+    let mut a = busy_app();
+    a.lang = Lang::Ja;
+    let ja = buffer_text(&render(&a, 120, 40));
+    assert!(ja.contains("重大度") && ja.contains("キュー"), "{ja}");
+    let mut a = report_app();
+    a.lang = Lang::ZhCn;
+    let zh = buffer_text(&render(&a, 120, 40));
+    assert!(zh.contains("服务月报"), "{zh}");
+}
+
+/// The footer's hints in Chinese fit 80 columns and keep the way to help.
+#[test]
+fn localized_footer_keeps_help() {
+    for lang in [crate::i18n::Lang::ZhCn, crate::i18n::Lang::Ja] {
+        let mut a = busy_app();
+        a.lang = lang;
+        let buf = render(&a, 80, 24);
+        let footer = buffer_text(&buf)
+            .lines()
+            .nth(23)
+            .unwrap_or_default()
+            .to_string();
+        assert!(footer.contains(&lang.t("hint-help")), "{footer}");
+        assert!(display_width(&footer) <= 80, "{footer}");
+    }
+}

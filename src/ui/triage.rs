@@ -9,19 +9,22 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, centered, field_line, pane_block};
 use crate::app::{App, FileTriageForm};
+use crate::i18n::Lang;
 use crate::text::{fit_to_width, sanitize_line, sanitize_lines, truncate_to_width, wrap_to_width};
+use crate::tr;
 
 pub(super) fn draw_triage(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let lang = app.lang;
     let items = &app.triage.items;
-    let title = format!(" Triage · {} waiting ", items.len());
+    let title = format!(" {} ", tr!(lang, "tri-title", n = items.len()));
     let block = pane_block(title, true, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if items.is_empty() {
         let msg = if app.triage.loaded {
-            "Nothing to triage: every message found its ticket. Mail from unknown senders waits here."
+            tr!(lang, "tri-empty")
         } else {
-            "Loading the triage inbox…"
+            tr!(lang, "tri-loading")
         };
         frame.render_widget(
             Paragraph::new(msg)
@@ -37,10 +40,10 @@ pub(super) fn draw_triage(frame: &mut Frame, app: &App, theme: &Theme, area: Rec
     let subject_w = w.saturating_sub(1 + id_w + at_w + from_w + 4).max(6);
     let header = Row::new(vec![
         String::new(),
-        fit_to_width("ID", id_w),
-        fit_to_width("RECEIVED", at_w),
-        fit_to_width("FROM", from_w),
-        fit_to_width("SUBJECT", subject_w),
+        fit_to_width(&tr!(lang, "col-id"), id_w),
+        fit_to_width(&tr!(lang, "tri-col-received"), at_w),
+        fit_to_width(&tr!(lang, "tri-col-from"), from_w),
+        fit_to_width(&tr!(lang, "tri-col-subject"), subject_w),
     ])
     .style(theme.column_header());
     let height = inner.height.saturating_sub(1).max(1) as usize;
@@ -92,19 +95,24 @@ pub(super) fn draw_triage(frame: &mut Frame, app: &App, theme: &Theme, area: Rec
 }
 
 pub(super) fn draw_triage_item(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let lang = app.lang;
     let Some(t) = app.triage.selected_item() else {
-        let block = pane_block(" Message ".into(), false, theme);
+        let block = pane_block(format!(" {} ", tr!(lang, "tri-message")), false, theme);
         let inner = block.inner(area);
         frame.render_widget(block, area);
         frame.render_widget(
-            Paragraph::new("F files the selected message under an organization, D discards it.")
+            Paragraph::new(tr!(lang, "tri-hint"))
                 .style(theme.dim())
                 .wrap(Wrap { trim: true }),
             inner,
         );
         return;
     };
-    let block = pane_block(format!(" Message · triage item {} ", t.id), false, theme);
+    let block = pane_block(
+        format!(" {} ", tr!(lang, "tri-message-item", id = t.id)),
+        false,
+        theme,
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = (inner.width as usize).saturating_sub(1).max(10);
@@ -114,32 +122,32 @@ pub(super) fn draw_triage_item(frame: &mut Frame, app: &App, theme: &Theme, area
     };
     let mut lines = vec![
         field_line(
-            "From",
+            &lang.t("tri-label-from"),
             truncate_to_width(&from, width.saturating_sub(11)),
             theme,
         ),
         field_line(
-            "Subject",
+            &lang.t("tri-label-subject"),
             truncate_to_width(&sanitize_line(&t.subject), width.saturating_sub(11)),
             theme,
         ),
         field_line(
-            "Received",
+            &lang.t("tri-label-received"),
             app.local_time(t.received_at, "%Y-%m-%d %H:%M"),
             theme,
         ),
     ];
     if let Some(why) = &t.auto {
         lines.push(field_line(
-            "Auto",
+            &lang.t("tri-label-auto"),
             truncate_to_width(&sanitize_line(why), width.saturating_sub(11)),
             theme,
         ));
     }
     for a in &t.attachments {
         lines.push(field_line(
-            "Attached",
-            truncate_to_width(&sanitize_line(&a.text()), width.saturating_sub(11)),
+            &lang.t("ord-label-attached"),
+            truncate_to_width(&sanitize_line(&a.text(lang)), width.saturating_sub(11)),
             theme,
         ));
     }
@@ -163,13 +171,11 @@ fn popup_block<'a>(title: String, theme: &Theme) -> Block<'a> {
 }
 
 pub(super) fn draw_file_form(frame: &mut Frame, app: &App, theme: &Theme, form: &FileTriageForm) {
+    let lang = app.lang;
     let area = centered(frame.area(), 90, 40);
     super::clear_popup(frame, area);
     let block = popup_block(
-        format!(
-            " File triage item {} · Tab next · ←/→ choose · Enter file · Esc cancel ",
-            form.item_id
-        ),
+        format!(" {} ", tr!(lang, "tri-file-title", id = form.item_id)),
         theme,
     );
     let inner = block.inner(area);
@@ -187,15 +193,19 @@ pub(super) fn draw_file_form(frame: &mut Frame, app: &App, theme: &Theme, form: 
                 o.plan
             )
         })
-        .unwrap_or_else(|| "(no organizations)".into());
+        .unwrap_or_else(|| tr!(lang, "tui-form-no-orgs"));
     let severity = match form.severity_of(&levels) {
-        Some(s) => format!("◀ {s} ▶"),
-        None => "◀ as the subject and the policy say ▶".into(),
+        Some(s) => format!("◀ {} ▶", lang.word("severity", s)),
+        None => format!("◀ {} ▶", tr!(lang, "tri-severity-auto")),
     };
     let line = |label: &str, value: String, focused: bool| {
         Line::from(vec![
             ratatui::text::Span::styled(
-                format!("{}{label:<14}", if focused { "▶" } else { " " }),
+                format!(
+                    "{}{}",
+                    if focused { "▶" } else { " " },
+                    fit_to_width(label, 14)
+                ),
                 if focused { theme.title() } else { theme.dim() },
             ),
             ratatui::text::Span::styled(
@@ -217,24 +227,28 @@ pub(super) fn draw_file_form(frame: &mut Frame, app: &App, theme: &Theme, form: 
             theme.dim(),
         ),
         Line::raw(""),
-        line("Organization", org, form.focus == 0),
-        line("Severity", severity, form.focus == 1),
+        line(&lang.t("form-org"), org, form.focus == 0),
+        line(&lang.t("form-severity"), severity, form.focus == 1),
         Line::raw(""),
-        Line::styled(
-            "Enter opens a ticket for it; the sender becomes its requester.",
-            theme.dim(),
-        ),
+        Line::styled(tr!(lang, "tri-file-note"), theme.dim()),
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-pub(super) fn draw_discard(frame: &mut Frame, theme: &Theme, item_id: i64, input: &str) {
+pub(super) fn draw_discard(
+    frame: &mut Frame,
+    lang: Lang,
+    theme: &Theme,
+    item_id: i64,
+    input: &str,
+) {
     let area = centered(frame.area(), 70, 20);
     super::clear_popup(frame, area);
     let block = popup_block(
-        format!(" Discard triage item {item_id} · reason (required) · Enter discard · Esc cancel "),
+        format!(" {} ", tr!(lang, "tri-discard-title", id = item_id)),
         theme,
     );
+
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = (inner.width as usize).saturating_sub(2);

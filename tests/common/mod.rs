@@ -26,6 +26,10 @@ pub fn base_cmd(home: &Path) -> Command {
     c.env_remove("TUIDESK_DB")
         .env_remove("TUIDESK_POLICY_DIR")
         .env("TUIDESK_NOW", NOW)
+        // English whatever the developer's locale (the language follows LC_ALL/LANG).
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         // Keep the user's own config (policy sets) and data directories out of the tests.
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"));
