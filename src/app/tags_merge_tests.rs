@@ -86,7 +86,10 @@ fn t_with_marks_asks_once_then_tags_each_marked_ticket_at_its_version() {
     let Mode::ConfirmBulk(c) = &a.mode else {
         panic!("{:?}", a.mode)
     };
-    assert_eq!(c.describe(crate::i18n::Lang::En), "tag +urgent-fix on 3 marked tickets?");
+    assert_eq!(
+        c.describe(crate::i18n::Lang::En),
+        "tag +urgent-fix on 3 marked tickets?"
+    );
     let reqs = a.handle_key(key('y'));
     let tagged: Vec<(i64, i64)> = reqs
         .iter()
