@@ -843,6 +843,10 @@ enum Phase {
 /// organizations (rows that existed before may only change in the last batch) and audits the
 /// import. The highest ticket and order ids go in first, so ids that others' new tickets and
 /// orders get meanwhile never collide with the rest of the file.
+/// How many imported tickets are evaluated together (one read of their SLA inputs and one
+/// write of their columns).
+const EVALUATE_TOGETHER: usize = 200;
+
 struct ImportWriter<'a> {
     records: &'a [(usize, Record)],
     known: &'a HashMap<String, KnownOrg>,
@@ -1152,6 +1156,11 @@ impl<'a> ImportWriter<'a> {
         }
         self.summary.tickets += 1;
         self.unevaluated.push(t.id);
+        if self.unevaluated.len() >= EVALUATE_TOGETHER {
+            // Inside the batch's time budget, so a batch does not run past it by a whole
+            // batch's evaluations (others wait for it).
+            self.evaluate_written(tx)?;
+        }
         if let Some(tickets) = self.relink.get_mut(&org_id) {
             tickets.push(t.id);
         }
