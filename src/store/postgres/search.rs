@@ -162,6 +162,20 @@ pub fn search(client: &mut Client, q: &SearchQuery, limit: usize) -> Result<(Vec
         })
         .collect();
 
+    let mut idf: Vec<f64> = Vec::with_capacity(phrases.len());
+    for p in &phrases {
+        let row = tx
+            .query_one(
+                "SELECT count(*) FROM search_docs WHERE vec @@ $1::text::tsquery",
+                &[&phrase_tsquery(p)],
+            )
+            .ctx("searching")?;
+        let hits: i64 = get(&row, 0)?;
+        let hits = hits as f64;
+        let v = ((n_rows - hits + 0.5) / (hits + 0.5)).ln();
+        idf.push(if v <= 0.0 { 1e-6 } else { v });
+    }
+
     let mut params: Vec<Box<dyn postgres::types::ToSql + Sync>> = vec![Box::new(tsquery(q))];
     let mut aggregates = Vec::new();
     for s in &specs {
@@ -176,14 +190,11 @@ pub fn search(client: &mut Client, q: &SearchQuery, limit: usize) -> Result<(Vec
     }
     let bound = SEARCH_RANKED + 1;
     let sql = format!(
-        // Each kind read on its own, newest first, without a shared list of every match (a
-        // CTE used twice is materialized: all matches of a frequent word read at 1M): the
-        // planner may walk the primary key newest first and stop after the bound.
-        "WITH d AS ((SELECT doc, ticket_id, len, vec FROM search_docs
-                     WHERE vec @@ $1::text::tsquery AND doc > 0 ORDER BY doc DESC LIMIT {bound})
+        "WITH m AS (SELECT doc, ticket_id, len, vec FROM search_docs
+                    WHERE vec @@ $1::text::tsquery),
+              d AS ((SELECT * FROM m WHERE doc > 0 ORDER BY doc DESC LIMIT {bound})
                     UNION ALL
-                    (SELECT doc, ticket_id, len, vec FROM search_docs
-                     WHERE vec @@ $1::text::tsquery AND doc < 0 ORDER BY doc ASC LIMIT {bound}))
+                    (SELECT * FROM m WHERE doc < 0 ORDER BY doc ASC LIMIT {bound}))
          SELECT d.doc, d.ticket_id, d.len, {}
          FROM d
          CROSS JOIN LATERAL (SELECT {}
@@ -219,6 +230,7 @@ pub fn search(client: &mut Client, q: &SearchQuery, limit: usize) -> Result<(Vec
             .collect();
         read.push((doc, ticket, len, freq));
     }
+    tx.commit().ctx("searching")?;
     // Keep the newest SEARCH_RANKED of each kind; more than that of either: bounded.
     let (mut tickets_read, mut entries_read): (Vec<_>, Vec<_>) =
         read.into_iter().partition(|r| r.0 > 0);
@@ -228,26 +240,13 @@ pub fn search(client: &mut Client, q: &SearchQuery, limit: usize) -> Result<(Vec
     tickets_read.truncate(SEARCH_RANKED);
     entries_read.truncate(SEARCH_RANKED);
     let read: Vec<_> = tickets_read.into_iter().chain(entries_read).collect();
-    // Each phrase's document count: among the documents read when the ranking was bounded
-    // (counting every match of a frequent word is the cost the bound avoids), else the whole
-    // index's (at most twice the bound matched, so the count is cheap).
-    let mut idf: Vec<f64> = Vec::with_capacity(phrases.len());
-    for (i, p) in phrases.iter().enumerate() {
-        let hits = if bounded {
-            read.iter().filter(|r| r.3[i] > 0.0).count() as f64
-        } else {
-            let row = tx
-                .query_one(
-                    "SELECT count(*) FROM search_docs WHERE vec @@ $1::text::tsquery",
-                    &[&phrase_tsquery(p)],
-                )
-                .ctx("searching")?;
-            get::<i64>(&row, 0)? as f64
-        };
-        let v = ((n_rows - hits + 0.5) / (hits + 0.5)).ln();
-        idf.push(if v <= 0.0 { 1e-6 } else { v });
+    if bounded {
+        for (i, v) in idf.iter_mut().enumerate() {
+            let hits = read.iter().filter(|r| r.3[i] > 0.0).count() as f64;
+            let x = ((n_rows - hits + 0.5) / (hits + 0.5)).ln();
+            *v = if x <= 0.0 { 1e-6 } else { x };
+        }
     }
-    tx.commit().ctx("searching")?;
     let (k1, b) = (1.2_f64, 0.75_f64);
     let mut scored: Vec<(f64, i64, i64)> = Vec::with_capacity(read.len());
     for (doc, ticket, len, freq) in &read {
