@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
+use super::deferred_indexes;
 use super::port::SqliteTx;
 use super::{Context, Result, SqliteStore, StoreError};
 use crate::store::StoreTx;
@@ -157,7 +158,7 @@ impl SqliteStore {
         body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<bool>,
     ) -> Result<()> {
         let budget = batch_budget();
-        let _lock = if atomic {
+        let lock = if atomic {
             // An undo left by a dead load must not mix with this one's journal.
             self.recover_load()?;
             let lock = take_lock(&self.path, true)?;
@@ -166,8 +167,12 @@ impl SqliteStore {
                 .ctx("preparing the load journal")?;
             lock
         } else {
-            None
+            // Not needed to load, but to defer the indexes (nobody else may build them
+            // meanwhile); a second load running at the same time keeps them.
+            take_lock(&self.path, false)?
         };
+        let deferred = lock.is_some() && deferred_indexes::defer_if_no_tickets(&self.conn)?;
+        let lock = if atomic || deferred { lock } else { None };
         // The batches' index pages stay cached between them (bounded: RSS stays small on
         // any desk size); the default comes back at the end.
         // Checkpoints every 40 MB of log instead of 4 MB: pages the next batches change
@@ -177,10 +182,54 @@ impl SqliteStore {
                 "PRAGMA cache_size = -{LOAD_CACHE_KIB}; PRAGMA wal_autocheckpoint = 10000;"
             ))
             .ctx("preparing bulk insert")?;
-        let result = self.batches(atomic, budget, body);
+        let mut result = self.batches(atomic, budget, body);
+        if deferred && let Err(e) = self.build_deferred_indexes() {
+            result = Err(match result {
+                Ok(()) => StoreError::Other(format!(
+                    "{e}; the rows are in, the next tuidesk command that opens the database builds the indexes"
+                )),
+                Err(first) => StoreError::Other(format!(
+                    "{first}; {e}; the next tuidesk command that opens the database builds the indexes"
+                )),
+            });
+        }
         let _ = self
             .conn
             .execute_batch("PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000;");
+        drop(lock);
+        result
+    }
+
+    /// Builds the indexes a load deferred, one transaction each, letting others write in
+    /// between (see `deferred_indexes.rs`).
+    fn build_deferred_indexes(&mut self) -> Result<()> {
+        let mut turns = Turns::new(&self.conn);
+        while deferred_indexes::build_next(self.begin_immediate()?)? {
+            turns.after_commit(&self.conn);
+        }
+        Ok(())
+    }
+
+    /// At open: builds the indexes a load that died had deferred (nobody holds its lock).
+    /// Quiet and cheap when there are none.
+    pub(super) fn recover_deferred_indexes(&mut self) -> Result<()> {
+        if !deferred_indexes::pending(&self.conn)? {
+            return Ok(());
+        }
+        let Some(_lock) = take_lock(&self.path, false)? else {
+            return Ok(());
+        };
+        let cache: i64 = self
+            .conn
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .ctx("building the ticket indexes")?;
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = -{LOAD_CACHE_KIB}"))
+            .ctx("building the ticket indexes")?;
+        let result = self.build_deferred_indexes();
+        let _ = self
+            .conn
+            .execute_batch(&format!("PRAGMA cache_size = {cache}"));
         result
     }
 

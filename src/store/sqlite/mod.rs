@@ -3,6 +3,7 @@
 //! engineers' processes on the same file see all of a change or none of it.
 
 pub(crate) mod decode;
+mod deferred_indexes;
 mod error;
 pub mod fts;
 mod fts_rank;
@@ -234,6 +235,8 @@ impl SqliteStore {
         fts_rank::register(&store.conn).map_err(StoreError::Other)?;
         // A load whose process died before it finished is undone before anyone reads it.
         store.recover_load()?;
+        // Indexes a dead load deferred, after its rows are gone or kept.
+        store.recover_deferred_indexes()?;
         Ok(store)
     }
 

@@ -1,0 +1,302 @@
+//! Issue 18 item 2: a long load into a desk without tickets builds the tickets table's
+//! indexes after its rows are in. Afterwards the schema is the one a new desk has; a load
+//! killed half-way leaves the indexes to the next command; other writers keep succeeding
+//! meanwhile. (SQLite only: PostgreSQL loads by COPY and keeps its indexes.)
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+fn spawn(d: &Desk, args: &[&str], env: &[(&str, &str)]) -> Child {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tuidesk"));
+    c.env_remove("TUIDESK_DB")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
+        .env_remove("TUIDESK_POLICY_DIR")
+        .env("TUIDESK_NOW", NOW)
+        .env("XDG_CONFIG_HOME", d.dir.path().join("config"))
+        .env("XDG_DATA_HOME", d.dir.path().join("data"))
+        .arg("--db")
+        .arg(&d.db)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.spawn().expect("tuidesk starts")
+}
+
+fn read_only(db: &Path) -> rusqlite::Connection {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    conn.busy_timeout(Duration::from_secs(5)).unwrap();
+    conn
+}
+
+fn count(db: &Path, sql: &str) -> i64 {
+    read_only(db).query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// Every index of the database with its definition.
+fn indexes(db: &Path) -> Vec<(String, String)> {
+    let conn = read_only(db);
+    let mut s = conn
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+        .unwrap();
+    s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap()
+}
+
+fn ticket_index_count(db: &Path) -> i64 {
+    count(
+        db,
+        "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tickets' AND sql IS NOT NULL",
+    )
+}
+
+fn deferred_left(db: &Path) -> i64 {
+    let conn = read_only(db);
+    conn.query_row("SELECT count(*) FROM deferred_indexes", [], |r| r.get(0))
+        .unwrap_or(0)
+}
+
+/// The indexes of a new desk that has one organization.
+fn new_desk_indexes() -> Vec<(String, String)> {
+    let d = Desk::new();
+    d.add_org("Fresh", "ctyun", "enterprise", "Asia/Shanghai");
+    indexes(&d.db)
+}
+
+/// Waits until `sql` counts at least `n`, failing if `child` ends first.
+fn wait_for(db: &Path, child: &mut Child, sql: &str, n: i64) -> i64 {
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        if db.exists() {
+            let conn = read_only(db);
+            if let Ok(seen) = conn.query_row(sql, [], |r| r.get::<_, i64>(0))
+                && seen >= n
+            {
+                return seen;
+            }
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the load finished before {n} was seen; the test cannot show anything"
+        );
+        assert!(Instant::now() < deadline, "the load made no progress");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// A gen into a new desk runs without the ticket indexes and builds them at the end: the
+/// schema is then the same as a new desk's, the query plans use them, and four writers
+/// (new tickets, notes) that ran meanwhile all succeeded with every ticket kept.
+#[test]
+fn a_gen_into_an_empty_desk_builds_the_ticket_indexes_after_the_load() {
+    if sqlite_only("SQLite builds the tickets table's indexes after a load") {
+        return;
+    }
+    let d = Desk::new();
+    d.add_org("Busy", "ctyun", "enterprise", "Asia/Shanghai");
+    let full = ticket_index_count(&d.db);
+    assert!(full >= 10, "a new desk has {full} ticket indexes");
+    let tickets = 10_000;
+    let mut generator = spawn(
+        &d,
+        &["gen", "--tickets", &tickets.to_string(), "--seed", "5"],
+        &[("TUIDESK_BATCH_MS", "100")],
+    );
+    wait_for(&d.db, &mut generator, "SELECT count(*) FROM tickets", 1);
+    assert!(
+        ticket_index_count(&d.db) < full,
+        "the ticket indexes stayed in place during the load"
+    );
+    assert!(
+        deferred_left(&d.db) > 0,
+        "the deferred indexes are not recorded"
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (stop, dir, db) = (stop.clone(), d.dir.path().to_path_buf(), d.db.clone());
+            std::thread::spawn(move || {
+                let mut n = 0usize;
+                while !stop.load(Ordering::Relaxed) {
+                    let body = format!("writer {w} #{n}");
+                    let args: Vec<&str> = if n.is_multiple_of(2) {
+                        vec![
+                            "ticket",
+                            "new",
+                            "--org",
+                            "Busy",
+                            "--kind",
+                            "technical",
+                            "--severity",
+                            "urgent",
+                            "--summary",
+                            &body,
+                        ]
+                    } else {
+                        vec!["ticket", "note", "1", "--body", &body]
+                    };
+                    let out = base_cmd(&dir)
+                        .arg("--db")
+                        .arg(&db)
+                        .args(&args)
+                        .output()
+                        .unwrap();
+                    assert!(
+                        out.status.success(),
+                        "writer {w} failed: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                    n += 1;
+                }
+                n
+            })
+        })
+        .collect();
+    let out = generator.wait_with_output().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    let per_writer: Vec<usize> = writers.into_iter().map(|h| h.join().unwrap()).collect();
+    let writes: usize = per_writer.iter().sum();
+    assert!(
+        out.status.success(),
+        "gen failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        writes >= 4,
+        "the writers hardly wrote during gen ({writes})"
+    );
+    assert_eq!(
+        indexes(&d.db),
+        new_desk_indexes(),
+        "the schema differs from a new desk's"
+    );
+    assert_eq!(deferred_left(&d.db), 0);
+    let new_tickets: usize = per_writer.iter().map(|n| n.div_ceil(2)).sum();
+    assert_eq!(
+        count(&d.db, "SELECT count(*) FROM tickets") as usize,
+        tickets + new_tickets,
+        "a ticket went missing"
+    );
+    // The queue's query goes through its index again.
+    let conn = read_only(&d.db);
+    let mut explain = conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT id FROM tickets ORDER BY urgency, priority, id LIMIT 50",
+        )
+        .unwrap();
+    let plan: Vec<String> = explain
+        .query_map([], |r| r.get(3))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let plan = plan.join(" | ");
+    assert!(plan.contains("tickets_by_urgency"), "{plan}");
+    d.ok(&["check"]);
+    let listed = d.ok(&["ticket", "list", "--limit", "3"]);
+    assert_eq!(listed.lines().count(), 4, "{listed}");
+}
+
+/// A gen killed while the indexes are deferred keeps the tickets it committed (gen is not
+/// all or nothing); the next command that opens the desk for writing builds the indexes.
+#[test]
+fn a_gen_killed_half_way_leaves_its_indexes_to_the_next_command() {
+    if sqlite_only("SQLite builds the tickets table's indexes after a load") {
+        return;
+    }
+    let d = Desk::new();
+    d.add_org("Busy", "ctyun", "enterprise", "Asia/Shanghai");
+    let expected = indexes(&d.db);
+    let mut generator = spawn(
+        &d,
+        &["gen", "--tickets", "50000", "--seed", "5"],
+        &[("TUIDESK_BATCH_MS", "20")],
+    );
+    let seen = wait_for(&d.db, &mut generator, "SELECT count(*) FROM tickets", 2000);
+    generator.kill().unwrap();
+    generator.wait().unwrap();
+    assert!(
+        ticket_index_count(&d.db)
+            < expected
+                .iter()
+                .filter(|i| i.1.contains("ON tickets"))
+                .count() as i64
+    );
+    assert!(deferred_left(&d.db) > 0);
+    let kept = count(&d.db, "SELECT count(*) FROM tickets");
+    assert!(
+        kept >= seen,
+        "committed tickets went missing ({kept} < {seen})"
+    );
+    d.ok(&["check"]);
+    assert_eq!(
+        indexes(&d.db),
+        expected,
+        "the next command did not build the indexes"
+    );
+    assert_eq!(deferred_left(&d.db), 0);
+    assert_eq!(count(&d.db, "SELECT count(*) FROM tickets"), kept);
+}
+
+/// An import into an empty desk killed at 10% leaves it as it was, indexes included; the
+/// same import then goes in whole with the new desk's schema.
+#[test]
+fn an_import_into_an_empty_desk_killed_at_ten_percent_leaves_it_unchanged() {
+    if sqlite_only("SQLite builds the tickets table's indexes after a load") {
+        return;
+    }
+    let n = 3000;
+    let src = Desk::new();
+    src.ok(&["gen", "--tickets", &n.to_string(), "--seed", "11"]);
+    let file = src.path("export.jsonl");
+    src.ok(&["export", "--out", file.to_str().unwrap()]);
+    let d = Desk::new();
+    let empty = d.path("empty.jsonl");
+    std::fs::write(&empty, "").unwrap();
+    d.ok(&["import", empty.to_str().unwrap()]);
+    let expected = indexes(&d.db);
+    let before = d.export();
+    let mut child = spawn(
+        &d,
+        &["import", file.to_str().unwrap()],
+        &[("TUIDESK_BATCH_MS", "20")],
+    );
+    wait_for(
+        &d.db,
+        &mut child,
+        "SELECT count(*) FROM tickets",
+        (n / 10) as i64,
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        deferred_left(&d.db) > 0,
+        "the import did not defer the indexes"
+    );
+    assert_eq!(d.export(), before, "the killed import left rows behind");
+    assert_eq!(indexes(&d.db), expected);
+    assert_eq!(deferred_left(&d.db), 0);
+    d.ok(&["check"]);
+    let out = d.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains(&format!("{n} tickets")), "{out}");
+    assert_eq!(indexes(&d.db), expected);
+    assert_eq!(
+        src.export(),
+        d.export(),
+        "the import is not the source desk"
+    );
+}
