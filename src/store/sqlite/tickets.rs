@@ -763,3 +763,31 @@ fn index_document(tx: &Transaction, rowid: i64, text: &str) -> Result<()> {
         .ctx("updating the full-text index")?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    /// Every read of a ticket by id runs this statement; planning it again on each new id
+    /// (SQLite does unless plans are stable) was most of an export's time.
+    #[test]
+    fn reading_tickets_by_id_plans_the_statement_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let policies = Arc::new(crate::config::policies::builtin().unwrap());
+        let store = SqliteStore::open(&dir.path().join("t.db"), policies).unwrap();
+        let now = Utc::now();
+        for id in 1..50 {
+            assert!(matches!(
+                read_ticket(&store.conn, id, now),
+                Err(StoreError::NotFound { .. })
+            ));
+        }
+        let s = store
+            .conn
+            .prepare_cached(&format!("{TICKET_SELECT} WHERE t.id = ?1"))
+            .unwrap();
+        assert_eq!(s.get_status(rusqlite::StatementStatus::RePrepare), 0);
+    }
+}
