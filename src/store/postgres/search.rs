@@ -22,6 +22,8 @@ const MAX_POSITIONS_PER_LEXEME: usize = 256;
 const MAX_LEXEME_BYTES: usize = 2046;
 /// FTS5's bm25 keeps the best this many documents before grouping them by ticket.
 const BEST_DOCUMENTS: usize = 1000;
+/// How many of the newest documents of a kind the first look for matches covers.
+const FIRST_WINDOW: i64 = 40_000;
 
 fn quote(lexeme: &str) -> String {
     format!("'{}'", lexeme.replace('\\', "\\\\").replace('\'', "''"))
@@ -105,6 +107,50 @@ pub fn tsquery(q: &SearchQuery) -> String {
         .join(" | ")
 }
 
+/// A `tsvector` as the server sends it in binary: each lexeme with its positions (weights
+/// dropped). Layout: lexeme count (i32), then per lexeme its UTF-8 text ended by a NUL, its
+/// position count (u16) and the positions (u16 each, the weight in the top two bits).
+struct TsVector(Vec<(String, Vec<i16>)>);
+
+impl<'a> postgres::types::FromSql<'a> for TsVector {
+    fn from_sql(
+        _ty: &postgres::types::Type,
+        raw: &'a [u8],
+    ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        fn take<'b>(raw: &mut &'b [u8], n: usize) -> std::result::Result<&'b [u8], String> {
+            if raw.len() < n {
+                return Err("a tsvector ended early".into());
+            }
+            let (head, tail) = raw.split_at(n);
+            *raw = tail;
+            Ok(head)
+        }
+        let mut raw = raw;
+        let count = i32::from_be_bytes(take(&mut raw, 4)?.try_into()?);
+        let mut lexemes = Vec::with_capacity(usize::try_from(count)?.min(1024));
+        for _ in 0..count {
+            let end = raw
+                .iter()
+                .position(|&b| b == 0)
+                .ok_or("a tsvector lexeme without its end")?;
+            let lexeme = std::str::from_utf8(take(&mut raw, end)?)?.to_string();
+            take(&mut raw, 1)?;
+            let n = u16::from_be_bytes(take(&mut raw, 2)?.try_into()?);
+            let mut positions = Vec::with_capacity(usize::from(n));
+            for _ in 0..n {
+                let p = u16::from_be_bytes(take(&mut raw, 2)?.try_into()?) & 0x3fff;
+                positions.push(p as i16);
+            }
+            lexemes.push((lexeme, positions));
+        }
+        Ok(TsVector(lexemes))
+    }
+
+    fn accepts(ty: &postgres::types::Type) -> bool {
+        *ty == postgres::types::Type::TS_VECTOR
+    }
+}
+
 /// How often a phrase occurs, from the positions of its tokens.
 fn phrase_frequency(specs: &[usize], positions: &[Vec<i16>]) -> usize {
     let Some((&first, rest)) = specs.split_first() else {
@@ -128,7 +174,23 @@ fn phrase_frequency(specs: &[usize], positions: &[Vec<i16>]) -> usize {
 /// there were more). When either kind had more, the read documents are ranked by BM25 with
 /// each phrase's document count taken among them; otherwise every match was read and each
 /// phrase's count is the whole index's, exactly as an unbounded search.
+///
+/// Only the positions of the query's own tokens leave the server: each read vector is first
+/// cut down to the query's lexemes (`setweight` marks them, `ts_filter` keeps the marked
+/// ones; a prefix token keeps every lexeme it starts), so the cost per document does not
+/// grow with the document's vocabulary.
 pub fn search(client: &mut Client, q: &SearchQuery, limit: usize) -> Result<(Vec<i64>, bool)> {
+    search_in(client, q, limit, FIRST_WINDOW, SEARCH_RANKED)
+}
+
+/// [`search`] with its first window and its bound given (tests make both small).
+fn search_in(
+    client: &mut Client,
+    q: &SearchQuery,
+    limit: usize,
+    first_window: i64,
+    ranked: usize,
+) -> Result<(Vec<i64>, bool)> {
     let mut tx = client
         .build_transaction()
         .read_only(true)
@@ -162,91 +224,190 @@ pub fn search(client: &mut Client, q: &SearchQuery, limit: usize) -> Result<(Vec
         })
         .collect();
 
-    let mut idf: Vec<f64> = Vec::with_capacity(phrases.len());
-    for p in &phrases {
-        let row = tx
-            .query_one(
-                "SELECT count(*) FROM search_docs WHERE vec @@ $1::text::tsquery",
-                &[&phrase_tsquery(p)],
-            )
-            .ctx("searching")?;
-        let hits: i64 = get(&row, 0)?;
-        let hits = hits as f64;
-        let v = ((n_rows - hits + 0.5) / (hits + 0.5)).ln();
-        idf.push(if v <= 0.0 { 1e-6 } else { v });
-    }
-
-    let mut params: Vec<Box<dyn postgres::types::ToSql + Sync>> = vec![Box::new(tsquery(q))];
-    let mut aggregates = Vec::new();
-    for s in &specs {
-        params.push(Box::new(s.lexeme.clone()));
-        let n = params.len();
-        let cond = if s.prefix {
-            format!("starts_with(u.lexeme, ${n})")
-        } else {
-            format!("u.lexeme = ${n}")
-        };
-        aggregates.push(format!("array_agg(p) FILTER (WHERE {cond})"));
-    }
-    let bound = SEARCH_RANKED + 1;
-    let sql = format!(
-        "WITH m AS (SELECT doc, ticket_id, len, vec FROM search_docs
-                    WHERE vec @@ $1::text::tsquery),
-              d AS ((SELECT * FROM m WHERE doc > 0 ORDER BY doc DESC LIMIT {bound})
-                    UNION ALL
-                    (SELECT * FROM m WHERE doc < 0 ORDER BY doc ASC LIMIT {bound}))
-         SELECT d.doc, d.ticket_id, d.len, {}
-         FROM d
-         CROSS JOIN LATERAL (SELECT {}
-                             FROM unnest(d.vec) u, unnest(u.positions) p) x",
-        (0..specs.len())
-            .map(|i| format!("x.s{i}"))
-            .collect::<Vec<_>>()
-            .join(", "),
-        aggregates
-            .iter()
-            .enumerate()
-            .map(|(i, a)| format!("{a} AS s{i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+    let exact: Vec<String> = specs
         .iter()
-        .map(|p| p.as_ref() as &(dyn postgres::types::ToSql + Sync))
+        .filter(|s| !s.prefix)
+        .map(|s| s.lexeme.clone())
         .collect();
-    let rows = tx.query(&sql, &refs).ctx("searching")?;
+    let prefixes: Vec<String> = specs
+        .iter()
+        .filter(|s| s.prefix)
+        .map(|s| s.lexeme.clone())
+        .collect();
+    // The lexemes of a read vector that the query's tokens name: the exact ones as given;
+    // with prefix tokens, those of the vector's own lexemes that match.
+    let wanted = if prefixes.is_empty() {
+        "$2::text[]"
+    } else {
+        "ARRAY(SELECT l FROM unnest(tsvector_to_array(d.vec)) l
+               WHERE l = ANY($2::text[])
+                  OR EXISTS (SELECT 1 FROM unnest($3::text[]) x WHERE starts_with(l, x)))"
+    };
+    let mut params: Vec<Box<dyn postgres::types::ToSql + Sync>> =
+        vec![Box::new(tsquery(q)), Box::new(exact)];
+    if !prefixes.is_empty() {
+        params.push(Box::new(prefixes));
+    }
+    let bound = ranked + 1;
+    // The matches are found through the GIN index (a bitmap of every match), never by
+    // walking the primary key and testing each document (tens of thousands of rows for a
+    // word in one document of twenty); a bitmap sorts only what a window of the newest
+    // documents holds.
+    let ends = tx
+        .query_one(
+            "SELECT COALESCE(max(doc), 0), COALESCE(min(doc), 0) FROM search_docs",
+            &[],
+        )
+        .ctx("searching")?;
+    tx.batch_execute("SET LOCAL enable_indexscan = off; SET LOCAL work_mem = '64MB'")
+        .ctx("searching")?;
+    let newest_ticket: i64 = get(&ends, 0)?;
+    let newest_entry: i64 = get(&ends, 1)?;
+    let select = format!(
+        "SELECT doc, ticket_id, len, ts_filter(setweight(d.vec, 'A', {wanted}), '{{a}}')
+         FROM search_docs d WHERE vec @@ $1::text::tsquery"
+    );
+    // Each kind is looked at in windows of its newest documents, newer before older, every
+    // match of a window read (one index scan per round for both kinds, the index's list of
+    // a frequent word being what costs), until a kind has `bound` matches or no more
+    // documents. Keys: a ticket document's doc, an entry's -doc (newest = highest key).
+    struct Kind {
+        newest: i64,
+        to: i64,
+        width: i64,
+        found: usize,
+    }
+    let mut kinds = [newest_ticket, -newest_entry].map(|newest| Kind {
+        newest,
+        to: newest,
+        width: first_window,
+        found: 0,
+    });
+    let mut rows = Vec::new();
+    loop {
+        let mut ranges: Vec<String> = Vec::new();
+        let mut bounds: Vec<i64> = Vec::new();
+        let mut froms = [0i64; 2];
+        for (i, k) in kinds.iter().enumerate() {
+            if k.to <= 0 || k.found >= bound {
+                continue;
+            }
+            let from = k.to.saturating_sub(k.width).max(0);
+            froms[i] = from;
+            let first = params.len() + bounds.len() + 1;
+            ranges.push(if i == 0 {
+                format!("(doc > ${first} AND doc <= ${})", first + 1)
+            } else {
+                format!(
+                    "(doc >= -(${}::bigint) AND doc < -(${first}::bigint))",
+                    first + 1
+                )
+            });
+            bounds.extend([from, k.to]);
+        }
+        if ranges.is_empty() {
+            break;
+        }
+        let sql = format!("{select} AND ({})", ranges.join(" OR "));
+        let mut p: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+            .iter()
+            .map(|p| p.as_ref() as &(dyn postgres::types::ToSql + Sync))
+            .collect();
+        p.extend(
+            bounds
+                .iter()
+                .map(|b| b as &(dyn postgres::types::ToSql + Sync)),
+        );
+        let got = tx.query(sql.as_str(), &p).ctx("searching")?;
+        for r in &got {
+            let doc: i64 = get(r, 0)?;
+            kinds[usize::from(doc < 0)].found += 1;
+        }
+        rows.extend(got);
+        for (i, k) in kinds.iter_mut().enumerate() {
+            if k.to <= 0 || k.found >= bound {
+                continue;
+            }
+            // The next window: wide enough, at the density seen so far, for what is
+            // missing (half as much again), never narrower than this one.
+            let covered = (k.newest - froms[i]).max(1) as f64;
+            let missing = bound.saturating_sub(k.found) as f64;
+            k.width = if k.found == 0 {
+                i64::MAX
+            } else {
+                ((missing * 1.5 * covered / k.found as f64) as i64).max(k.width)
+            };
+            k.to = froms[i];
+        }
+    }
     // (doc, ticket, length, frequency of each phrase)
     let mut read: Vec<(i64, i64, i64, Vec<f64>)> = Vec::with_capacity(rows.len());
     for r in &rows {
         let doc: i64 = get(r, 0)?;
         let ticket: i64 = get(r, 1)?;
         let len: i64 = get(r, 2)?;
-        let positions = (0..specs.len())
-            .map(|i| Ok(get::<Option<Vec<i16>>>(r, 3 + i)?.unwrap_or_default()))
-            .collect::<Result<Vec<_>>>()?;
+        let cut: TsVector = get(r, 3)?;
+        let positions: Vec<Vec<i16>> = specs
+            .iter()
+            .map(|s| {
+                let mut ps: Vec<i16> = cut
+                    .0
+                    .iter()
+                    .filter(|(lexeme, _)| {
+                        if s.prefix {
+                            lexeme.starts_with(&s.lexeme)
+                        } else {
+                            *lexeme == s.lexeme
+                        }
+                    })
+                    .flat_map(|(_, ps)| ps.iter().copied())
+                    .collect();
+                ps.sort_unstable();
+                ps
+            })
+            .collect();
         let freq = phrase_idx
             .iter()
             .map(|specs| phrase_frequency(specs, &positions) as f64)
             .collect();
         read.push((doc, ticket, len, freq));
     }
-    tx.commit().ctx("searching")?;
     // Keep the newest SEARCH_RANKED of each kind; more than that of either: bounded.
     let (mut tickets_read, mut entries_read): (Vec<_>, Vec<_>) =
         read.into_iter().partition(|r| r.0 > 0);
     tickets_read.sort_by_key(|r| std::cmp::Reverse(r.0));
     entries_read.sort_by_key(|r| r.0);
-    let bounded = tickets_read.len() > SEARCH_RANKED || entries_read.len() > SEARCH_RANKED;
-    tickets_read.truncate(SEARCH_RANKED);
-    entries_read.truncate(SEARCH_RANKED);
+    let bounded = tickets_read.len() > ranked || entries_read.len() > ranked;
+    tickets_read.truncate(ranked);
+    entries_read.truncate(ranked);
     let read: Vec<_> = tickets_read.into_iter().chain(entries_read).collect();
-    if bounded {
-        for (i, v) in idf.iter_mut().enumerate() {
-            let hits = read.iter().filter(|r| r.3[i] > 0.0).count() as f64;
-            let x = ((n_rows - hits + 0.5) / (hits + 0.5)).ln();
-            *v = if x <= 0.0 { 1e-6 } else { x };
-        }
+    // Each phrase's document count: among the read documents when the ranking is bounded;
+    // otherwise the whole index's. Unbounded, every document holding a phrase that alone
+    // makes up its group matched and was read, so only a phrase ANDed with others in its
+    // group needs the index counted.
+    let mut idf: Vec<f64> = Vec::with_capacity(phrases.len());
+    let alone: Vec<bool> = q
+        .groups
+        .iter()
+        .flat_map(|g| std::iter::repeat_n(g.len() == 1, g.len()))
+        .collect();
+    for (i, p) in phrases.iter().enumerate() {
+        let hits = if bounded || alone.get(i).copied().unwrap_or(false) {
+            read.iter().filter(|r| r.3[i] > 0.0).count() as f64
+        } else {
+            let row = tx
+                .query_one(
+                    "SELECT count(*) FROM search_docs WHERE vec @@ $1::text::tsquery",
+                    &[&phrase_tsquery(p)],
+                )
+                .ctx("searching")?;
+            let hits: i64 = get(&row, 0)?;
+            hits as f64
+        };
+        let v = ((n_rows - hits + 0.5) / (hits + 0.5)).ln();
+        idf.push(if v <= 0.0 { 1e-6 } else { v });
     }
+    tx.commit().ctx("searching")?;
     let (k1, b) = (1.2_f64, 0.75_f64);
     let mut scored: Vec<(f64, i64, i64)> = Vec::with_capacity(read.len());
     for (doc, ticket, len, freq) in &read {
@@ -282,6 +443,96 @@ mod tests {
         let (len, lit) = document("Café 连接失败");
         assert_eq!(len, 5);
         assert_eq!(lit, "'cafe':1 '失败':4 '接失':3 '败':5 '连接':2");
+    }
+
+    /// Whatever the width of the first window (one document, a few, all of them at once),
+    /// a search reads the same newest matches and ranks them the same, bounded or not.
+    #[test]
+    fn window_widths_do_not_change_the_results() {
+        let Ok(admin_url) = std::env::var("TUIDESK_TEST_PG") else {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI needs TUIDESK_TEST_PG"
+            );
+            return;
+        };
+        let name = format!("tuidesk_search_windows_{}", std::process::id());
+        let url = admin_url.replacen("/postgres?", &format!("/{name}?"), 1);
+        assert_ne!(url, admin_url, "the test URL names the postgres database");
+        let mut admin = super::super::conn::PgLocation::parse(&admin_url)
+            .unwrap()
+            .connect()
+            .unwrap();
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+            .unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        {
+            let policies = std::sync::Arc::new(crate::config::policies::builtin().unwrap());
+            drop(super::super::PgStore::open(&url, policies).unwrap());
+            let mut c = super::super::conn::PgLocation::parse(&url)
+                .unwrap()
+                .connect()
+                .unwrap();
+            let words = [
+                "invoice",
+                "连接失败",
+                "region",
+                "slow query",
+                "タイムアウト",
+            ];
+            let (mut docs, mut tokens) = (0i64, 0i64);
+            for doc in (-60i64..=300).filter(|d| *d != 0) {
+                let a = words[doc.unsigned_abs() as usize % words.len()];
+                let b = words[(doc.unsigned_abs() as usize / 3) % words.len()];
+                let text = format!("{a} then {b} and {a} again {}", doc % 7);
+                let (len, vec) = document(&text);
+                c.execute(
+                    "INSERT INTO search_docs (doc, ticket_id, len, vec)
+                     VALUES ($1, $2, $3, $4::text::tsvector)",
+                    &[&doc, &(doc.abs() % 150 + 1), &len, &vec],
+                )
+                .unwrap();
+                docs += 1;
+                tokens += len;
+            }
+            c.execute(
+                "UPDATE search_stats SET docs = $1, tokens = $2 WHERE id = 1",
+                &[&docs, &tokens],
+            )
+            .unwrap();
+            c.batch_execute("ANALYZE search_docs").unwrap();
+            let mut bounded_seen = false;
+            for text in [
+                "invoice",
+                "连接",
+                "region OR slow",
+                "\"slow query\"",
+                "タイム",
+                "inv*",
+                "then again",
+            ] {
+                let q = crate::store::search_text::parse(text).unwrap();
+                for ranked in [25, 5000] {
+                    let all = search_in(&mut c, &q, 40, i64::MAX / 2, ranked).unwrap();
+                    assert!(!all.0.is_empty(), "{text:?} finds something");
+                    bounded_seen |= all.1;
+                    for window in [1, 3, 17, 100] {
+                        assert_eq!(
+                            search_in(&mut c, &q, 40, window, ranked).unwrap(),
+                            all,
+                            "{text:?}, first window {window}, ranked {ranked}"
+                        );
+                    }
+                }
+            }
+            assert!(bounded_seen, "some searches hit the bound");
+        }
+        admin
+            .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .unwrap();
     }
 
     #[test]
