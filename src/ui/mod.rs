@@ -557,30 +557,27 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     };
     let fixed = 2 + id_w + sev_w + org_w + status_w + who_w + left_w + 7;
     let summary_w = w.saturating_sub(fixed).max(6);
-    use widgets::Column;
-    let pane = widgets::ListPane {
-        title,
-        focused: app.focus == Pane::Queue,
-        empty: if q.search.is_some() {
-            tr!(lang, "tui-queue-no-match")
-        } else {
-            tr!(lang, "tui-queue-empty")
-        },
-        columns: vec![
-            Column::new(String::new(), 2),
-            Column::new(tr!(lang, "col-id"), id_w),
-            Column::new(tr!(lang, "col-severity"), sev_w),
-            Column::new(tr!(lang, "col-org"), org_w),
-            Column::new(tr!(lang, "col-summary"), summary_w),
-            Column::new(tr!(lang, "col-status"), status_w),
-            Column::new(tr!(lang, "col-assignee"), who_w),
-            Column::right(tr!(lang, "col-left"), left_w),
-        ],
-        len: q.tickets.len(),
-        selected: q.selected,
-        // The queue is paged by the app: every row it holds fits.
-        window: false,
+    let empty = if q.search.is_some() {
+        tr!(lang, "tui-queue-no-match")
+    } else {
+        tr!(lang, "tui-queue-empty")
     };
+    let cols = widgets::columns(
+        lang,
+        &[
+            ("", 2),
+            ("col-id", id_w),
+            ("col-severity", sev_w),
+            ("col-org", org_w),
+            ("col-summary", summary_w),
+            ("col-status", status_w),
+            ("col-assignee", who_w),
+            (">col-left", left_w),
+        ],
+    );
+    let focused = app.focus == Pane::Queue;
+    let rows = (q.tickets.len(), q.selected);
+    let pane = widgets::ListPane::new(title, focused, empty, cols, rows).paged();
     let now = app.now;
     widgets::draw_list_pane(frame, theme, area, pane, |i, selected| {
         let t = &q.tickets[i];

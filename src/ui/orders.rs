@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Wrap};
 
-use super::widgets::{Column, ListPane, draw_list_pane, draw_prompt, list_width, popup_block};
+use super::widgets::{ListPane, columns, draw_list_pane, draw_prompt, list_width, popup_block};
 use super::{Theme, centered, field_line, pane_block};
 use crate::app::{
     App, NewOrderForm, OrderField, RateField, RateForm, RowState, order_deadline_text,
@@ -30,30 +30,31 @@ pub(super) fn draw_orders(frame: &mut Frame, app: &App, theme: &Theme, area: Rec
     let org_w = if narrow { 12 } else { 20 };
     let fixed = 2 + id_w + kind_w + org_w + status_w + left_w + 6;
     let subject_w = w.saturating_sub(fixed).max(6);
-    let pane = ListPane {
-        title: format!(
-            " {} ",
-            tr!(lang, "ord-title", open = open, shown = list.len())
-        ),
-        focused: true,
-        empty: if app.orders.loaded {
-            tr!(lang, "ord-empty")
-        } else {
-            tr!(lang, "ord-loading")
-        },
-        columns: vec![
-            Column::new(String::new(), 2),
-            Column::new(tr!(lang, "col-id"), id_w),
-            Column::new(tr!(lang, "ord-col-kind"), kind_w),
-            Column::new(tr!(lang, "col-org"), org_w),
-            Column::new(tr!(lang, "col-status"), status_w),
-            Column::new(tr!(lang, "ord-col-for"), subject_w),
-            Column::right(tr!(lang, "ord-col-deadline"), left_w),
-        ],
-        len: list.len(),
-        selected: app.orders.selected,
-        window: true,
+    let empty = if app.orders.loaded {
+        tr!(lang, "ord-empty")
+    } else {
+        tr!(lang, "ord-loading")
     };
+    let title = tr!(lang, "ord-title", open = open, shown = list.len());
+    let cols = columns(
+        lang,
+        &[
+            ("", 2),
+            ("col-id", id_w),
+            ("ord-col-kind", kind_w),
+            ("col-org", org_w),
+            ("col-status", status_w),
+            ("ord-col-for", subject_w),
+            (">ord-col-deadline", left_w),
+        ],
+    );
+    let pane = ListPane::new(
+        format!(" {title} "),
+        true,
+        empty,
+        cols,
+        (list.len(), app.orders.selected),
+    );
     draw_list_pane(frame, theme, area, pane, |i, selected| {
         let o = &list[i];
         let state = app.order_state(o);

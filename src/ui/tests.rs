@@ -1147,22 +1147,10 @@ fn assert_box_intact(buf: &Buffer, r: Rect, what: &str, text: &str) {
 #[test]
 fn undo_countdowns_sit_between_the_panes_and_the_footer() {
     use crate::app::PendingView;
-    use crate::domain::{Actor, Status};
-    use crate::store::{Deferred, PendingAction};
+    use crate::domain::Status;
+    use crate::store::Deferred;
     let waiting = |id: i64, ticket_id: i64, action: Deferred, due_in: i64| PendingView {
-        action: PendingAction {
-            id,
-            ticket_id,
-            action,
-            actor: Actor {
-                name: "alice".into(),
-                via_as: false,
-                os: None,
-            },
-            session: "alice pid 1".into(),
-            created_at: now(),
-            due_at: now() + Duration::seconds(due_in),
-        },
+        action: crate::app::tests::pending(id, ticket_id, action, due_in),
         here: true,
     };
     let mut a = busy_app();
@@ -1327,21 +1315,12 @@ fn tag_and_merge_popups_keep_their_text_and_borders_in_every_language() {
 #[test]
 fn bulk_and_writing_confirmations_show_their_question_whole() {
     use crate::app::tests::key;
-    use crossterm::event::{KeyCode, KeyEvent};
     for (w, h) in sizes() {
         let mut a = busy_app();
         a.handle_key(key(' '));
         a.handle_key(key('j'));
         a.handle_key(key(' '));
-        a.handle_key(key('t'));
-        let Mode::Pick(p) = &a.mode else {
-            panic!("{:?}", a.mode)
-        };
-        let resolved = p.items.iter().position(|(_, v)| v == "resolved").unwrap();
-        for _ in 0..resolved {
-            a.handle_key(key('j'));
-        }
-        a.handle_key(KeyEvent::from(KeyCode::Enter));
+        crate::app::tests::pick(&mut a, 't', "resolved");
         let Mode::ConfirmBulk(c) = &a.mode else {
             panic!("bulk confirmation expected, got {:?}", a.mode)
         };

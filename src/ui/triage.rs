@@ -7,7 +7,7 @@ use ratatui::style::Modifier;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Row, Wrap};
 
-use super::widgets::{Column, ListPane, draw_list_pane, draw_prompt, list_width, popup_block};
+use super::widgets::{ListPane, columns, draw_list_pane, draw_prompt, list_width, popup_block};
 use super::{Theme, centered, field_line, pane_block};
 use crate::app::{App, FileTriageForm};
 use crate::i18n::Lang;
@@ -21,25 +21,28 @@ pub(super) fn draw_triage(frame: &mut Frame, app: &App, theme: &Theme, area: Rec
     let (id_w, at_w) = (5usize, 11usize);
     let from_w = if w < 100 { 18 } else { 28 };
     let subject_w = w.saturating_sub(1 + id_w + at_w + from_w + 4).max(6);
-    let pane = ListPane {
-        title: format!(" {} ", tr!(lang, "tri-title", n = items.len())),
-        focused: true,
-        empty: if app.triage.loaded {
-            tr!(lang, "tri-empty")
-        } else {
-            tr!(lang, "tri-loading")
-        },
-        columns: vec![
-            Column::new(String::new(), 1),
-            Column::new(tr!(lang, "col-id"), id_w),
-            Column::new(tr!(lang, "tri-col-received"), at_w),
-            Column::new(tr!(lang, "tri-col-from"), from_w),
-            Column::new(tr!(lang, "tri-col-subject"), subject_w),
-        ],
-        len: items.len(),
-        selected: app.triage.selected,
-        window: true,
+    let empty = if app.triage.loaded {
+        tr!(lang, "tri-empty")
+    } else {
+        tr!(lang, "tri-loading")
     };
+    let cols = columns(
+        lang,
+        &[
+            ("", 1),
+            ("col-id", id_w),
+            ("tri-col-received", at_w),
+            ("tri-col-from", from_w),
+            ("tri-col-subject", subject_w),
+        ],
+    );
+    let pane = ListPane::new(
+        format!(" {} ", tr!(lang, "tri-title", n = items.len())),
+        true,
+        empty,
+        cols,
+        (items.len(), app.triage.selected),
+    );
     draw_list_pane(frame, theme, area, pane, |i, selected| {
         let t = &items[i];
         let subject = match &t.auto {

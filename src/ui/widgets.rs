@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, centered, clear_popup, pane_block};
+use crate::i18n::Lang;
 use crate::text::{display_width, fit_to_width, sanitize_line, truncate_to_width, wrap_to_width};
 
 /// The frame of every popup: all borders in the focus colour, titled.
@@ -173,21 +174,26 @@ pub(super) struct Column {
     pub right: bool,
 }
 
-impl Column {
-    pub fn new(heading: String, width: usize) -> Self {
-        Self {
-            heading,
-            width,
-            right: false,
-        }
-    }
-    pub fn right(heading: String, width: usize) -> Self {
-        Self {
-            heading,
-            width,
-            right: true,
-        }
-    }
+/// The columns of a list from (catalogue key, width) pairs: an empty key heads nothing (the
+/// selection and state marks), a key after `>` is aligned to the right.
+pub(super) fn columns(lang: Lang, spec: &[(&str, usize)]) -> Vec<Column> {
+    spec.iter()
+        .map(|&(key, width)| {
+            let (key, right) = match key.strip_prefix('>') {
+                Some(k) => (k, true),
+                None => (key, false),
+            };
+            Column {
+                heading: if key.is_empty() {
+                    String::new()
+                } else {
+                    lang.t(key)
+                },
+                width,
+                right,
+            }
+        })
+        .collect()
 }
 
 /// A list pane: a bordered, titled block; `empty` when there is nothing to list; else a table
@@ -202,6 +208,35 @@ pub(super) struct ListPane {
     pub len: usize,
     pub selected: usize,
     pub window: bool,
+}
+
+impl ListPane {
+    /// A list of `len` rows with `selected` kept in view (see [`ListPane::paged`]).
+    pub fn new(
+        title: String,
+        focused: bool,
+        empty: String,
+        columns: Vec<Column>,
+        (len, selected): (usize, usize),
+    ) -> Self {
+        Self {
+            title,
+            focused,
+            empty,
+            columns,
+            len,
+            selected,
+            window: true,
+        }
+    }
+
+    /// Every row is drawn: the app pages the list itself to what fits.
+    pub fn paged(self) -> Self {
+        Self {
+            window: false,
+            ..self
+        }
+    }
 }
 
 /// The width inside a list pane's borders, which its columns share.
