@@ -572,8 +572,8 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             ("col-summary", summary_w),
             ("col-status", status_w),
             ("col-assignee", who_w),
-            (">col-left", left_w),
         ],
+        Some(("col-left", left_w)),
     );
     let focused = app.focus == Pane::Queue;
     let rows = (q.tickets.len(), q.selected);

@@ -45,8 +45,8 @@ pub(super) fn draw_orders(frame: &mut Frame, app: &App, theme: &Theme, area: Rec
             ("col-org", org_w),
             ("col-status", status_w),
             ("ord-col-for", subject_w),
-            (">ord-col-deadline", left_w),
         ],
+        Some(("ord-col-deadline", left_w)),
     );
     let pane = ListPane::new(
         format!(" {title} "),

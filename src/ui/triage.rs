@@ -35,6 +35,7 @@ pub(super) fn draw_triage(frame: &mut Frame, app: &App, theme: &Theme, area: Rec
             ("tri-col-from", from_w),
             ("tri-col-subject", subject_w),
         ],
+        None,
     );
     let pane = ListPane::new(
         format!(" {} ", tr!(lang, "tri-title", n = items.len())),

@@ -174,26 +174,26 @@ pub(super) struct Column {
     pub right: bool,
 }
 
-/// The columns of a list from (catalogue key, width) pairs: an empty key heads nothing (the
-/// selection and state marks), a key after `>` is aligned to the right.
-pub(super) fn columns(lang: Lang, spec: &[(&str, usize)]) -> Vec<Column> {
-    spec.iter()
-        .map(|&(key, width)| {
-            let (key, right) = match key.strip_prefix('>') {
-                Some(k) => (k, true),
-                None => (key, false),
-            };
-            Column {
-                heading: if key.is_empty() {
-                    String::new()
-                } else {
-                    lang.t(key)
-                },
-                width,
-                right,
-            }
-        })
-        .collect()
+/// The columns of a list from (catalogue key, width) pairs, an empty key heading nothing
+/// (the selection and state marks), then `right`: a last column aligned to the right (a
+/// countdown, a deadline).
+pub(super) fn columns(
+    lang: Lang,
+    spec: &[(&str, usize)],
+    right: Option<(&str, usize)>,
+) -> Vec<Column> {
+    let column = |key: &str, width: usize, right: bool| Column {
+        heading: if key.is_empty() {
+            String::new()
+        } else {
+            lang.t(key)
+        },
+        width,
+        right,
+    };
+    let mut out: Vec<Column> = spec.iter().map(|&(k, w)| column(k, w, false)).collect();
+    out.extend(right.map(|(k, w)| column(k, w, true)));
+    out
 }
 
 /// A list pane: a bordered, titled block; `empty` when there is nothing to list; else a table
