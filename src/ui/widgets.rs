@@ -23,8 +23,8 @@ pub(super) fn popup_block<'a>(title: String, theme: &Theme) -> Block<'a> {
 pub(super) struct ConfirmLine {
     text: String,
     dim: bool,
-    /// Wrapped over as many rows as it needs (and sizing the popup); else cut to one row
-    /// (customer text such as a summary, which must not make the popup wider).
+    /// Wrapped over as many rows as it needs; else cut to one row (customer text such as a
+    /// summary, a list of ticket numbers).
     wrap: bool,
 }
 
@@ -57,8 +57,8 @@ impl ConfirmLine {
 
 /// A popup that asks one question before something irreversible: the question and what it
 /// concerns, a blank row, the key that says yes (`key` and its label), then notes (what
-/// happens, "any other key cancels"). At least `min_width` wide, as wide as the widest own
-/// line when the screen allows, centred; every text sanitised and fitted to the popup.
+/// happens, "any other key cancels"). At least `min_width` wide, as wide as the widest line
+/// when the screen allows, centred; every text sanitised and fitted to the popup.
 pub(super) struct Confirm {
     pub title: String,
     pub lines: Vec<ConfirmLine>,
@@ -70,11 +70,12 @@ pub(super) struct Confirm {
 
 pub(super) fn draw_confirm(frame: &mut Frame, theme: &Theme, c: Confirm) {
     let area = frame.area();
+    // As wide as the widest line (a detail too, so that a summary is shown whole when the
+    // screen has room), at most the screen.
     let widest = c
         .lines
         .iter()
         .chain(&c.notes)
-        .filter(|l| l.wrap)
         .map(|l| display_width(&sanitize_line(&l.text)))
         .max()
         .unwrap_or(0)
