@@ -7,22 +7,20 @@ mod common;
 use common::*;
 use serde_json::Value;
 
+fn acme() -> Desk {
+    Desk::with_orgs(&[("Acme", "connected-care", "enterprise", "Europe/Berlin")])
+}
+
 fn desk() -> Desk {
-    let d = Desk::new();
-    d.add_org("Acme", "connected-care", "enterprise", "Europe/Berlin");
-    d.ok(&[
-        "ticket",
-        "new",
-        "--org",
-        "Acme",
-        "--kind",
-        "technical",
-        "--severity",
-        "S2",
-        "--summary",
-        "slow queries",
-    ]);
+    let d = acme();
+    d.new_ticket("Acme", "S2", "slow queries", &[]);
     d
+}
+
+/// `ticket note 1 --body n --attach FILE`.
+fn note_with(file: &std::path::Path) -> [&str; 7] {
+    let file = file.to_str().expect("a UTF-8 path");
+    ["ticket", "note", "1", "--body", "n", "--attach", file]
 }
 
 fn show(d: &Desk) -> Value {
@@ -144,15 +142,7 @@ fn wrong_names_existing_targets_and_bad_files_are_refused() {
     let d = desk();
     let log = d.path("a.log");
     std::fs::write(&log, "x").unwrap();
-    d.ok(&[
-        "ticket",
-        "note",
-        "1",
-        "--body",
-        "n",
-        "--attach",
-        log.to_str().unwrap(),
-    ]);
+    d.ok(&note_with(&log));
     let args = ["ticket", "attachment", "1", "b.log", "--out", "-"];
     expect_refusal(
         &args,
@@ -177,49 +167,21 @@ fn wrong_names_existing_targets_and_bad_files_are_refused() {
 
     let dir = d.path("adir");
     std::fs::create_dir(&dir).unwrap();
-    let args = [
-        "ticket",
-        "note",
-        "1",
-        "--body",
-        "n",
-        "--attach",
-        dir.to_str().unwrap(),
-    ];
-    expect_refusal(&args, &d.run_at(NOW, &args), 1, &["not a regular file"]);
-    let missing = d.path("missing.txt");
-    let args = [
-        "ticket",
-        "note",
-        "1",
-        "--body",
-        "n",
-        "--attach",
-        missing.to_str().unwrap(),
-    ];
-    expect_refusal(&args, &d.run_at(NOW, &args), 1, &["missing.txt"]);
+    for (file, said) in [
+        (dir, "not a regular file"),
+        (d.path("missing.txt"), "missing.txt"),
+    ] {
+        let args = note_with(&file);
+        expect_refusal(&args, &d.run_at(NOW, &args), 1, &[said]);
+    }
     // Nothing of the refused notes was stored.
     assert_eq!(show(&d)["conversation"].as_array().unwrap().len(), 1);
 }
 
 #[test]
 fn a_mailed_reply_carries_its_one_file_and_refuses_more() {
-    let d = Desk::new();
-    d.add_org("Acme", "connected-care", "enterprise", "Europe/Berlin");
-    d.ok(&[
-        "ticket",
-        "new",
-        "--org",
-        "Acme",
-        "--kind",
-        "technical",
-        "--severity",
-        "S2",
-        "--summary",
-        "slow",
-        "--requester",
-        "ops@acme.example",
-    ]);
+    let d = acme();
+    d.new_ticket("Acme", "S2", "slow", &["--requester", "ops@acme.example"]);
     let (a, b) = (d.path("a.txt"), d.path("b.txt"));
     std::fs::write(&a, "A").unwrap();
     std::fs::write(&b, "B").unwrap();

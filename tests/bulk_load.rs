@@ -5,7 +5,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -17,20 +17,8 @@ use common::*;
 const MAX_WAIT: Duration = Duration::from_secs(5);
 
 fn spawn(d: &Desk, args: &[&str], env: &[(&str, &str)]) -> Child {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tuidesk"));
-    c.env_remove("TUIDESK_DB")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8")
-        .env_remove("TUIDESK_POLICY_DIR")
-        .env("TUIDESK_NOW", NOW)
-        .env("XDG_CONFIG_HOME", d.dir.path().join("config"))
-        .env("XDG_DATA_HOME", d.dir.path().join("data"))
-        .arg("--db")
-        .arg(&d.db)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut c = d.std_cmd(args);
+    c.stdout(Stdio::piped()).stderr(Stdio::piped());
     for (k, v) in env {
         c.env(k, v);
     }
@@ -116,20 +104,8 @@ fn wait_success(child: Child, what: &str) -> String {
 /// BENCHMARKS.md.)
 #[test]
 fn eight_writers_all_succeed_during_a_long_gen() {
-    let d = Desk::new();
-    d.add_org("Busy", "ctyun", "enterprise", "Asia/Shanghai");
-    d.ok(&[
-        "ticket",
-        "new",
-        "--org",
-        "Busy",
-        "--kind",
-        "technical",
-        "--severity",
-        "urgent",
-        "--summary",
-        "first",
-    ]);
+    let d = Desk::with_orgs(&[("Busy", "ctyun", "enterprise", "Asia/Shanghai")]);
+    d.new_ticket("Busy", "urgent", "first", &[]);
     let tickets = 30_000;
     let started = Instant::now();
     let generator = spawn(
@@ -188,20 +164,8 @@ fn exported(n: usize) -> (Desk, std::path::PathBuf) {
 
 /// A desk with one organization and ticket of its own, to import into.
 fn existing_desk() -> Desk {
-    let d = Desk::new();
-    d.add_org("Here", "ctyun", "enterprise", "Asia/Shanghai");
-    d.ok(&[
-        "ticket",
-        "new",
-        "--org",
-        "Here",
-        "--kind",
-        "technical",
-        "--severity",
-        "urgent",
-        "--summary",
-        "ours",
-    ]);
+    let d = Desk::with_orgs(&[HERE]);
+    d.new_ticket("Here", "urgent", "ours", &[]);
     d
 }
 

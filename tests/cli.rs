@@ -20,20 +20,27 @@ const QIMU: &str = "栖木科技"; // ctyun business, Asia/Shanghai
 
 impl Desk {
     /// A desk with four organizations on different policy sets, plans and zones.
-    fn with_orgs() -> Desk {
-        let d = Desk::new();
-        d.add_org(ACME, "connected-care", "developer", "Europe/Berlin");
-        d.add_org(BASIC, "connected-care", "basic", "Asia/Tokyo");
-        d.add_org(PREMIUM, "connected-care", "premium", "Asia/Tokyo");
-        d.add_org(QIMU, "ctyun", "business", "Asia/Shanghai");
-        d
+    fn four_orgs() -> Desk {
+        Desk::with_orgs(&[
+            (ACME, "connected-care", "developer", "Europe/Berlin"),
+            (BASIC, "connected-care", "basic", "Asia/Tokyo"),
+            (PREMIUM, "connected-care", "premium", "Asia/Tokyo"),
+            (QIMU, "ctyun", "business", "Asia/Shanghai"),
+        ])
     }
 
-    fn new_ticket(&self, org: &str, kind: &str, severity: &str, summary: &str) -> i64 {
-        self.new_ticket_at(NOW, org, kind, severity, summary)
+    fn new_kind_ticket(&self, org: &str, kind: &str, severity: &str, summary: &str) -> i64 {
+        self.new_kind_ticket_at(NOW, org, kind, severity, summary)
     }
 
-    fn new_ticket_at(&self, now: &str, org: &str, kind: &str, sev: &str, summary: &str) -> i64 {
+    fn new_kind_ticket_at(
+        &self,
+        now: &str,
+        org: &str,
+        kind: &str,
+        sev: &str,
+        summary: &str,
+    ) -> i64 {
         let args = [
             "ticket",
             "new",
@@ -113,7 +120,7 @@ fn org_add_prints_id_and_org_list_shows_every_field() {
 
 #[test]
 fn org_add_refuses_bad_settings() {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     d.refused(
         &[
             "org",
@@ -196,8 +203,8 @@ fn org_add_refuses_bad_settings() {
 
 #[test]
 fn ticket_new_prints_the_id_or_the_ticket_as_json() {
-    let d = Desk::with_orgs();
-    let first = d.new_ticket(
+    let d = Desk::four_orgs();
+    let first = d.new_kind_ticket(
         ACME,
         "technical",
         "S4",
@@ -278,7 +285,7 @@ fn ticket_new_prints_the_id_or_the_ticket_as_json() {
 
 #[test]
 fn ticket_new_reads_the_description_from_a_file_or_stdin() {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     let file = d.path("desc.txt");
     std::fs::write(&file, "数据库连接失败\nstack:\n  at tikv::raft\n").unwrap();
     let args = [
@@ -342,7 +349,7 @@ fn ticket_new_reads_the_description_from_a_file_or_stdin() {
 
 #[test]
 fn ticket_new_refuses_unknown_organization() {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     d.refused(
         &[
             "ticket",
@@ -363,7 +370,7 @@ fn ticket_new_refuses_unknown_organization() {
 
 #[test]
 fn ticket_new_refuses_severity_outside_the_policy_set() {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     d.refused(
         &[
             "ticket",
@@ -401,7 +408,7 @@ fn ticket_new_refuses_severity_outside_the_policy_set() {
 
 #[test]
 fn ticket_new_refuses_s1_billing() {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     d.refused(
         &[
             "ticket",
@@ -422,7 +429,7 @@ fn ticket_new_refuses_s1_billing() {
 
 #[test]
 fn ticket_new_refuses_technical_ticket_for_basic() {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     d.refused(
         &[
             "ticket",
@@ -443,7 +450,7 @@ fn ticket_new_refuses_technical_ticket_for_basic() {
 
 #[test]
 fn ticket_new_refuses_unknown_kind_and_environment() {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     d.refused(
         &[
             "ticket",
@@ -482,7 +489,7 @@ fn ticket_new_refuses_unknown_kind_and_environment() {
 
 #[test]
 fn ticket_new_refuses_empty_summary() {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     for summary in ["", "   "] {
         d.refused(
             &[
@@ -505,10 +512,10 @@ fn ticket_new_refuses_empty_summary() {
 
 #[test]
 fn summary_length_is_counted_in_characters() {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     let ok: String = "数".repeat(200);
     assert!(ok.len() > 200);
-    let id = d.new_ticket(ACME, "technical", "S3", &ok);
+    let id = d.new_kind_ticket(ACME, "technical", "S3", &ok);
     assert_eq!(d.show(id)["summary"], ok.as_str());
 
     let too_long: String = "数".repeat(201);
@@ -552,12 +559,12 @@ fn summary_length_is_counted_in_characters() {
 
 #[test]
 fn ticket_list_filters_sorts_and_limits() {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     // Premium S1: 30 minutes on the 24x7 clock.
-    let urgent = d.new_ticket(PREMIUM, "technical", "S1", "production down");
-    let question = d.new_ticket_at(&at(1), ACME, "technical", "S4", "how to configure");
-    let billing = d.new_ticket_at(&at(2), BASIC, "billing", "S3", "invoice question");
-    let general = d.new_ticket_at(&at(3), QIMU, "technical", "general", "一般问题");
+    let urgent = d.new_kind_ticket(PREMIUM, "technical", "S1", "production down");
+    let question = d.new_kind_ticket_at(&at(1), ACME, "technical", "S4", "how to configure");
+    let billing = d.new_kind_ticket_at(&at(2), BASIC, "billing", "S3", "invoice question");
+    let general = d.new_kind_ticket_at(&at(3), QIMU, "technical", "general", "一般问题");
     d.ok(&[
         "--as",
         "alice",
@@ -657,8 +664,8 @@ fn ticket_list_filters_sorts_and_limits() {
 
 #[test]
 fn ticket_list_refuses_bad_filters() {
-    let d = Desk::with_orgs();
-    d.new_ticket(ACME, "technical", "S3", "x");
+    let d = Desk::four_orgs();
+    d.new_kind_ticket(ACME, "technical", "S3", "x");
     d.refused(
         &["ticket", "list", "--status", "done"],
         2,
@@ -691,8 +698,8 @@ fn ticket_list_refuses_bad_filters() {
 
 #[test]
 fn ticket_show_has_fields_conversation_and_events() {
-    let d = Desk::with_orgs();
-    let id = d.new_ticket(PREMIUM, "technical", "S2", "TiDB OOM");
+    let d = Desk::four_orgs();
+    let id = d.new_kind_ticket(PREMIUM, "technical", "S2", "TiDB OOM");
     let sid = id.to_string();
     d.ok_at(
         &at(5),
@@ -771,8 +778,8 @@ fn ticket_show_has_fields_conversation_and_events() {
 
 #[test]
 fn reply_and_note_read_bodies_from_files_and_stdin() {
-    let d = Desk::with_orgs();
-    let id = d.new_ticket(ACME, "technical", "S3", "slow query");
+    let d = Desk::four_orgs();
+    let id = d.new_kind_ticket(ACME, "technical", "S3", "slow query");
     let sid = id.to_string();
     let file = d.path("reply.txt");
     std::fs::write(&file, "Try ANALYZE TABLE.\n").unwrap();
@@ -787,7 +794,7 @@ fn reply_and_note_read_bodies_from_files_and_stdin() {
     let args = ["ticket", "note", &sid, "--body-file", "-"];
     expect_success(&args, &d.run_stdin(&args, "customer is on v6\n"));
     // A note alone never counts as a first response.
-    let id2 = d.new_ticket(ACME, "technical", "S3", "only notes");
+    let id2 = d.new_kind_ticket(ACME, "technical", "S3", "only notes");
     d.ok(&["ticket", "note", &id2.to_string(), "--body", "internal"]);
     assert_eq!(d.show(id2)["first_response_at"], Value::Null);
     assert_eq!(d.show(id2)["status"], "new");
@@ -801,8 +808,8 @@ fn reply_and_note_read_bodies_from_files_and_stdin() {
 
 #[test]
 fn reply_and_note_refuse_bad_input() {
-    let d = Desk::with_orgs();
-    let sid = d.new_ticket(ACME, "technical", "S3", "x").to_string();
+    let d = Desk::four_orgs();
+    let sid = d.new_kind_ticket(ACME, "technical", "S3", "x").to_string();
     d.refused(
         &["ticket", "reply", "999", "--body", "hi"],
         1,
@@ -850,8 +857,8 @@ fn reply_and_note_refuse_bad_input() {
 
 #[test]
 fn unknown_ticket_is_refused_everywhere() {
-    let d = Desk::with_orgs();
-    d.new_ticket(ACME, "technical", "S3", "x");
+    let d = Desk::four_orgs();
+    d.new_kind_ticket(ACME, "technical", "S3", "x");
     for args in [
         vec!["ticket", "show", "999"],
         vec!["ticket", "show", "999", "--json"],
@@ -870,8 +877,8 @@ fn unknown_ticket_is_refused_everywhere() {
 
 #[test]
 fn ticket_status_moves_through_the_workflow_and_pauses_the_clock() {
-    let d = Desk::with_orgs();
-    let id = d.new_ticket(PREMIUM, "technical", "S2", "replication lag");
+    let d = Desk::four_orgs();
+    let id = d.new_kind_ticket(PREMIUM, "technical", "S2", "replication lag");
     let sid = id.to_string();
     let out = d.ok_at(&at(10), &["ticket", "status", &sid, "pending"]);
     assert!(out.contains("pending"), "{out}");
@@ -898,8 +905,8 @@ fn ticket_status_moves_through_the_workflow_and_pauses_the_clock() {
 
 #[test]
 fn ticket_severity_changes_within_the_set_only() {
-    let d = Desk::with_orgs();
-    let tech = d.new_ticket(ACME, "technical", "S3", "x").to_string();
+    let d = Desk::four_orgs();
+    let tech = d.new_kind_ticket(ACME, "technical", "S3", "x").to_string();
     let out = d.ok(&["ticket", "severity", &tech, "S2"]);
     assert!(out.contains("severity S2"), "{out}");
     assert_eq!(
@@ -913,11 +920,11 @@ fn ticket_severity_changes_within_the_set_only() {
         &["P1", "S1, S2, S3, S4"],
     );
     let bill = d
-        .new_ticket(PREMIUM, "billing", "S2", "invoice")
+        .new_kind_ticket(PREMIUM, "billing", "S2", "invoice")
         .to_string();
     d.refused(&["ticket", "severity", &bill, "S1"], 1, &["S1", "billing"]);
     let ct = d
-        .new_ticket(QIMU, "technical", "general", "问题")
+        .new_kind_ticket(QIMU, "technical", "general", "问题")
         .to_string();
     d.refused(
         &["ticket", "severity", &ct, "S1"],
@@ -929,8 +936,8 @@ fn ticket_severity_changes_within_the_set_only() {
 
 #[test]
 fn ticket_assign_and_unassign() {
-    let d = Desk::with_orgs();
-    let sid = d.new_ticket(ACME, "technical", "S3", "x").to_string();
+    let d = Desk::four_orgs();
+    let sid = d.new_kind_ticket(ACME, "technical", "S3", "x").to_string();
     let out = d.ok(&["ticket", "assign", &sid, "carol"]);
     assert!(out.contains("carol"), "{out}");
     assert_eq!(
@@ -951,8 +958,8 @@ fn ticket_assign_and_unassign() {
 
 #[test]
 fn claim_by_alice_then_bob_is_refused_naming_alice() {
-    let d = Desk::with_orgs();
-    let sid = d.new_ticket(ACME, "technical", "S3", "x").to_string();
+    let d = Desk::four_orgs();
+    let sid = d.new_kind_ticket(ACME, "technical", "S3", "x").to_string();
     let out = d.ok(&["--as", "alice", "ticket", "claim", &sid]);
     assert!(out.contains("alice"), "{out}");
     // Claiming again as the holder is fine.
@@ -970,8 +977,8 @@ fn claim_by_alice_then_bob_is_refused_naming_alice() {
 
 #[test]
 fn stale_expect_version_is_refused_saying_who_changed_what() {
-    let d = Desk::with_orgs();
-    let sid = d.new_ticket(ACME, "technical", "S3", "x").to_string();
+    let d = Desk::four_orgs();
+    let sid = d.new_kind_ticket(ACME, "technical", "S3", "x").to_string();
     let v = d.json(&["ticket", "show", &sid, "--json"]);
     assert_eq!(v["version"], 1);
     d.ok(&[
@@ -1042,7 +1049,7 @@ fn stale_expect_version_is_refused_saying_who_changed_what() {
 
 #[test]
 fn as_user_is_recorded_in_events_with_actor_source_as() {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     let out = d.ok(&[
         "--as",
         "bot",
@@ -1135,7 +1142,7 @@ fn assert_inert(what: &str, out: &[u8]) {
 
 #[test]
 fn terminal_escapes_in_ticket_text_never_reach_the_terminal() {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     let evil_org = "Evil\u{1b}[31mCorp\u{202e}";
     d.add_org(evil_org, "connected-care", "premium", "Europe/Berlin");
     let description = format!("line one {HOSTILE}\nline two \u{1b}[1A\u{1b}[2K fake\n");
@@ -1208,7 +1215,7 @@ fn terminal_escapes_in_ticket_text_never_reach_the_terminal() {
 
 #[test]
 fn json_output_escapes_control_and_bidi_characters() {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     let evil_org = "Evil\u{1b}[31mCorp\u{202e}";
     d.add_org(evil_org, "connected-care", "premium", "Europe/Berlin");
     let description = format!("line one {HOSTILE}\nline two \u{1b}[1A\u{1b}[2K fake\n");
@@ -1262,8 +1269,8 @@ fn json_output_escapes_control_and_bidi_characters() {
 
 #[test]
 fn search_finds_cjk_words_inside_longer_runs() {
-    let d = Desk::with_orgs();
-    let zh = d.new_ticket(QIMU, "technical", "urgent", "生产环境告警");
+    let d = Desk::four_orgs();
+    let zh = d.new_kind_ticket(QIMU, "technical", "urgent", "生产环境告警");
     d.ok(&[
         "ticket",
         "reply",
@@ -1271,8 +1278,8 @@ fn search_finds_cjk_words_inside_longer_runs() {
         "--body",
         "请提供数据库连接失败的日志",
     ]);
-    let ja = d.new_ticket(PREMIUM, "technical", "S2", "接続がタイムアウトしました");
-    let en = d.new_ticket(ACME, "technical", "S3", "TiKV region unavailable");
+    let ja = d.new_kind_ticket(PREMIUM, "technical", "S2", "接続がタイムアウトしました");
+    let en = d.new_kind_ticket(ACME, "technical", "S3", "TiKV region unavailable");
     let desc = d.ok(&[
         "ticket",
         "new",
@@ -1335,7 +1342,7 @@ fn search_finds_cjk_words_inside_longer_runs() {
 /// every status, replies, notes, pauses (closed and open), severity changes, claims and
 /// `--as` events, CJK text.
 fn rich_desk() -> Desk {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     let t1 = d.ok(&[
         "ticket",
         "new",
@@ -1393,7 +1400,7 @@ fn rich_desk() -> Desk {
     );
 
     let t2 = d
-        .new_ticket_at(&at(1), ACME, "technical", "S3", "slow analyze")
+        .new_kind_ticket_at(&at(1), ACME, "technical", "S3", "slow analyze")
         .to_string();
     d.ok_at(&at(30), &["--as", "bob", "ticket", "severity", &t2, "S2"]);
     d.ok_at(&at(31), &["--as", "bob", "ticket", "assign", &t2, "bob"]);
@@ -1403,12 +1410,12 @@ fn rich_desk() -> Desk {
     );
 
     let t3 = d
-        .new_ticket_at(&at(2), BASIC, "billing", "S2", "发票重复")
+        .new_kind_ticket_at(&at(2), BASIC, "billing", "S2", "发票重复")
         .to_string();
     d.ok_at(&at(3), &["ticket", "note", &t3, "--body", "finance asked"]);
 
     let t4 = d
-        .new_ticket_at(&at(4), QIMU, "technical", "urgent", "数据库连接失败")
+        .new_kind_ticket_at(&at(4), QIMU, "technical", "urgent", "数据库连接失败")
         .to_string();
     d.ok_at(
         &at(6),
@@ -1428,10 +1435,10 @@ fn rich_desk() -> Desk {
     );
 
     let t5 = d
-        .new_ticket_at(&at(8), ACME, "technical", "S4", "how to tune")
+        .new_kind_ticket_at(&at(8), ACME, "technical", "S4", "how to tune")
         .to_string();
     d.ok_at(&at(9), &["ticket", "status", &t5, "closed"]);
-    d.new_ticket_at(&at(11), PREMIUM, "billing", "S4", "change plan");
+    d.new_kind_ticket_at(&at(11), PREMIUM, "billing", "S4", "change plan");
     d
 }
 
@@ -1579,8 +1586,8 @@ fn import_with_a_malformed_third_line_imports_nothing() {
     );
     assert_eq!(dst.export(), "");
     // Into a database with data: unchanged.
-    let other = Desk::with_orgs();
-    other.new_ticket(ACME, "technical", "S3", "existing");
+    let other = Desk::four_orgs();
+    other.new_kind_ticket(ACME, "technical", "S3", "existing");
     other.refused(&["import", file.to_str().unwrap()], 1, &["line 3"]);
     // From standard input, the same.
     dst.refused_stdin(&["import", "-"], &bad, &["line 3"]);
@@ -1618,8 +1625,8 @@ fn import_refuses_duplicated_ticket_lines() {
 
 #[test]
 fn import_refuses_lines_that_break_the_rules() {
-    let dst = Desk::with_orgs();
-    dst.new_ticket(ACME, "technical", "S3", "existing");
+    let dst = Desk::four_orgs();
+    dst.new_kind_ticket(ACME, "technical", "S3", "existing");
     let org = r#"{"type":"org","name":"Imported","policy_set":"connected-care","plan":"basic","tz":"Asia/Tokyo","created_at":"2026-03-01T00:00:00Z"}"#;
     let ticket = |fields: &str| {
         format!(
@@ -1825,7 +1832,7 @@ fn sla_due_prints_the_due_instant_in_the_customers_offset() {
 
 #[test]
 fn sla_due_refuses_bad_input_and_basic_has_no_target() {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     let due = |plan: &str, sev: &str, tz: &str, opened: &str| -> Vec<String> {
         [
             "sla",
@@ -1968,9 +1975,9 @@ short = { hours = 50, clock = "business", calendar = "sparse" }
 
 #[test]
 fn sla_explain_shows_how_targets_were_computed() {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     let sid = d
-        .new_ticket(ACME, "technical", "S4", "question")
+        .new_kind_ticket(ACME, "technical", "S4", "question")
         .to_string();
     let plain = d.ok(&["sla", "explain", &sid]);
     for word in [
@@ -1993,7 +2000,9 @@ fn sla_explain_shows_how_targets_were_computed() {
     assert_eq!(m["due"], "2026-03-11T14:30:00+01:00");
     assert_eq!(m["target_seconds"], 24 * 3600);
 
-    let basic = d.new_ticket(BASIC, "billing", "S3", "invoice").to_string();
+    let basic = d
+        .new_kind_ticket(BASIC, "billing", "S3", "invoice")
+        .to_string();
     let plain = d.ok(&["sla", "explain", &basic]);
     assert!(plain.contains("no target"), "{plain}");
 }
@@ -2199,7 +2208,7 @@ fn unreadable_db_path_is_refused_without_creating_anything() {
 
 #[test]
 fn malformed_tuidesk_now_is_refused() {
-    let d = Desk::with_orgs();
+    let d = Desk::four_orgs();
     d.refused_at(
         "2026-03-06 16:30",
         &[
@@ -2221,8 +2230,8 @@ fn malformed_tuidesk_now_is_refused() {
 
 #[test]
 fn usage_errors_exit_2_and_change_nothing() {
-    let d = Desk::with_orgs();
-    let sid = d.new_ticket(ACME, "technical", "S3", "x").to_string();
+    let d = Desk::four_orgs();
+    let sid = d.new_kind_ticket(ACME, "technical", "S3", "x").to_string();
     for args in [
         vec![
             "ticket",
@@ -2284,8 +2293,8 @@ fn policy_list_names_the_built_in_sets() {
 /// nothing. The desk is built by importing 5,001 copies of one exported ticket.
 #[test]
 fn search_says_when_it_ranked_only_the_newest_matches() {
-    let src = Desk::with_orgs();
-    let first = src.new_ticket(ACME, "technical", "S3", "giraffe pen gate left open");
+    let src = Desk::four_orgs();
+    let first = src.new_kind_ticket(ACME, "technical", "S3", "giraffe pen gate left open");
     let exported = src.export();
     let mut out = String::new();
     for line in exported.lines() {

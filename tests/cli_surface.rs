@@ -19,17 +19,8 @@ const QIMU: &str = "栖木科技"; // ctyun business: urgent first response in 1
 /// The test environment of `common::base_cmd`, as a plain `std::process::Command` whose
 /// standard streams can be anything.
 fn raw_cmd(home: &Path, db: Option<&Path>, args: &[&str]) -> std::process::Command {
-    let mut c = std::process::Command::new(BIN);
-    c.env_remove("TUIDESK_DB")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8")
-        .env_remove("TUIDESK_POLICY_DIR")
-        .env("TUIDESK_NOW", NOW)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .stdin(Stdio::null())
-        .stderr(Stdio::piped());
+    let mut c = std_base_cmd(home);
+    c.stdin(Stdio::null()).stderr(Stdio::piped());
     if let Some(db) = db {
         c.arg("--db").arg(db);
     }
@@ -54,8 +45,7 @@ fn stderr_lines(out: &Output) -> Vec<String> {
 
 /// A desk with the ctyun organization and a few tickets at NOW.
 fn desk_with_tickets(n: usize) -> Desk {
-    let d = Desk::new();
-    d.add_org(QIMU, "ctyun", "business", "Asia/Shanghai");
+    let d = Desk::with_orgs(&[(QIMU, "ctyun", "business", "Asia/Shanghai")]);
     for i in 0..n {
         new_ticket(&d, NOW, &format!("problem {i}"));
     }
@@ -63,22 +53,7 @@ fn desk_with_tickets(n: usize) -> Desk {
 }
 
 fn new_ticket(d: &Desk, now: &str, summary: &str) -> i64 {
-    let out = d.ok_at(
-        now,
-        &[
-            "ticket",
-            "new",
-            "--org",
-            QIMU,
-            "--kind",
-            "technical",
-            "--severity",
-            "urgent",
-            "--summary",
-            summary,
-        ],
-    );
-    out.trim().parse().expect("ticket new prints the id")
+    d.new_ticket_at(now, QIMU, "urgent", summary, &[])
 }
 
 fn minutes_after_now(minutes: i64) -> String {
@@ -410,42 +385,48 @@ fn every_option_and_argument_has_help_and_no_internal_words() {
 #[test]
 fn help_names_the_allowed_values() {
     let d = Desk::new();
-    let help = |args: &[&str]| d.ok(args);
-    let new = help(&["ticket", "new", "--help"]);
-    for v in [
-        "technical, billing",
-        "production, non-production",
-        "S1, S2, S3, S4",
-        "urgent, general",
-    ] {
-        assert!(new.contains(v), "ticket new --help lacks {v:?}:\n{new}");
-    }
-    let list = help(&["ticket", "list", "--help"]);
-    for v in [
-        "new, open, pending, on-hold, resolved, closed",
-        "due, created, severity",
-    ] {
-        assert!(list.contains(v), "ticket list --help lacks {v:?}:\n{list}");
-    }
-    let order = help(&["order", "new", "--help"]);
-    for v in [
-        "event-assurance, availability-check, monthly-report",
-        "joining, major-event, major-change, annual",
-        "YYYY-MM-DD",
-        "YYYY-MM",
-    ] {
-        assert!(order.contains(v), "order new --help lacks {v:?}:\n{order}");
-    }
-    let org = help(&["org", "add", "--help"]);
-    for v in ["connected-care, ctyun", "business", "developer"] {
-        assert!(org.contains(v), "org add --help lacks {v:?}:\n{org}");
+    let cases: [(&[&str], &[&str]); 4] = [
+        (
+            &["ticket", "new", "--help"],
+            &[
+                "technical, billing",
+                "production, non-production",
+                "S1, S2, S3, S4",
+                "urgent, general",
+            ],
+        ),
+        (
+            &["ticket", "list", "--help"],
+            &[
+                "new, open, pending, on-hold, resolved, closed",
+                "due, created, severity",
+            ],
+        ),
+        (
+            &["order", "new", "--help"],
+            &[
+                "event-assurance, availability-check, monthly-report",
+                "joining, major-event, major-change, annual",
+                "YYYY-MM-DD",
+                "YYYY-MM",
+            ],
+        ),
+        (
+            &["org", "add", "--help"],
+            &["connected-care, ctyun", "business", "developer"],
+        ),
+    ];
+    for (args, values) in cases {
+        let help = d.ok(args);
+        for v in values {
+            assert!(help.contains(v), "{args:?} lacks {v:?}:\n{help}");
+        }
     }
 }
 
 #[test]
 fn a_billing_refusal_names_no_internal_source() {
-    let d = Desk::new();
-    d.add_org("Acme", "connected-care", "enterprise", "Europe/Berlin");
+    let d = Desk::with_orgs(&[("Acme", "connected-care", "enterprise", "Europe/Berlin")]);
     let stderr = d.refused(
         &[
             "ticket",
@@ -732,8 +713,7 @@ fn marks(list: &str) -> Vec<(i64, String)> {
 
 #[test]
 fn the_cli_marks_breached_with_double_bang_and_at_risk_with_one() {
-    let d = Desk::new();
-    d.add_org(QIMU, "ctyun", "business", "Asia/Shanghai");
+    let d = Desk::with_orgs(&[(QIMU, "ctyun", "business", "Asia/Shanghai")]);
     let early = new_ticket(&d, NOW, "filed first");
     let later = new_ticket(&d, &minutes_after_now(3), "filed three minutes later");
     let fresh = new_ticket(&d, &minutes_after_now(10), "just filed");

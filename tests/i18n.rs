@@ -6,21 +6,8 @@ mod common;
 use common::*;
 
 fn desk_with_ticket() -> (Desk, i64) {
-    let d = Desk::new();
-    d.add_org("栖木科技", "ctyun", "business", "Asia/Shanghai");
-    let out = d.ok(&[
-        "ticket",
-        "new",
-        "--org",
-        "栖木科技",
-        "--kind",
-        "technical",
-        "--severity",
-        "urgent",
-        "--summary",
-        "数据库连接失败",
-    ]);
-    let id = out.trim().parse().expect("the new ticket's id");
+    let d = Desk::with_orgs(&[("栖木科技", "ctyun", "business", "Asia/Shanghai")]);
+    let id = d.new_ticket("栖木科技", "urgent", "数据库连接失败", &[]);
     (d, id)
 }
 
@@ -32,49 +19,52 @@ fn run_with(d: &Desk, env: &[(&str, &str)], args: &[&str]) -> std::process::Outp
     c.output().expect("tuidesk runs")
 }
 
+fn ok_with(d: &Desk, env: &[(&str, &str)], args: &[&str]) -> String {
+    expect_success(args, &run_with(d, env, args))
+}
+
 #[test]
 fn ticket_list_follows_lang_and_json_does_not() {
     let (d, id) = desk_with_ticket();
-    let english = d.ok(&["ticket", "list"]);
-    assert!(
-        english.contains("SUMMARY") && english.contains("STATUS"),
-        "{english}"
+    let id = id.to_string();
+    let zh = [("LANG", "zh_CN.UTF-8")];
+    let list = ["ticket", "list"];
+    type Case<'a> = (
+        &'a [(&'a str, &'a str)],
+        &'a [&'a str],
+        &'a [&'a str],
+        &'a [&'a str],
     );
-
-    let zh = run_with(&d, &[("LANG", "zh_CN.UTF-8")], &["ticket", "list"]);
-    let zh = expect_success(&["ticket", "list"], &zh);
-    assert!(
-        zh.contains("摘要") && zh.contains("状态") && zh.contains("新建"),
-        "{zh}"
-    );
-    assert!(!zh.contains("SUMMARY"), "{zh}");
-
-    // LC_ALL wins over LANG.
-    let ja = run_with(
-        &d,
-        &[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "ja_JP.UTF-8")],
-        &["ticket", "list"],
-    );
-    let ja = expect_success(&["ticket", "list"], &ja);
-    assert!(ja.contains("件名") && ja.contains("重大度"), "{ja}");
-
+    // (environment, command, words it prints, words it must not print)
+    let cases: [Case; 4] = [
+        (&[], &list, &["SUMMARY", "STATUS"], &[]),
+        (&zh, &list, &["摘要", "状态", "新建"], &["SUMMARY"]),
+        // LC_ALL wins over LANG.
+        (
+            &[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "ja_JP.UTF-8")],
+            &list,
+            &["件名", "重大度"],
+            &[],
+        ),
+        // `ticket show` in Chinese: labels and words from the catalogue.
+        (&zh, &["ticket", "show", &id], &["组织", "严重程度"], &[]),
+    ];
+    for (env, args, said, unsaid) in cases {
+        let out = ok_with(&d, env, args);
+        for w in said {
+            assert!(out.contains(w), "{env:?} {args:?} lacks {w}:\n{out}");
+        }
+        for w in unsaid {
+            assert!(!out.contains(w), "{env:?} {args:?} has {w}:\n{out}");
+        }
+    }
     // Machine-readable output is the same in every language.
-    let args = ["ticket", "list", "--json"];
-    let en_json = expect_success(&args, &run_with(&d, &[], &args));
-    let zh_json = expect_success(&args, &run_with(&d, &[("LANG", "zh_CN.UTF-8")], &args));
-    assert_eq!(en_json, zh_json);
-    let args = ["ticket", "show", &id.to_string(), "--json"];
-    let en_json = expect_success(&args, &run_with(&d, &[], &args));
-    let ja_json = expect_success(&args, &run_with(&d, &[("LANG", "ja_JP.UTF-8")], &args));
-    assert_eq!(en_json, ja_json);
-
-    // `ticket show` in Chinese: labels and words from the catalogue.
-    let args = ["ticket", "show", &id.to_string()];
-    let shown = expect_success(&args, &run_with(&d, &[("LANG", "zh_CN.UTF-8")], &args));
-    assert!(
-        shown.contains("组织") && shown.contains("严重程度"),
-        "{shown}"
-    );
+    for (args, lang) in [
+        (&["ticket", "list", "--json"][..], "zh_CN.UTF-8"),
+        (&["ticket", "show", &id, "--json"][..], "ja_JP.UTF-8"),
+    ] {
+        assert_eq!(ok_with(&d, &[], args), ok_with(&d, &[("LANG", lang)], args));
+    }
 }
 
 #[test]
@@ -107,10 +97,10 @@ fn config_language_beats_the_locale_and_a_wrong_one_is_one_line() {
     let config = dir.join("config.toml");
     std::fs::write(&config, "language = \"ja\"\n").unwrap();
     let args = ["ticket", "list"];
-    let out = expect_success(&args, &run_with(&d, &[("LANG", "zh_CN.UTF-8")], &args));
+    let out = ok_with(&d, &[("LANG", "zh_CN.UTF-8")], &args);
     assert!(out.contains("件名"), "{out}");
     std::fs::write(&config, "language = \"en\"\n").unwrap();
-    let out = expect_success(&args, &run_with(&d, &[("LANG", "zh_CN.UTF-8")], &args));
+    let out = ok_with(&d, &[("LANG", "zh_CN.UTF-8")], &args);
     assert!(out.contains("SUMMARY"), "{out}");
     std::fs::write(&config, "language = \"klingon\"\n").unwrap();
     let out = run_with(&d, &[], &args);

@@ -4,13 +4,14 @@
 
 mod common;
 
-use common::{Desk, NOW};
+use common::{Desk, NOW, new_ticket_args};
 use serde_json::{Value, json};
 
 fn desk_with_contacts() -> Desk {
-    let d = Desk::new();
-    d.add_org("Acme", "connected-care", "enterprise", "Europe/Berlin");
-    d.add_org("天翼客户", "ctyun", "business", "Asia/Shanghai");
+    let d = Desk::with_orgs(&[
+        ("Acme", "connected-care", "enterprise", "Europe/Berlin"),
+        ("天翼客户", "ctyun", "business", "Asia/Shanghai"),
+    ]);
     d.ok(&[
         "org",
         "contact",
@@ -61,25 +62,20 @@ fn contacts_are_added_listed_and_removed() {
 #[test]
 fn tickets_carry_requester_and_channel() {
     let d = desk_with_contacts();
-    let v = d.json(&[
-        "ticket",
-        "new",
-        "--org",
+    let v = d.json(&new_ticket_args(
         "Acme",
-        "--kind",
-        "technical",
-        "--severity",
         "S2",
-        "--summary",
         "Hotline call",
-        "--channel",
-        "phone",
-        "--requester",
-        "Li.Wei@Acme.example",
-        "--requester-name",
-        "李伟",
-        "--json",
-    ]);
+        &[
+            "--channel",
+            "phone",
+            "--requester",
+            "Li.Wei@Acme.example",
+            "--requester-name",
+            "李伟",
+            "--json",
+        ],
+    ));
     assert_eq!(v["channel"], "phone");
     assert_eq!(v["requester"]["address"], "li.wei@acme.example");
     assert_eq!(v["requester"]["name"], "李伟");
@@ -92,57 +88,15 @@ fn tickets_carry_requester_and_channel() {
     let v = d.json(&["ticket", "show", &id, "--json"]);
     assert_eq!(v["channel"], "phone");
     // no requester, no channel: null
-    let v = d.json(&[
-        "ticket",
-        "new",
-        "--org",
-        "Acme",
-        "--kind",
-        "technical",
-        "--severity",
-        "S3",
-        "--summary",
-        "x",
-        "--json",
-    ]);
+    let v = d.json(&new_ticket_args("Acme", "S3", "x", &["--json"]));
     assert_eq!(v["requester"], Value::Null);
     assert_eq!(v["channel"], Value::Null);
-    d.refused(
-        &[
-            "ticket",
-            "new",
-            "--org",
-            "Acme",
-            "--kind",
-            "technical",
-            "--severity",
-            "S3",
-            "--summary",
-            "x",
-            "--requester",
-            "nope",
-        ],
-        1,
-        &["not a mail address"],
-    );
-    d.refused(
-        &[
-            "ticket",
-            "new",
-            "--org",
-            "Acme",
-            "--kind",
-            "technical",
-            "--severity",
-            "S3",
-            "--summary",
-            "x",
-            "--channel",
-            "fax",
-        ],
-        2,
-        &["fax"],
-    );
+    for (extra, code, said) in [
+        (["--requester", "nope"], 1, "not a mail address"),
+        (["--channel", "fax"], 2, "fax"),
+    ] {
+        d.refused(&new_ticket_args("Acme", "S3", "x", &extra), code, &[said]);
+    }
     // export → import keeps them
     let export = d.export();
     assert!(export.contains("\"channel\":\"phone\""), "{export}");
@@ -647,123 +601,115 @@ fn send_in(d: &Desk, now: &str, raw: &[u8]) -> String {
     common::expect_success(&["mail", "deliver"], &deliver_bytes_at(d, now, raw))
 }
 
-#[test]
-fn a_customer_answer_moves_pending_to_open() {
+/// Ticket 1 mailed in by ops@acme.example at NOW (`subject`), then `then` done to it, then
+/// the customer's answer `Re: [#1] Disk full` (`body`) at `at`: the desk, and what the
+/// delivery of the answer printed (trimmed).
+fn answered(subject: &str, then: &[&[&str]], at: &str, body: &str) -> (Desk, String) {
     let d = mail_desk();
     send_in(
         &d,
         NOW,
-        &message("m1@acme.example", "ops@acme.example", "Disk full", "help"),
+        &message("m1@acme.example", "ops@acme.example", subject, "help"),
     );
-    d.ok(&["ticket", "reply", "1", "--body", "Which node?"]);
-    d.ok(&["ticket", "status", "1", "pending"]);
+    for args in then {
+        d.ok(args);
+    }
     let out = send_in(
         &d,
-        "2026-03-06T18:00:00Z",
+        at,
         &message(
             "m2@acme.example",
             "ops@acme.example",
             "Re: [#1] Disk full",
-            "node-3",
+            body,
         ),
     );
-    assert_eq!(out.trim(), "ticket 1: customer message 2, pending → open");
-    let t = ticket(&d, 1);
-    assert_eq!(t["status"], "open");
-    assert_eq!(
-        t["pauses"][0]["end"], "2026-03-06T18:00:00+00:00",
-        "the pause ended"
-    );
+    (d, out.trim().to_string())
 }
 
+/// A customer's answer by the ticket's state: pending and resolved (within the reopen
+/// window) reopen it; resolved past the window and closed open a new ticket that follows it.
 #[test]
-fn a_customer_answer_reopens_a_resolved_ticket_within_the_window() {
-    let d = mail_desk();
-    send_in(
-        &d,
-        NOW,
-        &message("m1@acme.example", "ops@acme.example", "Disk full", "help"),
+fn a_customer_answer_moves_the_ticket_or_opens_one_that_follows_it() {
+    /// (subject of the first mail, what is done to its ticket, when the answer comes, what
+    /// delivery says, ticket 1's status after, what else must hold)
+    type Case<'a> = (
+        &'a str,
+        &'a [&'a [&'a str]],
+        &'a str,
+        &'a str,
+        &'a str,
+        fn(&Desk),
     );
-    d.ok(&["ticket", "reply", "1", "--body", "Fixed"]);
-    d.ok(&["ticket", "status", "1", "resolved"]);
-    let out = send_in(
-        &d,
-        "2026-03-09T10:00:00Z",
-        &message(
-            "m2@acme.example",
-            "ops@acme.example",
-            "Re: [#1] Disk full",
-            "still full",
+    let cases: [Case; 4] = [
+        (
+            "Disk full",
+            &[
+                &["ticket", "reply", "1", "--body", "Which node?"],
+                &["ticket", "status", "1", "pending"],
+            ],
+            "2026-03-06T18:00:00Z",
+            "ticket 1: customer message 2, pending → open",
+            "open",
+            |d| {
+                let t = ticket(d, 1);
+                assert_eq!(
+                    t["pauses"][0]["end"], "2026-03-06T18:00:00+00:00",
+                    "the pause ended"
+                );
+            },
         ),
-    );
-    assert_eq!(out.trim(), "ticket 1: customer message 2, resolved → open");
-    let t = ticket(&d, 1);
-    assert_eq!(t["status"], "open");
-    assert_eq!(t["resolved_at"], Value::Null);
-}
-
-#[test]
-fn a_customer_answer_after_the_window_opens_a_new_ticket_that_follows_the_old() {
-    let d = mail_desk();
-    send_in(
-        &d,
-        NOW,
-        &message(
-            "m1@acme.example",
-            "ops@acme.example",
+        (
+            "Disk full",
+            &[
+                &["ticket", "reply", "1", "--body", "Fixed"],
+                &["ticket", "status", "1", "resolved"],
+            ],
+            "2026-03-09T10:00:00Z",
+            "ticket 1: customer message 2, resolved → open",
+            "open",
+            |d| assert_eq!(ticket(d, 1)["resolved_at"], Value::Null),
+        ),
+        // 8 days later: past the default 7-day window
+        (
             "[S2] Disk full",
-            "help",
+            &[
+                &["ticket", "reply", "1", "--body", "Fixed"],
+                &["ticket", "status", "1", "resolved"],
+            ],
+            "2026-03-14T17:00:00Z",
+            "ticket 2 opened (follows ticket 1)",
+            "resolved",
+            |d| {
+                let t = ticket(d, 2);
+                assert_eq!(t["follows"], 1);
+                assert_eq!(t["severity"], "S2", "the old ticket's severity");
+                assert_eq!(t["summary"], "Re: Disk full");
+                let text = d.ok(&["ticket", "show", "2"]);
+                assert!(text.contains("follows #1"), "{text}");
+            },
         ),
-    );
-    d.ok(&["ticket", "reply", "1", "--body", "Fixed"]);
-    d.ok(&["ticket", "status", "1", "resolved"]);
-    // 8 days later: past the default 7-day window
-    let out = send_in(
-        &d,
-        "2026-03-14T17:00:00Z",
-        &message(
-            "m2@acme.example",
-            "ops@acme.example",
-            "Re: [#1] Disk full",
-            "again",
+        (
+            "Disk full",
+            &[&["ticket", "status", "1", "closed"]],
+            "2026-03-06T17:00:00Z",
+            "ticket 2 opened (follows ticket 1)",
+            "closed",
+            |d| {
+                assert_eq!(ticket(d, 2)["follows"], 1);
+                // a reply to the new ticket's thread stays on it
+                let irt = "From: ops@acme.example\r\nSubject: more\r\nMessage-ID: <m3@acme.example>\r\nIn-Reply-To: <m2@acme.example>\r\n\r\nmore\r\n";
+                let out = send_in(d, "2026-03-06T17:10:00Z", irt.as_bytes());
+                assert_eq!(out.trim(), "ticket 2: customer message 1");
+            },
         ),
-    );
-    assert_eq!(out.trim(), "ticket 2 opened (follows ticket 1)");
-    assert_eq!(ticket(&d, 1)["status"], "resolved");
-    let t = ticket(&d, 2);
-    assert_eq!(t["follows"], 1);
-    assert_eq!(t["severity"], "S2", "the old ticket's severity");
-    assert_eq!(t["summary"], "Re: Disk full");
-    let text = d.ok(&["ticket", "show", "2"]);
-    assert!(text.contains("follows #1"), "{text}");
-}
-
-#[test]
-fn a_customer_answer_on_a_closed_ticket_opens_a_new_linked_ticket() {
-    let d = mail_desk();
-    send_in(
-        &d,
-        NOW,
-        &message("m1@acme.example", "ops@acme.example", "Disk full", "help"),
-    );
-    d.ok(&["ticket", "status", "1", "closed"]);
-    let out = send_in(
-        &d,
-        "2026-03-06T17:00:00Z",
-        &message(
-            "m2@acme.example",
-            "ops@acme.example",
-            "Re: [#1] Disk full",
-            "again",
-        ),
-    );
-    assert_eq!(out.trim(), "ticket 2 opened (follows ticket 1)");
-    assert_eq!(ticket(&d, 1)["status"], "closed");
-    assert_eq!(ticket(&d, 2)["follows"], 1);
-    // a reply to the new ticket's thread stays on it
-    let irt = "From: ops@acme.example\r\nSubject: more\r\nMessage-ID: <m3@acme.example>\r\nIn-Reply-To: <m2@acme.example>\r\n\r\nmore\r\n";
-    let out = send_in(&d, "2026-03-06T17:10:00Z", irt.as_bytes());
-    assert_eq!(out.trim(), "ticket 2: customer message 1");
+    ];
+    for (subject, then, at, said, status, check) in cases {
+        let (d, out) = answered(subject, then, at, "again");
+        assert_eq!(out, said, "{then:?}");
+        assert_eq!(ticket(&d, 1)["status"], status, "{then:?}");
+        check(&d);
+    }
 }
 
 // ------------------------------------ next response and resolution (item 4)
@@ -1081,22 +1027,8 @@ fn the_monthly_report_counts_next_response_and_resolution() {
     let all = csv.lines().find(|l| l.contains(",all,all,")).unwrap();
     assert!(all.ends_with(",1,1,1,1"), "{csv}");
     // The seeds' sets define first response only: both count as no target.
-    let seed = Desk::new();
-    seed.add_org("Acme", "connected-care", "enterprise", "UTC");
-    seed.ok(&[
-        "ticket",
-        "new",
-        "--org",
-        "Acme",
-        "--kind",
-        "technical",
-        "--severity",
-        "S2",
-        "--summary",
-        "s",
-        "--description",
-        "d",
-    ]);
+    let seed = Desk::with_orgs(&[("Acme", "connected-care", "enterprise", "UTC")]);
+    seed.new_ticket("Acme", "S2", "s", &["--description", "d"]);
     let v = seed.json(&["report", "monthly", "--month", "2026-03", "--json"]);
     assert_eq!(v["orgs"][0]["next_response"]["no_target"], 1);
     assert_eq!(v["orgs"][0]["resolution"]["no_target"], 1);

@@ -11,36 +11,15 @@ use common::*;
 /// (no technical support): the kind rule guards creation, not history, so it imports back.
 #[test]
 fn history_accepted_once_imports_back_byte_identical() {
-    let src = Desk::new();
-    src.add_org("Down KK", "connected-care", "premium", "Asia/Tokyo");
-    let id = src.ok(&[
-        "ticket",
-        "new",
-        "--org",
-        "Down KK",
-        "--kind",
-        "technical",
-        "--severity",
-        "S2",
-        "--summary",
-        "cluster slow",
-    ]);
+    let src = Desk::with_orgs(&[("Down KK", "connected-care", "premium", "Asia/Tokyo")]);
+    let id = src
+        .new_ticket("Down KK", "S2", "cluster slow", &[])
+        .to_string();
     src.ok(&["ticket", "reply", id.trim(), "--body", "looking"]);
     src.ok_at("2026-03-07T10:00:00Z", &["org", "plan", "Down KK", "basic"]);
     // Today the plan refuses technical tickets.
     src.refused(
-        &[
-            "ticket",
-            "new",
-            "--org",
-            "Down KK",
-            "--kind",
-            "technical",
-            "--severity",
-            "S2",
-            "--summary",
-            "x",
-        ],
+        &new_ticket_args("Down KK", "S2", "x", &[]),
         1,
         &["technical"],
     );
@@ -65,8 +44,7 @@ fn ticket_line(fields: &str) -> String {
 /// Imported values are validated like typed ones, and every refusal names its line.
 #[test]
 fn imported_values_out_of_range_are_refused_with_their_line() {
-    let d = Desk::new();
-    d.add_org("Here", "ctyun", "enterprise", "Asia/Shanghai");
+    let d = Desk::with_orgs(&[HERE]);
     let order = |level: u8| {
         format!(
             r#"{{"type":"order","id":3,"org":"Imp","kind":"event-assurance","status":"processing","level":{level},"scenario":null,"month":null,"start":"2026-04-01","end":"2026-04-02","requested_on":"2026-03-02","due":null,"created_at":"2026-03-02T00:00:00Z","created_by":"bob","completed_at":null,"rejected_at":null,"reject_reason":null,"rating":null}}"#
@@ -124,24 +102,28 @@ fn imported_values_out_of_range_are_refused_with_their_line() {
     assert!(d.ok(&["check"]).starts_with("ok"));
 }
 
+/// `tuidesk --db DB ARGS…` run by a shell under `umask 002` (files it creates are group
+/// writable unless the program sets their mode itself), with the tests' clock and language.
+fn under_umask_002(d: &Desk, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new("sh");
+    c.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
+        .env("TUIDESK_NOW", NOW)
+        .arg("-c")
+        .arg("umask 002; bin=$0; db=$1; shift; exec \"$bin\" --db \"$db\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_tuidesk"))
+        .arg(&d.db)
+        .args(args);
+    c
+}
+
 /// `check` looks past SQLite's pages: a poisoned version or a stale SLA column is reported.
 #[test]
 fn check_validates_the_application_invariants() {
-    let d = Desk::new();
-    d.add_org("Here", "ctyun", "enterprise", "Asia/Shanghai");
+    let d = Desk::with_orgs(&[HERE]);
     for s in ["one", "two"] {
-        d.ok(&[
-            "ticket",
-            "new",
-            "--org",
-            "Here",
-            "--kind",
-            "technical",
-            "--severity",
-            "urgent",
-            "--summary",
-            s,
-        ]);
+        d.new_ticket("Here", "urgent", s, &[]);
     }
     assert!(d.ok(&["check"]).starts_with("ok"));
     let conn = rusqlite::Connection::open(&d.db).unwrap();
@@ -197,16 +179,7 @@ fn backup_finishes_under_writers_and_a_killed_one_leaves_nothing() {
     let copy = d.path("copy.db");
     let started = Instant::now();
     let before = writes.load(Ordering::Relaxed);
-    let out = std::process::Command::new("sh")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8")
-        .arg("-c")
-        .arg("umask 002; exec \"$0\" --db \"$1\" backup \"$2\"")
-        .arg(env!("CARGO_BIN_EXE_tuidesk"))
-        .arg(&d.db)
-        .arg(&copy)
-        .env("TUIDESK_NOW", NOW)
+    let out = under_umask_002(&d, &["backup", copy.to_str().unwrap()])
         .output()
         .unwrap();
     let took = started.elapsed();
@@ -221,9 +194,7 @@ fn backup_finishes_under_writers_and_a_killed_one_leaves_nothing() {
         during > 0 || took < Duration::from_millis(400),
         "no write during the backup"
     );
-    let mut c = base_cmd(d.dir.path());
-    c.arg("--db").arg(&copy).arg("check");
-    expect_success(&["check"], &c.output().unwrap());
+    d.ok_on(&copy, &["check"]);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
@@ -274,30 +245,23 @@ fn backup_finishes_under_writers_and_a_killed_one_leaves_nothing() {
         "a killed backup left a file at the destination"
     );
     d.ok(&["backup", dest.to_str().unwrap()]);
-    let mut c = base_cmd(d.dir.path());
-    c.arg("--db").arg(&dest).arg("check");
-    expect_success(&["check"], &c.output().unwrap());
+    d.ok_on(&dest, &["check"]);
 }
 
 /// CSV cells a spreadsheet would run as formulas are neutralised; the export escapes C1 and
 /// bidi controls (and still imports back byte-identical); export files follow the umask.
 #[test]
 fn hostile_text_stays_inert_in_csv_and_export() {
-    let d = Desk::new();
-    d.add_org("=HYPERLINK(\"x\")", "ctyun", "enterprise", "Asia/Shanghai");
-    d.add_org("@SUM(A1)", "ctyun", "enterprise", "Asia/Shanghai");
-    d.ok(&[
-        "ticket",
-        "new",
-        "--org",
-        "=HYPERLINK(\"x\")",
-        "--kind",
-        "technical",
-        "--severity",
-        "urgent",
-        "--summary",
-        "c1 \u{9b}31m and \u{202e}gnp.exe",
+    let d = Desk::with_orgs(&[
+        ("=HYPERLINK(\"x\")", "ctyun", "enterprise", "Asia/Shanghai"),
+        ("@SUM(A1)", "ctyun", "enterprise", "Asia/Shanghai"),
     ]);
+    d.new_ticket(
+        "=HYPERLINK(\"x\")",
+        "urgent",
+        "c1 \u{9b}31m and \u{202e}gnp.exe",
+        &[],
+    );
     let csv = d.ok(&["report", "monthly", "--month", "2026-03", "--csv"]);
     for line in csv.lines().skip(1) {
         let first = line.trim_start_matches('"');
@@ -325,16 +289,7 @@ fn hostile_text_stays_inert_in_csv_and_export() {
     {
         use std::os::unix::fs::PermissionsExt as _;
         let out = d.path("team.jsonl");
-        let status = std::process::Command::new("sh")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env("LANG", "C.UTF-8")
-            .arg("-c")
-            .arg("umask 002; exec \"$0\" --db \"$1\" export --out \"$2\"")
-            .arg(env!("CARGO_BIN_EXE_tuidesk"))
-            .arg(&d.db)
-            .arg(&out)
-            .env("TUIDESK_NOW", NOW)
+        let status = under_umask_002(&d, &["export", "--out", out.to_str().unwrap()])
             .status()
             .unwrap();
         assert!(status.success());
@@ -346,20 +301,8 @@ fn hostile_text_stays_inert_in_csv_and_export() {
 /// A query with thousands of words is refused at once with the documented limit.
 #[test]
 fn search_cost_is_bounded() {
-    let d = Desk::new();
-    d.add_org("Here", "ctyun", "enterprise", "Asia/Shanghai");
-    d.ok(&[
-        "ticket",
-        "new",
-        "--org",
-        "Here",
-        "--kind",
-        "technical",
-        "--severity",
-        "urgent",
-        "--summary",
-        "数据库连接失败 timeout",
-    ]);
+    let d = Desk::with_orgs(&[HERE]);
+    d.new_ticket("Here", "urgent", "数据库连接失败 timeout", &[]);
     let words: Vec<String> = (0..5000).map(|i| format!("word{i}")).collect();
     let query = words.join(" ");
     let started = std::time::Instant::now();
@@ -379,22 +322,12 @@ fn search_cost_is_bounded() {
 #[test]
 fn audit_rows_name_the_os_account_and_imports_are_audited() {
     let me = whoami::username().unwrap();
-    let d = Desk::new();
-    d.add_org("Here", "ctyun", "enterprise", "Asia/Shanghai");
+    let d = Desk::with_orgs(&[HERE]);
     let id = d.ok(&[
-        "--as",
-        "bob",
-        "ticket",
-        "new",
-        "--org",
-        "Here",
-        "--kind",
-        "technical",
-        "--severity",
-        "urgent",
-        "--summary",
-        "scripted",
-    ]);
+        &["--as", "bob"],
+        &new_ticket_args("Here", "urgent", "scripted", &[])[..],
+    ]
+    .concat());
     d.ok(&[
         "--as",
         "bob",
@@ -541,20 +474,10 @@ fn a_db_starting_with_file_colon_is_a_file_name() {
 /// are off; a write is refused in one line; nothing is created next to the file.
 #[test]
 fn a_read_only_database_can_still_be_read() {
-    let d = Desk::new();
-    d.add_org("Here", "ctyun", "enterprise", "Asia/Shanghai");
-    let id = d.ok(&[
-        "ticket",
-        "new",
-        "--org",
-        "Here",
-        "--kind",
-        "technical",
-        "--severity",
-        "urgent",
-        "--summary",
-        "read me later",
-    ]);
+    let d = Desk::with_orgs(&[HERE]);
+    let id = d
+        .new_ticket("Here", "urgent", "read me later", &[])
+        .to_string();
     let id = id.trim().to_string();
     let export = d.export();
     let root = running_as_root();
@@ -707,23 +630,6 @@ fn a_corrupt_database_says_so_and_check_names_the_damage() {
     assert!(text(&out.stderr).contains("integrity check failed"));
 }
 
-/// The binary as `Desk::cmd_at` runs it, as a std `Command` (its stdout can be any file).
-fn std_cmd(d: &Desk, args: &[&str]) -> std::process::Command {
-    let mut c = std::process::Command::new(BIN);
-    c.env_remove("TUIDESK_DB")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8")
-        .env_remove("TUIDESK_POLICY_DIR")
-        .env("TUIDESK_NOW", NOW)
-        .env("XDG_CONFIG_HOME", d.dir.path().join("config"))
-        .env("XDG_DATA_HOME", d.dir.path().join("data"))
-        .arg("--db")
-        .arg(&d.db)
-        .args(args);
-    c
-}
-
 /// Item 6: every command that writes, with its result going to a full disk (`> /dev/full`),
 /// fails with one line saying what was committed (so a retrying script can tell) and exit
 /// 1, and the change is there; a reader that went away (closed pipe) ends it quietly.
@@ -731,7 +637,8 @@ fn std_cmd(d: &Desk, args: &[&str]) -> std::process::Command {
 fn a_failed_print_says_what_was_committed_and_a_closed_pipe_is_quiet() {
     let d = Desk::new();
     let full = |args: &[&str], committed: &str| {
-        let out = std_cmd(&d, args)
+        let out = d
+            .std_cmd(args)
             .stdout(std::fs::File::create("/dev/full").unwrap())
             .output()
             .unwrap();
@@ -780,18 +687,7 @@ fn a_failed_print_says_what_was_committed_and_a_closed_pipe_is_quiet() {
         &["org", "plan", "Full", "enterprise"],
         "Full: plan business → enterprise",
     );
-    let new = [
-        "ticket",
-        "new",
-        "--org",
-        "Full",
-        "--kind",
-        "technical",
-        "--severity",
-        "urgent",
-        "--summary",
-        "s",
-    ];
+    let new = new_ticket_args("Full", "urgent", "s", &[]);
     full(&new, "ticket 1 created");
     full(&[&new[..], &["--json"]].concat(), "ticket 2 created");
     full(
@@ -842,7 +738,8 @@ fn a_failed_print_says_what_was_committed_and_a_closed_pipe_is_quiet() {
     let dst = Desk::new();
     let file = dst.path("in.jsonl");
     std::fs::write(&file, &export).unwrap();
-    let out = std_cmd(&dst, &["import", file.to_str().unwrap()])
+    let out = dst
+        .std_cmd(&["import", file.to_str().unwrap()])
         .stdout(std::fs::File::create("/dev/full").unwrap())
         .output()
         .unwrap();
@@ -857,7 +754,8 @@ fn a_failed_print_says_what_was_committed_and_a_closed_pipe_is_quiet() {
 
     // A closed pipe: the reader has all it wanted; no complaint, success.
     for args in [&["export"][..], &["ticket", "list", "--all"], &new[..]] {
-        let mut child = std_cmd(&d, args)
+        let mut child = d
+            .std_cmd(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -947,8 +845,7 @@ fn export_and_import_show_progress_on_a_terminal() {
 #[test]
 fn twenty_exports_under_eight_writers_all_import() {
     use std::sync::atomic::{AtomicBool, Ordering};
-    let d = Desk::new();
-    d.add_org("Busy", "ctyun", "enterprise", "Asia/Shanghai");
+    let d = Desk::with_orgs(&[("Busy", "ctyun", "enterprise", "Asia/Shanghai")]);
     d.ok(&["gen", "--tickets", "50"]);
     let stop = std::sync::Arc::new(AtomicBool::new(false));
     let writers: Vec<_> = (0..8)
@@ -1040,20 +937,10 @@ fn twenty_exports_under_eight_writers_all_import() {
 /// byte-identical (the mark belongs to this desk, not to the history).
 #[test]
 fn imported_history_stays_marked_as_imported() {
-    let src = Desk::new();
-    src.add_org("Here", "ctyun", "enterprise", "Asia/Shanghai");
-    let id = src.ok(&[
-        "ticket",
-        "new",
-        "--org",
-        "Here",
-        "--kind",
-        "technical",
-        "--severity",
-        "urgent",
-        "--summary",
-        "moved desks",
-    ]);
+    let src = Desk::with_orgs(&[HERE]);
+    let id = src
+        .new_ticket("Here", "urgent", "moved desks", &[])
+        .to_string();
     let id = id.trim();
     src.ok(&["ticket", "reply", id, "--body", "looking"]);
     let export = src.export();

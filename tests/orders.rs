@@ -148,24 +148,7 @@ fn order_count(d: &Desk) -> usize {
 }
 
 fn ticket_at(d: &Desk, at: &str, org: &str, sev: &str, summary: &str) -> i64 {
-    d.ok_at(
-        at,
-        &[
-            "ticket",
-            "new",
-            "--org",
-            org,
-            "--kind",
-            "technical",
-            "--severity",
-            sev,
-            "--summary",
-            summary,
-        ],
-    )
-    .trim()
-    .parse()
-    .expect("ticket new prints the id")
+    d.new_ticket_at(at, org, sev, summary, &[])
 }
 
 fn ticket_json(d: &Desk, id: i64) -> Value {

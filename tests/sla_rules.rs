@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::Output;
 
 use chrono::{DateTime, Duration, Utc};
-use common::{Desk, expect_refusal, expect_success};
+use common::{Desk, expect_refusal, expect_success, new_ticket_args};
 use serde_json::Value;
 
 /// Friday 2026-03-06 16:30 UTC, 17:30 in Berlin.
@@ -93,18 +93,7 @@ impl Sla {
     }
 
     fn ticket(&self, now: &str, org: &str, severity: &str) -> String {
-        let args = [
-            "ticket",
-            "new",
-            "--org",
-            org,
-            "--kind",
-            "technical",
-            "--severity",
-            severity,
-            "--summary",
-            "Cluster unreachable",
-        ];
+        let args = new_ticket_args(org, severity, "Cluster unreachable", &[]);
         self.ok(now, &args).trim().to_string()
     }
 

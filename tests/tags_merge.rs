@@ -14,35 +14,27 @@ const LATER: &str = "2026-03-06T15:10:00Z";
 const LATEST: &str = "2026-03-06T15:20:00Z";
 
 fn desk() -> Desk {
-    let d = Desk::new();
-    d.add_org("Acme", "connected-care", "enterprise", "Europe/Berlin");
-    d.add_org("天翼客户", "ctyun", "business", "Asia/Shanghai");
-    d
+    Desk::with_orgs(&[
+        ("Acme", "connected-care", "enterprise", "Europe/Berlin"),
+        ("天翼客户", "ctyun", "business", "Asia/Shanghai"),
+    ])
 }
 
+/// A ticket with a description and a requester (so that merging has mail to move).
 fn new_ticket(d: &Desk, now: &str, org: &str, sev: &str, summary: &str) -> i64 {
-    d.ok_at(
+    let description = format!("{summary}: details");
+    d.new_ticket_at(
         now,
+        org,
+        sev,
+        summary,
         &[
-            "ticket",
-            "new",
-            "--org",
-            org,
-            "--kind",
-            "technical",
-            "--severity",
-            sev,
-            "--summary",
-            summary,
             "--description",
-            &format!("{summary}: details"),
+            &description,
             "--requester",
             "carol@acme.example",
         ],
     )
-    .trim()
-    .parse()
-    .unwrap()
 }
 
 fn show(d: &Desk, id: i64) -> Value {
@@ -469,18 +461,7 @@ fn migrate_between_backends_keeps_tags_and_merges() {
     // No requester: mail history (the outbox) is not carried by migrate yet.
     let d = desk();
     for s in ["database down", "database down again"] {
-        d.ok(&[
-            "ticket",
-            "new",
-            "--org",
-            "Acme",
-            "--kind",
-            "technical",
-            "--severity",
-            "S2",
-            "--summary",
-            s,
-        ]);
+        d.new_ticket("Acme", "S2", s, &[]);
     }
     d.ok_at(
         LATER,
@@ -490,18 +471,11 @@ fn migrate_between_backends_keeps_tags_and_merges() {
     d.ok(&["ticket", "merge", "2", "--into", "1"]);
     let exported = d.export();
     d.ok(&["migrate", "--to", &url]);
-    let pg = |args: &[&str]| {
-        let mut c = base_cmd(d.dir.path());
-        c.arg("--db").arg(&url).args(args);
-        let out = c.output().unwrap();
-        expect_success(args, &out)
-    };
+    let pg = |args: &[&str]| d.ok_on(&url, args);
     assert_eq!(pg(&["export"]), exported);
     let back = d.path("back.db");
     pg(&["migrate", "--to", back.to_str().unwrap()]);
-    let mut c = base_cmd(d.dir.path());
-    c.arg("--db").arg(&back).arg("export");
-    assert_eq!(expect_success(&["export"], &c.output().unwrap()), exported);
+    assert_eq!(d.ok_on(&back, &["export"]), exported);
     let v: Value = serde_json::from_str(&pg(&["ticket", "show", "2", "--json"])).unwrap();
     assert_eq!(v["merged_into"], 1);
     let listed: Value =

@@ -2,7 +2,7 @@
 
 use crossterm::event::KeyCode;
 
-use super::tests::{app, code, key, ticket};
+use super::tests::{app, code, key, ticket, type_in};
 use super::*;
 use crate::store::TicketChange;
 
@@ -67,16 +67,9 @@ fn one_confirmation_then_one_versioned_change_per_ticket() {
     a.handle_key(key(' '));
     a.handle_key(key(' '));
     // t: the status picker, for the marked tickets; resolved is the fourth status.
-    a.handle_key(key('t'));
-    let Mode::Pick(p) = &a.mode else {
-        panic!("{:?}", a.mode)
-    };
-    assert_eq!(p.purpose, PickPurpose::BulkStatus);
-    let resolved = p.items.iter().position(|(_, v)| v == "resolved").unwrap();
-    for _ in 0..resolved {
-        a.handle_key(key('j'));
-    }
-    assert!(a.handle_key(code(KeyCode::Enter)).is_empty(), "asks first");
+    let (purpose, reqs) = super::tests::pick(&mut a, 't', "resolved");
+    assert_eq!(purpose, PickPurpose::BulkStatus);
+    assert!(reqs.is_empty(), "asks first");
     let Mode::ConfirmBulk(c) = &a.mode else {
         panic!("{:?}", a.mode)
     };
@@ -131,9 +124,7 @@ fn bulk_assign_and_cancel_keep_the_marks() {
     a.handle_key(key('V'));
     assert_eq!(a.marks.len(), 3);
     assert_eq!(a.handle_key(key('a')), vec![Request::Engineers]);
-    for c in "alice".chars() {
-        a.handle_key(key(c));
-    }
+    type_in(&mut a, "alice");
     a.handle_key(code(KeyCode::Enter));
     assert!(
         matches!(&a.mode, Mode::ConfirmBulk(c) if c.describe(crate::i18n::Lang::En) == "assign to alice on 3 marked tickets?")

@@ -3,15 +3,9 @@
 use chrono::{Duration, NaiveDate};
 use crossterm::event::KeyCode;
 
-use super::tests::{app, code, ctrl, key, now};
+use super::tests::{app, code, ctrl, key, now, type_in};
 use super::*;
 use crate::domain::{OrderKind, OrderRating, OrderStatus, Scenario};
-
-fn typed(a: &mut App, text: &str) {
-    for c in text.chars() {
-        a.handle_key(key(c));
-    }
-}
 
 pub(crate) fn ctyun_org(id: i64, name: &str, plan: &str) -> Organization {
     Organization {
@@ -214,7 +208,7 @@ fn reject_needs_a_reason() {
         "blank reason refused"
     );
     assert!(a.message.as_ref().is_some_and(|(_, err)| *err));
-    typed(&mut a, "dates moved");
+    type_in(&mut a, "dates moved");
     let reqs = a.handle_key(code(KeyCode::Enter));
     assert_eq!(
         reqs,
@@ -273,7 +267,7 @@ fn rating_validates_stars_and_500_characters_of_feedback() {
         a.handle_key(code(KeyCode::Right)); // 4
     }
     a.handle_key(code(KeyCode::Tab));
-    typed(&mut a, &"好".repeat(501));
+    type_in(&mut a, &"好".repeat(501));
     assert!(a.handle_key(ctrl('s')).is_empty(), "501 characters refused");
     assert!(
         a.message
@@ -307,9 +301,9 @@ fn new_order_form_validates_inline_by_the_plan_rules() {
     a.handle_key(code(KeyCode::Tab)); // level (3)
     a.handle_key(code(KeyCode::Right)); // wraps to 1
     a.handle_key(code(KeyCode::Tab));
-    typed(&mut a, "2026-03-19");
+    type_in(&mut a, "2026-03-19");
     a.handle_key(code(KeyCode::Tab));
-    typed(&mut a, "2026-03-20");
+    type_in(&mut a, "2026-03-20");
     assert!(a.handle_key(ctrl('s')).is_empty());
     let msg = a.message.clone().map(|(m, _)| m).unwrap_or_default();
     assert!(msg.contains("14 days' notice"), "{msg}");
@@ -318,7 +312,7 @@ fn new_order_form_validates_inline_by_the_plan_rules() {
     for _ in 0..10 {
         a.handle_key(code(KeyCode::Backspace));
     }
-    typed(&mut a, "2026-03-20");
+    type_in(&mut a, "2026-03-20");
     let reqs = a.handle_key(ctrl('s'));
     let [Request::CreateOrder(new)] = reqs.as_slice() else {
         panic!("expected a create request, got {reqs:?}")

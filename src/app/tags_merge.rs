@@ -226,6 +226,9 @@ pub mod text {
     pub fn tag_title(lang: Lang) -> String {
         format!(" {} ", lang.t("tm-tag-title"))
     }
+    pub fn tag_hint(lang: Lang) -> String {
+        lang.t("tm-tag-hint")
+    }
     pub fn tag_now(lang: Lang) -> String {
         format!("{} ", lang.t("tm-tag-now"))
     }

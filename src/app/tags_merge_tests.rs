@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyCode;
 
-use super::tests::{app, code, key, ticket};
+use super::tests::{app, code, key, ticket, type_in};
 use super::*;
 use crate::desk::TagOp;
 
@@ -30,12 +30,6 @@ fn queue_of(n: i64) -> App {
     a
 }
 
-fn type_text(a: &mut App, s: &str) {
-    for c in s.chars() {
-        a.handle_key(key(c));
-    }
-}
-
 fn op(add: bool, tag: &str) -> TagOp {
     TagOp {
         add,
@@ -48,7 +42,7 @@ fn t_tags_the_selected_ticket_with_its_version_and_refuses_bad_tags_in_place() {
     let mut a = queue_of(3);
     assert!(a.handle_key(key('T')).is_empty());
     assert!(matches!(&a.mode, Mode::Tag(f) if !f.bulk && f.tickets.get(&1) == Some(&11)));
-    type_text(&mut a, "a!b");
+    type_in(&mut a, "a!b");
     assert!(a.handle_key(code(KeyCode::Enter)).is_empty());
     assert!(
         matches!(a.mode, Mode::Tag(_)),
@@ -59,7 +53,7 @@ fn t_tags_the_selected_ticket_with_its_version_and_refuses_bad_tags_in_place() {
     for _ in 0..3 {
         a.handle_key(code(KeyCode::Backspace));
     }
-    type_text(&mut a, "+Bug -billing");
+    type_in(&mut a, "+Bug -billing");
     let reqs = a.handle_key(code(KeyCode::Enter));
     assert_eq!(
         reqs,
@@ -81,7 +75,7 @@ fn t_with_marks_asks_once_then_tags_each_marked_ticket_at_its_version() {
     a.handle_key(key(' '));
     a.handle_key(key('T'));
     assert!(matches!(&a.mode, Mode::Tag(f) if f.bulk && f.tickets.len() == 3));
-    type_text(&mut a, "urgent-fix");
+    type_in(&mut a, "urgent-fix");
     assert!(a.handle_key(code(KeyCode::Enter)).is_empty(), "asks first");
     let Mode::ConfirmBulk(c) = &a.mode else {
         panic!("{:?}", a.mode)
@@ -120,12 +114,12 @@ fn m_asks_the_target_then_confirms_naming_both_tickets() {
     assert!(a.handle_key(key('M')).is_empty());
     assert!(matches!(&a.mode, Mode::MergeTarget(f) if f.source == 1 && f.source_version == 11));
     // Letters are ignored; its own number is refused in place.
-    type_text(&mut a, "x1");
+    type_in(&mut a, "x1");
     a.handle_key(code(KeyCode::Enter));
     assert!(matches!(a.mode, Mode::MergeTarget(_)));
     assert!(a.message.clone().unwrap().0.contains("into itself"));
     a.handle_key(code(KeyCode::Backspace));
-    type_text(&mut a, "#3");
+    type_in(&mut a, "#3");
     assert!(a.handle_key(code(KeyCode::Enter)).is_empty(), "asks first");
     let Mode::ConfirmMerge(c) = &a.mode else {
         panic!("{:?}", a.mode)
@@ -160,7 +154,7 @@ fn m_asks_the_target_then_confirms_naming_both_tickets() {
     );
     // Any other key cancels.
     a.handle_key(key('M'));
-    type_text(&mut a, "2");
+    type_in(&mut a, "2");
     a.handle_key(code(KeyCode::Enter));
     assert!(a.handle_key(key('n')).is_empty());
     assert!(matches!(a.mode, Mode::Normal));
@@ -180,19 +174,8 @@ fn a_merged_ticket_says_where_it_went_and_takes_no_tags_or_merge() {
 #[test]
 fn the_filter_offers_the_tags_in_use_and_toggles_them() {
     let mut a = queue_of(3);
-    a.handle_key(key('f'));
-    let Mode::Pick(p) = &a.mode else {
-        panic!("{:?}", a.mode)
-    };
-    let at = p
-        .items
-        .iter()
-        .position(|(_, v)| v == "tag:db")
-        .expect("the tag in use is offered");
-    for _ in 0..at {
-        a.handle_key(key('j'));
-    }
-    let reqs = a.handle_key(code(KeyCode::Enter));
+    // The tag in use is offered.
+    let (_, reqs) = super::tests::pick(&mut a, 'f', "tag:db");
     assert_eq!(a.queue.filter.tags, vec!["db".to_string()]);
     assert!(a.filter_label().contains("tag db"));
     assert!(

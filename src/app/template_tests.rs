@@ -2,7 +2,7 @@
 
 use crossterm::event::KeyCode;
 
-use super::tests::{app, code, ctrl, key, now, ticket};
+use super::tests::{app, code, ctrl, key, now, ticket, type_in};
 use super::*;
 use crate::reply_template::{ReplyTemplate, TemplateSource};
 
@@ -38,9 +38,7 @@ fn editing() -> App {
         kind: EntryKind::Reply,
         body: None,
     });
-    for c in "Hi ".chars() {
-        a.handle_key(key(c));
-    }
+    type_in(&mut a, "Hi ");
     assert!(matches!(a.mode, Mode::Editor(_)));
     a
 }
@@ -86,9 +84,7 @@ fn enter_inserts_the_filled_template_at_the_cursor_and_saves_the_draft() {
         ),
     ])));
     // Typing filters by name; the one match is selected.
-    for c in "du".chars() {
-        a.handle_key(key(c));
-    }
+    type_in(&mut a, "du");
     let reqs = a.handle_key(code(KeyCode::Enter));
     let text = editor_text(&a);
     // now() is 10:00 UTC; due in 10 minutes; Acme is in Europe/Berlin (UTC+1 in March).

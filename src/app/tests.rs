@@ -76,6 +76,54 @@ pub(crate) fn code(c: KeyCode) -> KeyEvent {
     KeyEvent::new(c, KeyModifiers::NONE)
 }
 
+/// Types `text` key by key.
+pub(crate) fn type_in(a: &mut App, text: &str) {
+    for c in text.chars() {
+        a.handle_key(key(c));
+    }
+}
+
+/// Opens the picker behind `opener` and chooses the item whose value is `value` (moving down
+/// to it with `j`): what the picker was for, and the requests Enter made.
+pub(crate) fn pick(a: &mut App, opener: char, value: &str) -> (PickPurpose, Vec<Request>) {
+    a.handle_key(key(opener));
+    let Mode::Pick(p) = &a.mode else {
+        panic!("`{opener}` opened no picker: {:?}", a.mode)
+    };
+    let purpose = p.purpose.clone();
+    let at = p
+        .items
+        .iter()
+        .position(|(_, v)| v == value)
+        .unwrap_or_else(|| panic!("`{opener}` does not offer {value}"));
+    for _ in 0..at {
+        a.handle_key(key('j'));
+    }
+    (purpose, a.handle_key(code(KeyCode::Enter)))
+}
+
+/// An action of alice's in its undo window, due in `due_in` seconds.
+pub(crate) fn pending(
+    id: i64,
+    ticket_id: i64,
+    action: crate::store::Deferred,
+    due_in: i64,
+) -> crate::store::PendingAction {
+    crate::store::PendingAction {
+        id,
+        ticket_id,
+        action,
+        actor: crate::domain::Actor {
+            name: "alice".into(),
+            via_as: false,
+            os: None,
+        },
+        session: "alice pid 1".into(),
+        created_at: now() + chrono::Duration::seconds(id),
+        due_at: now() + chrono::Duration::seconds(due_in),
+    }
+}
+
 pub(crate) fn ctrl(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
 }
@@ -216,15 +264,7 @@ fn selection_stays_on_the_same_ticket_when_the_list_changes() {
 fn filters_and_sort_reload_from_the_top() {
     let mut a = app();
     load(&mut a, three());
-    a.handle_key(key('f'));
-    let Mode::Pick(p) = &a.mode else {
-        panic!("filter menu expected")
-    };
-    let breached = p.items.iter().position(|(_, v)| v == "breached").unwrap();
-    for _ in 0..breached {
-        a.handle_key(key('j'));
-    }
-    let reqs = a.handle_key(code(KeyCode::Enter));
+    let (_, reqs) = pick(&mut a, 'f', "breached");
     match &reqs[0] {
         Request::Queue {
             filter,
@@ -242,13 +282,7 @@ fn filters_and_sort_reload_from_the_top() {
             ..
         }
     ));
-    a.handle_key(key('f'));
-    let Mode::Pick(p) = &a.mode else { panic!() };
-    let mine = p.items.iter().position(|(_, v)| v == "mine").unwrap();
-    for _ in 0..mine {
-        a.handle_key(key('j'));
-    }
-    let reqs = a.handle_key(code(KeyCode::Enter));
+    let (_, reqs) = pick(&mut a, 'f', "mine");
     match &reqs[0] {
         Request::Queue { filter, .. } => assert_eq!(filter.assignee.as_deref(), Some("alice")),
         other => panic!("{other:?}"),
@@ -260,9 +294,7 @@ fn search_replaces_the_queue_and_esc_returns() {
     let mut a = app();
     load(&mut a, three());
     a.handle_key(key('/'));
-    for c in "连接".chars() {
-        a.handle_key(key(c));
-    }
+    type_in(&mut a, "连接");
     let reqs = a.handle_key(code(KeyCode::Enter));
     assert_eq!(
         reqs,
@@ -290,9 +322,7 @@ fn a_running_search_shows_searching_and_esc_cancels_it() {
     let mut a = app();
     load(&mut a, three());
     a.handle_key(key('/'));
-    for c in "slow words".chars() {
-        a.handle_key(key(c));
-    }
+    type_in(&mut a, "slow words");
     let reqs = a.handle_key(code(KeyCode::Enter));
     assert!(matches!(&reqs[..], [Request::Search { .. }]), "{reqs:?}");
     let said = format!("{:?}", a.message);
@@ -476,9 +506,7 @@ fn assigning_to_a_name_never_seen_warns_first() {
     load(&mut a, three());
     a.handle_key(key('a'));
     a.handle_response(Response::Engineers(vec!["bob".into()]));
-    for c in "bbo".chars() {
-        a.handle_key(key(c));
-    }
+    type_in(&mut a, "bbo");
     assert!(
         a.handle_key(code(KeyCode::Enter)).is_empty(),
         "a typo is not sent"
@@ -502,9 +530,7 @@ fn palette_runs_actions_by_name() {
     let mut a = app();
     load(&mut a, three());
     a.handle_key(key(':'));
-    for c in "quit".chars() {
-        a.handle_key(key(c));
-    }
+    type_in(&mut a, "quit");
     a.handle_key(code(KeyCode::Enter));
     assert!(a.quit);
     // Every action has a palette entry.
@@ -561,9 +587,7 @@ fn new_ticket_form_validates_inline() {
     assert_eq!(f.levels[f.severity], "S4");
     a.handle_key(code(KeyCode::Right)); // S1 skipped: S2
     a.handle_key(code(KeyCode::Tab));
-    for c in "Invoice 数据".chars() {
-        a.handle_key(key(c));
-    }
+    type_in(&mut a, "Invoice 数据");
     let reqs = a.handle_key(ctrl('s'));
     match &reqs[..] {
         [Request::CreateTicket(t)] => {
@@ -1011,9 +1035,7 @@ fn a_ticket_opens_by_number() {
     let mut a = app();
     load(&mut a, three());
     a.handle_key(key(':'));
-    for c in "123".chars() {
-        a.handle_key(key(c));
-    }
+    type_in(&mut a, "123");
     let reqs = a.handle_key(code(KeyCode::Enter));
     assert_eq!(reqs[0], Request::Detail(123));
     assert_eq!(a.focus, Pane::Detail);
@@ -1383,9 +1405,7 @@ fn triage_view_discards_with_a_reason_and_esc_cancels() {
     assert!(a.handle_key(code(KeyCode::Enter)).is_empty());
     assert!(matches!(a.mode, Mode::DiscardTriage { .. }));
     assert!(a.message.as_ref().is_some_and(|(_, err)| *err));
-    for c in "spam".chars() {
-        a.handle_key(key(c));
-    }
+    type_in(&mut a, "spam");
     let reqs = a.handle_key(code(KeyCode::Enter));
     assert_eq!(
         reqs,

@@ -3,10 +3,9 @@
 
 use crossterm::event::KeyCode;
 
-use super::tests::{app, code, ctrl, key, now, ticket};
+use super::tests::{app, code, ctrl, key, now, pending, ticket, type_in};
 use super::*;
-use crate::domain::Actor;
-use crate::store::{Deferred, PendingAction};
+use crate::store::Deferred;
 
 fn with_queue(undo: u64) -> App {
     let mut a = app();
@@ -25,22 +24,6 @@ fn with_queue(undo: u64) -> App {
     a
 }
 
-fn pending(id: i64, ticket_id: i64, action: Deferred, due_in: i64) -> PendingAction {
-    PendingAction {
-        id,
-        ticket_id,
-        action,
-        actor: Actor {
-            name: "alice".into(),
-            via_as: false,
-            os: None,
-        },
-        session: "alice pid 1".into(),
-        created_at: now() + Duration::seconds(id),
-        due_at: now() + Duration::seconds(due_in),
-    }
-}
-
 /// Types a reply to the selected ticket and presses Ctrl-S; the requests that sends.
 fn send_reply(a: &mut App, text: &str) -> Vec<Request> {
     a.handle_key(key('r'));
@@ -49,22 +32,12 @@ fn send_reply(a: &mut App, text: &str) -> Vec<Request> {
         kind: EntryKind::Reply,
         body: None,
     });
-    for c in text.chars() {
-        a.handle_key(key(c));
-    }
+    type_in(a, text);
     a.handle_key(ctrl('s'))
 }
 
 fn pick_status(a: &mut App, status: &str) -> Vec<Request> {
-    a.handle_key(key('t'));
-    let Mode::Pick(p) = &a.mode else {
-        panic!("status picker expected")
-    };
-    let i = p.items.iter().position(|(_, v)| v == status).unwrap();
-    for _ in 0..i {
-        a.handle_key(key('j'));
-    }
-    a.handle_key(code(KeyCode::Enter))
+    super::tests::pick(a, 't', status).1
 }
 
 #[test]
@@ -189,9 +162,7 @@ fn resolve_close_and_reassign_wait_other_changes_and_notes_do_not() {
         "only resolving and closing wait"
     );
     a.handle_key(key('a'));
-    for c in "bob".chars() {
-        a.handle_key(key(c));
-    }
+    type_in(&mut a, "bob");
     a.handle_key(code(KeyCode::Enter));
     let reqs = a.handle_key(code(KeyCode::Enter));
     assert_eq!(

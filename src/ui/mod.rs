@@ -7,13 +7,14 @@ mod tags_merge;
 mod templates;
 mod theme;
 mod triage;
+mod widgets;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Borders, Clear, LineGauge, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Borders, Clear, LineGauge, Paragraph, Row};
 
 pub use theme::Theme;
 
@@ -36,10 +37,20 @@ pub struct Areas {
     pub queue: Rect,
     pub detail: Rect,
     pub sla: Rect,
+    /// The rows of the actions in their undo window, between the panes and the footer
+    /// (empty when none waits).
+    pub pending: Rect,
     pub footer: Rect,
 }
 
 pub fn layout(area: Rect) -> Areas {
+    layout_with_pending(area, 0)
+}
+
+/// The layout with `pending` rows above the footer for the undo countdowns, taken from the
+/// bottom panes (Detail and SLA) so that no pane's border is drawn over; the panes keep at
+/// least one row inside their borders.
+pub fn layout_with_pending(area: Rect, pending: u16) -> Areas {
     let rows = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
@@ -65,11 +76,17 @@ pub fn layout(area: Rect) -> Areas {
             Constraint::Percentage(sla_width),
         ])
         .split(split[1]);
+    let n = pending.min(split[1].height.saturating_sub(3));
+    let shrink = |r: Rect| Rect {
+        height: r.height - n,
+        ..r
+    };
     Areas {
         header: rows[0],
         queue: split[0],
-        detail: bottom[0],
-        sla: bottom[1],
+        detail: shrink(bottom[0]),
+        sla: shrink(bottom[1]),
+        pending: Rect::new(rows[2].x, rows[2].y - n, rows[2].width, n),
         footer: rows[2],
     }
 }
@@ -101,7 +118,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         );
         return;
     }
-    let a = layout(area);
+    let pending = pending_rows(app);
+    let a = layout_with_pending(area, pending.len() as u16);
     draw_header(frame, app, &theme, a.header);
     match app.view {
         View::Tickets => {
@@ -152,45 +170,39 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
         _ => {}
     }
-    draw_pending(frame, app, &theme, a.footer);
+    draw_pending(frame, &theme, pending, a.pending);
     draw_message(frame, app, &theme, a.footer);
 }
 
-/// Actions in their undo window, one row each just above the footer, with their countdown
-/// (`reply to #123 sends in 7 s · u undo`); at most three rows, then `+N more`.
-fn draw_pending(frame: &mut Frame, app: &App, theme: &Theme, footer: Rect) {
+/// Actions in their undo window, one row each (`reply to #123 sends in 7 s · u undo`),
+/// soonest due first; at most three rows, then `+N more`.
+fn pending_rows(app: &App) -> Vec<String> {
     const ROWS: usize = 3;
     let mut lines = app.pending_lines();
-    if lines.is_empty() {
-        return;
-    }
     if lines.len() > ROWS {
         let more = lines.len() - (ROWS - 1);
         lines.truncate(ROWS - 1);
         lines.push(tr!(app.lang, "undo-more", n = more));
     }
-    let n = (lines.len() as u16).min(footer.y);
-    let width = lines
-        .iter()
-        .map(|l| display_width(l) + 2)
-        .max()
-        .unwrap_or(0)
-        .min(footer.width as usize) as u16;
-    let area = Rect::new(
-        footer.x + footer.width.saturating_sub(width),
-        footer.y - n,
-        width,
-        n,
-    );
-    clear_popup(frame, area);
+    lines
+}
+
+/// The countdowns in their own rows above the footer (see [`layout_with_pending`]), to the
+/// right; a row the screen has no room for is left out.
+fn draw_pending(frame: &mut Frame, theme: &Theme, lines: Vec<String>, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let width = area.width as usize;
     let text: Vec<Line> = lines
         .into_iter()
-        .take(n as usize)
+        .take(area.height as usize)
         .map(|l| {
-            Line::styled(
-                fit_to_width(&format!(" {l} "), width as usize),
-                theme.at_risk(),
-            )
+            let text = truncate_to_width(&format!(" {} ", sanitize_line(&l)), width);
+            Line::from(vec![
+                Span::raw(" ".repeat(width.saturating_sub(display_width(&text)))),
+                Span::styled(text, theme.at_risk()),
+            ])
         })
         .collect();
     frame.render_widget(Paragraph::new(text), area);
@@ -347,12 +359,7 @@ pub(super) fn draw_editor(frame: &mut Frame, app: &App, theme: &Theme, e: &crate
         rest = split[1];
     }
     let mut textarea = e.textarea.clone();
-    textarea.set_block(
-        Block::default()
-            .borders(Borders::ALL)
-            .title(title)
-            .border_style(theme.focus_border()),
-    );
+    textarea.set_block(widgets::popup_block(title, theme));
     frame.render_widget(&textarea, rest);
 }
 
@@ -531,19 +538,7 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             title = format!(" {queue} · {what} · {bound}{marked} ");
         }
     }
-    let block = pane_block(title, app.focus == Pane::Queue, theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if q.tickets.is_empty() {
-        let msg = if q.search.is_some() {
-            tr!(lang, "tui-queue-no-match")
-        } else {
-            tr!(lang, "tui-queue-empty")
-        };
-        frame.render_widget(Paragraph::new(msg).style(theme.dim()), inner);
-        return;
-    }
-    let w = inner.width as usize;
+    let w = widgets::list_width(area);
     // Fixed columns; the summary takes what is left.
     let (id_w, sev_w, status_w, left_w) = (6usize, 7usize, 8usize, 12usize);
     let org_w = if w >= 110 {
@@ -562,84 +557,75 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     };
     let fixed = 2 + id_w + sev_w + org_w + status_w + who_w + left_w + 7;
     let summary_w = w.saturating_sub(fixed).max(6);
-    let header = Row::new(vec![
-        String::new(),
-        fit_to_width(&tr!(lang, "col-id"), id_w),
-        fit_to_width(&tr!(lang, "col-severity"), sev_w),
-        fit_to_width(&tr!(lang, "col-org"), org_w),
-        fit_to_width(&tr!(lang, "col-summary"), summary_w),
-        fit_to_width(&tr!(lang, "col-status"), status_w),
-        fit_to_width(&tr!(lang, "col-assignee"), who_w),
-        crate::text::right_align(&tr!(lang, "col-left"), left_w),
-    ])
-    .style(theme.column_header());
-    let now = app.now;
-    let rows: Vec<Row> = q
-        .tickets
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let state = row_state(t, now);
-            let selected = i == q.selected;
-            let mut style = theme.row(state);
-            if app.is_flashing(t.id) && now.timestamp() % 2 == 0 {
-                style = theme.flash();
-            }
-            if selected {
-                style = style.add_modifier(Modifier::REVERSED);
-            }
-            let left = left_text(lang, t, state, now);
-            Row::new(vec![
-                format!(
-                    "{}{}",
-                    if selected { "▶" } else { " " },
-                    theme.symbol(state)
-                ),
-                // `*` marks a ticket for a bulk change (ASCII: one column in every locale).
-                fit_to_width(
-                    &if app.marks.contains_key(&t.id) {
-                        format!("*{}", t.id)
-                    } else {
-                        t.id.to_string()
-                    },
-                    id_w,
-                ),
-                fit_to_width(
-                    &lang.word("severity", &sanitize_line(t.handled_severity())),
-                    sev_w,
-                ),
-                fit_to_width(&sanitize_line(&t.org), org_w),
-                // Someone else viewing (👁 bob) or writing (✎ bob) leads the summary.
-                fit_to_width(
-                    &match app.presence_mark(t.id) {
-                        Some(mark) => {
-                            format!("{} {}", sanitize_line(&mark), sanitize_line(&t.summary))
-                        }
-                        None => sanitize_line(&t.summary),
-                    },
-                    summary_w,
-                ),
-                fit_to_width(&lang.word("status", t.status.as_str()), status_w),
-                fit_to_width(&sanitize_line(t.assignee.as_deref().unwrap_or("-")), who_w),
-                crate::text::right_align(&left, left_w),
-            ])
-            .style(style)
-        })
-        .collect();
-    let widths = [
-        Constraint::Length(2),
-        Constraint::Length(id_w as u16),
-        Constraint::Length(sev_w as u16),
-        Constraint::Length(org_w as u16),
-        Constraint::Length(summary_w as u16),
-        Constraint::Length(status_w as u16),
-        Constraint::Length(who_w as u16),
-        Constraint::Length(left_w as u16),
-    ];
-    frame.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(1),
-        inner,
+    let empty = if q.search.is_some() {
+        tr!(lang, "tui-queue-no-match")
+    } else {
+        tr!(lang, "tui-queue-empty")
+    };
+    let cols = widgets::columns(
+        lang,
+        &[
+            ("", 2),
+            ("col-id", id_w),
+            ("col-severity", sev_w),
+            ("col-org", org_w),
+            ("col-summary", summary_w),
+            ("col-status", status_w),
+            ("col-assignee", who_w),
+        ],
+        Some(("col-left", left_w)),
     );
+    let focused = app.focus == Pane::Queue;
+    let rows = (q.tickets.len(), q.selected);
+    let pane = widgets::ListPane::new(title, focused, empty, cols, rows).paged();
+    let now = app.now;
+    widgets::draw_list_pane(frame, theme, area, pane, |i, selected| {
+        let t = &q.tickets[i];
+        let state = row_state(t, now);
+        let mut style = theme.row(state);
+        if app.is_flashing(t.id) && now.timestamp() % 2 == 0 {
+            style = theme.flash();
+        }
+        if selected {
+            style = style.add_modifier(Modifier::REVERSED);
+        }
+        let left = left_text(lang, t, state, now);
+        Row::new(vec![
+            format!(
+                "{}{}",
+                if selected { "▶" } else { " " },
+                theme.symbol(state)
+            ),
+            // `*` marks a ticket for a bulk change (ASCII: one column in every locale).
+            fit_to_width(
+                &if app.marks.contains_key(&t.id) {
+                    format!("*{}", t.id)
+                } else {
+                    t.id.to_string()
+                },
+                id_w,
+            ),
+            fit_to_width(
+                &lang.word("severity", &sanitize_line(t.handled_severity())),
+                sev_w,
+            ),
+            fit_to_width(&sanitize_line(&t.org), org_w),
+            // Someone else viewing (👁 bob) or writing (✎ bob) leads the summary.
+            fit_to_width(
+                &match app.presence_mark(t.id) {
+                    Some(mark) => {
+                        format!("{} {}", sanitize_line(&mark), sanitize_line(&t.summary))
+                    }
+                    None => sanitize_line(&t.summary),
+                },
+                summary_w,
+            ),
+            fit_to_width(&lang.word("status", t.status.as_str()), status_w),
+            fit_to_width(&sanitize_line(t.assignee.as_deref().unwrap_or("-")), who_w),
+            crate::text::right_align(&left, left_w),
+        ])
+        .style(style)
+    });
 }
 
 /// Width of the labels before a detail line's value (`org`, `组织`, …).
@@ -1262,10 +1248,7 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, scroll: u16) {
     lines.push(Line::raw(""));
     lines.push(Line::styled(tr!(lang, "tui-help-editor"), theme.dim()));
     lines.push(Line::styled(tr!(lang, "tui-help-states"), theme.dim()));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {} ", tr!(lang, "tui-help-title")))
-        .border_style(theme.focus_border());
+    let block = widgets::popup_block(format!(" {} ", tr!(lang, "tui-help-title")), theme);
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }
 
@@ -1314,40 +1297,27 @@ fn draw_palette(frame: &mut Frame, app: &App, theme: &Theme, input: &str, select
 
 /// `r` where someone else is already writing: say who, ask once.
 fn draw_confirm_reply(frame: &mut Frame, lang: Lang, theme: &Theme, ticket_id: i64, who: &str) {
-    let area = frame.area();
-    let question = tr!(
-        lang,
-        "tui-writing-question",
-        who = sanitize_line(who),
-        id = ticket_id
+    use widgets::ConfirmLine;
+    widgets::draw_confirm(
+        frame,
+        theme,
+        widgets::Confirm {
+            title: tr!(lang, "tui-writing-title"),
+            lines: vec![
+                ConfirmLine::said(tr!(
+                    lang,
+                    "tui-writing-question",
+                    who = sanitize_line(who),
+                    id = ticket_id
+                )),
+                ConfirmLine::note(tr!(lang, "tui-writing-nothing-locked")),
+            ],
+            key: "y",
+            key_label: tr!(lang, "tui-writing-answer"),
+            notes: vec![],
+            min_width: 40,
+        },
     );
-    let width = (display_width(&question).max(40) as u16 + 4).min(area.width);
-    let inner_w = width.saturating_sub(2) as usize;
-    let lines = vec![
-        Line::raw(fit_to_width(&question, inner_w)),
-        Line::styled(
-            fit_to_width(&tr!(lang, "tui-writing-nothing-locked"), inner_w),
-            theme.dim(),
-        ),
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled(" y ", theme.key()),
-            Span::raw(format!(" {}", tr!(lang, "tui-writing-answer"))),
-        ]),
-    ];
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let rect = Rect::new(
-        area.x + area.width.saturating_sub(width) / 2,
-        area.y + area.height.saturating_sub(height) / 2,
-        width,
-        height,
-    );
-    clear_popup(frame, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {} ", tr!(lang, "tui-writing-title")))
-        .border_style(theme.focus_border());
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 /// Which attachment to save and where (`w` in Detail).
@@ -1359,13 +1329,10 @@ fn draw_save_attachment(
 ) {
     let area = centered(frame.area(), 60, 50);
     clear_popup(frame, area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(
-            " {} ",
-            tr!(lang, "tui-save-title", id = f.ticket_id)
-        ))
-        .border_style(theme.focus_border());
+    let block = widgets::popup_block(
+        format!(" {} ", tr!(lang, "tui-save-title", id = f.ticket_id)),
+        theme,
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
@@ -1401,37 +1368,23 @@ fn draw_save_attachment(
 
 /// One question before a change touches every marked ticket.
 fn draw_confirm_bulk(frame: &mut Frame, lang: Lang, theme: &Theme, c: &crate::app::BulkConfirm) {
-    let question = sanitize_line(&c.describe(lang));
+    use widgets::ConfirmLine;
     let ids: Vec<String> = c.tickets.keys().map(|id| format!("#{id}")).collect();
-    let area = frame.area();
-    let width = (display_width(&question).max(44) as u16 + 4).min(area.width);
-    let inner_w = width.saturating_sub(2) as usize;
-    let lines = vec![
-        Line::raw(fit_to_width(&question, inner_w)),
-        Line::styled(fit_to_width(&ids.join(" "), inner_w), theme.dim()),
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled(" y ", theme.key()),
-            Span::raw(format!(" {}", tr!(lang, "tui-bulk-apply"))),
-        ]),
-        Line::styled(
-            fit_to_width(&tr!(lang, "tui-bulk-note"), inner_w),
-            theme.dim(),
-        ),
-    ];
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let rect = Rect::new(
-        area.x + (area.width.saturating_sub(width)) / 2,
-        area.y + (area.height.saturating_sub(height)) / 2,
-        width,
-        height,
+    widgets::draw_confirm(
+        frame,
+        theme,
+        widgets::Confirm {
+            title: tr!(lang, "tui-bulk-title"),
+            lines: vec![
+                ConfirmLine::said(c.describe(lang)),
+                ConfirmLine::detail(ids.join(" ")),
+            ],
+            key: "y",
+            key_label: tr!(lang, "tui-bulk-apply"),
+            notes: vec![ConfirmLine::note(tr!(lang, "tui-bulk-note"))],
+            min_width: 44,
+        },
     );
-    clear_popup(frame, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {} ", tr!(lang, "tui-bulk-title")))
-        .border_style(theme.focus_border());
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 fn draw_picker(frame: &mut Frame, lang: Lang, theme: &Theme, p: &crate::app::Picker) {
@@ -1475,10 +1428,7 @@ fn draw_list_popup(
         &format!(" {} ", sanitize_line(title)),
         area.width.saturating_sub(2) as usize,
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(title)
-        .border_style(theme.focus_border());
+    let block = widgets::popup_block(title, theme);
     let mut inner = block.inner(area);
     frame.render_widget(block, area);
     if let Some(notice) = notice {
@@ -1523,10 +1473,7 @@ fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &crate::app::New
     } else {
         format!(" {} ", tr!(lang, "tui-form-title"))
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(title)
-        .border_style(theme.focus_border());
+    let block = widgets::popup_block(title, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let errors = form.errors(lang, &app.policies, &app.orgs, app.now);

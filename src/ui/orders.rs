@@ -1,11 +1,12 @@
 //! The Orders view (service orders with deadline countdowns) and its forms. Drawing only.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Paragraph, Row, Wrap};
 
+use super::widgets::{ListPane, columns, draw_list_pane, draw_prompt, list_width, popup_block};
 use super::{Theme, centered, field_line, pane_block};
 use crate::app::{
     App, NewOrderForm, OrderField, RateField, RateForm, RowState, order_deadline_text,
@@ -22,96 +23,68 @@ pub(super) fn draw_orders(frame: &mut Frame, app: &App, theme: &Theme, area: Rec
     let lang = app.lang;
     let list = &app.orders.orders;
     let open = list.iter().filter(|o| o.is_open()).count();
-    let title = format!(
-        " {} ",
-        tr!(lang, "ord-title", open = open, shown = list.len())
-    );
-    let block = pane_block(title, true, theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if list.is_empty() {
-        let msg = if app.orders.loaded {
-            tr!(lang, "ord-empty")
-        } else {
-            tr!(lang, "ord-loading")
-        };
-        frame.render_widget(
-            Paragraph::new(msg)
-                .style(theme.dim())
-                .wrap(Wrap { trim: true }),
-            inner,
-        );
-        return;
-    }
-    let w = inner.width as usize;
+    let w = list_width(area);
     let narrow = w < 100;
     let (id_w, status_w, left_w) = (6usize, 10usize, 12usize);
     let kind_w = if narrow { 11 } else { 18 };
     let org_w = if narrow { 12 } else { 20 };
     let fixed = 2 + id_w + kind_w + org_w + status_w + left_w + 6;
     let subject_w = w.saturating_sub(fixed).max(6);
-    let header = Row::new(vec![
-        String::new(),
-        fit_to_width(&tr!(lang, "col-id"), id_w),
-        fit_to_width(&tr!(lang, "ord-col-kind"), kind_w),
-        fit_to_width(&tr!(lang, "col-org"), org_w),
-        fit_to_width(&tr!(lang, "col-status"), status_w),
-        fit_to_width(&tr!(lang, "ord-col-for"), subject_w),
-        crate::text::right_align(&tr!(lang, "ord-col-deadline"), left_w),
-    ])
-    .style(theme.column_header());
-    // Keep the selection in view: a window of the rows that fit.
-    let height = inner.height.saturating_sub(1).max(1) as usize;
-    let first = app.orders.selected.saturating_sub(height.saturating_sub(1));
-    let rows: Vec<Row> = list
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(height)
-        .map(|(i, o)| {
-            let state = app.order_state(o);
-            let selected = i == app.orders.selected;
-            let mut style = theme.row(state);
-            if selected {
-                style = style.add_modifier(Modifier::REVERSED);
-            }
-            let deadline = order_deadline_text(lang, o, app.now);
-            Row::new(vec![
-                format!(
-                    "{}{}",
-                    if selected { "▶" } else { " " },
-                    theme.symbol(state)
-                ),
-                fit_to_width(&o.id.to_string(), id_w),
-                fit_to_width(
-                    &if narrow {
-                        lang.word("order-kind-short", o.kind.as_str())
-                    } else {
-                        lang.word("order-kind", o.kind.as_str())
-                    },
-                    kind_w,
-                ),
-                fit_to_width(&sanitize_line(&o.org), org_w),
-                fit_to_width(&lang.word("order-status", o.status.as_str()), status_w),
-                fit_to_width(&order_subject(lang, o), subject_w),
-                crate::text::right_align(&deadline, left_w),
-            ])
-            .style(style)
-        })
-        .collect();
-    let widths = [
-        Constraint::Length(2),
-        Constraint::Length(id_w as u16),
-        Constraint::Length(kind_w as u16),
-        Constraint::Length(org_w as u16),
-        Constraint::Length(status_w as u16),
-        Constraint::Length(subject_w as u16),
-        Constraint::Length(left_w as u16),
-    ];
-    frame.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(1),
-        inner,
+    let empty = if app.orders.loaded {
+        tr!(lang, "ord-empty")
+    } else {
+        tr!(lang, "ord-loading")
+    };
+    let title = tr!(lang, "ord-title", open = open, shown = list.len());
+    let cols = columns(
+        lang,
+        &[
+            ("", 2),
+            ("col-id", id_w),
+            ("ord-col-kind", kind_w),
+            ("col-org", org_w),
+            ("col-status", status_w),
+            ("ord-col-for", subject_w),
+        ],
+        Some(("ord-col-deadline", left_w)),
     );
+    let pane = ListPane::new(
+        format!(" {title} "),
+        true,
+        empty,
+        cols,
+        (list.len(), app.orders.selected),
+    );
+    draw_list_pane(frame, theme, area, pane, |i, selected| {
+        let o = &list[i];
+        let state = app.order_state(o);
+        let mut style = theme.row(state);
+        if selected {
+            style = style.add_modifier(Modifier::REVERSED);
+        }
+        let deadline = order_deadline_text(lang, o, app.now);
+        Row::new(vec![
+            format!(
+                "{}{}",
+                if selected { "▶" } else { " " },
+                theme.symbol(state)
+            ),
+            fit_to_width(&o.id.to_string(), id_w),
+            fit_to_width(
+                &if narrow {
+                    lang.word("order-kind-short", o.kind.as_str())
+                } else {
+                    lang.word("order-kind", o.kind.as_str())
+                },
+                kind_w,
+            ),
+            fit_to_width(&sanitize_line(&o.org), org_w),
+            fit_to_width(&lang.word("order-status", o.status.as_str()), status_w),
+            fit_to_width(&order_subject(lang, o), subject_w),
+            crate::text::right_align(&deadline, left_w),
+        ])
+        .style(style)
+    });
 }
 
 fn stars(lang: Lang, n: u8) -> String {
@@ -311,13 +284,6 @@ fn form_line<'a>(
     ])
 }
 
-fn popup_block<'a>(title: String, theme: &Theme) -> Block<'a> {
-    Block::default()
-        .borders(Borders::ALL)
-        .title(title)
-        .border_style(theme.focus_border())
-}
-
 pub(super) fn draw_order_form(frame: &mut Frame, app: &App, theme: &Theme, form: &NewOrderForm) {
     let lang = app.lang;
     let area = centered(frame.area(), 90, 70);
@@ -453,20 +419,8 @@ pub(super) fn draw_reject(
     order_id: i64,
     input: &str,
 ) {
-    let area = centered(frame.area(), 70, 20);
-    super::clear_popup(frame, area);
-    let block = popup_block(
-        format!(" {} ", tr!(lang, "ord-reject-title", id = order_id)),
-        theme,
-    );
-
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let w = (inner.width as usize).saturating_sub(2);
-    frame.render_widget(
-        Paragraph::new(format!("{}█", truncate_to_width(&sanitize_line(input), w))),
-        inner,
-    );
+    let title = tr!(lang, "ord-reject-title", id = order_id);
+    draw_prompt(frame, theme, &title, "", input, vec![]);
 }
 
 /// The plan line of an organization for the ticket detail: retirement and links spelled out.

@@ -1118,3 +1118,242 @@ fn localized_footer_keeps_help() {
         assert!(display_width(&footer) <= 80, "{footer}");
     }
 }
+
+/// Every cell of a pane's frame holds a line-drawing glyph: the corners, both sides, and the
+/// bottom (the top carries the title).
+fn assert_box_intact(buf: &Buffer, r: Rect, what: &str, text: &str) {
+    let (x0, y0) = (r.x, r.y);
+    let (x1, y1) = (r.x + r.width - 1, r.y + r.height - 1);
+    assert_eq!(buf[(x0, y0)].symbol(), "┌", "{what} top-left:\n{text}");
+    assert_eq!(buf[(x1, y0)].symbol(), "┐", "{what} top-right:\n{text}");
+    assert_eq!(buf[(x0, y1)].symbol(), "└", "{what} bottom-left:\n{text}");
+    assert_eq!(buf[(x1, y1)].symbol(), "┘", "{what} bottom-right:\n{text}");
+    for y in y0 + 1..y1 {
+        assert_eq!(buf[(x0, y)].symbol(), "│", "{what} left, row {y}:\n{text}");
+        assert_eq!(buf[(x1, y)].symbol(), "│", "{what} right, row {y}:\n{text}");
+    }
+    for x in x0 + 1..x1 {
+        assert_eq!(
+            buf[(x, y1)].symbol(),
+            "─",
+            "{what} bottom, column {x}:\n{text}"
+        );
+    }
+}
+
+/// Issue 18: the undo countdowns have rows of their own between the panes and the footer
+/// (taken from the bottom panes), so no pane's border is drawn over at any size; with more
+/// than three waiting, the third row counts the rest.
+#[test]
+fn undo_countdowns_sit_between_the_panes_and_the_footer() {
+    use crate::app::PendingView;
+    use crate::domain::Status;
+    use crate::store::Deferred;
+    let waiting = |id: i64, ticket_id: i64, action: Deferred, due_in: i64| PendingView {
+        action: crate::app::tests::pending(id, ticket_id, action, due_in),
+        here: true,
+    };
+    let mut a = busy_app();
+    a.clock_speed = 1.0;
+    a.handle_response(Response::Pending(vec![
+        waiting(1, 12, Deferred::Reply { body: "ok".into() }, 7),
+        waiting(
+            2,
+            11,
+            Deferred::Status {
+                status: Status::Resolved,
+                expected: 1,
+            },
+            29,
+        ),
+    ]));
+    assert_eq!(a.pending_lines().len(), 2);
+    for (w, h) in sizes() {
+        let buf = render(&a, w, h);
+        let text = buffer_text(&buf);
+        let areas = layout_with_pending(Rect::new(0, 0, w, h), 2);
+        assert_eq!(areas.pending.height, 2, "{w}x{h}");
+        assert_eq!(areas.pending.y + 2, areas.footer.y, "{w}x{h}");
+        for (what, r) in [
+            ("queue", areas.queue),
+            ("detail", areas.detail),
+            ("sla", areas.sla),
+        ] {
+            assert!(r.intersection(areas.pending).is_empty(), "{what} {w}x{h}");
+            assert_box_intact(&buf, r, &format!("{what} {w}x{h}"), &text);
+        }
+        let rows: Vec<&str> = text.lines().collect();
+        let strip = &rows[areas.pending.y as usize..areas.footer.y as usize];
+        assert!(
+            strip[0].ends_with("reply to #12 sends in 7 s · u undo"),
+            "{w}x{h}:\n{text}"
+        );
+        assert!(
+            strip[1].ends_with("resolve #11 applies in 29 s · u undo"),
+            "{w}x{h}:\n{text}"
+        );
+        for row in strip {
+            assert!(!row.contains(['│', '─', '┘', '└']), "{w}x{h}: {row}");
+        }
+        insta::assert_snapshot!(format!("undo_countdown_{w}x{h}"), text);
+    }
+    // Four waiting: two rows and the count of the rest; the pane keeps a row inside.
+    a.handle_response(Response::Pending(
+        (1..=4)
+            .map(|i| waiting(i, 10 + i, Deferred::Reply { body: "ok".into() }, 5 + i))
+            .collect(),
+    ));
+    let buf = render(&a, 60, 15);
+    let text = buffer_text(&buf);
+    let areas = layout_with_pending(Rect::new(0, 0, 60, 15), 3);
+    assert_box_intact(&buf, areas.detail, "detail 60x15", &text);
+    assert!(areas.detail.height >= 3, "{text}");
+    assert!(text.contains("+2 more"), "{text}");
+}
+
+/// The popup whose top border carries `title`: its corners found on the screen.
+fn popup_rect(buf: &Buffer, title: &str) -> Rect {
+    let first = title.chars().next().unwrap().to_string();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width.saturating_sub(2) {
+            if buf[(x, y)].symbol() == "┌" && buf[(x + 2, y)].symbol() == first {
+                let row: String = squeeze(
+                    &(x..buf.area.width)
+                        .map(|c| buf[(c, y)].symbol())
+                        .collect::<String>(),
+                );
+                if !row.contains(&squeeze(title)) {
+                    continue;
+                }
+                let x1 = (x + 1..buf.area.width)
+                    .find(|&c| buf[(c, y)].symbol() == "┐")
+                    .unwrap();
+                let y1 = (y + 1..buf.area.height)
+                    .find(|&r| buf[(x, r)].symbol() == "└")
+                    .unwrap();
+                return Rect::new(x, y, x1 - x + 1, y1 - y + 1);
+            }
+        }
+    }
+    panic!("no popup titled {title}:\n{}", buffer_text(buf));
+}
+
+/// What a popup says inside its borders, every blank removed (wrapped text joins up).
+fn popup_words(buf: &Buffer, r: Rect) -> String {
+    let mut out = String::new();
+    for y in r.y + 1..r.y + r.height - 1 {
+        for x in r.x + 1..r.x + r.width - 1 {
+            out.push_str(buf[(x, y)].symbol());
+        }
+    }
+    out.split_whitespace().collect()
+}
+
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect()
+}
+
+/// Issue 18: the tag and merge popups in English, Chinese and Japanese at 80x24 and 120x40:
+/// the tag popup's title names the ticket and its syntax is inside it; the merge question,
+/// both tickets and what merging does are shown whole (wrapped, never cut), inside borders
+/// that nothing wide draws over.
+#[test]
+fn tag_and_merge_popups_keep_their_text_and_borders_in_every_language() {
+    use crate::app::tests::key;
+    use crate::i18n::Lang;
+    use crossterm::event::{KeyCode, KeyEvent};
+    for lang in [Lang::En, Lang::ZhCn, Lang::Ja] {
+        for (w, h) in [(80u16, 24u16), (120, 40)] {
+            let mut a = busy_app();
+            a.lang = lang;
+            a.handle_key(key('T'));
+            let buf = render(&a, w, h);
+            let text = buffer_text(&buf);
+            let title = format!("{} #11", lang.t("tm-tag-title"));
+            let r = popup_rect(&buf, &title);
+            assert_box_intact(&buf, r, &format!("tag {w}x{h} {}", lang.code()), &text);
+            assert!(
+                popup_words(&buf, r).contains(&squeeze(&lang.t("tm-tag-hint"))),
+                "{text}"
+            );
+            insta::assert_snapshot!(format!("tag_popup_{}_{w}x{h}", lang.code()), text);
+
+            a.handle_key(KeyEvent::from(KeyCode::Esc));
+            a.handle_key(key('M'));
+            a.handle_key(key('1'));
+            a.handle_key(key('2'));
+            a.handle_key(KeyEvent::from(KeyCode::Enter));
+            let buf = render(&a, w, h);
+            let text = buffer_text(&buf);
+            let r = popup_rect(&buf, &lang.t("tm-confirm-title"));
+            assert_box_intact(&buf, r, &format!("merge {w}x{h} {}", lang.code()), &text);
+            let words = popup_words(&buf, r);
+            for said in [
+                tr!(lang, "tm-question", source = 11, target = 12),
+                lang.t("tm-confirm-hint"),
+                lang.t("tm-confirm-key"),
+            ] {
+                assert!(words.contains(&squeeze(&said)), "{said}:\n{text}");
+            }
+            assert!(
+                words.contains("#11Production") && words.contains("→#12数据库"),
+                "{text}"
+            );
+            for y in (r.y..r.y + r.height).filter(|_| r.x > 0) {
+                assert!(
+                    display_width(buf[(r.x - 1, y)].symbol()) <= 1,
+                    "merge {w}x{h} row {y}"
+                );
+            }
+            insta::assert_snapshot!(format!("merge_confirm_{}_{w}x{h}", lang.code()), text);
+        }
+    }
+}
+
+/// The other confirmations share the popup: the bulk change and "someone is writing" show
+/// their question, the key and what cancels, whole, at 60 columns too.
+#[test]
+fn bulk_and_writing_confirmations_show_their_question_whole() {
+    use crate::app::tests::key;
+    for (w, h) in sizes() {
+        let mut a = busy_app();
+        a.handle_key(key(' '));
+        a.handle_key(key('j'));
+        a.handle_key(key(' '));
+        crate::app::tests::pick(&mut a, 't', "resolved");
+        let Mode::ConfirmBulk(c) = &a.mode else {
+            panic!("bulk confirmation expected, got {:?}", a.mode)
+        };
+        let question = c.describe(a.lang);
+        let buf = render(&a, w, h);
+        let text = buffer_text(&buf);
+        let r = popup_rect(&buf, &tr!(a.lang, "tui-bulk-title"));
+        assert_box_intact(&buf, r, &format!("bulk {w}x{h}"), &text);
+        let words = popup_words(&buf, r);
+        for said in [
+            question,
+            tr!(a.lang, "tui-bulk-apply"),
+            tr!(a.lang, "tui-bulk-note"),
+        ] {
+            assert!(words.contains(&squeeze(&said)), "{said}:\n{text}");
+        }
+
+        let mut a = busy_app();
+        a.mode = Mode::ConfirmReply {
+            ticket_id: 12,
+            who: "bob".into(),
+        };
+        let buf = render(&a, w, h);
+        let text = buffer_text(&buf);
+        let r = popup_rect(&buf, &tr!(a.lang, "tui-writing-title"));
+        assert_box_intact(&buf, r, &format!("writing {w}x{h}"), &text);
+        let words = popup_words(&buf, r);
+        for said in [
+            tr!(a.lang, "tui-writing-question", who = "bob", id = 12),
+            tr!(a.lang, "tui-writing-nothing-locked"),
+            tr!(a.lang, "tui-writing-answer"),
+        ] {
+            assert!(words.contains(&squeeze(&said)), "{said}:\n{text}");
+        }
+    }
+}

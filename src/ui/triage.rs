@@ -2,11 +2,12 @@
 //! field of a message is customer text, sanitised before it reaches a cell.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Paragraph, Row, Wrap};
 
+use super::widgets::{ListPane, columns, draw_list_pane, draw_prompt, list_width, popup_block};
 use super::{Theme, centered, field_line, pane_block};
 use crate::app::{App, FileTriageForm};
 use crate::i18n::Lang;
@@ -16,82 +17,60 @@ use crate::tr;
 pub(super) fn draw_triage(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let lang = app.lang;
     let items = &app.triage.items;
-    let title = format!(" {} ", tr!(lang, "tri-title", n = items.len()));
-    let block = pane_block(title, true, theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if items.is_empty() {
-        let msg = if app.triage.loaded {
-            tr!(lang, "tri-empty")
-        } else {
-            tr!(lang, "tri-loading")
-        };
-        frame.render_widget(
-            Paragraph::new(msg)
-                .style(theme.dim())
-                .wrap(Wrap { trim: true }),
-            inner,
-        );
-        return;
-    }
-    let w = inner.width as usize;
+    let w = list_width(area);
     let (id_w, at_w) = (5usize, 11usize);
     let from_w = if w < 100 { 18 } else { 28 };
     let subject_w = w.saturating_sub(1 + id_w + at_w + from_w + 4).max(6);
-    let header = Row::new(vec![
-        String::new(),
-        fit_to_width(&tr!(lang, "col-id"), id_w),
-        fit_to_width(&tr!(lang, "tri-col-received"), at_w),
-        fit_to_width(&tr!(lang, "tri-col-from"), from_w),
-        fit_to_width(&tr!(lang, "tri-col-subject"), subject_w),
-    ])
-    .style(theme.column_header());
-    let height = inner.height.saturating_sub(1).max(1) as usize;
-    let first = app.triage.selected.saturating_sub(height.saturating_sub(1));
-    let rows: Vec<Row> = items
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(height)
-        .map(|(i, t)| {
-            let selected = i == app.triage.selected;
-            let subject = match &t.auto {
-                Some(_) => format!("[auto] {}", t.subject),
-                None => t.subject.clone(),
-            };
-            let row = Row::new(vec![
-                if selected { "▶" } else { " " }.to_string(),
-                fit_to_width(&t.id.to_string(), id_w),
-                fit_to_width(
-                    &t.received_at
-                        .with_timezone(&app.local_offset)
-                        .format("%m-%d %H:%M")
-                        .to_string(),
-                    at_w,
-                ),
-                fit_to_width(&sanitize_line(&t.from_address), from_w),
-                fit_to_width(&sanitize_line(&subject), subject_w),
-            ]);
-            if selected {
-                row.style(theme.selected().add_modifier(Modifier::REVERSED))
-            } else if t.auto.is_some() {
-                row.style(theme.dim())
-            } else {
-                row
-            }
-        })
-        .collect();
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Length(id_w as u16),
-        Constraint::Length(at_w as u16),
-        Constraint::Length(from_w as u16),
-        Constraint::Length(subject_w as u16),
-    ];
-    frame.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(1),
-        inner,
+    let empty = if app.triage.loaded {
+        tr!(lang, "tri-empty")
+    } else {
+        tr!(lang, "tri-loading")
+    };
+    let cols = columns(
+        lang,
+        &[
+            ("", 1),
+            ("col-id", id_w),
+            ("tri-col-received", at_w),
+            ("tri-col-from", from_w),
+            ("tri-col-subject", subject_w),
+        ],
+        None,
     );
+    let pane = ListPane::new(
+        format!(" {} ", tr!(lang, "tri-title", n = items.len())),
+        true,
+        empty,
+        cols,
+        (items.len(), app.triage.selected),
+    );
+    draw_list_pane(frame, theme, area, pane, |i, selected| {
+        let t = &items[i];
+        let subject = match &t.auto {
+            Some(_) => format!("[auto] {}", t.subject),
+            None => t.subject.clone(),
+        };
+        let row = Row::new(vec![
+            if selected { "▶" } else { " " }.to_string(),
+            fit_to_width(&t.id.to_string(), id_w),
+            fit_to_width(
+                &t.received_at
+                    .with_timezone(&app.local_offset)
+                    .format("%m-%d %H:%M")
+                    .to_string(),
+                at_w,
+            ),
+            fit_to_width(&sanitize_line(&t.from_address), from_w),
+            fit_to_width(&sanitize_line(&subject), subject_w),
+        ]);
+        if selected {
+            row.style(theme.selected().add_modifier(Modifier::REVERSED))
+        } else if t.auto.is_some() {
+            row.style(theme.dim())
+        } else {
+            row
+        }
+    });
 }
 
 pub(super) fn draw_triage_item(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
@@ -161,13 +140,6 @@ pub(super) fn draw_triage_item(frame: &mut Frame, app: &App, theme: &Theme, area
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
-}
-
-fn popup_block<'a>(title: String, theme: &Theme) -> Block<'a> {
-    Block::default()
-        .borders(Borders::ALL)
-        .title(title)
-        .border_style(theme.focus_border())
 }
 
 pub(super) fn draw_file_form(frame: &mut Frame, app: &App, theme: &Theme, form: &FileTriageForm) {
@@ -242,18 +214,6 @@ pub(super) fn draw_discard(
     item_id: i64,
     input: &str,
 ) {
-    let area = centered(frame.area(), 70, 20);
-    super::clear_popup(frame, area);
-    let block = popup_block(
-        format!(" {} ", tr!(lang, "tri-discard-title", id = item_id)),
-        theme,
-    );
-
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let w = (inner.width as usize).saturating_sub(2);
-    frame.render_widget(
-        Paragraph::new(format!("{}█", truncate_to_width(&sanitize_line(input), w))),
-        inner,
-    );
+    let title = tr!(lang, "tri-discard-title", id = item_id);
+    draw_prompt(frame, theme, &title, "", input, vec![]);
 }

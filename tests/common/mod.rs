@@ -21,8 +21,18 @@ use tempfile::TempDir;
 /// Friday 2026-03-06 17:30 in Berlin, Saturday 01:30 in Tokyo.
 pub const NOW: &str = "2026-03-06T16:30:00Z";
 
+/// The organization most suites file their tickets under: ctyun enterprise in Shanghai.
+pub const HERE: (&str, &str, &str, &str) = ("Here", "ctyun", "enterprise", "Asia/Shanghai");
+
+/// The binary with the tests' environment, as assert_cmd runs it.
 pub fn base_cmd(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("tuidesk").expect("the tuidesk binary is built");
+    Command::from_std(std_base_cmd(home))
+}
+
+/// The binary with the tests' environment as a std `Command` (to spawn it, or to send its
+/// output to a file).
+pub fn std_base_cmd(home: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_tuidesk"));
     c.env_remove("TUIDESK_DB")
         .env_remove("TUIDESK_POLICY_DIR")
         .env("TUIDESK_NOW", NOW)
@@ -241,6 +251,51 @@ impl Desk {
         stderr
     }
 
+    /// A fresh desk with these organizations: (name, policy set, plan, time zone) each.
+    pub fn with_orgs(orgs: &[(&str, &str, &str, &str)]) -> Desk {
+        let d = Desk::new();
+        for (name, set, plan, tz) in orgs {
+            d.add_org(name, set, plan, tz);
+        }
+        d
+    }
+
+    /// `ticket new --org ORG --kind technical --severity SEV --summary SUMMARY EXTRA…` at
+    /// [`NOW`]; the new ticket's id.
+    pub fn new_ticket(&self, org: &str, severity: &str, summary: &str, extra: &[&str]) -> i64 {
+        self.new_ticket_at(NOW, org, severity, summary, extra)
+    }
+
+    pub fn new_ticket_at(
+        &self,
+        now: &str,
+        org: &str,
+        severity: &str,
+        summary: &str,
+        extra: &[&str],
+    ) -> i64 {
+        let out = self.ok_at(now, &new_ticket_args(org, severity, summary, extra));
+        out.trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("ticket new printed no id: {out}"))
+    }
+
+    /// The binary on this desk as a std `Command` (to spawn it, or to send its output to a
+    /// file).
+    pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut c = std_base_cmd(self.dir.path());
+        c.arg("--db").arg(&self.db).args(args);
+        c
+    }
+
+    /// A command that must succeed on another database (a migration's target, a copy) with
+    /// this desk's environment; what it printed.
+    pub fn ok_on(&self, db: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> String {
+        let mut c = base_cmd(self.dir.path());
+        c.arg("--db").arg(db).args(args);
+        expect_success(args, &c.output().expect("tuidesk runs"))
+    }
+
     pub fn add_org(&self, name: &str, set: &str, plan: &str, tz: &str) -> i64 {
         let out = self.ok(&[
             "org",
@@ -255,6 +310,29 @@ impl Desk {
         ]);
         out.trim().parse().expect("org add prints the new id")
     }
+}
+
+/// `ticket new --org ORG --kind technical --severity SEV --summary SUMMARY EXTRA…`.
+pub fn new_ticket_args<'a>(
+    org: &'a str,
+    severity: &'a str,
+    summary: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "ticket",
+        "new",
+        "--org",
+        org,
+        "--kind",
+        "technical",
+        "--severity",
+        severity,
+        "--summary",
+        summary,
+    ];
+    args.extend_from_slice(extra);
+    args
 }
 
 /// How the audit log names `--as NAME` run by this test's OS account: "alice as NAME".
