@@ -151,8 +151,12 @@ pub fn database_thread(
     let session = format!("{} pid {}", actor.audit_name(), std::process::id());
     let mut here: Option<(Option<i64>, bool)> = None;
     let mut last_beat = std::time::Instant::now();
-    if let Ok(others) = store.others_present(&session, clock.now())
-        && responses.send(Response::Presence(others)).is_err()
+    // Who else is here, read on its own timer: heartbeats are not data changes, so the
+    // change token does not tell.
+    let mut others_shown = None;
+    let mut last_look = std::time::Instant::now();
+    if let Some(r) = look_around(&store, &session, clock.now(), &mut others_shown)
+        && responses.send(r).is_err()
     {
         return;
     }
@@ -197,6 +201,14 @@ pub fn database_thread(
                     beat(&mut store, &session, &actor, h, clock.now());
                     last_beat = std::time::Instant::now();
                 }
+                if last_look.elapsed() >= PRESENCE_READ_EVERY {
+                    last_look = std::time::Instant::now();
+                    if let Some(r) = look_around(&store, &session, clock.now(), &mut others_shown)
+                        && responses.send(r).is_err()
+                    {
+                        return;
+                    }
+                }
                 let token = store.change_token();
                 let note = link.saw(token.as_ref().map(|_| ()));
                 if note.is_some() || !link.drafts.is_empty() {
@@ -222,11 +234,6 @@ pub fn database_thread(
                         return;
                     }
                     if responses.send(Response::ExternalChange).is_err() {
-                        return;
-                    }
-                    if let Ok(others) = store.others_present(&session, clock.now())
-                        && responses.send(Response::Presence(others)).is_err()
-                    {
                         return;
                     }
                     // Another TUI of this engineer may have added, applied or undone one.
@@ -508,6 +515,33 @@ impl UndoWindow {
 
 /// How often a running TUI refreshes its heartbeat (well inside `PRESENCE_TTL_SECONDS`).
 const HEARTBEAT_EVERY: StdDuration = StdDuration::from_secs(15);
+
+/// How often a running TUI reads the others' heartbeats (well inside the
+/// `HEARTBEAT_EVERY` a mark may lag anyway; a TUI that changes what it does beats at once).
+const PRESENCE_READ_EVERY: StdDuration = StdDuration::from_secs(2);
+
+/// Everyone else here, as a response when it differs from what was shown last (a refreshed
+/// heartbeat alone changes nothing on screen); a failed read only means marks come later.
+fn look_around(
+    store: &Desk,
+    session: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    shown: &mut Option<Vec<crate::store::Presence>>,
+) -> Option<Response> {
+    let others = store.others_present(session, now).ok()?;
+    let same = |a: &crate::store::Presence, b: &crate::store::Presence| {
+        (&a.session, &a.who, a.ticket_id, a.composing)
+            == (&b.session, &b.who, b.ticket_id, b.composing)
+    };
+    if shown
+        .as_ref()
+        .is_some_and(|s| s.len() == others.len() && s.iter().zip(&others).all(|(a, b)| same(a, b)))
+    {
+        return None;
+    }
+    *shown = Some(others.clone());
+    Some(Response::Presence(others))
+}
 
 /// Writes this TUI's heartbeat; a failure only means others see it a little later.
 fn beat(

@@ -39,8 +39,9 @@ use crate::domain::{
 use crate::policy::PolicyRegistry;
 use crate::sla::columns::{SlaColumns, TicketSlaInputs};
 
-/// Changes whenever another process commits; compare two tokens to learn that something
-/// changed (SQLite: `data_version`; a server backend: a notification counter).
+/// Changes whenever another handle commits a data change; compare two tokens to learn that
+/// something changed (SQLite: a generation counter read when `data_version` moved; a server
+/// backend: a notification counter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChangeToken(pub i64);
 
@@ -444,12 +445,6 @@ pub trait StoreTx {
     /// Marks an entry as moved here from ticket `from` (an import of a merged conversation).
     fn set_entry_merged_from(&mut self, entry_id: i64, from: i64) -> Result<()>;
 
-    // presence (issue 17 item 2)
-    /// Records (or refreshes) one TUI's heartbeat.
-    fn put_presence(&mut self, p: &Presence) -> Result<()>;
-    /// Removes a TUI's heartbeat (it quit).
-    fn drop_presence(&mut self, session: &str) -> Result<()>;
-
     // the undo window (issue 17 item 3)
     /// Stores an action in its undo window; its id.
     fn insert_pending(&mut self, p: &PendingInsert<'_>) -> Result<i64>;
@@ -593,7 +588,15 @@ pub trait Store: Send {
             Ok(())
         })
     }
+    /// Moves when another handle commits a data change: every write except the presence
+    /// heartbeats below, which would otherwise reload every other TUI's lists every few
+    /// seconds. This handle's own writes do not move it.
     fn change_token(&self) -> Result<ChangeToken>;
+    /// Records (or refreshes) one TUI's heartbeat, in its own transaction. Not a data change:
+    /// other handles' change tokens stay put (they read presence on their own timer).
+    fn put_presence(&mut self, p: &Presence) -> Result<()>;
+    /// Removes a TUI's heartbeat (it quit); not a data change either.
+    fn drop_presence(&mut self, session: &str) -> Result<()>;
     /// A fact about the database itself (e.g. that `tuidesk demo` made it), if recorded.
     fn meta(&self, key: &str) -> Result<Option<String>>;
     /// Records a fact about the database itself, replacing an earlier value.

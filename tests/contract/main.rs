@@ -135,6 +135,7 @@ macro_rules! contract_tests {
                 changes: [
                     location_names_the_same_database,
                     change_token_moves_with_others_writes_only,
+                    a_heartbeat_is_not_a_change,
                     second_handle_writes_are_visible_both_ways,
                 ],
                 atomicity: [

@@ -1391,16 +1391,6 @@ impl StoreTx for PgTx<'_, '_> {
         Ok(())
     }
 
-    fn put_presence(&mut self, p: &crate::store::Presence) -> Result<()> {
-        self.sync()?;
-        super::watch::put_presence(self.tx, p)
-    }
-
-    fn drop_presence(&mut self, session: &str) -> Result<()> {
-        self.sync()?;
-        super::watch::drop_presence(self.tx, session)
-    }
-
     fn insert_pending(&mut self, p: &crate::store::PendingInsert<'_>) -> Result<i64> {
         self.sync()?;
         super::pending::insert_pending(self.tx, p)
@@ -1952,6 +1942,14 @@ impl Store for PgStore {
 
     fn change_token(&self) -> Result<ChangeToken> {
         PgStore::change_token(self).map(ChangeToken)
+    }
+
+    fn put_presence(&mut self, p: &crate::store::Presence) -> Result<()> {
+        self.write_quietly(|tx| super::watch::put_presence(tx, p))
+    }
+
+    fn drop_presence(&mut self, session: &str) -> Result<()> {
+        self.write_quietly(|tx| super::watch::drop_presence(tx, session))
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>> {

@@ -426,14 +426,6 @@ impl StoreTx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn put_presence(&mut self, p: &crate::store::Presence) -> Result<()> {
-        watch::put_presence(self.tx, p)
-    }
-
-    fn drop_presence(&mut self, session: &str) -> Result<()> {
-        watch::drop_presence(self.tx, session)
-    }
-
     fn insert_pending(&mut self, p: &crate::store::PendingInsert<'_>) -> Result<i64> {
         super::pending::insert_pending(self.tx, p)
     }
@@ -678,7 +670,15 @@ impl Store for SqliteStore {
     }
 
     fn change_token(&self) -> Result<ChangeToken> {
-        self.data_version().map(ChangeToken)
+        SqliteStore::change_token(self).map(ChangeToken)
+    }
+
+    fn put_presence(&mut self, p: &crate::store::Presence) -> Result<()> {
+        self.write_unmarked(|tx| watch::put_presence(tx, p))
+    }
+
+    fn drop_presence(&mut self, session: &str) -> Result<()> {
+        self.write_unmarked(|tx| watch::drop_presence(tx, session))
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>> {
