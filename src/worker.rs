@@ -144,7 +144,7 @@ pub fn database_thread(
     };
     // The newest customer message seen: only later ones are news.
     let mut customer_mark = store
-        .customer_entries_after(None, 0)
+        .customer_messages(None, 0)
         .map(|n| n.newest_entry)
         .unwrap_or(0);
     // This TUI's heartbeat: refreshed while it runs, removed when it quits.
@@ -562,7 +562,9 @@ fn beat(
 
 /// Customers' messages newer than `mark` (which moves to the newest entry), as a response.
 fn customer_news(store: &Desk, mark: &mut i64) -> Option<Response> {
-    let news = store.customer_entries_after(Some(*mark), 100).ok()?;
+    let news = store
+        .customer_messages(Some(crate::store::MessagesFrom::AfterEntry(*mark)), 100)
+        .ok()?;
     *mark = news.newest_entry.max(*mark);
     (!news.entries.is_empty()).then_some(Response::CustomerWrote(news.entries))
 }
@@ -589,16 +591,8 @@ fn is_write(r: &Request) -> bool {
 /// The engineer's own template files (a file shadows a shared template of the same name),
 /// then the team's shared set; a bad file or a failed read is said, not half-listed.
 fn reply_templates(store: &Desk) -> Result<Vec<crate::reply_template::ReplyTemplate>, String> {
-    let mut all = match crate::config::replies_dir() {
-        Some(dir) => crate::config::load_reply_files(&dir).map_err(|e| format!("{e:#}"))?,
-        None => Vec::new(),
-    };
-    for t in store.reply_templates().map_err(|e| e.to_string())? {
-        if !all.iter().any(|own| own.name == t.name) {
-            all.push(t);
-        }
-    }
-    Ok(all)
+    let own = crate::config::own_reply_templates().map_err(|e| format!("{e:#}"))?;
+    store.usable_reply_templates(own).map_err(|e| e.to_string())
 }
 
 /// Writes an attachment to a new file (never over an existing one); says how it went.

@@ -1980,6 +1980,21 @@ impl Store for PgStore {
         read_ticket(&mut *self.client()?, id, now, false)
     }
 
+    fn tickets_many(&self, ids: &[i64], now: DateTime<Utc>) -> Result<Vec<Ticket>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let cutoff = breach_cutoff(now);
+        let found = self
+            .client()?
+            .query(&format!("{TICKET_SELECT} WHERE t.id = ANY($1)"), &[&ids])
+            .ctx("reading tickets")?
+            .iter()
+            .map(|r| ticket_from_row(r, cutoff).map(|t| (t.id, t)))
+            .collect::<Result<_>>()?;
+        crate::store::tickets_in_order(ids, found)
+    }
+
     fn ticket_detail(&self, id: i64, now: DateTime<Utc>) -> Result<TicketDetail> {
         let mut guard = self.client()?;
         let c = &mut *guard;
@@ -2377,12 +2392,12 @@ impl Store for PgStore {
         super::mail::history_counts(&mut *self.client()?)
     }
 
-    fn customer_entries_after(
+    fn customer_messages(
         &self,
-        after: Option<i64>,
+        from: Option<crate::store::MessagesFrom>,
         limit: usize,
     ) -> Result<crate::store::mail::CustomerNews> {
-        super::watch::customer_entries_after(&mut *self.client()?, after, limit)
+        super::watch::customer_messages(&mut *self.client()?, from, limit)
     }
 
     fn pending_actions(&self, owner: Option<&str>) -> Result<Vec<crate::store::PendingAction>> {
@@ -2399,13 +2414,6 @@ impl Store for PgStore {
 
     fn next_risk_after(&self, after: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
         super::watch::next_risk_after(&mut *self.client()?, after)
-    }
-
-    fn customer_messages_since(
-        &self,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<crate::store::Happening>> {
-        super::watch::customer_messages_since(&mut *self.client()?, since)
     }
 
     fn assignments_since(

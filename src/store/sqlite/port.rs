@@ -697,6 +697,10 @@ impl Store for SqliteStore {
         SqliteStore::ticket(self, id, now)
     }
 
+    fn tickets_many(&self, ids: &[i64], now: DateTime<Utc>) -> Result<Vec<Ticket>> {
+        tickets::read_tickets(&self.conn, ids, now)
+    }
+
     fn ticket_detail(&self, id: i64, now: DateTime<Utc>) -> Result<TicketDetail> {
         SqliteStore::ticket_detail(self, id, now)
     }
@@ -811,13 +815,6 @@ impl Store for SqliteStore {
         watch::next_risk_after(&self.conn, after)
     }
 
-    fn customer_messages_since(
-        &self,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<crate::store::Happening>> {
-        watch::customer_messages_since(&self.conn, since)
-    }
-
     fn assignments_since(
         &self,
         since: DateTime<Utc>,
@@ -866,8 +863,12 @@ impl Store for SqliteStore {
         mail::history_counts(&self.conn)
     }
 
-    fn customer_entries_after(&self, after: Option<i64>, limit: usize) -> Result<CustomerNews> {
-        mail::customer_entries_after(&self.conn, after, limit)
+    fn customer_messages(
+        &self,
+        from: Option<crate::store::MessagesFrom>,
+        limit: usize,
+    ) -> Result<CustomerNews> {
+        mail::customer_messages(&self.conn, from, limit)
     }
 
     fn export_snapshot(
