@@ -213,6 +213,21 @@ pub enum MessagesFrom {
     Since(DateTime<Utc>),
 }
 
+impl MessagesFrom {
+    /// For both backends' SQL: the condition on `entries e` (`p1` is the first parameter in
+    /// the backend's syntax), the order (newest first) and the bound to pass as `p1`.
+    pub(crate) fn sql(self, p1: &str) -> (String, &'static str, i64) {
+        match self {
+            MessagesFrom::AfterEntry(id) => (format!("e.id > {p1}"), "e.id DESC", id),
+            MessagesFrom::Since(t) => (
+                format!("e.created_at >= {p1}"),
+                "e.created_at DESC, e.id DESC",
+                t.timestamp(),
+            ),
+        }
+    }
+}
+
 /// See `Store::customer_messages`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CustomerNews {

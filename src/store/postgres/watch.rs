@@ -109,14 +109,7 @@ pub(super) fn customer_messages<C: GenericClient>(
             entries: Vec::new(),
         });
     };
-    let (condition, order, bound) = match from {
-        MessagesFrom::AfterEntry(id) => ("e.id > $1", "e.id DESC", id),
-        MessagesFrom::Since(t) => (
-            "e.created_at >= $1",
-            "e.created_at DESC, e.id DESC",
-            to_ts(t),
-        ),
-    };
+    let (condition, order, bound) = from.sql("$1");
     let entries = c
         .query(
             &format!(

@@ -624,14 +624,7 @@ pub(super) fn customer_messages(
         });
     };
     // From the newest entry down to the mark (or the instant) only: it keeps this short.
-    let (condition, order, bound) = match from {
-        MessagesFrom::AfterEntry(id) => ("e.id > ?1", "e.id DESC", id),
-        MessagesFrom::Since(t) => (
-            "e.created_at >= ?1",
-            "e.created_at DESC, e.id DESC",
-            to_ts(t),
-        ),
-    };
+    let (condition, order, bound) = from.sql("?1");
     let entries = conn
         .prepare_cached(&format!(
             "SELECT e.id, e.ticket_id, e.created_at, t.assignee FROM entries e
