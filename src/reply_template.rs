@@ -224,6 +224,18 @@ pub fn check_name(name: &str) -> Result<(), String> {
     }
 }
 
+/// The templates an engineer can use: their own files first (a file shadows a shared
+/// template of the same name), then the team's shared ones.
+pub fn merge(own: Vec<ReplyTemplate>, shared: Vec<ReplyTemplate>) -> Vec<ReplyTemplate> {
+    let mut all = own;
+    for t in shared {
+        if !all.iter().any(|mine| mine.name == t.name) {
+            all.push(t);
+        }
+    }
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,5 +322,32 @@ mod tests {
         for bad in ["", ".hidden", "a/b", "a b", &"x".repeat(65)] {
             assert!(check_name(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn own_files_come_first_and_shadow_shared_templates_of_the_same_name() {
+        let t = |name: &str, body: &str, source: TemplateSource| ReplyTemplate {
+            name: name.into(),
+            body: body.into(),
+            source,
+            updated_by: None,
+            updated_at: None,
+        };
+        let mine = || TemplateSource::File("x.md".into());
+        let all = merge(
+            vec![t("thanks", "mine", mine()), t("solo", "mine", mine())],
+            vec![
+                t("apology", "shared", TemplateSource::Shared),
+                t("thanks", "shared", TemplateSource::Shared),
+            ],
+        );
+        let seen: Vec<(&str, &str)> = all
+            .iter()
+            .map(|t| (t.name.as_str(), t.body.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [("thanks", "mine"), ("solo", "mine"), ("apology", "shared")]
+        );
     }
 }

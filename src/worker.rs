@@ -144,15 +144,19 @@ pub fn database_thread(
     };
     // The newest customer message seen: only later ones are news.
     let mut customer_mark = store
-        .customer_entries_after(None, 0)
+        .customer_messages(None, 0)
         .map(|n| n.newest_entry)
         .unwrap_or(0);
     // This TUI's heartbeat: refreshed while it runs, removed when it quits.
     let session = format!("{} pid {}", actor.audit_name(), std::process::id());
     let mut here: Option<(Option<i64>, bool)> = None;
     let mut last_beat = std::time::Instant::now();
-    if let Ok(others) = store.others_present(&session, clock.now())
-        && responses.send(Response::Presence(others)).is_err()
+    // Who else is here, read on its own timer: heartbeats are not data changes, so the
+    // change token does not tell.
+    let mut others_shown = None;
+    let mut last_look = std::time::Instant::now();
+    if let Some(r) = look_around(&store, &session, clock.now(), &mut others_shown)
+        && responses.send(r).is_err()
     {
         return;
     }
@@ -197,6 +201,14 @@ pub fn database_thread(
                     beat(&mut store, &session, &actor, h, clock.now());
                     last_beat = std::time::Instant::now();
                 }
+                if last_look.elapsed() >= PRESENCE_READ_EVERY {
+                    last_look = std::time::Instant::now();
+                    if let Some(r) = look_around(&store, &session, clock.now(), &mut others_shown)
+                        && responses.send(r).is_err()
+                    {
+                        return;
+                    }
+                }
                 let token = store.change_token();
                 let note = link.saw(token.as_ref().map(|_| ()));
                 if note.is_some() || !link.drafts.is_empty() {
@@ -222,11 +234,6 @@ pub fn database_thread(
                         return;
                     }
                     if responses.send(Response::ExternalChange).is_err() {
-                        return;
-                    }
-                    if let Ok(others) = store.others_present(&session, clock.now())
-                        && responses.send(Response::Presence(others)).is_err()
-                    {
                         return;
                     }
                     // Another TUI of this engineer may have added, applied or undone one.
@@ -509,6 +516,33 @@ impl UndoWindow {
 /// How often a running TUI refreshes its heartbeat (well inside `PRESENCE_TTL_SECONDS`).
 const HEARTBEAT_EVERY: StdDuration = StdDuration::from_secs(15);
 
+/// How often a running TUI reads the others' heartbeats (well inside the
+/// `HEARTBEAT_EVERY` a mark may lag anyway; a TUI that changes what it does beats at once).
+const PRESENCE_READ_EVERY: StdDuration = StdDuration::from_secs(2);
+
+/// Everyone else here, as a response when it differs from what was shown last (a refreshed
+/// heartbeat alone changes nothing on screen); a failed read only means marks come later.
+fn look_around(
+    store: &Desk,
+    session: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    shown: &mut Option<Vec<crate::store::Presence>>,
+) -> Option<Response> {
+    let others = store.others_present(session, now).ok()?;
+    let same = |a: &crate::store::Presence, b: &crate::store::Presence| {
+        (&a.session, &a.who, a.ticket_id, a.composing)
+            == (&b.session, &b.who, b.ticket_id, b.composing)
+    };
+    if shown
+        .as_ref()
+        .is_some_and(|s| s.len() == others.len() && s.iter().zip(&others).all(|(a, b)| same(a, b)))
+    {
+        return None;
+    }
+    *shown = Some(others.clone());
+    Some(Response::Presence(others))
+}
+
 /// Writes this TUI's heartbeat; a failure only means others see it a little later.
 fn beat(
     store: &mut Desk,
@@ -528,7 +562,9 @@ fn beat(
 
 /// Customers' messages newer than `mark` (which moves to the newest entry), as a response.
 fn customer_news(store: &Desk, mark: &mut i64) -> Option<Response> {
-    let news = store.customer_entries_after(Some(*mark), 100).ok()?;
+    let news = store
+        .customer_messages(Some(crate::store::MessagesFrom::AfterEntry(*mark)), 100)
+        .ok()?;
     *mark = news.newest_entry.max(*mark);
     (!news.entries.is_empty()).then_some(Response::CustomerWrote(news.entries))
 }
@@ -555,16 +591,8 @@ fn is_write(r: &Request) -> bool {
 /// The engineer's own template files (a file shadows a shared template of the same name),
 /// then the team's shared set; a bad file or a failed read is said, not half-listed.
 fn reply_templates(store: &Desk) -> Result<Vec<crate::reply_template::ReplyTemplate>, String> {
-    let mut all = match crate::config::replies_dir() {
-        Some(dir) => crate::config::load_reply_files(&dir).map_err(|e| format!("{e:#}"))?,
-        None => Vec::new(),
-    };
-    for t in store.reply_templates().map_err(|e| e.to_string())? {
-        if !all.iter().any(|own| own.name == t.name) {
-            all.push(t);
-        }
-    }
-    Ok(all)
+    let own = crate::config::own_reply_templates().map_err(|e| format!("{e:#}"))?;
+    store.usable_reply_templates(own).map_err(|e| e.to_string())
 }
 
 /// Writes an attachment to a new file (never over an existing one); says how it went.

@@ -49,7 +49,7 @@ fn valid_export() -> (tempfile::TempDir, String) {
         .unwrap();
     }
     let mut out = Vec::new();
-    s.export(&mut out).unwrap();
+    s.export(&mut out, now).unwrap();
     (dir, String::from_utf8(out).unwrap())
 }
 
@@ -65,7 +65,8 @@ fn fresh() -> (tempfile::TempDir, Desk) {
 
 fn dump(s: &Desk) -> String {
     let mut out = Vec::new();
-    s.export(&mut out).unwrap();
+    s.export(&mut out, Utc.with_ymd_and_hms(2026, 3, 6, 9, 0, 0).unwrap())
+        .unwrap();
     String::from_utf8(out).unwrap()
 }
 

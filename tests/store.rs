@@ -223,7 +223,7 @@ fn failed_writes_roll_back_everything() {
 
 fn export(s: &Desk) -> String {
     let mut out = Vec::new();
-    s.export(&mut out).unwrap();
+    s.export(&mut out, t0()).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -538,12 +538,12 @@ fn export_import_round_trips_orders_links_ratings_and_attachments() {
     src.rate_order(id, 5, 4, "很好", &me, now).unwrap();
 
     let mut exported = Vec::new();
-    src.export(&mut exported).unwrap();
+    src.export(&mut exported, now).unwrap();
     let mut dst = Desk::open(&dir.path().join("dst.db"), policies).unwrap();
     let summary = dst.import(&mut exported.as_slice(), now).unwrap();
     assert_eq!(summary.orders, 1);
     let mut again = Vec::new();
-    dst.export(&mut again).unwrap();
+    dst.export(&mut again, now).unwrap();
     assert_eq!(
         String::from_utf8(again).unwrap(),
         String::from_utf8(exported.clone()).unwrap()

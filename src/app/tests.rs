@@ -1252,6 +1252,7 @@ fn a_customer_answer_on_my_ticket_flashes_its_row_and_shows_in_detail() {
     let entry = |entry_id, ticket_id: i64, who: Option<&str>| crate::store::CustomerEntry {
         entry_id,
         ticket_id,
+        at: chrono::DateTime::UNIX_EPOCH,
         assignee: who.map(str::to_string),
     };
     // Someone else's and an unassigned ticket: nothing flashes, no bell.

@@ -164,7 +164,7 @@ pub fn run(cli: Cli) -> Result<()> {
                         tmp,
                         progress::Progress::new("exporting", None),
                     ));
-                    let counts = store.export(&mut w)?;
+                    let counts = store.export(&mut w, now()?)?;
                     let tmp = w
                         .into_inner()
                         .map_err(|e| anyhow::anyhow!("writing {}: {}", path.display(), e.error()))?
@@ -180,7 +180,7 @@ pub fn run(cli: Cli) -> Result<()> {
                         out::Stdout,
                         progress::Progress::new("exporting", None),
                     ));
-                    let counts = store.export(&mut w)?;
+                    let counts = store.export(&mut w, now()?)?;
                     w.flush().map_err(out::OutputError::from)?;
                     counts
                 }
@@ -486,7 +486,7 @@ fn migrate(db: Option<&Path>, to: &Path, as_user: Option<&str>) -> Result<()> {
     let (reader, writer) = std::io::pipe().context("creating a pipe")?;
     let exporter = std::thread::spawn(move || {
         let mut w = std::io::BufWriter::with_capacity(1 << 20, writer);
-        let counts = source.export(&mut w)?;
+        let counts = source.export(&mut w, now)?;
         w.flush()
             .map_err(|e| crate::store::StoreError::Other(format!("writing export: {e}")))?;
         Ok::<_, crate::store::StoreError>(counts)

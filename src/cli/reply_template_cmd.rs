@@ -78,17 +78,8 @@ pub fn run(db: Option<&Path>, as_user: Option<&str>, cmd: ReplyTemplateCommand) 
 /// The engineer's own templates first (a file shadows a shared template of the same name),
 /// then the shared ones.
 fn all_templates(db: Option<&Path>) -> Result<Vec<ReplyTemplate>> {
-    let mut all = match crate::config::replies_dir() {
-        Some(dir) => crate::config::load_reply_files(&dir)?,
-        None => Vec::new(),
-    };
-    let shared = open_existing_store(db)?.reply_templates()?;
-    for t in shared {
-        if !all.iter().any(|own| own.name == t.name) {
-            all.push(t);
-        }
-    }
-    Ok(all)
+    let own = crate::config::own_reply_templates()?;
+    Ok(open_existing_store(db)?.usable_reply_templates(own)?)
 }
 
 fn source_label(t: &ReplyTemplate) -> &'static str {

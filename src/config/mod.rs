@@ -8,7 +8,7 @@ mod replies;
 pub(crate) mod toml;
 mod user;
 
-pub use replies::{load_reply_files, replies_dir};
+pub use replies::{load_reply_files, own_reply_templates, replies_dir};
 pub use user::{
     Config, HookSpec, HooksConfig, MailConfig, UNDO_SECONDS_MAX, config_path, load_config,
     undo_seconds,

@@ -12,6 +12,14 @@ pub fn replies_dir() -> Option<PathBuf> {
     super::config_path().and_then(|p| p.parent().map(|d| d.join("replies")))
 }
 
+/// The engineer's own templates (none where there is no config folder).
+pub fn own_reply_templates() -> Result<Vec<ReplyTemplate>> {
+    match replies_dir() {
+        Some(dir) => load_reply_files(&dir),
+        None => Ok(Vec::new()),
+    }
+}
+
 /// The `*.md` files of `dir`, sorted by name; a missing folder is no templates. A file whose
 /// name or variables are wrong is an error naming it.
 pub fn load_reply_files(dir: &Path) -> Result<Vec<ReplyTemplate>> {

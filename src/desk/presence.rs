@@ -12,12 +12,12 @@ pub const PRESENCE_TTL_SECONDS: i64 = 45;
 impl Desk {
     /// Records this TUI's heartbeat.
     pub fn heartbeat(&mut self, p: &Presence) -> Result<()> {
-        self.store.write(&mut |tx| tx.put_presence(p))
+        self.store.put_presence(p)
     }
 
     /// This TUI leaves.
     pub fn leave(&mut self, session: &str) -> Result<()> {
-        self.store.write(&mut |tx| tx.drop_presence(session))
+        self.store.drop_presence(session)
     }
 
     /// Everyone else who is here now (heartbeats that have not expired), by who.

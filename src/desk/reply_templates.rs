@@ -53,4 +53,10 @@ impl Desk {
     pub fn reply_templates(&self) -> Result<Vec<ReplyTemplate>> {
         self.store.reply_templates()
     }
+
+    /// The templates an engineer can use: `own` (their files, which `config` reads) first,
+    /// shadowing shared templates of the same name, then the team's shared ones.
+    pub fn usable_reply_templates(&self, own: Vec<ReplyTemplate>) -> Result<Vec<ReplyTemplate>> {
+        Ok(reply_template::merge(own, self.store.reply_templates()?))
+    }
 }

@@ -399,9 +399,10 @@ pub struct ImportSummary {
 
 impl Desk {
     /// Streams the database as JSON Lines from one snapshot: organizations, tickets, orders.
-    /// Returns how many organizations and tickets were written.
-    pub fn export(&self, out: &mut dyn Write) -> Result<(usize, usize)> {
-        export_store(&*self.store, out)
+    /// Returns how many organizations and tickets were written. `now` is the instant the
+    /// snapshot's tickets are read at (it decides nothing that is written).
+    pub fn export(&self, out: &mut dyn Write, now: DateTime<Utc>) -> Result<(usize, usize)> {
+        export_store(&*self.store, out, now)
     }
 }
 
@@ -409,12 +410,13 @@ impl Desk {
 pub fn export_store(
     store: &dyn crate::store::Store,
     out: &mut dyn Write,
+    now: DateTime<Utc>,
 ) -> Result<(usize, usize)> {
     {
         let io_err = |e: std::io::Error| StoreError::Other(format!("writing export: {e}"));
         let (mut orgs, mut tickets) = (0, 0);
         let mut triage_ordinals = HashMap::new();
-        store.export_snapshot(Utc::now(), &mut |rec| {
+        store.export_snapshot(now, &mut |rec| {
             let line = match rec {
                 ExportRecord::Mail(row) => {
                     Record::Mail(Box::new(mail_record(row, &mut triage_ordinals)?))

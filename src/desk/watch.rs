@@ -10,7 +10,7 @@ use crate::alerts::{self, AlertKind, DueAlert};
 use crate::domain::Ticket;
 use crate::policy::Metric;
 use crate::sla::columns::{self, TicketSlaInputs};
-use crate::store::{AlertClaim, Result};
+use crate::store::{AlertClaim, Happening, MessagesFrom, Result};
 
 /// An alert that is due, with its ticket and when it may fire for a hook that keeps to the
 /// customer's business hours.
@@ -62,7 +62,16 @@ impl Desk {
         let happenings = [
             (
                 AlertKind::CustomerReplied,
-                self.store.customer_messages_since(since)?,
+                self.store
+                    .customer_messages(Some(MessagesFrom::Since(since)), usize::MAX)?
+                    .entries
+                    .into_iter()
+                    .map(|e| Happening {
+                        id: e.entry_id,
+                        ticket_id: e.ticket_id,
+                        at: e.at,
+                    })
+                    .collect(),
                 "entry",
             ),
             (
@@ -100,9 +109,24 @@ impl Desk {
         for (id, inp) in missing.iter().zip(self.store.sla_inputs_many(&missing)?) {
             inputs_of.insert(*id, inp);
         }
+        // Every alert's ticket in one read.
+        let ids: Vec<i64> = found
+            .iter()
+            .map(|(a, _)| a.ticket_id)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let tickets: std::collections::HashMap<i64, Ticket> = self
+            .store
+            .tickets_many(&ids, now)?
+            .into_iter()
+            .map(|t| (t.id, t))
+            .collect();
         let mut out = Vec::with_capacity(found.len());
         for (alert, metric) in found {
-            let ticket = self.store.ticket(alert.ticket_id, now)?;
+            let Some(ticket) = tickets.get(&alert.ticket_id).cloned() else {
+                continue;
+            };
             let (in_hours_at, tz) = match inputs_of.get(&alert.ticket_id) {
                 Some(inp) => (
                     columns::first_in_hours(&policies, inp, metric, alert.at),

@@ -204,7 +204,31 @@ pub enum OutboxPatch {
     },
 }
 
-/// See `Store::customer_entries_after`.
+/// Which customers' messages `Store::customer_messages` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessagesFrom {
+    /// Those whose entry id is above this one (the TUI's mark), newest (highest id) first.
+    AfterEntry(i64),
+    /// Those written at or after this instant (`tuidesk watch`), newest first.
+    Since(DateTime<Utc>),
+}
+
+impl MessagesFrom {
+    /// For both backends' SQL: the condition on `entries e` (`p1` is the first parameter in
+    /// the backend's syntax), the order (newest first) and the bound to pass as `p1`.
+    pub(crate) fn sql(self, p1: &str) -> (String, &'static str, i64) {
+        match self {
+            MessagesFrom::AfterEntry(id) => (format!("e.id > {p1}"), "e.id DESC", id),
+            MessagesFrom::Since(t) => (
+                format!("e.created_at >= {p1}"),
+                "e.created_at DESC, e.id DESC",
+                t.timestamp(),
+            ),
+        }
+    }
+}
+
+/// See `Store::customer_messages`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CustomerNews {
     /// The newest entry id of any kind (0: none).
@@ -218,6 +242,8 @@ pub struct CustomerNews {
 pub struct CustomerEntry {
     pub entry_id: i64,
     pub ticket_id: i64,
+    /// When the customer wrote it.
+    pub at: DateTime<Utc>,
     /// The ticket's assignee now.
     pub assignee: Option<String>,
 }

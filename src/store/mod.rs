@@ -22,8 +22,8 @@ use chrono::{DateTime, Utc};
 pub use error::{DbFailure, Result, StoreError};
 pub use mail::{
     AttachmentInsert, AttachmentMeta, CustomerEntry, CustomerNews, EntryMail, MailCell,
-    MailDirection, MailKind, MailRecord, MailRow, MailTable, OutboxInsert, OutboxMessage,
-    OutboxPatch, OutboxState, QuarantineItem, TriageInsert, TriageItem, TriageState,
+    MailDirection, MailKind, MailRecord, MailRow, MailTable, MessagesFrom, OutboxInsert,
+    OutboxMessage, OutboxPatch, OutboxState, QuarantineItem, TriageInsert, TriageItem, TriageState,
 };
 pub use pending::{Deferred, PendingAction, PendingInsert};
 pub use sqlite::{
@@ -39,8 +39,9 @@ use crate::domain::{
 use crate::policy::PolicyRegistry;
 use crate::sla::columns::{SlaColumns, TicketSlaInputs};
 
-/// Changes whenever another process commits; compare two tokens to learn that something
-/// changed (SQLite: `data_version`; a server backend: a notification counter).
+/// Changes whenever another handle commits a data change; compare two tokens to learn that
+/// something changed (SQLite: a generation counter read when `data_version` moved; a server
+/// backend: a notification counter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChangeToken(pub i64);
 
@@ -444,12 +445,6 @@ pub trait StoreTx {
     /// Marks an entry as moved here from ticket `from` (an import of a merged conversation).
     fn set_entry_merged_from(&mut self, entry_id: i64, from: i64) -> Result<()>;
 
-    // presence (issue 17 item 2)
-    /// Records (or refreshes) one TUI's heartbeat.
-    fn put_presence(&mut self, p: &Presence) -> Result<()>;
-    /// Removes a TUI's heartbeat (it quit).
-    fn drop_presence(&mut self, session: &str) -> Result<()>;
-
     // the undo window (issue 17 item 3)
     /// Stores an action in its undo window; its id.
     fn insert_pending(&mut self, p: &PendingInsert<'_>) -> Result<i64>;
@@ -593,7 +588,15 @@ pub trait Store: Send {
             Ok(())
         })
     }
+    /// Moves when another handle commits a data change: every write except the presence
+    /// heartbeats below, which would otherwise reload every other TUI's lists every few
+    /// seconds. This handle's own writes do not move it.
     fn change_token(&self) -> Result<ChangeToken>;
+    /// Records (or refreshes) one TUI's heartbeat, in its own transaction. Not a data change:
+    /// other handles' change tokens stay put (they read presence on their own timer).
+    fn put_presence(&mut self, p: &Presence) -> Result<()>;
+    /// Removes a TUI's heartbeat (it quit); not a data change either.
+    fn drop_presence(&mut self, session: &str) -> Result<()>;
     /// A fact about the database itself (e.g. that `tuidesk demo` made it), if recorded.
     fn meta(&self, key: &str) -> Result<Option<String>>;
     /// Records a fact about the database itself, replacing an earlier value.
@@ -605,6 +608,9 @@ pub trait Store: Send {
     /// (not at it), the SLA engine's rule; the same for the `breached` filter and counts.
     fn ticket(&self, id: i64, now: DateTime<Utc>) -> Result<Ticket>;
     fn ticket_detail(&self, id: i64, now: DateTime<Utc>) -> Result<TicketDetail>;
+    /// Many tickets in one read, in the order asked (an id asked twice comes twice); a
+    /// missing one is `NotFound`.
+    fn tickets_many(&self, ids: &[i64], now: DateTime<Utc>) -> Result<Vec<Ticket>>;
     /// One window of a sorted, filtered listing; `before` = [`SortKey::end`] is the last page.
     fn list_tickets(
         &self,
@@ -666,8 +672,6 @@ pub trait Store: Send {
     fn tickets_at_risk_by(&self, horizon: DateTime<Utc>) -> Result<Vec<i64>>;
     /// The earliest stored at-risk instant after `after` among active tickets.
     fn next_risk_after(&self, after: DateTime<Utc>) -> Result<Option<DateTime<Utc>>>;
-    /// Customers' messages since `since` (inclusive), oldest first.
-    fn customer_messages_since(&self, since: DateTime<Utc>) -> Result<Vec<Happening>>;
     /// Assignments to `engineer` since `since` (inclusive), oldest first.
     fn assignments_since(&self, since: DateTime<Utc>, engineer: &str) -> Result<Vec<Happening>>;
 
@@ -693,11 +697,12 @@ pub trait Store: Send {
     /// How many received or sent messages, triage items, quarantined messages and outbox
     /// rows the database holds: the mail history `export` does not carry (yet).
     fn mail_history_counts(&self) -> Result<[i64; 4]>;
-    /// What the TUI's watcher asks: the newest conversation entry id of any kind (its next
-    /// mark, 0 when there is none), and the newest `limit` customer messages (entries by a
-    /// customer, autoreplies and bounces left out) with an id above `after`, newest first
-    /// (none when `after` is None: only where things stand).
-    fn customer_entries_after(&self, after: Option<i64>, limit: usize) -> Result<CustomerNews>;
+    /// Customers' messages (entries by a customer, autoreplies and bounces left out), for the
+    /// TUI's watcher and `tuidesk watch`: the newest conversation entry id of any kind (a
+    /// watcher's next mark, 0 when there is none), and the newest `limit` (`usize::MAX`: all)
+    /// customer messages `from` selects, newest first, each with its ticket's assignee now
+    /// (none when `from` is None: only where things stand).
+    fn customer_messages(&self, from: Option<MessagesFrom>, limit: usize) -> Result<CustomerNews>;
 
     /// Streams the whole database from ONE read snapshot (others keep writing meanwhile):
     /// organizations by name, tickets by id with conversation, pauses and audit rows, then
@@ -751,6 +756,21 @@ pub(crate) fn split_tags(joined: Option<String>) -> Vec<String> {
         .unwrap_or_default();
     tags.sort();
     tags
+}
+
+/// The tickets found, in the order asked; a missing one is `NotFound`.
+pub(crate) fn tickets_in_order(
+    ids: &[i64],
+    found: std::collections::HashMap<i64, Ticket>,
+) -> Result<Vec<Ticket>> {
+    ids.iter()
+        .map(|id| {
+            found.get(id).cloned().ok_or_else(|| StoreError::NotFound {
+                what: "ticket",
+                key: id.to_string(),
+            })
+        })
+        .collect()
 }
 
 /// True when a location names a server database (`postgres://` or `postgresql://`) rather

@@ -14,7 +14,7 @@ use crate::fixture::*;
 
 fn everything(s: &dyn Store) -> String {
     let mut out = Vec::new();
-    tuidesk::desk::export_store(s, &mut out).unwrap();
+    tuidesk::desk::export_store(s, &mut out, t0()).unwrap();
     String::from_utf8(out).unwrap()
 }
 

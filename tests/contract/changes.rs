@@ -1,7 +1,7 @@
 //! Several handles on one database: others' writes show in reads at once and move the
 //! change token; without writes the token stays put.
 
-use tuidesk::store::{Store, TicketPatch};
+use tuidesk::store::{Presence, Store, TicketPatch};
 
 use crate::backend::Backend;
 use crate::fixture::*;
@@ -66,6 +66,95 @@ pub fn change_token_moves_with_others_writes_only(b: &dyn Backend) {
     desk.save_draft("alice", id, "reply", "draft", t0())
         .unwrap();
     assert_ne!(token(&*watcher), after_two);
+}
+
+/// Presence heartbeats are not data changes: another handle's change token stays put while
+/// TUIs beat and leave (their lists are not reloaded every few seconds), though the heartbeat
+/// is committed and visible; a real write still moves it, this handle's own writes do not
+/// (also when a heartbeat commits after them), and each batch of a long load does.
+pub fn a_heartbeat_is_not_a_change(b: &dyn Backend) {
+    let mut writer = b.open();
+    let org = raw_org(&mut *writer, "Acme");
+    let id = raw_ticket(&mut *writer, org, "watched", t0());
+    let mut watcher = b.connect(&writer.location());
+    let token = |s: &dyn Store| s.change_token().unwrap();
+    let beat = |session: &str, ticket: Option<i64>, composing: bool| Presence {
+        session: session.into(),
+        who: "alice".into(),
+        ticket_id: ticket,
+        composing,
+        seen_at: t0(),
+    };
+
+    let quiet = token(&*watcher);
+    writer
+        .put_presence(&beat("alice pid 1", None, false))
+        .unwrap();
+    writer
+        .put_presence(&beat("alice pid 1", Some(id), true))
+        .unwrap();
+    assert_eq!(
+        watcher.presence_since(t0()).unwrap(),
+        vec![beat("alice pid 1", Some(id), true)],
+        "{}: the heartbeat is committed",
+        b.name()
+    );
+    assert_eq!(
+        token(&*watcher),
+        quiet,
+        "{}: a heartbeat is no change",
+        b.name()
+    );
+    writer.drop_presence("alice pid 1").unwrap();
+    assert!(watcher.presence_since(t0()).unwrap().is_empty());
+    assert_eq!(token(&*watcher), quiet, "{}: nor is leaving", b.name());
+
+    // A real write moves it.
+    write(&mut *writer, |tx| {
+        tx.update_ticket(id, &TicketPatch::Assignee(Some("alice".into())))
+    })
+    .unwrap();
+    let moved = token(&*watcher);
+    assert_ne!(moved, quiet, "{}: a write is a change", b.name());
+
+    // The watcher's own writes stay out of its token, also once another handle's heartbeat
+    // makes it look again.
+    raw_ticket(&mut *watcher, org, "own", t0());
+    assert_eq!(token(&*watcher), moved, "{}: own write", b.name());
+    writer
+        .put_presence(&beat("alice pid 1", None, false))
+        .unwrap();
+    assert_eq!(
+        token(&*watcher),
+        moved,
+        "{}: own write, then a heartbeat",
+        b.name()
+    );
+    // And the writer sees the watcher's write, not its own heartbeat.
+    let writer_before = token(&*writer);
+    watcher
+        .put_presence(&beat("bob pid 2", None, false))
+        .unwrap();
+    assert_eq!(token(&*writer), writer_before);
+    raw_ticket(&mut *watcher, org, "another", t0());
+    assert_ne!(token(&*writer), writer_before, "{}", b.name());
+
+    // A long load moves it too.
+    let before_load = token(&*watcher);
+    let mut left = 2;
+    writer
+        .write_batched(false, &mut |tx| {
+            tx.insert_ticket(&ticket_row(org, "loaded", t0()))?;
+            left -= 1;
+            Ok(left > 0)
+        })
+        .unwrap();
+    assert_ne!(
+        token(&*watcher),
+        before_load,
+        "{}: a load is a change",
+        b.name()
+    );
 }
 
 pub fn second_handle_writes_are_visible_both_ways(b: &dyn Backend) {

@@ -5,8 +5,8 @@
 use tuidesk::desk::Delivered;
 use tuidesk::domain::{AuthorRole, EntryKind};
 use tuidesk::store::{
-    AttachmentInsert, EntryInsert, MailDirection, MailRecord, OutboxInsert, OutboxPatch,
-    OutboxState, StoreError, TriageInsert, TriageState,
+    AttachmentInsert, EntryInsert, MailDirection, MailRecord, MessagesFrom, OutboxInsert,
+    OutboxPatch, OutboxState, StoreError, TriageInsert, TriageState,
 };
 
 use crate::backend::Backend;
@@ -542,12 +542,15 @@ pub fn delivered_mail_opens_follows_up_and_triages(b: &dyn Backend) {
     );
 }
 
-pub fn customer_entries_after_lists_the_newest_customer_messages(b: &dyn Backend) {
+/// One read of customers' messages for both watchers: after an entry id (the TUI's mark)
+/// or since an instant (`tuidesk watch`), newest first, engineers' entries and autoreplies
+/// left out.
+pub fn customer_messages_lists_the_newest_after_a_mark_or_since_an_instant(b: &dyn Backend) {
     let mut d = desk(b);
-    let empty = d.customer_entries_after(None, 10).unwrap();
+    let empty = d.customer_messages(None, 10).unwrap();
     assert_eq!((empty.newest_entry, empty.entries.len()), (0, 0));
     assert!(
-        d.customer_entries_after(Some(0), 10)
+        d.customer_messages(Some(MessagesFrom::AfterEntry(0)), 10)
             .unwrap()
             .entries
             .is_empty()
@@ -585,7 +588,9 @@ pub fn customer_entries_after_lists_the_newest_customer_messages(b: &dyn Backend
     })
     .unwrap();
     let got = |after, limit| {
-        let news = d.customer_entries_after(Some(after), limit).unwrap();
+        let news = d
+            .customer_messages(Some(MessagesFrom::AfterEntry(after)), limit)
+            .unwrap();
         assert_eq!(news.newest_entry, e2, "the newest entry of any kind");
         news.entries
             .iter()
@@ -599,12 +604,33 @@ pub fn customer_entries_after_lists_the_newest_customer_messages(b: &dyn Backend
     assert_eq!(got(c2, 10), vec![(c3, t1)]);
     assert_eq!(got(auto, 10), vec![(c3, t1)]);
     assert!(got(c3, 10).is_empty() && got(e2, 10).is_empty());
+    // Since an instant (inclusive), newest first, with when each was written; the autoreply
+    // at minute 4 is left out here too.
+    let since = |minutes, limit| {
+        d.customer_messages(Some(MessagesFrom::Since(at(minutes))), limit)
+            .unwrap()
+            .entries
+            .iter()
+            .map(|e| (e.entry_id, e.ticket_id, e.at))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        since(0, usize::MAX),
+        vec![(c3, t1, at(5)), (c2, t2, at(3)), (c1, t1, at(1))]
+    );
+    assert_eq!(since(3, usize::MAX), vec![(c3, t1, at(5)), (c2, t2, at(3))]);
+    assert_eq!(since(4, usize::MAX), vec![(c3, t1, at(5))]);
+    assert_eq!(since(0, 1), vec![(c3, t1, at(5))], "the newest alone");
+    assert!(since(6, usize::MAX).is_empty());
     // Where things stand, for a watcher that starts now: the newest entry, no messages.
-    let start = d.customer_entries_after(None, 10).unwrap();
+    let start = d.customer_messages(None, 10).unwrap();
     assert_eq!((start.newest_entry, start.entries.len()), (e2, 0));
     // The assignee is the ticket's, as it is now.
     write(&mut *d, |tx| tx.claim_if_unassigned(t1, "alice", at(7))).unwrap();
-    let now = d.customer_entries_after(Some(c2), 10).unwrap().entries;
+    let now = d
+        .customer_messages(Some(MessagesFrom::AfterEntry(c2)), 10)
+        .unwrap()
+        .entries;
     assert_eq!(now[0].assignee.as_deref(), Some("alice"));
 }
 

@@ -135,6 +135,7 @@ macro_rules! contract_tests {
                 changes: [
                     location_names_the_same_database,
                     change_token_moves_with_others_writes_only,
+                    a_heartbeat_is_not_a_change,
                     second_handle_writes_are_visible_both_ways,
                 ],
                 atomicity: [
@@ -157,7 +158,7 @@ macro_rules! contract_tests {
                     mail_history_rows_export_by_position_and_insert_back,
                     outbox_queues_retries_and_records_delivery,
                     delivered_mail_opens_follows_up_and_triages,
-                    customer_entries_after_lists_the_newest_customer_messages,
+                    customer_messages_lists_the_newest_after_a_mark_or_since_an_instant,
                 ],
                 tags_merge: [
                     tags_are_added_removed_audited_and_filtered,
@@ -168,6 +169,7 @@ macro_rules! contract_tests {
                 watch: [
                     alerts_are_claimed_once_and_watch_reads_what_is_due,
                     presence_heartbeats_refresh_expire_and_leave,
+                    tickets_many_reads_in_the_order_asked,
                 ],
                 pending: [
                     pending_rows_insert_take_once_and_list_by_owner,

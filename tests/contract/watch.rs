@@ -3,7 +3,7 @@
 //! only one handle wins.
 
 use tuidesk::domain::{AuthorRole, EntryKind};
-use tuidesk::store::{AlertClaim, EntryInsert};
+use tuidesk::store::{AlertClaim, EntryInsert, MessagesFrom};
 
 use crate::backend::Backend;
 use crate::fixture::*;
@@ -48,10 +48,16 @@ pub fn alerts_are_claimed_once_and_watch_reads_what_is_due(b: &dyn Backend) {
         })
     })
     .unwrap();
-    let msgs = d.store().customer_messages_since(at(2)).unwrap();
+    let since = |t| {
+        d.store()
+            .customer_messages(Some(MessagesFrom::Since(t)), usize::MAX)
+            .unwrap()
+            .entries
+    };
+    let msgs = since(at(2));
     assert_eq!(msgs.len(), 1);
     assert_eq!((msgs[0].ticket_id, msgs[0].at), (t.id, at(3)));
-    assert!(d.store().customer_messages_since(at(4)).unwrap().is_empty());
+    assert!(since(at(4)).is_empty());
 
     let claim = AlertClaim {
         key: "1:first-response:at_risk:0",
@@ -68,6 +74,34 @@ pub fn alerts_are_claimed_once_and_watch_reads_what_is_due(b: &dyn Backend) {
         !other.claim_alert(&claim).unwrap(),
         "a second watcher loses"
     );
+}
+
+/// The tickets of many alerts in one read: in the order asked (twice when asked twice), as
+/// [`Store::ticket`] reads each (the breach flag at `now` included); a missing id is
+/// `NotFound`, none asked is none read.
+pub fn tickets_many_reads_in_the_order_asked(b: &dyn Backend) {
+    use tuidesk::store::StoreError;
+    let mut d = desk_with_orgs(b);
+    let me = actor("alice");
+    let one = d
+        .create_ticket(&new_ticket(CTYUN, "urgent", "one", ""), &me, t0())
+        .unwrap();
+    let two = d
+        .create_ticket(&new_ticket(ACME, "S3", "two", ""), &me, at(1))
+        .unwrap();
+    let s = d.store();
+    let late = t0() + chrono::Duration::days(30);
+    for now in [at(2), late] {
+        let many = s.tickets_many(&[two.id, one.id, two.id], now).unwrap();
+        let each = [two.id, one.id, two.id].map(|id| s.ticket(id, now).unwrap());
+        assert_eq!(many, each, "{}", b.name());
+    }
+    assert!(s.tickets_many(&[one.id], late).unwrap()[0].breached);
+    assert!(s.tickets_many(&[], at(2)).unwrap().is_empty());
+    assert!(matches!(
+        s.tickets_many(&[one.id, 9999], at(2)),
+        Err(StoreError::NotFound { what: "ticket", .. })
+    ));
 }
 
 /// Presence: heartbeats are recorded, refreshed in place, read since an instant (expired

@@ -3,7 +3,7 @@
 //! (instants are integer seconds, so sort keys and exports are identical), its own
 //! migrations in a `schema_migrations` table, one `READ COMMITTED` transaction per write
 //! unit with `SELECT … FOR UPDATE` on the rows a rule reads (retried on serialization
-//! failures and deadlocks), a `pg_notify` in every write transaction and a change token fed
+//! failures and deadlocks), a `pg_notify` in every write transaction (presence heartbeats aside) and a change token fed
 //! by `LISTEN` on a second connection.
 //!
 //! Uses the synchronous `postgres` crate: it runs its own small runtime, so it is only ever
@@ -182,6 +182,23 @@ impl PgStore {
     /// notification inside it. Serialization failures and deadlocks are retried.
     pub fn write<T>(
         &mut self,
+        body: impl FnMut(&mut postgres::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.write_unit(true, body)
+    }
+
+    /// As [`PgStore::write`], for what is not a data change (presence heartbeats): no
+    /// notification, so the other sessions' change tokens stay put.
+    pub(super) fn write_quietly<T>(
+        &mut self,
+        body: impl FnMut(&mut postgres::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.write_unit(false, body)
+    }
+
+    fn write_unit<T>(
+        &mut self,
+        notify: bool,
         mut body: impl FnMut(&mut postgres::Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
         let mut attempt = 0;
@@ -193,8 +210,10 @@ impl PgStore {
                 let mut client = self.client()?;
                 let mut tx = client.transaction().ctx("starting a write transaction")?;
                 let value = body(&mut tx)?;
-                tx.execute("SELECT pg_notify($1, '')", &[&CHANNEL])
-                    .ctx("notifying other sessions")?;
+                if notify {
+                    tx.execute("SELECT pg_notify($1, '')", &[&CHANNEL])
+                        .ctx("notifying other sessions")?;
+                }
                 committing = true;
                 tx.commit().ctx("committing")?;
                 Ok(value)

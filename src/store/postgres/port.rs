@@ -735,7 +735,62 @@ impl<'a, 'b> PgTx<'a, 'b> {
     }
 }
 
+/// [`StoreTx`] methods that are a function of this backend with the same arguments: a bulk
+/// load's waiting rows are sent first (they may be read or referred to), then the
+/// transaction is handed over.
+macro_rules! synced {
+    ($($name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = $f:path;)*) => {
+        $(fn $name(&mut self, $($arg: $ty),*) -> $ret {
+            self.sync()?;
+            $f(self.tx, $($arg),*)
+        })*
+    };
+}
+
 impl StoreTx for PgTx<'_, '_> {
+    synced! {
+        sla_inputs(ticket_id: i64) -> Result<TicketSlaInputs> = load_inputs;
+        insert_pending(p: &crate::store::PendingInsert<'_>) -> Result<i64>
+            = super::pending::insert_pending;
+        take_pending(id: i64) -> Result<Option<crate::store::PendingAction>>
+            = super::pending::take_pending;
+        claim_alert(claim: &crate::store::AlertClaim<'_>) -> Result<bool>
+            = super::watch::claim_alert;
+        reply_template_exists(name: &str) -> Result<bool> = super::watch::reply_template_exists;
+        put_reply_template(name: &str, body: &str, by: &str, at: DateTime<Utc>) -> Result<()>
+            = super::watch::put_reply_template;
+        remove_reply_template(name: &str) -> Result<bool> = super::watch::remove_reply_template;
+        add_contact(org_id: i64, address: &str, at: DateTime<Utc>) -> Result<bool>
+            = super::mail::add_contact;
+        insert_mail_row(row: &crate::store::MailRow) -> Result<i64> = super::mail::insert_row;
+        remove_contact(org_id: i64, address: &str) -> Result<bool> = super::mail::remove_contact;
+        orgs_for_address(address: &str) -> Result<Vec<i64>> = super::mail::orgs_for_address;
+        contacts_in(org_id: i64) -> Result<Vec<String>> = super::mail::contacts;
+        mail_known(message_id: &str) -> Result<bool> = super::mail::mail_known;
+        ticket_for_messages(message_ids: &[String]) -> Result<Option<i64>>
+            = super::mail::ticket_for_messages;
+        ticket_message_ids(ticket_id: i64, inbound_only: bool) -> Result<Vec<String>>
+            = super::mail::ticket_message_ids;
+        insert_mail(m: &MailRecord<'_>) -> Result<()> = super::mail::insert_mail;
+        insert_attachment(a: &AttachmentInsert<'_>) -> Result<()> = super::mail::insert_attachment;
+        insert_triage(t: &TriageInsert<'_>) -> Result<i64> = super::mail::insert_triage;
+        decide_triage(
+            id: i64,
+            state: TriageState,
+            ticket_id: Option<i64>,
+            reason: Option<&str>,
+            by: &str,
+            at: DateTime<Utc>,
+        ) -> Result<()>
+            = super::mail::decide_triage;
+        attach_triage_to_ticket(triage_id: i64, ticket_id: i64) -> Result<()>
+            = super::mail::attach_triage_to_ticket;
+        insert_quarantine(raw: &[u8], reason: &str, at: DateTime<Utc>) -> Result<i64>
+            = super::mail::insert_quarantine;
+        insert_outbox(m: &OutboxInsert<'_>) -> Result<i64> = super::mail::insert_outbox;
+        update_outbox(id: i64, patch: &OutboxPatch) -> Result<()> = super::mail::update_outbox;
+    }
+
     fn ticket(&mut self, id: i64, now: DateTime<Utc>) -> Result<Ticket> {
         self.sync()?;
         read_ticket(self.tx, id, now, true)
@@ -1108,11 +1163,6 @@ impl StoreTx for PgTx<'_, '_> {
         Ok(())
     }
 
-    fn sla_inputs(&mut self, ticket_id: i64) -> Result<TicketSlaInputs> {
-        self.sync()?;
-        load_inputs(self.tx, ticket_id)
-    }
-
     fn sla_inputs_many(&mut self, ids: &[i64]) -> Result<Vec<TicketSlaInputs>> {
         self.sync()?;
         super::batch::inputs_many(self.tx, ids, &mut super::batch::PlanHistory::default())
@@ -1391,107 +1441,6 @@ impl StoreTx for PgTx<'_, '_> {
         Ok(())
     }
 
-    fn put_presence(&mut self, p: &crate::store::Presence) -> Result<()> {
-        self.sync()?;
-        super::watch::put_presence(self.tx, p)
-    }
-
-    fn drop_presence(&mut self, session: &str) -> Result<()> {
-        self.sync()?;
-        super::watch::drop_presence(self.tx, session)
-    }
-
-    fn insert_pending(&mut self, p: &crate::store::PendingInsert<'_>) -> Result<i64> {
-        self.sync()?;
-        super::pending::insert_pending(self.tx, p)
-    }
-
-    fn take_pending(&mut self, id: i64) -> Result<Option<crate::store::PendingAction>> {
-        self.sync()?;
-        super::pending::take_pending(self.tx, id)
-    }
-
-    fn claim_alert(&mut self, claim: &crate::store::AlertClaim<'_>) -> Result<bool> {
-        self.sync()?;
-        super::watch::claim_alert(self.tx, claim)
-    }
-
-    fn reply_template_exists(&mut self, name: &str) -> Result<bool> {
-        self.sync()?;
-        super::watch::reply_template_exists(self.tx, name)
-    }
-
-    fn put_reply_template(
-        &mut self,
-        name: &str,
-        body: &str,
-        by: &str,
-        at: DateTime<Utc>,
-    ) -> Result<()> {
-        self.sync()?;
-        super::watch::put_reply_template(self.tx, name, body, by, at)
-    }
-
-    fn remove_reply_template(&mut self, name: &str) -> Result<bool> {
-        self.sync()?;
-        super::watch::remove_reply_template(self.tx, name)
-    }
-
-    fn add_contact(&mut self, org_id: i64, address: &str, at: DateTime<Utc>) -> Result<bool> {
-        self.sync()?;
-        super::mail::add_contact(self.tx, org_id, address, at)
-    }
-
-    fn insert_mail_row(&mut self, row: &crate::store::MailRow) -> Result<i64> {
-        self.sync()?;
-        super::mail::insert_row(self.tx, row)
-    }
-
-    fn remove_contact(&mut self, org_id: i64, address: &str) -> Result<bool> {
-        self.sync()?;
-        super::mail::remove_contact(self.tx, org_id, address)
-    }
-
-    fn orgs_for_address(&mut self, address: &str) -> Result<Vec<i64>> {
-        self.sync()?;
-        super::mail::orgs_for_address(self.tx, address)
-    }
-
-    fn contacts_in(&mut self, org_id: i64) -> Result<Vec<String>> {
-        self.sync()?;
-        super::mail::contacts(self.tx, org_id)
-    }
-
-    fn mail_known(&mut self, message_id: &str) -> Result<bool> {
-        self.sync()?;
-        super::mail::mail_known(self.tx, message_id)
-    }
-
-    fn ticket_for_messages(&mut self, message_ids: &[String]) -> Result<Option<i64>> {
-        self.sync()?;
-        super::mail::ticket_for_messages(self.tx, message_ids)
-    }
-
-    fn ticket_message_ids(&mut self, ticket_id: i64, inbound_only: bool) -> Result<Vec<String>> {
-        self.sync()?;
-        super::mail::ticket_message_ids(self.tx, ticket_id, inbound_only)
-    }
-
-    fn insert_mail(&mut self, m: &MailRecord<'_>) -> Result<()> {
-        self.sync()?;
-        super::mail::insert_mail(self.tx, m)
-    }
-
-    fn insert_attachment(&mut self, a: &AttachmentInsert<'_>) -> Result<()> {
-        self.sync()?;
-        super::mail::insert_attachment(self.tx, a)
-    }
-
-    fn insert_triage(&mut self, t: &TriageInsert<'_>) -> Result<i64> {
-        self.sync()?;
-        super::mail::insert_triage(self.tx, t)
-    }
-
     fn triage_item_in(&mut self, id: i64) -> Result<TriageItem> {
         self.sync()?;
         // The row a decision changes is locked for the rest of the transaction.
@@ -1499,39 +1448,6 @@ impl StoreTx for PgTx<'_, '_> {
             .execute("SELECT 1 FROM mail_triage WHERE id = $1 FOR UPDATE", &[&id])
             .ctx("reading the triage inbox")?;
         super::mail::triage_item(self.tx, id)
-    }
-
-    fn decide_triage(
-        &mut self,
-        id: i64,
-        state: TriageState,
-        ticket_id: Option<i64>,
-        reason: Option<&str>,
-        by: &str,
-        at: DateTime<Utc>,
-    ) -> Result<()> {
-        self.sync()?;
-        super::mail::decide_triage(self.tx, id, state, ticket_id, reason, by, at)
-    }
-
-    fn attach_triage_to_ticket(&mut self, triage_id: i64, ticket_id: i64) -> Result<()> {
-        self.sync()?;
-        super::mail::attach_triage_to_ticket(self.tx, triage_id, ticket_id)
-    }
-
-    fn insert_quarantine(&mut self, raw: &[u8], reason: &str, at: DateTime<Utc>) -> Result<i64> {
-        self.sync()?;
-        super::mail::insert_quarantine(self.tx, raw, reason, at)
-    }
-
-    fn insert_outbox(&mut self, m: &OutboxInsert<'_>) -> Result<i64> {
-        self.sync()?;
-        super::mail::insert_outbox(self.tx, m)
-    }
-
-    fn update_outbox(&mut self, id: i64, patch: &OutboxPatch) -> Result<()> {
-        self.sync()?;
-        super::mail::update_outbox(self.tx, id, patch)
     }
 
     fn insert_org_row(&mut self, o: &OrgRow<'_>) -> Result<i64> {
@@ -1929,7 +1845,51 @@ impl Maintenance for PgStore {
     }
 }
 
+/// [`Store`] reads that are a function of this backend with the same arguments, run on the
+/// store's connection (reconnected first when the server went away).
+macro_rules! on_client {
+    ($($name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = $f:path;)*) => {
+        $(fn $name(&self, $($arg: $ty),*) -> $ret {
+            $f(&mut *self.client()?, $($arg),*)
+        })*
+    };
+}
+
 impl Store for PgStore {
+    on_client! {
+        order(id: i64) -> Result<Order> = order_in;
+        contacts(org_id: i64) -> Result<Vec<String>> = super::mail::contacts;
+        mail_triage(all: bool) -> Result<Vec<TriageItem>> = super::mail::triage_list;
+        mail_quarantine() -> Result<Vec<QuarantineItem>> = super::mail::quarantine;
+        quarantined_raw(id: i64) -> Result<Vec<u8>> = super::mail::quarantined_raw;
+        outbox(limit: usize) -> Result<Vec<OutboxMessage>> = super::mail::outbox;
+        outbox_due(now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxMessage>>
+            = super::mail::outbox_due;
+        ticket_mail(ticket_id: i64) -> Result<Vec<EntryMail>> = super::mail::ticket_mail;
+        attachment(id: i64) -> Result<(String, Vec<u8>)> = super::mail::attachment;
+        mail_history_counts() -> Result<[i64; 4]> = super::mail::history_counts;
+        customer_messages(
+            from: Option<crate::store::MessagesFrom>,
+            limit: usize,
+        ) -> Result<crate::store::mail::CustomerNews>
+            = super::watch::customer_messages;
+        pending_actions(owner: Option<&str>) -> Result<Vec<crate::store::PendingAction>>
+            = super::pending::pending_actions;
+        presence_since(since: DateTime<Utc>) -> Result<Vec<crate::store::Presence>>
+            = super::watch::presence_since;
+        tickets_at_risk_by(horizon: DateTime<Utc>) -> Result<Vec<i64>>
+            = super::watch::tickets_at_risk_by;
+        next_risk_after(after: DateTime<Utc>) -> Result<Option<DateTime<Utc>>>
+            = super::watch::next_risk_after;
+        assignments_since(
+            since: DateTime<Utc>,
+            engineer: &str,
+        ) -> Result<Vec<crate::store::Happening>>
+            = super::watch::assignments_since;
+        reply_templates() -> Result<Vec<crate::reply_template::ReplyTemplate>>
+            = super::watch::reply_templates;
+    }
+
     fn location(&self) -> String {
         PgStore::location(self)
     }
@@ -1984,6 +1944,14 @@ impl Store for PgStore {
         PgStore::change_token(self).map(ChangeToken)
     }
 
+    fn put_presence(&mut self, p: &crate::store::Presence) -> Result<()> {
+        self.write_quietly(|tx| super::watch::put_presence(tx, p))
+    }
+
+    fn drop_presence(&mut self, session: &str) -> Result<()> {
+        self.write_quietly(|tx| super::watch::drop_presence(tx, session))
+    }
+
     fn meta(&self, key: &str) -> Result<Option<String>> {
         let row = self
             .client()?
@@ -2010,6 +1978,21 @@ impl Store for PgStore {
 
     fn ticket(&self, id: i64, now: DateTime<Utc>) -> Result<Ticket> {
         read_ticket(&mut *self.client()?, id, now, false)
+    }
+
+    fn tickets_many(&self, ids: &[i64], now: DateTime<Utc>) -> Result<Vec<Ticket>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let cutoff = breach_cutoff(now);
+        let found = self
+            .client()?
+            .query(&format!("{TICKET_SELECT} WHERE t.id = ANY($1)"), &[&ids])
+            .ctx("reading tickets")?
+            .iter()
+            .map(|r| ticket_from_row(r, cutoff).map(|t| (t.id, t)))
+            .collect::<Result<_>>()?;
+        crate::store::tickets_in_order(ids, found)
     }
 
     fn ticket_detail(&self, id: i64, now: DateTime<Utc>) -> Result<TicketDetail> {
@@ -2269,10 +2252,6 @@ impl Store for PgStore {
         )
     }
 
-    fn order(&self, id: i64) -> Result<Order> {
-        order_in(&mut *self.client()?, id)
-    }
-
     fn list_orders(&self, filter: &OrderFilter, limit: usize) -> Result<Vec<Order>> {
         let mut clauses: Vec<String> = Vec::new();
         let mut args: Vec<Param> = Vec::new();
@@ -2393,85 +2372,6 @@ impl Store for PgStore {
                 })
             })
             .collect()
-    }
-
-    fn contacts(&self, org_id: i64) -> Result<Vec<String>> {
-        super::mail::contacts(&mut *self.client()?, org_id)
-    }
-
-    fn mail_triage(&self, all: bool) -> Result<Vec<TriageItem>> {
-        super::mail::triage_list(&mut *self.client()?, all)
-    }
-
-    fn mail_quarantine(&self) -> Result<Vec<QuarantineItem>> {
-        super::mail::quarantine(&mut *self.client()?)
-    }
-
-    fn quarantined_raw(&self, id: i64) -> Result<Vec<u8>> {
-        super::mail::quarantined_raw(&mut *self.client()?, id)
-    }
-
-    fn outbox(&self, limit: usize) -> Result<Vec<OutboxMessage>> {
-        super::mail::outbox(&mut *self.client()?, limit)
-    }
-
-    fn outbox_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxMessage>> {
-        super::mail::outbox_due(&mut *self.client()?, now, limit)
-    }
-
-    fn ticket_mail(&self, ticket_id: i64) -> Result<Vec<EntryMail>> {
-        super::mail::ticket_mail(&mut *self.client()?, ticket_id)
-    }
-
-    fn attachment(&self, id: i64) -> Result<(String, Vec<u8>)> {
-        super::mail::attachment(&mut *self.client()?, id)
-    }
-
-    fn mail_history_counts(&self) -> Result<[i64; 4]> {
-        super::mail::history_counts(&mut *self.client()?)
-    }
-
-    fn customer_entries_after(
-        &self,
-        after: Option<i64>,
-        limit: usize,
-    ) -> Result<crate::store::mail::CustomerNews> {
-        super::watch::customer_entries_after(&mut *self.client()?, after, limit)
-    }
-
-    fn pending_actions(&self, owner: Option<&str>) -> Result<Vec<crate::store::PendingAction>> {
-        super::pending::pending_actions(&mut *self.client()?, owner)
-    }
-
-    fn presence_since(&self, since: DateTime<Utc>) -> Result<Vec<crate::store::Presence>> {
-        super::watch::presence_since(&mut *self.client()?, since)
-    }
-
-    fn tickets_at_risk_by(&self, horizon: DateTime<Utc>) -> Result<Vec<i64>> {
-        super::watch::tickets_at_risk_by(&mut *self.client()?, horizon)
-    }
-
-    fn next_risk_after(&self, after: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
-        super::watch::next_risk_after(&mut *self.client()?, after)
-    }
-
-    fn customer_messages_since(
-        &self,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<crate::store::Happening>> {
-        super::watch::customer_messages_since(&mut *self.client()?, since)
-    }
-
-    fn assignments_since(
-        &self,
-        since: DateTime<Utc>,
-        engineer: &str,
-    ) -> Result<Vec<crate::store::Happening>> {
-        super::watch::assignments_since(&mut *self.client()?, since, engineer)
-    }
-
-    fn reply_templates(&self) -> Result<Vec<crate::reply_template::ReplyTemplate>> {
-        super::watch::reply_templates(&mut *self.client()?)
     }
 
     fn export_snapshot(

@@ -8,7 +8,7 @@ use postgres::GenericClient;
 use super::error::{Ctx as _, get};
 use super::port::{from_ts, to_ts};
 use crate::reply_template::{ReplyTemplate, TemplateSource};
-use crate::store::mail::{CustomerEntry, CustomerNews};
+use crate::store::mail::{CustomerEntry, CustomerNews, MessagesFrom};
 use crate::store::{AlertClaim, Happening, Presence, Result};
 
 const ACTIVE: &str = "status IN ('new','open','pending','on-hold')";
@@ -80,18 +80,6 @@ fn happenings<C: GenericClient>(
         .collect()
 }
 
-pub(super) fn customer_messages_since<C: GenericClient>(
-    c: &mut C,
-    since: DateTime<Utc>,
-) -> Result<Vec<Happening>> {
-    happenings(
-        c,
-        "SELECT id, ticket_id, created_at FROM entries
-         WHERE role = 'customer' AND created_at >= $1 ORDER BY created_at, id",
-        &[&to_ts(since)],
-    )
-}
-
 pub(super) fn assignments_since<C: GenericClient>(
     c: &mut C,
     since: DateTime<Utc>,
@@ -106,30 +94,33 @@ pub(super) fn assignments_since<C: GenericClient>(
     )
 }
 
-pub(super) fn customer_entries_after<C: GenericClient>(
+pub(super) fn customer_messages<C: GenericClient>(
     c: &mut C,
-    after: Option<i64>,
+    from: Option<MessagesFrom>,
     limit: usize,
 ) -> Result<CustomerNews> {
     let row = c
         .query_one("SELECT coalesce(max(id), 0)::BIGINT FROM entries", &[])
         .ctx("reading the newest entry")?;
     let newest_entry: i64 = get(&row, 0)?;
-    let Some(after) = after else {
+    let Some(from) = from else {
         return Ok(CustomerNews {
             newest_entry,
             entries: Vec::new(),
         });
     };
+    let (condition, order, bound) = from.sql("$1");
     let entries = c
         .query(
-            "SELECT e.id, e.ticket_id, t.assignee FROM entries e
-             JOIN tickets t ON t.id = e.ticket_id
-             WHERE e.role = 'customer' AND e.id > $1
-               AND NOT EXISTS (SELECT 1 FROM mail_messages m
-                               WHERE m.entry_id = e.id AND m.auto IS NOT NULL)
-             ORDER BY e.id DESC LIMIT $2",
-            &[&after, &(limit.min(i64::MAX as usize) as i64)],
+            &format!(
+                "SELECT e.id, e.ticket_id, e.created_at, t.assignee FROM entries e
+                 JOIN tickets t ON t.id = e.ticket_id
+                 WHERE e.role = 'customer' AND {condition}
+                   AND NOT EXISTS (SELECT 1 FROM mail_messages m
+                                   WHERE m.entry_id = e.id AND m.auto IS NOT NULL)
+                 ORDER BY {order} LIMIT $2"
+            ),
+            &[&bound, &(limit.min(i64::MAX as usize) as i64)],
         )
         .ctx("reading the customers' new messages")?
         .iter()
@@ -137,7 +128,8 @@ pub(super) fn customer_entries_after<C: GenericClient>(
             Ok(CustomerEntry {
                 entry_id: get(r, 0)?,
                 ticket_id: get(r, 1)?,
-                assignee: get(r, 2)?,
+                at: from_ts(get(r, 2)?),
+                assignee: get(r, 3)?,
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -277,7 +277,9 @@ impl SqliteStore {
             tx.execute("DELETE FROM load_journal", [])
                 .ctx("finishing the load")?;
         }
+        super::mark_change(&tx)?;
         tx.commit().ctx("committing")?;
+        self.committed();
         Ok(more)
     }
 
@@ -363,7 +365,9 @@ impl SqliteStore {
                     params![kind, lo, hi],
                 )
                 .ctx("undoing an unfinished load")?;
+                super::mark_change(&tx)?;
                 tx.commit().ctx("committing")?;
+                self.committed();
                 if started.elapsed() < budget {
                     // Small: no need to pause for others after every one.
                     continue;

@@ -7,8 +7,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::{Context, Result, StoreError, from_ts, opt_from_ts, to_ts};
 use crate::store::{
     AttachmentInsert, AttachmentMeta, CustomerEntry, CustomerNews, EntryMail, MailCell, MailKind,
-    MailRecord, MailRow, MailTable, OutboxInsert, OutboxMessage, OutboxPatch, OutboxState,
-    QuarantineItem, TriageInsert, TriageItem, TriageState,
+    MailRecord, MailRow, MailTable, MessagesFrom, OutboxInsert, OutboxMessage, OutboxPatch,
+    OutboxState, QuarantineItem, TriageInsert, TriageItem, TriageState,
 };
 
 pub(super) fn add_contact(
@@ -609,36 +609,40 @@ pub(super) fn history_counts(conn: &Connection) -> Result<[i64; 4]> {
     .ctx("counting mail history")
 }
 
-pub(super) fn customer_entries_after(
+pub(super) fn customer_messages(
     conn: &Connection,
-    after: Option<i64>,
+    from: Option<MessagesFrom>,
     limit: usize,
 ) -> Result<CustomerNews> {
     let newest_entry: i64 = conn
         .query_row("SELECT coalesce(max(id), 0) FROM entries", [], |r| r.get(0))
         .ctx("reading the newest entry")?;
-    let Some(after) = after else {
+    let Some(from) = from else {
         return Ok(CustomerNews {
             newest_entry,
             entries: Vec::new(),
         });
     };
-    // From the newest entry down to `after` only: the watcher's mark keeps this short.
+    // From the newest entry down to the mark (or the instant) only: it keeps this short.
+    let (condition, order, bound) = from.sql("?1");
     let entries = conn
-        .prepare_cached(
-            "SELECT e.id, e.ticket_id, t.assignee FROM entries e
-         JOIN tickets t ON t.id = e.ticket_id
-         WHERE e.role = 'customer' AND e.id > ?1
-           AND NOT EXISTS (SELECT 1 FROM mail_messages m
-                           WHERE m.entry_id = e.id AND m.auto IS NOT NULL)
-         ORDER BY e.id DESC LIMIT ?2",
-        )
+        .prepare_cached(&format!(
+            "SELECT e.id, e.ticket_id, e.created_at, t.assignee FROM entries e
+             JOIN tickets t ON t.id = e.ticket_id
+             WHERE e.role = 'customer' AND {condition}
+               AND NOT EXISTS (SELECT 1 FROM mail_messages m
+                               WHERE m.entry_id = e.id AND m.auto IS NOT NULL)
+             ORDER BY {order} LIMIT ?2"
+        ))
         .and_then(|mut s| {
-            s.query_map(rusqlite::params![after, limit as i64], |r| {
+            // SQLite reads a negative limit as none.
+            let limit = i64::try_from(limit).unwrap_or(-1);
+            s.query_map(params![bound, limit], |r| {
                 Ok(CustomerEntry {
                     entry_id: r.get(0)?,
                     ticket_id: r.get(1)?,
-                    assignee: r.get(2)?,
+                    at: from_ts(r.get(2)?),
+                    assignee: r.get(3)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()

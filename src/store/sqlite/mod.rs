@@ -22,6 +22,7 @@ mod tickets;
 mod transfer;
 mod watch;
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -103,6 +104,22 @@ pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
     policies: Arc<PolicyRegistry>,
+    /// Data transactions this handle committed (each moved `data_generation` by one): the
+    /// change token leaves them out, it counts the others'.
+    own_commits: Cell<i64>,
+    /// The last change token and the `data_version` it was read at: while `data_version`
+    /// stays put (nobody else committed), the token is this one without reading the table.
+    token: Cell<Option<(i64, i64)>>,
+}
+
+/// Counts a data transaction in `data_generation` (in the transaction, before its commit):
+/// every write except a presence heartbeat does, so other handles' change tokens move with
+/// data and not with heartbeats. The caller calls [`SqliteStore::committed`] after the commit.
+pub(super) fn mark_change(tx: &Transaction) -> Result<()> {
+    tx.prepare_cached("UPDATE data_generation SET n = n + 1")
+        .and_then(|mut s| s.execute([]))
+        .ctx("recording the change")?;
+    Ok(())
 }
 
 /// Writes one audit row as given (recorded now, or imported from an export).
@@ -190,6 +207,16 @@ fn stable_plans(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 impl SqliteStore {
+    fn with(conn: Connection, path: &Path, policies: Arc<PolicyRegistry>) -> SqliteStore {
+        SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+            policies,
+            own_commits: Cell::new(0),
+            token: Cell::new(None),
+        }
+    }
+
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// `path` is a file name, never an SQLite URI (`file:x.db?mode=ro` names a file). A
     /// file this call created is removed again when opening fails (a full disk leaves no
@@ -230,11 +257,7 @@ impl SqliteStore {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .ctx(&format!("opening {}", path.display()))?;
-        let mut store = SqliteStore {
-            conn,
-            path: path.to_path_buf(),
-            policies,
-        };
+        let mut store = SqliteStore::with(conn, path, policies);
         // Before anything writes (WAL mode rewrites the header): is the file ours to use?
         store
             .conn
@@ -286,11 +309,7 @@ impl SqliteStore {
             }
             Err(e) => return Err(error::db_error(&what, &e)),
         };
-        let store = SqliteStore {
-            conn,
-            path: path.to_path_buf(),
-            policies,
-        };
+        let store = SqliteStore::with(conn, path, policies);
         store.refuse_foreign()?;
         stable_plans(&store.conn).ctx(&what)?;
         fts_rank::register(&store.conn).map_err(StoreError::Other)?;
@@ -427,8 +446,26 @@ impl SqliteStore {
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so
     /// the transaction can never fail half-way on a lock upgrade. Busy locks are retried a
-    /// bounded number of times; any error rolls everything back.
-    pub fn write<T>(&mut self, mut body: impl FnMut(&Transaction) -> Result<T>) -> Result<T> {
+    /// bounded number of times; any error rolls everything back. A data change: it moves the
+    /// other handles' change tokens.
+    pub fn write<T>(&mut self, body: impl FnMut(&Transaction) -> Result<T>) -> Result<T> {
+        self.write_unit(true, body)
+    }
+
+    /// As [`SqliteStore::write`], for what is not a data change (presence heartbeats): the
+    /// other handles' change tokens stay put.
+    pub(super) fn write_unmarked<T>(
+        &mut self,
+        body: impl FnMut(&Transaction) -> Result<T>,
+    ) -> Result<T> {
+        self.write_unit(false, body)
+    }
+
+    fn write_unit<T>(
+        &mut self,
+        marked: bool,
+        mut body: impl FnMut(&Transaction) -> Result<T>,
+    ) -> Result<T> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -438,6 +475,9 @@ impl SqliteStore {
                     .transaction_with_behavior(TransactionBehavior::Immediate)
                     .ctx("starting a write transaction")?;
                 let value = body(&tx)?;
+                if marked {
+                    mark_change(&tx)?;
+                }
                 tx.commit().ctx("committing")?;
                 Ok(value)
             })();
@@ -445,9 +485,19 @@ impl SqliteStore {
                 Err(e) if e.is_busy() && attempt < WRITE_ATTEMPTS => {
                     std::thread::sleep(Duration::from_millis(20 * u64::from(attempt)));
                 }
-                other => return other,
+                other => {
+                    if marked && other.is_ok() {
+                        self.committed();
+                    }
+                    return other;
+                }
             }
         }
+    }
+
+    /// After a data transaction of this handle committed (see [`mark_change`]).
+    pub(super) fn committed(&self) {
+        self.own_commits.set(self.own_commits.get() + 1);
     }
 
     /// A fact about the database itself (see the `meta` table), if recorded.
@@ -471,12 +521,29 @@ impl SqliteStore {
         })
     }
 
-    /// Increments whenever another connection commits to the file: the cheap change signal
-    /// the TUI polls.
-    pub fn data_version(&self) -> Result<i64> {
-        self.conn
+    /// Moves whenever another handle commits a data change (a heartbeat is none): the cheap
+    /// change signal the TUI polls. `PRAGMA data_version` (which any other connection's
+    /// commit moves, heartbeats included) is read first; only when it moved is the
+    /// `data_generation` counter read, less the commits of this handle.
+    pub fn change_token(&self) -> Result<i64> {
+        let version: i64 = self
+            .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))
-            .ctx("polling for changes")
+            .ctx("polling for changes")?;
+        if let Some((seen, token)) = self.token.get()
+            && seen == version
+        {
+            return Ok(token);
+        }
+        // Read after `data_version`: a commit between the two reads moves the version again,
+        // so the next call reads the counter again (nothing is missed).
+        let generation: i64 = self
+            .conn
+            .query_row("SELECT n FROM data_generation", [], |r| r.get(0))
+            .ctx("polling for changes")?;
+        let token = generation - self.own_commits.get();
+        self.token.set(Some((version, token)));
+        Ok(token)
     }
 
     pub fn integrity_check(&self) -> Result<Vec<String>> {

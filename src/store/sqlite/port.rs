@@ -426,14 +426,6 @@ impl StoreTx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn put_presence(&mut self, p: &crate::store::Presence) -> Result<()> {
-        watch::put_presence(self.tx, p)
-    }
-
-    fn drop_presence(&mut self, session: &str) -> Result<()> {
-        watch::drop_presence(self.tx, session)
-    }
-
     fn insert_pending(&mut self, p: &crate::store::PendingInsert<'_>) -> Result<i64> {
         super::pending::insert_pending(self.tx, p)
     }
@@ -678,7 +670,15 @@ impl Store for SqliteStore {
     }
 
     fn change_token(&self) -> Result<ChangeToken> {
-        self.data_version().map(ChangeToken)
+        SqliteStore::change_token(self).map(ChangeToken)
+    }
+
+    fn put_presence(&mut self, p: &crate::store::Presence) -> Result<()> {
+        self.write_unmarked(|tx| watch::put_presence(tx, p))
+    }
+
+    fn drop_presence(&mut self, session: &str) -> Result<()> {
+        self.write_unmarked(|tx| watch::drop_presence(tx, session))
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>> {
@@ -695,6 +695,10 @@ impl Store for SqliteStore {
 
     fn ticket(&self, id: i64, now: DateTime<Utc>) -> Result<Ticket> {
         SqliteStore::ticket(self, id, now)
+    }
+
+    fn tickets_many(&self, ids: &[i64], now: DateTime<Utc>) -> Result<Vec<Ticket>> {
+        tickets::read_tickets(&self.conn, ids, now)
     }
 
     fn ticket_detail(&self, id: i64, now: DateTime<Utc>) -> Result<TicketDetail> {
@@ -811,13 +815,6 @@ impl Store for SqliteStore {
         watch::next_risk_after(&self.conn, after)
     }
 
-    fn customer_messages_since(
-        &self,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<crate::store::Happening>> {
-        watch::customer_messages_since(&self.conn, since)
-    }
-
     fn assignments_since(
         &self,
         since: DateTime<Utc>,
@@ -866,8 +863,12 @@ impl Store for SqliteStore {
         mail::history_counts(&self.conn)
     }
 
-    fn customer_entries_after(&self, after: Option<i64>, limit: usize) -> Result<CustomerNews> {
-        mail::customer_entries_after(&self.conn, after, limit)
+    fn customer_messages(
+        &self,
+        from: Option<crate::store::MessagesFrom>,
+        limit: usize,
+    ) -> Result<CustomerNews> {
+        mail::customer_messages(&self.conn, from, limit)
     }
 
     fn export_snapshot(

@@ -379,4 +379,13 @@ CREATE TABLE pending_actions (
 );
 CREATE INDEX pending_actions_by_owner ON pending_actions (owner, due_at);
 "#,
+    // 15: a counter every data transaction moves (presence heartbeats do not): the change
+    // token other handles poll, so a heartbeat does not reload every other TUI's lists.
+    r#"
+CREATE TABLE data_generation (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n  INTEGER NOT NULL
+);
+INSERT INTO data_generation (id, n) VALUES (1, 0);
+"#,
 ];

@@ -632,6 +632,32 @@ pub(super) fn read_ticket(
         })
 }
 
+/// See [`crate::store::Store::tickets_many`]: one statement (the ids as a JSON array).
+pub(super) fn read_tickets(
+    conn: &rusqlite::Connection,
+    ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<Vec<Ticket>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = format!(
+        "[{}]",
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    );
+    let found: std::collections::HashMap<i64, Ticket> = conn
+        .prepare_cached(&format!(
+            "{TICKET_SELECT} WHERE t.id IN (SELECT value FROM json_each(?1))"
+        ))
+        .and_then(|mut s| {
+            s.query_map([list], |r| ticket_from_row(r, breach_cutoff(now)))?
+                .map(|t| t.map(|t| (t.id, t)))
+                .collect::<rusqlite::Result<_>>()
+        })
+        .ctx("reading tickets")?;
+    crate::store::tickets_in_order(ids, found)
+}
+
 pub(super) fn event_from_row(r: &Row) -> rusqlite::Result<AuditEvent> {
     Ok(AuditEvent {
         id: r.get(0)?,

@@ -71,18 +71,6 @@ fn happenings(
         .ctx("reading what happened since the last look")
 }
 
-pub(super) fn customer_messages_since(
-    conn: &Connection,
-    since: DateTime<Utc>,
-) -> Result<Vec<Happening>> {
-    happenings(
-        conn,
-        "SELECT id, ticket_id, created_at FROM entries
-         WHERE role = 'customer' AND created_at >= ?1 ORDER BY created_at, id",
-        &[&to_ts(since)],
-    )
-}
-
 pub(super) fn assignments_since(
     conn: &Connection,
     since: DateTime<Utc>,
