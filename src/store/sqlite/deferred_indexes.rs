@@ -68,22 +68,32 @@ pub(super) fn defer_if_no_tickets(conn: &Connection) -> Result<bool> {
 
 /// Whether indexes wait to be built (a load deferred them and has not finished).
 pub(super) fn pending(conn: &Connection) -> Result<bool> {
-    let has_table = conn
+    table_has_rows(conn, "deferred_indexes", BUILD_CTX)
+}
+
+/// Whether `table` exists and has a row: the bookkeeping tables of loads (`load_journal`,
+/// `deferred_indexes`) are made by the first load, so a desk may not have them.
+pub(super) fn table_has_rows(conn: &Connection, table: &str, what: &str) -> Result<bool> {
+    let exists = conn
         .query_row(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deferred_indexes'",
-            [],
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [table],
             |_| Ok(()),
         )
         .optional()
-        .ctx(BUILD_CTX)?
+        .ctx(what)?
         .is_some();
-    if !has_table {
+    if !exists {
         return Ok(false);
     }
-    conn.query_row("SELECT 1 FROM deferred_indexes LIMIT 1", [], |_| Ok(()))
-        .optional()
-        .ctx(BUILD_CTX)
-        .map(|r| r.is_some())
+    conn.query_row(
+        &format!("SELECT 1 FROM \"{table}\" LIMIT 1"),
+        [],
+        |_| Ok(()),
+    )
+    .optional()
+    .ctx(what)
+    .map(|r| r.is_some())
 }
 
 /// Builds the next recorded index in its own transaction and removes it from the record.

@@ -19,7 +19,7 @@ use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
 use super::deferred_indexes;
 use super::port::SqliteTx;
@@ -312,24 +312,7 @@ impl SqliteStore {
     }
 
     fn load_pending(&self) -> Result<bool> {
-        let has_table: bool = self
-            .conn
-            .query_row(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'load_journal'",
-                [],
-                |_| Ok(true),
-            )
-            .optional()
-            .ctx("reading the load journal")?
-            .unwrap_or(false);
-        if !has_table {
-            return Ok(false);
-        }
-        self.conn
-            .query_row("SELECT 1 FROM load_journal LIMIT 1", [], |_| Ok(true))
-            .optional()
-            .ctx("reading the load journal")
-            .map(|r| r.unwrap_or(false))
+        deferred_indexes::table_has_rows(&self.conn, "load_journal", "reading the load journal")
     }
 
     /// Deletes everything the journal names, with whatever refers to it (other people's
