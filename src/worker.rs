@@ -489,7 +489,6 @@ impl UndoWindow {
                     );
                     out.push(Response::Deferred {
                         action: Box::new(p),
-                        seconds: delay_seconds,
                     })
                 }
                 Err(e) => out.push(failed(self.lang, e, Some(ticket_id))),

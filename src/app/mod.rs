@@ -238,10 +238,9 @@ pub enum Response {
     Presence(Vec<crate::store::Presence>),
     /// This engineer's actions in their undo window, soonest due first.
     Pending(Vec<PendingView>),
-    /// An action was put in its undo window of `seconds`.
+    /// An action was put in its undo window (the countdown rows show how long is left).
     Deferred {
         action: Box<crate::store::PendingAction>,
-        seconds: u64,
     },
     /// An action was undone; a reply's text as its draft now holds it.
     Undone {
@@ -2059,7 +2058,7 @@ impl App {
                 self.pending = list;
                 Vec::new()
             }
-            Response::Deferred { action, seconds } => self.deferred(*action, seconds),
+            Response::Deferred { action } => self.deferred(*action),
             Response::Undone { action, draft } => self.undone(*action, draft),
             Response::UndoTooLate => {
                 self.undo_too_late();

@@ -105,16 +105,12 @@ pub fn done_message(lang: Lang, p: &PendingAction, refused: Option<&str>) -> Str
     }
 }
 
-fn deferred_message(lang: Lang, p: &PendingAction, seconds: u64, undo_key: Option<&str>) -> String {
+/// The footer's word on a deferred action. Its seconds are not repeated here: the countdown
+/// row above the footer counts them down, and a fixed number beside it would disagree.
+fn deferred_message(lang: Lang, p: &PendingAction, undo_key: Option<&str>) -> String {
     match undo_key {
-        Some(k) => tr!(
-            lang,
-            "undo-deferred-key",
-            what = describe(lang, p),
-            n = seconds,
-            key = k
-        ),
-        None => tr!(lang, "undo-deferred", what = describe(lang, p), n = seconds),
+        Some(k) => tr!(lang, "undo-deferred-key", what = describe(lang, p), key = k),
+        None => tr!(lang, "undo-deferred", what = describe(lang, p)),
     }
 }
 
@@ -219,7 +215,7 @@ impl App {
     }
 
     /// The database thread stored an action in its window: the editor or form closes.
-    pub(super) fn deferred(&mut self, p: PendingAction, seconds: u64) -> Vec<Request> {
+    pub(super) fn deferred(&mut self, p: PendingAction) -> Vec<Request> {
         self.pending_writes = self.pending_writes.saturating_sub(1);
         if let Mode::Editor(e) = &self.mode
             && e.ticket_id == p.ticket_id
@@ -230,10 +226,7 @@ impl App {
             self.mode = Mode::Normal;
         }
         let key = self.undo_key();
-        self.set_message(
-            deferred_message(self.lang, &p, seconds, key.as_deref()),
-            false,
-        );
+        self.set_message(deferred_message(self.lang, &p, key.as_deref()), false);
         Vec::new()
     }
 

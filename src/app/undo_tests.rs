@@ -57,7 +57,6 @@ fn a_reply_waits_counts_down_and_u_gives_the_text_back() {
     let p = pending(7, 123, Deferred::Reply { body: "hi".into() }, 10);
     a.handle_response(Response::Deferred {
         action: Box::new(p.clone()),
-        seconds: 10,
     });
     assert!(matches!(a.mode, Mode::Normal));
     a.handle_response(Response::Pending(vec![PendingView {
@@ -67,6 +66,12 @@ fn a_reply_waits_counts_down_and_u_gives_the_text_back() {
     assert_eq!(a.pending_lines(), ["reply to #123 sends in 10 s · u undo"]);
     a.tick(now() + Duration::seconds(3));
     assert_eq!(a.pending_lines(), ["reply to #123 sends in 7 s · u undo"]);
+    // The footer names the action and the key but no number of seconds: only the
+    // countdown row counts, so the screen never shows two times that disagree.
+    assert_eq!(
+        a.message.as_ref().map(|(m, _)| m.as_str()),
+        Some("reply to #123 waits: u undoes it")
+    );
     a.tick(now() + Duration::milliseconds(9_100));
     assert_eq!(a.pending_lines(), ["reply to #123 sends in 1 s · u undo"]);
     a.tick(now() + Duration::seconds(11));
