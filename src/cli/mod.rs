@@ -209,11 +209,11 @@ pub fn run(cli: Cli) -> Result<()> {
                 let source = std::fs::canonicalize(&file)
                     .map(|p| p.display().to_string())
                     .unwrap_or_else(|_| file.clone());
-                let mut r = BufReader::new(progress::Counting::new(
-                    f,
-                    progress::Progress::new("importing", size),
-                ));
-                store.import_audited(&mut r, now, Some((&actor, &source)))?
+                let mut r = BufReader::with_capacity(
+                    1 << 20,
+                    progress::Counting::new(f, progress::Progress::new("importing", size)),
+                );
+                store.import_from(&mut r, now, Some((&actor, &source)))?
             };
             let lang = crate::session::language()?;
             let done = crate::tr!(

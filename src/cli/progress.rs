@@ -2,7 +2,7 @@
 //! terminal: scripts and logs get the one result line. At most five updates a second; the
 //! first as soon as data moves, so even a short run shows it once.
 
-use std::io::{self, IsTerminal as _, Read, Write};
+use std::io::{self, IsTerminal as _, Read, Seek, SeekFrom, Write};
 use std::time::{Duration, Instant};
 
 const EVERY: Duration = Duration::from_millis(200);
@@ -15,6 +15,9 @@ pub struct Progress {
     bytes: u64,
     lines: u64,
     total: Option<u64>,
+    /// How many times the input was read from its start (a read's name is shown from the
+    /// second on).
+    reads: u32,
 }
 
 impl Progress {
@@ -26,6 +29,7 @@ impl Progress {
             bytes: 0,
             lines: 0,
             total,
+            reads: 0,
         }
     }
 
@@ -37,18 +41,11 @@ impl Progress {
         self.lines += data.iter().filter(|&&b| b == b'\n').count() as u64;
         if self.last.is_none_or(|t| t.elapsed() >= EVERY) {
             self.last = Some(Instant::now());
-            self.show(None);
+            self.show();
         }
     }
 
-    /// Shows a stage that has no count (the import's one write transaction).
-    pub fn stage(&mut self, what: &str) {
-        if self.tty {
-            self.show(Some(what));
-        }
-    }
-
-    fn show(&self, stage: Option<&str>) {
+    fn show(&self) {
         let mb = self.bytes as f64 / 1e6;
         let of = match self.total {
             Some(t) if t > 0 => format!(
@@ -58,7 +55,12 @@ impl Progress {
             ),
             _ => String::new(),
         };
-        let stage = stage.map(|s| format!("; {s}")).unwrap_or_default();
+        let read = match self.reads {
+            0 | 1 => None,
+            2 => Some("checking"),
+            _ => Some("writing"),
+        };
+        let stage = read.map(|s| format!("; {s}")).unwrap_or_default();
         let _ = write!(
             io::stderr(),
             "\r\x1b[Ktuidesk: {}… {} lines, {mb:.1} MB{of}{stage}",
@@ -113,10 +115,20 @@ impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.progress.advance(&buf[..n]);
-        if n == 0 && !buf.is_empty() {
-            // All read and checked line by line; what is left is writing (all or nothing).
-            self.progress.stage("writing (all or nothing)");
-        }
         Ok(n)
+    }
+}
+
+/// Import reads its file three times (to parse, to check, to write): each read starts over
+/// at the beginning, and the progress line with it, naming the read.
+impl<R: Read + Seek> Seek for Counting<R> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        let at = self.inner.seek(pos)?;
+        if at == 0 {
+            self.progress.reads += 1;
+            self.progress.lines = 0;
+        }
+        self.progress.bytes = at;
+        Ok(at)
     }
 }

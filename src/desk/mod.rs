@@ -12,6 +12,7 @@ mod pending;
 pub use pending::{PendingOutcome, UNDO_SECONDS_DEFAULT};
 mod presence;
 pub use presence::PRESENCE_TTL_SECONDS;
+mod import_lines;
 mod reply_templates;
 mod report;
 mod sla;

@@ -19,6 +19,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Desk;
+use super::import_lines::{self, ImportInput, LineAt, Lines};
 use super::sla::{refresh, refresh_org_tickets};
 use crate::domain::{
     self, AuditEvent, AuthorRole, Channel, EntryKind, Environment, OrderKind, OrderRating,
@@ -34,9 +35,6 @@ use crate::store::{
 /// Largest id and version an import accepts: far beyond any real desk, far below where
 /// `version + 1` or an id computation could overflow (and exact in JSON numbers).
 pub const MAX_IMPORTED_NUMBER: i64 = (1 << 53) - 1;
-
-/// Longest line accepted by import (a ticket with a large description and conversation).
-const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
@@ -565,14 +563,27 @@ impl Desk {
     }
 
     /// [`Desk::import`], recording in the same transaction who imported what from where
-    /// (an audit row about the database itself, so it is not part of a later export).
+    /// (an audit row about the database itself, so it is not part of a later export). The
+    /// input is read more than once: a reader that cannot be is copied to a temporary file.
     pub fn import_audited(
         &mut self,
         input: &mut dyn BufRead,
         now: DateTime<Utc>,
         audit: Option<(&crate::domain::Actor, &str)>,
     ) -> Result<ImportSummary> {
-        let records = parse_records(input)?;
+        let mut spooled = import_lines::spool(input)?;
+        self.import_from(&mut spooled, now, audit)
+    }
+
+    /// [`Desk::import_audited`] from input that can be read again (a file): checked whole in
+    /// two reads, written in a third, with only a few facts per ticket in memory between them.
+    pub fn import_from(
+        &mut self,
+        input: &mut dyn ImportInput,
+        now: DateTime<Utc>,
+        audit: Option<(&crate::domain::Actor, &str)>,
+    ) -> Result<ImportSummary> {
+        let survey = Survey::read(input)?;
         let policies = self.policies.clone();
         let mut known: HashMap<String, KnownOrg> = HashMap::new();
         for o in self.store.list_orgs()? {
@@ -594,12 +605,12 @@ impl Desk {
         }
         // Check every rule before writing anything.
         let mut in_file: HashSet<String> = HashSet::new();
-        for (line, rec) in &records {
+        for (line, o) in &survey.orgs {
             let fail = |message: String| StoreError::Import {
                 line: *line,
                 message,
             };
-            if let Record::Org(o) = rec {
+            {
                 rules::validate_org(&policies, &o.name, &o.policy_set, &o.plan, &o.tz)
                     .map_err(|e| fail(e.to_string()))?;
                 if !in_file.insert(o.name.clone()) {
@@ -658,31 +669,23 @@ impl Desk {
                 }
             }
         }
-        let mut seen_orgs: HashSet<&str> = HashSet::new();
-        let mut ticket_ids = HashSet::new();
-        let file_tickets: HashSet<i64> = records
-            .iter()
-            .filter_map(|(_, r)| match r {
-                Record::Ticket(t) => Some(t.id),
-                _ => None,
-            })
-            .collect();
+        let mut seen_orgs: HashSet<String> = HashSet::new();
+        // Of the ids the survey saw more than once, those met so far in this read.
+        let mut twice_met = HashSet::new();
         let mut order_ids = HashSet::new();
         // Tickets on earlier lines with their conversation lengths, triage records so far
-        // (what mail history may refer to).
+        // (what mail history may refer to; kept only when the file carries mail history).
         let mut conversations: HashMap<i64, usize> = HashMap::new();
         let mut triage_so_far = 0;
-        for (line, rec) in &records {
-            let fail = |message: String| StoreError::Import {
-                line: *line,
-                message,
-            };
-            let org_known = |name: &str, seen: &HashSet<&str>| {
+        let mut lines = Lines::new(input)?;
+        while let Some((line, rec)) = read_record(&mut lines)? {
+            let fail = |message: String| StoreError::Import { line, message };
+            let org_known = |name: &str, seen: &HashSet<String>| {
                 seen.contains(name) || known.get(name).is_some_and(|k| k.existing_id.is_some())
             };
-            match rec {
+            match &rec {
                 Record::Org(o) => {
-                    seen_orgs.insert(&o.name);
+                    seen_orgs.insert(o.name.clone());
                     for e in &o.events {
                         check_event(e).map_err(fail)?;
                     }
@@ -751,7 +754,7 @@ impl Desk {
                         domain::validate_user_name(a)
                             .map_err(|e| fail(format!("ticket {}: assignee: {e}", t.id)))?;
                     }
-                    if !ticket_ids.insert(t.id) {
+                    if survey.twice.contains(&t.id) && !twice_met.insert(t.id) {
                         return Err(fail(format!("ticket {} appears twice", t.id)));
                     }
                     if !org_known(&t.org, &seen_orgs) {
@@ -776,8 +779,8 @@ impl Desk {
                     check_ticket_record(t).map_err(|m| fail(format!("ticket {}: {m}", t.id)))?;
                     check_tags(&t.tags).map_err(|m| fail(format!("ticket {}: {m}", t.id)))?;
                     if let Some(into) = t.merged_into {
-                        let known =
-                            file_tickets.contains(&into) || self.store.ticket(into, now).is_ok();
+                        let known = survey.ticket_ids.binary_search(&into).is_ok()
+                            || self.store.ticket(into, now).is_ok();
                         if into == t.id || !known {
                             return Err(fail(format!(
                                 "ticket {} is merged into ticket {into}, which is neither in the database nor in the file (nor another ticket)",
@@ -785,7 +788,9 @@ impl Desk {
                             )));
                         }
                     }
-                    conversations.insert(t.id, t.conversation.len());
+                    if survey.first_mail.is_some() {
+                        conversations.insert(t.id, t.conversation.len());
+                    }
                 }
                 Record::Mail(m) => {
                     let row = mail_row_of(m, Some((triage_so_far, &conversations, &order_ids)))
@@ -796,33 +801,187 @@ impl Desk {
                 }
             }
         }
+        drop(lines);
         let existing: HashMap<String, i64> = known
             .iter()
             .filter_map(|(k, v)| v.existing_id.map(|id| (k.clone(), id)))
             .collect();
-        if records.len() > BATCHED_IMPORT_RECORDS {
+        let tickets_first = survey.tickets_first(input)?;
+        let file = FileParts {
+            survey: &survey,
+            tickets_first: &tickets_first,
+        };
+        if survey.records > BATCHED_IMPORT_RECORDS {
             // Short batches, so others keep writing; the store removes what went in if the
             // import does not finish.
-            let mut w = ImportWriter::new(&records, &known, &policies, existing, now, audit, true);
+            let mut w =
+                ImportWriter::new(file, input, &known, &policies, existing, now, audit, true)?;
             self.store.write_batched(true, &mut |tx| w.step(tx))?;
             return Ok(w.summary);
         }
         let mut summary = ImportSummary::default();
         self.store.write(&mut |tx| {
             let mut w = ImportWriter::new(
-                &records,
+                file,
+                &mut *input,
                 &known,
                 &policies,
                 existing.clone(),
                 now,
                 audit,
                 false,
-            );
+            )?;
             while w.step(tx)? {}
             summary = w.summary;
             Ok(())
         })?;
         Ok(summary)
+    }
+}
+
+/// What the first read of an import keeps: its organizations and service orders whole (a
+/// desk has few), and of its tickets only what the checks of any line need (a merge may
+/// point at a ticket on a later line) and the writing needs.
+struct Survey {
+    /// Records in the file.
+    records: usize,
+    orgs: Vec<(usize, OrgRecord)>,
+    orders: Vec<(usize, Box<OrderRecord>)>,
+    /// Every ticket id in the file, sorted.
+    ticket_ids: Vec<i64>,
+    /// Ticket ids that appear more than once (the check names the second line).
+    twice: HashSet<i64>,
+    /// The ticket with the highest id: where it is and the ticket it follows up.
+    highest: Option<(i64, LineAt, Option<i64>)>,
+    /// The first line of mail history, if the file has any.
+    first_mail: Option<LineAt>,
+}
+
+impl Survey {
+    /// Reads the whole file once: every line must be a record.
+    fn read(input: &mut dyn ImportInput) -> Result<Survey> {
+        let mut survey = Survey {
+            records: 0,
+            orgs: Vec::new(),
+            orders: Vec::new(),
+            ticket_ids: Vec::new(),
+            twice: HashSet::new(),
+            highest: None,
+            first_mail: None,
+        };
+        let mut lines = Lines::new(input)?;
+        while let Some((at, text)) = lines.next_line()? {
+            survey.records += 1;
+            // Tickets, nearly all of a large file, are only glanced at here (their type,
+            // id and follow-up); the next read parses and checks them whole.
+            let glance: Option<Glance> = serde_json::from_str(text).ok();
+            match glance {
+                Some(Glance {
+                    kind: GlanceKind::Ticket,
+                    id: Some(id),
+                    follows,
+                }) => {
+                    if survey.highest.is_none_or(|(highest, ..)| id > highest) {
+                        survey.highest = Some((id, at, follows));
+                    }
+                    survey.ticket_ids.push(id);
+                }
+                Some(Glance {
+                    kind: GlanceKind::Mail,
+                    ..
+                }) => {
+                    survey.first_mail.get_or_insert(at);
+                }
+                _ => match parse_record(at.line, text)? {
+                    Record::Org(o) => survey.orgs.push((at.line, o)),
+                    Record::Order(o) => survey.orders.push((at.line, o)),
+                    // A ticket without a usable id: the full parse above said why.
+                    Record::Ticket(_) | Record::Mail(_) => {}
+                },
+            }
+        }
+        survey.ticket_ids.sort_unstable();
+        survey.twice = survey
+            .ticket_ids
+            .windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| w[0])
+            .collect();
+        Ok(survey)
+    }
+
+    /// The tickets written first, in order: the one with the highest id, after the tickets
+    /// it follows up (a link must point at a ticket that is in). One more read of the file
+    /// per ticket it follows up, which is rare.
+    fn tickets_first(&self, input: &mut dyn ImportInput) -> Result<Vec<LineAt>> {
+        let Some((_, at, mut follows)) = self.highest else {
+            return Ok(Vec::new());
+        };
+        let mut chain = vec![at];
+        let mut lines = Lines::new(input)?;
+        while let Some(wanted) = follows.filter(|f| self.ticket_ids.binary_search(f).is_ok()) {
+            if chain.len() >= 64 {
+                break;
+            }
+            lines.seek(LineAt { offset: 0, line: 1 })?;
+            let needle = format!("{wanted}");
+            let mut found = None;
+            while let Some((at, text)) = lines.next_line()? {
+                if !text.contains(&needle) {
+                    continue;
+                }
+                if let Record::Ticket(t) = parse_record(at.line, text)?
+                    && t.id == wanted
+                {
+                    found = Some((at, t.follows));
+                    break;
+                }
+            }
+            match found {
+                Some((at, next)) if !chain.contains(&at) => {
+                    chain.push(at);
+                    follows = next;
+                }
+                _ => break,
+            }
+        }
+        chain.reverse();
+        Ok(chain)
+    }
+}
+
+/// What [`Survey::read`] reads of a line before deciding to parse it whole.
+#[derive(Deserialize)]
+struct Glance {
+    #[serde(rename = "type")]
+    kind: GlanceKind,
+    #[serde(default)]
+    id: Option<i64>,
+    #[serde(default)]
+    follows: Option<i64>,
+}
+
+#[derive(Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case")]
+enum GlanceKind {
+    Ticket,
+    Mail,
+    #[serde(other)]
+    Other,
+}
+
+/// The parts of the file the writer takes from the survey.
+#[derive(Clone, Copy)]
+struct FileParts<'a> {
+    survey: &'a Survey,
+    tickets_first: &'a [LineAt],
+}
+
+/// The next record and its line number; `None` at the end.
+fn read_record(lines: &mut Lines) -> Result<Option<(usize, Record)>> {
+    match lines.next_line()? {
+        Some((at, text)) => Ok(Some((at.line, parse_record(at.line, text)?))),
+        None => Ok(None),
     }
 }
 
@@ -850,7 +1009,8 @@ enum Phase {
 const EVALUATE_TOGETHER: usize = 200;
 
 struct ImportWriter<'a> {
-    records: &'a [(usize, Record)],
+    file: FileParts<'a>,
+    lines: Lines<'a>,
     known: &'a HashMap<String, KnownOrg>,
     policies: &'a crate::policy::PolicyRegistry,
     now: DateTime<Utc>,
@@ -858,17 +1018,18 @@ struct ImportWriter<'a> {
     bulk: bool,
     org_ids: HashMap<String, i64>,
     phase: Phase,
+    /// The next service order (an index into the survey's orders) when writing orders; how
+    /// many of the tickets written first are in when writing tickets.
     cursor: usize,
-    /// Records of the current phase still to write before the rest (popped from the end).
-    first: Vec<usize>,
+    /// The service order with the highest id, until it is written (first).
+    first_order: Option<usize>,
+    highest_order: Option<usize>,
     /// Existing organizations this import links to a parent (linked in the last step), with
     /// the tickets imported into them (evaluated again then).
     relink: HashMap<i64, Vec<i64>>,
     /// Tickets written in this batch whose SLA columns are still to be evaluated (together,
     /// at the batch's end: one read of their inputs and one write, not a round trip each).
     unevaluated: Vec<i64>,
-    /// The records of the current phase written first (skipped in file order).
-    reserved: Vec<usize>,
     summary: ImportSummary,
     /// When the file carries mail history: each imported ticket's new entry ids in
     /// conversation order, and the new ids of the file's triage records in order.
@@ -881,18 +1042,37 @@ struct MailIds {
     triage: Vec<i64>,
 }
 
+/// A record for the writer: a service order of the survey, or a line read again.
+enum Next {
+    Order(usize),
+    Ticket(usize, Box<TicketRecord>),
+    Mail(usize, Box<MailHistoryRecord>),
+}
+
+const START: LineAt = LineAt { offset: 0, line: 1 };
+
 impl<'a> ImportWriter<'a> {
+    #[allow(clippy::too_many_arguments)]
     fn new(
-        records: &'a [(usize, Record)],
+        file: FileParts<'a>,
+        input: &'a mut dyn ImportInput,
         known: &'a HashMap<String, KnownOrg>,
         policies: &'a crate::policy::PolicyRegistry,
         org_ids: HashMap<String, i64>,
         now: DateTime<Utc>,
         audit: Option<(&'a crate::domain::Actor, &'a str)>,
         bulk: bool,
-    ) -> ImportWriter<'a> {
-        ImportWriter {
-            records,
+    ) -> Result<ImportWriter<'a>> {
+        let first_order = file
+            .survey
+            .orders
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, (_, o))| o.id)
+            .map(|(i, _)| i);
+        Ok(ImportWriter {
+            file,
+            lines: Lines::new(input)?,
             known,
             policies,
             now,
@@ -901,84 +1081,75 @@ impl<'a> ImportWriter<'a> {
             org_ids,
             phase: Phase::Orgs,
             cursor: 0,
-            first: Vec::new(),
+            first_order,
+            highest_order: first_order,
             relink: HashMap::new(),
             unevaluated: Vec::new(),
-            reserved: Vec::new(),
             summary: ImportSummary::default(),
-            mail: records
-                .iter()
-                .any(|(_, r)| matches!(r, Record::Mail(_)))
-                .then(MailIds::default),
-        }
+            mail: file.survey.first_mail.map(|_| MailIds::default()),
+        })
     }
 
-    /// The records of `phase` written first: the one with the highest id, after the tickets
-    /// it follows up (the link must point at a ticket that is in).
-    fn written_first(&self, phase: Phase) -> Vec<usize> {
-        let highest = self
-            .records
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (_, r))| match (phase, r) {
-                (Phase::Orders, Record::Order(o)) => Some((o.id, i)),
-                (Phase::Tickets, Record::Ticket(t)) => Some((t.id, i)),
-                _ => None,
-            })
-            .max()
-            .map(|(_, i)| i);
-        let mut chain: Vec<usize> = highest.into_iter().collect();
-        while let Some(Record::Ticket(t)) = chain.last().map(|&i| &self.records[i].1) {
-            let followed = t.follows.and_then(|f| {
-                self.records
-                    .iter()
-                    .position(|(_, r)| matches!(r, Record::Ticket(x) if x.id == f))
-            });
-            match followed {
-                Some(i) if !chain.contains(&i) && chain.len() < 64 => chain.push(i),
-                _ => break,
-            }
-        }
-        chain.reverse();
-        chain
-    }
-
-    /// The next record of the current phase, moving to the next phase when it has none.
-    fn next_record(&mut self) -> Option<usize> {
+    /// The next record to write, moving through the phases: service orders (the one with
+    /// the highest id first), tickets (the ones [`Survey::tickets_first`] names first, then
+    /// the rest in file order), mail history in file order.
+    fn next_record(&mut self) -> Result<Option<Next>> {
+        let changed = |line: usize| StoreError::Import {
+            line,
+            message: "the file changed while it was imported".into(),
+        };
         loop {
-            if let Some(i) = self.first.pop() {
-                return Some(i);
-            }
-            while self.cursor < self.records.len() {
-                let i = self.cursor;
-                self.cursor += 1;
-                let wanted = matches!(
-                    (self.phase, &self.records[i].1),
-                    (Phase::Orders, Record::Order(_))
-                        | (Phase::Tickets, Record::Ticket(_))
-                        | (Phase::Mail, Record::Mail(_))
-                );
-                if wanted && !self.reserved.contains(&i) {
-                    return Some(i);
+            match self.phase {
+                Phase::Orgs | Phase::Done => return Ok(None),
+                Phase::Orders => {
+                    if let Some(i) = self.first_order.take() {
+                        return Ok(Some(Next::Order(i)));
+                    }
+                    while self.cursor < self.file.survey.orders.len() {
+                        let i = self.cursor;
+                        self.cursor += 1;
+                        if Some(i) != self.highest_order {
+                            return Ok(Some(Next::Order(i)));
+                        }
+                    }
+                    self.phase = Phase::Tickets;
+                    self.cursor = 0;
+                    self.lines.seek(START)?;
                 }
+                Phase::Tickets => {
+                    if let Some(&at) = self.file.tickets_first.get(self.cursor) {
+                        self.cursor += 1;
+                        self.lines.seek(at)?;
+                        let rec = read_record(&mut self.lines)?;
+                        self.lines.seek(START)?;
+                        return match rec {
+                            Some((line, Record::Ticket(t))) => Ok(Some(Next::Ticket(line, t))),
+                            _ => Err(changed(at.line)),
+                        };
+                    }
+                    match read_record(&mut self.lines)? {
+                        Some((line, Record::Ticket(t))) => {
+                            if !self.file.tickets_first.iter().any(|a| a.line == line) {
+                                return Ok(Some(Next::Ticket(line, t)));
+                            }
+                        }
+                        Some(_) => {}
+                        None => match self.file.survey.first_mail {
+                            Some(at) => {
+                                self.phase = Phase::Mail;
+                                self.lines.seek(at)?;
+                            }
+                            None => self.phase = Phase::Done,
+                        },
+                    }
+                }
+                Phase::Mail => match read_record(&mut self.lines)? {
+                    Some((line, Record::Mail(m))) => return Ok(Some(Next::Mail(line, m))),
+                    Some(_) => {}
+                    None => self.phase = Phase::Done,
+                },
             }
-            self.phase = match self.phase {
-                Phase::Orgs | Phase::Orders => Phase::Tickets,
-                Phase::Tickets => Phase::Mail,
-                Phase::Mail | Phase::Done => Phase::Done,
-            };
-            if self.phase == Phase::Done {
-                return None;
-            }
-            self.start_phase();
         }
-    }
-
-    fn start_phase(&mut self) {
-        self.cursor = 0;
-        self.reserved = self.written_first(self.phase);
-        // Popped from the end.
-        self.first = self.reserved.iter().rev().copied().collect();
     }
 
     /// One batch; `false` once everything is in (this call did the last step).
@@ -986,18 +1157,19 @@ impl<'a> ImportWriter<'a> {
         if self.phase == Phase::Orgs {
             self.write_orgs(tx)?;
             self.phase = Phase::Orders;
-            self.start_phase();
+            self.cursor = 0;
         }
         if self.bulk {
             tx.bulk_mode(true)?;
         }
-        while let Some(i) = self.next_record() {
-            let (line, rec) = &self.records[i];
-            match rec {
-                Record::Ticket(t) => self.write_ticket(tx, *line, t)?,
-                Record::Order(o) => self.write_order(tx, *line, o)?,
-                Record::Mail(m) => self.write_mail(tx, *line, m)?,
-                Record::Org(_) => {}
+        while let Some(next) = self.next_record()? {
+            match next {
+                Next::Ticket(line, t) => self.write_ticket(tx, line, &t)?,
+                Next::Order(i) => {
+                    let (line, o) = &self.file.survey.orders[i];
+                    self.write_order(tx, *line, o)?
+                }
+                Next::Mail(line, m) => self.write_mail(tx, line, &m)?,
             }
             // Mail history goes in with the last batch: the undo of an unfinished load
             // finds rows by what refers to its tickets, orders and organizations, and a
@@ -1020,8 +1192,7 @@ impl<'a> ImportWriter<'a> {
 
     /// New organizations with their history, then the links among the new ones.
     fn write_orgs(&mut self, tx: &mut dyn StoreTx) -> Result<()> {
-        for (_, rec) in self.records {
-            let Record::Org(o) = rec else { continue };
+        for (_, o) in &self.file.survey.orgs {
             if self.org_ids.contains_key(&o.name) {
                 continue;
             }
@@ -1045,8 +1216,7 @@ impl<'a> ImportWriter<'a> {
             self.summary.orgs += 1;
         }
         // Links after every organization is in: a parent may come after its linked account.
-        for (line, rec) in self.records {
-            let Record::Org(o) = rec else { continue };
+        for (line, o) in &self.file.survey.orgs {
             let Some(parent) = &o.linked_to else { continue };
             let Some(&parent_id) = self.org_ids.get(parent) else {
                 return Err(StoreError::Import {
@@ -1295,8 +1465,7 @@ impl<'a> ImportWriter<'a> {
     /// Links of existing organizations (and their tickets evaluated again), the import's
     /// own audit row.
     fn finish(&mut self, tx: &mut dyn StoreTx) -> Result<()> {
-        for (_, rec) in self.records {
-            let Record::Org(o) = rec else { continue };
+        for (_, o) in &self.file.survey.orgs {
             let Some(parent) = &o.linked_to else { continue };
             let org_id = self.org_ids[&o.name];
             let Some(tickets) = self.relink.remove(&org_id) else {
@@ -1544,43 +1713,10 @@ fn needs_escape(c: char) -> bool {
     matches!(c as u32, 0x7f..=0x9f | 0x2028 | 0x2029) || crate::text::is_bidi_control(c)
 }
 
-/// Reads and parses every line; blank lines are skipped, anything else must be a record.
-fn parse_records(input: &mut dyn BufRead) -> Result<Vec<(usize, Record)>> {
-    let mut records = Vec::new();
-    let mut buf = Vec::new();
-    let mut line_no = 0;
-    loop {
-        buf.clear();
-        line_no += 1;
-        let reader: &mut dyn BufRead = &mut *input;
-        let n = std::io::Read::take(reader, MAX_LINE_BYTES as u64 + 1)
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| StoreError::Import {
-                line: line_no,
-                message: format!("cannot read: {e}"),
-            })?;
-        if n == 0 {
-            break;
-        }
-        if buf.len() > MAX_LINE_BYTES {
-            return Err(StoreError::Import {
-                line: line_no,
-                message: format!("line is longer than {MAX_LINE_BYTES} bytes"),
-            });
-        }
-        let text = std::str::from_utf8(&buf).map_err(|_| StoreError::Import {
-            line: line_no,
-            message: "not valid UTF-8".into(),
-        })?;
-        if text.trim().is_empty() {
-            continue;
-        }
-        let rec: Record =
-            serde_json::from_str(text.trim_end()).map_err(|e| StoreError::Import {
-                line: line_no,
-                message: format!("not a valid record: {e}"),
-            })?;
-        records.push((line_no, rec));
-    }
-    Ok(records)
+/// One non-blank line as a record.
+fn parse_record(line: usize, text: &str) -> Result<Record> {
+    serde_json::from_str(text).map_err(|e| StoreError::Import {
+        line,
+        message: format!("not a valid record: {e}"),
+    })
 }

@@ -147,6 +147,7 @@ macro_rules! contract_tests {
                 transfer: [
                     export_import_export_is_identical,
                     a_bad_import_line_imports_nothing,
+                    a_large_import_is_read_again_and_keeps_follow_ups,
                     generated_data_loads_the_same_in_bulk_and_row_by_row,
                 ],
                 maintenance: [maintenance_when_offered_checks_and_backs_up],

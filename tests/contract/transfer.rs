@@ -262,6 +262,71 @@ pub fn a_bad_import_line_imports_nothing(b: &dyn Backend) {
     assert_eq!(export(&*dst), exported);
 }
 
+/// A file of more than a thousand records (written in batches) is read again to write it:
+/// the ticket with the highest id goes in first, after the tickets it follows up even when
+/// they are on later lines; a ticket id repeated far apart is named at its second line.
+pub fn a_large_import_is_read_again_and_keeps_follow_ups(b: &dyn Backend) {
+    let src = populated(b);
+    let exported = export(&*src);
+    let lines: Vec<serde_json::Value> = exported
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let is = |v: &serde_json::Value, t: &str| v["type"] == t;
+    let template = lines
+        .iter()
+        .find(|v| is(v, "ticket") && v.get("merged_into").is_none())
+        .unwrap()
+        .clone();
+    let ticket = |id: i64, follows: Option<i64>| {
+        let mut t = template.clone();
+        t["id"] = id.into();
+        match follows {
+            Some(f) => t["follows"] = f.into(),
+            None => {
+                t.as_object_mut().unwrap().remove("follows");
+            }
+        }
+        serde_json::to_string(&t).unwrap()
+    };
+    let mut file: Vec<String> = lines
+        .iter()
+        .filter(|v| is(v, "org"))
+        .map(|v| v.to_string())
+        .collect();
+    // The highest id first, following 4000, which follows 3000 (both on later lines).
+    file.push(ticket(5000, Some(4000)));
+    for id in 1000..2200 {
+        file.push(ticket(id, None));
+    }
+    file.push(ticket(3000, None));
+    file.push(ticket(4000, Some(3000)));
+    let input = file.join("\n") + "\n";
+    let mut dst = Desk::new(b.open());
+    let mut once: &[u8] = input.as_bytes();
+    let summary = dst.import(&mut once, at(60)).unwrap();
+    assert_eq!(summary.tickets, 1203, "{}", b.name());
+    let read = |id: i64| dst.store().ticket(id, at(60)).unwrap();
+    assert_eq!(read(5000).follows, Some(4000), "{}", b.name());
+    assert_eq!(read(4000).follows, Some(3000), "{}", b.name());
+    assert_eq!(read(1500).summary, template["summary"], "{}", b.name());
+
+    // The same id twice, 1,200 lines apart: nothing goes in, the second line is named.
+    let mut twice = file.clone();
+    twice.retain(|l| !l.contains("\"id\":5000"));
+    twice.push(ticket(1001, None));
+    let input = twice.join("\n") + "\n";
+    let mut fresh = Desk::new(b.open());
+    match fresh.import(&mut input.as_bytes(), at(60)) {
+        Err(StoreError::Import { line, message }) => {
+            assert_eq!(line, twice.len(), "{}: {message}", b.name());
+            assert!(message.contains("ticket 1001 appears twice"), "{message}");
+        }
+        other => panic!("{}: expected an Import error, got {other:?}", b.name()),
+    }
+    assert_eq!(export(&*fresh), "", "{}: nothing was imported", b.name());
+}
+
 fn generated(n: usize) -> (Vec<GeneratedOrg>, Vec<GeneratedTicket>) {
     let orgs = vec![
         GeneratedOrg {
