@@ -835,6 +835,8 @@ fn export_and_import_show_progress_on_a_terminal() {
         out.contains("importing… ") && out.contains(" MB ("),
         "{out}"
     );
+    // The file is read three times (parse, check, write), each read named.
+    assert!(out.contains("; checking"), "{out}");
     assert!(out.contains("writing (all or nothing)"), "{out}");
     assert!(out.contains("imported "), "{out}");
     assert_eq!(dst.export(), d.export());

@@ -58,7 +58,7 @@ impl Progress {
         let read = match self.reads {
             0 | 1 => None,
             2 => Some("checking"),
-            _ => Some("writing"),
+            _ => Some("writing (all or nothing)"),
         };
         let stage = read.map(|s| format!("; {s}")).unwrap_or_default();
         let _ = write!(
@@ -124,11 +124,16 @@ impl<R: Read> Read for Counting<R> {
 impl<R: Read + Seek> Seek for Counting<R> {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
         let at = self.inner.seek(pos)?;
+        self.progress.bytes = at;
         if at == 0 {
             self.progress.reads += 1;
             self.progress.lines = 0;
+            // Each read names itself at once, however quickly it runs.
+            if self.progress.tty && self.progress.reads >= 2 {
+                self.progress.last = Some(Instant::now());
+                self.progress.show();
+            }
         }
-        self.progress.bytes = at;
         Ok(at)
     }
 }
