@@ -6,45 +6,13 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use common::load::{count, read_only, spawn, writers};
 use common::*;
-
-fn spawn(d: &Desk, args: &[&str], env: &[(&str, &str)]) -> Child {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tuidesk"));
-    c.env_remove("TUIDESK_DB")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8")
-        .env_remove("TUIDESK_POLICY_DIR")
-        .env("TUIDESK_NOW", NOW)
-        .env("XDG_CONFIG_HOME", d.dir.path().join("config"))
-        .env("XDG_DATA_HOME", d.dir.path().join("data"))
-        .arg("--db")
-        .arg(&d.db)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.spawn().expect("tuidesk starts")
-}
-
-fn read_only(db: &Path) -> rusqlite::Connection {
-    let conn =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-    conn.busy_timeout(Duration::from_secs(5)).unwrap();
-    conn
-}
-
-fn count(db: &Path, sql: &str) -> i64 {
-    read_only(db).query_row(sql, [], |r| r.get(0)).unwrap()
-}
 
 /// Every index of the database with its definition.
 fn indexes(db: &Path) -> Vec<(String, String)> {
@@ -127,49 +95,10 @@ fn a_gen_into_an_empty_desk_builds_the_ticket_indexes_after_the_load() {
         "the deferred indexes are not recorded"
     );
     let stop = Arc::new(AtomicBool::new(false));
-    let writers: Vec<_> = (0..4)
-        .map(|w| {
-            let (stop, dir, db) = (stop.clone(), d.dir.path().to_path_buf(), d.db.clone());
-            std::thread::spawn(move || {
-                let mut n = 0usize;
-                while !stop.load(Ordering::Relaxed) {
-                    let body = format!("writer {w} #{n}");
-                    let args: Vec<&str> = if n.is_multiple_of(2) {
-                        vec![
-                            "ticket",
-                            "new",
-                            "--org",
-                            "Busy",
-                            "--kind",
-                            "technical",
-                            "--severity",
-                            "urgent",
-                            "--summary",
-                            &body,
-                        ]
-                    } else {
-                        vec!["ticket", "note", "1", "--body", &body]
-                    };
-                    let out = base_cmd(&dir)
-                        .arg("--db")
-                        .arg(&db)
-                        .args(&args)
-                        .output()
-                        .unwrap();
-                    assert!(
-                        out.status.success(),
-                        "writer {w} failed: {}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
-                    n += 1;
-                }
-                n
-            })
-        })
-        .collect();
+    let writers = writers(&d, "Busy", 4, stop.clone());
     let out = generator.wait_with_output().unwrap();
     stop.store(true, Ordering::Relaxed);
-    let per_writer: Vec<usize> = writers.into_iter().map(|h| h.join().unwrap()).collect();
+    let per_writer: Vec<usize> = writers.into_iter().map(|h| h.join().unwrap().0).collect();
     let writes: usize = per_writer.iter().sum();
     assert!(
         out.status.success(),

@@ -4,90 +4,17 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use common::load::{count, spawn, writers};
 use common::*;
 
 /// Longest a writer may wait while a bulk load runs ("a few seconds"; one statement of a
 /// writer gives up after 5 s, so a load that held the lock longer would fail it).
 const MAX_WAIT: Duration = Duration::from_secs(5);
-
-fn spawn(d: &Desk, args: &[&str], env: &[(&str, &str)]) -> Child {
-    let mut c = d.std_cmd(args);
-    c.stdout(Stdio::piped()).stderr(Stdio::piped());
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.spawn().expect("tuidesk starts")
-}
-
-/// Eight processes writing in a loop (new tickets into `org`, notes on ticket 1) until
-/// `stop`; every command must succeed within [`MAX_WAIT`]. Returns (writes, longest wait).
-fn writers(
-    d: &Desk,
-    org: &str,
-    stop: Arc<AtomicBool>,
-) -> Vec<std::thread::JoinHandle<(usize, Duration)>> {
-    (0..8)
-        .map(|w| {
-            let stop = stop.clone();
-            let (dir, db, org) = (d.dir.path().to_path_buf(), d.db.clone(), org.to_string());
-            std::thread::spawn(move || {
-                let (mut n, mut longest) = (0, Duration::ZERO);
-                while !stop.load(Ordering::Relaxed) {
-                    let args: Vec<String> = if n % 2 == 0 {
-                        [
-                            "ticket",
-                            "new",
-                            "--org",
-                            &org,
-                            "--kind",
-                            "technical",
-                            "--severity",
-                            "urgent",
-                            "--summary",
-                            &format!("writer {w} #{n}"),
-                        ]
-                        .map(String::from)
-                        .to_vec()
-                    } else {
-                        ["ticket", "note", "1", "--body", &format!("writer {w} #{n}")]
-                            .map(String::from)
-                            .to_vec()
-                    };
-                    let started = Instant::now();
-                    let out = base_cmd(&dir)
-                        .arg("--db")
-                        .arg(&db)
-                        .args(&args)
-                        .output()
-                        .unwrap();
-                    let took = started.elapsed();
-                    assert!(
-                        out.status.success(),
-                        "writer {w} failed after {took:?}: {}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
-                    longest = longest.max(took);
-                    n += 1;
-                }
-                (n, longest)
-            })
-        })
-        .collect()
-}
-
-fn count(db: &Path, sql: &str) -> i64 {
-    let conn =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-    conn.busy_timeout(Duration::from_secs(5)).unwrap();
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
-}
 
 fn wait_success(child: Child, what: &str) -> String {
     let out = child.wait_with_output().unwrap();
@@ -114,7 +41,7 @@ fn eight_writers_all_succeed_during_a_long_gen() {
         &[],
     );
     let stop = Arc::new(AtomicBool::new(false));
-    let handles = writers(&d, "Busy", stop.clone());
+    let handles = writers(&d, "Busy", 8, stop.clone());
     let out = wait_success(generator, "gen");
     let gen_took = started.elapsed();
     stop.store(true, Ordering::Relaxed);
@@ -275,7 +202,7 @@ fn eight_writers_all_succeed_during_a_large_import() {
         std::thread::sleep(Duration::from_millis(5));
     }
     let stop = Arc::new(AtomicBool::new(false));
-    let handles = writers(&d, "Here", stop.clone());
+    let handles = writers(&d, "Here", 8, stop.clone());
     let out = wait_success(import, "import");
     let took = started.elapsed();
     stop.store(true, Ordering::Relaxed);

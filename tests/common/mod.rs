@@ -9,6 +9,7 @@
 //! the binary as `--db URL`. Tests about SQLite files themselves call [`sqlite_only`].
 #![allow(dead_code)]
 
+pub mod load;
 pub mod pg;
 
 use std::path::{Path, PathBuf};
