@@ -592,6 +592,16 @@ mod tests {
             )
             .unwrap();
             c.batch_execute("ANALYZE search_docs").unwrap();
+            // The index is asked for each group's rarest token: "invoice" is in a fifth of
+            // the documents, "then" in all of them.
+            {
+                let mut tx = c.transaction().unwrap();
+                let q = crate::store::search_text::parse("then invoice OR again").unwrap();
+                let (rare, density) = rarest_tokens(&mut tx, &q).unwrap();
+                assert_eq!(rare, "'invoice' | 'again'");
+                assert!(density.is_some_and(|d| d > 0.9), "{density:?}");
+                tx.commit().unwrap();
+            }
             let mut bounded_seen = false;
             for text in [
                 "invoice",
