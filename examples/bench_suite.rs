@@ -4,7 +4,9 @@
 //! the exit status is non-zero only when a measurement cannot be taken.
 //!
 //! usage: bench_suite --db PATH --bin PATH [--gen-seconds S] [--quick] [--search-only]
-//! (`--search-only`: only the full-text search figure, with each query's median)
+//! (`--search-only`: only the full-text search figure, with each query's median; with
+//! `BENCH_TRACE` set, each key press's time and wall-clock instant go to stderr, to line
+//! them up with a server's statement log)
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -402,6 +404,12 @@ fn main() -> Result<()> {
                 }
                 _ => tui.press(keys, 1)?,
             };
+            if std::env::var_os("BENCH_TRACE").is_some() {
+                eprintln!(
+                    "{name} {i} {t:.1} ms (at {:?})",
+                    std::time::SystemTime::now()
+                );
+            }
             times.push(t);
             std::thread::sleep(Duration::from_millis(3));
         }

@@ -22,7 +22,9 @@ const MAX_POSITIONS_PER_LEXEME: usize = 256;
 const MAX_LEXEME_BYTES: usize = 2046;
 /// FTS5's bm25 keeps the best this many documents before grouping them by ticket.
 const BEST_DOCUMENTS: usize = 1000;
-/// How many of the newest documents of a kind the first look for matches covers.
+/// How many of the newest documents of a kind the first look for matches covers, unless the
+/// planner's estimate of the query's matches says how wide a window holds enough of them
+/// (then between an eighth of this and eight times it).
 const FIRST_WINDOW: i64 = 40_000;
 
 fn quote(lexeme: &str) -> String {
@@ -151,6 +153,74 @@ impl<'a> postgres::types::FromSql<'a> for TsVector {
     }
 }
 
+/// The `tsquery` of each group's rarest token (ORed), and the share of documents the planner's
+/// statistics say hold one of them (`None` without statistics: then the whole query).
+fn rarest_tokens(
+    tx: &mut postgres::Transaction<'_>,
+    q: &SearchQuery,
+) -> Result<(String, Option<f64>)> {
+    let stats = tx
+        .query(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats
+             WHERE schemaname = current_schema() AND tablename = 'search_docs'
+               AND attname = 'vec' AND most_common_elems IS NOT NULL",
+            &[],
+        )
+        .ctx("searching")?;
+    let Some(row) = stats.first() else {
+        return Ok((tsquery(q), None));
+    };
+    let elems: Vec<String> = get(row, 0)?;
+    let freqs: Vec<f32> = get(row, 1)?;
+    // The frequencies of the listed lexemes, then the lowest and the highest of them (and
+    // the share of empty vectors); a lexeme not listed is rarer than the lowest: half of it,
+    // as the planner assumes.
+    let listed = &freqs[..elems.len().min(freqs.len())];
+    let unlisted = listed.iter().copied().fold(f32::MAX, f32::min).min(1.0) as f64 / 2.0;
+    let freq: HashMap<&str, f64> = elems
+        .iter()
+        .map(String::as_str)
+        .zip(listed.iter().map(|f| f64::from(*f)))
+        .collect();
+    let share = |s: &Spec| -> f64 {
+        if s.prefix {
+            let sum: f64 = freq
+                .iter()
+                .filter(|(e, _)| e.starts_with(s.lexeme.as_str()))
+                .map(|(_, f)| *f)
+                .sum();
+            sum.max(unlisted)
+        } else {
+            freq.get(s.lexeme.as_str()).copied().unwrap_or(unlisted)
+        }
+    };
+    let mut parts = Vec::new();
+    let mut density = 0.0;
+    for g in &q.groups {
+        let Some((spec, f)) = g
+            .iter()
+            .flat_map(phrase_specs)
+            .map(|s| {
+                let f = share(&s);
+                (s, f)
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+        else {
+            continue;
+        };
+        density += f;
+        parts.push(if spec.prefix {
+            format!("{}:*", quote(&spec.lexeme))
+        } else {
+            quote(&spec.lexeme)
+        });
+    }
+    if parts.is_empty() {
+        return Ok((tsquery(q), None));
+    }
+    Ok((parts.join(" | "), Some(density.min(1.0))))
+}
+
 /// How often a phrase occurs, from the positions of its tokens.
 fn phrase_frequency(specs: &[usize], positions: &[Vec<i16>]) -> usize {
     let Some((&first, rest)) = specs.split_first() else {
@@ -249,6 +319,20 @@ fn search_in(
         params.push(Box::new(prefixes));
     }
     let bound = ranked + 1;
+    // The planner multiplies the frequencies of words it is asked for together (and knows
+    // nothing of phrases), so a query of words that go together, or a phrase, is estimated
+    // at a handful of rows: it then fetches every match in the whole index and filters the
+    // window afterwards. So the index is asked only for each group's rarest token (by the
+    // same statistics the planner keeps), whose estimate is right, and the whole query is a
+    // filter on the fetched rows: the index's matches are cut to the window before any row
+    // is read. The same rarest tokens say how wide a first window holds `bound` matches.
+    let (rare, density) = rarest_tokens(&mut tx, q)?;
+    let first_window = match density {
+        Some(d) if first_window == FIRST_WINDOW => ((bound as f64 * 1.25 / d.clamp(1e-9, 1.0))
+            as i64)
+            .clamp(FIRST_WINDOW / 8, FIRST_WINDOW * 8),
+        _ => first_window,
+    };
     // The matches are found through the GIN index (a bitmap of every match), never by
     // walking the primary key and testing each document (tens of thousands of rows for a
     // word in one document of twenty); a bitmap sorts only what a window of the newest
@@ -265,8 +349,11 @@ fn search_in(
     let newest_entry: i64 = get(&ends, 1)?;
     let select = format!(
         "SELECT doc, ticket_id, len, ts_filter(setweight(d.vec, 'A', {wanted}), '{{a}}')
-         FROM search_docs d WHERE vec @@ $1::text::tsquery"
+         FROM search_docs d WHERE d.vec @@ ${}::text::tsquery
+           AND ts_match_vq(d.vec, $1::text::tsquery)",
+        params.len() + 1
     );
+    params.push(Box::new(rare));
     // Each kind is looked at in windows of its newest documents, newer before older, every
     // match of a window read (one index scan per round for both kinds, the index's list of
     // a frequent word being what costs), until a kind has `bound` matches or no more
@@ -445,8 +532,9 @@ mod tests {
         assert_eq!(lit, "'cafe':1 '失败':4 '接失':3 '败':5 '连接':2");
     }
 
-    /// Whatever the width of the first window (one document, a few, all of them at once),
-    /// a search reads the same newest matches and ranks them the same, bounded or not.
+    /// Whatever the width of the first window (one document, a few, all of them at once, or
+    /// what the planner's estimate says), a search reads the same newest matches and ranks
+    /// them the same, bounded or not.
     #[test]
     fn window_widths_do_not_change_the_results() {
         let Ok(admin_url) = std::env::var("TUIDESK_TEST_PG") else {
@@ -504,6 +592,16 @@ mod tests {
             )
             .unwrap();
             c.batch_execute("ANALYZE search_docs").unwrap();
+            // The index is asked for each group's rarest token: "invoice" is in a fifth of
+            // the documents, "then" in all of them.
+            {
+                let mut tx = c.transaction().unwrap();
+                let q = crate::store::search_text::parse("then invoice OR again").unwrap();
+                let (rare, density) = rarest_tokens(&mut tx, &q).unwrap();
+                assert_eq!(rare, "'invoice' | 'again'");
+                assert!(density.is_some_and(|d| d > 0.9), "{density:?}");
+                tx.commit().unwrap();
+            }
             let mut bounded_seen = false;
             for text in [
                 "invoice",
@@ -515,6 +613,12 @@ mod tests {
                 "then again",
             ] {
                 let q = crate::store::search_text::parse(text).unwrap();
+                // The first window the planner's estimate picks changes nothing either.
+                assert_eq!(
+                    search(&mut c, &q, 40).unwrap(),
+                    search_in(&mut c, &q, 40, i64::MAX / 2, SEARCH_RANKED).unwrap(),
+                    "{text:?}, first window from the estimate"
+                );
                 for ranked in [25, 5000] {
                     let all = search_in(&mut c, &q, 40, i64::MAX / 2, ranked).unwrap();
                     assert!(!all.0.is_empty(), "{text:?} finds something");
