@@ -1567,6 +1567,32 @@ fn import_reads_standard_input() {
     assert_eq!(dst.export(), exported);
 }
 
+/// A named pipe (or a shell's `<(…)`) can be read only once; import reads its file three
+/// times, so such a file is copied first and imports like a regular one.
+#[test]
+fn import_reads_a_named_pipe() {
+    let src = rich_desk();
+    let exported = src.export();
+    let dst = Desk::new();
+    let fifo = dst.path("export.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let writer = {
+        let (fifo, exported) = (fifo.clone(), exported.clone());
+        std::thread::spawn(move || std::fs::write(&fifo, exported).unwrap())
+    };
+    let out = dst.ok(&["import", fifo.to_str().unwrap()]);
+    writer.join().unwrap();
+    assert!(
+        out.starts_with("imported 4 organizations, 6 tickets"),
+        "{out}"
+    );
+    assert_eq!(dst.export(), exported);
+}
+
 #[test]
 fn import_with_a_malformed_third_line_imports_nothing() {
     let src = rich_desk();

@@ -205,15 +205,21 @@ pub fn run(cli: Cli) -> Result<()> {
                 store.import_audited(&mut r, now, Some((&actor, "standard input")))?
             } else {
                 let f = std::fs::File::open(&file).with_context(|| format!("opening {file}"))?;
-                let size = f.metadata().ok().map(|m| m.len());
+                let meta = f.metadata().with_context(|| format!("opening {file}"))?;
                 let source = std::fs::canonicalize(&file)
                     .map(|p| p.display().to_string())
                     .unwrap_or_else(|_| file.clone());
+                // A named pipe or `<(…)` reads once: it is copied to a temporary file first.
+                let (regular, size) = (meta.is_file(), meta.is_file().then_some(meta.len()));
                 let mut r = BufReader::with_capacity(
                     1 << 20,
                     progress::Counting::new(f, progress::Progress::new("importing", size)),
                 );
-                store.import_from(&mut r, now, Some((&actor, &source)))?
+                if regular {
+                    store.import_from(&mut r, now, Some((&actor, &source)))?
+                } else {
+                    store.import_audited(&mut r, now, Some((&actor, &source)))?
+                }
             };
             let lang = crate::session::language()?;
             let done = crate::tr!(
