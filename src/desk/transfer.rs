@@ -6,9 +6,10 @@
 //! Import is all or nothing: every line is parsed and checked first, then everything is
 //! written (a large file in short batches that the store undoes if the import does not
 //! finish, see [`crate::store::Store::write_batched`]), SLA columns from the one evaluation,
-//! audited. Anything the
-//! program accepted imports back: history is checked against the plan that served the
-//! organization when the ticket was opened (from its audit trail), not today's plan.
+//! audited. The file is read again for each of these steps rather than held in memory (see
+//! `import_lines.rs`). Anything the program accepted imports back: history is checked against
+//! the plan that served the organization when the ticket was opened (from its audit trail),
+//! not today's plan.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, Write};
