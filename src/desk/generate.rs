@@ -104,20 +104,8 @@ impl Desk {
         if bulk {
             self.store.write_batched(false, &mut step)?;
         } else {
-            // The iterator is consumed once; a retried transaction (busy) cannot replay it,
-            // so a retry after tickets went in is refused rather than silently inserting fewer.
-            let mut started = false;
-            self.store.write(&mut |tx| {
-                if started {
-                    return Err(StoreError::Other(
-                        "the database stayed busy during a bulk load; nothing was added, run it again"
-                            .into(),
-                    ));
-                }
-                started = true;
-                while step(tx)? {}
-                Ok(())
-            })?;
+            // The iterator is consumed once: one transaction, never replayed.
+            crate::store::write_batches_at_once(&mut |whole| self.store.write(whole), &mut step)?;
         }
         Ok(count)
     }

@@ -575,18 +575,7 @@ pub trait Store: Send {
         body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<bool>,
     ) -> Result<()> {
         let _ = atomic;
-        let mut started = false;
-        self.write(&mut |tx| {
-            if started {
-                return Err(StoreError::Other(
-                    "the database stayed busy during a bulk load; nothing was added, run it again"
-                        .into(),
-                ));
-            }
-            started = true;
-            while body(tx)? {}
-            Ok(())
-        })
+        write_batches_at_once(&mut |whole| self.write(whole), body)
     }
     /// Moves when another handle commits a data change: every write except the presence
     /// heartbeats below, which would otherwise reload every other TUI's lists every few
@@ -797,4 +786,28 @@ pub fn open_for_reading(location: &Path, policies: Arc<PolicyRegistry>) -> Resul
         )?));
     }
     Ok(Box::new(SqliteStore::open_for_reading(location, policies)?))
+}
+
+/// A unit of work written whole, as [`Store::write`] takes it.
+pub type WriteBody<'a> = &'a mut dyn FnMut(&mut dyn StoreTx) -> Result<()>;
+
+/// Runs a load's batches (see [`Store::write_batched`]) inside one transaction of `write`,
+/// each exactly once: they consume their input, so a transaction retried after a busy error
+/// cannot replay them and is refused rather than silently adding fewer rows.
+pub fn write_batches_at_once(
+    write: &mut dyn FnMut(WriteBody<'_>) -> Result<()>,
+    body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<bool>,
+) -> Result<()> {
+    let mut started = false;
+    write(&mut |tx| {
+        if started {
+            return Err(StoreError::Other(
+                "the database stayed busy during a bulk load; nothing was added, run it again"
+                    .into(),
+            ));
+        }
+        started = true;
+        while body(tx)? {}
+        Ok(())
+    })
 }

@@ -1920,18 +1920,7 @@ impl Store for PgStore {
         _atomic: bool,
         body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<bool>,
     ) -> Result<()> {
-        let mut started = false;
-        Store::write(self, &mut |tx| {
-            if started {
-                return Err(StoreError::Other(
-                    "the database stayed busy during a bulk load; nothing was added, run it again"
-                        .into(),
-                ));
-            }
-            started = true;
-            while body(tx)? {}
-            Ok(())
-        })?;
+        crate::store::write_batches_at_once(&mut |whole| Store::write(self, whole), body)?;
         // Only an optimization: the rows are committed, and autovacuum does the same later
         // (a role that may not vacuum a table gets a warning from the server, not an error).
         let _ = self.client()?.batch_execute(
