@@ -39,6 +39,46 @@ fn deferred_left(db: &Path) -> i64 {
         .unwrap_or(0)
 }
 
+/// The file beside the desk where a load builds its full-text index.
+fn scratch(db: &Path) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-search");
+    name.into()
+}
+
+/// The full-text index holds one document per ticket and conversation entry, passes FTS5's
+/// own integrity check, and the load's scratch file is gone.
+fn assert_search_whole(db: &Path) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.busy_timeout(Duration::from_secs(5)).unwrap();
+    conn.execute("INSERT INTO search (search) VALUES ('integrity-check')", [])
+        .expect("the full-text index passes its integrity check");
+    let documents: i64 = conn
+        .query_row("SELECT count(*) FROM search_docsize", [], |r| r.get(0))
+        .unwrap();
+    let rows: i64 = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM tickets) + (SELECT count(*) FROM entries)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(documents, rows, "documents in the full-text index");
+    let missing: i64 = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM tickets WHERE id NOT IN (SELECT id FROM search_docsize))
+                  + (SELECT count(*) FROM entries WHERE -id NOT IN (SELECT id FROM search_docsize))",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(missing, 0, "rows without their full-text document");
+    assert!(
+        !scratch(db).exists(),
+        "the load's scratch index was left behind"
+    );
+}
+
 /// The indexes of a new desk that has one organization.
 fn new_desk_indexes() -> Vec<(String, String)> {
     let d = Desk::new();
@@ -94,6 +134,10 @@ fn a_gen_into_an_empty_desk_builds_the_ticket_indexes_after_the_load() {
         deferred_left(&d.db) > 0,
         "the deferred indexes are not recorded"
     );
+    assert!(
+        scratch(&d.db).exists(),
+        "the full-text index is not built beside the load"
+    );
     let stop = Arc::new(AtomicBool::new(false));
     let writers = writers(&d, "Busy", 4, stop.clone());
     let out = generator.wait_with_output().unwrap();
@@ -138,6 +182,32 @@ fn a_gen_into_an_empty_desk_builds_the_ticket_indexes_after_the_load() {
     d.ok(&["check"]);
     let listed = d.ok(&["ticket", "list", "--limit", "3"]);
     assert_eq!(listed.lines().count(), 4, "{listed}");
+    // Built beside the load on a second thread, the full-text index holds every ticket and
+    // entry: the generated ones and those the writers added meanwhile.
+    assert_search_whole(&d.db);
+    let found = d.ok(&["search", "\"writer 0 #0\""]);
+    assert!(found.contains("writer 0 #0"), "{found}");
+    // A generated ticket's document is its own: the words of its summary find it.
+    let conn = read_only(&d.db);
+    for id in [1, 5000, 9999] {
+        let summary: String = conn
+            .query_row("SELECT summary FROM tickets WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let phrase = tuidesk::store::search_text::match_expression(&summary).unwrap();
+        let found: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM search WHERE search MATCH ?1 AND rowid = ?2",
+                rusqlite::params![phrase, id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            found, 1,
+            "ticket {id} ({summary}) is not found by its summary"
+        );
+    }
 }
 
 /// A gen killed while the indexes are deferred keeps the tickets it committed (gen is not
@@ -179,6 +249,8 @@ fn a_gen_killed_half_way_leaves_its_indexes_to_the_next_command() {
     );
     assert_eq!(deferred_left(&d.db), 0);
     assert_eq!(count(&d.db, "SELECT count(*) FROM tickets"), kept);
+    // The full-text index the dead load was building beside it is built from the tables.
+    assert_search_whole(&d.db);
 }
 
 /// An import into an empty desk killed at 10% leaves it as it was, indexes included; the
@@ -220,9 +292,11 @@ fn an_import_into_an_empty_desk_killed_at_ten_percent_leaves_it_unchanged() {
     assert_eq!(indexes(&d.db), expected);
     assert_eq!(deferred_left(&d.db), 0);
     d.ok(&["check"]);
+    assert_search_whole(&d.db);
     let out = d.ok(&["import", file.to_str().unwrap()]);
     assert!(out.contains(&format!("{n} tickets")), "{out}");
     assert_eq!(indexes(&d.db), expected);
+    assert_search_whole(&d.db);
     assert_eq!(
         src.export(),
         d.export(),

@@ -221,19 +221,19 @@ fn term_phrase(raw: &str) -> Option<Phrase> {
     if tokens.is_empty() {
         return None;
     }
-    // The final unigram of a CJK run is redundant in a query (the last bigram covers it)
-    // and would break phrase adjacency, so drop unigrams that follow a bigram.
-    let mut phrase: Vec<String> = Vec::new();
-    for t in tokens {
-        let is_unigram = t.chars().count() == 1 && t.chars().all(is_cjk);
-        if is_unigram
-            && phrase
-                .last()
-                .is_some_and(|p| p.chars().count() == 2 && p.chars().all(is_cjk))
-        {
-            continue;
-        }
-        phrase.push(t);
+    // The final unigram of the last CJK run is redundant in a query (the last bigram covers
+    // it) and would break phrase adjacency where the text's run goes on ("连接" inside
+    // "连接失败"), so it goes. A run that ends inside the phrase (at punctuation, a space or
+    // Latin text) ends there in any matching text too, whose index then holds its unigram
+    // between it and the next token: that one stays.
+    let mut phrase = tokens;
+    let is_bigram = |t: &String| t.chars().count() == 2 && t.chars().all(is_cjk);
+    let is_unigram = |t: &String| t.chars().count() == 1 && t.chars().all(is_cjk);
+    if phrase.len() >= 2
+        && phrase.last().is_some_and(is_unigram)
+        && is_bigram(&phrase[phrase.len() - 2])
+    {
+        phrase.pop();
     }
     Some(Phrase {
         tokens: phrase,
@@ -285,6 +285,12 @@ mod tests {
     fn queries_are_always_valid_fts5() {
         assert_eq!(match_expression("连接").unwrap(), "\"连接\"");
         assert_eq!(match_expression("连接失败").unwrap(), "\"连接 接失 失败\"");
+        // A run that ends inside the word keeps its unigram, as the index text has it.
+        assert_eq!(
+            match_expression("不通，请协助").unwrap(),
+            "\"不通 通 请协 协助\""
+        );
+        assert_eq!(match_expression("\"两个 VPC\"").unwrap(), "\"两个 个 VPC\"");
         assert_eq!(
             match_expression("region unavailable").unwrap(),
             "\"region\" \"unavailable\""

@@ -29,6 +29,7 @@ pub fn search_finds_words_in_every_script(b: &dyn Backend) {
     let zh = add("数据库连接失败", "订单写入超时");
     let ja = add("接続がタイムアウトしました", "TiKV region unavailable");
     let slow = add("Slow query on orders", "the optimizer picks a full scan");
+    let vpc = add("两个 VPC 建立对等后不通，请协助检查路由配置", "");
     let other = add("Query is slow sometimes", "nothing special");
     let name = b.name();
     let s = &*s;
@@ -76,6 +77,13 @@ pub fn search_finds_words_in_every_script(b: &dyn Backend) {
     // Mixed: a CJK word and a Latin word.
     assert_eq!(found(s, "タイムアウト tikv"), vec![ja]);
     assert!(found(s, "连接 tikv").is_empty());
+    // A summary pasted whole, with its CJK punctuation and spaces, as words or as a phrase.
+    let pasted = "两个 VPC 建立对等后不通，请协助检查路由配置";
+    assert_eq!(found(s, pasted), vec![vpc], "{name}");
+    assert_eq!(found(s, &format!("\"{pasted}\"")), vec![vpc], "{name}");
+    assert_eq!(found(s, "\"两个 VPC\""), vec![vpc], "{name}");
+    assert_eq!(found(s, "\"对等后不通，请协助\""), vec![vpc], "{name}");
+    assert!(found(s, "\"两个 检查\"").is_empty(), "{name}");
 }
 
 pub fn search_reaches_conversation_entries_and_limits(b: &dyn Backend) {

@@ -12,6 +12,8 @@
 //! - Only the tickets table's indexes are deferred: the load itself reads conversation,
 //!   pauses and audit rows by ticket (an import evaluates SLA columns from them), and
 //!   their indexes grow in ticket order anyway (appends, not random inserts).
+//! - The full-text index is deferred with them: the record holds a row named [`SEARCH`]
+//!   until `search_stage.rs` has swapped in the index it built beside the load.
 //! - Meanwhile other connections keep working; their queries on tickets scan the table
 //!   instead of an index (correct, slower) until the load ends.
 
@@ -24,11 +26,15 @@ const TABLE: &str = "CREATE TABLE IF NOT EXISTS deferred_indexes (
     sql   TEXT NOT NULL
 ) WITHOUT ROWID";
 
+/// The record's row for the full-text index (no index can have this name: the table has it).
+pub(super) const SEARCH: &str = "search";
+
 const CTX: &str = "deferring the ticket indexes of a bulk load";
 const BUILD_CTX: &str = "building the ticket indexes after a bulk load";
 
 /// In one transaction: when the desk has no tickets, records and drops the tickets
-/// table's secondary indexes (not the ones that enforce uniqueness). Returns whether it did.
+/// table's secondary indexes (not the ones that enforce uniqueness), and records that the
+/// full-text index is to be built beside the load. Returns whether it did.
 pub(super) fn defer_if_no_tickets(conn: &Connection) -> Result<bool> {
     let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
         .ctx(CTX)?;
@@ -62,8 +68,36 @@ pub(super) fn defer_if_no_tickets(conn: &Connection) -> Result<bool> {
         tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))
             .ctx(CTX)?;
     }
+    tx.execute(
+        "INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?1, '')",
+        [SEARCH],
+    )
+    .ctx(CTX)?;
     tx.commit().ctx(CTX)?;
-    Ok(!indexes.is_empty())
+    Ok(true)
+}
+
+/// The full-text index is built: removes its row from the record (if there is a record).
+pub(super) fn search_built(conn: &Connection) -> Result<()> {
+    conn.execute_batch(TABLE).ctx(BUILD_CTX)?;
+    conn.execute("DELETE FROM deferred_indexes WHERE name = ?1", [SEARCH])
+        .ctx(BUILD_CTX)?;
+    Ok(())
+}
+
+/// Whether the full-text index waits to be built (see `search_stage.rs`).
+pub(super) fn search_pending(conn: &Connection) -> Result<bool> {
+    if !pending(conn)? {
+        return Ok(false);
+    }
+    conn.query_row(
+        "SELECT 1 FROM deferred_indexes WHERE name = ?1",
+        [SEARCH],
+        |_| Ok(()),
+    )
+    .optional()
+    .ctx(BUILD_CTX)
+    .map(|r| r.is_some())
 }
 
 /// Whether indexes wait to be built (a load deferred them and has not finished).
@@ -101,8 +135,8 @@ pub(super) fn table_has_rows(conn: &Connection, table: &str, what: &str) -> Resu
 pub(super) fn build_next(tx: rusqlite::Transaction<'_>) -> Result<bool> {
     let next: Option<(String, String)> = tx
         .query_row(
-            "SELECT name, sql FROM deferred_indexes ORDER BY name LIMIT 1",
-            [],
+            "SELECT name, sql FROM deferred_indexes WHERE name <> ?1 ORDER BY name LIMIT 1",
+            [SEARCH],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()

@@ -6,7 +6,7 @@
 
 use rusqlite::Transaction;
 
-use super::tickets::index_entries_from;
+use super::tickets::{Document, index_entries_from};
 use super::{Context, Result};
 
 /// FTS5's pending-terms buffer for bulk loads (8 MB measured fastest of 1–256 MB on 100k
@@ -17,11 +17,15 @@ const DEFAULT_FTS_HASH: i64 = 1024 * 1024;
 /// What a bulk batch changed, to undo before its transaction ends.
 #[derive(Debug, Default)]
 pub(super) struct BulkState {
-    /// The first conversation entry of the batch (entries from it on are indexed at the end).
-    first_entry: i64,
+    /// The first conversation entry of the batch (entries from it on are indexed at the end);
+    /// none when the load's documents are indexed on a second thread.
+    first_entry: Option<i64>,
 }
 
-pub(super) fn begin(tx: &Transaction) -> Result<BulkState> {
+pub(super) fn begin(tx: &Transaction, doc: Document) -> Result<BulkState> {
+    if doc == Document::Later {
+        return Ok(BulkState { first_entry: None });
+    }
     // FTS5 flushes its in-memory terms to a new segment whenever they pass `hashsize` (1 MB
     // by default) and keeps merging the small segments. Big flushes mean few segments and
     // little merging; the default comes back before commit (the setting is stored).
@@ -34,11 +38,16 @@ pub(super) fn begin(tx: &Transaction) -> Result<BulkState> {
             r.get(0)
         })
         .ctx("preparing bulk insert")?;
-    Ok(BulkState { first_entry })
+    Ok(BulkState {
+        first_entry: Some(first_entry),
+    })
 }
 
 pub(super) fn finish(tx: &Transaction, state: BulkState) -> Result<()> {
-    index_entries_from(tx, state.first_entry)?;
+    let Some(first_entry) = state.first_entry else {
+        return Ok(());
+    };
+    index_entries_from(tx, first_entry)?;
     tx.execute_batch(&format!(
         "INSERT INTO search (search, rank) VALUES ('hashsize', {DEFAULT_FTS_HASH})"
     ))

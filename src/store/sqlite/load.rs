@@ -23,6 +23,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
 use super::deferred_indexes;
 use super::port::SqliteTx;
+use super::search_stage::{self, SearchStage};
 use super::{Context, Result, SqliteStore, StoreError};
 use crate::store::StoreTx;
 
@@ -215,6 +216,7 @@ impl SqliteStore {
         };
         let deferred = lock.is_some() && deferred_indexes::defer_if_no_tickets(&self.conn)?;
         let lock = if atomic || deferred { lock } else { None };
+        let mut stage = deferred.then(|| SearchStage::start(&self.path));
         // The batches' index pages stay cached between them (bounded: RSS stays small on
         // any desk size); the default comes back at the end.
         // Checkpoints every 40 MB of log instead of 4 MB: pages the next batches change
@@ -224,7 +226,11 @@ impl SqliteStore {
                 "PRAGMA cache_size = -{LOAD_CACHE_KIB}; PRAGMA wal_autocheckpoint = 10000;"
             ))
             .ctx("preparing bulk insert")?;
-        let mut result = self.batches(atomic, budget, body);
+        let mut result = self.batches(atomic, budget, body, stage.as_ref());
+        if let Some(stage) = &mut stage {
+            stage.rows_done();
+        }
+        // The ticket indexes are built while the worker finishes the full-text index.
         if deferred && let Err(e) = self.build_deferred_indexes() {
             result = Err(match result {
                 Ok(()) => StoreError::Other(format!(
@@ -234,6 +240,25 @@ impl SqliteStore {
                     "{first}; {e}; the next tuidesk command that opens the database builds the indexes"
                 )),
             });
+        }
+        if let Some(stage) = stage {
+            let built = if result.is_ok() {
+                stage.finish()
+            } else {
+                // What the worker read may have been undone: index the tables as they are.
+                stage.abandon();
+                search_stage::rebuild(&self.path)
+            };
+            if let Err(e) = built {
+                result = Err(match result {
+                    Ok(()) => StoreError::Other(format!(
+                        "{e}; the rows are in, the next tuidesk command that opens the database builds the full-text index"
+                    )),
+                    Err(first) => StoreError::Other(format!(
+                        "{first}; {e}; the next tuidesk command that opens the database builds the full-text index"
+                    )),
+                });
+            }
         }
         let _ = self
             .conn
@@ -271,7 +296,12 @@ impl SqliteStore {
         let Some(_lock) = take_lock(&self.path, false)? else {
             return Ok(());
         };
-        self.build_deferred_indexes()
+        let search = deferred_indexes::search_pending(&self.conn)?;
+        self.build_deferred_indexes()?;
+        if search {
+            search_stage::rebuild(&self.path)?;
+        }
+        Ok(())
     }
 
     fn batches(
@@ -279,10 +309,11 @@ impl SqliteStore {
         atomic: bool,
         budget: Duration,
         body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<bool>,
+        stage: Option<&SearchStage>,
     ) -> Result<()> {
         let mut turns = Turns::new(&self.conn);
         loop {
-            let result = self.one_batch(atomic, budget, body);
+            let result = self.one_batch(atomic, budget, body, stage);
             match result {
                 Ok(true) => turns.after_commit(&self.conn),
                 Ok(false) => return Ok(()),
@@ -299,21 +330,24 @@ impl SqliteStore {
     }
 
     /// One batch: `body` runs exactly once, inside a write transaction that is taken (with
-    /// retries while busy) before it starts.
+    /// retries while busy) before it starts. With a `stage`, the batch's full-text documents
+    /// go to it after the commit.
     fn one_batch(
         &self,
         atomic: bool,
         budget: Duration,
         body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<bool>,
+        stage: Option<&SearchStage>,
     ) -> Result<bool> {
         let tx = self.begin_immediate()?;
         let mut stx = SqliteTx::new(&tx);
         stx.batch = Some(super::port::Batch {
             deadline: Instant::now() + budget,
             journal: atomic,
+            documents: stage.map(|_| Vec::new()),
         });
         let more = body(&mut stx)?;
-        stx.finish()?;
+        let documents = stx.finish()?;
         if atomic && !more {
             tx.execute("DELETE FROM load_journal", [])
                 .ctx("finishing the load")?;
@@ -321,6 +355,9 @@ impl SqliteStore {
         super::mark_change(&tx)?;
         tx.commit().ctx("committing")?;
         self.committed();
+        if let Some(stage) = stage {
+            stage.committed(documents);
+        }
         Ok(more)
     }
 
@@ -499,6 +536,9 @@ mod tests {
         );
         during.restore(&store.conn);
         store.build_deferred_indexes().unwrap();
+        // The full-text index is the one deferred thing left; a rebuild makes it.
+        assert!(deferred_indexes::search_pending(&store.conn).unwrap());
+        search_stage::rebuild(&store.path).unwrap();
         assert!(!deferred_indexes::pending(&store.conn).unwrap());
         assert_eq!(settings(&store.conn), before);
     }

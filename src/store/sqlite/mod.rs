@@ -17,6 +17,7 @@ mod people;
 mod port;
 mod reply_templates;
 mod schema;
+mod search_stage;
 mod sla_columns;
 mod tickets;
 mod transfer;

@@ -34,6 +34,9 @@ pub struct SqliteTx<'a> {
 pub(super) struct Batch {
     pub deadline: std::time::Instant,
     pub journal: bool,
+    /// Set when the load's full-text documents are indexed on a second thread
+    /// (`search_stage.rs`): the documents of this batch's rows, handed over after its commit.
+    pub documents: Option<Vec<(i64, String)>>,
 }
 
 impl<'a> SqliteTx<'a> {
@@ -53,9 +56,36 @@ impl<'a> SqliteTx<'a> {
         }
     }
 
-    /// Ends a bulk load the caller left open, so no index stays dropped at commit.
-    pub(super) fn finish(mut self) -> Result<()> {
-        self.bulk_mode(false)
+    /// Whether rows written now get their full-text documents now.
+    fn document(&self) -> tickets::Document {
+        match &self.batch {
+            Some(Batch {
+                documents: Some(_), ..
+            }) => tickets::Document::Later,
+            _ => tickets::Document::Now,
+        }
+    }
+
+    /// Keeps a document for the second thread when this batch's documents go there.
+    fn later(&mut self, rowid: i64, text: impl FnOnce() -> String) {
+        if let Some(Batch {
+            documents: Some(documents),
+            ..
+        }) = &mut self.batch
+        {
+            documents.push((rowid, text()));
+        }
+    }
+
+    fn ticket_inserted(&mut self, id: i64, t: &TicketRow<'_>) {
+        self.later(id, || tickets::ticket_document(t.summary, t.description));
+    }
+
+    /// Ends a bulk load the caller left open, so no index stays dropped at commit. Returns
+    /// the documents kept for the second thread.
+    pub(super) fn finish(mut self) -> Result<Vec<(i64, String)>> {
+        self.bulk_mode(false)?;
+        Ok(self.batch.and_then(|b| b.documents).unwrap_or_default())
     }
 }
 
@@ -159,16 +189,19 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn insert_ticket(&mut self, t: &TicketInsert<'_>) -> Result<i64> {
-        tickets::insert_ticket(self.tx, &t.row(), None)
+        let row = t.row();
+        let id = tickets::insert_ticket(self.tx, &row, None, self.document())?;
+        self.ticket_inserted(id, &row);
+        Ok(id)
     }
 
     fn insert_entry(&mut self, e: &EntryInsert<'_>) -> Result<i64> {
-        let insert = if self.bulk.is_some() {
+        let insert = if self.bulk.is_some() || self.document() == tickets::Document::Later {
             tickets::insert_entry_unindexed
         } else {
             tickets::insert_entry
         };
-        insert(
+        let id = insert(
             self.tx,
             e.ticket_id,
             e.kind,
@@ -176,7 +209,9 @@ impl StoreTx for SqliteTx<'_> {
             e.author,
             e.body,
             to_ts(e.at),
-        )
+        )?;
+        self.later(-id, || e.body.to_string());
+        Ok(id)
     }
 
     fn update_ticket(&mut self, id: i64, patch: &TicketPatch) -> Result<()> {
@@ -570,13 +605,15 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn insert_ticket_row(&mut self, t: &TicketRow<'_>) -> Result<i64> {
-        let id = tickets::insert_ticket(self.tx, t, None)?;
+        let id = tickets::insert_ticket(self.tx, t, None, self.document())?;
+        self.ticket_inserted(id, t);
         self.journal("ticket", id)?;
         Ok(id)
     }
 
     fn insert_ticket_row_with_sla(&mut self, t: &TicketRow<'_>, cols: &SlaColumns) -> Result<i64> {
-        let id = tickets::insert_ticket(self.tx, t, Some(cols))?;
+        let id = tickets::insert_ticket(self.tx, t, Some(cols), self.document())?;
+        self.ticket_inserted(id, t);
         self.journal("ticket", id)?;
         Ok(id)
     }
@@ -620,7 +657,7 @@ impl StoreTx for SqliteTx<'_> {
 
     fn bulk_mode(&mut self, on: bool) -> Result<()> {
         match (on, self.bulk.take()) {
-            (true, None) => self.bulk = Some(super::generate::begin(self.tx)?),
+            (true, None) => self.bulk = Some(super::generate::begin(self.tx, self.document())?),
             (true, Some(state)) => self.bulk = Some(state),
             (false, Some(state)) => super::generate::finish(self.tx, state)?,
             (false, None) => {}
@@ -657,7 +694,7 @@ impl Store for SqliteStore {
         SqliteStore::write(self, |tx| {
             let mut stx = SqliteTx::new(tx);
             body(&mut stx)?;
-            stx.finish()
+            stx.finish().map(|_| ())
         })
     }
 

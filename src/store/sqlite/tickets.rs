@@ -673,12 +673,27 @@ pub(super) fn event_from_row(r: &Row) -> rusqlite::Result<AuditEvent> {
     })
 }
 
-/// Inserts a ticket row and its full-text document. SLA columns: given (bulk loads: the row
-/// and its indexes are written once), or filled by the caller afterwards.
+/// Whether a row's full-text document goes in with it, or a bulk load's second thread
+/// indexes it (see `search_stage.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Document {
+    Now,
+    Later,
+}
+
+/// The full-text document of a ticket.
+pub(super) fn ticket_document(summary: &str, description: &str) -> String {
+    format!("{summary}\n{description}")
+}
+
+/// Inserts a ticket row and, unless `doc` says later, its full-text document. SLA columns:
+/// given (bulk loads: the row and its indexes are written once), or filled by the caller
+/// afterwards.
 pub(super) fn insert_ticket(
     tx: &Transaction,
     t: &TicketRow,
     sla: Option<&SlaColumns>,
+    doc: Document,
 ) -> Result<i64> {
     let created = to_ts(t.created_at);
     let idle = crate::sla::columns::IDLE_BASE + created;
@@ -727,7 +742,9 @@ pub(super) fn insert_ticket(
     })
     .ctx("inserting ticket")?;
     let id = tx.last_insert_rowid();
-    index_document(tx, id, &format!("{}\n{}", t.summary, t.description))?;
+    if doc == Document::Now {
+        index_document(tx, id, &ticket_document(t.summary, t.description))?;
+    }
     Ok(id)
 }
 
