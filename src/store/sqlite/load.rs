@@ -41,11 +41,17 @@ const IDLE_YIELD_EVERY: u32 = 5;
 /// Batches after another connection's last commit during which every batch pauses.
 const ACTIVE_BATCHES: u32 = 10;
 
-/// Page cache of a loading connection, in KiB.
+/// Page cache of a loading connection, in KiB: the pages of the indexes a load keeps up to
+/// date stay cached between its batches.
 const LOAD_CACHE_KIB: i64 = 256 * 1024;
+/// The same when the ticket indexes are built after the load: what the load still writes
+/// (the tables' ends, the conversation and audit indexes) is appended in ticket order, and
+/// the full-text index's worker needs memory beside it (a 10M-ticket gen's peak RSS stays
+/// under 500 MB).
+const DEFERRED_LOAD_CACHE_KIB: i64 = 128 * 1024;
 
 /// The batch budget, overridable for tests with `TUIDESK_BATCH_MS` (milliseconds).
-fn batch_budget() -> Duration {
+pub(super) fn batch_budget() -> Duration {
     std::env::var("TUIDESK_BATCH_MS")
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
@@ -101,14 +107,14 @@ fn take_lock(db: &Path, wait: bool) -> Result<Option<File>> {
 }
 
 /// When to pause for other writers.
-struct Turns {
+pub(super) struct Turns {
     data_version: i64,
     batches: u32,
     since_others: u32,
 }
 
 impl Turns {
-    fn new(conn: &Connection) -> Turns {
+    pub(super) fn new(conn: &Connection) -> Turns {
         Turns {
             data_version: data_version(conn),
             batches: 0,
@@ -117,7 +123,7 @@ impl Turns {
     }
 
     /// After a commit: pause if someone else wrote lately, or every few batches anyway.
-    fn after_commit(&mut self, conn: &Connection) {
+    pub(super) fn after_commit(&mut self, conn: &Connection) {
         self.batches += 1;
         let v = data_version(conn);
         if v != self.data_version {
@@ -223,7 +229,12 @@ impl SqliteStore {
         // again are copied into the database once.
         self.conn
             .execute_batch(&format!(
-                "PRAGMA cache_size = -{LOAD_CACHE_KIB}; PRAGMA wal_autocheckpoint = 10000;"
+                "PRAGMA cache_size = -{}; PRAGMA wal_autocheckpoint = 10000;",
+                if deferred {
+                    DEFERRED_LOAD_CACHE_KIB
+                } else {
+                    LOAD_CACHE_KIB
+                }
             ))
             .ctx("preparing bulk insert")?;
         let mut result = self.batches(atomic, budget, body, stage.as_ref());

@@ -41,11 +41,12 @@ const CTX: &str = "building the full-text index of a bulk load";
 const TICKET_CHUNK: i64 = 5_000;
 /// Committed batches waiting for the worker: the loader waits when it is this far ahead
 /// (bounded memory).
-const QUEUED_BATCHES: usize = 4;
+const QUEUED_BATCHES: usize = 2;
 /// FTS5's pending-terms buffer in the scratch file (it flushes a segment when full).
 const STAGE_FTS_HASH: i64 = 8 * 1024 * 1024;
-/// Page cache of the scratch file, in KiB.
-const STAGE_CACHE_KIB: i64 = 32 * 1024;
+/// Page cache of the scratch file, in KiB (FTS5 appends its segments and reads them back
+/// once to merge them: a small cache does).
+const STAGE_CACHE_KIB: i64 = 8 * 1024;
 
 /// The scratch file of the load on the database at `db`.
 fn stage_path(db: &Path) -> PathBuf {
@@ -282,48 +283,137 @@ fn document_of(desk: &Connection, rowid: i64) -> Result<Option<String>> {
     }
 }
 
-/// In one write transaction on the desk: adds the documents others wrote into the desk's
-/// own index meanwhile and replaces that index with the scratch one.
+/// Moves the scratch index into the desk without holding the write lock for long (a 10M
+/// desk's index is 3 GB; copied in one transaction it kept other writers out for 33 s):
+///
+/// 1. an FTS5 table `search_next` of the same definition is made in the desk, and the
+///    scratch index's shadow tables are copied into its shadow tables in short
+///    transactions, pausing for other writers between them like the load's batches;
+/// 2. one short write transaction, on a connection that has not cached `search_next`'s
+///    structure (FTS5 keeps it per connection and does not see its own connection's plain
+///    writes to its shadow tables), adds the documents others wrote into the desk's index
+///    meanwhile (read again from their rows), drops `search` and renames `search_next` to
+///    `search` (FTS5 renames its shadow tables with it).
 fn swap_in(db: &Path, desk: Connection) -> Result<()> {
     let path = stage_path(db);
     desk.execute("ATTACH DATABASE ?1 AS stage", [path.to_string_lossy()])
         .ctx(&format!("{CTX}: opening {}", path.display()))?;
-    let result = (|| {
-        let tx = begin_immediate(&desk)?;
-        // Nobody commits now: the desk's own index holds every document the load did not
-        // hand over (others' tickets and notes), and nothing more comes.
-        let others: Vec<i64> = tx
-            .prepare(
-                "SELECT id FROM main.search_docsize
-                 WHERE id NOT IN (SELECT id FROM stage.search_docsize) ORDER BY id",
-            )
-            .and_then(|mut s| {
-                s.query_map([], |r| r.get(0))?
-                    .collect::<rusqlite::Result<Vec<i64>>>()
-            })
-            .ctx(CTX)?;
-        for rowid in others {
-            if let Some(text) = document_of(&tx, rowid)? {
-                tx.prepare_cached("INSERT INTO stage.search (rowid, body) VALUES (?1, ?2)")
-                    .and_then(|mut s| s.execute(params![rowid, index_text(&text)]))
-                    .ctx(CTX)?;
-            }
-        }
-        tx.execute_batch(
-            "DELETE FROM main.search_data;
-             DELETE FROM main.search_idx;
-             DELETE FROM main.search_docsize;
-             INSERT INTO main.search_data SELECT * FROM stage.search_data;
-             INSERT INTO main.search_idx SELECT * FROM stage.search_idx;
-             INSERT INTO main.search_docsize SELECT * FROM stage.search_docsize;",
-        )
-        .ctx(&format!("{CTX}: copying it into the desk"))?;
-        deferred_indexes::search_built(&tx)?;
-        super::mark_change(&tx)?;
-        tx.commit().ctx(CTX)
-    })();
+    let copied = copy_into_next(&desk);
     let _ = desk.execute("DETACH DATABASE stage", []);
-    result
+    drop(desk);
+    copied?;
+    let last = open_desk(db)?;
+    let tx = begin_immediate(&last)?;
+    // Nobody commits now: the desk's own index holds every document the load did not hand
+    // over (others' tickets and notes), and nothing more comes.
+    let others: Vec<i64> = tx
+        .prepare(
+            "SELECT id FROM main.search_docsize
+             WHERE id NOT IN (SELECT id FROM main.search_next_docsize) ORDER BY id",
+        )
+        .and_then(|mut s| {
+            s.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<i64>>>()
+        })
+        .ctx(CTX)?;
+    for rowid in others {
+        if let Some(text) = document_of(&tx, rowid)? {
+            tx.prepare_cached("INSERT INTO main.search_next (rowid, body) VALUES (?1, ?2)")
+                .and_then(|mut s| s.execute(params![rowid, index_text(&text)]))
+                .ctx(CTX)?;
+        }
+    }
+    tx.execute_batch(
+        "DROP TABLE main.search;
+         ALTER TABLE main.search_next RENAME TO search;",
+    )
+    .ctx(&format!("{CTX}: putting it in place"))?;
+    deferred_indexes::search_built(&tx)?;
+    super::mark_change(&tx)?;
+    tx.commit().ctx(CTX)
+}
+
+/// The shadow tables copied, each in key order, in chunks.
+const COPIES: [(&str, &str, &str, &str); 3] = [
+    ("search_data", "search_next_data", "id", "id DESC"),
+    (
+        "search_idx",
+        "search_next_idx",
+        "segid, term",
+        "segid DESC, term DESC",
+    ),
+    ("search_docsize", "search_next_docsize", "id", "id DESC"),
+];
+
+/// Rows copied per statement (a handful in the unit tests, so they copy in many chunks).
+#[cfg(not(test))]
+const COPY_CHUNK: i64 = 1_000;
+#[cfg(test)]
+const COPY_CHUNK: i64 = 7;
+
+/// Step 1 of [`swap_in`]: a fresh `search_next` holding the scratch index.
+fn copy_into_next(desk: &Connection) -> Result<()> {
+    let definition: String = desk
+        .query_row(
+            "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = 'search'",
+            [],
+            |r| r.get(0),
+        )
+        .ctx(CTX)?;
+    let Some(body) = definition
+        .strip_prefix("CREATE VIRTUAL TABLE search ")
+        .or_else(|| definition.strip_prefix("CREATE VIRTUAL TABLE \"search\" "))
+    else {
+        return Err(StoreError::Other(format!(
+            "{CTX}: unexpected definition of the index: {definition}"
+        )));
+    };
+    let tx = begin_immediate(desk)?;
+    tx.execute_batch(&format!(
+        "DROP TABLE IF EXISTS main.search_next;
+         CREATE VIRTUAL TABLE main.search_next {body};
+         DELETE FROM main.search_next_data;
+         DELETE FROM main.search_next_idx;
+         DELETE FROM main.search_next_docsize;"
+    ))
+    .ctx(CTX)?;
+    tx.commit().ctx(CTX)?;
+    let budget = super::load::batch_budget();
+    let mut turns = super::load::Turns::new(desk);
+    for (from, to, key, last) in COPIES {
+        let first = format!(
+            "INSERT INTO main.{to} SELECT * FROM stage.{from} ORDER BY {key} LIMIT {COPY_CHUNK}"
+        );
+        let next = format!(
+            "INSERT INTO main.{to} SELECT * FROM stage.{from}
+             WHERE ({key}) > (SELECT {key} FROM main.{to} ORDER BY {last} LIMIT 1)
+             ORDER BY {key} LIMIT {COPY_CHUNK}"
+        );
+        let mut started = false;
+        loop {
+            let tx = begin_immediate(desk)?;
+            let deadline = std::time::Instant::now() + budget;
+            let mut done = false;
+            while std::time::Instant::now() < deadline {
+                let sql = if started { &next } else { &first };
+                started = true;
+                let n = tx
+                    .prepare_cached(sql)
+                    .and_then(|mut s| s.execute([]))
+                    .ctx(&format!("{CTX}: copying it into the desk"))?;
+                if n < COPY_CHUNK as usize {
+                    done = true;
+                    break;
+                }
+            }
+            tx.commit().ctx(CTX)?;
+            if done {
+                break;
+            }
+            turns.after_commit(desk);
+        }
+    }
+    Ok(())
 }
 
 fn begin_immediate(conn: &Connection) -> Result<rusqlite::Transaction<'_>> {
