@@ -194,6 +194,23 @@ impl BuildSettings {
     }
 }
 
+/// A write transaction on `conn`, retried a few times while the lock stays busy past the
+/// busy timeout.
+pub(super) fn begin_immediate(conn: &Connection) -> Result<Transaction<'_>> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+            .ctx("starting a write transaction")
+        {
+            Err(e) if e.is_busy() && attempt < super::WRITE_ATTEMPTS => {
+                std::thread::sleep(Duration::from_millis(20 * u64::from(attempt)));
+            }
+            other => return other,
+        }
+    }
+}
+
 fn data_version(conn: &Connection) -> i64 {
     conn.query_row("PRAGMA data_version", [], |r| r.get(0))
         .unwrap_or(0)
@@ -373,18 +390,7 @@ impl SqliteStore {
     }
 
     fn begin_immediate(&self) -> Result<Transaction<'_>> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
-                .ctx("starting a write transaction")
-            {
-                Err(e) if e.is_busy() && attempt < super::WRITE_ATTEMPTS => {
-                    std::thread::sleep(Duration::from_millis(20 * u64::from(attempt)));
-                }
-                other => return other,
-            }
-        }
+        begin_immediate(&self.conn)
     }
 
     /// At open: undoes a load whose process died (its journal still holds rows and nobody

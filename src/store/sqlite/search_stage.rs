@@ -27,11 +27,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
-use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, params};
 
 use super::fts::index_text;
+use super::load::begin_immediate;
 use super::tickets::ticket_document;
 use super::{Context, Result, StoreError, deferred_indexes};
 
@@ -66,11 +66,18 @@ enum Source {
     Tables,
 }
 
+/// What the worker hands back for the swap: its connection to the desk and the index's
+/// definition there.
+struct Staged {
+    desk: Connection,
+    definition: String,
+}
+
 /// A worker building the scratch index while a load runs.
 pub(super) struct SearchStage {
     db: PathBuf,
     feed: Option<SyncSender<Documents>>,
-    worker: Option<JoinHandle<Result<Connection>>>,
+    worker: Option<JoinHandle<Result<Staged>>>,
 }
 
 impl SearchStage {
@@ -119,7 +126,7 @@ impl SearchStage {
                 "{CTX}: cannot start a thread for it"
             ))),
         };
-        let result = staged.and_then(|desk| swap_in(&self.db, desk));
+        let result = staged.and_then(|staged| swap_in(&self.db, staged));
         remove_stage(&self.db);
         result
     }
@@ -147,7 +154,7 @@ fn remove_stage(db: &Path) {
 
 /// The worker: indexes its source's documents into the scratch file, then hands back its
 /// connection to the desk for the swap.
-fn build(db: &Path, source: Source) -> Result<Connection> {
+fn build(db: &Path, source: Source) -> Result<Staged> {
     let desk = open_desk(db)?;
     let path = stage_path(db);
     remove_stage(db);
@@ -196,7 +203,7 @@ fn build(db: &Path, source: Source) -> Result<Connection> {
         )
         .ctx(CTX)?;
     drop(stage);
-    Ok(desk)
+    Ok(Staged { desk, definition })
 }
 
 /// A connection of its own to the desk (reading it, and writing at the swap).
@@ -294,11 +301,12 @@ fn document_of(desk: &Connection, rowid: i64) -> Result<Option<String>> {
 ///    writes to its shadow tables), adds the documents others wrote into the desk's index
 ///    meanwhile (read again from their rows), drops `search` and renames `search_next` to
 ///    `search` (FTS5 renames its shadow tables with it).
-fn swap_in(db: &Path, desk: Connection) -> Result<()> {
+fn swap_in(db: &Path, staged: Staged) -> Result<()> {
+    let Staged { desk, definition } = staged;
     let path = stage_path(db);
     desk.execute("ATTACH DATABASE ?1 AS stage", [path.to_string_lossy()])
         .ctx(&format!("{CTX}: opening {}", path.display()))?;
-    let copied = copy_into_next(&desk);
+    let copied = copy_into_next(&desk, &definition);
     let _ = desk.execute("DETACH DATABASE stage", []);
     drop(desk);
     copied?;
@@ -352,14 +360,7 @@ const COPY_CHUNK: i64 = 1_000;
 const COPY_CHUNK: i64 = 7;
 
 /// Step 1 of [`swap_in`]: a fresh `search_next` holding the scratch index.
-fn copy_into_next(desk: &Connection) -> Result<()> {
-    let definition: String = desk
-        .query_row(
-            "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = 'search'",
-            [],
-            |r| r.get(0),
-        )
-        .ctx(CTX)?;
+fn copy_into_next(desk: &Connection, definition: &str) -> Result<()> {
     let Some(body) = definition
         .strip_prefix("CREATE VIRTUAL TABLE search ")
         .or_else(|| definition.strip_prefix("CREATE VIRTUAL TABLE \"search\" "))
@@ -414,19 +415,6 @@ fn copy_into_next(desk: &Connection) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn begin_immediate(conn: &Connection) -> Result<rusqlite::Transaction<'_>> {
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate).ctx(CTX) {
-            Err(e) if e.is_busy() && attempt < super::WRITE_ATTEMPTS => {
-                std::thread::sleep(Duration::from_millis(20 * u64::from(attempt)));
-            }
-            other => return other,
-        }
-    }
 }
 
 #[cfg(test)]
