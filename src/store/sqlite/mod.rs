@@ -52,6 +52,22 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How often a write transaction is retried when the lock stays busy past the timeout.
 const WRITE_ATTEMPTS: u32 = 5;
 
+/// Opens a connection after the process-wide settings are in place. SQLite counts every
+/// allocation under one global mutex unless told not to; a load and its search-index worker
+/// allocate on two threads at once, and nothing here reads the counters.
+pub(super) fn connect(path: impl AsRef<Path>, flags: OpenFlags) -> rusqlite::Result<Connection> {
+    static SETTINGS: std::sync::Once = std::sync::Once::new();
+    SETTINGS.call_once(|| {
+        // SAFETY: sqlite3_config is called before any connection exists in this process
+        // (every open goes through here first); once SQLite is initialised it answers
+        // SQLITE_MISUSE and changes nothing, which is harmless.
+        unsafe {
+            rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0);
+        }
+    });
+    Connection::open_with_flags(path, flags)
+}
+
 /// SQLite's locking is unreliable on network file systems; say so instead of corrupting.
 pub fn warn_if_network_fs(path: &Path) {
     if let Some(fs) = network_fs_type(path) {
@@ -251,7 +267,7 @@ impl SqliteStore {
     }
 
     fn open_created(path: &Path, policies: Arc<PolicyRegistry>) -> Result<SqliteStore> {
-        let conn = Connection::open_with_flags(
+        let conn = connect(
             plain_file_name(path),
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
@@ -281,7 +297,7 @@ impl SqliteStore {
     /// read-only directory) the file is read as immutable: nobody can write there either.
     pub fn open_read_only(path: &Path, policies: Arc<PolicyRegistry>) -> Result<SqliteStore> {
         let what = format!("opening {} read-only", path.display());
-        let conn = Connection::open_with_flags(
+        let conn = connect(
             plain_file_name(path),
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
@@ -298,7 +314,7 @@ impl SqliteStore {
                 ) =>
             {
                 drop(conn);
-                let conn = Connection::open_with_flags(
+                let conn = connect(
                     immutable_uri(path),
                     OpenFlags::SQLITE_OPEN_READ_ONLY
                         | OpenFlags::SQLITE_OPEN_NO_MUTEX

@@ -158,7 +158,7 @@ fn build(db: &Path, source: Source) -> Result<Staged> {
     let desk = open_desk(db)?;
     let path = stage_path(db);
     remove_stage(db);
-    let stage = Connection::open_with_flags(
+    let stage = super::connect(
         &path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
@@ -209,7 +209,7 @@ fn build(db: &Path, source: Source) -> Result<Staged> {
 /// A connection of its own to the desk (reading it, and writing at the swap).
 fn open_desk(db: &Path) -> Result<Connection> {
     let what = format!("{CTX}: opening {}", db.display());
-    let conn = Connection::open_with_flags(
+    let conn = super::connect(
         super::plain_file_name(db),
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
