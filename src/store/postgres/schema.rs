@@ -362,6 +362,19 @@ CREATE TABLE pending_actions (
 );
 CREATE INDEX pending_actions_by_owner ON pending_actions (owner, due_at);
 "#,
+    // 11: full-text search by bucket of documents: each lexeme of a document also keyed by
+    // `doc >> 14` (search.rs's BUCKET_BITS), so a search of the newest documents reads the
+    // posting lists of their buckets instead of a frequent word's list over the whole desk.
+    // An expression index: nothing more is stored in the table, and every writer (COPY
+    // included) keeps it current without knowing of it.
+    r#"
+CREATE FUNCTION tuidesk_search_buckets(vec tsvector, doc bigint) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT pg_catalog.array_to_tsvector(ARRAY(
+        SELECT l || ' ' || (doc >> 14)::text FROM pg_catalog.unnest(pg_catalog.tsvector_to_array(vec)) l)) $$;
+SET LOCAL maintenance_work_mem = '256MB';
+CREATE INDEX search_docs_buckets ON search_docs USING GIN (tuidesk_search_buckets(vec, doc));
+"#,
 ];
 
 /// For a read-only open: the schema must be this tuidesk's exactly (nothing can be migrated).
@@ -392,6 +405,30 @@ pub fn require_current(client: &mut Client, location: &PgLocation) -> Result<()>
         )));
     }
     Ok(())
+}
+
+/// The migration that indexes every search document again (by bucket).
+pub(super) const BUCKETED_SEARCH: usize = 11;
+
+/// Before the bucketed search index is built on a desk that already holds many documents
+/// (about two minutes per million here): one line, so a long first open is not taken for a
+/// hang. Best effort: a desk whose size cannot be read is simply not announced.
+fn say_if_long(tx: &mut postgres::Transaction<'_>, location: &PgLocation) {
+    let documents = tx
+        .query_one(
+            "SELECT COALESCE(max(reltuples), 0)::BIGINT FROM pg_class
+             WHERE oid = to_regclass('search_docs')",
+            &[],
+        )
+        .ok()
+        .and_then(|r| r.try_get::<_, i64>(0).ok())
+        .unwrap_or(0);
+    if documents >= 100_000 {
+        eprintln!(
+            "tuidesk: upgrading {}: indexing {documents} search documents by bucket, once (about two minutes per million)",
+            location.redacted()
+        );
+    }
 }
 
 /// Applies the migrations this database has not seen, in one transaction under an advisory
@@ -446,6 +483,9 @@ pub fn migrate(client: &mut Client, location: &PgLocation) -> Result<()> {
         return Err(StoreError::NewerSchema { found, supported });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        if i + 1 == BUCKETED_SEARCH {
+            say_if_long(&mut tx, location);
+        }
         tx.batch_execute(sql)
             .ctx(&format!("applying schema migration {}", i + 1))?;
         tx.execute(

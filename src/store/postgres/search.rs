@@ -26,6 +26,12 @@ const BEST_DOCUMENTS: usize = 1000;
 /// planner's estimate of the query's matches says how wide a window holds enough of them
 /// (then between an eighth of this and eight times it).
 const FIRST_WINDOW: i64 = 40_000;
+/// Documents are grouped into buckets of `doc >> BUCKET_BITS` for the bucketed index
+/// (`tuidesk_search_buckets`, schema migration 11, which must shift by the same amount).
+const BUCKET_BITS: u32 = 14;
+/// A round whose window names more buckets than this asks the plain index instead (a wide
+/// window of a rare word: its whole posting list is short anyway).
+const MAX_BUCKETS: usize = 48;
 
 fn quote(lexeme: &str) -> String {
     format!("'{}'", lexeme.replace('\\', "\\\\").replace('\'', "''"))
@@ -153,12 +159,13 @@ impl<'a> postgres::types::FromSql<'a> for TsVector {
     }
 }
 
-/// The `tsquery` of each group's rarest token (ORed), and the share of documents the planner's
-/// statistics say hold one of them (`None` without statistics: then the whole query).
+/// Each group's rarest token (any of them matches), and the share of documents the planner's
+/// statistics say hold one of them; `None` without statistics (then the index is asked for
+/// the whole query).
 fn rarest_tokens(
     tx: &mut postgres::Transaction<'_>,
     q: &SearchQuery,
-) -> Result<(String, Option<f64>)> {
+) -> Result<Option<(Vec<Spec>, f64)>> {
     let stats = tx
         .query(
             "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats
@@ -168,7 +175,7 @@ fn rarest_tokens(
         )
         .ctx("searching")?;
     let Some(row) = stats.first() else {
-        return Ok((tsquery(q), None));
+        return Ok(None);
     };
     let elems: Vec<String> = get(row, 0)?;
     let freqs: Vec<f32> = get(row, 1)?;
@@ -209,16 +216,46 @@ fn rarest_tokens(
             continue;
         };
         density += f;
-        parts.push(if spec.prefix {
-            format!("{}:*", quote(&spec.lexeme))
-        } else {
-            quote(&spec.lexeme)
-        });
+        parts.push(spec);
     }
     if parts.is_empty() {
-        return Ok((tsquery(q), None));
+        return Ok(None);
     }
-    Ok((parts.join(" | "), Some(density.min(1.0))))
+    Ok(Some((parts, density.min(1.0))))
+}
+
+/// A `tsquery` matching any of `specs`.
+fn any_of(specs: &[Spec]) -> String {
+    specs
+        .iter()
+        .map(|s| {
+            if s.prefix {
+                format!("{}:*", quote(&s.lexeme))
+            } else {
+                quote(&s.lexeme)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The buckets of the bucketed index that hold the documents `from..=to`.
+fn buckets(from: i64, to: i64) -> std::ops::RangeInclusive<i64> {
+    (from >> BUCKET_BITS)..=(to >> BUCKET_BITS)
+}
+
+/// A `tsquery` on the bucketed index: any of `specs` (exact tokens) in any of `buckets`.
+/// The index's lexemes are a document's own, each followed by a space and its bucket.
+fn in_buckets(specs: &[Spec], buckets: &[i64]) -> String {
+    specs
+        .iter()
+        .flat_map(|s| {
+            buckets
+                .iter()
+                .map(move |b| quote(&format!("{} {b}", s.lexeme)))
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 /// How often a phrase occurs, from the positions of its tokens.
@@ -250,16 +287,18 @@ fn phrase_frequency(specs: &[usize], positions: &[Vec<i16>]) -> usize {
 /// ones; a prefix token keeps every lexeme it starts), so the cost per document does not
 /// grow with the document's vocabulary.
 pub fn search(client: &mut Client, q: &SearchQuery, limit: usize) -> Result<(Vec<i64>, bool)> {
-    search_in(client, q, limit, FIRST_WINDOW, SEARCH_RANKED)
+    search_in(client, q, limit, FIRST_WINDOW, SEARCH_RANKED, MAX_BUCKETS)
 }
 
-/// [`search`] with its first window and its bound given (tests make both small).
+/// [`search`] with its first window, its bound and the most buckets a round may name given
+/// (tests make them small; no buckets: the plain index only).
 fn search_in(
     client: &mut Client,
     q: &SearchQuery,
     limit: usize,
     first_window: i64,
     ranked: usize,
+    bucket_limit: usize,
 ) -> Result<(Vec<i64>, bool)> {
     let mut tx = client
         .build_transaction()
@@ -324,40 +363,62 @@ fn search_in(
     // at a handful of rows: it then fetches every match in the whole index and filters the
     // window afterwards. So the index is asked only for each group's rarest token (by the
     // same statistics the planner keeps), whose estimate is right, and the whole query is a
-    // filter on the fetched rows: the index's matches are cut to the window before any row
-    // is read. The same rarest tokens say how wide a first window holds `bound` matches.
-    let (rare, density) = rarest_tokens(&mut tx, q)?;
-    let first_window = match density {
-        Some(d) if first_window == FIRST_WINDOW => ((bound as f64 * 1.25 / d.clamp(1e-9, 1.0))
-            as i64)
-            .clamp(FIRST_WINDOW / 8, FIRST_WINDOW * 8),
+    // filter on the fetched rows. The same rarest tokens say how wide a first window holds
+    // `bound` matches.
+    let rarest = rarest_tokens(&mut tx, q)?;
+    let first_window = match &rarest {
+        Some((_, d)) if first_window == FIRST_WINDOW => {
+            ((bound as f64 * 1.25 / d.clamp(1e-9, 1.0)) as i64)
+                .clamp(FIRST_WINDOW / 8, FIRST_WINDOW * 8)
+        }
         _ => first_window,
     };
-    // The matches are found through the GIN index (a bitmap of every match), never by
-    // walking the primary key and testing each document (tens of thousands of rows for a
-    // word in one document of twenty); a bitmap sorts only what a window of the newest
-    // documents holds.
+    // Exact rarest tokens can be looked up per bucket of documents: a frequent word's
+    // posting list in the plain index covers the whole desk (160k entries for a word in a
+    // sixth of 1M documents, most of a search's time), where a window's buckets hold only
+    // the window's share of it.
+    let bucketable = rarest
+        .as_ref()
+        .filter(|(specs, _)| specs.iter().all(|s| !s.prefix))
+        .map(|(specs, _)| specs.as_slice());
+    let plain = rarest
+        .as_ref()
+        .map_or_else(|| tsquery(q), |(specs, _)| any_of(specs));
     let ends = tx
         .query_one(
             "SELECT COALESCE(max(doc), 0), COALESCE(min(doc), 0) FROM search_docs",
             &[],
         )
         .ctx("searching")?;
-    tx.batch_execute("SET LOCAL enable_indexscan = off; SET LOCAL work_mem = '64MB'")
-        .ctx("searching")?;
+    // The matches come from a GIN index as a bitmap, never by walking the primary key and
+    // testing each document (tens of thousands of rows for a word in one document of
+    // twenty); a bitmap sorts only what a window of the newest documents holds. Parallel
+    // workers cost more to start than a window's few thousand rows take to read (a bucketed
+    // round of `invoice` at 1M: 20 ms alone, 31-40 ms with two workers), and so does
+    // compiling the round's expressions (5-9 ms at 1M, for a query that runs once).
+    tx.batch_execute(
+        "SET LOCAL enable_indexscan = off; SET LOCAL work_mem = '64MB';
+         SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off",
+    )
+    .ctx("searching")?;
     let newest_ticket: i64 = get(&ends, 0)?;
     let newest_entry: i64 = get(&ends, 1)?;
-    let select = format!(
-        "SELECT doc, ticket_id, len, ts_filter(setweight(d.vec, 'A', {wanted}), '{{a}}')
-         FROM search_docs d WHERE d.vec @@ ${}::text::tsquery
-           AND ts_match_vq(d.vec, $1::text::tsquery)",
-        params.len() + 1
-    );
-    params.push(Box::new(rare));
+    // Each fetched vector is cut down to the query's lexemes once, and the whole query is
+    // matched against the cut (it holds every lexeme and position the query names): one
+    // pass over each vector instead of two (`OFFSET 0` keeps the planner from folding the
+    // two levels together and computing the cut twice).
+    let select = |window: &str| {
+        format!(
+            "SELECT * FROM (
+                 SELECT doc, ticket_id, len, ts_filter(setweight(d.vec, 'A', {wanted}), '{{a}}') AS cut
+                 FROM search_docs d WHERE {window} OFFSET 0) w
+             WHERE ts_match_vq(cut, $1::text::tsquery)"
+        )
+    };
     // Each kind is looked at in windows of its newest documents, newer before older, every
-    // match of a window read (one index scan per round for both kinds, the index's list of
-    // a frequent word being what costs), until a kind has `bound` matches or no more
-    // documents. Keys: a ticket document's doc, an entry's -doc (newest = highest key).
+    // match of a window read (one index scan per round for both kinds), until a kind has
+    // `bound` matches or no more documents. Keys: a ticket document's doc, an entry's -doc
+    // (newest = highest key).
     struct Kind {
         newest: i64,
         to: i64,
@@ -372,39 +433,64 @@ fn search_in(
     });
     let mut rows = Vec::new();
     loop {
-        let mut ranges: Vec<String> = Vec::new();
-        let mut bounds: Vec<i64> = Vec::new();
+        // Each kind's window: keys `from` (excluded) to `to`; with buckets, widened down to
+        // whole buckets so that the next window starts at a bucket's end.
         let mut froms = [0i64; 2];
+        let mut docs: Vec<(i64, i64)> = Vec::new();
         for (i, k) in kinds.iter().enumerate() {
             if k.to <= 0 || k.found >= bound {
                 continue;
             }
-            let from = k.to.saturating_sub(k.width).max(0);
+            let mut from = k.to.saturating_sub(k.width).max(0);
+            if bucketable.is_some() {
+                from = if i == 0 {
+                    (((from + 1) >> BUCKET_BITS) << BUCKET_BITS) - 1
+                } else {
+                    (from >> BUCKET_BITS) << BUCKET_BITS
+                }
+                .max(0);
+            }
             froms[i] = from;
-            let first = params.len() + bounds.len() + 1;
-            ranges.push(if i == 0 {
-                format!("(doc > ${first} AND doc <= ${})", first + 1)
+            // The window's documents, first to last.
+            docs.push(if i == 0 {
+                (from + 1, k.to)
             } else {
-                format!(
-                    "(doc >= -(${}::bigint) AND doc < -(${first}::bigint))",
-                    first + 1
-                )
+                (-k.to, -from - 1)
             });
-            bounds.extend([from, k.to]);
         }
-        if ranges.is_empty() {
+        if docs.is_empty() {
             break;
         }
-        let sql = format!("{select} AND ({})", ranges.join(" OR "));
+        let named: Vec<i64> = docs.iter().flat_map(|&(a, b)| buckets(a, b)).collect();
         let mut p: Vec<&(dyn postgres::types::ToSql + Sync)> = params
             .iter()
             .map(|p| p.as_ref() as &(dyn postgres::types::ToSql + Sync))
             .collect();
-        p.extend(
-            bounds
-                .iter()
-                .map(|b| b as &(dyn postgres::types::ToSql + Sync)),
-        );
+        let lookup = match bucketable {
+            Some(specs) if named.len() <= bucket_limit => in_buckets(specs, &named),
+            _ => plain.clone(),
+        };
+        let by_bucket = bucketable.is_some() && named.len() <= bucket_limit;
+        p.push(&lookup);
+        let index = if by_bucket {
+            // The window is a filter on the bucket's matches (`+ 0`: not another index
+            // scan whose bitmap would cover the whole window).
+            format!("tuidesk_search_buckets(d.vec, d.doc) @@ ${}::text::tsquery", p.len())
+        } else {
+            format!("d.vec @@ ${}::text::tsquery", p.len())
+        };
+        let key = if by_bucket { "(doc + 0)" } else { "doc" };
+        let mut ranges = Vec::new();
+        for (first, last) in &docs {
+            p.push(first);
+            p.push(last);
+            ranges.push(format!(
+                "({key} >= ${} AND {key} <= ${})",
+                p.len() - 1,
+                p.len()
+            ));
+        }
+        let sql = select(&format!("{index} AND ({})", ranges.join(" OR ")));
         let got = tx.query(sql.as_str(), &p).ctx("searching")?;
         for r in &got {
             let doc: i64 = get(r, 0)?;
@@ -537,33 +623,14 @@ mod tests {
     /// them the same, bounded or not.
     #[test]
     fn window_widths_do_not_change_the_results() {
-        let Ok(admin_url) = std::env::var("TUIDESK_TEST_PG") else {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "CI needs TUIDESK_TEST_PG"
-            );
+        let Some(scratch) = Scratch::new("windows") else {
             return;
         };
-        let name = format!("tuidesk_search_windows_{}", std::process::id());
-        let url = admin_url.replacen("/postgres?", &format!("/{name}?"), 1);
-        assert_ne!(url, admin_url, "the test URL names the postgres database");
-        let mut admin = super::super::conn::PgLocation::parse(&admin_url)
-            .unwrap()
-            .connect()
-            .unwrap();
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-            .unwrap();
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
+        let url = scratch.url.clone();
         {
             let policies = std::sync::Arc::new(crate::config::policies::builtin().unwrap());
             drop(super::super::PgStore::open(&url, policies).unwrap());
-            let mut c = super::super::conn::PgLocation::parse(&url)
-                .unwrap()
-                .connect()
-                .unwrap();
+            let mut c = connect(&url);
             let words = [
                 "invoice",
                 "连接失败",
@@ -572,15 +639,17 @@ mod tests {
                 "タイムアウト",
             ];
             let (mut docs, mut tokens) = (0i64, 0i64);
-            for doc in (-60i64..=300).filter(|d| *d != 0) {
-                let a = words[doc.unsigned_abs() as usize % words.len()];
-                let b = words[(doc.unsigned_abs() as usize / 3) % words.len()];
-                let text = format!("{a} then {b} and {a} again {}", doc % 7);
+            // Documents spread over many buckets of the bucketed index (ids 997 apart: 19
+            // buckets of tickets, 4 of entries).
+            for n in (-60i64..=300).filter(|d| *d != 0) {
+                let a = words[n.unsigned_abs() as usize % words.len()];
+                let b = words[(n.unsigned_abs() as usize / 3) % words.len()];
+                let text = format!("{a} then {b} and {a} again {}", n % 7);
                 let (len, vec) = document(&text);
                 c.execute(
                     "INSERT INTO search_docs (doc, ticket_id, len, vec)
                      VALUES ($1, $2, $3, $4::text::tsvector)",
-                    &[&doc, &(doc.abs() % 150 + 1), &len, &vec],
+                    &[&(n * 997), &(n.abs() % 150 + 1), &len, &vec],
                 )
                 .unwrap();
                 docs += 1;
@@ -597,9 +666,9 @@ mod tests {
             {
                 let mut tx = c.transaction().unwrap();
                 let q = crate::store::search_text::parse("then invoice OR again").unwrap();
-                let (rare, density) = rarest_tokens(&mut tx, &q).unwrap();
-                assert_eq!(rare, "'invoice' | 'again'");
-                assert!(density.is_some_and(|d| d > 0.9), "{density:?}");
+                let (rare, density) = rarest_tokens(&mut tx, &q).unwrap().unwrap();
+                assert_eq!(any_of(&rare), "'invoice' | 'again'");
+                assert!(density > 0.9, "{density:?}");
                 tx.commit().unwrap();
             }
             let mut bounded_seen = false;
@@ -616,27 +685,127 @@ mod tests {
                 // The first window the planner's estimate picks changes nothing either.
                 assert_eq!(
                     search(&mut c, &q, 40).unwrap(),
-                    search_in(&mut c, &q, 40, i64::MAX / 2, SEARCH_RANKED).unwrap(),
+                    search_in(&mut c, &q, 40, i64::MAX / 2, SEARCH_RANKED, 0).unwrap(),
                     "{text:?}, first window from the estimate"
                 );
                 for ranked in [25, 5000] {
-                    let all = search_in(&mut c, &q, 40, i64::MAX / 2, ranked).unwrap();
+                    // One round on the plain index: every match at once.
+                    let all = search_in(&mut c, &q, 40, i64::MAX / 2, ranked, 0).unwrap();
                     assert!(!all.0.is_empty(), "{text:?} finds something");
                     bounded_seen |= all.1;
-                    for window in [1, 3, 17, 100] {
-                        assert_eq!(
-                            search_in(&mut c, &q, 40, window, ranked).unwrap(),
-                            all,
-                            "{text:?}, first window {window}, ranked {ranked}"
-                        );
+                    for window in [1, 3, 17, 100, 5_000, 40_000] {
+                        // The plain index, a mix (rounds of a few buckets), buckets only.
+                        for limit in [0, 2, MAX_BUCKETS] {
+                            assert_eq!(
+                                search_in(&mut c, &q, 40, window, ranked, limit).unwrap(),
+                                all,
+                                "{text:?}, first window {window}, ranked {ranked}, \
+                                 at most {limit} buckets a round"
+                            );
+                        }
                     }
                 }
             }
             assert!(bounded_seen, "some searches hit the bound");
         }
-        admin
-            .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+    }
+
+    /// A database of the test server, dropped at the end (`None` outside CI without one).
+    struct Scratch {
+        admin: Client,
+        name: String,
+        url: String,
+    }
+
+    impl Scratch {
+        fn new(tag: &str) -> Option<Scratch> {
+            let Ok(admin_url) = std::env::var("TUIDESK_TEST_PG") else {
+                assert!(
+                    std::env::var("CI").as_deref() != Ok("true"),
+                    "CI needs TUIDESK_TEST_PG"
+                );
+                return None;
+            };
+            let name = format!("tuidesk_search_{tag}_{}", std::process::id());
+            let url = admin_url.replacen("/postgres?", &format!("/{name}?"), 1);
+            assert_ne!(url, admin_url, "the test URL names the postgres database");
+            let mut admin = connect(&admin_url);
+            admin
+                .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+                .unwrap();
+            admin
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .unwrap();
+            Some(Scratch { admin, name, url })
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = self
+                .admin
+                .batch_execute(&format!("DROP DATABASE {} WITH (FORCE)", self.name));
+        }
+    }
+
+    fn connect(url: &str) -> Client {
+        super::super::conn::PgLocation::parse(url)
+            .unwrap()
+            .connect()
+            .unwrap()
+    }
+
+    /// A desk from before the bucketed index (schema 10) gets it when opened, over the
+    /// documents it already holds: a search by bucket finds them.
+    #[test]
+    fn an_older_desk_is_indexed_by_bucket_when_opened() {
+        let Some(scratch) = Scratch::new("upgrade") else {
+            return;
+        };
+        let mut c = connect(&scratch.url);
+        c.batch_execute(
+            "CREATE TABLE schema_migrations (
+                 version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+        )
+        .unwrap();
+        let before = super::super::schema::BUCKETED_SEARCH - 1;
+        for (i, sql) in super::super::schema::MIGRATIONS[..before].iter().enumerate() {
+            c.batch_execute(sql).unwrap();
+            c.execute(
+                "INSERT INTO schema_migrations (version) VALUES ($1)",
+                &[&(i as i64 + 1)],
+            )
             .unwrap();
+        }
+        // Two buckets of tickets and one of entries.
+        for doc in [3i64, 20_000, 40_000, -5] {
+            let (len, vec) = document(&format!("invoice number {doc}"));
+            c.execute(
+                "INSERT INTO search_docs (doc, ticket_id, len, vec)
+                 VALUES ($1, $2, $3, $4::text::tsvector)",
+                &[&doc, &doc.abs(), &len, &vec],
+            )
+            .unwrap();
+        }
+        c.execute("UPDATE search_stats SET docs = 4, tokens = 12 WHERE id = 1", &[])
+            .unwrap();
+        c.batch_execute("ANALYZE search_docs").unwrap();
+        let policies = std::sync::Arc::new(crate::config::policies::builtin().unwrap());
+        drop(super::super::PgStore::open(&scratch.url, policies).unwrap());
+        let row = c
+            .query_one(
+                "SELECT count(*) FROM search_docs
+                 WHERE tuidesk_search_buckets(vec, doc) @@ '''invoice 1'' | ''invoice -1'''",
+                &[],
+            )
+            .unwrap();
+        assert_eq!(row.get::<_, i64>(0), 2, "the documents of buckets 1 and -1");
+        let q = crate::store::search_text::parse("invoice").unwrap();
+        let (mut found, bounded) =
+            search_in(&mut c, &q, 10, 1, SEARCH_RANKED, MAX_BUCKETS).unwrap();
+        found.sort_unstable();
+        assert_eq!(found, vec![3, 5, 20_000, 40_000]);
+        assert!(!bounded);
     }
 
     #[test]
