@@ -26,6 +26,9 @@ const BEST_DOCUMENTS: usize = 1000;
 /// planner's estimate of the query's matches says how wide a window holds enough of them
 /// (then between an eighth of this and eight times it).
 const FIRST_WINDOW: i64 = 40_000;
+/// How many more matches than needed the first window is sized for: every match of a window
+/// is read, so more is wasted work, and too few costs one more (small) round.
+const FIRST_WINDOW_MARGIN: f64 = 1.05;
 /// Documents are grouped into buckets of `doc >> BUCKET_BITS` for the bucketed index
 /// (`tuidesk_search_buckets`, schema migration 11, which must shift by the same amount).
 const BUCKET_BITS: u32 = 14;
@@ -368,7 +371,7 @@ fn search_in(
     let rarest = rarest_tokens(&mut tx, q)?;
     let first_window = match &rarest {
         Some((_, d)) if first_window == FIRST_WINDOW => {
-            ((bound as f64 * 1.25 / d.clamp(1e-9, 1.0)) as i64)
+            ((bound as f64 * FIRST_WINDOW_MARGIN / d.clamp(1e-9, 1.0)) as i64)
                 .clamp(FIRST_WINDOW / 8, FIRST_WINDOW * 8)
         }
         _ => first_window,
