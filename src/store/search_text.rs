@@ -251,6 +251,20 @@ fn split_tokens(text: &str) -> impl Iterator<Item = &str> {
 /// A token as the index compares it: lower case, without diacritics (`unicode61
 /// remove_diacritics 2`): "Café" and "cafe" are one token.
 pub fn fold(token: &str) -> String {
+    // Most tokens are plain ASCII words or unified ideographs (no case, no decomposition):
+    // folding leaves them as they are apart from ASCII case, without the two
+    // normalization passes.
+    if token
+        .chars()
+        .all(|c| c.is_ascii() || matches!(c as u32, 0x4E00..=0x9FFF))
+    {
+        return token.to_ascii_lowercase();
+    }
+    full_fold(token)
+}
+
+/// [`fold`] without its shortcut.
+fn full_fold(token: &str) -> String {
     use unicode_normalization::UnicodeNormalization as _;
     use unicode_normalization::char::is_combining_mark;
     token
@@ -273,6 +287,22 @@ pub fn tokens(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The shortcut folds exactly as the normalization passes do.
+        #[test]
+        fn folding_shortcut_agrees(token in "[a-zA-Z0-9\u{4E00}-\u{9FFF}\u{3040}-\u{30FF}\u{C0}-\u{17F}\u{F900}-\u{FAFF}]{0,12}") {
+            proptest::prop_assert_eq!(fold(&token), full_fold(&token));
+        }
+    }
+
+    #[test]
+    fn folding_keeps_ideographs_and_lowers_ascii() {
+        assert_eq!(fold("TiKV"), "tikv");
+        assert_eq!(fold("连接"), "连接");
+        assert_eq!(fold("Café"), "cafe");
+        assert_eq!(fold("ガ"), full_fold("ガ"));
+    }
 
     #[test]
     fn cjk_runs_become_bigrams() {

@@ -10,6 +10,7 @@
 //! differently; tokens longer than 2 KiB are not indexed.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 
 use postgres::Client;
 
@@ -37,7 +38,22 @@ const BUCKET_BITS: u32 = 14;
 const MAX_BUCKETS: usize = 48;
 
 fn quote(lexeme: &str) -> String {
-    format!("'{}'", lexeme.replace('\\', "\\\\").replace('\'', "''"))
+    let mut out = String::with_capacity(lexeme.len() + 2);
+    push_quoted(&mut out, lexeme);
+    out
+}
+
+/// Appends `lexeme` as a quoted `tsvector`/`tsquery` lexeme.
+fn push_quoted(out: &mut String, lexeme: &str) {
+    out.push('\'');
+    for c in lexeme.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("''"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
 }
 
 /// A document's token count and its `tsvector` literal.
@@ -54,18 +70,18 @@ pub fn document(text: &str) -> (i64, String) {
             list.push(p);
         }
     }
-    let literal = positions
-        .iter()
-        .map(|(lexeme, ps)| {
-            let ps = ps
-                .iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            format!("{}:{ps}", quote(lexeme))
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
+    // Written straight into one string: a bulk load formats a literal per document.
+    let mut literal = String::with_capacity(text.len() * 2);
+    for (lexeme, ps) in &positions {
+        if !literal.is_empty() {
+            literal.push(' ');
+        }
+        push_quoted(&mut literal, lexeme);
+        for (j, p) in ps.iter().enumerate() {
+            literal.push(if j == 0 { ':' } else { ',' });
+            let _ = write!(literal, "{p}");
+        }
+    }
     (toks.len() as i64, literal)
 }
 
@@ -370,10 +386,9 @@ fn search_in(
     // `bound` matches.
     let rarest = rarest_tokens(&mut tx, q)?;
     let first_window = match &rarest {
-        Some((_, d)) if first_window == FIRST_WINDOW => {
-            ((bound as f64 * FIRST_WINDOW_MARGIN / d.clamp(1e-9, 1.0)) as i64)
-                .clamp(FIRST_WINDOW / 8, FIRST_WINDOW * 8)
-        }
+        Some((_, d)) if first_window == FIRST_WINDOW => ((bound as f64 * FIRST_WINDOW_MARGIN
+            / d.clamp(1e-9, 1.0)) as i64)
+            .clamp(FIRST_WINDOW / 8, FIRST_WINDOW * 8),
         _ => first_window,
     };
     // Exact rarest tokens can be looked up per bucket of documents: a frequent word's
@@ -478,7 +493,10 @@ fn search_in(
         let index = if by_bucket {
             // The window is a filter on the bucket's matches (`+ 0`: not another index
             // scan whose bitmap would cover the whole window).
-            format!("tuidesk_search_buckets(d.vec, d.doc) @@ ${}::text::tsquery", p.len())
+            format!(
+                "tuidesk_search_buckets(d.vec, d.doc) @@ ${}::text::tsquery",
+                p.len()
+            )
         } else {
             format!("d.vec @@ ${}::text::tsquery", p.len())
         };
@@ -619,6 +637,10 @@ mod tests {
         let (len, lit) = document("Café 连接失败");
         assert_eq!(len, 5);
         assert_eq!(lit, "'cafe':1 '失败':4 '接失':3 '败':5 '连接':2");
+        let (len, lit) = document("it's a\\b, it's");
+        assert_eq!(len, 6);
+        assert_eq!(lit, "'a':3 'b':4 'it':1,5 's':2,6");
+        assert_eq!(quote("o'k\\"), "'o''k\\\\'");
     }
 
     /// Whatever the width of the first window (one document, a few, all of them at once, or
@@ -772,7 +794,10 @@ mod tests {
         )
         .unwrap();
         let before = super::super::schema::BUCKETED_SEARCH - 1;
-        for (i, sql) in super::super::schema::MIGRATIONS[..before].iter().enumerate() {
+        for (i, sql) in super::super::schema::MIGRATIONS[..before]
+            .iter()
+            .enumerate()
+        {
             c.batch_execute(sql).unwrap();
             c.execute(
                 "INSERT INTO schema_migrations (version) VALUES ($1)",
@@ -790,8 +815,11 @@ mod tests {
             )
             .unwrap();
         }
-        c.execute("UPDATE search_stats SET docs = 4, tokens = 12 WHERE id = 1", &[])
-            .unwrap();
+        c.execute(
+            "UPDATE search_stats SET docs = 4, tokens = 12 WHERE id = 1",
+            &[],
+        )
+        .unwrap();
         c.batch_execute("ANALYZE search_docs").unwrap();
         let policies = std::sync::Arc::new(crate::config::policies::builtin().unwrap());
         drop(super::super::PgStore::open(&scratch.url, policies).unwrap());
