@@ -104,16 +104,21 @@ fn phrase_specs(p: &Phrase) -> Vec<Spec> {
         .collect()
 }
 
+impl Spec {
+    /// The token as a `tsquery` operand.
+    fn operand(&self) -> String {
+        if self.prefix {
+            format!("{}:*", quote(&self.lexeme))
+        } else {
+            quote(&self.lexeme)
+        }
+    }
+}
+
 fn phrase_tsquery(p: &Phrase) -> String {
     phrase_specs(p)
         .iter()
-        .map(|s| {
-            if s.prefix {
-                format!("{}:*", quote(&s.lexeme))
-            } else {
-                quote(&s.lexeme)
-            }
-        })
+        .map(Spec::operand)
         .collect::<Vec<_>>()
         .join(" <-> ")
 }
@@ -247,13 +252,7 @@ fn rarest_tokens(
 fn any_of(specs: &[Spec]) -> String {
     specs
         .iter()
-        .map(|s| {
-            if s.prefix {
-                format!("{}:*", quote(&s.lexeme))
-            } else {
-                quote(&s.lexeme)
-            }
-        })
+        .map(Spec::operand)
         .collect::<Vec<_>>()
         .join(" | ")
 }

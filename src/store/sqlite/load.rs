@@ -535,6 +535,32 @@ mod tests {
         (get("cache_size"), get("temp_store"), get("threads"))
     }
 
+    /// A write that finds the lock held by a load's index build (longer than the usual
+    /// retries, about 25 s) waits it out instead of failing.
+    #[test]
+    fn a_write_waits_out_a_long_index_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let policies = Arc::new(crate::config::policies::builtin().unwrap());
+        let mut store = SqliteStore::open(&path, policies).unwrap();
+        assert!(deferred_indexes::defer_if_no_tickets(&store.conn).unwrap());
+        let builder = Connection::open(&path).unwrap();
+        builder.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let hold = Duration::from_secs(30);
+        let started = std::time::Instant::now();
+        let thread = std::thread::spawn(move || {
+            std::thread::sleep(hold);
+            builder.execute_batch("COMMIT").unwrap();
+        });
+        store.set_meta("waited", "yes").unwrap();
+        assert!(
+            started.elapsed() >= hold,
+            "the write went in after the build"
+        );
+        assert_eq!(store.meta("waited").unwrap().as_deref(), Some("yes"));
+        thread.join().unwrap();
+    }
+
     /// The deferred indexes are built with the sorter's runs on disk (not in memory, where
     /// a 10M-ticket build took 891 MB) and the connection is as before afterwards.
     #[test]

@@ -51,6 +51,10 @@ pub(crate) use crate::store::EventSubject;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How often a write transaction is retried when the lock stays busy past the timeout.
 const WRITE_ATTEMPTS: u32 = 5;
+/// How long a write keeps retrying while a bulk load builds its deferred indexes: each build
+/// holds the write lock for one whole index (13-19 s at 10M tickets, 51 s from a cold cache),
+/// longer than the usual retries (about 25 s).
+const LOAD_PATIENCE: Duration = Duration::from_secs(180);
 
 /// Opens a connection after the process-wide settings are in place. SQLite counts every
 /// allocation under one global mutex unless told not to; a load and its search-index worker
@@ -484,6 +488,7 @@ impl SqliteStore {
         mut body: impl FnMut(&Transaction) -> Result<T>,
     ) -> Result<T> {
         let mut attempt = 0;
+        let started = std::time::Instant::now();
         loop {
             attempt += 1;
             let result: Result<T> = (|| {
@@ -499,8 +504,11 @@ impl SqliteStore {
                 Ok(value)
             })();
             match result {
-                Err(e) if e.is_busy() && attempt < WRITE_ATTEMPTS => {
-                    std::thread::sleep(Duration::from_millis(20 * u64::from(attempt)));
+                Err(e)
+                    if e.is_busy()
+                        && (attempt < WRITE_ATTEMPTS || self.load_holds_lock(started)) =>
+                {
+                    std::thread::sleep(Duration::from_millis(20 * u64::from(attempt.min(10))));
                 }
                 other => {
                     if marked && other.is_ok() {
@@ -510,6 +518,13 @@ impl SqliteStore {
                 }
             }
         }
+    }
+
+    /// Whether a write that found the lock busy since `started` should wait on: a bulk load
+    /// is building the indexes it deferred (one long transaction per index), and the wait
+    /// is still under [`LOAD_PATIENCE`]. The record is read without the lock (WAL).
+    fn load_holds_lock(&self, started: std::time::Instant) -> bool {
+        started.elapsed() < LOAD_PATIENCE && deferred_indexes::pending(&self.conn).unwrap_or(false)
     }
 
     /// After a data transaction of this handle committed (see [`mark_change`]).

@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::tickets;
 use super::{Context, Result, SqliteStore, StoreError, sla_columns, to_ts};
-use super::{mail, reply_templates, watch};
+use super::{mail, reply_templates, search_stage, watch};
 use crate::domain::{Actor, AuditEvent, Order, Organization, Ticket};
 use crate::policy::PolicyRegistry;
 use crate::sla::columns::{SlaColumns, TicketSlaInputs};
@@ -36,7 +36,7 @@ pub(super) struct Batch {
     pub journal: bool,
     /// Set when the load's full-text documents are indexed on a second thread
     /// (`search_stage.rs`): the documents of this batch's rows, handed over after its commit.
-    pub documents: Option<Vec<(i64, String)>>,
+    pub documents: Option<search_stage::Documents>,
 }
 
 impl<'a> SqliteTx<'a> {
@@ -77,13 +77,16 @@ impl<'a> SqliteTx<'a> {
         }
     }
 
-    fn ticket_inserted(&mut self, id: i64, t: &TicketRow<'_>) {
+    /// Inserts a ticket row, its document indexed now or kept for the second thread.
+    fn add_ticket(&mut self, t: &TicketRow<'_>, sla: Option<&SlaColumns>) -> Result<i64> {
+        let id = tickets::insert_ticket(self.tx, t, sla, self.document())?;
         self.later(id, || tickets::ticket_document(t.summary, t.description));
+        Ok(id)
     }
 
     /// Ends a bulk load the caller left open, so no index stays dropped at commit. Returns
     /// the documents kept for the second thread.
-    pub(super) fn finish(mut self) -> Result<Vec<(i64, String)>> {
+    pub(super) fn finish(mut self) -> Result<search_stage::Documents> {
         self.bulk_mode(false)?;
         Ok(self.batch.and_then(|b| b.documents).unwrap_or_default())
     }
@@ -189,10 +192,7 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn insert_ticket(&mut self, t: &TicketInsert<'_>) -> Result<i64> {
-        let row = t.row();
-        let id = tickets::insert_ticket(self.tx, &row, None, self.document())?;
-        self.ticket_inserted(id, &row);
-        Ok(id)
+        self.add_ticket(&t.row(), None)
     }
 
     fn insert_entry(&mut self, e: &EntryInsert<'_>) -> Result<i64> {
@@ -605,15 +605,13 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn insert_ticket_row(&mut self, t: &TicketRow<'_>) -> Result<i64> {
-        let id = tickets::insert_ticket(self.tx, t, None, self.document())?;
-        self.ticket_inserted(id, t);
+        let id = self.add_ticket(t, None)?;
         self.journal("ticket", id)?;
         Ok(id)
     }
 
     fn insert_ticket_row_with_sla(&mut self, t: &TicketRow<'_>, cols: &SlaColumns) -> Result<i64> {
-        let id = tickets::insert_ticket(self.tx, t, Some(cols), self.document())?;
-        self.ticket_inserted(id, t);
+        let id = self.add_ticket(t, Some(cols))?;
         self.journal("ticket", id)?;
         Ok(id)
     }
