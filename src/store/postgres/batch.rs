@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
+use super::sql::Sql;
 use chrono::{DateTime, Utc};
-use postgres::GenericClient;
 
 use super::error::{Ctx as _, get};
 use super::port::{
@@ -31,11 +31,7 @@ pub(super) struct PlanHistory {
 }
 
 impl PlanHistory {
-    fn changes<C: GenericClient>(
-        &mut self,
-        c: &mut C,
-        org: i64,
-    ) -> Result<&[(String, i64, Option<String>)]> {
+    fn changes<C: Sql>(&mut self, c: &mut C, org: i64) -> Result<&[(String, i64, Option<String>)]> {
         if let std::collections::hash_map::Entry::Vacant(slot) = self.changes.entry(org) {
             let rows = c
                 .query(
@@ -54,7 +50,7 @@ impl PlanHistory {
     }
 
     /// The value a field of `org` had at `at`: the `old` of its first change after `at`.
-    fn first_change_after<C: GenericClient>(
+    fn first_change_after<C: Sql>(
         &mut self,
         c: &mut C,
         org: i64,
@@ -68,11 +64,7 @@ impl PlanHistory {
             .map(|(_, _, old)| old.clone()))
     }
 
-    fn org_named<C: GenericClient>(
-        &mut self,
-        c: &mut C,
-        name: &str,
-    ) -> Result<Option<(i64, String)>> {
+    fn org_named<C: Sql>(&mut self, c: &mut C, name: &str) -> Result<Option<(i64, String)>> {
         if self.orgs.is_none() {
             let map = c
                 .query("SELECT name, id, plan FROM orgs", &[])
@@ -86,7 +78,7 @@ impl PlanHistory {
     }
 
     /// The plan that served an organization's tickets at `at` (see `port::served_plan_at`).
-    fn served_plan_at<C: GenericClient>(
+    fn served_plan_at<C: Sql>(
         &mut self,
         c: &mut C,
         org_id: i64,
@@ -111,7 +103,7 @@ impl PlanHistory {
 }
 
 /// Rows of one query grouped by their first column (a ticket or organization id).
-fn grouped<C: GenericClient, T>(
+fn grouped<C: Sql, T>(
     c: &mut C,
     sql: &str,
     ids: &[i64],
@@ -126,11 +118,7 @@ fn grouped<C: GenericClient, T>(
     Ok(out)
 }
 
-fn spans<C: GenericClient>(
-    c: &mut C,
-    table: &str,
-    ids: &[i64],
-) -> Result<HashMap<i64, Vec<Pause>>> {
+fn spans<C: Sql>(c: &mut C, table: &str, ids: &[i64]) -> Result<HashMap<i64, Vec<Pause>>> {
     grouped(
         c,
         &format!(
@@ -149,10 +137,7 @@ fn spans<C: GenericClient>(
 }
 
 /// The event-assurance windows of organizations, by organization id.
-fn assurance_by_org<C: GenericClient>(
-    c: &mut C,
-    orgs: &[i64],
-) -> Result<HashMap<i64, Vec<AssuranceWindow>>> {
+fn assurance_by_org<C: Sql>(c: &mut C, orgs: &[i64]) -> Result<HashMap<i64, Vec<AssuranceWindow>>> {
     grouped(
         c,
         "SELECT r.org_id, r.id, r.level, r.start_date, r.end_date FROM orders r
@@ -176,7 +161,7 @@ fn assurance_by_org<C: GenericClient>(
 
 /// What the SLA engine needs about each ticket, in the order asked; `NotFound` for an id
 /// that is not there.
-pub(super) fn inputs_many<C: GenericClient>(
+pub(super) fn inputs_many<C: Sql>(
     c: &mut C,
     ids: &[i64],
     history: &mut PlanHistory,
@@ -308,7 +293,7 @@ pub(super) fn inputs_many<C: GenericClient>(
 
 /// Tickets with conversation, audit rows, pauses, assurance windows and mail, as
 /// `port::ticket_detail_in` reads one; ids that are not there are left out.
-pub(super) fn details_many<C: GenericClient>(
+pub(super) fn details_many<C: Sql>(
     c: &mut C,
     ids: &[i64],
     now: DateTime<Utc>,
@@ -381,7 +366,7 @@ pub(super) fn details_many<C: GenericClient>(
 }
 
 /// The mail side of many tickets (see `mail::ticket_mail`), by ticket id.
-fn mail_many<C: GenericClient>(c: &mut C, ids: &[i64]) -> Result<HashMap<i64, Vec<EntryMail>>> {
+fn mail_many<C: Sql>(c: &mut C, ids: &[i64]) -> Result<HashMap<i64, Vec<EntryMail>>> {
     use std::collections::BTreeMap;
     let mut out: HashMap<i64, BTreeMap<i64, EntryMail>> = HashMap::new();
     for r in c

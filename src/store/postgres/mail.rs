@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use postgres::{GenericClient, Row};
+use postgres::Row;
+
+use super::sql::Sql;
 
 use super::error::{Ctx as _, get};
 use super::port::{from_ts, to_ts};
@@ -23,7 +25,7 @@ fn limit(n: usize) -> i64 {
     n.min(i64::MAX as usize) as i64
 }
 
-pub(super) fn add_contact<C: GenericClient>(
+pub(super) fn add_contact<C: Sql>(
     c: &mut C,
     org_id: i64,
     address: &str,
@@ -39,11 +41,7 @@ pub(super) fn add_contact<C: GenericClient>(
     Ok(n > 0)
 }
 
-pub(super) fn remove_contact<C: GenericClient>(
-    c: &mut C,
-    org_id: i64,
-    address: &str,
-) -> Result<bool> {
+pub(super) fn remove_contact<C: Sql>(c: &mut C, org_id: i64, address: &str) -> Result<bool> {
     let n = c
         .execute(
             "DELETE FROM org_contacts WHERE org_id = $1 AND address = $2",
@@ -53,7 +51,7 @@ pub(super) fn remove_contact<C: GenericClient>(
     Ok(n > 0)
 }
 
-pub(super) fn contacts<C: GenericClient>(c: &mut C, org_id: i64) -> Result<Vec<String>> {
+pub(super) fn contacts<C: Sql>(c: &mut C, org_id: i64) -> Result<Vec<String>> {
     c.query(
         "SELECT address FROM org_contacts WHERE org_id = $1 ORDER BY address COLLATE \"C\"",
         &[&org_id],
@@ -64,7 +62,7 @@ pub(super) fn contacts<C: GenericClient>(c: &mut C, org_id: i64) -> Result<Vec<S
     .collect()
 }
 
-pub(super) fn orgs_for_address<C: GenericClient>(c: &mut C, address: &str) -> Result<Vec<i64>> {
+pub(super) fn orgs_for_address<C: Sql>(c: &mut C, address: &str) -> Result<Vec<i64>> {
     let mut lookup = |key: &str| -> Result<Vec<i64>> {
         c.query(
             "SELECT org_id FROM org_contacts WHERE address = $1 ORDER BY org_id",
@@ -95,7 +93,7 @@ pub(super) fn orgs_for_address<C: GenericClient>(c: &mut C, address: &str) -> Re
     }
 }
 
-pub(super) fn mail_known<C: GenericClient>(c: &mut C, message_id: &str) -> Result<bool> {
+pub(super) fn mail_known<C: Sql>(c: &mut C, message_id: &str) -> Result<bool> {
     Ok(c.query_opt(
         "SELECT 1 FROM mail_messages WHERE message_id = $1",
         &[&message_id],
@@ -104,10 +102,7 @@ pub(super) fn mail_known<C: GenericClient>(c: &mut C, message_id: &str) -> Resul
     .is_some())
 }
 
-pub(super) fn ticket_for_messages<C: GenericClient>(
-    c: &mut C,
-    ids: &[String],
-) -> Result<Option<i64>> {
+pub(super) fn ticket_for_messages<C: Sql>(c: &mut C, ids: &[String]) -> Result<Option<i64>> {
     for id in ids {
         let row = c
             .query_opt(
@@ -123,7 +118,7 @@ pub(super) fn ticket_for_messages<C: GenericClient>(
     Ok(None)
 }
 
-pub(super) fn ticket_message_ids<C: GenericClient>(
+pub(super) fn ticket_message_ids<C: Sql>(
     c: &mut C,
     ticket_id: i64,
     inbound_only: bool,
@@ -139,7 +134,7 @@ pub(super) fn ticket_message_ids<C: GenericClient>(
     .collect()
 }
 
-pub(super) fn insert_mail<C: GenericClient>(c: &mut C, m: &MailRecord<'_>) -> Result<()> {
+pub(super) fn insert_mail<C: Sql>(c: &mut C, m: &MailRecord<'_>) -> Result<()> {
     c.execute(
         "INSERT INTO mail_messages (message_id, direction, ticket_id, entry_id, triage_id,
             from_address, subject, auto, at)
@@ -160,10 +155,7 @@ pub(super) fn insert_mail<C: GenericClient>(c: &mut C, m: &MailRecord<'_>) -> Re
     Ok(())
 }
 
-pub(super) fn insert_attachment<C: GenericClient>(
-    c: &mut C,
-    a: &AttachmentInsert<'_>,
-) -> Result<()> {
+pub(super) fn insert_attachment<C: Sql>(c: &mut C, a: &AttachmentInsert<'_>) -> Result<()> {
     c.execute(
         "INSERT INTO entry_attachments (entry_id, triage_id, ticket_id, name, content_type,
             size, data)
@@ -196,7 +188,7 @@ pub(super) fn attachment_meta(r: &Row) -> Result<AttachmentMeta> {
     })
 }
 
-fn attachments<C: GenericClient>(c: &mut C, column: &str, id: i64) -> Result<Vec<AttachmentMeta>> {
+fn attachments<C: Sql>(c: &mut C, column: &str, id: i64) -> Result<Vec<AttachmentMeta>> {
     c.query(
         &format!("{ATTACHMENT_META} WHERE {column} = $1 ORDER BY id"),
         &[&id],
@@ -207,7 +199,7 @@ fn attachments<C: GenericClient>(c: &mut C, column: &str, id: i64) -> Result<Vec
     .collect()
 }
 
-pub(super) fn insert_triage<C: GenericClient>(c: &mut C, t: &TriageInsert<'_>) -> Result<i64> {
+pub(super) fn insert_triage<C: Sql>(c: &mut C, t: &TriageInsert<'_>) -> Result<i64> {
     let row = c
         .query_one(
             "INSERT INTO mail_triage (message_id, from_name, from_address, subject, body, auto,
@@ -230,7 +222,7 @@ pub(super) fn insert_triage<C: GenericClient>(c: &mut C, t: &TriageInsert<'_>) -
 const TRIAGE_SELECT: &str = "SELECT id, message_id, from_name, from_address, subject, body, auto,
     received_at, state, ticket_id, reason, decided_by, decided_at FROM mail_triage";
 
-fn triage_from_row<C: GenericClient>(c: &mut C, r: &Row) -> Result<TriageItem> {
+fn triage_from_row<C: Sql>(c: &mut C, r: &Row) -> Result<TriageItem> {
     let id: i64 = get(r, 0)?;
     let state: String = get(r, 8)?;
     let state = TriageState::parse(&state).ok_or_else(|| StoreError::Undecodable {
@@ -258,7 +250,7 @@ fn triage_from_row<C: GenericClient>(c: &mut C, r: &Row) -> Result<TriageItem> {
     })
 }
 
-pub(super) fn triage_item<C: GenericClient>(c: &mut C, id: i64) -> Result<TriageItem> {
+pub(super) fn triage_item<C: Sql>(c: &mut C, id: i64) -> Result<TriageItem> {
     let row = c
         .query_opt(&format!("{TRIAGE_SELECT} WHERE id = $1"), &[&id])
         .ctx("reading the triage inbox")?
@@ -269,7 +261,7 @@ pub(super) fn triage_item<C: GenericClient>(c: &mut C, id: i64) -> Result<Triage
     triage_from_row(c, &row)
 }
 
-pub(super) fn triage_list<C: GenericClient>(c: &mut C, all: bool) -> Result<Vec<TriageItem>> {
+pub(super) fn triage_list<C: Sql>(c: &mut C, all: bool) -> Result<Vec<TriageItem>> {
     let sql = if all {
         format!("{TRIAGE_SELECT} ORDER BY id")
     } else {
@@ -279,7 +271,7 @@ pub(super) fn triage_list<C: GenericClient>(c: &mut C, all: bool) -> Result<Vec<
     rows.iter().map(|r| triage_from_row(c, r)).collect()
 }
 
-pub(super) fn decide_triage<C: GenericClient>(
+pub(super) fn decide_triage<C: Sql>(
     c: &mut C,
     id: i64,
     state: TriageState,
@@ -305,7 +297,7 @@ pub(super) fn decide_triage<C: GenericClient>(
     Ok(())
 }
 
-pub(super) fn attach_triage_to_ticket<C: GenericClient>(
+pub(super) fn attach_triage_to_ticket<C: Sql>(
     c: &mut C,
     triage_id: i64,
     ticket_id: i64,
@@ -323,7 +315,7 @@ pub(super) fn attach_triage_to_ticket<C: GenericClient>(
     Ok(())
 }
 
-pub(super) fn insert_quarantine<C: GenericClient>(
+pub(super) fn insert_quarantine<C: Sql>(
     c: &mut C,
     raw: &[u8],
     reason: &str,
@@ -339,7 +331,7 @@ pub(super) fn insert_quarantine<C: GenericClient>(
     get(&row, 0)
 }
 
-pub(super) fn quarantine<C: GenericClient>(c: &mut C) -> Result<Vec<QuarantineItem>> {
+pub(super) fn quarantine<C: Sql>(c: &mut C) -> Result<Vec<QuarantineItem>> {
     c.query(
         "SELECT id, received_at, reason, octet_length(raw)::BIGINT FROM mail_quarantine
          ORDER BY id",
@@ -358,7 +350,7 @@ pub(super) fn quarantine<C: GenericClient>(c: &mut C) -> Result<Vec<QuarantineIt
     .collect()
 }
 
-pub(super) fn quarantined_raw<C: GenericClient>(c: &mut C, id: i64) -> Result<Vec<u8>> {
+pub(super) fn quarantined_raw<C: Sql>(c: &mut C, id: i64) -> Result<Vec<u8>> {
     c.query_opt("SELECT raw FROM mail_quarantine WHERE id = $1", &[&id])
         .ctx("reading the quarantine")?
         .as_ref()
@@ -370,7 +362,7 @@ pub(super) fn quarantined_raw<C: GenericClient>(c: &mut C, id: i64) -> Result<Ve
         })
 }
 
-pub(super) fn insert_outbox<C: GenericClient>(c: &mut C, m: &OutboxInsert<'_>) -> Result<i64> {
+pub(super) fn insert_outbox<C: Sql>(c: &mut C, m: &OutboxInsert<'_>) -> Result<i64> {
     let (att_name, att) = match m.attachment {
         Some((n, d)) => (Some(n), Some(d)),
         None => (None, None),
@@ -401,11 +393,7 @@ pub(super) fn insert_outbox<C: GenericClient>(c: &mut C, m: &OutboxInsert<'_>) -
     get(&row, 0)
 }
 
-pub(super) fn update_outbox<C: GenericClient>(
-    c: &mut C,
-    id: i64,
-    patch: &OutboxPatch,
-) -> Result<()> {
+pub(super) fn update_outbox<C: Sql>(c: &mut C, id: i64, patch: &OutboxPatch) -> Result<()> {
     let n = match patch {
         OutboxPatch::Sent { at } => c.execute(
             "UPDATE outbox SET state = 'sent', sent_at = $2, attempts = attempts + 1,
@@ -471,7 +459,7 @@ fn outbox_from_row(r: &Row) -> Result<OutboxMessage> {
     })
 }
 
-pub(super) fn outbox<C: GenericClient>(c: &mut C, n: usize) -> Result<Vec<OutboxMessage>> {
+pub(super) fn outbox<C: Sql>(c: &mut C, n: usize) -> Result<Vec<OutboxMessage>> {
     c.query(
         &format!("{OUTBOX_SELECT} ORDER BY id DESC LIMIT $1"),
         &[&limit(n)],
@@ -482,7 +470,7 @@ pub(super) fn outbox<C: GenericClient>(c: &mut C, n: usize) -> Result<Vec<Outbox
     .collect()
 }
 
-pub(super) fn outbox_due<C: GenericClient>(
+pub(super) fn outbox_due<C: Sql>(
     c: &mut C,
     now: DateTime<Utc>,
     n: usize,
@@ -500,7 +488,7 @@ pub(super) fn outbox_due<C: GenericClient>(
     .collect()
 }
 
-pub(super) fn ticket_mail<C: GenericClient>(c: &mut C, ticket_id: i64) -> Result<Vec<EntryMail>> {
+pub(super) fn ticket_mail<C: Sql>(c: &mut C, ticket_id: i64) -> Result<Vec<EntryMail>> {
     let mut out: BTreeMap<i64, EntryMail> = BTreeMap::new();
     let received = c
         .query(
@@ -548,7 +536,7 @@ pub(super) fn ticket_mail<C: GenericClient>(c: &mut C, ticket_id: i64) -> Result
     Ok(out.into_values().collect())
 }
 
-pub(super) fn attachment<C: GenericClient>(c: &mut C, id: i64) -> Result<(String, Vec<u8>)> {
+pub(super) fn attachment<C: Sql>(c: &mut C, id: i64) -> Result<(String, Vec<u8>)> {
     let row = c
         .query_opt(
             "SELECT name, data FROM entry_attachments WHERE id = $1",
@@ -572,7 +560,7 @@ pub(super) fn attachment<C: GenericClient>(c: &mut C, id: i64) -> Result<(String
 }
 
 /// An organization's contacts with when each was added (export), sorted bytewise.
-pub(super) fn contacts_added<C: GenericClient>(
+pub(super) fn contacts_added<C: Sql>(
     c: &mut C,
     org_id: i64,
 ) -> Result<Vec<(String, DateTime<Utc>)>> {
@@ -588,7 +576,7 @@ pub(super) fn contacts_added<C: GenericClient>(
 }
 
 /// Rows of mail history: messages, triage items, quarantined messages, outbox rows.
-pub(super) fn history_counts<C: GenericClient>(c: &mut C) -> Result<[i64; 4]> {
+pub(super) fn history_counts<C: Sql>(c: &mut C) -> Result<[i64; 4]> {
     let r = c
         .query_one(
             "SELECT (SELECT count(*) FROM mail_messages), (SELECT count(*) FROM mail_triage),
@@ -600,7 +588,7 @@ pub(super) fn history_counts<C: GenericClient>(c: &mut C) -> Result<[i64; 4]> {
 }
 
 /// Every mail history row, table by table ([`MailTable::ALL`]), each by id.
-pub fn export_rows<C: GenericClient>(
+pub fn export_rows<C: Sql>(
     c: &mut C,
     sink: &mut dyn FnMut(crate::store::ExportRecord) -> Result<()>,
 ) -> Result<()> {
@@ -651,7 +639,7 @@ pub fn export_rows<C: GenericClient>(
 }
 
 /// Inserts a row of mail history (see [`crate::store::StoreTx::insert_mail_row`]).
-pub fn insert_row<C: GenericClient>(c: &mut C, row: &MailRow) -> Result<i64> {
+pub fn insert_row<C: Sql>(c: &mut C, row: &MailRow) -> Result<i64> {
     use postgres::types::ToSql;
     let columns = row.table.columns();
     if row.cells.len() != columns.len() {

@@ -17,7 +17,10 @@ mod mail;
 mod pending;
 mod port;
 mod schema;
+#[cfg(test)]
+mod scratch;
 mod search;
+mod sql;
 mod transfer;
 mod watch;
 
@@ -65,6 +68,9 @@ pub struct PgStore {
     /// What cancels the statement `client` runs, from another thread (the TUI's Esc on a
     /// search); replaced whenever `client` is.
     cancel: Arc<std::sync::Mutex<postgres::CancelToken>>,
+    /// The statements prepared on `client` by the reads that run at every key press;
+    /// emptied whenever `client` is replaced.
+    statements: RefCell<sql::Statements>,
 }
 
 /// How long a cancel may hold up its caller (the TUI's event loop): a local or LAN server
@@ -91,6 +97,7 @@ impl PgStore {
             location,
             policies,
             last_used: std::cell::Cell::new(Instant::now()),
+            statements: RefCell::default(),
         };
         Ok(store)
     }
@@ -116,6 +123,7 @@ impl PgStore {
             location,
             policies,
             last_used: std::cell::Cell::new(Instant::now()),
+            statements: RefCell::default(),
         })
     }
 
@@ -167,12 +175,14 @@ impl PgStore {
             let mut fresh = self.location.connect()?;
             *self.pid.borrow_mut() = backend_pid(&mut fresh)?;
             self.adopt_cancel(&fresh);
+            self.statements.borrow_mut().clear();
             *client = fresh;
         }
         if client.is_closed() {
             let mut fresh = self.location.connect()?;
             *self.pid.borrow_mut() = backend_pid(&mut fresh)?;
             self.adopt_cancel(&fresh);
+            self.statements.borrow_mut().clear();
             *client = fresh;
         }
         Ok(client)

@@ -2,7 +2,7 @@
 //! `DELETE … RETURNING`: a second take of the same row waits for the first transaction and
 //! then finds nothing, so of simultaneous takes exactly one gets the action.
 
-use postgres::GenericClient;
+use super::sql::Sql;
 use postgres::row::Row;
 
 use super::error::{Ctx as _, get};
@@ -41,7 +41,7 @@ fn decode(r: &Row) -> Result<PendingAction> {
     })
 }
 
-pub(super) fn insert_pending<C: GenericClient>(c: &mut C, p: &PendingInsert<'_>) -> Result<i64> {
+pub(super) fn insert_pending<C: Sql>(c: &mut C, p: &PendingInsert<'_>) -> Result<i64> {
     let (body, value, expected) = encode_deferred(p.action);
     let row = c
         .query_one(
@@ -67,7 +67,7 @@ pub(super) fn insert_pending<C: GenericClient>(c: &mut C, p: &PendingInsert<'_>)
     get(&row, 0)
 }
 
-pub(super) fn take_pending<C: GenericClient>(c: &mut C, id: i64) -> Result<Option<PendingAction>> {
+pub(super) fn take_pending<C: Sql>(c: &mut C, id: i64) -> Result<Option<PendingAction>> {
     c.query_opt(
         &format!("DELETE FROM pending_actions WHERE id = $1 RETURNING {COLUMNS}"),
         &[&id],
@@ -78,7 +78,7 @@ pub(super) fn take_pending<C: GenericClient>(c: &mut C, id: i64) -> Result<Optio
     .transpose()
 }
 
-pub(super) fn pending_actions<C: GenericClient>(
+pub(super) fn pending_actions<C: Sql>(
     c: &mut C,
     owner: Option<&str>,
 ) -> Result<Vec<PendingAction>> {

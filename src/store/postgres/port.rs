@@ -7,8 +7,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone as _, Utc};
+use postgres::Row;
 use postgres::types::ToSql;
-use postgres::{GenericClient, Row};
+
+use super::sql::{Cached, Sql};
 
 use super::PgStore;
 use super::bulk::Pending;
@@ -202,7 +204,7 @@ fn where_sql(clauses: &[String]) -> String {
     }
 }
 
-pub(super) fn read_ticket<C: GenericClient>(
+pub(super) fn read_ticket<C: Sql>(
     c: &mut C,
     id: i64,
     now: DateTime<Utc>,
@@ -241,12 +243,7 @@ pub(super) fn event_from_row(r: &Row) -> Result<AuditEvent> {
 pub(super) const EVENT_COLUMNS: &str =
     "id, ticket_id, org_id, actor, actor_source, at, field, old, new, imported";
 
-pub(super) fn events<C: GenericClient>(
-    c: &mut C,
-    sql: &str,
-    id: i64,
-    what: &str,
-) -> Result<Vec<AuditEvent>> {
+pub(super) fn events<C: Sql>(c: &mut C, sql: &str, id: i64, what: &str) -> Result<Vec<AuditEvent>> {
     c.query(sql, &[&id])
         .ctx(what)?
         .iter()
@@ -272,7 +269,7 @@ pub(super) fn org_from_row(r: &Row) -> Result<Organization> {
     })
 }
 
-fn org_where<C: GenericClient>(
+fn org_where<C: Sql>(
     c: &mut C,
     condition: &str,
     key: &(dyn ToSql + Sync),
@@ -353,7 +350,7 @@ fn order_from_row(r: &Row) -> Result<Order> {
 }
 
 /// Everything the SLA engine needs about one ticket.
-pub(super) fn load_inputs<C: GenericClient>(c: &mut C, ticket_id: i64) -> Result<TicketSlaInputs> {
+pub(super) fn load_inputs<C: Sql>(c: &mut C, ticket_id: i64) -> Result<TicketSlaInputs> {
     let row = c
         .query_opt(
             "SELECT o.policy_set, o.id, o.plan, p.id, p.plan, o.tz, t.severity, t.status,
@@ -478,7 +475,7 @@ pub(super) fn load_inputs<C: GenericClient>(c: &mut C, ticket_id: i64) -> Result
 /// the plan then of the account it was linked to then, read back from the audit rows of plan
 /// and link changes (each names the value it replaced). A change in the same second as `at`
 /// counts as later. (The SQLite backend's rule, the same SQL.)
-fn served_plan_at<C: GenericClient>(
+fn served_plan_at<C: Sql>(
     c: &mut C,
     org_id: i64,
     org_plan: &str,
@@ -519,7 +516,7 @@ fn served_plan_at<C: GenericClient>(
     })
 }
 
-fn assurance_windows<C: GenericClient>(
+fn assurance_windows<C: Sql>(
     c: &mut C,
     ticket_id: i64,
 ) -> Result<Vec<crate::assurance::AssuranceWindow>> {
@@ -549,7 +546,7 @@ fn assurance_windows<C: GenericClient>(
 /// Adds a search document (a ticket's summary and description, or an entry's body).
 /// Returns the document's length in tokens; the totals in `search_stats` are the caller's
 /// ([`add_search_stats`]).
-pub(super) fn index_document<C: GenericClient>(
+pub(super) fn index_document<C: Sql>(
     c: &mut C,
     doc: i64,
     ticket_id: i64,
@@ -566,7 +563,7 @@ pub(super) fn index_document<C: GenericClient>(
 
 /// Adds documents and tokens to the BM25 totals (one row every writer updates: a bulk load
 /// adds its totals once at the end).
-pub(super) fn add_search_stats<C: GenericClient>(c: &mut C, docs: i64, tokens: i64) -> Result<()> {
+pub(super) fn add_search_stats<C: Sql>(c: &mut C, docs: i64, tokens: i64) -> Result<()> {
     c.execute(
         "UPDATE search_stats SET docs = docs + $1, tokens = tokens + $2 WHERE id = 1",
         &[&docs, &tokens],
@@ -577,7 +574,7 @@ pub(super) fn add_search_stats<C: GenericClient>(c: &mut C, docs: i64, tokens: i
 
 /// A ticket with its conversation, audit rows, pauses and assurance windows, read on `c`
 /// (inside the caller's snapshot).
-pub(super) fn ticket_detail_in<C: GenericClient>(
+pub(super) fn ticket_detail_in<C: Sql>(
     c: &mut C,
     id: i64,
     now: DateTime<Utc>,
@@ -638,7 +635,7 @@ pub(super) fn ticket_detail_in<C: GenericClient>(
 }
 
 /// One service order with its deliverables' names and sizes.
-pub(super) fn order_in<C: GenericClient>(c: &mut C, id: i64) -> Result<Order> {
+pub(super) fn order_in<C: Sql>(c: &mut C, id: i64) -> Result<Order> {
     let row = c
         .query_opt(&format!("{ORDER_SELECT} WHERE r.id = $1"), &[&id])
         .ctx("reading order")?
@@ -1703,7 +1700,7 @@ fn event_fields(
 }
 
 /// Writes one audit row as given (recorded now, or imported from an export).
-pub(super) fn insert_event_row<C: GenericClient>(
+pub(super) fn insert_event_row<C: Sql>(
     c: &mut C,
     subject: EventSubject,
     (actor, source): (&str, &str),
@@ -1966,7 +1963,14 @@ impl Store for PgStore {
     }
 
     fn ticket(&self, id: i64, now: DateTime<Utc>) -> Result<Ticket> {
-        read_ticket(&mut *self.client()?, id, now, false)
+        let mut client = self.client()?;
+        let mut statements = self.statements.borrow_mut();
+        read_ticket(
+            &mut Cached::new(&mut *client, &mut statements),
+            id,
+            now,
+            false,
+        )
     }
 
     fn tickets_many(&self, ids: &[i64], now: DateTime<Utc>) -> Result<Vec<Ticket>> {
@@ -1994,7 +1998,8 @@ impl Store for PgStore {
             .isolation_level(postgres::IsolationLevel::RepeatableRead)
             .start()
             .ctx("reading ticket")?;
-        let detail = ticket_detail_in(&mut tx, id, now)?;
+        let mut statements = self.statements.borrow_mut();
+        let detail = ticket_detail_in(&mut Cached::new(&mut tx, &mut statements), id, now)?;
         tx.commit().ctx("reading ticket")?;
         Ok(detail)
     }

@@ -629,6 +629,7 @@ fn search_in(
 
 #[cfg(test)]
 mod tests {
+    use super::super::scratch::{Scratch, connect};
     use super::*;
 
     #[test]
@@ -732,51 +733,6 @@ mod tests {
             }
             assert!(bounded_seen, "some searches hit the bound");
         }
-    }
-
-    /// A database of the test server, dropped at the end (`None` outside CI without one).
-    struct Scratch {
-        admin: Client,
-        name: String,
-        url: String,
-    }
-
-    impl Scratch {
-        fn new(tag: &str) -> Option<Scratch> {
-            let Ok(admin_url) = std::env::var("TUIDESK_TEST_PG") else {
-                assert!(
-                    std::env::var("CI").as_deref() != Ok("true"),
-                    "CI needs TUIDESK_TEST_PG"
-                );
-                return None;
-            };
-            let name = format!("tuidesk_search_{tag}_{}", std::process::id());
-            let url = admin_url.replacen("/postgres?", &format!("/{name}?"), 1);
-            assert_ne!(url, admin_url, "the test URL names the postgres database");
-            let mut admin = connect(&admin_url);
-            admin
-                .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-                .unwrap();
-            admin
-                .batch_execute(&format!("CREATE DATABASE {name}"))
-                .unwrap();
-            Some(Scratch { admin, name, url })
-        }
-    }
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = self
-                .admin
-                .batch_execute(&format!("DROP DATABASE {} WITH (FORCE)", self.name));
-        }
-    }
-
-    fn connect(url: &str) -> Client {
-        super::super::conn::PgLocation::parse(url)
-            .unwrap()
-            .connect()
-            .unwrap()
     }
 
     /// A desk from before the bucketed index (schema 10) gets it when opened, over the

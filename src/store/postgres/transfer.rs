@@ -2,8 +2,8 @@
 //! REPEATABLE READ transaction, so an export taken while others write is consistent (it
 //! always imports). The format and its rules live in `desk::transfer`.
 
+use super::sql::Sql;
 use chrono::{DateTime, Utc};
-use postgres::GenericClient;
 
 use super::PgStore;
 use super::batch::{PlanHistory, details_many, inputs_many};
@@ -98,7 +98,7 @@ pub fn export_snapshot(
     Ok(())
 }
 
-fn ids<C: GenericClient>(c: &mut C, sql: &str, what: &str) -> Result<Vec<i64>> {
+fn ids<C: Sql>(c: &mut C, sql: &str, what: &str) -> Result<Vec<i64>> {
     c.query(sql, &[])
         .ctx(what)?
         .iter()

@@ -2,8 +2,8 @@
 //! canned replies, on PostgreSQL (migrations 5 and 6): the SQLite backend's primitives with
 //! the same SQL shapes and orders.
 
+use super::sql::Sql;
 use chrono::{DateTime, Utc};
-use postgres::GenericClient;
 
 use super::error::{Ctx as _, get};
 use super::port::{from_ts, to_ts};
@@ -13,7 +13,7 @@ use crate::store::{AlertClaim, Happening, Presence, Result};
 
 const ACTIVE: &str = "status IN ('new','open','pending','on-hold')";
 
-pub(super) fn claim_alert<C: GenericClient>(c: &mut C, a: &AlertClaim<'_>) -> Result<bool> {
+pub(super) fn claim_alert<C: Sql>(c: &mut C, a: &AlertClaim<'_>) -> Result<bool> {
     let n = c
         .execute(
             "INSERT INTO alerts (key, kind, ticket_id, happened_at, fired_at, fired_by, outcome)
@@ -32,10 +32,7 @@ pub(super) fn claim_alert<C: GenericClient>(c: &mut C, a: &AlertClaim<'_>) -> Re
     Ok(n > 0)
 }
 
-pub(super) fn tickets_at_risk_by<C: GenericClient>(
-    c: &mut C,
-    horizon: DateTime<Utc>,
-) -> Result<Vec<i64>> {
+pub(super) fn tickets_at_risk_by<C: Sql>(c: &mut C, horizon: DateTime<Utc>) -> Result<Vec<i64>> {
     c.query(
         &format!(
             "SELECT id FROM tickets WHERE {ACTIVE} AND risk_at IS NOT NULL AND risk_at <= $1
@@ -49,7 +46,7 @@ pub(super) fn tickets_at_risk_by<C: GenericClient>(
     .collect()
 }
 
-pub(super) fn next_risk_after<C: GenericClient>(
+pub(super) fn next_risk_after<C: Sql>(
     c: &mut C,
     after: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>> {
@@ -62,7 +59,7 @@ pub(super) fn next_risk_after<C: GenericClient>(
     Ok(get::<Option<i64>>(&row, 0)?.map(from_ts))
 }
 
-fn happenings<C: GenericClient>(
+fn happenings<C: Sql>(
     c: &mut C,
     sql: &str,
     args: &[&(dyn postgres::types::ToSql + Sync)],
@@ -80,7 +77,7 @@ fn happenings<C: GenericClient>(
         .collect()
 }
 
-pub(super) fn assignments_since<C: GenericClient>(
+pub(super) fn assignments_since<C: Sql>(
     c: &mut C,
     since: DateTime<Utc>,
     engineer: &str,
@@ -94,7 +91,7 @@ pub(super) fn assignments_since<C: GenericClient>(
     )
 }
 
-pub(super) fn customer_messages<C: GenericClient>(
+pub(super) fn customer_messages<C: Sql>(
     c: &mut C,
     from: Option<MessagesFrom>,
     limit: usize,
@@ -139,7 +136,7 @@ pub(super) fn customer_messages<C: GenericClient>(
     })
 }
 
-pub(super) fn reply_template_exists<C: GenericClient>(c: &mut C, name: &str) -> Result<bool> {
+pub(super) fn reply_template_exists<C: Sql>(c: &mut C, name: &str) -> Result<bool> {
     let row = c
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM reply_templates WHERE name = $1)",
@@ -149,7 +146,7 @@ pub(super) fn reply_template_exists<C: GenericClient>(c: &mut C, name: &str) -> 
     get(&row, 0)
 }
 
-pub(super) fn put_reply_template<C: GenericClient>(
+pub(super) fn put_reply_template<C: Sql>(
     c: &mut C,
     name: &str,
     body: &str,
@@ -166,14 +163,14 @@ pub(super) fn put_reply_template<C: GenericClient>(
     Ok(())
 }
 
-pub(super) fn remove_reply_template<C: GenericClient>(c: &mut C, name: &str) -> Result<bool> {
+pub(super) fn remove_reply_template<C: Sql>(c: &mut C, name: &str) -> Result<bool> {
     let n = c
         .execute("DELETE FROM reply_templates WHERE name = $1", &[&name])
         .ctx("removing a reply template")?;
     Ok(n > 0)
 }
 
-pub(super) fn reply_templates<C: GenericClient>(c: &mut C) -> Result<Vec<ReplyTemplate>> {
+pub(super) fn reply_templates<C: Sql>(c: &mut C) -> Result<Vec<ReplyTemplate>> {
     // Bytewise name order, as SQLite sorts.
     c.query(
         "SELECT name, body, updated_by, updated_at FROM reply_templates
@@ -194,7 +191,7 @@ pub(super) fn reply_templates<C: GenericClient>(c: &mut C) -> Result<Vec<ReplyTe
     .collect()
 }
 
-pub(super) fn put_presence<C: GenericClient>(c: &mut C, p: &Presence) -> Result<()> {
+pub(super) fn put_presence<C: Sql>(c: &mut C, p: &Presence) -> Result<()> {
     c.execute(
         "INSERT INTO presence (session, who, ticket_id, composing, seen_at)
          VALUES ($1, $2, $3, $4, $5)
@@ -212,16 +209,13 @@ pub(super) fn put_presence<C: GenericClient>(c: &mut C, p: &Presence) -> Result<
     Ok(())
 }
 
-pub(super) fn drop_presence<C: GenericClient>(c: &mut C, session: &str) -> Result<()> {
+pub(super) fn drop_presence<C: Sql>(c: &mut C, session: &str) -> Result<()> {
     c.execute("DELETE FROM presence WHERE session = $1", &[&session])
         .ctx("removing presence")?;
     Ok(())
 }
 
-pub(super) fn presence_since<C: GenericClient>(
-    c: &mut C,
-    since: DateTime<Utc>,
-) -> Result<Vec<Presence>> {
+pub(super) fn presence_since<C: Sql>(c: &mut C, since: DateTime<Utc>) -> Result<Vec<Presence>> {
     c.query(
         "SELECT session, who, ticket_id, composing, seen_at FROM presence
          WHERE seen_at >= $1 ORDER BY who COLLATE \"C\", session COLLATE \"C\"",
