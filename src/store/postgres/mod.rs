@@ -170,15 +170,9 @@ impl PgStore {
     fn client(&self) -> Result<std::cell::RefMut<'_, Client>> {
         let mut client = self.client.borrow_mut();
         let idle = self.last_used.replace(Instant::now()).elapsed() > IDLE_CHECK;
-        if idle && !client.is_closed() && client.is_valid(Duration::from_secs(5)).is_err() {
-            // Dropped by a server restart or a network failure while idle: a new session.
-            let mut fresh = self.location.connect()?;
-            *self.pid.borrow_mut() = backend_pid(&mut fresh)?;
-            self.adopt_cancel(&fresh);
-            self.statements.borrow_mut().clear();
-            *client = fresh;
-        }
-        if client.is_closed() {
+        // Closed, or dropped by a server restart or a network failure while idle: a new
+        // session, with the statements prepared on the old one forgotten.
+        if client.is_closed() || (idle && client.is_valid(Duration::from_secs(5)).is_err()) {
             let mut fresh = self.location.connect()?;
             *self.pid.borrow_mut() = backend_pid(&mut fresh)?;
             self.adopt_cancel(&fresh);

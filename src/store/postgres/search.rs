@@ -483,23 +483,18 @@ fn search_in(
             .iter()
             .map(|p| p.as_ref() as &(dyn postgres::types::ToSql + Sync))
             .collect();
-        let lookup = match bucketable {
-            Some(specs) if named.len() <= bucket_limit => in_buckets(specs, &named),
-            _ => plain.clone(),
+        // The window is a filter on the buckets' matches (`+ 0`: not another index scan,
+        // whose bitmap would cover the whole window), or a range ANDed with the plain index.
+        let (lookup, index, key) = match bucketable.filter(|_| named.len() <= bucket_limit) {
+            Some(specs) => (
+                in_buckets(specs, &named),
+                "tuidesk_search_buckets(d.vec, d.doc)",
+                "(doc + 0)",
+            ),
+            None => (plain.clone(), "d.vec", "doc"),
         };
-        let by_bucket = bucketable.is_some() && named.len() <= bucket_limit;
         p.push(&lookup);
-        let index = if by_bucket {
-            // The window is a filter on the bucket's matches (`+ 0`: not another index
-            // scan whose bitmap would cover the whole window).
-            format!(
-                "tuidesk_search_buckets(d.vec, d.doc) @@ ${}::text::tsquery",
-                p.len()
-            )
-        } else {
-            format!("d.vec @@ ${}::text::tsquery", p.len())
-        };
-        let key = if by_bucket { "(doc + 0)" } else { "doc" };
+        let index = format!("{index} @@ ${}::text::tsquery", p.len());
         let mut ranges = Vec::new();
         for (first, last) in &docs {
             p.push(first);
