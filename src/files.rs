@@ -51,3 +51,80 @@ pub fn write_new_file(path: &Path, data: &[u8]) -> std::io::Result<()> {
     }
     apply_umask(path)
 }
+
+/// Where an `--out PATH` goes.
+#[derive(Debug, PartialEq, Eq)]
+pub enum OutTarget {
+    /// A regular file (or none yet) at this path, which may be the target of a symbolic
+    /// link: written under a temporary name beside it and renamed over it at the end, so a
+    /// failed write leaves the old file whole and the link a link.
+    Replace(std::path::PathBuf),
+    /// A device, a pipe or a socket (`/dev/null`, `>(gzip > x)`): written in place. Renaming
+    /// a file over it would destroy it (as root, a device node).
+    Stream(std::path::PathBuf),
+}
+
+/// Decides how to write `path`; a directory, or a link to nowhere, is an error.
+pub fn out_target(path: &Path) -> std::io::Result<OutTarget> {
+    let link = match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(OutTarget::Replace(path.to_path_buf()));
+        }
+        other => other?,
+    };
+    let real = if link.file_type().is_symlink() {
+        std::fs::canonicalize(path).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!(
+                    "{} is a symbolic link to a missing file ({e})",
+                    path.display()
+                ),
+            )
+        })?
+    } else {
+        path.to_path_buf()
+    };
+    let meta = std::fs::metadata(&real)?;
+    if meta.is_dir() {
+        return Err(std::io::Error::other(format!(
+            "{} is a directory; name a file",
+            path.display()
+        )));
+    }
+    Ok(if meta.is_file() {
+        OutTarget::Replace(real)
+    } else {
+        OutTarget::Stream(real)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_targets_follow_links_and_never_replace_devices() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.jsonl");
+        assert_eq!(out_target(&file).unwrap(), OutTarget::Replace(file.clone()));
+        std::fs::write(&file, "old").unwrap();
+        assert_eq!(out_target(&file).unwrap(), OutTarget::Replace(file.clone()));
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link");
+            std::os::unix::fs::symlink(&file, &link).unwrap();
+            let real = std::fs::canonicalize(&file).unwrap();
+            assert_eq!(out_target(&link).unwrap(), OutTarget::Replace(real));
+            let dangling = dir.path().join("dangling");
+            std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
+            assert!(out_target(&dangling).is_err());
+            assert_eq!(
+                out_target(Path::new("/dev/null")).unwrap(),
+                OutTarget::Stream("/dev/null".into())
+            );
+        }
+        let err = out_target(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("is a directory"), "{err}");
+    }
+}

@@ -1449,6 +1449,48 @@ fn lines(export: &str) -> Vec<Value> {
         .collect()
 }
 
+/// `export --out` follows a symbolic link to the file it names (the link stays a link) and
+/// writes into a pipe or device in place: renaming a file over `/dev/null` would destroy it.
+#[cfg(unix)]
+#[test]
+fn export_out_writes_through_links_and_pipes() {
+    let src = rich_desk();
+    let expected = src.export();
+    let real = src.path("real.jsonl");
+    std::fs::write(&real, "old").unwrap();
+    let link = src.path("link.jsonl");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    src.ok(&["export", "--out", link.to_str().unwrap()]);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), expected);
+
+    let fifo = src.path("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    src.ok(&["export", "--out", fifo.to_str().unwrap()]);
+    assert_eq!(reader.join().unwrap(), expected);
+    use std::os::unix::fs::FileTypeExt as _;
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+
+    src.refused(
+        &["export", "--out", src.path("").to_str().unwrap()],
+        1,
+        &["is a directory"],
+    );
+}
+
 #[test]
 fn export_import_round_trip_reproduces_everything() {
     let src = rich_desk();

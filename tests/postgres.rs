@@ -370,6 +370,16 @@ fn migrate_sqlite_to_postgres_and_back_exports_byte_identical() {
         String::from_utf8_lossy(&out.stderr)
     );
     ok_at(&a, &["gen", "--tickets", "300", "--seed", "7"]);
+    ok_at(
+        &a,
+        &[
+            "reply-template",
+            "add",
+            "greet",
+            "--body",
+            "Hello {{customer.name}}",
+        ],
+    );
     let original = ok_at(&a, &["export"]);
     assert!(original.len() > 10_000, "a real desk to move");
 
@@ -411,6 +421,11 @@ fn migrate_sqlite_to_postgres_and_back_exports_byte_identical() {
 
     ok_at(pg, &["migrate", "--to", b.to_str().unwrap()]);
     assert_eq!(ok_at(&b, &["export"]), original, "PostgreSQL -> SQLite");
+    // The team's shared replies went both ways.
+    for db in [pg, b.as_path()] {
+        let list = String::from_utf8(ok_at(db, &["reply-template", "list"])).unwrap();
+        assert!(list.contains("greet"), "{list}");
+    }
 
     // Never into a desk that has data, nor over an existing file.
     for (from, to) in [(&a, url.as_str()), (&b, a.to_str().unwrap())] {

@@ -47,6 +47,9 @@ use crate::store::{
 
 /// How long a row (and the header count) flashes after its ticket breaches.
 const FLASH_SECONDS: i64 = 4;
+/// Search hits listed in the queue pane; more than that says "N shown", not a total (the
+/// CLI's `search --limit` reaches further).
+pub const SEARCH_SHOWN: usize = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -533,6 +536,8 @@ pub struct QueueState {
     pub search: Option<String>,
     /// The search's hits are the best of the newest matches only (more matched).
     pub search_bounded: bool,
+    /// More tickets matched than the [`SEARCH_SHOWN`] listed: the count is not a total.
+    pub search_more: bool,
     /// Rows that fit in the pane; the window loaded is this many.
     pub height: usize,
 }
@@ -721,7 +726,7 @@ impl App {
         match &self.queue.search {
             Some(q) => Request::Search {
                 query: q.clone(),
-                limit: 200,
+                limit: SEARCH_SHOWN + 1,
             },
             None => Request::Queue {
                 filter: self.queue.filter.clone(),
@@ -845,6 +850,7 @@ impl App {
                     }
                     self.queue.search = Some(input.clone());
                     self.queue.search_bounded = false;
+                    self.queue.search_more = false;
                     self.queue.selected = 0;
                     self.queue.selected_id = None;
                     self.focus = Pane::Queue;
@@ -852,7 +858,7 @@ impl App {
                     self.set_message(self.lang.t("app-searching"), false);
                     vec![Request::Search {
                         query: input,
-                        limit: 200,
+                        limit: SEARCH_SHOWN + 1,
                     }]
                 }
                 _ => {
@@ -1541,11 +1547,12 @@ impl App {
             Action::PageDown if n == page && self.queue.search.is_none() => {
                 (sel, self.queue.keys.last().cloned().map(Anchor::After))
             }
-            Action::PageDown => (last, None),
+            // Search hits are all loaded: a page is the pane's height.
+            Action::PageDown => ((sel + page).min(last), None),
             Action::PageUp if self.queue.search.is_none() => {
                 (sel, self.queue.keys.first().cloned().map(Anchor::Before))
             }
-            Action::PageUp => (0, None),
+            Action::PageUp => (sel.saturating_sub(page), None),
             Action::Top => (0, Some(Anchor::Top)),
             Action::Bottom => (last, Some(Anchor::Bottom)),
             _ => (sel, None),
@@ -1949,12 +1956,15 @@ impl App {
             }
             Response::Search {
                 query,
-                tickets,
+                mut tickets,
                 bounded,
             } => {
                 if self.queue.search.as_deref() != Some(query.as_str()) {
                     return Vec::new();
                 }
+                // One more than shown was asked for: whether the list is all that matched.
+                self.queue.search_more = tickets.len() > SEARCH_SHOWN;
+                tickets.truncate(SEARCH_SHOWN);
                 self.queue.search_bounded = bounded;
                 self.queue.total = tickets.len() as i64;
                 self.queue.keys = Vec::new();
@@ -1991,6 +2001,14 @@ impl App {
                                     "app-hits-bounded",
                                     n = n,
                                     bound = crate::text::search_bound_label(lang),
+                                    next = k.as_str(),
+                                    prev = prev
+                                )
+                            } else if self.queue.search_more {
+                                crate::tr!(
+                                    lang,
+                                    "app-hits-more",
+                                    n = n,
                                     next = k.as_str(),
                                     prev = prev
                                 )

@@ -300,7 +300,8 @@ fn search_replaces_the_queue_and_esc_returns() {
         reqs,
         vec![Request::Search {
             query: "连接".into(),
-            limit: 200
+            // One more than listed: whether more matched.
+            limit: crate::app::SEARCH_SHOWN + 1
         }]
     );
     a.handle_response(Response::Search {

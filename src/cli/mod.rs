@@ -150,30 +150,27 @@ pub fn run(cli: Cli) -> Result<()> {
             let store = open_existing_store(db)?;
             let (orgs, tickets) = match &out {
                 Some(path) => {
-                    // Write a new temporary file beside the target and rename it, so a failed
-                    // export leaves no half file and touches no other file.
-                    let dir = match path.parent() {
-                        Some(p) if !p.as_os_str().is_empty() => p,
-                        _ => Path::new("."),
-                    };
-                    let tmp = tempfile::Builder::new()
-                        .prefix(".tuidesk-export-")
-                        .tempfile_in(dir)
-                        .with_context(|| format!("creating a file in {}", dir.display()))?;
-                    let mut w = std::io::BufWriter::new(progress::Counting::new(
-                        tmp,
-                        progress::Progress::new("exporting", None),
-                    ));
-                    let counts = store.export(&mut w, now()?)?;
-                    let tmp = w
-                        .into_inner()
-                        .map_err(|e| anyhow::anyhow!("writing {}: {}", path.display(), e.error()))?
-                        .into_inner();
-                    crate::files::apply_umask(tmp.path())
+                    let target = crate::files::out_target(path)
                         .with_context(|| format!("writing {}", path.display()))?;
-                    tmp.persist(path)
-                        .with_context(|| format!("writing {}", path.display()))?;
-                    counts
+                    match target {
+                        crate::files::OutTarget::Replace(real) => {
+                            export_replacing(&store, path, &real)?
+                        }
+                        crate::files::OutTarget::Stream(real) => {
+                            let f = std::fs::OpenOptions::new()
+                                .write(true)
+                                .open(&real)
+                                .with_context(|| format!("opening {}", path.display()))?;
+                            let mut w = std::io::BufWriter::new(progress::Counting::new(
+                                f,
+                                progress::Progress::new("exporting", None),
+                            ));
+                            let counts = store.export(&mut w, now()?)?;
+                            w.flush()
+                                .with_context(|| format!("writing {}", path.display()))?;
+                            counts
+                        }
+                    }
                 }
                 None => {
                     let mut w = std::io::BufWriter::new(progress::Counting::new(
@@ -335,6 +332,38 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 /// "1 open ticket recomputed", "3 open tickets recomputed".
+/// `export --out` to a regular file (`real`, which `shown` may link to): a new temporary
+/// file beside it, renamed over it at the end, so a failed export leaves no half file and
+/// the old one whole.
+fn export_replacing(
+    store: &crate::desk::Desk,
+    shown: &Path,
+    real: &Path,
+) -> Result<(usize, usize)> {
+    let dir = match real.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".tuidesk-export-")
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a file in {}", dir.display()))?;
+    let mut w = std::io::BufWriter::new(progress::Counting::new(
+        tmp,
+        progress::Progress::new("exporting", None),
+    ));
+    let counts = store.export(&mut w, now()?)?;
+    let tmp = w
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("writing {}: {}", shown.display(), e.error()))?
+        .into_inner();
+    crate::files::apply_umask(tmp.path())
+        .with_context(|| format!("writing {}", shown.display()))?;
+    tmp.persist(real)
+        .with_context(|| format!("writing {}", shown.display()))?;
+    Ok(counts)
+}
+
 fn recomputed(lang: crate::i18n::Lang, n: usize) -> String {
     crate::tr!(lang, "cli-recomputed", n = n)
 }
@@ -489,6 +518,12 @@ fn migrate(db: Option<&Path>, to: &Path, as_user: Option<&str>) -> Result<()> {
         bail!("{target} already holds a desk; migrate only into an empty database");
     }
     let now = now()?;
+    let left_alerts = source
+        .store()
+        .alert_log()?
+        .iter()
+        .filter(|a| !crate::desk::alert_is_exported(&a.kind))
+        .count();
     let (reader, writer) = std::io::pipe().context("creating a pipe")?;
     let exporter = std::thread::spawn(move || {
         let mut w = std::io::BufWriter::with_capacity(1 << 20, writer);
@@ -528,6 +563,11 @@ fn migrate(db: Option<&Path>, to: &Path, as_user: Option<&str>) -> Result<()> {
         summary.orders
     )
     .map_err(|e| e.after("migrated"))?;
+    if left_alerts > 0 {
+        note!(
+            "tuidesk: {left_alerts} alert-log rows about customers' messages and assignments were not copied (they name rows the copy numbers anew); `tuidesk watch` on {target} may announce those of the last `skip_older_than_minutes` again"
+        );
+    }
     Ok(())
 }
 

@@ -34,7 +34,7 @@ use crate::store::{self, Result, Store};
 pub use generate::{GeneratedEntry, GeneratedOrg, GeneratedTicket};
 pub use mail::Delivered;
 pub use sla::SlaReport;
-pub use transfer::{ImportSummary, export_store};
+pub use transfer::{ImportSummary, alert_is_exported, export_store};
 
 /// The help desk over one store.
 pub struct Desk {

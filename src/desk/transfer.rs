@@ -45,6 +45,42 @@ enum Record {
     Order(Box<OrderRecord>),
     /// A row of mail history (after every order; older exports have none).
     Mail(Box<MailHistoryRecord>),
+    /// A shared reply template (after the mail history; older exports have none).
+    ReplyTemplate(TemplateRecord),
+    /// A row of `tuidesk watch`'s alert log about an SLA target, so a copied desk does not
+    /// page again for what was already announced (after the templates).
+    Alert(AlertRecord),
+}
+
+/// A shared reply template as the team saved it.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TemplateRecord {
+    name: String,
+    body: String,
+    updated_by: String,
+    updated_at: DateTime<Utc>,
+}
+
+/// An alert-log row whose key names only its ticket, metric and deadline (at risk,
+/// breached). Alerts about a customer's message or an assignment are keyed by the row id
+/// of that message or audit row, which a copy does not keep: they are not exported.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlertRecord {
+    key: String,
+    kind: String,
+    ticket: i64,
+    happened_at: DateTime<Utc>,
+    fired_at: DateTime<Utc>,
+    fired_by: String,
+    outcome: String,
+}
+
+/// Whether an alert-log row of this kind travels in an export (see [`AlertRecord`]).
+pub fn alert_is_exported(kind: &str) -> bool {
+    kind == crate::alerts::AlertKind::AtRisk.as_str()
+        || kind == crate::alerts::AlertKind::Breached.as_str()
 }
 
 /// A row of mail history: `table` is `triage`, `message`, `attachment`, `quarantine` or
@@ -553,6 +589,34 @@ pub fn export_store(
             };
             write_line(out, &line).map_err(io_err)
         })?;
+        // Neither refers to anything but tickets already written; read after the snapshot.
+        for t in store.reply_templates()? {
+            let (Some(updated_by), Some(updated_at)) = (t.updated_by, t.updated_at) else {
+                continue;
+            };
+            let rec = Record::ReplyTemplate(TemplateRecord {
+                name: t.name,
+                body: t.body,
+                updated_by,
+                updated_at,
+            });
+            write_line(out, &rec).map_err(io_err)?;
+        }
+        for a in store.alert_log()? {
+            if !alert_is_exported(&a.kind) {
+                continue;
+            }
+            let rec = Record::Alert(AlertRecord {
+                key: a.key,
+                kind: a.kind,
+                ticket: a.ticket_id,
+                happened_at: a.happened_at,
+                fired_at: a.fired_at,
+                fired_by: a.fired_by,
+                outcome: a.outcome,
+            });
+            write_line(out, &rec).map_err(io_err)?;
+        }
         Ok((orgs, tickets))
     }
 }
@@ -678,6 +742,16 @@ impl Desk {
         // (what mail history may refer to; kept only when the file carries mail history).
         let mut conversations: HashMap<i64, usize> = HashMap::new();
         let mut triage_so_far = 0;
+        let mut template_names: HashSet<String> = HashSet::new();
+        let stored_templates: HashSet<String> = if survey.templates.is_empty() {
+            HashSet::new()
+        } else {
+            self.store
+                .reply_templates()?
+                .into_iter()
+                .map(|t| t.name)
+                .collect()
+        };
         let mut lines = Lines::new(input)?;
         while let Some((line, rec)) = read_record(&mut lines)? {
             let fail = |message: String| StoreError::Import { line, message };
@@ -800,6 +874,34 @@ impl Desk {
                         triage_so_far += 1;
                     }
                 }
+                Record::ReplyTemplate(t) => {
+                    crate::reply_template::check_name(&t.name).map_err(&fail)?;
+                    if t.body.trim().is_empty() {
+                        return Err(fail(format!("reply template {:?} is empty", t.name)));
+                    }
+                    crate::reply_template::validate(&t.body)
+                        .map_err(|e| fail(format!("reply template {:?}: {e}", t.name)))?;
+                    if !template_names.insert(t.name.clone()) {
+                        return Err(fail(format!(
+                            "reply template {:?} appears twice in the file",
+                            t.name
+                        )));
+                    }
+                    if stored_templates.contains(&t.name) {
+                        return Err(fail(format!(
+                            "reply template {:?} already exists in the database",
+                            t.name
+                        )));
+                    }
+                }
+                Record::Alert(a) => {
+                    if !alert_is_exported(&a.kind) || a.key.is_empty() || a.ticket <= 0 {
+                        return Err(fail(format!(
+                            "alert {:?}: an alert-log row names a ticket (> 0) and the kind at_risk or breached",
+                            a.key
+                        )));
+                    }
+                }
             }
         }
         drop(lines);
@@ -856,6 +958,9 @@ struct Survey {
     highest: Option<(i64, LineAt, Option<i64>)>,
     /// The first line of mail history, if the file has any.
     first_mail: Option<LineAt>,
+    /// Shared reply templates and alert-log rows (few), written with the last batch.
+    templates: Vec<(usize, TemplateRecord)>,
+    alerts: Vec<(usize, AlertRecord)>,
 }
 
 impl Survey {
@@ -869,6 +974,8 @@ impl Survey {
             twice: HashSet::new(),
             highest: None,
             first_mail: None,
+            templates: Vec::new(),
+            alerts: Vec::new(),
         };
         let mut lines = Lines::new(input)?;
         while let Some((at, text)) = lines.next_line()? {
@@ -896,6 +1003,8 @@ impl Survey {
                 _ => match parse_record(at.line, text)? {
                     Record::Org(o) => survey.orgs.push((at.line, o)),
                     Record::Order(o) => survey.orders.push((at.line, o)),
+                    Record::ReplyTemplate(t) => survey.templates.push((at.line, t)),
+                    Record::Alert(a) => survey.alerts.push((at.line, a)),
                     // A ticket without a usable id: the full parse above said why.
                     Record::Ticket(_) | Record::Mail(_) => {}
                 },
@@ -1481,6 +1590,36 @@ impl<'a> ImportWriter<'a> {
                     &TicketPatch::Priority(columns::plan_priority(self.policies, &inputs)),
                 )?;
             }
+        }
+        for (line, t) in &self.file.survey.templates {
+            if tx.reply_template_exists(&t.name)? {
+                return Err(StoreError::Import {
+                    line: *line,
+                    message: format!("reply template {:?} already exists in the database", t.name),
+                });
+            }
+            tx.put_reply_template(&t.name, &t.body, &t.updated_by, t.updated_at)?;
+        }
+        for (line, a) in &self.file.survey.alerts {
+            if !tx.ticket_exists(a.ticket)? {
+                return Err(StoreError::Import {
+                    line: *line,
+                    message: format!(
+                        "alert {:?} names ticket {}, which is neither in the file nor in the database",
+                        a.key, a.ticket
+                    ),
+                });
+            }
+            // Already in the log (an import into a desk that had it): nothing to add.
+            tx.claim_alert(&crate::store::AlertClaim {
+                key: &a.key,
+                kind: &a.kind,
+                ticket_id: a.ticket,
+                happened_at: a.happened_at,
+                fired_at: a.fired_at,
+                fired_by: &a.fired_by,
+                outcome: &a.outcome,
+            })?;
         }
         if let Some((actor, source)) = self.audit {
             let summary = self.summary;

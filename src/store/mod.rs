@@ -666,6 +666,8 @@ pub trait Store: Send {
 
     /// The team's shared canned replies, by name.
     fn reply_templates(&self) -> Result<Vec<crate::reply_template::ReplyTemplate>>;
+    /// The alert log of `tuidesk watch`, by key (bytewise).
+    fn alert_log(&self) -> Result<Vec<AlertRow>>;
 
     // contacts and mail
     /// The organization's contacts (addresses and `@domain`s), sorted.
@@ -726,6 +728,32 @@ pub struct AlertClaim<'a> {
     pub fired_by: &'a str,
     /// `fired`, or why not (`skipped: older than …`).
     pub outcome: &'a str,
+}
+
+/// One row of the alert log as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertRow {
+    pub key: String,
+    pub kind: String,
+    pub ticket_id: i64,
+    pub happened_at: DateTime<Utc>,
+    pub fired_at: DateTime<Utc>,
+    pub fired_by: String,
+    pub outcome: String,
+}
+
+impl AlertRow {
+    pub fn claim(&self) -> AlertClaim<'_> {
+        AlertClaim {
+            key: &self.key,
+            kind: &self.kind,
+            ticket_id: self.ticket_id,
+            happened_at: self.happened_at,
+            fired_at: self.fired_at,
+            fired_by: &self.fired_by,
+            outcome: &self.outcome,
+        }
+    }
 }
 
 /// Something that happened to a ticket at an instant (a customer's message, an

@@ -537,6 +537,12 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         if display_width(&title) + 2 > area.width as usize {
             title = format!(" {queue} · {what} · {bound}{marked} ");
         }
+    } else if q.search.is_some() && q.search_more {
+        // More matched than are listed: the count is what is shown, not a total.
+        title = format!(
+            " {queue} · {what} · {}{marked} ",
+            tr!(lang, "tui-queue-shown", n = q.tickets.len())
+        );
     }
     let w = widgets::list_width(area);
     // Fixed columns; the summary takes what is left.
@@ -577,7 +583,14 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
     let focused = app.focus == Pane::Queue;
     let rows = (q.tickets.len(), q.selected);
-    let pane = widgets::ListPane::new(title, focused, empty, cols, rows).paged();
+    let pane = widgets::ListPane::new(title, focused, empty, cols, rows);
+    // The queue's window is loaded to fit the pane; search hits are all loaded at once, so
+    // the pane scrolls them to keep the selected one in view.
+    let pane = if q.search.is_some() {
+        pane
+    } else {
+        pane.paged()
+    };
     let now = app.now;
     widgets::draw_list_pane(frame, theme, area, pane, |i, selected| {
         let t = &q.tickets[i];

@@ -1020,6 +1020,56 @@ fn a_bounded_search_says_it_ranked_the_newest_matches() {
     }
 }
 
+/// More hits than the pane lists: the title says how many are shown, not a total, and the
+/// list scrolls to keep the selected hit in view (the search list is loaded whole, not paged
+/// by the app as the queue is).
+#[test]
+fn search_hits_scroll_with_the_selection_and_say_how_many_are_shown() {
+    use crate::app::SEARCH_SHOWN;
+    use crossterm::event::{KeyCode, KeyEvent};
+    let mut a = busy_app();
+    a.queue.search = Some("error".into());
+    let hits: Vec<_> = (1..=SEARCH_SHOWN as i64 + 1)
+        .map(|id| ticket(id, &format!("error number {id}"), None))
+        .collect();
+    a.handle_response(Response::Search {
+        query: "error".into(),
+        tickets: hits,
+        bounded: false,
+    });
+    assert_eq!(a.queue.tickets.len(), SEARCH_SHOWN);
+    let said = format!("{:?}", a.message);
+    assert!(said.contains("first 200 hits, more match"), "{said}");
+    for (w, h) in sizes() {
+        let text = buffer_text(&render(&a, w, h));
+        assert!(text.contains("200 shown"), "{w}x{h}:\n{text}");
+        assert!(!text.contains("200 total"), "{w}x{h}:\n{text}");
+    }
+    // To the last hit: its row is on screen, marked as selected.
+    a.handle_key(KeyEvent::from(KeyCode::Char('G')));
+    assert_eq!(a.queue.selected, SEARCH_SHOWN - 1);
+    for (w, h) in sizes() {
+        let text = buffer_text(&render(&a, w, h));
+        let row = text
+            .lines()
+            .find(|l| l.contains("▶"))
+            .unwrap_or_else(|| panic!("{w}x{h}: no selected row\n{text}"));
+        assert!(row.contains("200"), "{w}x{h}: {row}");
+    }
+    // A page up moves by the pane's height, not to the first hit.
+    let before = a.queue.selected;
+    a.handle_key(KeyEvent::from(KeyCode::PageUp));
+    assert_eq!(a.queue.selected, before - a.queue.height.max(1));
+    // Exactly as many as listed: a total again.
+    a.handle_response(Response::Search {
+        query: "error".into(),
+        tickets: vec![ticket(7, "error seven", None)],
+        bounded: false,
+    });
+    let text = buffer_text(&render(&a, 80, 24));
+    assert!(text.contains("1 total"), "{text}");
+}
+
 /// The panes' side borders and corners, which no label may eat (a wide glyph cut at a
 /// border would draw over it on a real terminal).
 fn frame_cells(buf: &Buffer) -> Vec<(u16, u16, String)> {

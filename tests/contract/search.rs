@@ -208,6 +208,13 @@ pub fn search_ranks_within_the_newest_matches(b: &dyn Backend) {
     );
     assert_eq!(words.tickets.len(), 10);
     assert_eq!(words.tickets[0].id, exact, "{name}: exact match first");
+    // As many tickets as asked for, up to everything ranked (none is cut short).
+    let all = hits("giraffe", SEARCH_RANKED + 10);
+    assert_eq!(
+        all.tickets.len(),
+        SEARCH_RANKED,
+        "{name}: every ranked ticket"
+    );
     // The bound is the newest matches: the oldest exact match is not among them.
     assert!(
         !ids(&hits("giraffe report", 500).tickets).contains(&oldest),

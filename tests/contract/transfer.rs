@@ -113,6 +113,30 @@ fn populated(b: &dyn Backend) -> tuidesk::desk::Desk {
     )
     .unwrap();
     d.rate_order(order.id, 5, 4, "很好", &me, now).unwrap();
+    // The team's canned replies and the watcher's log of SLA alerts travel too.
+    d.add_reply_template("greet", "您好 {{customer.name}},\n", false, &me, at(2))
+        .unwrap();
+    for (key, kind) in [
+        (
+            format!("{}:first-response:breached:{}", a.id, at(30).timestamp()),
+            "breached",
+        ),
+        (
+            format!("{}:entry:9:customer_replied", a.id),
+            "customer_replied",
+        ),
+    ] {
+        let claim = tuidesk::store::AlertClaim {
+            key: &key,
+            kind,
+            ticket_id: a.id,
+            happened_at: at(30),
+            fired_at: at(31),
+            fired_by: "li.na",
+            outcome: "fired",
+        };
+        assert!(d.claim_alert(&claim).unwrap());
+    }
     d
 }
 
@@ -133,6 +157,40 @@ pub fn export_import_export_is_identical(b: &dyn Backend) {
         export(&*dst),
         exported,
         "{}: export → import → export",
+        b.name()
+    );
+    // Shared templates and SLA alerts are carried; an alert keyed by a row id is not.
+    let templates = dst.reply_templates().unwrap();
+    assert_eq!(templates.len(), 1, "{}", b.name());
+    assert_eq!(
+        (templates[0].name.as_str(), templates[0].body.as_str()),
+        ("greet", "您好 {{customer.name}},\n")
+    );
+    assert_eq!(templates[0].updated_at, Some(at(2)));
+    let log: Vec<String> = dst
+        .store()
+        .alert_log()
+        .unwrap()
+        .into_iter()
+        .map(|a| a.kind)
+        .collect();
+    assert_eq!(log, vec!["breached"], "{}", b.name());
+    // Into a desk that has the template already: refused, nothing written.
+    let mut again = Desk::new(b.open());
+    again
+        .add_reply_template("greet", "hi", false, &actor("bob"), at(3))
+        .unwrap();
+    let err = again
+        .import(&mut exported.as_bytes(), at(60))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("reply template \"greet\" already exists"),
+        "{err}"
+    );
+    assert!(
+        again.store().list_orgs().unwrap().is_empty(),
+        "{}",
         b.name()
     );
     // Contacts travel with their organization (sorted bytewise, lowercased, dated).

@@ -125,6 +125,7 @@ app-hits = { $n ->
     [one] { $n } hit
    *[other] { $n } hits
 }; { $next } / { $prev } step through them, Esc ends the search
+app-hits-more = first { $n } hits, more match (refine the words); { $next } / { $prev } step, Esc ends
 app-hits-bounded = { $n ->
     [one] { $n } hit
    *[other] { $n } hits

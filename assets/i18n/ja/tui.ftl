@@ -121,6 +121,7 @@ app-nothing-to-send = 送信する内容がありません：本文が空です
 app-fix-fields = 赤い項目を先に直してください
 app-no-match = { $query } に一致するチケットはありません
 app-hits = { $n } 件ヒット；{ $next } / { $prev } で移動、Esc で検索終了
+app-hits-more = 先頭 { $n } 件を表示（さらに一致あり、語を絞ってください）；{ $next } / { $prev } で移動、Esc で終了
 app-hits-bounded = { $n } 件ヒット、{ $bound }；{ $next } / { $prev } で移動、Esc で終了
 app-draft-restored = 未送信の下書きを復元しました
 app-error-offline = { $message } — データベースに再接続中。文章は保持されています。復帰後にもう一度お試しください

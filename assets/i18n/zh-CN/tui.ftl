@@ -121,6 +121,7 @@ app-nothing-to-send = 没有可发送的内容：文字为空
 app-fix-fields = 请先修正标红的字段
 app-no-match = 没有与 { $query } 匹配的工单
 app-hits = { $n } 个结果；{ $next } / { $prev } 逐个查看，Esc 结束搜索
+app-hits-more = 显示前 { $n } 个结果（还有更多匹配，请细化关键词）；{ $next } / { $prev } 切换，Esc 结束
 app-hits-bounded = { $n } 个结果，{ $bound }；{ $next } / { $prev } 切换，Esc 结束
 app-draft-restored = 已恢复未发送的草稿
 app-error-offline = { $message } — 正在重连数据库；文字已保留，恢复后请重试

@@ -1885,6 +1885,7 @@ impl Store for PgStore {
             = super::watch::assignments_since;
         reply_templates() -> Result<Vec<crate::reply_template::ReplyTemplate>>
             = super::watch::reply_templates;
+        alert_log() -> Result<Vec<crate::store::AlertRow>> = super::watch::alert_log;
     }
 
     fn location(&self) -> String {

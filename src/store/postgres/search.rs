@@ -21,8 +21,6 @@ use crate::store::{Result, SEARCH_RANKED};
 const MAX_POSITION: usize = 16383;
 const MAX_POSITIONS_PER_LEXEME: usize = 256;
 const MAX_LEXEME_BYTES: usize = 2046;
-/// FTS5's bm25 keeps the best this many documents before grouping them by ticket.
-const BEST_DOCUMENTS: usize = 1000;
 /// How many of the newest documents of a kind the first look for matches covers, unless the
 /// planner's estimate of the query's matches says how wide a window holds enough of them
 /// (then between an eighth of this and eight times it).
@@ -606,8 +604,9 @@ fn search_in(
         }
         scored.push((-score, *doc, *ticket));
     }
+    // Every read document counts (as on SQLite): a cut here would leave fewer than `limit`
+    // tickets when some of them match in several documents.
     scored.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    scored.truncate(BEST_DOCUMENTS);
     let mut best: HashMap<i64, f64> = HashMap::new();
     for (score, _, ticket) in scored {
         best.entry(ticket)

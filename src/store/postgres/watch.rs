@@ -9,7 +9,7 @@ use super::error::{Ctx as _, get};
 use super::port::{from_ts, to_ts};
 use crate::reply_template::{ReplyTemplate, TemplateSource};
 use crate::store::mail::{CustomerEntry, CustomerNews, MessagesFrom};
-use crate::store::{AlertClaim, Happening, Presence, Result};
+use crate::store::{AlertClaim, AlertRow, Happening, Presence, Result};
 
 const ACTIVE: &str = "status IN ('new','open','pending','on-hold')";
 
@@ -30,6 +30,29 @@ pub(super) fn claim_alert<C: Sql>(c: &mut C, a: &AlertClaim<'_>) -> Result<bool>
         )
         .ctx("claiming an alert")?;
     Ok(n > 0)
+}
+
+pub(super) fn alert_log<C: Sql>(c: &mut C) -> Result<Vec<AlertRow>> {
+    // Bytewise key order, as SQLite sorts.
+    c.query(
+        "SELECT key, kind, ticket_id, happened_at, fired_at, fired_by, outcome FROM alerts
+         ORDER BY key COLLATE \"C\"",
+        &[],
+    )
+    .ctx("reading the alert log")?
+    .iter()
+    .map(|r| {
+        Ok(AlertRow {
+            key: get(r, 0)?,
+            kind: get(r, 1)?,
+            ticket_id: get(r, 2)?,
+            happened_at: from_ts(get(r, 3)?),
+            fired_at: from_ts(get(r, 4)?),
+            fired_by: get(r, 5)?,
+            outcome: get(r, 6)?,
+        })
+    })
+    .collect()
 }
 
 pub(super) fn tickets_at_risk_by<C: Sql>(c: &mut C, horizon: DateTime<Utc>) -> Result<Vec<i64>> {

@@ -862,6 +862,10 @@ impl Store for SqliteStore {
         reply_templates::all(&self.conn)
     }
 
+    fn alert_log(&self) -> Result<Vec<crate::store::AlertRow>> {
+        watch::alert_log(&self.conn)
+    }
+
     fn contacts(&self, org_id: i64) -> Result<Vec<String>> {
         mail::contacts(&self.conn, org_id)
     }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Context, Result, from_ts, to_ts};
-use crate::store::{AlertClaim, Happening, Presence};
+use crate::store::{AlertClaim, AlertRow, Happening, Presence};
 
 const ACTIVE: &str = "status IN ('new','open','pending','on-hold')";
 
@@ -25,6 +25,28 @@ pub(super) fn claim_alert(conn: &Connection, c: &AlertClaim<'_>) -> Result<bool>
         )
         .ctx("claiming an alert")?;
     Ok(n > 0)
+}
+
+pub(super) fn alert_log(conn: &Connection) -> Result<Vec<AlertRow>> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT key, kind, ticket_id, happened_at, fired_at, fired_by, outcome FROM alerts
+             ORDER BY key",
+        )
+        .ctx("reading the alert log")?;
+    stmt.query_map([], |r| {
+        Ok(AlertRow {
+            key: r.get(0)?,
+            kind: r.get(1)?,
+            ticket_id: r.get(2)?,
+            happened_at: from_ts(r.get(3)?),
+            fired_at: from_ts(r.get(4)?),
+            fired_by: r.get(5)?,
+            outcome: r.get(6)?,
+        })
+    })
+    .and_then(|rows| rows.collect())
+    .ctx("reading the alert log")
 }
 
 pub(super) fn tickets_at_risk_by(conn: &Connection, horizon: DateTime<Utc>) -> Result<Vec<i64>> {
