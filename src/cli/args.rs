@@ -133,12 +133,15 @@ pub enum Command {
         #[arg(long, default_value_t = 1, value_name = "S")]
         seed: u64,
     },
-    /// Consistent copy of the database (SQLite online backup) while others keep writing
+    /// Consistent copy of the database while others keep writing (SQLite: a new database
+    /// file; PostgreSQL: pg_dump's custom format, restore with pg_restore)
     Backup {
         /// The copy to create (must not exist yet)
         path: PathBuf,
     },
-    /// Run SQLite's integrity check and report
+    /// Check the database: SQLite's integrity check, the full-text index and the
+    /// application's invariants (PostgreSQL: the index and the invariants; pages and
+    /// constraints are pg_amcheck's)
     Check,
     /// Policy sets known to this installation
     #[command(subcommand)]

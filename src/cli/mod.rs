@@ -282,10 +282,14 @@ pub fn run(cli: Cli) -> Result<()> {
             let problems = store.check_invariants(now()?)?;
             if problems.is_empty() {
                 let lang = crate::session::language()?;
-                outln!(
-                    "{}",
-                    crate::tr!(lang, "cli-check-ok", db = store.location())
-                )?;
+                let location = store.location();
+                // On a server, pages and constraints are the server's own to check.
+                let key = if crate::store::is_server_url(Path::new(&location)) {
+                    "cli-check-ok-server"
+                } else {
+                    "cli-check-ok"
+                };
+                outln!("{}", crate::tr!(lang, key, db = location))?;
 
                 Ok(())
             } else {
@@ -332,6 +336,22 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 /// "1 open ticket recomputed", "3 open tickets recomputed".
+/// A hidden name beside `to`, unique to this process, for a file written before it is
+/// linked into place.
+fn staging_path(to: &Path) -> std::path::PathBuf {
+    let name = to
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "desk.db".into());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    to.with_file_name(format!(
+        ".{name}.tuidesk-migrate-{}-{nanos}",
+        std::process::id()
+    ))
+}
+
 /// `export --out` to a regular file (`real`, which `shown` may link to): a new temporary
 /// file beside it, renamed over it at the end, so a failed export leaves no half file and
 /// the old one whole.
@@ -496,20 +516,31 @@ fn migrate(db: Option<&Path>, to: &Path, as_user: Option<&str>) -> Result<()> {
             to.display()
         );
     }
-    let mut dest = open_store(Some(to))?;
-    let target = dest.location();
-    if target == from {
+    // A new SQLite file is written under a temporary name beside it and linked into place
+    // at the end: a migrate that is interrupted (Ctrl-C, kill) leaves no desk at `to`, so
+    // it can simply be run again.
+    let staging = (!to_server).then(|| staging_path(to));
+    let mut dest = open_store(Some(staging.as_deref().unwrap_or(to)))?;
+    let target = if to_server {
+        dest.location()
+    } else {
+        to.display().to_string()
+    };
+    if to_server && target == from {
         bail!("the source and the destination are the same database ({from})");
     }
-    let remove_new_file = |dest: crate::desk::Desk| {
-        drop(dest);
-        if !to_server {
-            for suffix in ["", "-wal", "-shm"] {
-                let mut p = to.as_os_str().to_owned();
+    let remove_staging = || {
+        if let Some(path) = &staging {
+            for suffix in ["", "-wal", "-shm", "-load", "-search"] {
+                let mut p = path.as_os_str().to_owned();
                 p.push(suffix);
                 let _ = std::fs::remove_file(p);
             }
         }
+    };
+    let remove_new_file = |dest: crate::desk::Desk| {
+        drop(dest);
+        remove_staging();
     };
     if to_server
         && (!dest.list_orgs()?.is_empty()
@@ -554,6 +585,21 @@ fn migrate(db: Option<&Path>, to: &Path, as_user: Option<&str>) -> Result<()> {
             return Err(anyhow::Error::from(e).context(format!("writing {target}")));
         }
     };
+    if let Some(path) = &staging {
+        // Closed first: its last connection folds the write-ahead log into the file.
+        drop(dest);
+        // A link never replaces a file that appeared at `to` meanwhile.
+        let linked = std::fs::hard_link(path, to);
+        remove_staging();
+        linked.with_context(|| format!("writing {}", to.display()))?;
+        if let Some(dir) = to.parent() {
+            crate::files::sync_dir(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            });
+        }
+    }
     outln!(
         "migrated {} organizations, {} tickets, {} conversation entries, {} events, {} service orders from {from} to {target}",
         summary.orgs,

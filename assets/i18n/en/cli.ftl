@@ -67,6 +67,7 @@ cli-imported = imported { $orgs } organizations, { $tickets } tickets, { $entrie
 }
 cli-backed-up = backed up { $from } to { $to }
 cli-check-ok = ok: { $db } passes the integrity check and the application's invariants
+cli-check-ok-server = ok: { $db }: the full-text index covers every ticket and entry and the application's invariants hold (pages and constraints are the server's to check: pg_amcheck)
 cli-tpl-give-text = give the template's text with --body TEXT or --file PATH (`-`: standard input)
 cli-tpl-saved = saved shared template { $name }
 cli-tpl-removed = removed shared template { $name }

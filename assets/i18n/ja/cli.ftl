@@ -66,6 +66,7 @@ cli-imported = { $orgs } 組織、{ $tickets } 件のチケット、{ $entries }
 }をインポートしました
 cli-backed-up = { $from } を { $to } にバックアップしました
 cli-check-ok = OK：{ $db } は整合性チェックとアプリケーションの不変条件を満たしています
+cli-check-ok-server = OK：{ $db }：全文索引はすべてのチケットとエントリを含み、アプリケーションの不変条件を満たしています（ページと制約の検査はサーバー側：pg_amcheck）
 cli-tpl-give-text = テンプレートの本文を --body TEXT か --file PATH（`-`：標準入力）で指定してください
 cli-tpl-saved = 共有テンプレート { $name } を保存しました
 cli-tpl-removed = 共有テンプレート { $name } を削除しました

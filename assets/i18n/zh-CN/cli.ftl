@@ -66,6 +66,7 @@ cli-imported = 已导入 { $orgs } 个组织、{ $tickets } 个工单、{ $entri
 }
 cli-backed-up = 已将 { $from } 备份到 { $to }
 cli-check-ok = 正常：{ $db } 通过完整性检查和应用不变量检查
+cli-check-ok-server = 正常：{ $db }：全文索引覆盖所有工单和条目，应用不变量检查通过（页面和约束由服务器检查：pg_amcheck）
 cli-tpl-give-text = 请用 --body TEXT 或 --file PATH（`-`：标准输入）给出模板内容
 cli-tpl-saved = 已保存共享模板 { $name }
 cli-tpl-removed = 已删除共享模板 { $name }
