@@ -145,22 +145,7 @@ pub fn run(path: &Path, as_user: Option<&str>, clock: Arc<dyn Clock>) -> Result<
     // Open before touching the terminal, so a bad path is a plain error message.
     let store = crate::session::open_store(Some(path))?;
     let policies = store.policies().clone();
-    let label = if crate::store::is_server_url(path) {
-        // The database name on the server, never the password.
-        store
-            .location()
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .to_string()
-    } else {
-        path.file_name()
-            .map(|f| f.to_string_lossy().to_string())
-            .unwrap_or_default()
-    };
+    let label = header_label(path);
     let mut app = App::new(actor.name.clone(), label, policies, keymap, clock.now());
     app.bell_enabled = config.bell;
     app.local_offset = *chrono::Local::now().offset();
@@ -367,6 +352,23 @@ const BURST_MAX: StdDuration = StdDuration::from_millis(40);
 
 /// Real time until the displayed clock reaches its next whole second, so every countdown on
 /// screen changes together, aligned to the wall clock.
+/// What the header names the desk by: a server database's name (never the host, the socket
+/// directory or the password), else the SQLite file's name.
+fn header_label(path: &Path) -> String {
+    match path
+        .to_str()
+        .filter(|l| crate::store::postgres::is_postgres_url(l))
+    {
+        // The name as the URL parser reads it: the path after the hosts, not the last `/` of
+        // the whole URL, which may sit in `?host=/socket/dir`.
+        Some(url) => crate::store::postgres::database_name(url).unwrap_or_default(),
+        None => path
+            .file_name()
+            .map(|f| f.to_string_lossy().to_string())
+            .unwrap_or_default(),
+    }
+}
+
 fn next_tick_delay(clock: &dyn Clock) -> StdDuration {
     let speed = clock.speed();
     if speed <= 0.0 {
@@ -469,4 +471,22 @@ fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) -> Res
     execute!(terminal.backend_mut(), EndSynchronizedUpdate).context("drawing")?;
     app.dirty = false;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_names_the_database_whatever_the_host() {
+        for url in [
+            "postgres://postgres@/hb_a?host=/tmp/tuidesk-pg-lead/socket",
+            "postgres://postgres@%2Ftmp%2Ftuidesk-pg-lead%2Fsocket/hb_a",
+            "postgres://desk:s3cret@db.example:5432/hb_a?sslmode=require",
+            "postgres://postgres@/other?dbname=hb_a&host=/tmp/sock",
+        ] {
+            assert_eq!(header_label(Path::new(url)), "hb_a", "{url}");
+        }
+        assert_eq!(header_label(Path::new("/var/desk/team.db")), "team.db");
+    }
 }

@@ -106,9 +106,33 @@ fn describe_io(err: &postgres::Error) -> String {
     text
 }
 
+/// Whether the client library gave up because the server asked for a password and it had
+/// none: a configuration error of the client (not a server reply, not a network failure),
+/// told apart only by its text. A module test against a stand-in server pins that text.
+fn is_password_missing(err: &postgres::Error) -> bool {
+    err.as_db_error().is_none()
+        && std::error::Error::source(err).is_some_and(|s| s.to_string() == "password missing")
+}
+
 /// The neutral error for a failed connection, with the URL (password hidden) and the cause.
-pub fn connect_error(location: &str, dbname: &str, err: &postgres::Error) -> StoreError {
+pub fn connect_error(
+    location: &str,
+    dbname: &str,
+    user: &str,
+    err: &postgres::Error,
+) -> StoreError {
     let context = format!("connecting to {location}");
+    if is_password_missing(err) {
+        // The server is there and wants a password: saying "unreachable" would send the user
+        // after the network instead.
+        return StoreError::Db {
+            context,
+            kind: DbFailure::CannotOpen,
+            message: format!(
+                "the server asks for a password for user {user:?} and none was given; put it in the URL (postgres://{user}:PASSWORD@…), PGPASSWORD or ~/.pgpass (PGPASSFILE)"
+            ),
+        };
+    }
     if let Some(db) = err.as_db_error() {
         let message = match db.code().code() {
             "28P01" | "28000" => format!(

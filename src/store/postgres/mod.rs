@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use postgres::Client;
 
-pub use conn::{PgLocation, is_postgres_url, redact};
+pub use conn::{PgLocation, database_name, is_postgres_url, redact};
 use error::Ctx as _;
 
 use crate::policy::PolicyRegistry;
