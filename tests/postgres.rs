@@ -652,6 +652,14 @@ fn cli_failures_on_the_server_are_one_clear_line() {
         &["permission denied"],
     );
     assert!(err.contains("README"), "the line says where to look: {err}");
+    // The same role on an empty database: creating the tables needs CREATE on the schema
+    // (PostgreSQL 15 no longer grants it to everyone), and the line says so.
+    let empty = server.fresh_database();
+    refused(
+        &with_user(&empty, &role),
+        &["ticket", "list"],
+        &["permission denied for schema", "CREATE on the schema"],
+    );
     drop(admin);
     // The role goes with the test (its database is dropped by the server guard first).
     let cleanup = role.clone();

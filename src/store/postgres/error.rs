@@ -52,6 +52,11 @@ pub fn pg_error(context: &str, err: &postgres::Error) -> StoreError {
                 "other sessions kept conflicting with this change past the retry limit ({}); try again",
                 db.message()
             ),
+            // Creating the tables at the first open needs more than working in them.
+            DbFailure::PermissionDenied if db.message().contains("for schema") => format!(
+                "{}; the first open of an empty database creates tuidesk's tables, so that role needs CREATE on the schema (or to own the database); see README: setting up PostgreSQL",
+                db.message()
+            ),
             DbFailure::PermissionDenied => format!(
                 "{}; the database role needs SELECT, INSERT, UPDATE and DELETE on tuidesk's tables (see README: setting up PostgreSQL)",
                 db.message()

@@ -26,6 +26,7 @@ mod watch;
 
 use std::cell::RefCell;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use postgres::Client;
@@ -68,6 +69,10 @@ pub struct PgStore {
     /// What cancels the statement `client` runs, from another thread (the TUI's Esc on a
     /// search); replaced whenever `client` is.
     cancel: Arc<std::sync::Mutex<postgres::CancelToken>>,
+    /// A search runs on `client`: the only statement a cancel is meant for.
+    searching: Arc<AtomicBool>,
+    /// A cancel was sent since `client` was last made safe from it (see [`absorb_cancel`]).
+    cancel_sent: Arc<AtomicBool>,
     /// The statements prepared on `client` by the reads that run at every key press;
     /// emptied whenever `client` is replaced.
     statements: RefCell<sql::Statements>,
@@ -87,6 +92,8 @@ impl PgStore {
         let cancel = Arc::new(std::sync::Mutex::new(client.cancel_token()));
         let store = PgStore {
             cancel,
+            searching: Arc::default(),
+            cancel_sent: Arc::default(),
             client: RefCell::new(client),
             pid: RefCell::new(pid),
             listener: RefCell::new(Listener {
@@ -113,6 +120,8 @@ impl PgStore {
         let cancel = Arc::new(std::sync::Mutex::new(client.cancel_token()));
         Ok(PgStore {
             cancel,
+            searching: Arc::default(),
+            cancel_sent: Arc::default(),
             client: RefCell::new(client),
             pid: RefCell::new(pid),
             listener: RefCell::new(Listener {
@@ -134,19 +143,28 @@ impl PgStore {
         }
     }
 
-    /// Cancels the statement the store's session runs right now, from any thread: a cancel
-    /// request on a separate connection (with the session's TLS), waited for at most
-    /// [`CANCEL_WAIT`]. The server ignores a cancel that reaches an idle session, and the
-    /// caller (the TUI's search cancel) holds its lock until the request is delivered, so it
-    /// cannot land in a later statement. Runs on its own thread: the `postgres` crate's
-    /// blocking calls must not run inside the TUI's tokio runtime.
+    /// Cancels the search the store's session runs right now, from any thread: a cancel
+    /// request on a separate connection, waited for at most [`CANCEL_WAIT`]. Runs on its own
+    /// thread: the `postgres` crate's blocking calls must not run inside the TUI's tokio
+    /// runtime.
+    ///
+    /// The server acts on a cancel when its postmaster gets to it, which can be after the
+    /// search has ended and the session's next statement has begun (the client library
+    /// returns once the request is sent). So nothing is sent while no search runs, and
+    /// after a cancel was sent the session's next use first gives a late one a harmless
+    /// statement to stop ([`absorb_cancel`]).
     pub fn interrupter(&self) -> Arc<dyn Fn() + Send + Sync> {
         let token = self.cancel.clone();
         let location = self.location.clone();
+        let (searching, sent) = (self.searching.clone(), self.cancel_sent.clone());
         Arc::new(move || {
+            if !searching.load(Ordering::SeqCst) {
+                return;
+            }
             let Ok(token) = token.lock().map(|t| t.clone()) else {
                 return;
             };
+            sent.store(true, Ordering::SeqCst);
             let location = location.clone();
             let (done_tx, done_rx) = std::sync::mpsc::channel();
             std::thread::spawn(move || {
@@ -178,6 +196,9 @@ impl PgStore {
             self.adopt_cancel(&fresh);
             self.statements.borrow_mut().clear();
             *client = fresh;
+        }
+        if self.cancel_sent.swap(false, Ordering::SeqCst) {
+            absorb_cancel(&mut client);
         }
         Ok(client)
     }
@@ -321,4 +342,39 @@ fn backend_pid(client: &mut Client) -> Result<i32> {
         .query_one("SELECT pg_backend_pid()", &[])
         .ctx("reading the session id")
         .and_then(|r| error::get(&r, 0))
+}
+
+/// How long the statement that takes a late cancel runs: the postmaster forwards a cancel
+/// request within a millisecond or two of receiving it.
+const LATE_CANCEL_WAIT: &str = "SELECT pg_catalog.pg_sleep(0.05)";
+/// The most late cancels taken before going on (each stops one wait).
+const LATE_CANCELS: usize = 20;
+
+/// Gives cancels that may still be on their way statements of their own to stop, so none
+/// stops the next real one: waits until one runs to its end uncancelled. Their errors
+/// (57014) are the point and are dropped; a broken session shows in the statement that
+/// follows.
+fn absorb_cancel(client: &mut Client) {
+    for _ in 0..LATE_CANCELS {
+        match client.batch_execute(LATE_CANCEL_WAIT) {
+            Err(e) if e.code() == Some(&postgres::error::SqlState::QUERY_CANCELED) => continue,
+            _ => return,
+        }
+    }
+}
+
+/// Marks the session as running a search for as long as it lives.
+pub(super) struct Searching<'a>(&'a AtomicBool);
+
+impl<'a> Searching<'a> {
+    pub(super) fn start(flag: &'a AtomicBool) -> Self {
+        flag.store(true, Ordering::SeqCst);
+        Searching(flag)
+    }
+}
+
+impl Drop for Searching<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
 }

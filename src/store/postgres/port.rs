@@ -2110,7 +2110,9 @@ impl Store for PgStore {
     ) -> Result<crate::store::SearchHits> {
         let parsed = crate::store::search_text::parse(query)?;
         let mut guard = self.client()?;
+        let searching = super::Searching::start(&self.searching);
         let (ids, bounded) = super::search::search(&mut guard, &parsed, limit)?;
+        drop(searching);
         // The hits' rows in one round trip, then in rank order.
         let cutoff = breach_cutoff(now);
         let mut found: std::collections::HashMap<i64, Ticket> = guard
