@@ -335,7 +335,6 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// "1 open ticket recomputed", "3 open tickets recomputed".
 /// A hidden name beside `to`, unique to this process, for a file written before it is
 /// linked into place.
 fn staging_path(to: &Path) -> std::path::PathBuf {
@@ -384,6 +383,7 @@ fn export_replacing(
     Ok(counts)
 }
 
+/// "1 open ticket recomputed", "3 open tickets recomputed".
 fn recomputed(lang: crate::i18n::Lang, n: usize) -> String {
     crate::tr!(lang, "cli-recomputed", n = n)
 }
