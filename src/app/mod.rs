@@ -2428,6 +2428,12 @@ impl App {
                 due.is_some_and(|d| d >= before && d < now)
                     || risk.is_some_and(|r| r > before && r <= now)
             });
+        // A ticket off every pane can change the header's counts too: the store said when.
+        let counts_due = self.counts.next_change.is_some_and(|c| c <= now);
+        if counts_due {
+            self.counts.next_change = None;
+        }
+        let counted_breach = counted_breach || counts_due;
         self.note_breaches();
         self.flash_until.retain(|_, until| *until > now);
         if self.header_flash_until.is_some_and(|u| u <= now) {

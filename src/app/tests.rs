@@ -649,6 +649,31 @@ fn row_states_follow_the_clock() {
     assert_eq!(row_state(&done, now()), RowState::Done);
 }
 
+/// A ticket on no pane breaches: the header's counts still refresh at the instant the store
+/// gave (they used to wait for a visible row to change).
+#[test]
+fn counts_refresh_when_an_unseen_ticket_changes_them() {
+    let mut a = app();
+    load(&mut a, vec![ticket(1, "calm", Some(3600))]);
+    a.handle_response(Response::Counts(crate::store::UrgencyCounts {
+        active: 5,
+        at_risk: 0,
+        breached: 0,
+        next_change: Some(now() + Duration::seconds(10)),
+    }));
+    let reqs = a.tick(now() + Duration::seconds(9));
+    assert!(!reqs.contains(&Request::Counts), "{reqs:?}");
+    let reqs = a.tick(now() + Duration::seconds(10));
+    assert!(reqs.contains(&Request::Counts), "{reqs:?}");
+    assert!(
+        reqs.iter().any(|r| matches!(r, Request::Sla { .. })),
+        "{reqs:?}"
+    );
+    // Asked once, not at every tick until the answer comes.
+    let reqs = a.tick(now() + Duration::seconds(11));
+    assert!(!reqs.contains(&Request::Counts), "{reqs:?}");
+}
+
 #[test]
 fn a_breach_while_watching_flashes_and_rings_once() {
     let mut a = app();

@@ -76,6 +76,7 @@ fn busy_app() -> App {
         active: 6,
         at_risk: 1,
         breached: 1,
+        next_change: None,
     };
     // The SLA pane recomputes these with the engine on every tick.
     let sla_items = tickets[..2]

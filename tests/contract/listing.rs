@@ -345,6 +345,25 @@ pub fn counts_match_listings_and_follow_the_clock(b: &dyn Backend) {
             "{}: at risk at {now}",
             b.name()
         );
+        // When the counts next change by themselves: the first at-risk instant still ahead
+        // (counted from that second), or just after the first breach instant still ahead.
+        let cutoff = (now - chrono::Duration::nanoseconds(1)).timestamp();
+        let instant = |s: i64| chrono::DateTime::from_timestamp(s, 0).unwrap();
+        let next = active
+            .iter()
+            .filter_map(|r| r.risk_at.filter(|&x| x > now.timestamp()).map(instant))
+            .chain(active.iter().filter_map(|r| {
+                r.breach_at
+                    .filter(|&x| x > cutoff)
+                    .map(|x| instant(x) + chrono::Duration::nanoseconds(1))
+            }))
+            .min();
+        assert_eq!(
+            counts.next_change,
+            next,
+            "{}: next change after {now}",
+            b.name()
+        );
     }
 }
 

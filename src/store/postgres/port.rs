@@ -2091,7 +2091,11 @@ impl Store for PgStore {
                         WHERE risk_at <= $1 AND (breach_at IS NULL OR breach_at > $2)
                         AND status IN ('new','open','pending','on-hold')),
                    (SELECT count(*) FROM tickets
-                        WHERE breach_at <= $2 AND status IN ('new','open','pending','on-hold'))",
+                        WHERE breach_at <= $2 AND status IN ('new','open','pending','on-hold')),
+                   (SELECT min(risk_at) FROM tickets
+                        WHERE risk_at > $1 AND status IN ('new','open','pending','on-hold')),
+                   (SELECT min(breach_at) FROM tickets
+                        WHERE breach_at > $2 AND status IN ('new','open','pending','on-hold'))",
                 &[&to_ts(now), &breach_cutoff(now)],
             )
             .ctx("counting urgent tickets")?;
@@ -2099,6 +2103,7 @@ impl Store for PgStore {
             active: get(&row, 0)?,
             at_risk: get(&row, 1)?,
             breached: get(&row, 2)?,
+            next_change: UrgencyCounts::next_change_of(get(&row, 3)?, get(&row, 4)?),
         })
     }
 

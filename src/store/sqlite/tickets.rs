@@ -154,6 +154,22 @@ pub struct UrgencyCounts {
     pub active: i64,
     pub at_risk: i64,
     pub breached: i64,
+    /// When the counts next change with nothing written (an active ticket reaches its
+    /// at-risk or breach instant), whether or not that ticket is on anyone's screen.
+    pub next_change: Option<DateTime<Utc>>,
+}
+
+impl UrgencyCounts {
+    /// The earliest instant at which a stored at-risk instant (counted from that second
+    /// on) or breach instant (counted once it has passed) changes the counts.
+    pub fn next_change_of(risk_at: Option<i64>, breach_at: Option<i64>) -> Option<DateTime<Utc>> {
+        let risk = risk_at.map(from_ts);
+        let breach = breach_at.map(|b| from_ts(b) + chrono::Duration::nanoseconds(1));
+        match (risk, breach) {
+            (Some(r), Some(b)) => Some(r.min(b)),
+            (r, b) => r.or(b),
+        }
+    }
 }
 
 const TICKET_SELECT: &str =
@@ -483,7 +499,11 @@ impl SqliteStore {
                         WHERE risk_at <= ?1 AND (breach_at IS NULL OR breach_at > ?2)
                         AND status IN ('new','open','pending','on-hold')),
                    (SELECT count(*) FROM tickets INDEXED BY tickets_active_by_breach
-                        WHERE breach_at <= ?2 AND status IN ('new','open','pending','on-hold'))",
+                        WHERE breach_at <= ?2 AND status IN ('new','open','pending','on-hold')),
+                   (SELECT min(risk_at) FROM tickets INDEXED BY tickets_active_by_risk
+                        WHERE risk_at > ?1 AND status IN ('new','open','pending','on-hold')),
+                   (SELECT min(breach_at) FROM tickets INDEXED BY tickets_active_by_breach
+                        WHERE breach_at > ?2 AND status IN ('new','open','pending','on-hold'))",
             )
             .and_then(|mut s| {
                 s.query_row([now, cutoff], |r| {
@@ -491,6 +511,7 @@ impl SqliteStore {
                         active: r.get(0)?,
                         at_risk: r.get(1)?,
                         breached: r.get(2)?,
+                        next_change: UrgencyCounts::next_change_of(r.get(3)?, r.get(4)?),
                     })
                 })
             })
