@@ -1934,7 +1934,12 @@ impl App {
                 self.queue.tickets = tickets;
                 self.queue.keys = keys;
                 self.queue.total = total;
-                let index = match (self.pending_select.take(), select.or(previous)) {
+                let pending = self.pending_select.take();
+                // A new list the user asked for: top or bottom, or a filter (which clears
+                // the selection).
+                let jumped =
+                    matches!(pending, Some(Select::First | Select::Last)) || previous.is_none();
+                let index = match (pending, select.or(previous)) {
                     (Some(Select::First), _) => 0,
                     (Some(Select::Last), _) => self.queue.tickets.len().saturating_sub(1),
                     (Some(Select::Same(i)), _) => i,
@@ -1952,7 +1957,21 @@ impl App {
                 for t in &fresh {
                     self.ticket_changed(t);
                 }
-                self.follow_selection()
+                let mut out = self.follow_selection();
+                // The user's filter or sort moved the selection while Detail had the focus:
+                // Detail, and what the keys act on, follow the ▶ row. (A reload around a
+                // ticket opened from the SLA pane keeps Detail on it.)
+                if out.is_empty()
+                    && jumped
+                    && self.focus == Pane::Detail
+                    && self.queue.selected_id != previous
+                    && let Some(id) = self.queue.selected_id
+                {
+                    // Until it arrives, keys act on nothing rather than the old ticket.
+                    self.opening = Some(id);
+                    out.push(Request::Detail(id));
+                }
+                out
             }
             Response::Search {
                 query,

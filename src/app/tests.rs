@@ -862,6 +862,36 @@ fn detail_of(t: &Ticket) -> Response {
     )
 }
 
+/// A filter applied while Detail has the focus moves ▶ to the new list's first row: Detail
+/// follows it, so the keys never act on a ticket other than the marked one. A reload that
+/// keeps the selection leaves Detail alone.
+#[test]
+fn detail_follows_the_selection_a_filter_moves() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('j'));
+    a.handle_response(detail_of(&three()[1]));
+    a.focus = Pane::Detail;
+    // A live reload: the same ticket stays selected, Detail is not asked for again.
+    let reqs = load(&mut a, three());
+    assert_eq!(a.selected_ticket().map(|t| t.id), Some(2));
+    assert!(!reqs.contains(&Request::Detail(2)), "{reqs:?}");
+    // The filter's list starts elsewhere.
+    let (_, reqs) = pick(&mut a, 'f', "breached");
+    assert!(matches!(&reqs[0], Request::Queue { .. }), "{reqs:?}");
+    a.focus = Pane::Detail;
+    let reqs = load(
+        &mut a,
+        vec![ticket(9, "breached", Some(-60)), ticket(10, "y", None)],
+    );
+    assert_eq!(a.selected_ticket().map(|t| t.id), Some(9));
+    assert!(reqs.contains(&Request::Detail(9)), "{reqs:?}");
+    // Until #9's Detail arrives the keys act on nothing, then on #9.
+    assert_eq!(a.current_ticket().map(|t| t.id), None);
+    a.handle_response(detail_of(&ticket(9, "breached", Some(-60))));
+    assert_eq!(a.current_ticket().map(|t| t.id), Some(9));
+}
+
 #[test]
 fn actions_act_on_the_ticket_opened_from_the_sla_pane() {
     let mut a = app();
