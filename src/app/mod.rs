@@ -1564,6 +1564,7 @@ impl App {
                     (Anchor::Bottom, _) => Select::Last,
                     (Anchor::After(_), Action::MoveDown) => Select::Last,
                     (Anchor::Before(_), Action::MoveUp) => Select::First,
+                    (Anchor::Before(_), Action::PageUp) => Select::PageUp(sel),
                     _ => Select::Same(sel),
                 };
                 self.pending_select = Some(select);
@@ -1921,14 +1922,23 @@ impl App {
                     && self.pending_select.is_some()
                 {
                     // Scrolled past an edge: nothing there, keep the current window.
+                    let up = matches!(self.pending_select, Some(Select::PageUp(_)));
                     self.pending_select = None;
-                    let edge = if self.queue.selected == 0 {
+                    let edge = if self.queue.selected == 0 || up {
                         0
                     } else {
                         self.queue.tickets.len() - 1
                     };
                     self.select(edge);
                     return self.follow_selection();
+                }
+                if matches!(self.pending_select, Some(Select::PageUp(_)))
+                    && let Some(first) = self.queue.tickets.first()
+                    && tickets.iter().any(|t| t.id == first.id)
+                {
+                    // Less than a page was above (the queue's first page came back, holding
+                    // this window's first row): a page up ends on the first ticket.
+                    self.pending_select = Some(Select::First);
                 }
                 let previous = self.queue.selected_id;
                 self.queue.tickets = tickets;
@@ -1942,7 +1952,7 @@ impl App {
                 let index = match (pending, select.or(previous)) {
                     (Some(Select::First), _) => 0,
                     (Some(Select::Last), _) => self.queue.tickets.len().saturating_sub(1),
-                    (Some(Select::Same(i)), _) => i,
+                    (Some(Select::Same(i) | Select::PageUp(i)), _) => i,
                     (None, Some(id)) => self
                         .queue
                         .tickets
@@ -2617,6 +2627,8 @@ enum Select {
     First,
     Last,
     Same(usize),
+    /// A page up from this row: at the top of the queue it ends on the first ticket.
+    PageUp(usize),
 }
 
 /// `123` or `#123` typed into the palette: the ticket to open.

@@ -862,6 +862,58 @@ fn detail_of(t: &Ticket) -> Response {
     )
 }
 
+/// PgUp near the top of the queue ends on its first ticket: with nothing above the window,
+/// and with less than a page above it (the first page comes back, from the top).
+#[test]
+fn page_up_reaches_the_first_ticket() {
+    let mut a = app();
+    a.queue.height = 3;
+    load(&mut a, three());
+    a.handle_key(key('j'));
+    a.handle_key(key('j'));
+    assert_eq!(a.queue.selected, 2);
+    let reqs = a.handle_key(code(KeyCode::PageUp));
+    assert!(
+        matches!(
+            &reqs[..],
+            [Request::Queue {
+                anchor: Anchor::Before(_),
+                ..
+            }]
+        ),
+        "{reqs:?}"
+    );
+    // Nothing above: the first row of this window.
+    a.handle_response(Response::Queue {
+        tickets: Vec::new(),
+        keys: Vec::new(),
+        total: 3,
+        select: None,
+    });
+    assert_eq!(a.selected_ticket().map(|t| t.id), Some(1));
+    // One ticket above a window further down: the first page again, its first ticket.
+    load(
+        &mut a,
+        vec![
+            ticket(4, "d", Some(60_000)),
+            ticket(5, "e", Some(60_001)),
+            ticket(6, "f", Some(60_002)),
+        ],
+    );
+    a.handle_key(key('j'));
+    a.handle_key(code(KeyCode::PageUp));
+    // (The database thread answers a short page above with the queue's first page.)
+    load(
+        &mut a,
+        vec![
+            ticket(3, "c", Some(6000)),
+            ticket(4, "d", Some(60_000)),
+            ticket(5, "e", Some(60_001)),
+        ],
+    );
+    assert_eq!(a.selected_ticket().map(|t| t.id), Some(3));
+}
+
 /// A filter applied while Detail has the focus moves ▶ to the new list's first row: Detail
 /// follows it, so the keys never act on a ticket other than the marked one. A reload that
 /// keeps the selection leaves Detail alone.
