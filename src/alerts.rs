@@ -238,7 +238,7 @@ mod tests {
                 target: None,
                 due: Some(due),
                 elapsed_seconds: (now - opened).num_seconds(),
-                remaining_seconds: Some((due - now).num_seconds()),
+                remaining_seconds: Some(crate::sla::seconds_until(due, now)),
                 state,
                 next_change: Some(if state == SlaState::Running {
                     risk

@@ -345,7 +345,7 @@ pub fn time_left_text(
         RowState::MetLate => met_late_label(lang, t).unwrap_or_default(),
         RowState::Breached | RowState::AtRisk | RowState::Running => t
             .next_due
-            .map(|d| crate::domain::format_countdown((d - now).num_seconds()))
+            .map(|d| crate::domain::format_countdown(crate::sla::seconds_until(d, now)))
             .unwrap_or_default(),
         // The paused symbol is the row's own (its first column); the countdown stands still.
         RowState::Paused => t

@@ -46,7 +46,7 @@ fn rfc(t: Option<DateTime<Utc>>) -> Value {
 /// target applies. `pending` never pauses it, so it keeps counting while pending.
 pub fn remaining_seconds(fr: Option<&MetricStatus>, now: DateTime<Utc>) -> Option<i64> {
     let fr = fr.filter(|m| m.clock_running())?;
-    fr.due.map(|due| (due - now).num_seconds())
+    fr.due.map(|due| crate::sla::seconds_until(due, now))
 }
 
 /// A ticket as JSON. `fr` is the one SLA evaluation's first-response metric for it (see

@@ -238,7 +238,7 @@ pub struct Countdown {
 
 pub fn countdown(m: &MetricStatus, now: DateTime<Utc>) -> Option<Countdown> {
     let due = m.due?;
-    let wall_seconds = (due - now).num_seconds();
+    let wall_seconds = super::seconds_until(due, now);
     let business = matches!(
         m.target.as_ref().map(|t| &t.clock),
         Some(crate::policy::Clock::Business { .. })

@@ -243,6 +243,28 @@ impl MetricStatus {
 /// `met late +HH:MM` for a metric answered after its due instant (wall time from the
 /// due instant to the answer, whole minutes rounded up, so one second late reads
 /// `+00:01`; hours are not capped at 24); `None` for any other metric.
+/// Whole seconds from `now` until `due`, rounded down, as every countdown shows them: the
+/// moment a target is missed it reads -00:00:01, never 00:00:00 after the due instant.
+pub fn seconds_until(due: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    let d = due - now;
+    let s = d.num_seconds();
+    if d < chrono::Duration::seconds(s) {
+        s - 1
+    } else {
+        s
+    }
+}
+
+/// `at` rounded up to a whole second: a second that has begun counts as elapsed, so the
+/// seconds left (target minus elapsed) round down like [`seconds_until`].
+fn started_second(at: DateTime<Utc>) -> DateTime<Utc> {
+    if at.timestamp_subsec_nanos() == 0 {
+        at
+    } else {
+        DateTime::from_timestamp(at.timestamp() + 1, 0).unwrap_or(at)
+    }
+}
+
 pub fn late_label(m: &MetricStatus) -> Option<String> {
     m.late_by_seconds().map(late_text)
 }
@@ -674,7 +696,7 @@ fn metric_status(
             return st;
         }
     };
-    measure_until(now, &mut st);
+    measure_until(started_second(now), &mut st);
     let paused = frozen.last().is_some_and(|p| p.1.is_none());
     match due {
         Some(d) if now > d => {

@@ -1744,3 +1744,26 @@ fn recorded_breach_survives_a_pause_and_a_plan_without_the_metric() {
     let res = pick(&v, Metric::Resolution);
     assert_eq!((res.state, res.target), (SlaState::Breached, None));
 }
+
+/// At an instant between two seconds every countdown says the same whole seconds, rounded
+/// down: the engine's seconds left, the wall countdown of the queue and the CLI, and a
+/// missed target reads negative from its first moment, never 00:00:00.
+#[test]
+fn countdowns_agree_between_seconds_and_go_negative_at_once() {
+    let s = cc();
+    let opened = utc("2026-03-02T10:00:00Z");
+    let tl = TicketTimeline {
+        opened,
+        ..Default::default()
+    };
+    let fr = |now| evaluate(&s, "enterprise", "S1", Tz::UTC, &tl, now)[0].clone();
+    let due = fr(opened).due.expect("a 24x7 target");
+    for (before, want) in [(30_500, 30), (400, 0), (-400, -1), (-1_500, -2)] {
+        let now = due - chrono::Duration::milliseconds(before);
+        let m = fr(now);
+        assert_eq!(seconds_until(due, now), want, "{before} ms before");
+        assert_eq!(m.remaining_seconds, Some(want), "{before} ms before");
+        let c = columns::countdown(&m, now).unwrap();
+        assert_eq!(c.wall_seconds, want, "{before} ms before");
+    }
+}
