@@ -1310,6 +1310,15 @@ fn search_finds_cjk_words_inside_longer_runs() {
     assert_eq!(ids(&d.json(&["search", "宕机", "--json"])), vec![desc]);
     assert_eq!(ids(&d.json(&["search", "region", "--json"])), vec![en]);
     assert!(ids(&d.json(&["search", "不存在的词", "--json"])).is_empty());
+    // More matches than --limit: said on stderr, never a silent cut.
+    let out = d.run_at(NOW, &["search", "连接", "--limit", "1", "--json"]);
+    assert!(out.status.success());
+    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(ids(&listed).len(), 1);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("more tickets match"), "{said}");
+    let out = d.run_at(NOW, &["search", "连接", "--limit", "2", "--json"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("more tickets match"));
 
     let plain = d.ok(&["search", "タイムアウト"]);
     assert!(plain.contains("接続がタイムアウトしました"), "{plain}");

@@ -132,7 +132,15 @@ pub fn run(cli: Cli) -> Result<()> {
             let lang = crate::session::language()?;
             let store = open_existing_store(db)?;
             let now = now()?;
-            let hits = store.search(&query, limit, now)?;
+            // One more than asked for: whether the list is all that matched.
+            let mut hits = store.search(&query, limit.saturating_add(1), now)?;
+            if hits.tickets.len() > limit {
+                hits.tickets.truncate(limit);
+                note!(
+                    "tuidesk: {}",
+                    crate::tr!(lang, "cli-search-more", shown = limit)
+                );
+            }
             if hits.bounded {
                 note!(
                     "tuidesk: {}",

@@ -33,6 +33,7 @@ state-stopped = stopped
 state-not-applicable = not-applicable
 cli-no-orders = no orders match
 cli-order = order
+cli-search-more = showing the best { $shown }; more tickets match (--limit N shows more)
 cli-search-bounded = { $bound }: more tickets or replies match than are ranked; add words to narrow the search
 cli-claimed = ticket { $id } is assigned to { $who }
 cli-changed = ticket { $id }: status { $status }, severity { $severity }, assignee { $assignee } (version { $version })

@@ -33,6 +33,7 @@ state-stopped = 停止
 state-not-applicable = 対象外
 cli-no-orders = 一致するオーダーはありません
 cli-order = オーダー
+cli-search-more = 上位 { $shown } 件を表示；さらに一致するチケットがあります（--limit N で増やせます）
 cli-search-bounded = { $bound }：順位付けの上限より多くのチケットや返信が一致しました。語を足して絞り込んでください
 cli-claimed = チケット { $id } を { $who } に割り当てました
 cli-changed = チケット { $id }：ステータス { $status }、重大度 { $severity }、担当者 { $assignee }（バージョン { $version }）

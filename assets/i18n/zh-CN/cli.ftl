@@ -33,6 +33,7 @@ state-stopped = 已停止
 state-not-applicable = 不适用
 cli-no-orders = 没有匹配的服务单
 cli-order = 服务单
+cli-search-more = 显示最相关的 { $shown } 条；还有更多匹配的工单（--limit N 可显示更多）
 cli-search-bounded = { $bound }：匹配的工单或回复多于排序上限；请添加关键词缩小范围
 cli-claimed = 工单 { $id } 已分配给 { $who }
 cli-changed = 工单 { $id }：状态 { $status }，严重程度 { $severity }，处理人 { $assignee }（版本 { $version }）
