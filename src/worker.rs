@@ -811,6 +811,7 @@ fn handle(
                     tz: i.tz,
                     timeline: i.timeline,
                     assurance: i.assurance,
+                    severity_changes: i.severity_changes,
                 })
                 .collect();
             Ok(Response::Sla(items))

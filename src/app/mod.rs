@@ -192,6 +192,8 @@ pub struct SlaItem {
     pub timeline: sla::TicketTimeline,
     /// The organization's event assurances (they may raise the level the ticket is handled at).
     pub assurance: Vec<crate::assurance::AssuranceWindow>,
+    /// The ticket's severity changes (see [`sla::columns::TicketSlaInputs`]).
+    pub severity_changes: Vec<(DateTime<Utc>, String)>,
 }
 
 impl SlaItem {
@@ -205,6 +207,7 @@ impl SlaItem {
             status: self.ticket.status,
             timeline: self.timeline.clone(),
             assurance: self.assurance.clone(),
+            severity_changes: self.severity_changes.clone(),
         }
     }
 }

@@ -849,6 +849,7 @@ pub(crate) fn sla_item(t: &Ticket) -> SlaItem {
             ..Default::default()
         },
         assurance: vec![],
+        severity_changes: Vec::new(),
     }
 }
 

@@ -186,6 +186,7 @@ fn insert_one(
             ..Default::default()
         },
         assurance: Vec::new(),
+        severity_changes: Vec::new(),
     };
     let updated = t
         .resolved_at

@@ -102,6 +102,19 @@ pub struct TicketSlaInputs {
     pub timeline: TicketTimeline,
     /// The organization's event-assurance orders that were not rejected.
     pub assurance: Vec<AssuranceWindow>,
+    /// Each change of the filed severity, oldest first: when, and the level before it. A
+    /// metric that was answered or stopped keeps the level that served it then.
+    pub severity_changes: Vec<(DateTime<Utc>, String)>,
+}
+
+impl TicketSlaInputs {
+    /// The filed severity at `at`: the level before the first change after it.
+    pub fn severity_at(&self, at: DateTime<Utc>) -> &str {
+        self.severity_changes
+            .iter()
+            .find(|(when, _)| *when > at)
+            .map_or(self.severity.as_str(), |(_, before)| before.as_str())
+    }
 }
 
 /// Evaluates a ticket's metrics from its inputs; empty when the policy set or zone is unknown
@@ -119,13 +132,28 @@ pub fn evaluate_inputs(
     };
     let opened_local = inputs.timeline.opened.with_timezone(&tz).date_naive();
     let plan = set.effective_plan(&inputs.plan, opened_local);
-    let severity = assurance::effective_severity(
-        &set.severities,
-        &inputs.severity,
-        opened_local,
-        &inputs.assurance,
-    );
-    sla::evaluate(set, plan, &severity.severity, tz, &inputs.timeline, now)
+    let evaluate = |filed: &str| {
+        let severity =
+            assurance::effective_severity(&set.severities, filed, opened_local, &inputs.assurance);
+        sla::evaluate(set, plan, &severity.severity, tz, &inputs.timeline, now)
+    };
+    let mut metrics = evaluate(&inputs.severity);
+    // Answered or stopped metrics keep the severity that served them (DOMAIN.md): a later
+    // change of level must not turn a met first response into a breach after the fact.
+    for metric in &mut metrics {
+        let Some(at) = metric.stopped_at else {
+            continue;
+        };
+        let served = inputs.severity_at(at);
+        if served != inputs.severity
+            && let Some(m) = evaluate(served)
+                .into_iter()
+                .find(|m| m.metric == metric.metric && m.stopped_at == Some(at))
+        {
+            *metric = m;
+        }
+    }
+    metrics
 }
 
 /// The first instant at or after `at` inside the customer's business hours for this ticket:
@@ -377,5 +405,98 @@ high = { hours = 4, clock = "24x7" }
         // A 24×7 target shows one number only.
         let wall = sla::evaluate(cc, "enterprise", "S1", chrono_tz::Europe::Berlin, &tl, now);
         assert_eq!(countdown(&wall[0], now).unwrap().business_seconds, None);
+    }
+}
+
+/// DOMAIN.md: answered or resolved metrics keep the severity that served them. A first
+/// response met under S2 stays met when the ticket is raised to S1 afterwards (S1's shorter
+/// target would have been missed); the running resolution takes the new level; a response
+/// late under S1 stays late when the ticket is lowered after it.
+#[cfg(test)]
+mod served_severity {
+    use chrono::Duration;
+
+    use super::*;
+    use crate::policy::Metric;
+
+    fn inputs(
+        severity: &str,
+        changes: Vec<(DateTime<Utc>, String)>,
+        answered: i64,
+    ) -> TicketSlaInputs {
+        let opened = DateTime::parse_from_rfc3339("2026-11-27T06:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        TicketSlaInputs {
+            policy_set: "connected-care".into(),
+            plan: "enterprise".into(),
+            tz: "UTC".into(),
+            severity: severity.into(),
+            status: Status::Open,
+            timeline: TicketTimeline {
+                opened,
+                first_response_at: Some(opened + Duration::minutes(answered)),
+                ..Default::default()
+            },
+            assurance: Vec::new(),
+            severity_changes: changes,
+        }
+    }
+
+    fn first_response(i: &TicketSlaInputs, now: DateTime<Utc>) -> MetricStatus {
+        let policies = crate::config::policies::builtin().unwrap();
+        evaluate_inputs(&policies, i, now)
+            .into_iter()
+            .find(|m| m.metric == Metric::FirstResponse)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_met_first_response_keeps_the_level_that_served_it() {
+        let policies = crate::config::policies::builtin().unwrap();
+        let set = policies.get("connected-care").unwrap();
+        let target = |sev: &str| {
+            set.target("enterprise", Metric::FirstResponse, sev)
+                .unwrap()
+                .seconds
+                / 60
+        };
+        let (s1, s2) = (target("S1"), target("S2"));
+        assert!(s1 < s2, "S1 answers sooner than S2 ({s1} vs {s2} minutes)");
+        // Answered between the two targets: met under S2, late under S1.
+        let answered = (s1 + s2) / 2;
+        let plain = inputs("S2", Vec::new(), answered);
+        let opened = plain.timeline.opened;
+        let now = opened + Duration::minutes(s2 + 60);
+        assert_eq!(first_response(&plain, now).state, crate::sla::SlaState::Met);
+        // Raised to S1 after the answer: still met, and due at S2's instant.
+        let raised = inputs(
+            "S1",
+            vec![(opened + Duration::minutes(answered + 2), "S2".into())],
+            answered,
+        );
+        let m = first_response(&raised, now);
+        assert_eq!(m.state, crate::sla::SlaState::Met, "{m:?}");
+        assert_eq!(m.due, Some(opened + Duration::minutes(s2)));
+        // Raised before the answer: S1 served it, and it was late.
+        let early = inputs(
+            "S1",
+            vec![(opened + Duration::minutes(1), "S2".into())],
+            answered,
+        );
+        assert_eq!(
+            first_response(&early, now).state,
+            crate::sla::SlaState::Breached
+        );
+        // Late under S1, lowered to S2 afterwards: still late.
+        let lowered = inputs(
+            "S2",
+            vec![(opened + Duration::minutes(answered + 2), "S1".into())],
+            answered,
+        );
+        assert_eq!(
+            first_response(&lowered, now).state,
+            crate::sla::SlaState::Breached
+        );
     }
 }

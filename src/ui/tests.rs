@@ -99,6 +99,7 @@ fn busy_app() -> App {
                     ..Default::default()
                 },
                 assurance: vec![],
+                severity_changes: Vec::new(),
             }
         })
         .collect();

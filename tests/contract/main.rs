@@ -109,6 +109,7 @@ macro_rules! contract_tests {
                 sla: [
                     sla_inputs_many_come_in_the_order_asked,
                     desk_keeps_stored_columns_true_through_a_ticket_life,
+                    a_met_first_response_survives_a_later_raise,
                 ],
                 orgs: [
                     org_rows_insert_update_and_count_links,

@@ -193,3 +193,48 @@ pub fn desk_keeps_stored_columns_true_through_a_ticket_life(b: &dyn Backend) {
             .breached
     );
 }
+
+/// DOMAIN.md: an answered first response keeps the severity that served it. Raising the
+/// level after an on-time answer does not make it late (reports never change after the
+/// fact); the backend hands the engine the ticket's severity history for that.
+pub fn a_met_first_response_survives_a_later_raise(b: &dyn Backend) {
+    let mut d = desk_with_orgs(b);
+    let me = actor("alice");
+    // Enterprise S2 answers within hours, S1 within one hour (24×7).
+    let t = d
+        .create_ticket(&new_ticket(ACME, "S2", "slow queries", ""), &me, t0())
+        .unwrap();
+    d.add_entry(
+        t.id,
+        tuidesk::domain::EntryKind::Reply,
+        tuidesk::domain::AuthorRole::Engineer,
+        "looking",
+        &me,
+        at(90),
+    )
+    .unwrap();
+    let first = |d: &tuidesk::desk::Desk, now| {
+        d.sla_report(t.id, now)
+            .unwrap()
+            .metrics
+            .into_iter()
+            .find(|m| m.metric == tuidesk::policy::Metric::FirstResponse)
+            .unwrap()
+    };
+    assert_eq!(first(&d, at(95)).state, SlaState::Met, "{}", b.name());
+    d.change_ticket(
+        t.id,
+        &TicketChange::Severity("S1".into()),
+        None,
+        &me,
+        at(92),
+    )
+    .unwrap();
+    let m = first(&d, at(95));
+    assert_eq!(m.state, SlaState::Met, "{}: {m:?}", b.name());
+    assert!(
+        !d.ticket(t.id, at(95)).unwrap().breached,
+        "{}: no breach on record",
+        b.name()
+    );
+}

@@ -208,6 +208,15 @@ pub(super) fn inputs_many<C: Sql>(
     }
     let pauses = spans(c, "pauses", ids)?;
     let resolved_spans = spans(c, "resolved_spans", ids)?;
+    let mut severity_changes = grouped(
+        c,
+        "SELECT ticket_id, at, old FROM events
+         WHERE ticket_id = ANY($1) AND field = 'severity' AND old IS NOT NULL
+         ORDER BY ticket_id, at, id",
+        ids,
+        "loading severity changes",
+        |r| Ok((from_ts(get(r, 1)?), get(r, 2)?)),
+    )?;
     let breaches = grouped(
         c,
         "SELECT ticket_id, metric, at FROM breaches WHERE ticket_id = ANY($1)
@@ -286,6 +295,7 @@ pub(super) fn inputs_many<C: Sql>(
                 public_replies,
             },
             assurance: assurance.get(&h.org_id).cloned().unwrap_or_default(),
+            severity_changes: severity_changes.remove(&id).unwrap_or_default(),
         });
     }
     Ok(out)

@@ -468,6 +468,17 @@ pub(super) fn load_inputs<C: Sql>(c: &mut C, ticket_id: i64) -> Result<TicketSla
             public_replies,
         },
         assurance: assurance_windows(c, ticket_id)?,
+        severity_changes: c
+            .query(
+                "SELECT at, old FROM events
+                 WHERE ticket_id = $1 AND field = 'severity' AND old IS NOT NULL
+                 ORDER BY at, id",
+                &[&ticket_id],
+            )
+            .ctx("loading severity changes")?
+            .iter()
+            .map(|r| Ok((from_ts(get(r, 0)?), get(r, 1)?)))
+            .collect::<Result<Vec<_>>>()?,
     })
 }
 

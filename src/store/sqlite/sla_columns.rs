@@ -143,7 +143,24 @@ pub fn load_inputs(tx: &rusqlite::Connection, ticket_id: i64) -> Result<TicketSl
             public_replies,
         },
         assurance: assurance_windows(tx, ticket_id)?,
+        severity_changes: severity_changes(tx, ticket_id)?,
     })
+}
+
+/// The ticket's severity changes from its audit rows, oldest first: (when, level before).
+fn severity_changes(
+    tx: &rusqlite::Connection,
+    ticket_id: i64,
+) -> Result<Vec<(chrono::DateTime<chrono::Utc>, String)>> {
+    tx.prepare_cached(
+        "SELECT at, old FROM events
+         WHERE ticket_id = ?1 AND field = 'severity' AND old IS NOT NULL ORDER BY at, id",
+    )
+    .and_then(|mut s| {
+        s.query_map([ticket_id], |r| Ok((from_ts(r.get(0)?), r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+    })
+    .ctx("loading severity changes")
 }
 
 /// The plan an organization's tickets were served on at `at` (seconds): its own plan then, or
