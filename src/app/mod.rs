@@ -382,6 +382,18 @@ pub fn met_late_label(lang: crate::i18n::Lang, t: &Ticket) -> Option<String> {
     })
 }
 
+/// [`met_late_label`] in fewer columns, for a narrow queue ("late +00:07").
+pub fn met_late_short(lang: crate::i18n::Lang, t: &Ticket) -> Option<String> {
+    late_by_seconds(t).map(|s| {
+        let mins = (s.max(0) + 59) / 60;
+        crate::tr!(
+            lang,
+            "met-late-short",
+            time = format!("+{:02}:{:02}", mins / 60, mins % 60)
+        )
+    })
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PickPurpose {
     Status(i64, i64),

@@ -546,7 +546,10 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     }
     let w = widgets::list_width(area);
     // Fixed columns; the summary takes what is left.
-    let (id_w, sev_w, status_w, left_w) = (6usize, 7usize, 8usize, 12usize);
+    // LEFT holds "met late +00:07" whole where the pane is wide enough; narrower, a shorter
+    // wording ("late +00:07") keeps the time, which is what the cell is for.
+    let (id_w, sev_w, status_w) = (6usize, 7usize, 8usize);
+    let left_w = if w >= 90 { 15usize } else { 12usize };
     let org_w = if w >= 110 {
         18
     } else if w >= 90 {
@@ -602,7 +605,12 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         if selected {
             style = style.add_modifier(Modifier::REVERSED);
         }
-        let left = left_text(lang, t, state, now);
+        let left = match state {
+            RowState::MetLate if display_width(&left_text(lang, t, state, now)) > left_w => {
+                crate::app::met_late_short(lang, t).unwrap_or_default()
+            }
+            _ => left_text(lang, t, state, now),
+        };
         Row::new(vec![
             format!(
                 "{}{}",

@@ -1409,3 +1409,26 @@ fn bulk_and_writing_confirmations_show_their_question_whole() {
         }
     }
 }
+
+/// A first response answered late says by how much in the queue's LEFT column, whole: the
+/// full wording where the pane is wide, a shorter one where it is narrow, never cut.
+#[test]
+fn met_late_shows_its_whole_time_in_the_queue() {
+    let mut a = app();
+    let mut late = ticket(21, "answered late", Some(600));
+    late.first_response_at = Some(now() + Duration::seconds(600 + 52 * 60));
+    late.next_due = None;
+    late.breached = true;
+    a.now = now() + Duration::hours(2);
+    a.handle_response(Response::Queue {
+        tickets: vec![late],
+        keys: vec![SortKey(vec![1, 100, 21])],
+        total: 1,
+        select: None,
+    });
+    let wide = buffer_text(&render(&a, 120, 40));
+    assert!(wide.contains("met late +00:52"), "{wide}");
+    let narrow = buffer_text(&render(&a, 80, 24));
+    assert!(narrow.contains("late +00:52"), "{narrow}");
+    assert!(!narrow.contains("met late +0…"), "{narrow}");
+}

@@ -67,6 +67,7 @@ left-no-target = no target
 entry-reply = reply
 entry-note = note
 met-late = met late { $time }
+met-late-short = late { $time }
 
 severity-urgent = urgent
 severity-general = general

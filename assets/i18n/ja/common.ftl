@@ -65,6 +65,7 @@ left-no-target = 目標なし
 entry-reply = 返信
 entry-note = メモ
 met-late = 遅延達成 { $time }
+met-late-short = 遅延 { $time }
 
 severity-urgent = 緊急
 severity-general = 一般

@@ -65,6 +65,7 @@ left-no-target = 无目标
 entry-reply = 回复
 entry-note = 备注
 met-late = 超时响应 { $time }
+met-late-short = 超时 { $time }
 
 severity-urgent = 紧急
 severity-general = 一般
