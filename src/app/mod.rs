@@ -50,6 +50,8 @@ const FLASH_SECONDS: i64 = 4;
 /// Search hits listed in the queue pane; more than that says "N shown", not a total (the
 /// CLI's `search --limit` reaches further).
 pub const SEARCH_SHOWN: usize = 200;
+/// The most urgent running targets the SLA pane holds (see [`App::sla_limit`]).
+const SLA_LOADED: usize = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -714,7 +716,7 @@ impl App {
         vec![
             self.queue_request(Anchor::Top),
             Request::Sla {
-                limit: self.sla_height.max(1),
+                limit: self.sla_limit(),
             },
             Request::Counts,
             Request::Orgs,
@@ -728,7 +730,7 @@ impl App {
             self.reload_queue(),
             Request::Counts,
             Request::Sla {
-                limit: self.sla_height,
+                limit: self.sla_limit(),
             },
         ]
     }
@@ -793,6 +795,12 @@ impl App {
         self.dirty = true;
     }
 
+    /// How many of the most urgent running targets the SLA pane loads: more than fit, so
+    /// its selection can reach past the rows on screen (the pane scrolls to it).
+    fn sla_limit(&self) -> usize {
+        self.sla_height.max(SLA_LOADED)
+    }
+
     /// The pane sizes the UI measured; a change reloads windows of the right size.
     pub fn resize(&mut self, queue_rows: usize, sla_rows: usize) -> Vec<Request> {
         let mut out = Vec::new();
@@ -803,7 +811,7 @@ impl App {
         if sla_rows != self.sla_height {
             self.sla_height = sla_rows.max(1);
             out.push(Request::Sla {
-                limit: self.sla_height,
+                limit: self.sla_limit(),
             });
         }
         self.dirty = true;
@@ -2488,7 +2496,7 @@ impl App {
             vec![
                 Request::Counts,
                 Request::Sla {
-                    limit: self.sla_height,
+                    limit: self.sla_limit(),
                 },
             ]
         } else {

@@ -128,7 +128,7 @@ pub(crate) fn ctrl(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
 }
 
-fn load(app: &mut App, tickets: Vec<Ticket>) -> Vec<Request> {
+pub(crate) fn load(app: &mut App, tickets: Vec<Ticket>) -> Vec<Request> {
     let keys = tickets
         .iter()
         .map(|t| {

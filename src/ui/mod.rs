@@ -1062,8 +1062,15 @@ fn draw_sla(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     // Breached first (longest overdue on top), then by time left.
     let order = app.sla_order();
     let selected = app.sla_selected.min(order.len().saturating_sub(1));
+    // Two lines an entry; scrolled so the selected one is on screen.
+    let fit = (inner.height as usize / 2).max(1);
+    let first = if focused {
+        selected.saturating_sub(fit - 1)
+    } else {
+        0
+    };
     let mut y = inner.y;
-    for (row, i) in order.into_iter().enumerate() {
+    for (row, i) in order.into_iter().enumerate().skip(first) {
         if y + 1 >= inner.y + inner.height {
             break;
         }

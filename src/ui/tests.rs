@@ -1432,3 +1432,30 @@ fn met_late_shows_its_whole_time_in_the_queue() {
     assert!(narrow.contains("late +00:52"), "{narrow}");
     assert!(!narrow.contains("met late +0…"), "{narrow}");
 }
+
+/// The SLA pane holds more targets than fit: moving down it scrolls, so every loaded entry
+/// can be reached and opened, not only those on screen.
+#[test]
+fn the_sla_pane_scrolls_to_its_selection() {
+    use crossterm::event::{KeyCode, KeyEvent};
+    let mut a = app();
+    let tickets: Vec<_> = (1..=12)
+        .map(|id| ticket(id, &format!("late {id}"), Some(-60 * id)))
+        .collect();
+    crate::app::tests::load(&mut a, tickets.clone());
+    let items = tickets.iter().map(crate::app::tests::sla_item).collect();
+    a.handle_response(Response::Sla(items));
+    a.handle_key(KeyEvent::from(KeyCode::BackTab));
+    assert_eq!(a.focus, crate::app::Pane::Sla);
+    a.handle_key(KeyEvent::from(KeyCode::Char('G')));
+    let last = a
+        .sla_order()
+        .last()
+        .map(|&i| a.sla_items[i].ticket.id)
+        .unwrap();
+    let text = buffer_text(&render(&a, 80, 24));
+    assert!(
+        text.contains(&format!("#{last} ")),
+        "#{last} not on screen:\n{text}"
+    );
+}
