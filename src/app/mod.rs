@@ -2125,7 +2125,7 @@ impl App {
                 Vec::new()
             }
             Response::Pending(list) => {
-                self.pending = list;
+                self.pending_list(list);
                 Vec::new()
             }
             Response::Deferred { action } => self.deferred(*action),

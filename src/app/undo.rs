@@ -230,6 +230,25 @@ impl App {
         Vec::new()
     }
 
+    /// The engineer's pending actions as stored now. One that left the list was applied by
+    /// another of the engineer's TUIs (or a watcher): the footer stops saying it waits.
+    pub(super) fn pending_list(&mut self, list: Vec<PendingView>) {
+        let key = self.undo_key();
+        let gone: Vec<PendingAction> = self
+            .pending
+            .iter()
+            .filter(|v| !list.iter().any(|n| n.action.id == v.action.id))
+            .map(|v| v.action.clone())
+            .collect();
+        for p in gone {
+            let waiting = deferred_message(self.lang, &p, key.as_deref());
+            if self.message.as_ref().is_some_and(|(m, _)| *m == waiting) {
+                self.set_message(done_message(self.lang, &p, None), false);
+            }
+        }
+        self.pending = list;
+    }
+
     /// Undone: a reply's text goes back into the editor (or stays the draft when something
     /// else is open).
     pub(super) fn undone(&mut self, p: PendingAction, draft: Option<String>) -> Vec<Request> {

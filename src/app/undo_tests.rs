@@ -291,3 +291,30 @@ fn the_countdown_is_in_real_seconds_whatever_the_clock_speed() {
     a.clock_speed = 0.0;
     assert_eq!(a.pending_lines(), ["reply to #123 sends soon · u undo"]);
 }
+
+/// Another of the engineer's TUIs (or a watcher) applied the waiting reply: when the stored
+/// list no longer holds it, the footer stops saying it waits.
+#[test]
+fn an_action_applied_elsewhere_stops_waiting_in_the_footer() {
+    let mut a = with_queue(10);
+    send_reply(&mut a, "hi");
+    let p = pending(7, 123, Deferred::Reply { body: "hi".into() }, 10);
+    a.handle_response(Response::Deferred {
+        action: Box::new(p.clone()),
+    });
+    a.handle_response(Response::Pending(vec![PendingView {
+        action: p.clone(),
+        here: true,
+    }]));
+    let said = |a: &App| {
+        a.message
+            .as_ref()
+            .map(|(m, _)| m.clone())
+            .unwrap_or_default()
+    };
+    assert!(said(&a).contains("waits"), "{}", said(&a));
+    a.handle_response(Response::Pending(Vec::new()));
+    assert!(a.pending_lines().is_empty());
+    assert!(!said(&a).contains("waits"), "{}", said(&a));
+    assert!(said(&a).contains("#123"), "{}", said(&a));
+}
