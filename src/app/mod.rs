@@ -1253,6 +1253,9 @@ impl App {
                     .unwrap_or(0);
                 self.queue.sort = TicketSort::ALL[(i + 1) % TicketSort::ALL.len()];
                 self.queue.search = None;
+                // The same ticket if the new order's first page holds it, else its first
+                // ticket: never whichever ticket lands on the old row number.
+                self.pending_select = Some(Select::KeepOrFirst);
                 self.set_message(
                     crate::tr!(
                         self.lang,
@@ -1970,12 +1973,17 @@ impl App {
                 let pending = self.pending_select.take();
                 // A new list the user asked for: top or bottom, or a filter (which clears
                 // the selection).
-                let jumped =
-                    matches!(pending, Some(Select::First | Select::Last)) || previous.is_none();
+                let jumped = matches!(
+                    pending,
+                    Some(Select::First | Select::Last | Select::KeepOrFirst)
+                ) || previous.is_none();
                 let index = match (pending, select.or(previous)) {
                     (Some(Select::First), _) => 0,
                     (Some(Select::Last), _) => self.queue.tickets.len().saturating_sub(1),
                     (Some(Select::Same(i) | Select::PageUp(i)), _) => i,
+                    (Some(Select::KeepOrFirst), id) => id
+                        .and_then(|id| self.queue.tickets.iter().position(|t| t.id == id))
+                        .unwrap_or(0),
                     (None, Some(id)) => self
                         .queue
                         .tickets
@@ -2652,6 +2660,8 @@ enum Select {
     Same(usize),
     /// A page up from this row: at the top of the queue it ends on the first ticket.
     PageUp(usize),
+    /// The selected ticket where the new list holds it, else the first row (a new sort).
+    KeepOrFirst,
 }
 
 /// `123` or `#123` typed into the palette: the ticket to open.

@@ -915,6 +915,40 @@ fn page_up_reaches_the_first_ticket() {
     assert_eq!(a.selected_ticket().map(|t| t.id), Some(3));
 }
 
+/// A new sort keeps the selected ticket when its first page holds it, else starts from its
+/// first row: never whichever ticket lands on the old row number.
+#[test]
+fn a_new_sort_keeps_the_ticket_or_starts_at_the_top() {
+    let mut a = app();
+    load(&mut a, three());
+    a.handle_key(key('j'));
+    assert_eq!(a.selected_ticket().map(|t| t.id), Some(2));
+    a.handle_key(key('s'));
+    load(
+        &mut a,
+        vec![
+            ticket(3, "c", Some(6000)),
+            ticket(1, "a", Some(60)),
+            ticket(2, "b", Some(600)),
+        ],
+    );
+    assert_eq!(a.selected_ticket().map(|t| t.id), Some(2));
+    a.handle_key(key('s'));
+    load(
+        &mut a,
+        vec![
+            ticket(7, "g", Some(60)),
+            ticket(8, "h", Some(60)),
+            ticket(9, "i", Some(60)),
+        ],
+    );
+    assert_eq!(
+        a.selected_ticket().map(|t| t.id),
+        Some(7),
+        "not row 3's ticket"
+    );
+}
+
 /// A filter applied while Detail has the focus moves ▶ to the new list's first row: Detail
 /// follows it, so the keys never act on a ticket other than the marked one. A reload that
 /// keeps the selection leaves Detail alone.
