@@ -374,23 +374,21 @@ pub fn late_by_seconds(t: &Ticket) -> Option<i64> {
 /// `met late +00:52` (hours and minutes, rounded up), for a first response after its due
 /// instant.
 pub fn met_late_label(lang: crate::i18n::Lang, t: &Ticket) -> Option<String> {
-    late_by_seconds(t).map(|s| {
-        let mins = (s.max(0) + 59) / 60;
-        crate::tr!(
-            lang,
-            "met-late",
-            time = format!("+{:02}:{:02}", mins / 60, mins % 60)
-        )
-    })
+    late_label_with(lang, t, "met-late")
 }
 
 /// [`met_late_label`] in fewer columns, for a narrow queue ("late +00:07").
 pub fn met_late_short(lang: crate::i18n::Lang, t: &Ticket) -> Option<String> {
+    late_label_with(lang, t, "met-late-short")
+}
+
+/// How late the first response was, in whole minutes rounded up, in the wording `key` names.
+fn late_label_with(lang: crate::i18n::Lang, t: &Ticket, key: &str) -> Option<String> {
     late_by_seconds(t).map(|s| {
         let mins = (s.max(0) + 59) / 60;
         crate::tr!(
             lang,
-            "met-late-short",
+            key,
             time = format!("+{:02}:{:02}", mins / 60, mins % 60)
         )
     })

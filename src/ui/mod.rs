@@ -605,12 +605,10 @@ fn draw_queue(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         if selected {
             style = style.add_modifier(Modifier::REVERSED);
         }
-        let left = match state {
-            RowState::MetLate if display_width(&left_text(lang, t, state, now)) > left_w => {
-                crate::app::met_late_short(lang, t).unwrap_or_default()
-            }
-            _ => left_text(lang, t, state, now),
-        };
+        let mut left = left_text(lang, t, state, now);
+        if state == RowState::MetLate && display_width(&left) > left_w {
+            left = crate::app::met_late_short(lang, t).unwrap_or_default();
+        }
         Row::new(vec![
             format!(
                 "{}{}",
